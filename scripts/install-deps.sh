@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Relance needs to build, run, test and benchmark.
+# Idempotent: installs only what is missing. Runs apt-get as root, or through sudo.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Build and run.
+build_pkgs=(
+  ca-certificates g++ cmake ninja-build pkg-config git ccache
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-filesystem1.81-dev
+  libsqlitecpp-dev libsqlite3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
+  libsodium-dev libhowardhinnant-date-dev tzdata
+  libphonenumber8 libprotobuf-dev libabsl-dev libicu-dev
+  catch2
+)
+# Tests and benchmarks: real peers and ceilings.
+test_pkgs=( python3 sqlite3 curl procps wrk nginx-light )
+
+pkgs=("${build_pkgs[@]}")
+if [ "${1:-}" != "--build-only" ]; then pkgs+=("${test_pkgs[@]}"); fi
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; fi
+}
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# libphonenumber-dev depends on Boost 1.74's development packages, which conflict with
+# Boost 1.81's. Its headers need no Boost, so we unpack the same Debian package into the
+# build tree's dependency folder instead of installing it; the runtime library
+# (libphonenumber8) is installed normally above.
+deps="$here/.deps"
+if [ ! -f "$deps/usr/include/phonenumbers/phonenumberutil.h" ]; then
+  mkdir -p "$deps/download"
+  (cd "$deps/download" && rm -f libphonenumber-dev_*.deb &&
+     { apt-get download libphonenumber-dev >/dev/null 2>&1 ||
+       { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get download libphonenumber-dev >/dev/null; }; })
+  dpkg-deb -x "$deps"/download/libphonenumber-dev_*.deb "$deps"
+fi

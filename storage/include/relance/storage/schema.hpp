@@ -1,0 +1,106 @@
+// The data model, declared once. Each entity is a table whose columns are described here;
+// the SQLite backend derives its SQL from these descriptions, and core derives its JSON
+// codec, validation, privacy rules and OpenAPI schemas from the same ones, so adding a
+// field is one line here (plus a migration) rather than seven edits in seven places.
+//
+// Thread safety: immutable after static initialisation; read from any thread.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace relance::storage {
+
+// What a field means. Storage maps it to an SQL type; core maps it to a JSON type and a
+// validation rule.
+enum class FieldKind {
+  text,        // UTF-8 string, max_length characters
+  integer,     // signed 64-bit
+  boolean,     // 0/1 in SQL, true/false in JSON
+  timestamp,   // RFC 3339 instant, stored as UTC "YYYY-MM-DDTHH:MM:SS.mmmZ"
+  date,        // calendar date "YYYY-MM-DD"
+  email_list,  // JSON array of normalised email addresses (stored as JSON text)
+  phone_list,  // JSON array of E.164 phone numbers (stored as JSON text)
+  tag_list,    // JSON array of tags (stored as JSON text, indexed in the tags table)
+  text_list,   // JSON array of strings (stored as JSON text)
+  currency,    // ISO 4217 code
+  money,       // amount in minor units (integer in SQL, decimal number in JSON)
+  url,         // absolute http(s) URL
+  country,     // ISO 3166-1 alpha-2
+  time_zone,   // IANA time zone name
+  choice,      // one of `choices`
+  stage,       // one of the organisation's pipeline stages
+  reference,   // id of a row of `references`
+  secret,      // never leaves storage through the API (password and token hashes)
+};
+
+enum FieldFlags : unsigned {
+  none = 0,
+  required = 1u << 0,     // must be present and non-null on create
+  personal = 1u << 1,     // personal data: hidden from region staff unless shared
+  read_only = 1u << 2,    // set by the server only (a client sending it gets a 400)
+  sortable = 1u << 3,     // may be used in ?sort= (the column is NOT NULL)
+  filterable = 1u << 4,   // may be used as ?name=value in lists
+  searchable = 1u << 5,   // indexed in the entity's full-text index
+  ranged = 1u << 6,       // may be filtered by ?name_from= / ?name_to=
+  write_once = 1u << 7,   // settable on create, not on update
+  unique = 1u << 8,       // unique across the instance (emails of users)
+};
+
+struct Field {
+  std::string_view name;
+  FieldKind kind;
+  unsigned flags = none;
+  std::string_view references = {};             // entity name, for kind == reference
+  std::span<const std::string_view> choices = {};  // for kind == choice
+  std::size_t max_length = 0;                    // for text-like kinds; 0 = default
+  std::string_view description = {};
+
+  bool has(FieldFlags f) const { return (flags & f) != 0; }
+};
+
+// How a row of this entity is shared with region staff of other organisations.
+enum class Sharing {
+  never,          // never visible across organisations
+  always,         // visible to staff across organisations; personal fields hidden unless
+                  // the row (a lead) has shared_with_region set
+  via_lead,       // visible when its lead_id points to a shared lead
+  via_contact,    // visible when a shared lead points to it (contacts)
+  public_read,    // readable by every signed-in user (trade missions and fairs)
+};
+
+struct Entity {
+  std::string_view name;      // table and URL segment: "contacts"
+  std::string_view singular;  // "contact", used in event types and messages
+  std::span<const Field> fields;
+  Sharing sharing = Sharing::never;
+  bool org_owned = true;  // carries org_id; false only for organisations themselves
+
+  const Field* field(std::string_view field_name) const;
+  std::optional<std::size_t> index_of(std::string_view field_name) const;
+  bool has_search() const;  // some field is full-text indexed
+};
+
+namespace entities {
+extern const Entity organisations;
+extern const Entity users;
+extern const Entity api_tokens;
+extern const Entity companies;
+extern const Entity contacts;
+extern const Entity leads;
+extern const Entity activities;
+extern const Entity followups;
+extern const Entity outcomes;
+extern const Entity events;
+}  // namespace entities
+
+// Every entity, in dependency order (an entity comes after the ones it references).
+std::span<const Entity* const> all_entities();
+const Entity* find_entity(std::string_view name);
+
+// Default pipeline of a new organisation.
+std::span<const std::string_view> default_pipeline_stages();
+
+}  // namespace relance::storage

@@ -1,0 +1,37 @@
+// The SQLite backend of Store (embedded default). WAL journal, synchronous=FULL unless
+// configured otherwise, one writer thread with group commit, a pool of read-only
+// connections, and a checkpointer thread so that WAL checkpoints never stall the writer.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "relance/storage/store.hpp"
+
+namespace relance::storage {
+
+struct SqliteOptions {
+  std::string path;                 // the database file
+  std::string synchronous = "FULL"; // FULL (default, durable on power loss) or NORMAL
+  std::size_t readers = 4;          // read-only connections in the pool
+  std::size_t max_batch = 1024;     // most jobs grouped in one commit
+  std::int64_t max_bytes = 0;       // database size limit (0: none); writes past it fail
+  int busy_timeout_ms = 5000;
+};
+
+// Opens the database, checks it (quick_check), and applies pending migrations. Throws
+// StorageError (kind schema) when the schema is newer than this build or half-migrated,
+// (kind corrupt) when quick_check fails.
+std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options);
+
+struct MigrationReport {
+  int from_version = 0;
+  int to_version = 0;
+};
+
+// Applies pending migrations without starting a store (`relance migrate`).
+MigrationReport migrate_sqlite(const std::string& path);
+int latest_schema_version();
+
+}  // namespace relance::storage

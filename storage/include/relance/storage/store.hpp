@@ -1,0 +1,183 @@
+// Store: the only way core reads and writes data. It speaks in rows of the entities of
+// schema.hpp and in the queries the services need; no SQL leaves storage/.
+//
+// Writes are asynchronous and grouped: write() queues a job; a single writer thread runs
+// the jobs that are waiting inside one transaction (each job in its own savepoint, so one
+// failing job does not fail the others) and commits them together. `done` is called on
+// the writer thread only after the commit is durable, with the job's error if it failed or
+// the commit failed. Reads run on the calling thread on a pooled read-only connection and
+// see every write whose `done` has been called.
+//
+// Thread safety: every member function may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "relance/storage/schema.hpp"
+#include "relance/storage/value.hpp"
+
+namespace relance::storage {
+
+// One row of an entity: the server-kept columns, then `values`, aligned with
+// entity.fields.
+struct Row {
+  std::int64_t id = 0;
+  std::int64_t org_id = 0;
+  std::int64_t version = 0;  // starts at 1, +1 on every update; the ETag
+  std::string created_at;
+  std::string updated_at;
+  std::int64_t created_by = 0;
+  std::int64_t updated_by = 0;
+  std::vector<Value> values;
+
+  const Value& get(const Entity& e, std::string_view field) const;
+  void set(const Entity& e, std::string_view field, Value v);
+};
+
+// Which rows a read may see.
+struct Scope {
+  enum class Kind {
+    org,             // rows of one organisation
+    org_and_shared,  // ...plus the rows of others that the entity's Sharing rule shows staff
+    everything,      // every row (public data, and the server's own look-ups)
+  };
+  Kind kind = Kind::org;
+  std::int64_t org_id = 0;
+
+  static Scope org(std::int64_t id) { return Scope{Kind::org, id}; }
+  static Scope org_and_shared(std::int64_t id) { return Scope{Kind::org_and_shared, id}; }
+  static Scope everything() { return Scope{Kind::everything, 0}; }
+};
+
+struct Filter {
+  enum class Op { eq, ge, lt, has_tag, is_null };
+  std::string_view field;  // a field of the entity, or "id", "created_at", "updated_at"
+  Op op = Op::eq;
+  Value value;
+};
+
+struct ListQuery {
+  Scope scope;
+  std::vector<Filter> filters;
+  std::string search;                 // words typed by the user (full-text, folded)
+  std::string_view sort = "id";       // "id", "created_at", "updated_at" or a sortable field
+  bool descending = false;
+  std::optional<Value> after_sort;    // keyset cursor: the last row's sort value...
+  std::optional<std::int64_t> after_id;  // ...and its id
+  std::size_t limit = 50;
+};
+
+struct AuditEntry {
+  std::int64_t org_id = 0;
+  std::int64_t user_id = 0;
+  std::string action;     // "create", "update", "delete", "login", ...
+  std::string entity;     // "contacts"
+  std::int64_t entity_id = 0;
+  std::string changes;    // JSON text: {"field": [before, after], ...}
+};
+
+struct OutboxEvent {
+  std::int64_t org_id = 0;
+  std::string type;       // "contact.created"
+  std::string entity;
+  std::int64_t entity_id = 0;
+  std::string payload;    // JSON text, the versioned event document
+};
+
+// A response remembered for an Idempotency-Key.
+struct IdempotentResponse {
+  std::string request_hash;
+  int status = 0;
+  std::string body;
+  std::string etag;
+};
+
+// Storage errors that a caller may want to tell apart.
+class StorageError : public std::runtime_error {
+ public:
+  enum class Kind { full, io, busy, constraint, corrupt, schema, other };
+  StorageError(Kind k, const std::string& what) : std::runtime_error(what), kind_(k) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+// The writer's view of the database, valid only inside a write job.
+class WriteTxn {
+ public:
+  virtual ~WriteTxn() = default;
+  // Inserts `row` (id, version and timestamps are filled in) and returns its id.
+  virtual std::int64_t insert(const Entity& e, Row& row) = 0;
+  virtual std::optional<Row> get(const Entity& e, const Scope& scope, std::int64_t id) = 0;
+  // Stores row.values and bumps the version. The caller checked the version it expected.
+  virtual void update(const Entity& e, Row& row) = 0;
+  virtual void remove(const Entity& e, std::int64_t org_id, std::int64_t id) = 0;
+  // True when another row of the entity references `id` through `field`.
+  virtual bool referenced(const Entity& by, std::string_view field, std::int64_t id) = 0;
+  virtual std::optional<Row> find_unique(const Entity& e, std::string_view field,
+                                         const Value& v) = 0;
+  virtual void audit(const AuditEntry& entry) = 0;
+  virtual void publish(const OutboxEvent& event) = 0;
+  virtual std::optional<IdempotentResponse> idempotent(std::int64_t user_id,
+                                                       const std::string& key) = 0;
+  virtual void remember(std::int64_t user_id, const std::string& key,
+                        const IdempotentResponse& response) = 0;
+};
+
+struct StoreStats {
+  std::uint64_t write_jobs = 0;        // jobs run
+  std::uint64_t write_failures = 0;    // jobs that failed (their own error or the commit)
+  std::uint64_t commits = 0;           // transactions committed
+  std::uint64_t write_queue_depth = 0; // jobs waiting now
+  double commit_seconds_total = 0;     // time spent in COMMIT (fsync)
+  std::uint64_t reads = 0;
+  std::uint64_t readers_idle = 0;
+  std::uint64_t readers_total = 0;
+  std::int64_t database_bytes = 0;
+  std::int64_t wal_bytes = 0;
+};
+
+struct AuditRecord {
+  std::int64_t id = 0;
+  std::string at;
+  AuditEntry entry;
+};
+
+class Store {
+ public:
+  using Job = std::function<void(WriteTxn&)>;
+  using Done = std::function<void(std::exception_ptr)>;
+
+  virtual ~Store() = default;
+
+  virtual void write(Job job, Done done) = 0;
+  // Runs `job` and waits for its commit; rethrows its error. For the CLI and tests.
+  void write_sync(Job job);
+
+  virtual std::optional<Row> get(const Entity& e, const Scope& scope, std::int64_t id) = 0;
+  virtual std::vector<Row> list(const Entity& e, const ListQuery& q) = 0;
+  virtual std::optional<Row> find_unique(const Entity& e, std::string_view field,
+                                         const Value& v) = 0;
+  virtual std::vector<AuditRecord> audit_log(std::int64_t org_id, std::int64_t before_id,
+                                             std::size_t limit) = 0;
+  virtual std::int64_t count(const Entity& e, const Scope& scope) = 0;
+
+  // True when the database answers and the writer runs.
+  virtual bool ready() = 0;
+  virtual StoreStats stats() = 0;
+  // Copies the database to `path` with the online backup API and verifies the copy.
+  virtual void backup(const std::string& path) = 0;
+  // Finishes queued writes, then stops the writer. Later writes fail.
+  virtual void close() = 0;
+};
+
+}  // namespace relance::storage

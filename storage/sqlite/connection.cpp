@@ -1,0 +1,69 @@
+#include "sqlite/connection.hpp"
+
+#include <sqlite3.h>
+
+namespace relance::storage::sqlite {
+
+Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms)
+    : db_(path,
+          mode == Mode::read_only ? SQLite::OPEN_READONLY
+                                  : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+          busy_timeout_ms) {}
+
+SQLite::Statement& Connection::statement(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    // Lists build their SQL from the filters a client combines; bound the cache so that
+    // unusual combinations cannot grow it without limit.
+    if (cache_.size() >= 512) cache_.clear();
+    it = cache_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
+  }
+  SQLite::Statement& st = *it->second;
+  st.reset();
+  st.clearBindings();
+  return st;
+}
+
+void bind(SQLite::Statement& st, int index, const Value& v) {
+  std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, Null>)
+          st.bind(index);
+        else if constexpr (std::is_same_v<T, std::string>)
+          st.bindNoCopy(index, x);
+        else
+          st.bind(index, x);
+      },
+      v);
+}
+
+Value column_value(SQLite::Statement& st, int index) {
+  SQLite::Column c = st.getColumn(index);
+  switch (c.getType()) {
+    case SQLITE_INTEGER: return static_cast<std::int64_t>(c.getInt64());
+    case SQLITE_FLOAT: return c.getDouble();
+    case SQLITE_TEXT:
+    case SQLITE_BLOB: return std::string(static_cast<const char*>(c.getBlob()),
+                                         static_cast<std::size_t>(c.getBytes()));
+    default: return Null{};
+  }
+}
+
+void rethrow_as_storage_error(const SQLite::Exception& e) {
+  using K = StorageError::Kind;
+  K kind = K::other;
+  switch (e.getErrorCode()) {
+    case SQLITE_FULL: kind = K::full; break;
+    case SQLITE_IOERR: kind = K::io; break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: kind = K::busy; break;
+    case SQLITE_CONSTRAINT: kind = K::constraint; break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: kind = K::corrupt; break;
+    default: break;
+  }
+  throw StorageError(kind, e.what());
+}
+
+}  // namespace relance::storage::sqlite

@@ -1,0 +1,40 @@
+// Connection: one SQLite connection with its prepared-statement cache. Not thread-safe:
+// a connection belongs to one thread at a time (the writer's, or a reader borrowed from
+// the pool).
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "relance/storage/store.hpp"
+
+namespace relance::storage::sqlite {
+
+class Connection {
+ public:
+  enum class Mode { read_write, read_only };
+  Connection(const std::string& path, Mode mode, int busy_timeout_ms);
+
+  SQLite::Database& db() { return db_; }
+  // A prepared statement for `sql`, reset and with bindings cleared; prepared once.
+  SQLite::Statement& statement(const std::string& sql);
+  void exec(const char* sql) { db_.exec(sql); }
+
+ private:
+  SQLite::Database db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+};
+
+// Binds a storage Value to parameter `index` (1-based).
+void bind(SQLite::Statement& st, int index, const Value& v);
+// Reads column `index` (0-based) as a storage Value.
+Value column_value(SQLite::Statement& st, int index);
+
+// Turns an SQLite error into the StorageError a caller can act on.
+[[noreturn]] void rethrow_as_storage_error(const SQLite::Exception& e);
+
+}  // namespace relance::storage::sqlite

@@ -1,0 +1,282 @@
+// Numbered, forward-only schema migrations. A released migration is never edited: a change
+// is a new migration at the end. Each is applied in its own transaction together with the
+// bump of PRAGMA user_version, so a database is always at exactly one version.
+#include "sqlite/migrations.hpp"
+
+#include <string>
+
+namespace relance::storage::sqlite {
+namespace {
+
+// Columns every entity table starts with.
+#define RELANCE_ROW_HEADER                                    \
+  "id INTEGER PRIMARY KEY,"                                    \
+  "org_id INTEGER NOT NULL,"                                   \
+  "version INTEGER NOT NULL DEFAULT 1,"                        \
+  "created_at TEXT NOT NULL,"                                  \
+  "updated_at TEXT NOT NULL,"                                  \
+  "created_by INTEGER NOT NULL DEFAULT 0,"                     \
+  "updated_by INTEGER NOT NULL DEFAULT 0,"
+
+constexpr const char* v1_initial = R"sql(
+CREATE TABLE organisations ()sql" RELANCE_ROW_HEADER R"sql(
+  name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+  kind TEXT NOT NULL DEFAULT 'startup',
+  default_region TEXT,
+  pipeline_stages TEXT
+);
+
+CREATE TABLE users ()sql" RELANCE_ROW_HEADER R"sql(
+  email TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL DEFAULT 'member',
+  locale TEXT,
+  time_zone TEXT,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT
+);
+CREATE INDEX users_org ON users(org_id, id);
+
+CREATE TABLE api_tokens ()sql" RELANCE_ROW_HEADER R"sql(
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  name TEXT,
+  kind TEXT NOT NULL,
+  scope TEXT NOT NULL DEFAULT 'read-write',
+  expires_at TEXT,
+  revoked_at TEXT,
+  token_hash TEXT NOT NULL UNIQUE
+);
+CREATE INDEX api_tokens_user ON api_tokens(org_id, user_id, id);
+
+CREATE TABLE events ()sql" RELANCE_ROW_HEADER R"sql(
+  name TEXT NOT NULL,
+  kind TEXT,
+  city TEXT,
+  country TEXT,
+  starts_on TEXT,
+  ends_on TEXT
+);
+CREATE INDEX events_org ON events(org_id, id);
+
+CREATE TABLE companies ()sql" RELANCE_ROW_HEADER R"sql(
+  name TEXT NOT NULL,
+  domain TEXT,
+  sector TEXT,
+  country TEXT,
+  kind TEXT,
+  website TEXT,
+  tags TEXT,
+  notes TEXT
+);
+CREATE INDEX companies_org ON companies(org_id, id);
+CREATE INDEX companies_org_name ON companies(org_id, name, id);
+CREATE INDEX companies_org_updated ON companies(org_id, updated_at, id);
+
+CREATE TABLE contacts ()sql" RELANCE_ROW_HEADER R"sql(
+  first_name TEXT NOT NULL DEFAULT '',
+  last_name TEXT NOT NULL DEFAULT '',
+  emails TEXT,
+  phones TEXT,
+  company_id INTEGER REFERENCES companies(id),
+  title TEXT,
+  city TEXT,
+  country TEXT,
+  linkedin_url TEXT,
+  tags TEXT,
+  notes TEXT,
+  met_at TEXT,
+  met_where TEXT,
+  source_event_id INTEGER REFERENCES events(id),
+  lawful_basis TEXT,
+  consent_at TEXT,
+  consent_note TEXT
+);
+CREATE INDEX contacts_org ON contacts(org_id, id);
+CREATE INDEX contacts_org_company ON contacts(org_id, company_id, id);
+CREATE INDEX contacts_org_event ON contacts(org_id, source_event_id, id);
+CREATE INDEX contacts_org_updated ON contacts(org_id, updated_at, id);
+CREATE INDEX contacts_org_last_name ON contacts(org_id, last_name, id);
+
+CREATE TABLE leads ()sql" RELANCE_ROW_HEADER R"sql(
+  title TEXT NOT NULL,
+  contact_id INTEGER REFERENCES contacts(id),
+  company_id INTEGER REFERENCES companies(id),
+  owner_id INTEGER REFERENCES users(id),
+  stage TEXT NOT NULL,
+  value INTEGER,
+  currency TEXT,
+  expected_close TEXT,
+  shared_with_region INTEGER NOT NULL DEFAULT 0,
+  source_event_id INTEGER REFERENCES events(id),
+  tags TEXT,
+  notes TEXT
+);
+CREATE INDEX leads_org ON leads(org_id, id);
+CREATE INDEX leads_org_stage ON leads(org_id, stage, id);
+CREATE INDEX leads_org_owner ON leads(org_id, owner_id, id);
+CREATE INDEX leads_org_company ON leads(org_id, company_id, id);
+CREATE INDEX leads_org_contact ON leads(org_id, contact_id, id);
+CREATE INDEX leads_org_updated ON leads(org_id, updated_at, id);
+CREATE INDEX leads_shared ON leads(shared_with_region, contact_id) WHERE shared_with_region = 1;
+
+CREATE TABLE activities ()sql" RELANCE_ROW_HEADER R"sql(
+  lead_id INTEGER REFERENCES leads(id),
+  contact_id INTEGER REFERENCES contacts(id),
+  kind TEXT NOT NULL,
+  occurred_at TEXT NOT NULL,
+  subject TEXT,
+  notes TEXT,
+  from_stage TEXT,
+  to_stage TEXT,
+  author_id INTEGER
+);
+CREATE INDEX activities_org ON activities(org_id, id);
+CREATE INDEX activities_org_lead ON activities(org_id, lead_id, id);
+CREATE INDEX activities_org_contact ON activities(org_id, contact_id, id);
+CREATE INDEX activities_org_occurred ON activities(org_id, occurred_at, id);
+
+CREATE TABLE followups ()sql" RELANCE_ROW_HEADER R"sql(
+  lead_id INTEGER REFERENCES leads(id),
+  contact_id INTEGER REFERENCES contacts(id),
+  assignee_id INTEGER REFERENCES users(id),
+  title TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  time_zone TEXT,
+  status TEXT NOT NULL DEFAULT 'open',
+  notes TEXT,
+  done_at TEXT
+);
+CREATE INDEX followups_org ON followups(org_id, id);
+CREATE INDEX followups_org_due ON followups(org_id, due_at, id);
+CREATE INDEX followups_org_assignee ON followups(org_id, assignee_id, due_at);
+CREATE INDEX followups_org_lead ON followups(org_id, lead_id, id);
+CREATE INDEX followups_open_due ON followups(due_at) WHERE status = 'open';
+
+CREATE TABLE outcomes ()sql" RELANCE_ROW_HEADER R"sql(
+  lead_id INTEGER REFERENCES leads(id),
+  company_id INTEGER REFERENCES companies(id),
+  kind TEXT NOT NULL,
+  amount INTEGER,
+  currency TEXT,
+  jobs INTEGER,
+  occurred_on TEXT,
+  evidence TEXT,
+  notes TEXT
+);
+CREATE INDEX outcomes_org ON outcomes(org_id, id);
+CREATE INDEX outcomes_org_lead ON outcomes(org_id, lead_id, id);
+
+-- Tags of every tagged entity, kept by triggers, so ?tag= is an index lookup.
+CREATE TABLE tags (
+  entity TEXT NOT NULL,
+  org_id INTEGER NOT NULL,
+  tag TEXT NOT NULL COLLATE NOCASE,
+  row_id INTEGER NOT NULL,
+  PRIMARY KEY (entity, org_id, tag, row_id)
+) WITHOUT ROWID;
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL,
+  user_id INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  action TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  entity_id INTEGER NOT NULL,
+  changes TEXT NOT NULL
+);
+CREATE INDEX audit_log_org ON audit_log(org_id, id);
+
+-- The single source of domain events (DESIGN.md "Events"). Written in the same transaction
+-- as the change it reports.
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  type TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  entity_id INTEGER NOT NULL,
+  payload TEXT NOT NULL
+);
+
+CREATE TABLE idempotency_keys (
+  user_id INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  at TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  etag TEXT NOT NULL,
+  PRIMARY KEY (user_id, key)
+) WITHOUT ROWID;
+)sql";
+
+#undef RELANCE_ROW_HEADER
+
+// Full-text index of one table: contentless (the text lives in the table), accent- and
+// case-folded. `org_key` holds "o<org_id>" so that a search is scoped to one
+// organisation inside the index instead of filtering other organisations' hits after.
+// Contentless FTS5 deletes need the indexed values again, hence the same expression in
+// the delete triggers.
+std::string fts_index(const std::string& table, const std::string& body) {
+  const std::string fts = table + "_fts";
+  auto of = [&](const char* row) {
+    std::string b = body;
+    for (std::size_t at = b.find("$."); at != std::string::npos; at = b.find("$.", at))
+      b.replace(at, 2, std::string(row) + ".");
+    return "'o' || " + std::string(row) + ".org_id, " + b;
+  };
+  return "CREATE VIRTUAL TABLE " + fts + " USING fts5(org_key, body, content='', " +
+         "tokenize=\"unicode61 remove_diacritics 2\");\n" +
+         "CREATE TRIGGER " + table + "_fts_ins AFTER INSERT ON " + table + " BEGIN " +
+         "INSERT INTO " + fts + "(rowid, org_key, body) VALUES (new.id, " + of("new") + "); END;\n" +
+         "CREATE TRIGGER " + table + "_fts_del AFTER DELETE ON " + table + " BEGIN " +
+         "INSERT INTO " + fts + "(" + fts + ", rowid, org_key, body) VALUES ('delete', old.id, " +
+         of("old") + "); END;\n" +
+         "CREATE TRIGGER " + table + "_fts_upd AFTER UPDATE ON " + table + " BEGIN " +
+         "INSERT INTO " + fts + "(" + fts + ", rowid, org_key, body) VALUES ('delete', old.id, " +
+         of("old") + "); INSERT INTO " + fts + "(rowid, org_key, body) VALUES (new.id, " +
+         of("new") + "); END;\n";
+}
+
+// Rows of the tags table for one tagged table, kept in step with its JSON `tags` column.
+std::string tag_index(const std::string& table) {
+  const std::string ins = "INSERT OR IGNORE INTO tags(entity, org_id, tag, row_id) SELECT '" +
+                          table + "', new.org_id, value, new.id FROM json_each(new.tags) " +
+                          "WHERE new.tags IS NOT NULL AND json_valid(new.tags);";
+  const std::string del = "DELETE FROM tags WHERE entity = '" + table +
+                          "' AND org_id = old.org_id AND row_id = old.id AND tag IN " +
+                          "(SELECT value FROM json_each(old.tags) WHERE old.tags IS NOT NULL " +
+                          "AND json_valid(old.tags));";
+  return "CREATE TRIGGER " + table + "_tags_ins AFTER INSERT ON " + table + " BEGIN " + ins +
+         " END;\n" + "CREATE TRIGGER " + table + "_tags_del AFTER DELETE ON " + table +
+         " BEGIN " + del + " END;\n" + "CREATE TRIGGER " + table +
+         "_tags_upd AFTER UPDATE OF tags ON " + table + " BEGIN " + del + " " + ins + " END;\n";
+}
+
+std::string v1() {
+  std::string sql = v1_initial;
+  sql += fts_index("contacts",
+                   "$.first_name || ' ' || $.last_name || ' ' || coalesce($.emails, '') || ' ' || "
+                   "coalesce($.title, '') || ' ' || coalesce($.city, '') || ' ' || "
+                   "coalesce($.met_where, '') || ' ' || coalesce($.notes, '')");
+  sql += fts_index("companies",
+                   "$.name || ' ' || coalesce($.domain, '') || ' ' || coalesce($.sector, '') || "
+                   "' ' || coalesce($.notes, '')");
+  sql += fts_index("leads", "$.title || ' ' || coalesce($.notes, '')");
+  sql += fts_index("activities", "coalesce($.subject, '') || ' ' || coalesce($.notes, '')");
+  sql += fts_index("followups", "$.title || ' ' || coalesce($.notes, '')");
+  for (const char* t : {"companies", "contacts", "leads"}) sql += tag_index(t);
+  return sql;
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+  static const Migration all[] = {
+      {1, "initial schema", v1()},
+  };
+  return all;
+}
+
+}  // namespace relance::storage::sqlite

@@ -1,0 +1,329 @@
+#include "sqlite/ops.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+
+namespace relance::storage::sqlite {
+namespace {
+
+constexpr const char* header_columns[] = {"id",         "org_id",     "version",   "created_at",
+                                          "updated_at", "created_by", "updated_by"};
+constexpr int header_count = 7;
+
+// The SQL of one entity, built once from its descriptor.
+struct EntitySql {
+  std::string table;
+  std::string select;  // "SELECT t.id, ... FROM table t"
+  std::string insert;
+  std::string update;
+  std::string remove;
+};
+
+const EntitySql& sql_of(const Entity& e) {
+  static std::mutex mu;
+  static std::map<const Entity*, EntitySql> built;
+  std::lock_guard lock(mu);
+  auto it = built.find(&e);
+  if (it != built.end()) return it->second;
+
+  EntitySql s;
+  s.table = std::string(e.name);
+  std::string cols, names, marks, sets;
+  for (const char* h : header_columns) cols += std::string(cols.empty() ? "" : ", ") + "t." + h;
+  for (const Field& f : e.fields) {
+    cols += ", t." + std::string(f.name);
+    names += ", " + std::string(f.name);
+    marks += ", ?";
+    sets += ", " + std::string(f.name) + " = ?";
+  }
+  s.select = "SELECT " + cols + " FROM " + s.table + " t";
+  s.insert = "INSERT INTO " + s.table +
+             " (org_id, version, created_at, updated_at, created_by, updated_by" + names +
+             ") VALUES (?, 1, ?, ?, ?, ?" + marks + ")";
+  s.update = "UPDATE " + s.table + " SET version = ?, updated_at = ?, updated_by = ?" + sets +
+             " WHERE id = ? AND org_id = ?";
+  s.remove = "DELETE FROM " + s.table + " WHERE id = ? AND org_id = ?";
+  return built.emplace(&e, std::move(s)).first->second;
+}
+
+Row read_row(SQLite::Statement& st, const Entity& e) {
+  Row r;
+  r.id = st.getColumn(0).getInt64();
+  r.org_id = st.getColumn(1).getInt64();
+  r.version = st.getColumn(2).getInt64();
+  r.created_at = st.getColumn(3).getString();
+  r.updated_at = st.getColumn(4).getString();
+  r.created_by = st.getColumn(5).getInt64();
+  r.updated_by = st.getColumn(6).getInt64();
+  r.values.reserve(e.fields.size());
+  for (std::size_t i = 0; i < e.fields.size(); ++i)
+    r.values.push_back(column_value(st, header_count + static_cast<int>(i)));
+  return r;
+}
+
+// The rows of another organisation that region staff may read.
+std::string shared_rule(const Entity& e) {
+  switch (e.sharing) {
+    case Sharing::always:
+    case Sharing::public_read: return "1";
+    case Sharing::via_lead:
+      return "EXISTS (SELECT 1 FROM leads l WHERE l.id = t.lead_id AND l.shared_with_region = 1)";
+    case Sharing::via_contact:
+      return "EXISTS (SELECT 1 FROM leads l WHERE l.shared_with_region = 1 AND "
+             "l.contact_id = t.id)";
+    case Sharing::never: break;
+  }
+  return "0";
+}
+
+// Appends the scope condition and its parameters.
+void scope_clause(const Entity& e, const Scope& s, std::string& where, std::vector<Value>& params) {
+  if (!e.org_owned && s.kind != Scope::Kind::everything) {
+    where += " AND t.id = ?";  // an organisation sees itself
+    params.emplace_back(s.org_id);
+    return;
+  }
+  switch (s.kind) {
+    case Scope::Kind::org:
+      where += " AND t.org_id = ?";
+      params.emplace_back(s.org_id);
+      break;
+    case Scope::Kind::org_and_shared:
+      where += " AND (t.org_id = ? OR " + shared_rule(e) + ")";
+      params.emplace_back(s.org_id);
+      break;
+    case Scope::Kind::everything: break;
+  }
+}
+
+bool is_header_column(std::string_view name) {
+  for (const char* h : header_columns)
+    if (name == h) return true;
+  return false;
+}
+
+std::string checked_column(const Entity& e, std::string_view name) {
+  if (!is_header_column(name) && !e.field(name))
+    throw std::invalid_argument("no field " + std::string(name) + " in " + std::string(e.name));
+  return "t." + std::string(name);
+}
+
+void bind_all(SQLite::Statement& st, const std::vector<Value>& params) {
+  for (std::size_t i = 0; i < params.size(); ++i) bind(st, static_cast<int>(i + 1), params[i]);
+}
+
+template <class F>
+auto guarded(F&& f) {
+  try {
+    return f();
+  } catch (const SQLite::Exception& ex) {
+    rethrow_as_storage_error(ex);
+  }
+}
+
+}  // namespace
+
+std::string now_utc() {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  const std::time_t t = system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms));
+  return buf;
+}
+
+std::string fts_query(const std::string& typed, std::optional<std::int64_t> org_id) {
+  std::string q;
+  if (org_id) q = "org_key:o" + std::to_string(*org_id);
+  std::size_t i = 0;
+  while (i < typed.size()) {
+    while (i < typed.size() && (typed[i] == ' ' || typed[i] == '\t' || typed[i] == '\n')) ++i;
+    std::size_t j = i;
+    while (j < typed.size() && typed[j] != ' ' && typed[j] != '\t' && typed[j] != '\n') ++j;
+    if (j > i) {
+      std::string word;
+      for (std::size_t k = i; k < j; ++k) {
+        if (typed[k] == '"') word += '"';
+        word += typed[k];
+      }
+      q += (q.empty() ? "" : " AND ") + std::string("body:\"") + word + "\"*";
+    }
+    i = j;
+  }
+  return q;
+}
+
+std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::int64_t id) {
+  return guarded([&]() -> std::optional<Row> {
+    const EntitySql& sql = sql_of(e);
+    std::string where = " WHERE t.id = ?";
+    std::vector<Value> params{Value{id}};
+    scope_clause(e, s, where, params);
+    SQLite::Statement& st = c.statement(sql.select + where);
+    bind_all(st, params);
+    if (!st.executeStep()) return std::nullopt;
+    Row r = read_row(st, e);
+    st.reset();
+    return r;
+  });
+}
+
+std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q) {
+  return guarded([&] {
+    const EntitySql& sql = sql_of(e);
+    std::string where = " WHERE 1";
+    std::vector<Value> params;
+    scope_clause(e, q.scope, where, params);
+    for (const Filter& f : q.filters) {
+      const std::string col = checked_column(e, f.field);
+      switch (f.op) {
+        case Filter::Op::eq: where += " AND " + col + " = ?"; break;
+        case Filter::Op::ge: where += " AND " + col + " >= ?"; break;
+        case Filter::Op::lt: where += " AND " + col + " < ?"; break;
+        case Filter::Op::is_null: where += " AND " + col + " IS NULL"; continue;
+        case Filter::Op::has_tag:
+          if (q.scope.kind == Scope::Kind::org) {
+            where += " AND t.id IN (SELECT row_id FROM tags WHERE entity = '" + sql.table +
+                     "' AND org_id = ? AND tag = ?)";
+            params.emplace_back(q.scope.org_id);
+          } else {
+            where += " AND t.id IN (SELECT row_id FROM tags WHERE entity = '" + sql.table +
+                     "' AND tag = ?)";
+          }
+          break;
+      }
+      params.push_back(f.value);
+    }
+    if (!q.search.empty()) {
+      std::optional<std::int64_t> org;
+      if (q.scope.kind == Scope::Kind::org) org = q.scope.org_id;
+      where += " AND t.id IN (SELECT rowid FROM " + sql.table + "_fts WHERE " + sql.table +
+               "_fts MATCH ?)";
+      params.emplace_back(fts_query(q.search, org));
+    }
+    const std::string sort = checked_column(e, q.sort);
+    const bool by_id = q.sort == "id";
+    const char* cmp = q.descending ? "<" : ">";
+    if (q.after_id) {
+      if (by_id) {
+        where += " AND t.id " + std::string(cmp) + " ?";
+      } else {
+        where += " AND (" + sort + ", t.id) " + cmp + " (?, ?)";
+        params.push_back(q.after_sort.value_or(Value{}));
+      }
+      params.emplace_back(*q.after_id);
+    }
+    const char* dir = q.descending ? " DESC" : "";
+    std::string order = " ORDER BY " + (by_id ? std::string() : sort + dir + ", ") + "t.id" + dir;
+    params.emplace_back(static_cast<std::int64_t>(q.limit));
+    SQLite::Statement& st = c.statement(sql.select + where + order + " LIMIT ?");
+    bind_all(st, params);
+    std::vector<Row> rows;
+    while (st.executeStep()) rows.push_back(read_row(st, e));
+    st.reset();
+    return rows;
+  });
+}
+
+std::optional<Row> find_unique_row(Connection& c, const Entity& e, std::string_view field,
+                                   const Value& v) {
+  return guarded([&]() -> std::optional<Row> {
+    SQLite::Statement& st = c.statement(sql_of(e).select + " WHERE " + checked_column(e, field) +
+                                        " = ? LIMIT 1");
+    bind(st, 1, v);
+    if (!st.executeStep()) return std::nullopt;
+    Row r = read_row(st, e);
+    st.reset();
+    return r;
+  });
+}
+
+std::int64_t count_rows(Connection& c, const Entity& e, const Scope& s) {
+  return guarded([&] {
+    std::string where = " WHERE 1";
+    std::vector<Value> params;
+    scope_clause(e, s, where, params);
+    SQLite::Statement& st = c.statement("SELECT count(*) FROM " + sql_of(e).table + " t" + where);
+    bind_all(st, params);
+    st.executeStep();
+    const std::int64_t n = st.getColumn(0).getInt64();
+    st.reset();
+    return n;
+  });
+}
+
+std::int64_t insert_row(Connection& c, const Entity& e, Row& row) {
+  return guarded([&] {
+    row.version = 1;
+    row.created_at = row.updated_at = now_utc();
+    if (row.updated_by == 0) row.updated_by = row.created_by;
+    row.values.resize(e.fields.size());
+    SQLite::Statement& st = c.statement(sql_of(e).insert);
+    int i = 1;
+    st.bind(i++, row.org_id);
+    st.bindNoCopy(i++, row.created_at);
+    st.bindNoCopy(i++, row.updated_at);
+    st.bind(i++, row.created_by);
+    st.bind(i++, row.updated_by);
+    for (const Value& v : row.values) bind(st, i++, v);
+    st.exec();
+    row.id = c.db().getLastInsertRowid();
+    if (!e.org_owned && row.org_id == 0) {
+      // An organisation owns itself: its org_id is its own id.
+      row.org_id = row.id;
+      SQLite::Statement& fix = c.statement("UPDATE " + sql_of(e).table + " SET org_id = id WHERE id = ?");
+      fix.bind(1, row.id);
+      fix.exec();
+    }
+    return row.id;
+  });
+}
+
+void update_row(Connection& c, const Entity& e, Row& row) {
+  guarded([&] {
+    row.version += 1;
+    row.updated_at = now_utc();
+    SQLite::Statement& st = c.statement(sql_of(e).update);
+    int i = 1;
+    st.bind(i++, row.version);
+    st.bindNoCopy(i++, row.updated_at);
+    st.bind(i++, row.updated_by);
+    for (const Value& v : row.values) bind(st, i++, v);
+    st.bind(i++, row.id);
+    st.bind(i++, row.org_id);
+    if (st.exec() != 1) throw StorageError(StorageError::Kind::other, "update matched no row");
+    return 0;
+  });
+}
+
+void delete_row(Connection& c, const Entity& e, std::int64_t org_id, std::int64_t id) {
+  guarded([&] {
+    SQLite::Statement& st = c.statement(sql_of(e).remove);
+    st.bind(1, id);
+    st.bind(2, org_id);
+    st.exec();
+    return 0;
+  });
+}
+
+bool is_referenced(Connection& c, const Entity& by, std::string_view field, std::int64_t id) {
+  return guarded([&] {
+    SQLite::Statement& st = c.statement("SELECT 1 FROM " + sql_of(by).table + " t WHERE " +
+                                        checked_column(by, field) + " = ? LIMIT 1");
+    st.bind(1, id);
+    const bool found = st.executeStep();
+    st.reset();
+    return found;
+  });
+}
+
+}  // namespace relance::storage::sqlite

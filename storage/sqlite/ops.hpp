@@ -1,0 +1,31 @@
+// Row operations on one connection, shared by the writer and the readers so that a row is
+// read, scoped and written by one piece of code whichever connection runs it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "relance/storage/store.hpp"
+#include "sqlite/connection.hpp"
+
+namespace relance::storage::sqlite {
+
+std::string now_utc();  // "YYYY-MM-DDTHH:MM:SS.mmmZ"
+
+std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::int64_t id);
+std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q);
+std::optional<Row> find_unique_row(Connection& c, const Entity& e, std::string_view field,
+                                   const Value& v);
+std::int64_t count_rows(Connection& c, const Entity& e, const Scope& s);
+std::int64_t insert_row(Connection& c, const Entity& e, Row& row);
+void update_row(Connection& c, const Entity& e, Row& row);
+void delete_row(Connection& c, const Entity& e, std::int64_t org_id, std::int64_t id);
+bool is_referenced(Connection& c, const Entity& by, std::string_view field, std::int64_t id);
+
+// The FTS5 query for what a user typed: every word must match, as a prefix, inside the
+// organisation's part of the index when `org_key` is set. Quotes make every word a plain
+// string, so no user input is read as FTS syntax.
+std::string fts_query(const std::string& typed, std::optional<std::int64_t> org_id);
+
+}  // namespace relance::storage::sqlite

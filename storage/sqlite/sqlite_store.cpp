@@ -1,0 +1,287 @@
+// SqliteStore: ties the writer, the reader pool and the checkpointer together.
+#include "relance/storage/sqlite_store.hpp"
+
+#include <SQLiteCpp/Backup.h>
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "sqlite/connection.hpp"
+#include "sqlite/migrate.hpp"
+#include "sqlite/ops.hpp"
+#include "sqlite/writer.hpp"
+
+namespace relance::storage {
+
+const Value& Row::get(const Entity& e, std::string_view field) const {
+  static const Value null_value;
+  const auto i = e.index_of(field);
+  return i && *i < values.size() ? values[*i] : null_value;
+}
+
+void Row::set(const Entity& e, std::string_view field, Value v) {
+  const auto i = e.index_of(field);
+  if (!i) throw std::invalid_argument("no field " + std::string(field));
+  values.resize(e.fields.size());
+  values[*i] = std::move(v);
+}
+
+void Store::write_sync(Job job) {
+  std::promise<void> committed;
+  write(std::move(job), [&](std::exception_ptr e) {
+    if (e)
+      committed.set_exception(e);
+    else
+      committed.set_value();
+  });
+  committed.get_future().get();
+}
+
+namespace sqlite {
+namespace {
+
+std::int64_t file_size(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<std::int64_t>(n);
+}
+
+// Read-only connections, lent one at a time.
+class ReaderPool {
+ public:
+  ReaderPool(const SqliteOptions& o) {
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, o.readers); ++i) {
+      auto c = std::make_unique<Connection>(o.path, Connection::Mode::read_only, o.busy_timeout_ms);
+      c->exec("PRAGMA mmap_size = 1073741824");
+      c->exec("PRAGMA cache_size = -16384");
+      idle_.push_back(c.get());
+      all_.push_back(std::move(c));
+    }
+  }
+
+  class Lease {
+   public:
+    Lease(ReaderPool& p, Connection* c) : pool_(p), c_(c) {}
+    ~Lease() { pool_.give_back(c_); }
+    Connection& operator*() { return *c_; }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+
+   private:
+    ReaderPool& pool_;
+    Connection* c_;
+  };
+
+  Lease borrow() {
+    std::unique_lock lock(mu_);
+    freed_.wait(lock, [&] { return !idle_.empty(); });
+    Connection* c = idle_.back();
+    idle_.pop_back();
+    return Lease(*this, c);
+  }
+
+  std::size_t idle() {
+    std::lock_guard lock(mu_);
+    return idle_.size();
+  }
+  std::size_t total() const { return all_.size(); }
+
+ private:
+  void give_back(Connection* c) {
+    {
+      std::lock_guard lock(mu_);
+      idle_.push_back(c);
+    }
+    freed_.notify_one();
+  }
+
+  std::mutex mu_;
+  std::condition_variable freed_;
+  std::vector<Connection*> idle_;
+  std::vector<std::unique_ptr<Connection>> all_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const SqliteOptions& o) : options_(o) {
+    auto writer_conn = std::make_unique<Connection>(o.path, Connection::Mode::read_write,
+                                                    o.busy_timeout_ms);
+    configure_writer(*writer_conn, o);
+    check(*writer_conn);
+    apply_migrations(*writer_conn);
+    readers_ = std::make_unique<ReaderPool>(o);
+    writer_ = std::make_unique<GroupCommitWriter>(std::move(writer_conn), o.max_batch);
+    checkpointer_ = std::thread([this] { checkpoint_loop(); });
+  }
+
+  ~SqliteStore() override { close(); }
+
+  template <class F>
+  auto read(F&& f) -> decltype(f(std::declval<Connection&>())) {
+    reads_.fetch_add(1, std::memory_order_relaxed);
+    auto lease = readers_->borrow();
+    return f(*lease);
+  }
+
+  void write(Job job, Done done) override { writer_->submit(std::move(job), std::move(done)); }
+
+  std::optional<Row> get(const Entity& e, const Scope& s, std::int64_t id) override {
+    return read([&](Connection& c) { return get_row(c, e, s, id); });
+  }
+  std::vector<Row> list(const Entity& e, const ListQuery& q) override {
+    return read([&](Connection& c) { return list_rows(c, e, q); });
+  }
+  std::optional<Row> find_unique(const Entity& e, std::string_view field,
+                                 const Value& v) override {
+    return read([&](Connection& c) { return find_unique_row(c, e, field, v); });
+  }
+  std::int64_t count(const Entity& e, const Scope& s) override {
+    return read([&](Connection& c) { return count_rows(c, e, s); });
+  }
+
+  std::vector<AuditRecord> audit_log(std::int64_t org_id, std::int64_t before_id,
+                                     std::size_t limit) override {
+    return read([&](Connection& c) -> std::vector<AuditRecord> {
+      try {
+        auto& st = c.statement(
+            "SELECT id, at, org_id, user_id, action, entity, entity_id, changes FROM audit_log "
+            "WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
+        st.bind(1, org_id);
+        st.bind(2, before_id > 0 ? before_id : std::numeric_limits<std::int64_t>::max());
+        st.bind(3, static_cast<std::int64_t>(limit));
+        std::vector<AuditRecord> out;
+        while (st.executeStep()) {
+          AuditRecord r;
+          r.id = st.getColumn(0).getInt64();
+          r.at = st.getColumn(1).getString();
+          r.entry = AuditEntry{st.getColumn(2).getInt64(), st.getColumn(3).getInt64(),
+                               st.getColumn(4).getString(), st.getColumn(5).getString(),
+                               st.getColumn(6).getInt64(), st.getColumn(7).getString()};
+          out.push_back(std::move(r));
+        }
+        st.reset();
+        return out;
+      } catch (const SQLite::Exception& ex) {
+        rethrow_as_storage_error(ex);
+      }
+    });
+  }
+
+  bool ready() override {
+    if (!writer_->running()) return false;
+    try {
+      return read([](Connection& c) {
+        return c.db().execAndGet("SELECT 1").getInt() == 1;
+      });
+    } catch (...) {
+      return false;
+    }
+  }
+
+  StoreStats stats() override {
+    StoreStats s;
+    writer_->add_stats(s);
+    s.reads = reads_.load();
+    s.readers_idle = readers_->idle();
+    s.readers_total = readers_->total();
+    s.database_bytes = file_size(options_.path);
+    s.wal_bytes = file_size(options_.path + "-wal");
+    return s;
+  }
+
+  void backup(const std::string& path) override {
+    try {
+      std::filesystem::remove(path);
+      {
+        SQLite::Database dest(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        auto lease = readers_->borrow();
+        SQLite::Backup b(dest, (*lease).db());
+        b.executeStep(-1);
+      }
+      SQLite::Database check_db(path, SQLite::OPEN_READONLY);
+      const std::string result = check_db.execAndGet("PRAGMA integrity_check").getString();
+      if (result != "ok")
+        throw StorageError(StorageError::Kind::corrupt, "backup failed verification: " + result);
+    } catch (const SQLite::Exception& ex) {
+      rethrow_as_storage_error(ex);
+    }
+  }
+
+  void close() override {
+    {
+      std::lock_guard lock(close_mu_);
+      if (closed_) return;
+      closed_ = true;
+    }
+    writer_->stop();
+    stop_checkpointer_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
+  }
+
+ private:
+  static void check(Connection& c) {
+    const std::string result = c.db().execAndGet("PRAGMA quick_check").getString();
+    if (result != "ok")
+      throw StorageError(StorageError::Kind::corrupt,
+                         "the database failed PRAGMA quick_check: " + result +
+                             "; restore the latest backup (relance backup)");
+  }
+
+  // PASSIVE checkpoints copy committed pages from the WAL into the database without taking
+  // the write lock, so the writer never waits for them.
+  void checkpoint_loop() {
+    Connection c(options_.path, Connection::Mode::read_write, options_.busy_timeout_ms);
+    std::unique_lock lock(close_mu_);
+    while (!closed_) {
+      stop_checkpointer_.wait_for(lock, std::chrono::milliseconds(500));
+      if (closed_) break;
+      lock.unlock();
+      try {
+        sqlite3_wal_checkpoint_v2(c.db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                  nullptr, nullptr);
+      } catch (...) {
+      }
+      lock.lock();
+    }
+    lock.unlock();
+    sqlite3_wal_checkpoint_v2(c.db().getHandle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
+                              nullptr);
+  }
+
+  SqliteOptions options_;
+  std::unique_ptr<ReaderPool> readers_;
+  std::unique_ptr<GroupCommitWriter> writer_;
+  std::atomic<std::uint64_t> reads_{0};
+  std::mutex close_mu_;
+  std::condition_variable stop_checkpointer_;
+  bool closed_ = false;
+  std::thread checkpointer_;
+};
+
+}  // namespace
+}  // namespace sqlite
+
+std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
+  try {
+    return std::make_unique<sqlite::SqliteStore>(options);
+  } catch (const SQLite::Exception& ex) {
+    sqlite::rethrow_as_storage_error(ex);
+  }
+}
+
+MigrationReport migrate_sqlite(const std::string& path) {
+  try {
+    sqlite::Connection c(path, sqlite::Connection::Mode::read_write, 5000);
+    sqlite::configure_writer(c, SqliteOptions{path});
+    return sqlite::apply_migrations(c);
+  } catch (const SQLite::Exception& ex) {
+    sqlite::rethrow_as_storage_error(ex);
+  }
+}
+
+}  // namespace relance::storage

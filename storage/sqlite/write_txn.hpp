@@ -1,0 +1,31 @@
+// The WriteTxn a write job sees: the writer's connection inside the open transaction.
+#pragma once
+
+#include "relance/storage/store.hpp"
+#include "sqlite/connection.hpp"
+
+namespace relance::storage::sqlite {
+
+class SqliteWriteTxn final : public WriteTxn {
+ public:
+  explicit SqliteWriteTxn(Connection& c) : c_(c) {}
+
+  std::int64_t insert(const Entity& e, Row& row) override;
+  std::optional<Row> get(const Entity& e, const Scope& scope, std::int64_t id) override;
+  void update(const Entity& e, Row& row) override;
+  void remove(const Entity& e, std::int64_t org_id, std::int64_t id) override;
+  bool referenced(const Entity& by, std::string_view field, std::int64_t id) override;
+  std::optional<Row> find_unique(const Entity& e, std::string_view field,
+                                 const Value& v) override;
+  void audit(const AuditEntry& entry) override;
+  void publish(const OutboxEvent& event) override;
+  std::optional<IdempotentResponse> idempotent(std::int64_t user_id,
+                                               const std::string& key) override;
+  void remember(std::int64_t user_id, const std::string& key,
+                const IdempotentResponse& response) override;
+
+ private:
+  Connection& c_;
+};
+
+}  // namespace relance::storage::sqlite

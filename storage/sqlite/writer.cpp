@@ -1,0 +1,143 @@
+#include "sqlite/writer.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+
+#include "sqlite/write_txn.hpp"
+
+namespace relance::storage::sqlite {
+
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> connection,
+                                     std::size_t max_batch)
+    : conn_(std::move(connection)), max_batch_(max_batch), thread_([this] { run(); }) {}
+
+GroupCommitWriter::~GroupCommitWriter() { stop(); }
+
+void GroupCommitWriter::submit(Store::Job job, Store::Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_.load()) {
+      queue_.push_back(Pending{std::move(job), std::move(done), nullptr});
+      depth_.store(queue_.size());
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(std::make_exception_ptr(
+      StorageError(StorageError::Kind::other, "the store is shutting down")));
+}
+
+void GroupCommitWriter::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_.store(true);
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void GroupCommitWriter::run() {
+  for (;;) {
+    std::deque<Pending> batch;
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [&] { return !queue_.empty() || stopping_.load(); });
+      if (queue_.empty()) return;  // stopping, and everything queued has run
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      depth_.store(queue_.size());
+    }
+    run_batch(batch);
+  }
+}
+
+void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
+  SqliteWriteTxn txn(*conn_);
+  sqlite3* handle = conn_->db().getHandle();
+  std::exception_ptr batch_error;
+  try {
+    conn_->exec("BEGIN IMMEDIATE");
+  } catch (...) {
+    batch_error = std::current_exception();
+  }
+  if (!batch_error) {
+    for (Pending& p : batch) {
+      try {
+        conn_->exec("SAVEPOINT job");
+        p.job(txn);
+        conn_->exec("RELEASE job");
+      } catch (...) {
+        p.error = std::current_exception();
+        if (sqlite3_get_autocommit(handle)) {
+          // SQLite rolled the whole transaction back (an I/O error, say): every job of
+          // the batch is lost, so none may be acknowledged.
+          batch_error = p.error;
+          break;
+        }
+        try {
+          conn_->exec("ROLLBACK TO job");
+          conn_->exec("RELEASE job");
+        } catch (...) {
+          batch_error = std::current_exception();
+          break;
+        }
+      }
+    }
+  }
+  if (!batch_error) {
+    const auto t0 = std::chrono::steady_clock::now();
+    try {
+      conn_->exec("COMMIT");
+      commits_.fetch_add(1);
+    } catch (...) {
+      batch_error = std::current_exception();
+    }
+    commit_micros_.fetch_add(static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                              t0)
+            .count()));
+  }
+  if (batch_error && !sqlite3_get_autocommit(handle)) {
+    try {
+      conn_->exec("ROLLBACK");
+    } catch (...) {
+      // The connection is already out of its transaction; nothing more to undo.
+    }
+  }
+  if (batch_error) {
+    // Translate SQLite's error once, so every caller sees a StorageError.
+    try {
+      std::rethrow_exception(batch_error);
+    } catch (const SQLite::Exception& ex) {
+      try {
+        rethrow_as_storage_error(ex);
+      } catch (...) {
+        batch_error = std::current_exception();
+      }
+    } catch (...) {
+    }
+  }
+  jobs_.fetch_add(batch.size());
+  for (Pending& p : batch) {
+    std::exception_ptr err = batch_error ? (p.error ? p.error : batch_error) : p.error;
+    if (err) failures_.fetch_add(1);
+    try {
+      p.done(err);
+    } catch (...) {
+      // A completion must not take the writer down; callers report their own errors.
+    }
+  }
+}
+
+void GroupCommitWriter::add_stats(StoreStats& s) const {
+  s.write_jobs = jobs_.load();
+  s.write_failures = failures_.load();
+  s.commits = commits_.load();
+  s.write_queue_depth = depth_.load();
+  s.commit_seconds_total = static_cast<double>(commit_micros_.load()) / 1e6;
+}
+
+}  // namespace relance::storage::sqlite
