@@ -1,7 +1,7 @@
 # Every third-party library, found once here. scripts/install-deps.sh installs them
 # from Debian 12's packages.
 find_package(Threads REQUIRED)
-find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json url filesystem)
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json url filesystem)
 find_package(SQLiteCpp REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(spdlog REQUIRED)

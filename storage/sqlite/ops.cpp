@@ -142,24 +142,32 @@ std::string now_utc() {
 }
 
 std::string fts_query(const std::string& typed, std::optional<std::int64_t> org_id) {
-  std::string q;
-  if (org_id) q = "org_key:o" + std::to_string(*org_id);
+  std::string words;
   std::size_t i = 0;
   while (i < typed.size()) {
     while (i < typed.size() && (typed[i] == ' ' || typed[i] == '\t' || typed[i] == '\n')) ++i;
     std::size_t j = i;
     while (j < typed.size() && typed[j] != ' ' && typed[j] != '\t' && typed[j] != '\n') ++j;
-    if (j > i) {
+    // A word the tokenizer reads as nothing but separators ("&", "(", "-") would be an empty
+    // phrase, which matches no row at all: leave it out instead.
+    bool indexed = false;
+    for (std::size_t k = i; k < j; ++k) {
+      const auto u = static_cast<unsigned char>(typed[k]);
+      if (u >= 0x80 || (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z'))
+        indexed = true;
+    }
+    if (indexed) {
       std::string word;
       for (std::size_t k = i; k < j; ++k) {
         if (typed[k] == '"') word += '"';
         word += typed[k];
       }
-      q += (q.empty() ? "" : " AND ") + std::string("body:\"") + word + "\"*";
+      words += (words.empty() ? "" : " AND ") + std::string("body:\"") + word + "\"*";
     }
     i = j;
   }
-  return q;
+  if (words.empty()) return {};  // nothing to search for
+  return org_id ? "org_key:o" + std::to_string(*org_id) + " AND " + words : words;
 }
 
 std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::int64_t id) {
@@ -206,9 +214,12 @@ std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q) {
     if (!q.search.empty()) {
       std::optional<std::int64_t> org;
       if (q.scope.kind == Scope::Kind::org) org = q.scope.org_id;
-      where += " AND t.id IN (SELECT rowid FROM " + sql.table + "_fts WHERE " + sql.table +
-               "_fts MATCH ?)";
-      params.emplace_back(fts_query(q.search, org));
+      std::string match = fts_query(q.search, org);
+      if (!match.empty()) {
+        where += " AND t.id IN (SELECT rowid FROM " + sql.table + "_fts WHERE " + sql.table +
+                 "_fts MATCH ?)";
+        params.emplace_back(std::move(match));
+      }
     }
     const std::string sort = checked_column(e, q.sort);
     const bool by_id = q.sort == "id";

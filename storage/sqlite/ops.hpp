@@ -25,7 +25,8 @@ bool is_referenced(Connection& c, const Entity& by, std::string_view field, std:
 
 // The FTS5 query for what a user typed: every word must match, as a prefix, inside the
 // organisation's part of the index when `org_key` is set. Quotes make every word a plain
-// string, so no user input is read as FTS syntax.
+// string, so no user input is read as FTS syntax. Words with nothing to index (blanks,
+// punctuation) are left out; empty when no word is left (the caller then does not search).
 std::string fts_query(const std::string& typed, std::optional<std::int64_t> org_id);
 
 }  // namespace relance::storage::sqlite

@@ -1,0 +1,37 @@
+// Request and Response as handlers see them: plain structs, so that no handler, service or
+// test of the routing needs Beast. Only server.cpp translates them to and from the wire.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace relance::api {
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // decoded path, without the query
+  QueryParams query;   // decoded, in order
+  std::string body;
+  std::string content_type;
+  std::string authorization;
+  std::string if_match;
+  std::string idempotency_key;
+  std::string remote_address;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Completes a request. May be called from any thread, exactly once.
+using Reply = std::function<void(Response)>;
+
+}  // namespace relance::api

@@ -1,0 +1,95 @@
+#include "api/metrics.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace relance::api {
+
+Metrics::Series& Metrics::series(const std::string& key) {
+  {
+    std::shared_lock lock(mu_);
+    if (auto it = series_.find(key); it != series_.end()) return *it->second;
+  }
+  std::unique_lock lock(mu_);
+  auto& s = series_[key];
+  if (!s) s = std::make_unique<Series>();
+  return *s;
+}
+
+void Metrics::observe(const std::string& method, const std::string& route, int status,
+                      double seconds) {
+  Series& s = series(method + " " + (route.empty() ? "unmatched" : route));
+  s.count.fetch_add(1, std::memory_order_relaxed);
+  s.micros.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+  for (std::size_t i = 0; i < buckets.size(); ++i)
+    if (seconds <= buckets[i]) s.le[i].fetch_add(1, std::memory_order_relaxed);
+  if (status >= 100 && status < 600)
+    s.by_status[static_cast<std::size_t>(status)].fetch_add(1, std::memory_order_relaxed);
+}
+
+namespace {
+
+// Resident and file-mapped memory of this process, in bytes, from /proc.
+std::pair<long, long> memory_figures() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  long rss = 0, file = 0;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) rss = std::atol(line.c_str() + 6) * 1024;
+    if (line.rfind("RssFile:", 0) == 0) file = std::atol(line.c_str() + 8) * 1024;
+  }
+  return {rss, file};
+}
+
+}  // namespace
+
+std::string Metrics::render(const storage::StoreStats& st) const {
+  std::ostringstream o;
+  std::shared_lock lock(mu_);
+  o << "# HELP relance_http_requests_total HTTP requests answered, by route and status.\n"
+       "# TYPE relance_http_requests_total counter\n";
+  for (const auto& [key, s] : series_) {
+    const auto sp = key.find(' ');
+    const std::string labels = "method=\"" + key.substr(0, sp) + "\",route=\"" + key.substr(sp + 1) + "\"";
+    for (std::size_t status = 100; status < s->by_status.size(); ++status)
+      if (const auto n = s->by_status[status].load())
+        o << "relance_http_requests_total{" << labels << ",status=\"" << status << "\"} " << n << "\n";
+  }
+  o << "# HELP relance_http_request_duration_seconds Time from routing to the response.\n"
+       "# TYPE relance_http_request_duration_seconds histogram\n";
+  for (const auto& [key, s] : series_) {
+    const auto sp = key.find(' ');
+    const std::string labels = "method=\"" + key.substr(0, sp) + "\",route=\"" + key.substr(sp + 1) + "\"";
+    for (std::size_t i = 0; i < buckets.size(); ++i)
+      o << "relance_http_request_duration_seconds_bucket{" << labels << ",le=\"" << buckets[i]
+        << "\"} " << s->le[i].load() << "\n";
+    o << "relance_http_request_duration_seconds_bucket{" << labels << ",le=\"+Inf\"} " << s->count.load() << "\n";
+    o << "relance_http_request_duration_seconds_sum{" << labels << "} "
+      << static_cast<double>(s->micros.load()) / 1e6 << "\n";
+    o << "relance_http_request_duration_seconds_count{" << labels << "} " << s->count.load() << "\n";
+  }
+  auto gauge = [&](const char* name, const char* help, auto value, const char* type = "gauge") {
+    o << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n"
+      << name << " " << value << "\n";
+  };
+  gauge("relance_http_open_connections", "Open client connections.", open_connections_.load());
+  gauge("relance_db_write_jobs_total", "Write jobs run by the writer.", st.write_jobs, "counter");
+  gauge("relance_db_write_failures_total", "Write jobs that failed.", st.write_failures, "counter");
+  gauge("relance_db_commits_total", "Transactions committed (each groups many jobs).", st.commits, "counter");
+  gauge("relance_db_commit_seconds_total", "Time spent committing (fsync).", st.commit_seconds_total, "counter");
+  gauge("relance_db_write_queue_depth", "Write jobs waiting for the writer.", st.write_queue_depth);
+  gauge("relance_db_reads_total", "Reads served by the reader pool.", st.reads, "counter");
+  gauge("relance_db_readers_idle", "Idle reader connections.", st.readers_idle);
+  gauge("relance_db_readers", "Reader connections.", st.readers_total);
+  gauge("relance_db_size_bytes", "Size of the database file.", st.database_bytes);
+  gauge("relance_db_wal_bytes", "Size of the write-ahead log.", st.wal_bytes);
+  const auto [rss, file] = memory_figures();
+  gauge("relance_process_resident_bytes", "Resident memory of the daemon.", rss);
+  gauge("relance_process_resident_file_bytes", "Resident memory mapped from files (database pages).", file);
+  return o.str();
+}
+
+}  // namespace relance::api

@@ -1,0 +1,164 @@
+#include "api/openapi.hpp"
+
+#include "relance/storage/schema.hpp"
+
+namespace relance::api {
+namespace json = boost::json;
+using storage::FieldKind;
+using Shape = RouteDoc::Shape;
+
+namespace {
+
+json::object field_schema(const storage::Field& f) {
+  json::object s;
+  auto nullable = [&](const char* type) {
+    s["type"] = f.has(storage::required) ? json::value(type) : json::value(json::array{type, "null"});
+  };
+  switch (f.kind) {
+    case FieldKind::integer:
+    case FieldKind::reference: nullable("integer"); break;
+    case FieldKind::boolean: nullable("boolean"); break;
+    case FieldKind::timestamp: nullable("string"); s["format"] = "date-time"; break;
+    case FieldKind::date: nullable("string"); s["format"] = "date"; break;
+    case FieldKind::email_list:
+    case FieldKind::phone_list:
+    case FieldKind::tag_list:
+    case FieldKind::text_list:
+      nullable("array");
+      s["items"] = json::object{{"type", "string"}};
+      break;
+    case FieldKind::money:
+      nullable("string");
+      s["pattern"] = "^[0-9]+(\\.[0-9]+)?$";
+      break;
+    case FieldKind::url: nullable("string"); s["format"] = "uri"; break;
+    case FieldKind::choice: {
+      nullable("string");
+      json::array e;
+      for (auto c : f.choices) e.emplace_back(c);
+      s["enum"] = std::move(e);
+      break;
+    }
+    default: nullable("string"); break;
+  }
+  if (f.max_length && f.kind == FieldKind::text) s["maxLength"] = f.max_length;
+  if (!f.description.empty()) s["description"] = f.description;
+  if (f.has(storage::read_only)) s["readOnly"] = true;
+  if (f.has(storage::personal)) s["x-personal-data"] = true;
+  return s;
+}
+
+json::object entity_schema(const storage::Entity& e) {
+  json::object props;
+  props["id"] = json::object{{"type", "integer"}, {"readOnly", true}};
+  if (e.org_owned) props["org_id"] = json::object{{"type", "integer"}, {"readOnly", true}};
+  for (const auto& f : e.fields)
+    if (f.kind != FieldKind::secret) props[f.name] = field_schema(f);
+  for (const char* t : {"created_at", "updated_at"})
+    props[t] = json::object{{"type", "string"}, {"format", "date-time"}, {"readOnly", true}};
+  for (const char* t : {"version", "created_by", "updated_by"})
+    props[t] = json::object{{"type", "integer"}, {"readOnly", true}};
+  props["redacted"] = json::object{
+      {"type", "boolean"},
+      {"readOnly", true},
+      {"description", "Present and true when personal fields are hidden from region staff"}};
+  json::array required;
+  for (const auto& f : e.fields)
+    if (f.has(storage::required)) required.emplace_back(f.name);
+  json::object s{{"type", "object"}, {"properties", std::move(props)}};
+  if (!required.empty()) s["required"] = std::move(required);
+  return s;
+}
+
+json::object schema_ref(std::string_view name) {
+  return json::object{{"$ref", "#/components/schemas/" + std::string(name)}};
+}
+
+json::object json_content(json::object schema, const char* type = "application/json") {
+  return json::object{{type, json::object{{"schema", std::move(schema)}}}};
+}
+
+}  // namespace
+
+json::object openapi_document(const Router& router) {
+  json::object paths;
+  json::object schemas;
+  schemas["Problem"] = json::object{
+      {"type", "object"},
+      {"description", "RFC 9457 problem details"},
+      {"properties", json::object{{"type", {{"type", "string"}}},
+                                  {"title", {{"type", "string"}}},
+                                  {"status", {{"type", "integer"}}},
+                                  {"detail", {{"type", "string"}}},
+                                  {"field", {{"type", "string"}}}}}};
+  for (const Route& r : router.routes()) {
+    const RouteDoc& d = r.doc;
+    json::object op;
+    op["summary"] = d.summary;
+    op["tags"] = json::array{d.tag};
+    op["operationId"] = r.method + " " + r.pattern;
+    json::array params;
+    if (r.pattern.find("{id}") != std::string::npos)
+      params.push_back(json::object{{"name", "id"}, {"in", "path"}, {"required", true},
+                                    {"schema", {{"type", "integer"}, {"minimum", 1}}}});
+    for (const auto& q : d.query)
+      params.push_back(json::object{{"name", q}, {"in", "query"}, {"schema", {{"type", "string"}}}});
+    if (d.conditional)
+      params.push_back(json::object{{"name", "If-Match"}, {"in", "header"},
+                                    {"description", "ETag from a read; 412 if the record changed"},
+                                    {"schema", {{"type", "string"}}}});
+    if (d.idempotent_create)
+      params.push_back(json::object{{"name", "Idempotency-Key"}, {"in", "header"},
+                                    {"description", "A retried create with the same key returns the first result"},
+                                    {"schema", {{"type", "string"}, {"maxLength", 200}}}});
+    if (!params.empty()) op["parameters"] = std::move(params);
+    std::string schema_name;
+    if (d.entity) {
+      schema_name = std::string(d.entity->singular);
+      schema_name[0] = static_cast<char>(std::toupper(schema_name[0]));
+      if (!schemas.contains(schema_name)) schemas[schema_name] = entity_schema(*d.entity);
+    }
+    json::object item_schema = d.entity ? schema_ref(schema_name) : json::object({{"type", "object"}});
+    if (d.has_body)
+      op["requestBody"] = json::object{{"required", true}, {"content", json_content(item_schema)}};
+    json::object responses;
+    switch (d.shape) {
+      case Shape::page:
+        responses["200"] = json::object{
+            {"description", "One page"},
+            {"content", json_content(json::object{
+                            {"type", "object"},
+                            {"properties", json::object{{"items", {{"type", "array"}, {"items", item_schema}}},
+                                                        {"next_cursor", {{"type", json::array{"string", "null"}}}}}}})}};
+        break;
+      case Shape::created:
+        responses["201"] = json::object{{"description", "Created (committed)"}, {"content", json_content(item_schema)}};
+        break;
+      case Shape::no_content: responses["204"] = json::object{{"description", "Done (committed)"}}; break;
+      case Shape::text:
+        responses["200"] = json::object{{"description", "Text"},
+                                        {"content", json_content({{"type", "string"}}, "text/plain")}};
+        break;
+      default:
+        responses["200"] = json::object{{"description", "OK"}, {"content", json_content(item_schema)}};
+    }
+    responses["default"] = json::object{
+        {"description", "An error"}, {"content", json_content(schema_ref("Problem"), "application/problem+json")}};
+    op["responses"] = std::move(responses);
+    if (r.signed_in) op["security"] = json::array{json::object{{"bearer", json::array{}}}};
+    std::string method = r.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(c));
+    auto& path = paths[r.pattern];
+    if (!path.is_object()) path = json::object{};
+    path.get_object()[method] = std::move(op);
+  }
+  return json::object{
+      {"openapi", "3.1.0"},
+      {"info", {{"title", "Relance API"}, {"version", "1"},
+                {"description", "Follow-up pipeline for the contacts and leads of a trade mission"}}},
+      {"paths", std::move(paths)},
+      {"components", {{"schemas", std::move(schemas)},
+                      {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}}};
+}
+
+}  // namespace relance::api

@@ -1,0 +1,108 @@
+#include "api/router.hpp"
+
+#include <charconv>
+#include <chrono>
+
+#include "api/problem_response.hpp"
+
+namespace relance::api {
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    std::size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool match(const Route& r, const std::vector<std::string>& segs, std::vector<std::int64_t>& ids) {
+  if (r.segments.size() != segs.size()) return false;
+  ids.clear();
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    if (r.segments[i] == "{id}") {
+      std::int64_t v = 0;
+      const auto& s = segs[i];
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec != std::errc() || end != s.data() + s.size() || v <= 0) return false;
+      ids.push_back(v);
+    } else if (r.segments[i] != segs[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string bearer_of(const std::string& authorization) {
+  constexpr std::string_view prefix = "Bearer ";
+  if (authorization.size() <= prefix.size()) return {};
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i])))
+      return {};
+  return authorization.substr(prefix.size());
+}
+
+}  // namespace
+
+void Router::add(std::string method, std::string pattern, bool signed_in, RouteDoc doc, Handler h) {
+  Route r{std::move(method), std::move(pattern), signed_in, std::move(h), std::move(doc), {}};
+  r.segments = split_path(r.pattern);
+  routes_.push_back(std::move(r));
+}
+
+void Router::dispatch(const Request& request, Reply reply) const {
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<std::string> segs = split_path(request.path);
+  std::vector<std::int64_t> ids;
+  const Route* found = nullptr;
+  std::string allowed;
+  for (const Route& r : routes_) {
+    if (!match(r, segs, ids)) continue;
+    if (r.method == request.method) {
+      found = &r;
+      break;
+    }
+    allowed += (allowed.empty() ? "" : ", ") + r.method;
+  }
+  const std::string pattern = found ? found->pattern : std::string();
+  Reply observed = [this, reply = std::move(reply), start, method = request.method,
+                    pattern](Response resp) {
+    observe_(method, pattern, resp.status,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    reply(std::move(resp));
+  };
+  if (!found) {
+    if (!allowed.empty()) {
+      Response r = problem_response(Problem(405, "Method not allowed",
+                                            request.method + " is not allowed here; use " + allowed));
+      r.headers.emplace_back("Allow", allowed);
+      return observed(std::move(r));
+    }
+    return observed(problem_response(Problem::not_found()));
+  }
+  Call call{request, {}, std::move(ids)};
+  try {
+    if (found->signed_in) {
+      const std::string token = bearer_of(request.authorization);
+      if (token.empty())
+        throw Problem::unauthorized("send Authorization: Bearer <token> (POST /api/v1/auth/login)");
+      call.principal = authenticate_(token);
+    }
+    found->handler(call, observed);
+  } catch (...) {
+    Response r = error_response(std::current_exception());
+    if (r.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    observed(std::move(r));
+  }
+}
+
+}  // namespace relance::api

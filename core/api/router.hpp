@@ -1,0 +1,81 @@
+// Router: the table of every route of the API. Dispatch matches the method and path,
+// authenticates the caller when the route needs it, and hands the handler a Call. The
+// same table produces the OpenAPI document, so a route cannot exist undocumented.
+//
+// Thread safety: routes are added before the server starts; dispatch() is then called
+// concurrently from the server's threads.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "api/http.hpp"
+#include "auth/principal.hpp"
+#include "relance/storage/schema.hpp"
+
+namespace relance::api {
+
+struct Call {
+  const Request& request;
+  auth::Principal principal;
+  std::vector<std::int64_t> ids;  // the {id} segments of the path, in order
+};
+
+using Handler = std::function<void(Call& call, Reply reply)>;
+
+// What the OpenAPI document says of a route.
+struct RouteDoc {
+  enum class Shape { object, entity, page, created, no_content, text };
+
+  RouteDoc(std::string summary_, std::string tag_, Shape shape_,
+           const storage::Entity* entity_ = nullptr, bool has_body_ = false,
+           std::vector<std::string> query_ = {}, bool conditional_ = false,
+           bool idempotent_create_ = false)
+      : summary(std::move(summary_)), tag(std::move(tag_)), shape(shape_), entity(entity_),
+        has_body(has_body_), query(std::move(query_)), conditional(conditional_),
+        idempotent_create(idempotent_create_) {}
+
+  std::string summary;
+  std::string tag;
+  Shape shape = Shape::object;
+  const storage::Entity* entity = nullptr;  // the schema of bodies and results
+  bool has_body = false;
+  std::vector<std::string> query;           // query parameters understood
+  bool conditional = false;                 // honours If-Match
+  bool idempotent_create = false;           // honours Idempotency-Key
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;  // "/api/v1/contacts/{id}"
+  bool signed_in = true;
+  Handler handler;
+  RouteDoc doc;
+  std::vector<std::string> segments;
+};
+
+class Router {
+ public:
+  using Authenticate = std::function<auth::Principal(std::string_view bearer)>;
+  // Called once per request with the route's pattern ("" when none matched).
+  using Observe = std::function<void(const std::string& method, const std::string& pattern,
+                                     int status, double seconds)>;
+
+  Router(Authenticate authenticate, Observe observe)
+      : authenticate_(std::move(authenticate)), observe_(std::move(observe)) {}
+
+  void add(std::string method, std::string pattern, bool signed_in, RouteDoc doc, Handler h);
+  void dispatch(const Request& request, Reply reply) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  Authenticate authenticate_;
+  Observe observe_;
+  std::vector<Route> routes_;
+};
+
+}  // namespace relance::api

@@ -1,0 +1,35 @@
+// The routes of the API, registered on a Router.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "api/metrics.hpp"
+#include "api/router.hpp"
+#include "services/account_service.hpp"
+#include "services/record_service.hpp"
+
+namespace relance::api {
+
+struct ApiLimits {
+  std::size_t max_json_depth = 32;
+};
+
+struct ApiServices {
+  storage::Store& store;
+  services::RecordService& records;
+  services::AccountService& accounts;
+  Metrics& metrics;
+  ApiLimits limits;
+  std::function<bool()> draining;  // true once shutdown has begun (readyz answers 503)
+};
+
+// Every route: health and metrics, the OpenAPI document, auth, accounts, and CRUD of each
+// organisation record entity.
+void add_routes(Router& router, const ApiServices& s);
+
+// Body helpers shared by the handlers.
+boost::json::object parse_json_object(const Request& request, const ApiLimits& limits);
+Response json_response(int status, const boost::json::value& body);
+
+}  // namespace relance::api

@@ -1,0 +1,314 @@
+// The only translation unit of the daemon that includes Beast and Asio's networking.
+#include "api/server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "api/problem_response.hpp"
+
+namespace relance::api {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+class Session;
+
+// What sessions share: options, router, metrics and the registry used to drain.
+struct Shared {
+  Shared(const ServerOptions& o, const Router& r, Metrics& m) : options(o), router(r), metrics(m) {}
+  ServerOptions options;
+  const Router& router;
+  Metrics& metrics;
+  std::atomic<bool> draining{false};
+  std::mutex mu;
+  std::unordered_set<Session*> sessions;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
+    boost::system::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string();
+    std::lock_guard lock(shared_.mu);
+    shared_.sessions.insert(this);
+    shared_.metrics.connection_opened();
+  }
+  ~Session() {
+    std::lock_guard lock(shared_.mu);
+    shared_.sessions.erase(this);
+    shared_.metrics.connection_closed();
+  }
+
+  void start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  }
+
+  // On the session's strand: close now if waiting for a request.
+  void close_if_idle() {
+    if (idle_) {
+      boost::system::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+      stream_.close();
+    }
+  }
+  asio::any_io_executor executor() { return stream_.get_executor(); }
+
+ private:
+  void read_header() {
+    if (shared_.draining.load()) return close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
+    parser_->body_limit(shared_.options.max_body_bytes);
+    idle_ = true;
+    stream_.expires_after(shared_.options.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  void on_header(beast::error_code ec) {
+    idle_ = false;
+    if (ec) return on_read_error(ec);
+    stream_.expires_after(shared_.options.request_timeout);
+    const auto& req = parser_->get();
+    if (auto e = req.find(http::field::expect);
+        e != req.end() && beast::iequals(e->value(), "100-continue")) {
+      // curl and others wait for this before sending a body larger than 1 KiB.
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      return http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+        if (wec) return self->close();
+        self->read_body();
+      });
+    }
+    read_body();
+  }
+
+  void read_body() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec) return self->on_read_error(ec);
+                       self->handle();
+                     });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof || ec == asio::error::bad_descriptor)
+      return close();
+    // A malformed or oversized request gets a problem document, then the connection closes.
+    Response r;
+    if (ec == http::error::body_limit)
+      r = problem_response(Problem(413, "Payload too large",
+                                   "the body is larger than " +
+                                       std::to_string(shared_.options.max_body_bytes) + " bytes"));
+    else if (ec == http::error::header_limit)
+      r = problem_response(Problem(431, "Request header fields too large",
+                                   "the headers are larger than " +
+                                       std::to_string(shared_.options.max_header_bytes) + " bytes"));
+    else
+      r = problem_response(Problem::bad_request("malformed HTTP request: " + ec.message()));
+    shared_.metrics.observe("?", "malformed", r.status, 0);
+    send(std::move(r), false, 11);
+  }
+
+  void handle() {
+    auto& msg = parser_->get();
+    keep_alive_ = msg.keep_alive() && !shared_.draining.load();
+    version_ = msg.version();
+    request_ = Request{};
+    request_.method = std::string(msg.method_string());
+    auto target = boost::urls::parse_origin_form(msg.target());
+    if (!target) {
+      return send(problem_response(Problem::bad_request("the request target is not a valid path")),
+                  false, version_);
+    }
+    request_.path = std::string(target->path());
+    for (auto p : target->params()) request_.query.emplace_back(p.key, p.has_value ? p.value : "");
+    auto header = [&](http::field f) { auto it = msg.find(f); return it == msg.end() ? std::string() : std::string(it->value()); };
+    request_.content_type = header(http::field::content_type);
+    request_.authorization = header(http::field::authorization);
+    request_.if_match = header(http::field::if_match);
+    if (auto it = msg.find("Idempotency-Key"); it != msg.end()) request_.idempotency_key = std::string(it->value());
+    request_.remote_address = remote_;
+    request_.body = std::move(msg.body());
+    stream_.expires_never();  // a write may wait for the group commit
+    shared_.router.dispatch(request_, [self = shared_from_this()](Response r) {
+      asio::post(self->executor(), [self, r = std::move(r)]() mutable {
+        self->send(std::move(r), self->keep_alive_ && !self->shared_.draining.load(), self->version_);
+      });
+    });
+  }
+
+  void send(Response r, bool keep_alive, unsigned version) {
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(r.status), version);
+    res->set(http::field::server, "relance");
+    if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res->set(k, v);
+    res->body() = std::move(r.body);
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    stream_.expires_after(shared_.options.request_timeout);
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (ec || !res->keep_alive()) return self->close();
+      self->read_header();
+    });
+  }
+
+  void close() {
+    boost::system::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  Shared& shared_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Request request_;
+  std::string remote_;
+  bool idle_ = false;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(const ServerOptions& o, const Router& r, Metrics& m)
+      : shared(o, r, m), acceptor(io), signals(io), drain_timer(io) {
+    tcp::endpoint ep(asio::ip::make_address(o.host), o.port);
+    acceptor.open(ep.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(ep);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    bound_port = acceptor.local_endpoint().port();
+    if (o.handle_signals) {
+      signals.add(SIGTERM);
+      signals.add(SIGINT);
+      signals.async_wait([this](boost::system::error_code ec, int sig) {
+        if (ec) return;
+        spdlog::info("signal {}: draining requests in flight, then stopping", sig);
+        begin_drain();
+      });
+    }
+  }
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(io), [this](boost::system::error_code ec, tcp::socket s) {
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+        spdlog::warn("accept: {}", ec.message());
+      } else {
+        s.set_option(tcp::no_delay(true), ec);
+        std::size_t open;
+        {
+          std::lock_guard lock(shared.mu);
+          open = shared.sessions.size();
+        }
+        if (open >= shared.options.max_connections) {
+          s.close(ec);  // over the limit: refuse rather than exhaust descriptors
+        } else {
+          std::make_shared<Session>(std::move(s), shared)->start();
+        }
+      }
+      accept();
+    });
+  }
+
+  // On the io_context: stop accepting, close idle connections, wait for the others.
+  void begin_drain() {
+    if (shared.draining.exchange(true)) return;
+    if (drain_hook) drain_hook();
+    boost::system::error_code ec;
+    acceptor.close(ec);
+    signals.cancel(ec);
+    close_idle();
+    drain_deadline = std::chrono::steady_clock::now() + shared.options.drain_timeout;
+    wait_for_sessions();
+  }
+
+  void close_idle() {
+    std::vector<std::shared_ptr<Session>> live;
+    {
+      std::lock_guard lock(shared.mu);
+      for (Session* s : shared.sessions)
+        if (auto sp = s->weak_from_this().lock()) live.push_back(std::move(sp));
+    }
+    for (auto& s : live) asio::post(s->executor(), [s] { s->close_if_idle(); });
+  }
+
+  void wait_for_sessions() {
+    std::size_t open;
+    {
+      std::lock_guard lock(shared.mu);
+      open = shared.sessions.size();
+    }
+    if (open == 0) return;  // the io_context runs out of work and run() returns
+    if (std::chrono::steady_clock::now() >= drain_deadline) {
+      spdlog::warn("drain timeout: closing {} connection(s) still open", open);
+      io.stop();
+      return;
+    }
+    close_idle();  // sessions that finished a request since are idle now
+    drain_timer.expires_after(std::chrono::milliseconds(50));
+    drain_timer.async_wait([this](boost::system::error_code ec) {
+      if (!ec) wait_for_sessions();
+    });
+  }
+
+  // Sessions refer to `shared`: it is declared first so that it outlives the io_context,
+  // whose destruction releases the sessions still queued in it.
+  Shared shared;
+  asio::io_context io;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  asio::steady_timer drain_timer;
+  std::chrono::steady_clock::time_point drain_deadline;
+  std::uint16_t bound_port = 0;
+  std::function<void()> drain_hook;
+};
+
+HttpServer::HttpServer(const ServerOptions& options, const Router& router, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(options, router, metrics)) {}
+
+HttpServer::~HttpServer() = default;
+
+std::uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+void HttpServer::run() {
+  impl_->accept();
+  std::vector<std::thread> threads;
+  const std::size_t n = std::max<std::size_t>(1, impl_->shared.options.threads);
+  for (std::size_t i = 1; i < n; ++i) threads.emplace_back([this] { impl_->io.run(); });
+  impl_->io.run();
+  for (auto& t : threads) t.join();
+}
+
+void HttpServer::stop() {
+  asio::post(impl_->io, [this] { impl_->begin_drain(); });
+}
+
+bool HttpServer::draining() const { return impl_->shared.draining.load(); }
+
+void HttpServer::on_drain(std::function<void()> f) { impl_->drain_hook = std::move(f); }
+
+}  // namespace relance::api

@@ -1,0 +1,39 @@
+// Config: the daemon's settings, from defaults, then the TOML file, then the environment
+// (RELANCE_<SECTION>_<KEY>, e.g. RELANCE_SERVER_LISTEN, RELANCE_LOG_LEVEL), then the
+// command line. Every limit the daemon enforces is here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "api/routes.hpp"
+#include "api/server.hpp"
+#include "relance/storage/sqlite_store.hpp"
+
+namespace relance::app {
+
+struct LogConfig {
+  std::string level = "info";
+  std::string file = "relance.log";  // relative to the data directory; "" for none
+  bool json = false;                 // JSON lines instead of text
+  std::size_t max_file_bytes = 10 << 20;
+  std::size_t max_files = 5;
+};
+
+struct Config {
+  std::string data_dir = "relance-data";
+  api::ServerOptions server;
+  api::ApiLimits api;
+  storage::SqliteOptions storage;  // path is set from data_dir
+  LogConfig log;
+
+  std::string database_path() const;
+};
+
+// Reads `file` when it exists ("" for data_dir/relance.toml), then the environment.
+// Throws std::runtime_error naming the bad key.
+void load_config(Config& c, const std::string& file);
+// "127.0.0.1:8080" -> host and port. Throws std::runtime_error.
+void set_listen(Config& c, const std::string& host_port);
+
+}  // namespace relance::app

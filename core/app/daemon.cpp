@@ -1,0 +1,161 @@
+#include "app/daemon.hpp"
+
+#include <spdlog/spdlog.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "api/metrics.hpp"
+#include "api/router.hpp"
+#include "api/routes.hpp"
+#include "api/server.hpp"
+#include "app/logging.hpp"
+#include "auth/secrets.hpp"
+#include "domain/problem.hpp"
+#include "relance/storage/sqlite_store.hpp"
+#include "services/account_service.hpp"
+#include "services/org_directory.hpp"
+#include "services/record_service.hpp"
+
+namespace relance::app {
+namespace {
+
+std::unique_ptr<storage::Store> open_store(Config& c) {
+  c.storage.path = c.database_path();
+  return storage::open_sqlite_store(c.storage);
+}
+
+std::string env_or(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : fallback;
+}
+
+std::string ask_password() {
+  std::cerr << "Password for the instance admin (10 characters at least): " << std::flush;
+  termios old{};
+  const bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
+  if (tty) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string pw;
+  std::getline(std::cin, pw);
+  if (tty) tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  std::cerr << "\n";
+  return pw;
+}
+
+std::string url_of(const Config& c, std::uint16_t port) {
+  const std::string host = c.server.host.find(':') != std::string::npos ? "[" + c.server.host + "]" : c.server.host;
+  return "http://" + host + ":" + std::to_string(port);
+}
+
+void print_login(const Config& c, std::uint16_t port, const std::string& email, const std::string& password) {
+  const std::string url = url_of(c, port);
+  std::cout << "\nRelance is ready: " << url << "\n"
+            << "Instance admin: " << email << "\n";
+  if (!password.empty())
+    std::cout << "Password (shown once; change it with PATCH /api/v1/users/{id}): " << password << "\n";
+  std::cout << "Log in:\n  curl -s " << url << "/api/v1/auth/login -H 'Content-Type: application/json' \\\n"
+            << "       -d '{\"email\":\"" << email << "\",\"password\":\"...\"}'\n"
+            << "then send Authorization: Bearer <token>. API description: " << url
+            << "/api/v1/openapi.json\n"
+            << std::endl;
+}
+
+}  // namespace
+
+int init(Config c, const std::string& admin_email, std::string password) {
+  std::filesystem::create_directories(c.data_dir);
+  setup_logging(c);
+  auth::init_crypto();
+  auto store = open_store(c);
+  if (password.empty()) password = env_or("RELANCE_ADMIN_PASSWORD", "");
+  if (password.empty()) password = ask_password();
+  services::OrgDirectory orgs(*store);
+  services::AccountService accounts(*store, orgs);
+  try {
+    if (!accounts.bootstrap(admin_email, password)) {
+      std::cerr << "relance init: " << c.data_dir << " already has users; nothing changed\n";
+      return 1;
+    }
+  } catch (const Problem& p) {
+    std::cerr << "relance init: " << p.detail() << "\n";
+    return 2;
+  }
+  store->close();
+  std::cout << "Initialised " << c.data_dir << " (schema version " << storage::latest_schema_version()
+            << "); instance admin " << admin_email << "\n";
+  return 0;
+}
+
+int serve(Config c) {
+  const auto started = std::chrono::steady_clock::now();
+  std::filesystem::create_directories(c.data_dir);
+  setup_logging(c);
+  auth::init_crypto();
+  auto store = open_store(c);
+  services::OrgDirectory orgs(*store);
+  services::RecordService records(*store, orgs);
+  services::AccountService accounts(*store, orgs);
+
+  // First run: an instance admin, with a password from the environment or a new one.
+  std::string first_email, first_password;
+  if (store->count(storage::entities::users, storage::Scope::everything()) == 0) {
+    first_email = env_or("RELANCE_ADMIN_EMAIL", "admin@relance.local");
+    first_password = env_or("RELANCE_ADMIN_PASSWORD", "");
+    const bool generated = first_password.empty();
+    if (generated) first_password = auth::new_token().substr(3, 20);
+    accounts.bootstrap(first_email, first_password);
+    if (!generated) first_password.clear();  // the operator chose it; do not print it
+  }
+
+  api::Metrics metrics;
+  api::Router router([&](std::string_view token) { return accounts.authenticate(token); },
+                     [&](const std::string& m, const std::string& route, int status, double s) {
+                       metrics.observe(m, route, status, s);
+                     });
+  std::unique_ptr<api::HttpServer> server;
+  api::add_routes(router, api::ApiServices{*store, records, accounts, metrics, c.api,
+                                           [&] { return server && server->draining(); }});
+  server = std::make_unique<api::HttpServer>(c.server, router, metrics);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  spdlog::info("serving {} on {} (started in {} ms)", c.database_path(), url_of(c, server->port()), ms);
+  if (!first_email.empty()) print_login(c, server->port(), first_email, first_password);
+  server->run();
+  spdlog::info("requests drained; closing the database");
+  store->close();
+  spdlog::info("stopped cleanly");
+  spdlog::shutdown();
+  return 0;
+}
+
+int migrate(const Config& c) {
+  const auto r = storage::migrate_sqlite(c.database_path());
+  if (r.from_version == r.to_version)
+    std::cout << "schema is up to date (version " << r.to_version << ")\n";
+  else
+    std::cout << "migrated schema from version " << r.from_version << " to " << r.to_version << "\n";
+  return 0;
+}
+
+int backup(Config c, const std::string& output) {
+  if (!std::filesystem::exists(c.database_path())) {
+    std::cerr << "relance backup: no database in " << c.data_dir << "\n";
+    return 2;
+  }
+  c.log.file.clear();
+  setup_logging(c);
+  auto store = open_store(c);
+  store->backup(output);
+  store->close();
+  std::cout << "backup written and verified (integrity_check ok): " << output << "\n";
+  return 0;
+}
+
+}  // namespace relance::app

@@ -1,0 +1,67 @@
+// relance: the daemon and its operator commands.
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+#include "app/config.hpp"
+#include "app/daemon.hpp"
+#include "domain/problem.hpp"
+#include "relance/storage/sqlite_store.hpp"
+#include "relance/version.h"
+
+namespace {
+
+constexpr const char* version_text = "0.1.0";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using relance::app::Config;
+  CLI::App app{"Relance: follow-up pipeline for the contacts and leads of a trade mission"};
+  app.require_subcommand(1);
+  Config config;
+  if (const char* d = std::getenv("RELANCE_DATA_DIR")) config.data_dir = d;
+  std::string config_file, listen, admin_email, output;
+
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--data-dir", config.data_dir, "Data directory (database, log, relance.toml)")
+        ->capture_default_str();
+    cmd->add_option("--config", config_file, "TOML configuration file (default DATA_DIR/relance.toml)");
+  };
+  auto* serve = app.add_subcommand("serve", "Run the daemon (creates the data directory on first run)");
+  add_common(serve);
+  serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  auto* init = app.add_subcommand("init", "Create the data directory, the database and the instance admin");
+  add_common(init);
+  init->add_option("--admin-email", admin_email, "Email of the instance admin")->required();
+  auto* migrate = app.add_subcommand("migrate", "Apply pending schema migrations");
+  add_common(migrate);
+  auto* backup = app.add_subcommand("backup", "Copy the database with SQLite's online backup, verified");
+  add_common(backup);
+  backup->add_option("--output,-o", output, "Backup file to write")->required();
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (version->parsed()) {
+      std::cout << "relance " << version_text << " (schema " << relance::storage::latest_schema_version()
+                << ", plugin SDK " << RELANCE_SDK_EPOCH << "." << RELANCE_SDK_MINOR << "."
+                << RELANCE_SDK_PATCH << ")\n";
+      return 0;
+    }
+    relance::app::load_config(config, config_file);
+    if (!listen.empty()) relance::app::set_listen(config, listen);
+    if (serve->parsed()) return relance::app::serve(config);
+    if (init->parsed()) return relance::app::init(config, admin_email, "");
+    if (migrate->parsed()) return relance::app::migrate(config);
+    if (backup->parsed()) return relance::app::backup(config, output);
+  } catch (const relance::Problem& p) {
+    std::cerr << "relance: " << p.detail() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "relance: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

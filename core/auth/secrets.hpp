@@ -1,0 +1,27 @@
+// Passwords (Argon2id through libsodium) and bearer tokens (random, kept only as a hash).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace relance::auth {
+
+// Call once before any other function here (initialises libsodium).
+void init_crypto();
+
+// Argon2id hash in libsodium's self-describing string form.
+std::string hash_password(std::string_view password);
+bool verify_password(const std::string& hash, std::string_view password);
+
+// A new bearer token: "rl_" + 43 characters of base64url (256 random bits).
+std::string new_token();
+// What the database keeps of a token: hex BLAKE2b-256. Tokens are random and long, so a
+// fast hash is safe here; a slow one would cost every request.
+std::string token_hash(std::string_view token);
+// Keyed digest of arbitrary data (request bodies for idempotency), hex.
+std::string digest(std::string_view data);
+
+// Constant-time comparison.
+bool equal_secrets(std::string_view a, std::string_view b);
+
+}  // namespace relance::auth

@@ -1,0 +1,30 @@
+// Field rules: turn a JSON value a client sent into the value storage keeps (normalised:
+// emails lower-cased, phones in E.164, instants in UTC, amounts in minor units), and back.
+// Every refusal is a Problem (422) that names the field and says why.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <span>
+#include <string>
+
+#include "relance/storage/schema.hpp"
+#include "relance/storage/value.hpp"
+
+namespace relance::domain {
+
+// What some rules need to know about the organisation and the row.
+struct FieldContext {
+  std::string_view default_region = "FR";        // for phones written without +CC
+  std::span<const std::string> stages = {};      // the organisation's pipeline
+  int minor_units = 2;                           // of the row's currency, for money
+};
+
+storage::Value to_storage(const storage::Field& f, const boost::json::value& v,
+                          const FieldContext& ctx);
+boost::json::value to_json(const storage::Field& f, const storage::Value& v, int minor_units);
+
+// A normalised email address, or nullopt when it is not one.
+std::optional<std::string> normalise_email(std::string_view text);
+
+}  // namespace relance::domain

@@ -1,0 +1,33 @@
+// The JSON form of a row, and the application of a client's JSON body to a row, for every
+// entity of storage/schema.hpp. Field names are snake_case, as in the schema.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <string>
+#include <vector>
+
+#include "domain/fields.hpp"
+#include "relance/storage/store.hpp"
+
+namespace relance::domain {
+
+// The row as the API shows it. With `redact_personal`, fields flagged personal are left
+// out and "redacted": true says so.
+boost::json::object encode_row(const storage::Entity& e, const storage::Row& row,
+                               bool redact_personal);
+
+// Applies `body` to `row`: unknown, read-only and (on update) write-once fields are refused
+// with a 400 naming the field; values are validated and normalised by the field rules.
+// On create, required fields must be present. Returns the indexes of the fields changed.
+std::vector<std::size_t> apply_body(const storage::Entity& e, const boost::json::object& body,
+                                    storage::Row& row, bool creating, FieldContext ctx);
+
+// {"field": [before, after], ...} for the audit log (secrets never included).
+std::string audit_changes(const storage::Entity& e, const storage::Row* before,
+                          const storage::Row* after, const std::vector<std::size_t>& changed);
+
+// Minor units of the row's currency (2 when it has none).
+int row_minor_units(const storage::Entity& e, const storage::Row& row);
+
+}  // namespace relance::domain

@@ -1,0 +1,27 @@
+// Small UTF-8 text helpers: validation, trimming, case and accent folding.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace relance::domain {
+
+bool valid_utf8(std::string_view s);
+std::size_t utf8_length(std::string_view s);  // code points; s must be valid UTF-8
+std::string trim(std::string_view s);         // ASCII white space at both ends
+std::string fold_ascii_case(std::string_view s);
+std::string fold_ascii_upper(std::string_view s);
+// Case- and accent-folded form for comparing names and tags ("Zoé" == "ZOE").
+std::string fold_case(std::string_view s);
+
+}  // namespace relance::domain
+
+namespace relance::domain {
+
+// Unpadded base64url (RFC 4648 §5), for opaque cursors.
+std::string base64url_encode(std::string_view bytes);
+std::optional<std::string> base64url_decode(std::string_view text);
+
+}  // namespace relance::domain

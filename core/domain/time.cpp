@@ -1,0 +1,68 @@
+#include "domain/time.hpp"
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <cstdio>
+#include <sstream>
+
+namespace relance::domain {
+
+std::optional<Clock::time_point> parse_instant(std::string_view text) {
+  if (text.size() < 20 || text.size() > 40) return std::nullopt;
+  // date::parse accepts fields a strict RFC 3339 reader would refuse (one-digit months...),
+  // so check the fixed part's shape first.
+  static constexpr std::string_view shape = "dddd-dd-ddTdd:dd:dd";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    const char c = text[i];
+    if (shape[i] == 'd' ? (c < '0' || c > '9') : (shape[i] == 'T' ? (c != 'T' && c != 't') : c != shape[i]))
+      return std::nullopt;
+  }
+  std::string s(text);
+  if (s.back() == 'Z' || s.back() == 'z') s.back() = 'Z';
+  std::istringstream in(s);
+  date::sys_time<std::chrono::microseconds> tp;
+  if (s.back() == 'Z') {
+    in >> date::parse("%FT%TZ", tp);
+  } else {
+    std::chrono::minutes offset{};
+    in >> date::parse("%FT%T%Ez", tp, offset);
+    if (!in.fail()) tp -= offset;
+  }
+  if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
+  return std::chrono::time_point_cast<Clock::duration>(tp);
+}
+
+std::string format_instant(Clock::time_point t) {
+  return date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(t));
+}
+
+std::optional<std::string> normalise_instant(std::string_view text) {
+  auto t = parse_instant(text);
+  if (!t) return std::nullopt;
+  return format_instant(*t);
+}
+
+std::string now_instant() { return format_instant(Clock::now()); }
+
+bool valid_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  int y = 0, m = 0, d = 0;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+    if (text[i] < '0' || text[i] > '9') return false;
+  if (std::sscanf(std::string(text).c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return false;
+  return date::year_month_day{date::year{y}, date::month{static_cast<unsigned>(m)},
+                              date::day{static_cast<unsigned>(d)}}
+      .ok();
+}
+
+bool valid_time_zone(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  try {
+    return date::locate_zone(name) != nullptr;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace relance::domain

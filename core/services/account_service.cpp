@@ -1,0 +1,460 @@
+#include "services/account_service.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "auth/secrets.hpp"
+#include "domain/fields.hpp"
+#include "domain/problem.hpp"
+#include "domain/record_json.hpp"
+#include "domain/time.hpp"
+#include "services/record_writes.hpp"
+
+namespace relance::services {
+namespace json = boost::json;
+using auth::Principal;
+using auth::Role;
+using storage::Row;
+using storage::Scope;
+using storage::Value;
+namespace ent = storage::entities;
+
+namespace {
+
+constexpr auto cache_lifetime = std::chrono::seconds(30);
+
+std::string text_of(const Value& v) {
+  const auto* s = std::get_if<std::string>(&v);
+  return s ? *s : std::string();
+}
+
+std::vector<std::size_t> set_fields(const storage::Entity& e, const Row& row) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < e.fields.size(); ++i)
+    if (!storage::is_null(row.values[i])) out.push_back(i);
+  return out;
+}
+
+std::string take_password(json::object& body) {
+  auto it = body.find("password");
+  if (it == body.end()) return {};
+  if (!it->value().is_string())
+    throw Problem::invalid("password", "password must be a string");
+  std::string pw(it->value().get_string());
+  body.erase(it);
+  if (pw.size() < AccountService::min_password_length || pw.size() > 1024)
+    throw Problem::invalid("password", "password must have 10 to 1024 characters");
+  return pw;
+}
+
+void check_stages(const Row& row) {
+  const std::string stages = text_of(row.get(ent::organisations, "pipeline_stages"));
+  if (stages.empty()) return;
+  json::value v = json::parse(stages);
+  if (v.get_array().size() < 2)
+    throw Problem::invalid("pipeline_stages", "pipeline_stages needs at least two stages");
+}
+
+void run_job(storage::Store& store, std::function<WriteResult(storage::WriteTxn&)> job,
+             WriteCallback done) {
+  auto result = std::make_shared<WriteResult>();
+  store.write([job = std::move(job), result](storage::WriteTxn& tx) { *result = job(tx); },
+              [result, done = std::move(done)](std::exception_ptr err) { done(err, *result); });
+}
+
+WriteResult result_of(const storage::Entity& e, const Row& row, int status) {
+  return WriteResult{status, json::serialize(domain::encode_row(e, row, false)),
+                     etag_of(row.id, row.version), row.id};
+}
+
+void normalise_user_email(Row& row) {
+  auto email = domain::normalise_email(text_of(row.get(ent::users, "email")));
+  if (!email) throw Problem::invalid("email", "email is not an email address");
+  row.set(ent::users, "email", *email);
+}
+
+// Which roles `p` may give to a user of organisation `org`.
+void check_role_grant(const Principal& p, const OrgSettings& org, const Value& role) {
+  const auto r = auth::parse_role(text_of(role)).value_or(Role::member);
+  if (p.is_admin()) {
+    if (r == Role::staff && org.kind != "region")
+      throw Problem::invalid("role", "staff users belong to the region's organisation");
+    return;
+  }
+  if (!p.manages_org()) throw Problem::forbidden("only an org-admin manages users");
+  if (r == Role::staff || r == Role::admin)
+    throw Problem::forbidden("only the instance admin gives the staff or admin role");
+}
+
+}  // namespace
+
+AccountService::AccountService(storage::Store& store, OrgDirectory& orgs)
+    : store_(store), orgs_(orgs),
+      by_email_(10, std::chrono::minutes(15)), by_address_(50, std::chrono::minutes(15)) {}
+
+bool AccountService::bootstrap(const std::string& admin_email, const std::string& password) {
+  if (store_.count(ent::users, Scope::everything()) > 0) return false;
+  auto email = domain::normalise_email(admin_email);
+  if (!email) throw Problem::invalid("email", "admin email is not an email address");
+  if (password.size() < min_password_length)
+    throw Problem::invalid("password", "the admin password needs at least 10 characters");
+  const std::string hash = auth::hash_password(password);
+  store_.write_sync([&](storage::WriteTxn& tx) {
+    Principal system;  // the instance itself, user 0
+    Row org;
+    org.values.resize(ent::organisations.fields.size());
+    org.set(ent::organisations, "name", std::string("Region"));
+    org.set(ent::organisations, "kind", std::string("region"));
+    write_record(tx, system, ent::organisations, WriteKind::create, org, nullptr,
+                 set_fields(ent::organisations, org), "organisation.created");
+    Row user;
+    user.org_id = org.id;
+    user.values.resize(ent::users.fields.size());
+    user.set(ent::users, "email", *email);
+    user.set(ent::users, "display_name", std::string("Administrator"));
+    user.set(ent::users, "role", std::string("admin"));
+    user.set(ent::users, "disabled", std::int64_t{0});
+    user.set(ent::users, "password_hash", hash);
+    write_record(tx, system, ent::users, WriteKind::create, user, nullptr,
+                 set_fields(ent::users, user), "user.created");
+  });
+  return true;
+}
+
+Principal AccountService::authenticate(std::string_view bearer_token) {
+  const std::string hash = auth::token_hash(bearer_token);
+  const std::string now = domain::now_instant();
+  {
+    std::shared_lock lock(cache_mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && std::chrono::steady_clock::now() - it->second.cached_at < cache_lifetime &&
+        (it->second.expires_at.empty() || it->second.expires_at > now))
+      return it->second.principal;
+  }
+  auto token = store_.find_unique(ent::api_tokens, "token_hash", hash);
+  if (!token) throw Problem::unauthorized("unknown token; log in again");
+  const auto& t = ent::api_tokens;
+  if (!storage::is_null(token->get(t, "revoked_at")))
+    throw Problem::unauthorized("this token was revoked");
+  const std::string expires = text_of(token->get(t, "expires_at"));
+  if (!expires.empty() && expires <= now) throw Problem::unauthorized("this token has expired");
+  const auto user_id = std::get<std::int64_t>(token->get(t, "user_id"));
+  auto user = store_.get(ent::users, Scope::everything(), user_id);
+  if (!user || user->get(ent::users, "disabled") == Value{std::int64_t{1}})
+    throw Problem::unauthorized("this user is disabled");
+  Principal p;
+  p.user_id = user->id;
+  p.org_id = user->org_id;
+  p.token_id = token->id;
+  p.role = auth::parse_role(text_of(user->get(ent::users, "role"))).value_or(Role::member);
+  p.can_write = text_of(token->get(t, "scope")) != "read";
+  p.email = text_of(user->get(ent::users, "email"));
+  std::unique_lock lock(cache_mu_);
+  if (cache_.size() > 100000) cache_.clear();
+  cache_[hash] = Cached{p, expires, std::chrono::steady_clock::now()};
+  return p;
+}
+
+void AccountService::forget_sessions() {
+  std::unique_lock lock(cache_mu_);
+  cache_.clear();
+}
+
+std::string AccountService::issue_token(storage::WriteTxn& tx, const Principal& as,
+                                        std::string kind, std::string name, std::string scope,
+                                        std::string expires_at, Row& row) {
+  const auto& t = ent::api_tokens;
+  const std::string token = auth::new_token();
+  row.org_id = as.org_id;
+  row.values.resize(t.fields.size());
+  row.set(t, "user_id", as.user_id);
+  row.set(t, "name", std::move(name));
+  row.set(t, "kind", std::move(kind));
+  row.set(t, "scope", std::move(scope));
+  if (!expires_at.empty()) row.set(t, "expires_at", std::move(expires_at));
+  row.set(t, "token_hash", auth::token_hash(token));
+  write_record(tx, as, t, WriteKind::create, row, nullptr, set_fields(t, row), "token.created");
+  return token;
+}
+
+LoginResult AccountService::login(const std::string& email_in, const std::string& password,
+                                  const std::string& client_address) {
+  const std::string email = domain::normalise_email(email_in).value_or(email_in);
+  const std::string email_key = "email:" + email, address_key = "ip:" + client_address;
+  const auto wait = std::max(by_email_.wait_for(email_key), by_address_.wait_for(address_key));
+  if (wait > std::chrono::steady_clock::duration::zero()) {
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(wait).count() + 1;
+    throw Problem(429, "Too many login attempts",
+                  "too many failed logins; try again in " + std::to_string(secs) + " s")
+        .with_retry_after(static_cast<int>(secs));
+  }
+  auto user = store_.find_unique(ent::users, "email", email);
+  // Verify against a fixed hash when the user does not exist, so that timing does not
+  // tell which emails have accounts.
+  static const std::string absent = auth::hash_password("relance-absent-user-password");
+  const std::string hash = user ? text_of(user->get(ent::users, "password_hash")) : absent;
+  const bool ok = auth::verify_password(hash, password) && user &&
+                  user->get(ent::users, "disabled") != Value{std::int64_t{1}};
+  if (!ok) {
+    by_email_.record_failure(email_key);
+    by_address_.record_failure(address_key);
+    throw Problem::unauthorized("wrong email or password");
+  }
+  by_email_.reset(email_key);
+  Principal as;
+  as.user_id = user->id;
+  as.org_id = user->org_id;
+  LoginResult r;
+  r.expires_at = domain::format_instant(domain::Clock::now() + session_lifetime);
+  store_.write_sync([&](storage::WriteTxn& tx) {
+    Row token_row;
+    r.token = issue_token(tx, as, "session", "login", "read-write", r.expires_at, token_row);
+  });
+  r.user = domain::encode_row(ent::users, *user, false);
+  return r;
+}
+
+void AccountService::logout(const Principal& p, WriteCallback done) {
+  revoke_token(p, p.token_id, std::move(done));
+}
+
+json::object AccountService::me(const Principal& p) {
+  auto user = store_.get(ent::users, Scope::everything(), p.user_id);
+  if (!user) throw Problem::unauthorized("this user no longer exists");
+  json::object o = domain::encode_row(ent::users, *user, false);
+  auto org = store_.get(ent::organisations, Scope::everything(), p.org_id);
+  if (org) o["organisation"] = domain::encode_row(ent::organisations, *org, false);
+  o["token_scope"] = p.can_write ? "read-write" : "read";
+  return o;
+}
+
+Page AccountService::list_tokens(const Principal& p) {
+  return list_page(store_, ent::api_tokens, Scope::org(p.org_id),
+                   {{"user_id", std::to_string(p.user_id)}, {"limit", "200"}},
+                   [](const Row&) { return false; });
+}
+
+void AccountService::create_token(const Principal& p, json::object body, WriteCallback done) {
+  if (!p.can_write) throw Problem::forbidden("this token is read-only");
+  Row probe;
+  domain::apply_body(ent::api_tokens, body, probe, true, {});
+  std::string name = text_of(probe.get(ent::api_tokens, "name"));
+  std::string scope = text_of(probe.get(ent::api_tokens, "scope"));
+  std::string expires = text_of(probe.get(ent::api_tokens, "expires_at"));
+  if (scope.empty()) scope = "read-write";
+  if (!expires.empty() && expires <= domain::now_instant())
+    throw Problem::invalid("expires_at", "expires_at is in the past");
+  run_job(store_,
+          [this, p, name, scope, expires](storage::WriteTxn& tx) {
+            Row row;
+            const std::string token = issue_token(tx, p, "personal", name, scope, expires, row);
+            json::object o = domain::encode_row(ent::api_tokens, row, false);
+            o["token"] = token;  // shown this once; only its hash is kept
+            return WriteResult{201, json::serialize(o), etag_of(row.id, row.version), row.id};
+          },
+          std::move(done));
+}
+
+void AccountService::revoke_token(const Principal& p, std::int64_t id, WriteCallback done) {
+  run_job(store_,
+          [this, p, id](storage::WriteTxn& tx) {
+            auto row = tx.get(ent::api_tokens, Scope::org(p.org_id), id);
+            const bool mine = row && row->get(ent::api_tokens, "user_id") == Value{p.user_id};
+            if (!row || !(mine || p.manages_org())) throw Problem::not_found();
+            if (storage::is_null(row->get(ent::api_tokens, "revoked_at"))) {
+              const Row before = *row;
+              row->set(ent::api_tokens, "revoked_at", domain::now_instant());
+              write_record(tx, p, ent::api_tokens, WriteKind::update, *row, &before,
+                           {*ent::api_tokens.index_of("revoked_at")}, "token.revoked");
+            }
+            forget_sessions();
+            return WriteResult{204, {}, {}, id};
+          },
+          std::move(done));
+}
+
+Page AccountService::list_users(const Principal& p, const QueryParams& q) {
+  const Scope scope = p.is_admin() ? Scope::everything() : Scope::org(p.org_id);
+  return list_page(store_, ent::users, scope, q, [](const Row&) { return false; });
+}
+
+ReadResult AccountService::get_user(const Principal& p, std::int64_t id) {
+  const Scope scope = p.is_admin() ? Scope::everything() : Scope::org(p.org_id);
+  auto row = store_.get(ent::users, scope, id);
+  if (!row) throw Problem::not_found();
+  return ReadResult{domain::encode_row(ent::users, *row, false), etag_of(row->id, row->version)};
+}
+
+void AccountService::create_user(const Principal& p, json::object body, WriteCallback done) {
+  if (!p.can_write) throw Problem::forbidden("this token is read-only");
+  if (!p.manages_org()) throw Problem::forbidden("only an org-admin manages users");
+  std::int64_t org_id = p.org_id;
+  if (auto it = body.find("org_id"); it != body.end()) {
+    // The instance admin creates the first users of a new organisation.
+    if (!p.is_admin()) throw Problem::bad_request("org_id is set by the server", "org_id");
+    if (!it->value().is_int64()) throw Problem::invalid("org_id", "org_id must be an integer");
+    org_id = it->value().get_int64();
+    body.erase(it);
+  }
+  const std::string password = take_password(body);
+  if (password.empty()) throw Problem::invalid("password", "password is required");
+  auto org = orgs_.get(org_id);
+  auto row = std::make_shared<Row>();
+  row->org_id = org_id;
+  domain::apply_body(ent::users, body, *row, true, {});
+  normalise_user_email(*row);
+  if (storage::is_null(row->get(ent::users, "role"))) row->set(ent::users, "role", std::string("member"));
+  if (storage::is_null(row->get(ent::users, "disabled"))) row->set(ent::users, "disabled", std::int64_t{0});
+  check_role_grant(p, *org, row->get(ent::users, "role"));
+  row->set(ent::users, "password_hash", auth::hash_password(password));
+  run_job(store_,
+          [p, row](storage::WriteTxn& tx) {
+            if (tx.find_unique(ent::users, "email", row->get(ent::users, "email")))
+              throw Problem::conflict("a user with this email exists", "email");
+            write_record(tx, p, ent::users, WriteKind::create, *row, nullptr,
+                         set_fields(ent::users, *row), "user.created");
+            return result_of(ent::users, *row, 201);
+          },
+          std::move(done));
+}
+
+void AccountService::update_user(const Principal& p, std::int64_t id, json::object body,
+                                 std::optional<std::int64_t> expected_version, WriteCallback done) {
+  if (!p.can_write) throw Problem::forbidden("this token is read-only");
+  const bool self = id == p.user_id;
+  if (!self && !p.manages_org()) throw Problem::not_found();
+  if (!p.manages_org())
+    for (const auto& kv : body)
+      if (kv.key() == "role" || kv.key() == "disabled" || kv.key() == "email")
+        throw Problem::forbidden("only an org-admin changes " + std::string(kv.key()));
+  const std::string password = take_password(body);
+  const std::string hash = password.empty() ? std::string() : auth::hash_password(password);
+  run_job(store_,
+          [this, p, id, body = std::move(body), hash, expected_version](storage::WriteTxn& tx) {
+            auto row = tx.get(ent::users, p.is_admin() ? Scope::everything() : Scope::org(p.org_id), id);
+            if (!row) throw Problem::not_found();
+            if (expected_version && *expected_version != row->version)
+              throw Problem(412, "Precondition failed", "the user changed since you read it");
+            const Row before = *row;
+            auto changed = domain::apply_body(ent::users, body, *row, false, {});
+            if (body.contains("email")) normalise_user_email(*row);
+            if (body.contains("role")) check_role_grant(p, *orgs_.get(row->org_id), row->get(ent::users, "role"));
+            if (!hash.empty()) {
+              row->set(ent::users, "password_hash", hash);
+              changed.push_back(*ent::users.index_of("password_hash"));
+            }
+            if (changed.empty()) return result_of(ent::users, *row, 200);
+            write_record(tx, p, ent::users, WriteKind::update, *row, &before, changed, "user.updated");
+            forget_sessions();
+            return result_of(ent::users, *row, 200);
+          },
+          std::move(done));
+}
+
+void AccountService::disable_user(const Principal& p, std::int64_t id, WriteCallback done) {
+  json::object body{{"disabled", true}};
+  if (id == p.user_id) throw Problem::conflict("you cannot disable yourself");
+  update_user(p, id, std::move(body), std::nullopt, std::move(done));
+}
+
+Page AccountService::list_organisations(const Principal& p, const QueryParams& q) {
+  const Scope scope = p.is_admin() || p.is_staff() ? Scope::everything() : Scope::org(p.org_id);
+  return list_page(store_, ent::organisations, scope, q, [](const Row&) { return false; });
+}
+
+ReadResult AccountService::get_organisation(const Principal& p, std::int64_t id) {
+  const Scope scope = p.is_admin() || p.is_staff() ? Scope::everything() : Scope::org(p.org_id);
+  auto row = store_.get(ent::organisations, scope, id);
+  if (!row) throw Problem::not_found();
+  return ReadResult{domain::encode_row(ent::organisations, *row, false),
+                    etag_of(row->id, row->version)};
+}
+
+void AccountService::create_organisation(const Principal& p, json::object body, WriteCallback done) {
+  if (!p.can_write) throw Problem::forbidden("this token is read-only");
+  if (!p.is_admin()) throw Problem::forbidden("only the instance admin creates organisations");
+  auto row = std::make_shared<Row>();
+  domain::apply_body(ent::organisations, body, *row, true, {});
+  if (storage::is_null(row->get(ent::organisations, "kind")))
+    row->set(ent::organisations, "kind", std::string("startup"));
+  check_stages(*row);
+  run_job(store_,
+          [p, row](storage::WriteTxn& tx) {
+            if (tx.find_unique(ent::organisations, "name", row->get(ent::organisations, "name")))
+              throw Problem::conflict("an organisation with this name exists", "name");
+            write_record(tx, p, ent::organisations, WriteKind::create, *row, nullptr,
+                         set_fields(ent::organisations, *row), "organisation.created");
+            return result_of(ent::organisations, *row, 201);
+          },
+          std::move(done));
+}
+
+void AccountService::update_organisation(const Principal& p, std::int64_t id, json::object body,
+                                         std::optional<std::int64_t> expected_version,
+                                         WriteCallback done) {
+  if (!p.can_write) throw Problem::forbidden("this token is read-only");
+  if (!(p.is_admin() || (p.manages_org() && id == p.org_id))) {
+    if (id == p.org_id || p.is_staff()) throw Problem::forbidden("only an org-admin changes the organisation");
+    throw Problem::not_found();
+  }
+  run_job(store_,
+          [this, p, id, body = std::move(body), expected_version](storage::WriteTxn& tx) {
+            auto row = tx.get(ent::organisations, Scope::everything(), id);
+            if (!row) throw Problem::not_found();
+            if (expected_version && *expected_version != row->version)
+              throw Problem(412, "Precondition failed", "the organisation changed since you read it");
+            const Row before = *row;
+            auto changed = domain::apply_body(ent::organisations, body, *row, false, {});
+            check_stages(*row);
+            if (!changed.empty())
+              write_record(tx, p, ent::organisations, WriteKind::update, *row, &before, changed,
+                           "organisation.updated");
+            orgs_.forget(id);
+            return result_of(ent::organisations, *row, 200);
+          },
+          std::move(done));
+}
+
+Page AccountService::audit_log(const Principal& p, const QueryParams& q) {
+  if (!p.manages_org()) throw Problem::forbidden("the audit log is for org-admins");
+  std::int64_t before = 0;
+  std::size_t limit = RecordService::default_page_size;
+  for (const auto& [k, v] : q) {
+    if (k == "cursor") {
+      try {
+        before = std::stoll(v);
+      } catch (const std::exception&) {
+        throw Problem::bad_request("cursor is not one this server gave", "cursor");
+      }
+    } else if (k == "limit") {
+      int n = 0;
+      try {
+        n = std::stoi(v);
+      } catch (const std::exception&) {
+      }
+      if (n < 1 || n > 200) throw Problem::bad_request("limit must be an integer from 1 to 200", "limit");
+      limit = static_cast<std::size_t>(n);
+    } else {
+      throw Problem::bad_request("unknown query parameter " + k, k);
+    }
+  }
+  auto records = store_.audit_log(p.org_id, before, limit + 1);
+  Page page;
+  const bool more = records.size() > limit;
+  if (more) records.pop_back();
+  for (const auto& r : records) {
+    boost::system::error_code ec;
+    json::value changes = json::parse(r.entry.changes, ec);
+    page.items.emplace_back(json::object{{"id", r.id},
+                                         {"at", r.at},
+                                         {"user_id", r.entry.user_id},
+                                         {"action", r.entry.action},
+                                         {"entity", r.entry.entity},
+                                         {"entity_id", r.entry.entity_id},
+                                         {"changes", ec ? json::value() : changes}});
+  }
+  if (more) page.next_cursor = std::to_string(records.back().id);
+  return page;
+}
+
+}  // namespace relance::services

@@ -1,0 +1,100 @@
+// AccountService: organisations, users, login, sessions and personal API tokens, and the
+// resolution of a bearer token into a Principal on every request.
+//
+// Tokens are random and kept only as a hash; a resolved token is cached for a short time
+// so that a request costs no database read for it, and the cache is cleared whenever a
+// token, a user or an organisation changes.
+//
+// Thread safety: all members may be called concurrently.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "auth/principal.hpp"
+#include "auth/rate_limiter.hpp"
+#include "relance/storage/store.hpp"
+#include "services/org_directory.hpp"
+#include "services/record_service.hpp"
+#include "services/write_result.hpp"
+
+namespace relance::services {
+
+struct LoginResult {
+  std::string token;
+  std::string expires_at;
+  boost::json::object user;
+};
+
+class AccountService {
+ public:
+  static constexpr auto session_lifetime = std::chrono::hours(12);
+  static constexpr std::size_t min_password_length = 10;
+
+  AccountService(storage::Store& store, OrgDirectory& orgs);
+
+  // First start: creates the region's organisation and the instance admin, once.
+  // Returns false when the instance already has users.
+  bool bootstrap(const std::string& admin_email, const std::string& password);
+
+  // Bearer token -> who. Throws Problem 401 when unknown, expired, revoked or disabled.
+  auth::Principal authenticate(std::string_view bearer_token);
+
+  // Throws Problem 401 on bad credentials, 429 after too many failures.
+  LoginResult login(const std::string& email, const std::string& password,
+                    const std::string& client_address);
+  void logout(const auth::Principal& p, WriteCallback done);
+
+  boost::json::object me(const auth::Principal& p);
+
+  // Personal API tokens.
+  Page list_tokens(const auth::Principal& p);
+  void create_token(const auth::Principal& p, boost::json::object body, WriteCallback done);
+  void revoke_token(const auth::Principal& p, std::int64_t id, WriteCallback done);
+
+  // Users of an organisation.
+  Page list_users(const auth::Principal& p, const QueryParams& q);
+  ReadResult get_user(const auth::Principal& p, std::int64_t id);
+  void create_user(const auth::Principal& p, boost::json::object body, WriteCallback done);
+  void update_user(const auth::Principal& p, std::int64_t id, boost::json::object body,
+                   std::optional<std::int64_t> expected_version, WriteCallback done);
+  void disable_user(const auth::Principal& p, std::int64_t id, WriteCallback done);
+
+  // Organisations.
+  Page list_organisations(const auth::Principal& p, const QueryParams& q);
+  ReadResult get_organisation(const auth::Principal& p, std::int64_t id);
+  void create_organisation(const auth::Principal& p, boost::json::object body, WriteCallback done);
+  void update_organisation(const auth::Principal& p, std::int64_t id, boost::json::object body,
+                           std::optional<std::int64_t> expected_version, WriteCallback done);
+
+  // The organisation's audit log, newest first (org-admin and admin).
+  Page audit_log(const auth::Principal& p, const QueryParams& q);
+
+ private:
+  struct Cached {
+    auth::Principal principal;
+    std::string expires_at;  // of the token, UTC text; empty when it does not expire
+    std::chrono::steady_clock::time_point cached_at;
+  };
+
+  void forget_sessions();
+  std::string issue_token(storage::WriteTxn& tx, const auth::Principal& as, std::string kind,
+                          std::string name, std::string scope, std::string expires_at,
+                          storage::Row& row);
+
+  storage::Store& store_;
+  OrgDirectory& orgs_;
+  auth::RateLimiter by_email_;
+  auth::RateLimiter by_address_;
+  std::shared_mutex cache_mu_;
+  std::unordered_map<std::string, Cached> cache_;
+};
+
+}  // namespace relance::services

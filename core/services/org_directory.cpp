@@ -1,0 +1,51 @@
+#include "services/org_directory.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <mutex>
+
+#include "domain/problem.hpp"
+
+namespace relance::services {
+namespace json = boost::json;
+using storage::entities::organisations;
+
+OrgSettings OrgDirectory::from_row(const storage::Row& row) {
+  OrgSettings s;
+  s.id = row.id;
+  if (auto* n = std::get_if<std::string>(&row.get(organisations, "name"))) s.name = *n;
+  if (auto* k = std::get_if<std::string>(&row.get(organisations, "kind"))) s.kind = *k;
+  if (auto* r = std::get_if<std::string>(&row.get(organisations, "default_region")))
+    s.default_region = *r;
+  if (s.default_region.empty()) s.default_region = "FR";
+  if (auto* st = std::get_if<std::string>(&row.get(organisations, "pipeline_stages"))) {
+    boost::system::error_code ec;
+    json::value v = json::parse(*st, ec);
+    if (!ec && v.is_array())
+      for (const auto& x : v.get_array())
+        if (x.is_string()) s.stages.emplace_back(x.get_string());
+  }
+  if (s.stages.empty())
+    for (std::string_view d : storage::default_pipeline_stages()) s.stages.emplace_back(d);
+  return s;
+}
+
+std::shared_ptr<const OrgSettings> OrgDirectory::get(std::int64_t org_id) {
+  {
+    std::shared_lock lock(mu_);
+    if (auto it = cache_.find(org_id); it != cache_.end()) return it->second;
+  }
+  auto row = store_.get(organisations, storage::Scope::everything(), org_id);
+  if (!row) throw Problem::not_found();
+  auto settings = std::make_shared<const OrgSettings>(from_row(*row));
+  std::unique_lock lock(mu_);
+  cache_[org_id] = settings;
+  return settings;
+}
+
+void OrgDirectory::forget(std::int64_t org_id) {
+  std::unique_lock lock(mu_);
+  cache_.erase(org_id);
+}
+
+}  // namespace relance::services

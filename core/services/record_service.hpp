@@ -1,0 +1,77 @@
+// RecordService: the use cases on the organisation's records (contacts, companies, leads,
+// activities, follow-ups, outcomes, events): read with tenancy and privacy applied, and
+// write with validation, the audit entry and the outbox event in the same transaction.
+//
+// Tenancy: a caller reads and writes its own organisation's rows; region staff also read
+// other organisations' rows that the entity's Sharing rule shows them, with personal
+// fields hidden unless the lead is shared. Another organisation's row answers 404, exactly
+// like a missing one.
+//
+// Thread safety: all members may be called concurrently. Writes complete asynchronously.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "auth/principal.hpp"
+#include "relance/storage/store.hpp"
+#include "services/org_directory.hpp"
+#include "services/write_result.hpp"
+
+namespace relance::services {
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+struct Page {
+  boost::json::array items;
+  std::string next_cursor;  // empty on the last page
+};
+
+struct ReadResult {
+  boost::json::object body;
+  std::string etag;
+};
+
+// One page of a list: filters, search, sort and cursor read from `query` for entity `e`,
+// rows limited to `scope`, personal fields hidden where `redact` says so. Every list of the
+// API goes through here.
+Page list_page(storage::Store& store, const storage::Entity& e, const storage::Scope& scope,
+               const QueryParams& query, const std::function<bool(const storage::Row&)>& redact);
+
+class RecordService {
+ public:
+  static constexpr std::size_t default_page_size = 50;
+  static constexpr std::size_t max_page_size = 200;
+
+  RecordService(storage::Store& store, OrgDirectory& orgs) : store_(store), orgs_(orgs) {}
+
+  ReadResult get(const auth::Principal& p, const storage::Entity& e, std::int64_t id);
+  // Filters, search (?q=), ?sort=[-]field, ?limit=, ?cursor= from the query string.
+  Page list(const auth::Principal& p, const storage::Entity& e, const QueryParams& query);
+
+  // idempotency_key may be empty. request_digest identifies the request for the key.
+  void create(const auth::Principal& p, const storage::Entity& e, boost::json::object body,
+              std::string idempotency_key, std::string request_digest, WriteCallback done);
+  void update(const auth::Principal& p, const storage::Entity& e, std::int64_t id,
+              boost::json::object body, std::optional<std::int64_t> expected_version,
+              WriteCallback done);
+  void remove(const auth::Principal& p, const storage::Entity& e, std::int64_t id,
+              std::optional<std::int64_t> expected_version, WriteCallback done);
+
+  // The query parameters list() understands for the entity (for the OpenAPI document).
+  static std::vector<std::string> list_parameters(const storage::Entity& e);
+
+ private:
+  storage::Scope read_scope(const auth::Principal& p, const storage::Entity& e) const;
+  bool redacts(const auth::Principal& p, const storage::Entity& e, const storage::Row& row) const;
+
+  storage::Store& store_;
+  OrgDirectory& orgs_;
+};
+
+}  // namespace relance::services

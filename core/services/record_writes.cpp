@@ -1,0 +1,81 @@
+#include "services/record_writes.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "domain/problem.hpp"
+#include "domain/record_json.hpp"
+#include "domain/time.hpp"
+
+namespace relance::services {
+namespace json = boost::json;
+using storage::Entity;
+using storage::Row;
+
+void check_references(storage::WriteTxn& tx, const Entity& e, const Row& row,
+                      const std::vector<std::size_t>& changed, std::int64_t org_id) {
+  for (std::size_t i : changed) {
+    const storage::Field& f = e.fields[i];
+    if (f.kind != storage::FieldKind::reference) continue;
+    const auto* id = std::get_if<std::int64_t>(&row.values[i]);
+    if (!id) continue;
+    const Entity* target = storage::find_entity(f.references);
+    if (!target) continue;
+    const storage::Scope scope = target->sharing == storage::Sharing::public_read
+                                     ? storage::Scope::everything()
+                                     : storage::Scope::org(org_id);
+    if (!tx.get(*target, scope, *id))
+      throw Problem::invalid(std::string(f.name), std::string(f.name) + ": no " +
+                                                      std::string(target->singular) + " " +
+                                                      std::to_string(*id) +
+                                                      " in your organisation");
+  }
+}
+
+std::string event_type(const Entity& e, WriteKind kind) {
+  const std::string base(e.singular);
+  if (kind == WriteKind::create) {
+    if (e.name == "activities") return base + ".logged";
+    if (e.name == "outcomes") return base + ".recorded";
+    return base + ".created";
+  }
+  return base + (kind == WriteKind::update ? ".updated" : ".deleted");
+}
+
+void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
+                  WriteKind kind, Row& row, const Row* before,
+                  const std::vector<std::size_t>& changed, const std::string& type) {
+  row.updated_by = p.user_id;
+  switch (kind) {
+    case WriteKind::create:
+      row.created_by = p.user_id;
+      tx.insert(e, row);
+      break;
+    case WriteKind::update: tx.update(e, row); break;
+    case WriteKind::remove: tx.remove(e, row.org_id, row.id); break;
+  }
+  const bool gone = kind == WriteKind::remove;
+  tx.audit(storage::AuditEntry{
+      row.org_id, p.user_id,
+      kind == WriteKind::create ? "create" : (gone ? "delete" : "update"), std::string(e.name),
+      row.id, domain::audit_changes(e, before, gone ? nullptr : &row, changed)});
+
+  // The event document (docs/events.md): versioned, with the row as it now is.
+  json::object ev;
+  ev["schema"] = "relance.event/1";
+  ev["type"] = type;
+  ev["org_id"] = row.org_id;
+  ev["entity"] = e.name;
+  ev["entity_id"] = row.id;
+  ev["actor_id"] = p.user_id;
+  ev["occurred_at"] = domain::now_instant();
+  ev["data"] = domain::encode_row(e, gone && before ? *before : row, false);
+  if (kind == WriteKind::update) {
+    json::object ch;
+    for (std::size_t i : changed) ch[e.fields[i].name] = true;
+    ev["changed"] = std::move(ch);
+  }
+  tx.publish(storage::OutboxEvent{row.org_id, type, std::string(e.name), row.id,
+                                  json::serialize(ev)});
+}
+
+}  // namespace relance::services

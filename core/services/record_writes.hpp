@@ -1,0 +1,29 @@
+// The steps every write of a record takes inside its transaction, in one place: check the
+// references, write the row, append the audit entry and the outbox event.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "auth/principal.hpp"
+#include "relance/storage/store.hpp"
+
+namespace relance::services {
+
+enum class WriteKind { create, update, remove };
+
+// Refuses (422) a reference field that points to no row the caller's organisation owns
+// (trade missions and fairs: any organisation's).
+void check_references(storage::WriteTxn& tx, const storage::Entity& e, const storage::Row& row,
+                      const std::vector<std::size_t>& changed, std::int64_t org_id);
+
+// Writes `row` (insert, update or delete), its audit entry and its outbox event of type
+// `event_type` ("contact.created"...). `before` is the row before an update or delete.
+void write_record(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
+                  WriteKind kind, storage::Row& row, const storage::Row* before,
+                  const std::vector<std::size_t>& changed, const std::string& event_type);
+
+// The event type of a write: "contact.created", "activity.logged", "outcome.recorded"...
+std::string event_type(const storage::Entity& e, WriteKind kind);
+
+}  // namespace relance::services
