@@ -157,7 +157,7 @@ constexpr std::array outcome_fields{
     Field{"amount", K::money, none, {}, {}, 0, "Amount, in `currency`"},
     Field{"currency", K::currency, F, {}, {}, 0, "ISO 4217 currency of amount"},
     Field{"jobs", K::integer, none, {}, {}, 0, "Jobs created"},
-    Field{"occurred_on", K::date, S | RG, {}, {}, 0, "Date of the outcome"},
+    Field{"occurred_on", K::date, RG, {}, {}, 0, "Date of the outcome"},
     Field{"evidence", K::text, none, {}, {}, 2000, "Evidence: press release, signed contract..."},
     Field{"notes", K::text, P, {}, {}, 20000, "Notes"},
 };
@@ -167,7 +167,7 @@ constexpr std::array event_fields{
     Field{"kind", K::choice, F, {}, event_kinds, 0, "trade-mission, fair, conference, meetup, other"},
     Field{"city", K::text, F, {}, {}, 200, "City"},
     Field{"country", K::country, F, {}, {}, 0, "ISO 3166-1 alpha-2 country"},
-    Field{"starts_on", K::date, S | RG, {}, {}, 0, "First day"},
+    Field{"starts_on", K::date, RG, {}, {}, 0, "First day"},
     Field{"ends_on", K::date, RG, {}, {}, 0, "Last day"},
 };
 

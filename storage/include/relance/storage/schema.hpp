@@ -41,7 +41,7 @@ enum FieldFlags : unsigned {
   required = 1u << 0,     // must be present and non-null on create
   personal = 1u << 1,     // personal data: hidden from region staff unless shared
   read_only = 1u << 2,    // set by the server only (a client sending it gets a 400)
-  sortable = 1u << 3,     // may be used in ?sort= (the column is NOT NULL)
+  sortable = 1u << 3,     // may be used in ?sort=; the column is NOT NULL (keyset paging)
   filterable = 1u << 4,   // may be used as ?name=value in lists
   searchable = 1u << 5,   // indexed in the entity's full-text index
   ranged = 1u << 6,       // may be filtered by ?name_from= / ?name_to=
