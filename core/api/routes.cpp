@@ -100,6 +100,17 @@ services::WriteCallback replying(Reply reply, std::string location_prefix = {}) 
   };
 }
 
+// Runs `work` on the pool for slow work; its errors become problem documents.
+void offload(services::WorkPool& pool, Reply reply, std::function<void(Reply&)> work) {
+  pool.post([reply = std::move(reply), work = std::move(work)]() mutable {
+    try {
+      work(reply);
+    } catch (...) {
+      reply(error_response(std::current_exception()));
+    }
+  });
+}
+
 void add_record_routes(Router& router, const ApiServices& s, const storage::Entity& e) {
   const std::string base = "/api/v1/" + std::string(e.name);
   const std::string one = base + "/{id}";
@@ -146,12 +157,13 @@ void add_record_routes(Router& router, const ApiServices& s, const storage::Enti
 
 void add_account_routes(Router& router, const ApiServices& s) {
   auto& acc = s.accounts;
+  auto& pool = s.slow_work;
   const ApiLimits limits = s.limits;
 
   router.add("POST", "/api/v1/auth/login", false,
              {"Log in with email and password; returns a session token", "auth", Shape::object,
               nullptr, true},
-             [&acc, limits](Call& c, Reply reply) {
+             [&acc, &pool, limits](Call& c, Reply reply) {
                json::object body = parse_json_object(c.request, limits);
                auto field = [&](const char* name) {
                  auto it = body.find(name);
@@ -163,10 +175,14 @@ void add_account_routes(Router& router, const ApiServices& s) {
                  if (kv.key() != "email" && kv.key() != "password")
                    throw Problem::bad_request("unknown field " + std::string(kv.key()),
                                               std::string(kv.key()));
-               auto r = acc.login(field("email"), field("password"), c.request.remote_address);
-               reply(json_response(200, json::object{{"token", r.token},
-                                                     {"expires_at", r.expires_at},
-                                                     {"user", r.user}}));
+               offload(pool, std::move(reply),
+                       [&acc, email = field("email"), password = field("password"),
+                        address = c.request.remote_address](Reply& r) {
+                         auto in = acc.login(email, password, address);
+                         r(json_response(200, json::object{{"token", in.token},
+                                                           {"expires_at", in.expires_at},
+                                                           {"user", in.user}}));
+                       });
              });
   router.add("POST", "/api/v1/auth/logout", true,
              {"Revoke the token of this request", "auth", Shape::no_content},
@@ -199,9 +215,11 @@ void add_account_routes(Router& router, const ApiServices& s) {
              });
   router.add("POST", "/api/v1/users", true,
              {"Create a user (org-admin); body also takes password", "users", Shape::created, &users, true},
-             [&acc, limits](Call& c, Reply reply) {
-               acc.create_user(c.principal, parse_json_object(c.request, limits),
-                               replying(std::move(reply), "/api/v1/users"));
+             [&acc, &pool, limits](Call& c, Reply reply) {
+               offload(pool, std::move(reply),
+                       [&acc, p = c.principal, body = parse_json_object(c.request, limits)](Reply& r) {
+                         acc.create_user(p, body, replying(r, "/api/v1/users"));
+                       });
              });
   router.add("GET", "/api/v1/users/{id}", true, {"Read a user", "users", Shape::entity, &users},
              [&acc](Call& c, Reply reply) {
@@ -209,9 +227,12 @@ void add_account_routes(Router& router, const ApiServices& s) {
              });
   router.add("PATCH", "/api/v1/users/{id}", true,
              {"Change a user (self, or org-admin)", "users", Shape::entity, &users, true, {}, true},
-             [&acc, limits](Call& c, Reply reply) {
-               acc.update_user(c.principal, c.ids[0], parse_json_object(c.request, limits),
-                               expected_version(c.request, c.ids[0]), replying(std::move(reply)));
+             [&acc, &pool, limits](Call& c, Reply reply) {
+               offload(pool, std::move(reply),
+                       [&acc, p = c.principal, id = c.ids[0], body = parse_json_object(c.request, limits),
+                        version = expected_version(c.request, c.ids[0])](Reply& r) {
+                         acc.update_user(p, id, body, version, replying(r));
+                       });
              });
   router.add("DELETE", "/api/v1/users/{id}", true,
              {"Disable a user (their tokens stop working)", "users", Shape::entity, &users},

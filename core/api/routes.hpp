@@ -8,6 +8,7 @@
 #include "api/router.hpp"
 #include "services/account_service.hpp"
 #include "services/record_service.hpp"
+#include "services/work_pool.hpp"
 
 namespace relance::api {
 
@@ -20,6 +21,7 @@ struct ApiServices {
   services::RecordService& records;
   services::AccountService& accounts;
   Metrics& metrics;
+  services::WorkPool& slow_work;  // password hashing, off the HTTP threads
   ApiLimits limits;
   std::function<bool()> draining;  // true once shutdown has begun (readyz answers 503)
 };

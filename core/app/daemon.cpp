@@ -20,6 +20,7 @@
 #include "services/account_service.hpp"
 #include "services/org_directory.hpp"
 #include "services/record_service.hpp"
+#include "services/work_pool.hpp"
 
 namespace relance::app {
 namespace {
@@ -116,12 +117,13 @@ int serve(Config c) {
   }
 
   api::Metrics metrics;
+  services::WorkPool slow_work(2);
   api::Router router([&](std::string_view token) { return accounts.authenticate(token); },
                      [&](const std::string& m, const std::string& route, int status, double s) {
                        metrics.observe(m, route, status, s);
                      });
   std::unique_ptr<api::HttpServer> server;
-  api::add_routes(router, api::ApiServices{*store, records, accounts, metrics, c.api,
+  api::add_routes(router, api::ApiServices{*store, records, accounts, metrics, slow_work, c.api,
                                            [&] { return server && server->draining(); }});
   server = std::make_unique<api::HttpServer>(c.server, router, metrics);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
