@@ -25,9 +25,8 @@ std::optional<Clock::time_point> parse_instant(std::string_view text) {
   if (s.back() == 'Z') {
     in >> date::parse("%FT%TZ", tp);
   } else {
-    std::chrono::minutes offset{};
-    in >> date::parse("%FT%T%Ez", tp, offset);
-    if (!in.fail()) tp -= offset;
+    // With %Ez, date::parse applies the offset itself: tp comes out in UTC.
+    in >> date::parse("%FT%T%Ez", tp);
   }
   if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
   return std::chrono::time_point_cast<Clock::duration>(tp);
