@@ -256,6 +256,8 @@ void AccountService::create_token(const Principal& p, json::object body, WriteCa
 }
 
 void AccountService::revoke_token(const Principal& p, std::int64_t id, WriteCallback done) {
+  // A read-only token may end itself (logout), and change nothing else.
+  if (!p.can_write && id != p.token_id) throw Problem::forbidden("this token is read-only");
   run_job(store_,
           [this, p, id](storage::WriteTxn& tx) {
             auto row = tx.get(ent::api_tokens, Scope::org(p.org_id), id);
@@ -322,7 +324,12 @@ void AccountService::update_user(const Principal& p, std::int64_t id, json::obje
                                  std::optional<std::int64_t> expected_version, WriteCallback done) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
   const bool self = id == p.user_id;
-  if (!self && !p.manages_org()) throw Problem::not_found();
+  if (!self && !p.manages_org()) {
+    // A colleague's account is visible (GET) but not theirs to change; another
+    // organisation's answers like a missing one.
+    if (store_.get(ent::users, Scope::org(p.org_id), id)) throw Problem::forbidden("only an org-admin changes other users");
+    throw Problem::not_found();
+  }
   if (!p.manages_org())
     for (const auto& kv : body)
       if (kv.key() == "role" || kv.key() == "disabled" || kv.key() == "email")
@@ -394,7 +401,9 @@ void AccountService::update_organisation(const Principal& p, std::int64_t id, js
                                          WriteCallback done) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
   if (!(p.is_admin() || (p.manages_org() && id == p.org_id))) {
-    if (id == p.org_id || p.is_staff()) throw Problem::forbidden("only an org-admin changes the organisation");
+    const bool visible = id == p.org_id ||
+                         (p.is_staff() && store_.get(ent::organisations, Scope::everything(), id));
+    if (visible) throw Problem::forbidden("only an org-admin changes the organisation");
     throw Problem::not_found();
   }
   run_job(store_,

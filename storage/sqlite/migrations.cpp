@@ -216,27 +216,28 @@ CREATE TABLE idempotency_keys (
 // Full-text index of one table: contentless (the text lives in the table), accent- and
 // case-folded. `org_key` holds "o<org_id>" so that a search is scoped to one
 // organisation inside the index instead of filtering other organisations' hits after.
-// Contentless FTS5 deletes need the indexed values again, hence the same expression in
-// the delete triggers.
-std::string fts_index(const std::string& table, const std::string& body) {
+// `public` holds the text region staff may match across organisations, `personal` the
+// personal data they may not (see ops.cpp, fts_query). Contentless FTS5 deletes need the
+// indexed values again, hence the same expressions in the delete triggers.
+std::string fts_index(const std::string& table, const std::string& public_text,
+                      const std::string& personal_text) {
   const std::string fts = table + "_fts";
   auto of = [&](const char* row) {
-    std::string b = body;
-    for (std::size_t at = b.find("$."); at != std::string::npos; at = b.find("$.", at))
-      b.replace(at, 2, std::string(row) + ".");
-    return "'o' || " + std::string(row) + ".org_id, " + b;
+    std::string cols = public_text + ", " + personal_text;
+    for (std::size_t at = cols.find("$."); at != std::string::npos; at = cols.find("$.", at))
+      cols.replace(at, 2, std::string(row) + ".");
+    return "'o' || " + std::string(row) + ".org_id, " + cols;
   };
-  return "CREATE VIRTUAL TABLE " + fts + " USING fts5(org_key, body, content='', " +
+  const std::string cols = "(rowid, org_key, public, personal)";
+  const std::string del = "INSERT INTO " + fts + "(" + fts + ", rowid, org_key, public, personal) "
+                          "VALUES ('delete', old.id, " + of("old") + ");";
+  const std::string ins = "INSERT INTO " + fts + cols + " VALUES (new.id, " + of("new") + ");";
+  return "CREATE VIRTUAL TABLE " + fts + " USING fts5(org_key, public, personal, content='', " +
          "tokenize=\"unicode61 remove_diacritics 2\");\n" +
-         "CREATE TRIGGER " + table + "_fts_ins AFTER INSERT ON " + table + " BEGIN " +
-         "INSERT INTO " + fts + "(rowid, org_key, body) VALUES (new.id, " + of("new") + "); END;\n" +
-         "CREATE TRIGGER " + table + "_fts_del AFTER DELETE ON " + table + " BEGIN " +
-         "INSERT INTO " + fts + "(" + fts + ", rowid, org_key, body) VALUES ('delete', old.id, " +
-         of("old") + "); END;\n" +
-         "CREATE TRIGGER " + table + "_fts_upd AFTER UPDATE ON " + table + " BEGIN " +
-         "INSERT INTO " + fts + "(" + fts + ", rowid, org_key, body) VALUES ('delete', old.id, " +
-         of("old") + "); INSERT INTO " + fts + "(rowid, org_key, body) VALUES (new.id, " +
-         of("new") + "); END;\n";
+         "CREATE TRIGGER " + table + "_fts_ins AFTER INSERT ON " + table + " BEGIN " + ins + " END;\n" +
+         "CREATE TRIGGER " + table + "_fts_del AFTER DELETE ON " + table + " BEGIN " + del + " END;\n" +
+         "CREATE TRIGGER " + table + "_fts_upd AFTER UPDATE ON " + table + " BEGIN " + del + " " +
+         ins + " END;\n";
 }
 
 // Rows of the tags table for one tagged table, kept in step with its JSON `tags` column.
@@ -257,15 +258,16 @@ std::string tag_index(const std::string& table) {
 std::string v1() {
   std::string sql = v1_initial;
   sql += fts_index("contacts",
-                   "$.first_name || ' ' || $.last_name || ' ' || coalesce($.emails, '') || ' ' || "
                    "coalesce($.title, '') || ' ' || coalesce($.city, '') || ' ' || "
-                   "coalesce($.met_where, '') || ' ' || coalesce($.notes, '')");
+                   "coalesce($.met_where, '')",
+                   "$.first_name || ' ' || $.last_name || ' ' || coalesce($.emails, '') || ' ' || "
+                   "coalesce($.notes, '')");
   sql += fts_index("companies",
-                   "$.name || ' ' || coalesce($.domain, '') || ' ' || coalesce($.sector, '') || "
-                   "' ' || coalesce($.notes, '')");
-  sql += fts_index("leads", "$.title || ' ' || coalesce($.notes, '')");
-  sql += fts_index("activities", "coalesce($.subject, '') || ' ' || coalesce($.notes, '')");
-  sql += fts_index("followups", "$.title || ' ' || coalesce($.notes, '')");
+                   "$.name || ' ' || coalesce($.domain, '') || ' ' || coalesce($.sector, '')",
+                   "coalesce($.notes, '')");
+  sql += fts_index("leads", "$.title", "coalesce($.notes, '')");
+  sql += fts_index("activities", "coalesce($.subject, '')", "coalesce($.notes, '')");
+  sql += fts_index("followups", "$.title", "coalesce($.notes, '')");
   for (const char* t : {"companies", "contacts", "leads"}) sql += tag_index(t);
   return sql;
 }

@@ -141,7 +141,7 @@ std::string now_utc() {
   return buf;
 }
 
-std::string fts_query(const std::string& typed, std::optional<std::int64_t> org_id) {
+std::string fts_query(const std::string& typed, const Entity& e, const Scope& scope) {
   std::string words;
   std::size_t i = 0;
   while (i < typed.size()) {
@@ -162,12 +162,21 @@ std::string fts_query(const std::string& typed, std::optional<std::int64_t> org_
         if (typed[k] == '"') word += '"';
         word += typed[k];
       }
-      words += (words.empty() ? "" : " AND ") + std::string("body:\"") + word + "\"*";
+      words += (words.empty() ? "" : " AND ") + std::string("\"") + word + "\"*";
     }
     i = j;
   }
   if (words.empty()) return {};  // nothing to search for
-  return org_id ? "org_key:o" + std::to_string(*org_id) + " AND " + words : words;
+  const std::string all = "{public personal}:(" + words + ")";
+  const std::string own = "(org_key:o" + std::to_string(scope.org_id) + " AND " + all + ")";
+  switch (scope.kind) {
+    case Scope::Kind::org: return own;
+    case Scope::Kind::org_and_shared:
+      if (e.sharing == Sharing::always) return own + " OR ({public}:(" + words + "))";
+      return all;
+    case Scope::Kind::everything: break;
+  }
+  return all;
 }
 
 std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::int64_t id) {
@@ -212,9 +221,7 @@ std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q) {
       params.push_back(f.value);
     }
     if (!q.search.empty()) {
-      std::optional<std::int64_t> org;
-      if (q.scope.kind == Scope::Kind::org) org = q.scope.org_id;
-      std::string match = fts_query(q.search, org);
+      std::string match = fts_query(q.search, e, q.scope);
       if (!match.empty()) {
         where += " AND t.id IN (SELECT rowid FROM " + sql.table + "_fts WHERE " + sql.table +
                  "_fts MATCH ?)";

@@ -23,10 +23,12 @@ void update_row(Connection& c, const Entity& e, Row& row);
 void delete_row(Connection& c, const Entity& e, std::int64_t org_id, std::int64_t id);
 bool is_referenced(Connection& c, const Entity& by, std::string_view field, std::int64_t id);
 
-// The FTS5 query for what a user typed: every word must match, as a prefix, inside the
-// organisation's part of the index when `org_key` is set. Quotes make every word a plain
-// string, so no user input is read as FTS syntax. Words with nothing to index (blanks,
-// punctuation) are left out; empty when no word is left (the caller then does not search).
-std::string fts_query(const std::string& typed, std::optional<std::int64_t> org_id);
+// The FTS5 query for what a user typed: every word must match, as a prefix. Quotes make
+// every word a plain string, so no user input is read as FTS syntax; words with nothing to
+// index (blanks, punctuation) are left out, and the result is empty when none is left.
+// Inside one organisation every column matches. Region staff searching other
+// organisations' rows of an entity they see redacted match only its public text: a hit
+// on a hidden field would tell what the field holds.
+std::string fts_query(const std::string& typed, const Entity& e, const Scope& scope);
 
 }  // namespace relance::storage::sqlite

@@ -1,0 +1,1049 @@
+// Tenancy: every route of the OpenAPI document, crossed with every role (member, org-admin,
+// staff, admin, and no token at all) and with objects of the caller's own organisation, of
+// another organisation, of another organisation but shared with the region, and with ids
+// that do not exist. The expectations are a table written here by hand, one row per
+// (method, path); the test fails when the document has a route the table lacks, or the
+// table a route the document lacks, so a new route cannot ship without saying who may use
+// it.
+//
+// What the table encodes (DESIGN.md, "Security model"; storage/schema.cpp, Sharing):
+// - another organisation's object answers exactly like a missing one (404, same body),
+//   unless the rules let the caller read it: region staff read other organisations'
+//   companies, leads and outcomes with personal fields removed ("redacted": true), their
+//   contacts, activities and follow-ups only through a lead shared with the region, and
+//   everyone reads events; the admin reads users and organisations of the whole instance;
+// - a write to an object the caller can see but not change answers 403, to one it cannot
+//   see 404;
+// - signed-in routes answer 401 with a problem document and WWW-Authenticate without a
+//   valid token;
+// - a read-only personal token is refused (403) on every write route and reads like its
+//   role.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "world.hpp"
+
+using namespace relance::test;
+namespace json = boost::json;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// The table.
+
+// One expected answer. A positive number is the HTTP status; `red` is a 200 whose personal
+// fields are absent and that says "redacted": true; `na` is a column that does not apply.
+constexpr int na = 0;
+constexpr int ok = 200;
+constexpr int made = 201;
+constexpr int gone = 204;
+constexpr int red = -200;
+constexpr int auth = 401;
+constexpr int deny = 403;
+constexpr int nf = 404;
+
+// What one role gets on one route. For a route without {id}, only `own` is used: the
+// status of the call. For a route with {id}, the answer for an object of the caller's own
+// organisation, of another organisation, of another organisation but linked to a lead
+// shared with the region (only for contacts, leads, activities and follow-ups), and for an
+// id that does not exist.
+struct Cells {
+  int own, other, shared, missing;
+  // Implicit, so that a route without {id} is written as its status alone.
+  constexpr Cells(int status) : own(status), other(na), shared(na), missing(na) {}  // NOLINT
+  constexpr Cells(int own_object, int other_org, int shared_with_region, int no_object)
+      : own(own_object), other(other_org), shared(shared_with_region), missing(no_object) {}
+};
+
+// The caller's own organisation is Alpha for the member and the org-admin, the region for
+// staff and the admin. "Another organisation" is Beta for the first two, Alpha for the
+// region's users.
+struct Row {
+  std::string_view method;
+  std::string_view path;
+  Cells member, org_admin, staff, admin, anonymous;
+};
+
+constexpr Cells anon{auth, auth, na, auth};         // signed-in route with {id}
+constexpr Cells anon_shared{auth, auth, auth, auth};  // ...whose objects can be shared
+
+// clang-format off
+const std::vector<Row> table = {
+  // method   path                           member              org-admin           staff                 admin               anonymous
+  // Operations: public.
+  {"GET",    "/healthz",                     ok,                 ok,                 ok,                   ok,                 ok},
+  {"GET",    "/readyz",                      ok,                 ok,                 ok,                   ok,                 ok},
+  {"GET",    "/metrics",                     ok,                 ok,                 ok,                   ok,                 ok},
+  {"GET",    "/api/v1/openapi.json",         ok,                 ok,                 ok,                   ok,                 ok},
+  // Sessions. Logging out revokes the caller's own (throw-away) token.
+  {"POST",   "/api/v1/auth/login",           ok,                 ok,                 ok,                   ok,                 ok},
+  {"POST",   "/api/v1/auth/logout",          gone,               gone,               gone,                 gone,               auth},
+  {"GET",    "/api/v1/me",                   ok,                 ok,                 ok,                   ok,                 auth},
+  // Personal tokens: "own" is a token of the caller, "other" one of another organisation.
+  {"GET",    "/api/v1/tokens",               ok,                 ok,                 ok,                   ok,                 auth},
+  {"POST",   "/api/v1/tokens",               made,               made,               made,                 made,               auth},
+  {"DELETE", "/api/v1/tokens/{id}",          {gone,nf,na,nf},    {gone,nf,na,nf},    {gone,nf,na,nf},      {gone,nf,na,nf},    anon},
+  // Users: "own" is a colleague of the caller (never the caller), "other" a user of the
+  // other organisation. A colleague is visible, so changing one without the right is 403.
+  {"GET",    "/api/v1/users",                ok,                 ok,                 ok,                   ok,                 auth},
+  {"POST",   "/api/v1/users",                deny,               made,               deny,                 made,               auth},
+  {"GET",    "/api/v1/users/{id}",           {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,nf,na,nf},        {ok,ok,na,nf},      anon},
+  {"PATCH",  "/api/v1/users/{id}",           {deny,nf,na,nf},    {ok,nf,na,nf},      {deny,nf,na,nf},      {ok,ok,na,nf},      anon},
+  {"DELETE", "/api/v1/users/{id}",           {deny,nf,na,nf},    {ok,nf,na,nf},      {deny,nf,na,nf},      {ok,ok,na,nf},      anon},
+  // Organisations: staff read them all (to measure the mission) and change none.
+  {"GET",    "/api/v1/organisations",        ok,                 ok,                 ok,                   ok,                 auth},
+  {"POST",   "/api/v1/organisations",        deny,               deny,               deny,                 made,               auth},
+  {"GET",    "/api/v1/organisations/{id}",   {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,ok,na,nf},        {ok,ok,na,nf},      anon},
+  {"PATCH",  "/api/v1/organisations/{id}",   {deny,nf,na,nf},    {ok,nf,na,nf},      {deny,deny,na,nf},    {ok,ok,na,nf},      anon},
+  {"GET",    "/api/v1/audit",                deny,               ok,                 deny,                 ok,                 auth},
+  // Contacts: staff see another organisation's only through a lead shared with the region.
+  {"GET",    "/api/v1/contacts",             ok,                 ok,                 ok,                   ok,                 auth},
+  {"POST",   "/api/v1/contacts",             made,               made,               made,                 made,               auth},
+  {"GET",    "/api/v1/contacts/{id}",        {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,nf,ok,nf},        {ok,nf,nf,nf},      anon_shared},
+  {"PATCH",  "/api/v1/contacts/{id}",        {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,nf,deny,nf},      {ok,nf,nf,nf},      anon_shared},
+  {"DELETE", "/api/v1/contacts/{id}",        {gone,nf,nf,nf},    {gone,nf,nf,nf},    {gone,nf,deny,nf},    {gone,nf,nf,nf},    anon_shared},
+  // Companies: staff read every organisation's, without personal fields.
+  {"GET",    "/api/v1/companies",            ok,                 ok,                 ok,                   ok,                 auth},
+  {"POST",   "/api/v1/companies",            made,               made,               made,                 made,               auth},
+  {"GET",    "/api/v1/companies/{id}",       {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,red,na,nf},       {ok,nf,na,nf},      anon},
+  {"PATCH",  "/api/v1/companies/{id}",       {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,deny,na,nf},      {ok,nf,na,nf},      anon},
+  {"DELETE", "/api/v1/companies/{id}",       {gone,nf,na,nf},    {gone,nf,na,nf},    {gone,deny,na,nf},    {gone,nf,na,nf},    anon},
+  // Leads: staff read every organisation's; personal fields only of shared ones.
+  {"GET",    "/api/v1/leads",                ok,                 ok,                 ok,                   ok,                 auth},
+  {"POST",   "/api/v1/leads",                made,               made,               made,                 made,               auth},
+  {"GET",    "/api/v1/leads/{id}",           {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,red,ok,nf},       {ok,nf,nf,nf},      anon_shared},
+  {"PATCH",  "/api/v1/leads/{id}",           {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,deny,deny,nf},    {ok,nf,nf,nf},      anon_shared},
+  {"DELETE", "/api/v1/leads/{id}",           {gone,nf,nf,nf},    {gone,nf,nf,nf},    {gone,deny,deny,nf},  {gone,nf,nf,nf},    anon_shared},
+  // Activities: staff see another organisation's only when their lead is shared.
+  {"GET",    "/api/v1/activities",           ok,                 ok,                 ok,                   ok,                 auth},
+  {"POST",   "/api/v1/activities",           made,               made,               made,                 made,               auth},
+  {"GET",    "/api/v1/activities/{id}",      {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,nf,ok,nf},        {ok,nf,nf,nf},      anon_shared},
+  {"PATCH",  "/api/v1/activities/{id}",      {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,nf,deny,nf},      {ok,nf,nf,nf},      anon_shared},
+  {"DELETE", "/api/v1/activities/{id}",      {gone,nf,nf,nf},    {gone,nf,nf,nf},    {gone,nf,deny,nf},    {gone,nf,nf,nf},    anon_shared},
+  // Follow-ups: as activities.
+  {"GET",    "/api/v1/followups",            ok,                 ok,                 ok,                   ok,                 auth},
+  {"POST",   "/api/v1/followups",            made,               made,               made,                 made,               auth},
+  {"GET",    "/api/v1/followups/{id}",       {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,nf,ok,nf},        {ok,nf,nf,nf},      anon_shared},
+  {"PATCH",  "/api/v1/followups/{id}",       {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,nf,deny,nf},      {ok,nf,nf,nf},      anon_shared},
+  {"DELETE", "/api/v1/followups/{id}",       {gone,nf,nf,nf},    {gone,nf,nf,nf},    {gone,nf,deny,nf},    {gone,nf,nf,nf},    anon_shared},
+  // Outcomes: what the mission produced; staff read every organisation's, redacted.
+  {"GET",    "/api/v1/outcomes",             ok,                 ok,                 ok,                   ok,                 auth},
+  {"POST",   "/api/v1/outcomes",             made,               made,               made,                 made,               auth},
+  {"GET",    "/api/v1/outcomes/{id}",        {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,red,na,nf},       {ok,nf,na,nf},      anon},
+  {"PATCH",  "/api/v1/outcomes/{id}",        {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,deny,na,nf},      {ok,nf,na,nf},      anon},
+  {"DELETE", "/api/v1/outcomes/{id}",        {gone,nf,na,nf},    {gone,nf,na,nf},    {gone,deny,na,nf},    {gone,nf,na,nf},    anon},
+  // Events (trade missions, fairs): every signed-in user reads them; only their
+  // organisation changes them.
+  {"GET",    "/api/v1/events",               ok,                 ok,                 ok,                   ok,                 auth},
+  {"POST",   "/api/v1/events",               made,               made,               made,                 made,               auth},
+  {"GET",    "/api/v1/events/{id}",          {ok,ok,na,nf},      {ok,ok,na,nf},      {ok,ok,na,nf},        {ok,ok,na,nf},      anon},
+  {"PATCH",  "/api/v1/events/{id}",          {ok,deny,na,nf},    {ok,deny,na,nf},    {ok,deny,na,nf},      {ok,deny,na,nf},    anon},
+  {"DELETE", "/api/v1/events/{id}",          {gone,deny,na,nf},  {gone,deny,na,nf},  {gone,deny,na,nf},    {gone,deny,na,nf},  anon},
+};
+// clang-format on
+
+// Collections whose objects the table also tries linked to a lead shared with the region.
+const std::set<std::string> shareable = {"contacts", "leads", "activities", "followups"};
+const std::vector<std::string> record_collections = {"contacts",  "companies", "leads",  "activities",
+                                                     "followups", "outcomes",  "events"};
+
+constexpr std::int64_t missing_id = 1'999'999'999;
+
+const Row* find_row(std::string_view method, std::string_view path) {
+  for (const Row& r : table)
+    if (r.method == method && r.path == path) return &r;
+  return nullptr;
+}
+
+bool has_id(std::string_view path) { return path.find("{id}") != std::string_view::npos; }
+
+// "/api/v1/contacts/{id}" -> "contacts"; "/api/v1/auth/login" -> "auth"; "/healthz" -> "".
+std::string collection_of(std::string_view path) {
+  constexpr std::string_view prefix = "/api/v1/";
+  if (!path.starts_with(prefix)) return {};
+  path.remove_prefix(prefix.size());
+  return std::string(path.substr(0, path.find('/')));
+}
+
+std::string with_id(std::string_view pattern, std::int64_t id) {
+  std::string p(pattern);
+  const auto at = p.find("{id}");
+  if (at != std::string::npos) p.replace(at, 4, std::to_string(id));
+  return p;
+}
+
+std::string describe(int cell) {
+  if (cell == red) return "200 with personal fields redacted";
+  if (cell == na) return "(not applicable)";
+  return std::to_string(cell);
+}
+
+// A read-only token: the answer of its role on reads, 403 on every write. Logging in needs
+// no token, and logging out only revokes the token it is sent with, which a read-only
+// token may do to itself.
+Cells read_only(const Row& row, Cells normal) {
+  if (row.method == "GET" || row.path == "/api/v1/auth/login" || row.path == "/api/v1/auth/logout")
+    return normal;
+  auto refused = [](int c) { return c == na ? na : deny; };
+  return Cells{refused(normal.own), refused(normal.other), refused(normal.shared),
+               refused(normal.missing)};
+}
+
+// ---------------------------------------------------------------------------------------
+// The OpenAPI document.
+
+struct Operation {
+  std::string method;  // upper case
+  std::string path;
+  bool signed_in = false;
+};
+
+std::vector<Operation> operations_of(const json::object& doc) {
+  std::vector<Operation> out;
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    for (const auto& [method, op] : item.as_object()) {
+      std::string m(method);
+      for (char& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      out.push_back(Operation{m, std::string(path), op.as_object().contains("security")});
+    }
+  }
+  return out;
+}
+
+// The personal fields of the objects a collection's GET /{id} returns ("x-personal-data").
+std::map<std::string, std::vector<std::string>> personal_fields_of(const json::object& doc) {
+  std::map<std::string, std::vector<std::string>> out;
+  const auto& schemas = doc.at("components").as_object().at("schemas").as_object();
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    if (!has_id(path) || !item.as_object().contains("get")) continue;
+    const json::value* ref = nullptr;
+    try {
+      ref = &item.at("get").at("responses").at("200").at("content").at("application/json").at(
+          "schema").at("$ref");
+    } catch (const std::exception&) {
+      continue;
+    }
+    std::string name(ref->as_string());
+    name = name.substr(name.rfind('/') + 1);
+    auto& fields = out[collection_of(path)];
+    for (const auto& [field, schema] : schemas.at(name).at("properties").as_object())
+      if (schema.as_object().contains("x-personal-data")) fields.emplace_back(field);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// The world the table runs against.
+
+std::int64_t id_of(const json::object& o) { return o.at("id").as_int64(); }
+
+HttpClient client_with(std::uint16_t port, std::string token) {
+  HttpClient c(port);
+  c.set_token(std::move(token));
+  return c;
+}
+
+enum class Link { none, unshared_lead, shared_lead };
+
+// One organisation and the objects it owns.
+struct Org {
+  std::string name;  // "alpha"
+  std::int64_t id = 0;
+  HttpClient* writer = nullptr;  // a read-write client of one of its users
+  std::int64_t colleague = 0;    // a user of the organisation no test logs in as
+  std::map<std::string, std::int64_t> plain;   // collection -> object linked to an unshared lead
+  std::map<std::string, std::int64_t> shared;  // collection -> object linked to a shared lead
+
+  // A word only this organisation's personal fields contain.
+  std::string secret() const { return "secret" + name + "word"; }
+
+  // A new object of `collection`, linked (for contacts: pointed at) by a new lead when
+  // `link` asks for one. Objects made with Link::none are referenced by nothing.
+  std::int64_t make(const std::string& collection, Link link) {
+    HttpClient& as = *writer;
+    auto new_lead = [&](json::object extra) {
+      json::object body{{"title", "Lead of " + name},
+                        {"notes", "lead notes " + secret()},
+                        {"shared_with_region", link == Link::shared_lead}};
+      for (const auto& kv : extra) body[kv.key()] = kv.value();
+      return id_of(World::create(as, "leads", body));
+    };
+    if (collection == "contacts") {
+      const auto contact = id_of(World::create(
+          as, "contacts",
+          {{"first_name", "Fixture"},
+           {"last_name", "Person of " + name},
+           {"emails", json::array{"fixture@" + name + ".test"}},
+           {"phones", json::array{"+16505550100"}},
+           {"notes", "contact notes " + secret()}}));
+      if (link != Link::none) new_lead({{"contact_id", contact}});
+      return contact;
+    }
+    if (collection == "leads") return new_lead({});
+    if (collection == "companies")
+      return id_of(World::create(as, "companies",
+                                 {{"name", "Company of " + name}, {"notes", "company notes " + secret()}}));
+    if (collection == "events") return id_of(World::create(as, "events", {{"name", "Fair of " + name}}));
+    json::object body;
+    if (collection == "activities")
+      body = {{"kind", "note"}, {"subject", "Fixture"}, {"notes", "activity notes " + secret()}};
+    else if (collection == "followups")
+      body = {{"title", "Fixture follow-up"},
+              {"due_at", "2031-01-01T09:00:00Z"},
+              {"notes", "follow-up notes " + secret()}};
+    else if (collection == "outcomes")
+      body = {{"kind", "pilot"}, {"notes", "outcome notes " + secret()}};
+    else
+      throw std::logic_error("no fixture for " + collection);
+    if (link != Link::none) body["lead_id"] = new_lead({});
+    return id_of(World::create(as, collection, body));
+  }
+};
+
+enum class Column { own, other, shared, missing };
+
+std::string_view column_name(Column c) {
+  switch (c) {
+    case Column::own: return "an object of the caller's own organisation";
+    case Column::other: return "an object of another organisation";
+    case Column::shared: return "an object of another organisation linked to a shared lead";
+    case Column::missing: return "an id that does not exist";
+  }
+  return "";
+}
+
+int cell_of(const Cells& c, Column col) {
+  switch (col) {
+    case Column::own: return c.own;
+    case Column::other: return c.other;
+    case Column::shared: return c.shared;
+    case Column::missing: return c.missing;
+  }
+  return na;
+}
+
+// Who calls: a role (its column of the table), its token, and its two organisations.
+struct Caller {
+  std::string name;
+  HttpClient* http = nullptr;    // sends the calls
+  HttpClient* writer = nullptr;  // the same user with a read-write token (for its own tokens)
+  Org* own = nullptr;
+  Org* other = nullptr;
+  Cells Row::*column = nullptr;
+  bool read_only = false;
+};
+
+struct Tenancy {
+  World w;
+  HttpClient anonymous{w.daemon.port()};
+  json::object doc;
+  std::vector<Operation> operations;
+  std::map<std::string, std::vector<std::string>> personal;
+  Org region, alpha, beta;
+  int counter = 0;
+
+  Tenancy() {
+    doc = anonymous.get("/api/v1/openapi.json").json().as_object();
+    operations = operations_of(doc);
+    personal = personal_fields_of(doc);
+    // The redaction checks read the personal fields from the document: make sure it has them.
+    REQUIRE(std::count(personal["contacts"].begin(), personal["contacts"].end(), "first_name") == 1);
+    REQUIRE(std::count(personal["leads"].begin(), personal["leads"].end(), "notes") == 1);
+    REQUIRE(std::count(personal["companies"].begin(), personal["companies"].end(), "notes") == 1);
+    REQUIRE(std::count(personal["outcomes"].begin(), personal["outcomes"].end(), "notes") == 1);
+    region = Org{"region", w.region_id, &w.staff, 0, {}, {}};
+    alpha = Org{"alpha", w.alpha_id, &w.alpha_member, 0, {}, {}};
+    beta = Org{"beta", w.beta_id, &w.beta_member, 0, {}, {}};
+    for (Org* o : {&region, &alpha, &beta}) {
+      o->colleague = id_of(World::create(w.admin, "users",
+                                         {{"org_id", o->id},
+                                          {"email", "colleague@" + o->name + ".test"},
+                                          {"password", "password-of-a-colleague"},
+                                          {"display_name", "Colleague"}}));
+      for (const std::string& c : record_collections) {
+        o->plain[c] = o->make(c, Link::unshared_lead);
+        if (shareable.contains(c)) o->shared[c] = o->make(c, Link::shared_lead);
+      }
+    }
+  }
+
+  std::vector<Caller> callers() {
+    return {
+        Caller{"member", &w.alpha_member, &w.alpha_member, &alpha, &beta, &Row::member, false},
+        Caller{"org-admin", &w.alpha_admin, &w.alpha_admin, &alpha, &beta, &Row::org_admin, false},
+        Caller{"staff", &w.staff, &w.staff, &region, &alpha, &Row::staff, false},
+        Caller{"admin", &w.admin, &w.admin, &region, &alpha, &Row::admin, false},
+        Caller{"anonymous", &anonymous, &w.alpha_member, &alpha, &beta, &Row::anonymous, false},
+    };
+  }
+
+  std::string new_token(HttpClient& as, const std::string& scope) {
+    auto t = World::create(as, "tokens", {{"name", "tenancy"}, {"scope", scope}});
+    return std::string(t.at("token").as_string());
+  }
+
+  // The id the call of `row` by `c` uses in `col`. DELETE gets a new object each time so
+  // that no call depends on an earlier one.
+  std::int64_t target(const Row& row, Caller& c, Column col) {
+    if (col == Column::missing) return missing_id;
+    Org& org = col == Column::own ? *c.own : *c.other;
+    const std::string coll = collection_of(row.path);
+    if (coll == "organisations") return org.id;
+    if (coll == "users") return org.colleague;
+    if (coll == "tokens") {
+      HttpClient& as = col == Column::own ? *c.writer : *org.writer;
+      return id_of(World::create(as, "tokens", {{"name", "to revoke"}}));
+    }
+    if (row.method == "DELETE")
+      return org.make(coll, col == Column::own     ? Link::none
+                            : col == Column::other ? Link::unshared_lead
+                                                   : Link::shared_lead);
+    return col == Column::shared ? org.shared.at(coll) : org.plain.at(coll);
+  }
+
+  // A body that passes validation, so that the status reflects permissions only.
+  std::optional<json::object> body_for(const Row& row) {
+    const std::string coll = collection_of(row.path);
+    const std::string n = std::to_string(++counter);
+    if (row.method == "POST") {
+      if (row.path == "/api/v1/auth/login")
+        return json::object{{"email", "member@alpha.test"}, {"password", "password-of-member@alpha.test"}};
+      if (row.path == "/api/v1/auth/logout") return std::nullopt;
+      if (coll == "tokens") return json::object{{"name", "new token " + n}};
+      if (coll == "users")
+        return json::object{{"email", "new-" + n + "@tenancy.test"},
+                            {"password", "password-of-a-new-user"},
+                            {"display_name", "New user " + n}};
+      if (coll == "organisations") return json::object{{"name", "Organisation " + n}};
+      if (coll == "contacts") return json::object{{"first_name", "New"}, {"last_name", "Contact " + n}};
+      if (coll == "companies") return json::object{{"name", "New company " + n}};
+      if (coll == "leads") return json::object{{"title", "New lead " + n}};
+      if (coll == "activities") return json::object{{"kind", "note"}, {"subject", "New " + n}};
+      if (coll == "followups")
+        return json::object{{"title", "New follow-up " + n}, {"due_at", "2031-02-01T09:00:00Z"}};
+      if (coll == "outcomes") return json::object{{"kind", "pilot"}};
+      if (coll == "events") return json::object{{"name", "New fair " + n}};
+    } else if (row.method == "PATCH") {
+      if (coll == "users") return json::object{{"display_name", "Renamed " + n}};
+      if (coll == "organisations") return json::object{{"default_region", "FR"}};
+      if (coll == "contacts") return json::object{{"city", "Lyon " + n}};
+      if (coll == "companies") return json::object{{"sector", "Robotics " + n}};
+      if (coll == "leads") return json::object{{"title", "Renamed lead " + n}};
+      if (coll == "activities") return json::object{{"subject", "Renamed " + n}};
+      if (coll == "followups") return json::object{{"title", "Renamed follow-up " + n}};
+      if (coll == "outcomes") return json::object{{"jobs", 3}};
+      if (coll == "events") return json::object{{"city", "Grenoble " + n}};
+    } else {
+      return std::nullopt;  // GET, DELETE
+    }
+    throw std::logic_error("the test has no body for " + std::string(row.method) + " " +
+                           std::string(row.path));
+  }
+
+  HttpResponse send(const Row& row, Caller& c, const std::string& target_path) {
+    const auto body = body_for(row);
+    const std::string text = body ? json::serialize(*body) : std::string();
+    if (row.path == "/api/v1/auth/logout" && !c.http->token().empty()) {
+      // Logging out revokes the token it is sent with: use a throw-away one.
+      HttpClient once =
+          client_with(w.daemon.port(), new_token(*c.writer, c.read_only ? "read" : "read-write"));
+      return once.request(std::string(row.method), target_path, text);
+    }
+    return c.http->request(std::string(row.method), target_path, text);
+  }
+};
+
+std::string clip(const std::string& s) { return s.size() > 600 ? s.substr(0, 600) + "..." : s; }
+
+// Checks one answer against its cell; returns false when the status differs.
+bool check_answer(const HttpResponse& r, int expected, bool read_of_object,
+                  const std::vector<std::string>& personal) {
+  const int status = expected == red ? 200 : expected;
+  CHECK(r.status == status);
+  if (r.status != status) return false;
+  if (status >= 400) {
+    CHECK(r.header("content-type").rfind("application/problem+json", 0) == 0);
+    json::value v;
+    REQUIRE_NOTHROW(v = r.json());
+    REQUIRE(v.is_object());
+    CHECK(v.as_object().contains("title"));
+    CHECK(v.at("status") == status);
+    if (status == 401) CHECK(r.header("www-authenticate").rfind("Bearer", 0) == 0);
+  }
+  if (read_of_object && status == 200) {
+    const json::object o = r.json().as_object();
+    if (expected == red) {
+      CHECK(o.contains("redacted"));
+      if (o.contains("redacted")) CHECK(o.at("redacted") == true);
+      for (const std::string& f : personal) {
+        INFO("personal field " << f << " must be absent");
+        CHECK_FALSE(o.contains(f));
+      }
+    } else {
+      CHECK_FALSE(o.contains("redacted"));
+    }
+  }
+  return true;
+}
+
+// Runs every row of `row` for `c`: the call without {id}, or the four objects with one.
+void run_row(Tenancy& t, const Row& row, Caller& c, Cells expect) {
+  const std::string coll = collection_of(row.path);
+  const auto personal_it = t.personal.find(coll);
+  const std::vector<std::string> no_fields;
+  const auto& personal = personal_it == t.personal.end() ? no_fields : personal_it->second;
+  if (!has_id(row.path)) {
+    const HttpResponse r = t.send(row, c, std::string(row.path));
+    INFO(c.name << " -> " << row.method << " " << row.path << ": expected "
+                << describe(expect.own) << ", got " << r.status << " " << clip(r.body));
+    check_answer(r, expect.own, false, personal);
+    return;
+  }
+  const HttpResponse missing = t.send(row, c, with_id(row.path, missing_id));
+  {
+    INFO(c.name << " -> " << row.method << " " << row.path << " on " << column_name(Column::missing)
+                << ": expected " << describe(expect.missing) << ", got " << missing.status << " "
+                << clip(missing.body));
+    check_answer(missing, expect.missing, false, personal);
+  }
+  for (Column col : {Column::other, Column::shared, Column::own}) {
+    const int cell = cell_of(expect, col);
+    if (cell == na) continue;
+    const std::int64_t id = t.target(row, c, col);
+    const HttpResponse r = t.send(row, c, with_id(row.path, id));
+    INFO(c.name << " -> " << row.method << " " << with_id(row.path, id) << " (" << row.path
+                << ") on " << column_name(col) << ": expected " << describe(cell) << ", got "
+                << r.status << " " << clip(r.body));
+    const bool status_ok = check_answer(r, cell, row.method == "GET", personal);
+    if (status_ok && cell == nf && col != Column::own) {
+      INFO("another organisation's object must answer exactly like a missing one: "
+           << clip(missing.body));
+      CHECK(r.status == missing.status);
+      CHECK(r.body == missing.body);
+      CHECK(r.header("content-type") == missing.header("content-type"));
+    }
+  }
+}
+
+// Runs the whole table for `callers`, in the order of the OpenAPI document. An operation
+// without a row fails.
+void run_table(Tenancy& t, std::vector<Caller>& callers) {
+  for (const Operation& op : t.operations) {
+    const Row* row = find_row(op.method, op.path);
+    if (!row) {
+      FAIL_CHECK("the tenancy table has no row for " << op.method << " " << op.path
+                                                    << ": add one saying what each role gets");
+      continue;
+    }
+    for (Caller& c : callers) {
+      const Cells normal = (*row).*(c.column);
+      run_row(t, *row, c, c.read_only ? read_only(*row, normal) : normal);
+    }
+  }
+}
+
+// The body with the number `id` (as a whole number, not a part of one) replaced by "<id>".
+std::string problem_detail_without(const HttpResponse& r, std::int64_t id) {
+  const std::string& body = r.body;
+  const std::string needle = std::to_string(id);
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::string out;
+  std::size_t i = 0;
+  while (i < body.size()) {
+    if (body.compare(i, needle.size(), needle) == 0 && (i == 0 || !digit(body[i - 1])) &&
+        (i + needle.size() == body.size() || !digit(body[i + needle.size()]))) {
+      out += "<id>";
+      i += needle.size();
+    } else {
+      out += body[i++];
+    }
+  }
+  return out;
+}
+
+// Every item of a list, following the cursors.
+std::vector<json::object> list_all(HttpClient& as, const std::string& path) {
+  std::vector<json::object> out;
+  std::string cursor;
+  for (int page = 0; page < 100; ++page) {
+    std::string target = path + (path.find('?') == std::string::npos ? "?" : "&") + "limit=200";
+    if (!cursor.empty()) target += "&cursor=" + cursor;
+    auto r = as.get(target);
+    INFO("GET " << target << " -> " << r.status << " " << clip(r.body));
+    REQUIRE(r.status == 200);
+    auto page_doc = r.json().as_object();
+    for (const auto& item : page_doc.at("items").as_array()) out.push_back(item.as_object());
+    if (page_doc.at("next_cursor").is_null()) break;
+    cursor = std::string(page_doc.at("next_cursor").as_string());
+  }
+  return out;
+}
+
+bool lists_id(const std::vector<json::object>& items, std::int64_t id) {
+  return std::any_of(items.begin(), items.end(),
+                     [&](const json::object& o) { return o.at("id").as_int64() == id; });
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+
+TEST_CASE("the tenancy table has exactly one row for every operation of the OpenAPI document") {
+  Daemon daemon;
+  daemon.start();
+  HttpClient anonymous = daemon.client();
+  const auto doc = anonymous.get("/api/v1/openapi.json").json().as_object();
+  const auto ops = operations_of(doc);
+  REQUIRE(ops.size() > 10);
+
+  for (const Operation& op : ops) {
+    INFO("the OpenAPI document has " << op.method << " " << op.path);
+    CHECK(find_row(op.method, op.path) != nullptr);
+  }
+  std::set<std::pair<std::string_view, std::string_view>> seen;
+  for (const Row& row : table) {
+    INFO("the table has a row for " << row.method << " " << row.path);
+    CHECK(seen.insert({row.method, row.path}).second);  // one row per operation
+    const bool documented = std::any_of(ops.begin(), ops.end(), [&](const Operation& op) {
+      return op.method == row.method && op.path == row.path;
+    });
+    CHECK(documented);
+    // Well formed: a route with {id} says what happens to every kind of object, and to
+    // shared ones exactly where objects can be shared; a route without only has a status.
+    const bool id = has_id(row.path);
+    const bool can_share = shareable.contains(collection_of(row.path));
+    for (Cells Row::*role : {&Row::member, &Row::org_admin, &Row::staff, &Row::admin, &Row::anonymous}) {
+      const Cells& c = row.*role;
+      CHECK(c.own != na);
+      CHECK((c.other != na) == id);
+      CHECK((c.missing != na) == id);
+      CHECK((c.shared != na) == (id && can_share));
+    }
+  }
+}
+
+TEST_CASE(
+    "every route answers every role as the tenancy table says, for objects of its own "
+    "organisation, another organisation and none") {
+  Tenancy t;
+  auto callers = t.callers();
+  run_table(t, callers);
+}
+
+TEST_CASE("a read-only personal token is refused every write route and reads like its role") {
+  Tenancy t;
+  std::vector<HttpClient> read_only_clients;
+  read_only_clients.reserve(4);
+  std::vector<Caller> callers;
+  for (Caller& c : t.callers()) {
+    if (c.name == "anonymous") continue;
+    read_only_clients.push_back(client_with(t.w.daemon.port(), t.new_token(*c.writer, "read")));
+    // The token really is read-only, and belongs to the same user.
+    auto me = read_only_clients.back().get("/api/v1/me");
+    REQUIRE(me.status == 200);
+    CHECK(me.json().at("token_scope") == "read");
+    c.name += " (read-only token)";
+    c.http = &read_only_clients.back();
+    c.read_only = true;
+    callers.push_back(c);
+  }
+  run_table(t, callers);
+}
+
+TEST_CASE(
+    "calls without a valid token to signed-in routes answer 401 with a problem document and "
+    "WWW-Authenticate, whatever the id") {
+  Daemon daemon;
+  daemon.start();
+  HttpClient admin = daemon.admin();
+  const auto doc = admin.get("/api/v1/openapi.json").json().as_object();
+  // A token that worked once and was revoked by logging out.
+  HttpClient revoked = daemon.admin();
+  REQUIRE(revoked.request("POST", "/api/v1/auth/logout").status == 204);
+
+  HttpClient nobody = daemon.client();
+  HttpClient bogus = client_with(daemon.port(), "not-a-token-this-server-gave");
+  HttpClient malformed = daemon.client();  // an Authorization header that is not Bearer
+  struct Attempt {
+    const char* who;
+    HttpClient* http;
+    Headers headers;
+  };
+  std::vector<Attempt> attempts{{"no token", &nobody, {}},
+                                {"an unknown token", &bogus, {}},
+                                {"a revoked token", &revoked, {}},
+                                {"Basic credentials", &malformed, {{"Authorization", "Basic YTpi"}}}};
+  for (const Operation& op : operations_of(doc)) {
+    const Row* row = find_row(op.method, op.path);
+    if (row) {
+      // The table's anonymous column agrees with the document's security requirement.
+      INFO(op.method << " " << op.path << (op.signed_in ? " requires" : " does not require")
+                     << " a token in the OpenAPI document");
+      CHECK((row->anonymous.own == auth) == op.signed_in);
+    }
+    if (!op.signed_in) continue;
+    for (std::int64_t id : {std::int64_t{1}, std::int64_t{2}, missing_id}) {
+      const std::string target = with_id(op.path, id);
+      const std::string body = op.method == "POST" || op.method == "PATCH" ? "{}" : "";
+      for (Attempt& a : attempts) {
+        auto r = a.http->request(op.method, target, body, a.headers);
+        INFO(op.method << " " << target << " with " << a.who << " -> " << r.status << " "
+                       << clip(r.body));
+        CHECK(r.status == 401);
+        CHECK(r.header("content-type").rfind("application/problem+json", 0) == 0);
+        CHECK(r.header("www-authenticate").rfind("Bearer", 0) == 0);
+        CHECK(r.json().at("status") == 401);
+      }
+      if (!has_id(op.path)) break;
+    }
+  }
+}
+
+TEST_CASE(
+    "every list shows exactly the objects a read by id shows the caller, with the same "
+    "redaction") {
+  Tenancy t;
+  auto callers = t.callers();
+  std::vector<std::string> collections;
+  for (const Operation& op : t.operations) {
+    if (op.method != "GET" || !op.path.ends_with("/{id}")) continue;
+    const std::string base = op.path.substr(0, op.path.size() - 5);
+    if (std::any_of(t.operations.begin(), t.operations.end(),
+                    [&](const Operation& list) { return list.method == "GET" && list.path == base; }))
+      collections.push_back(collection_of(op.path));
+  }
+  REQUIRE(collections.size() >= record_collections.size());
+
+  for (Caller& c : callers) {
+    if (c.name == "anonymous") continue;
+    for (const std::string& coll : collections) {
+      const std::string base = "/api/v1/" + coll;
+      const auto items = list_all(*c.http, base);
+      std::set<std::int64_t> candidates;
+      for (const auto& o : items) candidates.insert(o.at("id").as_int64());
+      for (Org* o : {&t.region, &t.alpha, &t.beta}) {
+        if (coll == "organisations") candidates.insert(o->id);
+        if (coll == "users") candidates.insert(o->colleague);
+        for (const auto* objects : {&o->plain, &o->shared})
+          if (auto it = objects->find(coll); it != objects->end()) candidates.insert(it->second);
+      }
+      for (std::int64_t id : candidates) {
+        auto r = c.http->get(base + "/" + std::to_string(id));
+        const bool listed = lists_id(items, id);
+        INFO(c.name << " -> GET " << base << "/" << id << " answered " << r.status << " "
+                    << clip(r.body) << "; the list " << (listed ? "shows" : "does not show")
+                    << " it");
+        CHECK((r.status == 200) == listed);
+        CHECK((r.status == 200 || r.status == 404));
+        if (r.status == 200 && listed) {
+          const auto one = r.json().as_object();
+          const auto& item = *std::find_if(items.begin(), items.end(), [&](const json::object& o) {
+            return o.at("id").as_int64() == id;
+          });
+          CHECK(one.contains("redacted") == item.contains("redacted"));
+          for (const auto& kv : item) {
+            INFO("field " << kv.key());
+            CHECK(one.contains(kv.key()));
+          }
+          CHECK(one.size() == item.size());
+        }
+      }
+      // Nothing the caller may not read appears: other organisations' rows only where the
+      // table lets this role read them.
+      for (const auto& o : items) {
+        if (!o.contains("org_id") || coll == "events") continue;
+        const std::int64_t org = o.at("org_id").as_int64();
+        if (org == c.own->id) continue;
+        INFO(c.name << " lists " << coll << " " << o.at("id") << " of organisation " << org);
+        const Row* row = find_row("GET", "/api/v1/" + coll + "/{id}");
+        REQUIRE(row);
+        const Cells cells = (*row).*(c.column);
+        const bool may = cells.other == ok || cells.other == red || cells.shared == ok;
+        CHECK(may);
+      }
+    }
+  }
+}
+
+TEST_CASE(
+    "region staff never see the personal data of another organisation's unshared lead, and "
+    "see its contact once the lead is shared with the region") {
+  World w;
+  HttpClient& founder = w.alpha_member;
+  const auto company = id_of(World::create(
+      founder, "companies", {{"name", "Quixote Ventures"}, {"notes", "founder loves kombucha"}}));
+  const auto contact = id_of(World::create(founder, "contacts",
+                                           {{"first_name", "Zelda"},
+                                            {"last_name", "Marplewood"},
+                                            {"emails", json::array{"zelda@marplewood.test"}},
+                                            {"phones", json::array{"+16505550123"}},
+                                            {"company_id", company},
+                                            {"notes", "met at the ferrybuilding"}}));
+  const auto lead = id_of(World::create(founder, "leads",
+                                        {{"title", "Seed round"},
+                                         {"contact_id", contact},
+                                         {"company_id", company},
+                                         {"notes", "termsheet capped at eight millions"}}));
+  const auto activity = id_of(World::create(
+      founder, "activities",
+      {{"kind", "meeting"}, {"lead_id", lead}, {"contact_id", contact}, {"notes", "zelda hesitant"}}));
+  const auto followup = id_of(World::create(
+      founder, "followups",
+      {{"title", "Send the deck"}, {"due_at", "2031-01-05T17:00:00Z"}, {"lead_id", lead}}));
+  const std::vector<std::string> secrets{"Zelda", "Marplewood", "marplewood.test", "6505550123",
+                                         "ferrybuilding", "termsheet", "kombucha", "hesitant"};
+  auto leaks = [&](const std::string& body) {
+    for (const auto& s : secrets)
+      if (body.find(s) != std::string::npos) return s;
+    return std::string();
+  };
+  const auto not_found = w.staff.get("/api/v1/contacts/" + std::to_string(missing_id));
+  REQUIRE(not_found.status == 404);
+  auto ids_in = [](const HttpResponse& r) {
+    std::set<std::int64_t> ids;
+    const json::value page = r.json();
+    for (const auto& item : page.at("items").as_array()) ids.insert(item.at("id").as_int64());
+    return ids;
+  };
+  auto path = [](const char* coll, std::int64_t id) {
+    return std::string("/api/v1/") + coll + "/" + std::to_string(id);
+  };
+
+  SECTION("while the lead is not shared, staff see the lead and its company without personal data") {
+    auto r = w.staff.get(path("leads", lead));
+    REQUIRE(r.status == 200);
+    CHECK(r.json().at("title") == "Seed round");
+    CHECK(r.json().at("redacted") == true);
+    CHECK_FALSE(r.json().as_object().contains("notes"));
+    CHECK(leaks(r.body).empty());
+
+    r = w.staff.get("/api/v1/leads");
+    REQUIRE(r.status == 200);
+    CHECK(ids_in(r).contains(lead));
+    CHECK(leaks(r.body).empty());
+    r = w.staff.get("/api/v1/companies");
+    REQUIRE(r.status == 200);
+    CHECK(ids_in(r).contains(company));
+    CHECK(leaks(r.body).empty());
+
+    // The contact, its activity and its follow-up: not there at all.
+    for (auto [coll, id] : {std::pair{"contacts", contact}, std::pair{"activities", activity},
+                            std::pair{"followups", followup}}) {
+      INFO("staff read " << coll << " " << id);
+      r = w.staff.get(path(coll, id));
+      CHECK(r.status == 404);
+      CHECK(r.body == not_found.body);
+      r = w.staff.get(std::string("/api/v1/") + coll);
+      REQUIRE(r.status == 200);
+      CHECK_FALSE(ids_in(r).contains(id));
+      CHECK(leaks(r.body).empty());
+    }
+
+    // Searching for personal data finds nothing: it would tell what the hidden fields say.
+    for (const char* q : {"zelda", "marplewood", "ferrybuilding", "Zelda%20Marplewood"}) {
+      INFO("staff search contacts ?q=" << q);
+      r = w.staff.get(std::string("/api/v1/contacts?q=") + q);
+      REQUIRE(r.status == 200);
+      CHECK(ids_in(r).empty());
+    }
+    for (auto [coll, q] : {std::pair{"leads", "termsheet"}, std::pair{"companies", "kombucha"},
+                           std::pair{"activities", "hesitant"}}) {
+      INFO("staff search " << coll << " ?q=" << q << " (a word only in a personal field)");
+      r = w.staff.get(std::string("/api/v1/") + coll + "?q=" + q);
+      REQUIRE(r.status == 200);
+      CHECK(ids_in(r).empty());
+    }
+    // Words of fields that are not personal still find the lead.
+    r = w.staff.get("/api/v1/leads?q=seed");
+    REQUIRE(r.status == 200);
+    CHECK(ids_in(r).contains(lead));
+
+    SECTION("once the founder shares the lead, staff read its contact, with name and emails") {
+      r = founder.patch(path("leads", lead), json::object{{"shared_with_region", true}});
+      REQUIRE(r.status == 200);
+
+      r = w.staff.get(path("contacts", contact));
+      REQUIRE(r.status == 200);
+      CHECK(r.json().at("first_name") == "Zelda");
+      CHECK(r.json().at("last_name") == "Marplewood");
+      CHECK(r.json().at("emails").as_array() == json::array{"zelda@marplewood.test"});
+      CHECK_FALSE(r.json().as_object().contains("redacted"));
+      r = w.staff.get("/api/v1/contacts");
+      CHECK(ids_in(r).contains(contact));
+      r = w.staff.get("/api/v1/contacts?q=zelda");
+      CHECK(ids_in(r) == std::set<std::int64_t>{contact});
+
+      r = w.staff.get(path("leads", lead));
+      REQUIRE(r.status == 200);
+      CHECK(r.json().at("notes") == "termsheet capped at eight millions");
+      CHECK_FALSE(r.json().as_object().contains("redacted"));
+      CHECK(w.staff.get(path("activities", activity)).status == 200);
+      CHECK(w.staff.get(path("followups", followup)).status == 200);
+
+      // Shared with the region, not with other start-ups nor with the instance admin.
+      for (HttpClient* outsider : {&w.beta_member, &w.beta_admin, &w.admin}) {
+        for (auto [coll, id] : {std::pair{"contacts", contact}, std::pair{"leads", lead},
+                                std::pair{"activities", activity}, std::pair{"companies", company}}) {
+          INFO("an outsider reads " << coll << " " << id);
+          r = outsider->get(path(coll, id));
+          CHECK(r.status == 404);
+          CHECK(r.body == not_found.body);
+        }
+        r = outsider->get("/api/v1/contacts?q=zelda");
+        REQUIRE(r.status == 200);
+        CHECK(ids_in(r).empty());
+      }
+      // Staff still change none of it.
+      CHECK(w.staff.patch(path("contacts", contact), json::object{{"city", "Paris"}}).status == 403);
+      CHECK(w.staff.del(path("leads", lead)).status == 403);
+
+      SECTION("and lose it again when the founder stops sharing") {
+        r = founder.patch(path("leads", lead), json::object{{"shared_with_region", false}});
+        REQUIRE(r.status == 200);
+        r = w.staff.get(path("contacts", contact));
+        CHECK(r.status == 404);
+        CHECK(r.body == not_found.body);
+        r = w.staff.get("/api/v1/contacts?q=zelda");
+        CHECK(ids_in(r).empty());
+        r = w.staff.get(path("leads", lead));
+        CHECK(r.json().at("redacted") == true);
+        CHECK_FALSE(r.json().as_object().contains("notes"));
+      }
+    }
+  }
+}
+
+TEST_CASE(
+    "a member revokes only their own tokens, an org-admin any token of the organisation, and "
+    "nobody a token of another organisation") {
+  World w;
+  struct Token {
+    std::int64_t id;
+    std::string secret;
+  };
+  auto token_of = [](HttpClient& as) {
+    auto t = World::create(as, "tokens", {{"name", "someone's script"}});
+    return Token{id_of(t), std::string(t.at("token").as_string())};
+  };
+  auto revoke = [](HttpClient& as, const Token& t) {
+    return as.del("/api/v1/tokens/" + std::to_string(t.id));
+  };
+  auto works = [&](const Token& t) {
+    return client_with(w.daemon.port(), t.secret).get("/api/v1/me").status == 200;
+  };
+  const auto missing = revoke(w.alpha_member, Token{missing_id, {}});
+  REQUIRE(missing.status == 404);
+
+  SECTION("within the organisation") {
+    const auto admins = token_of(w.alpha_admin);
+    auto r = revoke(w.alpha_member, admins);
+    CHECK(r.status == 404);  // a colleague's token is not the member's to see
+    CHECK(r.body == missing.body);
+    CHECK(works(admins));
+
+    const auto members = token_of(w.alpha_member);
+    CHECK(revoke(w.alpha_admin, members).status == 204);
+    CHECK_FALSE(works(members));
+    CHECK(revoke(w.alpha_admin, members).status == 204);  // twice is harmless
+
+    SECTION("and from outside it") {
+      const auto alphas = token_of(w.alpha_admin);
+      for (HttpClient* outsider : {&w.beta_admin, &w.beta_member, &w.staff, &w.admin}) {
+        r = revoke(*outsider, alphas);
+        CHECK(r.status == 404);
+        CHECK(r.body == missing.body);
+      }
+      CHECK(works(alphas));
+    }
+  }
+}
+
+TEST_CASE(
+    "an id of another organisation's object in a body is refused exactly like an id that "
+    "does not exist") {
+  World w;
+  Org alpha{"alpha", w.alpha_id, &w.alpha_member, 0, {}, {}};
+  Org beta{"beta", w.beta_id, &w.beta_member, 0, {}, {}};
+  for (const char* c : {"contacts", "companies", "leads"}) {
+    alpha.plain[c] = alpha.make(c, Link::unshared_lead);
+    alpha.shared[c] = alpha.make(c, Link::shared_lead);
+    beta.plain[c] = beta.make(c, Link::unshared_lead);
+  }
+  const auto beta_user = w.beta_member.get("/api/v1/me").json().at("id").as_int64();
+  const auto own_lead = alpha.plain.at("leads");
+
+  struct Reference {
+    const char* collection;
+    json::object body;  // without the reference
+    const char* field;
+    const char* target;  // collection the field points to
+  };
+  const std::vector<Reference> references{
+      {"contacts", {{"first_name", "Ref"}}, "company_id", "companies"},
+      {"leads", {{"title", "Ref"}}, "contact_id", "contacts"},
+      {"leads", {{"title", "Ref"}}, "company_id", "companies"},
+      {"leads", {{"title", "Ref"}}, "owner_id", "users"},
+      {"activities", {{"kind", "note"}}, "lead_id", "leads"},
+      {"activities", {{"kind", "note"}}, "contact_id", "contacts"},
+      {"followups", {{"title", "Ref"}, {"due_at", "2031-01-01T09:00:00Z"}}, "lead_id", "leads"},
+      {"followups", {{"title", "Ref"}, {"due_at", "2031-01-01T09:00:00Z"}}, "assignee_id", "users"},
+      {"outcomes", {{"kind", "hire"}}, "lead_id", "leads"},
+      {"outcomes", {{"kind", "hire"}}, "company_id", "companies"},
+  };
+  // Who links to what: a founder to the other start-up's objects; staff to a start-up's
+  // objects that they can even read (shared, or redacted).
+  struct Attempt {
+    const char* who;
+    HttpClient* as;
+    Org* victim;
+    bool shared;
+  };
+  std::vector<Attempt> attempts{{"alpha member", &w.alpha_member, &beta, false},
+                                {"staff", &w.staff, &alpha, true},
+                                {"staff", &w.staff, &alpha, false}};
+  for (const Attempt& a : attempts) {
+    for (const Reference& ref : references) {
+      std::int64_t foreign = 0;
+      if (std::string_view(ref.target) == "users")
+        foreign = a.victim == &beta ? beta_user : w.alpha_member.get("/api/v1/me").json().at("id").as_int64();
+      else
+        foreign = (a.shared ? a.victim->shared : a.victim->plain).at(ref.target);
+      json::object with_foreign = ref.body, with_missing = ref.body;
+      with_foreign[ref.field] = foreign;
+      with_missing[ref.field] = missing_id;
+      const std::string coll = std::string("/api/v1/") + ref.collection;
+      auto theirs = a.as->post(coll, with_foreign);
+      auto nobody = a.as->post(coll, with_missing);
+      INFO(a.who << " creates " << ref.collection << " with " << ref.field << " = "
+                 << ref.target << " " << foreign << " of " << a.victim->name << ": "
+                 << theirs.status << " " << clip(theirs.body) << "; with a missing id: "
+                 << nobody.status << " " << clip(nobody.body));
+      CHECK(theirs.status == 422);
+      CHECK(nobody.status == 422);
+      CHECK(problem_detail_without(theirs, foreign) == problem_detail_without(nobody, missing_id));
+    }
+  }
+  // Changing an own object to point at another organisation's: same answer.
+  auto theirs = w.alpha_member.patch("/api/v1/leads/" + std::to_string(own_lead),
+                                     json::object{{"contact_id", beta.plain.at("contacts")}});
+  auto nobody = w.alpha_member.patch("/api/v1/leads/" + std::to_string(own_lead),
+                                     json::object{{"contact_id", missing_id}});
+  INFO(theirs.body << " / " << nobody.body);
+  CHECK(theirs.status == 422);
+  CHECK(problem_detail_without(theirs, beta.plain.at("contacts")) ==
+        problem_detail_without(nobody, missing_id));
+  // Events are public: anyone may say a contact was met at another organisation's fair.
+  const auto fair = id_of(World::create(w.beta_member, "events", {{"name", "Beta's fair"}}));
+  CHECK(w.alpha_member.post("/api/v1/contacts", json::object{{"first_name", "Met"}, {"source_event_id", fair}})
+            .status == 201);
+}
