@@ -50,7 +50,7 @@ constexpr std::array<std::string_view, 6> stages{"new", "contacted", "meeting",
                                                  "proposal", "won", "lost"};
 
 constexpr std::array organisation_fields{
-    Field{"name", K::text, R | S | F, {}, {}, 200, "Display name of the start-up or the region"},
+    Field{"name", K::text, R | S | F | U, {}, {}, 200, "Display name of the start-up or the region"},
     Field{"kind", K::choice, F | W1, {}, org_kinds, 0, "startup (default) or region"},
     Field{"default_region", K::country, none, {}, {}, 0,
           "Country used to read phone numbers written without a country code (default FR)"},

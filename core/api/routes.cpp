@@ -16,9 +16,13 @@ using Shape = RouteDoc::Shape;
 namespace ent = storage::entities;
 
 json::object parse_json_object(const Request& request, const ApiLimits& limits) {
-  const std::string& ct = request.content_type;
-  const bool is_json = ct.rfind("application/json", 0) == 0 ||
-                       (ct.find("+json") != std::string::npos);
+  // Media types are case-insensitive and may carry parameters (RFC 9110 §8.3.1):
+  // application/json or application/<anything>+json.
+  std::string type = domain::fold_ascii_case(request.content_type.substr(0, request.content_type.find(';')));
+  type = domain::trim(type);
+  const bool is_json = type == "application/json" ||
+                       (type.rfind("application/", 0) == 0 && type.size() > 17 &&
+                        type.ends_with("+json"));
   if (!is_json)
     throw Problem(415, "Unsupported media type", "send the body as application/json");
   if (!domain::valid_utf8(request.body))

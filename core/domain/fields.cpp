@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "domain/country.hpp"
 #include "domain/currency.hpp"
 #include "domain/phone.hpp"
 #include "domain/problem.hpp"
@@ -122,7 +123,9 @@ std::int64_t to_minor_units(const Field& f, const json::value& v, int minor) {
     whole = whole * 10 + (text[i] - '0');
   }
   if (i < text.size() && text[i] == '.') {
-    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, digits = true) {
+    // "12." and ".5" are not amounts a person writes; require digits on both sides.
+    if (!digits || i + 1 >= text.size()) refuse(f, "must be a decimal amount like \"1234.50\"");
+    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
       if (++frac_digits > minor)
         refuse(f, "has more decimals than its currency allows (" + std::to_string(minor) + ")");
       frac = frac * 10 + (text[i] - '0');
@@ -242,7 +245,7 @@ Value to_storage(const Field& f, const json::value& v, const FieldContext& ctx) 
     }
     case FieldKind::country: {
       std::string c = fold_ascii_upper(std::string_view(want_string(f, v)));
-      if (c.size() != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z')
+      if (!is_country_code(c))
         refuse(f, "must be an ISO 3166-1 alpha-2 country code such as FR or US");
       return c;
     }

@@ -4,6 +4,7 @@
 
 #include "domain/currency.hpp"
 #include "domain/problem.hpp"
+#include "domain/text.hpp"
 
 namespace relance::domain {
 namespace json = boost::json;
@@ -70,7 +71,8 @@ std::vector<std::size_t> apply_body(const Entity& e, const json::object& body, R
   ctx.minor_units = old_minor;
   if (auto it = body.find("currency"); it != body.end() && e.field("currency")) {
     if (it->value().is_string())
-      if (auto m = currency_minor_units(it->value().get_string())) ctx.minor_units = *m;
+      if (auto m = currency_minor_units(fold_ascii_upper(std::string_view(it->value().get_string()))))
+        ctx.minor_units = *m;
   }
   std::vector<std::size_t> changed;
   for (const auto& [key, value] : body) {
@@ -102,8 +104,16 @@ std::vector<std::size_t> apply_body(const Entity& e, const json::object& body, R
     for (std::size_t i = 0; i < e.fields.size(); ++i) {
       if (e.fields[i].kind != storage::FieldKind::money || body.contains(e.fields[i].name)) continue;
       if (auto* amount = std::get_if<std::int64_t>(&row.values[i])) {
-        *amount = ctx.minor_units > old_minor ? *amount * pow10(ctx.minor_units - old_minor)
-                                              : *amount / pow10(old_minor - ctx.minor_units);
+        const std::string name(e.fields[i].name);
+        if (ctx.minor_units > old_minor) {
+          *amount *= pow10(ctx.minor_units - old_minor);
+        } else {
+          const std::int64_t scale = pow10(old_minor - ctx.minor_units);
+          if (*amount % scale != 0)
+            throw Problem::invalid(name, name + " has more decimals than the new currency allows; "
+                                         "send " + name + " with the currency");
+          *amount /= scale;
+        }
         changed.push_back(i);
       }
     }

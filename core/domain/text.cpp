@@ -1,5 +1,6 @@
 #include "domain/text.hpp"
 
+#include <charconv>
 #include <cstdint>
 #include <iterator>
 
@@ -113,6 +114,13 @@ std::string fold_case(std::string_view s) {
 namespace relance::domain {
 namespace {
 constexpr char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+}
+
+std::optional<std::int64_t> parse_int64(std::string_view text) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
 }
 
 std::string base64url_encode(std::string_view bytes) {

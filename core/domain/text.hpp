@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,9 @@ std::string fold_case(std::string_view s);
 }  // namespace relance::domain
 
 namespace relance::domain {
+
+// The whole text as a decimal integer ("12", "-3"); nullopt for "12abc", "1e3", " 5", "".
+std::optional<std::int64_t> parse_int64(std::string_view text);
 
 // Unpadded base64url (RFC 4648 §5), for opaque cursors.
 std::string base64url_encode(std::string_view bytes);

@@ -19,9 +19,18 @@ std::optional<Clock::time_point> parse_instant(std::string_view text) {
       return std::nullopt;
   }
   std::string s(text);
-  if (s.back() == 'Z' || s.back() == 'z') s.back() = 'Z';
+  if (s.back() == 'Z' || s.back() == 'z') {
+    s.back() = 'Z';
+  } else {
+    // RFC 3339 offsets run from -23:59 to +23:59; date::parse would take +24:00.
+    if (s.size() < 6) return std::nullopt;
+    const std::string_view off(s.data() + s.size() - 6, 6);
+    if ((off[0] != '+' && off[0] != '-') || off[3] != ':' || off[1] > '2' ||
+        (off[1] == '2' && off[2] > '3') || off[4] > '5')
+      return std::nullopt;
+  }
   std::istringstream in(s);
-  date::sys_time<std::chrono::microseconds> tp;
+  date::sys_time<std::chrono::nanoseconds> tp;
   if (s.back() == 'Z') {
     in >> date::parse("%FT%TZ", tp);
   } else {

@@ -7,6 +7,7 @@
 #include "domain/fields.hpp"
 #include "domain/problem.hpp"
 #include "domain/record_json.hpp"
+#include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "services/record_writes.hpp"
 
@@ -124,12 +125,14 @@ bool AccountService::bootstrap(const std::string& admin_email, const std::string
 Principal AccountService::authenticate(std::string_view bearer_token) {
   const std::string hash = auth::token_hash(bearer_token);
   const std::string now = domain::now_instant();
+  std::uint64_t generation;
   {
     std::shared_lock lock(cache_mu_);
     auto it = cache_.find(hash);
     if (it != cache_.end() && std::chrono::steady_clock::now() - it->second.cached_at < cache_lifetime &&
         (it->second.expires_at.empty() || it->second.expires_at > now))
       return it->second.principal;
+    generation = generation_;
   }
   auto token = store_.find_unique(ent::api_tokens, "token_hash", hash);
   if (!token) throw Problem::unauthorized("unknown token; log in again");
@@ -150,6 +153,7 @@ Principal AccountService::authenticate(std::string_view bearer_token) {
   p.can_write = text_of(token->get(t, "scope")) != "read";
   p.email = text_of(user->get(ent::users, "email"));
   std::unique_lock lock(cache_mu_);
+  if (generation != generation_) return p;  // accounts changed meanwhile: do not cache
   if (cache_.size() > 100000) cache_.clear();
   cache_[hash] = Cached{p, expires, std::chrono::steady_clock::now()};
   return p;
@@ -158,6 +162,16 @@ Principal AccountService::authenticate(std::string_view bearer_token) {
 void AccountService::forget_sessions() {
   std::unique_lock lock(cache_mu_);
   cache_.clear();
+  ++generation_;
+}
+
+WriteCallback AccountService::forgetting_sessions(WriteCallback done) {
+  // After the commit: a token resolved from the old rows must not outlive the change. The
+  // generation stops a resolution that began before the commit from caching its result.
+  return [this, done = std::move(done)](std::exception_ptr err, WriteResult r) {
+    forget_sessions();
+    done(err, std::move(r));
+  };
 }
 
 std::string AccountService::issue_token(storage::WriteTxn& tx, const Principal& as,
@@ -269,10 +283,9 @@ void AccountService::revoke_token(const Principal& p, std::int64_t id, WriteCall
               write_record(tx, p, ent::api_tokens, WriteKind::update, *row, &before,
                            {*ent::api_tokens.index_of("revoked_at")}, "token.revoked");
             }
-            forget_sessions();
             return WriteResult{204, {}, {}, id};
           },
-          std::move(done));
+          forgetting_sessions(std::move(done)));
 }
 
 Page AccountService::list_users(const Principal& p, const QueryParams& q) {
@@ -300,7 +313,12 @@ void AccountService::create_user(const Principal& p, json::object body, WriteCal
   }
   const std::string password = take_password(body);
   if (password.empty()) throw Problem::invalid("password", "password is required");
-  auto org = orgs_.get(org_id);
+  std::shared_ptr<const OrgSettings> org;
+  try {
+    org = orgs_.get(org_id);
+  } catch (const Problem&) {
+    throw Problem::invalid("org_id", "org_id: no organisation " + std::to_string(org_id));
+  }
   auto row = std::make_shared<Row>();
   row->org_id = org_id;
   domain::apply_body(ent::users, body, *row, true, {});
@@ -311,8 +329,6 @@ void AccountService::create_user(const Principal& p, json::object body, WriteCal
   row->set(ent::users, "password_hash", auth::hash_password(password));
   run_job(store_,
           [p, row](storage::WriteTxn& tx) {
-            if (tx.find_unique(ent::users, "email", row->get(ent::users, "email")))
-              throw Problem::conflict("a user with this email exists", "email");
             write_record(tx, p, ent::users, WriteKind::create, *row, nullptr,
                          set_fields(ent::users, *row), "user.created");
             return result_of(ent::users, *row, 201);
@@ -352,10 +368,9 @@ void AccountService::update_user(const Principal& p, std::int64_t id, json::obje
             }
             if (changed.empty()) return result_of(ent::users, *row, 200);
             write_record(tx, p, ent::users, WriteKind::update, *row, &before, changed, "user.updated");
-            forget_sessions();
             return result_of(ent::users, *row, 200);
           },
-          std::move(done));
+          forgetting_sessions(std::move(done)));
 }
 
 void AccountService::disable_user(const Principal& p, std::int64_t id, WriteCallback done) {
@@ -387,8 +402,6 @@ void AccountService::create_organisation(const Principal& p, json::object body, 
   check_stages(*row);
   run_job(store_,
           [p, row](storage::WriteTxn& tx) {
-            if (tx.find_unique(ent::organisations, "name", row->get(ent::organisations, "name")))
-              throw Problem::conflict("an organisation with this name exists", "name");
             write_record(tx, p, ent::organisations, WriteKind::create, *row, nullptr,
                          set_fields(ent::organisations, *row), "organisation.created");
             return result_of(ent::organisations, *row, 201);
@@ -418,10 +431,12 @@ void AccountService::update_organisation(const Principal& p, std::int64_t id, js
             if (!changed.empty())
               write_record(tx, p, ent::organisations, WriteKind::update, *row, &before, changed,
                            "organisation.updated");
-            orgs_.forget(id);
             return result_of(ent::organisations, *row, 200);
           },
-          std::move(done));
+          [this, id, done = std::move(done)](std::exception_ptr err, WriteResult r) {
+            orgs_.forget(id);  // after the commit, so no read of the old row is cached again
+            done(err, std::move(r));
+          });
 }
 
 Page AccountService::audit_log(const Principal& p, const QueryParams& q) {
@@ -430,19 +445,14 @@ Page AccountService::audit_log(const Principal& p, const QueryParams& q) {
   std::size_t limit = RecordService::default_page_size;
   for (const auto& [k, v] : q) {
     if (k == "cursor") {
-      try {
-        before = std::stoll(v);
-      } catch (const std::exception&) {
-        throw Problem::bad_request("cursor is not one this server gave", "cursor");
-      }
+      const auto n = domain::parse_int64(v);
+      if (!n || *n < 1) throw Problem::bad_request("cursor is not one this server gave", "cursor");
+      before = *n;
     } else if (k == "limit") {
-      int n = 0;
-      try {
-        n = std::stoi(v);
-      } catch (const std::exception&) {
-      }
-      if (n < 1 || n > 200) throw Problem::bad_request("limit must be an integer from 1 to 200", "limit");
-      limit = static_cast<std::size_t>(n);
+      const auto n = domain::parse_int64(v);
+      if (!n || *n < 1 || *n > 200)
+        throw Problem::bad_request("limit must be an integer from 1 to 200", "limit");
+      limit = static_cast<std::size_t>(*n);
     } else {
       throw Problem::bad_request("unknown query parameter " + k, k);
     }

@@ -85,6 +85,7 @@ class AccountService {
   };
 
   void forget_sessions();
+  WriteCallback forgetting_sessions(WriteCallback done);
   std::string issue_token(storage::WriteTxn& tx, const auth::Principal& as, std::string kind,
                           std::string name, std::string scope, std::string expires_at,
                           storage::Row& row);
@@ -95,6 +96,7 @@ class AccountService {
   auth::RateLimiter by_address_;
   std::shared_mutex cache_mu_;
   std::unordered_map<std::string, Cached> cache_;
+  std::uint64_t generation_ = 0;  // bumped (under cache_mu_) whenever accounts change
 };
 
 }  // namespace relance::services

@@ -31,21 +31,24 @@ OrgSettings OrgDirectory::from_row(const storage::Row& row) {
 }
 
 std::shared_ptr<const OrgSettings> OrgDirectory::get(std::int64_t org_id) {
+  std::uint64_t generation;
   {
     std::shared_lock lock(mu_);
     if (auto it = cache_.find(org_id); it != cache_.end()) return it->second;
+    generation = generation_;
   }
   auto row = store_.get(organisations, storage::Scope::everything(), org_id);
   if (!row) throw Problem::not_found();
   auto settings = std::make_shared<const OrgSettings>(from_row(*row));
   std::unique_lock lock(mu_);
-  cache_[org_id] = settings;
+  if (generation == generation_) cache_[org_id] = settings;  // else changed meanwhile
   return settings;
 }
 
 void OrgDirectory::forget(std::int64_t org_id) {
   std::unique_lock lock(mu_);
   cache_.erase(org_id);
+  ++generation_;
 }
 
 }  // namespace relance::services

@@ -30,6 +30,7 @@ class OrgDirectory {
 
   // Throws Problem 404 when the organisation does not exist.
   std::shared_ptr<const OrgSettings> get(std::int64_t org_id);
+  // Call after the commit that changed the organisation.
   void forget(std::int64_t org_id);
 
   static OrgSettings from_row(const storage::Row& row);
@@ -38,6 +39,7 @@ class OrgDirectory {
   storage::Store& store_;
   std::shared_mutex mu_;
   std::unordered_map<std::int64_t, std::shared_ptr<const OrgSettings>> cache_;
+  std::uint64_t generation_ = 0;  // bumped by forget(), under mu_
 };
 
 }  // namespace relance::services

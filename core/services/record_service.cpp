@@ -28,13 +28,6 @@ namespace {
 
 constexpr std::size_t max_search_length = 200;
 
-std::optional<std::int64_t> parse_int(std::string_view s) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
 // "due_at" -> "due", "starts_on" -> "starts": the stem of range parameters.
 std::string range_stem(std::string_view name) {
   if (name.ends_with("_at") || name.ends_with("_on")) name.remove_suffix(3);
@@ -48,7 +41,7 @@ storage::Value filter_value(const Field& f, const std::string& name, const std::
   switch (f.kind) {
     case FieldKind::reference:
     case FieldKind::integer: {
-      auto v = parse_int(raw);
+      auto v = domain::parse_int64(raw);
       if (!v) throw Problem::bad_request(name + " must be an integer", name);
       return *v;
     }
@@ -132,6 +125,12 @@ domain::FieldContext context_of(const OrgSettings& org) {
   return domain::FieldContext{org.default_region, org.stages, 2};
 }
 
+// Stage changes are logged by the server when a lead moves; a client cannot forge one.
+void refuse_server_kinds(const Entity& e, const Row& row) {
+  if (&e == &ent::activities && row.get(e, "kind") == storage::Value{std::string("stage-change")})
+    throw Problem::invalid("kind", "kind stage-change is logged by the server when a lead's stage changes");
+}
+
 void require_write(const auth::Principal& p) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
 }
@@ -202,11 +201,12 @@ Page list_page(storage::Store& store, const Entity& e, const Scope& scope,
     if (key == "q") {
       if (!e.has_search())
         throw Problem::bad_request("the " + std::string(e.name) + " list has no full-text search", key);
+      if (!domain::valid_utf8(raw)) throw Problem::bad_request("q is not valid UTF-8", key);
       if (domain::utf8_length(raw) > max_search_length)
         throw Problem::bad_request("q is longer than 200 characters", key);
       q.search = raw;
     } else if (key == "limit") {
-      auto n = parse_int(raw);
+      auto n = domain::parse_int64(raw);
       if (!n || *n < 1 || *n > static_cast<std::int64_t>(RecordService::max_page_size))
         throw Problem::bad_request("limit must be an integer from 1 to 200", key);
       q.limit = static_cast<std::size_t>(*n);
@@ -272,6 +272,7 @@ void RecordService::create(const auth::Principal& p, const Entity& e, json::obje
   auto row = std::make_shared<Row>();
   row->org_id = p.org_id;
   auto changed = domain::apply_body(e, body, *row, true, context_of(*org));
+  refuse_server_kinds(e, *row);
   fill_defaults(e, *row, p, *org);
   changed.clear();
   for (std::size_t i = 0; i < e.fields.size(); ++i)
@@ -286,7 +287,13 @@ void RecordService::create(const auth::Principal& p, const Entity& e, json::obje
               throw Problem(422, "Idempotency-Key reused",
                             "this Idempotency-Key was used for a different request",
                             "Idempotency-Key");
-            return WriteResult{seen->status, seen->body, seen->etag, 0};
+            boost::system::error_code ec;
+            const json::value first = json::parse(seen->body, ec);
+            const std::int64_t id = !ec && first.is_object() && first.as_object().contains("id") &&
+                                            first.at("id").is_int64()
+                                        ? first.at("id").as_int64()
+                                        : 0;
+            return WriteResult{seen->status, seen->body, seen->etag, id};
           }
         }
         check_references(tx, e, *row, changed, p.org_id);
@@ -322,6 +329,7 @@ void RecordService::update(const auth::Principal& p, const Entity& e, std::int64
         const Row before = *row;
         auto changed = domain::apply_body(e, body, *row, false, context_of(*org));
         if (changed.empty()) return row_result(e, *row, 200);
+        if (body.contains("kind")) refuse_server_kinds(e, *row);
         if (&e == &ent::followups && row->get(e, "status") == storage::Value{std::string("done")} &&
             before.get(e, "status") != storage::Value{std::string("done")}) {
           row->set(e, "done_at", domain::now_instant());

@@ -45,6 +45,17 @@ void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity&
                   WriteKind kind, Row& row, const Row* before,
                   const std::vector<std::size_t>& changed, const std::string& type) {
   row.updated_by = p.user_id;
+  if (kind != WriteKind::remove) {
+    for (std::size_t i : changed) {
+      const storage::Field& f = e.fields[i];
+      if (!f.has(storage::unique)) continue;
+      auto other = tx.find_unique(e, f.name, row.values[i]);
+      if (other && other->id != row.id)
+        throw Problem::conflict("another " + std::string(e.singular) + " has this " +
+                                    std::string(f.name),
+                                std::string(f.name));
+    }
+  }
   switch (kind) {
     case WriteKind::create:
       row.created_by = p.user_id;

@@ -268,9 +268,13 @@ class SqliteStore final : public Store {
 
 std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
   try {
-    return std::make_unique<sqlite::SqliteStore>(options);
-  } catch (const SQLite::Exception& ex) {
-    sqlite::rethrow_as_storage_error(ex);
+    try {
+      return std::make_unique<sqlite::SqliteStore>(options);
+    } catch (const SQLite::Exception& ex) {
+      sqlite::rethrow_as_storage_error(ex);
+    }
+  } catch (const StorageError& e) {
+    throw StorageError(e.kind(), options.path + ": " + e.what());  // say which file
   }
 }
 

@@ -6,10 +6,13 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -136,6 +139,31 @@ inline std::optional<CaughtStorageError> storage_error_in(const std::exception_p
     return std::nullopt;
   }
 }
+
+// Counts completions down to zero. Unlike std::latch, counting past zero is allowed (a
+// `done` called twice must fail a test, not hang it), and waiting gives up after a minute
+// (a lost `done` fails the test instead of hanging the suite; not a timing assertion).
+class Countdown {
+ public:
+  explicit Countdown(int n) : left_(n) {}
+  void count_down() {
+    {
+      std::lock_guard lock(mu_);
+      --left_;
+    }
+    cv_.notify_all();
+  }
+  // True once the count reached zero or less.
+  bool wait() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(60), [&] { return left_ <= 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int left_;
+};
 
 // A separate connection on the database file, for looking at what a commit left there.
 inline std::int64_t sql_count(const std::string& path, const std::string& sql) {

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <ctime>
 #include <future>
-#include <latch>
 #include <mutex>
 #include <regex>
 #include <stdexcept>
@@ -52,6 +51,15 @@ struct WriterGate {
   }
   void open() { opened.set_value(); }
 };
+
+// Returns once every job queued before it has run and had its `done` called (one writer,
+// first in first out), so that no callback outlives the test's locals.
+void write_barrier(st::Store& store) {
+  try {
+    store.write_sync([](st::WriteTxn&) {});
+  } catch (...) {
+  }
+}
 
 }  // namespace
 
@@ -298,7 +306,7 @@ TEST_CASE("a job that throws rolls back alone; the other jobs of its batch commi
   std::vector<std::exception_ptr> errors(jobs);
   std::vector<std::atomic<int>> calls(jobs);
   std::vector<std::int64_t> ids(jobs, 0);
-  std::latch all_done(jobs);
+  Countdown all_done(jobs);
   for (int i = 0; i < jobs; ++i) {
     const auto k = static_cast<std::size_t>(i);
     store->write(
@@ -322,7 +330,9 @@ TEST_CASE("a job that throws rolls back alone; the other jobs of its batch commi
         });
   }
   gate.open();
-  all_done.wait();
+  REQUIRE(all_done.wait());
+  const auto after = store->stats();  // final: counted before any done is called
+  write_barrier(*store);
 
   for (int i = 0; i < jobs; ++i) {
     const auto k = static_cast<std::size_t>(i);
@@ -350,7 +360,6 @@ TEST_CASE("a job that throws rolls back alone; the other jobs of its batch commi
   CHECK(sql_count(path, "SELECT count(*) FROM audit_log") == jobs - 2);
   CHECK(sql_count(path, "SELECT count(*) FROM leads") == 0);
 
-  const auto after = store->stats();
   CHECK(after.write_jobs - before.write_jobs == jobs + 1);
   CHECK(after.write_failures - before.write_failures == 2);
   // The gate job committed alone; every job queued behind it shared the next commit.
@@ -372,7 +381,7 @@ TEST_CASE("jobs written concurrently from several threads each complete exactly 
   std::vector<std::atomic<int>> calls(total);
   std::vector<std::exception_ptr> errors(total);
   std::mutex errors_mu;
-  std::latch all_done(total);
+  Countdown all_done(total);
 
   std::vector<std::thread> writers;
   for (int t = 0; t < threads; ++t) {
@@ -399,7 +408,9 @@ TEST_CASE("jobs written concurrently from several threads each complete exactly 
     });
   }
   for (auto& w : writers) w.join();
-  all_done.wait();
+  REQUIRE(all_done.wait());
+  const auto s = store->stats();
+  write_barrier(*store);
 
   int ok = 0;
   for (int n = 0; n < total; ++n) {
@@ -418,7 +429,6 @@ TEST_CASE("jobs written concurrently from several threads each complete exactly 
   q.filters.push_back(st::Filter{"last_name", st::Filter::Op::eq, str("J123")});
   CHECK(store->list(ent::contacts, q).empty());
 
-  const auto s = store->stats();
   CHECK(s.write_jobs == total + 1);
   CHECK(s.write_failures == 1);
   CHECK(s.commits >= 1);
@@ -435,7 +445,7 @@ TEST_CASE("with max_batch 1 every job commits on its own", "[storage][write][gro
   const std::int64_t org = make_org(*store, "Acme");
   WriterGate gate;
   gate.hold(*store);
-  std::latch done(10);
+  Countdown done(10);
   for (int i = 0; i < 10; ++i)
     store->write([&, i](st::WriteTxn& tx) {
       st::Row r = contact_row(org, "A", std::to_string(i));
@@ -443,8 +453,9 @@ TEST_CASE("with max_batch 1 every job commits on its own", "[storage][write][gro
     },
                  [&](std::exception_ptr) { done.count_down(); });
   gate.open();
-  done.wait();
+  REQUIRE(done.wait());
   const auto s = store->stats();
+  write_barrier(*store);
   CHECK(s.write_jobs == 12);
   CHECK(s.commits == 12);
 }

@@ -46,7 +46,7 @@ enum FieldFlags : unsigned {
   searchable = 1u << 5,   // indexed in the entity's full-text index
   ranged = 1u << 6,       // may be filtered by ?name_from= / ?name_to=
   write_once = 1u << 7,   // settable on create, not on update
-  unique = 1u << 8,       // unique across the instance (emails of users)
+  unique = 1u << 8,       // unique across the instance (users' emails, organisations' names)
 };
 
 struct Field {
