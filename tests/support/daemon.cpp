@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 #include <regex>
@@ -70,10 +71,23 @@ Daemon::Daemon(std::map<std::string, std::string> env) : env_(std::move(env)) {
 }
 
 Daemon::~Daemon() {
+  // A graceful stop, so that sanitizer builds report leaks and errors at exit.
   if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    wait_exit(pid_);
+    ::kill(pid_, SIGTERM);
+    for (int i = 0; i < 200 && waitpid(pid_, nullptr, WNOHANG) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    if (::kill(pid_, SIGKILL) == 0) wait_exit(pid_);
   }
+  const std::string report = sanitizer_report(log());
+  if (!report.empty() && std::uncaught_exceptions() == 0) FAIL_CHECK("the daemon reported:\n" << report);
+}
+
+std::string sanitizer_report(const std::string& log) {
+  for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
+    const auto at = log.find(marker);
+    if (at != std::string::npos) return log.substr(at, 4000);
+  }
+  return {};
 }
 
 std::string Daemon::log() const {
@@ -111,6 +125,8 @@ int Daemon::stop() {
   ::kill(pid_, SIGTERM);
   const int code = wait_exit(pid_);
   pid_ = -1;
+  const std::string report = sanitizer_report(log());
+  if (!report.empty()) FAIL_CHECK("the daemon reported:\n" << report);
   return code;
 }
 

@@ -56,6 +56,10 @@ class Daemon {
   int starts_ = 0;
 };
 
+// The first AddressSanitizer, LeakSanitizer or UBSan report in a daemon's output, or "".
+// Daemon::stop() and the destructor fail the running test when there is one.
+std::string sanitizer_report(const std::string& log);
+
 // A client logged in as `email`.
 HttpClient login(std::uint16_t port, const std::string& email, const std::string& password);
 
