@@ -143,6 +143,24 @@ void submit(storage::Store& store, std::function<WriteResult(storage::WriteTxn&)
               [result, done = std::move(done)](std::exception_ptr err) { done(err, *result); });
 }
 
+// The caller's own row `id`, inside the write, at the version the caller expects. A row
+// the caller only reads (staff, another organisation) is a 403; any other a 404.
+std::optional<Row> owned_row(storage::WriteTxn& tx, const Entity& e, const auth::Principal& p,
+                             std::int64_t id, const Scope& visible,
+                             std::optional<std::int64_t> expected_version) {
+  auto row = tx.get(e, Scope::org(p.org_id), id);
+  if (!row) {
+    if (visible.kind != Scope::Kind::org && tx.get(e, visible, id))
+      throw Problem::forbidden("region staff read other organisations' records but do not change them");
+    throw Problem::not_found();
+  }
+  if (expected_version && *expected_version != row->version)
+    throw Problem(412, "Precondition failed",
+                  "the " + std::string(e.singular) + " changed since you read it (version " +
+                      std::to_string(row->version) + " now); read it again");
+  return row;
+}
+
 WriteResult row_result(const Entity& e, const Row& row, int status) {
   return WriteResult{status, json::serialize(domain::encode_row(e, row, false)),
                      etag_of(row.id, row.version), row.id};
@@ -316,16 +334,7 @@ void RecordService::update(const auth::Principal& p, const Entity& e, std::int64
   submit(
       store_,
       [&e, p, id, body = std::move(body), expected_version, org, visible](storage::WriteTxn& tx) {
-        auto row = tx.get(e, Scope::org(p.org_id), id);
-        if (!row) {
-          if (visible.kind != Scope::Kind::org && tx.get(e, visible, id))
-            throw Problem::forbidden("region staff read other organisations' records but do not change them");
-          throw Problem::not_found();
-        }
-        if (expected_version && *expected_version != row->version)
-          throw Problem(412, "Precondition failed",
-                        "the " + std::string(e.singular) + " changed since you read it (version " +
-                            std::to_string(row->version) + " now); read it again");
+        auto row = owned_row(tx, e, p, id, visible, expected_version);
         const Row before = *row;
         auto changed = domain::apply_body(e, body, *row, false, context_of(*org));
         if (changed.empty()) return row_result(e, *row, 200);
@@ -376,15 +385,7 @@ void RecordService::remove(const auth::Principal& p, const Entity& e, std::int64
   submit(
       store_,
       [&e, p, id, expected_version, visible](storage::WriteTxn& tx) {
-        auto row = tx.get(e, Scope::org(p.org_id), id);
-        if (!row) {
-          if (visible.kind != Scope::Kind::org && tx.get(e, visible, id))
-            throw Problem::forbidden("region staff read other organisations' records but do not change them");
-          throw Problem::not_found();
-        }
-        if (expected_version && *expected_version != row->version)
-          throw Problem(412, "Precondition failed",
-                        "the " + std::string(e.singular) + " changed since you read it; read it again");
+        auto row = owned_row(tx, e, p, id, visible, expected_version);
         // Nothing is lost silently: a record others point to stays until they are moved.
         for (const Entity* by : storage::all_entities())
           for (const Field& f : by->fields)

@@ -25,41 +25,34 @@ std::optional<Row> SqliteWriteTxn::find_unique(const Entity& e, std::string_view
   return find_unique_row(c_, e, field, v);
 }
 
-void SqliteWriteTxn::audit(const AuditEntry& a) {
+namespace {
+
+// Runs `sql` with `values` bound in order.
+void execute(Connection& c, const std::string& sql, std::initializer_list<Value> values) {
   try {
-    auto& st = c_.statement(
-        "INSERT INTO audit_log (org_id, user_id, at, action, entity, entity_id, changes) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    const std::string at = now_utc();
-    st.bind(1, a.org_id);
-    st.bind(2, a.user_id);
-    st.bindNoCopy(3, at);
-    st.bindNoCopy(4, a.action);
-    st.bindNoCopy(5, a.entity);
-    st.bind(6, a.entity_id);
-    st.bindNoCopy(7, a.changes);
+    auto& st = c.statement(sql);
+    int i = 1;
+    for (const Value& v : values) bind(st, i++, v);
     st.exec();
   } catch (const SQLite::Exception& ex) {
     rethrow_as_storage_error(ex);
   }
 }
 
+}  // namespace
+
+void SqliteWriteTxn::audit(const AuditEntry& a) {
+  execute(c_,
+          "INSERT INTO audit_log (org_id, user_id, at, action, entity, entity_id, changes) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {a.org_id, a.user_id, now_utc(), a.action, a.entity, a.entity_id, a.changes});
+}
+
 void SqliteWriteTxn::publish(const OutboxEvent& ev) {
-  try {
-    auto& st = c_.statement(
-        "INSERT INTO outbox (org_id, at, type, entity, entity_id, payload) "
-        "VALUES (?, ?, ?, ?, ?, ?)");
-    const std::string at = now_utc();
-    st.bind(1, ev.org_id);
-    st.bindNoCopy(2, at);
-    st.bindNoCopy(3, ev.type);
-    st.bindNoCopy(4, ev.entity);
-    st.bind(5, ev.entity_id);
-    st.bindNoCopy(6, ev.payload);
-    st.exec();
-  } catch (const SQLite::Exception& ex) {
-    rethrow_as_storage_error(ex);
-  }
+  execute(c_,
+          "INSERT INTO outbox (org_id, at, type, entity, entity_id, payload) "
+          "VALUES (?, ?, ?, ?, ?, ?)",
+          {ev.org_id, now_utc(), ev.type, ev.entity, ev.entity_id, ev.payload});
 }
 
 std::optional<IdempotentResponse> SqliteWriteTxn::idempotent(std::int64_t user_id,
@@ -82,22 +75,10 @@ std::optional<IdempotentResponse> SqliteWriteTxn::idempotent(std::int64_t user_i
 
 void SqliteWriteTxn::remember(std::int64_t user_id, const std::string& key,
                               const IdempotentResponse& r) {
-  try {
-    auto& st = c_.statement(
-        "INSERT INTO idempotency_keys (user_id, key, at, request_hash, status, body, etag) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    const std::string at = now_utc();
-    st.bind(1, user_id);
-    st.bindNoCopy(2, key);
-    st.bindNoCopy(3, at);
-    st.bindNoCopy(4, r.request_hash);
-    st.bind(5, r.status);
-    st.bindNoCopy(6, r.body);
-    st.bindNoCopy(7, r.etag);
-    st.exec();
-  } catch (const SQLite::Exception& ex) {
-    rethrow_as_storage_error(ex);
-  }
+  execute(c_,
+          "INSERT INTO idempotency_keys (user_id, key, at, request_hash, status, body, etag) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {user_id, key, now_utc(), r.request_hash, std::int64_t{r.status}, r.body, r.etag});
 }
 
 }  // namespace relance::storage::sqlite

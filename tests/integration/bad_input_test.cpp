@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "tools.hpp"
 #include "world.hpp"
 
 using namespace relance::test;
@@ -162,23 +163,6 @@ void check_still_serving(const Daemon& d) {
 }
 
 const Headers as_json{{"Content-Type", "application/json"}};
-
-std::string base64url(const std::string& bytes) {
-  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  unsigned acc = 0;
-  int bits = 0;
-  for (char c : bytes) {
-    acc = (acc << 8) | static_cast<unsigned char>(c);
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += alphabet[(acc >> bits) & 0x3F];
-    }
-  }
-  if (bits > 0) out += alphabet[(acc << (6 - bits)) & 0x3F];
-  return out;
-}
 
 // {"notes": [[...]]}: an object holding arrays, `depth` levels in all.
 std::string nested(std::size_t depth) {

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "daemon.hpp"
+#include "tools.hpp"
 
 using namespace relance::test;
 namespace json = boost::json;
@@ -38,19 +39,7 @@ class SmallDisk {
   std::string error_;
 };
 
-std::size_t count_contacts(HttpClient& c) {
-  std::size_t n = 0;
-  std::string cursor;
-  for (int page = 0; page < 100; ++page) {
-    auto r = c.get("/api/v1/contacts?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
-    REQUIRE(r.status == 200);
-    auto body = r.json().as_object();
-    n += body.at("items").as_array().size();
-    if (body.at("next_cursor").is_null()) break;
-    cursor = std::string(body.at("next_cursor").as_string());
-  }
-  return n;
-}
+std::size_t count_contacts(HttpClient& c) { return list_all(c, "contacts").size(); }
 
 }  // namespace
 

@@ -19,58 +19,13 @@
 #include <vector>
 
 #include "daemon.hpp"
+#include "tools.hpp"
 
 using namespace relance::test;
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-// `sh -c CMD` with stderr folded into stdout: {exit code, output}.
-std::pair<int, std::string> shell(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return {-1, "popen failed"};
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// Runs one statement with the sqlite3 command-line shell; REQUIREs success.
-std::string sqlite(const std::string& db, const std::string& sql) {
-  auto [code, out] = shell("sqlite3 -batch " + quoted(db) + " " + quoted(sql));
-  INFO("sqlite3 " << db << " " << sql << ": " << out);
-  REQUIRE(code == 0);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
-
-// Every item of a list, following next_cursor.
-std::vector<json::object> list_all(HttpClient& c, const std::string& collection) {
-  std::vector<json::object> out;
-  std::string cursor;
-  for (int page = 0; page < 10000; ++page) {
-    std::string target = "/api/v1/" + collection + "?limit=200";
-    if (!cursor.empty()) target += "&cursor=" + cursor;
-    auto r = c.get(target);
-    INFO(target << " -> " << r.status << " " << r.body);
-    REQUIRE(r.status == 200);
-    auto doc = r.json().as_object();
-    for (auto& item : doc.at("items").as_array()) out.push_back(item.as_object());
-    if (doc.at("next_cursor").is_null()) return out;
-    cursor = std::string(doc.at("next_cursor").as_string());
-  }
-  FAIL("the list of " << collection << " never ended");
-  return out;
-}
 
 HttpClient client_with(const Daemon& d, const std::string& token) {
   HttpClient c(d.port());

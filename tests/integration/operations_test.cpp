@@ -29,39 +29,13 @@
 #include <vector>
 
 #include "daemon.hpp"
+#include "tools.hpp"
 
 using namespace relance::test;
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-// `sh -c CMD` with stderr folded into stdout: {exit code, output}.
-std::pair<int, std::string> shell(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return {-1, "popen failed"};
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// Runs one statement with the sqlite3 command-line shell; REQUIREs success.
-std::string sqlite(const std::string& db, const std::string& sql) {
-  auto [code, out] = shell("sqlite3 -batch " + quoted(db) + " " + quoted(sql));
-  INFO("sqlite3 " << db << " " << sql << ": " << out);
-  REQUIRE(code == 0);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
-}
 
 // `relance serve` on `dir`, expected to exit by itself; a daemon that serves instead is
 // stopped after 20 s (exit code 124).

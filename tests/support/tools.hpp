@@ -1,0 +1,27 @@
+// Helpers the integration tests share: a shell, the sqlite3 command-line shell on a
+// database file, and walking every page of a list.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http_client.hpp"
+
+namespace relance::test {
+
+// `sh -c CMD` with stderr folded into stdout: {exit code, output}.
+std::pair<int, std::string> shell(const std::string& cmd);
+// `s` quoted for the shell.
+std::string quoted(const std::string& s);
+// Runs one statement with the sqlite3 command-line shell; REQUIREs success. Trailing
+// newlines are trimmed from the output.
+std::string sqlite(const std::string& db, const std::string& sql);
+// Every item of /api/v1/<collection>, following next_cursor; REQUIREs each page is 200.
+std::vector<boost::json::object> list_all(HttpClient& c, const std::string& collection);
+// Unpadded base64url, for forging cursors.
+std::string base64url(const std::string& bytes);
+
+}  // namespace relance::test
