@@ -8,6 +8,7 @@
 #include "api/openapi.hpp"
 #include "api/problem_response.hpp"
 #include "auth/secrets.hpp"
+#include "domain/json_text.hpp"
 #include "domain/text.hpp"
 
 namespace relance::api {
@@ -45,18 +46,19 @@ Response json_response(int status, const json::value& body) {
 
 namespace {
 
-Response page_response(const services::Page& page) {
-  json::object o;
-  o["items"] = page.items;
-  if (page.next_cursor.empty())
-    o["next_cursor"] = nullptr;
-  else
-    o["next_cursor"] = page.next_cursor;
-  return json_response(200, o);
+Response page_response(services::Page page) {
+  std::string body = "{\"items\":";
+  body.reserve(page.items.size() + 64);
+  body += page.items;
+  body += ",\"next_cursor\":";
+  if (page.next_cursor.empty()) body += "null";
+  else domain::append_json_string(body, page.next_cursor);
+  body += '}';
+  return Response{200, "application/json", std::move(body), {}};
 }
 
-Response read_response(const services::ReadResult& r) {
-  Response resp = json_response(200, r.body);
+Response read_response(services::ReadResult r) {
+  Response resp{200, "application/json", std::move(r.body), {}};
   resp.headers.emplace_back("ETag", r.etag);
   return resp;
 }

@@ -11,6 +11,7 @@
 
 #include "domain/country.hpp"
 #include "domain/currency.hpp"
+#include "domain/json_text.hpp"
 #include "domain/phone.hpp"
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
@@ -280,34 +281,37 @@ Value to_storage(const Field& f, const json::value& v, const FieldContext& ctx) 
   refuse(f, "cannot be set");
 }
 
-json::value to_json(const Field& f, const Value& v, int minor_units) {
-  if (storage::is_null(v)) return nullptr;
+void append_json(std::string& out, const Field& f, const Value& v, int minor_units) {
+  if (storage::is_null(v) || f.kind == FieldKind::secret) {
+    out += "null";
+    return;
+  }
   switch (f.kind) {
-    case FieldKind::boolean: return std::get<std::int64_t>(v) != 0;
+    case FieldKind::boolean: out += std::get<std::int64_t>(v) != 0 ? "true" : "false"; return;
     case FieldKind::email_list:
     case FieldKind::phone_list:
     case FieldKind::tag_list:
     case FieldKind::text_list: {
-      boost::system::error_code ec;
-      json::value parsed = json::parse(std::get<std::string>(v), ec);
-      return ec ? json::value(json::array()) : parsed;
+      // Lists are stored as the JSON text to_storage wrote: copied as they are.
+      const auto& text = std::get<std::string>(v);
+      if (!text.empty() && text.front() == '[' && text.back() == ']') out += text;
+      else out += "[]";
+      return;
     }
     case FieldKind::money:
-      return json::string(minor_units_text(std::get<std::int64_t>(v), minor_units));
-    case FieldKind::secret: return nullptr;
+      append_json_string(out, minor_units_text(std::get<std::int64_t>(v), minor_units));
+      return;
     default: break;
   }
-  return std::visit(
-      [](const auto& x) -> json::value {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, storage::Null>)
-          return nullptr;
-        else if constexpr (std::is_same_v<T, std::string>)
-          return json::string(x);
-        else
-          return x;
-      },
-      v);
+  if (const auto* n = std::get_if<std::int64_t>(&v)) append_json_int(out, *n);
+  else if (const auto* s = std::get_if<std::string>(&v)) append_json_string(out, *s);
+  else out += json::serialize(json::value(std::get<double>(v)));
+}
+
+json::value to_json(const Field& f, const Value& v, int minor_units) {
+  std::string text;
+  append_json(text, f, v, minor_units);
+  return json::parse(text);
 }
 
 }  // namespace relance::domain

@@ -23,6 +23,9 @@ struct FieldContext {
 storage::Value to_storage(const storage::Field& f, const boost::json::value& v,
                           const FieldContext& ctx);
 boost::json::value to_json(const storage::Field& f, const storage::Value& v, int minor_units);
+// The same value as JSON text, appended to `out` (the fast path of row encoding).
+void append_json(std::string& out, const storage::Field& f, const storage::Value& v,
+                 int minor_units);
 
 // A normalised email address, or nullopt when it is not one.
 std::optional<std::string> normalise_email(std::string_view text);

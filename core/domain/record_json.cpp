@@ -1,8 +1,10 @@
 #include "domain/record_json.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "domain/currency.hpp"
+#include "domain/json_text.hpp"
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
 
@@ -42,25 +44,54 @@ int row_minor_units(const Entity& e, const Row& row) {
   return e.field("currency") ? minor_units_of(row.get(e, "currency")) : 2;
 }
 
-json::object encode_row(const Entity& e, const Row& row, bool redact_personal) {
-  json::object o;
-  o.reserve(e.fields.size() + 8);
-  o["id"] = row.id;
-  if (e.org_owned) o["org_id"] = row.org_id;
+void append_row_json(std::string& out, const Entity& e, const Row& row, bool redact_personal) {
+  auto key = [&](std::string_view k) {
+    out += out.back() == '{' ? "\"" : ",\"";
+    out += k;
+    out += "\":";
+  };
+  out += '{';
+  key("id");
+  append_json_int(out, row.id);
+  if (e.org_owned) {
+    key("org_id");
+    append_json_int(out, row.org_id);
+  }
   const int minor = row_minor_units(e, row);
+  static const storage::Value null_value;
   for (std::size_t i = 0; i < e.fields.size(); ++i) {
     const Field& f = e.fields[i];
     if (f.kind == storage::FieldKind::secret) continue;
     if (redact_personal && f.has(storage::personal)) continue;
-    o[f.name] = to_json(f, i < row.values.size() ? row.values[i] : storage::Value{}, minor);
+    key(f.name);
+    append_json(out, f, i < row.values.size() ? row.values[i] : null_value, minor);
   }
-  o["version"] = row.version;
-  o["created_at"] = row.created_at;
-  o["updated_at"] = row.updated_at;
-  o["created_by"] = row.created_by;
-  o["updated_by"] = row.updated_by;
-  if (redact_personal) o["redacted"] = true;
-  return o;
+  key("version");
+  append_json_int(out, row.version);
+  key("created_at");
+  append_json_string(out, row.created_at);
+  key("updated_at");
+  append_json_string(out, row.updated_at);
+  key("created_by");
+  append_json_int(out, row.created_by);
+  key("updated_by");
+  append_json_int(out, row.updated_by);
+  if (redact_personal) {
+    key("redacted");
+    out += "true";
+  }
+  out += '}';
+}
+
+std::string row_json(const Entity& e, const Row& row, bool redact_personal) {
+  std::string out;
+  out.reserve(512);
+  append_row_json(out, e, row, redact_personal);
+  return out;
+}
+
+json::object encode_row(const Entity& e, const Row& row, bool redact_personal) {
+  return json::parse(row_json(e, row, redact_personal)).as_object();
 }
 
 std::vector<std::size_t> apply_body(const Entity& e, const json::object& body, Row& row,
@@ -133,19 +164,27 @@ std::vector<std::size_t> apply_body(const Entity& e, const json::object& body, R
 
 std::string audit_changes(const Entity& e, const Row* before, const Row* after,
                           const std::vector<std::size_t>& changed) {
-  json::object o;
-  auto value_of = [&](const Row* r, std::size_t i) -> json::value {
-    if (!r || i >= r->values.size()) return nullptr;
-    return to_json(e.fields[i], r->values[i], row_minor_units(e, *r));
+  std::string out = "{";
+  auto value_of = [&](const Row* r, std::size_t i) {
+    if (!r || i >= r->values.size()) out += "null";
+    else append_json(out, e.fields[i], r->values[i], row_minor_units(e, *r));
   };
   for (std::size_t i : changed) {
+    if (out.size() > 1) out += ',';
+    append_json_string(out, e.fields[i].name);
+    out += ':';
     if (e.fields[i].kind == storage::FieldKind::secret) {
-      o[e.fields[i].name] = "(changed)";
+      out += "\"(changed)\"";
       continue;
     }
-    o[e.fields[i].name] = json::array{value_of(before, i), value_of(after, i)};
+    out += '[';
+    value_of(before, i);
+    out += ',';
+    value_of(after, i);
+    out += ']';
   }
-  return json::serialize(o);
+  out += '}';
+  return out;
 }
 
 }  // namespace relance::domain

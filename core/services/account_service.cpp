@@ -64,8 +64,7 @@ void run_job(storage::Store& store, std::function<WriteResult(storage::WriteTxn&
 }
 
 WriteResult result_of(const storage::Entity& e, const Row& row, int status) {
-  return WriteResult{status, json::serialize(domain::encode_row(e, row, false)),
-                     etag_of(row.id, row.version), row.id};
+  return WriteResult{status, domain::row_json(e, row, false), etag_of(row.id, row.version), row.id};
 }
 
 void normalise_user_email(Row& row) {
@@ -297,7 +296,7 @@ ReadResult AccountService::get_user(const Principal& p, std::int64_t id) {
   const Scope scope = p.is_admin() ? Scope::everything() : Scope::org(p.org_id);
   auto row = store_.get(ent::users, scope, id);
   if (!row) throw Problem::not_found();
-  return ReadResult{domain::encode_row(ent::users, *row, false), etag_of(row->id, row->version)};
+  return ReadResult{domain::row_json(ent::users, *row, false), etag_of(row->id, row->version)};
 }
 
 void AccountService::create_user(const Principal& p, json::object body, WriteCallback done) {
@@ -388,8 +387,7 @@ ReadResult AccountService::get_organisation(const Principal& p, std::int64_t id)
   const Scope scope = p.is_admin() || p.is_staff() ? Scope::everything() : Scope::org(p.org_id);
   auto row = store_.get(ent::organisations, scope, id);
   if (!row) throw Problem::not_found();
-  return ReadResult{domain::encode_row(ent::organisations, *row, false),
-                    etag_of(row->id, row->version)};
+  return ReadResult{domain::row_json(ent::organisations, *row, false), etag_of(row->id, row->version)};
 }
 
 void AccountService::create_organisation(const Principal& p, json::object body, WriteCallback done) {
@@ -464,14 +462,15 @@ Page AccountService::audit_log(const Principal& p, const QueryParams& q) {
   for (const auto& r : records) {
     boost::system::error_code ec;
     json::value changes = json::parse(r.entry.changes, ec);
-    page.items.emplace_back(json::object{{"id", r.id},
-                                         {"at", r.at},
-                                         {"user_id", r.entry.user_id},
-                                         {"action", r.entry.action},
-                                         {"entity", r.entry.entity},
-                                         {"entity_id", r.entry.entity_id},
-                                         {"changes", ec ? json::value() : changes}});
+    page.add() += json::serialize(json::object{{"id", r.id},
+                                               {"at", r.at},
+                                               {"user_id", r.entry.user_id},
+                                               {"action", r.entry.action},
+                                               {"entity", r.entry.entity},
+                                               {"entity_id", r.entry.entity_id},
+                                               {"changes", ec ? json::value() : changes}});
   }
+  page.close();
   if (more) page.next_cursor = std::to_string(records.back().id);
   return page;
 }

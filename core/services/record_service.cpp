@@ -162,8 +162,7 @@ std::optional<Row> owned_row(storage::WriteTxn& tx, const Entity& e, const auth:
 }
 
 WriteResult row_result(const Entity& e, const Row& row, int status) {
-  return WriteResult{status, json::serialize(domain::encode_row(e, row, false)),
-                     etag_of(row.id, row.version), row.id};
+  return WriteResult{status, domain::row_json(e, row, false), etag_of(row.id, row.version), row.id};
 }
 
 }  // namespace
@@ -184,7 +183,7 @@ bool RecordService::redacts(const auth::Principal& p, const Entity& e, const Row
 ReadResult RecordService::get(const auth::Principal& p, const Entity& e, std::int64_t id) {
   auto row = store_.get(e, read_scope(p, e), id);
   if (!row) throw Problem::not_found();
-  return ReadResult{domain::encode_row(e, *row, redacts(p, e, *row)), etag_of(row->id, row->version)};
+  return ReadResult{domain::row_json(e, *row, redacts(p, e, *row)), etag_of(row->id, row->version)};
 }
 
 std::vector<std::string> RecordService::list_parameters(const Entity& e) {
@@ -275,7 +274,9 @@ Page list_page(storage::Store& store, const Entity& e, const Scope& scope,
   Page page;
   const bool more = rows.size() > page_size;
   if (more) rows.pop_back();
-  for (const Row& r : rows) page.items.emplace_back(domain::encode_row(e, r, redact(r)));
+  page.items.reserve(rows.size() * 600 + 2);
+  for (const Row& r : rows) domain::append_row_json(page.add(), e, r, redact(r));
+  page.close();
   if (more)
     page.next_cursor = encode_cursor(Cursor{sort, descending, sort_value(e, rows.back(), sort),
                                             rows.back().id});

@@ -27,13 +27,20 @@ namespace relance::services {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
+// A page of a list: its items as JSON text, written once and sent as they are.
 struct Page {
-  boost::json::array items;
+  std::string items = "[";  // a JSON array: add() items, then close()
   std::string next_cursor;  // empty on the last page
+
+  std::string& add() {
+    if (items.size() > 1) items += ',';
+    return items;
+  }
+  void close() { items += ']'; }
 };
 
 struct ReadResult {
-  boost::json::object body;
+  std::string body;  // JSON text
   std::string etag;
 };
 

@@ -2,6 +2,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "domain/json_text.hpp"
 #include "domain/problem.hpp"
 #include "domain/record_json.hpp"
 #include "domain/time.hpp"
@@ -71,22 +72,31 @@ void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity&
       row.id, domain::audit_changes(e, before, gone ? nullptr : &row, changed)});
 
   // The event document (docs/events.md): versioned, with the row as it now is.
-  json::object ev;
-  ev["schema"] = "relance.event/1";
-  ev["type"] = type;
-  ev["org_id"] = row.org_id;
-  ev["entity"] = e.name;
-  ev["entity_id"] = row.id;
-  ev["actor_id"] = p.user_id;
-  ev["occurred_at"] = domain::now_instant();
-  ev["data"] = domain::encode_row(e, gone && before ? *before : row, false);
+  std::string ev = "{\"schema\":\"relance.event/1\",\"type\":";
+  domain::append_json_string(ev, type);
+  ev += ",\"org_id\":";
+  domain::append_json_int(ev, row.org_id);
+  ev += ",\"entity\":";
+  domain::append_json_string(ev, e.name);
+  ev += ",\"entity_id\":";
+  domain::append_json_int(ev, row.id);
+  ev += ",\"actor_id\":";
+  domain::append_json_int(ev, p.user_id);
+  ev += ",\"occurred_at\":";
+  domain::append_json_string(ev, domain::now_instant());
+  ev += ",\"data\":";
+  domain::append_row_json(ev, e, gone && before ? *before : row, false);
   if (kind == WriteKind::update) {
-    json::object ch;
-    for (std::size_t i : changed) ch[e.fields[i].name] = true;
-    ev["changed"] = std::move(ch);
+    ev += ",\"changed\":{";
+    for (std::size_t n = 0; n < changed.size(); ++n) {
+      if (n) ev += ',';
+      domain::append_json_string(ev, e.fields[changed[n]].name);
+      ev += ":true";
+    }
+    ev += '}';
   }
-  tx.publish(storage::OutboxEvent{row.org_id, type, std::string(e.name), row.id,
-                                  json::serialize(ev)});
+  ev += '}';
+  tx.publish(storage::OutboxEvent{row.org_id, type, std::string(e.name), row.id, std::move(ev)});
 }
 
 }  // namespace relance::services

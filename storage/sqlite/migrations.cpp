@@ -8,9 +8,10 @@
 namespace relance::storage::sqlite {
 namespace {
 
-// Columns every entity table starts with.
+// Columns every entity table starts with. AUTOINCREMENT: an id is never given twice, since
+// URLs, audit entries and events refer to rows by id, also after a delete.
 #define RELANCE_ROW_HEADER                                    \
-  "id INTEGER PRIMARY KEY,"                                    \
+  "id INTEGER PRIMARY KEY AUTOINCREMENT,"                                 \
   "org_id INTEGER NOT NULL,"                                   \
   "version INTEGER NOT NULL DEFAULT 1,"                        \
   "created_at TEXT NOT NULL,"                                  \
@@ -176,7 +177,7 @@ CREATE TABLE tags (
 ) WITHOUT ROWID;
 
 CREATE TABLE audit_log (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   org_id INTEGER NOT NULL,
   user_id INTEGER NOT NULL,
   at TEXT NOT NULL,
@@ -190,7 +191,7 @@ CREATE INDEX audit_log_org ON audit_log(org_id, id);
 -- The single source of domain events (DESIGN.md "Events"). Written in the same transaction
 -- as the change it reports.
 CREATE TABLE outbox (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   org_id INTEGER NOT NULL,
   at TEXT NOT NULL,
   type TEXT NOT NULL,

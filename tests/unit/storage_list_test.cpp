@@ -135,7 +135,7 @@ TEST_CASE("has_tag finds rows by any of their tags, ignoring case, within the or
   CHECK(ids_of(store->list(ent::contacts, both)) == Ids{vc_lyon});
 }
 
-TEST_CASE("changing a row's tags re-indexes them; clearing or deleting removes them",
+TEST_CASE("changing a row's tags re-indexes them, and clearing or deleting removes them",
           "[storage][list][tags]") {
   TempDir dir;
   const std::string path = dir.file("relance.db");
@@ -179,7 +179,7 @@ TEST_CASE("changing a row's tags re-indexes them; clearing or deleting removes t
   CHECK(with_tag("vc") == Ids{neighbour});
 }
 
-TEST_CASE("limit caps the page; limit 0 returns nothing", "[storage][list]") {
+TEST_CASE("limit caps the page, and limit 0 returns nothing", "[storage][list]") {
   TempDir dir;
   auto store = open_store(dir.file("relance.db"));
   const std::int64_t org = make_org(*store, "Acme");

@@ -55,8 +55,8 @@ TEST_CASE("migrate_sqlite brings an empty file to the latest version, and a seco
   CHECK(applied_at_of_latest(path) == applied);
 }
 
-TEST_CASE("open_sqlite_store migrates an empty database; reopening it applies nothing and keeps "
-          "the rows",
+TEST_CASE("open_sqlite_store migrates an empty database, and reopening it applies nothing and "
+          "keeps the rows",
           "[storage][migrations]") {
   TempDir dir;
   const std::string path = dir.file("relance.db");

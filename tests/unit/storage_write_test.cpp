@@ -116,7 +116,7 @@ TEST_CASE("an organisation owns itself: its org_id is its own id", "[storage][wr
   CHECK(got->org_id == b);
 }
 
-TEST_CASE("update stores the new values and bumps the version each time; created_at stays",
+TEST_CASE("update stores the new values and bumps the version each time, and created_at stays",
           "[storage][write]") {
   TempDir dir;
   auto store = open_store(dir.file("relance.db"));
@@ -289,7 +289,7 @@ TEST_CASE("a job that throws after insert, audit and publish leaves no row, no a
   CHECK(store->get(ent::contacts, st::Scope::org(org), next).has_value());
 }
 
-TEST_CASE("a job that throws rolls back alone; the other jobs of its batch commit",
+TEST_CASE("a job that throws rolls back alone, and the other jobs of its batch commit",
           "[storage][write][group-commit]") {
   TempDir dir;
   const std::string path = dir.file("relance.db");
@@ -477,7 +477,7 @@ TEST_CASE("a write's done runs after its commit is visible to readers", "[storag
   CHECK(seen.get_future().get());
 }
 
-TEST_CASE("close runs the writes already queued; later writes fail", "[storage][write]") {
+TEST_CASE("close runs the writes already queued, and later writes fail", "[storage][write]") {
   TempDir dir;
   const std::string path = dir.file("relance.db");
   auto store = open_store(path);
