@@ -11,6 +11,7 @@
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -168,7 +169,8 @@ class Session : public std::enable_shared_from_this<Session> {
     res->prepare_payload();
     stream_.expires_after(shared_.options.request_timeout);
     http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
-      if (ec || !res->keep_alive()) return self->close();
+      if (ec) return self->close();
+      if (!res->keep_alive()) return self->linger_close();
       self->read_header();
     });
   }
@@ -179,9 +181,30 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.close();
   }
 
+  // Closing a socket with unread input makes the kernel send a reset, which can destroy
+  // the response still in flight (a client sending a body we refused as too large would
+  // see "connection reset" instead of our 413). So: stop sending, read and drop what the
+  // client still sends, for a bounded time and size, then close.
+  void linger_close() {
+    boost::system::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain(0);
+  }
+
+  void drain(std::size_t so_far) {
+    if (so_far > (8u << 20)) return close();
+    stream_.async_read_some(asio::buffer(discard_), [self = shared_from_this(), so_far](
+                                                        beast::error_code ec, std::size_t n) {
+      if (ec) return self->close();
+      self->drain(so_far + n);
+    });
+  }
+
   beast::tcp_stream stream_;
   Shared& shared_;
   beast::flat_buffer buffer_;
+  std::array<char, 8192> discard_{};
   std::optional<http::request_parser<http::string_body>> parser_;
   Request request_;
   std::string remote_;

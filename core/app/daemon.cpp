@@ -27,6 +27,10 @@ namespace {
 
 std::unique_ptr<storage::Store> open_store(Config& c) {
   c.storage.path = c.database_path();
+  c.storage.on_corruption = [](const std::string& why) {
+    spdlog::critical("the database failed its check ({}); writes are refused and /readyz "
+                     "answers 503: stop the daemon and restore the latest backup", why);
+  };
   return storage::open_sqlite_store(c.storage);
 }
 

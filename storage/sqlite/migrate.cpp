@@ -32,7 +32,7 @@ void configure_writer(Connection& c, const SqliteOptions& o) {
   // Checkpoints run on their own thread (see SqliteStore), never inside a commit.
   c.exec("PRAGMA wal_autocheckpoint = 0");
   c.exec("PRAGMA journal_size_limit = 67108864");
-  c.exec("PRAGMA cache_size = -65536");
+  c.exec("PRAGMA cache_size = -32768");  // 32 MiB for the writer's working set
   c.exec("PRAGMA temp_store = MEMORY");
   if (o.max_bytes > 0) {
     const auto page = c.db().execAndGet("PRAGMA page_size").getInt64();

@@ -17,7 +17,8 @@ constexpr int header_count = 7;
 // The SQL of one entity, built once from its descriptor.
 struct EntitySql {
   std::string table;
-  std::string select;  // "SELECT t.id, ... FROM table t"
+  std::string columns;  // "SELECT t.id, ..."
+  std::string select;   // columns + " FROM table t"
   std::string insert;
   std::string update;
   std::string remove;
@@ -40,7 +41,8 @@ const EntitySql& sql_of(const Entity& e) {
     marks += ", ?";
     sets += ", " + std::string(f.name) + " = ?";
   }
-  s.select = "SELECT " + cols + " FROM " + s.table + " t";
+  s.columns = "SELECT " + cols;
+  s.select = s.columns + " FROM " + s.table + " t";
   s.insert = "INSERT INTO " + s.table +
              " (org_id, version, created_at, updated_at, created_by, updated_by" + names +
              ") VALUES (?, 1, ?, ?, ?, ?" + marks + ")";
@@ -195,12 +197,42 @@ std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::
 }
 
 std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q) {
+  if (!q.search.empty() && !e.has_search())
+    throw std::invalid_argument(std::string(e.name) + " has no full-text index");
   return guarded([&] {
     const EntitySql& sql = sql_of(e);
+    const bool by_id = q.sort == "id";
+    // A page in id order is best driven by an index already in id order: the tags table
+    // for ?tag=, the full-text index for ?q= (FTS5 returns rowids in order). The page then
+    // costs its own size, however many rows match; CROSS JOIN keeps SQLite from choosing
+    // another outer loop.
+    std::string from = " FROM " + sql.table + " t";
+    std::string id_col = "t.id";
+    const Filter* driving_tag = nullptr;
+    std::string match = q.search.empty() ? std::string() : fts_query(q.search, e, q.scope);
     std::string where = " WHERE 1";
     std::vector<Value> params;
+    if (by_id) {
+      for (const Filter& f : q.filters)
+        if (f.op == Filter::Op::has_tag && q.scope.kind == Scope::Kind::org && !driving_tag)
+          driving_tag = &f;
+      if (driving_tag) {
+        from = " FROM tags g CROSS JOIN " + sql.table + " t ON t.id = g.row_id";
+        id_col = "g.row_id";
+        where += " AND g.entity = '" + sql.table + "' AND g.org_id = ? AND g.tag = ?";
+        params.emplace_back(q.scope.org_id);
+        params.push_back(driving_tag->value);
+      } else if (!match.empty()) {
+        from = " FROM " + sql.table + "_fts f CROSS JOIN " + sql.table + " t ON t.id = f.rowid";
+        id_col = "f.rowid";
+        where += " AND " + sql.table + "_fts MATCH ?";
+        params.emplace_back(std::move(match));
+        match.clear();
+      }
+    }
     scope_clause(e, q.scope, where, params);
     for (const Filter& f : q.filters) {
+      if (&f == driving_tag) continue;
       const std::string col = checked_column(e, f.field);
       switch (f.op) {
         case Filter::Op::eq: where += " AND " + col + " = ?"; break;
@@ -220,20 +252,16 @@ std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q) {
       }
       params.push_back(f.value);
     }
-    if (!q.search.empty()) {
-      std::string match = fts_query(q.search, e, q.scope);
-      if (!match.empty()) {
-        where += " AND t.id IN (SELECT rowid FROM " + sql.table + "_fts WHERE " + sql.table +
-                 "_fts MATCH ?)";
-        params.emplace_back(std::move(match));
-      }
+    if (!match.empty()) {
+      where += " AND t.id IN (SELECT rowid FROM " + sql.table + "_fts WHERE " + sql.table +
+               "_fts MATCH ?)";
+      params.emplace_back(std::move(match));
     }
     const std::string sort = checked_column(e, q.sort);
-    const bool by_id = q.sort == "id";
     const char* cmp = q.descending ? "<" : ">";
     if (q.after_id) {
       if (by_id) {
-        where += " AND t.id " + std::string(cmp) + " ?";
+        where += " AND " + id_col + " " + cmp + " ?";
       } else {
         where += " AND (" + sort + ", t.id) " + cmp + " (?, ?)";
         params.push_back(q.after_sort.value_or(Value{}));
@@ -241,9 +269,9 @@ std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q) {
       params.emplace_back(*q.after_id);
     }
     const char* dir = q.descending ? " DESC" : "";
-    std::string order = " ORDER BY " + (by_id ? std::string() : sort + dir + ", ") + "t.id" + dir;
+    std::string order = " ORDER BY " + (by_id ? std::string() : sort + dir + ", ") + id_col + dir;
     params.emplace_back(static_cast<std::int64_t>(q.limit));
-    SQLite::Statement& st = c.statement(sql.select + where + order + " LIMIT ?");
+    SQLite::Statement& st = c.statement(sql.columns + from + where + order + " LIMIT ?");
     bind_all(st, params);
     std::vector<Row> rows;
     while (st.executeStep()) rows.push_back(read_row(st, e));

@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -58,7 +59,7 @@ class ReaderPool {
     for (std::size_t i = 0; i < std::max<std::size_t>(1, o.readers); ++i) {
       auto c = std::make_unique<Connection>(o.path, Connection::Mode::read_only, o.busy_timeout_ms);
       c->exec("PRAGMA mmap_size = 1073741824");
-      c->exec("PRAGMA cache_size = -16384");
+      c->exec("PRAGMA cache_size = -8192");  // reads go through the mapping
       idle_.push_back(c.get());
       all_.push_back(std::move(c));
     }
@@ -112,11 +113,17 @@ class SqliteStore final : public Store {
     auto writer_conn = std::make_unique<Connection>(o.path, Connection::Mode::read_write,
                                                     o.busy_timeout_ms);
     configure_writer(*writer_conn, o);
-    check(*writer_conn);
+    // After a clean stop the database is checked while the daemon already serves (a check
+    // reads the whole file: seconds for a large one); after a crash, before it serves.
+    const std::string marker = clean_stop_marker(o.path);
+    std::error_code ec;
+    const bool stopped_cleanly = std::filesystem::remove(marker, ec);
+    if (!stopped_cleanly) check(*writer_conn);
     apply_migrations(*writer_conn);
     readers_ = std::make_unique<ReaderPool>(o);
     writer_ = std::make_unique<GroupCommitWriter>(std::move(writer_conn), o.max_batch);
     checkpointer_ = std::thread([this] { checkpoint_loop(); });
+    if (stopped_cleanly) checker_ = std::thread([this] { check_in_background(); });
   }
 
   ~SqliteStore() override { close(); }
@@ -173,7 +180,7 @@ class SqliteStore final : public Store {
   }
 
   bool ready() override {
-    if (!writer_->running()) return false;
+    if (!writer_->running() || corrupt_.load()) return false;
     try {
       return read([](Connection& c) {
         return c.db().execAndGet("SELECT 1").getInt() == 1;
@@ -221,9 +228,26 @@ class SqliteStore final : public Store {
     writer_->stop();
     stop_checkpointer_.notify_all();
     if (checkpointer_.joinable()) checkpointer_.join();
+    if (checker_.joinable()) checker_.join();
+    // Everything is written and checkpointed: say so for the next start.
+    if (!corrupt_.load()) std::ofstream(clean_stop_marker(options_.path)) << "clean stop\n";
   }
 
  private:
+  static std::string clean_stop_marker(const std::string& db) { return db + ".clean-stop"; }
+
+  void check_in_background() {
+    try {
+      Connection c(options_.path, Connection::Mode::read_only, options_.busy_timeout_ms);
+      check(c);
+    } catch (const std::exception& e) {
+      // Refuse further writes: writing into a damaged file can only make it worse.
+      corrupt_.store(true);
+      writer_->fail_all(std::string(e.what()));
+      if (options_.on_corruption) options_.on_corruption(e.what());
+    }
+  }
+
   static void check(Connection& c) {
     const std::string result = c.db().execAndGet("PRAGMA quick_check").getString();
     if (result != "ok")
@@ -261,6 +285,8 @@ class SqliteStore final : public Store {
   std::condition_variable stop_checkpointer_;
   bool closed_ = false;
   std::thread checkpointer_;
+  std::atomic<bool> corrupt_{false};
+  std::thread checker_;
 };
 
 }  // namespace
@@ -281,7 +307,9 @@ std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
 MigrationReport migrate_sqlite(const std::string& path) {
   try {
     sqlite::Connection c(path, sqlite::Connection::Mode::read_write, 5000);
-    sqlite::configure_writer(c, SqliteOptions{path});
+    SqliteOptions options;
+    options.path = path;
+    sqlite::configure_writer(c, options);
     return sqlite::apply_migrations(c);
   } catch (const SQLite::Exception& ex) {
     sqlite::rethrow_as_storage_error(ex);

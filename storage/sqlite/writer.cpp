@@ -14,10 +14,17 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> connection,
 
 GroupCommitWriter::~GroupCommitWriter() { stop(); }
 
+void GroupCommitWriter::fail_all(std::string reason) {
+  std::lock_guard lock(mu_);
+  failed_ = std::move(reason);
+}
+
 void GroupCommitWriter::submit(Store::Job job, Store::Done done) {
+  std::string failed;
   {
     std::lock_guard lock(mu_);
-    if (!stopping_.load()) {
+    failed = failed_;
+    if (!stopping_.load() && failed.empty()) {
       queue_.push_back(Pending{std::move(job), std::move(done), nullptr});
       depth_.store(queue_.size());
       wake_.notify_one();
@@ -25,7 +32,8 @@ void GroupCommitWriter::submit(Store::Job job, Store::Done done) {
     }
   }
   done(std::make_exception_ptr(
-      StorageError(StorageError::Kind::other, "the store is shutting down")));
+      failed.empty() ? StorageError(StorageError::Kind::other, "the store is shutting down")
+                     : StorageError(StorageError::Kind::corrupt, failed)));
 }
 
 void GroupCommitWriter::stop() {

@@ -27,6 +27,8 @@ class GroupCommitWriter {
   // Runs the jobs already queued, then stops the thread; later submits fail at once.
   void stop();
   bool running() const { return !stopping_.load(); }
+  // From now on every job fails at once with `reason` (a damaged database).
+  void fail_all(std::string reason);
 
   void add_stats(StoreStats& s) const;
 
@@ -46,6 +48,7 @@ class GroupCommitWriter {
   std::condition_variable wake_;
   std::deque<Pending> queue_;
   std::atomic<bool> stopping_{false};
+  std::string failed_;  // guarded by mu_; non-empty once fail_all() was called
   std::atomic<std::uint64_t> jobs_{0}, failures_{0}, commits_{0}, depth_{0};
   std::atomic<std::uint64_t> commit_micros_{0};
   std::thread thread_;

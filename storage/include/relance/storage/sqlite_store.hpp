@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,11 +19,15 @@ struct SqliteOptions {
   std::size_t max_batch = 1024;     // most jobs grouped in one commit
   std::int64_t max_bytes = 0;       // database size limit (0: none); writes past it fail
   int busy_timeout_ms = 5000;
+  // Called (from a background thread) when the check that follows a clean stop finds the
+  // database damaged; from then on every write fails and ready() is false.
+  std::function<void(const std::string&)> on_corruption;
 };
 
-// Opens the database, checks it (quick_check), and applies pending migrations. Throws
-// StorageError (kind schema) when the schema is newer than this build or half-migrated,
-// (kind corrupt) when quick_check fails.
+// Opens the database, checks it (PRAGMA quick_check: before serving after a crash, beside
+// serving after a clean stop), and applies pending migrations. Throws StorageError (kind
+// schema) when the schema is newer than this build or half-migrated, (kind corrupt) when
+// quick_check fails.
 std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options);
 
 struct MigrationReport {
