@@ -260,6 +260,9 @@ class SqliteStore final : public Store {
   // the write lock, so the writer never waits for them.
   void checkpoint_loop() {
     Connection c(options_.path, Connection::Mode::read_write, options_.busy_timeout_ms);
+    // A connection learns that the database is in WAL mode when it first reads it; until
+    // then a checkpoint call does nothing at all.
+    c.db().execAndGet("PRAGMA journal_mode");
     std::unique_lock lock(close_mu_);
     while (!closed_) {
       stop_checkpointer_.wait_for(lock, std::chrono::milliseconds(500));
