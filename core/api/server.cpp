@@ -5,7 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
@@ -14,6 +15,7 @@
 #include <array>
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 
@@ -57,7 +59,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
   }
 
   // On the session's strand: close now if waiting for a request.
@@ -102,6 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
+    if (parser_->is_done()) return handle();  // no body (most GETs): nothing more to read
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        if (ec) return self->on_read_error(ec);
@@ -151,8 +154,10 @@ class Session : public std::enable_shared_from_this<Session> {
     request_.remote_address = remote_;
     request_.body = std::move(msg.body());
     stream_.expires_never();  // a write may wait for the group commit
+    // A read answers at once, on this thread: dispatch runs the send inline. A write
+    // answers from the storage writer's thread: dispatch then queues it to ours.
     shared_.router.dispatch(request_, [self = shared_from_this()](Response r) {
-      asio::post(self->executor(), [self, r = std::move(r)]() mutable {
+      asio::dispatch(self->executor(), [self, r = std::move(r)]() mutable {
         self->send(std::move(r), self->keep_alive_ && !self->shared_.draining.load(), self->version_);
       });
     });
@@ -215,19 +220,31 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+// One io_context per thread, each run by its own thread with a concurrency hint of 1: a
+// connection lives on one context for its whole life, so its handlers need no strand and
+// Asio takes no locks between threads; the only cross-thread hand-off is a write's reply
+// coming back from the storage writer.
 struct HttpServer::Impl {
-  Impl(const ServerOptions& o, const Router& r, Metrics& m)
-      : shared(o, r, m), acceptor(io), signals(io), drain_timer(io) {
+  Impl(const ServerOptions& o, const Router& r, Metrics& m) : shared(o, r, m) {
+    const std::size_t n = std::max<std::size_t>(1, o.threads);
+    for (std::size_t i = 0; i < n; ++i) {
+      contexts.push_back(std::make_unique<asio::io_context>(1));
+      keep_running.emplace_back(contexts.back()->get_executor());
+    }
+    asio::io_context& main = *contexts.front();
+    acceptor.emplace(main);
+    signals.emplace(main);
+    drain_timer.emplace(main);
     tcp::endpoint ep(asio::ip::make_address(o.host), o.port);
-    acceptor.open(ep.protocol());
-    acceptor.set_option(asio::socket_base::reuse_address(true));
-    acceptor.bind(ep);
-    acceptor.listen(asio::socket_base::max_listen_connections);
-    bound_port = acceptor.local_endpoint().port();
+    acceptor->open(ep.protocol());
+    acceptor->set_option(asio::socket_base::reuse_address(true));
+    acceptor->bind(ep);
+    acceptor->listen(asio::socket_base::max_listen_connections);
+    bound_port = acceptor->local_endpoint().port();
     if (o.handle_signals) {
-      signals.add(SIGTERM);
-      signals.add(SIGINT);
-      signals.async_wait([this](boost::system::error_code ec, int sig) {
+      signals->add(SIGTERM);
+      signals->add(SIGINT);
+      signals->async_wait([this](boost::system::error_code ec, int sig) {
         if (ec) return;
         spdlog::info("signal {}: draining requests in flight, then stopping", sig);
         begin_drain();
@@ -236,9 +253,11 @@ struct HttpServer::Impl {
   }
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(io), [this](boost::system::error_code ec, tcp::socket s) {
+    // Connections are spread over the contexts in turn.
+    asio::io_context& target = *contexts[next_context++ % contexts.size()];
+    acceptor->async_accept(target, [this](boost::system::error_code ec, tcp::socket s) {
       if (ec) {
-        if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+        if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
         spdlog::warn("accept: {}", ec.message());
       } else {
         s.set_option(tcp::no_delay(true), ec);
@@ -257,13 +276,13 @@ struct HttpServer::Impl {
     });
   }
 
-  // On the io_context: stop accepting, close idle connections, wait for the others.
+  // On the first context: stop accepting, close idle connections, wait for the others.
   void begin_drain() {
     if (shared.draining.exchange(true)) return;
     if (drain_hook) drain_hook();
     boost::system::error_code ec;
-    acceptor.close(ec);
-    signals.cancel(ec);
+    acceptor->close(ec);
+    signals->cancel(ec);
     close_idle();
     drain_deadline = std::chrono::steady_clock::now() + shared.options.drain_timeout;
     wait_for_sessions();
@@ -279,32 +298,38 @@ struct HttpServer::Impl {
     for (auto& s : live) asio::post(s->executor(), [s] { s->close_if_idle(); });
   }
 
+  void finish() {
+    for (auto& guard : keep_running) guard.reset();  // contexts return once idle
+  }
+
   void wait_for_sessions() {
     std::size_t open;
     {
       std::lock_guard lock(shared.mu);
       open = shared.sessions.size();
     }
-    if (open == 0) return;  // the io_context runs out of work and run() returns
+    if (open == 0) return finish();
     if (std::chrono::steady_clock::now() >= drain_deadline) {
       spdlog::warn("drain timeout: closing {} connection(s) still open", open);
-      io.stop();
+      for (auto& c : contexts) c->stop();
       return;
     }
     close_idle();  // sessions that finished a request since are idle now
-    drain_timer.expires_after(std::chrono::milliseconds(50));
-    drain_timer.async_wait([this](boost::system::error_code ec) {
+    drain_timer->expires_after(std::chrono::milliseconds(50));
+    drain_timer->async_wait([this](boost::system::error_code ec) {
       if (!ec) wait_for_sessions();
     });
   }
 
-  // Sessions refer to `shared`: it is declared first so that it outlives the io_context,
-  // whose destruction releases the sessions still queued in it.
+  // Sessions refer to `shared`: it is declared first so that it outlives the contexts,
+  // whose destruction releases the sessions still queued in them.
   Shared shared;
-  asio::io_context io;
-  tcp::acceptor acceptor;
-  asio::signal_set signals;
-  asio::steady_timer drain_timer;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::signal_set> signals;
+  std::optional<asio::steady_timer> drain_timer;
+  std::size_t next_context = 0;
   std::chrono::steady_clock::time_point drain_deadline;
   std::uint16_t bound_port = 0;
   std::function<void()> drain_hook;
@@ -320,14 +345,14 @@ std::uint16_t HttpServer::port() const { return impl_->bound_port; }
 void HttpServer::run() {
   impl_->accept();
   std::vector<std::thread> threads;
-  const std::size_t n = std::max<std::size_t>(1, impl_->shared.options.threads);
-  for (std::size_t i = 1; i < n; ++i) threads.emplace_back([this] { impl_->io.run(); });
-  impl_->io.run();
+  for (std::size_t i = 1; i < impl_->contexts.size(); ++i)
+    threads.emplace_back([this, i] { impl_->contexts[i]->run(); });
+  impl_->contexts.front()->run();
   for (auto& t : threads) t.join();
 }
 
 void HttpServer::stop() {
-  asio::post(impl_->io, [this] { impl_->begin_drain(); });
+  asio::post(*impl_->contexts.front(), [this] { impl_->begin_drain(); });
 }
 
 bool HttpServer::draining() const { return impl_->shared.draining.load(); }

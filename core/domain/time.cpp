@@ -8,6 +8,8 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include "relance/storage/instant.hpp"
+
 #include <cstdio>
 #include <sstream>
 
@@ -46,9 +48,7 @@ std::optional<Clock::time_point> parse_instant(std::string_view text) {
   return std::chrono::time_point_cast<Clock::duration>(tp);
 }
 
-std::string format_instant(Clock::time_point t) {
-  return date::format("%FT%TZ", std::chrono::floor<std::chrono::milliseconds>(t));
-}
+std::string format_instant(Clock::time_point t) { return storage::format_instant(t); }
 
 std::optional<std::string> normalise_instant(std::string_view text) {
   auto t = parse_instant(text);
@@ -56,7 +56,7 @@ std::optional<std::string> normalise_instant(std::string_view text) {
   return format_instant(*t);
 }
 
-std::string now_instant() { return format_instant(Clock::now()); }
+std::string now_instant() { return storage::now_instant(); }
 
 bool valid_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;

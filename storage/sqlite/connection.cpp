@@ -5,9 +5,12 @@
 namespace relance::storage::sqlite {
 
 Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms)
+    // NOMUTEX: a connection is only ever used by one thread at a time (the writer's, or
+    // the reader pool's borrower), so SQLite's per-call connection mutex is pure cost.
     : db_(path,
-          mode == Mode::read_only ? SQLite::OPEN_READONLY
-                                  : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+          (mode == Mode::read_only ? SQLite::OPEN_READONLY
+                                   : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) |
+              SQLite::OPEN_NOMUTEX,
           busy_timeout_ms) {}
 
 SQLite::Statement& Connection::statement(const std::string& sql) {

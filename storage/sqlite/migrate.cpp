@@ -82,7 +82,7 @@ MigrationReport apply_migrations(Connection& c) {
       SQLite::Statement rec(c.db(), "INSERT INTO schema_migrations VALUES (?, ?, ?)");
       rec.bind(1, m.version);
       rec.bind(2, m.name);
-      rec.bind(3, now_utc());
+      rec.bind(3, now_instant());
       rec.exec();
       c.exec(("PRAGMA user_version = " + std::to_string(m.version)).c_str());
       tx.commit();

@@ -1,5 +1,7 @@
 #include "sqlite/ops.hpp"
 
+#include "relance/storage/instant.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -129,19 +131,6 @@ auto guarded(F&& f) {
 
 }  // namespace
 
-std::string now_utc() {
-  using namespace std::chrono;
-  const auto now = system_clock::now();
-  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  const std::time_t t = system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms));
-  return buf;
-}
 
 std::string fts_query(const std::string& typed, const Entity& e, const Scope& scope) {
   std::string words;
@@ -310,7 +299,7 @@ std::int64_t count_rows(Connection& c, const Entity& e, const Scope& s) {
 std::int64_t insert_row(Connection& c, const Entity& e, Row& row) {
   return guarded([&] {
     row.version = 1;
-    row.created_at = row.updated_at = now_utc();
+    row.created_at = row.updated_at = now_instant();
     if (row.updated_by == 0) row.updated_by = row.created_by;
     row.values.resize(e.fields.size());
     SQLite::Statement& st = c.statement(sql_of(e).insert);
@@ -337,7 +326,7 @@ std::int64_t insert_row(Connection& c, const Entity& e, Row& row) {
 void update_row(Connection& c, const Entity& e, Row& row) {
   guarded([&] {
     row.version += 1;
-    row.updated_at = now_utc();
+    row.updated_at = now_instant();
     SQLite::Statement& st = c.statement(sql_of(e).update);
     int i = 1;
     st.bind(i++, row.version);

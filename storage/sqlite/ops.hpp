@@ -6,12 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "relance/storage/instant.hpp"
 #include "relance/storage/store.hpp"
 #include "sqlite/connection.hpp"
 
 namespace relance::storage::sqlite {
 
-std::string now_utc();  // "YYYY-MM-DDTHH:MM:SS.mmmZ"
+// Instants: relance/storage/instant.hpp.
 
 std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::int64_t id);
 std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q);

@@ -15,6 +15,7 @@
 #include "sqlite/connection.hpp"
 #include "sqlite/migrate.hpp"
 #include "sqlite/ops.hpp"
+#include "sqlite/reader_pool.hpp"
 #include "sqlite/writer.hpp"
 
 namespace relance::storage {
@@ -52,61 +53,6 @@ std::int64_t file_size(const std::string& path) {
   return ec ? 0 : static_cast<std::int64_t>(n);
 }
 
-// Read-only connections, lent one at a time.
-class ReaderPool {
- public:
-  ReaderPool(const SqliteOptions& o) {
-    for (std::size_t i = 0; i < std::max<std::size_t>(1, o.readers); ++i) {
-      auto c = std::make_unique<Connection>(o.path, Connection::Mode::read_only, o.busy_timeout_ms);
-      c->exec("PRAGMA mmap_size = 1073741824");
-      c->exec("PRAGMA cache_size = -8192");  // reads go through the mapping
-      idle_.push_back(c.get());
-      all_.push_back(std::move(c));
-    }
-  }
-
-  class Lease {
-   public:
-    Lease(ReaderPool& p, Connection* c) : pool_(p), c_(c) {}
-    ~Lease() { pool_.give_back(c_); }
-    Connection& operator*() { return *c_; }
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-
-   private:
-    ReaderPool& pool_;
-    Connection* c_;
-  };
-
-  Lease borrow() {
-    std::unique_lock lock(mu_);
-    freed_.wait(lock, [&] { return !idle_.empty(); });
-    Connection* c = idle_.back();
-    idle_.pop_back();
-    return Lease(*this, c);
-  }
-
-  std::size_t idle() {
-    std::lock_guard lock(mu_);
-    return idle_.size();
-  }
-  std::size_t total() const { return all_.size(); }
-
- private:
-  void give_back(Connection* c) {
-    {
-      std::lock_guard lock(mu_);
-      idle_.push_back(c);
-    }
-    freed_.notify_one();
-  }
-
-  std::mutex mu_;
-  std::condition_variable freed_;
-  std::vector<Connection*> idle_;
-  std::vector<std::unique_ptr<Connection>> all_;
-};
-
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const SqliteOptions& o) : options_(o) {
@@ -120,8 +66,8 @@ class SqliteStore final : public Store {
     const bool stopped_cleanly = std::filesystem::remove(marker, ec);
     if (!stopped_cleanly) check(*writer_conn);
     apply_migrations(*writer_conn);
-    readers_ = std::make_unique<ReaderPool>(o);
-    writer_ = std::make_unique<GroupCommitWriter>(std::move(writer_conn), o.max_batch);
+    readers_ = std::make_unique<ReaderPool>(o, commits_);
+    writer_ = std::make_unique<GroupCommitWriter>(std::move(writer_conn), o.max_batch, commits_);
     checkpointer_ = std::thread([this] { checkpoint_loop(); });
     if (stopped_cleanly) checker_ = std::thread([this] { check_in_background(); });
   }
@@ -206,7 +152,7 @@ class SqliteStore final : public Store {
       std::filesystem::remove(path);
       {
         SQLite::Database dest(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        auto lease = readers_->borrow();
+        auto lease = readers_->borrow_outside_transaction();
         SQLite::Backup b(dest, (*lease).db());
         b.executeStep(-1);
       }
@@ -269,6 +215,7 @@ class SqliteStore final : public Store {
       if (closed_) break;
       lock.unlock();
       try {
+        readers_->release_stale();  // an old snapshot would hold the checkpoint back
         sqlite3_wal_checkpoint_v2(c.db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
                                   nullptr, nullptr);
       } catch (...) {
@@ -276,11 +223,13 @@ class SqliteStore final : public Store {
       lock.lock();
     }
     lock.unlock();
+    readers_->release_stale();
     sqlite3_wal_checkpoint_v2(c.db().getHandle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
                               nullptr);
   }
 
   SqliteOptions options_;
+  std::atomic<std::uint64_t> commits_{0};  // counted by the writer before it acknowledges
   std::unique_ptr<ReaderPool> readers_;
   std::unique_ptr<GroupCommitWriter> writer_;
   std::atomic<std::uint64_t> reads_{0};
@@ -296,6 +245,11 @@ class SqliteStore final : public Store {
 }  // namespace sqlite
 
 std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
+  // SQLite keeps global memory statistics under one process-wide mutex taken on every
+  // allocation; with readers on several threads that mutex is contended for nothing.
+  // Must precede SQLite's initialisation (a later call fails harmlessly).
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   try {
     try {
       return std::make_unique<sqlite::SqliteStore>(options);

@@ -45,14 +45,14 @@ void SqliteWriteTxn::audit(const AuditEntry& a) {
   execute(c_,
           "INSERT INTO audit_log (org_id, user_id, at, action, entity, entity_id, changes) "
           "VALUES (?, ?, ?, ?, ?, ?, ?)",
-          {a.org_id, a.user_id, now_utc(), a.action, a.entity, a.entity_id, a.changes});
+          {a.org_id, a.user_id, now_instant(), a.action, a.entity, a.entity_id, a.changes});
 }
 
 void SqliteWriteTxn::publish(const OutboxEvent& ev) {
   execute(c_,
           "INSERT INTO outbox (org_id, at, type, entity, entity_id, payload) "
           "VALUES (?, ?, ?, ?, ?, ?)",
-          {ev.org_id, now_utc(), ev.type, ev.entity, ev.entity_id, ev.payload});
+          {ev.org_id, now_instant(), ev.type, ev.entity, ev.entity_id, ev.payload});
 }
 
 std::optional<IdempotentResponse> SqliteWriteTxn::idempotent(std::int64_t user_id,
@@ -78,7 +78,7 @@ void SqliteWriteTxn::remember(std::int64_t user_id, const std::string& key,
   execute(c_,
           "INSERT INTO idempotency_keys (user_id, key, at, request_hash, status, body, etag) "
           "VALUES (?, ?, ?, ?, ?, ?, ?)",
-          {user_id, key, now_utc(), r.request_hash, std::int64_t{r.status}, r.body, r.etag});
+          {user_id, key, now_instant(), r.request_hash, std::int64_t{r.status}, r.body, r.etag});
 }
 
 }  // namespace relance::storage::sqlite

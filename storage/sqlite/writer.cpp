@@ -9,8 +9,9 @@
 namespace relance::storage::sqlite {
 
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> connection,
-                                     std::size_t max_batch)
-    : conn_(std::move(connection)), max_batch_(max_batch), thread_([this] { run(); }) {}
+                                     std::size_t max_batch, std::atomic<std::uint64_t>& commits)
+    : conn_(std::move(connection)), max_batch_(max_batch), commits_(commits),
+      thread_([this] { run(); }) {}
 
 GroupCommitWriter::~GroupCommitWriter() { stop(); }
 
@@ -99,7 +100,7 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
     const auto t0 = std::chrono::steady_clock::now();
     try {
       conn_->exec("COMMIT");
-      commits_.fetch_add(1);
+      commits_.fetch_add(1, std::memory_order_release);
     } catch (...) {
       batch_error = std::current_exception();
     }

@@ -20,7 +20,9 @@ namespace relance::storage::sqlite {
 
 class GroupCommitWriter {
  public:
-  GroupCommitWriter(std::unique_ptr<Connection> connection, std::size_t max_batch);
+  // `commits` is incremented after each commit, before any of its jobs is acknowledged.
+  GroupCommitWriter(std::unique_ptr<Connection> connection, std::size_t max_batch,
+                    std::atomic<std::uint64_t>& commits);
   ~GroupCommitWriter();
 
   void submit(Store::Job job, Store::Done done);
@@ -49,7 +51,8 @@ class GroupCommitWriter {
   std::deque<Pending> queue_;
   std::atomic<bool> stopping_{false};
   std::string failed_;  // guarded by mu_; non-empty once fail_all() was called
-  std::atomic<std::uint64_t> jobs_{0}, failures_{0}, commits_{0}, depth_{0};
+  std::atomic<std::uint64_t>& commits_;
+  std::atomic<std::uint64_t> jobs_{0}, failures_{0}, depth_{0};
   std::atomic<std::uint64_t> commit_micros_{0};
   std::thread thread_;
 };

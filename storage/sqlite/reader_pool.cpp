@@ -1,0 +1,95 @@
+#include "sqlite/reader_pool.hpp"
+
+#include <sqlite3.h>
+
+namespace relance::storage::sqlite {
+
+ReaderPool::ReaderPool(const SqliteOptions& o, const std::atomic<std::uint64_t>& commits)
+    : commits_(commits) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, o.readers); ++i) {
+    Reader r;
+    r.connection = std::make_unique<Connection>(o.path, Connection::Mode::read_only, o.busy_timeout_ms);
+    r.connection->exec("PRAGMA mmap_size = 1073741824");
+    r.connection->exec("PRAGMA cache_size = -8192");  // reads go through the mapping
+    readers_.push_back(std::move(r));
+    idle_.push_back(i);
+  }
+}
+
+void ReaderPool::end_transaction(Reader& r) {
+  if (sqlite3_get_autocommit(r.connection->db().getHandle())) return;
+  try {
+    r.connection->exec("COMMIT");
+  } catch (...) {
+    // A read transaction that cannot end cleanly ends anyway on rollback.
+    sqlite3_exec(r.connection->db().getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+void ReaderPool::refresh(Reader& r) {
+  const std::uint64_t now = commits_.load(std::memory_order_acquire);
+  const bool open = !sqlite3_get_autocommit(r.connection->db().getHandle());
+  if (open && r.snapshot == now) return;
+  end_transaction(r);
+  // The snapshot is taken at the first read after BEGIN: it holds at least `now` commits.
+  r.connection->exec("BEGIN");
+  r.snapshot = now;
+}
+
+std::size_t ReaderPool::take() {
+  std::unique_lock lock(mu_);
+  freed_.wait(lock, [&] { return !idle_.empty(); });
+  const std::size_t i = idle_.back();
+  idle_.pop_back();
+  return i;
+}
+
+ReaderPool::Lease ReaderPool::borrow() {
+  const std::size_t i = take();
+  try {
+    refresh(readers_[i]);
+  } catch (...) {
+    give_back(i);
+    throw;
+  }
+  return Lease(*this, i);
+}
+
+ReaderPool::Lease ReaderPool::borrow_outside_transaction() {
+  const std::size_t i = take();
+  end_transaction(readers_[i]);
+  return Lease(*this, i);
+}
+
+void ReaderPool::give_back(std::size_t i) {
+  Reader& r = readers_[i];
+  if (r.snapshot != commits_.load(std::memory_order_acquire)) end_transaction(r);
+  {
+    std::lock_guard lock(mu_);
+    idle_.push_back(i);
+  }
+  freed_.notify_one();
+}
+
+void ReaderPool::release_stale() {
+  std::vector<std::size_t> idle;
+  {
+    std::lock_guard lock(mu_);
+    idle.swap(idle_);  // out of reach of borrowers while their snapshots end
+  }
+  const std::uint64_t now = commits_.load(std::memory_order_acquire);
+  for (std::size_t i : idle)
+    if (readers_[i].snapshot != now) end_transaction(readers_[i]);
+  {
+    std::lock_guard lock(mu_);
+    idle_.insert(idle_.end(), idle.begin(), idle.end());
+  }
+  freed_.notify_all();
+}
+
+std::size_t ReaderPool::idle() {
+  std::lock_guard lock(mu_);
+  return idle_.size();
+}
+
+}  // namespace relance::storage::sqlite

@@ -1,0 +1,73 @@
+// ReaderPool: read-only connections, lent one at a time to the threads that read.
+//
+// Each connection keeps its read transaction open between loans and starts a new one only
+// when the writer has committed since: a read then costs no file locking at all (a new
+// read transaction takes fcntl locks and a process-wide mutex in SQLite, which dominated
+// reads of one row), and a client still sees every write that was acknowledged before its
+// request, because the writer counts a commit before it acknowledges it. A snapshot left
+// stale by a commit is let go when its connection comes back to the pool, or by
+// release_stale() for connections that sit idle, so old snapshots never hold back
+// checkpoints.
+//
+// Thread safety: every member may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "relance/storage/sqlite_store.hpp"
+#include "sqlite/connection.hpp"
+
+namespace relance::storage::sqlite {
+
+class ReaderPool {
+ public:
+  // `commits` counts the writer's commits.
+  ReaderPool(const SqliteOptions& o, const std::atomic<std::uint64_t>& commits);
+
+  class Lease {
+   public:
+    Lease(ReaderPool& p, std::size_t i) : pool_(p), i_(i) {}
+    ~Lease() { pool_.give_back(i_); }
+    Connection& operator*() { return *pool_.readers_[i_].connection; }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+
+   private:
+    ReaderPool& pool_;
+    std::size_t i_;
+  };
+
+  // A connection whose snapshot includes every commit counted so far.
+  Lease borrow();
+  // A connection outside any transaction (for the backup API).
+  Lease borrow_outside_transaction();
+  // Ends the stale snapshots of idle connections.
+  void release_stale();
+
+  std::size_t idle();
+  std::size_t total() const { return readers_.size(); }
+
+ private:
+  struct Reader {
+    std::unique_ptr<Connection> connection;
+    std::uint64_t snapshot = 0;  // commits counted when its transaction began
+  };
+
+  std::size_t take();
+  void give_back(std::size_t i);
+  void refresh(Reader& r);
+  static void end_transaction(Reader& r);
+
+  const std::atomic<std::uint64_t>& commits_;
+  std::vector<Reader> readers_;
+  std::mutex mu_;
+  std::condition_variable freed_;
+  std::vector<std::size_t> idle_;
+};
+
+}  // namespace relance::storage::sqlite
