@@ -8,20 +8,20 @@
 
 namespace relance::api {
 
-Metrics::Series& Metrics::series(const std::string& key) {
+Metrics::Series& Metrics::series(const std::string& label) {
   {
     std::shared_lock lock(mu_);
-    if (auto it = series_.find(key); it != series_.end()) return *it->second;
+    if (auto it = by_address_.find(&label); it != by_address_.end()) return *it->second;
   }
   std::unique_lock lock(mu_);
-  auto& s = series_[key];
+  auto& s = series_[label];
   if (!s) s = std::make_unique<Series>();
+  by_address_[&label] = s.get();
   return *s;
 }
 
-void Metrics::observe(const std::string& method, const std::string& route, int status,
-                      double seconds) {
-  Series& s = series(method + " " + (route.empty() ? "unmatched" : route));
+void Metrics::observe(const std::string& label, int status, double seconds) {
+  Series& s = series(label);
   s.count.fetch_add(1, std::memory_order_relaxed);
   s.micros.fetch_add(static_cast<std::uint64_t>(seconds * 1e6), std::memory_order_relaxed);
   for (std::size_t i = 0; i < buckets.size(); ++i)
@@ -51,9 +51,13 @@ std::string Metrics::render(const storage::StoreStats& st) const {
   std::shared_lock lock(mu_);
   o << "# HELP relance_http_requests_total HTTP requests answered, by route and status.\n"
        "# TYPE relance_http_requests_total counter\n";
-  for (const auto& [key, s] : series_) {
+  auto labels_of = [](const std::string& key) {
     const auto sp = key.find(' ');
-    const std::string labels = "method=\"" + key.substr(0, sp) + "\",route=\"" + key.substr(sp + 1) + "\"";
+    if (sp == std::string::npos) return "method=\"\",route=\"" + key + "\"";
+    return "method=\"" + key.substr(0, sp) + "\",route=\"" + key.substr(sp + 1) + "\"";
+  };
+  for (const auto& [key, s] : series_) {
+    const std::string labels = labels_of(key);
     for (std::size_t status = 100; status < s->by_status.size(); ++status)
       if (const auto n = s->by_status[status].load())
         o << "relance_http_requests_total{" << labels << ",status=\"" << status << "\"} " << n << "\n";
@@ -61,8 +65,7 @@ std::string Metrics::render(const storage::StoreStats& st) const {
   o << "# HELP relance_http_request_duration_seconds Time from routing to the response.\n"
        "# TYPE relance_http_request_duration_seconds histogram\n";
   for (const auto& [key, s] : series_) {
-    const auto sp = key.find(' ');
-    const std::string labels = "method=\"" + key.substr(0, sp) + "\",route=\"" + key.substr(sp + 1) + "\"";
+    const std::string labels = labels_of(key);
     for (std::size_t i = 0; i < buckets.size(); ++i)
       o << "relance_http_request_duration_seconds_bucket{" << labels << ",le=\"" << buckets[i]
         << "\"} " << s->le[i].load() << "\n";

@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -22,7 +23,9 @@ class Metrics {
   static constexpr std::array<double, 12> buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                   0.05,   0.1,   0.25,   0.5,   1,    2.5};
 
-  void observe(const std::string& method, const std::string& route, int status, double seconds);
+  // `label` is "METHOD /route/pattern" (or "unmatched", "malformed"), and must outlive the
+  // Metrics: series are found by its address, without building or hashing a string.
+  void observe(const std::string& label, int status, double seconds);
   void connection_opened() { open_connections_.fetch_add(1); }
   void connection_closed() { open_connections_.fetch_sub(1); }
   std::int64_t open_connections() const { return open_connections_.load(); }
@@ -36,10 +39,11 @@ class Metrics {
     std::array<std::atomic<std::uint64_t>, buckets.size()> le{};
     std::array<std::atomic<std::uint64_t>, 600> by_status{};  // indexed by status code
   };
-  Series& series(const std::string& key);
+  Series& series(const std::string& label);
 
   mutable std::shared_mutex mu_;
-  std::map<std::string, std::unique_ptr<Series>> series_;  // "METHOD route"
+  std::map<std::string, std::unique_ptr<Series>> series_;     // by label, for rendering
+  std::unordered_map<const std::string*, Series*> by_address_;  // the fast path
   std::atomic<std::int64_t> open_connections_{0};
 };
 

@@ -1,5 +1,6 @@
 #include "api/router.hpp"
 
+#include <array>
 #include <charconv>
 #include <chrono>
 
@@ -24,10 +25,39 @@ std::vector<std::string> split_path(std::string_view path) {
   return out;
 }
 
-bool match(const Route& r, const std::vector<std::string>& segs, std::vector<std::int64_t>& ids) {
-  if (r.segments.size() != segs.size()) return false;
+// A path cut at its slashes, without allocating: routes have few segments.
+struct Segments {
+  static constexpr std::size_t most = 8;
+  std::array<std::string_view, most> at{};
+  std::size_t size = 0;
+  bool too_deep = false;
+  std::string_view operator[](std::size_t i) const { return at[i]; }
+};
+
+Segments cut_path(std::string_view path) {
+  Segments out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    std::size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (out.size == Segments::most) {
+      out.too_deep = true;
+      break;
+    }
+    out.at[out.size++] = path.substr(i, j - i);
+    i = j;
+  }
+  return out;
+}
+
+bool match(const Route& r, const Segments& segs, std::vector<std::int64_t>& ids) {
+  if (segs.too_deep || r.segments.size() != segs.size) return false;
   ids.clear();
-  for (std::size_t i = 0; i < segs.size(); ++i) {
+  for (std::size_t i = 0; i < segs.size; ++i) {
     if (r.segments[i] == "{id}") {
       std::int64_t v = 0;
       const auto& s = segs[i];
@@ -54,14 +84,15 @@ std::string bearer_of(const std::string& authorization) {
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, bool signed_in, RouteDoc doc, Handler h) {
-  Route r{std::move(method), std::move(pattern), signed_in, std::move(h), std::move(doc), {}};
+  Route r{std::move(method), std::move(pattern), {}, signed_in, std::move(h), std::move(doc), {}};
+  r.label = r.method + " " + r.pattern;
   r.segments = split_path(r.pattern);
   routes_.push_back(std::move(r));
 }
 
 void Router::dispatch(const Request& request, Reply reply) const {
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<std::string> segs = split_path(request.path);
+  const Segments segs = cut_path(request.path);
   std::vector<std::int64_t> ids;
   const Route* found = nullptr;
   std::string allowed;
@@ -73,10 +104,10 @@ void Router::dispatch(const Request& request, Reply reply) const {
     }
     allowed += (allowed.empty() ? "" : ", ") + r.method;
   }
-  const std::string pattern = found ? found->pattern : std::string();
-  Reply observed = [this, reply = std::move(reply), start, method = request.method,
-                    pattern](Response resp) {
-    observe_(method, pattern, resp.status,
+  static const std::string unmatched = "unmatched";
+  const std::string* label = found ? &found->label : &unmatched;
+  Reply observed = [this, reply = std::move(reply), start, label](Response resp) {
+    observe_(*label, resp.status,
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     reply(std::move(resp));
   };

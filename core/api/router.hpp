@@ -52,6 +52,7 @@ struct RouteDoc {
 struct Route {
   std::string method;
   std::string pattern;  // "/api/v1/contacts/{id}"
+  std::string label;    // "GET /api/v1/contacts/{id}", for metrics
   bool signed_in = true;
   Handler handler;
   RouteDoc doc;
@@ -61,9 +62,9 @@ struct Route {
 class Router {
  public:
   using Authenticate = std::function<auth::Principal(std::string_view bearer)>;
-  // Called once per request with the route's pattern ("" when none matched).
-  using Observe = std::function<void(const std::string& method, const std::string& pattern,
-                                     int status, double seconds)>;
+  // Called once per request with the route's label, "METHOD /pattern" ("unmatched" when
+  // none matched); labels live as long as the router.
+  using Observe = std::function<void(const std::string& label, int status, double seconds)>;
 
   Router(Authenticate authenticate, Observe observe)
       : authenticate_(std::move(authenticate)), observe_(std::move(observe)) {}

@@ -129,7 +129,8 @@ class Session : public std::enable_shared_from_this<Session> {
                                        std::to_string(shared_.options.max_header_bytes) + " bytes"));
     else
       r = problem_response(Problem::bad_request("malformed HTTP request: " + ec.message()));
-    shared_.metrics.observe("?", "malformed", r.status, 0);
+    static const std::string malformed = "malformed";
+    shared_.metrics.observe(malformed, r.status, 0);
     send(std::move(r), false, 11);
   }
 

@@ -123,8 +123,8 @@ int serve(Config c) {
   api::Metrics metrics;
   services::WorkPool slow_work(2);
   api::Router router([&](std::string_view token) { return accounts.authenticate(token); },
-                     [&](const std::string& m, const std::string& route, int status, double s) {
-                       metrics.observe(m, route, status, s);
+                     [&](const std::string& label, int status, double s) {
+                       metrics.observe(label, status, s);
                      });
   std::unique_ptr<api::HttpServer> server;
   api::add_routes(router, api::ApiServices{*store, records, accounts, metrics, slow_work, c.api,

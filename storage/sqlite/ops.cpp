@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <array>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -24,15 +25,12 @@ struct EntitySql {
   std::string insert;
   std::string update;
   std::string remove;
+  std::array<std::string, 3> get;  // by id, per Scope::Kind (built in sql_of)
 };
 
-const EntitySql& sql_of(const Entity& e) {
-  static std::mutex mu;
-  static std::map<const Entity*, EntitySql> built;
-  std::lock_guard lock(mu);
-  auto it = built.find(&e);
-  if (it != built.end()) return it->second;
+void scope_clause(const Entity& e, const Scope& s, std::string& where, std::vector<Value>& params);
 
+EntitySql build_sql(const Entity& e) {
   EntitySql s;
   s.table = std::string(e.name);
   std::string cols, names, marks, sets;
@@ -51,7 +49,28 @@ const EntitySql& sql_of(const Entity& e) {
   s.update = "UPDATE " + s.table + " SET version = ?, updated_at = ?, updated_by = ?" + sets +
              " WHERE id = ? AND org_id = ?";
   s.remove = "DELETE FROM " + s.table + " WHERE id = ? AND org_id = ?";
-  return built.emplace(&e, std::move(s)).first->second;
+  return s;
+}
+
+// Built once, for every entity, on first use; read without a lock afterwards.
+const EntitySql& sql_of(const Entity& e) {
+  static const std::map<const Entity*, EntitySql> built = [] {
+    std::map<const Entity*, EntitySql> m;
+    for (const Entity* entity : all_entities()) {
+      EntitySql sql = build_sql(*entity);
+      for (auto kind : {Scope::Kind::org, Scope::Kind::org_and_shared, Scope::Kind::everything}) {
+        std::string where = " WHERE t.id = ?";
+        std::vector<Value> unused;
+        scope_clause(*entity, Scope{kind, 0}, where, unused);
+        sql.get[static_cast<std::size_t>(kind)] = sql.select + where;
+      }
+      m.emplace(entity, std::move(sql));
+    }
+    return m;
+  }();
+  auto it = built.find(&e);
+  if (it == built.end()) throw std::invalid_argument("unknown entity " + std::string(e.name));
+  return it->second;
 }
 
 Row read_row(SQLite::Statement& st, const Entity& e) {
@@ -172,12 +191,10 @@ std::string fts_query(const std::string& typed, const Entity& e, const Scope& sc
 
 std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::int64_t id) {
   return guarded([&]() -> std::optional<Row> {
-    const EntitySql& sql = sql_of(e);
-    std::string where = " WHERE t.id = ?";
-    std::vector<Value> params{Value{id}};
-    scope_clause(e, s, where, params);
-    SQLite::Statement& st = c.statement(sql.select + where);
-    bind_all(st, params);
+    SQLite::Statement& st = c.statement(sql_of(e).get[static_cast<std::size_t>(s.kind)]);
+    // Parameters as scope_clause lays them out: the id, then the organisation if scoped.
+    st.bind(1, id);
+    if (s.kind != Scope::Kind::everything) st.bind(2, s.org_id);
     if (!st.executeStep()) return std::nullopt;
     Row r = read_row(st, e);
     st.reset();
