@@ -9,22 +9,6 @@
 namespace relance::api {
 namespace {
 
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') {
-      ++i;
-      continue;
-    }
-    std::size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    out.emplace_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
 // A path cut at its slashes, without allocating: routes have few segments.
 struct Segments {
   static constexpr std::size_t most = 8;
@@ -52,6 +36,11 @@ Segments cut_path(std::string_view path) {
     i = j;
   }
   return out;
+}
+
+std::vector<std::string> split_path(std::string_view pattern) {
+  const Segments segs = cut_path(pattern);
+  return {segs.at.begin(), segs.at.begin() + static_cast<std::ptrdiff_t>(segs.size)};
 }
 
 bool match(const Route& r, const Segments& segs, std::vector<std::int64_t>& ids) {
