@@ -11,7 +11,7 @@
 #   DURATION=15 (s per wrk run)  CONNECTIONS=64  THREADS=2  WARMUP=3 (s, unrecorded)
 #   LOAD_MODE=auto|api|bulk  LOAD_PROBE_SECONDS=5  LOAD_API_MAX_SECONDS=600
 #   CEIL_SINGLE_ROWS=2000  CEIL_BATCH_ROWS=100000
-#   BUILD=1 (0: use the existing build/release/core/relance)  BENCH_WERROR=OFF
+#   BUILD=1 (0: use the existing build/release/core/relance)
 #   KEEP=0 (1: keep the work directory)  WORK=<dir> (default: a new one under /tmp)
 #   RESULTS=<file> (also copy the figures there, JSON)
 # Every server it starts listens on 127.0.0.1 and is stopped on exit; every loop is bounded.
@@ -33,7 +33,6 @@ LOAD_API_MAX_SECONDS=${LOAD_API_MAX_SECONDS:-600}
 CEIL_SINGLE_ROWS=${CEIL_SINGLE_ROWS:-2000}
 CEIL_BATCH_ROWS=${CEIL_BATCH_ROWS:-100000}
 BUILD=${BUILD:-1}
-BENCH_WERROR=${BENCH_WERROR:-OFF}
 KEEP=${KEEP:-0}
 WORK=${WORK:-$(mktemp -d /tmp/relance-bench.XXXXXX)}
 mkdir -p "$WORK"
@@ -100,13 +99,11 @@ check_tools() {
   ((N_CONTACTS >= 100 && N_LEADS >= 1 && N_CONTACTS_B >= 1)) || die "sizes too small"
 }
 
-# The release preset (RelWithDebInfo, -O2). Warnings are not errors here: the figures do
-# not depend on them, and GCC 12 at -O2 warns (maybe-uninitialized) inside the date
-# library's headers, which would stop the benchmark. BENCH_WERROR=ON keeps the preset's.
+# The release preset (RelWithDebInfo, -O2), as scripts/serve.sh builds it.
 build_daemon() {
   if [[ $BUILD == 1 ]]; then
     log "building the release preset (build/release, target relance)"
-    (cd "$ROOT" && cmake --preset release -DRELANCE_WERROR="$BENCH_WERROR" >/dev/null &&
+    (cd "$ROOT" && cmake --preset release >/dev/null &&
        cmake --build build/release --target relance) >"$WORK/build.log" 2>&1 ||
       { tail -30 "$WORK/build.log" >&2; die "build failed (log: $WORK/build.log)"; }
   fi
