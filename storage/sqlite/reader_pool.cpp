@@ -9,7 +9,9 @@ ReaderPool::ReaderPool(const SqliteOptions& o, const std::atomic<std::uint64_t>&
   for (std::size_t i = 0; i < std::max<std::size_t>(1, o.readers); ++i) {
     Reader r;
     r.connection = std::make_unique<Connection>(o.path, Connection::Mode::read_only, o.busy_timeout_ms);
-    r.connection->exec("PRAGMA mmap_size = 1073741824");
+    // Map as much of the file as this SQLite allows (Debian's: 2 GiB); pages past it are
+    // read with pread into the connection's own cache.
+    r.connection->exec("PRAGMA mmap_size = 1099511627776");
     r.connection->exec("PRAGMA cache_size = -8192");  // reads go through the mapping
     readers_.push_back(std::move(r));
     idle_.push_back(i);
