@@ -70,6 +70,13 @@ function quota_left()
   return quota == nil or sent < quota
 end
 
+-- A create (POST of make_body() to path) while the quota lasts; the /healthz filler after.
+function quota_create(path, make_body)
+  if not quota_left() then return wrk.format("GET", "/healthz") end
+  sent = sent + 1
+  return wrk.format("POST", path, nil, make_body())
+end
+
 function count_response(status, ok_status)
   if status == ok_status then
     created = created + 1

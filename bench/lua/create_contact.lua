@@ -63,9 +63,7 @@ function contact_body()
 end
 
 function request()
-  if not quota_left() then return wrk.format("GET", "/healthz") end
-  sent = sent + 1
-  return wrk.format("POST", "/api/v1/contacts", nil, contact_body())
+  return quota_create("/api/v1/contacts", contact_body)
 end
 
 function response(status, headers, body)

@@ -37,9 +37,7 @@ local function lead_body()
 end
 
 function request()
-  if not quota_left() then return wrk.format("GET", "/healthz") end
-  sent = sent + 1
-  return wrk.format("POST", "/api/v1/leads", nil, lead_body())
+  return quota_create("/api/v1/leads", lead_body)
 end
 
 function response(status, headers, body)
