@@ -36,7 +36,7 @@ class Metrics {
   struct Series {
     std::atomic<std::uint64_t> count{0};
     std::atomic<std::uint64_t> micros{0};
-    std::array<std::atomic<std::uint64_t>, buckets.size()> le{};
+    std::array<std::atomic<std::uint64_t>, buckets.size()> le{};  // per bucket, not cumulative
     std::array<std::atomic<std::uint64_t>, 600> by_status{};  // indexed by status code
   };
   Series& series(const std::string& label);

@@ -123,16 +123,16 @@ bool AccountService::bootstrap(const std::string& admin_email, const std::string
 
 Principal AccountService::authenticate(std::string_view bearer_token) {
   const std::string hash = auth::token_hash(bearer_token);
-  const std::string now = domain::now_instant();
   std::uint64_t generation;
   {
     std::shared_lock lock(cache_mu_);
     auto it = cache_.find(hash);
     if (it != cache_.end() && std::chrono::steady_clock::now() - it->second.cached_at < cache_lifetime &&
-        (it->second.expires_at.empty() || it->second.expires_at > now))
+        (!it->second.expires || *it->second.expires > domain::Clock::now()))
       return it->second.principal;
     generation = generation_;
   }
+  const std::string now = domain::now_instant();
   auto token = store_.find_unique(ent::api_tokens, "token_hash", hash);
   if (!token) throw Problem::unauthorized("unknown token; log in again");
   const auto& t = ent::api_tokens;
@@ -154,7 +154,8 @@ Principal AccountService::authenticate(std::string_view bearer_token) {
   std::unique_lock lock(cache_mu_);
   if (generation != generation_) return p;  // accounts changed meanwhile: do not cache
   if (cache_.size() > 100000) cache_.clear();
-  cache_[hash] = Cached{p, expires, std::chrono::steady_clock::now()};
+  cache_[hash] = Cached{p, expires.empty() ? std::nullopt : domain::parse_instant(expires),
+                       std::chrono::steady_clock::now()};
   return p;
 }
 

@@ -80,7 +80,7 @@ class AccountService {
  private:
   struct Cached {
     auth::Principal principal;
-    std::string expires_at;  // of the token, UTC text; empty when it does not expire
+    std::optional<std::chrono::system_clock::time_point> expires;  // of the token
     std::chrono::steady_clock::time_point cached_at;
   };
 
