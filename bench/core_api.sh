@@ -95,7 +95,7 @@ check_tools() {
   for t in wrk sqlite3 nginx python3 curl cmake; do
     command -v "$t" >/dev/null || [[ -x /usr/sbin/$t ]] || missing+=("$t")
   done
-  ((${#missing[@]} == 0)) || die "missing ${missing[*]}: run scripts/install-deps.sh"
+  ((${#missing[@]} == 0)) || die "missing ${missing[*]}: run scripts/install-deps.sh --bench"
   ((N_CONTACTS >= 100 && N_LEADS >= 1 && N_CONTACTS_B >= 1)) || die "sizes too small"
 }
 

@@ -14,11 +14,21 @@ build_pkgs=(
   libphonenumber8 libprotobuf-dev libabsl-dev libicu-dev
   catch2
 )
-# Tests and benchmarks: real peers and ceilings.
-test_pkgs=( python3 sqlite3 curl procps wrk nginx-light )
+# Tests: the sqlite3 shell checks database files, python3 and curl serve the scripts.
+test_pkgs=( python3 sqlite3 curl procps )
+# Benchmarks only (bench/): the load generator and the nginx ceiling. Not installed for the
+# tests, so that no web server package is put on a machine that only runs them.
+bench_pkgs=( wrk nginx-light )
 
+#   install-deps.sh               build and test
+#   install-deps.sh --build-only  build (scripts/serve.sh)
+#   install-deps.sh --bench       build, test and benchmark
 pkgs=("${build_pkgs[@]}")
-if [ "${1:-}" != "--build-only" ]; then pkgs+=("${test_pkgs[@]}"); fi
+case "${1:-}" in
+  --build-only) ;;
+  --bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) pkgs+=("${test_pkgs[@]}") ;;
+esac
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
