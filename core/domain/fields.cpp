@@ -87,12 +87,6 @@ Value string_list(const Field& f, const json::value& v, std::size_t max_items, N
                          std::string(f.name) + "[" + std::to_string(i) + "] " + why);
 }
 
-std::int64_t pow10(int n) {
-  std::int64_t r = 1;
-  while (n-- > 0) r *= 10;
-  return r;
-}
-
 // A decimal amount ("1234567.89" or 1234567.89) -> minor units, refusing more decimals
 // than the currency has.
 std::int64_t to_minor_units(const Field& f, const json::value& v, int minor) {
@@ -133,14 +127,14 @@ std::int64_t to_minor_units(const Field& f, const json::value& v, int minor) {
     }
   }
   if (!digits || i != text.size()) refuse(f, "must be a decimal amount like \"1234.50\"");
-  const std::int64_t scale = pow10(minor);
+  const std::int64_t scale = power_of_ten(minor);
   if (whole > std::numeric_limits<std::int64_t>::max() / scale / 10) refuse(f, "is too large");
-  return whole * scale + frac * pow10(minor - frac_digits);
+  return whole * scale + frac * power_of_ten(minor - frac_digits);
 }
 
 std::string minor_units_text(std::int64_t amount, int minor) {
   if (minor == 0) return std::to_string(amount);
-  const std::int64_t scale = pow10(minor);
+  const std::int64_t scale = power_of_ten(minor);
   std::string frac = std::to_string(amount % scale);
   frac.insert(0, static_cast<std::size_t>(minor) - frac.size(), '0');
   return std::to_string(amount / scale) + "." + frac;

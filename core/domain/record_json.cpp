@@ -32,12 +32,6 @@ int minor_units_of(const storage::Value& currency) {
   return 2;
 }
 
-std::int64_t pow10(int n) {
-  std::int64_t r = 1;
-  for (; n > 0; --n) r *= 10;
-  return r;
-}
-
 }  // namespace
 
 int row_minor_units(const Entity& e, const Row& row) {
@@ -137,9 +131,9 @@ std::vector<std::size_t> apply_body(const Entity& e, const json::object& body, R
       if (auto* amount = std::get_if<std::int64_t>(&row.values[i])) {
         const std::string name(e.fields[i].name);
         if (ctx.minor_units > old_minor) {
-          *amount *= pow10(ctx.minor_units - old_minor);
+          *amount *= power_of_ten(ctx.minor_units - old_minor);
         } else {
-          const std::int64_t scale = pow10(old_minor - ctx.minor_units);
+          const std::int64_t scale = power_of_ten(old_minor - ctx.minor_units);
           if (*amount % scale != 0)
             throw Problem::invalid(name, name + " has more decimals than the new currency allows; "
                                          "send " + name + " with the currency");

@@ -29,13 +29,6 @@ std::string text_of(const Value& v) {
   return s ? *s : std::string();
 }
 
-std::vector<std::size_t> set_fields(const storage::Entity& e, const Row& row) {
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < e.fields.size(); ++i)
-    if (!storage::is_null(row.values[i])) out.push_back(i);
-  return out;
-}
-
 std::string take_password(json::object& body) {
   auto it = body.find("password");
   if (it == body.end()) return {};
@@ -54,17 +47,6 @@ void check_stages(const Row& row) {
   json::value v = json::parse(stages);
   if (v.get_array().size() < 2)
     throw Problem::invalid("pipeline_stages", "pipeline_stages needs at least two stages");
-}
-
-void run_job(storage::Store& store, std::function<WriteResult(storage::WriteTxn&)> job,
-             WriteCallback done) {
-  auto result = std::make_shared<WriteResult>();
-  store.write([job = std::move(job), result](storage::WriteTxn& tx) { *result = job(tx); },
-              [result, done = std::move(done)](std::exception_ptr err) { done(err, *result); });
-}
-
-WriteResult result_of(const storage::Entity& e, const Row& row, int status) {
-  return WriteResult{status, domain::row_json(e, row, false), etag_of(row.id, row.version), row.id};
 }
 
 void normalise_user_email(Row& row) {
@@ -258,7 +240,7 @@ void AccountService::create_token(const Principal& p, json::object body, WriteCa
   if (scope.empty()) scope = "read-write";
   if (!expires.empty() && expires <= domain::now_instant())
     throw Problem::invalid("expires_at", "expires_at is in the past");
-  run_job(store_,
+  submit_write(store_,
           [this, p, name, scope, expires](storage::WriteTxn& tx) {
             Row row;
             const std::string token = issue_token(tx, p, "personal", name, scope, expires, row);
@@ -272,7 +254,7 @@ void AccountService::create_token(const Principal& p, json::object body, WriteCa
 void AccountService::revoke_token(const Principal& p, std::int64_t id, WriteCallback done) {
   // A read-only token may end itself (logout), and change nothing else.
   if (!p.can_write && id != p.token_id) throw Problem::forbidden("this token is read-only");
-  run_job(store_,
+  submit_write(store_,
           [this, p, id](storage::WriteTxn& tx) {
             auto row = tx.get(ent::api_tokens, Scope::org(p.org_id), id);
             const bool mine = row && row->get(ent::api_tokens, "user_id") == Value{p.user_id};
@@ -327,11 +309,11 @@ void AccountService::create_user(const Principal& p, json::object body, WriteCal
   if (storage::is_null(row->get(ent::users, "disabled"))) row->set(ent::users, "disabled", std::int64_t{0});
   check_role_grant(p, *org, row->get(ent::users, "role"));
   row->set(ent::users, "password_hash", auth::hash_password(password));
-  run_job(store_,
+  submit_write(store_,
           [p, row](storage::WriteTxn& tx) {
             write_record(tx, p, ent::users, WriteKind::create, *row, nullptr,
                          set_fields(ent::users, *row), "user.created");
-            return result_of(ent::users, *row, 201);
+            return row_result(ent::users, *row, 201);
           },
           std::move(done));
 }
@@ -352,7 +334,7 @@ void AccountService::update_user(const Principal& p, std::int64_t id, json::obje
         throw Problem::forbidden("only an org-admin changes " + std::string(kv.key()));
   const std::string password = take_password(body);
   const std::string hash = password.empty() ? std::string() : auth::hash_password(password);
-  run_job(store_,
+  submit_write(store_,
           [this, p, id, body = std::move(body), hash, expected_version](storage::WriteTxn& tx) {
             auto row = tx.get(ent::users, p.is_admin() ? Scope::everything() : Scope::org(p.org_id), id);
             if (!row) throw Problem::not_found();
@@ -366,9 +348,9 @@ void AccountService::update_user(const Principal& p, std::int64_t id, json::obje
               row->set(ent::users, "password_hash", hash);
               changed.push_back(*ent::users.index_of("password_hash"));
             }
-            if (changed.empty()) return result_of(ent::users, *row, 200);
+            if (changed.empty()) return row_result(ent::users, *row, 200);
             write_record(tx, p, ent::users, WriteKind::update, *row, &before, changed, "user.updated");
-            return result_of(ent::users, *row, 200);
+            return row_result(ent::users, *row, 200);
           },
           forgetting_sessions(std::move(done)));
 }
@@ -399,11 +381,11 @@ void AccountService::create_organisation(const Principal& p, json::object body, 
   if (storage::is_null(row->get(ent::organisations, "kind")))
     row->set(ent::organisations, "kind", std::string("startup"));
   check_stages(*row);
-  run_job(store_,
+  submit_write(store_,
           [p, row](storage::WriteTxn& tx) {
             write_record(tx, p, ent::organisations, WriteKind::create, *row, nullptr,
                          set_fields(ent::organisations, *row), "organisation.created");
-            return result_of(ent::organisations, *row, 201);
+            return row_result(ent::organisations, *row, 201);
           },
           std::move(done));
 }
@@ -418,7 +400,7 @@ void AccountService::update_organisation(const Principal& p, std::int64_t id, js
     if (visible) throw Problem::forbidden("only an org-admin changes the organisation");
     throw Problem::not_found();
   }
-  run_job(store_,
+  submit_write(store_,
           [this, p, id, body = std::move(body), expected_version](storage::WriteTxn& tx) {
             auto row = tx.get(ent::organisations, Scope::everything(), id);
             if (!row) throw Problem::not_found();
@@ -430,7 +412,7 @@ void AccountService::update_organisation(const Principal& p, std::int64_t id, js
             if (!changed.empty())
               write_record(tx, p, ent::organisations, WriteKind::update, *row, &before, changed,
                            "organisation.updated");
-            return result_of(ent::organisations, *row, 200);
+            return row_result(ent::organisations, *row, 200);
           },
           [this, id, done = std::move(done)](std::exception_ptr err, WriteResult r) {
             orgs_.forget(id);  // after the commit, so no read of the old row is cached again

@@ -135,14 +135,6 @@ void require_write(const auth::Principal& p) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
 }
 
-// Runs `job` on the store's writer; a Problem it throws reaches `done` like any error.
-void submit(storage::Store& store, std::function<WriteResult(storage::WriteTxn&)> job,
-            WriteCallback done) {
-  auto result = std::make_shared<WriteResult>();
-  store.write([job = std::move(job), result](storage::WriteTxn& tx) { *result = job(tx); },
-              [result, done = std::move(done)](std::exception_ptr err) { done(err, *result); });
-}
-
 // The caller's own row `id`, inside the write, at the version the caller expects. A row
 // the caller only reads (staff, another organisation) is a 403; any other a 404.
 std::optional<Row> owned_row(storage::WriteTxn& tx, const Entity& e, const auth::Principal& p,
@@ -159,10 +151,6 @@ std::optional<Row> owned_row(storage::WriteTxn& tx, const Entity& e, const auth:
                   "the " + std::string(e.singular) + " changed since you read it (version " +
                       std::to_string(row->version) + " now); read it again");
   return row;
-}
-
-WriteResult row_result(const Entity& e, const Row& row, int status) {
-  return WriteResult{status, domain::row_json(e, row, false), etag_of(row.id, row.version), row.id};
 }
 
 }  // namespace
@@ -293,10 +281,8 @@ void RecordService::create(const auth::Principal& p, const Entity& e, json::obje
   auto changed = domain::apply_body(e, body, *row, true, context_of(*org));
   refuse_server_kinds(e, *row);
   fill_defaults(e, *row, p, *org);
-  changed.clear();
-  for (std::size_t i = 0; i < e.fields.size(); ++i)
-    if (!storage::is_null(row->values[i])) changed.push_back(i);
-  submit(
+  changed = set_fields(e, *row);
+  submit_write(
       store_,
       [&e, p, row, changed, key = std::move(idempotency_key),
        digest = std::move(request_digest)](storage::WriteTxn& tx) {
@@ -332,7 +318,7 @@ void RecordService::update(const auth::Principal& p, const Entity& e, std::int64
   require_write(p);
   auto org = orgs_.get(p.org_id);
   const Scope visible = read_scope(p, e);
-  submit(
+  submit_write(
       store_,
       [&e, p, id, body = std::move(body), expected_version, org, visible](storage::WriteTxn& tx) {
         auto row = owned_row(tx, e, p, id, visible, expected_version);
@@ -368,10 +354,7 @@ void RecordService::update(const auth::Principal& p, const Entity& e, std::int64
           act.set(a, "subject", "Stage: " + std::get<std::string>(before.get(e, "stage")) + " → " +
                                     std::get<std::string>(row->get(e, "stage")));
           act.set(a, "author_id", p.user_id);
-          std::vector<std::size_t> act_changed;
-          for (std::size_t i = 0; i < a.fields.size(); ++i)
-            if (!storage::is_null(act.values[i])) act_changed.push_back(i);
-          write_record(tx, p, a, WriteKind::create, act, nullptr, act_changed,
+          write_record(tx, p, a, WriteKind::create, act, nullptr, set_fields(a, act),
                        event_type(a, WriteKind::create));
         }
         return row_result(e, *row, 200);
@@ -383,7 +366,7 @@ void RecordService::remove(const auth::Principal& p, const Entity& e, std::int64
                            std::optional<std::int64_t> expected_version, WriteCallback done) {
   require_write(p);
   const Scope visible = read_scope(p, e);
-  submit(
+  submit_write(
       store_,
       [&e, p, id, expected_version, visible](storage::WriteTxn& tx) {
         auto row = owned_row(tx, e, p, id, visible, expected_version);
@@ -395,11 +378,8 @@ void RecordService::remove(const auth::Principal& p, const Entity& e, std::int64
               throw Problem::conflict("this " + std::string(e.singular) + " is referenced by " +
                                       std::string(by->name) + " (" + std::string(f.name) +
                                       "); delete or re-assign them first");
-        std::vector<std::size_t> all;
-        for (std::size_t i = 0; i < e.fields.size(); ++i)
-          if (!storage::is_null(row->values[i])) all.push_back(i);
         const Row before = *row;
-        write_record(tx, p, e, WriteKind::remove, *row, &before, all,
+        write_record(tx, p, e, WriteKind::remove, *row, &before, set_fields(e, *row),
                      event_type(e, WriteKind::remove));
         return WriteResult{204, {}, {}, id};
       },

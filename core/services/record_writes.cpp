@@ -32,6 +32,24 @@ void check_references(storage::WriteTxn& tx, const Entity& e, const Row& row,
   }
 }
 
+void submit_write(storage::Store& store, std::function<WriteResult(storage::WriteTxn&)> job,
+                  WriteCallback done) {
+  auto result = std::make_shared<WriteResult>();
+  store.write([job = std::move(job), result](storage::WriteTxn& tx) { *result = job(tx); },
+              [result, done = std::move(done)](std::exception_ptr err) { done(err, *result); });
+}
+
+WriteResult row_result(const Entity& e, const Row& row, int status) {
+  return WriteResult{status, domain::row_json(e, row, false), etag_of(row.id, row.version), row.id};
+}
+
+std::vector<std::size_t> set_fields(const Entity& e, const Row& row) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < e.fields.size() && i < row.values.size(); ++i)
+    if (!storage::is_null(row.values[i])) out.push_back(i);
+  return out;
+}
+
 std::string event_type(const Entity& e, WriteKind kind) {
   const std::string base(e.singular);
   if (kind == WriteKind::create) {

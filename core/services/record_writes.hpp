@@ -2,11 +2,14 @@
 // references, write the row, append the audit entry and the outbox event.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "auth/principal.hpp"
 #include "relance/storage/store.hpp"
+#include "services/write_result.hpp"
 
 namespace relance::services {
 
@@ -22,6 +25,17 @@ void check_references(storage::WriteTxn& tx, const storage::Entity& e, const sto
 void write_record(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
                   WriteKind kind, storage::Row& row, const storage::Row* before,
                   const std::vector<std::size_t>& changed, const std::string& event_type);
+
+// Runs `job` on the store's writer; its result, or the error it threw (a Problem...),
+// reaches `done` after the commit.
+void submit_write(storage::Store& store, std::function<WriteResult(storage::WriteTxn&)> job,
+                  WriteCallback done);
+
+// The written row as the API returns it, with its ETag.
+WriteResult row_result(const storage::Entity& e, const storage::Row& row, int status);
+
+// The indexes of the row's fields that hold a value (what a create or delete changes).
+std::vector<std::size_t> set_fields(const storage::Entity& e, const storage::Row& row);
 
 // The event type of a write: "contact.created", "activity.logged", "outcome.recorded"...
 std::string event_type(const storage::Entity& e, WriteKind kind);
