@@ -302,10 +302,5 @@ void append_json(std::string& out, const Field& f, const Value& v, int minor_uni
   else out += json::serialize(json::value(std::get<double>(v)));
 }
 
-json::value to_json(const Field& f, const Value& v, int minor_units) {
-  std::string text;
-  append_json(text, f, v, minor_units);
-  return json::parse(text);
-}
 
 }  // namespace relance::domain

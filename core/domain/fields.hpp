@@ -22,8 +22,7 @@ struct FieldContext {
 
 storage::Value to_storage(const storage::Field& f, const boost::json::value& v,
                           const FieldContext& ctx);
-boost::json::value to_json(const storage::Field& f, const storage::Value& v, int minor_units);
-// The same value as JSON text, appended to `out` (the fast path of row encoding).
+// The value as JSON text, appended to `out` (rows are encoded this way, see record_json).
 void append_json(std::string& out, const storage::Field& f, const storage::Value& v,
                  int minor_units);
 
