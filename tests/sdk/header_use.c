@@ -1,0 +1,20 @@
+/* Compiled by the header compile matrix as C99, C11, C++11, C++17 and C++20: the C contract
+ * must be usable from each, warning-free, as a plugin (the entry) and as a host (reading a
+ * record that may be older than the headers). Valid C and C++ at once. */
+#include "relance/relance.h"
+
+static relance_status use_init(const relance_host* host) {
+  const relance_host_log_v1* log =
+      (const relance_host_log_v1*)host->get_service(host, RELANCE_HOST_LOG_V1);
+  if (log != NULL && RELANCE_HAS_FIELD(log, relance_host_log_v1, log)) {
+    relance_str message = {"loaded", 6};
+    log->log(host, RELANCE_LOG_INFO, message);
+  }
+  return RELANCE_OK;
+}
+
+static const char* const use_interfaces[] = {RELANCE_EVENT_SINK_V1, RELANCE_EXPORTER_V1, NULL};
+
+RELANCE_PLUGIN_ENTRY = {sizeof(relance_plugin_entry), RELANCE_SDK_EPOCH, RELANCE_SDK_MINOR,
+                        RELANCE_SDK_PATCH, "org.relance.test.headers", "Headers", "Relance",
+                        "1.0.0", use_interfaces, use_init, NULL, NULL, NULL, NULL, NULL, NULL};

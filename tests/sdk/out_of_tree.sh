@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The installed SDK, used as a third party uses it: installs the SDK component of this build
+# into an empty prefix, builds sdk/examples (copied out of the source tree, so only the
+# prefix can provide headers) as a CMake project of its own with warnings as errors, then
+# builds the C example once more from pkg-config's flags alone. The plugins land in <out>.
+#   out_of_tree.sh <build dir> <source dir> <work dir> <out dir> <C compiler> <C++ compiler>
+set -euo pipefail
+build=$1 source=$2 work=$3 out=$4 cc=$5 cxx=$6
+prefix="$work/prefix"
+rm -rf "$work" "$out" && mkdir -p "$work" "$out"
+
+cmake --install "$build" --prefix "$prefix" --component sdk > "$work/install.log"
+cp -r "$source/sdk/examples" "$work/examples"
+
+# Nothing but the prefix to find the package in: no package registry, no system SDK.
+cmake -S "$work/examples" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_COMPILE_WARNING_AS_ERROR=ON \
+  -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+  -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF -DCMAKE_LIBRARY_OUTPUT_DIRECTORY="$out" \
+  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON > "$work/configure.log"
+cmake --build "$work/build"
+if grep -q -- "$source/sdk" "$work/build/compile_commands.json"; then
+  echo "FAIL: the examples compiled with the source tree's SDK headers"; exit 1
+fi
+grep -q -- "-isystem $prefix/include" "$work/build/compile_commands.json" ||
+  { echo "FAIL: the examples did not use the installed headers"; exit 1; }
+
+# The package's version rule: the epoch is the major (SameMajorVersion), and a newer minor
+# than the installed one is refused.
+mkdir -p "$work/versions"
+for wanted in 1.0:yes 1:yes 2.0:no 0.9:no 1.99:no; do
+  printf 'cmake_minimum_required(VERSION 3.16)\nproject(v NONE)\nfind_package(RelanceSDK %s REQUIRED)\n' \
+    "${wanted%:*}" > "$work/versions/CMakeLists.txt"
+  found=no
+  cmake -S "$work/versions" -B "$work/versions/build-${wanted%:*}" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF > /dev/null 2>&1 && found=yes
+  [ "$found" = "${wanted#*:}" ] ||
+    { echo "FAIL: find_package(RelanceSDK ${wanted%:*}) found: $found"; exit 1; }
+done
+
+# Without CMake: the flags relance-sdk.pc gives and documents, and nothing else.
+export PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" PKG_CONFIG_PATH=
+[ "$(pkg-config --modversion relance-sdk)" = "$(sed -n 's/^Version: //p' "$prefix/lib/pkgconfig/relance-sdk.pc")" ]
+read -ra cflags <<<"$(pkg-config --cflags relance-sdk)"
+script=$(pkg-config --variable=version_script relance-sdk)
+"$cc" -std=c99 -Wall -Wextra -Wpedantic -Werror -fPIC -fvisibility=hidden "${cflags[@]}" \
+  -c "$work/examples/example_c/counter.c" -o "$work/counter.o"
+"$cc" -shared -Wl,--version-script,"$script" -Wl,--no-undefined \
+  -o "$out/example_c_pkgconfig.so" "$work/counter.o"
+ls "$out"/*.so
