@@ -73,7 +73,7 @@ void ReaderPool::give_back(std::size_t i) {
   freed_.notify_one();
 }
 
-void ReaderPool::release_stale() {
+void ReaderPool::release_stale(bool all) {
   std::vector<std::size_t> idle;
   {
     std::lock_guard lock(mu_);
@@ -81,7 +81,7 @@ void ReaderPool::release_stale() {
   }
   const std::uint64_t now = commits_.load(std::memory_order_acquire);
   for (std::size_t i : idle)
-    if (readers_[i].snapshot != now) end_transaction(readers_[i]);
+    if (all || readers_[i].snapshot != now) end_transaction(readers_[i]);
   {
     std::lock_guard lock(mu_);
     idle_.insert(idle_.end(), idle.begin(), idle.end());

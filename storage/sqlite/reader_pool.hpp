@@ -46,8 +46,10 @@ class ReaderPool {
   Lease borrow();
   // A connection outside any transaction (for the backup API).
   Lease borrow_outside_transaction();
-  // Ends the stale snapshots of idle connections.
-  void release_stale();
+  // Ends the stale snapshots of idle connections (every snapshot when `all`: before the
+  // last checkpoint, which must wait for every reader and would otherwise wait its whole
+  // busy timeout).
+  void release_stale(bool all = false);
 
   std::size_t idle();
   std::size_t total() const { return readers_.size(); }

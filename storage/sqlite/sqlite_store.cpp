@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sqlite/connection.hpp"
+#include "sqlite/delivery_ops.hpp"
 #include "sqlite/migrate.hpp"
 #include "sqlite/ops.hpp"
 #include "sqlite/reader_pool.hpp"
@@ -125,6 +126,40 @@ class SqliteStore final : public Store {
     });
   }
 
+  std::vector<PluginInstanceRecord> plugin_instances() override {
+    return read([&](Connection& c) { return sqlite::plugin_instances(c, std::nullopt); });
+  }
+  std::optional<PluginInstanceRecord> plugin_instance(std::int64_t id) override {
+    auto all = read([&](Connection& c) { return sqlite::plugin_instances(c, id); });
+    if (all.empty()) return std::nullopt;
+    return std::move(all.front());
+  }
+  void read_outbox(std::int64_t org_id, std::int64_t after_id, std::size_t limit,
+                   std::vector<OutboxRecord>& out) override {
+    read([&](Connection& c) { sqlite::read_outbox(c, org_id, after_id, limit, out); });
+  }
+  std::optional<OutboxRecord> outbox_event(std::int64_t id) override {
+    return read([&](Connection& c) { return sqlite::outbox_event(c, id); });
+  }
+  std::int64_t last_outbox_id() override {
+    return read([&](Connection& c) { return sqlite::last_outbox_id(c); });
+  }
+  std::optional<std::string> plugin_state(std::int64_t instance_id, const std::string& key) override {
+    return read([&](Connection& c) { return sqlite::plugin_state(c, instance_id, key); });
+  }
+  DeliveryPosition delivery_position(std::int64_t instance_id, std::int64_t org_id,
+                                     std::int64_t pending_cap) override {
+    return read([&](Connection& c) {
+      return sqlite::delivery_position(c, instance_id, org_id, pending_cap);
+    });
+  }
+  std::vector<DeadLetter> dead_letters(std::int64_t instance_id, std::int64_t after_event_id,
+                                       std::size_t limit) override {
+    return read([&](Connection& c) {
+      return sqlite::dead_letters(c, instance_id, after_event_id, limit);
+    });
+  }
+
   bool ready() override {
     if (!writer_->running() || corrupt_.load()) return false;
     try {
@@ -223,7 +258,7 @@ class SqliteStore final : public Store {
       lock.lock();
     }
     lock.unlock();
-    readers_->release_stale();
+    readers_->release_stale(true);
     sqlite3_wal_checkpoint_v2(c.db().getHandle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
                               nullptr);
   }
