@@ -282,11 +282,59 @@ std::string v1() {
   return sql;
 }
 
+// Plugin instances and their delivery bookkeeping (DESIGN.md "Events"): a cursor per
+// instance, its key-value state (written in the same transaction as the cursor, see
+// relance/host/state.h) and its dead letters. The outbox gains an index per organisation,
+// since an instance reads the events of its organisation only.
+constexpr const char* v2_plugins = R"sql(
+CREATE INDEX outbox_org ON outbox(org_id, id);
+
+CREATE TABLE plugin_instances (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id INTEGER NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  plugin TEXT NOT NULL,
+  name TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  settings TEXT NOT NULL DEFAULT '{}',
+  events TEXT NOT NULL DEFAULT '[]',
+  datasets TEXT NOT NULL DEFAULT '[]',
+  source TEXT NOT NULL DEFAULT 'api',
+  suspended TEXT NOT NULL DEFAULT '',
+  UNIQUE (org_id, name)
+);
+
+CREATE TABLE plugin_cursors (
+  instance_id INTEGER PRIMARY KEY,
+  event_id INTEGER NOT NULL
+);
+
+CREATE TABLE plugin_state (
+  instance_id INTEGER NOT NULL,
+  key BLOB NOT NULL,
+  value BLOB NOT NULL,
+  PRIMARY KEY (instance_id, key)
+) WITHOUT ROWID;
+
+CREATE TABLE plugin_dead_letters (
+  instance_id INTEGER NOT NULL,
+  event_id INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT NOT NULL,
+  PRIMARY KEY (instance_id, event_id)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 std::span<const Migration> migrations() {
   static const Migration all[] = {
       {1, "initial schema", v1()},
+      {2, "plugin instances and event delivery", v2_plugins},
   };
   return all;
 }

@@ -1,5 +1,6 @@
 #include "sqlite/write_txn.hpp"
 
+#include "sqlite/delivery_ops.hpp"
 #include "sqlite/ops.hpp"
 
 namespace relance::storage::sqlite {
@@ -79,6 +80,25 @@ void SqliteWriteTxn::remember(std::int64_t user_id, const std::string& key,
           "INSERT INTO idempotency_keys (user_id, key, at, request_hash, status, body, etag) "
           "VALUES (?, ?, ?, ?, ?, ?, ?)",
           {user_id, key, now_instant(), r.request_hash, std::int64_t{r.status}, r.body, r.etag});
+}
+
+std::int64_t SqliteWriteTxn::put_plugin_instance(PluginInstanceRecord& r, std::int64_t start_after) {
+  return sqlite::put_plugin_instance(c_, r, start_after);
+}
+void SqliteWriteTxn::remove_plugin_instance(std::int64_t id) { sqlite::remove_plugin_instance(c_, id); }
+void SqliteWriteTxn::set_plugin_suspended(std::int64_t id, const std::string& why) {
+  sqlite::set_plugin_suspended(c_, id, why);
+}
+void SqliteWriteTxn::set_plugin_cursor(std::int64_t instance_id, std::int64_t event_id) {
+  sqlite::set_plugin_cursor(c_, instance_id, event_id);
+}
+void SqliteWriteTxn::put_plugin_state(std::int64_t instance_id, const std::string& key,
+                                      const std::string* value) {
+  sqlite::put_plugin_state(c_, instance_id, key, value);
+}
+void SqliteWriteTxn::put_dead_letter(const DeadLetter& d) { sqlite::put_dead_letter(c_, d); }
+bool SqliteWriteTxn::remove_dead_letter(std::int64_t instance_id, std::int64_t event_id) {
+  return sqlite::remove_dead_letter(c_, instance_id, event_id);
 }
 
 }  // namespace relance::storage::sqlite

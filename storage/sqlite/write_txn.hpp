@@ -23,6 +23,15 @@ class SqliteWriteTxn final : public WriteTxn {
                                                const std::string& key) override;
   void remember(std::int64_t user_id, const std::string& key,
                 const IdempotentResponse& response) override;
+  std::int64_t put_plugin_instance(PluginInstanceRecord& instance,
+                                   std::int64_t start_after) override;
+  void remove_plugin_instance(std::int64_t id) override;
+  void set_plugin_suspended(std::int64_t id, const std::string& why) override;
+  void set_plugin_cursor(std::int64_t instance_id, std::int64_t event_id) override;
+  void put_plugin_state(std::int64_t instance_id, const std::string& key,
+                        const std::string* value) override;
+  void put_dead_letter(const DeadLetter& letter) override;
+  bool remove_dead_letter(std::int64_t instance_id, std::int64_t event_id) override;
 
  private:
   Connection& c_;

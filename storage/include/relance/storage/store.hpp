@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "relance/storage/delivery.hpp"
 #include "relance/storage/schema.hpp"
 #include "relance/storage/value.hpp"
 
@@ -131,6 +132,22 @@ class WriteTxn {
                                                        const std::string& key) = 0;
   virtual void remember(std::int64_t user_id, const std::string& key,
                         const IdempotentResponse& response) = 0;
+
+  // Plugin instances and their delivery bookkeeping (delivery.hpp).
+  // Inserts (id == 0) or replaces an instance; returns its id. Throws StorageError
+  // (constraint) when the organisation already has an instance of that name. A new
+  // instance's cursor starts at `start_after` (an outbox id).
+  virtual std::int64_t put_plugin_instance(PluginInstanceRecord& instance,
+                                           std::int64_t start_after) = 0;
+  // Deletes an instance with its cursor, state and dead letters.
+  virtual void remove_plugin_instance(std::int64_t id) = 0;
+  virtual void set_plugin_suspended(std::int64_t id, const std::string& why) = 0;
+  virtual void set_plugin_cursor(std::int64_t instance_id, std::int64_t event_id) = 0;
+  // value == nullptr erases the key.
+  virtual void put_plugin_state(std::int64_t instance_id, const std::string& key,
+                                const std::string* value) = 0;
+  virtual void put_dead_letter(const DeadLetter& letter) = 0;
+  virtual bool remove_dead_letter(std::int64_t instance_id, std::int64_t event_id) = 0;
 };
 
 struct StoreStats {
@@ -170,6 +187,23 @@ class Store {
   virtual std::vector<AuditRecord> audit_log(std::int64_t org_id, std::int64_t before_id,
                                              std::size_t limit) = 0;
   virtual std::int64_t count(const Entity& e, const Scope& scope) = 0;
+
+  // Event delivery (delivery.hpp).
+  virtual std::vector<PluginInstanceRecord> plugin_instances() = 0;
+  virtual std::optional<PluginInstanceRecord> plugin_instance(std::int64_t id) = 0;
+  // Appends to `out` at most `limit` outbox events of `org_id` after `after_id`, in order.
+  virtual void read_outbox(std::int64_t org_id, std::int64_t after_id, std::size_t limit,
+                           std::vector<OutboxRecord>& out) = 0;
+  virtual std::optional<OutboxRecord> outbox_event(std::int64_t id) = 0;
+  virtual std::int64_t last_outbox_id() = 0;
+  virtual std::optional<std::string> plugin_state(std::int64_t instance_id,
+                                                  const std::string& key) = 0;
+  virtual DeliveryPosition delivery_position(std::int64_t instance_id, std::int64_t org_id,
+                                             std::int64_t pending_cap) = 0;
+  // Dead letters of an instance, oldest event first, after event `after_event_id`.
+  virtual std::vector<DeadLetter> dead_letters(std::int64_t instance_id,
+                                               std::int64_t after_event_id,
+                                               std::size_t limit) = 0;
 
   // True when the database answers and the writer runs.
   virtual bool ready() = 0;
