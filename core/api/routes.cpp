@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "api/openapi.hpp"
+#include "api/plugin_routes.hpp"
 #include "api/problem_response.hpp"
 #include "auth/secrets.hpp"
 #include "domain/json_text.hpp"
@@ -43,8 +44,6 @@ json::object parse_json_object(const Request& request, const ApiLimits& limits) 
 Response json_response(int status, const json::value& body) {
   return Response{status, "application/json", json::serialize(body), {}};
 }
-
-namespace {
 
 Response page_response(services::Page page) {
   std::string body = "{\"items\":";
@@ -93,7 +92,7 @@ std::string idempotency_key(const Request& req) {
 }
 
 // Completes a write: the committed result, or the error as a problem document.
-services::WriteCallback replying(Reply reply, std::string location_prefix = {}) {
+services::WriteCallback replying(Reply reply, std::string location_prefix) {
   return [reply = std::move(reply), location_prefix = std::move(location_prefix)](
              std::exception_ptr err, services::WriteResult r) {
     if (err) return reply(error_response(err));
@@ -105,6 +104,8 @@ services::WriteCallback replying(Reply reply, std::string location_prefix = {}) 
     reply(std::move(resp));
   };
 }
+
+namespace {
 
 // Runs `work` on the pool for slow work; its errors become problem documents.
 void offload(services::WorkPool& pool, Reply reply, std::function<void(Reply&)> work) {
@@ -312,6 +313,7 @@ void add_routes(Router& router, const ApiServices& s) {
        {&ent::contacts, &ent::companies, &ent::leads, &ent::activities, &ent::followups,
         &ent::outcomes, &ent::events})
     add_record_routes(router, s, *e);
+  add_plugin_routes(router, s.plugins, s.limits);
   // Last, so that the document covers every route above.
   auto doc = std::make_shared<std::string>();
   router.add("GET", "/api/v1/openapi.json", false,

@@ -6,6 +6,7 @@
 
 #include "api/metrics.hpp"
 #include "api/router.hpp"
+#include "plugins/plugin_service.hpp"
 #include "services/account_service.hpp"
 #include "services/record_service.hpp"
 #include "services/work_pool.hpp"
@@ -20,6 +21,7 @@ struct ApiServices {
   storage::Store& store;
   services::RecordService& records;
   services::AccountService& accounts;
+  plugins::PluginService& plugins;
   Metrics& metrics;
   services::WorkPool& slow_work;  // password hashing, off the HTTP threads
   ApiLimits limits;
@@ -33,5 +35,12 @@ void add_routes(Router& router, const ApiServices& s);
 // Body helpers shared by the handlers.
 boost::json::object parse_json_object(const Request& request, const ApiLimits& limits);
 Response json_response(int status, const boost::json::value& body);
+Response page_response(services::Page page);
+Response read_response(services::ReadResult r);
+// If-Match: "<id>-<version>" (weak or strong), or * for any version. Throws 412.
+std::optional<std::int64_t> expected_version(const Request& req, std::int64_t id);
+// Completes a write: the committed result (Location under `location_prefix` on 201), or
+// the error as a problem document.
+services::WriteCallback replying(Reply reply, std::string location_prefix = {});
 
 }  // namespace relance::api

@@ -4,7 +4,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <algorithm>
 #include <functional>
+#include <sstream>
 #include <stdexcept>
 
 namespace relance::app {
@@ -55,9 +57,71 @@ const std::vector<Setting>& settings() {
       {"log", "file", [](Config& c, const std::string& v) { c.log.file = v; }},
       {"log", "json", [](Config& c, const std::string& v) { c.log.json = to_bool(v, "json"); }},
       {"log", "max_file_bytes", [](Config& c, const std::string& v) { c.log.max_file_bytes = static_cast<std::size_t>(to_int(v, "max_file_bytes")); }},
+      {"plugins", "directories", [](Config& c, const std::string& v) {
+         c.plugins.directories.clear();
+         for (std::size_t at = 0; at <= v.size();) {
+           const auto end = std::min(v.find(':', at), v.size());
+           if (end > at) c.plugins.directories.push_back(v.substr(at, end - at));
+           at = end + 1;
+         } }},
+      {"plugins", "call_budget_ms", [](Config& c, const std::string& v) { c.plugins.delivery.call_budget = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "call_budget_ms"))); }},
+      {"plugins", "max_attempts", [](Config& c, const std::string& v) { c.plugins.delivery.max_attempts = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "max_attempts"), 1, 1000)); }},
+      {"plugins", "retry_initial_ms", [](Config& c, const std::string& v) { c.plugins.delivery.retry_initial = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "retry_initial_ms"))); }},
+      {"plugins", "retry_max_ms", [](Config& c, const std::string& v) { c.plugins.delivery.retry_max = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "retry_max_ms"))); }},
+      {"plugins", "batch", [](Config& c, const std::string& v) { c.plugins.delivery.batch = static_cast<std::size_t>(std::clamp<std::int64_t>(to_int(v, "batch"), 1, 100000)); }},
       {"log", "max_files", [](Config& c, const std::string& v) { c.log.max_files = static_cast<std::size_t>(to_int(v, "max_files")); }},
   };
   return all;
+}
+
+std::vector<std::string> strings_of(const toml::node* n, const std::string& where) {
+  std::vector<std::string> out;
+  if (!n) return out;
+  const toml::array* a = n->as_array();
+  if (!a) throw std::runtime_error(where + " must be an array of strings");
+  for (const auto& item : *a) {
+    auto v = item.value<std::string>();
+    if (!v) throw std::runtime_error(where + " must be an array of strings");
+    out.push_back(*v);
+  }
+  return out;
+}
+
+// [[plugins.instance]] tables: an instance of a plugin for an organisation.
+plugins::ConfiguredInstance configured_instance(const toml::table& t, const std::string& where) {
+  plugins::ConfiguredInstance i;
+  for (const auto& [key, value] : t) {
+    const std::string k(key.str());
+    if (k == "organisation" || k == "name" || k == "plugin" || k == "start") {
+      std::string text;
+      if (auto s = value.value<std::string>()) text = *s;
+      else if (auto n = value.value<std::int64_t>(); n && k == "organisation") text = std::to_string(*n);
+      else throw std::runtime_error(where + "." + k + " must be a string");
+      if (k == "organisation") i.organisation = text;
+      else if (k == "name") i.name = text;
+      else if (k == "plugin") i.plugin = text;
+      else if (text == "beginning" || text == "now") i.from_beginning = text == "beginning";
+      else throw std::runtime_error(where + ".start must be \"now\" or \"beginning\"");
+    } else if (k == "enabled") {
+      auto b = value.value<bool>();
+      if (!b) throw std::runtime_error(where + ".enabled must be true or false");
+      i.enabled = *b;
+    } else if (k == "events") {
+      i.events = strings_of(&value, where + ".events");
+    } else if (k == "datasets") {
+      i.datasets = strings_of(&value, where + ".datasets");
+    } else if (k == "settings") {
+      if (!value.is_table()) throw std::runtime_error(where + ".settings must be a table");
+      std::ostringstream json;
+      json << toml::json_formatter{*value.as_table(), toml::format_flags::none};
+      i.settings = json.str();
+    } else {
+      throw std::runtime_error(where + ": unknown key " + k);
+    }
+  }
+  if (i.organisation.empty() || i.name.empty() || i.plugin.empty())
+    throw std::runtime_error(where + " needs organisation, name and plugin");
+  return i;
 }
 
 std::string env_name(const Setting& s) {
@@ -67,6 +131,11 @@ std::string env_name(const Setting& s) {
 }
 
 }  // namespace
+
+std::vector<std::string> Config::plugin_directories() const {
+  if (!plugins.directories.empty()) return plugins.directories;
+  return {(std::filesystem::path(data_dir) / "plugins").string()};
+}
 
 std::string Config::database_path() const {
   return (std::filesystem::path(data_dir) / "relance.db").string();
@@ -97,6 +166,17 @@ void load_config(Config& c, const std::string& file) {
     for (const auto& [section, table] : t) {
       if (!table.is_table()) throw std::runtime_error(path + ": unknown setting " + std::string(section.str()));
       for (const auto& [key, value] : *table.as_table()) {
+        if (section.str() == "plugins" && key.str() == "instance") {
+          const toml::array* list = value.as_array();
+          if (!list) throw std::runtime_error(path + ": plugins.instance must be [[plugins.instance]] tables");
+          for (std::size_t n = 0; n < list->size(); ++n) {
+            const std::string where = path + ": plugins.instance[" + std::to_string(n) + "]";
+            const toml::table* item = (*list)[n].as_table();
+            if (!item) throw std::runtime_error(where + " must be a table");
+            c.plugins.instances.push_back(configured_instance(*item, where));
+          }
+          continue;
+        }
         const Setting* found = nullptr;
         for (const auto& s : settings())
           if (section.str() == s.section && key.str() == s.key) found = &s;
@@ -107,6 +187,10 @@ void load_config(Config& c, const std::string& file) {
         if (auto v = value.value<std::string>()) text = *v;
         else if (auto i = value.value<std::int64_t>()) text = std::to_string(*i);
         else if (auto b = value.value<bool>()) text = *b ? "true" : "false";
+        else if (value.is_array()) {
+          for (const auto& d : strings_of(&value, std::string(section.str()) + "." + std::string(key.str())))
+            text += (text.empty() ? "" : ":") + d;
+        }
         else throw std::runtime_error(path + ": " + std::string(key.str()) + " has an unsupported type");
         found->apply(c, text);
       }

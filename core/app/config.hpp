@@ -8,6 +8,8 @@
 
 #include "api/routes.hpp"
 #include "api/server.hpp"
+#include "plugins/plugin_service.hpp"
+#include "plugins/runner.hpp"
 #include "relance/storage/sqlite_store.hpp"
 
 namespace relance::app {
@@ -20,14 +22,24 @@ struct LogConfig {
   std::size_t max_files = 5;
 };
 
+struct PluginsConfig {
+  // Where plugin files (*.so) are looked for; "" entries are ignored. Default: the data
+  // directory's plugins/ folder.
+  std::vector<std::string> directories;
+  plugins::DeliveryOptions delivery;
+  std::vector<plugins::ConfiguredInstance> instances;  // [[plugins.instance]]
+};
+
 struct Config {
   std::string data_dir = "relance-data";
   api::ServerOptions server;
   api::ApiLimits api;
   storage::SqliteOptions storage;  // path is set from data_dir
   LogConfig log;
+  PluginsConfig plugins;
 
   std::string database_path() const;
+  std::vector<std::string> plugin_directories() const;
 };
 
 // Reads `file` when it exists ("" for data_dir/relance.toml), then the environment.

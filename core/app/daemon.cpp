@@ -21,6 +21,9 @@
 #include "services/org_directory.hpp"
 #include "services/record_service.hpp"
 #include "services/work_pool.hpp"
+#include "plugins/dispatcher.hpp"
+#include "plugins/plugin_service.hpp"
+#include "plugins/registry.hpp"
 
 namespace relance::app {
 namespace {
@@ -120,6 +123,19 @@ int serve(Config c) {
     if (!generated) first_password.clear();  // the operator chose it; do not print it
   }
 
+  // Plugins: loaded before serving, so that the API lists them from the first request;
+  // delivery starts once the configured instances are in the database.
+  plugins::HostEnv plugin_env{*store, [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+  }};
+  plugins::PluginRegistry registry(plugin_env);
+  registry.load(c.plugin_directories());
+  plugins::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);
+  plugins::PluginService plugin_service(*store, registry, dispatcher);
+  plugin_service.apply_configured(c.plugins.instances);
+  dispatcher.start();
+
   api::Metrics metrics;
   services::WorkPool slow_work(2);
   api::Router router([&](std::string_view token) { return accounts.authenticate(token); },
@@ -127,14 +143,17 @@ int serve(Config c) {
                        metrics.observe(label, status, s);
                      });
   std::unique_ptr<api::HttpServer> server;
-  api::add_routes(router, api::ApiServices{*store, records, accounts, metrics, slow_work, c.api,
+  api::add_routes(router, api::ApiServices{*store, records, accounts, plugin_service, metrics, slow_work, c.api,
                                            [&] { return server && server->draining(); }});
   server = std::make_unique<api::HttpServer>(c.server, router, metrics);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("serving {} on {} (started in {} ms)", c.database_path(), url_of(c, server->port()), ms);
   if (!first_email.empty()) print_login(c, server->port(), first_email, first_password);
   server->run();
-  spdlog::info("requests drained; closing the database");
+  spdlog::info("requests drained; stopping event delivery");
+  dispatcher.stop();
+  registry.shutdown();
+  spdlog::info("closing the database");
   store->close();
   spdlog::info("stopped cleanly");
   spdlog::shutdown();

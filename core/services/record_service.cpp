@@ -194,12 +194,12 @@ Page RecordService::list(const auth::Principal& p, const Entity& e, const QueryP
                    [&](const Row& r) { return redacts(p, e, r); });
 }
 
-Page list_page(storage::Store& store, const Entity& e, const Scope& scope,
-               const QueryParams& query, const std::function<bool(const Row&)>& redact) {
-  storage::ListQuery q;
+ListRequest parse_list_request(const Entity& e, const Scope& scope, const QueryParams& query) {
+  ListRequest r;
+  storage::ListQuery& q = r.query;
   q.scope = scope;
   q.limit = RecordService::default_page_size;
-  std::string sort = "id";
+  std::string& sort = r.sort;
   bool descending = false;
   std::optional<Cursor> cursor;
   for (const auto& [key, raw] : query) {
@@ -254,8 +254,17 @@ Page list_page(storage::Store& store, const Entity& e, const Scope& scope,
     q.after_sort = cursor->value;
     q.after_id = cursor->id;
   }
-  q.sort = sort;
   q.descending = descending;
+  return r;
+}
+
+Page list_page(storage::Store& store, const Entity& e, const Scope& scope,
+               const QueryParams& query, const std::function<bool(const Row&)>& redact) {
+  ListRequest request = parse_list_request(e, scope, query);
+  storage::ListQuery& q = request.query;
+  const std::string& sort = request.sort;
+  const bool descending = q.descending;
+  q.sort = sort;
   const std::size_t page_size = q.limit;
   q.limit = page_size + 1;  // one more tells whether there is a next page
   std::vector<Row> rows = store.list(e, q);

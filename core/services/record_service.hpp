@@ -44,6 +44,16 @@ struct ReadResult {
   std::string etag;
 };
 
+// A list request read from the query string: filters, search, sort, cursor and limit.
+// `query.sort` points into `sort`, set by the caller once the request stays put.
+struct ListRequest {
+  storage::ListQuery query;
+  std::string sort = "id";
+};
+// Throws Problem 400 naming the bad parameter.
+ListRequest parse_list_request(const storage::Entity& e, const storage::Scope& scope,
+                               const QueryParams& query);
+
 // One page of a list: filters, search, sort and cursor read from `query` for entity `e`,
 // rows limited to `scope`, personal fields hidden where `redact` says so. Every list of the
 // API goes through here.

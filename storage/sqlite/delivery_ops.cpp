@@ -111,7 +111,7 @@ void put_plugin_state(Connection& c, std::int64_t instance_id, const std::string
     if (!value) {
       auto& st = c.statement("DELETE FROM plugin_state WHERE instance_id = ? AND key = ?");
       st.bind(1, instance_id);
-      st.bind(2, key.data(), static_cast<int>(key.size()));
+      st.bind(2, key);
       st.exec();
       return;
     }
@@ -119,7 +119,7 @@ void put_plugin_state(Connection& c, std::int64_t instance_id, const std::string
         "INSERT INTO plugin_state (instance_id, key, value) VALUES (?, ?, ?) "
         "ON CONFLICT (instance_id, key) DO UPDATE SET value = excluded.value");
     st.bind(1, instance_id);
-    st.bind(2, key.data(), static_cast<int>(key.size()));
+    st.bind(2, key);
     st.bind(3, value->data(), static_cast<int>(value->size()));
     st.exec();
   });
@@ -240,7 +240,7 @@ std::optional<std::string> plugin_state(Connection& c, std::int64_t instance_id,
   return guarded([&]() -> std::optional<std::string> {
     auto& st = c.statement("SELECT value FROM plugin_state WHERE instance_id = ? AND key = ?");
     st.bind(1, instance_id);
-    st.bind(2, key.data(), static_cast<int>(key.size()));
+    st.bind(2, key);
     if (!st.executeStep()) return std::nullopt;
     const SQLite::Column col = st.getColumn(0);
     std::string v(static_cast<const char*>(col.getBlob()), static_cast<std::size_t>(col.getBytes()));

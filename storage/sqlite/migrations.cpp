@@ -313,7 +313,7 @@ CREATE TABLE plugin_cursors (
 
 CREATE TABLE plugin_state (
   instance_id INTEGER NOT NULL,
-  key BLOB NOT NULL,
+  key TEXT NOT NULL,
   value BLOB NOT NULL,
   PRIMARY KEY (instance_id, key)
 ) WITHOUT ROWID;

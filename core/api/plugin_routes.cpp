@@ -1,0 +1,74 @@
+// Routes of the plugin host: the plugins found, their instances per organisation, and
+// the instances' dead letters (plugins/plugin_service.hpp says who may do what).
+#include "api/plugin_routes.hpp"
+
+
+namespace relance::api {
+using Shape = RouteDoc::Shape;
+
+void add_plugin_routes(Router& router, plugins::PluginService& plugins, const ApiLimits& limits) {
+  const std::string base = "/api/v1/plugin-instances";
+  const std::string one = base + "/{id}";
+  const std::string tag = "plugins";
+
+  router.add("GET", "/api/v1/plugins", true,
+             {"The plugin files found, loaded or refused (with why), and their instances", tag,
+              Shape::object},
+             [&plugins](Call& c, Reply reply) { reply(json_response(200, plugins.list_plugins(c.principal))); });
+  router.add("GET", base, true,
+             {"List plugin instances, with their delivery state, lag and dead letters", tag, Shape::page},
+             [&plugins](Call& c, Reply reply) {
+               reply(page_response(plugins.list_instances(c.principal)));
+             });
+  router.add("POST", base, true,
+             {"Enable a plugin for an organisation: plugin, name, settings, events, datasets, start",
+              tag, Shape::created, nullptr, true},
+             [&plugins, limits, base](Call& c, Reply reply) {
+               plugins.create_instance(c.principal, parse_json_object(c.request, limits),
+                                       replying(std::move(reply), base));
+             });
+  router.add("GET", one, true, {"Read a plugin instance and its delivery state", tag, Shape::object},
+             [&plugins](Call& c, Reply reply) {
+               reply(read_response(plugins.get_instance(c.principal, c.ids[0])));
+             });
+  router.add("PATCH", one, true,
+             {"Change a plugin instance (name, enabled, settings, events, datasets)", tag, Shape::object,
+              nullptr, true, {}, true},
+             [&plugins, limits](Call& c, Reply reply) {
+               plugins.update_instance(c.principal, c.ids[0], parse_json_object(c.request, limits),
+                                       expected_version(c.request, c.ids[0]), replying(std::move(reply)));
+             });
+  router.add("DELETE", one, true,
+             {"Remove a plugin instance with its cursor, state and dead letters", tag, Shape::no_content},
+             [&plugins](Call& c, Reply reply) {
+               plugins.remove_instance(c.principal, c.ids[0], replying(std::move(reply)));
+             });
+  router.add("POST", one + "/resume", true,
+             {"Resume an instance the daemon suspended (a call overran its time budget)", tag, Shape::object},
+             [&plugins](Call& c, Reply reply) {
+               plugins.resume(c.principal, c.ids[0], replying(std::move(reply)));
+             });
+  router.add("GET", one + "/dead-letters", true,
+             {"The events the instance could not handle, oldest first", tag, Shape::page, nullptr, false,
+              {"limit", "cursor"}},
+             [&plugins](Call& c, Reply reply) {
+               reply(page_response(plugins.dead_letters(c.principal, c.ids[0], c.request.query)));
+             });
+  router.add("POST", one + "/dead-letters/replay", true,
+             {"Deliver every dead letter again (202: queued)", tag, Shape::object},
+             [&plugins](Call& c, Reply reply) {
+               plugins.replay(c.principal, c.ids[0], std::nullopt, replying(std::move(reply)));
+             });
+  router.add("POST", one + "/dead-letters/{id}/replay", true,
+             {"Deliver one dead letter again (202: queued)", tag, Shape::object},
+             [&plugins](Call& c, Reply reply) {
+               plugins.replay(c.principal, c.ids[0], c.ids[1], replying(std::move(reply)));
+             });
+  router.add("DELETE", one + "/dead-letters/{id}", true,
+             {"Drop a dead letter (recorded in the audit log)", tag, Shape::no_content},
+             [&plugins](Call& c, Reply reply) {
+               plugins.drop_dead_letter(c.principal, c.ids[0], c.ids[1], replying(std::move(reply)));
+             });
+}
+
+}  // namespace relance::api

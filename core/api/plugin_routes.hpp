@@ -1,0 +1,11 @@
+// The plugin routes, registered on the Router by add_routes().
+#pragma once
+
+#include "api/routes.hpp"
+#include "plugins/plugin_service.hpp"
+
+namespace relance::api {
+
+void add_plugin_routes(Router& router, plugins::PluginService& plugins, const ApiLimits& limits);
+
+}  // namespace relance::api

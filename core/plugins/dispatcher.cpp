@@ -1,0 +1,141 @@
+#include "plugins/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace relance::plugins {
+
+Dispatcher::Dispatcher(HostEnv& env, const PluginRegistry& registry, DeliveryOptions options)
+    : env_(env), registry_(registry), options_(options) {}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::start() {
+  for (const auto& r : env_.store.plugin_instances()) start_runner(r);
+  watcher_ = std::thread([this] { watch(); });
+  control_ = std::thread([this] { control(); });
+}
+
+void Dispatcher::start_runner(const storage::PluginInstanceRecord& r) {
+  if (!r.enabled) return;
+  const PluginFile* plugin = registry_.find(r.plugin);
+  if (!plugin) {
+    spdlog::warn("plugin instance {}#{}: plugin {} is not loaded; nothing is delivered to it",
+                 r.name, r.id, r.plugin);
+    return;
+  }
+  std::lock_guard lock(mu_);
+  if (stopping_) return;
+  auto& runner = runners_[r.id];
+  runner = std::make_unique<InstanceRunner>(env_, options_, *plugin, r);
+  runner->start();
+}
+
+void Dispatcher::stop_runner(std::unique_ptr<InstanceRunner> runner) {
+  if (!runner) return;
+  runner->request_stop();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  if (!runner->join_until(deadline)) {
+    // Still inside a plugin call: its thread may touch the runner when the call returns,
+    // so the runner is left alive (and the plugin loaded) rather than freed under it.
+    spdlog::error("plugin instance #{} is still inside a plugin call; leaving it behind", runner->id());
+    (void)runner.release();
+  }
+}
+
+void Dispatcher::stop() {
+  std::map<std::int64_t, std::unique_ptr<InstanceRunner>> runners;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+    runners.swap(runners_);
+  }
+  stop_cv_.notify_all();
+  control_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+  if (control_.joinable()) control_.join();
+  for (auto& [id, r] : runners) r->request_stop();
+  for (auto& [id, r] : runners) stop_runner(std::move(r));
+}
+
+void Dispatcher::reload(std::int64_t instance_id) {
+  std::lock_guard lock(mu_);
+  if (stopping_) return;
+  reloads_.push_back(instance_id);
+  control_cv_.notify_all();
+}
+
+void Dispatcher::control() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    control_cv_.wait(lock, [&] { return stopping_ || !reloads_.empty(); });
+    if (stopping_) return;
+    const std::int64_t id = reloads_.front();
+    reloads_.pop_front();
+    lock.unlock();
+    try {
+      restart(id);
+    } catch (const std::exception& e) {
+      spdlog::error("plugin instance #{}: restart failed: {}", id, e.what());
+    }
+    lock.lock();
+  }
+}
+
+void Dispatcher::restart(std::int64_t instance_id) {
+  std::unique_ptr<InstanceRunner> old;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    auto it = runners_.find(instance_id);
+    if (it != runners_.end()) {
+      old = std::move(it->second);
+      runners_.erase(it);
+    }
+  }
+  stop_runner(std::move(old));
+  if (auto r = env_.store.plugin_instance(instance_id)) start_runner(*r);
+}
+
+void Dispatcher::resume(std::int64_t instance_id) {
+  std::lock_guard lock(mu_);
+  if (auto it = runners_.find(instance_id); it != runners_.end()) it->second->resume();
+}
+
+void Dispatcher::replay(std::int64_t instance_id, std::optional<std::int64_t> event_id) {
+  std::lock_guard lock(mu_);
+  if (auto it = runners_.find(instance_id); it != runners_.end()) it->second->replay(event_id);
+}
+
+std::optional<RunnerStatus> Dispatcher::status(std::int64_t instance_id) const {
+  std::lock_guard lock(mu_);
+  auto it = runners_.find(instance_id);
+  if (it == runners_.end()) return std::nullopt;
+  return it->second->status();
+}
+
+// One thread for all instances: wakes them when the outbox grows (one cheap query per
+// poll interval, whatever the number of instances) and enforces the call budget.
+void Dispatcher::watch() {
+  std::int64_t last = -1;
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    std::int64_t now_last = last;
+    try {
+      now_last = env_.store.last_outbox_id();
+    } catch (const std::exception& e) {
+      spdlog::warn("dispatcher: cannot read the outbox: {}", e.what());
+    }
+    lock.lock();
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& [id, r] : runners_) {
+      if (now_last != last) r->wake();
+      r->check_budget(now);
+    }
+    last = now_last;
+    stop_cv_.wait_for(lock, options_.poll, [&] { return stopping_; });
+  }
+}
+
+}  // namespace relance::plugins

@@ -1,0 +1,61 @@
+// Dispatcher: runs an InstanceRunner for every enabled plugin instance whose plugin is
+// loaded, wakes them when the outbox grows, and watches the time each plugin call takes.
+//
+// Thread safety: every public member may be called from any thread after start().
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "plugins/registry.hpp"
+#include "plugins/runner.hpp"
+
+namespace relance::plugins {
+
+class Dispatcher {
+ public:
+  Dispatcher(HostEnv& env, const PluginRegistry& registry, DeliveryOptions options);
+  ~Dispatcher();
+
+  void start();
+  // Stops every runner (each finishes the call it is in and records its progress).
+  void stop();
+
+  // The instance changed in the database (created, edited, enabled, deleted): restart it.
+  // Returns at once; the restart happens on the dispatcher's control thread, since it
+  // waits for the old runner, which may itself wait for the storage writer (the caller's
+  // thread, when called from a write's completion).
+  void reload(std::int64_t instance_id);
+  void resume(std::int64_t instance_id);
+  void replay(std::int64_t instance_id, std::optional<std::int64_t> event_id);
+  // nullopt when no runner runs for it (disabled, plugin not loaded).
+  std::optional<RunnerStatus> status(std::int64_t instance_id) const;
+
+  const DeliveryOptions& options() const { return options_; }
+
+ private:
+  void start_runner(const storage::PluginInstanceRecord& r);
+  void stop_runner(std::unique_ptr<InstanceRunner> runner);
+  void watch();
+  void control();
+  void restart(std::int64_t instance_id);
+
+  HostEnv& env_;
+  const PluginRegistry& registry_;
+  const DeliveryOptions options_;
+  mutable std::mutex mu_;
+  std::map<std::int64_t, std::unique_ptr<InstanceRunner>> runners_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread watcher_;
+  std::deque<std::int64_t> reloads_;
+  std::condition_variable control_cv_;
+  std::thread control_;
+};
+
+}  // namespace relance::plugins

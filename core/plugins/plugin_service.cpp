@@ -1,0 +1,442 @@
+#include "plugins/plugin_service.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include "domain/problem.hpp"
+#include "domain/text.hpp"
+#include "plugins/rows.hpp"
+#include "services/record_writes.hpp"
+
+namespace relance::plugins {
+namespace json = boost::json;
+using services::WriteResult;
+
+namespace {
+
+constexpr std::size_t max_settings_bytes = 64 * 1024;
+constexpr std::int64_t pending_cap = 1'000'000;
+
+void require_manager(const auth::Principal& p) {
+  if (!p.manages_org()) throw Problem::forbidden("only an org-admin or the instance admin manages plugins");
+}
+
+void require_write(const auth::Principal& p) {
+  if (!p.can_write) throw Problem::forbidden("this token is read-only");
+}
+
+json::array to_array(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+json::value parse_or(const std::string& text, json::value fallback) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  return ec ? fallback : v;
+}
+
+// "contact.created", "contact.*" or "*".
+bool valid_pattern(std::string_view p) {
+  if (p == "*") return true;
+  if (p.empty() || p.size() > 64) return false;
+  const auto dot = p.find('.');
+  if (dot == 0 || dot == std::string_view::npos || dot + 1 == p.size()) return false;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    const bool ok = (c >= 'a' && c <= 'z') || c == '_' || c == '.' || (c == '*' && i + 1 == p.size() && i == dot + 1);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> string_list(const json::value& v, const char* field,
+                                     const std::function<bool(std::string_view)>& valid,
+                                     const std::string& expected) {
+  if (!v.is_array()) throw Problem::invalid(field, std::string(field) + " must be an array of strings");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.get_array().size(); ++i) {
+    const json::value& item = v.get_array()[i];
+    const std::string path = std::string(field) + "/" + std::to_string(i);
+    if (!item.is_string()) throw Problem::invalid(path, path + " must be a string");
+    std::string s(item.get_string());
+    if (!valid(s)) throw Problem::invalid(path, path + ": \"" + s + "\" is not " + expected);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
+PluginService::PluginService(storage::Store& store, const PluginRegistry& registry, Dispatcher& dispatcher)
+    : store_(store), registry_(registry), dispatcher_(dispatcher) {}
+
+PluginService::~PluginService() = default;
+
+std::vector<std::string> PluginService::instance_fields() {
+  return {"plugin", "name", "org_id", "enabled", "settings", "events", "datasets", "start"};
+}
+
+storage::PluginInstanceRecord PluginService::owned(const auth::Principal& p, std::int64_t id) const {
+  require_manager(p);
+  auto r = store_.plugin_instance(id);
+  if (!r || (!p.is_admin() && r->org_id != p.org_id)) throw Problem::not_found();
+  return std::move(*r);
+}
+
+std::string PluginService::instance_json(const storage::PluginInstanceRecord& r) const {
+  json::object o;
+  o["id"] = r.id;
+  o["org_id"] = r.org_id;
+  o["plugin"] = r.plugin;
+  o["name"] = r.name;
+  o["enabled"] = r.enabled;
+  o["settings"] = parse_or(r.settings, json::object());
+  o["events"] = parse_or(r.events, json::array());
+  o["datasets"] = parse_or(r.datasets, json::array());
+  o["source"] = r.source;
+  o["version"] = r.version;
+  o["created_at"] = r.created_at;
+  o["updated_at"] = r.updated_at;
+
+  json::object delivery;
+  const auto pos = store_.delivery_position(r.id, r.org_id, pending_cap);
+  const auto running = dispatcher_.status(r.id);
+  std::string state = !r.enabled                      ? "disabled"
+                      : !registry_.find(r.plugin)     ? "plugin-missing"
+                      : !r.suspended.empty()          ? "suspended"
+                      : running                       ? running->state
+                                                      : "stopped";
+  delivery["state"] = state;
+  std::string last_error = running ? running->last_error : std::string();
+  if (!r.suspended.empty()) last_error = r.suspended;
+  if (state == "plugin-missing") last_error = "plugin " + r.plugin + " is not loaded";
+  delivery["last_error"] = last_error.empty() ? json::value(nullptr) : json::value(last_error);
+  delivery["last_error_at"] = running && !running->last_error_at.empty() ? json::value(running->last_error_at)
+                                                                          : json::value(nullptr);
+  delivery["cursor"] = pos.cursor;
+  delivery["pending"] = pos.pending;
+  delivery["oldest_pending_at"] = pos.oldest_pending_at.empty() ? json::value(nullptr)
+                                                                : json::value(pos.oldest_pending_at);
+  delivery["dead_letters"] = pos.dead_letters;
+  delivery["delivered_since_start"] = running ? running->delivered : 0;
+  o["delivery"] = std::move(delivery);
+  return json::serialize(o);
+}
+
+json::object PluginService::list_plugins(const auth::Principal& p) const {
+  require_manager(p);
+  const auto instances = store_.plugin_instances();
+  json::array items;
+  for (const PluginFile& f : registry_.files()) {
+    json::object o;
+    o["file"] = f.file;
+    o["state"] = f.loaded ? "loaded" : "refused";
+    o["error"] = f.error.empty() ? json::value(nullptr) : json::value(f.error);
+    o["id"] = f.id.empty() ? json::value(nullptr) : json::value(f.id);
+    o["name"] = f.name;
+    o["vendor"] = f.vendor;
+    o["version"] = f.version;
+    o["sdk_version"] = f.sdk_version.empty() ? json::value(nullptr) : json::value(f.sdk_version);
+    o["interfaces"] = to_array(f.interfaces);
+    json::array mine;
+    if (f.loaded)
+      for (const auto& r : instances)
+        if (r.plugin == f.id && (p.is_admin() || r.org_id == p.org_id))
+          mine.push_back(parse_or(instance_json(r), json::object()));
+    o["instances"] = std::move(mine);
+    items.push_back(std::move(o));
+  }
+  return json::object{{"items", std::move(items)}};
+}
+
+services::Page PluginService::list_instances(const auth::Principal& p) const {
+  require_manager(p);
+  services::Page page;
+  for (const auto& r : store_.plugin_instances())
+    if (p.is_admin() || r.org_id == p.org_id) page.add() += instance_json(r);
+  page.close();
+  return page;
+}
+
+services::ReadResult PluginService::get_instance(const auth::Principal& p, std::int64_t id) const {
+  const auto r = owned(p, id);
+  return services::ReadResult{instance_json(r), services::etag_of(r.id, r.version)};
+}
+
+void PluginService::apply_body(storage::PluginInstanceRecord& r, const json::object& body, bool create) const {
+  for (const auto& kv : body) {
+    const std::string key(kv.key());
+    const json::value& v = kv.value();
+    if (key == "plugin") {
+      if (!create) throw Problem::invalid(key, "plugin is set on create only");
+      if (!v.is_string()) throw Problem::invalid(key, "plugin must be a string");
+      r.plugin = std::string(v.get_string());
+    } else if (key == "name") {
+      if (!v.is_string()) throw Problem::invalid(key, "name must be a string");
+      const std::string name = domain::trim(std::string(v.get_string()));
+      if (name.empty() || !domain::valid_utf8(name) || domain::utf8_length(name) > 100)
+        throw Problem::invalid(key, "name must have 1 to 100 characters");
+      r.name = name;
+    } else if (key == "org_id") {
+      if (!create) throw Problem::invalid(key, "org_id is set on create only");
+      if (!v.is_int64()) throw Problem::invalid(key, "org_id must be an integer");
+      r.org_id = v.get_int64();
+    } else if (key == "enabled") {
+      if (!v.is_bool()) throw Problem::invalid(key, "enabled must be true or false");
+      r.enabled = v.get_bool();
+    } else if (key == "settings") {
+      if (!v.is_object()) throw Problem::invalid(key, "settings must be a JSON object");
+      r.settings = json::serialize(v);
+      if (r.settings.size() > max_settings_bytes) throw Problem::invalid(key, "settings are larger than 64 KiB");
+    } else if (key == "events") {
+      r.events = json::serialize(to_array(string_list(v, "events", valid_pattern,
+                                                      "an event type or pattern (\"contact.created\", \"lead.*\", \"*\")")));
+    } else if (key == "datasets") {
+      r.datasets = json::serialize(to_array(string_list(
+          v, "datasets", [](std::string_view d) { return dataset_entity(d) != nullptr; },
+          "one of " + dataset_names())));
+    } else if (key == "start") {
+      if (!create) throw Problem::invalid(key, "start is set on create only");
+      if (!v.is_string() || (v.get_string() != "now" && v.get_string() != "beginning"))
+        throw Problem::invalid(key, "start must be \"now\" (events from now on) or \"beginning\" (every event kept)");
+    } else {
+      throw Problem::bad_request("unknown field " + key, key);
+    }
+  }
+  if (create) {
+    if (r.plugin.empty()) throw Problem::invalid("plugin", "plugin is required");
+    if (r.name.empty()) throw Problem::invalid("name", "name is required");
+    if (!registry_.find(r.plugin)) {
+      std::string loaded;
+      for (const auto& f : registry_.files())
+        if (f.loaded) loaded += (loaded.empty() ? "" : ", ") + f.id;
+      throw Problem::invalid("plugin", "no loaded plugin " + r.plugin + " (loaded: " +
+                                           (loaded.empty() ? "none" : loaded) + ")");
+    }
+  }
+}
+
+void PluginService::write_and_reload(std::int64_t id, std::function<WriteResult(storage::WriteTxn&)> job,
+                                     services::WriteCallback done) {
+  services::submit_write(store_, std::move(job),
+                         [this, id, done = std::move(done)](std::exception_ptr err, WriteResult r) {
+                           const std::int64_t which = id ? id : r.id;
+                           if (!err && which) dispatcher_.reload(which);
+                           done(err, std::move(r));
+                         });
+}
+
+namespace {
+
+void audit(storage::WriteTxn& tx, const auth::Principal& p, const storage::PluginInstanceRecord& r,
+           const char* action) {
+  json::object changes{{"plugin", r.plugin}, {"name", r.name}, {"enabled", r.enabled}};
+  tx.audit(storage::AuditEntry{r.org_id, p.user_id, action, "plugin_instances", r.id, json::serialize(changes)});
+}
+
+// A unique (org, name) violation as the 409 a client can act on.
+template <class F>
+auto naming_conflict(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const storage::StorageError& e) {
+    if (e.kind() == storage::StorageError::Kind::constraint)
+      throw Problem::conflict("the organisation already has a plugin instance of that name", "name");
+    throw;
+  }
+}
+
+}  // namespace
+
+void PluginService::create_instance(const auth::Principal& p, json::object body, services::WriteCallback done) {
+  require_manager(p);
+  require_write(p);
+  storage::PluginInstanceRecord r;
+  r.org_id = p.org_id;
+  apply_body(r, body, true);
+  if (r.org_id != p.org_id && !p.is_admin())
+    throw Problem::forbidden("an org-admin configures plugins for their own organisation only");
+  if (!store_.get(storage::entities::organisations, storage::Scope::everything(), r.org_id))
+    throw Problem::invalid("org_id", "no organisation " + std::to_string(r.org_id));
+  const auto start = body.find("start");
+  const bool beginning = start != body.end() && start->value() == "beginning";
+  write_and_reload(0, [this, p, r, beginning](storage::WriteTxn& tx) mutable {
+    naming_conflict([&] { return tx.put_plugin_instance(r, beginning ? 0 : store_.last_outbox_id()); });
+    audit(tx, p, r, "create");
+    return WriteResult{201, std::string(), services::etag_of(r.id, r.version), r.id};
+  }, [this, done = std::move(done)](std::exception_ptr err, WriteResult res) {
+    if (!err) {
+      try {
+        if (auto now = store_.plugin_instance(res.id)) res.body = instance_json(*now);
+      } catch (...) {
+        err = std::current_exception();
+      }
+    }
+    done(err, std::move(res));
+  });
+}
+
+void PluginService::update_instance(const auth::Principal& p, std::int64_t id, json::object body,
+                                    std::optional<std::int64_t> expected_version, services::WriteCallback done) {
+  require_write(p);
+  auto r = owned(p, id);
+  if (r.source == "config")
+    throw Problem::conflict("this instance is declared in the configuration file; change it there");
+  apply_body(r, body, false);
+  write_and_reload(id, [this, p, id, r, expected_version](storage::WriteTxn& tx) mutable {
+    auto now = store_.plugin_instance(id);
+    if (!now) throw Problem::not_found();
+    if (expected_version && *expected_version != now->version)
+      throw Problem(412, "Precondition failed", "the instance changed since you read it");
+    r.version = now->version;
+    r.suspended = now->suspended;
+    naming_conflict([&] { return tx.put_plugin_instance(r, 0); });
+    audit(tx, p, r, "update");
+    return WriteResult{200, std::string(), services::etag_of(r.id, r.version), r.id};
+  }, [this, done = std::move(done)](std::exception_ptr err, WriteResult res) {
+    if (!err)
+      if (auto now = store_.plugin_instance(res.id)) res.body = instance_json(*now);
+    done(err, std::move(res));
+  });
+}
+
+void PluginService::remove_instance(const auth::Principal& p, std::int64_t id, services::WriteCallback done) {
+  require_write(p);
+  const auto r = owned(p, id);
+  if (r.source == "config")
+    throw Problem::conflict("this instance is declared in the configuration file; remove it there");
+  write_and_reload(id, [p, r](storage::WriteTxn& tx) {
+    tx.remove_plugin_instance(r.id);
+    audit(tx, p, r, "delete");
+    return WriteResult{204, {}, {}, r.id};
+  }, std::move(done));
+}
+
+void PluginService::resume(const auth::Principal& p, std::int64_t id, services::WriteCallback done) {
+  require_write(p);
+  owned(p, id);
+  services::submit_write(store_, [id](storage::WriteTxn& tx) {
+    tx.set_plugin_suspended(id, "");
+    return WriteResult{200, {}, {}, id};
+  }, [this, id, done = std::move(done)](std::exception_ptr err, WriteResult res) {
+    if (!err) {
+      dispatcher_.resume(id);
+      if (auto now = store_.plugin_instance(id)) {
+        res.body = instance_json(*now);
+        res.etag = services::etag_of(now->id, now->version);
+      }
+    }
+    done(err, std::move(res));
+  });
+}
+
+services::Page PluginService::dead_letters(const auth::Principal& p, std::int64_t id,
+                                           const services::QueryParams& query) const {
+  owned(p, id);
+  std::int64_t after = 0;
+  std::size_t limit = 50;
+  for (const auto& [k, v] : query) {
+    if (k == "cursor") {
+      auto n = domain::parse_int64(v);
+      if (!n || *n < 0) throw Problem::bad_request("cursor is not one this list gave", k);
+      after = *n;
+    } else if (k == "limit") {
+      auto n = domain::parse_int64(v);
+      if (!n || *n < 1 || *n > 200) throw Problem::bad_request("limit must be an integer from 1 to 200", k);
+      limit = static_cast<std::size_t>(*n);
+    } else {
+      throw Problem::bad_request("unknown query parameter " + k, k);
+    }
+  }
+  auto letters = store_.dead_letters(id, after, limit + 1);
+  services::Page page;
+  const bool more = letters.size() > limit;
+  if (more) letters.pop_back();
+  for (const auto& d : letters) {
+    json::object o{{"event_id", d.event_id}, {"dead_lettered_at", d.at}, {"attempts", d.attempts},
+                   {"status", d.status}, {"error", d.error}};
+    if (auto e = store_.outbox_event(d.event_id)) {
+      o["type"] = e->type;
+      o["entity"] = e->entity;
+      o["entity_id"] = e->entity_id;
+      o["occurred_at"] = e->at;
+    }
+    page.add() += json::serialize(o);
+  }
+  page.close();
+  if (more) page.next_cursor = std::to_string(letters.back().event_id);
+  return page;
+}
+
+void PluginService::replay(const auth::Principal& p, std::int64_t id, std::optional<std::int64_t> event_id,
+                           services::WriteCallback done) {
+  require_write(p);
+  const auto r = owned(p, id);
+  std::int64_t count = 0;
+  if (event_id) {
+    bool found = false;
+    for (const auto& d : store_.dead_letters(id, *event_id - 1, 1)) found = d.event_id == *event_id;
+    if (!found) throw Problem::not_found();
+    count = 1;
+  } else {
+    count = store_.delivery_position(id, r.org_id, 0).dead_letters;
+  }
+  if (!dispatcher_.status(id))
+    throw Problem::conflict("the instance is not delivering (disabled, or its plugin is not loaded)");
+  dispatcher_.replay(id, event_id);
+  done(nullptr, WriteResult{202, json::serialize(json::object{{"queued", count}}), {}, id});
+}
+
+void PluginService::drop_dead_letter(const auth::Principal& p, std::int64_t id, std::int64_t event_id,
+                                     services::WriteCallback done) {
+  require_write(p);
+  owned(p, id);
+  services::submit_write(store_, [p, id, event_id](storage::WriteTxn& tx) {
+    if (!tx.remove_dead_letter(id, event_id)) throw Problem::not_found();
+    tx.audit(storage::AuditEntry{p.org_id, p.user_id, "drop-dead-letter", "plugin_instances", id,
+                                 json::serialize(json::object{{"event_id", event_id}})});
+    return WriteResult{204, {}, {}, id};
+  }, std::move(done));
+}
+
+void PluginService::apply_configured(const std::vector<ConfiguredInstance>& instances) {
+  const auto existing = store_.plugin_instances();
+  for (const ConfiguredInstance& c : instances) {
+    const std::string where = "plugin instance \"" + c.name + "\" of organisation \"" + c.organisation + "\"";
+    std::optional<storage::Row> org;
+    if (auto id = domain::parse_int64(c.organisation))
+      org = store_.get(storage::entities::organisations, storage::Scope::everything(), *id);
+    else
+      org = store_.find_unique(storage::entities::organisations, "name", std::string(c.organisation));
+    if (!org) throw std::runtime_error(where + ": no such organisation");
+    storage::PluginInstanceRecord r;
+    for (const auto& e : existing)
+      if (e.org_id == org->id && e.name == c.name) r = e;
+    const bool is_new = r.id == 0;
+    r.org_id = org->id;
+    json::object body{{"name", c.name}, {"enabled", c.enabled}, {"events", to_array(c.events)},
+                      {"datasets", to_array(c.datasets)}};
+    if (is_new) body["plugin"] = c.plugin;
+    else if (r.plugin != c.plugin)
+      throw std::runtime_error(where + ": it exists for plugin " + r.plugin + ", not " + c.plugin);
+    boost::system::error_code ec;
+    auto settings = json::parse(c.settings, ec);
+    if (ec || !settings.is_object()) throw std::runtime_error(where + ": settings must be a table");
+    body["settings"] = settings;
+    try {
+      apply_body(r, body, is_new);
+    } catch (const Problem& p) {
+      throw std::runtime_error(where + ": " + p.detail());
+    }
+    r.source = "config";
+    const std::int64_t start = c.from_beginning ? 0 : store_.last_outbox_id();
+    store_.write_sync([&](storage::WriteTxn& tx) { tx.put_plugin_instance(r, start); });
+    spdlog::info("{} ({}) {} from the configuration file", where, r.plugin, is_new ? "created" : "applied");
+  }
+}
+
+}  // namespace relance::plugins

@@ -1,0 +1,54 @@
+// The typed rows that cross the SDK (relance_dataset, relance_row): the same view of an
+// entity for the query service and for exporters. Built from schema.hpp, so a new field
+// reaches plugins without a line here.
+//
+// Thread safety: a DatasetView is used by one thread at a time.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "relance/storage/store.hpp"
+#include "relance/types.h"
+
+namespace relance::plugins {
+
+class DatasetView {
+ public:
+  explicit DatasetView(const storage::Entity& e);
+  DatasetView(const DatasetView&) = delete;
+  DatasetView& operator=(const DatasetView&) = delete;
+
+  const storage::Entity& entity() const { return entity_; }
+  const relance_dataset& dataset() const { return dataset_; }
+  // `row` as values aligned with the dataset's columns; personal columns are null when
+  // `redact`. Strings point into `row`: the result is valid while `row` is unchanged and
+  // until the next call.
+  const relance_row& convert(const storage::Row& row, bool redact);
+
+ private:
+  // Where a column's value comes from.
+  struct Source {
+    enum class From { id, created_at, updated_at, field } from = From::field;
+    std::size_t field = 0;     // index in entity.fields
+    std::size_t currency = 0;  // money: index of the entity's currency field
+    bool has_currency = false;
+  };
+
+  const storage::Entity& entity_;
+  std::vector<relance_column> columns_;
+  std::vector<Source> sources_;
+  std::vector<relance_value> values_;
+  relance_dataset dataset_{};
+  relance_row row_{};
+};
+
+// The datasets plugins may read and export, by name ("contacts"...); nullptr for another.
+const storage::Entity* dataset_entity(std::string_view name);
+// Their names, for messages: "contacts, companies, ...".
+std::string dataset_names();
+
+// Milliseconds since the epoch of a storage instant ("2026-03-09T17:30:00.000Z"); 0 if bad.
+std::int64_t instant_ms(std::string_view text);
+
+}  // namespace relance::plugins

@@ -1,0 +1,459 @@
+#include "plugins/runner.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/parse.hpp>
+
+#include <random>
+
+#include "relance/storage/instant.hpp"
+
+namespace relance::plugins {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
+
+std::vector<std::string> string_array(const std::string& json_text) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json_text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& item : v.get_array())
+    if (item.is_string()) out.emplace_back(item.get_string());
+  return out;
+}
+
+// Account events never reach plugins (docs/events.md).
+bool deliverable(std::string_view type) {
+  return !(type.starts_with("organisation.") || type.starts_with("user.") || type.starts_with("token."));
+}
+
+relance_str str_of(const std::string& s) { return relance_str{s.data(), s.size()}; }
+
+// Marks a plugin call for the watchdog while it runs.
+class CallTimer {
+ public:
+  explicit CallTimer(std::atomic<std::int64_t>& started) : started_(started) { started_.store(steady_ns()); }
+  ~CallTimer() { started_.store(0); }
+  CallTimer(const CallTimer&) = delete;
+  CallTimer& operator=(const CallTimer&) = delete;
+
+ private:
+  std::atomic<std::int64_t>& started_;
+};
+
+}  // namespace
+
+InstanceRunner::InstanceRunner(HostEnv& env, const DeliveryOptions& options, const PluginFile& plugin,
+                               const storage::PluginInstanceRecord& record)
+    : env_(env), options_(options), plugin_(plugin) {
+  context_.id = record.id;
+  context_.org_id = record.org_id;
+  context_.name = record.name;
+  context_.settings = record.settings;
+  context_.datasets = string_array(record.datasets);
+  patterns_ = string_array(record.events);
+  initially_suspended_ = !record.suspended.empty();
+  suspended_ = initially_suspended_;
+  if (suspended_) {
+    status_.state = "suspended";
+    status_.last_error = record.suspended;
+  }
+  host_ = make_host(env_, plugin_.id, &context_);
+}
+
+InstanceRunner::~InstanceRunner() {
+  request_stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void InstanceRunner::start() { thread_ = std::thread([this] { run(); }); }
+
+void InstanceRunner::request_stop() {
+  std::lock_guard lock(mu_);
+  stop_ = true;
+  cv_.notify_all();
+}
+
+bool InstanceRunner::join_until(Clock::time_point deadline) {
+  if (!thread_.joinable()) return true;
+  // std::thread has no timed join: wait for the thread to say it is done.
+  std::unique_lock lock(mu_);
+  if (!cv_.wait_until(lock, deadline, [&] { return status_.state == "stopped"; })) {
+    lock.unlock();
+    thread_.detach();
+    return false;
+  }
+  lock.unlock();
+  thread_.join();
+  return true;
+}
+
+void InstanceRunner::wake() {
+  std::lock_guard lock(mu_);
+  woken_ = true;
+  cv_.notify_all();
+}
+
+void InstanceRunner::resume() {
+  std::lock_guard lock(mu_);
+  suspended_ = false;
+  overran_.store(false);
+  status_.state = "starting";
+  cv_.notify_all();
+}
+
+void InstanceRunner::replay(std::optional<std::int64_t> event_id) {
+  std::lock_guard lock(mu_);
+  replays_.push_back(event_id);
+  woken_ = true;
+  cv_.notify_all();
+}
+
+void InstanceRunner::check_budget(Clock::time_point now) {
+  const std::int64_t started = call_started_.load();
+  if (started == 0 || overran_.load()) return;
+  const auto elapsed = std::chrono::nanoseconds(now.time_since_epoch().count() - started);
+  if (elapsed <= options_.call_budget) return;
+  overran_.store(true);
+  suspend("a call ran longer than its budget of " + std::to_string(options_.call_budget.count()) +
+          " ms; the instance is suspended until an admin resumes it");
+}
+
+void InstanceRunner::suspend(const std::string& why) {
+  spdlog::error("plugin {} [{}#{}]: {}", plugin_.id, context_.name, context_.id, why);
+  {
+    std::lock_guard lock(mu_);
+    suspended_ = true;
+    status_.state = "suspended";
+    status_.last_error = why;
+    status_.last_error_at = storage::now_instant();
+  }
+  // Recorded so that a restart does not resume it behind the admin's back.
+  const std::int64_t id = context_.id;
+  env_.store.write([id, why](storage::WriteTxn& tx) { tx.set_plugin_suspended(id, why); },
+                   [](std::exception_ptr) {});
+}
+
+RunnerStatus InstanceRunner::status() const {
+  std::lock_guard lock(mu_);
+  return status_;
+}
+
+void InstanceRunner::set_state(const char* state) {
+  std::lock_guard lock(mu_);
+  if (status_.state != "suspended" || !suspended_) status_.state = state;
+}
+
+void InstanceRunner::set_error(const std::string& error) {
+  std::lock_guard lock(mu_);
+  status_.last_error = error;
+  status_.last_error_at = storage::now_instant();
+}
+
+std::string InstanceRunner::plugin_error(relance_instance* instance) const {
+  const relance_str e = plugin_.entry.last_error(instance);
+  if (!e.data || e.size == 0) return "no reason given";
+  return std::string(e.data, std::min<std::size_t>(e.size, 2000));
+}
+
+bool InstanceRunner::pause(std::chrono::milliseconds d) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, d, [&] { return stop_; });
+  return !stop_;
+}
+
+bool InstanceRunner::subscribed(std::string_view type) const {
+  if (!deliverable(type)) return false;
+  if (patterns_.empty()) return true;
+  for (const std::string& p : patterns_) {
+    if (p == "*" || p == type) return true;
+    if (p.size() > 2 && p.ends_with(".*") && type.starts_with(std::string_view(p).substr(0, p.size() - 1)))
+      return true;
+  }
+  return false;
+}
+
+bool InstanceRunner::create_instance() {
+  relance_instance* created = nullptr;
+  relance_status s;
+  {
+    CallTimer timer(call_started_);
+    s = plugin_.entry.create_instance(&host_->raw, &created);
+  }
+  if (s != RELANCE_OK || !created) {
+    set_error("create_instance failed (status " + std::to_string(s) + "): " + plugin_error(nullptr));
+    return false;
+  }
+  instance_ = created;
+  const void* sink = nullptr;
+  {
+    CallTimer timer(call_started_);
+    sink = plugin_.entry.get_interface(instance_, RELANCE_EVENT_SINK_V1);
+  }
+  sink_ = static_cast<const relance_event_sink_v1*>(sink);
+  if (sink_ && (sink_->struct_size < sizeof(relance_event_sink_v1) || !sink_->deliver)) sink_ = nullptr;
+  return true;
+}
+
+void InstanceRunner::destroy_instance() {
+  if (!instance_) return;
+  CallTimer timer(call_started_);
+  plugin_.entry.destroy_instance(instance_);
+  instance_ = nullptr;
+  sink_ = nullptr;
+}
+
+relance_status InstanceRunner::call_deliver(const storage::OutboxRecord& e, std::uint32_t attempt) {
+  relance_event ev{};
+  ev.struct_size = sizeof(relance_event);
+  ev.attempt = attempt;
+  ev.id = e.id;
+  ev.org_id = e.org_id;
+  ev.entity_id = e.entity_id;
+  ev.type = str_of(e.type);
+  ev.entity = str_of(e.entity);
+  ev.occurred_at = str_of(e.at);
+  ev.document = str_of(e.payload);
+  context_.call_writes.clear();
+  context_.in_delivery = true;
+  relance_status s;
+  {
+    CallTimer timer(call_started_);
+    s = sink_->deliver(instance_, &ev);
+  }
+  context_.in_delivery = false;
+  return s;
+}
+
+void InstanceRunner::dead_letter(const storage::OutboxRecord& e, std::int64_t attempts, const char* status) {
+  std::string why;
+  if (instance_) {
+    why = plugin_error(instance_);
+  } else {
+    std::lock_guard lock(mu_);
+    why = status_.last_error;  // why the instance could not be created
+  }
+  spdlog::warn("plugin {} [{}#{}]: event {} ({}) dead-lettered after {} attempt(s): {}", plugin_.id,
+               context_.name, context_.id, e.id, e.type, attempts, why);
+  dead_.push_back(storage::DeadLetter{context_.id, e.id, storage::now_instant(), attempts, status, why});
+  std::lock_guard lock(mu_);
+  ++status_.dead_lettered;
+}
+
+InstanceRunner::Settled InstanceRunner::deliver(const storage::OutboxRecord& e) {
+  for (std::uint32_t attempt = 1;; ++attempt) {
+    if (!instance_ && !create_instance()) {
+      if (static_cast<int>(attempt) >= options_.max_attempts) {
+        dead_letter(e, attempt, "fatal");
+        return Settled::dead;
+      }
+    } else if (!sink_) {
+      return Settled::delivered;  // an instance without an event sink ignores events
+    } else {
+      const relance_status s = call_deliver(e, attempt);
+      if (overran_.load()) {
+        // The call came back after the watchdog suspended the instance. Keep a success,
+        // so that it is not delivered twice; anything else is delivered after resume.
+        if (s == RELANCE_OK || s == RELANCE_UNSUPPORTED) {
+          merge_writes(context_.batch_writes, context_.call_writes);
+          return Settled::delivered;
+        }
+        context_.call_writes.clear();
+        return Settled::interrupted;
+      }
+      if (s == RELANCE_OK || s == RELANCE_UNSUPPORTED) {
+        merge_writes(context_.batch_writes, context_.call_writes);
+        std::lock_guard lock(mu_);
+        ++status_.delivered;
+        return Settled::delivered;
+      }
+      context_.call_writes.clear();
+      const std::string why = plugin_error(instance_);
+      set_error("event " + std::to_string(e.id) + ": " +
+                (s == RELANCE_INVALID ? "INVALID" : s == RELANCE_FATAL ? "FATAL" : "RETRY") + ": " + why);
+      if (s == RELANCE_INVALID) {
+        dead_letter(e, attempt, "invalid");
+        return Settled::dead;
+      }
+      if (static_cast<int>(attempt) >= options_.max_attempts) {
+        dead_letter(e, attempt, s == RELANCE_FATAL ? "fatal" : "retry");
+        return Settled::dead;
+      }
+      if (s == RELANCE_FATAL) destroy_instance();  // recreated on the next attempt
+    }
+    // Before waiting, make the progress so far durable: a long backoff must not hold it.
+    if (!commit(position_) || !finish_commit()) return Settled::interrupted;
+    set_state("retrying");
+    auto delay = options_.retry_initial * (1LL << std::min<std::uint32_t>(attempt - 1, 20));
+    if (delay > options_.retry_max) delay = options_.retry_max;
+    // Equal jitter: half fixed, half random, so that instances failing together spread out.
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    const auto half = delay.count() / 2;
+    const auto wait = std::chrono::milliseconds(
+        half + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(half + 1)));
+    if (!pause(wait)) return Settled::interrupted;
+  }
+}
+
+// Starts committing everything up to `position`, after the previous commit ended.
+// False when that previous commit failed: delivery then goes back to the last committed
+// position (those events are delivered again: at least once).
+bool InstanceRunner::commit(std::int64_t position) {
+  if (!finish_commit()) return false;
+  if (position == committed_ && context_.batch_writes.empty() && dead_.empty() && replayed_.empty())
+    return true;
+  context_.committing_writes = std::move(context_.batch_writes);
+  context_.batch_writes.clear();
+  committing_dead_ = std::move(dead_);
+  dead_.clear();
+  committing_replayed_ = std::move(replayed_);
+  replayed_.clear();
+  in_flight_position_ = position;
+  auto done = std::make_shared<std::promise<void>>();
+  in_flight_ = done->get_future();
+  const std::int64_t id = context_.id;
+  // The job reads the committing_* members: the runner leaves them alone until
+  // finish_commit() has seen the job end.
+  env_.store.write(
+      [this, id, position](storage::WriteTxn& tx) {
+        tx.set_plugin_cursor(id, position);
+        for (const auto& [k, v] : context_.committing_writes) tx.put_plugin_state(id, k, v ? &*v : nullptr);
+        for (const auto& d : committing_dead_) tx.put_dead_letter(d);
+        for (std::int64_t event_id : committing_replayed_) tx.remove_dead_letter(id, event_id);
+      },
+      [done](std::exception_ptr err) {
+        if (err) done->set_exception(err);
+        else done->set_value();
+      });
+  return true;
+}
+
+bool InstanceRunner::finish_commit() {
+  if (!in_flight_) return true;
+  bool ok = true;
+  try {
+    in_flight_->get();
+    committed_ = in_flight_position_;
+  } catch (const std::exception& e) {
+    ok = false;
+    set_error(std::string("recording deliveries failed: ") + e.what());
+    spdlog::error("plugin {} [{}#{}]: recording deliveries failed ({}); redelivering from event {}",
+                  plugin_.id, context_.name, context_.id, e.what(), committed_);
+    // Forget what was not recorded; it is delivered again.
+    position_ = committed_;
+    context_.batch_writes.clear();
+    dead_.clear();
+    replayed_.clear();
+  }
+  in_flight_.reset();
+  context_.committing_writes.clear();
+  committing_dead_.clear();
+  committing_replayed_.clear();
+  return ok;
+}
+
+void InstanceRunner::process_replays() {
+  std::deque<std::optional<std::int64_t>> todo;
+  {
+    std::lock_guard lock(mu_);
+    todo.swap(replays_);
+  }
+  std::vector<std::int64_t> ids;
+  for (const auto& r : todo) {
+    if (r) {
+      ids.push_back(*r);
+      continue;
+    }
+    for (std::int64_t after = 0;;) {
+      auto page = env_.store.dead_letters(context_.id, after, 500);
+      for (const auto& d : page) ids.push_back(d.event_id);
+      if (page.size() < 500) break;
+      after = page.back().event_id;
+    }
+  }
+  for (std::int64_t id : ids) {
+    auto event = env_.store.outbox_event(id);
+    if (!event) {
+      replayed_.push_back(id);  // the event is gone: nothing to deliver
+      continue;
+    }
+    const Settled s = deliver(*event);
+    if (s == Settled::interrupted) return;
+    if (s == Settled::delivered) replayed_.push_back(id);
+    // Settled::dead: the dead letter is rewritten with the new attempts and error.
+  }
+  commit(position_);
+}
+
+void InstanceRunner::run() {
+  spdlog::info("plugin {} [{}#{}]: delivering the events of organisation {}", plugin_.id,
+               context_.name, context_.id, context_.org_id);
+  std::vector<storage::OutboxRecord> batch;
+  batch.reserve(options_.batch);
+  bool positioned = false;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      if (stop_) break;
+      if (suspended_) {
+        cv_.wait(lock, [&] { return stop_ || !suspended_; });
+        continue;
+      }
+    }
+    try {
+      if (!positioned) {
+        position_ = committed_ = env_.store.delivery_position(context_.id, context_.org_id, 1).cursor;
+        positioned = true;
+      }
+      if (!instance_ && !create_instance()) {
+        set_state("failed");
+        if (!pause(options_.retry_initial * 4)) break;
+        continue;
+      }
+      bool replays = false;
+      {
+        std::lock_guard lock(mu_);
+        replays = !replays_.empty();
+      }
+      if (replays) process_replays();
+      batch.clear();
+      env_.store.read_outbox(context_.org_id, position_, options_.batch, batch);
+      if (batch.empty()) {
+        if (!commit(position_) || !finish_commit()) continue;
+        set_state("idle");
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, options_.poll * 20, [&] { return stop_ || woken_; });
+        woken_ = false;
+        continue;
+      }
+      set_state("delivering");
+      for (const storage::OutboxRecord& e : batch) {
+        if (subscribed(e.type) && deliver(e) == Settled::interrupted) break;
+        position_ = e.id;
+        if (overran_.load()) break;  // suspended: record what was delivered, then wait
+      }
+      commit(position_);
+    } catch (const std::exception& e) {
+      set_error(std::string("delivery failed: ") + e.what());
+      spdlog::error("plugin {} [{}#{}]: delivery failed: {}", plugin_.id, context_.name, context_.id, e.what());
+      if (!pause(options_.retry_initial * 4)) break;
+    }
+  }
+  try {
+    commit(position_);
+    finish_commit();
+  } catch (const std::exception& e) {
+    spdlog::error("plugin {} [{}#{}]: last commit failed: {}", plugin_.id, context_.name, context_.id, e.what());
+  }
+  destroy_instance();
+  std::lock_guard lock(mu_);
+  status_.state = "stopped";
+  cv_.notify_all();
+}
+
+}  // namespace relance::plugins

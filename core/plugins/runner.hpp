@@ -1,0 +1,129 @@
+// InstanceRunner: delivers the outbox to one plugin instance, on a thread of its own, so a
+// slow or stuck plugin never slows the API or another instance.
+//
+// It reads the events of the instance's organisation after its cursor, in order, in
+// batches; calls the instance's event sink for each subscribed one; and records the new
+// cursor, the state the plugin wrote and any dead letter in one transaction per batch
+// (relance/host/state.h). At least once: a crash before that commit redelivers the batch.
+// RETRY backs off exponentially with jitter; after max_attempts, or at once on INVALID,
+// the event becomes a dead letter and delivery moves on. FATAL recreates the instance.
+//
+// Thread safety: the public members may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "plugins/host_services.hpp"
+#include "plugins/loader.hpp"
+#include "relance/event_sink.h"
+
+namespace relance::plugins {
+
+struct DeliveryOptions {
+  std::chrono::milliseconds call_budget{10000};  // a call longer than this suspends the instance
+  int max_attempts = 8;                          // deliveries of one event before it is dead
+  std::chrono::milliseconds retry_initial{500};  // first backoff; doubles each attempt
+  std::chrono::milliseconds retry_max{300000};   // backoff ceiling
+  std::size_t batch = 1024;                      // events read and committed together
+  std::chrono::milliseconds poll{50};            // how often new events are looked for
+};
+
+// What the API shows of a running instance.
+struct RunnerStatus {
+  std::string state = "starting";  // starting, delivering, idle, retrying, suspended, failed, stopped
+  std::string last_error;
+  std::string last_error_at;
+  std::uint64_t delivered = 0;     // since the daemon started
+  std::uint64_t dead_lettered = 0;
+};
+
+class InstanceRunner {
+ public:
+  InstanceRunner(HostEnv& env, const DeliveryOptions& options, const PluginFile& plugin,
+                 const storage::PluginInstanceRecord& record);
+  ~InstanceRunner();
+
+  void start();
+  void request_stop();
+  // Waits for the thread to end; false when it is still inside a plugin call at `deadline`
+  // (it is then detached and this object must be leaked).
+  bool join_until(std::chrono::steady_clock::time_point deadline);
+
+  void wake();
+  // An admin resumed a suspended instance.
+  void resume();
+  // Deliver this dead letter again (or every dead letter when nullopt).
+  void replay(std::optional<std::int64_t> event_id);
+  // Called by the watchdog: suspends the instance if a call has overrun its budget.
+  void check_budget(std::chrono::steady_clock::time_point now);
+
+  RunnerStatus status() const;
+  std::int64_t id() const { return context_.id; }
+
+ private:
+  enum class Settled { delivered, dead, interrupted };
+
+  void run();
+  bool create_instance();
+  void destroy_instance();
+  Settled deliver(const storage::OutboxRecord& event);
+  relance_status call_deliver(const storage::OutboxRecord& event, std::uint32_t attempt);
+  void dead_letter(const storage::OutboxRecord& event, std::int64_t attempts, const char* status);
+  bool commit(std::int64_t position);
+  bool finish_commit();
+  void process_replays();
+  bool subscribed(std::string_view type) const;
+  // Sleeps up to `d`; false when asked to stop meanwhile.
+  bool pause(std::chrono::milliseconds d);
+  void set_state(const char* state);
+  void set_error(const std::string& error);
+  std::string plugin_error(relance_instance* instance) const;
+  void suspend(const std::string& why);
+
+  HostEnv& env_;
+  const DeliveryOptions options_;
+  const PluginFile& plugin_;
+  InstanceContext context_;
+  std::unique_ptr<HostContext> host_;
+  std::vector<std::string> patterns_;
+  bool initially_suspended_ = false;
+
+  relance_instance* instance_ = nullptr;
+  const relance_event_sink_v1* sink_ = nullptr;
+
+  // Delivery position: events up to `position_` are handled in memory; up to
+  // `committed_` in the database.
+  std::int64_t position_ = 0;
+  std::int64_t committed_ = 0;
+  std::vector<storage::DeadLetter> dead_;           // with the next commit
+  std::vector<std::int64_t> replayed_;              // dead letters delivered by a replay
+  std::optional<std::future<void>> in_flight_;      // the commit under way
+  std::int64_t in_flight_position_ = 0;
+  std::vector<storage::DeadLetter> committing_dead_;
+  std::vector<std::int64_t> committing_replayed_;
+
+  std::thread thread_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool woken_ = false;
+  bool suspended_ = false;
+  std::deque<std::optional<std::int64_t>> replays_;
+  RunnerStatus status_;
+
+  // The watchdog's view of the call in progress (steady-clock nanoseconds; 0 = none).
+  std::atomic<std::int64_t> call_started_{0};
+  std::atomic<bool> overran_{false};
+};
+
+}  // namespace relance::plugins

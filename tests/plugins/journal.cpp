@@ -1,0 +1,82 @@
+// Fixture: a well-behaved event sink and exporter, written with the C++ layer against the
+// frozen SDK 1.0 headers. It appends "<event id> <type> <attempt>" to the file named by the
+// setting "journal" (flushed to disk before it answers, so that a test sees exactly what
+// was delivered, also across a kill -9), counts deliveries in relance.host.state/1, and
+// answers INVALID for the event types listed in the setting "reject".
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "relance/plugin.hpp"
+
+namespace {
+
+// The value of a string setting in a flat JSON object; enough for a fixture.
+std::string setting(std::string_view json, std::string_view key) {
+  const std::string quoted = "\"" + std::string(key) + "\":\"";
+  const auto at = json.find(quoted);
+  if (at == std::string_view::npos) return {};
+  const auto start = at + quoted.size();
+  return std::string(json.substr(start, json.find('"', start) - start));
+}
+
+class Journal : public relance::Instance, public relance::EventSink, public relance::Exporter {
+ public:
+  static constexpr const char* format_id = "journal-tsv";
+  static constexpr const char* file_extension = "tsv";
+  static constexpr const char* mime_type = "text/tab-separated-values";
+  static constexpr relance_option options[] = {
+      {sizeof(relance_option), "header", "write a header line", "yes", "yes|no"}};
+
+  explicit Journal(const relance_host* h)
+      : Instance(h), path_(setting(host().settings(), "journal")), reject_(setting(host().settings(), "reject")) {
+    host().info("journal instance created for " + std::string(host().instance_name()));
+  }
+
+  relance_status deliver(const relance::Event& e) override {
+    if (!reject_.empty() && reject_.find(std::string(e.type())) != std::string::npos)
+      throw relance::Error(RELANCE_INVALID, "rejected by setting: " + std::string(e.type()));
+    const auto count = host().get_state("count");
+    host().put_state("count", std::to_string(count ? std::stoll(*count) + 1 : 1));
+    host().put_state("last", std::to_string(e.id()));
+    if (!path_.empty()) {
+      const std::string line = std::to_string(e.id()) + " " + std::string(e.type()) + " " +
+                               std::to_string(e.attempt()) + " " + std::to_string(e.entity_id()) + "\n";
+      const int fd = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+      if (fd < 0) throw relance::Error(RELANCE_RETRY, "cannot open the journal " + path_);
+      const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+      ::close(fd);
+      if (!ok) throw relance::Error(RELANCE_RETRY, "cannot write the journal");
+    }
+    return RELANCE_OK;
+  }
+
+  relance_status begin_dataset(const relance_dataset& d) override {
+    std::string header;
+    for (size_t i = 0; i < d.column_count; ++i)
+      header += (i ? "\t" : "") + std::string(relance::view(d.columns[i].name));
+    write(header + "\n");
+    return RELANCE_OK;
+  }
+  relance_status write_row(const relance_row& r) override {
+    std::string line;
+    for (size_t i = 0; i < r.count; ++i) {
+      const relance_value& v = r.values[i];
+      if (i) line += '\t';
+      if (v.kind == RELANCE_VALUE_INTEGER || v.kind == RELANCE_VALUE_BOOLEAN) line += std::to_string(v.integer);
+      else if (v.kind != RELANCE_VALUE_NULL) line += relance::view(v.text);
+    }
+    write(line + "\n");
+    return RELANCE_OK;
+  }
+  relance_status finish(bool) override { return RELANCE_OK; }
+
+ private:
+  std::string path_;
+  std::string reject_;
+};
+
+}  // namespace
+
+RELANCE_PLUGIN(Journal, "org.relance.fixture.journal", "Journal (fixture)", "Relance tests", "1.0.0")

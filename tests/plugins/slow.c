@@ -1,0 +1,33 @@
+#define _POSIX_C_SOURCE 200809L
+/* Fixture: an event sink that takes the number of milliseconds given in its settings
+ * ({"sleep_ms": 3000}) for every event, to overrun the daemon's call budget. */
+#include <time.h>
+
+#include "c_fixture.h"
+#include "relance/host/config.h"
+
+static relance_status fixture_deliver(relance_instance* i, const relance_event* e) {
+  const relance_host_config_v1* config =
+      (const relance_host_config_v1*)i->host->get_service(i->host, RELANCE_HOST_CONFIG_V1);
+  long ms = 0;
+  (void)e;
+  if (config) {
+    relance_str s = config->settings(i->host);
+    const char* key = "\"sleep_ms\":";
+    size_t k = strlen(key), at;
+    for (at = 0; at + k <= s.size; ++at)
+      if (memcmp(s.data + at, key, k) == 0) {
+        ms = strtol(s.data + at + k, NULL, 10);
+        break;
+      }
+  }
+  {
+    struct timespec t;
+    t.tv_sec = ms / 1000;
+    t.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&t, NULL);
+  }
+  return RELANCE_OK;
+}
+
+FIXTURE_PLUGIN("org.relance.fixture.slow", "Slow (fixture)");
