@@ -73,7 +73,7 @@ std::int64_t instant_ms(std::string_view t) {
 
 DatasetView::DatasetView(const storage::Entity& e) : entity_(e) {
   auto add = [&](std::string_view name, int32_t kind, uint32_t flags, Source src) {
-    columns_.push_back(relance_column{sizeof(relance_column), kind, str_of(name), flags});
+    columns_.push_back(relance_column{kind, flags, str_of(name)});
     sources_.push_back(src);
   };
   add("id", RELANCE_VALUE_INTEGER, 0, {Source::From::id});
@@ -91,7 +91,8 @@ DatasetView::DatasetView(const storage::Entity& e) : entity_(e) {
   add("created_at", RELANCE_VALUE_INSTANT, 0, {Source::From::created_at});
   add("updated_at", RELANCE_VALUE_INSTANT, 0, {Source::From::updated_at});
   values_.resize(columns_.size());
-  dataset_ = relance_dataset{sizeof(relance_dataset), str_of(e.name), columns_.size(), columns_.data()};
+  dataset_ = relance_dataset{sizeof(relance_dataset), str_of(e.name), columns_.size(), sizeof(relance_column),
+                             columns_.data()};
   row_ = relance_row{sizeof(relance_row), values_.size(), values_.data()};
 }
 

@@ -27,7 +27,7 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
   static constexpr const char* file_extension = "tsv";
   static constexpr const char* mime_type = "text/tab-separated-values";
   static constexpr relance_option options[] = {
-      {sizeof(relance_option), "header", "write a header line", "yes", "yes|no"}};
+      {"header", "write a header line", "yes", "yes|no"}};
 
   explicit Journal(const relance_host* h)
       : Instance(h), path_(setting(host().settings(), "journal")), reject_(setting(host().settings(), "reject")) {
@@ -55,7 +55,7 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
   relance_status begin_dataset(const relance_dataset& d) override {
     std::string header;
     for (size_t i = 0; i < d.column_count; ++i)
-      header += (i ? "\t" : "") + std::string(relance::view(d.columns[i].name));
+      header += (i ? "\t" : "") + std::string(relance::view(relance_column_at(&d, i)->name));
     write(header + "\n");
     return RELANCE_OK;
   }

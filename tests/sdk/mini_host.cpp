@@ -153,10 +153,10 @@ void journal(const relance_plugin_entry& entry) {
   CHECK(std::strcmp(exporter->format_id, "tsv") == 0 && exporter->option_count == 1);
   CHECK(std::strcmp(exporter->options[0].name, "header") == 0);
   const relance_column columns[] = {
-      {sizeof(relance_column), RELANCE_VALUE_TEXT, str("name"), RELANCE_COLUMN_PERSONAL},
-      {sizeof(relance_column), RELANCE_VALUE_MONEY, str("amount"), 0},
-      {sizeof(relance_column), RELANCE_VALUE_REAL, str("score"), 0}};
-  const relance_dataset contacts{sizeof(relance_dataset), str("contacts"), 3, columns};
+      {RELANCE_VALUE_TEXT, RELANCE_COLUMN_PERSONAL, str("name")},
+      {RELANCE_VALUE_MONEY, 0, str("amount")},
+      {RELANCE_VALUE_REAL, 0, str("score")}};
+  const relance_dataset contacts{sizeof(relance_dataset), str("contacts"), 3, sizeof(relance_column), columns};
   const relance_value values[] = {{RELANCE_VALUE_TEXT, 0, 0, 0, str("Ada\tB")},
                                   {RELANCE_VALUE_MONEY, 2, -1234, 0, str("EUR")},
                                   {RELANCE_VALUE_NULL, 0, 0, 0, {nullptr, 0}}};

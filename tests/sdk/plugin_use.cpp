@@ -10,7 +10,7 @@ class Both : public relance::Instance, public relance::EventSink, public relance
   static constexpr const char* format_id = "txt";
   static constexpr const char* file_extension = "txt";
   static constexpr const char* mime_type = "text/plain";
-  static constexpr relance_option options[] = {{sizeof(relance_option), "mode", "Mode", "a", "a|b"}};
+  static constexpr relance_option options[] = {{"mode", "Mode", "a", "a|b"}};
 
   relance_status deliver(const relance::Event& event) override {
     host().put_state("last", std::to_string(event.id()));

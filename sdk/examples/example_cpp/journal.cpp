@@ -97,7 +97,7 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
   static constexpr const char* file_extension = "tsv";
   static constexpr const char* mime_type = "text/tab-separated-values";
   static constexpr relance_option options[] = {
-      {sizeof(relance_option), "header", "Start each dataset with a line of column names", "yes", "yes|no"},
+      {"header", "Start each dataset with a line of column names", "yes", "yes|no"},
   };
 
   // relance.event-sink/1. The state write commits with the delivery (and is dropped if this
@@ -127,7 +127,7 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
     if (header_) {
       for (std::size_t i = 0; i < dataset.column_count; ++i) {
         if (i > 0) line += '\t';
-        append_escaped(line, relance::view(dataset.columns[i].name));
+        append_escaped(line, relance::view(relance_column_at(&dataset, i)->name));
       }
       line += '\n';
     }

@@ -12,8 +12,8 @@
  *   RELANCE_UNSUPPORTED the plugin ignores this event type; recorded as delivered
  *   RELANCE_FATAL       the instance is broken; the daemon destroys and recreates it and
  *                       retries the event (counted as an attempt)
- * A call must return within the instance's time budget (settings: call_budget_ms); an
- * instance that overruns is suspended and reported until an admin resumes it. */
+ * A call must return within the daemon's time budget (its setting plugins.call_budget_ms);
+ * an instance that overruns is suspended and reported until an admin resumes it. */
 #ifndef RELANCE_EVENT_SINK_H
 #define RELANCE_EVENT_SINK_H
 

@@ -60,12 +60,13 @@ typedef struct relance_value {
 /* Column flags. */
 #define RELANCE_COLUMN_PERSONAL 1u /* personal data (GDPR): handle with care */
 
-/* One column of a dataset. */
+/* One column of a dataset. An element of an array: a minor version may add fields at its
+ * end, so a reader steps through the array by relance_dataset.column_size, never by its
+ * own sizeof, and reads a newer field only when column_size covers it. */
 typedef struct relance_column {
-  uint32_t struct_size;
   int32_t kind;     /* RELANCE_VALUE_* of the column's non-null values */
-  relance_str name; /* stable field name, as in the API: "first_name" */
   uint32_t flags;   /* RELANCE_COLUMN_* */
+  relance_str name; /* stable field name, as in the API: "first_name" */
 } relance_column;
 
 /* A named dataset and its columns, in order. */
@@ -73,8 +74,20 @@ typedef struct relance_dataset {
   uint32_t struct_size;
   relance_str name; /* "contacts", "companies", "leads", "activities", "followups", "outcomes" */
   size_t column_count;
+  size_t column_size; /* bytes from one column to the next (the writer's sizeof(relance_column)) */
   const relance_column* columns;
 } relance_dataset;
+
+/* Column `i` of `dataset`, stepping by the writer's column size. */
+static inline const relance_column* relance_column_at(const relance_dataset* dataset, size_t i) {
+#ifdef __cplusplus
+  return reinterpret_cast<const relance_column*>(reinterpret_cast<const char*>(dataset->columns) +
+                                                 i * dataset->column_size);
+#else
+  return (const relance_column*)(const void*)((const char*)(const void*)dataset->columns +
+                                              i * dataset->column_size);
+#endif
+}
 
 /* One row of a dataset: `count` values, aligned with the dataset's columns. */
 typedef struct relance_row {
@@ -84,8 +97,13 @@ typedef struct relance_row {
 } relance_row;
 
 /* True when the struct at `ptr` (whose first member is struct_size) contains `field`. */
+#ifdef __cplusplus
+#define RELANCE_HAS_FIELD(ptr, type, field) \
+  ((ptr)->struct_size >= offsetof(type, field) + sizeof(type::field))
+#else
 #define RELANCE_HAS_FIELD(ptr, type, field) \
   ((ptr)->struct_size >= offsetof(type, field) + sizeof(((type*)0)->field))
+#endif
 
 #ifdef __cplusplus
 }

@@ -18,9 +18,9 @@ extern "C" {
 
 #define RELANCE_EXPORTER_V1 "relance.exporter/1"
 
-/* An option the exporter accepts (in the export request's options). */
+/* An option the exporter accepts (in the export request's options). An element of an
+ * array: a reader steps by relance_exporter_v1.option_size (see relance_column). */
 typedef struct relance_option {
-  uint32_t struct_size;
   const char* name;          /* "delimiter" */
   const char* description;   /* one line, English */
   const char* default_value; /* as text; NULL when none */
@@ -28,7 +28,8 @@ typedef struct relance_option {
 } relance_option;
 
 /* Where the exporter writes its bytes. `write` returns RELANCE_OK, or RELANCE_FATAL when the
- * client went away (the plugin then stops and returns that status). Thread: the caller's. */
+ * client went away (the plugin then stops and returns that status). Thread: the caller's.
+ * Frozen: this pair never grows; a different sink would come with relance.exporter/2. */
 typedef struct relance_byte_sink {
   void* context;
   relance_status (*write)(void* context, const void* data, size_t size);
@@ -49,6 +50,7 @@ typedef struct relance_exporter_v1 {
   const char* file_extension; /* "csv" */
   const char* mime_type;      /* "text/csv" */
   size_t option_count;
+  size_t option_size; /* bytes from one option to the next (sizeof(relance_option)) */
   const relance_option* options;
 
   relance_status (*open)(relance_instance* instance, const relance_export_request* request);

@@ -10,6 +10,10 @@
 //   };
 //   RELANCE_PLUGIN(Echo, "org.example.echo", "Echo", "Example SAS", "1.0.0")
 //
+// A plugin that must check something once when it loads (a licence, a library version)
+// declares `static relance_status on_load(const relance::Host& host)`; anything but
+// RELANCE_OK refuses the plugin. relance::plugin_host() is the plugin-wide handle (log, clock).
+//
 // Every exception is caught at the boundary: relance::Error carries its status
 // (relance::Error(RELANCE_INVALID, "no email")); any other exception becomes RELANCE_RETRY
 // (RELANCE_FATAL from a constructor), and its message is what the daemon reports.
@@ -97,6 +101,12 @@ class Host {
   const relance_host* raw_;
 };
 
+// The plugin-wide host handle given to init (log and clock), or a null one before init.
+inline Host& plugin_host() {
+  static Host host(nullptr);
+  return host;
+}
+
 // Base of every instance: holds the host handle and the last error.
 class Instance {
  public:
@@ -133,14 +143,20 @@ class EventSink {
   virtual relance_status deliver(const Event& event) = 0;
 };
 
+namespace detail {
+template <class T>
+struct Glue;
+}
+
 // Role relance.exporter/1. The derived class also declares, as static members:
 //   static constexpr const char* format_id = "csv", *file_extension = "csv", *mime_type = "text/csv";
 //   static constexpr relance_option options[] = {...};   (may be omitted: no options)
+// write() works from open() on: the output is in place before open() is called.
 class Exporter {
  public:
   virtual ~Exporter() = default;
   virtual relance_status open(const relance_export_request& request) {
-    out_ = *request.out;
+    (void)request;
     return RELANCE_OK;
   }
   virtual relance_status begin_dataset(const relance_dataset& dataset) = 0;
@@ -156,10 +172,21 @@ class Exporter {
   }
 
  private:
+  template <class T>
+  friend struct detail::Glue;
   relance_byte_sink out_{};
 };
 
 namespace detail {
+
+// Keeps `what` as the last error; never throws (out of memory: the error stays empty).
+inline void keep_error(std::string& into, const char* what) noexcept {
+  try {
+    into = what;
+  } catch (...) {
+    into.clear();
+  }
+}
 
 // Runs `f`, turning every exception into a status and the instance's last error.
 template <class F>
@@ -167,16 +194,22 @@ relance_status guarded(Instance* self, relance_status other, F&& f) noexcept {
   try {
     return f();
   } catch (const Error& e) {
-    self->last_error = e.what();
+    keep_error(self->last_error, e.what());
     return e.status();
   } catch (const std::exception& e) {
-    self->last_error = e.what();
+    keep_error(self->last_error, e.what());
     return other;
   } catch (...) {
-    self->last_error = "unknown exception";
+    keep_error(self->last_error, "unknown exception");
     return other;
   }
 }
+
+// T::on_load(const Host&), when T declares it: run at init, may refuse the plugin.
+template <class T, class = void>
+struct has_on_load : std::false_type {};
+template <class T>
+struct has_on_load<T, std::void_t<decltype(T::on_load(std::declval<const Host&>()))>> : std::true_type {};
 
 inline Instance* self_of(relance_instance* i) { return reinterpret_cast<Instance*>(i); }
 
@@ -203,7 +236,24 @@ struct Glue {
     return e;
   }
 
-  static relance_status init(const relance_host*) noexcept { return RELANCE_OK; }
+  static relance_status init(const relance_host* host) noexcept {
+    plugin_host() = Host(host);
+    if constexpr (has_on_load<T>::value) {
+      try {
+        return T::on_load(plugin_host());
+      } catch (const Error& e) {
+        keep_error(plugin_error(), e.what());
+        return e.status();
+      } catch (const std::exception& e) {
+        keep_error(plugin_error(), e.what());
+        return RELANCE_FATAL;
+      } catch (...) {
+        keep_error(plugin_error(), "unknown exception");
+        return RELANCE_FATAL;
+      }
+    }
+    return RELANCE_OK;
+  }
   static void deinit() noexcept {}
 
   static relance_status create(const relance_host* host, relance_instance** out) noexcept {
@@ -212,13 +262,13 @@ struct Glue {
       *out = reinterpret_cast<relance_instance*>(self);
       return RELANCE_OK;
     } catch (const Error& e) {
-      plugin_error() = e.what();
+      keep_error(plugin_error(), e.what());
       return e.status();
     } catch (const std::exception& e) {
-      plugin_error() = e.what();
+      keep_error(plugin_error(), e.what());
       return RELANCE_FATAL;
     } catch (...) {
-      plugin_error() = "unknown exception";
+      keep_error(plugin_error(), "unknown exception");
       return RELANCE_FATAL;
     }
   }
@@ -243,7 +293,10 @@ struct Glue {
     else return nullptr;
   }
   static relance_status open(relance_instance* i, const relance_export_request* r) noexcept {
-    return guarded(self_of(i), RELANCE_INVALID, [&] { return exp(i)->open(*r); });
+    return guarded(self_of(i), RELANCE_INVALID, [&] {
+      exp(i)->out_ = *r->out;
+      return exp(i)->open(*r);
+    });
   }
   static relance_status begin_dataset(relance_instance* i, const relance_dataset* d) noexcept {
     return guarded(self_of(i), RELANCE_INVALID, [&] { return exp(i)->begin_dataset(*d); });
@@ -257,8 +310,8 @@ struct Glue {
   static relance_exporter_v1 exporter_table() {
     if constexpr (exporter) {
       return relance_exporter_v1{sizeof(relance_exporter_v1), T::format_id, T::file_extension,
-                                 T::mime_type, options_of<T>::size, options_of<T>::data,
-                                 &open, &begin_dataset, &write_row, &finish};
+                                 T::mime_type, options_of<T>::size, sizeof(relance_option),
+                                 options_of<T>::data, &open, &begin_dataset, &write_row, &finish};
     } else {
       return relance_exporter_v1{};
     }

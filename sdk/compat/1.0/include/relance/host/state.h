@@ -20,9 +20,10 @@ extern "C" {
 
 typedef struct relance_host_state_v1 {
   uint32_t struct_size;
-  /* RELANCE_OK with *value set (borrowed until the next state call), or RELANCE_OK with
-   * *value = {NULL, 0} when the key is absent; RELANCE_INVALID for a bad key;
-   * RELANCE_RETRY when the database is unavailable. */
+  /* RELANCE_OK with *value set (borrowed until the next state call; data is never NULL,
+   * also for an empty value), or RELANCE_OK with *value = {NULL, 0} when the key is
+   * absent; RELANCE_INVALID for a bad key; RELANCE_RETRY when the database is
+   * unavailable. */
   relance_status (*get)(const relance_host* host, relance_str key, relance_str* value);
   relance_status (*put)(const relance_host* host, relance_str key, relance_str value);
   relance_status (*erase)(const relance_host* host, relance_str key);
