@@ -17,20 +17,27 @@
 // - signed-in routes answer 401 with a problem document and WWW-Authenticate without a
 //   valid token;
 // - a read-only personal token is refused (403) on every write route and reads like its
-//   role.
+//   role;
+// - plugins are managed by the instance admin for every organisation and by an org-admin for
+//   their own (plugins/plugin_service.cpp); anyone else is refused (403) before anything is
+//   looked up. The daemon runs with a plugin folder holding the journal fixture only.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
+#include "temp_dir.hpp"
 #include "world.hpp"
 
 using namespace relance::test;
@@ -46,6 +53,7 @@ namespace {
 constexpr int na = 0;
 constexpr int ok = 200;
 constexpr int made = 201;
+constexpr int queued = 202;
 constexpr int gone = 204;
 constexpr int red = -200;
 constexpr int auth = 401;
@@ -76,6 +84,7 @@ struct Row {
 
 constexpr Cells anon{auth, auth, na, auth};         // signed-in route with {id}
 constexpr Cells anon_shared{auth, auth, auth, auth};  // ...whose objects can be shared
+constexpr Cells not_manager{deny, deny, na, deny};    // a plugin route with {id}, for a member or staff
 
 // clang-format off
 const std::vector<Row> table = {
@@ -149,6 +158,27 @@ const std::vector<Row> table = {
   {"GET",    "/api/v1/events/{id}",          {ok,ok,na,nf},      {ok,ok,na,nf},      {ok,ok,na,nf},        {ok,ok,na,nf},      anon},
   {"PATCH",  "/api/v1/events/{id}",          {ok,deny,na,nf},    {ok,deny,na,nf},    {ok,deny,na,nf},      {ok,deny,na,nf},    anon},
   {"DELETE", "/api/v1/events/{id}",          {gone,deny,na,nf},  {gone,deny,na,nf},  {gone,deny,na,nf},    {gone,deny,na,nf},  anon},
+  // Plugins: the instance admin manages them for every organisation, an org-admin for their
+  // own only; members and staff are refused (403) before anything is looked up, so even for
+  // a missing id. "own" is the journal instance the admin enabled for the caller's
+  // organisation, "other" the other organisation's, which an org-admin cannot tell from a
+  // missing one (404); DELETE gets a fresh instance each call. These instances answer
+  // INVALID to company.created, so they have real dead letters: on the routes with a second
+  // {id}, that id is a dead letter of the same instance (a fresh one for each DELETE), and
+  // in the "missing" column both ids are missing. A replay is queued (202) because the
+  // instance is delivering: Tenancy::target_path waits until it is (409 otherwise).
+  // method   path                                                      member       org-admin          staff        admin                  anonymous
+  {"GET",    "/api/v1/plugins",                                         deny,        ok,                deny,        ok,                    auth},
+  {"GET",    "/api/v1/plugin-instances",                                deny,        ok,                deny,        ok,                    auth},
+  {"POST",   "/api/v1/plugin-instances",                                deny,        made,              deny,        made,                  auth},
+  {"GET",    "/api/v1/plugin-instances/{id}",                           not_manager, {ok,nf,na,nf},     not_manager, {ok,ok,na,nf},         anon},
+  {"PATCH",  "/api/v1/plugin-instances/{id}",                           not_manager, {ok,nf,na,nf},     not_manager, {ok,ok,na,nf},         anon},
+  {"DELETE", "/api/v1/plugin-instances/{id}",                           not_manager, {gone,nf,na,nf},   not_manager, {gone,gone,na,nf},     anon},
+  {"POST",   "/api/v1/plugin-instances/{id}/resume",                    not_manager, {ok,nf,na,nf},     not_manager, {ok,ok,na,nf},         anon},
+  {"GET",    "/api/v1/plugin-instances/{id}/dead-letters",              not_manager, {ok,nf,na,nf},     not_manager, {ok,ok,na,nf},         anon},
+  {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/replay",       not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
+  {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/{id}/replay",  not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
+  {"DELETE", "/api/v1/plugin-instances/{id}/dead-letters/{id}",         not_manager, {gone,nf,na,nf},   not_manager, {gone,gone,na,nf},     anon},
 };
 // clang-format on
 
@@ -175,10 +205,19 @@ std::string collection_of(std::string_view path) {
   return std::string(path.substr(0, path.find('/')));
 }
 
+// The first {id} of `path` replaced by `id`; false when there is none.
+bool fill_id(std::string& path, std::int64_t id) {
+  const auto at = path.find("{id}");
+  if (at == std::string::npos) return false;
+  path.replace(at, 4, std::to_string(id));
+  return true;
+}
+
+// Every {id} of `pattern` replaced by `id` (the dead-letter routes have two).
 std::string with_id(std::string_view pattern, std::int64_t id) {
   std::string p(pattern);
-  const auto at = p.find("{id}");
-  if (at != std::string::npos) p.replace(at, 4, std::to_string(id));
+  while (fill_id(p, id)) {
+  }
   return p;
 }
 
@@ -252,6 +291,29 @@ HttpClient client_with(std::uint16_t port, std::string token) {
   c.set_token(std::move(token));
   return c;
 }
+
+// The plugin folder of the daemon: a copy of the journal fixture (tests/plugins/journal.cpp)
+// and nothing else.
+constexpr std::string_view journal_plugin = "org.relance.fixture.journal";
+
+std::map<std::string, std::string> plugin_env(const TempDir& folder) {
+  const std::filesystem::path fixtures = RELANCE_FIXTURE_PLUGINS;
+  std::filesystem::copy_file(fixtures / "fixture_journal.so", folder.path() / "fixture_journal.so");
+  return {{"RELANCE_PLUGINS_DIRECTORIES", folder.path().string()}};
+}
+
+// Polls `done` until it holds or `timeout` passes; returns its last answer.
+template <class F>
+bool eventually(F&& done, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+}
+
+std::vector<json::object> list_all(HttpClient& as, const std::string& path);
 
 enum class Link { none, unshared_lead, shared_lead };
 
@@ -344,12 +406,16 @@ struct Caller {
 };
 
 struct Tenancy {
-  World w;
+  TempDir plugin_folder;
+  World w{plugin_env(plugin_folder)};
   HttpClient anonymous{w.daemon.port()};
   json::object doc;
   std::vector<Operation> operations;
   std::map<std::string, std::vector<std::string>> personal;
   Org region, alpha, beta;
+  // Organisation id -> the journal instance the admin enabled for it, and a dead letter of
+  // that instance.
+  std::map<std::int64_t, std::int64_t> instance_of, dead_letter_of;
   int counter = 0;
 
   Tenancy() {
@@ -375,6 +441,62 @@ struct Tenancy {
         if (shareable.contains(c)) o->shared[c] = o->make(c, Link::shared_lead);
       }
     }
+    // Enabled after the objects above, so that delivery starts after them.
+    for (Org* o : {&region, &alpha, &beta}) {
+      instance_of[o->id] = new_instance(*o, "Journal of " + o->name);
+      dead_letter_of[o->id] = new_dead_letter(*o);
+    }
+  }
+
+  // A journal instance of `org`, enabled by the admin, that answers INVALID to every
+  // company.created event (and is sent nothing else): each company the organisation
+  // creates becomes one of its dead letters at once.
+  std::int64_t new_instance(const Org& org, const std::string& name) {
+    return id_of(World::create(w.admin, "plugin-instances",
+                               {{"plugin", journal_plugin},
+                                {"name", name},
+                                {"org_id", org.id},
+                                {"events", json::array{"company.created"}},
+                                {"settings", {{"reject", "company.created"}}}}));
+  }
+
+  std::string dead_letters_of(const Org& org) const {
+    return "/api/v1/plugin-instances/" + std::to_string(instance_of.at(org.id)) + "/dead-letters";
+  }
+
+  // A new dead letter of the organisation's instance: the event id of a company it just
+  // rejected, once the instance lists it.
+  std::int64_t new_dead_letter(Org& org) {
+    const auto company = id_of(World::create(
+        *org.writer, "companies", {{"name", "Rejected company " + std::to_string(++counter)}}));
+    std::int64_t event = 0;
+    const bool listed = eventually([&] {
+      for (const json::object& d : list_all(w.admin, dead_letters_of(org))) {
+        if (d.contains("entity_id") && d.at("entity_id") == company && d.at("type") == "company.created") {
+          event = d.at("event_id").as_int64();
+          return true;
+        }
+      }
+      return false;
+    });
+    INFO("the company " << company << " of " << org.name << " never became a dead letter of "
+                        << dead_letters_of(org));
+    REQUIRE(listed);
+    return event;
+  }
+
+  // Waits until the instance delivers (a reload after a change is asynchronous): a replay
+  // of an instance that does not deliver answers 409.
+  void wait_delivering(std::int64_t instance) {
+    std::string state;
+    const bool delivering = eventually([&] {
+      auto r = w.admin.get("/api/v1/plugin-instances/" + std::to_string(instance));
+      if (r.status != 200) return false;
+      state = std::string(r.json().at("delivery").at("state").as_string());
+      return state == "idle" || state == "delivering";
+    });
+    INFO("plugin instance " << instance << " is " << state);
+    REQUIRE(delivering);
   }
 
   std::vector<Caller> callers() {
@@ -404,11 +526,34 @@ struct Tenancy {
       HttpClient& as = col == Column::own ? *c.writer : *org.writer;
       return id_of(World::create(as, "tokens", {{"name", "to revoke"}}));
     }
+    if (coll == "plugin-instances") {
+      if (row.method == "DELETE" && row.path == "/api/v1/plugin-instances/{id}")
+        return new_instance(org, "To remove " + std::to_string(++counter));
+      return instance_of.at(org.id);
+    }
     if (row.method == "DELETE")
       return org.make(coll, col == Column::own     ? Link::none
                             : col == Column::other ? Link::unshared_lead
                                                    : Link::shared_lead);
     return col == Column::shared ? org.shared.at(coll) : org.plain.at(coll);
+  }
+
+  // The path the call of `row` by `c` in `col` goes to. The first {id} is target()'s; a
+  // second one (the dead-letter routes) is a dead letter of that same instance, a new one
+  // for each DELETE. In the "missing" column, every id is missing.
+  std::string target_path(const Row& row, Caller& c, Column col) {
+    if (col == Column::missing) return with_id(row.path, missing_id);
+    const std::int64_t id = target(row, c, col);
+    std::string path(row.path);
+    fill_id(path, id);
+    if (has_id(path)) {
+      if (collection_of(row.path) != "plugin-instances")
+        throw std::logic_error("the test has no second id for " + std::string(row.path));
+      Org& org = col == Column::own ? *c.own : *c.other;
+      fill_id(path, row.method == "DELETE" ? new_dead_letter(org) : dead_letter_of.at(org.id));
+    }
+    if (collection_of(row.path) == "plugin-instances" && row.path.ends_with("/replay")) wait_delivering(id);
+    return path;
   }
 
   // A body that passes validation, so that the status reflects permissions only.
@@ -433,6 +578,9 @@ struct Tenancy {
         return json::object{{"title", "New follow-up " + n}, {"due_at", "2031-02-01T09:00:00Z"}};
       if (coll == "outcomes") return json::object{{"kind", "pilot"}};
       if (coll == "events") return json::object{{"name", "New fair " + n}};
+      if (row.path == "/api/v1/plugin-instances")
+        return json::object{{"plugin", journal_plugin}, {"name", "New instance " + n}};
+      if (coll == "plugin-instances") return std::nullopt;  // resume, replays
     } else if (row.method == "PATCH") {
       if (coll == "users") return json::object{{"display_name", "Renamed " + n}};
       if (coll == "organisations") return json::object{{"default_region", "FR"}};
@@ -443,6 +591,7 @@ struct Tenancy {
       if (coll == "followups") return json::object{{"title", "Renamed follow-up " + n}};
       if (coll == "outcomes") return json::object{{"jobs", 3}};
       if (coll == "events") return json::object{{"city", "Grenoble " + n}};
+      if (coll == "plugin-instances") return json::object{{"name", "Renamed instance " + n}};
     } else {
       return std::nullopt;  // GET, DELETE
     }
@@ -519,9 +668,9 @@ void run_row(Tenancy& t, const Row& row, Caller& c, Cells expect) {
   for (Column col : {Column::other, Column::shared, Column::own}) {
     const int cell = cell_of(expect, col);
     if (cell == na) continue;
-    const std::int64_t id = t.target(row, c, col);
-    const HttpResponse r = t.send(row, c, with_id(row.path, id));
-    INFO(c.name << " -> " << row.method << " " << with_id(row.path, id) << " (" << row.path
+    const std::string path = t.target_path(row, c, col);
+    const HttpResponse r = t.send(row, c, path);
+    INFO(c.name << " -> " << row.method << " " << path << " (" << row.path
                 << ") on " << column_name(col) << ": expected " << describe(cell) << ", got "
                 << r.status << " " << clip(r.body));
     const bool status_ok = check_answer(r, cell, row.method == "GET", personal);
@@ -728,12 +877,24 @@ TEST_CASE(
     if (c.name == "anonymous") continue;
     for (const std::string& coll : collections) {
       const std::string base = "/api/v1/" + coll;
+      // A list the table refuses this role (plugin instances, to members and staff): refused
+      // here too, and there is nothing to compare.
+      const Row* list_row = find_row("GET", base);
+      REQUIRE(list_row);
+      if (const int cell = ((*list_row).*(c.column)).own; cell != ok) {
+        const auto r = c.http->get(base);
+        INFO(c.name << " -> GET " << base << ": expected " << describe(cell) << ", got "
+                    << r.status << " " << clip(r.body));
+        CHECK(r.status == cell);
+        continue;
+      }
       const auto items = list_all(*c.http, base);
       std::set<std::int64_t> candidates;
       for (const auto& o : items) candidates.insert(o.at("id").as_int64());
       for (Org* o : {&t.region, &t.alpha, &t.beta}) {
         if (coll == "organisations") candidates.insert(o->id);
         if (coll == "users") candidates.insert(o->colleague);
+        if (coll == "plugin-instances") candidates.insert(t.instance_of.at(o->id));
         for (const auto* objects : {&o->plain, &o->shared})
           if (auto it = objects->find(coll); it != objects->end()) candidates.insert(it->second);
       }
@@ -1046,4 +1207,74 @@ TEST_CASE(
   const auto fair = id_of(World::create(w.beta_member, "events", {{"name", "Beta's fair"}}));
   CHECK(w.alpha_member.post("/api/v1/contacts", json::object{{"first_name", "Met"}, {"source_event_id", fair}})
             .status == 201);
+}
+
+TEST_CASE(
+    "on the dead-letter routes the event id must be a dead letter of that very instance, and a "
+    "replay of an instance that does not deliver answers 409") {
+  TempDir folder;
+  World w(plugin_env(folder));
+  auto enable = [&](std::int64_t org, const std::string& name, const char* reject) {
+    return id_of(World::create(w.admin, "plugin-instances",
+                               {{"plugin", journal_plugin},
+                                {"name", name},
+                                {"org_id", org},
+                                {"events", json::array{"company.created"}},
+                                {"settings", {{"reject", reject}}}}));
+  };
+  const std::int64_t alphas = enable(w.alpha_id, "alpha journal", "company.created");
+  const std::int64_t alphas_second = enable(w.alpha_id, "alpha second journal", "");  // accepts it
+  const std::int64_t betas = enable(w.beta_id, "beta journal", "company.created");
+  auto letters = [](std::int64_t instance) {
+    return "/api/v1/plugin-instances/" + std::to_string(instance) + "/dead-letters";
+  };
+  const auto company = id_of(World::create(w.alpha_member, "companies", {{"name", "Rejected"}}));
+  std::int64_t letter = 0;
+  REQUIRE(eventually([&] {
+    for (const json::object& d : list_all(w.alpha_admin, letters(alphas)))
+      if (d.at("entity_id") == company) letter = d.at("event_id").as_int64();
+    return letter != 0;
+  }));
+  // Both of Alpha's instances are sent the event; only the first makes it a dead letter.
+  REQUIRE(eventually([&] {
+    const auto second = w.alpha_admin.get("/api/v1/plugin-instances/" + std::to_string(alphas_second));
+    return second.json().at("delivery").at("pending").as_int64() == 0 &&
+           second.json().at("delivery").at("delivered_since_start").as_int64() == 1;
+  }));
+  CHECK(list_all(w.alpha_admin, letters(alphas_second)).empty());
+  const std::string one = "/" + std::to_string(letter);
+  const std::string none = "/" + std::to_string(missing_id);
+
+  for (HttpClient* manager : {&w.alpha_admin, &w.admin}) {
+    // The dead letter through another instance of the same organisation, and an event id
+    // that is no dead letter at all, on an instance the caller manages: 404.
+    for (const std::string& path : {letters(alphas_second) + one, letters(alphas) + none}) {
+      auto r = manager->post(path + "/replay", json::object{});
+      INFO("POST " << path << "/replay -> " << r.status << " " << clip(r.body));
+      CHECK(r.status == 404);
+      r = manager->del(path);
+      INFO("DELETE " << path << " -> " << r.status << " " << clip(r.body));
+      CHECK(r.status == 404);
+    }
+  }
+  // Alpha's dead letter through Beta's instance: the admin manages both, and it is not one
+  // of Beta's dead letters.
+  CHECK(w.admin.post(letters(betas) + one + "/replay", json::object{}).status == 404);
+  CHECK(w.admin.del(letters(betas) + one).status == 404);
+  CHECK(w.alpha_admin.post(letters(alphas) + one + "/replay", json::object{}).status == 202);
+
+  // Disabled, the instance does not deliver: replays answer 409 once the daemon has stopped
+  // it (the reload is asynchronous), while the dead letter can still be dropped.
+  REQUIRE(w.alpha_admin.patch("/api/v1/plugin-instances/" + std::to_string(alphas),
+                              json::object{{"enabled", false}}).status == 200);
+  CHECK(eventually([&] {
+    return w.alpha_admin.post(letters(alphas) + "/replay", json::object{}).status == 409;
+  }));
+  auto r = w.alpha_admin.post(letters(alphas) + one + "/replay", json::object{});
+  INFO(r.body);
+  CHECK(r.status == 409);
+  CHECK(r.header("content-type").rfind("application/problem+json", 0) == 0);
+  CHECK(w.alpha_admin.post(letters(alphas) + none + "/replay", json::object{}).status == 404);
+  CHECK(w.alpha_admin.del(letters(alphas) + one).status == 204);
+  CHECK(w.alpha_admin.del(letters(alphas) + one).status == 404);
 }
