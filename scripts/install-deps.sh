@@ -10,7 +10,7 @@ build_pkgs=(
   ca-certificates g++ cmake ninja-build pkg-config git ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-filesystem1.81-dev
   libsqlitecpp-dev libsqlite3-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
-  libsodium-dev libhowardhinnant-date-dev tzdata
+  libsodium-dev libhowardhinnant-date-dev tzdata libcurl4-openssl-dev
   libphonenumber8 libprotobuf-dev libabsl-dev libicu-dev
   catch2
 )

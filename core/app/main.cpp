@@ -6,6 +6,8 @@
 
 #include "app/config.hpp"
 #include "app/daemon.hpp"
+#include "cli/api_client.hpp"
+#include "cli/plugin_commands.hpp"
 #include "domain/problem.hpp"
 #include "relance/storage/sqlite_store.hpp"
 #include "relance/version.h"
@@ -41,9 +43,13 @@ int main(int argc, char** argv) {
   add_common(backup);
   backup->add_option("--output,-o", output, "Backup file to write")->required();
   auto* version = app.add_subcommand("version", "Print the version");
+  // Client commands: they speak to a running daemon over its API.
+  std::function<int()> client_command;
+  relance::cli::add_plugin_commands(app, client_command);
 
   CLI11_PARSE(app, argc, argv);
   try {
+    if (client_command) return client_command();
     if (version->parsed()) {
       std::cout << "relance " << version_text << " (schema " << relance::storage::latest_schema_version()
                 << ", plugin SDK " << RELANCE_SDK_EPOCH << "." << RELANCE_SDK_MINOR << "."
@@ -56,6 +62,9 @@ int main(int argc, char** argv) {
     if (init->parsed()) return relance::app::init(config, admin_email, "");
     if (migrate->parsed()) return relance::app::migrate(config);
     if (backup->parsed()) return relance::app::backup(config, output);
+  } catch (const relance::cli::CliError& e) {
+    std::cerr << "relance: " << e.what() << "\n";
+    return e.code();
   } catch (const relance::Problem& p) {
     std::cerr << "relance: " << p.detail() << "\n";
     return 2;

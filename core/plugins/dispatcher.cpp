@@ -27,6 +27,10 @@ void Dispatcher::start_runner(const storage::PluginInstanceRecord& r) {
   if (stopping_) return;
   auto& runner = runners_[r.id];
   runner = std::make_unique<InstanceRunner>(env_, options_, *plugin, r);
+  if (auto it = pending_replays_.find(r.id); it != pending_replays_.end()) {
+    for (const auto& event : it->second) runner->replay(event);
+    pending_replays_.erase(it);
+  }
   runner->start();
 }
 
@@ -94,7 +98,13 @@ void Dispatcher::restart(std::int64_t instance_id) {
     }
   }
   stop_runner(std::move(old));
-  if (auto r = env_.store.plugin_instance(instance_id)) start_runner(*r);
+  const auto r = env_.store.plugin_instance(instance_id);
+  if (r && r->enabled) {
+    start_runner(*r);
+  } else {
+    std::lock_guard lock(mu_);
+    pending_replays_.erase(instance_id);  // deleted or disabled: nothing will replay them
+  }
 }
 
 void Dispatcher::resume(std::int64_t instance_id) {
@@ -105,6 +115,7 @@ void Dispatcher::resume(std::int64_t instance_id) {
 void Dispatcher::replay(std::int64_t instance_id, std::optional<std::int64_t> event_id) {
   std::lock_guard lock(mu_);
   if (auto it = runners_.find(instance_id); it != runners_.end()) it->second->replay(event_id);
+  else pending_replays_[instance_id].push_back(event_id);  // restarting: for the next runner
 }
 
 std::optional<RunnerStatus> Dispatcher::status(std::int64_t instance_id) const {

@@ -50,6 +50,8 @@ class Dispatcher {
   const DeliveryOptions options_;
   mutable std::mutex mu_;
   std::map<std::int64_t, std::unique_ptr<InstanceRunner>> runners_;
+  // Replays asked for while an instance's runner was (re)starting: handed to the next one.
+  std::map<std::int64_t, std::vector<std::optional<std::int64_t>>> pending_replays_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
   std::thread watcher_;

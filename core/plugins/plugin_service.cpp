@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
 #include "plugins/rows.hpp"
@@ -132,8 +134,10 @@ json::object PluginService::list_plugins(const auth::Principal& p) const {
   const auto instances = store_.plugin_instances();
   json::array items;
   for (const PluginFile& f : registry_.files()) {
+    // Files that could not be loaded, and where files lie, are the operator's business.
+    if (!p.is_admin() && !f.loaded) continue;
     json::object o;
-    o["file"] = f.file;
+    o["file"] = p.is_admin() ? f.file : std::filesystem::path(f.file).filename().string();
     o["state"] = f.loaded ? "loaded" : "refused";
     o["error"] = f.error.empty() ? json::value(nullptr) : json::value(f.error);
     o["id"] = f.id.empty() ? json::value(nullptr) : json::value(f.id);
@@ -318,10 +322,11 @@ void PluginService::remove_instance(const auth::Principal& p, std::int64_t id, s
 
 void PluginService::resume(const auth::Principal& p, std::int64_t id, services::WriteCallback done) {
   require_write(p);
-  owned(p, id);
-  services::submit_write(store_, [id](storage::WriteTxn& tx) {
-    tx.set_plugin_suspended(id, "");
-    return WriteResult{200, {}, {}, id};
+  const auto r = owned(p, id);
+  services::submit_write(store_, [p, r](storage::WriteTxn& tx) {
+    tx.set_plugin_suspended(r.id, "");
+    audit(tx, p, r, "resume");
+    return WriteResult{200, {}, {}, r.id};
   }, [this, id, done = std::move(done)](std::exception_ptr err, WriteResult res) {
     if (!err) {
       dispatcher_.resume(id);
@@ -385,7 +390,7 @@ void PluginService::replay(const auth::Principal& p, std::int64_t id, std::optio
   } else {
     count = store_.delivery_position(id, r.org_id, 0).dead_letters;
   }
-  if (!dispatcher_.status(id))
+  if (!r.enabled || !registry_.find(r.plugin))
     throw Problem::conflict("the instance is not delivering (disabled, or its plugin is not loaded)");
   dispatcher_.replay(id, event_id);
   done(nullptr, WriteResult{202, json::serialize(json::object{{"queued", count}}), {}, id});
@@ -394,10 +399,11 @@ void PluginService::replay(const auth::Principal& p, std::int64_t id, std::optio
 void PluginService::drop_dead_letter(const auth::Principal& p, std::int64_t id, std::int64_t event_id,
                                      services::WriteCallback done) {
   require_write(p);
-  owned(p, id);
-  services::submit_write(store_, [p, id, event_id](storage::WriteTxn& tx) {
+  const auto r = owned(p, id);
+  services::submit_write(store_, [p, id, event_id, org = r.org_id](storage::WriteTxn& tx) {
     if (!tx.remove_dead_letter(id, event_id)) throw Problem::not_found();
-    tx.audit(storage::AuditEntry{p.org_id, p.user_id, "drop-dead-letter", "plugin_instances", id,
+    // In the instance's organisation's log, where its admins look.
+    tx.audit(storage::AuditEntry{org, p.user_id, "drop-dead-letter", "plugin_instances", id,
                                  json::serialize(json::object{{"event_id", event_id}})});
     return WriteResult{204, {}, {}, id};
   }, std::move(done));

@@ -486,3 +486,37 @@ TEST_CASE("the SDK examples, built out of tree against the installed SDK, load i
                                                     std::to_string(id))) > 0);
   }
 }
+
+TEST_CASE("relance plugin list shows files, states, refusals and instances, with exit codes for a bad token or no daemon") {
+  PluginDir plugins{"journal"};
+  plugins.write("garbage.so", "garbage");
+  World w(delivery_env(plugins));
+  enable(w.alpha_admin, {{"plugin", "org.relance.fixture.journal"}, {"name", "crm-sync"}});
+  const std::string url = "http://127.0.0.1:" + std::to_string(w.daemon.port());
+  auto [code, out] = Daemon::run_cli({"plugin", "list"}, {{"RELANCE_URL", url}, {"RELANCE_TOKEN", w.admin.token()}});
+  INFO(out);
+  CHECK(code == 0);
+  CHECK(out.find("org.relance.fixture.journal") != std::string::npos);
+  CHECK(out.find("relance.event-sink/1, relance.exporter/1") != std::string::npos);
+  CHECK(out.find("garbage.so") != std::string::npos);
+  CHECK(out.find("not an ELF shared library") != std::string::npos);
+  CHECK(out.find("crm-sync") != std::string::npos);
+
+  auto [json_code, json_out] =
+      Daemon::run_cli({"plugin", "list", "--json"}, {{"RELANCE_URL", url}, {"RELANCE_TOKEN", w.alpha_admin.token()}});
+  CHECK(json_code == 0);
+  const auto doc = json::parse(json_out);
+  REQUIRE(doc.at("items").as_array().size() == 1);  // an org-admin sees loaded plugins only
+  CHECK(doc.at("items").as_array()[0].at("file") == "journal.so");
+
+  CHECK(Daemon::run_cli({"plugin", "list"}, {{"RELANCE_URL", url}, {"RELANCE_TOKEN", "rl_wrong"}}).first == 4);
+  CHECK(Daemon::run_cli({"plugin", "list"}, {{"RELANCE_URL", url}, {"RELANCE_TOKEN", w.alpha_member.token()}}).first == 4);
+  auto [down, down_out] = Daemon::run_cli({"plugin", "list"}, {{"RELANCE_URL", "http://127.0.0.1:1"}, {"RELANCE_TOKEN", "x"}});
+  CHECK(down == 3);
+  CHECK(down_out.find("cannot reach the daemon") != std::string::npos);
+  TempDir home;
+  auto [none, none_out] = Daemon::run_cli(
+      {"plugin", "list"}, {{"HOME", home.path().string()}, {"XDG_CONFIG_HOME", home.file("config")}, {"RELANCE_URL", url}});
+  CHECK(none == 4);
+  CHECK(none_out.find("not logged in") != std::string::npos);
+}

@@ -1,0 +1,120 @@
+#include "cli/api_client.hpp"
+
+#include <curl/curl.h>
+
+#include <boost/json/parse.hpp>
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+namespace relance::cli {
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+std::filesystem::path credentials_file() {
+  std::string base = env("XDG_CONFIG_HOME");
+  if (base.empty()) base = env("HOME").empty() ? "." : env("HOME") + "/.config";
+  return std::filesystem::path(base) / "relance" / "credentials.toml";
+}
+
+std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+// The problem document's detail, or the body as it is.
+std::string problem_detail(const ApiResponse& r) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(r.body, ec);
+  if (!ec && v.is_object())
+    if (auto* d = v.as_object().if_contains("detail"); d && d->is_string()) return std::string(d->as_string());
+  return r.body.empty() ? "HTTP " + std::to_string(r.status) : r.body.substr(0, 500);
+}
+
+}  // namespace
+
+Endpoint resolve_endpoint() {
+  Endpoint e{env("RELANCE_URL"), env("RELANCE_TOKEN")};
+  if (e.url.empty() || e.token.empty()) {
+    const auto file = credentials_file();
+    if (std::filesystem::exists(file)) {
+      try {
+        auto t = toml::parse_file(file.string());
+        if (e.url.empty()) e.url = t["url"].value_or(std::string());
+        if (e.token.empty()) e.token = t["token"].value_or(std::string());
+      } catch (const toml::parse_error& err) {
+        throw CliError(usage, file.string() + ": " + std::string(err.description()));
+      }
+    }
+  }
+  if (e.url.empty()) e.url = "http://127.0.0.1:8080";
+  while (!e.url.empty() && e.url.back() == '/') e.url.pop_back();
+  if (e.token.empty())
+    throw CliError(unauthorised, "not logged in: run `relance login`, or set RELANCE_URL and RELANCE_TOKEN");
+  return e;
+}
+
+boost::json::value ApiResponse::json() const {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(body, ec);
+  if (ec) throw CliError(failed, "the daemon answered something that is not JSON: " + body.substr(0, 200));
+  return v;
+}
+
+ApiClient::ApiClient(Endpoint endpoint) : endpoint_(std::move(endpoint)) {
+  static std::once_flag global;
+  std::call_once(global, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  curl_ = curl_easy_init();
+  if (!curl_) throw CliError(failed, "cannot start an HTTP client");
+}
+
+ApiClient::~ApiClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+
+ApiResponse ApiClient::request(const std::string& method, const std::string& path, const std::string& body) {
+  CURL* c = static_cast<CURL*>(curl_);
+  curl_easy_reset(c);
+  ApiResponse r;
+  const std::string url = endpoint_.url + path;
+  curl_slist* headers = nullptr;
+  const std::string auth = "Authorization: Bearer " + endpoint_.token;
+  headers = curl_slist_append(headers, auth.c_str());
+  headers = curl_slist_append(headers, "Accept: application/json");
+  if (!body.empty()) headers = curl_slist_append(headers, "Content-Type: application/json");
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  if (!body.empty() || method == "POST") {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  const CURLcode rc = curl_easy_perform(c);
+  curl_slist_free_all(headers);
+  if (rc != CURLE_OK)
+    throw CliError(unreachable, "cannot reach the daemon at " + endpoint_.url + ": " + curl_easy_strerror(rc) +
+                                    " (is it running? RELANCE_URL sets where)");
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  return r;
+}
+
+ApiResponse ApiClient::call(const std::string& method, const std::string& path, const std::string& body) {
+  ApiResponse r = request(method, path, body);
+  if (r.status >= 200 && r.status < 300) return r;
+  const std::string why = problem_detail(r);
+  if (r.status == 401) throw CliError(unauthorised, "the daemon refused the token (" + why + "): run `relance login`");
+  if (r.status == 403) throw CliError(unauthorised, "not allowed: " + why);
+  if (r.status == 404) throw CliError(not_found, "not found: " + why);
+  if (r.status == 400 || r.status == 422) throw CliError(usage, why);
+  throw CliError(failed, "the daemon answered " + std::to_string(r.status) + ": " + why);
+}
+
+}  // namespace relance::cli

@@ -1,0 +1,83 @@
+#include "cli/plugin_commands.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "cli/api_client.hpp"
+#include "cli/table.hpp"
+#include "domain/time.hpp"
+
+namespace relance::cli {
+namespace json = boost::json;
+
+namespace {
+
+std::string text(const json::value* v) {
+  if (!v || v->is_null()) return "-";
+  if (v->is_string()) return std::string(v->as_string());
+  return json::serialize(*v);
+}
+
+// "42 s", "3 min", "2 h" behind now, from an RFC 3339 instant.
+std::string age(const json::value* at) {
+  if (!at || !at->is_string()) return "-";
+  const auto t = domain::parse_instant(std::string(at->as_string()));
+  if (!t) return "-";
+  const auto s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - *t).count();
+  if (s < 120) return std::to_string(std::max<long long>(s, 0)) + " s";
+  if (s < 7200) return std::to_string(s / 60) + " min";
+  return std::to_string(s / 3600) + " h";
+}
+
+int plugin_list(bool as_json) {
+  ApiClient api(resolve_endpoint());
+  const json::value doc = api.call("GET", "/api/v1/plugins").json();
+  if (as_json) {
+    std::cout << json::serialize(doc) << "\n";
+    return ok;
+  }
+  std::vector<TableRow> files, instances;
+  for (const auto& p : doc.at("items").as_array()) {
+    const auto& o = p.as_object();
+    std::string interfaces;
+    for (const auto& i : o.at("interfaces").as_array()) interfaces += (interfaces.empty() ? "" : ", ") + text(&i);
+    const std::string state = text(o.if_contains("state"));
+    files.push_back({std::filesystem::path(text(o.if_contains("file"))).filename().string(), text(o.if_contains("id")),
+                     text(o.if_contains("version")), text(o.if_contains("sdk_version")), state,
+                     state == "loaded" ? interfaces : text(o.if_contains("error"))});
+    for (const auto& i : o.at("instances").as_array()) {
+      const auto& in = i.as_object();
+      const auto& d = in.at("delivery").as_object();
+      instances.push_back({text(in.if_contains("id")), text(in.if_contains("name")), text(in.if_contains("org_id")),
+                           text(o.if_contains("id")), text(d.if_contains("state")), text(d.if_contains("pending")),
+                           age(d.if_contains("oldest_pending_at")), text(d.if_contains("dead_letters")),
+                           text(d.if_contains("last_error"))});
+    }
+  }
+  std::cout << render_table({"FILE", "PLUGIN", "VERSION", "SDK", "STATE", "INTERFACES / WHY REFUSED"}, files, 80);
+  if (!instances.empty())
+    std::cout << "\n"
+              << render_table({"INSTANCE", "NAME", "ORG", "PLUGIN", "STATE", "PENDING", "LAG", "DEAD LETTERS",
+                               "LAST ERROR"},
+                              instances);
+  return ok;
+}
+
+}  // namespace
+
+void add_plugin_commands(CLI::App& app, std::function<int()>& run) {
+  auto* plugin = app.add_subcommand("plugin", "The daemon's plugins (org-admin or admin)");
+  plugin->require_subcommand(1);
+  auto* list = plugin->add_subcommand(
+      "list", "Each plugin file: version, SDK, state (or why it was refused); each instance: delivery state, "
+              "pending events, lag, dead letters, last error");
+  auto as_json = std::make_shared<bool>(false);
+  list->add_flag("--json", *as_json, "Print the daemon's JSON answer");
+  list->callback([&run, as_json] { run = [as_json] { return plugin_list(*as_json); }; });
+}
+
+}  // namespace relance::cli
