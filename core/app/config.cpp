@@ -134,7 +134,16 @@ std::string env_name(const Setting& s) {
 
 std::vector<std::string> Config::plugin_directories() const {
   if (!plugins.directories.empty()) return plugins.directories;
-  return {(std::filesystem::path(data_dir) / "plugins").string()};
+  // The bundled plugins (installed, or in the build tree when run from there), then the
+  // data directory's own.
+  std::vector<std::string> dirs;
+  for (const char* bundled : {RELANCE_INSTALLED_PLUGINS, RELANCE_BUNDLED_PLUGINS})
+    if (std::filesystem::is_directory(bundled)) {
+      dirs.emplace_back(bundled);
+      break;
+    }
+  dirs.push_back((std::filesystem::path(data_dir) / "plugins").string());
+  return dirs;
 }
 
 std::string Config::database_path() const {

@@ -23,8 +23,8 @@ struct LogConfig {
 };
 
 struct PluginsConfig {
-  // Where plugin files (*.so) are looked for; "" entries are ignored. Default: the data
-  // directory's plugins/ folder.
+  // Where plugin files (*.so) are looked for. Default: the bundled plugins' folder, then
+  // the data directory's plugins/ folder.
   std::vector<std::string> directories;
   plugins::DeliveryOptions delivery;
   std::vector<plugins::ConfiguredInstance> instances;  // [[plugins.instance]]

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <set>
 
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
@@ -323,6 +324,10 @@ void PluginService::remove_instance(const auth::Principal& p, std::int64_t id, s
 void PluginService::resume(const auth::Principal& p, std::int64_t id, services::WriteCallback done) {
   require_write(p);
   const auto r = owned(p, id);
+  if (r.suspended.empty()) {  // nothing to resume: say how it stands, change nothing
+    done(nullptr, services::WriteResult{200, instance_json(r), services::etag_of(r.id, r.version), r.id});
+    return;
+  }
   services::submit_write(store_, [p, r](storage::WriteTxn& tx) {
     tx.set_plugin_suspended(r.id, "");
     audit(tx, p, r, "resume");
@@ -411,6 +416,7 @@ void PluginService::drop_dead_letter(const auth::Principal& p, std::int64_t id, 
 
 void PluginService::apply_configured(const std::vector<ConfiguredInstance>& instances) {
   const auto existing = store_.plugin_instances();
+  std::set<std::int64_t> applied;
   for (const ConfiguredInstance& c : instances) {
     const std::string where = "plugin instance \"" + c.name + "\" of organisation \"" + c.organisation + "\"";
     std::optional<storage::Row> org;
@@ -442,6 +448,17 @@ void PluginService::apply_configured(const std::vector<ConfiguredInstance>& inst
     const std::int64_t start = c.from_beginning ? 0 : store_.last_outbox_id();
     store_.write_sync([&](storage::WriteTxn& tx) { tx.put_plugin_instance(r, start); });
     spdlog::info("{} ({}) {} from the configuration file", where, r.plugin, is_new ? "created" : "applied");
+    applied.insert(r.id);
+  }
+  // An instance whose table left the file is disabled, not deleted (its cursor, state and
+  // dead letters stay), and handed to the API, where an admin may delete it.
+  for (auto e : existing) {
+    if (e.source != "config" || applied.contains(e.id)) continue;
+    e.enabled = false;
+    e.source = "api";
+    store_.write_sync([&](storage::WriteTxn& tx) { tx.put_plugin_instance(e, 0); });
+    spdlog::warn("plugin instance \"{}\" (#{}) is no longer in the configuration file: disabled; delete it "
+                 "through the API if it is not needed any more", e.name, e.id);
   }
 }
 

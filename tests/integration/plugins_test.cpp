@@ -461,6 +461,16 @@ TEST_CASE("instances declared in the configuration file are applied at start and
   CHECK(journal(out.file("journal.log")).size() == 1);
   CHECK(admin.patch("/api/v1/plugin-instances/" + std::to_string(id), {{"enabled", false}}).status == 409);
   CHECK(admin.del("/api/v1/plugin-instances/" + std::to_string(id)).status == 409);
+
+  // Taken out of the file: disabled and handed to the API, where it can be deleted.
+  std::ofstream(w.daemon.data_dir() / "relance.toml") << "# no plugin instances\n";
+  w.daemon.stop();
+  w.daemon.start();
+  HttpClient again = login(w.daemon.port(), "admin@alpha.test", "password-of-admin@alpha.test");
+  const auto left = instance(again, id);
+  CHECK(left.at("enabled") == false);
+  CHECK(text_of(left.at("source")) == "api");
+  CHECK(again.del("/api/v1/plugin-instances/" + std::to_string(id)).status == 204);
 }
 
 TEST_CASE("the SDK examples, built out of tree against the installed SDK, load into the daemon and receive events") {

@@ -52,8 +52,8 @@ typedef struct relance_plugin_entry {
   const char* const* interfaces; /* role ids offered, NULL-terminated */
 
   /* Called once after loading, before any instance. Returns RELANCE_OK, or another status
-   * and the plugin is refused (its reason read from last_error(NULL)).
-   * Thread: main. `host` is valid until deinit returns. */
+   * and the plugin is refused (its reason read from last_error(NULL)). May be NULL, like
+   * deinit and get_extension. Thread: main. `host` is valid until deinit returns. */
   relance_status (*init)(const relance_host* host);
   /* Called once when the daemon stops, after every instance is destroyed. Thread: main. */
   void (*deinit)(void);

@@ -16,7 +16,9 @@
 //
 // Every exception is caught at the boundary: relance::Error carries its status
 // (relance::Error(RELANCE_INVALID, "no email")); any other exception becomes RELANCE_RETRY
-// (RELANCE_FATAL from a constructor), and its message is what the daemon reports.
+// in deliver() (the daemon retries, then dead-letters), RELANCE_INVALID in the exporter's
+// calls (the export fails) and RELANCE_FATAL in a constructor or on_load; its message is
+// what the daemon reports.
 // Nothing of this file crosses the boundary: only the C types of relance/*.h do.
 #pragma once
 
@@ -90,13 +92,15 @@ class Host {
   int64_t now_ms() const { return need<relance_host_clock_v1>(RELANCE_HOST_CLOCK_V1).now_ms(raw_); }
 
  private:
+  // A missing service or a refused call is INVALID, never UNSUPPORTED: thrown out of
+  // deliver(), UNSUPPORTED would count the event as delivered and hide the failure.
   template <class Table>
   const Table& need(const char* id) const {
     if (auto* t = service<Table>(id)) return *t;
-    throw Error(RELANCE_UNSUPPORTED, std::string("the daemon does not offer ") + id);
+    throw Error(RELANCE_INVALID, std::string("the daemon does not offer ") + id);
   }
   static void check(relance_status s, const char* what) {
-    if (s != RELANCE_OK) throw Error(s, std::string(what) + " failed");
+    if (s != RELANCE_OK) throw Error(s == RELANCE_UNSUPPORTED ? RELANCE_INVALID : s, std::string(what) + " failed");
   }
   const relance_host* raw_;
 };

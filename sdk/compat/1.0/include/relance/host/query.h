@@ -1,8 +1,8 @@
 /* Relance plugin SDK: host service "relance.host.query/1", reads the CRM's records.
  *
  * Contract: offered to instance handles only. An instance reads the datasets its
- * configuration grants ("contacts", "companies", "leads", "followups"), of its own
- * organisation, as typed rows. A query is a forward cursor: open, next until *row is NULL,
+ * configuration grants ("contacts", "companies", "leads", "activities", "followups",
+ * "outcomes"), of its own organisation, as typed rows. A query is a forward cursor: open, next until *row is NULL,
  * close. The row and the dataset are borrowed until the next call on the cursor.
  * Thread: the instance's; a cursor is used by one thread. */
 #ifndef RELANCE_HOST_QUERY_H
