@@ -98,9 +98,14 @@ json::object openapi_document(const Router& router) {
     op["tags"] = json::array{d.tag};
     op["operationId"] = r.method + " " + r.pattern;
     json::array params;
-    if (r.pattern.find("{id}") != std::string::npos)
-      params.push_back(json::object{{"name", "id"}, {"in", "path"}, {"required", true},
-                                    {"schema", {{"type", "integer"}, {"minimum", 1}}}});
+    for (const std::string& seg : r.segments) {
+      if (seg.size() < 3 || seg.front() != '{' || seg.back() != '}') continue;
+      const std::string name = seg.substr(1, seg.size() - 2);
+      const bool id = name.ends_with("id");
+      params.push_back(json::object{{"name", name}, {"in", "path"}, {"required", true},
+                                    {"schema", id ? json::object{{"type", "integer"}, {"minimum", 1}}
+                                                  : json::object{{"type", "string"}}}});
+    }
     for (const auto& q : d.query)
       params.push_back(json::object{{"name", q}, {"in", "query"}, {"schema", {{"type", "string"}}}});
     if (d.conditional)

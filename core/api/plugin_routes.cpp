@@ -59,12 +59,12 @@ void add_plugin_routes(Router& router, plugins::PluginService& plugins, const Ap
              [&plugins](Call& c, Reply reply) {
                plugins.replay(c.principal, c.ids[0], std::nullopt, replying(std::move(reply)));
              });
-  router.add("POST", one + "/dead-letters/{id}/replay", true,
+  router.add("POST", one + "/dead-letters/{event_id}/replay", true,
              {"Deliver one dead letter again (202: queued)", tag, Shape::object},
              [&plugins](Call& c, Reply reply) {
                plugins.replay(c.principal, c.ids[0], c.ids[1], replying(std::move(reply)));
              });
-  router.add("DELETE", one + "/dead-letters/{id}", true,
+  router.add("DELETE", one + "/dead-letters/{event_id}", true,
              {"Drop a dead letter (recorded in the audit log)", tag, Shape::no_content},
              [&plugins](Call& c, Reply reply) {
                plugins.drop_dead_letter(c.principal, c.ids[0], c.ids[1], replying(std::move(reply)));

@@ -43,11 +43,19 @@ std::vector<std::string> split_path(std::string_view pattern) {
   return {segs.at.begin(), segs.at.begin() + static_cast<std::ptrdiff_t>(segs.size)};
 }
 
-bool match(const Route& r, const Segments& segs, std::vector<std::int64_t>& ids) {
+bool is_parameter(std::string_view segment) { return segment.size() > 2 && segment.front() == '{' && segment.back() == '}'; }
+// "{id}", "{event_id}": a positive integer; any other "{name}": a word.
+bool is_id_parameter(std::string_view segment) { return is_parameter(segment) && segment.ends_with("id}"); }
+
+bool match(const Route& r, const Segments& segs, std::vector<std::int64_t>& ids, std::vector<std::string>& names) {
   if (segs.too_deep || r.segments.size() != segs.size) return false;
   ids.clear();
+  names.clear();
   for (std::size_t i = 0; i < segs.size; ++i) {
-    if (r.segments[i] == "{id}") {
+    if (is_parameter(r.segments[i]) && !is_id_parameter(r.segments[i])) {
+      if (segs[i].empty() || segs[i].size() > 64) return false;
+      names.emplace_back(segs[i]);
+    } else if (is_id_parameter(r.segments[i])) {
       std::int64_t v = 0;
       const auto& s = segs[i];
       auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -83,10 +91,11 @@ void Router::dispatch(const Request& request, Reply reply) const {
   const auto start = std::chrono::steady_clock::now();
   const Segments segs = cut_path(request.path);
   std::vector<std::int64_t> ids;
+  std::vector<std::string> names;
   const Route* found = nullptr;
   std::string allowed;
   for (const Route& r : routes_) {
-    if (!match(r, segs, ids)) continue;
+    if (!match(r, segs, ids, names)) continue;
     if (r.method == request.method) {
       found = &r;
       break;
@@ -109,7 +118,7 @@ void Router::dispatch(const Request& request, Reply reply) const {
     }
     return observed(problem_response(Problem::not_found()));
   }
-  Call call{request, {}, std::move(ids)};
+  Call call{request, {}, std::move(ids), std::move(names)};
   try {
     if (found->signed_in) {
       const std::string token = bearer_of(request.authorization);

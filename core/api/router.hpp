@@ -22,7 +22,8 @@ namespace relance::api {
 struct Call {
   const Request& request;
   auth::Principal principal;
-  std::vector<std::int64_t> ids;  // the {id} segments of the path, in order
+  std::vector<std::int64_t> ids;  // the {id} and {..._id} segments of the path, in order
+  std::vector<std::string> names;  // the other {name} segments ("{format}"), in order
 };
 
 using Handler = std::function<void(Call& call, Reply reply)>;
@@ -51,7 +52,7 @@ struct RouteDoc {
 
 struct Route {
   std::string method;
-  std::string pattern;  // "/api/v1/contacts/{id}"
+  std::string pattern;  // "/api/v1/contacts/{id}": {id}, {event_id} are ids, {format} a word
   std::string label;    // "GET /api/v1/contacts/{id}", for metrics
   bool signed_in = true;
   Handler handler;

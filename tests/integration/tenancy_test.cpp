@@ -177,8 +177,8 @@ const std::vector<Row> table = {
   {"POST",   "/api/v1/plugin-instances/{id}/resume",                    not_manager, {ok,nf,na,nf},     not_manager, {ok,ok,na,nf},         anon},
   {"GET",    "/api/v1/plugin-instances/{id}/dead-letters",              not_manager, {ok,nf,na,nf},     not_manager, {ok,ok,na,nf},         anon},
   {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/replay",       not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
-  {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/{id}/replay",  not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
-  {"DELETE", "/api/v1/plugin-instances/{id}/dead-letters/{id}",         not_manager, {gone,nf,na,nf},   not_manager, {gone,gone,na,nf},     anon},
+  {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/{event_id}/replay", not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
+  {"DELETE", "/api/v1/plugin-instances/{id}/dead-letters/{event_id}",    not_manager, {gone,nf,na,nf},   not_manager, {gone,gone,na,nf},     anon},
 };
 // clang-format on
 
@@ -195,7 +195,17 @@ const Row* find_row(std::string_view method, std::string_view path) {
   return nullptr;
 }
 
-bool has_id(std::string_view path) { return path.find("{id}") != std::string_view::npos; }
+// Where the first id placeholder ("{id}", "{event_id}") of `path` starts, and its length.
+std::pair<std::size_t, std::size_t> id_placeholder(std::string_view path) {
+  for (std::size_t at = path.find('{'); at != std::string_view::npos; at = path.find('{', at + 1)) {
+    const auto end = path.find('}', at);
+    if (end == std::string_view::npos) break;
+    if (path.substr(at, end - at + 1).ends_with("id}")) return {at, end - at + 1};
+  }
+  return {std::string_view::npos, 0};
+}
+
+bool has_id(std::string_view path) { return id_placeholder(path).first != std::string_view::npos; }
 
 // "/api/v1/contacts/{id}" -> "contacts"; "/api/v1/auth/login" -> "auth"; "/healthz" -> "".
 std::string collection_of(std::string_view path) {
@@ -205,11 +215,11 @@ std::string collection_of(std::string_view path) {
   return std::string(path.substr(0, path.find('/')));
 }
 
-// The first {id} of `path` replaced by `id`; false when there is none.
+// The first id placeholder of `path` replaced by `id`; false when there is none.
 bool fill_id(std::string& path, std::int64_t id) {
-  const auto at = path.find("{id}");
+  const auto [at, length] = id_placeholder(path);
   if (at == std::string::npos) return false;
-  path.replace(at, 4, std::to_string(id));
+  path.replace(at, length, std::to_string(id));
   return true;
 }
 
