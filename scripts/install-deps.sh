@@ -13,10 +13,11 @@ build_pkgs=(
   libsodium-dev libhowardhinnant-date-dev tzdata libcurl4-openssl-dev
   libphonenumber8 libprotobuf-dev libabsl-dev libicu-dev
   catch2
+  libxlsxwriter-dev
 )
 # Tests: the sqlite3 shell checks database files, python3 and curl serve the scripts,
 # abigail-tools (abidw, abidiff) compares the SDK's ABI with the stored dump of each release.
-test_pkgs=( python3 sqlite3 curl procps abigail-tools )
+test_pkgs=( python3 sqlite3 curl procps abigail-tools python3-openpyxl )
 # Benchmarks only (bench/): the load generator and the nginx ceiling. Not installed for the
 # tests, so that no web server package is put on a machine that only runs them.
 bench_pkgs=( wrk nginx-light )
