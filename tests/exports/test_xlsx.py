@@ -27,6 +27,7 @@ def export(input_path, tmpdir, expect_ok=True):
     os.makedirs(work, exist_ok=True)
     env = dict(os.environ, TMPDIR=work)
     r = subprocess.run([DRIVER, PLUGIN, input_path, out], env=env, capture_output=True, text=True)
+    assert "Sanitizer" not in r.stderr, r.stderr
     if expect_ok:
         assert r.returncode == 0, f"export_driver failed ({r.returncode}): {r.stderr}"
     else:
