@@ -4,7 +4,7 @@
 # N_ROWS rows as export_driver input (python3, every column of the contacts dataset as the
 # daemon sends it: accents, lists, notes, instants), then times export_driver over it.
 # The time is the driver's whole run, so it includes parsing the JSON input (an upper bound
-# of the plugin's share); no daemon, no storage, no HTTP. See bench/README.md.
+# of the plugin's share); no daemon, no storage, no HTTP. Figures: docs/performance.md.
 #
 #   bench/xlsx.sh                    # 100,000 rows, 3 runs
 #   N_ROWS=20000 RUNS=1 bench/xlsx.sh
