@@ -188,12 +188,12 @@ class Csv : public relance::Instance, public relance::Exporter {
       case RELANCE_VALUE_LIST: {
         cell_.clear();
         const std::string_view text = relance::view(v.text);
+        bool first = true;
         const bool ok = for_each_item(text, scratch_, [&](std::string_view item) {
-          if (!cell_.empty() || item_count_ > 0) cell_ += '\n';
+          if (!first) cell_ += '\n';
+          first = false;
           cell_ += item;
-          ++item_count_;
         });
-        item_count_ = 0;
         if (!ok) {  // not an array of strings: the text as the daemon gave it
           append_text(text);
           return;
@@ -211,7 +211,6 @@ class Csv : public relance::Instance, public relance::Exporter {
   bool neutralise_ = true;
   std::array<bool, 256> special_{};
   std::size_t datasets_ = 0;
-  std::size_t item_count_ = 0;
   std::string buffer_;   // rows not yet written
   std::string cell_;     // a list cell being joined
   std::string scratch_;  // a list item being unescaped
