@@ -10,7 +10,8 @@
 //                ("Contact's local time: 00:00 America/Los_Angeles") when contact_time_zone
 //                is present
 //   DUE (VTODO) or DTSTART/DTEND (VEVENT): local time with TZID=<time_zone> (the assignee's
-//                IANA zone), or UTC ("...Z") when time_zone is null, UTC or unknown
+//                IANA zone), or UTC ("...Z") when time_zone is null, UTC or unknown, and for
+//                a local time that occurs twice (the hour repeated when clocks go back)
 //   STATUS       VTODO: open, snoozed -> NEEDS-ACTION; done -> COMPLETED (COMPLETED:done_at,
 //                PERCENT-COMPLETE:100); cancelled -> CANCELLED. VEVENT: CONFIRMED, CANCELLED
 //   VALARM       alarm_minutes before the due time (ACTION:DISPLAY), none when "0" and none on
@@ -492,11 +493,15 @@ class Ics : public relance::Instance, public relance::Exporter {
     std::string tzid = text_of(row, time_zone);
     const date::time_zone* zone = tzid == "UTC" || tzid == "Etc/UTC" ? nullptr : find_zone(tzid);
     auto when = [&](const char* property, SysSeconds t) {
-      if (!zone) {
+      const LocalSeconds local = zone ? zone->to_local(t) : LocalSeconds{};
+      // A local time that occurs twice (clocks going back) means its first occurrence in
+      // RFC 5545 3.3.5 but the second one in python-icalendar (pytz's default): such an
+      // instant is written in UTC, which every reader takes the same way.
+      if (!zone || zone->get_info(local).result != date::local_info::unique) {
         out += std::string(property) + ":" + utc_text(t) + "\r\n";
         return;
       }
-      line = std::string(property) + ";TZID=" + tzid + ":" + local_text(zone->to_local(t));
+      line = std::string(property) + ";TZID=" + tzid + ":" + local_text(local);
       emit();
       auto [at, inserted] = zones_.try_emplace(tzid, Use{zone, t, t});
       if (!inserted) {
