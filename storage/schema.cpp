@@ -108,6 +108,8 @@ constexpr std::array contact_fields{
     Field{"lawful_basis", K::choice, F, {}, lawful_bases, 0, "GDPR lawful basis for keeping the data"},
     Field{"consent_at", K::timestamp, none, {}, {}, 0, "When consent was given"},
     Field{"consent_note", K::text, P, {}, {}, 2000, "How consent was given"},
+    Field{"time_zone", K::time_zone, none, {}, {}, 0,
+          "IANA time zone where the contact works (follow-ups show their local time)"},
 };
 
 constexpr std::array lead_fields{

@@ -4,9 +4,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "services/body_stream.hpp"
 
 namespace relance::api {
 
@@ -29,6 +32,8 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the body is produced while it is sent (chunked) and `body` is ignored.
+  std::shared_ptr<services::BodyStream> stream;
 };
 
 // Completes a request. May be called from any thread, exactly once.

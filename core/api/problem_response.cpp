@@ -14,7 +14,7 @@ Response problem_response(const Problem& p) {
                  {"status", p.status()},
                  {"detail", p.detail()}};
   if (!p.field().empty()) o["field"] = p.field();
-  Response r{p.status(), "application/problem+json", json::serialize(o), {}};
+  Response r{p.status(), "application/problem+json", json::serialize(o), {}, {}};
   if (p.retry_after() > 0) r.headers.emplace_back("Retry-After", std::to_string(p.retry_after()));
   return r;
 }

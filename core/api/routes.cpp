@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "api/openapi.hpp"
+#include "api/export_routes.hpp"
 #include "api/plugin_routes.hpp"
 #include "api/problem_response.hpp"
 #include "auth/secrets.hpp"
@@ -42,7 +43,7 @@ json::object parse_json_object(const Request& request, const ApiLimits& limits) 
 }
 
 Response json_response(int status, const json::value& body) {
-  return Response{status, "application/json", json::serialize(body), {}};
+  return Response{status, "application/json", json::serialize(body), {}, {}};
 }
 
 Response page_response(services::Page page) {
@@ -53,11 +54,11 @@ Response page_response(services::Page page) {
   if (page.next_cursor.empty()) body += "null";
   else domain::append_json_string(body, page.next_cursor);
   body += '}';
-  return Response{200, "application/json", std::move(body), {}};
+  return Response{200, "application/json", std::move(body), {}, {}};
 }
 
 Response read_response(services::ReadResult r) {
-  Response resp{200, "application/json", std::move(r.body), {}};
+  Response resp{200, "application/json", std::move(r.body), {}, {}};
   resp.headers.emplace_back("ETag", r.etag);
   return resp;
 }
@@ -96,7 +97,7 @@ services::WriteCallback replying(Reply reply, std::string location_prefix) {
   return [reply = std::move(reply), location_prefix = std::move(location_prefix)](
              std::exception_ptr err, services::WriteResult r) {
     if (err) return reply(error_response(err));
-    Response resp{r.status, "application/json", std::move(r.body), {}};
+    Response resp{r.status, "application/json", std::move(r.body), {}, {}};
     if (r.status == 204) resp.content_type.clear();
     if (!r.etag.empty()) resp.headers.emplace_back("ETag", r.etag);
     if (r.status == 201 && !location_prefix.empty() && r.id > 0)
@@ -300,7 +301,7 @@ void add_operation_routes(Router& router, const ApiServices& s) {
               Shape::text},
              [&metrics, &store](Call&, Reply reply) {
                reply(Response{200, "text/plain; version=0.0.4; charset=utf-8",
-                              metrics.render(store.stats()), {}});
+                              metrics.render(store.stats()), {}, {}});
              });
 }
 
@@ -314,12 +315,13 @@ void add_routes(Router& router, const ApiServices& s) {
         &ent::outcomes, &ent::events})
     add_record_routes(router, s, *e);
   add_plugin_routes(router, s.plugins, s.limits);
+  add_export_routes(router, s.exports);
   // Last, so that the document covers every route above.
   auto doc = std::make_shared<std::string>();
   router.add("GET", "/api/v1/openapi.json", false,
              {"This OpenAPI 3.1 document", "operations", Shape::object},
              [doc](Call&, Reply reply) {
-               reply(Response{200, "application/json", *doc, {}});
+               reply(Response{200, "application/json", *doc, {}, {}});
              });
   *doc = json::serialize(openapi_document(router));
 }

@@ -6,6 +6,7 @@
 
 #include "api/metrics.hpp"
 #include "api/router.hpp"
+#include "plugins/export_service.hpp"
 #include "plugins/plugin_service.hpp"
 #include "services/account_service.hpp"
 #include "services/record_service.hpp"
@@ -22,6 +23,7 @@ struct ApiServices {
   services::RecordService& records;
   services::AccountService& accounts;
   plugins::PluginService& plugins;
+  plugins::ExportService& exports;
   Metrics& metrics;
   services::WorkPool& slow_work;  // password hashing, off the HTTP threads
   ApiLimits limits;

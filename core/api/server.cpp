@@ -9,6 +9,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
@@ -164,7 +165,67 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // A body produced while it is sent: the header, then each piece the producer hands over
+  // as a chunk, then the last chunk; a failed body is cut by closing the connection.
+  struct Streamed {
+    explicit Streamed(http::response<http::empty_body> r, std::shared_ptr<services::BodyStream> b)
+        : res(std::move(r)), serializer(res), body(std::move(b)) {}
+    ~Streamed() { body->cancel(); }  // the producer stops if the connection went first
+    http::response<http::empty_body> res;
+    http::response_serializer<http::empty_body> serializer;
+    std::shared_ptr<services::BodyStream> body;
+    std::string chunk;
+  };
+
+  void send_stream(Response r, bool keep_alive, unsigned version) {
+    http::response<http::empty_body> res(static_cast<http::status>(r.status), version);
+    res.set(http::field::server, "relance");
+    if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) res.set(k, v);
+    res.keep_alive(keep_alive);
+    res.chunked(true);
+    auto s = std::make_shared<Streamed>(std::move(res), std::move(r.stream));
+    stream_.expires_after(shared_.options.request_timeout);
+    http::async_write_header(stream_, s->serializer, [self = shared_from_this(), s](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->pump(s);
+    });
+  }
+
+  void pump(const std::shared_ptr<Streamed>& s) {
+    s->chunk.clear();
+    const auto state = s->body->take(s->chunk, [weak = weak_from_this(), s] {
+      if (auto self = weak.lock()) asio::post(self->executor(), [self, s] { self->pump(s); });
+    });
+    switch (state) {
+      case services::BodyStream::State::waiting:
+        return;  // woken when the producer has more
+      case services::BodyStream::State::data:
+        stream_.expires_after(shared_.options.request_timeout);  // a client that stops reading
+        return asio::async_write(stream_, http::make_chunk(asio::buffer(s->chunk)),
+                                 [self = shared_from_this(), s](beast::error_code ec, std::size_t) {
+                                   if (ec) return self->close();
+                                   self->pump(s);
+                                 });
+      case services::BodyStream::State::done:
+        return asio::async_write(stream_, http::make_chunk_last(),
+                                 [self = shared_from_this(), s](beast::error_code ec, std::size_t) {
+                                   if (ec) return self->close();
+                                   if (!s->res.keep_alive()) return self->linger_close();
+                                   self->read_header();
+                                 });
+      case services::BodyStream::State::failed: {
+        spdlog::warn("{} {}: the response body failed after it began ({}); connection cut", request_.method,
+                     request_.path, s->body->failure());
+        boost::system::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        return stream_.close();
+      }
+    }
+  }
+
   void send(Response r, bool keep_alive, unsigned version) {
+    if (r.stream) return send_stream(std::move(r), keep_alive, version);
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(r.status), version);
     res->set(http::field::server, "relance");

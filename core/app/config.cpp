@@ -68,6 +68,7 @@ const std::vector<Setting>& settings() {
       {"plugins", "max_attempts", [](Config& c, const std::string& v) { c.plugins.delivery.max_attempts = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "max_attempts"), 1, 1000)); }},
       {"plugins", "retry_initial_ms", [](Config& c, const std::string& v) { c.plugins.delivery.retry_initial = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "retry_initial_ms"))); }},
       {"plugins", "retry_max_ms", [](Config& c, const std::string& v) { c.plugins.delivery.retry_max = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "retry_max_ms"))); }},
+      {"plugins", "export_threads", [](Config& c, const std::string& v) { c.plugins.export_threads = static_cast<std::size_t>(std::clamp<std::int64_t>(to_int(v, "export_threads"), 1, 64)); }},
       {"plugins", "batch", [](Config& c, const std::string& v) { c.plugins.delivery.batch = static_cast<std::size_t>(std::clamp<std::int64_t>(to_int(v, "batch"), 1, 100000)); }},
       {"log", "max_files", [](Config& c, const std::string& v) { c.log.max_files = static_cast<std::size_t>(to_int(v, "max_files")); }},
   };

@@ -27,6 +27,7 @@ struct PluginsConfig {
   // the data directory's plugins/ folder.
   std::vector<std::string> directories;
   plugins::DeliveryOptions delivery;
+  std::size_t export_threads = 4;  // exports running at once; more wait their turn
   std::vector<plugins::ConfiguredInstance> instances;  // [[plugins.instance]]
 };
 

@@ -22,6 +22,7 @@
 #include "services/record_service.hpp"
 #include "services/work_pool.hpp"
 #include "plugins/dispatcher.hpp"
+#include "plugins/export_service.hpp"
 #include "plugins/plugin_service.hpp"
 #include "plugins/registry.hpp"
 
@@ -133,6 +134,7 @@ int serve(Config c) {
   registry.load(c.plugin_directories());
   plugins::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);
   plugins::PluginService plugin_service(*store, registry, dispatcher);
+  plugins::ExportService exports(plugin_env, records, registry, c.plugins.export_threads);
   plugin_service.apply_configured(c.plugins.instances);
   dispatcher.start();
 
@@ -143,7 +145,7 @@ int serve(Config c) {
                        metrics.observe(label, status, s);
                      });
   std::unique_ptr<api::HttpServer> server;
-  api::add_routes(router, api::ApiServices{*store, records, accounts, plugin_service, metrics, slow_work, c.api,
+  api::add_routes(router, api::ApiServices{*store, records, accounts, plugin_service, exports, metrics, slow_work, c.api,
                                            [&] { return server && server->draining(); }});
   server = std::make_unique<api::HttpServer>(c.server, router, metrics);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();

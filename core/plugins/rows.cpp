@@ -71,7 +71,7 @@ std::int64_t instant_ms(std::string_view t) {
   return ((days * 24 + num(11, 2)) * 60 + num(14, 2)) * 60000 + num(17, 2) * 1000 + num(20, 3);
 }
 
-DatasetView::DatasetView(const storage::Entity& e) : entity_(e) {
+DatasetView::DatasetView(const storage::Entity& e, std::vector<std::string_view> extra) : entity_(e) {
   auto add = [&](std::string_view name, int32_t kind, uint32_t flags, Source src) {
     columns_.push_back(relance_column{kind, flags, str_of(name)});
     sources_.push_back(src);
@@ -90,13 +90,15 @@ DatasetView::DatasetView(const storage::Entity& e) : entity_(e) {
   }
   add("created_at", RELANCE_VALUE_INSTANT, 0, {Source::From::created_at});
   add("updated_at", RELANCE_VALUE_INSTANT, 0, {Source::From::updated_at});
+  for (std::size_t i = 0; i < extra.size(); ++i) add(extra[i], RELANCE_VALUE_TEXT, 0, {Source::From::extra, i});
   values_.resize(columns_.size());
   dataset_ = relance_dataset{sizeof(relance_dataset), str_of(e.name), columns_.size(), sizeof(relance_column),
                              columns_.data()};
   row_ = relance_row{sizeof(relance_row), values_.size(), values_.data()};
 }
 
-const relance_row& DatasetView::convert(const storage::Row& row, bool redact) {
+const relance_row& DatasetView::convert(const storage::Row& row, bool redact,
+                                        const std::vector<const std::string*>& extra_values) {
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     relance_value& v = values_[c];
     v = relance_value{};
@@ -114,6 +116,12 @@ const relance_row& DatasetView::convert(const storage::Row& row, bool redact) {
         continue;
       case Source::From::created_at: instant(row.created_at); continue;
       case Source::From::updated_at: instant(row.updated_at); continue;
+      case Source::From::extra:
+        if (s.field < extra_values.size() && extra_values[s.field]) {
+          v.kind = RELANCE_VALUE_TEXT;
+          v.text = str_of(*extra_values[s.field]);
+        }
+        continue;
       case Source::From::field: break;
     }
     if (s.field >= row.values.size()) continue;

@@ -15,7 +15,9 @@ namespace relance::plugins {
 
 class DatasetView {
  public:
-  explicit DatasetView(const storage::Entity& e);
+  // `extra`: text columns joined from elsewhere, after the entity's own (their values are
+  // given to convert()).
+  explicit DatasetView(const storage::Entity& e, std::vector<std::string_view> extra = {});
   DatasetView(const DatasetView&) = delete;
   DatasetView& operator=(const DatasetView&) = delete;
 
@@ -24,12 +26,14 @@ class DatasetView {
   // `row` as values aligned with the dataset's columns; personal columns are null when
   // `redact`. Strings point into `row`: the result is valid while `row` is unchanged and
   // until the next call.
-  const relance_row& convert(const storage::Row& row, bool redact);
+  // `extra_values` are aligned with the extra columns (nullptr: null).
+  const relance_row& convert(const storage::Row& row, bool redact,
+                             const std::vector<const std::string*>& extra_values = {});
 
  private:
   // Where a column's value comes from.
   struct Source {
-    enum class From { id, created_at, updated_at, field } from = From::field;
+    enum class From { id, created_at, updated_at, field, extra } from = From::field;
     std::size_t field = 0;     // index in entity.fields
     std::size_t currency = 0;  // money: index of the entity's currency field
     bool has_currency = false;

@@ -83,9 +83,12 @@ class RecordService {
   // The query parameters list() understands for the entity (for the OpenAPI document).
   static std::vector<std::string> list_parameters(const storage::Entity& e);
 
- private:
+  // The rows of `e` the caller may read, and whether a row's personal fields are hidden
+  // from them: every read of records (API, exports) applies these two.
   storage::Scope read_scope(const auth::Principal& p, const storage::Entity& e) const;
   bool redacts(const auth::Principal& p, const storage::Entity& e, const storage::Row& row) const;
+
+ private:
 
   storage::Store& store_;
   OrgDirectory& orgs_;

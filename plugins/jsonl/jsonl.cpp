@@ -16,25 +16,14 @@
 //   other characters stay as UTF-8; an invalid UTF-8 byte becomes U+FFFD.
 // - "_dataset": the dataset's name ("contacts"), as the first key of every object of an
 //   export of several datasets, so that a reader can tell them apart. Option dataset_key:
-//   auto (the default) adds it only when the export has more than one dataset, always
-//   adds it, never leaves it out.
-//
-// auto and streaming: SDK 1.0 does not tell an exporter how many datasets follow, so under
-// auto the lines of the first dataset are held until the next begin_dataset (a second
-// dataset: they are released with "_dataset" inserted after their '{') or finish (the only
-// one: released as they are). They are held in memory up to 1 MiB, then in an unlinked
-// temporary file ($TMPDIR, else /tmp), so memory stays flat. always and never stream from
-// the first row.
+//   auto (the default) adds it only when the export has more than one dataset (the
+//   request's dataset_count), always adds it, never leaves it out. Every line streams as
+//   soon as it is written.
 //
 // Speed: rows are appended to one buffer written by 64 KiB; no allocation per cell.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <relance/plugin.hpp>
 
-#include <cerrno>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -47,7 +36,6 @@ namespace {
 using namespace relance_export;
 
 constexpr std::size_t flush_size = 64 * 1024;
-constexpr std::size_t hold_size = 1024 * 1024;
 
 // Length of the valid UTF-8 sequence at s[i] (a lead byte >= 0x80), or 0 when invalid.
 std::size_t utf8_length(std::string_view s, std::size_t i) {
@@ -126,7 +114,6 @@ void append_string(std::string& out, std::string_view s) {
 class Jsonl : public relance::Instance, public relance::Exporter {
  public:
   using Instance::Instance;
-  ~Jsonl() override { close_spill(); }
 
   static constexpr const char* format_id = "jsonl";
   static constexpr const char* file_extension = "jsonl";
@@ -142,26 +129,14 @@ class Jsonl : public relance::Instance, public relance::Exporter {
     const relance_status status = Exporter::open(request);
     const std::string mode = option(relance::view(request.options), "dataset_key").value_or("auto");
     mode_ = mode == "always" ? Mode::always : mode == "never" ? Mode::never : Mode::automatic;
-    datasets_ = 0;
-    holding_ = false;
+    several_ = RELANCE_HAS_FIELD(&request, relance_export_request, dataset_count) && request.dataset_count > 1;
     buffer_.clear();
     buffer_.reserve(flush_size * 2);
-    close_spill();
     return status;
   }
 
   relance_status begin_dataset(const relance_dataset& dataset) override {
-    ++datasets_;
-    if (mode_ == Mode::automatic) {
-      if (datasets_ == 1) {
-        holding_ = true;
-        first_name_.assign(relance::view(dataset.name));
-        first_columns_ = dataset.column_count;
-      } else if (datasets_ == 2) {
-        release(true);
-      }
-    }
-    const bool tag = mode_ == Mode::always || (mode_ == Mode::automatic && datasets_ > 1);
+    const bool tag = mode_ == Mode::always || (mode_ == Mode::automatic && several_);
     // "{" then, per column, the key with its ':' (and the comma before it): a row appends
     // these and its values.
     keys_.resize(dataset.column_count);
@@ -206,18 +181,15 @@ class Jsonl : public relance::Instance, public relance::Exporter {
       }
       buffer_ += "}\n";
     }
-    if (buffer_.size() >= (holding_ ? hold_size : flush_size)) flush();
+    if (buffer_.size() >= flush_size) flush();
     return RELANCE_OK;
   }
 
   relance_status finish(bool complete) override {
     if (!complete) {
       buffer_.clear();
-      close_spill();
-      holding_ = false;
       return RELANCE_OK;
     }
-    if (holding_) release(false);
     write(buffer_);
     buffer_.clear();
     return RELANCE_OK;
@@ -270,99 +242,13 @@ class Jsonl : public relance::Instance, public relance::Exporter {
     }
   }
 
-  // Writes the buffer to the client, or to the spill file while the first dataset is held.
   void flush() {
-    if (!holding_) {
-      write(buffer_);
-      buffer_.clear();
-      return;
-    }
-    if (spill_ < 0) open_spill();
-    const char* p = buffer_.data();
-    std::size_t left = buffer_.size();
-    while (left > 0) {
-      const ssize_t w = ::write(spill_, p, left);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) throw relance::Error(RELANCE_INVALID, "cannot write the export's temporary file: " +
-                                                            std::string(std::strerror(errno)));
-      p += w;
-      left -= static_cast<std::size_t>(w);
-    }
+    write(buffer_);
     buffer_.clear();
   }
 
-  void open_spill() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string path = std::string(dir && *dir ? dir : "/tmp") + "/relance-jsonl-XXXXXX";
-    spill_ = ::mkstemp(path.data());
-    if (spill_ < 0)
-      throw relance::Error(RELANCE_INVALID, "cannot create a temporary file in " + path.substr(0, path.rfind('/')) +
-                                                ": " + std::strerror(errno));
-    ::unlink(path.c_str());  // gone when closed, whatever happens
-  }
-
-  void close_spill() {
-    if (spill_ >= 0) ::close(spill_);
-    spill_ = -1;
-  }
-
-  // Sends the held first dataset: with "_dataset" inserted after each line's '{' when `tag`.
-  void release(bool tag) {
-    holding_ = false;
-    std::string held;
-    held.swap(buffer_);  // the tail of the held lines, after those in the spill file
-    buffer_.reserve(flush_size * 2);
-    std::string insert;
-    if (tag) {
-      insert = "\"_dataset\":";
-      append_string(insert, first_name_);
-      if (first_columns_ > 0) insert += ',';
-    }
-    bool line_start = true;
-    auto copy = [&](const char* p, std::size_t size) {
-      if (!tag) {
-        buffer_.append(p, size);
-      } else {
-        const char* end = p + size;
-        while (p < end) {
-          if (line_start) {  // p is at the '{' of a line
-            buffer_ += *p++;
-            buffer_ += insert;
-            line_start = false;
-            continue;
-          }
-          const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-          const char* stop = nl ? static_cast<const char*>(nl) + 1 : end;
-          buffer_.append(p, static_cast<std::size_t>(stop - p));
-          line_start = nl != nullptr;
-          p = stop;
-        }
-      }
-      if (buffer_.size() >= flush_size) flush();
-    };
-    if (spill_ >= 0) {
-      std::string chunk(flush_size, '\0');
-      off_t at = 0;
-      for (;;) {
-        const ssize_t r = ::pread(spill_, chunk.data(), chunk.size(), at);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) throw relance::Error(RELANCE_INVALID, "cannot read the export's temporary file: " +
-                                                             std::string(std::strerror(errno)));
-        if (r == 0) break;
-        copy(chunk.data(), static_cast<std::size_t>(r));
-        at += r;
-      }
-      close_spill();
-    }
-    copy(held.data(), held.size());
-  }
-
   Mode mode_ = Mode::automatic;
-  std::size_t datasets_ = 0;
-  bool holding_ = false;          // auto: the first dataset's lines are held
-  std::string first_name_;        // its name and column count, to tag it later
-  std::size_t first_columns_ = 0;
-  int spill_ = -1;                // the temporary file of held lines, or -1
+  bool several_ = false;           // the export holds more than one dataset
   std::vector<std::string> keys_;  // per column: ,"name": (with the object's opening)
   std::string empty_object_;       // the line of a dataset without columns
   std::string buffer_;             // lines not yet written

@@ -329,12 +329,19 @@ CREATE TABLE plugin_dead_letters (
 ) WITHOUT ROWID;
 )sql";
 
+// Where a contact works, so a follow-up shows its local time too (a fund in Palo Alto
+// followed up from Lyon).
+constexpr const char* v3_contact_time_zone = R"sql(
+ALTER TABLE contacts ADD COLUMN time_zone TEXT;
+)sql";
+
 }  // namespace
 
 std::span<const Migration> migrations() {
   static const Migration all[] = {
       {1, "initial schema", v1()},
       {2, "plugin instances and event delivery", v2_plugins},
+      {3, "contacts' time zone", v3_contact_time_zone},
   };
   return all;
 }

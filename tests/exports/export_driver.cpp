@@ -122,7 +122,8 @@ int main(int argc, char** argv) {
   const std::string options = input.as_object().contains("options") ? json::serialize(input.at("options")) : "{}";
   const std::string locale = input.as_object().contains("locale") ? std::string(input.at("locale").as_string()) : "en";
   const std::string tz = input.as_object().contains("time_zone") ? std::string(input.at("time_zone").as_string()) : "UTC";
-  const relance_export_request request{sizeof(relance_export_request), str(options), str(locale), str(tz), &sink};
+  const relance_export_request request{sizeof(relance_export_request), str(options), str(locale), str(tz), &sink,
+                                       input.at("datasets").as_array().size()};
   if (exporter->open(instance, &request) != RELANCE_OK) return fail("open");
 
   for (const auto& d : input.at("datasets").as_array()) {

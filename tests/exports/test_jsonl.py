@@ -141,8 +141,8 @@ def case_escapes():
 
 
 def case_large():
-    # 40000 rows (several MiB): held on disk under auto until the end says there was one
-    # dataset (untagged), or a second dataset comes (then tagged); no temporary file left.
+    # 40000 rows (several MiB) stream as they come: untagged when the request holds one
+    # dataset, tagged from the first row when it holds two.
     columns = [{"name": "id", "kind": "integer"}, {"name": "name", "kind": "text"},
                {"name": "emails", "kind": "list"}, {"name": "value", "kind": "money"}]
     rows = [[i, "Zoé \"%d\"\n" % i + "y" * 50, ["a%d@x.fr" % i], {"minor": -i, "scale": 2, "currency": "EUR"}]
@@ -150,7 +150,7 @@ def case_large():
     rows.append([40000, "€" * 300000, [], None])
     one = {"datasets": [{"name": "contacts", "columns": columns, "rows": rows}]}
     path, raw = export(one)
-    assert len(raw) > 4 << 20, "large enough to spill: %d bytes" % len(raw)
+    assert len(raw) > 4 << 20, "large: %d bytes" % len(raw)
     seen = read(path, "--dataset", "contacts")
     expect(seen["tagged"], False, "one large dataset: untagged")
     expect(seen["datasets"]["contacts"], as_read(one, "contacts"), "every row")
@@ -158,8 +158,8 @@ def case_large():
     two["datasets"].append({"name": "leads", "columns": columns[:2], "rows": [[1, "x"]]})
     path, raw = export(two, "two.jsonl")
     seen = read(path)
-    expect(seen["tagged"], True, "tagged once a second dataset came")
-    expect(seen["datasets"]["contacts"], as_read(two, "contacts"), "every held row, tagged")
+    expect(seen["tagged"], True, "tagged: the request holds two datasets")
+    expect(seen["datasets"]["contacts"], as_read(two, "contacts"), "every row, tagged")
     expect(seen["datasets"]["leads"], [{"id": 1, "name": "x"}], "the second dataset")
 
 

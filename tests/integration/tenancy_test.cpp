@@ -179,6 +179,10 @@ const std::vector<Row> table = {
   {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/replay",       not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
   {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/{event_id}/replay", not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
   {"DELETE", "/api/v1/plugin-instances/{id}/dead-letters/{event_id}",    not_manager, {gone,nf,na,nf},   not_manager, {gone,gone,na,nf},     anon},
+  // Exports: everyone signed in exports what they may read (the rows follow the lists'
+  // rules; exports_test.cpp checks them). {format} is the journal fixture's, of contacts.
+  {"GET",    "/api/v1/exports",                                         ok,          ok,                ok,          ok,                    auth},
+  {"GET",    "/api/v1/exports/{format}",                                ok,          ok,                ok,          ok,                    auth},
 };
 // clang-format on
 
@@ -223,11 +227,14 @@ bool fill_id(std::string& path, std::int64_t id) {
   return true;
 }
 
-// Every {id} of `pattern` replaced by `id` (the dead-letter routes have two).
+// Every {id} of `pattern` replaced by `id` (the dead-letter routes have two), and the
+// export format by one the tenancy daemon offers, with the dataset it needs.
 std::string with_id(std::string_view pattern, std::int64_t id) {
   std::string p(pattern);
   while (fill_id(p, id)) {
   }
+  if (const auto at = p.find("{format}"); at != std::string::npos)
+    p.replace(at, 8, "journal-tsv?dataset=contacts");
   return p;
 }
 
@@ -662,7 +669,7 @@ void run_row(Tenancy& t, const Row& row, Caller& c, Cells expect) {
   const std::vector<std::string> no_fields;
   const auto& personal = personal_it == t.personal.end() ? no_fields : personal_it->second;
   if (!has_id(row.path)) {
-    const HttpResponse r = t.send(row, c, std::string(row.path));
+    const HttpResponse r = t.send(row, c, with_id(row.path, missing_id));  // no id to fill
     INFO(c.name << " -> " << row.method << " " << row.path << ": expected "
                 << describe(expect.own) << ", got " << r.status << " " << clip(r.body));
     check_answer(r, expect.own, false, personal);

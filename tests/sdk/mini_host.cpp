@@ -165,7 +165,7 @@ void journal(const relance_plugin_entry& entry) {
   Out out;
   const relance_byte_sink bytes{&out, &write_out};
   relance_export_request request{sizeof(relance_export_request), str("{\"header\": \"yes\"}"), str("fr"),
-                                 str("Europe/Paris"), &bytes};
+                                 str("Europe/Paris"), &bytes, 1};
   CHECK(exporter->open(i, &request) == RELANCE_OK);
   CHECK(exporter->begin_dataset(i, &contacts) == RELANCE_OK);
   CHECK(exporter->write_row(i, &row) == RELANCE_OK);

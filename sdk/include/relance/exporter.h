@@ -42,6 +42,7 @@ typedef struct relance_export_request {
   relance_str locale;    /* the user's locale: "fr", "en" */
   relance_str time_zone; /* the user's IANA time zone: "Europe/Paris" */
   const relance_byte_sink* out;
+  size_t dataset_count;  /* how many datasets the export holds (begin_dataset calls to come) */
 } relance_export_request;
 
 typedef struct relance_exporter_v1 {

@@ -1,7 +1,6 @@
-// Value helpers shared in spirit by the csv and jsonl exporters: the request's options, the
-// locale, numbers, amounts, instants and list items. The same file is kept in plugins/csv
-// and plugins/jsonl (keep them identical): a bundled plugin builds from its own folder and
-// the SDK only, as a third party's would.
+// Value helpers the bundled exporters share: the request's options, the locale, numbers,
+// amounts, instants and list items. Header-only and built on the SDK alone, so a bundled
+// plugin still depends on nothing of the daemon, as a third party's would.
 //
 // Everything appends to a caller's std::string, so that a row is built in one reused buffer
 // with no allocation per cell.

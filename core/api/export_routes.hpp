@@ -1,0 +1,11 @@
+// The export routes, registered on the Router by add_routes().
+#pragma once
+
+#include "api/router.hpp"
+#include "plugins/export_service.hpp"
+
+namespace relance::api {
+
+void add_export_routes(Router& router, plugins::ExportService& exports);
+
+}  // namespace relance::api

@@ -1,0 +1,323 @@
+#include "plugins/export_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/serialize.hpp>
+
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "domain/problem.hpp"
+#include "domain/time.hpp"
+#include "plugins/rows.hpp"
+#include "relance/exporter.h"
+
+namespace relance::plugins {
+namespace json = boost::json;
+
+struct ExportService::Format {
+  struct Option {
+    std::string name, description, default_value;
+    std::vector<std::string> choices;  // empty: free text
+  };
+  const PluginFile* plugin = nullptr;
+  std::string id, extension, mime_type;
+  std::vector<Option> options;
+};
+
+namespace {
+
+constexpr std::size_t page_size = 512;
+
+std::string c_text(const char* s) { return s ? std::string(s) : std::string(); }
+
+std::vector<std::string> split(const std::string& s, char by) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at <= s.size()) {
+    const auto end = std::min(s.find(by, at), s.size());
+    out.push_back(s.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+std::string plugin_error(const PluginFile& p, relance_instance* i) {
+  const relance_str e = p.entry.last_error(i);
+  return e.data && e.size ? std::string(e.data, std::min<std::size_t>(e.size, 2000)) : "no reason given";
+}
+
+// An instance of an exporter plugin for one export, destroyed with it.
+class ExportInstance {
+ public:
+  ExportInstance(HostEnv& env, const PluginFile& plugin, std::int64_t org_id, std::vector<std::string> datasets)
+      : plugin_(plugin) {
+    context_.org_id = org_id;
+    context_.name = "export";
+    context_.datasets = std::move(datasets);
+    host_ = make_host(env, plugin.id, &context_);
+    if (plugin_.entry.create_instance(&host_->raw, &instance_) != RELANCE_OK || !instance_)
+      throw Problem(503, "Service unavailable", "the " + plugin.id + " plugin could not start: " + plugin_error(plugin, nullptr));
+    auto* t = static_cast<const relance_exporter_v1*>(plugin_.entry.get_interface(instance_, RELANCE_EXPORTER_V1));
+    if (t && t->struct_size >= sizeof(relance_exporter_v1)) exporter_ = t;
+  }
+  ~ExportInstance() {
+    if (instance_) plugin_.entry.destroy_instance(instance_);
+  }
+  ExportInstance(const ExportInstance&) = delete;
+  ExportInstance& operator=(const ExportInstance&) = delete;
+
+  const relance_exporter_v1* exporter() const { return exporter_; }
+  relance_instance* raw() const { return instance_; }
+  std::string error() const { return plugin_error(plugin_, instance_); }
+
+ private:
+  const PluginFile& plugin_;
+  InstanceContext context_;
+  std::unique_ptr<HostContext> host_;
+  relance_instance* instance_ = nullptr;
+  const relance_exporter_v1* exporter_ = nullptr;
+};
+
+relance_status write_to_body(void* context, const void* data, size_t size) {
+  auto* body = static_cast<services::BodyStream*>(context);
+  return body->write(std::string_view(static_cast<const char*>(data), size)) ? RELANCE_OK : RELANCE_FATAL;
+}
+
+// What one export was asked for, checked.
+struct Request {
+  const ExportService::Format* format = nullptr;
+  std::vector<const storage::Entity*> datasets;
+  std::vector<services::ListRequest> lists;  // aligned with datasets
+  std::string options = "{}";
+  std::string locale = "en";
+  std::string time_zone = "UTC";
+};
+
+}  // namespace
+
+ExportService::ExportService(HostEnv& env, services::RecordService& records, const PluginRegistry& registry,
+                             std::size_t threads)
+    : env_(env), records_(records), pool_(std::max<std::size_t>(1, threads)) {
+  for (const PluginFile& f : registry.files()) {
+    if (!f.loaded) continue;
+    bool offers = false;
+    for (const auto& i : f.interfaces) offers = offers || i == RELANCE_EXPORTER_V1;
+    if (!offers) continue;
+    try {
+      ExportInstance probe(env_, f, 0, {});
+      const relance_exporter_v1* t = probe.exporter();
+      if (!t || !t->format_id || !*t->format_id) {
+        spdlog::warn("plugin {} says it exports but offers no usable {} table", f.id, RELANCE_EXPORTER_V1);
+        continue;
+      }
+      Format fmt;
+      fmt.plugin = &f;
+      fmt.id = t->format_id;
+      fmt.extension = c_text(t->file_extension);
+      fmt.mime_type = t->mime_type && *t->mime_type ? t->mime_type : "application/octet-stream";
+      for (std::size_t i = 0; i < t->option_count && t->options; ++i) {
+        const auto* o = reinterpret_cast<const relance_option*>(reinterpret_cast<const char*>(t->options) +
+                                                                i * t->option_size);
+        Format::Option opt{c_text(o->name), c_text(o->description), c_text(o->default_value), {}};
+        if (o->choices) opt.choices = split(o->choices, '|');
+        if (!opt.name.empty()) fmt.options.push_back(std::move(opt));
+      }
+      if (find(fmt.id)) {
+        spdlog::warn("plugin {} exports format {}, which another plugin already offers; ignored", f.id, fmt.id);
+        continue;
+      }
+      spdlog::info("export format {} from plugin {}", fmt.id, f.id);
+      formats_.push_back(std::move(fmt));
+    } catch (const std::exception& e) {
+      spdlog::warn("plugin {}: {}", f.id, e.what());
+    }
+  }
+}
+
+ExportService::~ExportService() = default;
+
+const ExportService::Format* ExportService::find(const std::string& format) const {
+  for (const Format& f : formats_)
+    if (f.id == format) return &f;
+  return nullptr;
+}
+
+std::vector<std::string> ExportService::parameters() { return {"dataset", "locale"}; }
+
+json::object ExportService::formats() const {
+  json::array items;
+  for (const Format& f : formats_) {
+    json::array options;
+    for (const auto& o : f.options) {
+      json::array choices;
+      for (const auto& c : o.choices) choices.emplace_back(c);
+      options.push_back(json::object{{"name", o.name}, {"description", o.description},
+                                     {"default", o.default_value.empty() ? json::value(nullptr) : json::value(o.default_value)},
+                                     {"choices", o.choices.empty() ? json::value(nullptr) : json::value(choices)}});
+    }
+    items.push_back(json::object{{"format", f.id}, {"extension", f.extension}, {"mime_type", f.mime_type},
+                                 {"plugin", f.plugin->id}, {"options", std::move(options)}});
+  }
+  json::array datasets;
+  for (const auto& d : split(dataset_names(), ',')) datasets.emplace_back(d.substr(d.front() == ' ' ? 1 : 0));
+  return json::object{{"items", std::move(items)}, {"datasets", std::move(datasets)}};
+}
+
+void ExportService::start(const auth::Principal& p, const std::string& format, const services::QueryParams& query,
+                          Started started) {
+  auto r = std::make_shared<Request>();
+  r->format = find(format);
+  if (!r->format) {
+    std::string known;
+    for (const Format& f : formats_) known += (known.empty() ? "" : ", ") + f.id;
+    throw Problem::bad_request("no export format " + format + " (available: " + (known.empty() ? "none" : known) + ")");
+  }
+  // The caller's own locale and time zone, unless the request says otherwise.
+  if (auto user = env_.store.get(storage::entities::users, storage::Scope::everything(), p.user_id)) {
+    if (auto* l = std::get_if<std::string>(&user->get(storage::entities::users, "locale"))) r->locale = *l;
+    if (auto* z = std::get_if<std::string>(&user->get(storage::entities::users, "time_zone"))) r->time_zone = *z;
+  }
+  json::object options;
+  services::QueryParams filters;
+  std::string datasets;
+  for (const auto& [key, value] : query) {
+    if (key == "dataset") {
+      datasets = value;
+    } else if (key == "locale") {
+      if (value != "fr" && value != "en") throw Problem::bad_request("locale must be fr or en", key);
+      r->locale = value;
+    } else if (const auto it = std::find_if(r->format->options.begin(), r->format->options.end(),
+                                            [&](const Format::Option& o) { return o.name == key; });
+               it != r->format->options.end()) {
+      if (!it->choices.empty() && std::find(it->choices.begin(), it->choices.end(), value) == it->choices.end()) {
+        std::string allowed;
+        for (const auto& c : it->choices) allowed += (allowed.empty() ? "" : ", ") + c;
+        throw Problem::bad_request(key + " must be one of " + allowed, key);
+      }
+      options[key] = value;
+    } else {
+      filters.emplace_back(key, value);
+    }
+  }
+  if (datasets.empty()) throw Problem::bad_request("dataset is required: one of " + dataset_names(), "dataset");
+  std::set<std::string> seen;
+  for (const std::string& name : split(datasets, ',')) {
+    const storage::Entity* e = dataset_entity(name);
+    if (!e) throw Problem::bad_request("unknown dataset " + name + " (available: " + dataset_names() + ")", "dataset");
+    if (!seen.insert(name).second) throw Problem::bad_request("dataset " + name + " is listed twice", "dataset");
+    r->datasets.push_back(e);
+  }
+  if (r->datasets.size() > 1 && !filters.empty())
+    throw Problem::bad_request("filters apply to an export of one dataset; " + filters.front().first +
+                                   " is neither an option of " + format + " nor usable with several datasets",
+                               filters.front().first);
+  for (const storage::Entity* e : r->datasets) {
+    try {
+      services::ListRequest list = services::parse_list_request(*e, records_.read_scope(p, *e), filters);
+      for (const auto& [key, value] : filters)
+        if (key == "sort" || key == "cursor" || key == "limit")
+          throw Problem::bad_request(key + " does not apply to an export (rows come in id order)", key);
+      r->lists.push_back(std::move(list));
+    } catch (const Problem& problem) {
+      if (problem.detail().starts_with("unknown query parameter")) {
+        std::string names;
+        for (const auto& o : r->format->options) names += (names.empty() ? "" : ", ") + o.name;
+        throw Problem::bad_request(problem.detail() + " (the options of " + format + ": " +
+                                       (names.empty() ? "none" : names) + "; or a filter of the list)",
+                                   problem.field());
+      }
+      throw;
+    }
+  }
+  r->options = json::serialize(options);
+
+  pool_.post([this, p, r, started = std::move(started)] {
+    auto body = std::make_shared<services::BodyStream>();
+    bool announced = false;
+    try {
+      std::vector<std::string> names;
+      for (const auto* e : r->datasets) names.emplace_back(e->name);
+      ExportInstance instance(env_, *r->format->plugin, p.org_id, names);
+      const relance_exporter_v1* x = instance.exporter();
+      if (!x) throw Problem(503, "Service unavailable", "the " + r->format->plugin->id + " plugin offers no exporter");
+      const relance_byte_sink sink{body.get(), &write_to_body};
+      const relance_export_request request{sizeof(relance_export_request),
+                                           relance_str{r->options.data(), r->options.size()},
+                                           relance_str{r->locale.data(), r->locale.size()},
+                                           relance_str{r->time_zone.data(), r->time_zone.size()}, &sink,
+                                           r->datasets.size()};
+      auto refuse = [&](const char* step) {
+        const std::string why = instance.error();
+        x->finish(instance.raw(), 0);
+        if (!announced) throw Problem::bad_request(r->format->id + " export refused (" + step + "): " + why);
+        throw std::runtime_error(r->format->id + " export failed (" + step + "): " + why);
+      };
+      if (x->open(instance.raw(), &request) != RELANCE_OK) refuse("open");
+      std::string filename;
+      for (const auto& n : names) filename += (filename.empty() ? "" : "-") + n;
+      filename += "-" + domain::now_instant().substr(0, 10) + "." + r->format->extension;
+      std::string type = r->format->mime_type;
+      if (type.starts_with("text/") && type.find("charset") == std::string::npos) type += "; charset=utf-8";
+
+      for (std::size_t d = 0; d < r->datasets.size(); ++d) {
+        const storage::Entity& e = *r->datasets[d];
+        const bool followups = &e == &storage::entities::followups;
+        DatasetView view(e, followups ? std::vector<std::string_view>{"contact_time_zone"} : std::vector<std::string_view>{});
+        if (x->begin_dataset(instance.raw(), &view.dataset()) != RELANCE_OK) refuse("begin_dataset");
+        if (!announced) {  // everything that could be refused was: the file starts
+          announced = true;
+          started(nullptr, ExportStarted{type, filename, body});
+        }
+        storage::ListQuery q = r->lists[d].query;
+        q.sort = "id";
+        q.descending = false;
+        q.limit = page_size;
+        std::map<std::int64_t, std::optional<std::string>> contact_zones;  // for follow-ups
+        std::vector<const std::string*> extra(followups ? 1 : 0);
+        for (;;) {
+          const std::vector<storage::Row> rows = env_.store.list(e, q);
+          for (const storage::Row& row : rows) {
+            if (followups) {
+              extra[0] = nullptr;
+              if (auto* cid = std::get_if<std::int64_t>(&row.get(e, "contact_id"))) {
+                auto it = contact_zones.find(*cid);
+                if (it == contact_zones.end()) {
+                  std::optional<std::string> zone;
+                  if (auto c = env_.store.get(storage::entities::contacts,
+                                              records_.read_scope(p, storage::entities::contacts), *cid))
+                    if (auto* z = std::get_if<std::string>(&c->get(storage::entities::contacts, "time_zone"))) zone = *z;
+                  it = contact_zones.emplace(*cid, zone).first;
+                }
+                if (it->second) extra[0] = &*it->second;
+              }
+            }
+            if (x->write_row(instance.raw(), &view.convert(row, records_.redacts(p, e, row), extra)) != RELANCE_OK)
+              refuse("write_row");
+          }
+          if (rows.size() < page_size) break;
+          q.after_id = rows.back().id;
+        }
+      }
+      if (x->finish(instance.raw(), 1) != RELANCE_OK) {
+        const std::string why = instance.error();
+        throw std::runtime_error(r->format->id + " export failed (finish): " + why);
+      }
+      body->finish();
+    } catch (...) {
+      if (!announced) return started(std::current_exception(), ExportStarted{});
+      std::string why = "export failed";
+      try {
+        throw;
+      } catch (const std::exception& e) {
+        why = e.what();
+      } catch (...) {
+      }
+      spdlog::warn("export {} for user {}: {}", r->format->id, p.user_id, why);
+      body->fail(why);
+    }
+  });
+}
+
+}  // namespace relance::plugins

@@ -1,0 +1,172 @@
+// Exports through the API, as a founder or region staff take them: the formats come from
+// the loaded exporter plugins, a file streams every row the caller may read (tenancy and
+// privacy as in the lists), bad requests are refused before the first byte, and a plugin
+// failing half-way cuts the response so that no truncated file passes for a complete one.
+// The exporter here is the journal fixture (tests/plugins/journal.cpp, format
+// "journal-tsv"); the bundled formats are read back by real readers in formats_test.cpp.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tools.hpp"
+#include "world.hpp"
+
+using namespace relance::test;
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path fixtures = RELANCE_FIXTURE_PLUGINS;
+
+struct ExportWorld {
+  TempDir plugins;
+  World w;
+  ExportWorld() : w(setup(plugins)) {}
+  static std::map<std::string, std::string> setup(const TempDir& dir) {
+    for (const char* f : {"fixture_journal.so", "fixture_thrower.so"}) fs::copy_file(fixtures / f, dir.path() / f);
+    return {{"RELANCE_PLUGINS_DIRECTORIES", dir.path().string()}};
+  }
+};
+
+// The lines of a TSV body, each cut at its tabs.
+std::vector<std::vector<std::string>> tsv(const std::string& body) {
+  std::vector<std::vector<std::string>> out;
+  std::istringstream in(body);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells;
+    std::size_t at = 0;
+    for (;;) {
+      const auto tab = line.find('\t', at);
+      cells.push_back(line.substr(at, tab == std::string::npos ? std::string::npos : tab - at));
+      if (tab == std::string::npos) break;
+      at = tab + 1;
+    }
+    out.push_back(std::move(cells));
+  }
+  return out;
+}
+
+std::size_t column(const std::vector<std::string>& header, const std::string& name) {
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (header[i] == name) return i;
+  FAIL("no column " << name);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("the export formats are those of the loaded plugins, with their options and the datasets") {
+  ExportWorld x;
+  auto r = x.w.alpha_member.get("/api/v1/exports");
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  const auto doc = r.json();
+  std::vector<std::string> formats;
+  for (const auto& f : doc.at("items").as_array()) formats.emplace_back(f.at("format").as_string());
+  CHECK(formats == std::vector<std::string>{"journal-tsv", "broken"});
+  const auto& journal = doc.at("items").as_array()[0];
+  CHECK(journal.at("mime_type") == "text/tab-separated-values");
+  CHECK(journal.at("options").as_array()[0].at("name") == "header");
+  CHECK(json::serialize(journal.at("options").as_array()[0].at("choices")) == R"(["yes","no"])");
+  CHECK(doc.at("datasets").as_array().size() == 6);
+  CHECK(x.w.daemon.client().get("/api/v1/exports").status == 401);
+}
+
+TEST_CASE(
+    "an export streams every row the caller may read, in id order, chunked, as an attachment, "
+    "and the list filters apply") {
+  ExportWorld x;
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 1100; ++i) {  // more than one page of rows
+    json::object body{{"first_name", "Zoé " + std::to_string(i)}, {"last_name", "Châteauneuf-Müller"}};
+    if (i % 10 == 0) body["tags"] = json::array{"ces"};
+    ids.push_back(World::create(x.w.alpha_member, "contacts", body).at("id").as_int64());
+  }
+  World::create(x.w.beta_member, "contacts", {{"first_name", "Other"}, {"last_name", "Organisation"}});
+
+  auto r = x.w.alpha_member.get("/api/v1/exports/journal-tsv?dataset=contacts");
+  REQUIRE(r.status == 200);
+  CHECK(r.header("transfer-encoding") == "chunked");
+  CHECK(r.header("content-type") == "text/tab-separated-values; charset=utf-8");
+  CHECK(r.header("content-disposition").starts_with("attachment; filename=\"contacts-"));
+  const auto lines = tsv(r.body);
+  REQUIRE(lines.size() == ids.size() + 1);
+  const std::size_t id = column(lines[0], "id"), last = column(lines[0], "last_name");
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    CHECK(lines[i + 1][id] == std::to_string(ids[i]));
+    CHECK(lines[i + 1][last] == "Châteauneuf-Müller");
+  }
+  // The same filters as the list.
+  auto tagged = tsv(x.w.alpha_member.get("/api/v1/exports/journal-tsv?dataset=contacts&tag=ces").body);
+  CHECK(tagged.size() == 110 + 1);
+  auto searched = tsv(x.w.alpha_member.get("/api/v1/exports/journal-tsv?dataset=contacts&q=Zo%C3%A9%201099").body);
+  CHECK(searched.size() == 1 + 1);
+}
+
+TEST_CASE("region staff export other organisations' companies without their personal fields") {
+  ExportWorld x;
+  World::create(x.w.alpha_member, "companies", {{"name", "Acme Robotics"}, {"notes", "met the CEO, very keen"}});
+  auto r = x.w.staff.get("/api/v1/exports/journal-tsv?dataset=companies");
+  REQUIRE(r.status == 200);
+  const auto lines = tsv(r.body);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1][column(lines[0], "name")] == "Acme Robotics");
+  CHECK(lines[1][column(lines[0], "notes")].empty());
+  CHECK(r.body.find("very keen") == std::string::npos);
+  // The organisation's own member sees them.
+  CHECK(x.w.alpha_member.get("/api/v1/exports/journal-tsv?dataset=companies").body.find("very keen") != std::string::npos);
+}
+
+TEST_CASE("a follow-ups export carries the followed-up contact's time zone") {
+  ExportWorld x;
+  const auto contact = World::create(x.w.alpha_member, "contacts",
+                                     {{"first_name", "Pat"}, {"last_name", "Palo Alto"}, {"time_zone", "America/Los_Angeles"}});
+  World::create(x.w.alpha_member, "followups",
+                {{"title", "Call back"}, {"due_at", "2026-03-29T07:00:00Z"}, {"time_zone", "Europe/Paris"},
+                 {"contact_id", contact.at("id")}});
+  const auto lines = tsv(x.w.alpha_member.get("/api/v1/exports/journal-tsv?dataset=followups").body);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1][column(lines[0], "time_zone")] == "Europe/Paris");
+  CHECK(lines[1][column(lines[0], "contact_time_zone")] == "America/Los_Angeles");
+}
+
+TEST_CASE("bad export requests are refused before the first byte, naming what is available") {
+  ExportWorld x;
+  auto& c = x.w.alpha_member;
+  auto refused = [&](const std::string& target, const std::string& says) {
+    auto r = c.get(target);
+    INFO(target << " -> " << r.body);
+    CHECK(r.status == 400);
+    CHECK(r.body.find(says) != std::string::npos);
+  };
+  refused("/api/v1/exports/pdf?dataset=contacts", "available: journal-tsv, broken");
+  refused("/api/v1/exports/journal-tsv", "dataset is required");
+  refused("/api/v1/exports/journal-tsv?dataset=secrets", "available: contacts, companies");
+  refused("/api/v1/exports/journal-tsv?dataset=contacts&header=maybe", "header must be one of yes, no");
+  refused("/api/v1/exports/journal-tsv?dataset=contacts&colour=red", "the options of journal-tsv: header");
+  refused("/api/v1/exports/journal-tsv?dataset=contacts,leads&tag=x", "filters apply to an export of one dataset");
+  refused("/api/v1/exports/journal-tsv?dataset=contacts&sort=-id", "does not apply to an export");
+  refused("/api/v1/exports/journal-tsv?dataset=contacts&updated_from=yesterday", "RFC 3339");
+}
+
+TEST_CASE(
+    "a plugin failing half-way cuts the response: the client sees an incomplete transfer, and "
+    "the daemon serves on") {
+  ExportWorld x;
+  World::create(x.w.alpha_member, "contacts", {{"first_name", "One"}});
+  World::create(x.w.alpha_member, "contacts", {{"first_name", "Two"}});
+  TempDir out;
+  const std::string url = "http://127.0.0.1:" + std::to_string(x.w.daemon.port()) + "/api/v1/exports/broken?dataset=contacts";
+  auto [code, text] = shell("curl -sS -o " + quoted(out.file("broken.txt")) + " -H " +
+                            quoted("Authorization: Bearer " + x.w.alpha_member.token()) + " " + quoted(url));
+  INFO(text);
+  CHECK(code != 0);  // curl: "transfer closed with outstanding read data remaining" (18)
+  CHECK(x.w.daemon.log().find("thrower fails on purpose in the middle of an export") != std::string::npos);
+  CHECK(x.w.daemon.client().get("/readyz").status == 200);
+  CHECK(x.w.alpha_member.get("/api/v1/exports/journal-tsv?dataset=contacts").status == 200);
+}
