@@ -7,6 +7,7 @@
 #include "app/config.hpp"
 #include "app/daemon.hpp"
 #include "cli/api_client.hpp"
+#include "cli/export_command.hpp"
 #include "cli/plugin_commands.hpp"
 #include "domain/problem.hpp"
 #include "relance/storage/sqlite_store.hpp"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   // Client commands: they speak to a running daemon over its API.
   std::function<int()> client_command;
   relance::cli::add_plugin_commands(app, client_command);
+  relance::cli::add_export_command(app, client_command);
 
   CLI11_PARSE(app, argc, argv);
   try {

@@ -106,9 +106,71 @@ ApiResponse ApiClient::request(const std::string& method, const std::string& pat
   return r;
 }
 
+namespace {
+
+struct Download {
+  CURL* curl = nullptr;
+  const std::function<void(std::string_view)>* sink = nullptr;
+  std::string error_body;  // the body of a non-2xx answer
+  std::exception_ptr failure;
+};
+
+std::size_t deliver(char* data, std::size_t size, std::size_t n, void* context) {
+  auto* d = static_cast<Download*>(context);
+  long status = 0;
+  curl_easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200 || status >= 300) {
+    d->error_body.append(data, size * n);
+    return size * n;
+  }
+  try {
+    (*d->sink)(std::string_view(data, size * n));
+  } catch (...) {
+    d->failure = std::current_exception();
+    return 0;  // stops the transfer
+  }
+  return size * n;
+}
+
+}  // namespace
+
+void ApiClient::download(const std::string& path, const std::function<void(std::string_view)>& sink) {
+  CURL* c = static_cast<CURL*>(curl_);
+  curl_easy_reset(c);
+  const std::string url = endpoint_.url + path;
+  const std::string auth = "Authorization: Bearer " + endpoint_.token;
+  curl_slist* headers = curl_slist_append(nullptr, auth.c_str());
+  Download d{c, &sink, {}, nullptr};
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &deliver);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &d);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  const CURLcode rc = curl_easy_perform(c);
+  curl_slist_free_all(headers);
+  if (d.failure) std::rethrow_exception(d.failure);
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST || (rc != CURLE_OK && status == 0))
+    throw CliError(unreachable, "cannot reach the daemon at " + endpoint_.url + ": " + curl_easy_strerror(rc) +
+                                    " (is it running? RELANCE_URL sets where)");
+  if (status < 200 || status >= 300) {
+    check_status(ApiResponse{status, d.error_body});  // the same sentences as call()
+  }
+  if (rc != CURLE_OK)
+    throw CliError(failed, std::string("the download broke off: ") + curl_easy_strerror(rc) +
+                               " (the daemon reports why in its log)");
+}
+
 ApiResponse ApiClient::call(const std::string& method, const std::string& path, const std::string& body) {
   ApiResponse r = request(method, path, body);
-  if (r.status >= 200 && r.status < 300) return r;
+  check_status(r);
+  return r;
+}
+
+void check_status(const ApiResponse& r) {
+  if (r.status >= 200 && r.status < 300) return;
   const std::string why = problem_detail(r);
   if (r.status == 401) throw CliError(unauthorised, "the daemon refused the token (" + why + "): run `relance login`");
   if (r.status == 403) throw CliError(unauthorised, "not allowed: " + why);

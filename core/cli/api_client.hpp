@@ -9,7 +9,9 @@
 
 #include <boost/json/value.hpp>
 
+#include <functional>
 #include <stdexcept>
+#include <string_view>
 #include <string>
 
 namespace relance::cli {
@@ -33,6 +35,10 @@ class CliError : public std::runtime_error {
  private:
   int code_;
 };
+
+struct ApiResponse;
+// Turns a non-2xx answer into the CliError a user can act on (exit code and sentence).
+void check_status(const ApiResponse& r);
 
 struct Endpoint {
   std::string url;    // "http://127.0.0.1:8080", no trailing slash
@@ -59,6 +65,10 @@ class ApiClient {
   ApiResponse request(const std::string& method, const std::string& path, const std::string& body = {});
   // As request(), and turns a non-2xx answer into the CliError a user can act on.
   ApiResponse call(const std::string& method, const std::string& path, const std::string& body = {});
+  // GETs `path` and hands each piece of a 2xx body to `sink` as it arrives (a non-2xx body
+  // becomes the CliError). Throws CliError(failed) when the transfer breaks off: a
+  // streamed body that ends early is a failed one.
+  void download(const std::string& path, const std::function<void(std::string_view)>& sink);
 
  private:
   Endpoint endpoint_;

@@ -8,6 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -169,4 +172,44 @@ TEST_CASE(
   CHECK(x.w.daemon.log().find("thrower fails on purpose in the middle of an export") != std::string::npos);
   CHECK(x.w.daemon.client().get("/readyz").status == 200);
   CHECK(x.w.alpha_member.get("/api/v1/exports/journal-tsv?dataset=contacts").status == 200);
+}
+
+TEST_CASE(
+    "relance export writes the file the API gives, and on a failed export exits non-zero and "
+    "leaves no file behind") {
+  ExportWorld x;
+  World::create(x.w.alpha_member, "contacts", {{"first_name", "Zoé"}, {"last_name", "Châteauneuf-Müller"}});
+  World::create(x.w.alpha_member, "contacts", {{"first_name", "Two"}});
+  const std::map<std::string, std::string> env{
+      {"RELANCE_URL", "http://127.0.0.1:" + std::to_string(x.w.daemon.port())},
+      {"RELANCE_TOKEN", x.w.alpha_member.token()}};
+  TempDir out;
+  const std::string file = out.file("contacts.tsv");
+  auto [code, text] = Daemon::run_cli({"export", "--format", "journal-tsv", "--dataset", "contacts", "-o", file}, env);
+  INFO(text);
+  CHECK(code == 0);
+  std::ifstream in(file, std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), {});
+  CHECK(written == x.w.alpha_member.get("/api/v1/exports/journal-tsv?dataset=contacts").body);
+  CHECK(written.find("Châteauneuf-Müller") != std::string::npos);
+
+  // Half-way failure: non-zero, and neither the file nor its partial copy remains.
+  const std::string broken = out.file("broken.txt");
+  auto [failed, why] = Daemon::run_cli({"export", "--format", "broken", "--dataset", "contacts", "-o", broken}, env);
+  INFO(why);
+  CHECK(failed == 1);
+  CHECK(why.find("broke off") != std::string::npos);
+  CHECK(!fs::exists(broken));
+  CHECK(!fs::exists(broken + ".part"));
+
+  // Refused before the first byte: a usage error naming what exists.
+  auto [bad, bad_text] = Daemon::run_cli({"export", "--format", "pdf", "--dataset", "contacts", "-o", broken}, env);
+  CHECK(bad == 2);
+  CHECK(bad_text.find("available: journal-tsv, broken") != std::string::npos);
+  CHECK(!fs::exists(broken));
+  auto [filtered, filtered_text] = Daemon::run_cli(
+      {"export", "--format", "journal-tsv", "--dataset", "contacts", "--filter", "q=Zoé"}, env);
+  CHECK(filtered == 0);
+  CHECK(filtered_text.find("Zoé") != std::string::npos);
+  CHECK(filtered_text.find("Two") == std::string::npos);
 }
