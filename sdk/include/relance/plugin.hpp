@@ -192,21 +192,26 @@ inline void keep_error(std::string& into, const char* what) noexcept {
   }
 }
 
-// Runs `f`, turning every exception into a status and the instance's last error.
+// Runs `f`, turning every exception into a status (`other` for any but relance::Error)
+// and its message into `error` (an instance's last error, or the plugin's).
 template <class F>
-relance_status guarded(Instance* self, relance_status other, F&& f) noexcept {
+relance_status guarded(std::string& error, relance_status other, F&& f) noexcept {
   try {
     return f();
   } catch (const Error& e) {
-    keep_error(self->last_error, e.what());
+    keep_error(error, e.what());
     return e.status();
   } catch (const std::exception& e) {
-    keep_error(self->last_error, e.what());
+    keep_error(error, e.what());
     return other;
   } catch (...) {
-    keep_error(self->last_error, "unknown exception");
+    keep_error(error, "unknown exception");
     return other;
   }
+}
+template <class F>
+relance_status guarded(Instance* self, relance_status other, F&& f) noexcept {
+  return guarded(self->last_error, other, std::forward<F>(f));
 }
 
 // T::on_load(const Host&), when T declares it: run at init, may refuse the plugin.
@@ -242,39 +247,18 @@ struct Glue {
 
   static relance_status init(const relance_host* host) noexcept {
     plugin_host() = Host(host);
-    if constexpr (has_on_load<T>::value) {
-      try {
-        return T::on_load(plugin_host());
-      } catch (const Error& e) {
-        keep_error(plugin_error(), e.what());
-        return e.status();
-      } catch (const std::exception& e) {
-        keep_error(plugin_error(), e.what());
-        return RELANCE_FATAL;
-      } catch (...) {
-        keep_error(plugin_error(), "unknown exception");
-        return RELANCE_FATAL;
-      }
-    }
+    if constexpr (has_on_load<T>::value)
+      return guarded(plugin_error(), RELANCE_FATAL, [] { return T::on_load(plugin_host()); });
     return RELANCE_OK;
   }
   static void deinit() noexcept {}
 
   static relance_status create(const relance_host* host, relance_instance** out) noexcept {
-    try {
+    return guarded(plugin_error(), RELANCE_FATAL, [&] {
       Instance* self = new T(host);
       *out = reinterpret_cast<relance_instance*>(self);
       return RELANCE_OK;
-    } catch (const Error& e) {
-      keep_error(plugin_error(), e.what());
-      return e.status();
-    } catch (const std::exception& e) {
-      keep_error(plugin_error(), e.what());
-      return RELANCE_FATAL;
-    } catch (...) {
-      keep_error(plugin_error(), "unknown exception");
-      return RELANCE_FATAL;
-    }
+    });
   }
   static void destroy(relance_instance* i) noexcept { delete self_of(i); }
 
