@@ -530,3 +530,36 @@ TEST_CASE("relance plugin list shows files, states, refusals and instances, with
   CHECK(none == 4);
   CHECK(none_out.find("not logged in") != std::string::npos);
 }
+
+TEST_CASE(
+    "through relance.host.query/1 an instance reads the granted datasets of its own "
+    "organisation, page after page, and nothing else") {
+  PluginDir plugins{"journal"};
+  World w(delivery_env(plugins));
+  for (int i = 0; i < 600; ++i)  // more than one page of the query service
+    contact(w.alpha_member, "Q" + std::to_string(i));
+  World::create(w.alpha_member, "contacts", {{"first_name", "Zoé"}, {"last_name", "Châteauneuf-Müller"}});
+  World::create(w.beta_member, "contacts", {{"first_name", "B"}, {"last_name", "Beta-Organisation"}});
+  const std::int64_t granted = enable(w.alpha_admin, {{"plugin", "org.relance.fixture.journal"},
+                                                      {"name", "reader"},
+                                                      {"settings", {{"query", "contacts"}}},
+                                                      {"events", json::array{"company.created"}},
+                                                      {"datasets", json::array{"contacts"}}});
+  const std::int64_t refused = enable(w.alpha_admin, {{"plugin", "org.relance.fixture.journal"},
+                                                      {"name", "not-granted"},
+                                                      {"settings", {{"query", "contacts"}}},
+                                                      {"events", json::array{"company.created"}},
+                                                      {"datasets", json::array{"leads"}}});
+  World::create(w.alpha_member, "companies", {{"name", "Trigger"}});
+  caught_up(w.alpha_admin, granted);
+  caught_up(w.alpha_admin, refused);
+  auto state = [&](std::int64_t id, const std::string& key) {
+    return sqlite(w.daemon.database(), "SELECT value FROM plugin_state WHERE instance_id = " + std::to_string(id) +
+                                           " AND key = '" + key + "'");
+  };
+  CHECK(state(granted, "rows") == "601");
+  const std::string names = state(granted, "names");
+  CHECK(names.find("Châteauneuf-Müller;") != std::string::npos);
+  CHECK(names.find("Beta-Organisation") == std::string::npos);
+  CHECK(state(refused, "rows") == "refused " + std::to_string(3));
+}

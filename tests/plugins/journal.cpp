@@ -2,7 +2,9 @@
 // frozen SDK 1.0 headers. It appends "<event id> <type> <attempt>" to the file named by the
 // setting "journal" (flushed to disk before it answers, so that a test sees exactly what
 // was delivered, also across a kill -9), counts deliveries in relance.host.state/1, and
-// answers INVALID for the event types listed in the setting "reject".
+// answers INVALID for the event types listed in the setting "reject". With the setting
+// "query" (a dataset), each delivery also reads that dataset through relance.host.query/1
+// and records in its state how many rows it saw ("rows") and their last names ("names").
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -30,7 +32,10 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
       {"header", "write a header line", "yes", "yes|no"}};
 
   explicit Journal(const relance_host* h)
-      : Instance(h), path_(setting(host().settings(), "journal")), reject_(setting(host().settings(), "reject")) {
+      : Instance(h),
+        path_(setting(host().settings(), "journal")),
+        reject_(setting(host().settings(), "reject")),
+        query_(setting(host().settings(), "query")) {
     host().info("journal instance created for " + std::string(host().instance_name()));
   }
 
@@ -40,6 +45,7 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
     const auto count = host().get_state("count");
     host().put_state("count", std::to_string(count ? std::stoll(*count) + 1 : 1));
     host().put_state("last", std::to_string(e.id()));
+    if (!query_.empty()) read_dataset();
     if (!path_.empty()) {
       const std::string line = std::to_string(e.id()) + " " + std::string(e.type()) + " " +
                                std::to_string(e.attempt()) + " " + std::to_string(e.entity_id()) + "\n";
@@ -73,8 +79,35 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
   relance_status finish(bool) override { return RELANCE_OK; }
 
  private:
+  // Reads the whole dataset through the host's query service, as a connector would.
+  void read_dataset() {
+    auto* q = host().service<relance_host_query_v1>(RELANCE_HOST_QUERY_V1);
+    if (!q) throw relance::Error(RELANCE_INVALID, "no query service");
+    relance_query* cursor = nullptr;
+    const relance_dataset* columns = nullptr;
+    const relance_status s = q->open(host().raw(), relance::str(query_), relance::str(""), &cursor, &columns);
+    if (s != RELANCE_OK) {
+      host().put_state("rows", "refused " + std::to_string(s));
+      return;
+    }
+    std::size_t last_name = columns->column_count;
+    for (size_t i = 0; i < columns->column_count; ++i)
+      if (relance::view(relance_column_at(columns, i)->name) == "last_name") last_name = i;
+    long rows = 0;
+    std::string names;
+    for (const relance_row* row = nullptr;;) {
+      if (q->next(cursor, &row) != RELANCE_OK || !row) break;
+      ++rows;
+      if (last_name < row->count) names += std::string(relance::view(row->values[last_name].text)) + ";";
+    }
+    q->close(cursor);
+    host().put_state("rows", std::to_string(rows));
+    host().put_state("names", names);
+  }
+
   std::string path_;
   std::string reject_;
+  std::string query_;
 };
 
 }  // namespace
