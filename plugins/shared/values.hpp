@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace relance_export {
 
@@ -136,31 +137,53 @@ bool for_each_item(std::string_view list, std::string& scratch, F&& on_item) {
   }
 }
 
-// The string value of option `name` in the request's options, a flat JSON object of strings
-// already checked by the daemon ({"delimiter": ";"}); nullopt when absent.
-inline std::optional<std::string> option(std::string_view json, std::string_view name) {
-  std::string scratch, scratch2;
+// Reads the request's options, a flat JSON object of strings ({"delimiter": ";"}), and sets
+// `value` to option `name`'s value (the last one, should a name repeat), leaving it as it is
+// when the option is absent. An empty text is an object without options. Returns false when
+// `json` is not such an object (a value that is not a string included); what was read before
+// the fault has then been set already.
+inline bool find_option(std::string_view json, std::string_view name, std::optional<std::string>& value) {
+  if (json.empty()) return true;
+  std::string key_scratch, value_scratch;
   std::size_t at = skip_space(json, 0);
-  if (at >= json.size() || json[at] != '{') return std::nullopt;
+  if (at >= json.size() || json[at] != '{') return false;
   at = skip_space(json, at + 1);
-  while (at < json.size() && json[at] == '"') {
-    std::string_view key, value;
-    at = read_string(json, at, scratch, key);
-    if (at == std::string_view::npos) return std::nullopt;
+  if (at < json.size() && json[at] == '}') return true;
+  for (;;) {
+    std::string_view key, text;
+    at = read_string(json, at, key_scratch, key);
+    if (at == std::string_view::npos) return false;
     at = skip_space(json, at);
-    if (at >= json.size() || json[at] != ':') return std::nullopt;
+    if (at >= json.size() || json[at] != ':') return false;
+    at = read_string(json, skip_space(json, at + 1), value_scratch, text);
+    if (at == std::string_view::npos) return false;
+    if (key == name) value.emplace(text);
+    at = skip_space(json, at);
+    if (at >= json.size()) return false;
+    if (json[at] == '}') return true;
+    if (json[at] != ',') return false;
     at = skip_space(json, at + 1);
-    if (at < json.size() && json[at] == '"') {
-      at = read_string(json, at, scratch2, value);
-      if (at == std::string_view::npos) return std::nullopt;
-      if (key == name) return std::string(value);
-    } else {  // not a string: skip a scalar (the daemon sends strings only)
-      while (at < json.size() && json[at] != ',' && json[at] != '}') ++at;
-    }
-    at = skip_space(json, at);
-    if (at < json.size() && json[at] == ',') at = skip_space(json, at + 1);
   }
-  return std::nullopt;
+}
+
+// The string value of option `name`, or nullopt when absent. Lenient: the daemon has
+// already checked the options, so a malformed object gives what was read before the fault.
+inline std::optional<std::string> option(std::string_view json, std::string_view name) {
+  std::optional<std::string> value;
+  find_option(json, name, value);
+  return value;
+}
+
+// The string value of option `name`, or `fallback` when absent. Strict, for the exporters
+// that refuse a request they cannot read: a malformed object is an INVALID error that names
+// the format ("vcard: malformed JSON in the request").
+inline std::string option_or(std::string_view json, std::string_view name, std::string fallback,
+                             std::string_view format) {
+  std::optional<std::string> value;
+  if (!find_option(json, name, value)) {
+    throw relance::Error(RELANCE_INVALID, std::string(format) + ": malformed JSON in the request");
+  }
+  return value ? std::move(*value) : std::move(fallback);
 }
 
 // "fr", "fr-FR", "fr_CA": French, whose spreadsheets expect ';' and decimal commas.
@@ -215,6 +238,23 @@ inline void append_money(std::string& out, int64_t minor, int32_t scale, char de
   }
 }
 
+// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's civil_from_days).
+struct CivilDate {
+  int64_t year;
+  int month, day;
+};
+inline CivilDate civil_from_days(int64_t days) {
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  return CivilDate{yoe + era * 400 + (m <= 2 ? 1 : 0), static_cast<int>(m), static_cast<int>(d)};
+}
+
 // An INSTANT as its RFC 3339 UTC text ("2026-03-09T17:30:00.000Z"), from `text` as the
 // daemon gives it, or made from `integer` milliseconds when the text is missing.
 inline void append_instant(std::string& out, const relance_value& v) {
@@ -228,16 +268,8 @@ inline void append_instant(std::string& out, const relance_value& v) {
     rest += 86400000;
     --days;
   }
-  // Civil from days (H. Hinnant's algorithm).
-  const int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const CivilDate date = civil_from_days(days);
+  const int64_t y = date.year, m = date.month, d = date.day;
   auto two = [&](int64_t x, int width) {
     char buf[8];
     for (int i = width - 1; i >= 0; --i) {

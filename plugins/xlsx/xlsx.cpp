@@ -52,7 +52,11 @@
 #include <utility>
 #include <vector>
 
+#include "values.hpp"
+
 namespace {
+
+using namespace relance_export;
 
 constexpr std::size_t excel_string_max = 32767;  // characters (UTF-16 units) in a cell
 constexpr std::size_t sheet_name_max = 31;       // characters in a sheet name
@@ -107,24 +111,6 @@ long decode_utf8(std::string_view s, std::size_t& i) {
   return static_cast<long>(cp);
 }
 
-void append_utf8(std::string& out, unsigned long cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // `text` as a cell string (see the top of the file): valid UTF-8, no character XML cannot
@@ -149,7 +135,7 @@ std::size_t cell_text(std::string_view text, std::string& out) {
                is_hex(text[at + 3]) && is_hex(text[at + 4]) && is_hex(text[at + 5]) && text[at + 6] == '_') {
       out += "_x005F_";  // an escaped '_', so that Excel keeps "_xHHHH_" as typed
     } else if (decoded < 0) {
-      append_utf8(out, cp);
+      append_utf8(out, static_cast<uint32_t>(cp));
     } else {
       out.append(text.data() + at, i - at);
     }
@@ -158,86 +144,14 @@ std::size_t cell_text(std::string_view text, std::string& out) {
 }
 
 // The items of a JSON array of strings, joined with ", ". False when `json` is not one.
-bool join_list(std::string_view json, std::string& out) {
+bool join_list(std::string_view json, std::string& out, std::string& scratch) {
   out.clear();
-  std::size_t i = 0;
-  auto skip = [&] {
-    while (i < json.size() && (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' || json[i] == '\r')) ++i;
-  };
-  auto hex4 = [&](std::size_t at, unsigned long& v) {
-    if (at + 4 > json.size()) return false;
-    v = 0;
-    for (std::size_t k = at; k < at + 4; ++k) {
-      if (!is_hex(json[k])) return false;
-      const char c = json[k];
-      v = v * 16 + static_cast<unsigned long>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-    }
-    return true;
-  };
-  skip();
-  if (i >= json.size() || json[i] != '[') return false;
-  ++i;
-  skip();
-  if (i < json.size() && json[i] == ']') return ++i, skip(), i == json.size();
   bool first = true;
-  while (true) {
-    skip();
-    if (i >= json.size() || json[i] != '"') return false;
-    ++i;
+  return for_each_item(json, scratch, [&](std::string_view item) {
     if (!first) out += ", ";
     first = false;
-    while (true) {
-      if (i >= json.size()) return false;
-      const char c = json[i++];
-      if (c == '"') break;
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (i >= json.size()) return false;
-      const char e = json[i++];
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          unsigned long cp = 0;
-          if (!hex4(i, cp)) return false;
-          i += 4;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {  // a surrogate pair
-            unsigned long low = 0;
-            if (i + 1 < json.size() && json[i] == '\\' && json[i + 1] == 'u' && hex4(i + 2, low) &&
-                low >= 0xDC00 && low <= 0xDFFF) {
-              i += 6;
-              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-            } else {
-              cp = 0xFFFD;
-            }
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            cp = 0xFFFD;
-          }
-          append_utf8(out, cp);
-          break;
-        }
-        default: return false;
-      }
-    }
-    skip();
-    if (i >= json.size()) return false;
-    if (json[i] == ',') {
-      ++i;
-      continue;
-    }
-    if (json[i] != ']') return false;
-    ++i;
-    skip();
-    return i == json.size();
-  }
+    out += item;
+  });
 }
 
 // Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian).
@@ -563,7 +477,7 @@ class Xlsx : public relance::Instance, public relance::Exporter {
         return;
       }
       case RELANCE_VALUE_LIST:
-        if (join_list(relance::view(v.text), list_)) {
+        if (join_list(relance::view(v.text), list_, scratch_)) {
           put_string(r, col, list_);
         } else {
           put_string(r, col, relance::view(v.text));
@@ -587,6 +501,7 @@ class Xlsx : public relance::Instance, public relance::Exporter {
   uint32_t row_ = 0;                          // last row written in the current sheet
   std::string text_;                          // scratch
   std::string list_;                          // scratch
+  std::string scratch_;                       // a list item being unescaped
 };
 
 }  // namespace
