@@ -46,168 +46,15 @@
 #include <string_view>
 #include <vector>
 
+#include "named_columns.hpp"
+#include "text_lines.hpp"
+#include "values.hpp"
+
 namespace {
 
-// ---- JSON: the request's options, a flat object of strings.
+using namespace relance_export;
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-class JsonReader {
- public:
-  explicit JsonReader(std::string_view s) : s_(s) {}
-
-  void space() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
-  }
-  bool eat(char c) {
-    space();
-    if (i_ < s_.size() && s_[i_] == c) {
-      ++i_;
-      return true;
-    }
-    return false;
-  }
-  void expect(char c) {
-    if (!eat(c)) fail();
-  }
-  bool at_end() {
-    space();
-    return i_ == s_.size();
-  }
-
-  std::string string() {
-    expect('"');
-    std::string out;
-    while (true) {
-      if (i_ >= s_.size()) fail();
-      const char c = s_[i_++];
-      if (c == '"') return out;
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (i_ >= s_.size()) fail();
-      const char e = s_[i_++];
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          std::uint32_t cp = hex4();
-          if (cp >= 0xD800 && cp < 0xDC00 && i_ + 1 < s_.size() && s_[i_] == '\\' && s_[i_ + 1] == 'u') {
-            i_ += 2;
-            const std::uint32_t low = hex4();
-            if (low >= 0xDC00 && low < 0xE000) {
-              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-            } else {
-              append_utf8(out, 0xFFFD);
-              cp = low;
-            }
-          }
-          if (cp >= 0xD800 && cp < 0xE000) cp = 0xFFFD;  // a lone surrogate
-          append_utf8(out, cp);
-          break;
-        }
-        default: fail();
-      }
-    }
-  }
-
-  [[noreturn]] static void fail() { throw relance::Error(RELANCE_INVALID, "ics: malformed JSON in the request"); }
-
- private:
-  std::uint32_t hex4() {
-    if (i_ + 4 > s_.size()) fail();
-    std::uint32_t v = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = s_[i_++];
-      v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<std::uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<std::uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') v |= static_cast<std::uint32_t>(c - 'A' + 10);
-      else fail();
-    }
-    return v;
-  }
-  std::string_view s_;
-  std::size_t i_ = 0;
-};
-
-// The value of option `name` in a flat JSON object of strings, or `fallback` when absent.
-std::string json_option(std::string_view object, std::string_view name, std::string fallback) {
-  if (object.empty()) return fallback;
-  JsonReader r(object);
-  r.expect('{');
-  if (r.eat('}')) return fallback;
-  do {
-    const std::string key = r.string();
-    r.expect(':');
-    std::string value = r.string();
-    if (key == name) fallback = std::move(value);
-  } while (r.eat(','));
-  r.expect('}');
-  return fallback;
-}
-
-// ---- iCalendar text.
-
-// Appends `text` escaped as a TEXT value: backslash, comma, semicolon, line breaks; other
-// control characters (not allowed in a value) dropped.
-void append_text(std::string& out, std::string_view text) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case ',': out += "\\,"; break;
-      case ';': out += "\\;"; break;
-      case '\n': out += "\\n"; break;
-      case '\r':
-        if (i + 1 < text.size() && text[i + 1] == '\n') break;  // CRLF: one line break
-        out += "\\n";
-        break;
-      case '\t': out += c; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == '\x7F') break;
-        out += c;
-    }
-  }
-}
-
-// Appends `line` folded at 75 octets (RFC 5545 3.1), never inside a UTF-8 sequence, and CRLF.
-void append_folded(std::string& out, std::string_view line) {
-  std::size_t limit = 75;  // octets on this physical line, the leading space included
-  while (line.size() > limit) {
-    std::size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
-    out.append(line.substr(0, cut));
-    out += "\r\n ";
-    line.remove_prefix(cut);
-    limit = 74;
-  }
-  out.append(line);
-  out += "\r\n";
-}
+// Options: option_or (values.hpp). TEXT escaping and line folding: text_lines.hpp.
 
 // ---- Times.
 
@@ -290,9 +137,9 @@ std::string vtimezone(const std::string& tzid, const date::time_zone* zone, SysS
   std::string line;
   line = "TZID:" + tzid;
   out += "BEGIN:VTIMEZONE\r\n";
-  append_folded(out, line);
+  append_folded_line(out, line);
   line = "X-LIC-LOCATION:" + tzid;
-  append_folded(out, line);
+  append_folded_line(out, line);
 
   auto observance = [&](bool daylight, const std::string& dtstart, const std::string& rrule, Seconds from, Seconds to,
                         const std::string& abbrev) {
@@ -303,8 +150,8 @@ std::string vtimezone(const std::string& tzid, const date::time_zone* zone, SysS
     out += "TZOFFSETTO:" + offset_text(to) + "\r\n";
     if (!abbrev.empty()) {
       line = "TZNAME:";
-      append_text(line, abbrev);
-      append_folded(out, line);
+      append_escaped_text(line, abbrev);
+      append_folded_line(out, line);
     }
     out += daylight ? "END:DAYLIGHT\r\n" : "END:STANDARD\r\n";
   };
@@ -422,14 +269,14 @@ class Ics : public relance::Instance, public relance::Exporter {
 
   relance_status open(const relance_export_request& request) override {
     const std::string_view options_json = relance::view(request.options);
-    const std::string component = json_option(options_json, "component", "VTODO");
+    const std::string component = option_or(options_json, "component", "VTODO", "ics");
     if (component != "VTODO" && component != "VEVENT") {
       throw relance::Error(RELANCE_INVALID, "ics: component must be VTODO or VEVENT, not \"" + component + "\"");
     }
     event_ = component == "VEVENT";
-    alarm_ = parse_minutes("alarm_minutes", json_option(options_json, "alarm_minutes", "30"), 0, 40320,
+    alarm_ = parse_minutes("alarm_minutes", option_or(options_json, "alarm_minutes", "30", "ics"), 0, 40320,
                            " (four weeks; 0 for no alarm)");
-    duration_ = parse_minutes("duration_minutes", json_option(options_json, "duration_minutes", "30"), 1, 1440,
+    duration_ = parse_minutes("duration_minutes", option_or(options_json, "duration_minutes", "30", "ics"), 1, 1440,
                               " (a day)");
     french_ = relance::view(request.locale).substr(0, 2) == "fr";
     zones_.clear();
@@ -445,13 +292,7 @@ class Ics : public relance::Instance, public relance::Exporter {
     if (name != "followups") {
       throw relance::Error(RELANCE_INVALID, "ics exports the followups dataset only, not \"" + std::string(name) + "\"");
     }
-    for (auto& c : columns_) c = npos;
-    for (std::size_t i = 0; i < dataset.column_count; ++i) {
-      const std::string_view column = relance::view(relance_column_at(&dataset, i)->name);
-      for (std::size_t f = 0; f < field_count; ++f) {
-        if (column == column_names[f]) columns_[f] = i;
-      }
-    }
+    columns_.find(dataset, column_names);
     started_ = true;
     return RELANCE_OK;
   }
@@ -461,7 +302,7 @@ class Ics : public relance::Instance, public relance::Exporter {
     std::string out;
     std::string line;
     auto emit = [&] {
-      append_folded(out, line);
+      append_folded_line(out, line);
       line.clear();
     };
     const char* kind = event_ ? "VEVENT" : "VTODO";
@@ -485,7 +326,7 @@ class Ics : public relance::Instance, public relance::Exporter {
     if (updated) out += "LAST-MODIFIED:" + utc_text(*updated) + "\r\n";
     if (!summary.empty()) {
       line = "SUMMARY:";
-      append_text(line, summary);
+      append_escaped_text(line, summary);
       emit();
     }
 
@@ -532,7 +373,7 @@ class Ics : public relance::Instance, public relance::Exporter {
     }
     if (!description.empty()) {
       line = "DESCRIPTION:";
-      append_text(line, description);
+      append_escaped_text(line, description);
       emit();
     }
 
@@ -559,7 +400,7 @@ class Ics : public relance::Instance, public relance::Exporter {
     if (alarm_ > 0 && due && state != "done" && state != "cancelled") {
       out += "BEGIN:VALARM\r\nACTION:DISPLAY\r\n";
       line = "DESCRIPTION:";
-      append_text(line, summary.empty() ? (french_ ? "Relance" : "Follow-up") : summary);
+      append_escaped_text(line, summary.empty() ? (french_ ? "Relance" : "Follow-up") : summary);
       emit();
       out += std::string(event_ ? "TRIGGER:-PT" : "TRIGGER;RELATED=END:-PT") + std::to_string(alarm_) + "M\r\n";
       out += "END:VALARM\r\n";
@@ -595,7 +436,6 @@ class Ics : public relance::Instance, public relance::Exporter {
   }
 
  private:
-  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   struct Use {
     const date::time_zone* zone;
     SysSeconds first, last;  // the earliest and latest instant written in the zone
@@ -605,17 +445,8 @@ class Ics : public relance::Instance, public relance::Exporter {
     if (spool_) std::fclose(spool_);
     spool_ = nullptr;
   }
-  const relance_value* value_of(const relance_row& row, Field f) const {
-    const std::size_t i = columns_[f];
-    if (i == npos || i >= row.count || row.values[i].kind == RELANCE_VALUE_NULL) return nullptr;
-    return &row.values[i];
-  }
-  std::string text_of(const relance_row& row, Field f) const {
-    const relance_value* v = value_of(row, f);
-    if (!v) return {};
-    if (v->kind == RELANCE_VALUE_INTEGER) return std::to_string(v->integer);
-    return std::string(relance::view(v->text));
-  }
+  const relance_value* value_of(const relance_row& row, Field f) const { return columns_.value(row, f); }
+  std::string text_of(const relance_row& row, Field f) const { return columns_.text(row, f); }
   std::optional<SysSeconds> instant_of(const relance_row& row, Field f) const {
     const relance_value* v = value_of(row, f);
     if (!v || v->kind != RELANCE_VALUE_INSTANT) return std::nullopt;
@@ -629,7 +460,7 @@ class Ics : public relance::Instance, public relance::Exporter {
   bool started_ = false;
   std::FILE* spool_ = nullptr;
   std::map<std::string, Use> zones_;
-  std::size_t columns_[field_count] = {};
+  NamedColumns<field_count> columns_;
 };
 
 }  // namespace
