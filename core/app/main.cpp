@@ -6,9 +6,14 @@
 
 #include "app/config.hpp"
 #include "app/daemon.hpp"
+#include "cli/activity_commands.hpp"
 #include "cli/api_client.hpp"
+#include "cli/completion_command.hpp"
 #include "cli/export_command.hpp"
+#include "cli/followup_commands.hpp"
+#include "cli/login_command.hpp"
 #include "cli/plugin_commands.hpp"
+#include "cli/record_commands.hpp"
 #include "domain/problem.hpp"
 #include "relance/storage/sqlite_store.hpp"
 #include "relance/version.h"
@@ -48,8 +53,18 @@ int main(int argc, char** argv) {
   std::function<int()> client_command;
   relance::cli::add_plugin_commands(app, client_command);
   relance::cli::add_export_command(app, client_command);
+  relance::cli::add_login_commands(app, client_command);
+  relance::cli::add_record_commands(app, client_command);
+  relance::cli::add_activity_commands(app, client_command);
+  relance::cli::add_followup_commands(app, client_command);
+  relance::cli::add_completion_command(app, client_command);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints the help, or the error and a hint
+    return code == 0 ? 0 : relance::cli::usage;
+  }
   try {
     if (client_command) return client_command();
     if (version->parsed()) {

@@ -17,29 +17,34 @@ std::string env(const char* name) {
   return v ? std::string(v) : std::string();
 }
 
+std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+// The problem document's detail (and the field it names), or the body as it is.
+std::string problem_detail(const ApiResponse& r) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(r.body, ec);
+  if (!ec && v.is_object())
+    if (auto* d = v.as_object().if_contains("detail"); d && d->is_string()) {
+      std::string why(d->as_string());
+      if (auto* f = v.as_object().if_contains("field"); f && f->is_string() && !f->as_string().empty())
+        why += " (field " + std::string(f->as_string()) + ")";
+      return why;
+    }
+  return r.body.empty() ? "HTTP " + std::to_string(r.status) : r.body.substr(0, 500);
+}
+
+}  // namespace
+
 std::filesystem::path credentials_file() {
   std::string base = env("XDG_CONFIG_HOME");
   if (base.empty()) base = env("HOME").empty() ? "." : env("HOME") + "/.config";
   return std::filesystem::path(base) / "relance" / "credentials.toml";
 }
 
-std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-
-// The problem document's detail, or the body as it is.
-std::string problem_detail(const ApiResponse& r) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(r.body, ec);
-  if (!ec && v.is_object())
-    if (auto* d = v.as_object().if_contains("detail"); d && d->is_string()) return std::string(d->as_string());
-  return r.body.empty() ? "HTTP " + std::to_string(r.status) : r.body.substr(0, 500);
-}
-
-}  // namespace
-
-Endpoint resolve_endpoint() {
+Endpoint configured_endpoint() {
   Endpoint e{env("RELANCE_URL"), env("RELANCE_TOKEN")};
   if (e.url.empty() || e.token.empty()) {
     const auto file = credentials_file();
@@ -55,6 +60,11 @@ Endpoint resolve_endpoint() {
   }
   if (e.url.empty()) e.url = "http://127.0.0.1:8080";
   while (!e.url.empty() && e.url.back() == '/') e.url.pop_back();
+  return e;
+}
+
+Endpoint resolve_endpoint() {
+  Endpoint e = configured_endpoint();
   if (e.token.empty())
     throw CliError(unauthorised, "not logged in: run `relance login`, or set RELANCE_URL and RELANCE_TOKEN");
   return e;
@@ -83,7 +93,7 @@ ApiResponse ApiClient::request(const std::string& method, const std::string& pat
   const std::string url = endpoint_.url + path;
   curl_slist* headers = nullptr;
   const std::string auth = "Authorization: Bearer " + endpoint_.token;
-  headers = curl_slist_append(headers, auth.c_str());
+  if (!endpoint_.token.empty()) headers = curl_slist_append(headers, auth.c_str());
   headers = curl_slist_append(headers, "Accept: application/json");
   if (!body.empty()) headers = curl_slist_append(headers, "Content-Type: application/json");
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());

@@ -9,6 +9,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <stdexcept>
 #include <string_view>
@@ -45,6 +46,11 @@ struct Endpoint {
   std::string token;  // "rl_..."
 };
 
+// $XDG_CONFIG_HOME/relance/credentials.toml (~/.config/relance/ without XDG_CONFIG_HOME).
+std::filesystem::path credentials_file();
+// The server and token as configured (environment first, then the credentials file); the
+// token may be empty, the url is the default http://127.0.0.1:8080 when none is set.
+Endpoint configured_endpoint();
 // The server and token to use; throws CliError(unauthorised) when there is no token.
 Endpoint resolve_endpoint();
 
