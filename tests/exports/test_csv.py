@@ -4,52 +4,26 @@ read_csv.py reads it back with Python's csv module, and each case asserts what i
 
     test_csv.py EXPORT_DRIVER PLUGIN.so DATA_DIR CASE
 """
-import copy
-import json
+import functools
 import os
-import subprocess
 import sys
 import tempfile
 
-here = os.path.dirname(os.path.abspath(__file__))
+from export_test_support import Driver, expect, load as load_data, read_back, run_case, with_options
+
 driver, plugin, data_dir, case = sys.argv[1:5]
 work = tempfile.mkdtemp(prefix="relance-csv-test-")
-
-
-def load(name):
-    with open(os.path.join(data_dir, name), encoding="utf-8") as f:
-        return json.load(f)
+load = functools.partial(load_data, data_dir)
+exporter = Driver(driver, plugin)
 
 
 def export(document, name="out.csv"):
     """Runs the plugin over `document` (an export_driver input); returns the file's path and bytes."""
-    source = os.path.join(work, name + ".json")
-    with open(source, "w", encoding="utf-8") as f:
-        json.dump(document, f, ensure_ascii=False)
-    out = os.path.join(work, name)
-    run = subprocess.run([driver, plugin, source, out], capture_output=True, text=True)
-    assert run.returncode == 0, "export_driver failed: " + run.stderr
-    with open(out, "rb") as f:
-        return out, f.read()
+    return exporter.export(document, os.path.join(work, name))
 
 
 def read(path, *args):
-    run = subprocess.run([sys.executable, os.path.join(here, "read_csv.py"), path, *args],
-                         capture_output=True, text=True)
-    assert run.returncode == 0, "read_csv failed: " + run.stderr
-    return json.loads(run.stdout)
-
-
-def with_options(document, locale=None, **options):
-    d = copy.deepcopy(document)
-    if locale:
-        d["locale"] = locale
-    d["options"] = options
-    return d
-
-
-def expect(actual, wanted, what):
-    assert actual == wanted, "%s: got %r, wanted %r" % (what, actual, wanted)
+    return read_back("read_csv.py", path, *args)
 
 
 def column(document, dataset, name):
@@ -234,9 +208,4 @@ def case_large():
         expect(seen[i]["value"], want, "amount of row %d" % i)
 
 
-cases = {name[5:]: f for name, f in globals().items() if name.startswith("case_")}
-try:
-    cases[case]()
-finally:
-    subprocess.run(["rm", "-rf", work])
-print("ok", case)
+run_case(globals(), case, work)

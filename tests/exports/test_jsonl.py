@@ -5,52 +5,29 @@ read_jsonl.py reads it back with Python's json module, and each case asserts wha
     test_jsonl.py EXPORT_DRIVER PLUGIN.so DATA_DIR CASE
 """
 import copy
-import json
+import functools
 import os
-import subprocess
 import sys
 import tempfile
 
-here = os.path.dirname(os.path.abspath(__file__))
+from export_test_support import Driver, expect, load as load_data, read_back, run_case, with_options
+
 driver, plugin, data_dir, case = sys.argv[1:5]
 work = tempfile.mkdtemp(prefix="relance-jsonl-test-")
 spill_dir = os.path.join(work, "tmp")  # the plugin's TMPDIR: must be empty after each export
 os.mkdir(spill_dir)
-
-
-def load(name):
-    with open(os.path.join(data_dir, name), encoding="utf-8") as f:
-        return json.load(f)
+load = functools.partial(load_data, data_dir)
+exporter = Driver(driver, plugin, env=dict(os.environ, TMPDIR=spill_dir))
 
 
 def export(document, name="out.jsonl"):
-    source = os.path.join(work, name + ".json")
-    with open(source, "w", encoding="utf-8") as f:
-        json.dump(document, f, ensure_ascii=False)
-    out = os.path.join(work, name)
-    run = subprocess.run([driver, plugin, source, out], capture_output=True, text=True,
-                         env=dict(os.environ, TMPDIR=spill_dir))
-    assert run.returncode == 0, "export_driver failed: " + run.stderr
+    result = exporter.export(document, os.path.join(work, name))
     assert os.listdir(spill_dir) == [], "temporary files left: %r" % os.listdir(spill_dir)
-    with open(out, "rb") as f:
-        return out, f.read()
+    return result
 
 
 def read(path, *args):
-    run = subprocess.run([sys.executable, os.path.join(here, "read_jsonl.py"), path, *args],
-                         capture_output=True, text=True)
-    assert run.returncode == 0, "read_jsonl failed: " + run.stderr
-    return json.loads(run.stdout)
-
-
-def with_options(document, **options):
-    d = copy.deepcopy(document)
-    d["options"] = options
-    return d
-
-
-def expect(actual, wanted, what):
-    assert actual == wanted, "%s: got %r, wanted %r" % (what, actual, wanted)
+    return read_back("read_jsonl.py", path, *args)
 
 
 def as_read(document, dataset):
@@ -163,9 +140,4 @@ def case_large():
     expect(seen["datasets"]["leads"], [{"id": 1, "name": "x"}], "the second dataset")
 
 
-cases = {name[5:]: f for name, f in globals().items() if name.startswith("case_")}
-try:
-    cases[case]()
-finally:
-    subprocess.run(["rm", "-rf", work])
-print("ok", case)
+run_case(globals(), case, work)
