@@ -1,0 +1,41 @@
+#include "imports/import.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "domain/problem.hpp"
+#include "imports/presets.hpp"
+#include "imports/sources.hpp"
+
+namespace relance::imports {
+
+std::unique_ptr<RowSource> open_file(const std::string& path, const ImportOptions& options) {
+  if (options.format != "auto" && options.format != "csv" && options.format != "vcard")
+    throw Problem::bad_request("format must be auto, csv or vcard, not \"" + options.format + "\"",
+                               "format");
+  const detail::Scan scan = detail::scan_file(path, options.max_bytes);
+  const bool vcard = options.format == "auto" ? scan.vcard : options.format == "vcard";
+  if (vcard && !scan.vcard)
+    throw Problem(422, "Unreadable file",
+                  detail::file_name(path) + " is not a vCard file: it does not start with BEGIN:VCARD");
+  return vcard ? detail::open_vcard(path, scan, options) : detail::open_csv(path, scan, options);
+}
+
+std::string default_presets_dir() {
+  // Installed presets first, then the source tree's (a daemon run from the build tree).
+  for (const char* dir : {RELANCE_INSTALLED_IMPORT_PRESETS, RELANCE_SOURCE_IMPORT_PRESETS})
+    if (std::filesystem::is_directory(dir)) return dir;
+  return RELANCE_SOURCE_IMPORT_PRESETS;
+}
+
+std::vector<std::string> preset_names(const std::string& presets_dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           presets_dir.empty() ? default_presets_dir() : presets_dir, ec))
+    if (entry.path().extension() == ".toml") names.push_back(entry.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace relance::imports

@@ -1,0 +1,86 @@
+// Contact import, reading side: turns a file a founder has (a CSV export of LinkedIn, Google
+// Contacts, Outlook, HubSpot or a spreadsheet; a vCard file of Apple Contacts or Android)
+// into contact records, one at a time, as POST /api/v1/contacts takes them. The import jobs,
+// deduplication, API and CLI are built on top of this interface.
+//
+// How a CSV file's columns map to contact fields is data, not code: the presets in
+// core/imports/presets/*.toml (installed to share/relance/import-presets), see
+// presets/README.md.
+//
+// Thread safety: a RowSource is used by one thread at a time; open_file is reentrant.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relance::imports {
+
+// One record read from the file: a contact as POST /api/v1/contacts takes it (first_name,
+// last_name, emails[], phones[], title, city, country, linkedin_url, tags[], notes, met_at,
+// met_where; see storage/schema.cpp contact_fields), already checked against the same field
+// rules as the API (emails lower-cased, phones in E.164 read in default_region, country as
+// ISO 3166-1 alpha-2, met_at as an RFC 3339 instant), plus the company name when the file has
+// one (the import links or creates the company), the line (CSV: the physical line where the
+// record starts, 1-based; vCard: the BEGIN:VCARD line) and either an error (the row is
+// invalid: why, in a sentence naming the column) or nothing.
+struct ImportRow {
+  std::size_t line = 0;
+  boost::json::object contact;
+  std::string company;
+  std::string error;                  // "" when the row is usable
+  std::vector<std::string> warnings;  // e.g. "column Notes starts with '=': kept as text"
+};
+
+struct ImportOptions {
+  std::string format = "auto";  // auto | csv | vcard
+  std::string preset = "auto";  // auto | linkedin | google | outlook | hubspot | generic | custom
+                                // (or the name of any other presets/<name>.toml)
+  std::map<std::string, std::string> mapping;  // custom: file column -> contact field (or
+                                               // "company", "full_name", "ignore")
+  std::string default_region = "FR";  // phones without a country code
+  std::uint64_t max_bytes = 100 << 20;  // a larger file is refused before reading
+  std::string presets_dir;  // "" = the installed presets, else the source tree's
+};
+
+// What open_file found out about the file.
+struct SourceInfo {
+  std::string format;    // "csv" or "vcard"
+  std::string encoding;  // "UTF-8", "UTF-8 with BOM" or "Windows-1252"
+  char delimiter = 0;    // CSV: ',', ';' or '\t'
+  std::string preset;    // CSV: the preset used ("linkedin", "custom"...); vCard: "vcard"
+  std::string version;   // vCard: version of the first card ("3.0", "4.0"...)
+  std::vector<std::string> columns;  // CSV: the header, as in the file
+  std::vector<std::string> ignored;  // CSV: header columns no field takes
+  std::size_t header_line = 0;       // CSV: the header's line (after any preamble)
+  std::uint64_t size = 0;            // bytes in the file
+};
+
+class RowSource {  // reads rows one at a time; memory stays flat whatever the file size
+ public:
+  virtual ~RowSource() = default;
+  virtual std::optional<ImportRow> next() = 0;   // nullopt at the end
+  virtual std::uint64_t bytes_read() const = 0;  // for progress
+  virtual std::string description() const = 0;  // "LinkedIn Connections.csv (UTF-8, ',')"
+  virtual const SourceInfo& info() const = 0;
+};
+
+// Opens a file; throws Problem(400/413/422, clear sentence) for a file that cannot be read
+// at all (binary garbage, empty, too large, unbalanced quotes at line N, vCard nested too
+// deep...). Per-row problems are ImportRow::error, not exceptions. The file is checked
+// through once before the first row is returned, so a file that is broken near its end is
+// refused here rather than half-read.
+std::unique_ptr<RowSource> open_file(const std::string& path, const ImportOptions& options);
+
+// The presets found in options.presets_dir (or the default folder), by name.
+std::vector<std::string> preset_names(const std::string& presets_dir = {});
+// The folder presets are read from when ImportOptions::presets_dir is empty.
+std::string default_presets_dir();
+
+}  // namespace relance::imports
