@@ -387,3 +387,18 @@ TEST_CASE("the presets folder holds the five presets as data files") {
   const auto names = imports::preset_names(options().presets_dir);
   CHECK(names == std::vector<std::string>{"generic", "google", "hubspot", "linkedin", "outlook"});
 }
+
+TEST_CASE("a vCard 3.0 AGENT holding cards inline is refused past one level of nesting") {
+  const std::string one =
+      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Boss\r\n"
+      "AGENT:BEGIN:VCARD\\nFN:Sam Assistant\\nEND:VCARD\r\nEND:VCARD\r\n";
+  const auto rows = read_all(temp_file("agent_one.vcf", one).string());
+  REQUIRE(rows.size() == 1);
+  CHECK(text(rows[0], "first_name") == "Ada");
+  const std::string two =
+      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Boss\r\nAGENT:BEGIN:VCARD\\nFN:Sam\\n"
+      "AGENT:BEGIN:VCARD\\\\nFN:Deeper\\\\nEND:VCARD\\nEND:VCARD\r\nEND:VCARD\r\n";
+  const auto [status, detail] = refusal(temp_file("agent_two.vcf", two).string());
+  CHECK(status == 422);
+  CHECK(detail.find("nested too deep") != std::string::npos);
+}
