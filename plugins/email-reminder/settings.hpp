@@ -1,0 +1,42 @@
+// The instance's settings (relance.host.config/1, a JSON object):
+//
+//   smtp_url            required: "smtp://host:port" (plain, STARTTLS as `starttls` says) or
+//                       "smtps://host:465" (TLS from the first byte)
+//   starttls            "required", "try" (default: TLS when the server offers it) or "no";
+//                       smtp:// only
+//   username, password  authenticate (AUTH) when username is given
+//   from                required: "Relance <relance@example.org>" or a bare address
+//   connect_timeout_ms  connection (TCP and TLS handshake), default 5000
+//   timeout_ms          the whole transfer, connection included, default 8000; both stay
+//                       below the daemon's call budget (10 s by default)
+//   insecure_tls        do not verify the server's certificate (tests only), default false
+//   message_id_domain   right-hand side of Message-IDs, default the from address's domain
+//
+// Anything else, or a value of the wrong type, refuses the instance (INVALID) with a reason
+// naming the setting.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace email_reminder {
+
+enum class StartTls { required, attempt, no };
+
+struct Settings {
+  std::string smtp_url;
+  bool implicit_tls = false;  // smtps://
+  StartTls starttls = StartTls::attempt;
+  std::string username, password;
+  std::string from_name;     // display name of `from`, UTF-8, may be empty
+  std::string from_address;  // addr-spec of `from`, also the envelope sender
+  long connect_timeout_ms = 5000;
+  long timeout_ms = 8000;
+  bool insecure_tls = false;
+  std::string message_id_domain;
+};
+
+// Throws relance::Error(RELANCE_INVALID, reason) for settings that cannot work.
+Settings parse_settings(std::string_view json);
+
+}  // namespace email_reminder

@@ -1,0 +1,126 @@
+// Sending over SMTP: see smtp.hpp.
+#include "smtp.hpp"
+
+#include <relance/plugin.hpp>
+
+#include <cstring>
+
+namespace email_reminder {
+
+namespace {
+
+// The command verb of a line we sent ("RCPT TO:<a@b>" -> "RCPT"), the AUTH exchange
+// included ("AUTH PLAIN ..." -> "AUTH"; its continuation lines keep "AUTH").
+std::string verb_of(std::string_view line) {
+  const auto end = line.find_first_of(" :\r\n");
+  std::string verb(line.substr(0, end));
+  for (char& c : verb)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return verb;
+}
+
+std::string trimmed(std::string_view s) {
+  while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+}  // namespace
+
+Smtp::Smtp(const Settings& s) : curl_(curl_easy_init()), url_(s.smtp_url) {
+  if (!curl_) throw relance::Error(RELANCE_FATAL, "libcurl: cannot create a handle");
+  curl_easy_setopt(curl_, CURLOPT_URL, s.smtp_url.c_str());
+  curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);  // the daemon's threads: no SIGALRM
+  curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, s.connect_timeout_ms);
+  curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, s.timeout_ms);
+  curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_);
+  if (!s.implicit_tls) {
+    const long use_ssl = s.starttls == StartTls::required ? CURLUSESSL_ALL
+                         : s.starttls == StartTls::attempt ? CURLUSESSL_TRY
+                                                           : CURLUSESSL_NONE;
+    curl_easy_setopt(curl_, CURLOPT_USE_SSL, use_ssl);
+  }
+  if (s.insecure_tls) {
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  if (!s.username.empty()) {
+    curl_easy_setopt(curl_, CURLOPT_USERNAME, s.username.c_str());
+    curl_easy_setopt(curl_, CURLOPT_PASSWORD, s.password.c_str());
+  }
+  curl_easy_setopt(curl_, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(curl_, CURLOPT_READFUNCTION, &Smtp::read);
+  curl_easy_setopt(curl_, CURLOPT_READDATA, this);
+  // The trace gives the server's replies, for the reason of a failure (and which command it
+  // answered). It sees the message too: only the lines of the conversation are kept.
+  curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, &Smtp::trace);
+  curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, this);
+  curl_easy_setopt(curl_, CURLOPT_VERBOSE, 1L);
+}
+
+Smtp::~Smtp() { curl_easy_cleanup(curl_); }
+
+size_t Smtp::read(char* buffer, size_t size, size_t count, void* p) {
+  auto* self = static_cast<Smtp*>(p);
+  const size_t left = self->data_->size() - self->sent_;
+  const size_t n = left < size * count ? left : size * count;
+  std::memcpy(buffer, self->data_->data() + self->sent_, n);
+  self->sent_ += n;
+  return n;
+}
+
+int Smtp::trace(CURL*, curl_infotype type, char* data, size_t size, void* p) {
+  auto* self = static_cast<Smtp*>(p);
+  if (type == CURLINFO_HEADER_IN) {
+    self->reply_ = trimmed(std::string_view(data, size));
+  } else if (type == CURLINFO_HEADER_OUT) {
+    const std::string verb = verb_of(std::string_view(data, size));
+    // Base64 lines of an AUTH exchange are no command; anything else is.
+    const bool command = verb == "EHLO" || verb == "HELO" || verb == "STARTTLS" || verb == "AUTH" ||
+                         verb == "MAIL" || verb == "RCPT" || verb == "DATA" || verb == "QUIT" || verb == "RSET" ||
+                         verb == "NOOP";
+    if (command) self->command_ = verb;
+  } else if (type == CURLINFO_DATA_OUT) {
+    self->command_ = "the message";  // its final reply is the verdict on the message
+  }
+  return 0;
+}
+
+void Smtp::send(const std::string& from, const std::string& recipient, const std::string& data) {
+  data_ = &data;
+  sent_ = 0;
+  command_ = "the greeting";
+  reply_.clear();
+  error_[0] = '\0';
+  const std::string mail_from = "<" + from + ">";
+  curl_slist* rcpt = curl_slist_append(nullptr, ("<" + recipient + ">").c_str());
+  if (!rcpt) throw relance::Error(RELANCE_RETRY, "out of memory");
+  curl_easy_setopt(curl_, CURLOPT_MAIL_FROM, mail_from.c_str());
+  curl_easy_setopt(curl_, CURLOPT_MAIL_RCPT, rcpt);
+  curl_easy_setopt(curl_, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(data.size()));
+  const CURLcode result = curl_easy_perform(curl_);
+  curl_easy_setopt(curl_, CURLOPT_MAIL_RCPT, nullptr);
+  curl_slist_free_all(rcpt);
+  data_ = nullptr;
+  if (result == CURLE_OK) return;
+
+  long code = 0;
+  curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
+  const std::string detail = error_[0] ? std::string(error_) : std::string(curl_easy_strerror(result));
+  const std::string where = "SMTP " + url_ + ": ";
+  if (result == CURLE_LOGIN_DENIED)
+    throw relance::Error(RELANCE_RETRY, where + "authentication refused (" + (reply_.empty() ? detail : reply_) +
+                                            "): check the username and password settings");
+  if (code >= 400 && code < 600 && !reply_.empty()) {
+    const std::string answered = where + "the server answered \"" + reply_ + "\" to " + command_;
+    const bool message_refused = code >= 500 && (command_ == "MAIL" || command_ == "RCPT" || command_ == "DATA" ||
+                                                 command_ == "the message");
+    throw relance::Error(message_refused ? RELANCE_INVALID : RELANCE_RETRY, answered);
+  }
+  // No reply to judge by: the connection, TLS or a timeout failed. Worth another try.
+  std::string reason = where + detail;
+  if (result == CURLE_OPERATION_TIMEDOUT) reason += " (while waiting for " + command_ + ")";
+  if (result == CURLE_USE_SSL_FAILED) reason += " (starttls is \"required\" and the server offers no STARTTLS)";
+  throw relance::Error(RELANCE_RETRY, reason);
+}
+
+}  // namespace email_reminder

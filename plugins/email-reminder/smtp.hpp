@@ -1,0 +1,48 @@
+// Sending a message over SMTP with libcurl: one easy handle per instance, reused from one
+// message to the next (and with it the connection, while the server keeps it open).
+//
+// Failures become relance::Error with the status the daemon acts on, and a reason an admin
+// can act on (with the server's own reply when there is one):
+//   RELANCE_RETRY    no connection (refused, unreachable, DNS), a timeout, a TLS failure
+//                    (handshake, certificate, STARTTLS required but not offered), a 4xx
+//                    reply (451, 452...), authentication refused, a 5xx reply to the
+//                    greeting, EHLO or STARTTLS (all settings or server problems, not the
+//                    message's: retried, then dead-lettered and replayable after a fix)
+//   RELANCE_INVALID  a 5xx reply to MAIL FROM, RCPT TO or the message itself (550 mailbox
+//                    unavailable, 552 too big, 554 rejected): this message will never go
+#pragma once
+
+#include <curl/curl.h>
+
+#include <string>
+
+#include "settings.hpp"
+
+namespace email_reminder {
+
+class Smtp {
+ public:
+  explicit Smtp(const Settings& settings);  // throws relance::Error(RELANCE_FATAL) without a handle
+  ~Smtp();
+  Smtp(const Smtp&) = delete;
+  Smtp& operator=(const Smtp&) = delete;
+
+  // Sends `data` (a whole message, CRLF lines) from `from` to `recipient` (addr-specs).
+  void send(const std::string& from, const std::string& recipient, const std::string& data);
+
+ private:
+  static size_t read(char* buffer, size_t size, size_t count, void* self);
+  static int trace(CURL* handle, curl_infotype type, char* data, size_t size, void* self);
+
+  CURL* curl_ = nullptr;
+  std::string url_;
+  char error_[CURL_ERROR_SIZE]{};
+  // The message being sent.
+  const std::string* data_ = nullptr;
+  size_t sent_ = 0;
+  // The conversation, from the trace: the last command sent and the server's last reply.
+  std::string command_;
+  std::string reply_;
+};
+
+}  // namespace email_reminder
