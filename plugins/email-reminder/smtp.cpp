@@ -71,7 +71,13 @@ size_t Smtp::read(char* buffer, size_t size, size_t count, void* p) {
 int Smtp::trace(CURL*, curl_infotype type, char* data, size_t size, void* p) {
   auto* self = static_cast<Smtp*>(p);
   if (type == CURLINFO_HEADER_IN) {
-    self->reply_ = trimmed(std::string_view(data, size));
+    if (size == 0 || self->command_ == "QUIT") return 0;
+    if (data[0] == '2' || data[0] == '3') {  // recovered (HELO after a refused EHLO): no failure so far
+      self->failure_.clear();
+    } else if (self->failure_.empty() && (data[0] == '4' || data[0] == '5')) {
+      self->failure_ = trimmed(std::string_view(data, size));
+      self->failed_command_ = self->command_;
+    }
   } else if (type == CURLINFO_HEADER_OUT) {
     const std::string verb = verb_of(std::string_view(data, size));
     // Base64 lines of an AUTH exchange are no command; anything else is.
@@ -89,7 +95,8 @@ void Smtp::send(const std::string& from, const std::string& recipient, const std
   data_ = &data;
   sent_ = 0;
   command_ = "the greeting";
-  reply_.clear();
+  failure_.clear();
+  failed_command_.clear();
   error_[0] = '\0';
   const std::string mail_from = "<" + from + ">";
   curl_slist* rcpt = curl_slist_append(nullptr, ("<" + recipient + ">").c_str());
@@ -103,17 +110,18 @@ void Smtp::send(const std::string& from, const std::string& recipient, const std
   data_ = nullptr;
   if (result == CURLE_OK) return;
 
-  long code = 0;
-  curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
+  const int code = failure_.size() >= 3 ? (failure_[0] - '0') * 100 + (failure_[1] - '0') * 10 + (failure_[2] - '0') : 0;
   const std::string detail = error_[0] ? std::string(error_) : std::string(curl_easy_strerror(result));
   const std::string where = "SMTP " + url_ + ": ";
   if (result == CURLE_LOGIN_DENIED)
-    throw relance::Error(RELANCE_RETRY, where + "authentication refused (" + (reply_.empty() ? detail : reply_) +
+    throw relance::Error(RELANCE_RETRY, where + "authentication refused (" + (failure_.empty() ? detail : failure_) +
                                             "): check the username and password settings");
-  if (code >= 400 && code < 600 && !reply_.empty()) {
-    const std::string answered = where + "the server answered \"" + reply_ + "\" to " + command_;
-    const bool message_refused = code >= 500 && (command_ == "MAIL" || command_ == "RCPT" || command_ == "DATA" ||
-                                                 command_ == "the message");
+  if (code >= 400 && code < 600) {
+    const std::string answered = where + "the server answered \"" + failure_ + "\" to " + failed_command_;
+    if (code == 530)  // authentication required: the settings', not the message's
+      throw relance::Error(RELANCE_RETRY, answered + ": the server requires authentication (username and password settings)");
+    const bool message_refused = code >= 500 && (failed_command_ == "MAIL" || failed_command_ == "RCPT" ||
+                                                 failed_command_ == "DATA" || failed_command_ == "the message");
     throw relance::Error(message_refused ? RELANCE_INVALID : RELANCE_RETRY, answered);
   }
   // No reply to judge by: the connection, TLS or a timeout failed. Worth another try.

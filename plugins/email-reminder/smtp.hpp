@@ -5,9 +5,10 @@
 // can act on (with the server's own reply when there is one):
 //   RELANCE_RETRY    no connection (refused, unreachable, DNS), a timeout, a TLS failure
 //                    (handshake, certificate, STARTTLS required but not offered), a 4xx
-//                    reply (451, 452...), authentication refused, a 5xx reply to the
-//                    greeting, EHLO or STARTTLS (all settings or server problems, not the
-//                    message's: retried, then dead-lettered and replayable after a fix)
+//                    reply (451, 452...), authentication refused (535) or required (530),
+//                    a 5xx reply to the greeting, EHLO or STARTTLS (all settings or server
+//                    problems, not the message's: retried, then dead-lettered and
+//                    replayable after a fix)
 //   RELANCE_INVALID  a 5xx reply to MAIL FROM, RCPT TO or the message itself (550 mailbox
 //                    unavailable, 552 too big, 554 rejected): this message will never go
 #pragma once
@@ -40,9 +41,11 @@ class Smtp {
   // The message being sent.
   const std::string* data_ = nullptr;
   size_t sent_ = 0;
-  // The conversation, from the trace: the last command sent and the server's last reply.
+  // The conversation, from the trace: the last command sent, and the first failure reply
+  // (4xx or 5xx) with the command it answered. libcurl closes a failed session with QUIT,
+  // whose "221" must not hide the reply that failed it.
   std::string command_;
-  std::string reply_;
+  std::string failure_, failed_command_;
 };
 
 }  // namespace email_reminder
