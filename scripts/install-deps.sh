@@ -17,7 +17,8 @@ build_pkgs=(
 )
 # Tests: the sqlite3 shell checks database files, python3 and curl serve the scripts,
 # abigail-tools (abidw, abidiff) compares the SDK's ABI with the stored dump of each release.
-test_pkgs=( python3 sqlite3 curl procps abigail-tools python3-openpyxl python3-vobject python3-icalendar )
+# python3-aiosmtpd is the SMTP server the email-reminder tests send to (tests/email).
+test_pkgs=( python3 sqlite3 curl procps abigail-tools python3-openpyxl python3-vobject python3-icalendar python3-aiosmtpd )
 # Benchmarks only (bench/): the load generator and the nginx ceiling. Not installed for the
 # tests, so that no web server package is put on a machine that only runs them.
 bench_pkgs=( wrk nginx-light )
