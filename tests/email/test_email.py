@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 import icalendar
 from aiosmtpd.controller import Controller
@@ -45,8 +46,9 @@ def check(condition, why):
 class Keeper:
     """Keeps every message; answers RCPT with `rcpt_reply` when set ("550 ...")."""
 
-    def __init__(self, rcpt_reply=None):
+    def __init__(self, rcpt_reply=None, data_reply=None):
         self.rcpt_reply = rcpt_reply
+        self.data_reply = data_reply
         self.messages = []  # (mail_from, rcpt_tos, raw bytes)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -56,6 +58,8 @@ class Keeper:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data_reply:
+            return self.data_reply
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
@@ -67,8 +71,8 @@ def free_port():
 
 
 class Server:
-    def __init__(self, rcpt_reply=None, **kwargs):
-        self.keeper = Keeper(rcpt_reply)
+    def __init__(self, rcpt_reply=None, data_reply=None, **kwargs):
+        self.keeper = Keeper(rcpt_reply, data_reply)
         self.port = free_port()
         self.controller = Controller(self.keeper, hostname="127.0.0.1", port=self.port, **kwargs)
 
@@ -336,6 +340,24 @@ def case_rejected():
         code, lines = run([followup_due()], settings_for(server))
         check(code == 0 and statuses(lines) == ["RETRY"], f"driver: {code} {lines}")
         check("451" in lines[0][2], f"reason {lines[0][2]!r}")
+    with Server(data_reply="554 5.6.0 message refused") as server:
+        code, lines = run([followup_due()], settings_for(server))
+        check(code == 0 and statuses(lines) == ["INVALID"], f"554 to the message: {code} {lines}")
+        check("554 5.6.0 message refused" in lines[0][2] and "the message" in lines[0][2], f"reason {lines[0][2]!r}")
+
+
+def case_silent():
+    with socket.socket() as listener:  # accepts connections (the backlog) and never says a word
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        settings = {"smtp_url": f"smtp://127.0.0.1:{listener.getsockname()[1]}", "from": "relance@example.org",
+                    "timeout_ms": 1000}
+        started = time.monotonic()
+        code, lines = run([followup_due()], settings)
+        elapsed = time.monotonic() - started
+    check(code == 0 and statuses(lines) == ["RETRY"], f"driver: {code} {lines}")
+    check("timed out" in lines[0][2].lower() and "greeting" in lines[0][2], f"reason {lines[0][2]!r}")
+    check(elapsed < 4, f"took {elapsed:.1f} s with timeout_ms 1000")
 
 
 def case_tls():
