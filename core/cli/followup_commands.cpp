@@ -28,17 +28,26 @@ CLI::App* add_change_command(CLI::App& group, const std::string& name, const std
   return cmd;
 }
 
-// The new due instant: a duration moves it from the current due instant (from now when that
-// is past, so that a snoozed follow-up is never already overdue); a date or an instant sets it.
-std::string snoozed_until(const std::string& until, const json::value& due_at) {
+// When a snoozed follow-up is due: later by a duration, or at a date or an instant.
+struct Until {
+  std::optional<Clock::duration> later;
+  Clock::time_point at;
+};
+
+Until read_until(const std::string& text) {
+  if (const auto d = parse_duration(text.starts_with("in ") ? text.substr(3) : text)) return {d, {}};
+  const auto t = parse_when(text, Clock::now());
+  if (!t) throw CliError(usage, "snooze until what? " + text + " is not a duration (3h, 1d, 2w), a date (YYYY-MM-DD) or an instant");
+  return {std::nullopt, *t};
+}
+
+// A duration moves the due instant from the current one, or from now when that is past, so
+// that a snoozed follow-up is never already overdue.
+std::string due_after(const Until& until, const json::value& due_at) {
+  if (!until.later) return domain::format_instant(until.at);
   const auto now = Clock::now();
-  if (const auto d = parse_duration(until.starts_with("in ") ? until.substr(3) : until)) {
-    auto from = due_at.is_string() ? domain::parse_instant(due_at.as_string()) : std::nullopt;
-    return domain::format_instant(std::max(from.value_or(now), now) + *d);
-  }
-  const auto t = parse_when(until, now);
-  if (!t) throw CliError(usage, "snooze until what? " + until + " is not a duration (3h, 1d, 2w), a date (YYYY-MM-DD) or an instant");
-  return domain::format_instant(*t);
+  const auto from = due_at.is_string() ? domain::parse_instant(due_at.as_string()) : std::nullopt;
+  return domain::format_instant(std::max(from.value_or(now), now) + *until.later);
 }
 
 }  // namespace
@@ -62,10 +71,10 @@ void add_followup_commands(CLI::App& app, std::function<int()>& run) {
       ->required();
   cmd->callback([&run, followup, snooze] {
     run = [followup, snooze] {
+      const Until until = read_until(snooze->until);
       const std::string due = [&] {
         ApiClient api(resolve_endpoint());
-        const json::value current = api.call("GET", followup->path(snooze->id)).json();
-        return snoozed_until(snooze->until, current.at("due_at"));
+        return due_after(until, api.call("GET", followup->path(snooze->id)).json().at("due_at"));
       }();
       return patch_record(*followup, snooze->id, json::object{{"status", "snoozed"}, {"due_at", due}},
                           snooze->as_json, "snoozed until " + local_time(due));
