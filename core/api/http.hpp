@@ -24,6 +24,7 @@ struct Request {
   std::string authorization;
   std::string if_match;
   std::string idempotency_key;
+  std::string accept;  // the Accept header: pages for browsers, JSON for programs
   std::string remote_address;
 };
 

@@ -7,6 +7,7 @@
 
 #include "api/openapi.hpp"
 #include "api/export_routes.hpp"
+#include "api/followup_routes.hpp"
 #include "api/plugin_routes.hpp"
 #include "api/problem_response.hpp"
 #include "auth/secrets.hpp"
@@ -316,6 +317,7 @@ void add_routes(Router& router, const ApiServices& s) {
     add_record_routes(router, s, *e);
   add_plugin_routes(router, s.plugins, s.limits);
   add_export_routes(router, s.exports);
+  add_followup_routes(router, s.followups);
   // Last, so that the document covers every route above.
   auto doc = std::make_shared<std::string>();
   router.add("GET", "/api/v1/openapi.json", false,

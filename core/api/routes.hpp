@@ -6,6 +6,7 @@
 
 #include "api/metrics.hpp"
 #include "api/router.hpp"
+#include "followups/followup_service.hpp"
 #include "plugins/export_service.hpp"
 #include "plugins/plugin_service.hpp"
 #include "services/account_service.hpp"
@@ -24,6 +25,7 @@ struct ApiServices {
   services::AccountService& accounts;
   plugins::PluginService& plugins;
   plugins::ExportService& exports;
+  followups::FollowupService& followups;
   Metrics& metrics;
   services::WorkPool& slow_work;  // password hashing, off the HTTP threads
   ApiLimits limits;

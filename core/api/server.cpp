@@ -152,6 +152,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request_.content_type = header(http::field::content_type);
     request_.authorization = header(http::field::authorization);
     request_.if_match = header(http::field::if_match);
+    request_.accept = header(http::field::accept);
     if (auto it = msg.find("Idempotency-Key"); it != msg.end()) request_.idempotency_key = std::string(it->value());
     request_.remote_address = remote_;
     request_.body = std::move(msg.body());

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <algorithm>
 #include <functional>
+#include <cstdio>
 #include <sstream>
 #include <stdexcept>
 
@@ -70,6 +71,19 @@ const std::vector<Setting>& settings() {
       {"plugins", "retry_max_ms", [](Config& c, const std::string& v) { c.plugins.delivery.retry_max = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "retry_max_ms"))); }},
       {"plugins", "export_threads", [](Config& c, const std::string& v) { c.plugins.export_threads = static_cast<std::size_t>(std::clamp<std::int64_t>(to_int(v, "export_threads"), 1, 64)); }},
       {"plugins", "batch", [](Config& c, const std::string& v) { c.plugins.delivery.batch = static_cast<std::size_t>(std::clamp<std::int64_t>(to_int(v, "batch"), 1, 100000)); }},
+      {"server", "public_url", [](Config& c, const std::string& v) {
+         if (!v.starts_with("http://") && !v.starts_with("https://")) throw std::runtime_error("setting public_url: an http(s) URL, not " + v);
+         c.followups.public_url = v;
+         while (!c.followups.public_url.empty() && c.followups.public_url.back() == '/') c.followups.public_url.pop_back(); }},
+      {"followups", "tick_ms", [](Config& c, const std::string& v) { c.followups.scheduler.tick = std::chrono::milliseconds(std::clamp<std::int64_t>(to_int(v, "tick_ms"), 10, 60000)); }},
+      {"followups", "digest_time", [](Config& c, const std::string& v) {
+         int h = -1, m = -1;
+         if (v.size() != 5 || v[2] != ':' || std::sscanf(v.c_str(), "%2d:%2d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
+           throw std::runtime_error("setting digest_time: HH:MM, not " + v);
+         c.followups.scheduler.digest_minutes = h * 60 + m; }},
+      {"followups", "stale_days", [](Config& c, const std::string& v) { c.followups.scheduler.stale_days = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "stale_days"), 1, 3650)); }},
+      {"followups", "default_time_zone", [](Config& c, const std::string& v) { c.followups.scheduler.default_time_zone = v; }},
+      {"followups", "link_hours", [](Config& c, const std::string& v) { c.followups.link_hours = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "link_hours"), 0, 24 * 365)); }},
       {"log", "max_files", [](Config& c, const std::string& v) { c.log.max_files = static_cast<std::size_t>(to_int(v, "max_files")); }},
   };
   return all;

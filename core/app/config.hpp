@@ -8,6 +8,7 @@
 
 #include "api/routes.hpp"
 #include "api/server.hpp"
+#include "followups/scheduler.hpp"
 #include "plugins/plugin_service.hpp"
 #include "plugins/runner.hpp"
 #include "relance/storage/sqlite_store.hpp"
@@ -31,6 +32,12 @@ struct PluginsConfig {
   std::vector<plugins::ConfiguredInstance> instances;  // [[plugins.instance]]
 };
 
+struct FollowupsConfig {
+  followups::SchedulerOptions scheduler;
+  std::string public_url;  // how users reach the daemon, for email links ("" = the listen address)
+  int link_hours = 14 * 24;  // how long a reminder's done/snooze links work (0: they expire at once)
+};
+
 struct Config {
   std::string data_dir = "relance-data";
   api::ServerOptions server;
@@ -38,6 +45,7 @@ struct Config {
   storage::SqliteOptions storage;  // path is set from data_dir
   LogConfig log;
   PluginsConfig plugins;
+  FollowupsConfig followups;
 
   std::string database_path() const;
   std::vector<std::string> plugin_directories() const;

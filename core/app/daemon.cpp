@@ -21,6 +21,9 @@
 #include "services/org_directory.hpp"
 #include "services/record_service.hpp"
 #include "services/work_pool.hpp"
+#include "followups/action_links.hpp"
+#include "followups/followup_service.hpp"
+#include "followups/scheduler.hpp"
 #include "plugins/dispatcher.hpp"
 #include "plugins/export_service.hpp"
 #include "plugins/plugin_service.hpp"
@@ -138,6 +141,13 @@ int serve(Config c) {
   plugin_service.apply_configured(c.plugins.instances);
   dispatcher.start();
 
+  // Follow-ups: signed email links (their base URL is known once the server listens), the
+  // views, and the scheduler that turns due instants into events.
+  followups::ActionLinks links((std::filesystem::path(c.data_dir) / "link-signing.key").string(),
+                               c.followups.public_url, std::chrono::hours(c.followups.link_hours));
+  followups::FollowupService followup_service(*store, records, links, c.followups.scheduler.default_time_zone);
+  followups::FollowupScheduler scheduler(*store, links, c.followups.scheduler);
+
   api::Metrics metrics;
   services::WorkPool slow_work(2);
   api::Router router([&](std::string_view token) { return accounts.authenticate(token); },
@@ -145,14 +155,17 @@ int serve(Config c) {
                        metrics.observe(label, status, s);
                      });
   std::unique_ptr<api::HttpServer> server;
-  api::add_routes(router, api::ApiServices{*store, records, accounts, plugin_service, exports, metrics, slow_work, c.api,
+  api::add_routes(router, api::ApiServices{*store, records, accounts, plugin_service, exports, followup_service, metrics, slow_work, c.api,
                                            [&] { return server && server->draining(); }});
   server = std::make_unique<api::HttpServer>(c.server, router, metrics);
+  if (c.followups.public_url.empty()) links.set_base_url(url_of(c, server->port()));
+  scheduler.start();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("serving {} on {} (started in {} ms)", c.database_path(), url_of(c, server->port()), ms);
   if (!first_email.empty()) print_login(c, server->port(), first_email, first_password);
   server->run();
-  spdlog::info("requests drained; stopping event delivery");
+  spdlog::info("requests drained; stopping the scheduler and event delivery");
+  scheduler.stop();
   dispatcher.stop();
   registry.shutdown();
   spdlog::info("closing the database");

@@ -69,6 +69,41 @@ bool valid_date(std::string_view text) {
       .ok();
 }
 
+namespace {
+
+const date::time_zone* zone_or_null(std::string_view name) {
+  if (name.empty() || name.size() > 64) return nullptr;
+  try {
+    return date::locate_zone(name);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> local_time(Clock::time_point t, std::string_view zone) {
+  const date::time_zone* z = zone_or_null(zone);
+  if (!z) return std::nullopt;
+  const auto local = z->to_local(std::chrono::time_point_cast<std::chrono::seconds>(t));
+  return date::format("%FT%T", local);
+}
+
+LocalDay local_day(Clock::time_point t, std::string_view zone) {
+  const date::time_zone* z = zone_or_null(zone);
+  if (!z) z = date::locate_zone("UTC");
+  const auto local = z->to_local(std::chrono::time_point_cast<std::chrono::seconds>(t));
+  const auto midnight = date::floor<date::days>(local);
+  LocalDay d;
+  d.date = date::format("%F", midnight);
+  d.minutes = static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(local - midnight).count());
+  // Midnight may not exist (a zone that changes its clocks at midnight): take the earliest
+  // instant of the day either way.
+  d.begins = z->to_sys(midnight, date::choose::earliest);
+  d.ends = z->to_sys(midnight + date::days{1}, date::choose::earliest);
+  return d;
+}
+
 bool valid_time_zone(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   try {

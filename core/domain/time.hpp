@@ -23,4 +23,17 @@ bool valid_date(std::string_view text);
 // An IANA time zone name known to the system's tz database ("Europe/Paris").
 bool valid_time_zone(std::string_view name);
 
+// Wall-clock time in a time zone, "YYYY-MM-DDTHH:MM:SS"; nullopt for an unknown zone.
+std::optional<std::string> local_time(Clock::time_point t, std::string_view zone);
+
+// The local day of `t` in `zone`: its date "YYYY-MM-DD", the UTC instants of its first
+// moment and of the next day's first moment (days of 23 or 25 hours included), and the
+// minutes since local midnight. Unknown zones count as UTC.
+struct LocalDay {
+  std::string date;
+  Clock::time_point begins, ends;
+  int minutes = 0;
+};
+LocalDay local_day(Clock::time_point t, std::string_view zone);
+
 }  // namespace relance::domain

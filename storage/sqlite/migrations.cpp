@@ -335,6 +335,24 @@ constexpr const char* v3_contact_time_zone = R"sql(
 ALTER TABLE contacts ADD COLUMN time_zone TEXT;
 )sql";
 
+// The follow-up scheduler's memory (core/followups): one followup.due event per follow-up
+// and due instant (a snooze moves the instant and re-arms it), one digest per user and
+// local day. Written in the same transaction as the event, so a restart after downtime
+// catches up exactly once.
+constexpr const char* v4_followup_notices = R"sql(
+CREATE INDEX followups_due ON followups(due_at);
+CREATE TABLE followup_notices (
+  followup_id INTEGER NOT NULL,
+  due_at TEXT NOT NULL,
+  PRIMARY KEY (followup_id, due_at)
+) WITHOUT ROWID;
+CREATE TABLE digests (
+  user_id INTEGER NOT NULL,
+  day TEXT NOT NULL,
+  PRIMARY KEY (user_id, day)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 std::span<const Migration> migrations() {
@@ -342,6 +360,7 @@ std::span<const Migration> migrations() {
       {1, "initial schema", v1()},
       {2, "plugin instances and event delivery", v2_plugins},
       {3, "contacts' time zone", v3_contact_time_zone},
+      {4, "follow-up notices and digests", v4_followup_notices},
   };
   return all;
 }

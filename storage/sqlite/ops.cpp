@@ -378,4 +378,59 @@ bool is_referenced(Connection& c, const Entity& by, std::string_view field, std:
   });
 }
 
+std::vector<Row> due_followup_rows(Connection& c, const std::string& now, std::size_t limit) {
+  return guarded([&] {
+    const Entity& e = entities::followups;
+    auto& st = c.statement(sql_of(e).select +
+                           " WHERE t.due_at <= ? AND coalesce(t.status, 'open') IN ('open', 'snoozed')"
+                           " AND NOT EXISTS (SELECT 1 FROM followup_notices n"
+                           " WHERE n.followup_id = t.id AND n.due_at = t.due_at)"
+                           " ORDER BY t.due_at, t.id LIMIT ?");
+    st.bind(1, now);
+    st.bind(2, static_cast<std::int64_t>(limit));
+    std::vector<Row> rows;
+    while (st.executeStep()) rows.push_back(read_row(st, e));
+    st.reset();
+    return rows;
+  });
+}
+
+std::vector<Store::StaleLead> stale_lead_rows(Connection& c, std::int64_t org_id, std::int64_t owner_id,
+                                              const std::string& before, std::size_t limit) {
+  return guarded([&] {
+    const Entity& e = entities::leads;
+    // The select of the entity, plus the lead's last activity as one more column.
+    std::string sql = sql_of(e).select;
+    const auto from = sql.rfind(" FROM ");
+    sql.insert(from, ", (SELECT max(a.occurred_at) FROM activities a WHERE a.lead_id = t.id) AS last_activity");
+    auto& st = c.statement(sql + " WHERE t.org_id = ? AND t.owner_id = ? AND coalesce(t.stage, '') NOT IN ('won', 'lost')"
+                                 " AND coalesce(last_activity, t.created_at) < ?"
+                                 " ORDER BY coalesce(last_activity, t.created_at), t.id LIMIT ?");
+    st.bind(1, org_id);
+    st.bind(2, owner_id);
+    st.bind(3, before);
+    st.bind(4, static_cast<std::int64_t>(limit));
+    std::vector<Store::StaleLead> out;
+    const int last = header_count + static_cast<int>(e.fields.size());
+    while (st.executeStep()) {
+      Store::StaleLead s{read_row(st, e), {}};
+      if (!st.getColumn(last).isNull()) s.last_activity_at = st.getColumn(last).getString();
+      out.push_back(std::move(s));
+    }
+    st.reset();
+    return out;
+  });
+}
+
+bool digest_recorded(Connection& c, std::int64_t user_id, const std::string& day) {
+  return guarded([&] {
+    auto& st = c.statement("SELECT 1 FROM digests WHERE user_id = ? AND day = ?");
+    st.bind(1, user_id);
+    st.bind(2, day);
+    const bool found = st.executeStep();
+    st.reset();
+    return found;
+  });
+}
+
 }  // namespace relance::storage::sqlite

@@ -24,6 +24,12 @@ void update_row(Connection& c, const Entity& e, Row& row);
 void delete_row(Connection& c, const Entity& e, std::int64_t org_id, std::int64_t id);
 bool is_referenced(Connection& c, const Entity& by, std::string_view field, std::int64_t id);
 
+// The follow-up scheduler's queries (Store::due_followups, stale_leads, digest_recorded).
+std::vector<Row> due_followup_rows(Connection& c, const std::string& now, std::size_t limit);
+std::vector<Store::StaleLead> stale_lead_rows(Connection& c, std::int64_t org_id, std::int64_t owner_id,
+                                              const std::string& before, std::size_t limit);
+bool digest_recorded(Connection& c, std::int64_t user_id, const std::string& day);
+
 // The FTS5 query for what a user typed: every word must match, as a prefix. Quotes make
 // every word a plain string, so no user input is read as FTS syntax; words with nothing to
 // index (blanks, punctuation) are left out, and the result is empty when none is left.

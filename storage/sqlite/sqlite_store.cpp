@@ -126,6 +126,17 @@ class SqliteStore final : public Store {
     });
   }
 
+  std::vector<Row> due_followups(const std::string& now, std::size_t limit) override {
+    return read([&](Connection& c) { return due_followup_rows(c, now, limit); });
+  }
+  bool digest_recorded(std::int64_t user_id, const std::string& day) override {
+    return read([&](Connection& c) { return sqlite::digest_recorded(c, user_id, day); });
+  }
+  std::vector<StaleLead> stale_leads(std::int64_t org_id, std::int64_t owner_id, const std::string& before,
+                                     std::size_t limit) override {
+    return read([&](Connection& c) { return stale_lead_rows(c, org_id, owner_id, before, limit); });
+  }
+
   std::vector<PluginInstanceRecord> plugin_instances() override {
     return read([&](Connection& c) { return sqlite::plugin_instances(c, std::nullopt); });
   }

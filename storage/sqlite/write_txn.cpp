@@ -49,11 +49,22 @@ void SqliteWriteTxn::audit(const AuditEntry& a) {
           {a.org_id, a.user_id, now_instant(), a.action, a.entity, a.entity_id, a.changes});
 }
 
-void SqliteWriteTxn::publish(const OutboxEvent& ev) {
+std::int64_t SqliteWriteTxn::publish(const OutboxEvent& ev) {
   execute(c_,
           "INSERT INTO outbox (org_id, at, type, entity, entity_id, payload) "
           "VALUES (?, ?, ?, ?, ?, ?)",
           {ev.org_id, now_instant(), ev.type, ev.entity, ev.entity_id, ev.payload});
+  return c_.db().getLastInsertRowid();
+}
+
+bool SqliteWriteTxn::record_followup_notice(std::int64_t followup_id, const std::string& due_at) {
+  execute(c_, "INSERT OR IGNORE INTO followup_notices (followup_id, due_at) VALUES (?, ?)", {followup_id, due_at});
+  return c_.db().getChanges() > 0;
+}
+
+bool SqliteWriteTxn::record_digest(std::int64_t user_id, const std::string& day) {
+  execute(c_, "INSERT OR IGNORE INTO digests (user_id, day) VALUES (?, ?)", {user_id, day});
+  return c_.db().getChanges() > 0;
 }
 
 std::optional<IdempotentResponse> SqliteWriteTxn::idempotent(std::int64_t user_id,

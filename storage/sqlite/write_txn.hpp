@@ -18,7 +18,7 @@ class SqliteWriteTxn final : public WriteTxn {
   std::optional<Row> find_unique(const Entity& e, std::string_view field,
                                  const Value& v) override;
   void audit(const AuditEntry& entry) override;
-  void publish(const OutboxEvent& event) override;
+  std::int64_t publish(const OutboxEvent& event) override;
   std::optional<IdempotentResponse> idempotent(std::int64_t user_id,
                                                const std::string& key) override;
   void remember(std::int64_t user_id, const std::string& key,
@@ -32,6 +32,8 @@ class SqliteWriteTxn final : public WriteTxn {
                         const std::string* value) override;
   void put_dead_letter(const DeadLetter& letter) override;
   bool remove_dead_letter(std::int64_t instance_id, std::int64_t event_id) override;
+  bool record_followup_notice(std::int64_t followup_id, const std::string& due_at) override;
+  bool record_digest(std::int64_t user_id, const std::string& day) override;
 
  private:
   Connection& c_;

@@ -59,6 +59,7 @@ constexpr int red = -200;
 constexpr int auth = 401;
 constexpr int deny = 403;
 constexpr int nf = 404;
+constexpr int bad = 400;
 
 // What one role gets on one route. For a route without {id}, only `own` is used: the
 // status of the call. For a route with {id}, the answer for an object of the caller's own
@@ -145,6 +146,13 @@ const std::vector<Row> table = {
   {"GET",    "/api/v1/followups/{id}",       {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,nf,ok,nf},        {ok,nf,nf,nf},      anon_shared},
   {"PATCH",  "/api/v1/followups/{id}",       {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,nf,deny,nf},      {ok,nf,nf,nf},      anon_shared},
   {"DELETE", "/api/v1/followups/{id}",       {gone,nf,nf,nf},    {gone,nf,nf,nf},    {gone,nf,deny,nf},    {gone,nf,nf,nf},    anon_shared},
+  // Views of the caller's follow-ups (their own organisation's, or staff's shared ones).
+  {"GET",    "/api/v1/followups/today",      ok,                 ok,                 ok,                   ok,                 auth},
+  {"GET",    "/api/v1/followups/overdue",    ok,                 ok,                 ok,                   ok,                 auth},
+  {"GET",    "/api/v1/followups/upcoming",   ok,                 ok,                 ok,                   ok,                 auth},
+  // A reminder email's link: no token, its signature is the authority; without one, 400
+  // for everybody and every id (followups_test.cpp checks forged, altered and expired).
+  {"GET",    "/api/v1/followups/{id}/action", {bad,bad,bad,bad}, {bad,bad,bad,bad}, {bad,bad,bad,bad},   {bad,bad,bad,bad},  {bad,bad,bad,bad}},
   // Outcomes: what the mission produced; staff read every organisation's, redacted.
   {"GET",    "/api/v1/outcomes",             ok,                 ok,                 ok,                   ok,                 auth},
   {"POST",   "/api/v1/outcomes",             made,               made,               made,                 made,               auth},

@@ -127,7 +127,8 @@ class WriteTxn {
   virtual std::optional<Row> find_unique(const Entity& e, std::string_view field,
                                          const Value& v) = 0;
   virtual void audit(const AuditEntry& entry) = 0;
-  virtual void publish(const OutboxEvent& event) = 0;
+  // Appends the event to the outbox; returns its id (the stable event id).
+  virtual std::int64_t publish(const OutboxEvent& event) = 0;
   virtual std::optional<IdempotentResponse> idempotent(std::int64_t user_id,
                                                        const std::string& key) = 0;
   virtual void remember(std::int64_t user_id, const std::string& key,
@@ -148,6 +149,11 @@ class WriteTxn {
                                 const std::string* value) = 0;
   virtual void put_dead_letter(const DeadLetter& letter) = 0;
   virtual bool remove_dead_letter(std::int64_t instance_id, std::int64_t event_id) = 0;
+
+  // The follow-up scheduler's notices, recorded before the event they announce: false
+  // when already recorded (the event must then not be published again).
+  virtual bool record_followup_notice(std::int64_t followup_id, const std::string& due_at) = 0;
+  virtual bool record_digest(std::int64_t user_id, const std::string& day) = 0;
 };
 
 struct StoreStats {
@@ -187,6 +193,19 @@ class Store {
   virtual std::vector<AuditRecord> audit_log(std::int64_t org_id, std::int64_t before_id,
                                              std::size_t limit) = 0;
   virtual std::int64_t count(const Entity& e, const Scope& scope) = 0;
+
+  // Follow-ups whose due instant has come (due_at <= `now`), open or snoozed, for which no
+  // followup.due was recorded at that instant; earliest first.
+  virtual std::vector<Row> due_followups(const std::string& now, std::size_t limit) = 0;
+  virtual bool digest_recorded(std::int64_t user_id, const std::string& day) = 0;
+  // Open leads (not won or lost) of `owner_id` whose last activity (or, with none, their
+  // creation) is before `before`, stalest first, with that instant.
+  struct StaleLead {
+    Row lead;
+    std::string last_activity_at;  // "" when the lead has no activity
+  };
+  virtual std::vector<StaleLead> stale_leads(std::int64_t org_id, std::int64_t owner_id,
+                                             const std::string& before, std::size_t limit) = 0;
 
   // Event delivery (delivery.hpp).
   virtual std::vector<PluginInstanceRecord> plugin_instances() = 0;

@@ -1,0 +1,96 @@
+#include "followups/action_links.hpp"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "domain/problem.hpp"
+#include "domain/text.hpp"
+#include "domain/time.hpp"
+
+namespace relance::followups {
+namespace {
+
+const char* name_of(LinkAction a) { return a == LinkAction::done ? "done" : "snooze"; }
+
+std::string read_or_make_key(const std::string& path) {
+  std::string key(crypto_auth_hmacsha256_KEYBYTES, '\0');
+  if (std::ifstream in{path, std::ios::binary}; in) {
+    in.read(key.data(), static_cast<std::streamsize>(key.size()));
+    if (in.gcount() == static_cast<std::streamsize>(key.size())) return key;
+  }
+  randombytes_buf(key.data(), key.size());
+  const std::string tmp = path + ".new";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    ::chmod(tmp.c_str(), 0600);
+    out.write(key.data(), static_cast<std::streamsize>(key.size()));
+    if (!out.flush()) throw std::runtime_error("cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, path);
+  return key;
+}
+
+std::string encode(std::string_view s) {
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      static constexpr char hex[] = "0123456789ABCDEF";
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+ActionLinks::ActionLinks(const std::string& key_file, std::string base_url, std::chrono::hours valid_for)
+    : key_(read_or_make_key(key_file)), base_url_(std::move(base_url)), valid_for_(valid_for) {}
+
+std::string ActionLinks::sign(std::int64_t followup_id, const std::string& action, const std::string& due,
+                              std::int64_t expires) const {
+  const std::string message =
+      "relance.link/1|" + std::to_string(followup_id) + "|" + action + "|" + due + "|" + std::to_string(expires);
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                         reinterpret_cast<const unsigned char*>(key_.data()));
+  return domain::base64url_encode(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
+}
+
+std::string ActionLinks::url(std::int64_t followup_id, LinkAction action, const std::string& due_at) const {
+  const auto expires = std::chrono::duration_cast<std::chrono::seconds>(
+                           (domain::Clock::now() + valid_for_).time_since_epoch())
+                           .count();
+  return base_url_ + "/api/v1/followups/" + std::to_string(followup_id) + "/action?do=" + name_of(action) +
+         "&due=" + encode(due_at) + "&exp=" + std::to_string(expires) +
+         "&sig=" + sign(followup_id, name_of(action), due_at, expires);
+}
+
+VerifiedLink ActionLinks::verify(std::int64_t followup_id, const std::string& action, const std::string& due,
+                                 const std::string& expires, const std::string& signature) const {
+  if (action != "done" && action != "snooze")
+    throw Problem::bad_request("the link's action is neither done nor snooze", "do");
+  const auto exp = domain::parse_int64(expires);
+  if (!exp || due.empty() || signature.empty())
+    throw Problem::bad_request("the link is incomplete (due, exp and sig are required)");
+  const std::string expected = sign(followup_id, action, due, *exp);
+  // Constant time: a forger learns nothing from how long the refusal takes.
+  if (expected.size() != signature.size() ||
+      sodium_memcmp(expected.data(), signature.data(), expected.size()) != 0)
+    throw Problem(403, "Forbidden", "the link's signature does not match: it was altered or not made by this server");
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(domain::Clock::now().time_since_epoch()).count();
+  if (*exp < now)
+    throw Problem(410, "Gone", "the link expired on " +
+                                   domain::format_instant(domain::Clock::time_point(std::chrono::seconds(*exp))) +
+                                   "; open the follow-up in Relance instead");
+  return VerifiedLink{followup_id, action == "done" ? LinkAction::done : LinkAction::snooze, due};
+}
+
+}  // namespace relance::followups

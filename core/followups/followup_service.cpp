@@ -1,0 +1,147 @@
+#include "followups/followup_service.hpp"
+
+#include "domain/json_text.hpp"
+#include "domain/problem.hpp"
+#include "domain/record_json.hpp"
+#include "domain/text.hpp"
+#include "domain/time.hpp"
+
+#include <map>
+#include <optional>
+
+namespace relance::followups {
+namespace ent = storage::entities;
+using storage::Row;
+
+namespace {
+
+const std::string* text(const storage::Entity& e, const Row& r, std::string_view field) {
+  return std::get_if<std::string>(&r.get(e, field));
+}
+
+std::string param(const services::QueryParams& q, const std::string& key, std::string fallback) {
+  for (const auto& [k, v] : q)
+    if (k == key) return v;
+  return fallback;
+}
+
+}  // namespace
+
+FollowupService::FollowupService(storage::Store& store, services::RecordService& records, const ActionLinks& links,
+                                 std::string default_time_zone)
+    : store_(store), records_(records), links_(links), default_time_zone_(std::move(default_time_zone)) {}
+
+services::Page FollowupService::view(const auth::Principal& p, const std::string& which,
+                                     const services::QueryParams& query) {
+  for (const auto& [k, v] : query)
+    if (k != "assignee" && k != "days") throw Problem::bad_request("unknown query parameter " + k, k);
+  std::string zone = default_time_zone_;
+  if (auto me = store_.get(ent::users, storage::Scope::everything(), p.user_id))
+    if (const std::string* z = text(ent::users, *me, "time_zone")) zone = *z;
+  const auto now = domain::Clock::now();
+  const domain::LocalDay day = domain::local_day(now, zone);
+
+  storage::ListQuery q;
+  q.scope = records_.read_scope(p, ent::followups);
+  q.sort = "due_at";
+  q.limit = services::RecordService::max_page_size;
+  const std::string assignee = param(query, "assignee", "me");
+  if (assignee == "me") {
+    q.filters.push_back({"assignee_id", storage::Filter::Op::eq, p.user_id});
+  } else if (assignee != "all") {
+    const auto id = domain::parse_int64(assignee);
+    if (!id || *id <= 0) throw Problem::bad_request("assignee must be me, all or a user id", "assignee");
+    q.filters.push_back({"assignee_id", storage::Filter::Op::eq, *id});
+  }
+  auto range = [&](domain::Clock::time_point from, domain::Clock::time_point to) {
+    q.filters.push_back({"due_at", storage::Filter::Op::ge, domain::format_instant(from)});
+    q.filters.push_back({"due_at", storage::Filter::Op::lt, domain::format_instant(to)});
+  };
+  if (which == "today") {
+    range(day.begins, day.ends);
+  } else if (which == "overdue") {
+    q.filters.push_back({"due_at", storage::Filter::Op::lt, domain::format_instant(now)});
+  } else if (which == "upcoming") {
+    const auto days = domain::parse_int64(param(query, "days", "7"));
+    if (!days || *days < 1 || *days > 90) throw Problem::bad_request("days must be from 1 to 90", "days");
+    range(now, day.ends + std::chrono::hours(24 * (*days - 1)));
+  } else {
+    throw Problem::not_found();
+  }
+  services::Page page;
+  std::map<std::int64_t, std::optional<Row>> contacts;
+  for (const Row& f : store_.list(ent::followups, q)) {
+    const std::string* status = text(ent::followups, f, "status");
+    if (status && *status != "open" && *status != "snoozed") continue;
+    std::string& out = page.add();
+    domain::append_row_json(out, ent::followups, f, records_.redacts(p, ent::followups, f));
+    out.pop_back();  // the closing brace: the local times follow
+    const std::string* due = text(ent::followups, f, "due_at");
+    const auto at = due ? domain::parse_instant(*due) : std::nullopt;
+    const std::string* own = text(ent::followups, f, "time_zone");
+    auto local = [&](const std::string& z) { return at ? domain::local_time(*at, z).value_or("") : std::string(); };
+    out += ",\"due_local\":";
+    domain::append_json_string(out, local(own ? *own : zone));
+    out += ",\"due_time_zone\":";
+    domain::append_json_string(out, own ? *own : zone);
+    const auto* cid = std::get_if<std::int64_t>(&f.get(ent::followups, "contact_id"));
+    const std::string* contact_zone = nullptr;
+    if (cid) {
+      auto it = contacts.find(*cid);
+      if (it == contacts.end())
+        it = contacts.emplace(*cid, store_.get(ent::contacts, records_.read_scope(p, ent::contacts), *cid)).first;
+      if (it->second) contact_zone = text(ent::contacts, *it->second, "time_zone");
+    }
+    out += ",\"contact_local\":";
+    if (contact_zone) domain::append_json_string(out, local(*contact_zone));
+    else out += "null";
+    out += ",\"contact_time_zone\":";
+    if (contact_zone) domain::append_json_string(out, *contact_zone);
+    else out += "null";
+    out += '}';
+  }
+  page.close();
+  return page;
+}
+
+void FollowupService::act(std::int64_t followup_id, const services::QueryParams& query,
+                          std::function<void(std::exception_ptr, std::string)> done) {
+  const VerifiedLink link = links_.verify(followup_id, param(query, "do", ""), param(query, "due", ""),
+                                          param(query, "exp", ""), param(query, "sig", ""));
+  auto row = store_.get(ent::followups, storage::Scope::everything(), followup_id);
+  if (!row) throw Problem(404, "Not found", "this follow-up no longer exists");
+  const std::string* status = text(ent::followups, *row, "status");
+  const std::string title = text(ent::followups, *row, "title") ? *text(ent::followups, *row, "title") : "";
+  // Acting as the assignee (or whoever created it): the change is theirs, audited as such.
+  auth::Principal p;
+  const auto* assignee = std::get_if<std::int64_t>(&row->get(ent::followups, "assignee_id"));
+  p.user_id = assignee ? *assignee : row->created_by;
+  p.org_id = row->org_id;
+  p.role = auth::Role::member;
+  p.can_write = true;
+  boost::json::object body;
+  std::string sentence;
+  if (link.action == LinkAction::done) {
+    if (status && *status == "done") return done(nullptr, "\"" + title + "\" was already done.");
+    if (status && *status == "cancelled") throw Problem::conflict("this follow-up was cancelled");
+    body["status"] = "done";
+    sentence = "\"" + title + "\" is done.";
+  } else {
+    const auto due = domain::parse_instant(link.due_at);
+    if (!due) throw Problem::bad_request("the link's due instant is not an instant");
+    const std::string next = domain::format_instant(*due + std::chrono::hours(24));
+    const std::string* current = text(ent::followups, *row, "due_at");
+    if (current && *current == next) return done(nullptr, "\"" + title + "\" was already snoozed to " + next + ".");
+    if (!current || *current != link.due_at)
+      throw Problem::conflict("this follow-up changed since the email was sent (its due date moved); open it in Relance");
+    if (status && (*status == "done" || *status == "cancelled"))
+      throw Problem::conflict("this follow-up is " + *status + " already");
+    body["status"] = "snoozed";
+    body["due_at"] = next;
+    sentence = "\"" + title + "\" is snoozed to " + next + ".";
+  }
+  records_.update(p, ent::followups, followup_id, std::move(body), std::nullopt,
+                  [done, sentence](std::exception_ptr err, services::WriteResult) { done(err, sentence); });
+}
+
+}  // namespace relance::followups

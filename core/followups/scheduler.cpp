@@ -1,0 +1,323 @@
+#include "followups/scheduler.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <optional>
+
+#include "domain/json_text.hpp"
+#include "domain/record_json.hpp"
+
+namespace relance::followups {
+namespace ent = storage::entities;
+using storage::Row;
+using storage::Scope;
+
+struct FollowupScheduler::Loop {
+  boost::asio::io_context io{1};
+  boost::asio::steady_timer timer{io};
+  std::thread thread;
+};
+
+namespace {
+
+const std::string* text(const storage::Entity& e, const Row& r, std::string_view field) {
+  return std::get_if<std::string>(&r.get(e, field));
+}
+std::optional<std::int64_t> integer(const storage::Entity& e, const Row& r, std::string_view field) {
+  const auto* v = std::get_if<std::int64_t>(&r.get(e, field));
+  return v ? std::optional<std::int64_t>(*v) : std::nullopt;
+}
+
+// `"key":` then the string, or null.
+void field(std::string& out, const char* key, const std::string* value, bool comma = true) {
+  if (comma) out += ',';
+  domain::append_json_string(out, key);
+  out += ':';
+  if (value) domain::append_json_string(out, *value);
+  else out += "null";
+}
+void field(std::string& out, const char* key, const std::string& value, bool comma = true) {
+  field(out, key, &value, comma);
+}
+void raw(std::string& out, const char* key, const std::string& json) {
+  out += ',';
+  domain::append_json_string(out, key);
+  out += ':';
+  out += json;
+}
+
+// Reads rows once per pass: many follow-ups share an assignee, a contact or a lead.
+class Lookups {
+ public:
+  explicit Lookups(storage::Store& s) : store_(s) {}
+  const Row* get(const storage::Entity& e, std::optional<std::int64_t> id) {
+    if (!id) return nullptr;
+    auto& cache = cache_[&e];
+    auto it = cache.find(*id);
+    if (it == cache.end()) it = cache.emplace(*id, store_.get(e, Scope::everything(), *id)).first;
+    return it->second ? &*it->second : nullptr;
+  }
+
+ private:
+  storage::Store& store_;
+  std::map<const storage::Entity*, std::map<std::int64_t, std::optional<Row>>> cache_;
+};
+
+std::string zone_of(const Row* user, const std::string& fallback) {
+  const std::string* z = user ? text(ent::users, *user, "time_zone") : nullptr;
+  return z ? *z : fallback;
+}
+
+std::string user_json(const Row& u, const std::string& zone) {
+  std::string out = "{\"id\":";
+  domain::append_json_int(out, u.id);
+  field(out, "email", text(ent::users, u, "email"));
+  field(out, "display_name", text(ent::users, u, "display_name"));
+  const std::string* locale = text(ent::users, u, "locale");
+  field(out, "locale", locale ? *locale : std::string("fr"));
+  field(out, "time_zone", zone);
+  return out + "}";
+}
+
+std::string links_json(const ActionLinks& links, const Row& f) {
+  const std::string due = text(ent::followups, f, "due_at") ? *text(ent::followups, f, "due_at") : std::string();
+  std::string out = "{";
+  field(out, "done", links.url(f.id, LinkAction::done, due), false);
+  field(out, "snooze", links.url(f.id, LinkAction::snooze, due));
+  return out + "}";
+}
+
+std::string event_head(const char* type, std::int64_t org_id, const char* entity, std::int64_t entity_id,
+                       const std::string& now) {
+  std::string out = "{\"schema\":\"relance.event/1\",\"type\":\"";
+  out += type;
+  out += "\",\"org_id\":";
+  domain::append_json_int(out, org_id);
+  out += ",\"entity\":\"";
+  out += entity;
+  out += "\",\"entity_id\":";
+  domain::append_json_int(out, entity_id);
+  out += ",\"actor_id\":0";
+  field(out, "occurred_at", now);
+  return out;
+}
+
+std::string local_or_null(const std::string* instant, const std::string& zone) {
+  if (!instant) return {};
+  const auto t = domain::parse_instant(*instant);
+  return t ? domain::local_time(*t, zone).value_or(std::string()) : std::string();
+}
+
+}  // namespace
+
+FollowupScheduler::FollowupScheduler(storage::Store& store, const ActionLinks& links, SchedulerOptions options)
+    : store_(store), links_(links), options_(std::move(options)) {}
+
+FollowupScheduler::~FollowupScheduler() { stop(); }
+
+void FollowupScheduler::start() {
+  loop_ = std::make_unique<Loop>();
+  auto arm = std::make_shared<std::function<void()>>();
+  *arm = [this, arm] {
+    loop_->timer.expires_after(options_.tick);
+    loop_->timer.async_wait([this, arm](boost::system::error_code ec) {
+      if (ec) return;  // cancelled: stopping
+      try {
+        tick(domain::Clock::now());
+      } catch (const std::exception& e) {
+        spdlog::error("follow-up scheduler: {} (tried again at the next tick)", e.what());
+      }
+      (*arm)();
+    });
+  };
+  // The first pass at once: after downtime, what fell due meanwhile goes out now.
+  boost::asio::post(loop_->io, [this, arm] {
+    try {
+      tick(domain::Clock::now());
+    } catch (const std::exception& e) {
+      spdlog::error("follow-up scheduler: {}", e.what());
+    }
+    (*arm)();
+  });
+  loop_->thread = std::thread([this] { loop_->io.run(); });
+}
+
+void FollowupScheduler::stop() {
+  if (!loop_) return;
+  boost::asio::post(loop_->io, [this] {
+    loop_->timer.cancel();
+    loop_->io.stop();
+  });
+  if (loop_->thread.joinable()) loop_->thread.join();
+  loop_.reset();
+}
+
+std::size_t FollowupScheduler::tick(domain::Clock::time_point now) {
+  std::size_t written = due_followups(now);
+  // Digests are a daily matter: look once a minute.
+  const auto steady = std::chrono::steady_clock::now();
+  if (steady - last_digest_pass_ >= std::chrono::minutes(1) || last_digest_pass_ == decltype(last_digest_pass_){}) {
+    last_digest_pass_ = steady;
+    written += digests(now);
+  }
+  return written;
+}
+
+std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
+  const std::string now_text = domain::format_instant(now);
+  std::size_t written = 0;
+  for (;;) {
+    const std::vector<Row> due = store_.due_followups(now_text, options_.batch);
+    if (due.empty()) break;
+    Lookups look(store_);
+    struct Pending {
+      std::int64_t id, org_id;
+      std::string due_at, document;
+    };
+    std::vector<Pending> events;
+    for (const Row& f : due) {
+      const Row* assignee = look.get(ent::users, integer(ent::followups, f, "assignee_id"));
+      const Row* contact = look.get(ent::contacts, integer(ent::followups, f, "contact_id"));
+      const Row* lead = look.get(ent::leads, integer(ent::followups, f, "lead_id"));
+      const std::string* due_at = text(ent::followups, f, "due_at");
+      const std::string* own_zone = text(ent::followups, f, "time_zone");
+      const std::string zone = own_zone ? *own_zone : zone_of(assignee, options_.default_time_zone);
+      const std::string* contact_zone = contact ? text(ent::contacts, *contact, "time_zone") : nullptr;
+
+      std::string doc = event_head("followup.due", f.org_id, "followups", f.id, now_text);
+      raw(doc, "data", domain::row_json(ent::followups, f, false));
+      std::string when = "{";
+      field(when, "at", due_at, false);
+      field(when, "time_zone", zone);
+      field(when, "local", local_or_null(due_at, zone));
+      field(when, "contact_time_zone", contact_zone);
+      const std::string contact_local = contact_zone ? local_or_null(due_at, *contact_zone) : std::string();
+      field(when, "contact_local", contact_zone ? &contact_local : nullptr);
+      raw(doc, "due", when + "}");
+      raw(doc, "assignee", assignee ? user_json(*assignee, zone_of(assignee, options_.default_time_zone)) : "null");
+      if (contact) {
+        std::string c = "{\"id\":";
+        domain::append_json_int(c, contact->id);
+        field(c, "first_name", text(ent::contacts, *contact, "first_name"));
+        field(c, "last_name", text(ent::contacts, *contact, "last_name"));
+        const std::string* emails = text(ent::contacts, *contact, "emails");
+        raw(c, "emails", emails ? *emails : "[]");
+        field(c, "time_zone", contact_zone);
+        raw(doc, "contact", c + "}");
+      } else {
+        raw(doc, "contact", "null");
+      }
+      if (lead) {
+        std::string l = "{\"id\":";
+        domain::append_json_int(l, lead->id);
+        field(l, "title", text(ent::leads, *lead, "title"));
+        field(l, "stage", text(ent::leads, *lead, "stage"));
+        raw(doc, "lead", l + "}");
+      } else {
+        raw(doc, "lead", "null");
+      }
+      raw(doc, "links", links_json(links_, f));
+      events.push_back(Pending{f.id, f.org_id, due_at ? *due_at : std::string(), doc + "}"});
+    }
+    std::size_t batch_written = 0;
+    store_.write_sync([&](storage::WriteTxn& tx) {
+      batch_written = 0;
+      for (const Pending& p : events) {
+        if (!tx.record_followup_notice(p.id, p.due_at)) continue;  // already announced
+        tx.publish(storage::OutboxEvent{p.org_id, "followup.due", "followups", p.id, p.document});
+        ++batch_written;
+      }
+    });
+    written += batch_written;
+    if (due.size() < options_.batch) break;
+  }
+  if (written) spdlog::info("follow-ups: {} fell due", written);
+  return written;
+}
+
+std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
+  const std::string now_text = domain::format_instant(now);
+  std::size_t written = 0;
+  storage::ListQuery users;
+  users.scope = Scope::everything();
+  users.limit = 200;
+  for (;;) {
+    const std::vector<Row> page = store_.list(ent::users, users);
+    for (const Row& u : page) {
+      if (u.get(ent::users, "disabled") == storage::Value{std::int64_t{1}} || !text(ent::users, u, "email")) continue;
+      const std::string zone = zone_of(&u, options_.default_time_zone);
+      const domain::LocalDay day = domain::local_day(now, zone);
+      if (day.minutes < options_.digest_minutes || store_.digest_recorded(u.id, day.date)) continue;
+
+      // Today's and overdue follow-ups of this user, and their stale leads.
+      storage::ListQuery q;
+      q.scope = Scope::org(u.org_id);
+      q.filters.push_back({"assignee_id", storage::Filter::Op::eq, u.id});
+      q.filters.push_back({"due_at", storage::Filter::Op::lt, domain::format_instant(day.ends)});
+      q.sort = "due_at";
+      q.limit = 200;
+      const std::string begins = domain::format_instant(day.begins);
+      std::string today = "[", overdue = "[";
+      Lookups look(store_);
+      for (const Row& f : store_.list(ent::followups, q)) {
+        const std::string* status = text(ent::followups, f, "status");
+        if (status && *status != "open" && *status != "snoozed") continue;
+        const std::string* due_at = text(ent::followups, f, "due_at");
+        if (!due_at) continue;
+        const bool is_today = *due_at >= begins;
+        std::string item = "{\"id\":";
+        domain::append_json_int(item, f.id);
+        field(item, "title", text(ent::followups, f, "title"));
+        field(item, "due_at", due_at);
+        const std::string local = local_or_null(due_at, zone);
+        const std::string shown = local.size() >= 16 ? (is_today ? local.substr(11, 5) : local.substr(0, 10) + " " + local.substr(11, 5)) : local;
+        field(item, "local", shown);
+        const Row* lead = look.get(ent::leads, integer(ent::followups, f, "lead_id"));
+        field(item, "lead_title", lead ? text(ent::leads, *lead, "title") : nullptr);
+        raw(item, "links", links_json(links_, f));
+        std::string& list = is_today ? today : overdue;
+        if (list.size() > 1) list += ',';
+        list += item + "}";
+      }
+      today += ']';
+      overdue += ']';
+      std::string stale = "[";
+      const std::string before = domain::format_instant(now - std::chrono::hours(24 * options_.stale_days));
+      for (const auto& s : store_.stale_leads(u.org_id, u.id, before, 50)) {
+        if (stale.size() > 1) stale += ',';
+        stale += "{\"id\":";
+        domain::append_json_int(stale, s.lead.id);
+        field(stale, "title", text(ent::leads, s.lead, "title"));
+        field(stale, "stage", text(ent::leads, s.lead, "stage"));
+        field(stale, "last_activity_at", s.last_activity_at.empty() ? nullptr : &s.last_activity_at);
+        const auto since = domain::parse_instant(s.last_activity_at.empty() ? s.lead.created_at : s.last_activity_at);
+        stale += ",\"days\":";
+        domain::append_json_int(stale, since ? std::chrono::duration_cast<std::chrono::hours>(now - *since).count() / 24 : 0);
+        stale += '}';
+      }
+      stale += ']';
+      std::string doc = event_head("digest.due", u.org_id, "users", u.id, now_text);
+      std::string data = "{\"user\":" + user_json(u, zone);
+      field(data, "date", day.date);
+      raw(data, "today", today);
+      raw(data, "overdue", overdue);
+      raw(data, "stale_leads", stale);
+      raw(doc, "data", data + "}");
+      doc += '}';
+      store_.write_sync([&](storage::WriteTxn& tx) {
+        if (!tx.record_digest(u.id, day.date)) return;
+        tx.publish(storage::OutboxEvent{u.org_id, "digest.due", "users", u.id, doc});
+        ++written;
+      });
+    }
+    if (page.size() < users.limit) break;
+    users.after_id = page.back().id;
+  }
+  return written;
+}
+
+}  // namespace relance::followups
