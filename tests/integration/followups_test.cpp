@@ -1,0 +1,194 @@
+// The follow-up engine as a founder depends on it: a follow-up falling due becomes one
+// followup.due event (with both local times and signed links), never two, also across a
+// restart and after downtime; the views show today's, overdue and upcoming follow-ups in
+// the caller's own day; the signed links of a reminder email work once and refuse forged,
+// altered and expired copies. Emails themselves: tests/email/.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "tools.hpp"
+#include "world.hpp"
+
+using namespace relance::test;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::map<std::string, std::string> quick() { return {{"RELANCE_FOLLOWUPS_TICK_MS", "100"}}; }
+
+std::int64_t my_id(HttpClient& as) { return as.get("/api/v1/me").json().at("id").as_int64(); }
+
+std::string in(std::chrono::seconds from_now) {
+  const auto t = std::chrono::system_clock::now() + from_now;
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  std::time_t tt = static_cast<std::time_t>(secs);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+  return buf;
+}
+
+int due_events(const Daemon& d, std::int64_t followup) {
+  return std::stoi(sqlite(d.database(), "SELECT count(*) FROM outbox WHERE type = 'followup.due' AND entity_id = " +
+                                            std::to_string(followup)));
+}
+
+json::value due_event(const Daemon& d, std::int64_t followup) {
+  return json::parse(sqlite(d.database(), "SELECT payload FROM outbox WHERE type = 'followup.due' AND entity_id = " +
+                                              std::to_string(followup) + " ORDER BY id DESC LIMIT 1"));
+}
+
+template <class F>
+bool eventually(F&& done, std::chrono::milliseconds timeout = 10s) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(25ms);
+  }
+  return true;
+}
+
+std::string path_of(const std::string& url) { return url.substr(url.find("/api/v1/")); }
+
+}  // namespace
+
+TEST_CASE(
+    "a follow-up falling due becomes one followup.due event with both local times and signed "
+    "links, and never a second one, also across a restart") {
+  World w(quick());
+  const auto contact = World::create(w.alpha_member, "contacts",
+                                     {{"first_name", "Pat"}, {"last_name", "Lee"}, {"time_zone", "America/Los_Angeles"}});
+  const auto f = World::create(w.alpha_member, "followups",
+                               {{"title", "Call Pat back"}, {"due_at", "2026-03-29T07:00:00Z"},
+                                {"time_zone", "Europe/Paris"}, {"contact_id", contact.at("id")},
+                                {"assignee_id", my_id(w.alpha_member)}});
+  const std::int64_t id = f.at("id").as_int64();
+  REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }));
+  const json::value e = due_event(w.daemon, id);
+  CHECK(e.at("due").at("local") == "2026-03-29T09:00:00");  // the day the clocks change in Paris
+  CHECK(e.at("due").at("contact_local") == "2026-03-29T00:00:00");
+  CHECK(e.at("assignee").at("email") == "member@alpha.test");
+  CHECK(e.at("contact").at("last_name") == "Lee");
+  CHECK(std::string(e.at("links").at("done").as_string()).find("/api/v1/followups/" + std::to_string(id) + "/action?do=done") !=
+        std::string::npos);
+  std::this_thread::sleep_for(500ms);  // several ticks
+  CHECK(due_events(w.daemon, id) == 1);
+  w.daemon.stop();
+  w.daemon.start();
+  std::this_thread::sleep_for(500ms);
+  CHECK(due_events(w.daemon, id) == 1);
+}
+
+TEST_CASE("follow-ups that fell due while the daemon was down are announced at start, once") {
+  World w(quick());
+  const auto f = World::create(w.alpha_member, "followups", {{"title", "During the flight"}, {"due_at", in(3s)}});
+  const std::int64_t id = f.at("id").as_int64();
+  w.daemon.stop();
+  std::this_thread::sleep_for(3500ms);
+  CHECK(due_events(w.daemon, id) == 0);
+  w.daemon.start();
+  REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }));
+  std::this_thread::sleep_for(400ms);
+  CHECK(due_events(w.daemon, id) == 1);
+}
+
+TEST_CASE(
+    "a reminder's links: done marks the follow-up done once, snooze moves it a day and arms it "
+    "again, and forged or altered links change nothing and say why") {
+  World w(quick());
+  const auto a = World::create(w.alpha_member, "followups", {{"title", "Send the deck"}, {"due_at", in(-60s)}});
+  const auto b = World::create(w.alpha_member, "followups", {{"title", "Ask for an intro"}, {"due_at", in(-60s)}});
+  const std::int64_t ida = a.at("id").as_int64(), idb = b.at("id").as_int64();
+  REQUIRE(eventually([&] { return due_events(w.daemon, ida) == 1 && due_events(w.daemon, idb) == 1; }));
+  HttpClient anyone = w.daemon.client();  // a link needs no token
+  const json::value ea = due_event(w.daemon, ida), eb = due_event(w.daemon, idb);
+  const std::string done = path_of(std::string(ea.at("links").at("done").as_string()));
+  const std::string snooze = path_of(std::string(eb.at("links").at("snooze").as_string()));
+
+  // Forged: the signature changed. Altered: the action changed, or the id.
+  std::string forged = done;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  std::string altered = done;
+  altered.replace(altered.find("do=done"), 7, "do=snooze");
+  std::string other = done;
+  other.replace(other.find("/followups/" + std::to_string(ida)), 11 + std::to_string(ida).size(),
+                "/followups/" + std::to_string(idb));
+  for (const std::string& bad : {forged, altered, other}) {
+    auto r = anyone.get(bad);
+    INFO(bad << " -> " << r.body);
+    CHECK(r.status == 403);
+    CHECK(r.body.find("signature does not match") != std::string::npos);
+  }
+  CHECK(w.alpha_member.get("/api/v1/followups/" + std::to_string(ida)).json().at("status") == "open");
+  CHECK(w.alpha_member.get("/api/v1/followups/" + std::to_string(idb)).json().at("status") == "open");
+
+  auto r = anyone.get(done);
+  INFO(r.body);
+  CHECK(r.status == 200);
+  CHECK(w.alpha_member.get("/api/v1/followups/" + std::to_string(ida)).json().at("status") == "done");
+  CHECK(anyone.get(done).body.find("already done") != std::string::npos);
+  // A browser gets a page.
+  auto page = anyone.request("GET", done, {}, {{"Accept", "text/html"}});
+  CHECK(page.header("content-type").starts_with("text/html"));
+
+  const std::string due_before(w.alpha_member.get("/api/v1/followups/" + std::to_string(idb)).json().at("due_at").as_string());
+  CHECK(anyone.get(snooze).status == 200);
+  const auto moved = w.alpha_member.get("/api/v1/followups/" + std::to_string(idb)).json();
+  CHECK(moved.at("status") == "snoozed");
+  CHECK(std::string(moved.at("due_at").as_string()) > due_before);
+  CHECK(anyone.get(snooze).body.find("already snoozed") != std::string::npos);  // once, however often followed
+  CHECK(w.alpha_member.get("/api/v1/followups/" + std::to_string(idb)).json().at("due_at") == moved.at("due_at"));
+}
+
+TEST_CASE("an expired link changes nothing and says when it expired") {
+  auto env = quick();
+  env["RELANCE_FOLLOWUPS_LINK_HOURS"] = "0";
+  World w(env);
+  const auto f = World::create(w.alpha_member, "followups", {{"title", "Too late"}, {"due_at", in(-60s)}});
+  const std::int64_t id = f.at("id").as_int64();
+  REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }));
+  std::this_thread::sleep_for(1100ms);
+  auto r = w.daemon.client().get(path_of(std::string(due_event(w.daemon, id).at("links").at("done").as_string())));
+  INFO(r.body);
+  CHECK(r.status == 410);
+  CHECK(r.body.find("expired on") != std::string::npos);
+  CHECK(w.alpha_member.get("/api/v1/followups/" + std::to_string(id)).json().at("status") == "open");
+}
+
+TEST_CASE("the views list overdue, upcoming and today's follow-ups of the caller, with local times") {
+  World w(quick());
+  REQUIRE(w.alpha_member.patch("/api/v1/users/" + std::to_string(my_id(w.alpha_member)),
+                               {{"time_zone", "America/Los_Angeles"}}).status == 200);
+  const auto past = World::create(w.alpha_member, "followups", {{"title", "Late"}, {"due_at", in(-3600s)}});
+  const auto later = World::create(w.alpha_member, "followups", {{"title", "Later"}, {"due_at", in(3 * 86400s)}});
+  const auto done = World::create(w.alpha_member, "followups", {{"title", "Done already"}, {"due_at", in(-7200s)}});
+  REQUIRE(w.alpha_member.patch("/api/v1/followups/" + std::to_string(done.at("id").as_int64()), {{"status", "done"}}).status == 200);
+  World::create(w.alpha_admin, "followups", {{"title", "Someone else's"}, {"due_at", in(-3600s)}});
+  World::create(w.beta_member, "followups", {{"title", "Other organisation"}, {"due_at", in(-3600s)}});
+
+  auto titles = [&](HttpClient& as, const std::string& view) {
+    auto r = as.get("/api/v1/followups/" + view);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    std::vector<std::string> out;
+    const json::value body = r.json();
+    for (const auto& i : body.at("items").as_array()) out.emplace_back(i.at("title").as_string());
+    return out;
+  };
+  CHECK(titles(w.alpha_member, "overdue") == std::vector<std::string>{"Late"});
+  CHECK(titles(w.alpha_member, "upcoming") == std::vector<std::string>{"Later"});
+  CHECK(titles(w.alpha_member, "overdue?assignee=all") == std::vector<std::string>{"Late", "Someone else's"});
+  const json::value overdue = w.alpha_member.get("/api/v1/followups/overdue").json();
+  const json::value& item = overdue.at("items").as_array().at(0);
+  CHECK(item.at("due_time_zone") == "America/Los_Angeles");  // the caller's zone, the follow-up having none
+  CHECK(item.at("due_local").as_string().size() == 19);
+  // Today is the caller's local day: the overdue one is in it unless it fell yesterday there.
+  const auto today = titles(w.alpha_member, "today");
+  CHECK(today.size() <= 1);
+  CHECK(w.alpha_member.get("/api/v1/followups/upcoming?days=0").status == 400);
+  CHECK(w.alpha_member.get("/api/v1/followups/overdue?colour=red").status == 400);
+}
