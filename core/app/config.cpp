@@ -77,6 +77,10 @@ const std::vector<Setting>& settings() {
          while (!c.followups.public_url.empty() && c.followups.public_url.back() == '/') c.followups.public_url.pop_back(); }},
       {"followups", "tick_ms", [](Config& c, const std::string& v) { c.followups.scheduler.tick = std::chrono::milliseconds(std::clamp<std::int64_t>(to_int(v, "tick_ms"), 10, 60000)); }},
       {"followups", "digest_time", [](Config& c, const std::string& v) {
+         if (v == "off") {
+           c.followups.scheduler.digest_minutes = -1;
+           return;
+         }
          int h = -1, m = -1;
          if (v.size() != 5 || v[2] != ':' || std::sscanf(v.c_str(), "%2d:%2d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
            throw std::runtime_error("setting digest_time: HH:MM, not " + v);

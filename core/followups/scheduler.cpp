@@ -158,12 +158,8 @@ void FollowupScheduler::stop() {
 
 std::size_t FollowupScheduler::tick(domain::Clock::time_point now) {
   std::size_t written = due_followups(now);
-  // Digests are a daily matter: look once a minute.
-  const auto steady = std::chrono::steady_clock::now();
-  if (steady - last_digest_pass_ >= std::chrono::minutes(1) || last_digest_pass_ == decltype(last_digest_pass_){}) {
-    last_digest_pass_ = steady;
-    written += digests(now);
-  }
+  // Digests are a daily matter: look every 60 ticks (a minute at the default tick).
+  if (ticks_since_digests_++ % 60 == 0) written += digests(now);
   return written;
 }
 
@@ -240,6 +236,7 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
 }
 
 std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
+  if (options_.digest_minutes < 0) return 0;
   const std::string now_text = domain::format_instant(now);
   std::size_t written = 0;
   storage::ListQuery users;

@@ -26,7 +26,7 @@ namespace relance::followups {
 
 struct SchedulerOptions {
   std::chrono::milliseconds tick{1000};  // how often due follow-ups are looked for
-  int digest_minutes = 8 * 60 + 30;      // local time of the daily digest: 08:30
+  int digest_minutes = 8 * 60 + 30;      // local time of the daily digest: 08:30 (-1: none)
   int stale_days = 14;                   // a lead without activity this long is stale
   std::size_t batch = 500;               // events written per transaction
   std::string default_time_zone = "Europe/Paris";  // users who set none
@@ -52,7 +52,7 @@ class FollowupScheduler {
   const SchedulerOptions options_;
   struct Loop;
   std::unique_ptr<Loop> loop_;
-  std::chrono::steady_clock::time_point last_digest_pass_{};
+  std::uint64_t ticks_since_digests_ = 0;
 };
 
 }  // namespace relance::followups

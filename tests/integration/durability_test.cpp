@@ -259,7 +259,7 @@ TEST_CASE(
 
 TEST_CASE(
     "ETag/If-Match: of two people changing the same lead from the same read, exactly one wins "
-    "and the other gets 412; If-Match * or no If-Match is accepted") {
+    "and the other gets 412, and If-Match * or no If-Match is accepted") {
   Daemon d;
   d.start();
   const std::string token = d.admin().token();

@@ -195,8 +195,8 @@ bool is_problem(const HttpResponse& r) {
 // Health, metrics, API description
 
 TEST_CASE(
-    "/healthz and /readyz answer 200; /metrics is Prometheus text with request, commit and "
-    "queue figures; /api/v1/openapi.json is OpenAPI 3.1 and describes every path used here") {
+    "/healthz and /readyz answer 200, and /metrics is Prometheus text with request, commit and "
+    "queue figures, and /api/v1/openapi.json is OpenAPI 3.1 and describes every path used here") {
   Daemon d;
   d.start();
   HttpClient anon = d.client();
@@ -397,8 +397,8 @@ TEST_CASE("relance version prints its version") {
 }
 
 TEST_CASE(
-    "relance init creates the data directory, the database and the admin; a second init "
-    "refuses and changes nothing; relance migrate reports the schema up to date") {
+    "relance init creates the data directory, the database and the admin, and a second init "
+    "refuses and changes nothing, and relance migrate reports the schema up to date") {
   TempDir tmp;
   const fs::path dir = tmp.path() / "data";
   const std::string db = (dir / "relance.db").string();
@@ -500,7 +500,7 @@ TEST_CASE("the daemon refuses to start on a file that is not a database, and lea
 // Logins and tokens
 
 TEST_CASE(
-    "login: a wrong password gets 401; after 10 wrong passwords for one email, 429 with "
+    "login: a wrong password gets 401, and after 10 wrong passwords for one email, 429 with "
     "Retry-After even with the right password") {
   Daemon d;
   d.start();
@@ -531,7 +531,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "tokens: a new token is shown once and never listed; a revoked token gets 401 at once; "
+    "tokens: a new token is shown once and never listed, and a revoked token gets 401 at once, and "
     "logout revokes the session token") {
   Daemon d;
   d.start();
@@ -656,7 +656,7 @@ TEST_CASE("a user disabled by their org-admin can no longer log in or use their 
 
 TEST_CASE(
     "every write lands in the audit log: creating, changing and deleting a contact show who, "
-    "when and which fields changed; a refused write adds nothing") {
+    "when and which fields changed, and a refused write adds nothing") {
   Daemon d;
   d.start();
   HttpClient admin = d.admin();

@@ -132,7 +132,8 @@ TEST_CASE(
     "plugin files that are garbage, truncated, text, for another architecture or epoch, a "
     "duplicate or failing their init are refused with a reason, and the daemon serves") {
   PluginDir plugins{"journal", "init_fails", "epoch2"};
-  plugins.write("garbage.so", std::string("\x13\x37\xfe\xed not a library at all \x00\x01", 30));
+  static constexpr char garbage[] = "\x13\x37\xfe\xed not a library at all \x00\x01";
+  plugins.write("garbage.so", std::string(garbage, sizeof garbage - 1));
   plugins.write("notes.so", "hello, I am a text file\n");
   std::ifstream whole(fixtures / "fixture_journal.so", std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(whole)), {});
@@ -235,7 +236,7 @@ TEST_CASE(
 
 TEST_CASE(
     "a plugin that throws in every call: each event is retried, then dead-lettered with the "
-    "exception's message; an admin lists, replays and drops dead letters") {
+    "exception's message, and an admin lists, replays and drops dead letters") {
   PluginDir plugins{"thrower"};
   World w(delivery_env(plugins));
   const std::int64_t id = enable(w.alpha_admin, {{"plugin", "org.relance.fixture.thrower"}, {"name", "thrower"}});
@@ -277,7 +278,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "INVALID dead-letters an event at once without holding up the next ones; after the "
+    "INVALID dead-letters an event at once without holding up the next ones, and after the "
     "settings change, a replay delivers it") {
   PluginDir plugins{"journal"};
   TempDir out;
@@ -329,7 +330,7 @@ TEST_CASE("a plugin answering FATAL is recreated and retried, then its events ar
 
 TEST_CASE(
     "a call that overruns its time budget suspends the instance, reported in the API and kept "
-    "across a restart, while the API and other instances go on; resume continues delivery") {
+    "across a restart, while the API and other instances go on, and resume continues delivery") {
   PluginDir plugins{"slow", "journal"};
   TempDir out;
   const std::string path = out.file("journal.log");
@@ -378,7 +379,8 @@ TEST_CASE(
   World w(delivery_env(plugins));
   const std::int64_t id = enable(w.alpha_admin, {{"plugin", "org.relance.fixture.journal"},
                                                  {"name", "crash"},
-                                                 {"settings", {{"journal", path}}}});
+                                                 {"settings", {{"journal", path}}},
+                                                 {"events", json::array{"contact.*"}}});
   // Stop delivery while the events pile up, so that the kill lands in mid-delivery.
   REQUIRE(w.alpha_admin.patch("/api/v1/plugin-instances/" + std::to_string(id), {{"enabled", false}}).status == 200);
   constexpr int n = 1500;

@@ -66,6 +66,9 @@ int wait_exit(pid_t pid) {
 }  // namespace
 
 Daemon::Daemon(std::map<std::string, std::string> env) : env_(std::move(env)) {
+  // Daily digests go out when a user's local clock passes 08:30, whenever a test happens to
+  // run: a test that wants them sets the time itself; the others get none.
+  env_.emplace("RELANCE_FOLLOWUPS_DIGEST_TIME", "off");
   env_.emplace("RELANCE_ADMIN_EMAIL", admin_email);
   env_.emplace("RELANCE_ADMIN_PASSWORD", admin_password);
 }

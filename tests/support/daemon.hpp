@@ -22,6 +22,7 @@ inline constexpr const char* admin_password = "admin-password-for-tests";
 class Daemon {
  public:
   // Extra environment variables (RELANCE_STORAGE_MAX_DATABASE_BYTES=..., ...) for the daemon.
+  // Digests are off unless RELANCE_FOLLOWUPS_DIGEST_TIME is given.
   explicit Daemon(std::map<std::string, std::string> env = {});
   ~Daemon();
   Daemon(const Daemon&) = delete;
