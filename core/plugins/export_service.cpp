@@ -28,8 +28,6 @@ struct ExportService::Format {
 
 namespace {
 
-constexpr std::size_t page_size = 512;
-
 std::string c_text(const char* s) { return s ? std::string(s) : std::string(); }
 
 std::vector<std::string> split(const std::string& s, char by) {
@@ -273,32 +271,28 @@ void ExportService::start(const auth::Principal& p, const std::string& format, c
         storage::ListQuery q = r->lists[d].query;
         q.sort = "id";
         q.descending = false;
-        q.limit = page_size;
+        q.limit = 0;  // every row, read as they stream out
         std::map<std::int64_t, std::optional<std::string>> contact_zones;  // for follow-ups
         std::vector<const std::string*> extra(followups ? 1 : 0);
-        for (;;) {
-          const std::vector<storage::Row> rows = env_.store.list(e, q);
-          for (const storage::Row& row : rows) {
-            if (followups) {
-              extra[0] = nullptr;
-              if (auto* cid = std::get_if<std::int64_t>(&row.get(e, "contact_id"))) {
-                auto it = contact_zones.find(*cid);
-                if (it == contact_zones.end()) {
-                  std::optional<std::string> zone;
-                  if (auto c = env_.store.get(storage::entities::contacts,
-                                              records_.read_scope(p, storage::entities::contacts), *cid))
-                    if (auto* z = std::get_if<std::string>(&c->get(storage::entities::contacts, "time_zone"))) zone = *z;
-                  it = contact_zones.emplace(*cid, zone).first;
-                }
-                if (it->second) extra[0] = &*it->second;
+        env_.store.scan(e, q, [&](const storage::Row& row) {
+          if (followups) {
+            extra[0] = nullptr;
+            if (auto* cid = std::get_if<std::int64_t>(&row.get(e, "contact_id"))) {
+              auto it = contact_zones.find(*cid);
+              if (it == contact_zones.end()) {
+                std::optional<std::string> zone;
+                if (auto c = env_.store.get(storage::entities::contacts,
+                                            records_.read_scope(p, storage::entities::contacts), *cid))
+                  if (auto* z = std::get_if<std::string>(&c->get(storage::entities::contacts, "time_zone"))) zone = *z;
+                it = contact_zones.emplace(*cid, zone).first;
               }
+              if (it->second) extra[0] = &*it->second;
             }
-            if (x->write_row(instance.raw(), &view.convert(row, records_.redacts(p, e, row), extra)) != RELANCE_OK)
-              refuse("write_row");
           }
-          if (rows.size() < page_size) break;
-          q.after_id = rows.back().id;
-        }
+          if (x->write_row(instance.raw(), &view.convert(row, records_.redacts(p, e, row), extra)) != RELANCE_OK)
+            refuse("write_row");
+          return true;
+        });
       }
       if (x->finish(instance.raw(), 1) != RELANCE_OK) {
         const std::string why = instance.error();

@@ -203,9 +203,18 @@ std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::
 }
 
 std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q) {
+  std::vector<Row> rows;
+  for_each_row(c, e, q, [&](const Row& r) {
+    rows.push_back(r);
+    return true;
+  });
+  return rows;
+}
+
+void for_each_row(Connection& c, const Entity& e, const ListQuery& q, const std::function<bool(Row&)>& visit) {
   if (!q.search.empty() && !e.has_search())
     throw std::invalid_argument(std::string(e.name) + " has no full-text index");
-  return guarded([&] {
+  guarded([&] {
     const EntitySql& sql = sql_of(e);
     const bool by_id = q.sort == "id";
     // A page in id order is best driven by an index already in id order: the tags table
@@ -276,13 +285,20 @@ std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q) {
     }
     const char* dir = q.descending ? " DESC" : "";
     std::string order = " ORDER BY " + (by_id ? std::string() : sort + dir + ", ") + id_col + dir;
-    params.emplace_back(static_cast<std::int64_t>(q.limit));
+    // limit 0: every row (a scan).
+    params.emplace_back(q.limit ? static_cast<std::int64_t>(q.limit) : std::int64_t{-1});
     SQLite::Statement& st = c.statement(sql.columns + from + where + order + " LIMIT ?");
     bind_all(st, params);
-    std::vector<Row> rows;
-    while (st.executeStep()) rows.push_back(read_row(st, e));
+    try {
+      while (st.executeStep()) {
+        Row r = read_row(st, e);
+        if (!visit(r)) break;
+      }
+    } catch (...) {
+      st.reset();
+      throw;
+    }
     st.reset();
-    return rows;
   });
 }
 

@@ -2,6 +2,7 @@
 // read, scoped and written by one piece of code whichever connection runs it.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ namespace relance::storage::sqlite {
 
 std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::int64_t id);
 std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q);
+// The rows list_rows would return, one at a time, while `visit` returns true.
+void for_each_row(Connection& c, const Entity& e, const ListQuery& q, const std::function<bool(Row&)>& visit);
 std::optional<Row> find_unique_row(Connection& c, const Entity& e, std::string_view field,
                                    const Value& v);
 std::int64_t count_rows(Connection& c, const Entity& e, const Scope& s);

@@ -90,6 +90,18 @@ class SqliteStore final : public Store {
   std::vector<Row> list(const Entity& e, const ListQuery& q) override {
     return read([&](Connection& c) { return list_rows(c, e, q); });
   }
+  void scan(const Entity& e, const ListQuery& q, const std::function<bool(Row&)>& visit) override {
+    reads_.fetch_add(1, std::memory_order_relaxed);
+    try {
+      Connection c(options_.path, Connection::Mode::read_only, options_.busy_timeout_ms);
+      c.exec("PRAGMA mmap_size = 0");
+      c.exec("BEGIN");  // one snapshot for the whole scan
+      for_each_row(c, e, q, visit);
+      c.exec("COMMIT");
+    } catch (const SQLite::Exception& ex) {
+      rethrow_as_storage_error(ex);
+    }
+  }
   std::optional<Row> find_unique(const Entity& e, std::string_view field,
                                  const Value& v) override {
     return read([&](Connection& c) { return find_unique_row(c, e, field, v); });

@@ -288,3 +288,43 @@ TEST_CASE("keyset pagination on a case-insensitive column follows its collation"
   }
   CHECK(names == std::vector<std::string>{"Alpha", "alpine", "beta", "Bravo", "charlie"});
 }
+
+TEST_CASE("scan visits every row a list would return, in id order, from one snapshot, and stops when asked",
+          "[storage][list]") {
+  TempDir dir;
+  auto store = open_store(dir.file("relance.db"));
+  const std::int64_t org = make_org(*store, "Acme");
+  const std::int64_t other = make_org(*store, "Beta");
+  Ids lyon;
+  for (int i = 0; i < 1200; ++i)
+    lyon.push_back(make_contact(*store, org, "C" + std::to_string(i), "Lyon", [&](st::Row& r) {
+      r.set(ent::contacts, "city", str(i % 3 == 0 ? "Lyon" : "Paris"));
+    }));
+  make_contact(*store, other, "Other", "Org", [](st::Row&) {});
+  Ids expected;
+  for (std::size_t i = 0; i < lyon.size(); i += 3) expected.push_back(lyon[i]);
+
+  st::ListQuery q = query(org, {{"city", Op::eq, str("Lyon")}});
+  q.limit = 0;  // every row
+  Ids seen;
+  store->scan(ent::contacts, q, [&](st::Row& r) {
+    seen.push_back(r.id);
+    if (seen.size() == 1)  // a write during the scan is not seen by it
+      make_contact(*store, org, "Late", "Comer", [](st::Row& row) { row.set(ent::contacts, "city", str("Lyon")); });
+    return true;
+  });
+  CHECK(seen == expected);
+
+  Ids first_ten;
+  store->scan(ent::contacts, q, [&](st::Row& r) {
+    first_ten.push_back(r.id);
+    return first_ten.size() < 10;
+  });
+  CHECK(first_ten == Ids(expected.begin(), expected.begin() + 10));
+  CHECK_THROWS_AS(store->scan(ent::contacts, q, [](st::Row&) -> bool { throw std::runtime_error("stop"); }),
+                  std::runtime_error);
+  // The store still reads and writes after a scan that threw.
+  st::ListQuery all = query(org);
+  all.limit = 2000;
+  CHECK(store->list(ent::contacts, all).size() == 1201);
+}

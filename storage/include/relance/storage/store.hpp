@@ -188,6 +188,12 @@ class Store {
 
   virtual std::optional<Row> get(const Entity& e, const Scope& scope, std::int64_t id) = 0;
   virtual std::vector<Row> list(const Entity& e, const ListQuery& q) = 0;
+  // Every row list() would return (q.limit 0: no limit), one at a time, while `visit`
+  // returns true, from one snapshot. For exports: it reads on a connection of its own that
+  // does not map the file, so a scan of the whole table neither holds a pooled reader nor
+  // makes the daemon's resident memory grow with the table. `visit` may throw (the scan
+  // ends and the error goes on).
+  virtual void scan(const Entity& e, const ListQuery& q, const std::function<bool(Row&)>& visit) = 0;
   virtual std::optional<Row> find_unique(const Entity& e, std::string_view field,
                                          const Value& v) = 0;
   virtual std::vector<AuditRecord> audit_log(std::int64_t org_id, std::int64_t before_id,
