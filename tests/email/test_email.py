@@ -5,14 +5,12 @@
 
 Starts aiosmtpd on a free 127.0.0.1 port with a handler that keeps every message, feeds
 events to the plugin through sink_driver (no daemon), then reads each message back with
-Python's email package (policy.default) and the .ics attachment with icalendar. Exits 0
-when the case holds, 1 with the reason otherwise.
+Python's email package (policy.default) and the .ics attachment with icalendar
+(smtp_support.py has the server and the reading). Exits 0 when the case holds, 1 with the
+reason otherwise.
 """
 import datetime
-import email
-import email.policy
 import html
-import html.parser
 import json
 import os
 import socket
@@ -21,71 +19,14 @@ import sys
 import tempfile
 import time
 
-import icalendar
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+
+from smtp_support import Server, bodies, check, free_port, ics_of, parse, run_case
 
 DRIVER, PLUGIN, CASE = sys.argv[1:4]
 UTC = datetime.timezone.utc
 DONE = "http://127.0.0.1:8080/api/v1/followups/41/action?do=done&exp=1774800000&sig=abc123"
 SNOOZE = "http://127.0.0.1:8080/api/v1/followups/41/action?do=snooze&exp=1774800000&sig=def456"
-
-
-def fail(why):
-    print("FAIL:", why)
-    sys.exit(1)
-
-
-def check(condition, why):
-    if not condition:
-        fail(why)
-
-
-# ---- The server.
-
-class Keeper:
-    """Keeps every message; answers RCPT with `rcpt_reply` when set ("550 ...")."""
-
-    def __init__(self, rcpt_reply=None, data_reply=None):
-        self.rcpt_reply = rcpt_reply
-        self.data_reply = data_reply
-        self.messages = []  # (mail_from, rcpt_tos, raw bytes)
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.rcpt_reply:
-            return self.rcpt_reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.data_reply:
-            return self.data_reply
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, rcpt_reply=None, data_reply=None, **kwargs):
-        self.keeper = Keeper(rcpt_reply, data_reply)
-        self.port = free_port()
-        self.controller = Controller(self.keeper, hostname="127.0.0.1", port=self.port, **kwargs)
-
-    def __enter__(self):
-        self.controller.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.controller.stop()
-
-    @property
-    def url(self):
-        return f"smtp://127.0.0.1:{self.port}"
 
 
 # ---- Events and the driver.
@@ -152,49 +93,6 @@ def settings_for(server, **extra):
 
 def statuses(lines):
     return [status for _, status, _ in lines]
-
-
-# ---- Reading a message.
-
-class Links(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hrefs = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            self.hrefs += [v for k, v in attrs if k == "href"]
-
-
-def parse(raw):
-    check(b"\n" not in raw.replace(b"\r\n", b""), "a bare LF in the message")
-    for line in raw.split(b"\r\n"):
-        check(len(line) <= 998, f"a line of {len(line)} octets")
-    check(all(b < 0x80 for b in raw), "8-bit octets in the message (bodies must be encoded)")
-    return email.message_from_bytes(raw, policy=email.policy.default)
-
-
-def bodies(msg):
-    text = msg.get_body(("plain",))
-    page = msg.get_body(("html",))
-    check(text is not None and page is not None, "no text or no HTML part")
-    for part in (text, page):
-        check(part.get_content_charset() == "utf-8", "a body part not in UTF-8")
-        check(part["Content-Transfer-Encoding"] in ("quoted-printable", "base64"), "a body part not QP or base64")
-    links = Links()
-    links.feed(page.get_content())
-    return text.get_content(), page.get_content(), links.hrefs
-
-
-def ics_of(msg):
-    attachments = [a for a in msg.iter_attachments() if a.get_content_type() == "text/calendar"]
-    check(len(attachments) == 1, f"{len(attachments)} calendar attachments")
-    a = attachments[0]
-    check(a.get_param("method") == "PUBLISH", "the calendar part has no method=PUBLISH")
-    check(a.get_filename() == "followup-41.ics", f"attachment named {a.get_filename()}")
-    data = a.get_content()
-    data = data if isinstance(data, str) else data.decode("utf-8")
-    return data, icalendar.Calendar.from_ical(data)
 
 
 # ---- Cases.
@@ -421,8 +319,4 @@ def case_settings():
         check(word in lines[0][2], f"{settings}: reason {lines[0][2]!r}")
 
 
-CASES = {name[5:]: f for name, f in globals().items() if name.startswith("case_")}
-if CASE not in CASES:
-    fail(f"unknown case {CASE} (known: {', '.join(CASES)})")
-CASES[CASE]()
-print("ok", CASE)
+run_case({name[5:]: f for name, f in globals().items() if name.startswith("case_")}, CASE)

@@ -1,0 +1,704 @@
+#!/usr/bin/env python3
+"""Follow-up reminders end to end: the real daemon, the email-reminder plugin, a real SMTP server.
+
+    test_end_to_end.py RELANCE PLUGIN_DIRECTORY CASE
+
+Starts `relance serve` on 127.0.0.1 port 0 with a temporary data directory (its port read
+from the "serving ... on http://127.0.0.1:PORT" line of its log) and the bundled plugins of
+PLUGIN_DIRECTORY, aiosmtpd on a free loopback port (smtp_support.py), and an email-reminder
+instance subscribed to followup.due and digest.due; then creates users and follow-ups
+through the API and reads what arrives. Every server is stopped at the end of the case, the
+daemon with SIGTERM, and its log must hold no sanitizer report. Exits 0 when the case holds,
+1 with the reason otherwise.
+"""
+import contextlib
+import datetime
+import html
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import zoneinfo
+
+from smtp_support import Server, bodies, check, fail, free_port, ics_of, parse, run_case
+
+RELANCE, PLUGINS, CASE = sys.argv[1:4]
+UTC = datetime.timezone.utc
+ADMIN_EMAIL, ADMIN_PASSWORD = "admin@relance.test", "admin-password-e2e"
+PLUGIN = "org.relance.email-reminder"
+FAST = {
+    "RELANCE_FOLLOWUPS_TICK_MS": "200",
+    "RELANCE_PLUGINS_RETRY_INITIAL_MS": "100",
+    "RELANCE_PLUGINS_RETRY_MAX_MS": "500",
+    "RELANCE_FOLLOWUPS_DIGEST_TIME": "off",  # no digest unless a case asks for one
+}
+SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
+
+
+def instant(t):
+    """The daemon's form of an instant: 2026-03-29T07:00:00.000Z."""
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def parse_instant(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def now():
+    return datetime.datetime.now(UTC)
+
+
+def wait_for(condition, timeout, what, step=0.05):
+    """Polls condition() until it is true; fails naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            fail(f"after {timeout} s: {what}")
+        time.sleep(step)
+
+
+# ---- The daemon.
+
+class Daemon:
+    """`relance serve` on 127.0.0.1:0 with its own data directory (kept across restarts)."""
+
+    def __init__(self, env=None):
+        self.tmp = tempfile.TemporaryDirectory(prefix="relance-e2e-")
+        self.dir = self.tmp.name
+        base = {k: v for k, v in os.environ.items() if not k.startswith("RELANCE_")}
+        self.env = {**base, "RELANCE_ADMIN_EMAIL": ADMIN_EMAIL, "RELANCE_ADMIN_PASSWORD": ADMIN_PASSWORD,
+                    "RELANCE_PLUGINS_DIRECTORIES": PLUGINS, **FAST, **(env or {})}
+        self.proc = None
+        self.starts = 0
+        self.port = None
+
+    def out(self, n):
+        return os.path.join(self.dir, f"daemon-{n}.out")
+
+    def start(self):
+        check(self.proc is None, "the daemon is already running")
+        self.starts += 1
+        out = self.out(self.starts)
+        with open(out, "ab") as f:
+            self.proc = subprocess.Popen([RELANCE, "serve", "--data-dir", self.dir, "--listen", "127.0.0.1:0"],
+                                         stdin=subprocess.DEVNULL, stdout=f, stderr=f, env=self.env)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.proc = None
+                fail(f"the daemon exited at start:\n{self.read(out)}")
+            m = re.search(r"serving .* on http://127\.0\.0\.1:(\d+)", self.read(out))
+            if m:
+                self.port = int(m.group(1))
+                return self
+            time.sleep(0.02)
+        fail(f"the daemon did not start within 30 s:\n{self.read(out)}")
+
+    @staticmethod
+    def read(path):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def log(self):
+        return "".join(self.read(self.out(n)) for n in range(1, self.starts + 1))
+
+    def check_log(self):
+        log = self.log()
+        for marker in SANITIZER_MARKERS:
+            at = log.find(marker)
+            check(at < 0, f"the daemon's log has a sanitizer report:\n{log[max(0, at - 200):at + 4000]}")
+
+    def stop(self):
+        """SIGTERM, and a clean exit within 30 s."""
+        if self.proc is None:
+            return
+        proc, self.proc = self.proc, None
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            fail(f"the daemon did not stop within 30 s of SIGTERM:\n{self.log()[-3000:]}")
+        self.check_log()
+        check(code == 0, f"the daemon exited with {code} on SIGTERM:\n{self.log()[-3000:]}")
+
+    def kill9(self):
+        if self.proc is None:
+            return
+        self.proc.kill()
+        self.proc.wait()
+        self.proc = None
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    def close(self):
+        try:
+            self.stop()
+        finally:
+            if self.proc is not None:
+                self.proc.kill()
+                self.proc.wait()
+            self.tmp.cleanup()
+
+
+# ---- The API.
+
+class Reply:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.text = status, headers, body.decode("utf-8", errors="replace")
+
+    def json(self):
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            fail(f"not JSON ({self.status}): {self.text[:500]}")
+
+    def __repr__(self):
+        return f"{self.status} {self.text[:800]}"
+
+
+class Api:
+    """A keep-alive HTTP/1.1 client of a daemon (which keeps its sessions across restarts), as one user."""
+
+    def __init__(self, daemon, token=None):
+        self.daemon, self.token = daemon, token
+        self.conn, self.port = None, None
+
+    def request(self, method, path, body=None, headers=None):
+        h = {"Accept": "application/json", **(headers or {})}
+        if self.token:
+            h["Authorization"] = f"Bearer {self.token}"
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode("utf-8")
+            h["Content-Type"] = "application/json"
+        if self.port != self.daemon.port:  # restarted on another port
+            self.close()
+        for attempt in (1, 2):  # a kept-alive connection the daemon closed meanwhile: once again
+            if self.conn is None:
+                self.port = self.daemon.port
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            try:
+                self.conn.request(method, path, body=data, headers=h)
+                r = self.conn.getresponse()
+                reply = Reply(r.status, dict(r.getheaders()), r.read())
+                if r.getheader("Connection", "").lower() == "close":
+                    self.close()
+                return reply
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.close()
+                if attempt == 2:
+                    raise
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body if body is not None else {}, **kw)
+
+    def patch(self, path, body, **kw):
+        return self.request("PATCH", path, body, **kw)
+
+    def create(self, collection, body):
+        r = self.post(f"/api/v1/{collection}", body)
+        check(r.status == 201, f"POST /api/v1/{collection} {body}: {r}")
+        return r.json()
+
+
+def login(daemon, email_address, password):
+    api = Api(daemon)
+    r = api.post("/api/v1/auth/login", {"email": email_address, "password": password})
+    check(r.status == 200, f"login of {email_address}: {r}")
+    api.token = r.json()["token"]
+    return api
+
+
+class Org:
+    """An organisation with its admin, its users (each logged in) and an email-reminder instance."""
+
+    def __init__(self, daemon, name="Alpha Robotics", domain="alpha.test"):
+        self.daemon, self.domain = daemon, domain
+        self.root = login(daemon, ADMIN_EMAIL, ADMIN_PASSWORD)
+        self.id = self.root.create("organisations", {"name": name})["id"]
+        self.users = {}  # email -> (id, Api)
+        self.admin = self.user("admin", "org-admin", "fr", "Europe/Paris")
+        self.instance = None
+
+    def user(self, local_part, role="member", locale="fr", zone="Europe/Paris", display_name=None):
+        address = f"{local_part}@{self.domain}"
+        password = f"password-of-{address}"
+        body = {"org_id": self.id, "email": address, "role": role, "password": password,
+                "display_name": display_name or address, "locale": locale, "time_zone": zone}
+        user_id = self.root.create("users", body)["id"]
+        api = login(self.daemon, address, password)
+        self.users[address] = (user_id, api)
+        return api
+
+    def add_instance(self, smtp_url, start=None, **settings):
+        body = {"plugin": PLUGIN, "name": "Email reminders",
+                "settings": {"smtp_url": smtp_url, "from": f"Relance <relance@{self.domain}>",
+                             "timeout_ms": 5000, **settings},
+                "events": ["followup.due", "digest.due"]}
+        if start:
+            body["start"] = start
+        self.instance = self.admin.create("plugin-instances", body)
+        return self.instance
+
+    def dead_letters(self):
+        r = self.admin.get(f"/api/v1/plugin-instances/{self.instance['id']}/dead-letters")
+        check(r.status == 200, f"dead letters: {r}")
+        return r.json()["items"]
+
+
+def followup(api, title, due, **fields):
+    return api.create("followups", {"title": title, "due_at": instant(due), **fields})
+
+
+def get_followup(api, followup_id):
+    r = api.get(f"/api/v1/followups/{followup_id}")
+    check(r.status == 200, f"GET follow-up {followup_id}: {r}")
+    return r.json()
+
+
+def follow(daemon, link, browser=False):
+    """GETs a link from an email (no token: the signature is the authority)."""
+    u = urllib.parse.urlsplit(link)
+    check(u.scheme == "http" and u.hostname == "127.0.0.1" and u.port == daemon.port,
+          f"the link {link} does not lead to the daemon on 127.0.0.1:{daemon.port}")
+    api = Api(daemon)
+    try:
+        headers = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"} if browser else None
+        return api.get(u.path + "?" + u.query, headers=headers)
+    finally:
+        api.close()
+
+
+# ---- Messages.
+
+class Mail:
+    """A received message, parsed: its follow-up (from the .ics name) or None for a digest."""
+
+    def __init__(self, mail_from, rcpt, raw):
+        self.mail_from, self.rcpt, self.raw = mail_from, rcpt, raw
+        self.msg = parse(raw)
+        self.message_id = self.msg["Message-ID"]
+        names = [a.get_filename() or "" for a in self.msg.iter_attachments()]
+        m = [re.fullmatch(r"followup-(\d+)\.ics", n) for n in names]
+        ids = [int(x.group(1)) for x in m if x]
+        self.followup = ids[0] if ids else None
+
+
+_parsed = {}  # (sender, recipients, raw message) -> Mail: a burst's messages are read again at every poll
+
+
+def mails(server):
+    out = []
+    for mail_from, rcpt, raw in server.keeper.received():
+        key = (mail_from, tuple(rcpt), raw)
+        if key not in _parsed:
+            _parsed[key] = Mail(mail_from, rcpt, raw)
+        out.append(_parsed[key])
+    return out
+
+
+def reminders_by_followup(server):
+    out = {}
+    for m in mails(server):
+        if m.followup is not None:
+            out.setdefault(m.followup, []).append(m)
+    return out
+
+
+def reminders_of(server, followup_id):
+    return reminders_by_followup(server).get(followup_id, [])
+
+
+def links_of(mail):
+    """The done and snooze links of a reminder, the same in its text and HTML parts."""
+    text, page, hrefs = bodies(mail.msg)
+    check(len(hrefs) == 2 and "do=done" in hrefs[0] and "do=snooze" in hrefs[1], f"the HTML links are {hrefs}")
+    for link in hrefs:
+        check(link in text, f"the text part lacks the link {link}")
+    return hrefs[0], hrefs[1]
+
+
+def ticks(n=5):
+    time.sleep(n * 0.2)
+
+
+@contextlib.contextmanager
+def daemon_running(env=None):
+    d = Daemon(env)
+    try:
+        yield d.start()
+    finally:
+        d.close()
+
+
+@contextlib.contextmanager
+def smtp_server(**kwargs):
+    s = Server(**kwargs)
+    s.start()
+    try:
+        yield s
+    finally:
+        s.stop()
+
+
+# ---- Cases.
+
+def case_founder():
+    """A follow-up created in the past: one reminder at once, its .ics and links; done and snooze work."""
+    with smtp_server() as server, daemon_running() as daemon:
+        org = Org(daemon)
+        lea = org.user("lea", locale="fr", zone="Europe/Paris", display_name="Léa Martin")
+        org.add_instance(server.url)
+        created = now()
+        past = (created - datetime.timedelta(hours=2)).replace(microsecond=0)
+        a = followup(lea, "Appeler Pat — term sheet", past)
+        # Due a day ago less a few seconds: its snooze moves it a few seconds ahead of now.
+        soon = (created - datetime.timedelta(days=1) + datetime.timedelta(seconds=8)).replace(microsecond=0)
+        b = followup(lea, "Envoyer le deck", soon)
+
+        first = wait_for(lambda: reminders_of(server, a["id"]), 5, f"no reminder for follow-up {a['id']}")
+        latency = (now() - created).total_seconds()
+        check(latency < 3, f"the reminder of a past follow-up took {latency:.1f} s")
+        wait_for(lambda: reminders_of(server, b["id"]), 5, f"no reminder for follow-up {b['id']}")
+        ticks(5)
+        check(len(reminders_of(server, a["id"])) == 1, f"{len(reminders_of(server, a['id']))} reminders for one due instant")
+        check(len(reminders_of(server, b["id"])) == 1, f"{len(reminders_of(server, b['id']))} reminders for one due instant")
+
+        mail = first[0]
+        check(mail.rcpt == ["lea@alpha.test"], f"recipients {mail.rcpt}")
+        check(mail.mail_from == "relance@alpha.test", f"envelope sender {mail.mail_from}")
+        check(mail.msg["Subject"] == "Relance : à faire aujourd'hui — Appeler Pat — term sheet",
+              f"subject {mail.msg['Subject']!r}")
+        check(re.fullmatch(r"<relance\.event\.\d+@alpha\.test>", mail.message_id or ""), f"Message-ID {mail.message_id}")
+        data, cal = ics_of(mail.msg, a["id"])
+        todo = [c for c in cal.walk() if c.name == "VTODO"]
+        check(len(todo) == 1, f"{len(todo)} VTODOs")
+        due = todo[0]["DUE"].dt
+        check(isinstance(due, datetime.datetime) and due.tzinfo is not None, f"DUE {due!r} is not an instant")
+        check(due.astimezone(UTC) == past, f"DUE is {due.astimezone(UTC)}, the follow-up is due {past}")
+        check("TZID=Europe/Paris" in data, "the DUE is not in Europe/Paris")
+        check(str(todo[0]["UID"]) == f"followup-{a['id']}@relance", f"UID {todo[0]['UID']}")
+        done, snooze = links_of(mail)
+        for link, action in ((done, "done"), (snooze, "snooze")):
+            check(f"/api/v1/followups/{a['id']}/action?do={action}&" in link, f"the {action} link is {link}")
+
+        r = follow(daemon, done)
+        check(r.status == 200 and "is done" in r.json().get("detail", ""), f"following the done link: {r}")
+        after = get_followup(lea, a["id"])
+        check(after["status"] == "done" and after.get("done_at"), f"after the done link: {after}")
+        r = follow(daemon, done)
+        check(r.status == 200 and "already done" in r.json().get("detail", ""), f"the done link again: {r}")
+        r = follow(daemon, done, browser=True)
+        check(r.status == 200 and r.headers.get("Content-Type", "").startswith("text/html")
+              and "already done" in html.unescape(r.text), f"the done link again, from a browser: {r}")
+        check(get_followup(lea, a["id"])["version"] == after["version"], "following the done link again changed it")
+
+        # The snooze link of the other one: a day later, then a new reminder when that comes.
+        first_b = reminders_of(server, b["id"])[0]
+        _, snooze_b = links_of(first_b)
+        r = follow(daemon, snooze_b, browser=True)
+        check(r.status == 200 and "snoozed" in r.text, f"following the snooze link: {r}")
+        snoozed = get_followup(lea, b["id"])
+        moved = soon + datetime.timedelta(days=1)
+        check(snoozed["status"] == "snoozed" and parse_instant(snoozed["due_at"]) == moved,
+              f"after the snooze link: {snoozed}, expected due {instant(moved)}")
+        check(now() < moved, f"the test was too slow: the snoozed follow-up fell due at {moved}")
+        ticks(2)
+        check(len(reminders_of(server, b["id"])) == 1, "a reminder before the snoozed due instant")
+        second = wait_for(lambda: len(reminders_of(server, b["id"])) >= 2 and reminders_of(server, b["id"]),
+                          15, "no reminder when the snoozed follow-up fell due again")
+        came = now()
+        check(came >= moved, f"the second reminder came at {came}, before {moved}")
+        ticks(5)
+        again = reminders_of(server, b["id"])
+        check(len(again) == 2, f"{len(again)} reminders for follow-up {b['id']} (two due instants)")
+        check(again[0].message_id != again[1].message_id, "the second due instant's reminder has the first's Message-ID")
+        _, cal = ics_of(second[1].msg, b["id"])
+        due = [c for c in cal.walk() if c.name == "VTODO"][0]["DUE"].dt
+        check(due.astimezone(UTC) == moved, f"the second reminder's DUE is {due}, not {moved}")
+        check(len([m for m in mails(server) if m.followup is None]) == 0, "a digest was sent")
+
+
+def case_clock_change():
+    """09:00 in Paris on 2026-03-29: 00:00 in Los Angeles, DUE 07:00Z."""
+    due = datetime.datetime(2026, 3, 29, 7, 0, tzinfo=UTC)
+    check(now() > due, f"this machine's clock ({now()}) is before {due}: the follow-up would not fall due")
+    with smtp_server() as server, daemon_running() as daemon:
+        org = Org(daemon)
+        lea = org.user("lea", locale="fr", zone="Europe/Paris", display_name="Léa Martin")
+        org.add_instance(server.url)
+        pat = lea.create("contacts", {"first_name": "Pat", "last_name": "Lee", "emails": ["pat@fund.vc"],
+                                      "time_zone": "America/Los_Angeles"})
+        f = followup(lea, "Appeler Pat", due, contact_id=pat["id"], time_zone="Europe/Paris")
+        got = wait_for(lambda: reminders_of(server, f["id"]), 5, "no reminder")
+        ticks(3)
+        check(len(reminders_of(server, f["id"])) == 1, f"{len(reminders_of(server, f['id']))} reminders")
+        mail = got[0]
+        text, page, _ = bodies(mail.msg)
+        when = "dimanche 29 mars 2026, 09:00 (Europe/Paris) — 00:00 pour Pat Lee (America/Los_Angeles)"
+        for what, body in (("text", text), ("HTML", html.unescape(page))):
+            check(when in body, f"the {what} part lacks {when!r}: {body}")
+        data, cal = ics_of(mail.msg, f["id"])
+        check("DUE;TZID=Europe/Paris:20260329T090000" in data, f"DUE is not 09:00 Europe/Paris:\n{data}")
+        todo = [c for c in cal.walk() if c.name == "VTODO"][0]
+        check(todo["DUE"].dt.astimezone(UTC) == due, f"DUE is {todo['DUE'].dt.astimezone(UTC)}")
+        check(instant(todo["DUE"].dt) == "2026-03-29T07:00:00.000Z", "DUE is not 2026-03-29T07:00:00Z")
+
+
+def minutes_of_day(zone, at):
+    t = at.astimezone(zoneinfo.ZoneInfo(zone))
+    return t.hour * 60 + t.minute
+
+
+def case_digest():
+    """The digest time just passed in Los Angeles, not yet in the other zone: one digest, in English."""
+    LA = "America/Los_Angeles"
+    start = now()
+    la = minutes_of_day(LA, start)
+    digest = max(0, la - 1)
+    # The other user: Paris, else the first zone where the digest time is still ahead (for a
+    # couple of minutes at least).
+    zones = ["Europe/Paris", "Pacific/Honolulu", "Pacific/Pago_Pago", "America/Anchorage", "Asia/Tokyo",
+             "Asia/Kolkata", "America/New_York", "Pacific/Kiritimati"]
+    later = [z for z in zones if minutes_of_day(z, start) + 2 < digest]
+    # Shortly after midnight in Los Angeles every zone has passed any time that LA has: then
+    # the other user is in Paris and gets a digest too (said, not hidden).
+    other_zone = later[0] if later else "Europe/Paris"
+    env = {"RELANCE_FOLLOWUPS_DIGEST_TIME": f"{digest // 60:02d}:{digest % 60:02d}"}
+    print(f"digest time {env['RELANCE_FOLLOWUPS_DIGEST_TIME']}, the other user in {other_zone}"
+          + ("" if later else f" (NOTE: {start.astimezone(zoneinfo.ZoneInfo(LA)):%H:%M} in Los Angeles: no zone "
+                              "has the digest time still ahead, so the other user's digest is expected too)"))
+    with smtp_server() as server, daemon_running(env) as daemon:
+        org = Org(daemon)
+        sam = org.user("sam", locale="en", zone=LA, display_name="Sam Rivers")
+        lea = org.user("lea", locale="fr", zone=other_zone, display_name="Léa Martin")
+        org.add_instance(server.url)
+        overdue = (now() - datetime.timedelta(hours=3)).replace(microsecond=0)
+        fs = followup(sam, "Call Pat", overdue)
+        fl = followup(lea, "Appeler Pat", overdue)
+        wait_for(lambda: reminders_of(server, fs["id"]) and reminders_of(server, fl["id"]), 5, "no reminders")
+
+        def digests():
+            return [m for m in mails(server) if m.followup is None]
+
+        # Digests are looked for when the daemon starts, then once a minute: a restart now.
+        daemon.restart()
+        wait_for(digests, 10, "no digest after the restart")
+        ticks(5)
+        got = digests()
+        expected = [["sam@alpha.test"]] + ([] if later else [["lea@alpha.test"]])
+        check(sorted(m.rcpt for m in got) == sorted(expected),
+              f"digests to {[m.rcpt for m in got]}, expected to {expected}: {[m.msg['Subject'] for m in got]}")
+        mail = [m for m in got if m.rcpt == ["sam@alpha.test"]][0]
+        la_day = now().astimezone(zoneinfo.ZoneInfo(LA))
+        subject = f"Your follow-ups for {la_day:%A} {la_day.day} {la_day:%B}"
+        check(mail.msg["Subject"] == subject, f"subject {mail.msg['Subject']!r}, expected {subject!r}")
+        text, page, hrefs = bodies(mail.msg)
+        check("Call Pat" in text and ("Overdue (1)" in text or "Today (1)" in text), f"the digest lacks the follow-up: {text}")
+        check("Mark done" in text and "Snooze one day" in text, f"the digest is not in English: {text}")
+        check(any(f"/api/v1/followups/{fs['id']}/action?do=done" in h for h in hrefs), f"digest links {hrefs}")
+
+        daemon.restart()
+        ticks(10)
+        check(len(digests()) == len(expected), f"{len(digests())} digests after a second restart")
+        check(not org.dead_letters(), f"dead letters: {org.dead_letters()}")
+
+
+def case_down():
+    """The SMTP server down for a while: every reminder arrives once it is back, once."""
+    port = free_port()
+    env = {"RELANCE_PLUGINS_MAX_ATTEMPTS": "1000"}
+    server = Server(port=port)
+    with daemon_running(env) as daemon:
+        org = Org(daemon)
+        lea = org.user("lea")
+        org.add_instance(server.url)
+        past = (now() - datetime.timedelta(minutes=30)).replace(microsecond=0)
+        ids = [followup(lea, f"Relance {n}", past + datetime.timedelta(seconds=n))["id"] for n in range(10)]
+        time.sleep(2.5)  # retried against the closed port meanwhile
+        state = org.admin.get(f"/api/v1/plugin-instances/{org.instance['id']}").json()
+        delivery = state.get("delivery", {})
+        check(delivery.get("state") == "retrying" and f"127.0.0.1 port {port}" in (delivery.get("last_error") or ""),
+              f"the instance while the server is down: {delivery}")
+        server.start()
+        try:
+            wait_for(lambda: all(reminders_of(server, i) for i in ids), 15,
+                     f"reminders missing once the server is back: {sorted(set(ids) - set(reminders_by_followup(server)))}")
+            ticks(5)
+            counts = {i: len(reminders_of(server, i)) for i in ids}
+            check(all(c == 1 for c in counts.values()), f"reminders per follow-up: {counts}")
+            check(len(mails(server)) == len(ids), f"{len(mails(server))} messages for {len(ids)} follow-ups")
+            check(not org.dead_letters(), f"dead letters: {org.dead_letters()}")
+        finally:
+            server.stop()
+
+
+def case_rejected():
+    """A 550 to RCPT for one address: a dead letter with the reply; replayed after the fix, delivered once."""
+    with smtp_server(refuse={"gone@alpha.test": "550 5.1.1 mailbox unavailable"}) as server, \
+            daemon_running() as daemon:
+        org = Org(daemon)
+        lea = org.user("lea")
+        gone = org.user("gone")
+        org.add_instance(server.url)
+        past = (now() - datetime.timedelta(minutes=10)).replace(microsecond=0)
+        a = followup(lea, "Relance A", past)
+        g = followup(gone, "Relance G", past + datetime.timedelta(seconds=1))
+        b = followup(lea, "Relance B", past + datetime.timedelta(seconds=2))
+        wait_for(lambda: reminders_of(server, a["id"]) and reminders_of(server, b["id"]), 10,
+                 "the other reminders were not delivered")
+        letters = wait_for(org.dead_letters, 10, "no dead letter")
+        ticks(5)
+        letters = org.dead_letters()
+        check(len(letters) == 1, f"{len(letters)} dead letters: {letters}")
+        letter = letters[0]
+        check(letter.get("type") == "followup.due" and letter.get("entity_id") == g["id"]
+              and letter.get("status") == "invalid" and letter.get("attempts") == 1, f"the dead letter: {letter}")
+        check("550 5.1.1 mailbox unavailable" in letter.get("error", "") and "RCPT" in letter.get("error", ""),
+              f"the dead letter lacks the server's reply: {letter}")
+        check(not reminders_of(server, g["id"]), "the refused reminder went through")
+        check(len(reminders_of(server, a["id"])) == 1 and len(reminders_of(server, b["id"])) == 1,
+              "the others were not delivered once each")
+
+        server.keeper.refuse.clear()  # the mailbox is back
+        r = org.admin.post(f"/api/v1/plugin-instances/{org.instance['id']}/dead-letters/replay")
+        check(r.status in (200, 202), f"replay: {r}")
+        wait_for(lambda: reminders_of(server, g["id"]), 10, "the replayed reminder did not arrive")
+        ticks(5)
+        check(len(reminders_of(server, g["id"])) == 1, f"{len(reminders_of(server, g['id']))} replayed reminders")
+        replayed = reminders_of(server, g["id"])[0]
+        check(replayed.rcpt == ["gone@alpha.test"], f"the replayed reminder went to {replayed.rcpt}")
+        check(replayed.message_id == f"<relance.event.{letter['event_id']}@alpha.test>",
+              f"the replayed reminder's Message-ID {replayed.message_id} is not its event's")
+        check(not org.dead_letters(), f"dead letters after the replay: {org.dead_letters()}")
+        check(len(mails(server)) == 3, f"{len(mails(server))} messages in all")
+
+
+def case_killed():
+    """SIGKILL during a burst of 300 reminders: all arrive after the restart, copies share a Message-ID."""
+    count = 300
+    with smtp_server(delay=0.01) as server, daemon_running() as daemon:
+        org = Org(daemon)
+        lea = org.user("lea")
+        # Their followup.due events first, then an instance that starts from the beginning of
+        # the outbox: the burst.
+        past = (now() - datetime.timedelta(minutes=30)).replace(microsecond=0)
+        ids = [followup(lea, f"Relance {n}", past + datetime.timedelta(seconds=n))["id"] for n in range(count)]
+        started = time.monotonic()
+        org.add_instance(server.url, start="beginning")
+        wait_for(lambda: len(reminders_by_followup(server)) >= 40, 20, "the burst did not start")
+        got = len(reminders_by_followup(server))
+        check(got < count, f"all {got} reminders arrived before the kill: make the server slower")
+        daemon.kill9()
+        print(f"killed after {got} of {count} reminders ({time.monotonic() - started:.1f} s)")
+        time.sleep(0.5)
+        daemon.start()
+        wait_for(lambda: len(reminders_by_followup(server)) == count, 60,
+                 f"reminders missing after the restart: {count - len(reminders_by_followup(server))}")
+        ticks(5)
+        per = reminders_by_followup(server)
+        check(set(per) == set(ids), f"reminders for {sorted(set(per) - set(ids))[:10]}, none for "
+                                    f"{sorted(set(ids) - set(per))[:10]}")
+        copies = {i: ms for i, ms in per.items() if len(ms) > 1}
+        for i, ms in copies.items():
+            check(len({m.message_id for m in ms}) == 1,
+                  f"follow-up {i}: {len(ms)} copies with Message-IDs {[m.message_id for m in ms]}")
+        ids_seen = [ms[0].message_id for ms in per.values()]
+        check(len(set(ids_seen)) == count, "two follow-ups share a Message-ID")
+        print(f"{sum(len(ms) for ms in per.values())} messages for {count} follow-ups, "
+              f"{len(copies)} delivered twice (same Message-ID)")
+        check(not org.dead_letters(), f"dead letters: {org.dead_letters()}")
+
+
+def case_links():
+    """Forged, altered and expired links change nothing and say why."""
+    with smtp_server() as server, daemon_running() as daemon, \
+            daemon_running({"RELANCE_FOLLOWUPS_LINK_HOURS": "0"}) as brief:
+        org = Org(daemon)
+        lea = org.user("lea")
+        org.add_instance(server.url)
+        past = (now() - datetime.timedelta(hours=1)).replace(microsecond=0)
+        f = followup(lea, "Relance", past)
+        other = followup(lea, "Une autre", past + datetime.timedelta(hours=2))
+        mail = wait_for(lambda: reminders_of(server, f["id"]), 5, "no reminder")[0]
+        done, snooze = links_of(mail)
+        before = get_followup(lea, f["id"])
+        before_other = get_followup(lea, other["id"])
+
+        def altered(link, **changes):
+            u = urllib.parse.urlsplit(link)
+            query = dict(urllib.parse.parse_qsl(u.query))
+            query.update(changes)
+            path = u.path
+            if "id" in changes:
+                path = re.sub(r"/followups/\d+/", f"/followups/{query.pop('id')}/", path)
+            return urllib.parse.urlunsplit((u.scheme, u.netloc, path, urllib.parse.urlencode(query), ""))
+
+        sig = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(done).query))["sig"]
+        forged_sig = ("A" if sig[0] != "A" else "B") + sig[1:]
+        tries = {
+            "forged signature": altered(done, sig=forged_sig),
+            "done changed to snooze": altered(done, do="snooze"),
+            "snooze changed to done": altered(snooze, do="done"),
+            "another follow-up's id": altered(done, id=str(other["id"])),
+            "another due instant": altered(snooze, due=instant(past + datetime.timedelta(hours=5))),
+            "a later expiry": altered(done, exp=str(int(dict(urllib.parse.parse_qsl(
+                urllib.parse.urlsplit(done).query))["exp"]) + 86400)),
+        }
+        for what, link in tries.items():
+            for browser in (False, True):
+                r = follow(daemon, link, browser)
+                check(r.status == 403, f"{what}{' (browser)' if browser else ''}: {r}")
+                detail = html.unescape(r.text) if browser else r.json().get("detail", "")
+                check("signature does not match" in detail, f"{what}: the answer does not say why: {r}")
+        check(get_followup(lea, f["id"]) == before, f"a refused link changed the follow-up: {get_followup(lea, f['id'])}")
+        check(get_followup(lea, other["id"]) == before_other, "a refused link changed the other follow-up")
+
+        # Expired: a daemon whose links expire at once.
+        org2 = Org(brief, "Beta Foods", "beta.test")
+        zoe = org2.user("zoe")
+        org2.add_instance(server.url)
+        g = followup(zoe, "Relance", past)
+        mail = wait_for(lambda: [m for m in reminders_of(server, g["id"]) if m.rcpt == ["zoe@beta.test"]], 5,
+                        "no reminder from the second daemon")[0]
+        done2, snooze2 = links_of(mail)
+        time.sleep(1.1)
+        before2 = get_followup(zoe, g["id"])
+        for link in (done2, snooze2):
+            for browser in (False, True):
+                r = follow(brief, link, browser)
+                check(r.status == 410, f"an expired link: {r}")
+                detail = html.unescape(r.text) if browser else r.json().get("detail", "")
+                check("expired" in detail, f"an expired link does not say why: {r}")
+        check(get_followup(zoe, g["id"]) == before2, "an expired link changed the follow-up")
+        # The first daemon's link is not the second's: another key.
+        r = follow(daemon, done)
+        check(r.status == 200, f"the genuine link after all that: {r}")
+        check(get_followup(lea, f["id"])["status"] == "done", "the genuine link did not mark it done")
+
+
+run_case({name[5:]: f for name, f in globals().items() if name.startswith("case_")}, CASE)
