@@ -8,6 +8,7 @@
 #include "api/openapi.hpp"
 #include "api/export_routes.hpp"
 #include "api/followup_routes.hpp"
+#include "api/import_routes.hpp"
 #include "api/plugin_routes.hpp"
 #include "api/problem_response.hpp"
 #include "auth/secrets.hpp"
@@ -317,6 +318,7 @@ void add_routes(Router& router, const ApiServices& s) {
     add_record_routes(router, s, *e);
   add_plugin_routes(router, s.plugins, s.limits);
   add_export_routes(router, s.exports);
+  if (s.imports) add_import_routes(router, *s.imports);
   add_followup_routes(router, s.followups);
   // Last, so that the document covers every route above.
   auto doc = std::make_shared<std::string>();

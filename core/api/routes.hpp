@@ -7,6 +7,7 @@
 #include "api/metrics.hpp"
 #include "api/router.hpp"
 #include "followups/followup_service.hpp"
+#include "imports/import_service.hpp"
 #include "plugins/export_service.hpp"
 #include "plugins/plugin_service.hpp"
 #include "services/account_service.hpp"
@@ -30,6 +31,7 @@ struct ApiServices {
   services::WorkPool& slow_work;  // password hashing, off the HTTP threads
   ApiLimits limits;
   std::function<bool()> draining;  // true once shutdown has begun (readyz answers 503)
+  imports::ImportService* imports = nullptr;  // contact imports (none: no import routes)
 };
 
 // Every route: health and metrics, the OpenAPI document, auth, accounts, and CRUD of each

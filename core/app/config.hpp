@@ -38,6 +38,12 @@ struct FollowupsConfig {
   int link_hours = 14 * 24;  // how long a reminder's done/snooze links work (0: they expire at once)
 };
 
+struct ImportsConfig {
+  std::uint64_t max_bytes = 100 << 20;  // a larger file is refused (413); the server's
+                                        // max_body_bytes caps uploads too
+  std::size_t batch = 500;              // rows per write transaction
+};
+
 struct Config {
   std::string data_dir = "relance-data";
   api::ServerOptions server;
@@ -46,6 +52,7 @@ struct Config {
   LogConfig log;
   PluginsConfig plugins;
   FollowupsConfig followups;
+  ImportsConfig imports;
 
   std::string database_path() const;
   std::vector<std::string> plugin_directories() const;

@@ -155,8 +155,11 @@ int serve(Config c) {
                        metrics.observe(label, status, s);
                      });
   std::unique_ptr<api::HttpServer> server;
+  imports::ImportService import_service(
+      *store, orgs, imports::ImportServiceOptions{(std::filesystem::path(c.data_dir) / "imports").string(),
+                                                  c.imports.max_bytes, c.imports.batch, {}});
   api::add_routes(router, api::ApiServices{*store, records, accounts, plugin_service, exports, followup_service, metrics, slow_work, c.api,
-                                           [&] { return server && server->draining(); }});
+                                           [&] { return server && server->draining(); }, &import_service});
   server = std::make_unique<api::HttpServer>(c.server, router, metrics);
   if (c.followups.public_url.empty()) links.set_base_url(url_of(c, server->port()));
   scheduler.start();
@@ -165,6 +168,7 @@ int serve(Config c) {
   if (!first_email.empty()) print_login(c, server->port(), first_email, first_password);
   server->run();
   spdlog::info("requests drained; stopping the scheduler and event delivery");
+  import_service.stop();
   scheduler.stop();
   dispatcher.stop();
   registry.shutdown();

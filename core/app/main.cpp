@@ -10,6 +10,7 @@
 #include "cli/api_client.hpp"
 #include "cli/completion_command.hpp"
 #include "cli/export_command.hpp"
+#include "cli/import_command.hpp"
 #include "cli/followup_commands.hpp"
 #include "cli/login_command.hpp"
 #include "cli/plugin_commands.hpp"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   std::function<int()> client_command;
   relance::cli::add_plugin_commands(app, client_command);
   relance::cli::add_export_command(app, client_command);
+  relance::cli::add_import_command(app, client_command);
   relance::cli::add_login_commands(app, client_command);
   relance::cli::add_record_commands(app, client_command);
   relance::cli::add_activity_commands(app, client_command);

@@ -86,7 +86,8 @@ ApiClient::ApiClient(Endpoint endpoint) : endpoint_(std::move(endpoint)) {
 
 ApiClient::~ApiClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
-ApiResponse ApiClient::request(const std::string& method, const std::string& path, const std::string& body) {
+ApiResponse ApiClient::request(const std::string& method, const std::string& path, const std::string& body,
+                               const std::string& content_type) {
   CURL* c = static_cast<CURL*>(curl_);
   curl_easy_reset(c);
   ApiResponse r;
@@ -95,7 +96,8 @@ ApiResponse ApiClient::request(const std::string& method, const std::string& pat
   const std::string auth = "Authorization: Bearer " + endpoint_.token;
   if (!endpoint_.token.empty()) headers = curl_slist_append(headers, auth.c_str());
   headers = curl_slist_append(headers, "Accept: application/json");
-  if (!body.empty()) headers = curl_slist_append(headers, "Content-Type: application/json");
+  const std::string type_header = "Content-Type: " + content_type;
+  if (!body.empty()) headers = curl_slist_append(headers, type_header.c_str());
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);

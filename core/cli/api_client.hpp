@@ -68,7 +68,9 @@ class ApiClient {
   ApiClient& operator=(const ApiClient&) = delete;
 
   // Sends a request; throws CliError(unreachable) when no daemon answers.
-  ApiResponse request(const std::string& method, const std::string& path, const std::string& body = {});
+  // `content_type` is that of a non-empty body.
+  ApiResponse request(const std::string& method, const std::string& path, const std::string& body = {},
+                      const std::string& content_type = "application/json");
   // As request(), and turns a non-2xx answer into the CliError a user can act on.
   ApiResponse call(const std::string& method, const std::string& path, const std::string& body = {});
   // GETs `path` and hands each piece of a 2xx body to `sink` as it arrives (a non-2xx body

@@ -1,0 +1,187 @@
+// `relance import FILE`: uploads the file as the body of POST /api/v1/imports (one request,
+// up to the daemon's imports.max_bytes and server.max_body_bytes), follows the job with a
+// progress bar (a plain line a second when stderr is not a terminal) and prints the summary.
+// Exit: 0 done, 2 file refused or invalid rows without --skip-invalid, 1 other failures.
+#include "cli/import_command.hpp"
+
+#include <unistd.h>
+
+#include <boost/json/serialize.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "cli/api_client.hpp"
+
+namespace relance::cli {
+namespace json = boost::json;
+namespace {
+
+struct ImportArgs {
+  std::string file;
+  std::string preset;
+  std::string mode;
+  bool dry_run = false;
+  bool skip_invalid = false;
+  std::vector<std::string> mapping;  // COL=FIELD
+  std::string report;
+  bool json_output = false;
+};
+
+std::string encoded(const std::string& s) { return boost::urls::encode(s, boost::urls::unreserved_chars); }
+
+std::uint64_t count(const json::object& o, std::string_view k) {
+  auto it = o.find(k);
+  return it != o.end() && it->value().is_number() ? it->value().to_number<std::uint64_t>() : 0;
+}
+
+std::string text(const json::object& o, std::string_view k) {
+  auto it = o.find(k);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+}
+
+std::string query_of(const ImportArgs& a) {
+  std::string q = "?filename=" + encoded(std::filesystem::path(a.file).filename().string());
+  if (!a.preset.empty()) q += "&preset=" + encoded(a.preset);
+  if (!a.mode.empty()) q += "&mode=" + encoded(a.mode);
+  if (a.dry_run) q += "&dry_run=true";
+  if (a.skip_invalid) q += "&skip_invalid=true";
+  if (!a.mapping.empty()) {
+    json::object m;
+    for (const auto& kv : a.mapping) {
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) throw CliError(usage, "--mapping expects COLUMN=FIELD, not " + kv);
+      m[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    q += "&mapping=" + encoded(json::serialize(m));
+  }
+  return q;
+}
+
+std::string clock_text(double seconds) {
+  if (seconds < 0 || seconds > 360000) return "--:--";
+  const auto s = static_cast<long>(seconds + 0.5);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+
+void show_progress(const json::object& job, double elapsed, bool tty) {
+  const std::uint64_t total = count(job, "bytes_total"), done = count(job, "bytes_read");
+  const double fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+  const std::uint64_t rows = count(job, "rows_read") + count(job, "rows_checked");
+  const double rate = elapsed > 0 ? static_cast<double>(rows) / elapsed : 0.0;
+  const double eta = fraction > 0.01 ? elapsed * (1.0 - fraction) / fraction : -1.0;
+  std::ostringstream line;
+  line << text(job, "state");
+  if (const auto phase = text(job, "phase"); !phase.empty()) line << " (" << phase << ")";
+  line << " " << static_cast<int>(fraction * 100) << "% " << rows << " rows, "
+       << static_cast<long>(rate) << " rows/s, ETA " << clock_text(eta);
+  if (tty) {
+    constexpr int width = 30;
+    const int filled = static_cast<int>(fraction * width);
+    std::cerr << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
+              << std::string(static_cast<std::size_t>(width - filled), ' ') << "] " << line.str() << "   "
+              << std::flush;
+  } else {
+    std::cerr << line.str() << "\n";
+  }
+}
+
+int run_import(const ImportArgs& a) {
+  std::ifstream in(a.file, std::ios::binary);
+  if (!in) throw CliError(usage, "cannot read " + a.file);
+  std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (body.empty()) throw CliError(usage, a.file + " is empty");
+  const std::string ext = std::filesystem::path(a.file).extension().string();
+  const std::string type = ext == ".vcf" || ext == ".vcard" ? "text/vcard" : "application/octet-stream";
+
+  ApiClient api(resolve_endpoint());
+  ApiResponse posted = api.request("POST", "/api/v1/imports" + query_of(a), body, type);
+  body.clear();
+  if (posted.status == 400 || posted.status == 413 || posted.status == 415 || posted.status == 422) {
+    try {
+      check_status(posted);
+    } catch (const CliError& e) {
+      throw CliError(usage, std::string("the file was refused: ") + e.what());
+    }
+    throw CliError(usage, "the file was refused (" + std::to_string(posted.status) + ")");
+  }
+  check_status(posted);
+  json::value job = posted.json();
+  const std::string id = std::to_string(count(job.as_object(), "id"));
+
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  const auto started = std::chrono::steady_clock::now();
+  auto last_line = started - std::chrono::seconds(1);
+  bool shown = false;
+  for (;;) {
+    const std::string state = text(job.as_object(), "state");
+    if (state == "done" || state == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(tty ? 200 : 100));
+    job = api.call("GET", "/api/v1/imports/" + id).json();
+    const auto now = std::chrono::steady_clock::now();
+    if (tty || now - last_line >= std::chrono::seconds(1)) {
+      show_progress(job.as_object(), std::chrono::duration<double>(now - started).count(), tty);
+      last_line = now;
+      shown = true;
+    }
+  }
+  if (shown && tty) std::cerr << "\n";
+
+  if (!a.report.empty()) {
+    const bool csv = std::filesystem::path(a.report).extension() == ".csv";
+    ApiResponse r = api.call("GET", "/api/v1/imports/" + id + "/report" + (csv ? "?format=csv" : ""));
+    std::ofstream out(a.report, std::ios::binary | std::ios::trunc);
+    out << r.body;
+    if (!out) throw CliError(failed, "cannot write " + a.report);
+  }
+
+  const json::object& o = job.as_object();
+  const bool done = text(o, "state") == "done";
+  if (a.json_output) {
+    std::cout << json::serialize(o) << "\n";
+  } else {
+    std::cout << (a.dry_run ? "Dry run of " : "Import of ") << text(o, "source") << ": "
+              << (done ? "done" : "failed") << "\n"
+              << "  rows read  " << count(o, "rows_read") << "\n"
+              << "  created    " << count(o, "created") << "\n"
+              << "  updated    " << count(o, "updated") << "\n"
+              << "  skipped    " << count(o, "skipped") << " (duplicates)\n"
+              << "  invalid    " << count(o, "invalid") << "\n";
+    if (!done) std::cout << "  error      " << text(o, "error") << "\n";
+    if (!a.report.empty()) std::cout << "  report     " << a.report << "\n";
+    else std::cout << "  report     relance import ... --report FILE, or GET " << text(o, "report") << "\n";
+  }
+  if (done) return ok;
+  if (count(o, "invalid") > 0 && !a.skip_invalid) return usage;
+  return failed;
+}
+
+}  // namespace
+
+void add_import_command(CLI::App& app, std::function<int()>& run) {
+  auto a = std::make_shared<ImportArgs>();
+  auto* cmd = app.add_subcommand("import", "Import contacts from a CSV or vCard file, with deduplication");
+  cmd->add_option("file", a->file, "The CSV (LinkedIn, Google, Outlook, HubSpot, spreadsheet) or vCard file")
+      ->required();
+  cmd->add_option("--preset", a->preset, "linkedin, google, outlook, hubspot, generic or custom (default: detected)");
+  cmd->add_option("--mode", a->mode, "create-only (default), create-or-update or update-only")
+      ->check(CLI::IsMember({"create-only", "create-or-update", "update-only"}));
+  cmd->add_flag("--dry-run", a->dry_run, "Report what the import would do, write nothing");
+  cmd->add_flag("--skip-invalid", a->skip_invalid, "Import the valid rows even when some are invalid");
+  cmd->add_option("--mapping", a->mapping, "COLUMN=FIELD for a custom file, e.g. --mapping 'Courriel=emails' (repeatable)");
+  cmd->add_option("--report", a->report, "Save the per-row report to FILE (.csv: CSV, else JSON lines)");
+  cmd->add_flag("--json", a->json_output, "Print the job's final state as JSON");
+  cmd->callback([&run, a] { run = [a] { return run_import(*a); }; });
+}
+
+}  // namespace relance::cli

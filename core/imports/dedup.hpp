@@ -1,0 +1,93 @@
+// Deduplication of imported contacts: when a row of a file is the same person as a contact
+// the organisation already has, or as an earlier row of the same file, and what an update
+// of that contact changes.
+//
+// Same person: the same normalised email (emails are lower-cased by the readers), the same
+// E.164 phone, or the same case- and accent-folded first and last name at the same
+// (folded) company name. A row matches through the first key that hits, in that order.
+//
+// What an update changes (mode create-or-update or update-only), and nothing else:
+//  - a field the contact has no value for (first_name, last_name, title, city, country,
+//    linkedin_url, notes, met_at, met_where, time_zone, and the company link) takes the
+//    row's value; a field that has one keeps it, even when the file says otherwise;
+//  - emails, phones and tags of the row the contact does not have yet are added after its
+//    own, in the file's order, up to the field's limit (20 emails, 20 phones);
+//  - nothing is ever removed or overwritten. A duplicate that brings nothing new is left
+//    as it is (no new version, no event): re-importing a file changes nothing.
+//
+// The index of the organisation's existing contacts is built once per import with
+// Store::scan (one snapshot, its own connection): a few hundred bytes per contact.
+//
+// Thread safety: a DedupIndex is used by one thread at a time.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "relance/storage/store.hpp"
+
+namespace relance::imports {
+
+struct DedupKey {
+  std::string key;  // "e:<email>", "p:<+E164>", "n:<first>\x1f<last>\x1f<company>" (folded)
+  std::string why;  // "same email julia@acme.io", "same phone +1650...", "same name at Acme"
+};
+
+// The keys of a contact as the import builds it (a JSON object with emails[], phones[],
+// first_name, last_name) and its company name.
+std::vector<DedupKey> dedup_keys(const boost::json::object& contact, std::string_view company);
+
+// What a key points to: an existing contact, or an earlier row of the file (line) which
+// is, once written, the contact `contact_id` (0 until then, or in a dry run).
+struct DedupTarget {
+  std::int64_t contact_id = 0;
+  std::size_t line = 0;  // 0: a contact that was in the database before the import
+};
+
+struct DedupMatch {
+  DedupTarget target;
+  std::string why;
+};
+
+class DedupIndex {
+ public:
+  // Reads the organisation's contacts and companies (their keys, and company names).
+  void load(storage::Store& store, std::int64_t org_id);
+
+  std::optional<DedupMatch> find(const std::vector<DedupKey>& keys) const;
+  // Keys not yet known start pointing at `target` (the first row with a key wins).
+  void add(const std::vector<DedupKey>& keys, DedupTarget target);
+  // Once an earlier row `line` is written as contact `id`.
+  void resolve(std::size_t line, std::int64_t id);
+  std::int64_t contact_of_line(std::size_t line) const;
+
+  // Companies of the organisation by folded name.
+  std::optional<std::int64_t> company(std::string_view name) const;
+  void add_company(std::string_view name, std::int64_t id);
+  std::string company_name(std::int64_t id) const;
+
+  std::size_t size() const { return keys_.size(); }
+
+ private:
+  std::unordered_map<std::string, DedupTarget> keys_;
+  std::unordered_map<std::size_t, std::int64_t> written_;  // line -> contact id
+  std::unordered_map<std::string, std::int64_t> companies_;  // folded name -> id
+  std::unordered_map<std::int64_t, std::string> company_names_;
+};
+
+// The folded form of a company name used to link and match ("ACME " == "acme").
+std::string company_key(std::string_view name);
+
+// The partial update (as PATCH /api/v1/contacts/{id} takes it) that merges `incoming` into
+// `existing` (both as the API shows a contact) following the rules above; empty when the
+// row brings nothing new. `company_id` (0: none) is linked when the contact has none.
+boost::json::object update_patch(const boost::json::object& existing,
+                                 const boost::json::object& incoming, std::int64_t company_id);
+
+}  // namespace relance::imports

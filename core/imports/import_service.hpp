@@ -1,0 +1,97 @@
+// ImportService: the contact import jobs behind POST /api/v1/imports.
+//
+// A job reads an uploaded file (imports/import.hpp), checks every row against the same
+// field rules as POST /api/v1/contacts, deduplicates (imports/dedup.hpp) and writes the
+// contacts (and the companies they name) through the store writer with
+// services::write_record: each contact with its audit entry and its contact.created or
+// contact.updated event, exactly as the API writes them.
+//
+// Passes: (1) every row is validated; with any invalid row and no skip_invalid, nothing is
+// written and the job fails ("invalid rows"), its report listing the invalid rows. (2) The
+// rows are read again, deduplicated and written in batches of `batch` rows, one write job
+// (one transaction) per batch. A dry run makes both passes and writes nothing but the report.
+//
+// Modes: create-only (default: duplicates skipped), create-or-update (duplicates update the
+// existing contact as dedup.hpp describes), update-only (rows matching no contact skipped).
+// A row that duplicates an earlier row of the same file is always skipped, reported as
+// "duplicate of contact N (line L)" (in a dry run "duplicate of line L").
+//
+// Jobs live in memory and their reports in files under `work_dir` (cleared at start): a
+// restart forgets them. The uploaded file is removed when its job ends. Jobs run one at a
+// time on one worker thread, in the order they were posted; a job is visible to the members
+// of the organisation that posted it only (others get 404).
+//
+// Thread safety: every member may be called from any thread.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "auth/principal.hpp"
+#include "relance/storage/store.hpp"
+#include "services/org_directory.hpp"
+
+namespace relance::imports {
+
+struct ImportServiceOptions {
+  std::string work_dir;                 // uploads and reports (created, emptied at start)
+  std::uint64_t max_bytes = 100 << 20;  // imports.max_bytes: a larger file is refused (413)
+  std::size_t batch = 500;              // rows per write transaction
+  std::string presets_dir;              // "" = the installed presets
+};
+
+struct ImportJob;
+
+class ImportService {
+ public:
+  ImportService(storage::Store& store, services::OrgDirectory& orgs, ImportServiceOptions options);
+  ~ImportService();
+  ImportService(const ImportService&) = delete;
+  ImportService& operator=(const ImportService&) = delete;
+
+  // The query parameters start() understands (for the OpenAPI document).
+  static std::vector<std::string> parameters();
+
+  // Checks the parameters and the file (Problem 400/413/415/422 with a clear sentence),
+  // then queues the job. Returns the job's id.
+  std::int64_t start(const auth::Principal& p, std::string body, const std::string& content_type,
+                     const std::vector<std::pair<std::string, std::string>>& query);
+  // The job as GET /api/v1/imports/{id} shows it; Problem 404 for a job of another
+  // organisation or none.
+  boost::json::object status(const auth::Principal& p, std::int64_t id);
+  // The report: JSON lines ({"line","outcome","contact_id","detail","warnings"}) or CSV
+  // (line,outcome,contact_id,detail). Complete once the job is done or failed.
+  std::string report(const auth::Principal& p, std::int64_t id, bool csv);
+
+  // Ends the running job (it fails: "the daemon stopped") and the worker. Idempotent.
+  void stop();
+
+ private:
+  void run_worker();
+  void run(ImportJob& job);
+  std::shared_ptr<ImportJob> find(const auth::Principal& p, std::int64_t id);
+
+  storage::Store& store_;
+  services::OrgDirectory& orgs_;
+  ImportServiceOptions options_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::map<std::int64_t, std::shared_ptr<ImportJob>> jobs_;
+  std::deque<std::shared_ptr<ImportJob>> queue_;
+  std::int64_t next_id_ = 1;
+  std::atomic<bool> stopping_{false};
+  std::thread worker_;
+};
+
+}  // namespace relance::imports
