@@ -144,7 +144,8 @@ std::optional<std::string> parse_with(std::string_view text, std::string_view fo
   if (i != text.size() || year < 0 || month < 0 || day < 0 || hour > 23 || minute > 59 ||
       second > 60)
     return std::nullopt;
-  char buf[40];
+  // Sized for any int, so that GCC can prove no output is cut (-Wformat-truncation).
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
   if (!domain::valid_date(buf)) return std::nullopt;
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, hour, minute,
