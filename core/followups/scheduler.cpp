@@ -126,10 +126,13 @@ FollowupScheduler::~FollowupScheduler() { stop(); }
 
 void FollowupScheduler::start() {
   loop_ = std::make_unique<Loop>();
+  // `arm` re-arms the timer. It refers to itself weakly (a strong capture would be a cycle
+  // that is never freed); the pending wait's handler holds it, and the io_context's end
+  // destroys that handler, and with it `arm`.
   auto arm = std::make_shared<std::function<void()>>();
-  *arm = [this, arm] {
+  *arm = [this, weak = std::weak_ptr<std::function<void()>>(arm)] {
     loop_->timer.expires_after(options_.tick);
-    loop_->timer.async_wait([this, arm](boost::system::error_code ec) {
+    loop_->timer.async_wait([this, arm = weak.lock()](boost::system::error_code ec) {
       if (ec) return;  // cancelled: stopping
       try {
         tick(domain::Clock::now());
