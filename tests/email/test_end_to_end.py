@@ -116,9 +116,10 @@ class Daemon:
 
     def check_log(self):
         log = self.log()
-        for marker in SANITIZER_MARKERS:
-            at = log.find(marker)
-            check(at < 0, f"the daemon's log has a sanitizer report:\n{log[max(0, at - 200):at + 4000]}")
+        found = [at for at in (log.find(m) for m in SANITIZER_MARKERS) if at >= 0]
+        if found:
+            begins = log.rfind("\n", 0, min(found)) + 1  # the report's first line ("==1234==ERROR: ...")
+            fail(f"the daemon's log has a sanitizer report:\n{log[begins:begins + 6000]}")
 
     def stop(self):
         """SIGTERM, and a clean exit within 30 s."""
