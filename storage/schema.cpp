@@ -46,6 +46,8 @@ constexpr std::array<std::string_view, 7> outcome_kinds{
     "investment", "partnership", "customer-contract", "pilot", "hire", "us-subsidiary", "other"};
 constexpr std::array<std::string_view, 5> event_kinds{"trade-mission", "fair", "conference",
                                                       "meetup", "other"};
+constexpr std::array<std::string_view, 3> cadence_kinds{"stale-stage", "after-meeting",
+                                                        "mission-deadline"};
 constexpr std::array<std::string_view, 6> stages{"new", "contacted", "meeting",
                                                  "proposal", "won", "lost"};
 
@@ -173,6 +175,19 @@ constexpr std::array event_fields{
     Field{"ends_on", K::date, RG, {}, {}, 0, "Last day"},
 };
 
+// Rules that create follow-ups so that no lead is forgotten (core/followups/cadence.cpp).
+constexpr std::array cadence_rule_fields{
+    Field{"kind", K::choice, R | F | W1, {}, cadence_kinds, 0,
+          "stale-stage: a lead in `stage` with no activity for `days` days gets a follow-up for its owner; "
+          "after-meeting: a logged meeting gets a follow-up `days` days later; mission-deadline: every lead "
+          "from `event_id` gets a first follow-up within `days` days of the event's end"},
+    Field{"stage", K::stage, F, {}, {}, 0, "For stale-stage: the pipeline stage watched"},
+    Field{"days", K::integer, R, {}, {}, 0, "Days (1 to 365)"},
+    Field{"event_id", K::reference, F, "events", {}, 0, "For mission-deadline: the trade mission or fair"},
+    Field{"title", K::text, none, {}, {}, 300, "Title of the follow-ups it creates (a sensible default otherwise)"},
+    Field{"enabled", K::boolean, F, {}, {}, 0, "Rules can be paused (default: enabled)"},
+};
+
 }  // namespace
 
 namespace entities {
@@ -186,14 +201,15 @@ const Entity activities{"activities", "activity", activity_fields, Sharing::via_
 const Entity followups{"followups", "followup", followup_fields, Sharing::via_lead};
 const Entity outcomes{"outcomes", "outcome", outcome_fields, Sharing::always};
 const Entity events{"events", "event", event_fields, Sharing::public_read};
+const Entity cadence_rules{"cadence_rules", "cadence_rule", cadence_rule_fields};
 }  // namespace entities
 
 std::span<const Entity* const> all_entities() {
-  static const std::array<const Entity*, 10> all{
+  static const std::array<const Entity*, 11> all{
       &entities::organisations, &entities::users,     &entities::api_tokens,
       &entities::events,        &entities::companies, &entities::contacts,
       &entities::leads,         &entities::activities, &entities::followups,
-      &entities::outcomes};
+      &entities::outcomes,      &entities::cadence_rules};
   return all;
 }
 

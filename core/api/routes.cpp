@@ -314,7 +314,7 @@ void add_routes(Router& router, const ApiServices& s) {
   add_account_routes(router, s);
   for (const storage::Entity* e :
        {&ent::contacts, &ent::companies, &ent::leads, &ent::activities, &ent::followups,
-        &ent::outcomes, &ent::events})
+        &ent::outcomes, &ent::events, &ent::cadence_rules})
     add_record_routes(router, s, *e);
   add_plugin_routes(router, s.plugins, s.limits);
   add_export_routes(router, s.exports);

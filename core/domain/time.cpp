@@ -104,6 +104,17 @@ LocalDay local_day(Clock::time_point t, std::string_view zone) {
   return d;
 }
 
+std::optional<Clock::time_point> local_instant(std::string_view date, int minutes, std::string_view zone) {
+  if (!valid_date(date)) return std::nullopt;
+  const date::time_zone* z = zone_or_null(zone);
+  if (!z) z = date::locate_zone("UTC");
+  int y = 0, m = 0, d = 0;
+  std::sscanf(std::string(date).c_str(), "%4d-%2d-%2d", &y, &m, &d);
+  const date::local_days day{date::year{y} / date::month{static_cast<unsigned>(m)} / date::day{static_cast<unsigned>(d)}};
+  return std::chrono::time_point_cast<Clock::duration>(
+      z->to_sys(day + std::chrono::minutes(minutes), date::choose::earliest));
+}
+
 bool valid_time_zone(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   try {

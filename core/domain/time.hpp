@@ -36,4 +36,9 @@ struct LocalDay {
 };
 LocalDay local_day(Clock::time_point t, std::string_view zone);
 
+// The instant of a local date ("YYYY-MM-DD") and time of day (minutes) in `zone` (the
+// earlier one when clocks go back, the moment they jump when they go forward); nullopt for
+// a bad date. Unknown zones count as UTC.
+std::optional<Clock::time_point> local_instant(std::string_view date, int minutes, std::string_view zone);
+
 }  // namespace relance::domain

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "domain/json_text.hpp"
+#include "followups/cadence.hpp"
 #include "domain/record_json.hpp"
 
 namespace relance::followups {
@@ -166,8 +167,12 @@ void FollowupScheduler::stop() {
 
 std::size_t FollowupScheduler::tick(domain::Clock::time_point now) {
   std::size_t written = due_followups(now);
-  // Digests are a daily matter: look every 60 ticks (a minute at the default tick).
-  if (ticks_since_digests_++ % 60 == 0) written += digests(now);
+  // Digests and cadence rules are matters of days: look every 60 ticks (a minute at the
+  // default tick). Follow-ups the rules create fall due through the pass above.
+  if (ticks_since_digests_++ % 60 == 0) {
+    apply_cadence_rules(store_, now, options_.default_time_zone);
+    written += digests(now);
+  }
   return written;
 }
 
@@ -292,7 +297,7 @@ std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
       overdue += ']';
       std::string stale = "[";
       const std::string before = domain::format_instant(now - std::chrono::hours(24 * options_.stale_days));
-      for (const auto& s : store_.stale_leads(u.org_id, u.id, before, 50)) {
+      for (const auto& s : store_.stale_leads(u.org_id, u.id, std::nullopt, before, 50)) {
         if (stale.size() > 1) stale += ',';
         stale += "{\"id\":";
         domain::append_json_int(stale, s.lead.id);

@@ -212,7 +212,6 @@ CREATE TABLE idempotency_keys (
 ) WITHOUT ROWID;
 )sql";
 
-#undef RELANCE_ROW_HEADER
 
 // Full-text index of one table: contentless (the text lives in the table), accent- and
 // case-folded. `org_key` holds "o<org_id>" so that a search is scoped to one
@@ -353,6 +352,30 @@ CREATE TABLE digests (
 ) WITHOUT ROWID;
 )sql";
 
+// Cadence rules (schema.cpp) and the marks that make each rule create one follow-up per
+// lead and occasion (a stale spell, a meeting, a mission), also across restarts.
+std::string v5() {
+  return std::string("CREATE TABLE cadence_rules (") + RELANCE_ROW_HEADER R"sql(
+  kind TEXT NOT NULL,
+  stage TEXT,
+  days INTEGER NOT NULL,
+  event_id INTEGER REFERENCES events(id),
+  title TEXT,
+  enabled INTEGER
+);
+CREATE INDEX cadence_rules_org ON cadence_rules(org_id, id);
+CREATE TABLE cadence_marks (
+  rule_id INTEGER NOT NULL,
+  lead_id INTEGER NOT NULL,
+  occasion TEXT NOT NULL,
+  PRIMARY KEY (rule_id, lead_id, occasion)
+) WITHOUT ROWID;
+CREATE INDEX activities_kind ON activities(org_id, kind, occurred_at);
+)sql";
+}
+
+#undef RELANCE_ROW_HEADER
+
 }  // namespace
 
 std::span<const Migration> migrations() {
@@ -361,6 +384,7 @@ std::span<const Migration> migrations() {
       {2, "plugin instances and event delivery", v2_plugins},
       {3, "contacts' time zone", v3_contact_time_zone},
       {4, "follow-up notices and digests", v4_followup_notices},
+      {5, "cadence rules", v5()},
   };
   return all;
 }

@@ -204,6 +204,7 @@ std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::
 
 std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q) {
   std::vector<Row> rows;
+  if (q.limit == 0) return rows;  // a page of nothing (for_each_row reads 0 as "no limit")
   for_each_row(c, e, q, [&](const Row& r) {
     rows.push_back(r);
     return true;
@@ -411,21 +412,24 @@ std::vector<Row> due_followup_rows(Connection& c, const std::string& now, std::s
   });
 }
 
-std::vector<Store::StaleLead> stale_lead_rows(Connection& c, std::int64_t org_id, std::int64_t owner_id,
-                                              const std::string& before, std::size_t limit) {
+std::vector<Store::StaleLead> stale_lead_rows(Connection& c, std::int64_t org_id, std::optional<std::int64_t> owner_id,
+                                              const std::optional<std::string>& stage, const std::string& before,
+                                              std::size_t limit) {
   return guarded([&] {
     const Entity& e = entities::leads;
     // The select of the entity, plus the lead's last activity as one more column.
     std::string sql = sql_of(e).select;
     const auto from = sql.rfind(" FROM ");
     sql.insert(from, ", (SELECT max(a.occurred_at) FROM activities a WHERE a.lead_id = t.id) AS last_activity");
-    auto& st = c.statement(sql + " WHERE t.org_id = ? AND t.owner_id = ? AND coalesce(t.stage, '') NOT IN ('won', 'lost')"
-                                 " AND coalesce(last_activity, t.created_at) < ?"
-                                 " ORDER BY coalesce(last_activity, t.created_at), t.id LIMIT ?");
+    auto& st = c.statement(sql + " WHERE t.org_id = ? AND (?2 IS NULL OR t.owner_id = ?2)"
+                                 " AND (?3 IS NULL OR t.stage = ?3) AND coalesce(t.stage, '') NOT IN ('won', 'lost')"
+                                 " AND coalesce(last_activity, t.created_at) < ?4"
+                                 " ORDER BY coalesce(last_activity, t.created_at), t.id LIMIT ?5");
     st.bind(1, org_id);
-    st.bind(2, owner_id);
-    st.bind(3, before);
-    st.bind(4, static_cast<std::int64_t>(limit));
+    if (owner_id) st.bind(2, *owner_id);
+    if (stage) st.bind(3, *stage);
+    st.bind(4, before);
+    st.bind(5, static_cast<std::int64_t>(limit));
     std::vector<Store::StaleLead> out;
     const int last = header_count + static_cast<int>(e.fields.size());
     while (st.executeStep()) {

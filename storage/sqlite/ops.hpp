@@ -29,8 +29,9 @@ bool is_referenced(Connection& c, const Entity& by, std::string_view field, std:
 
 // The follow-up scheduler's queries (Store::due_followups, stale_leads, digest_recorded).
 std::vector<Row> due_followup_rows(Connection& c, const std::string& now, std::size_t limit);
-std::vector<Store::StaleLead> stale_lead_rows(Connection& c, std::int64_t org_id, std::int64_t owner_id,
-                                              const std::string& before, std::size_t limit);
+std::vector<Store::StaleLead> stale_lead_rows(Connection& c, std::int64_t org_id, std::optional<std::int64_t> owner_id,
+                                              const std::optional<std::string>& stage, const std::string& before,
+                                              std::size_t limit);
 bool digest_recorded(Connection& c, std::int64_t user_id, const std::string& day);
 
 // The FTS5 query for what a user typed: every word must match, as a prefix. Quotes make

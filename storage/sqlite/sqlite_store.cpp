@@ -144,9 +144,10 @@ class SqliteStore final : public Store {
   bool digest_recorded(std::int64_t user_id, const std::string& day) override {
     return read([&](Connection& c) { return sqlite::digest_recorded(c, user_id, day); });
   }
-  std::vector<StaleLead> stale_leads(std::int64_t org_id, std::int64_t owner_id, const std::string& before,
+  std::vector<StaleLead> stale_leads(std::int64_t org_id, std::optional<std::int64_t> owner_id,
+                                     const std::optional<std::string>& stage, const std::string& before,
                                      std::size_t limit) override {
-    return read([&](Connection& c) { return stale_lead_rows(c, org_id, owner_id, before, limit); });
+    return read([&](Connection& c) { return stale_lead_rows(c, org_id, owner_id, stage, before, limit); });
   }
 
   std::vector<PluginInstanceRecord> plugin_instances() override {

@@ -62,6 +62,12 @@ bool SqliteWriteTxn::record_followup_notice(std::int64_t followup_id, const std:
   return c_.db().getChanges() > 0;
 }
 
+bool SqliteWriteTxn::record_cadence_mark(std::int64_t rule_id, std::int64_t lead_id, const std::string& occasion) {
+  execute(c_, "INSERT OR IGNORE INTO cadence_marks (rule_id, lead_id, occasion) VALUES (?, ?, ?)",
+          {rule_id, lead_id, occasion});
+  return c_.db().getChanges() > 0;
+}
+
 bool SqliteWriteTxn::record_digest(std::int64_t user_id, const std::string& day) {
   execute(c_, "INSERT OR IGNORE INTO digests (user_id, day) VALUES (?, ?)", {user_id, day});
   return c_.db().getChanges() > 0;

@@ -34,6 +34,7 @@ class SqliteWriteTxn final : public WriteTxn {
   bool remove_dead_letter(std::int64_t instance_id, std::int64_t event_id) override;
   bool record_followup_notice(std::int64_t followup_id, const std::string& due_at) override;
   bool record_digest(std::int64_t user_id, const std::string& day) override;
+  bool record_cadence_mark(std::int64_t rule_id, std::int64_t lead_id, const std::string& occasion) override;
 
  private:
   Connection& c_;

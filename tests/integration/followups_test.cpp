@@ -192,3 +192,71 @@ TEST_CASE("the views list overdue, upcoming and today's follow-ups of the caller
   CHECK(w.alpha_member.get("/api/v1/followups/upcoming?days=0").status == 400);
   CHECK(w.alpha_member.get("/api/v1/followups/overdue?colour=red").status == 400);
 }
+
+TEST_CASE(
+    "cadence rules create the follow-ups a lead needs, once: staleness from the last activity, "
+    "a follow-up after each meeting, and a first follow-up by a mission's deadline") {
+  World w(quick());
+  auto& m = w.alpha_member;
+  const std::int64_t me = my_id(m);
+  auto lead = [&](const std::string& title, json::object extra) {
+    json::object body{{"title", title}, {"stage", "contacted"}};
+    for (const auto& kv : extra) body[kv.key()] = kv.value();
+    return World::create(m, "leads", body).at("id").as_int64();
+  };
+  auto activity = [&](std::int64_t lead_id, const char* kind, const std::string& at) {
+    World::create(m, "activities", {{"lead_id", lead_id}, {"kind", kind}, {"subject", "chat"}, {"occurred_at", at}});
+  };
+  // Quiet for 20 days though created today: stale. New today: not. Old activity then a fresh one: not.
+  const std::int64_t quiet = lead("Quiet fund", {});
+  activity(quiet, "call", in(-20 * 86400s));
+  const std::int64_t fresh = lead("Fresh lead", {});
+  const std::int64_t revived = lead("Revived lead", {});
+  activity(revived, "call", in(-20 * 86400s));
+  activity(revived, "email", in(-86400s));
+  const std::int64_t won = lead("Won lead", {{"stage", "won"}});
+  activity(won, "call", in(-20 * 86400s));
+  // A mission that ended on 2026-11-20: its leads need a first follow-up by the 27th.
+  const auto mission = World::create(m, "events", {{"name", "CES mission"}, {"starts_on", "2026-11-16"}, {"ends_on", "2026-11-20"}});
+  const std::int64_t from_mission = lead("Met at CES", {{"source_event_id", mission.at("id")}});
+  const std::int64_t followed = lead("Met at CES, followed", {{"source_event_id", mission.at("id")}});
+  World::create(m, "followups", {{"title", "Already planned"}, {"due_at", in(86400s)}, {"lead_id", followed}});
+
+  World::create(m, "cadence_rules", {{"kind", "stale-stage"}, {"stage", "contacted"}, {"days", 14}});
+  World::create(m, "cadence_rules", {{"kind", "after-meeting"}, {"days", 3}});
+  World::create(m, "cadence_rules", {{"kind", "mission-deadline"}, {"event_id", mission.at("id")}, {"days", 7}});
+  const std::string met_at = in(-3600s);
+  activity(fresh, "meeting", met_at);  // after the rule: gets its follow-up
+
+  auto followups_of = [&](HttpClient& as, std::int64_t lead_id) {
+    const json::value page = as.get("/api/v1/followups?lead_id=" + std::to_string(lead_id)).json();
+    return page.at("items").as_array();
+  };
+  // The rules run at start, then every minute: a restart runs them now.
+  w.daemon.stop();
+  w.daemon.start();
+  HttpClient member = login(w.daemon.port(), "member@alpha.test", "password-of-member@alpha.test");
+  INFO(w.daemon.log().substr(w.daemon.log().size() > 3000 ? w.daemon.log().size() - 3000 : 0));
+  REQUIRE(eventually([&] { return followups_of(member, quiet).size() == 1; }));
+  REQUIRE(eventually([&] { return followups_of(member, fresh).size() == 1 && followups_of(member, from_mission).size() == 1; }));
+  const auto stale = followups_of(member, quiet)[0];
+  CHECK(stale.at("title") == "No news for 14 days: Quiet fund");
+  CHECK(stale.at("assignee_id") == me);  // the lead's owner
+  CHECK(followups_of(member, revived).empty());
+  CHECK(followups_of(member, won).empty());
+  const auto after = followups_of(member, fresh)[0];
+  CHECK(after.at("title") == "Follow up the meeting: chat");
+  CHECK(std::string(after.at("due_at").as_string()).substr(0, 10) ==
+        in(-3600s + 3 * 86400s).substr(0, 10));
+  const auto first = followups_of(member, from_mission)[0];
+  CHECK(first.at("due_at") == "2026-11-27T08:00:00.000Z");  // 09:00 in Paris, 7 days after the end
+  CHECK(followups_of(member, followed).size() == 1);       // had its first follow-up already
+  // Once: another pass, after another restart, creates nothing more.
+  w.daemon.stop();
+  w.daemon.start();
+  std::this_thread::sleep_for(700ms);
+  HttpClient again = login(w.daemon.port(), "member@alpha.test", "password-of-member@alpha.test");
+  CHECK(followups_of(again, quiet).size() == 1);
+  CHECK(followups_of(again, fresh).size() == 1);
+  CHECK(followups_of(again, from_mission).size() == 1);
+}

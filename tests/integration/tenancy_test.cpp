@@ -166,6 +166,12 @@ const std::vector<Row> table = {
   {"GET",    "/api/v1/events/{id}",          {ok,ok,na,nf},      {ok,ok,na,nf},      {ok,ok,na,nf},        {ok,ok,na,nf},      anon},
   {"PATCH",  "/api/v1/events/{id}",          {ok,deny,na,nf},    {ok,deny,na,nf},    {ok,deny,na,nf},      {ok,deny,na,nf},    anon},
   {"DELETE", "/api/v1/events/{id}",          {gone,deny,na,nf},  {gone,deny,na,nf},  {gone,deny,na,nf},    {gone,deny,na,nf},  anon},
+  // Cadence rules: an organisation's own, never shared, not even with the admin.
+  {"GET",    "/api/v1/cadence_rules",        ok,                 ok,                 ok,                   ok,                 auth},
+  {"POST",   "/api/v1/cadence_rules",        made,               made,               made,                 made,               auth},
+  {"GET",    "/api/v1/cadence_rules/{id}",   {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,nf,na,nf},        {ok,nf,na,nf},      anon},
+  {"PATCH",  "/api/v1/cadence_rules/{id}",   {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,nf,na,nf},        {ok,nf,na,nf},      anon},
+  {"DELETE", "/api/v1/cadence_rules/{id}",   {gone,nf,na,nf},    {gone,nf,na,nf},    {gone,nf,na,nf},      {gone,nf,na,nf},    anon},
   // Plugins: the instance admin manages them for every organisation, an org-admin for their
   // own only; members and staff are refused (403) before anything is looked up, so even for
   // a missing id. "own" is the journal instance the admin enabled for the caller's
@@ -202,7 +208,7 @@ const std::vector<Row> table = {
 // Collections whose objects the table also tries linked to a lead shared with the region.
 const std::set<std::string> shareable = {"contacts", "leads", "activities", "followups"};
 const std::vector<std::string> record_collections = {"contacts",  "companies", "leads",  "activities",
-                                                     "followups", "outcomes",  "events"};
+                                                     "followups", "outcomes",  "events", "cadence_rules"};
 
 constexpr std::int64_t missing_id = 1'999'999'999;
 
@@ -386,6 +392,8 @@ struct Org {
       return id_of(World::create(as, "companies",
                                  {{"name", "Company of " + name}, {"notes", "company notes " + secret()}}));
     if (collection == "events") return id_of(World::create(as, "events", {{"name", "Fair of " + name}}));
+    if (collection == "cadence_rules")
+      return id_of(World::create(as, "cadence_rules", {{"kind", "after-meeting"}, {"days", 3}}));
     json::object body;
     if (collection == "activities")
       body = {{"kind", "note"}, {"subject", "Fixture"}, {"notes", "activity notes " + secret()}};
@@ -614,6 +622,7 @@ struct Tenancy {
         return json::object{{"title", "New follow-up " + n}, {"due_at", "2031-02-01T09:00:00Z"}};
       if (coll == "outcomes") return json::object{{"kind", "pilot"}};
       if (coll == "events") return json::object{{"name", "New fair " + n}};
+      if (coll == "cadence_rules") return json::object{{"kind", "stale-stage"}, {"stage", "contacted"}, {"days", 14}};
       if (row.path == "/api/v1/plugin-instances")
         return json::object{{"plugin", journal_plugin}, {"name", "New instance " + n}};
       if (coll == "plugin-instances") return std::nullopt;  // resume, replays
@@ -627,6 +636,7 @@ struct Tenancy {
       if (coll == "followups") return json::object{{"title", "Renamed follow-up " + n}};
       if (coll == "outcomes") return json::object{{"jobs", 3}};
       if (coll == "events") return json::object{{"city", "Grenoble " + n}};
+      if (coll == "cadence_rules") return json::object{{"days", 21}};
       if (coll == "plugin-instances") return json::object{{"name", "Renamed instance " + n}};
     } else {
       return std::nullopt;  // GET, DELETE

@@ -94,6 +94,7 @@ extern const Entity activities;
 extern const Entity followups;
 extern const Entity outcomes;
 extern const Entity events;
+extern const Entity cadence_rules;
 }  // namespace entities
 
 // Every entity, in dependency order (an entity comes after the ones it references).

@@ -154,6 +154,8 @@ class WriteTxn {
   // when already recorded (the event must then not be published again).
   virtual bool record_followup_notice(std::int64_t followup_id, const std::string& due_at) = 0;
   virtual bool record_digest(std::int64_t user_id, const std::string& day) = 0;
+  // A cadence rule acting on a lead for one occasion; false when it already did.
+  virtual bool record_cadence_mark(std::int64_t rule_id, std::int64_t lead_id, const std::string& occasion) = 0;
 };
 
 struct StoreStats {
@@ -204,13 +206,15 @@ class Store {
   // followup.due was recorded at that instant; earliest first.
   virtual std::vector<Row> due_followups(const std::string& now, std::size_t limit) = 0;
   virtual bool digest_recorded(std::int64_t user_id, const std::string& day) = 0;
-  // Open leads (not won or lost) of `owner_id` whose last activity (or, with none, their
-  // creation) is before `before`, stalest first, with that instant.
+  // Open leads (not won or lost) of an organisation, of one owner and/or in one stage when
+  // given, whose last activity of any kind (or, with none, their creation) is before
+  // `before`, stalest first, with that instant.
   struct StaleLead {
     Row lead;
     std::string last_activity_at;  // "" when the lead has no activity
   };
-  virtual std::vector<StaleLead> stale_leads(std::int64_t org_id, std::int64_t owner_id,
+  virtual std::vector<StaleLead> stale_leads(std::int64_t org_id, std::optional<std::int64_t> owner_id,
+                                             const std::optional<std::string>& stage,
                                              const std::string& before, std::size_t limit) = 0;
 
   // Event delivery (delivery.hpp).
