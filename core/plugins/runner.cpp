@@ -304,6 +304,7 @@ InstanceRunner::Settled InstanceRunner::deliver(const storage::OutboxRecord& e) 
 // False when that previous commit failed: delivery then goes back to the last committed
 // position (those events are delivered again: at least once).
 bool InstanceRunner::commit(std::int64_t position) {
+  last_commit_ = Clock::now();
   if (!finish_commit()) return false;
   if (position == committed_ && context_.batch_writes.empty() && dead_.empty() && replayed_.empty())
     return true;
@@ -436,6 +437,9 @@ void InstanceRunner::run() {
         if (subscribed(e.type) && deliver(e) == Settled::interrupted) break;
         position_ = e.id;
         if (overran_.load()) break;  // suspended: record what was delivered, then wait
+        // A slow sink (an email a call) records its progress as it goes, not per batch of
+        // a thousand: after a crash, only the last moments are delivered again.
+        if (Clock::now() - last_commit_ >= options_.commit_interval && !commit(position_)) break;
       }
       commit(position_);
     } catch (const std::exception& e) {

@@ -36,6 +36,7 @@ struct DeliveryOptions {
   std::chrono::milliseconds retry_max{300000};   // backoff ceiling
   std::size_t batch = 1024;                      // events read and committed together
   std::chrono::milliseconds poll{50};            // how often new events are looked for
+  std::chrono::milliseconds commit_interval{250}; // progress recorded at least this often
 };
 
 // What the API shows of a running instance.
@@ -108,6 +109,7 @@ class InstanceRunner {
   std::vector<storage::DeadLetter> dead_;           // with the next commit
   std::vector<std::int64_t> replayed_;              // dead letters delivered by a replay
   std::optional<std::future<void>> in_flight_;      // the commit under way
+  std::chrono::steady_clock::time_point last_commit_{};
   std::int64_t in_flight_position_ = 0;
   std::vector<storage::DeadLetter> committing_dead_;
   std::vector<std::int64_t> committing_replayed_;
