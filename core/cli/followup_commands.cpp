@@ -3,10 +3,12 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
+#include <iostream>
 #include <memory>
 
 #include "cli/api_client.hpp"
 #include "cli/record_commands.hpp"
+#include "cli/record_output.hpp"
 #include "cli/when.hpp"
 #include "domain/time.hpp"
 
@@ -80,6 +82,40 @@ void add_followup_commands(CLI::App& app, std::function<int()>& run) {
                           snooze->as_json, "snoozed until " + local_time(due));
     };
   });
+
+  // The views: what is due today (in your own day), overdue, or coming.
+  struct View {
+    std::string assignee = "me";
+    int days = 7;
+    bool as_json = false;
+  };
+  for (const char* which : {"today", "overdue", "upcoming"}) {
+    auto v = std::make_shared<View>();
+    const std::string name = which;
+    CLI::App* view = group->add_subcommand(
+        name, name == "today" ? "Follow-ups due today (your local day), open or snoozed"
+              : name == "overdue" ? "Follow-ups past their due time, open or snoozed"
+                                  : "Follow-ups due in the coming days");
+    view->add_option("--assignee", v->assignee, "me (default), all (the whole organisation) or a user id");
+    if (name == "upcoming") view->add_option("--days", v->days, "How many days ahead (default 7)");
+    view->add_flag("--json", v->as_json, "Print the daemon's JSON answer, for scripts");
+    view->callback([&run, followup, v, name] {
+      run = [followup, v, name] {
+        ApiClient api(resolve_endpoint());
+        std::string path = "/api/v1/followups/" + name + "?assignee=" + v->assignee;
+        if (name == "upcoming") path += "&days=" + std::to_string(v->days);
+        const json::value page = api.call("GET", path).json();
+        if (v->as_json) {
+          print_json(page);
+        } else {
+          const auto& items = page.at("items").as_array();
+          if (items.empty()) std::cout << "nothing " << (name == "today" ? "due today" : name) << "\n";
+          else std::cout << table_text(*followup, items);
+        }
+        return static_cast<int>(ok);
+      };
+    });
+  }
 }
 
 }  // namespace relance::cli

@@ -190,6 +190,20 @@ TEST_CASE("the views list overdue, upcoming and today's follow-ups of the caller
   const auto today = titles(w.alpha_member, "today");
   CHECK(today.size() <= 1);
   CHECK(w.alpha_member.get("/api/v1/followups/upcoming?days=0").status == 400);
+  // The same views from the command line.
+  const std::map<std::string, std::string> env{{"RELANCE_URL", "http://127.0.0.1:" + std::to_string(w.daemon.port())},
+                                               {"RELANCE_TOKEN", w.alpha_member.token()}};
+  auto [code, out] = Daemon::run_cli({"followup", "overdue"}, env);
+  INFO(out);
+  CHECK(code == 0);
+  CHECK(out.find("Late") != std::string::npos);
+  CHECK(out.find("Done already") == std::string::npos);
+  auto [up_code, up] = Daemon::run_cli({"followup", "upcoming", "--days", "5", "--json"}, env);
+  CHECK(up_code == 0);
+  CHECK(json::parse(up).at("items").as_array().size() == 1);
+  auto [all_code, all] = Daemon::run_cli({"followup", "overdue", "--assignee", "all"}, env);
+  CHECK(all_code == 0);
+  CHECK(all.find("Someone else's") != std::string::npos);
   CHECK(w.alpha_member.get("/api/v1/followups/overdue?colour=red").status == 400);
 }
 
