@@ -95,6 +95,9 @@ void Dispatcher::restart(std::int64_t instance_id) {
     if (it != runners_.end()) {
       old = std::move(it->second);
       runners_.erase(it);
+      // Replays the old runner had not begun go to the next one (asked for just before the
+      // change, they must not be lost with it).
+      for (auto& r : old->take_replays()) pending_replays_[instance_id].push_back(r);
     }
   }
   stop_runner(std::move(old));

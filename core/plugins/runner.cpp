@@ -114,6 +114,13 @@ void InstanceRunner::replay(std::optional<std::int64_t> event_id) {
   cv_.notify_all();
 }
 
+std::deque<std::optional<std::int64_t>> InstanceRunner::take_replays() {
+  std::lock_guard lock(mu_);
+  std::deque<std::optional<std::int64_t>> out;
+  out.swap(replays_);
+  return out;
+}
+
 void InstanceRunner::check_budget(Clock::time_point now) {
   const std::int64_t started = call_started_.load();
   if (started == 0 || overran_.load()) return;

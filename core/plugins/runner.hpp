@@ -65,6 +65,8 @@ class InstanceRunner {
   void resume();
   // Deliver this dead letter again (or every dead letter when nullopt).
   void replay(std::optional<std::int64_t> event_id);
+  // The replays asked for and not begun, taken away (the instance is being restarted).
+  std::deque<std::optional<std::int64_t>> take_replays();
   // Called by the watchdog: suspends the instance if a call has overrun its budget.
   void check_budget(std::chrono::steady_clock::time_point now);
 
