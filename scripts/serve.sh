@@ -8,7 +8,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 scripts/install-deps.sh --build-only
 cmake --preset release >/dev/null
-cmake --build build/release --target relance
+cmake --build build/release --target relance relance_plugins
 args=("$@")
 [[ " ${args[*]} " == *" --data-dir "* ]] || args+=(--data-dir "$here/relance-data")
 exec build/release/core/relance serve "${args[@]}"
