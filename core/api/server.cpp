@@ -13,6 +13,7 @@
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <mutex>
@@ -78,7 +79,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (shared_.draining.load()) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
-    parser_->body_limit(shared_.options.max_body_bytes);
+    // The largest limit of any route while the header is read (Beast checks a
+    // Content-Length against it then); the route's own once the target is known.
+    std::size_t largest = shared_.options.max_body_bytes;
+    for (const auto& [prefix, limit] : shared_.options.large_bodies) largest = std::max(largest, limit);
+    parser_->body_limit(largest);
+    body_limit_ = largest;
     idle_ = true;
     stream_.expires_after(shared_.options.idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
@@ -92,6 +98,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return on_read_error(ec);
     stream_.expires_after(shared_.options.request_timeout);
     const auto& req = parser_->get();
+    // A route that takes files has its own limit, known once the target is.
+    body_limit_ = shared_.options.max_body_bytes;
+    for (const auto& [prefix, limit] : shared_.options.large_bodies)
+      if (req.target().starts_with(prefix)) body_limit_ = limit;
+    parser_->body_limit(body_limit_);
+    if (const auto length = parser_->content_length(); length && *length > body_limit_)
+      return on_read_error(http::error::body_limit);
     if (auto e = req.find(http::field::expect);
         e != req.end() && beast::iequals(e->value(), "100-continue")) {
       // curl and others wait for this before sending a body larger than 1 KiB.
@@ -122,8 +135,7 @@ class Session : public std::enable_shared_from_this<Session> {
     Response r;
     if (ec == http::error::body_limit)
       r = problem_response(Problem(413, "Payload too large",
-                                   "the body is larger than " +
-                                       std::to_string(shared_.options.max_body_bytes) + " bytes"));
+                                   "the body is larger than " + std::to_string(body_limit_) + " bytes"));
     else if (ec == http::error::header_limit)
       r = problem_response(Problem(431, "Request header fields too large",
                                    "the headers are larger than " +
@@ -278,6 +290,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_;
   bool idle_ = false;
   bool keep_alive_ = true;
+  std::size_t body_limit_ = 0;  // of the request being read
   unsigned version_ = 11;
 };
 

@@ -15,6 +15,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "api/metrics.hpp"
 #include "api/router.hpp"
@@ -26,6 +28,8 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0: any free port (see HttpServer::port())
   std::size_t threads = 2;
   std::size_t max_body_bytes = 1 << 20;
+  // Routes that take files (imports): a path prefix and its own body limit.
+  std::vector<std::pair<std::string, std::size_t>> large_bodies;
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::seconds idle_timeout{60};     // keep-alive connection with no request
   std::chrono::seconds request_timeout{30};  // to receive a whole request, and to send a reply

@@ -160,6 +160,7 @@ int serve(Config c) {
                                                   c.imports.max_bytes, c.imports.batch, {}});
   api::add_routes(router, api::ApiServices{*store, records, accounts, plugin_service, exports, followup_service, metrics, slow_work, c.api,
                                            [&] { return server && server->draining(); }, &import_service});
+  c.server.large_bodies.emplace_back("/api/v1/imports", static_cast<std::size_t>(c.imports.max_bytes));
   server = std::make_unique<api::HttpServer>(c.server, router, metrics);
   if (c.followups.public_url.empty()) links.set_base_url(url_of(c, server->port()));
   scheduler.start();

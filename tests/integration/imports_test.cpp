@@ -312,3 +312,25 @@ TEST_CASE("the command line imports a file, prints its summary and exits 2 on in
   CHECK(code4 == 2);
   CHECK(out4.find("refused") != std::string::npos);
 }
+
+TEST_CASE("a file larger than the API's body limit imports under the import's own limit, and one over it gets 413") {
+  // 1 MiB for the rest of the API (default), 3 MB for imports.
+  World w(std::map<std::string, std::string>{{"RELANCE_IMPORTS_MAX_BYTES", "3000000"}});
+  std::string csv = "First Name,Last Name,Email,Company\r\n";
+  for (int i = 0; csv.size() < 2'000'000; ++i)
+    csv += "Zoé" + std::to_string(i) + ",Châteauneuf-Müller,zoe" + std::to_string(i) +
+           "@example.com,Acme Robotics International Holdings Limited Partnership " + std::to_string(i % 50) + "\r\n";
+  auto r = post_file(w.alpha_member, csv, "text/csv");
+  INFO(r.body.substr(0, 500));
+  REQUIRE(r.status == 202);
+  const auto job = wait_job(w.alpha_member, r.header("location"));
+  CHECK(job.at("state") == "done");
+  CHECK(n(job, "created") > 15000);  // about 2 MB of rows, well over the API's 1 MiB
+  // The rest of the API keeps its limit.
+  CHECK(w.alpha_member.post("/api/v1/contacts", {{"first_name", std::string(1'100'000, 'x')}}).status == 413);
+  // Over the import's limit: refused while it is being sent.
+  const std::string big(3'100'000, 'a');
+  auto refused = post_file(w.alpha_member, big, "text/csv");
+  CHECK(refused.status == 413);
+  CHECK(w.daemon.client().get("/readyz").status == 200);
+}
