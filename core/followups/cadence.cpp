@@ -22,14 +22,6 @@ namespace {
 
 constexpr std::size_t most_per_rule = 500;  // per pass; the next pass goes on
 
-const std::string* text(const storage::Entity& e, const Row& r, std::string_view field) {
-  return std::get_if<std::string>(&r.get(e, field));
-}
-std::optional<std::int64_t> integer(const storage::Entity& e, const Row& r, std::string_view field) {
-  const auto* v = std::get_if<std::int64_t>(&r.get(e, field));
-  return v ? std::optional<std::int64_t>(*v) : std::nullopt;
-}
-
 // The system acting: audit entries and events say user 0.
 auth::Principal system_of(std::int64_t org_id) {
   auth::Principal p;
@@ -52,8 +44,8 @@ class Cadence {
       : store_(s), now_(now), default_zone_(std::move(default_zone)) {}
 
   std::size_t apply(const Row& rule) {
-    const std::string kind = text(ent::cadence_rules, rule, "kind") ? *text(ent::cadence_rules, rule, "kind") : "";
-    const auto days = integer(ent::cadence_rules, rule, "days");
+    const std::string kind = rule.text(ent::cadence_rules, "kind") ? *rule.text(ent::cadence_rules, "kind") : "";
+    const auto days = rule.integer(ent::cadence_rules, "days");
     if (!days || *days < 1 || *days > 365) return 0;
     if (kind == "stale-stage") return stale(rule, *days);
     if (kind == "after-meeting") return after_meeting(rule, *days);
@@ -65,7 +57,7 @@ class Cadence {
   std::string zone_of_user(std::optional<std::int64_t> id) {
     if (id)
       if (auto u = store_.get(ent::users, Scope::everything(), *id))
-        if (const std::string* z = text(ent::users, *u, "time_zone")) return *z;
+        if (const std::string* z = u->text(ent::users, "time_zone")) return *z;
     return default_zone_;
   }
 
@@ -76,7 +68,7 @@ class Cadence {
     q.filters.push_back({"lead_id", Filter::Op::eq, Value{lead_id}});
     q.limit = 50;
     for (const Row& f : store_.list(ent::followups, q)) {
-      const std::string* s = text(ent::followups, f, "status");
+      const std::string* s = f.text(ent::followups, "status");
       if (any || !s || *s == "open" || *s == "snoozed") return true;
     }
     return false;
@@ -104,12 +96,12 @@ class Cadence {
   }
 
   std::string title_or(const Row& rule, std::string fallback) {
-    const std::string* t = text(ent::cadence_rules, rule, "title");
+    const std::string* t = rule.text(ent::cadence_rules, "title");
     return t && !t->empty() ? *t : fallback;
   }
 
   std::size_t stale(const Row& rule, std::int64_t days) {
-    const std::string* stage = text(ent::cadence_rules, rule, "stage");
+    const std::string* stage = rule.text(ent::cadence_rules, "stage");
     if (!stage) return 0;
     const std::string before = domain::format_instant(now_ - std::chrono::hours(24 * days));
     std::size_t made = 0;
@@ -117,9 +109,9 @@ class Cadence {
       // One follow-up per quiet spell: a new activity starts another spell.
       const std::string occasion = "quiet since " + (s.last_activity_at.empty() ? s.lead.created_at : s.last_activity_at);
       if (has_followup(rule.org_id, s.lead.id, false)) continue;
-      const auto owner = integer(ent::leads, s.lead, "owner_id");
-      const std::string lead_title = text(ent::leads, s.lead, "title") ? *text(ent::leads, s.lead, "title") : "";
-      NewFollowup n{rule.org_id, s.lead.id, integer(ent::leads, s.lead, "contact_id"), owner,
+      const auto owner = s.lead.integer(ent::leads, "owner_id");
+      const std::string lead_title = s.lead.text(ent::leads, "title") ? *s.lead.text(ent::leads, "title") : "";
+      NewFollowup n{rule.org_id, s.lead.id, s.lead.integer(ent::leads, "contact_id"), owner,
                     title_or(rule, "No news for " + std::to_string(days) + " days: " + lead_title),
                     domain::format_instant(now_), zone_of_user(owner)};
       made += create(rule, s.lead.id, occasion, n) ? 1u : 0u;
@@ -136,13 +128,13 @@ class Cadence {
     q.limit = most_per_rule;
     std::size_t made = 0;
     for (const Row& a : store_.list(ent::activities, q)) {
-      const std::string* at = text(ent::activities, a, "occurred_at");
+      const std::string* at = a.text(ent::activities, "occurred_at");
       const auto when = at ? domain::parse_instant(*at) : std::nullopt;
       if (!when) continue;
-      const auto author = integer(ent::activities, a, "author_id");
-      const auto lead = integer(ent::activities, a, "lead_id");
-      const std::string* subject = text(ent::activities, a, "subject");
-      NewFollowup n{rule.org_id, lead, integer(ent::activities, a, "contact_id"), author,
+      const auto author = a.integer(ent::activities, "author_id");
+      const auto lead = a.integer(ent::activities, "lead_id");
+      const std::string* subject = a.text(ent::activities, "subject");
+      NewFollowup n{rule.org_id, lead, a.integer(ent::activities, "contact_id"), author,
                     title_or(rule, "Follow up the meeting" + (subject ? ": " + *subject : std::string())),
                     domain::format_instant(*when + std::chrono::hours(24 * days)), zone_of_user(author)};
       made += create(rule, lead.value_or(0), "meeting " + std::to_string(a.id), n) ? 1u : 0u;
@@ -151,12 +143,12 @@ class Cadence {
   }
 
   std::size_t mission(const Row& rule, std::int64_t days) {
-    const auto event_id = integer(ent::cadence_rules, rule, "event_id");
+    const auto event_id = rule.integer(ent::cadence_rules, "event_id");
     if (!event_id) return 0;
     const auto event = store_.get(ent::events, Scope::everything(), *event_id);
-    const std::string* ends = event ? text(ent::events, *event, "ends_on") : nullptr;
+    const std::string* ends = event ? event->text(ent::events, "ends_on") : nullptr;
     if (!ends) return 0;  // a mission without an end date has no deadline yet
-    const std::string event_name = text(ent::events, *event, "name") ? *text(ent::events, *event, "name") : "";
+    const std::string event_name = event->text(ent::events, "name") ? *event->text(ent::events, "name") : "";
     storage::ListQuery q;
     q.scope = Scope::org(rule.org_id);
     q.filters.push_back({"source_event_id", Filter::Op::eq, Value{*event_id}});
@@ -164,7 +156,7 @@ class Cadence {
     std::size_t made = 0;
     for (const Row& lead : store_.list(ent::leads, q)) {
       if (has_followup(rule.org_id, lead.id, true)) continue;  // it has its first follow-up
-      const auto owner = integer(ent::leads, lead, "owner_id");
+      const auto owner = lead.integer(ent::leads, "owner_id");
       const std::string zone = zone_of_user(owner);
       // Due by the deadline: N days after the last day, 09:00 in the owner's zone (or now,
       // when the deadline has passed: late, but not forgotten).
@@ -172,8 +164,8 @@ class Cadence {
       if (!due) continue;
       *due += std::chrono::hours(24 * days);
       if (*due < now_) due = now_;
-      const std::string lead_title = text(ent::leads, lead, "title") ? *text(ent::leads, lead, "title") : "";
-      NewFollowup n{rule.org_id, lead.id, integer(ent::leads, lead, "contact_id"), owner,
+      const std::string lead_title = lead.text(ent::leads, "title") ? *lead.text(ent::leads, "title") : "";
+      NewFollowup n{rule.org_id, lead.id, lead.integer(ent::leads, "contact_id"), owner,
                     title_or(rule, "First follow-up after " + event_name + ": " + lead_title),
                     domain::format_instant(*due), zone};
       made += create(rule, lead.id, "first after the mission", n) ? 1u : 0u;

@@ -10,19 +10,13 @@
 #include "domain/record_json.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
-
-#include <map>
-#include <optional>
+#include "followups/contact_zones.hpp"
 
 namespace relance::followups {
 namespace ent = storage::entities;
 using storage::Row;
 
 namespace {
-
-const std::string* text(const storage::Entity& e, const Row& r, std::string_view field) {
-  return std::get_if<std::string>(&r.get(e, field));
-}
 
 std::string param(const services::QueryParams& q, const std::string& key, std::string fallback) {
   for (const auto& [k, v] : q)
@@ -42,7 +36,7 @@ services::Page FollowupService::view(const auth::Principal& p, const std::string
     if (k != "assignee" && k != "days") throw Problem::bad_request("unknown query parameter " + k, k);
   std::string zone = default_time_zone_;
   if (auto me = store_.get(ent::users, storage::Scope::everything(), p.user_id))
-    if (const std::string* z = text(ent::users, *me, "time_zone")) zone = *z;
+    if (const std::string* z = me->text(ent::users, "time_zone")) zone = *z;
   const auto now = domain::Clock::now();
   const domain::LocalDay day = domain::local_day(now, zone);
 
@@ -74,29 +68,22 @@ services::Page FollowupService::view(const auth::Principal& p, const std::string
     throw Problem::not_found();
   }
   services::Page page;
-  std::map<std::int64_t, std::optional<Row>> contacts;
+  ContactZones zones(store_, records_.read_scope(p, ent::contacts));
   for (const Row& f : store_.list(ent::followups, q)) {
-    const std::string* status = text(ent::followups, f, "status");
+    const std::string* status = f.text(ent::followups, "status");
     if (status && *status != "open" && *status != "snoozed") continue;
     std::string& out = page.add();
     domain::append_row_json(out, ent::followups, f, records_.redacts(p, ent::followups, f));
     out.pop_back();  // the closing brace: the local times follow
-    const std::string* due = text(ent::followups, f, "due_at");
+    const std::string* due = f.text(ent::followups, "due_at");
     const auto at = due ? domain::parse_instant(*due) : std::nullopt;
-    const std::string* own = text(ent::followups, f, "time_zone");
+    const std::string* own = f.text(ent::followups, "time_zone");
     auto local = [&](const std::string& z) { return at ? domain::local_time(*at, z).value_or("") : std::string(); };
     out += ",\"due_local\":";
     domain::append_json_string(out, local(own ? *own : zone));
     out += ",\"due_time_zone\":";
     domain::append_json_string(out, own ? *own : zone);
-    const auto* cid = std::get_if<std::int64_t>(&f.get(ent::followups, "contact_id"));
-    const std::string* contact_zone = nullptr;
-    if (cid) {
-      auto it = contacts.find(*cid);
-      if (it == contacts.end())
-        it = contacts.emplace(*cid, store_.get(ent::contacts, records_.read_scope(p, ent::contacts), *cid)).first;
-      if (it->second) contact_zone = text(ent::contacts, *it->second, "time_zone");
-    }
+    const std::string* contact_zone = zones.of(f);
     out += ",\"contact_local\":";
     if (contact_zone) domain::append_json_string(out, local(*contact_zone));
     else out += "null";
@@ -115,12 +102,11 @@ void FollowupService::act(std::int64_t followup_id, const services::QueryParams&
                                           param(query, "exp", ""), param(query, "sig", ""));
   auto row = store_.get(ent::followups, storage::Scope::everything(), followup_id);
   if (!row) throw Problem(404, "Not found", "this follow-up no longer exists");
-  const std::string* status = text(ent::followups, *row, "status");
-  const std::string title = text(ent::followups, *row, "title") ? *text(ent::followups, *row, "title") : "";
+  const std::string* status = row->text(ent::followups, "status");
+  const std::string title = row->text(ent::followups, "title") ? *row->text(ent::followups, "title") : "";
   // Acting as the assignee (or whoever created it): the change is theirs, audited as such.
   auth::Principal p;
-  const auto* assignee = std::get_if<std::int64_t>(&row->get(ent::followups, "assignee_id"));
-  p.user_id = assignee ? *assignee : row->created_by;
+  p.user_id = row->integer(ent::followups, "assignee_id").value_or(row->created_by);
   p.org_id = row->org_id;
   p.role = auth::Role::member;
   p.can_write = true;
@@ -135,7 +121,7 @@ void FollowupService::act(std::int64_t followup_id, const services::QueryParams&
     const auto due = domain::parse_instant(link.due_at);
     if (!due) throw Problem::bad_request("the link's due instant is not an instant");
     const std::string next = domain::format_instant(*due + std::chrono::hours(24));
-    const std::string* current = text(ent::followups, *row, "due_at");
+    const std::string* current = row->text(ent::followups, "due_at");
     if (current && *current == next) return done(nullptr, "\"" + title + "\" was already snoozed to " + next + ".");
     if (!current || *current != link.due_at)
       throw Problem::conflict("this follow-up changed since the email was sent (its due date moved); open it in Relance");

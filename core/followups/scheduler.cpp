@@ -30,14 +30,6 @@ struct FollowupScheduler::Loop {
 
 namespace {
 
-const std::string* text(const storage::Entity& e, const Row& r, std::string_view field) {
-  return std::get_if<std::string>(&r.get(e, field));
-}
-std::optional<std::int64_t> integer(const storage::Entity& e, const Row& r, std::string_view field) {
-  const auto* v = std::get_if<std::int64_t>(&r.get(e, field));
-  return v ? std::optional<std::int64_t>(*v) : std::nullopt;
-}
-
 // `"key":` then the string, or null.
 void field(std::string& out, const char* key, const std::string* value, bool comma = true) {
   if (comma) out += ',';
@@ -74,23 +66,23 @@ class Lookups {
 };
 
 std::string zone_of(const Row* user, const std::string& fallback) {
-  const std::string* z = user ? text(ent::users, *user, "time_zone") : nullptr;
+  const std::string* z = user ? user->text(ent::users, "time_zone") : nullptr;
   return z ? *z : fallback;
 }
 
 std::string user_json(const Row& u, const std::string& zone) {
   std::string out = "{\"id\":";
   domain::append_json_int(out, u.id);
-  field(out, "email", text(ent::users, u, "email"));
-  field(out, "display_name", text(ent::users, u, "display_name"));
-  const std::string* locale = text(ent::users, u, "locale");
+  field(out, "email", u.text(ent::users, "email"));
+  field(out, "display_name", u.text(ent::users, "display_name"));
+  const std::string* locale = u.text(ent::users, "locale");
   field(out, "locale", locale ? *locale : std::string("fr"));
   field(out, "time_zone", zone);
   return out + "}";
 }
 
 std::string links_json(const ActionLinks& links, const Row& f) {
-  const std::string due = text(ent::followups, f, "due_at") ? *text(ent::followups, f, "due_at") : std::string();
+  const std::string due = f.text(ent::followups, "due_at") ? *f.text(ent::followups, "due_at") : std::string();
   std::string out = "{";
   field(out, "done", links.url(f.id, LinkAction::done, due), false);
   field(out, "snooze", links.url(f.id, LinkAction::snooze, due));
@@ -189,13 +181,13 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
     };
     std::vector<Pending> events;
     for (const Row& f : due) {
-      const Row* assignee = look.get(ent::users, integer(ent::followups, f, "assignee_id"));
-      const Row* contact = look.get(ent::contacts, integer(ent::followups, f, "contact_id"));
-      const Row* lead = look.get(ent::leads, integer(ent::followups, f, "lead_id"));
-      const std::string* due_at = text(ent::followups, f, "due_at");
-      const std::string* own_zone = text(ent::followups, f, "time_zone");
+      const Row* assignee = look.get(ent::users, f.integer(ent::followups, "assignee_id"));
+      const Row* contact = look.get(ent::contacts, f.integer(ent::followups, "contact_id"));
+      const Row* lead = look.get(ent::leads, f.integer(ent::followups, "lead_id"));
+      const std::string* due_at = f.text(ent::followups, "due_at");
+      const std::string* own_zone = f.text(ent::followups, "time_zone");
       const std::string zone = own_zone ? *own_zone : zone_of(assignee, options_.default_time_zone);
-      const std::string* contact_zone = contact ? text(ent::contacts, *contact, "time_zone") : nullptr;
+      const std::string* contact_zone = contact ? contact->text(ent::contacts, "time_zone") : nullptr;
 
       std::string doc = event_head("followup.due", f.org_id, "followups", f.id, now_text);
       raw(doc, "data", domain::row_json(ent::followups, f, false));
@@ -211,9 +203,9 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
       if (contact) {
         std::string c = "{\"id\":";
         domain::append_json_int(c, contact->id);
-        field(c, "first_name", text(ent::contacts, *contact, "first_name"));
-        field(c, "last_name", text(ent::contacts, *contact, "last_name"));
-        const std::string* emails = text(ent::contacts, *contact, "emails");
+        field(c, "first_name", contact->text(ent::contacts, "first_name"));
+        field(c, "last_name", contact->text(ent::contacts, "last_name"));
+        const std::string* emails = contact->text(ent::contacts, "emails");
         raw(c, "emails", emails ? *emails : "[]");
         field(c, "time_zone", contact_zone);
         raw(doc, "contact", c + "}");
@@ -223,8 +215,8 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
       if (lead) {
         std::string l = "{\"id\":";
         domain::append_json_int(l, lead->id);
-        field(l, "title", text(ent::leads, *lead, "title"));
-        field(l, "stage", text(ent::leads, *lead, "stage"));
+        field(l, "title", lead->text(ent::leads, "title"));
+        field(l, "stage", lead->text(ent::leads, "stage"));
         raw(doc, "lead", l + "}");
       } else {
         raw(doc, "lead", "null");
@@ -258,7 +250,7 @@ std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
   for (;;) {
     const std::vector<Row> page = store_.list(ent::users, users);
     for (const Row& u : page) {
-      if (u.get(ent::users, "disabled") == storage::Value{std::int64_t{1}} || !text(ent::users, u, "email")) continue;
+      if (u.get(ent::users, "disabled") == storage::Value{std::int64_t{1}} || !u.text(ent::users, "email")) continue;
       const std::string zone = zone_of(&u, options_.default_time_zone);
       const domain::LocalDay day = domain::local_day(now, zone);
       if (day.minutes < options_.digest_minutes || store_.digest_recorded(u.id, day.date)) continue;
@@ -274,20 +266,20 @@ std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
       std::string today = "[", overdue = "[";
       Lookups look(store_);
       for (const Row& f : store_.list(ent::followups, q)) {
-        const std::string* status = text(ent::followups, f, "status");
+        const std::string* status = f.text(ent::followups, "status");
         if (status && *status != "open" && *status != "snoozed") continue;
-        const std::string* due_at = text(ent::followups, f, "due_at");
+        const std::string* due_at = f.text(ent::followups, "due_at");
         if (!due_at) continue;
         const bool is_today = *due_at >= begins;
         std::string item = "{\"id\":";
         domain::append_json_int(item, f.id);
-        field(item, "title", text(ent::followups, f, "title"));
+        field(item, "title", f.text(ent::followups, "title"));
         field(item, "due_at", due_at);
         const std::string local = local_or_null(due_at, zone);
         const std::string shown = local.size() >= 16 ? (is_today ? local.substr(11, 5) : local.substr(0, 10) + " " + local.substr(11, 5)) : local;
         field(item, "local", shown);
-        const Row* lead = look.get(ent::leads, integer(ent::followups, f, "lead_id"));
-        field(item, "lead_title", lead ? text(ent::leads, *lead, "title") : nullptr);
+        const Row* lead = look.get(ent::leads, f.integer(ent::followups, "lead_id"));
+        field(item, "lead_title", lead ? lead->text(ent::leads, "title") : nullptr);
         raw(item, "links", links_json(links_, f));
         std::string& list = is_today ? today : overdue;
         if (list.size() > 1) list += ',';
@@ -301,8 +293,8 @@ std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
         if (stale.size() > 1) stale += ',';
         stale += "{\"id\":";
         domain::append_json_int(stale, s.lead.id);
-        field(stale, "title", text(ent::leads, s.lead, "title"));
-        field(stale, "stage", text(ent::leads, s.lead, "stage"));
+        field(stale, "title", s.lead.text(ent::leads, "title"));
+        field(stale, "stage", s.lead.text(ent::leads, "stage"));
         field(stale, "last_activity_at", s.last_activity_at.empty() ? nullptr : &s.last_activity_at);
         const auto since = domain::parse_instant(s.last_activity_at.empty() ? s.lead.created_at : s.last_activity_at);
         stale += ",\"days\":";

@@ -5,11 +5,11 @@
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
-#include <map>
 #include <set>
 
 #include "domain/problem.hpp"
 #include "domain/time.hpp"
+#include "followups/contact_zones.hpp"
 #include "plugins/rows.hpp"
 #include "relance/exporter.h"
 
@@ -174,8 +174,8 @@ void ExportService::start(const auth::Principal& p, const std::string& format, c
   }
   // The caller's own locale and time zone, unless the request says otherwise.
   if (auto user = env_.store.get(storage::entities::users, storage::Scope::everything(), p.user_id)) {
-    if (auto* l = std::get_if<std::string>(&user->get(storage::entities::users, "locale"))) r->locale = *l;
-    if (auto* z = std::get_if<std::string>(&user->get(storage::entities::users, "time_zone"))) r->time_zone = *z;
+    if (const std::string* l = user->text(storage::entities::users, "locale")) r->locale = *l;
+    if (const std::string* z = user->text(storage::entities::users, "time_zone")) r->time_zone = *z;
   }
   json::object options;
   services::QueryParams filters;
@@ -261,8 +261,8 @@ void ExportService::start(const auth::Principal& p, const std::string& format, c
 
       for (std::size_t d = 0; d < r->datasets.size(); ++d) {
         const storage::Entity& e = *r->datasets[d];
-        const bool followups = &e == &storage::entities::followups;
-        DatasetView view(e, followups ? std::vector<std::string_view>{"contact_time_zone"} : std::vector<std::string_view>{});
+        const bool is_followups = &e == &storage::entities::followups;
+        DatasetView view(e, is_followups ? std::vector<std::string_view>{"contact_time_zone"} : std::vector<std::string_view>{});
         if (x->begin_dataset(instance.raw(), &view.dataset()) != RELANCE_OK) refuse("begin_dataset");
         if (!announced) {  // everything that could be refused was: the file starts
           announced = true;
@@ -272,23 +272,10 @@ void ExportService::start(const auth::Principal& p, const std::string& format, c
         q.sort = "id";
         q.descending = false;
         q.limit = 0;  // every row, read as they stream out
-        std::map<std::int64_t, std::optional<std::string>> contact_zones;  // for follow-ups
-        std::vector<const std::string*> extra(followups ? 1 : 0);
+        followups::ContactZones zones(env_.store, records_.read_scope(p, storage::entities::contacts));
+        std::vector<const std::string*> extra(is_followups ? 1 : 0);
         env_.store.scan(e, q, [&](const storage::Row& row) {
-          if (followups) {
-            extra[0] = nullptr;
-            if (auto* cid = std::get_if<std::int64_t>(&row.get(e, "contact_id"))) {
-              auto it = contact_zones.find(*cid);
-              if (it == contact_zones.end()) {
-                std::optional<std::string> zone;
-                if (auto c = env_.store.get(storage::entities::contacts,
-                                            records_.read_scope(p, storage::entities::contacts), *cid))
-                  if (auto* z = std::get_if<std::string>(&c->get(storage::entities::contacts, "time_zone"))) zone = *z;
-                it = contact_zones.emplace(*cid, zone).first;
-              }
-              if (it->second) extra[0] = &*it->second;
-            }
-          }
+          if (is_followups) extra[0] = zones.of(row);
           if (x->write_row(instance.raw(), &view.convert(row, records_.redacts(p, e, row), extra)) != RELANCE_OK)
             refuse("write_row");
           return true;

@@ -41,6 +41,9 @@ struct Row {
 
   const Value& get(const Entity& e, std::string_view field) const;
   void set(const Entity& e, std::string_view field, Value v);
+  // The field's value when it holds text (or an integer); nullptr (nullopt) otherwise.
+  const std::string* text(const Entity& e, std::string_view field) const;
+  std::optional<std::int64_t> integer(const Entity& e, std::string_view field) const;
 };
 
 // Which rows a read may see.
