@@ -3,6 +3,9 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include <filesystem>
 #include <fstream>
 
@@ -33,22 +36,6 @@ std::string read_or_make_key(const std::string& path) {
   return key;
 }
 
-std::string encode(std::string_view s) {
-  std::string out;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      static constexpr char hex[] = "0123456789ABCDEF";
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 ActionLinks::ActionLinks(const std::string& key_file, std::string base_url, std::chrono::hours valid_for)
@@ -69,7 +56,7 @@ std::string ActionLinks::url(std::int64_t followup_id, LinkAction action, const 
                            (domain::Clock::now() + valid_for_).time_since_epoch())
                            .count();
   return base_url_ + "/api/v1/followups/" + std::to_string(followup_id) + "/action?do=" + name_of(action) +
-         "&due=" + encode(due_at) + "&exp=" + std::to_string(expires) +
+         "&due=" + boost::urls::encode(due_at, boost::urls::unreserved_chars) + "&exp=" + std::to_string(expires) +
          "&sig=" + sign(followup_id, name_of(action), due_at, expires);
 }
 
