@@ -93,6 +93,10 @@ storage::PluginInstanceRecord PluginService::owned(const auth::Principal& p, std
 }
 
 std::string PluginService::instance_json(const storage::PluginInstanceRecord& r) const {
+  return json::serialize(instance_object(r));
+}
+
+json::object PluginService::instance_object(const storage::PluginInstanceRecord& r) const {
   json::object o;
   o["id"] = r.id;
   o["org_id"] = r.org_id;
@@ -129,7 +133,7 @@ std::string PluginService::instance_json(const storage::PluginInstanceRecord& r)
   delivery["dead_letters"] = pos.dead_letters;
   delivery["delivered_since_start"] = running ? running->delivered : 0;
   o["delivery"] = std::move(delivery);
-  return json::serialize(o);
+  return o;
 }
 
 json::object PluginService::list_plugins(const auth::Principal& p) const {
@@ -153,7 +157,7 @@ json::object PluginService::list_plugins(const auth::Principal& p) const {
     if (f.loaded)
       for (const auto& r : instances)
         if (r.plugin == f.id && (p.is_admin() || r.org_id == p.org_id))
-          mine.push_back(parse_or(instance_json(r), json::object()));
+          mine.push_back(instance_object(r));
     o["instances"] = std::move(mine);
     items.push_back(std::move(o));
   }

@@ -66,6 +66,7 @@ class PluginService {
 
  private:
   storage::PluginInstanceRecord owned(const auth::Principal& p, std::int64_t id) const;
+  boost::json::object instance_object(const storage::PluginInstanceRecord& r) const;
   std::string instance_json(const storage::PluginInstanceRecord& r) const;
   void apply_body(storage::PluginInstanceRecord& r, const boost::json::object& body, bool create) const;
   // Runs `job` on the writer; after the commit restarts the instance's delivery.
