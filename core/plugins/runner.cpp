@@ -57,8 +57,7 @@ InstanceRunner::InstanceRunner(HostEnv& env, const DeliveryOptions& options, con
   context_.settings = record.settings;
   context_.datasets = string_array(record.datasets);
   patterns_ = string_array(record.events);
-  initially_suspended_ = !record.suspended.empty();
-  suspended_ = initially_suspended_;
+  suspended_ = !record.suspended.empty();
   if (suspended_) {
     status_.state = "suspended";
     status_.last_error = record.suspended;
@@ -83,7 +82,7 @@ bool InstanceRunner::join_until(Clock::time_point deadline) {
   if (!thread_.joinable()) return true;
   // std::thread has no timed join: wait for the thread to say it is done.
   std::unique_lock lock(mu_);
-  if (!cv_.wait_until(lock, deadline, [&] { return status_.state == "stopped"; })) {
+  if (!cv_.wait_until(lock, deadline, [&] { return finished_; })) {
     lock.unlock();
     thread_.detach();
     return false;
@@ -153,7 +152,7 @@ RunnerStatus InstanceRunner::status() const {
 
 void InstanceRunner::set_state(const char* state) {
   std::lock_guard lock(mu_);
-  if (status_.state != "suspended" || !suspended_) status_.state = state;
+  if (!suspended_) status_.state = state;  // a suspension is shown until it is lifted
 }
 
 void InstanceRunner::set_error(const std::string& error) {
@@ -464,6 +463,7 @@ void InstanceRunner::run() {
   destroy_instance();
   std::lock_guard lock(mu_);
   status_.state = "stopped";
+  finished_ = true;
   cv_.notify_all();
 }
 

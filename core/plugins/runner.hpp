@@ -99,7 +99,6 @@ class InstanceRunner {
   InstanceContext context_;
   std::unique_ptr<HostContext> host_;
   std::vector<std::string> patterns_;
-  bool initially_suspended_ = false;
 
   relance_instance* instance_ = nullptr;
   const relance_event_sink_v1* sink_ = nullptr;
@@ -122,6 +121,7 @@ class InstanceRunner {
   bool stop_ = false;
   bool woken_ = false;
   bool suspended_ = false;
+  bool finished_ = false;  // the thread is past its last plugin call
   std::deque<std::optional<std::int64_t>> replays_;
   RunnerStatus status_;
 
