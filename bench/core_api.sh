@@ -52,28 +52,14 @@ export BENCH_LUA_DIR="$BENCH/lua" BENCH_NAMES_LUA="$WORK/names.lua" BENCH_THREAD
 # ---------------------------------------------------------------------------------------
 # Small tools
 
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid
 helper() { python3 "$BENCH/helper.py" "$@"; }
 now_ns() { date +%s%N; }
 record() { helper record "$RESULTS_JSON" "$@"; }
 
 # Stops a process we started: SIGTERM (the daemon drains, nginx exits), then SIGKILL after
 # a bounded wait. Works for children and for the daemon that helper.py started for us.
-stop_pid() {
-  local pid=$1 what=$2 i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 600; i++)); do  # 60 s at most
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$what ($pid) did not stop in 60 s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?

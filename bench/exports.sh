@@ -54,25 +54,11 @@ USER_PASSWORD="bench-user-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 # id, every field of storage/schema.cpp but secrets, created_at, updated_at).
 CONTACT_COLUMNS="id, first_name, last_name, emails, phones, company_id, title, city, country, linkedin_url, tags, notes, met_at, met_where, source_event_id, lawful_basis, consent_at, consent_note, time_zone, created_at, updated_at"
 
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid
 helper() { python3 "$BENCH/helper.py" "$@"; }
 calc() { python3 -c "import statistics as st; print($1)"; }
 
-stop_pid() {
-  local pid=$1 what=$2 sig=${3:-TERM} i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -"$sig" "$pid" 2>/dev/null || true
-  for ((i = 0; i < 600; i++)); do  # 60 s at most
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$what ($pid) did not stop in 60 s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
@@ -435,7 +421,7 @@ main() {
   med_cpu=$(calc "'%.2f' % st.median([$(list "${CSV_CPU[@]:1}")])")
   med_ceil_cpu=$(calc "'%.2f' % st.median([$(list "${CEIL_CPU[@]:1}")])")
   ratio=$(calc "'%.2f' % ($med_ceil / $med_api)")
-  ratio_cpu=$(calc "'%.2f' % ($med_ceil_cpu / $med_cpu)")
+  ratio_cpu=$(calc "'%.2f' % ($med_ceil_cpu / $med_cpu) if $med_cpu > 0 else 'n/a (too short to measure)'")
   # Memory: every export counts, the warm-up too (the first export after a start is a real one).
   mems=("$(mem_growth_mb "$WARM_CSV_MEM")") anons=("$(anon_growth_mb "$WARM_CSV_MEM")")
   local i
@@ -472,8 +458,8 @@ EOF
   daemon memory growth during an export, largest of the $((RUNS + 1)) exports (warm-up included):
     VmRSS    +$worst MB   target < $TARGET_MEM_MB MB: ratio $(calc "'%.2f' % ($worst / $TARGET_MEM_MB)")  $(verdict "$worst < $TARGET_MEM_MB")
     RssAnon  +$worst_anon MB   (the daemon's own memory: heap, stacks)  ratio $(calc "'%.2f' % ($worst_anon / $TARGET_MEM_MB)")  $(verdict "$worst_anon < $TARGET_MEM_MB")
-    VmRSS = RssAnon + RssFile (+ RssShmem): RssFile is the database file, mapped by each reader connection (PRAGMA
-    mmap_size); an export through a reader that had not read those pages yet maps them. Resident MB of each mapping
+    VmRSS = RssAnon + RssFile (+ RssShmem): RssFile would be the database file as the pooled readers map it (PRAGMA
+    mmap_size); exports read through a connection of their own that does not map it. Resident MB of each mapping
     of $(basename "$DB") ($DB_MB MB): after the warm-up [$WARM_CSV_MAPS], after run $RUNS [${CSV_MAPS[RUNS]}]
 
 XLSX, GET /api/v1/exports/xlsx?dataset=contacts&locale=$LOCALE: $XLSX_SIZE bytes, $N_XLSX rows + header (checked on the warm-up run, $WARM_XLSX_S s)

@@ -49,26 +49,12 @@ ADMIN_EMAIL="admin@bench.relance.local"
 ADMIN_PASSWORD="bench-admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 MAX_BYTES=$((2 << 30))  # server.max_body_bytes and imports.max_bytes: room for the file
 
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid
 helper() { python3 "$BENCH/helper.py" "$@"; }
 calc() { python3 -c "import statistics as st; print($1)"; }
 verdict() { python3 -c "print('PASS' if $1 else 'FAIL')"; }
 
-stop_pid() {
-  local pid=$1 what=$2 sig=${3:-TERM} i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -"$sig" "$pid" 2>/dev/null || true
-  for ((i = 0; i < 600; i++)); do  # 60 s at most
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$what ($pid) did not stop in 60 s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?

@@ -58,25 +58,11 @@ DAEMON_PID="" SINK_PID="" LOAD_PID="" PERF_PID=""
 ADMIN_EMAIL="admin@bench.relance.local"
 ADMIN_PASSWORD="bench-admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid
 helper() { "$PY" "$BENCH/helper.py" "$@"; }
 rhelper() { "$PY" "$BENCH/reminders_helper.py" "$@"; }
 
-stop_pid() {
-  local pid=$1 what=$2 sig=${3:-TERM} i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -"$sig" "$pid" 2>/dev/null || true
-  for ((i = 0; i < 600; i++)); do  # 60 s at most
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$what ($pid) did not stop in 60 s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
