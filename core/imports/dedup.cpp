@@ -14,12 +14,6 @@ namespace {
 
 constexpr std::size_t max_list = 20;  // emails and phones a contact keeps (storage/schema.cpp)
 
-std::string text_of(const json::object& o, std::string_view field) {
-  auto it = o.find(field);
-  if (it == o.end() || !it->value().is_string()) return {};
-  return std::string(it->value().get_string());
-}
-
 std::vector<std::string> list_of(const json::object& o, std::string_view field) {
   std::vector<std::string> out;
   auto it = o.find(field);
@@ -30,21 +24,6 @@ std::vector<std::string> list_of(const json::object& o, std::string_view field) 
 }
 
 std::string folded(std::string_view s) { return domain::fold_case(domain::trim(s)); }
-
-std::vector<DedupKey> keys_of(const std::vector<std::string>& emails,
-                              const std::vector<std::string>& phones, std::string_view first,
-                              std::string_view last, std::string_view company) {
-  std::vector<DedupKey> keys;
-  for (const auto& e : emails)
-    if (!e.empty()) keys.push_back({"e:" + e, "same email " + e});
-  for (const auto& p : phones)
-    if (!p.empty()) keys.push_back({"p:" + p, "same phone " + p});
-  const std::string f = folded(first), l = folded(last), c = company_key(company);
-  if (!f.empty() && !l.empty() && !c.empty())
-    keys.push_back({"n:" + f + '\x1f' + l + '\x1f' + c,
-                    "same name at " + domain::trim(company)});
-  return keys;
-}
 
 std::vector<std::string> stored_list(const storage::Row& row, std::string_view field) {
   std::vector<std::string> out;
@@ -75,9 +54,26 @@ bool empty_value(const json::object& o, std::string_view field) {
 
 std::string company_key(std::string_view name) { return folded(name); }
 
-std::vector<DedupKey> dedup_keys(const json::object& contact, std::string_view company) {
-  return keys_of(list_of(contact, "emails"), list_of(contact, "phones"),
-                 text_of(contact, "first_name"), text_of(contact, "last_name"), company);
+std::string DedupKey::why() const {
+  switch (kind) {
+    case 'e': return "same email " + text;
+    case 'p': return "same phone " + text;
+    default: return "same name at " + company;
+  }
+}
+
+std::vector<DedupKey> dedup_keys(const storage::Row& contact, std::string_view company) {
+  std::vector<DedupKey> keys;
+  for (auto& e : stored_list(contact, "emails"))
+    if (!e.empty()) keys.push_back({'e', std::move(e), {}});
+  for (auto& p : stored_list(contact, "phones"))
+    if (!p.empty()) keys.push_back({'p', std::move(p), {}});
+  const std::string f = folded(stored_text(contact, ent::contacts, "first_name"));
+  const std::string l = folded(stored_text(contact, ent::contacts, "last_name"));
+  const std::string c = company_key(company);
+  if (!f.empty() && !l.empty() && !c.empty())
+    keys.push_back({'n', f + '\x1f' + l + '\x1f' + c, domain::trim(company)});
+  return keys;
 }
 
 void DedupIndex::load(storage::Store& store, std::int64_t org_id) {
@@ -92,34 +88,27 @@ void DedupIndex::load(storage::Store& store, std::int64_t org_id) {
     std::string company;
     if (const auto* id = std::get_if<std::int64_t>(&r.get(ent::contacts, "company_id")))
       company = company_name(*id);
-    add(keys_of(stored_list(r, "emails"), stored_list(r, "phones"),
-                stored_text(r, ent::contacts, "first_name"),
-                stored_text(r, ent::contacts, "last_name"), company),
-        DedupTarget{r.id, 0});
+    add(dedup_keys(r, company), add_target(DedupTarget{r.id, 0}));
     return true;
   });
 }
 
+void DedupIndex::reserve(std::size_t keys) { keys_.reserve(keys_.size() + keys); }
+
 std::optional<DedupMatch> DedupIndex::find(const std::vector<DedupKey>& keys) const {
-  for (const auto& k : keys) {
-    auto it = keys_.find(k.key);
-    if (it == keys_.end()) continue;
-    DedupTarget t = it->second;
-    if (t.contact_id == 0 && t.line != 0) t.contact_id = contact_of_line(t.line);
-    return DedupMatch{t, k.why};
-  }
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (auto ref = keys_.find(detail::hash_key(keys[i].kind, keys[i].text)))
+      return DedupMatch{*ref, i};
   return std::nullopt;
 }
 
-void DedupIndex::add(const std::vector<DedupKey>& keys, DedupTarget target) {
-  for (const auto& k : keys) keys_.emplace(k.key, target);
+TargetRef DedupIndex::add_target(DedupTarget target) {
+  targets_.push_back(target);
+  return static_cast<TargetRef>(targets_.size() - 1);
 }
 
-void DedupIndex::resolve(std::size_t line, std::int64_t id) { written_[line] = id; }
-
-std::int64_t DedupIndex::contact_of_line(std::size_t line) const {
-  auto it = written_.find(line);
-  return it == written_.end() ? 0 : it->second;
+void DedupIndex::add(const std::vector<DedupKey>& keys, TargetRef ref) {
+  for (const auto& k : keys) keys_.insert(detail::hash_key(k.kind, k.text), ref);
 }
 
 std::optional<std::int64_t> DedupIndex::company(std::string_view name) const {

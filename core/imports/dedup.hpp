@@ -16,7 +16,7 @@
 //    as it is (no new version, no event): re-importing a file changes nothing.
 //
 // The index of the organisation's existing contacts is built once per import with
-// Store::scan (one snapshot, its own connection): a few hundred bytes per contact.
+// Store::scan (one snapshot, its own connection).
 //
 // Thread safety: a DedupIndex is used by one thread at a time.
 #pragma once
@@ -30,42 +30,55 @@
 #include <unordered_map>
 #include <vector>
 
+#include "imports/key_table.hpp"
 #include "relance/storage/store.hpp"
 
 namespace relance::imports {
 
 struct DedupKey {
-  std::string key;  // "e:<email>", "p:<+E164>", "n:<first>\x1f<last>\x1f<company>" (folded)
-  std::string why;  // "same email julia@acme.io", "same phone +1650...", "same name at Acme"
+  char kind = 0;        // 'e' email, 'p' E.164 phone, 'n' name at a company
+  std::string text;     // the email, the phone, or "<first>\x1f<last>\x1f<company>" folded
+  std::string company;  // 'n': the company as written, for the sentence
+  // Why two contacts sharing this key are one: "same email julia@acme.io", "same phone
+  // +1650...", "same name at Acme".
+  std::string why() const;
 };
 
-// The keys of a contact as the import builds it (a JSON object with emails[], phones[],
-// first_name, last_name) and its company name.
-std::vector<DedupKey> dedup_keys(const boost::json::object& contact, std::string_view company);
+// The keys of a contact as stored (emails, phones, first_name, last_name) and the name of
+// its company.
+std::vector<DedupKey> dedup_keys(const storage::Row& contact, std::string_view company);
 
-// What a key points to: an existing contact, or an earlier row of the file (line) which
-// is, once written, the contact `contact_id` (0 until then, or in a dry run).
+// What a key points to: an existing contact, or a row of the file (line) which is, once
+// written, the contact `contact_id` (0 until then, or in a dry run).
 struct DedupTarget {
   std::int64_t contact_id = 0;
   std::size_t line = 0;  // 0: a contact that was in the database before the import
 };
+using TargetRef = std::uint32_t;
 
 struct DedupMatch {
-  DedupTarget target;
-  std::string why;
+  TargetRef ref = 0;
+  std::size_t key = 0;  // which of the keys matched
 };
 
+// Keys are held as hashes (imports/key_table.hpp), targets in one array: about 60 bytes per
+// contact or row, so an organisation of a million contacts importing a million rows stays
+// far under the daemon's memory budget.
 class DedupIndex {
  public:
   // Reads the organisation's contacts and companies (their keys, and company names).
   void load(storage::Store& store, std::int64_t org_id);
+  // Room for `keys` more keys (the import counts them while it checks the file).
+  void reserve(std::size_t keys);
 
+  // The first of `keys` (in order) that is known.
   std::optional<DedupMatch> find(const std::vector<DedupKey>& keys) const;
-  // Keys not yet known start pointing at `target` (the first row with a key wins).
-  void add(const std::vector<DedupKey>& keys, DedupTarget target);
-  // Once an earlier row `line` is written as contact `id`.
-  void resolve(std::size_t line, std::int64_t id);
-  std::int64_t contact_of_line(std::size_t line) const;
+  TargetRef add_target(DedupTarget target);
+  // Keys not yet known start pointing at `ref` (the first row with a key wins).
+  void add(const std::vector<DedupKey>& keys, TargetRef ref);
+  const DedupTarget& target(TargetRef ref) const { return targets_[ref]; }
+  // Once a row of the file is written as contact `id`.
+  void resolve(TargetRef ref, std::int64_t id) { targets_[ref].contact_id = id; }
 
   // Companies of the organisation by folded name.
   std::optional<std::int64_t> company(std::string_view name) const;
@@ -75,8 +88,8 @@ class DedupIndex {
   std::size_t size() const { return keys_.size(); }
 
  private:
-  std::unordered_map<std::string, DedupTarget> keys_;
-  std::unordered_map<std::size_t, std::int64_t> written_;  // line -> contact id
+  detail::KeyTable keys_;
+  std::vector<DedupTarget> targets_;
   std::unordered_map<std::string, std::int64_t> companies_;  // folded name -> id
   std::unordered_map<std::int64_t, std::string> company_names_;
 };

@@ -2,19 +2,8 @@
 //
 // A job reads an uploaded file (imports/import.hpp), checks every row against the same
 // field rules as POST /api/v1/contacts, deduplicates (imports/dedup.hpp) and writes the
-// contacts (and the companies they name) through the store writer with
-// services::write_record: each contact with its audit entry and its contact.created or
-// contact.updated event, exactly as the API writes them.
-//
-// Passes: (1) every row is validated; with any invalid row and no skip_invalid, nothing is
-// written and the job fails ("invalid rows"), its report listing the invalid rows. (2) The
-// rows are read again, deduplicated and written in batches of `batch` rows, one write job
-// (one transaction) per batch. A dry run makes both passes and writes nothing but the report.
-//
-// Modes: create-only (default: duplicates skipped), create-or-update (duplicates update the
-// existing contact as dedup.hpp describes), update-only (rows matching no contact skipped).
-// A row that duplicates an earlier row of the same file is always skipped, reported as
-// "duplicate of contact N (line L)" (in a dry run "duplicate of line L").
+// contacts (and the companies they name) through the store writer, each with its audit
+// entry and event, exactly as the API writes them: imports/import_run.hpp tells how.
 //
 // Jobs live in memory and their reports in files under `work_dir` (cleared at start): a
 // restart forgets them. The uploaded file is removed when its job ends. Jobs run one at a

@@ -60,29 +60,31 @@ std::string event_type(const Entity& e, WriteKind kind) {
   return base + (kind == WriteKind::update ? ".updated" : ".deleted");
 }
 
-void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
-                  WriteKind kind, Row& row, const Row* before,
-                  const std::vector<std::size_t>& changed, const std::string& type) {
-  row.updated_by = p.user_id;
-  if (kind != WriteKind::remove) {
-    for (std::size_t i : changed) {
-      const storage::Field& f = e.fields[i];
-      if (!f.has(storage::unique)) continue;
-      auto other = tx.find_unique(e, f.name, row.values[i]);
-      if (other && other->id != row.id)
-        throw Problem::conflict("another " + std::string(e.singular) + " has this " +
-                                    std::string(f.name),
-                                std::string(f.name));
-    }
+namespace {
+
+bool has_unique_field(const Entity& e) {
+  for (const storage::Field& f : e.fields)
+    if (f.has(storage::unique)) return true;
+  return false;
+}
+
+void check_unique(storage::WriteTxn& tx, const Entity& e, const Row& row,
+                  const std::vector<std::size_t>& changed) {
+  for (std::size_t i : changed) {
+    const storage::Field& f = e.fields[i];
+    if (!f.has(storage::unique)) continue;
+    auto other = tx.find_unique(e, f.name, row.values[i]);
+    if (other && other->id != row.id)
+      throw Problem::conflict("another " + std::string(e.singular) + " has this " +
+                                  std::string(f.name),
+                              std::string(f.name));
   }
-  switch (kind) {
-    case WriteKind::create:
-      row.created_by = p.user_id;
-      tx.insert(e, row);
-      break;
-    case WriteKind::update: tx.update(e, row); break;
-    case WriteKind::remove: tx.remove(e, row.org_id, row.id); break;
-  }
+}
+
+// The audit entry and the outbox event of a write of `row` that is done.
+void log_write(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e, WriteKind kind,
+               const Row& row, const Row* before, const std::vector<std::size_t>& changed,
+               const std::string& type) {
   const bool gone = kind == WriteKind::remove;
   tx.audit(storage::AuditEntry{
       row.org_id, p.user_id,
@@ -115,6 +117,35 @@ void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity&
   }
   ev += '}';
   tx.publish(storage::OutboxEvent{row.org_id, type, std::string(e.name), row.id, std::move(ev)});
+}
+
+}  // namespace
+
+void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
+                  WriteKind kind, Row& row, const Row* before,
+                  const std::vector<std::size_t>& changed, const std::string& type) {
+  row.updated_by = p.user_id;
+  if (kind != WriteKind::remove) check_unique(tx, e, row, changed);
+  switch (kind) {
+    case WriteKind::create:
+      row.created_by = p.user_id;
+      tx.insert(e, row);
+      break;
+    case WriteKind::update: tx.update(e, row); break;
+    case WriteKind::remove: tx.remove(e, row.org_id, row.id); break;
+  }
+  log_write(tx, p, e, kind, row, before, changed, type);
+}
+
+void create_records(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
+                    std::span<Row> rows, const std::string& type) {
+  if (has_unique_field(e)) {  // two rows of the batch could share a value: one by one
+    for (Row& r : rows) write_record(tx, p, e, WriteKind::create, r, nullptr, set_fields(e, r), type);
+    return;
+  }
+  for (Row& r : rows) r.created_by = r.updated_by = p.user_id;
+  tx.insert_many(e, rows);
+  for (const Row& r : rows) log_write(tx, p, e, WriteKind::create, r, nullptr, set_fields(e, r), type);
 }
 
 }  // namespace relance::services

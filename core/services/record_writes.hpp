@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@ void check_references(storage::WriteTxn& tx, const storage::Entity& e, const sto
 void write_record(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
                   WriteKind kind, storage::Row& row, const storage::Row* before,
                   const std::vector<std::size_t>& changed, const std::string& event_type);
+
+// write_record(create) for each row, the rows inserted together (WriteTxn::insert_many):
+// for imports, where one statement per row would cost several times more.
+void create_records(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
+                    std::span<storage::Row> rows, const std::string& event_type);
 
 // Runs `job` on the store's writer; its result, or the error it threw (a Problem...),
 // reaches `done` after the commit.

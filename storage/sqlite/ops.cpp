@@ -23,6 +23,8 @@ struct EntitySql {
   std::string columns;  // "SELECT t.id, ..."
   std::string select;   // columns + " FROM table t"
   std::string insert;
+  std::string insert_head;   // insert up to " VALUES "
+  std::string values_group;  // one row's "(?, 1, ?, ...)"
   std::string update;
   std::string remove;
   std::array<std::string, 3> get;  // by id, per Scope::Kind (built in sql_of)
@@ -43,9 +45,11 @@ EntitySql build_sql(const Entity& e) {
   }
   s.columns = "SELECT " + cols;
   s.select = s.columns + " FROM " + s.table + " t";
-  s.insert = "INSERT INTO " + s.table +
-             " (org_id, version, created_at, updated_at, created_by, updated_by" + names +
-             ") VALUES (?, 1, ?, ?, ?, ?" + marks + ")";
+  s.insert_head = "INSERT INTO " + s.table +
+                  " (org_id, version, created_at, updated_at, created_by, updated_by" + names +
+                  ") VALUES ";
+  s.values_group = "(?, 1, ?, ?, ?, ?" + marks + ")";
+  s.insert = s.insert_head + s.values_group;
   s.update = "UPDATE " + s.table + " SET version = ?, updated_at = ?, updated_by = ?" + sets +
              " WHERE id = ? AND org_id = ?";
   s.remove = "DELETE FROM " + s.table + " WHERE id = ? AND org_id = ?";
@@ -330,20 +334,29 @@ std::int64_t count_rows(Connection& c, const Entity& e, const Scope& s) {
   });
 }
 
+namespace {
+
+// Binds the insert's parameters of one row, from `i` on; fills in its version and times.
+void bind_insert(SQLite::Statement& st, int& i, const Entity& e, Row& row) {
+  row.version = 1;
+  row.created_at = row.updated_at = now_instant();
+  if (row.updated_by == 0) row.updated_by = row.created_by;
+  row.values.resize(e.fields.size());
+  st.bind(i++, row.org_id);
+  st.bindNoCopy(i++, row.created_at);
+  st.bindNoCopy(i++, row.updated_at);
+  st.bind(i++, row.created_by);
+  st.bind(i++, row.updated_by);
+  for (const Value& v : row.values) bind(st, i++, v);
+}
+
+}  // namespace
+
 std::int64_t insert_row(Connection& c, const Entity& e, Row& row) {
   return guarded([&] {
-    row.version = 1;
-    row.created_at = row.updated_at = now_instant();
-    if (row.updated_by == 0) row.updated_by = row.created_by;
-    row.values.resize(e.fields.size());
     SQLite::Statement& st = c.statement(sql_of(e).insert);
     int i = 1;
-    st.bind(i++, row.org_id);
-    st.bindNoCopy(i++, row.created_at);
-    st.bindNoCopy(i++, row.updated_at);
-    st.bind(i++, row.created_by);
-    st.bind(i++, row.updated_by);
-    for (const Value& v : row.values) bind(st, i++, v);
+    bind_insert(st, i, e, row);
     st.exec();
     row.id = c.db().getLastInsertRowid();
     if (!e.org_owned && row.org_id == 0) {
@@ -354,6 +367,38 @@ std::int64_t insert_row(Connection& c, const Entity& e, Row& row) {
       fix.exec();
     }
     return row.id;
+  });
+}
+
+void insert_rows(Connection& c, const Entity& e, std::span<Row> rows) {
+  if (!e.org_owned) {  // organisations fix their org_id one by one
+    for (Row& r : rows) insert_row(c, e, r);
+    return;
+  }
+  guarded([&] {
+    const EntitySql& sql = sql_of(e);
+    // Statements of 256, 64, 16, 4 or 1 rows: five statements to cache per entity.
+    std::size_t done = 0;
+    for (std::size_t size = 256; done < rows.size(); size /= 4) {
+      for (; rows.size() - done >= size; done += size) {
+        std::string text = sql.insert_head;
+        for (std::size_t n = 0; n < size; ++n) {
+          if (n) text += ", ";
+          text += sql.values_group;
+        }
+        SQLite::Statement& st = c.statement(text);
+        int i = 1;
+        for (std::size_t n = 0; n < size; ++n) bind_insert(st, i, e, rows[done + n]);
+        st.exec();
+        // One statement's rows take consecutive ids in their order: each new rowid of an
+        // AUTOINCREMENT table is the largest so far plus one, and only this writer inserts.
+        const std::int64_t last = c.db().getLastInsertRowid();
+        for (std::size_t n = 0; n < size; ++n)
+          rows[done + n].id = last - static_cast<std::int64_t>(size - 1 - n);
+      }
+      if (size == 1) break;
+    }
+    return 0;
   });
 }
 

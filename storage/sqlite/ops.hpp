@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ std::optional<Row> find_unique_row(Connection& c, const Entity& e, std::string_v
                                    const Value& v);
 std::int64_t count_rows(Connection& c, const Entity& e, const Scope& s);
 std::int64_t insert_row(Connection& c, const Entity& e, Row& row);
+// insert_row for each row, in a few multi-row statements (WriteTxn::insert_many).
+void insert_rows(Connection& c, const Entity& e, std::span<Row> rows);
 void update_row(Connection& c, const Entity& e, Row& row);
 void delete_row(Connection& c, const Entity& e, std::int64_t org_id, std::int64_t id);
 bool is_referenced(Connection& c, const Entity& by, std::string_view field, std::int64_t id);

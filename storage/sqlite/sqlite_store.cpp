@@ -92,6 +92,9 @@ class SqliteStore final : public Store {
   }
 
   void write(Job job, Done done) override { writer_->submit(std::move(job), std::move(done)); }
+  void write_alone(Job job, Done done) override {
+    writer_->submit(std::move(job), std::move(done), true);
+  }
 
   std::optional<Row> get(const Entity& e, const Scope& s, std::int64_t id) override {
     return read([&](Connection& c) { return get_row(c, e, s, id); });

@@ -6,6 +6,7 @@
 namespace relance::storage::sqlite {
 
 std::int64_t SqliteWriteTxn::insert(const Entity& e, Row& row) { return insert_row(c_, e, row); }
+void SqliteWriteTxn::insert_many(const Entity& e, std::span<Row> rows) { insert_rows(c_, e, rows); }
 
 std::optional<Row> SqliteWriteTxn::get(const Entity& e, const Scope& scope, std::int64_t id) {
   return get_row(c_, e, scope, id);

@@ -11,6 +11,7 @@ class SqliteWriteTxn final : public WriteTxn {
   explicit SqliteWriteTxn(Connection& c) : c_(c) {}
 
   std::int64_t insert(const Entity& e, Row& row) override;
+  void insert_many(const Entity& e, std::span<Row> rows) override;
   std::optional<Row> get(const Entity& e, const Scope& scope, std::int64_t id) override;
   void update(const Entity& e, Row& row) override;
   void remove(const Entity& e, std::int64_t org_id, std::int64_t id) override;

@@ -20,13 +20,13 @@ void GroupCommitWriter::fail_all(std::string reason) {
   failed_ = std::move(reason);
 }
 
-void GroupCommitWriter::submit(Store::Job job, Store::Done done) {
+void GroupCommitWriter::submit(Store::Job job, Store::Done done, bool alone) {
   std::string failed;
   {
     std::lock_guard lock(mu_);
     failed = failed_;
     if (!stopping_.load() && failed.empty()) {
-      queue_.push_back(Pending{std::move(job), std::move(done), nullptr});
+      queue_.push_back(Pending{std::move(job), std::move(done), alone, nullptr});
       depth_.store(queue_.size());
       wake_.notify_one();
       return;
@@ -53,7 +53,9 @@ void GroupCommitWriter::run() {
       std::unique_lock lock(mu_);
       wake_.wait(lock, [&] { return !queue_.empty() || stopping_.load(); });
       if (queue_.empty()) return;  // stopping, and everything queued has run
-      while (!queue_.empty() && batch.size() < max_batch_) {
+      // A job that runs alone is a round of its own; the others are grouped up to it.
+      while (!queue_.empty() && batch.size() < max_batch_ &&
+             (batch.empty() || (!batch.front().alone && !queue_.front().alone))) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -73,16 +75,18 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
     batch_error = std::current_exception();
   }
   if (!batch_error) {
+    const bool savepoints = !batch.front().alone;
     for (Pending& p : batch) {
       try {
-        conn_->exec("SAVEPOINT job");
+        if (savepoints) conn_->exec("SAVEPOINT job");
         p.job(txn);
-        conn_->exec("RELEASE job");
+        if (savepoints) conn_->exec("RELEASE job");
       } catch (...) {
         p.error = std::current_exception();
-        if (sqlite3_get_autocommit(handle)) {
-          // SQLite rolled the whole transaction back (an I/O error, say): every job of
-          // the batch is lost, so none may be acknowledged.
+        if (!savepoints || sqlite3_get_autocommit(handle)) {
+          // A job alone fails with its transaction. Otherwise SQLite rolled the whole
+          // transaction back (an I/O error, say): every job of the batch is lost, so none
+          // may be acknowledged.
           batch_error = p.error;
           break;
         }

@@ -1,6 +1,7 @@
 // GroupCommitWriter: the single writer thread. Jobs queue up while a commit (fsync) is under
 // way; the next round runs every waiting job in one transaction, each inside its own
-// savepoint, and commits once. Durable throughput then grows with load instead of being
+// savepoint, and commits once. A job submitted `alone` (a large one) runs in a transaction
+// of its own, without a savepoint. Durable throughput then grows with load instead of being
 // capped at one fsync per write.
 //
 // Thread safety: submit() from any thread; jobs and their `done` run on the writer thread.
@@ -25,7 +26,8 @@ class GroupCommitWriter {
                     std::atomic<std::uint64_t>& commits);
   ~GroupCommitWriter();
 
-  void submit(Store::Job job, Store::Done done);
+  // `alone`: the job runs in a transaction of its own, without a savepoint (Store::write_alone).
+  void submit(Store::Job job, Store::Done done, bool alone = false);
   // Runs the jobs already queued, then stops the thread; later submits fail at once.
   void stop();
   bool running() const { return !stopping_.load(); }
@@ -38,6 +40,7 @@ class GroupCommitWriter {
   struct Pending {
     Store::Job job;
     Store::Done done;
+    bool alone = false;
     std::exception_ptr error;
   };
 
