@@ -94,6 +94,10 @@ std::string idempotency_key(const Request& req) {
   return k;
 }
 
+std::string request_digest(const Request& req, const std::string& key) {
+  return key.empty() ? std::string() : auth::digest(req.method + " " + req.path + "\n" + req.body);
+}
+
 // Completes a write: the committed result, or the error as a problem document.
 services::WriteCallback replying(Reply reply, std::string location_prefix) {
   return [reply = std::move(reply), location_prefix = std::move(location_prefix)](
@@ -140,10 +144,7 @@ void add_record_routes(Router& router, const ApiServices& s, const storage::Enti
              [&records, &e, base, limits](Call& c, Reply reply) {
                json::object body = parse_json_object(c.request, limits);
                const std::string key = idempotency_key(c.request);
-               records.create(c.principal, e, std::move(body), key,
-                              key.empty() ? std::string()
-                                          : auth::digest(c.request.method + " " + c.request.path +
-                                                         "\n" + c.request.body),
+               records.create(c.principal, e, std::move(body), key, request_digest(c.request, key),
                               replying(std::move(reply), base));
              });
   router.add("GET", one, true, {"Read one " + noun, tag, Shape::entity, &e},

@@ -66,20 +66,16 @@ std::string safe_name(std::string_view name, const std::string& fallback) {
   return out.empty() ? fallback : out;
 }
 
-domain::FieldContext context_of(const services::OrgSettings& org) {
-  return domain::FieldContext{org.default_region, org.stages, 2};
-}
-
 // Why the row cannot be imported, or "".
 std::string check_row(const ImportRow& row, const services::OrgSettings& org) {
   if (!row.error.empty()) return row.error;
   try {
     storage::Row scratch;
-    domain::apply_body(ent::contacts, row.contact, scratch, true, context_of(org));
+    domain::apply_body(ent::contacts, row.contact, scratch, true, services::context_of(org));
     if (!row.company.empty()) {
       storage::Row c;
       json::object body{{"name", row.company}};
-      domain::apply_body(ent::companies, body, c, true, context_of(org));
+      domain::apply_body(ent::companies, body, c, true, services::context_of(org));
     }
   } catch (const Problem& p) {
     return p.detail();
@@ -354,7 +350,7 @@ void ImportService::run_worker() {
 
 void ImportService::run(ImportJob& job) {
   auto org = orgs_.get(job.principal.org_id);
-  const domain::FieldContext ctx = context_of(*org);
+  const domain::FieldContext ctx = services::context_of(*org);
   std::ofstream report(job.report_path, std::ios::binary | std::ios::trunc);
   auto write_entry = [&](const Entry& e) {
     json::object o;

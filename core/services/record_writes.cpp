@@ -1,5 +1,6 @@
 #include "services/record_writes.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "domain/json_text.hpp"
@@ -11,6 +12,29 @@ namespace relance::services {
 namespace json = boost::json;
 using storage::Entity;
 using storage::Row;
+
+void require_write(const auth::Principal& p) {
+  if (!p.can_write) throw Problem::forbidden("this token is read-only");
+}
+
+Row owned_row(storage::WriteTxn& tx, const Entity& e, const auth::Principal& p, std::int64_t id,
+              const storage::Scope& visible, std::optional<std::int64_t> expected_version) {
+  auto row = tx.get(e, storage::Scope::org(p.org_id), id);
+  if (!row) {
+    if (visible.kind != storage::Scope::Kind::org && tx.get(e, visible, id))
+      throw Problem::forbidden("region staff read other organisations' records but do not change them");
+    throw Problem::not_found();
+  }
+  if (expected_version && *expected_version != row->version)
+    throw Problem(412, "Precondition failed",
+                  "the " + std::string(e.singular) + " changed since you read it (version " +
+                      std::to_string(row->version) + " now); read it again");
+  return std::move(*row);
+}
+
+domain::FieldContext context_of(const OrgSettings& org) {
+  return domain::FieldContext{org.default_region, org.stages, 2};
+}
 
 void check_references(storage::WriteTxn& tx, const Entity& e, const Row& row,
                       const std::vector<std::size_t>& changed, std::int64_t org_id) {
@@ -60,6 +84,19 @@ std::string event_type(const Entity& e, WriteKind kind) {
   return base + (kind == WriteKind::update ? ".updated" : ".deleted");
 }
 
+namespace {
+
+const char* audit_action(WriteKind kind) {
+  switch (kind) {
+    case WriteKind::create: return "create";
+    case WriteKind::update: return "update";
+    case WriteKind::remove: return "delete";
+  }
+  return "update";
+}
+
+}  // namespace
+
 void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
                   WriteKind kind, Row& row, const Row* before,
                   const std::vector<std::size_t>& changed, const std::string& type) {
@@ -84,37 +121,71 @@ void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity&
     case WriteKind::remove: tx.remove(e, row.org_id, row.id); break;
   }
   const bool gone = kind == WriteKind::remove;
-  tx.audit(storage::AuditEntry{
-      row.org_id, p.user_id,
-      kind == WriteKind::create ? "create" : (gone ? "delete" : "update"), std::string(e.name),
-      row.id, domain::audit_changes(e, before, gone ? nullptr : &row, changed)});
+  tx.audit(storage::AuditEntry{row.org_id, p.user_id, audit_action(kind), std::string(e.name), row.id,
+                               domain::audit_changes(e, before, gone ? nullptr : &row, changed)});
 
-  // The event document (docs/events.md): versioned, with the row as it now is.
+  std::string data;
+  domain::append_row_json(data, e, gone && before ? *before : row, false);
+  std::string changes;
+  if (kind == WriteKind::update) {
+    changes = "{";
+    for (std::size_t n = 0; n < changed.size(); ++n) {
+      if (n) changes += ',';
+      domain::append_json_string(changes, e.fields[changed[n]].name);
+      changes += ":true";
+    }
+    changes += '}';
+  }
+  publish_event(tx, p, row.org_id, type, e.name, row.id, data, changes);
+}
+
+void publish_event(storage::WriteTxn& tx, const auth::Principal& p, std::int64_t org_id,
+                   const std::string& type, std::string_view entity, std::int64_t entity_id,
+                   std::string_view data, std::string_view changed) {
+  // The event document (docs/events.md): versioned, with the record as it now is.
   std::string ev = "{\"schema\":\"relance.event/1\",\"type\":";
   domain::append_json_string(ev, type);
   ev += ",\"org_id\":";
-  domain::append_json_int(ev, row.org_id);
+  domain::append_json_int(ev, org_id);
   ev += ",\"entity\":";
-  domain::append_json_string(ev, e.name);
+  domain::append_json_string(ev, entity);
   ev += ",\"entity_id\":";
-  domain::append_json_int(ev, row.id);
+  domain::append_json_int(ev, entity_id);
   ev += ",\"actor_id\":";
   domain::append_json_int(ev, p.user_id);
   ev += ",\"occurred_at\":";
   domain::append_json_string(ev, domain::now_instant());
   ev += ",\"data\":";
-  domain::append_row_json(ev, e, gone && before ? *before : row, false);
-  if (kind == WriteKind::update) {
-    ev += ",\"changed\":{";
-    for (std::size_t n = 0; n < changed.size(); ++n) {
-      if (n) ev += ',';
-      domain::append_json_string(ev, e.fields[changed[n]].name);
-      ev += ":true";
-    }
-    ev += '}';
+  ev += data;
+  if (!changed.empty()) {
+    ev += ",\"changed\":";
+    ev += changed;
   }
   ev += '}';
-  tx.publish(storage::OutboxEvent{row.org_id, type, std::string(e.name), row.id, std::move(ev)});
+  tx.publish(storage::OutboxEvent{org_id, type, std::string(entity), entity_id, std::move(ev)});
+}
+
+std::optional<WriteResult> replayed(storage::WriteTxn& tx, const auth::Principal& p,
+                                    const std::string& key, const std::string& request_digest) {
+  if (key.empty()) return std::nullopt;
+  auto seen = tx.idempotent(p.user_id, key);
+  if (!seen) return std::nullopt;
+  if (seen->request_hash != request_digest)
+    throw Problem(422, "Idempotency-Key reused", "this Idempotency-Key was used for a different request",
+                  "Idempotency-Key");
+  boost::system::error_code ec;
+  const json::value first = json::parse(seen->body, ec);
+  const std::int64_t id = !ec && first.is_object() && first.as_object().contains("id") &&
+                                  first.at("id").is_int64()
+                              ? first.at("id").as_int64()
+                              : 0;
+  return WriteResult{seen->status, seen->body, seen->etag, id};
+}
+
+void remember(storage::WriteTxn& tx, const auth::Principal& p, const std::string& key,
+              const std::string& request_digest, const WriteResult& r) {
+  if (!key.empty())
+    tx.remember(p.user_id, key, storage::IdempotentResponse{request_digest, r.status, r.body, r.etag});
 }
 
 }  // namespace relance::services

@@ -135,19 +135,6 @@ std::string checked_column(const Entity& e, std::string_view name) {
   return "t." + std::string(name);
 }
 
-void bind_all(SQLite::Statement& st, const std::vector<Value>& params) {
-  for (std::size_t i = 0; i < params.size(); ++i) bind(st, static_cast<int>(i + 1), params[i]);
-}
-
-template <class F>
-auto guarded(F&& f) {
-  try {
-    return f();
-  } catch (const SQLite::Exception& ex) {
-    rethrow_as_storage_error(ex);
-  }
-}
-
 }  // namespace
 
 
