@@ -23,6 +23,7 @@ struct EntitySql {
   std::string columns;  // "SELECT t.id, ..."
   std::string select;   // columns + " FROM table t"
   std::string insert;
+  std::string restore;  // an insert of every column, the header's included
   std::string update;
   std::string remove;
   std::array<std::string, 3> get;  // by id, per Scope::Kind (built in sql_of)
@@ -46,6 +47,9 @@ EntitySql build_sql(const Entity& e) {
   s.insert = "INSERT INTO " + s.table +
              " (org_id, version, created_at, updated_at, created_by, updated_by" + names +
              ") VALUES (?, 1, ?, ?, ?, ?" + marks + ")";
+  s.restore = "INSERT INTO " + s.table +
+              " (id, org_id, version, created_at, updated_at, created_by, updated_by" + names +
+              ") VALUES (?, ?, ?, ?, ?, ?, ?" + marks + ")";
   s.update = "UPDATE " + s.table + " SET version = ?, updated_at = ?, updated_by = ?" + sets +
              " WHERE id = ? AND org_id = ?";
   s.remove = "DELETE FROM " + s.table + " WHERE id = ? AND org_id = ?";
@@ -344,6 +348,19 @@ std::int64_t insert_row(Connection& c, const Entity& e, Row& row) {
   });
 }
 
+void restore_row(Connection& c, const Entity& e, const Row& row) {
+  guarded([&] {
+    std::vector<Value> params{row.id,         row.org_id,     row.version,   row.created_at,
+                              row.updated_at, row.created_by, row.updated_by};
+    params.insert(params.end(), row.values.begin(), row.values.end());
+    params.resize(static_cast<std::size_t>(header_count) + e.fields.size());  // fields it lacks: null
+    SQLite::Statement& st = c.statement(sql_of(e).restore);
+    bind_all(st, params);
+    st.exec();
+    return 0;
+  });
+}
+
 void update_row(Connection& c, const Entity& e, Row& row) {
   guarded([&] {
     row.version += 1;
@@ -379,6 +396,20 @@ bool is_referenced(Connection& c, const Entity& by, std::string_view field, std:
     const bool found = st.executeStep();
     st.reset();
     return found;
+  });
+}
+
+std::vector<Row> referencing_rows(Connection& c, const Entity& by, std::string_view field,
+                                  std::int64_t id, std::int64_t org_id) {
+  return guarded([&] {
+    SQLite::Statement& st = c.statement(sql_of(by).select + " WHERE " + checked_column(by, field) +
+                                        " = ? AND t.org_id = ? ORDER BY t.id");
+    st.bind(1, id);
+    st.bind(2, org_id);
+    std::vector<Row> rows;
+    while (st.executeStep()) rows.push_back(read_row(st, by));
+    st.reset();
+    return rows;
   });
 }
 
