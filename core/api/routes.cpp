@@ -9,6 +9,7 @@
 #include "api/export_routes.hpp"
 #include "api/followup_routes.hpp"
 #include "api/import_routes.hpp"
+#include "api/merge_routes.hpp"
 #include "api/plugin_routes.hpp"
 #include "api/problem_response.hpp"
 #include "auth/secrets.hpp"
@@ -317,6 +318,7 @@ void add_routes(Router& router, const ApiServices& s) {
        {&ent::contacts, &ent::companies, &ent::leads, &ent::activities, &ent::followups,
         &ent::outcomes, &ent::events, &ent::cadence_rules})
     add_record_routes(router, s, *e);
+  add_merge_routes(router, s.merges, s.limits);
   add_plugin_routes(router, s.plugins, s.limits);
   add_export_routes(router, s.exports);
   if (s.imports) add_import_routes(router, *s.imports);

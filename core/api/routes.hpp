@@ -11,6 +11,7 @@
 #include "plugins/export_service.hpp"
 #include "plugins/plugin_service.hpp"
 #include "services/account_service.hpp"
+#include "services/contact_merges.hpp"
 #include "services/record_service.hpp"
 #include "services/work_pool.hpp"
 
@@ -23,6 +24,7 @@ struct ApiLimits {
 struct ApiServices {
   storage::Store& store;
   services::RecordService& records;
+  services::ContactMergeService& merges;
   services::AccountService& accounts;
   plugins::PluginService& plugins;
   plugins::ExportService& exports;

@@ -76,7 +76,7 @@ std::vector<std::size_t> set_fields(const Entity& e, const Row& row) {
 
 std::string event_type(const Entity& e, WriteKind kind) {
   const std::string base(e.singular);
-  if (kind == WriteKind::create) {
+  if (kind == WriteKind::create || kind == WriteKind::restore) {
     if (e.name == "activities") return base + ".logged";
     if (e.name == "outcomes") return base + ".recorded";
     return base + ".created";
@@ -91,6 +91,7 @@ const char* audit_action(WriteKind kind) {
     case WriteKind::create: return "create";
     case WriteKind::update: return "update";
     case WriteKind::remove: return "delete";
+    case WriteKind::restore: return "restore";
   }
   return "update";
 }
@@ -100,7 +101,7 @@ const char* audit_action(WriteKind kind) {
 void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
                   WriteKind kind, Row& row, const Row* before,
                   const std::vector<std::size_t>& changed, const std::string& type) {
-  row.updated_by = p.user_id;
+  if (kind != WriteKind::restore) row.updated_by = p.user_id;
   if (kind != WriteKind::remove) {
     for (std::size_t i : changed) {
       const storage::Field& f = e.fields[i];
@@ -119,6 +120,7 @@ void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity&
       break;
     case WriteKind::update: tx.update(e, row); break;
     case WriteKind::remove: tx.remove(e, row.org_id, row.id); break;
+    case WriteKind::restore: tx.restore(e, row); break;
   }
   const bool gone = kind == WriteKind::remove;
   tx.audit(storage::AuditEntry{row.org_id, p.user_id, audit_action(kind), std::string(e.name), row.id,

@@ -18,7 +18,8 @@
 
 namespace relance::services {
 
-enum class WriteKind { create, update, remove };
+// restore: a deleted row inserted again as it was, with its id (undoing a contact merge).
+enum class WriteKind { create, update, remove, restore };
 
 // Refuses (403) a read-only token.
 void require_write(const auth::Principal& p);
@@ -38,8 +39,9 @@ domain::FieldContext context_of(const OrgSettings& org);
 void check_references(storage::WriteTxn& tx, const storage::Entity& e, const storage::Row& row,
                       const std::vector<std::size_t>& changed, std::int64_t org_id);
 
-// Writes `row` (insert, update or delete), its audit entry and its outbox event of type
-// `event_type` ("contact.created"...). `before` is the row before an update or delete.
+// Writes `row` (insert, update, delete or restore), its audit entry and its outbox event of
+// type `event_type` ("contact.created"...). `before` is the row before an update or delete.
+// A restored row keeps its id, version, timestamps and authors.
 void write_record(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
                   WriteKind kind, storage::Row& row, const storage::Row* before,
                   const std::vector<std::size_t>& changed, const std::string& event_type);
@@ -71,6 +73,7 @@ WriteResult row_result(const storage::Entity& e, const storage::Row& row, int st
 std::vector<std::size_t> set_fields(const storage::Entity& e, const storage::Row& row);
 
 // The event type of a write: "contact.created", "activity.logged", "outcome.recorded"...
+// A restored row is announced as created again (a consumer that saw it deleted has it back).
 std::string event_type(const storage::Entity& e, WriteKind kind);
 
 }  // namespace relance::services
