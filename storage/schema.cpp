@@ -219,6 +219,14 @@ const Entity* find_entity(std::string_view name) {
   return nullptr;
 }
 
+std::vector<Reference> references_to(const Entity& e) {
+  std::vector<Reference> out;
+  for (const Entity* by : all_entities())
+    for (const Field& f : by->fields)
+      if (f.kind == FieldKind::reference && f.references == e.name) out.push_back({by, &f});
+  return out;
+}
+
 std::span<const std::string_view> default_pipeline_stages() { return stages; }
 
 }  // namespace relance::storage

@@ -123,9 +123,13 @@ json::object openapi_document(const Router& router) {
       schema_name[0] = static_cast<char>(std::toupper(schema_name[0]));
       if (!schemas.contains(schema_name)) schemas[schema_name] = entity_schema(*d.entity);
     }
-    json::object item_schema = d.entity ? schema_ref(schema_name) : json::object({{"type", "object"}});
+    json::object item_schema = d.entity                   ? schema_ref(schema_name)
+                               : !d.result_schema.empty() ? d.result_schema
+                                                          : json::object({{"type", "object"}});
     if (d.has_body)
-      op["requestBody"] = json::object{{"required", true}, {"content", json_content(item_schema)}};
+      op["requestBody"] = json::object{
+          {"required", true},
+          {"content", json_content(d.body_schema.empty() ? item_schema : d.body_schema)}};
     json::object responses;
     switch (d.shape) {
       case Shape::page:

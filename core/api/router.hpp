@@ -48,6 +48,10 @@ struct RouteDoc {
   std::vector<std::string> query;           // query parameters understood
   bool conditional = false;                 // honours If-Match
   bool idempotent_create = false;           // honours Idempotency-Key
+  // For a route without an entity: the JSON Schemas of its body and of its result (empty:
+  // any object).
+  boost::json::object body_schema;
+  boost::json::object result_schema;
 };
 
 struct Route {

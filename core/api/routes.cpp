@@ -9,6 +9,7 @@
 #include "api/export_routes.hpp"
 #include "api/followup_routes.hpp"
 #include "api/import_routes.hpp"
+#include "api/merge_routes.hpp"
 #include "api/plugin_routes.hpp"
 #include "api/problem_response.hpp"
 #include "auth/secrets.hpp"
@@ -94,6 +95,10 @@ std::string idempotency_key(const Request& req) {
   return k;
 }
 
+std::string request_digest(const Request& req, const std::string& key) {
+  return key.empty() ? std::string() : auth::digest(req.method + " " + req.path + "\n" + req.body);
+}
+
 // Completes a write: the committed result, or the error as a problem document.
 services::WriteCallback replying(Reply reply, std::string location_prefix) {
   return [reply = std::move(reply), location_prefix = std::move(location_prefix)](
@@ -140,10 +145,7 @@ void add_record_routes(Router& router, const ApiServices& s, const storage::Enti
              [&records, &e, base, limits](Call& c, Reply reply) {
                json::object body = parse_json_object(c.request, limits);
                const std::string key = idempotency_key(c.request);
-               records.create(c.principal, e, std::move(body), key,
-                              key.empty() ? std::string()
-                                          : auth::digest(c.request.method + " " + c.request.path +
-                                                         "\n" + c.request.body),
+               records.create(c.principal, e, std::move(body), key, request_digest(c.request, key),
                               replying(std::move(reply), base));
              });
   router.add("GET", one, true, {"Read one " + noun, tag, Shape::entity, &e},
@@ -316,6 +318,7 @@ void add_routes(Router& router, const ApiServices& s) {
        {&ent::contacts, &ent::companies, &ent::leads, &ent::activities, &ent::followups,
         &ent::outcomes, &ent::events, &ent::cadence_rules})
     add_record_routes(router, s, *e);
+  add_merge_routes(router, s.merges, s.limits);
   add_plugin_routes(router, s.plugins, s.limits);
   add_export_routes(router, s.exports);
   if (s.imports) add_import_routes(router, *s.imports);

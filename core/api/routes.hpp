@@ -11,6 +11,7 @@
 #include "plugins/export_service.hpp"
 #include "plugins/plugin_service.hpp"
 #include "services/account_service.hpp"
+#include "services/contact_merges.hpp"
 #include "services/record_service.hpp"
 #include "services/work_pool.hpp"
 
@@ -23,6 +24,7 @@ struct ApiLimits {
 struct ApiServices {
   storage::Store& store;
   services::RecordService& records;
+  services::ContactMergeService& merges;
   services::AccountService& accounts;
   plugins::PluginService& plugins;
   plugins::ExportService& exports;
@@ -45,6 +47,10 @@ Response page_response(services::Page page);
 Response read_response(services::ReadResult r);
 // If-Match: "<id>-<version>" (weak or strong), or * for any version. Throws 412.
 std::optional<std::int64_t> expected_version(const Request& req, std::int64_t id);
+// The request's Idempotency-Key ("" when none; 400 when malformed).
+std::string idempotency_key(const Request& req);
+// What identifies the request for its Idempotency-Key ("" without a key).
+std::string request_digest(const Request& req, const std::string& key);
 // Completes a write: the committed result (Location under `location_prefix` on 201), or
 // the error as a problem document.
 services::WriteCallback replying(Reply reply, std::string location_prefix = {});

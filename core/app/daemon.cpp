@@ -114,6 +114,7 @@ int serve(Config c) {
   auto store = open_store(c);
   services::OrgDirectory orgs(*store);
   services::RecordService records(*store, orgs);
+  services::ContactMergeService merges(*store, orgs, records);
   services::AccountService accounts(*store, orgs);
 
   // First run: an instance admin, with a password from the environment or a new one.
@@ -158,7 +159,7 @@ int serve(Config c) {
   imports::ImportService import_service(
       *store, orgs, imports::ImportServiceOptions{(std::filesystem::path(c.data_dir) / "imports").string(),
                                                   c.imports.max_bytes, c.imports.batch, {}});
-  api::add_routes(router, api::ApiServices{*store, records, accounts, plugin_service, exports, followup_service, metrics, slow_work, c.api,
+  api::add_routes(router, api::ApiServices{*store, records, merges, accounts, plugin_service, exports, followup_service, metrics, slow_work, c.api,
                                            [&] { return server && server->draining(); }, &import_service});
   c.server.large_bodies.emplace_back("/api/v1/imports", static_cast<std::size_t>(c.imports.max_bytes));
   server = std::make_unique<api::HttpServer>(c.server, router, metrics);

@@ -10,6 +10,7 @@
 
 #include "cli/api_client.hpp"
 #include "cli/field_options.hpp"
+#include "cli/merge_commands.hpp"
 #include "cli/record_output.hpp"
 #include "cli/when.hpp"
 #include "services/record_service.hpp"
@@ -17,9 +18,6 @@
 namespace relance::cli {
 namespace json = boost::json;
 
-namespace {
-
-// Sets what the command runs once CLI11 has parsed it.
 void runs(CLI::App* cmd, std::function<int()>& run, std::function<int()> body) {
   cmd->callback([&run, body = std::move(body)] { run = body; });
 }
@@ -27,6 +25,8 @@ void runs(CLI::App* cmd, std::function<int()>& run, std::function<int()> body) {
 void add_json_flag(CLI::App* cmd, bool& as_json) {
   cmd->add_flag("--json", as_json, "Print the daemon's JSON answer, for scripts");
 }
+
+namespace {
 
 void add_id_argument(CLI::App* cmd, std::int64_t& id, const RecordKind& kind) {
   cmd->add_option("id", id, "The " + kind.command + "'s id")->required();
@@ -202,7 +202,7 @@ CLI::App* add_crud_commands(CLI::App& app, std::function<int()>& run, const Kind
 }
 
 void add_record_commands(CLI::App& app, std::function<int()>& run) {
-  add_crud_commands(app, run, contact_kind());
+  add_merge_commands(*add_crud_commands(app, run, contact_kind()), run);
   add_crud_commands(app, run, company_kind());
   const Kind lead = lead_kind();
   CLI::App* group = add_crud_commands(app, run, lead);

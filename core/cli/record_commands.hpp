@@ -13,6 +13,11 @@
 
 namespace relance::cli {
 
+// Sets what `cmd` runs once CLI11 has parsed it.
+void runs(CLI::App* cmd, std::function<int()>& run, std::function<int()> body);
+// --json: print the daemon's JSON answer.
+void add_json_flag(CLI::App* cmd, bool& as_json);
+
 // `relance <kind.command>`, needing one of the verbs added to it.
 CLI::App* add_record_group(CLI::App& app, const Kind& kind);
 // `<name> [positional fields] [--field value...]`: POSTs a record.
@@ -32,7 +37,7 @@ int patch_record(const RecordKind& kind, std::int64_t id, const boost::json::obj
 // Prints a record the daemon answered to a write: its JSON, or "<kind> <id> <what>".
 void print_written(const RecordKind& kind, const boost::json::object& record, bool as_json, const std::string& what);
 
-// contact, company and lead (with lead move).
+// contact (with merge, unmerge and merges), company and lead (with lead move).
 void add_record_commands(CLI::App& app, std::function<int()>& run);
 
 }  // namespace relance::cli

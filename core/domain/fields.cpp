@@ -62,11 +62,11 @@ std::int64_t want_integer(const Field& f, const json::value& v) {
 
 // Reads a list field: an array of strings, each normalised by `one`, without duplicates.
 template <class Normalise>
-Value string_list(const Field& f, const json::value& v, std::size_t max_items, Normalise one) {
+Value string_list(const Field& f, const json::value& v, std::size_t limit, Normalise one) {
   if (!v.is_array()) refuse(f, "must be an array of strings");
   const json::array& in = v.get_array();
-  if (in.size() > max_items)
-    refuse(f, "has more than " + std::to_string(max_items) + " items");
+  if (in.size() > limit)
+    refuse(f, "has more than " + std::to_string(limit) + " items");
   json::array out;
   std::vector<std::string> seen;
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -142,6 +142,16 @@ std::string minor_units_text(std::int64_t amount, int minor) {
 
 }  // namespace
 
+std::size_t max_items(const Field& f) {
+  switch (f.kind) {
+    case FieldKind::email_list:
+    case FieldKind::phone_list: return f.max_length ? f.max_length : max_list_items;
+    case FieldKind::tag_list: return max_list_items;
+    case FieldKind::text_list: return 64;
+    default: return 0;
+  }
+}
+
 std::optional<std::string> normalise_email(std::string_view text) {
   std::string s = fold_ascii_case(trim(text));
   const auto at = s.find('@');
@@ -202,14 +212,14 @@ Value to_storage(const Field& f, const json::value& v, const FieldContext& ctx) 
       return std::string(s);
     }
     case FieldKind::email_list:
-      return string_list(f, v, f.max_length ? f.max_length : max_list_items,
+      return string_list(f, v, max_items(f),
                          [&](std::string_view s, std::size_t i) {
                            auto e = normalise_email(s);
                            if (!e) refuse_item(f, i, "is not an email address: " + std::string(s));
                            return *e;
                          });
     case FieldKind::phone_list:
-      return string_list(f, v, f.max_length ? f.max_length : max_list_items,
+      return string_list(f, v, max_items(f),
                          [&](std::string_view s, std::size_t i) {
                            auto p = to_e164(s, ctx.default_region);
                            if (!p) refuse_item(f, i, "is not a valid phone number: " + std::string(s));
@@ -217,7 +227,7 @@ Value to_storage(const Field& f, const json::value& v, const FieldContext& ctx) 
                          });
     case FieldKind::tag_list:
     case FieldKind::text_list:
-      return string_list(f, v, f.kind == FieldKind::tag_list ? max_list_items : 64,
+      return string_list(f, v, max_items(f),
                          [&](std::string_view s, std::size_t i) {
                            std::string t = trim(s);
                            if (t.empty() || utf8_length(t) > 64 || !valid_utf8(t))

@@ -26,6 +26,9 @@ storage::Value to_storage(const storage::Field& f, const boost::json::value& v,
 void append_json(std::string& out, const storage::Field& f, const storage::Value& v,
                  int minor_units);
 
+// The most items a list field (emails, phones, tags, texts) holds; 0 for other kinds.
+std::size_t max_items(const storage::Field& f);
+
 // A normalised email address, or nullopt when it is not one.
 std::optional<std::string> normalise_email(std::string_view text);
 

@@ -88,6 +88,15 @@ json::object encode_row(const Entity& e, const Row& row, bool redact_personal) {
   return json::parse(row_json(e, row, redact_personal)).as_object();
 }
 
+std::vector<std::string> string_items(const json::object& record, std::string_view field) {
+  std::vector<std::string> out;
+  auto it = record.find(field);
+  if (it == record.end() || !it->value().is_array()) return out;
+  for (const auto& v : it->value().get_array())
+    if (v.is_string()) out.emplace_back(v.get_string());
+  return out;
+}
+
 std::vector<std::size_t> apply_body(const Entity& e, const json::object& body, Row& row,
                                     bool creating, FieldContext ctx) {
   row.values.resize(e.fields.size());

@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/fields.hpp"
@@ -20,6 +21,10 @@ std::string row_json(const storage::Entity& e, const storage::Row& row, bool red
 // The same document as a JSON object, where one is needed to add to it.
 boost::json::object encode_row(const storage::Entity& e, const storage::Row& row,
                                bool redact_personal);
+
+// The strings of a list field (emails, phones, tags...) of a record as the API shows it;
+// empty when the field is absent or not a list.
+std::vector<std::string> string_items(const boost::json::object& record, std::string_view field);
 
 // Applies `body` to `row`: unknown, read-only and (on update) write-once fields are refused
 // with a 400 naming the field; values are validated and normalised by the field rules.

@@ -2,8 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include <algorithm>
-
+#include "domain/completing_patch.hpp"
 #include "domain/text.hpp"
 
 namespace relance::imports {
@@ -11,17 +10,6 @@ namespace json = boost::json;
 namespace ent = storage::entities;
 
 namespace {
-
-constexpr std::size_t max_list = 20;  // emails and phones a contact keeps (storage/schema.cpp)
-
-std::vector<std::string> list_of(const json::object& o, std::string_view field) {
-  std::vector<std::string> out;
-  auto it = o.find(field);
-  if (it == o.end() || !it->value().is_array()) return out;
-  for (const auto& v : it->value().get_array())
-    if (v.is_string()) out.emplace_back(v.get_string());
-  return out;
-}
 
 std::string folded(std::string_view s) { return domain::fold_case(domain::trim(s)); }
 
@@ -40,14 +28,6 @@ std::vector<std::string> stored_list(const storage::Row& row, std::string_view f
 std::string stored_text(const storage::Row& row, const storage::Entity& e, std::string_view field) {
   const auto& v = row.get(e, field);
   return std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : std::string();
-}
-
-bool empty_value(const json::object& o, std::string_view field) {
-  auto it = o.find(field);
-  if (it == o.end() || it->value().is_null()) return true;
-  if (it->value().is_string()) return domain::trim(it->value().get_string()).empty();
-  if (it->value().is_array()) return it->value().get_array().empty();
-  return false;
 }
 
 }  // namespace
@@ -131,30 +111,10 @@ std::string DedupIndex::company_name(std::int64_t id) const {
 
 json::object update_patch(const json::object& existing, const json::object& incoming,
                           std::int64_t company_id) {
-  json::object patch;
-  static constexpr std::string_view scalars[] = {"first_name", "last_name", "title",   "city",
-                                                 "country",    "linkedin_url", "notes", "met_at",
-                                                 "met_where",  "time_zone"};
-  for (std::string_view f : scalars)
-    if (empty_value(existing, f) && !empty_value(incoming, f)) patch[f] = incoming.at(f);
-  if (company_id != 0 && empty_value(existing, "company_id")) patch["company_id"] = company_id;
-  for (std::string_view f : {std::string_view("emails"), std::string_view("phones"),
-                             std::string_view("tags")}) {
-    std::vector<std::string> have = list_of(existing, f);
-    const std::size_t before = have.size();
-    for (auto& item : list_of(incoming, f)) {
-      const bool known = f == "tags"
-                             ? std::any_of(have.begin(), have.end(),
-                                           [&](const std::string& h) { return folded(h) == folded(item); })
-                             : std::find(have.begin(), have.end(), item) != have.end();
-      if (!known && (f == "tags" || have.size() < max_list)) have.push_back(std::move(item));
-    }
-    if (have.size() == before) continue;
-    json::array arr;
-    for (auto& s : have) arr.emplace_back(s);
-    patch[f] = std::move(arr);
-  }
-  return patch;
+  if (company_id == 0) return domain::completing_patch(ent::contacts, existing, incoming);
+  json::object linked = incoming;  // the file names a company, not its id
+  linked["company_id"] = company_id;
+  return domain::completing_patch(ent::contacts, existing, linked);
 }
 
 }  // namespace relance::imports

@@ -6,12 +6,13 @@
 // E.164 phone, or the same case- and accent-folded first and last name at the same
 // (folded) company name. A row matches through the first key that hits, in that order.
 //
-// What an update changes (mode create-or-update or update-only), and nothing else:
+// What an update changes (mode create-or-update or update-only) is the rule a contact merge
+// follows too (domain/completing_patch.hpp):
 //  - a field the contact has no value for (first_name, last_name, title, city, country,
 //    linkedin_url, notes, met_at, met_where, time_zone, and the company link) takes the
 //    row's value; a field that has one keeps it, even when the file says otherwise;
 //  - emails, phones and tags of the row the contact does not have yet are added after its
-//    own, in the file's order, up to the field's limit (20 emails, 20 phones);
+//    own, in the file's order, up to the field's limit (20 emails, 20 phones, 50 tags);
 //  - nothing is ever removed or overwritten. A duplicate that brings nothing new is left
 //    as it is (no new version, no event): re-importing a file changes nothing.
 //

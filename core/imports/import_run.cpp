@@ -23,10 +23,6 @@ using services::WriteKind;
 
 namespace {
 
-domain::FieldContext context_of(const services::OrgSettings& org) {
-  return domain::FieldContext{org.default_region, org.stages, 2};
-}
-
 // Builds the stored contact of a row read from the file; why it cannot be imported, or "".
 std::string build_row(const ImportRow& row, const domain::FieldContext& ctx, storage::Row& out) {
   if (!row.error.empty()) return row.error;
@@ -334,7 +330,7 @@ class Importer {
 
 void run_import(ImportJob& job, storage::Store& store, const services::OrgSettings& org,
                 std::size_t batch, const std::atomic<bool>& stopping) {
-  const domain::FieldContext ctx = context_of(org);
+  const domain::FieldContext ctx = services::context_of(org);
   ReportFile report(job.report_path);
   auto stopped = [&] {
     if (stopping) throw std::runtime_error("the daemon stopped during the import");

@@ -422,25 +422,12 @@ void AccountService::update_organisation(const Principal& p, std::int64_t id, js
 
 Page AccountService::audit_log(const Principal& p, const QueryParams& q) {
   if (!p.manages_org()) throw Problem::forbidden("the audit log is for org-admins");
-  std::int64_t before = 0;
-  std::size_t limit = RecordService::default_page_size;
-  for (const auto& [k, v] : q) {
-    if (k == "cursor") {
-      const auto n = domain::parse_int64(v);
-      if (!n || *n < 1) throw Problem::bad_request("cursor is not one this server gave", "cursor");
-      before = *n;
-    } else if (k == "limit") {
-      const auto n = domain::parse_int64(v);
-      if (!n || *n < 1 || *n > 200)
-        throw Problem::bad_request("limit must be an integer from 1 to 200", "limit");
-      limit = static_cast<std::size_t>(*n);
-    } else {
-      throw Problem::bad_request("unknown query parameter " + k, k);
-    }
-  }
-  auto records = store_.audit_log(p.org_id, before, limit + 1);
+  IdPaging paging;
+  for (const auto& [k, v] : q)
+    if (!paging.read(k, v)) throw Problem::bad_request("unknown query parameter " + k, k);
+  auto records = store_.audit_log(p.org_id, paging.before_id, paging.limit + 1);
   Page page;
-  const bool more = records.size() > limit;
+  const bool more = records.size() > paging.limit;
   if (more) records.pop_back();
   for (const auto& r : records) {
     boost::system::error_code ec;

@@ -121,36 +121,10 @@ void fill_defaults(const Entity& e, Row& row, const auth::Principal& p, const Or
   }
 }
 
-domain::FieldContext context_of(const OrgSettings& org) {
-  return domain::FieldContext{org.default_region, org.stages, 2};
-}
-
 // Stage changes are logged by the server when a lead moves; a client cannot forge one.
 void refuse_server_kinds(const Entity& e, const Row& row) {
   if (&e == &ent::activities && row.get(e, "kind") == storage::Value{std::string("stage-change")})
     throw Problem::invalid("kind", "kind stage-change is logged by the server when a lead's stage changes");
-}
-
-void require_write(const auth::Principal& p) {
-  if (!p.can_write) throw Problem::forbidden("this token is read-only");
-}
-
-// The caller's own row `id`, inside the write, at the version the caller expects. A row
-// the caller only reads (staff, another organisation) is a 403; any other a 404.
-std::optional<Row> owned_row(storage::WriteTxn& tx, const Entity& e, const auth::Principal& p,
-                             std::int64_t id, const Scope& visible,
-                             std::optional<std::int64_t> expected_version) {
-  auto row = tx.get(e, Scope::org(p.org_id), id);
-  if (!row) {
-    if (visible.kind != Scope::Kind::org && tx.get(e, visible, id))
-      throw Problem::forbidden("region staff read other organisations' records but do not change them");
-    throw Problem::not_found();
-  }
-  if (expected_version && *expected_version != row->version)
-    throw Problem(412, "Precondition failed",
-                  "the " + std::string(e.singular) + " changed since you read it (version " +
-                      std::to_string(row->version) + " now); read it again");
-  return row;
 }
 
 }  // namespace
@@ -192,6 +166,23 @@ std::vector<std::string> RecordService::list_parameters(const Entity& e) {
 Page RecordService::list(const auth::Principal& p, const Entity& e, const QueryParams& query) {
   return list_page(store_, e, read_scope(p, e), query,
                    [&](const Row& r) { return redacts(p, e, r); });
+}
+
+bool IdPaging::read(const std::string& key, const std::string& value) {
+  if (key == "cursor") {
+    const auto n = domain::parse_int64(value);
+    if (!n || *n < 1) throw Problem::bad_request("cursor is not one this server gave", "cursor");
+    before_id = *n;
+    return true;
+  }
+  if (key == "limit") {
+    const auto n = domain::parse_int64(value);
+    if (!n || *n < 1 || *n > static_cast<std::int64_t>(RecordService::max_page_size))
+      throw Problem::bad_request("limit must be an integer from 1 to 200", "limit");
+    limit = static_cast<std::size_t>(*n);
+    return true;
+  }
+  return false;
 }
 
 ListRequest parse_list_request(const Entity& e, const Scope& scope, const QueryParams& query) {
@@ -295,27 +286,12 @@ void RecordService::create(const auth::Principal& p, const Entity& e, json::obje
       store_,
       [&e, p, row, changed, key = std::move(idempotency_key),
        digest = std::move(request_digest)](storage::WriteTxn& tx) {
-        if (!key.empty()) {
-          if (auto seen = tx.idempotent(p.user_id, key)) {
-            if (seen->request_hash != digest)
-              throw Problem(422, "Idempotency-Key reused",
-                            "this Idempotency-Key was used for a different request",
-                            "Idempotency-Key");
-            boost::system::error_code ec;
-            const json::value first = json::parse(seen->body, ec);
-            const std::int64_t id = !ec && first.is_object() && first.as_object().contains("id") &&
-                                            first.at("id").is_int64()
-                                        ? first.at("id").as_int64()
-                                        : 0;
-            return WriteResult{seen->status, seen->body, seen->etag, id};
-          }
-        }
+        if (auto first = replayed(tx, p, key, digest)) return *first;
         check_references(tx, e, *row, changed, p.org_id);
         write_record(tx, p, e, WriteKind::create, *row, nullptr, changed,
                      event_type(e, WriteKind::create));
         WriteResult r = row_result(e, *row, 201);
-        if (!key.empty())
-          tx.remember(p.user_id, key, storage::IdempotentResponse{digest, r.status, r.body, r.etag});
+        remember(tx, p, key, digest, r);
         return r;
       },
       std::move(done));
@@ -330,43 +306,43 @@ void RecordService::update(const auth::Principal& p, const Entity& e, std::int64
   submit_write(
       store_,
       [&e, p, id, body = std::move(body), expected_version, org, visible](storage::WriteTxn& tx) {
-        auto row = owned_row(tx, e, p, id, visible, expected_version);
-        const Row before = *row;
-        auto changed = domain::apply_body(e, body, *row, false, context_of(*org));
-        if (changed.empty()) return row_result(e, *row, 200);
-        if (body.contains("kind")) refuse_server_kinds(e, *row);
-        if (&e == &ent::followups && row->get(e, "status") == storage::Value{std::string("done")} &&
+        Row row = owned_row(tx, e, p, id, visible, expected_version);
+        const Row before = row;
+        auto changed = domain::apply_body(e, body, row, false, context_of(*org));
+        if (changed.empty()) return row_result(e, row, 200);
+        if (body.contains("kind")) refuse_server_kinds(e, row);
+        if (&e == &ent::followups && row.get(e, "status") == storage::Value{std::string("done")} &&
             before.get(e, "status") != storage::Value{std::string("done")}) {
-          row->set(e, "done_at", domain::now_instant());
+          row.set(e, "done_at", domain::now_instant());
           changed.push_back(*e.index_of("done_at"));
         }
-        check_references(tx, e, *row, changed, p.org_id);
+        check_references(tx, e, row, changed, p.org_id);
         std::string type = event_type(e, WriteKind::update);
-        const bool stage_moved = &e == &ent::leads && row->get(e, "stage") != before.get(e, "stage");
+        const bool stage_moved = &e == &ent::leads && row.get(e, "stage") != before.get(e, "stage");
         if (stage_moved) type = "lead.stage_changed";
-        if (&e == &ent::followups && row->get(e, "status") == storage::Value{std::string("done")} &&
+        if (&e == &ent::followups && row.get(e, "status") == storage::Value{std::string("done")} &&
             before.get(e, "status") != storage::Value{std::string("done")})
           type = "followup.done";
-        write_record(tx, p, e, WriteKind::update, *row, &before, changed, type);
+        write_record(tx, p, e, WriteKind::update, row, &before, changed, type);
         if (stage_moved) {
           // Every stage change is kept as an activity of the lead.
           const Entity& a = ent::activities;
           Row act;
-          act.org_id = row->org_id;
+          act.org_id = row.org_id;
           act.values.resize(a.fields.size());
-          act.set(a, "lead_id", row->id);
-          act.set(a, "contact_id", row->get(e, "contact_id"));
+          act.set(a, "lead_id", row.id);
+          act.set(a, "contact_id", row.get(e, "contact_id"));
           act.set(a, "kind", std::string("stage-change"));
           act.set(a, "occurred_at", domain::now_instant());
           act.set(a, "from_stage", before.get(e, "stage"));
-          act.set(a, "to_stage", row->get(e, "stage"));
+          act.set(a, "to_stage", row.get(e, "stage"));
           act.set(a, "subject", "Stage: " + std::get<std::string>(before.get(e, "stage")) + " → " +
-                                    std::get<std::string>(row->get(e, "stage")));
+                                    std::get<std::string>(row.get(e, "stage")));
           act.set(a, "author_id", p.user_id);
           write_record(tx, p, a, WriteKind::create, act, nullptr, set_fields(a, act),
                        event_type(a, WriteKind::create));
         }
-        return row_result(e, *row, 200);
+        return row_result(e, row, 200);
       },
       std::move(done));
 }
@@ -378,17 +354,15 @@ void RecordService::remove(const auth::Principal& p, const Entity& e, std::int64
   submit_write(
       store_,
       [&e, p, id, expected_version, visible](storage::WriteTxn& tx) {
-        auto row = owned_row(tx, e, p, id, visible, expected_version);
+        Row row = owned_row(tx, e, p, id, visible, expected_version);
         // Nothing is lost silently: a record others point to stays until they are moved.
-        for (const Entity* by : storage::all_entities())
-          for (const Field& f : by->fields)
-            if (f.kind == FieldKind::reference && f.references == e.name &&
-                tx.referenced(*by, f.name, id))
-              throw Problem::conflict("this " + std::string(e.singular) + " is referenced by " +
-                                      std::string(by->name) + " (" + std::string(f.name) +
-                                      "); delete or re-assign them first");
-        const Row before = *row;
-        write_record(tx, p, e, WriteKind::remove, *row, &before, set_fields(e, *row),
+        for (const storage::Reference& ref : storage::references_to(e))
+          if (tx.referenced(*ref.by, ref.field->name, id))
+            throw Problem::conflict("this " + std::string(e.singular) + " is referenced by " +
+                                    std::string(ref.by->name) + " (" + std::string(ref.field->name) +
+                                    "); delete or re-assign them first");
+        const Row before = row;
+        write_record(tx, p, e, WriteKind::remove, row, &before, set_fields(e, row),
                      event_type(e, WriteKind::remove));
         return WriteResult{204, {}, {}, id};
       },

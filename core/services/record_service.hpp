@@ -94,4 +94,15 @@ class RecordService {
   OrgDirectory& orgs_;
 };
 
+// ?limit= and ?cursor= of a list paged by id, newest first (the audit log, contact merges):
+// a cursor is the id of the last item of the page before.
+struct IdPaging {
+  std::int64_t before_id = 0;  // 0: from the newest
+  std::size_t limit = RecordService::default_page_size;
+
+  // Reads `key` when it is limit or cursor (Problem 400 for a bad value); false for any
+  // other parameter.
+  bool read(const std::string& key, const std::string& value);
+};
+
 }  // namespace relance::services

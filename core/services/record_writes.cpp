@@ -1,5 +1,6 @@
 #include "services/record_writes.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "domain/json_text.hpp"
@@ -11,6 +12,29 @@ namespace relance::services {
 namespace json = boost::json;
 using storage::Entity;
 using storage::Row;
+
+void require_write(const auth::Principal& p) {
+  if (!p.can_write) throw Problem::forbidden("this token is read-only");
+}
+
+Row owned_row(storage::WriteTxn& tx, const Entity& e, const auth::Principal& p, std::int64_t id,
+              const storage::Scope& visible, std::optional<std::int64_t> expected_version) {
+  auto row = tx.get(e, storage::Scope::org(p.org_id), id);
+  if (!row) {
+    if (visible.kind != storage::Scope::Kind::org && tx.get(e, visible, id))
+      throw Problem::forbidden("region staff read other organisations' records but do not change them");
+    throw Problem::not_found();
+  }
+  if (expected_version && *expected_version != row->version)
+    throw Problem(412, "Precondition failed",
+                  "the " + std::string(e.singular) + " changed since you read it (version " +
+                      std::to_string(row->version) + " now); read it again");
+  return std::move(*row);
+}
+
+domain::FieldContext context_of(const OrgSettings& org) {
+  return domain::FieldContext{org.default_region, org.stages, 2};
+}
 
 void check_references(storage::WriteTxn& tx, const Entity& e, const Row& row,
                       const std::vector<std::size_t>& changed, std::int64_t org_id) {
@@ -52,7 +76,7 @@ std::vector<std::size_t> set_fields(const Entity& e, const Row& row) {
 
 std::string event_type(const Entity& e, WriteKind kind) {
   const std::string base(e.singular);
-  if (kind == WriteKind::create) {
+  if (kind == WriteKind::create || kind == WriteKind::restore) {
     if (e.name == "activities") return base + ".logged";
     if (e.name == "outcomes") return base + ".recorded";
     return base + ".created";
@@ -61,6 +85,16 @@ std::string event_type(const Entity& e, WriteKind kind) {
 }
 
 namespace {
+
+const char* audit_action(WriteKind kind) {
+  switch (kind) {
+    case WriteKind::create: return "create";
+    case WriteKind::update: return "update";
+    case WriteKind::remove: return "delete";
+    case WriteKind::restore: return "restore";
+  }
+  return "update";
+}
 
 bool has_unique_field(const Entity& e) {
   for (const storage::Field& f : e.fields)
@@ -86,37 +120,22 @@ void log_write(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
                const Row& row, const Row* before, const std::vector<std::size_t>& changed,
                const std::string& type) {
   const bool gone = kind == WriteKind::remove;
-  tx.audit(storage::AuditEntry{
-      row.org_id, p.user_id,
-      kind == WriteKind::create ? "create" : (gone ? "delete" : "update"), std::string(e.name),
-      row.id, domain::audit_changes(e, before, gone ? nullptr : &row, changed)});
+  tx.audit(storage::AuditEntry{row.org_id, p.user_id, audit_action(kind), std::string(e.name), row.id,
+                               domain::audit_changes(e, before, gone ? nullptr : &row, changed)});
 
-  // The event document (docs/events.md): versioned, with the row as it now is.
-  std::string ev = "{\"schema\":\"relance.event/1\",\"type\":";
-  domain::append_json_string(ev, type);
-  ev += ",\"org_id\":";
-  domain::append_json_int(ev, row.org_id);
-  ev += ",\"entity\":";
-  domain::append_json_string(ev, e.name);
-  ev += ",\"entity_id\":";
-  domain::append_json_int(ev, row.id);
-  ev += ",\"actor_id\":";
-  domain::append_json_int(ev, p.user_id);
-  ev += ",\"occurred_at\":";
-  domain::append_json_string(ev, domain::now_instant());
-  ev += ",\"data\":";
-  domain::append_row_json(ev, e, gone && before ? *before : row, false);
+  std::string data;
+  domain::append_row_json(data, e, gone && before ? *before : row, false);
+  std::string changes;
   if (kind == WriteKind::update) {
-    ev += ",\"changed\":{";
+    changes = "{";
     for (std::size_t n = 0; n < changed.size(); ++n) {
-      if (n) ev += ',';
-      domain::append_json_string(ev, e.fields[changed[n]].name);
-      ev += ":true";
+      if (n) changes += ',';
+      domain::append_json_string(changes, e.fields[changed[n]].name);
+      changes += ":true";
     }
-    ev += '}';
+    changes += '}';
   }
-  ev += '}';
-  tx.publish(storage::OutboxEvent{row.org_id, type, std::string(e.name), row.id, std::move(ev)});
+  publish_event(tx, p, row.org_id, type, e.name, row.id, data, changes);
 }
 
 }  // namespace
@@ -124,7 +143,7 @@ void log_write(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
 void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
                   WriteKind kind, Row& row, const Row* before,
                   const std::vector<std::size_t>& changed, const std::string& type) {
-  row.updated_by = p.user_id;
+  if (kind != WriteKind::restore) row.updated_by = p.user_id;
   if (kind != WriteKind::remove) check_unique(tx, e, row, changed);
   switch (kind) {
     case WriteKind::create:
@@ -133,6 +152,7 @@ void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity&
       break;
     case WriteKind::update: tx.update(e, row); break;
     case WriteKind::remove: tx.remove(e, row.org_id, row.id); break;
+    case WriteKind::restore: tx.restore(e, row); break;
   }
   log_write(tx, p, e, kind, row, before, changed, type);
 }
@@ -146,6 +166,55 @@ void create_records(storage::WriteTxn& tx, const auth::Principal& p, const Entit
   for (Row& r : rows) r.created_by = r.updated_by = p.user_id;
   tx.insert_many(e, rows);
   for (const Row& r : rows) log_write(tx, p, e, WriteKind::create, r, nullptr, set_fields(e, r), type);
+}
+
+void publish_event(storage::WriteTxn& tx, const auth::Principal& p, std::int64_t org_id,
+                   const std::string& type, std::string_view entity, std::int64_t entity_id,
+                   std::string_view data, std::string_view changed) {
+  // The event document (docs/events.md): versioned, with the record as it now is.
+  std::string ev = "{\"schema\":\"relance.event/1\",\"type\":";
+  domain::append_json_string(ev, type);
+  ev += ",\"org_id\":";
+  domain::append_json_int(ev, org_id);
+  ev += ",\"entity\":";
+  domain::append_json_string(ev, entity);
+  ev += ",\"entity_id\":";
+  domain::append_json_int(ev, entity_id);
+  ev += ",\"actor_id\":";
+  domain::append_json_int(ev, p.user_id);
+  ev += ",\"occurred_at\":";
+  domain::append_json_string(ev, domain::now_instant());
+  ev += ",\"data\":";
+  ev += data;
+  if (!changed.empty()) {
+    ev += ",\"changed\":";
+    ev += changed;
+  }
+  ev += '}';
+  tx.publish(storage::OutboxEvent{org_id, type, std::string(entity), entity_id, std::move(ev)});
+}
+
+std::optional<WriteResult> replayed(storage::WriteTxn& tx, const auth::Principal& p,
+                                    const std::string& key, const std::string& request_digest) {
+  if (key.empty()) return std::nullopt;
+  auto seen = tx.idempotent(p.user_id, key);
+  if (!seen) return std::nullopt;
+  if (seen->request_hash != request_digest)
+    throw Problem(422, "Idempotency-Key reused", "this Idempotency-Key was used for a different request",
+                  "Idempotency-Key");
+  boost::system::error_code ec;
+  const json::value first = json::parse(seen->body, ec);
+  const std::int64_t id = !ec && first.is_object() && first.as_object().contains("id") &&
+                                  first.at("id").is_int64()
+                              ? first.at("id").as_int64()
+                              : 0;
+  return WriteResult{seen->status, seen->body, seen->etag, id};
+}
+
+void remember(storage::WriteTxn& tx, const auth::Principal& p, const std::string& key,
+              const std::string& request_digest, const WriteResult& r) {
+  if (!key.empty())
+    tx.remember(p.user_id, key, storage::IdempotentResponse{request_digest, r.status, r.body, r.etag});
 }
 
 }  // namespace relance::services

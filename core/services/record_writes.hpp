@@ -1,28 +1,48 @@
 // The steps every write of a record takes inside its transaction, in one place: check the
-// references, write the row, append the audit entry and the outbox event.
+// caller's right and the row's version, check the references, write the row, append the
+// audit entry and the outbox event, replay an Idempotency-Key.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "auth/principal.hpp"
+#include "domain/fields.hpp"
 #include "relance/storage/store.hpp"
+#include "services/org_directory.hpp"
 #include "services/write_result.hpp"
 
 namespace relance::services {
 
-enum class WriteKind { create, update, remove };
+// restore: a deleted row inserted again as it was, with its id (undoing a contact merge).
+enum class WriteKind { create, update, remove, restore };
+
+// Refuses (403) a read-only token.
+void require_write(const auth::Principal& p);
+
+// The caller's own row `id`, inside the write, at the version the caller expects (412
+// otherwise). A row the caller only reads (`visible`: staff, another organisation's shared
+// row) is a 403; any other a 404.
+storage::Row owned_row(storage::WriteTxn& tx, const storage::Entity& e, const auth::Principal& p,
+                       std::int64_t id, const storage::Scope& visible,
+                       std::optional<std::int64_t> expected_version);
+
+// What the field rules need to know of the organisation.
+domain::FieldContext context_of(const OrgSettings& org);
 
 // Refuses (422) a reference field that points to no row the caller's organisation owns
 // (trade missions and fairs: any organisation's).
 void check_references(storage::WriteTxn& tx, const storage::Entity& e, const storage::Row& row,
                       const std::vector<std::size_t>& changed, std::int64_t org_id);
 
-// Writes `row` (insert, update or delete), its audit entry and its outbox event of type
-// `event_type` ("contact.created"...). `before` is the row before an update or delete.
+// Writes `row` (insert, update, delete or restore), its audit entry and its outbox event of
+// type `event_type` ("contact.created"...). `before` is the row before an update or delete.
+// A restored row keeps its id, version, timestamps and authors.
 void write_record(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
                   WriteKind kind, storage::Row& row, const storage::Row* before,
                   const std::vector<std::size_t>& changed, const std::string& event_type);
@@ -31,6 +51,21 @@ void write_record(storage::WriteTxn& tx, const auth::Principal& p, const storage
 // for imports, where one statement per row would cost several times more.
 void create_records(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
                     std::span<storage::Row> rows, const std::string& event_type);
+
+// Appends the event document (docs/events.md) of type `type` about `entity_id` of `entity`
+// to the outbox: `data` is its JSON text, `changed` the JSON object text of the changed
+// fields on updates (empty: none).
+void publish_event(storage::WriteTxn& tx, const auth::Principal& p, std::int64_t org_id,
+                   const std::string& type, std::string_view entity, std::int64_t entity_id,
+                   std::string_view data, std::string_view changed = {});
+
+// The first answer to a request with this Idempotency-Key of the caller, when there was one
+// (422 when the key came with another request); `key` may be empty (no key: nullopt).
+std::optional<WriteResult> replayed(storage::WriteTxn& tx, const auth::Principal& p,
+                                    const std::string& key, const std::string& request_digest);
+// Keeps `result` as the answer to the key (nothing when `key` is empty).
+void remember(storage::WriteTxn& tx, const auth::Principal& p, const std::string& key,
+              const std::string& request_digest, const WriteResult& result);
 
 // Runs `job` on the store's writer; its result, or the error it threw (a Problem...),
 // reaches `done` after the commit.
@@ -44,6 +79,7 @@ WriteResult row_result(const storage::Entity& e, const storage::Row& row, int st
 std::vector<std::size_t> set_fields(const storage::Entity& e, const storage::Row& row);
 
 // The event type of a write: "contact.created", "activity.logged", "outcome.recorded"...
+// A restored row is announced as created again (a consumer that saw it deleted has it back).
 std::string event_type(const storage::Entity& e, WriteKind kind);
 
 }  // namespace relance::services

@@ -53,6 +53,10 @@ Value column_value(SQLite::Statement& st, int index) {
   }
 }
 
+void bind_all(SQLite::Statement& st, const std::vector<Value>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i) bind(st, static_cast<int>(i + 1), values[i]);
+}
+
 void rethrow_as_storage_error(const SQLite::Exception& e) {
   using K = StorageError::Kind;
   K kind = K::other;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "relance/storage/store.hpp"
 
@@ -31,10 +32,23 @@ class Connection {
 
 // Binds a storage Value to parameter `index` (1-based).
 void bind(SQLite::Statement& st, int index, const Value& v);
+// Binds `values` to parameters 1, 2... in order. Text is bound without a copy: `values` must
+// outlive the statement's execution.
+void bind_all(SQLite::Statement& st, const std::vector<Value>& values);
 // Reads column `index` (0-based) as a storage Value.
 Value column_value(SQLite::Statement& st, int index);
 
 // Turns an SQLite error into the StorageError a caller can act on.
 [[noreturn]] void rethrow_as_storage_error(const SQLite::Exception& e);
+
+// Runs `f` with SQLite's errors turned into StorageError.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const SQLite::Exception& ex) {
+    rethrow_as_storage_error(ex);
+  }
+}
 
 }  // namespace relance::storage::sqlite

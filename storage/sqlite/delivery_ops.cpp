@@ -5,16 +5,6 @@
 namespace relance::storage::sqlite {
 namespace {
 
-// Runs `f` with SQLite errors turned into StorageError.
-template <class F>
-auto guarded(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const SQLite::Exception& ex) {
-    rethrow_as_storage_error(ex);
-  }
-}
-
 std::string text(SQLite::Statement& st, int i) { return st.getColumn(i).getString(); }
 
 }  // namespace

@@ -376,6 +376,33 @@ CREATE INDEX activities_kind ON activities(org_id, kind, occurred_at);
 
 #undef RELANCE_ROW_HEADER
 
+// Contact merges (relance/storage/contact_merge.hpp): who merged which contact into which,
+// and what undoing the merge needs, written in the same transaction as the merge. The
+// snapshots and the moved rows are JSON text of core's making. A merge looks up the rows
+// that point at the duplicate: follow-ups had no index by contact (leads and activities
+// have one).
+constexpr const char* v6_contact_merges = R"sql(
+CREATE INDEX followups_org_contact ON followups(org_id, contact_id, id);
+CREATE TABLE contact_merges (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id INTEGER NOT NULL,
+  survivor_id INTEGER NOT NULL,
+  duplicate_id INTEGER NOT NULL,
+  merged_at TEXT NOT NULL,
+  merged_by INTEGER NOT NULL,
+  survivor_before TEXT NOT NULL,
+  survivor_after TEXT NOT NULL,
+  duplicate TEXT NOT NULL,
+  moved TEXT NOT NULL,
+  undone_at TEXT,
+  undone_by INTEGER,
+  undo_result TEXT
+);
+CREATE INDEX contact_merges_org ON contact_merges(org_id, id);
+CREATE INDEX contact_merges_survivor ON contact_merges(org_id, survivor_id, id);
+CREATE INDEX contact_merges_duplicate ON contact_merges(org_id, duplicate_id, id);
+)sql";
+
 }  // namespace
 
 std::span<const Migration> migrations() {
@@ -385,6 +412,7 @@ std::span<const Migration> migrations() {
       {3, "contacts' time zone", v3_contact_time_zone},
       {4, "follow-up notices and digests", v4_followup_notices},
       {5, "cadence rules", v5()},
+      {6, "contact merges", v6_contact_merges},
   };
   return all;
 }

@@ -25,6 +25,7 @@ struct EntitySql {
   std::string insert;
   std::string insert_head;   // insert up to " VALUES "
   std::string values_group;  // one row's "(?, 1, ?, ...)"
+  std::string restore;       // an insert of every column, the header's included
   std::string update;
   std::string remove;
   std::array<std::string, 3> get;  // by id, per Scope::Kind (built in sql_of)
@@ -50,6 +51,9 @@ EntitySql build_sql(const Entity& e) {
                   ") VALUES ";
   s.values_group = "(?, 1, ?, ?, ?, ?" + marks + ")";
   s.insert = s.insert_head + s.values_group;
+  s.restore = "INSERT INTO " + s.table +
+              " (id, org_id, version, created_at, updated_at, created_by, updated_by" + names +
+              ") VALUES (?, ?, ?, ?, ?, ?, ?" + marks + ")";
   s.update = "UPDATE " + s.table + " SET version = ?, updated_at = ?, updated_by = ?" + sets +
              " WHERE id = ? AND org_id = ?";
   s.remove = "DELETE FROM " + s.table + " WHERE id = ? AND org_id = ?";
@@ -137,19 +141,6 @@ std::string checked_column(const Entity& e, std::string_view name) {
   if (!is_header_column(name) && !e.field(name))
     throw std::invalid_argument("no field " + std::string(name) + " in " + std::string(e.name));
   return "t." + std::string(name);
-}
-
-void bind_all(SQLite::Statement& st, const std::vector<Value>& params) {
-  for (std::size_t i = 0; i < params.size(); ++i) bind(st, static_cast<int>(i + 1), params[i]);
-}
-
-template <class F>
-auto guarded(F&& f) {
-  try {
-    return f();
-  } catch (const SQLite::Exception& ex) {
-    rethrow_as_storage_error(ex);
-  }
 }
 
 }  // namespace
@@ -402,6 +393,19 @@ void insert_rows(Connection& c, const Entity& e, std::span<Row> rows) {
   });
 }
 
+void restore_row(Connection& c, const Entity& e, const Row& row) {
+  guarded([&] {
+    std::vector<Value> params{row.id,         row.org_id,     row.version,   row.created_at,
+                              row.updated_at, row.created_by, row.updated_by};
+    params.insert(params.end(), row.values.begin(), row.values.end());
+    params.resize(static_cast<std::size_t>(header_count) + e.fields.size());  // fields it lacks: null
+    SQLite::Statement& st = c.statement(sql_of(e).restore);
+    bind_all(st, params);
+    st.exec();
+    return 0;
+  });
+}
+
 void update_row(Connection& c, const Entity& e, Row& row) {
   guarded([&] {
     row.version += 1;
@@ -437,6 +441,20 @@ bool is_referenced(Connection& c, const Entity& by, std::string_view field, std:
     const bool found = st.executeStep();
     st.reset();
     return found;
+  });
+}
+
+std::vector<Row> referencing_rows(Connection& c, const Entity& by, std::string_view field,
+                                  std::int64_t id, std::int64_t org_id) {
+  return guarded([&] {
+    SQLite::Statement& st = c.statement(sql_of(by).select + " WHERE " + checked_column(by, field) +
+                                        " = ? AND t.org_id = ? ORDER BY t.id");
+    st.bind(1, id);
+    st.bind(2, org_id);
+    std::vector<Row> rows;
+    while (st.executeStep()) rows.push_back(read_row(st, by));
+    st.reset();
+    return rows;
   });
 }
 

@@ -27,8 +27,12 @@ std::int64_t insert_row(Connection& c, const Entity& e, Row& row);
 // insert_row for each row, in a few multi-row statements (WriteTxn::insert_many).
 void insert_rows(Connection& c, const Entity& e, std::span<Row> rows);
 void update_row(Connection& c, const Entity& e, Row& row);
+// Inserts the row with its header as it is (WriteTxn::restore).
+void restore_row(Connection& c, const Entity& e, const Row& row);
 void delete_row(Connection& c, const Entity& e, std::int64_t org_id, std::int64_t id);
 bool is_referenced(Connection& c, const Entity& by, std::string_view field, std::int64_t id);
+std::vector<Row> referencing_rows(Connection& c, const Entity& by, std::string_view field,
+                                  std::int64_t id, std::int64_t org_id);
 
 // The follow-up scheduler's queries (Store::due_followups, stale_leads, digest_recorded).
 std::vector<Row> due_followup_rows(Connection& c, const std::string& now, std::size_t limit);

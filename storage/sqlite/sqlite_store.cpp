@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sqlite/connection.hpp"
+#include "sqlite/contact_merge_ops.hpp"
 #include "sqlite/delivery_ops.hpp"
 #include "sqlite/migrate.hpp"
 #include "sqlite/ops.hpp"
@@ -120,6 +121,13 @@ class SqliteStore final : public Store {
   }
   std::int64_t count(const Entity& e, const Scope& s) override {
     return read([&](Connection& c) { return count_rows(c, e, s); });
+  }
+
+  std::optional<ContactMergeRecord> contact_merge(std::int64_t org_id, std::int64_t id) override {
+    return read([&](Connection& c) { return sqlite::contact_merge(c, org_id, id); });
+  }
+  std::vector<ContactMergeRecord> contact_merges(const ContactMergeQuery& q) override {
+    return read([&](Connection& c) { return sqlite::contact_merges(c, q); });
   }
 
   std::vector<AuditRecord> audit_log(std::int64_t org_id, std::int64_t before_id,

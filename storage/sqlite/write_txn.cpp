@@ -1,5 +1,6 @@
 #include "sqlite/write_txn.hpp"
 
+#include "sqlite/contact_merge_ops.hpp"
 #include "sqlite/delivery_ops.hpp"
 #include "sqlite/ops.hpp"
 
@@ -21,6 +22,13 @@ void SqliteWriteTxn::remove(const Entity& e, std::int64_t org_id, std::int64_t i
 bool SqliteWriteTxn::referenced(const Entity& by, std::string_view field, std::int64_t id) {
   return is_referenced(c_, by, field, id);
 }
+
+std::vector<Row> SqliteWriteTxn::referencing(const Entity& by, std::string_view field,
+                                             std::int64_t id, std::int64_t org_id) {
+  return referencing_rows(c_, by, field, id, org_id);
+}
+
+void SqliteWriteTxn::restore(const Entity& e, const Row& row) { restore_row(c_, e, row); }
 
 std::optional<Row> SqliteWriteTxn::find_unique(const Entity& e, std::string_view field,
                                                const Value& v) {
@@ -67,6 +75,16 @@ bool SqliteWriteTxn::record_cadence_mark(std::int64_t rule_id, std::int64_t lead
   execute(c_, "INSERT OR IGNORE INTO cadence_marks (rule_id, lead_id, occasion) VALUES (?, ?, ?)",
           {rule_id, lead_id, occasion});
   return c_.db().getChanges() > 0;
+}
+
+std::int64_t SqliteWriteTxn::insert_contact_merge(ContactMergeRecord& m) {
+  return sqlite::insert_contact_merge(c_, m);
+}
+std::optional<ContactMergeRecord> SqliteWriteTxn::contact_merge(std::int64_t org_id, std::int64_t id) {
+  return sqlite::contact_merge(c_, org_id, id);
+}
+void SqliteWriteTxn::set_contact_merge_undone(ContactMergeRecord& m) {
+  sqlite::set_contact_merge_undone(c_, m);
 }
 
 bool SqliteWriteTxn::record_digest(std::int64_t user_id, const std::string& day) {

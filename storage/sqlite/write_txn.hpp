@@ -16,6 +16,9 @@ class SqliteWriteTxn final : public WriteTxn {
   void update(const Entity& e, Row& row) override;
   void remove(const Entity& e, std::int64_t org_id, std::int64_t id) override;
   bool referenced(const Entity& by, std::string_view field, std::int64_t id) override;
+  std::vector<Row> referencing(const Entity& by, std::string_view field, std::int64_t id,
+                               std::int64_t org_id) override;
+  void restore(const Entity& e, const Row& row) override;
   std::optional<Row> find_unique(const Entity& e, std::string_view field,
                                  const Value& v) override;
   void audit(const AuditEntry& entry) override;
@@ -36,6 +39,9 @@ class SqliteWriteTxn final : public WriteTxn {
   bool record_followup_notice(std::int64_t followup_id, const std::string& due_at) override;
   bool record_digest(std::int64_t user_id, const std::string& day) override;
   bool record_cadence_mark(std::int64_t rule_id, std::int64_t lead_id, const std::string& occasion) override;
+  std::int64_t insert_contact_merge(ContactMergeRecord& merge) override;
+  std::optional<ContactMergeRecord> contact_merge(std::int64_t org_id, std::int64_t id) override;
+  void set_contact_merge_undone(ContactMergeRecord& merge) override;
 
  private:
   Connection& c_;

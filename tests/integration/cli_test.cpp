@@ -1,7 +1,8 @@
 // The `relance` command line as a founder uses it against a real daemon: login once (the
 // token kept in a 0600 file), then contacts, companies, leads, activities and follow-ups
-// without a curl command; exit codes and messages for a wrong token, a daemon that is down,
-// a missing record and a bad field; --help everywhere; a bash completion that bash reads.
+// without a curl command, merging duplicate contacts and undoing it; exit codes and messages
+// for a wrong token, a daemon that is down, a missing record and a bad field; --help
+// everywhere; a bash completion that bash reads.
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
@@ -241,6 +242,58 @@ TEST_CASE("a lead is added and moved, the stage change shows as an activity, a m
   CHECK(show_out.find("new → meeting") != std::string::npos);
   CHECK(show_out.find("Démo à Sand Hill Road") != std::string::npos);
   CHECK(show_out.find("Envoyer le deck") != std::string::npos);
+}
+
+TEST_CASE("a founder merges a duplicate contact, sees what was filled in and moved, finds the merge in the list and undoes it") {
+  World w;
+  Laptop laptop;
+  laptop.env["RELANCE_URL"] = "http://127.0.0.1:" + std::to_string(w.daemon.port());
+  laptop.env["RELANCE_TOKEN"] = w.alpha_member.token();
+  const std::string survivor = id_of(World::create(w.alpha_member, "contacts", {{"first_name", "Ana"}, {"last_name", "Lima"}}));
+  const std::string duplicate = id_of(World::create(
+      w.alpha_member, "contacts", {{"first_name", "Anna"}, {"last_name", "Lima"}, {"city", "Palo Alto"}}));
+  const std::string lead = id_of(World::create(w.alpha_member, "leads", {{"title", "Seed round"}, {"contact_id", std::stoll(duplicate)}}));
+
+  auto [merged, merge_out] = laptop.run({"contact", "merge", survivor, duplicate});
+  INFO(merge_out);
+  REQUIRE(merged == 0);
+  std::smatch m;
+  REQUIRE(std::regex_search(merge_out, m, std::regex("contact " + duplicate + " merged into contact " + survivor + R"( \(merge (\d+)\))")));
+  const std::string merge_id = m[1];
+  CHECK(merge_out.find("filled in: city") != std::string::npos);
+  CHECK(merge_out.find("moved to contact " + survivor + ": leads " + lead) != std::string::npos);
+  CHECK(merge_out.find("relance contact unmerge " + merge_id) != std::string::npos);
+  CHECK(laptop.run({"contact", "show", duplicate}).first == 5);
+
+  auto [listed, list_out] = laptop.run({"contact", "merges"});
+  INFO(list_out);
+  CHECK(listed == 0);
+  CHECK(list_out.find("MERGED FROM") != std::string::npos);
+  CHECK(list_out.find(duplicate + " Anna Lima") != std::string::npos);
+  const json::value page = laptop.json_of({"contact", "merges", "--survivor-id", survivor, "--json"});
+  REQUIRE(page.at("items").as_array().size() == 1);
+  CHECK(id_of(page.at("items").as_array()[0]) == merge_id);
+
+  auto [unmerged, unmerge_out] = laptop.run({"contact", "unmerge", merge_id});
+  INFO(unmerge_out);
+  CHECK(unmerged == 0);
+  CHECK(unmerge_out.find("merge " + merge_id + " undone: contact " + duplicate + " is back") != std::string::npos);
+  CHECK(unmerge_out.find("moved back to contact " + duplicate + ": leads " + lead) != std::string::npos);
+  CHECK(unmerge_out.find("fields restored: city") != std::string::npos);
+  CHECK(laptop.json_of({"contact", "show", duplicate, "--json"}).at("city") == "Palo Alto");
+  auto [again, again_out] = laptop.run({"contact", "unmerge", merge_id});
+  CHECK(again == 1);
+  CHECK(again_out.find("undone already") != std::string::npos);
+
+  const json::value as_json = laptop.json_of({"contact", "merge", survivor, duplicate, "--json"});
+  CHECK(as_json.at("duplicate_id").as_int64() == std::stoll(duplicate));
+  CHECK(laptop.json_of({"contact", "unmerge", id_of(as_json), "--json"}).at("undone_at").is_string());
+  auto [itself, itself_out] = laptop.run({"contact", "merge", survivor, survivor});
+  CHECK(itself == 2);
+  CHECK(itself_out.find("itself") != std::string::npos);
+  CHECK(laptop.run({"contact", "merge", survivor, "999999"}).first == 5);
+  CHECK(laptop.run({"contact", "unmerge", "999999"}).first == 5);
+  CHECK(laptop.run({"contact", "merge", survivor}).first == 2);
 }
 
 TEST_CASE("a wrong token exits 4 and a daemon that is down exits 3, each with a clear message") {

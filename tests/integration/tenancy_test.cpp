@@ -122,6 +122,14 @@ const std::vector<Row> table = {
   {"GET",    "/api/v1/contacts/{id}",        {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,nf,ok,nf},        {ok,nf,nf,nf},      anon_shared},
   {"PATCH",  "/api/v1/contacts/{id}",        {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,nf,deny,nf},      {ok,nf,nf,nf},      anon_shared},
   {"DELETE", "/api/v1/contacts/{id}",        {gone,nf,nf,nf},    {gone,nf,nf,nf},    {gone,nf,deny,nf},    {gone,nf,nf,nf},    anon_shared},
+  // Merges: the contact in the path takes in a new contact of the caller's own organisation
+  // (the body's duplicate_id); a contact staff only read is not theirs to merge into.
+  {"POST",   "/api/v1/contacts/{id}/merge",  {made,nf,nf,nf},    {made,nf,nf,nf},    {made,nf,deny,nf},    {made,nf,nf,nf},    anon_shared},
+  // A merge is its organisation's only, never shared, not even with the admin; each undo
+  // gets a merge of its own.
+  {"GET",    "/api/v1/contact-merges",       ok,                 ok,                 ok,                   ok,                 auth},
+  {"GET",    "/api/v1/contact-merges/{id}",  {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,nf,na,nf},        {ok,nf,na,nf},      anon},
+  {"POST",   "/api/v1/contact-merges/{id}/undo", {ok,nf,na,nf},  {ok,nf,na,nf},      {ok,nf,na,nf},        {ok,nf,na,nf},      anon},
   // Companies: staff read every organisation's, without personal fields.
   {"GET",    "/api/v1/companies",            ok,                 ok,                 ok,                   ok,                 auth},
   {"POST",   "/api/v1/companies",            made,               made,               made,                 made,               auth},
@@ -408,6 +416,17 @@ struct Org {
     if (link != Link::none) body["lead_id"] = new_lead({});
     return id_of(World::create(as, collection, body));
   }
+
+  // A merge of two new contacts of this organisation.
+  std::int64_t new_merge() {
+    const auto survivor = make("contacts", Link::none);
+    const auto duplicate = make("contacts", Link::none);
+    auto r = writer->post("/api/v1/contacts/" + std::to_string(survivor) + "/merge",
+                          json::object{{"duplicate_id", duplicate}});
+    INFO("merge " << duplicate << " into " << survivor << ": " << r.status << " " << r.body);
+    REQUIRE(r.status == 201);
+    return id_of(r.json().as_object());
+  }
 };
 
 enum class Column { own, other, shared, missing };
@@ -478,6 +497,7 @@ struct Tenancy {
         o->plain[c] = o->make(c, Link::unshared_lead);
         if (shareable.contains(c)) o->shared[c] = o->make(c, Link::shared_lead);
       }
+      o->plain["contact-merges"] = o->new_merge();
     }
     // Enabled after the objects above, so that delivery starts after them.
     for (Org* o : {&region, &alpha, &beta}) {
@@ -570,6 +590,7 @@ struct Tenancy {
       REQUIRE(r.status == 202);
       return id_of(r.json().as_object());
     }
+    if (coll == "contact-merges") return row.path.ends_with("/undo") ? org.new_merge() : org.plain.at(coll);
     if (coll == "plugin-instances") {
       if (row.method == "DELETE" && row.path == "/api/v1/plugin-instances/{id}")
         return new_instance(org, "To remove " + std::to_string(++counter));
@@ -626,6 +647,7 @@ struct Tenancy {
       if (row.path == "/api/v1/plugin-instances")
         return json::object{{"plugin", journal_plugin}, {"name", "New instance " + n}};
       if (coll == "plugin-instances") return std::nullopt;  // resume, replays
+      if (coll == "contact-merges") return std::nullopt;    // undo
     } else if (row.method == "PATCH") {
       if (coll == "users") return json::object{{"display_name", "Renamed " + n}};
       if (coll == "organisations") return json::object{{"default_region", "FR"}};
@@ -649,6 +671,12 @@ struct Tenancy {
   std::string import_csv() { return "First Name,Email\nAnn,ann-" + std::to_string(++counter) + "@import.test\n"; }
 
   HttpResponse send(const Row& row, Caller& c, const std::string& target_path) {
+    if (row.path == "/api/v1/contacts/{id}/merge") {
+      // The duplicate: a new contact of the caller's own organisation, so that the answer
+      // says what the caller may do to the contact in the path.
+      const json::object body{{"duplicate_id", c.own->make("contacts", Link::none)}};
+      return c.http->request("POST", target_path, json::serialize(body));
+    }
     if (row.method == "POST" && row.path == "/api/v1/imports")
       return c.http->request("POST", target_path, import_csv(), {{"Content-Type", "text/csv"}});
     const auto body = body_for(row);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace relance::storage {
 
@@ -100,6 +101,14 @@ extern const Entity cadence_rules;
 // Every entity, in dependency order (an entity comes after the ones it references).
 std::span<const Entity* const> all_entities();
 const Entity* find_entity(std::string_view name);
+
+// A reference field of one entity to rows of another: leads.contact_id to contacts.
+struct Reference {
+  const Entity* by;
+  const Field* field;
+};
+// Every reference field that points to rows of `e`, in the order of all_entities().
+std::vector<Reference> references_to(const Entity& e);
 
 // Default pipeline of a new organisation.
 std::span<const std::string_view> default_pipeline_stages();

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "relance/storage/contact_merge.hpp"
 #include "relance/storage/delivery.hpp"
 #include "relance/storage/schema.hpp"
 #include "relance/storage/value.hpp"
@@ -133,6 +134,12 @@ class WriteTxn {
   virtual void remove(const Entity& e, std::int64_t org_id, std::int64_t id) = 0;
   // True when another row of the entity references `id` through `field`.
   virtual bool referenced(const Entity& by, std::string_view field, std::int64_t id) = 0;
+  // The rows of `by` of organisation `org_id` whose `field` holds `id`, in id order.
+  virtual std::vector<Row> referencing(const Entity& by, std::string_view field, std::int64_t id,
+                                       std::int64_t org_id) = 0;
+  // Inserts `row` as it was before a delete: its id, version, timestamps and authors are
+  // kept (undoing a merge brings the merged contact back). The id must be free.
+  virtual void restore(const Entity& e, const Row& row) = 0;
   virtual std::optional<Row> find_unique(const Entity& e, std::string_view field,
                                          const Value& v) = 0;
   virtual void audit(const AuditEntry& entry) = 0;
@@ -165,6 +172,13 @@ class WriteTxn {
   virtual bool record_digest(std::int64_t user_id, const std::string& day) = 0;
   // A cadence rule acting on a lead for one occasion; false when it already did.
   virtual bool record_cadence_mark(std::int64_t rule_id, std::int64_t lead_id, const std::string& occasion) = 0;
+
+  // Contact merges (contact_merge.hpp). insert sets the id and merged_at.
+  virtual std::int64_t insert_contact_merge(ContactMergeRecord& merge) = 0;
+  virtual std::optional<ContactMergeRecord> contact_merge(std::int64_t org_id, std::int64_t id) = 0;
+  // Records the undo (undone_by, undo_result; sets undone_at). Throws StorageError when the
+  // merge is unknown or already undone.
+  virtual void set_contact_merge_undone(ContactMergeRecord& merge) = 0;
 };
 
 struct StoreStats {
@@ -216,6 +230,8 @@ class Store {
   virtual std::vector<AuditRecord> audit_log(std::int64_t org_id, std::int64_t before_id,
                                              std::size_t limit) = 0;
   virtual std::int64_t count(const Entity& e, const Scope& scope) = 0;
+  virtual std::optional<ContactMergeRecord> contact_merge(std::int64_t org_id, std::int64_t id) = 0;
+  virtual std::vector<ContactMergeRecord> contact_merges(const ContactMergeQuery& q) = 0;
 
   // Follow-ups whose due instant has come (due_at <= `now`), open or snoozed, for which no
   // followup.due was recorded at that instant; earliest first.
