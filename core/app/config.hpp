@@ -41,7 +41,7 @@ struct FollowupsConfig {
 struct ImportsConfig {
   std::uint64_t max_bytes = 100 << 20;  // a larger file is refused (413); the import
                                         // route's body limit (server.max_body_bytes is for the rest)
-  std::size_t batch = 500;              // rows per write transaction
+  std::size_t batch = 5000;             // rows per write transaction
 };
 
 struct Config {

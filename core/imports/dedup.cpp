@@ -73,7 +73,10 @@ void DedupIndex::load(storage::Store& store, std::int64_t org_id) {
   });
 }
 
-void DedupIndex::reserve(std::size_t keys) { keys_.reserve(keys_.size() + keys); }
+void DedupIndex::reserve(std::size_t rows, std::size_t keys) {
+  targets_.reserve(targets_.size() + rows);
+  keys_.reserve(keys_.size() + keys);
+}
 
 std::optional<DedupMatch> DedupIndex::find(const std::vector<DedupKey>& keys) const {
   for (std::size_t i = 0; i < keys.size(); ++i)

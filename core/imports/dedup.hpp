@@ -69,8 +69,9 @@ class DedupIndex {
  public:
   // Reads the organisation's contacts and companies (their keys, and company names).
   void load(storage::Store& store, std::int64_t org_id);
-  // Room for `keys` more keys (the import counts them while it checks the file).
-  void reserve(std::size_t keys);
+  // Room for `rows` more targets and `keys` more keys (the import counts them while it
+  // checks the file), so that neither array grows, copying itself, during the import.
+  void reserve(std::size_t rows, std::size_t keys);
 
   // The first of `keys` (in order) that is known.
   std::optional<DedupMatch> find(const std::vector<DedupKey>& keys) const;

@@ -110,9 +110,9 @@ class Importer {
   Importer(const Importer&) = delete;
   Importer& operator=(const Importer&) = delete;
 
-  void load(std::size_t more_keys) {
+  void load(std::size_t rows, std::size_t keys) {
     index_.load(store_, principal_.org_id);
-    index_.reserve(more_keys);
+    index_.reserve(rows, keys);
   }
 
   void add(detail::SpooledRow& s) {
@@ -377,7 +377,7 @@ void run_import(ImportJob& job, storage::Store& store, const services::OrgSettin
   // Pass 2: deduplicated and written in batches.
   job.set_phase(job.dry_run ? "reporting" : "importing");
   Importer importer(job, store, ctx, batch, report);
-  importer.load(keys);
+  importer.load(valid, keys);
   detail::SpoolReader rows(spool_path);
   detail::SpooledRow s;
   const std::uint64_t total = valid + invalid;

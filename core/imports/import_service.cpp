@@ -72,7 +72,7 @@ std::vector<std::string> ImportService::parameters() {
   return {"format", "preset", "mode", "dry_run", "skip_invalid", "mapping", "filename", "region"};
 }
 
-std::int64_t ImportService::start(const auth::Principal& p, std::string body,
+std::int64_t ImportService::start(const auth::Principal& p, const std::string& body,
                                   const std::string& content_type,
                                   const std::vector<std::pair<std::string, std::string>>& query) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
@@ -145,8 +145,6 @@ std::int64_t ImportService::start(const auth::Principal& p, std::string body,
       out.write(body.data(), static_cast<std::streamsize>(body.size()));
       if (!out) throw Problem(507, "Insufficient storage", "the uploaded file could not be stored");
     }
-    body.clear();
-    body.shrink_to_fit();
     job->source = open_file(job->upload.string(), job->options);
   } catch (...) {
     std::error_code ec;

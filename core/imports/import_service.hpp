@@ -36,7 +36,7 @@ namespace relance::imports {
 struct ImportServiceOptions {
   std::string work_dir;                 // uploads and reports (created, emptied at start)
   std::uint64_t max_bytes = 100 << 20;  // imports.max_bytes: a larger file is refused (413)
-  std::size_t batch = 500;              // rows per write transaction
+  std::size_t batch = 5000;             // rows per write transaction
   std::string presets_dir;              // "" = the installed presets
 };
 
@@ -53,8 +53,9 @@ class ImportService {
   static std::vector<std::string> parameters();
 
   // Checks the parameters and the file (Problem 400/413/415/422 with a clear sentence),
-  // then queues the job. Returns the job's id.
-  std::int64_t start(const auth::Principal& p, std::string body, const std::string& content_type,
+  // stores it in the job's folder, then queues the job. Returns the job's id. `body` is the
+  // request's, taken by reference: a copy of a 100 MB upload would double its memory.
+  std::int64_t start(const auth::Principal& p, const std::string& body, const std::string& content_type,
                      const std::vector<std::pair<std::string, std::string>>& query);
   // The job as GET /api/v1/imports/{id} shows it; Problem 404 for a job of another
   // organisation or none.

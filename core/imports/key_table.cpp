@@ -17,15 +17,9 @@ std::size_t capacity_for(std::size_t keys) {
 }  // namespace
 
 KeyHash hash_key(char kind, std::string_view text) {
-  KeyHash h;
-  h.main = std::hash<std::string_view>{}(text) ^ (static_cast<std::uint64_t>(static_cast<unsigned char>(kind)) *
-                                                  0x9E3779B97F4A7C15ULL);
-  if (h.main == 0) h.main = 1;
-  std::uint32_t fnv = 2166136261u;
-  fnv = (fnv ^ static_cast<unsigned char>(kind)) * 16777619u;
-  for (char c : text) fnv = (fnv ^ static_cast<unsigned char>(c)) * 16777619u;
-  h.check = fnv;
-  return h;
+  const KeyHash h = std::hash<std::string_view>{}(text) ^
+                    (static_cast<KeyHash>(static_cast<unsigned char>(kind)) * 0x9E3779B97F4A7C15ULL);
+  return h == 0 ? 1 : h;
 }
 
 void KeyTable::reserve(std::size_t keys) {
@@ -36,21 +30,22 @@ void KeyTable::reserve(std::size_t keys) {
 std::optional<std::uint32_t> KeyTable::find(KeyHash h) const {
   if (slots_.empty()) return std::nullopt;
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = h.main & mask;; i = (i + 1) & mask) {
-    const Slot& s = slots_[i];
-    if (s.main == 0) return std::nullopt;
-    if (s.main == h.main && s.check == h.check) return s.ref;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const KeyHash in_slot = slots_[i].hash();
+    if (in_slot == 0) return std::nullopt;
+    if (in_slot == h) return slots_[i].ref;
   }
 }
 
 bool KeyTable::insert(KeyHash h, std::uint32_t ref) {
   if ((used_ + 1) * max_load_den > slots_.size() * max_load_num) grow(slots_.empty() ? capacity_for(1) : slots_.size() * 2);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = h.main & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
     Slot& s = slots_[i];
-    if (s.main == h.main && s.check == h.check) return false;
-    if (s.main != 0) continue;
-    s = Slot{h.main, h.check, ref};
+    const KeyHash in_slot = s.hash();
+    if (in_slot == h) return false;
+    if (in_slot != 0) continue;
+    s = Slot{static_cast<std::uint32_t>(h), static_cast<std::uint32_t>(h >> 32), ref};
     ++used_;
     return true;
   }
@@ -61,9 +56,9 @@ void KeyTable::grow(std::size_t capacity) {
   slots_.assign(capacity, Slot{});
   const std::size_t mask = capacity - 1;
   for (const Slot& s : old) {
-    if (s.main == 0) continue;
-    std::size_t i = s.main & mask;
-    while (slots_[i].main != 0) i = (i + 1) & mask;
+    if (s.hash() == 0) continue;
+    std::size_t i = s.hash() & mask;
+    while (slots_[i].hash() != 0) i = (i + 1) & mask;
     slots_[i] = s;
   }
 }

@@ -368,9 +368,10 @@ void insert_rows(Connection& c, const Entity& e, std::span<Row> rows) {
   }
   guarded([&] {
     const EntitySql& sql = sql_of(e);
-    // Statements of 256, 64, 16, 4 or 1 rows: five statements to cache per entity.
+    // Statements of 1024, 256, 64, 16, 4 or 1 rows: six statements to cache per entity.
+    // 1024 rows of contacts bind about 25,000 parameters, under SQLite's 32,766.
     std::size_t done = 0;
-    for (std::size_t size = 256; done < rows.size(); size /= 4) {
+    for (std::size_t size = 1024; done < rows.size(); size /= 4) {
       for (; rows.size() - done >= size; done += size) {
         std::string text = sql.insert_head;
         for (std::size_t n = 0; n < size; ++n) {

@@ -593,3 +593,99 @@ TEST_CASE("audit_log pages backwards within one organisation", "[storage][audit]
   CHECK(older[2].entry.entity_id == 1);
   for (const auto& r : older) CHECK(r.entry.org_id == 1);
 }
+
+TEST_CASE("insert_many gives 1,500 rows consecutive ids in their order, each stored as given and "
+          "found by full-text search",
+          "[storage][write]") {
+  TempDir dir;
+  const std::string path = dir.file("relance.db");
+  auto store = open_store(path);
+  const std::int64_t org = make_org(*store, "Acme");
+  make_contact(*store, org, "Before", "Them");
+
+  // 1,500 = 1024 + 256 + 3 * 64 + 16 + 3 * 4: every statement size of insert_many.
+  std::vector<st::Row> rows;
+  for (int i = 0; i < 1500; ++i) {
+    st::Row r = contact_row(org, "Ada" + std::to_string(i), "Lovelace" + std::to_string(i));
+    r.created_by = 3;
+    if (i % 7 == 0) r.set(ent::contacts, "city", str("Genève"));
+    rows.push_back(std::move(r));
+  }
+  store->write_sync([&](st::WriteTxn& tx) { tx.insert_many(ent::contacts, rows); });
+
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    INFO("row " << i);
+    REQUIRE(rows[i].version == 1);
+    if (i > 0) REQUIRE(rows[i].id == rows[i - 1].id + 1);
+    const auto got = store->get(ent::contacts, st::Scope::org(org), rows[i].id);
+    REQUIRE(got.has_value());
+    REQUIRE(text(got->get(ent::contacts, "first_name")) == "Ada" + std::to_string(i));
+    REQUIRE(text(got->get(ent::contacts, "last_name")) == "Lovelace" + std::to_string(i));
+    REQUIRE(text(got->get(ent::contacts, "city")) == (i % 7 == 0 ? "Genève" : "<null>"));
+    REQUIRE(got->created_by == 3);
+  }
+  st::ListQuery q;
+  q.scope = st::Scope::org(org);
+  q.search = "lovelace1499";
+  const auto found = store->list(ent::contacts, q);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].id == rows.back().id);
+  q.search = "geneve";
+  q.limit = 1000;
+  CHECK(store->list(ent::contacts, q).size() == 215);  // i = 0, 7, ..., 1498
+  CHECK(store->count(ent::contacts, st::Scope::org(org)) == 1501);
+}
+
+TEST_CASE("a job written alone commits in a transaction of its own, and when it fails it alone "
+          "is rolled back",
+          "[storage][write][group-commit]") {
+  TempDir dir;
+  const std::string path = dir.file("relance.db");
+  auto store = open_store(path);
+  const std::int64_t org = make_org(*store, "Acme");
+  const auto before = store->stats();
+
+  WriterGate gate;
+  gate.hold(*store);
+  std::vector<std::exception_ptr> errors(5);
+  Countdown all_done(5);
+  auto done = [&](std::size_t k) {
+    return [&, k](std::exception_ptr e) {
+      errors[k] = e;
+      all_done.count_down();
+    };
+  };
+  auto add = [org](const std::string& name) {
+    return [org, name](st::WriteTxn& tx) {
+      st::Row r = contact_row(org, "Job", name);
+      tx.insert(ent::contacts, r);
+    };
+  };
+  store->write(add("grouped-1"), done(0));
+  store->write(add("grouped-2"), done(1));
+  store->write_alone(
+      [org](st::WriteTxn& tx) {
+        std::vector<st::Row> rows{contact_row(org, "Alone", "A"), contact_row(org, "Alone", "B")};
+        tx.insert_many(ent::contacts, rows);
+        throw std::runtime_error("the batch fails");
+      },
+      done(2));
+  store->write_alone(add("alone-ok"), done(3));
+  store->write(add("grouped-3"), done(4));
+  gate.open();
+  REQUIRE(all_done.wait());
+  const auto after = store->stats();
+  write_barrier(*store);
+
+  CHECK_FALSE(errors[0]);
+  CHECK_FALSE(errors[1]);
+  REQUIRE(errors[2]);
+  CHECK_THROWS_WITH(std::rethrow_exception(errors[2]), "the batch fails");
+  CHECK_FALSE(errors[3]);
+  CHECK_FALSE(errors[4]);
+  CHECK(sql_count(path, "SELECT count(*) FROM contacts WHERE first_name = 'Alone'") == 0);
+  CHECK(sql_count(path, "SELECT count(*) FROM contacts WHERE first_name = 'Job'") == 4);
+  // The gate, the two grouped jobs together, the failed job (rolled back: no commit), the
+  // job alone, then the last grouped job.
+  CHECK(after.commits - before.commits == 4);
+}
