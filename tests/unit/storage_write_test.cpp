@@ -54,6 +54,18 @@ struct WriterGate {
 
 // Returns once every job queued before it has run and had its `done` called (one writer,
 // first in first out), so that no callback outlives the test's locals.
+// A store with one organisation, its writer held inside a job until gate.open(): the jobs
+// queued meanwhile run in the rounds after it.
+struct HeldWriter {
+  TempDir dir;
+  std::string path = dir.file("relance.db");
+  std::unique_ptr<st::Store> store = open_store(path);
+  std::int64_t org = make_org(*store, "Acme");
+  st::StoreStats before = store->stats();
+  WriterGate gate;
+  HeldWriter() { gate.hold(*store); }
+};
+
 void write_barrier(st::Store& store) {
   try {
     store.write_sync([](st::WriteTxn&) {});
@@ -291,14 +303,12 @@ TEST_CASE("a job that throws after insert, audit and publish leaves no row, no a
 
 TEST_CASE("a job that throws rolls back alone, and the other jobs of its batch commit",
           "[storage][write][group-commit]") {
-  TempDir dir;
-  const std::string path = dir.file("relance.db");
-  auto store = open_store(path);
-  const std::int64_t org = make_org(*store, "Acme");
-  const auto before = store->stats();
-
-  WriterGate gate;
-  gate.hold(*store);
+  HeldWriter held;
+  const std::string& path = held.path;
+  auto& store = held.store;
+  const std::int64_t org = held.org;
+  const auto before = held.before;
+  WriterGate& gate = held.gate;
 
   constexpr int jobs = 40;
   constexpr int throwing = 17;    // throws after writing
@@ -639,14 +649,12 @@ TEST_CASE("insert_many gives 1,500 rows consecutive ids in their order, each sto
 TEST_CASE("a job written alone commits in a transaction of its own, and when it fails it alone "
           "is rolled back",
           "[storage][write][group-commit]") {
-  TempDir dir;
-  const std::string path = dir.file("relance.db");
-  auto store = open_store(path);
-  const std::int64_t org = make_org(*store, "Acme");
-  const auto before = store->stats();
-
-  WriterGate gate;
-  gate.hold(*store);
+  HeldWriter held;
+  const std::string& path = held.path;
+  auto& store = held.store;
+  const std::int64_t org = held.org;
+  const auto before = held.before;
+  WriterGate& gate = held.gate;
   std::vector<std::exception_ptr> errors(5);
   Countdown all_done(5);
   auto done = [&](std::size_t k) {
