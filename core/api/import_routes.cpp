@@ -9,7 +9,7 @@
 namespace relance::api {
 using Shape = RouteDoc::Shape;
 
-void add_import_routes(Router& router, imports::ImportService& imports) {
+void add_import_routes(Router& router, imports::ImportService& imports, services::WorkPool& slow_work) {
   router.add("POST", "/api/v1/imports", true,
              {"Imports contacts from a CSV or vCard file sent as the body (text/csv, text/vcard or "
               "application/octet-stream): 202 and the job, at Location",
@@ -44,6 +44,31 @@ void add_import_routes(Router& router, imports::ImportService& imports) {
                r.body = imports.report(c.principal, c.ids[0], csv);
                r.headers.emplace_back("Cache-Control", "no-store");
                reply(std::move(r));
+             });
+  router.add("GET", "/api/v1/contact-duplicates", true,
+             {"Deduplication on demand: the organisation's contacts that are one person by the "
+              "import's rules (same email, same phone, or same name at the same company), in "
+              "groups with the reasons and the contacts; merge them with "
+              "POST /api/v1/contacts/{id}/merge",
+              "imports", Shape::object, nullptr, false, {"limit"}},
+             [&imports, &slow_work](Call& c, Reply reply) {
+               std::size_t limit = 100;
+               for (const auto& [k, v] : c.request.query) {
+                 if (k != "limit") throw Problem::bad_request("unknown parameter " + k + " (limit)", k);
+                 std::size_t used = 0;
+                 long long n = 0;
+                 try {
+                   n = std::stoll(v, &used);
+                 } catch (const std::exception&) {
+                   used = 0;
+                 }
+                 if (used != v.size() || n < 1 || n > 1000)
+                   throw Problem::bad_request("limit must be a whole number from 1 to 1000", "limit");
+                 limit = static_cast<std::size_t>(n);
+               }
+               offload(slow_work, std::move(reply), [&imports, p = c.principal, limit](Reply& r) {
+                 r(json_response(200, imports.duplicates(p, limit)));
+               });
              });
 }
 

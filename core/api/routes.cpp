@@ -113,9 +113,6 @@ services::WriteCallback replying(Reply reply, std::string location_prefix) {
   };
 }
 
-namespace {
-
-// Runs `work` on the pool for slow work; its errors become problem documents.
 void offload(services::WorkPool& pool, Reply reply, std::function<void(Reply&)> work) {
   pool.post([reply = std::move(reply), work = std::move(work)]() mutable {
     try {
@@ -125,6 +122,8 @@ void offload(services::WorkPool& pool, Reply reply, std::function<void(Reply&)> 
     }
   });
 }
+
+namespace {
 
 void add_record_routes(Router& router, const ApiServices& s, const storage::Entity& e) {
   const std::string base = "/api/v1/" + std::string(e.name);
@@ -321,7 +320,7 @@ void add_routes(Router& router, const ApiServices& s) {
   add_merge_routes(router, s.merges, s.limits);
   add_plugin_routes(router, s.plugins, s.limits);
   add_export_routes(router, s.exports);
-  if (s.imports) add_import_routes(router, *s.imports);
+  if (s.imports) add_import_routes(router, *s.imports, s.slow_work);
   add_followup_routes(router, s.followups);
   // Last, so that the document covers every route above.
   auto doc = std::make_shared<std::string>();

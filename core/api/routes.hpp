@@ -49,6 +49,9 @@ Response read_response(services::ReadResult r);
 std::optional<std::int64_t> expected_version(const Request& req, std::int64_t id);
 // The request's Idempotency-Key ("" when none; 400 when malformed).
 std::string idempotency_key(const Request& req);
+// Runs `work` on the pool for slow work, off the HTTP threads; its errors become problem
+// documents.
+void offload(services::WorkPool& pool, Reply reply, std::function<void(Reply&)> work);
 // What identifies the request for its Idempotency-Key ("" without a key).
 std::string request_digest(const Request& req, const std::string& key);
 // Completes a write: the committed result (Location under `location_prefix` on 201), or

@@ -85,6 +85,25 @@ void print_merges(const json::value& page) {
   if (page.at("next_cursor").is_string()) std::cerr << "(more: --cursor " << page.at("next_cursor").as_string() << ")\n";
 }
 
+// Each group of duplicates: its contacts, why they are one, and the merges that join them.
+void print_duplicates(const json::value& doc) {
+  const json::array& groups = doc.at("groups").as_array();
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const json::value& g = groups[i];
+    std::cout << (i ? "\n" : "") << "group " << i + 1 << ": " << names_text(g.at("reasons")) << "\n";
+    for (const auto& c : g.at("contacts").as_array()) std::cout << "  " << contact_text(c) << "\n";
+    const json::array& ids = g.at("contact_ids").as_array();
+    for (std::size_t k = 1; k < ids.size(); ++k)
+      std::cout << "  merge with: relance contact merge " << json::serialize(ids[0]) << " "
+                << json::serialize(ids[k]) << "\n";
+  }
+  const auto total = doc.at("groups_total").to_number<std::int64_t>();
+  std::cout << (groups.empty() ? "" : "\n") << total << " group" << (total == 1 ? "" : "s")
+            << " of duplicates among " << doc.at("contacts_scanned").to_number<std::int64_t>() << " contacts";
+  if (static_cast<std::int64_t>(groups.size()) < total) std::cout << " (" << groups.size() << " shown: --limit)";
+  std::cout << "\n";
+}
+
 }  // namespace
 
 void add_merge_commands(CLI::App& contact_group, std::function<int()>& run) {
@@ -147,6 +166,24 @@ void add_merge_commands(CLI::App& contact_group, std::function<int()>& run) {
     const json::value page = api.call("GET", merges_path + query).json();
     if (l->as_json) print_json(page);
     else print_merges(page);
+    return int(ok);
+  });
+
+  struct Duplicates {
+    int limit = 100;
+    bool as_json = false;
+  };
+  auto d = std::make_shared<Duplicates>();
+  CLI::App* duplicates = contact_group.add_subcommand(
+      "duplicates", "Find the organisation's contacts that are one person (same email, same phone, or same name "
+                    "at the same company), in groups, with the merge commands that join them");
+  duplicates->add_option("--limit", d->limit, "Groups shown, 1 to 1000")->check(CLI::Range(1, 1000));
+  add_json_flag(duplicates, d->as_json);
+  runs(duplicates, run, [d] {
+    ApiClient api(resolve_endpoint());
+    const json::value doc = api.call("GET", "/api/v1/contact-duplicates?limit=" + std::to_string(d->limit)).json();
+    if (d->as_json) print_json(doc);
+    else print_duplicates(doc);
     return int(ok);
   });
 }

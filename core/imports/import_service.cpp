@@ -9,6 +9,8 @@
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
+#include "domain/record_json.hpp"
+#include "imports/duplicates.hpp"
 #include "imports/import.hpp"
 #include "imports/import_job.hpp"
 #include "imports/import_run.hpp"
@@ -228,6 +230,27 @@ std::string ImportService::report(const auth::Principal& p, std::int64_t id, boo
            "," + quoted + "\r\n";
   }
   return out;
+}
+
+json::object ImportService::duplicates(const auth::Principal& p, std::size_t limit) {
+  const DuplicateReport found = find_duplicates(store_, p.org_id, limit);
+  json::array groups;
+  for (const DuplicateGroup& g : found.groups) {
+    json::array ids, reasons, contacts;
+    for (std::int64_t id : g.contact_ids) {
+      ids.emplace_back(id);
+      // Deleted since the scan: left out of the contacts, kept in the ids.
+      if (auto row = store_.get(storage::entities::contacts, storage::Scope::org(p.org_id), id))
+        contacts.push_back(json::parse(domain::row_json(storage::entities::contacts, *row, false)));
+    }
+    for (const std::string& why : g.reasons) reasons.emplace_back(why);
+    groups.push_back(json::object{{"contact_ids", std::move(ids)},
+                                  {"reasons", std::move(reasons)},
+                                  {"contacts", std::move(contacts)}});
+  }
+  return json::object{{"groups", std::move(groups)},
+                      {"groups_total", found.groups_total},
+                      {"contacts_scanned", found.contacts_scanned}};
 }
 
 void ImportService::run_worker() {

@@ -64,6 +64,12 @@ class ImportService {
   // (line,outcome,contact_id,detail). Complete once the job is done or failed.
   std::string report(const auth::Principal& p, std::int64_t id, bool csv);
 
+  // GET /api/v1/contact-duplicates: the caller's organisation's groups of duplicate
+  // contacts (imports/duplicates.hpp), the first `limit`, each with its contacts as the API
+  // shows them: {"groups": [{"contact_ids", "reasons", "contacts"}], "groups_total",
+  // "contacts_scanned"}.
+  boost::json::object duplicates(const auth::Principal& p, std::size_t limit);
+
   // Ends the running job (it fails: "the daemon stopped") and the worker. Idempotent.
   void stop();
 

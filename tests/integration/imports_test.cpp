@@ -334,3 +334,90 @@ TEST_CASE("a file larger than the API's body limit imports under the import's ow
   CHECK(refused.status == 413);
   CHECK(w.daemon.client().get("/readyz").status == 200);
 }
+
+TEST_CASE("duplicates on demand groups the organisation's contacts by email, phone and name at a "
+          "company, with the reasons, and a merge takes a group away") {
+  World w;
+  auto make = [&](HttpClient& as, json::object body) {
+    return World::create(as, "contacts", body).at("id").to_number<std::int64_t>();
+  };
+  const std::int64_t acme =
+      World::create(w.alpha_admin, "companies", {{"name", "Acme"}}).at("id").to_number<std::int64_t>();
+  const std::int64_t a1 = make(w.alpha_admin, {{"first_name", "Julia"}, {"emails", json::array{"julia@acme.io"}}});
+  const std::int64_t a2 = make(w.alpha_admin, {{"first_name", "J."}, {"emails", json::array{"other@x.io", "julia@acme.io"}}});
+  // The same number written two ways; the third shares an email with the second only.
+  const std::int64_t p1 = make(w.alpha_admin, {{"last_name", "Roux"}, {"phones", json::array{"+33 4 72 00 00 01"}}});
+  const std::int64_t p2 = make(w.alpha_admin, {{"last_name", "Roux"}, {"phones", json::array{"04 72 00 00 01"}},
+                                               {"emails", json::array{"roux@lyon.fr"}}});
+  const std::int64_t p3 = make(w.alpha_admin, {{"last_name", "R"}, {"emails", json::array{"ROUX@lyon.fr"}}});
+  const std::int64_t n1 = make(w.alpha_admin, {{"first_name", "Zoé"}, {"last_name", "Martin"}, {"company_id", acme}});
+  const std::int64_t n2 = make(w.alpha_admin, {{"first_name", "zoe"}, {"last_name", "MARTIN"}, {"company_id", acme}});
+  make(w.alpha_admin, {{"first_name", "Zoé"}, {"last_name", "Martin"}});  // no company: not the same
+  make(w.alpha_admin, {{"first_name", "Alone"}, {"emails", json::array{"alone@x.io"}}});
+  make(w.beta_admin, {{"first_name", "Julia"}, {"emails", json::array{"julia@acme.io"}}});  // another organisation
+
+  auto r = w.alpha_member.get("/api/v1/contact-duplicates");
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  const json::value doc = r.json();
+  CHECK(n(doc.as_object(), "contacts_scanned") == 9);
+  CHECK(n(doc.as_object(), "groups_total") == 3);
+  const json::array& groups = doc.at("groups").as_array();
+  REQUIRE(groups.size() == 3);
+  auto ids_of = [](const json::value& g) {
+    std::vector<std::int64_t> ids;
+    for (const auto& id : g.at("contact_ids").as_array()) ids.push_back(id.to_number<std::int64_t>());
+    return ids;
+  };
+  CHECK(ids_of(groups[0]) == std::vector<std::int64_t>{a1, a2});
+  CHECK(groups[0].at("reasons").as_array() == json::array{"same email julia@acme.io"});
+  CHECK(ids_of(groups[1]) == std::vector<std::int64_t>{p1, p2, p3});
+  CHECK(groups[1].at("reasons").as_array() == json::array{"same phone +33472000001", "same email roux@lyon.fr"});
+  CHECK(ids_of(groups[2]) == std::vector<std::int64_t>{n1, n2});
+  CHECK(groups[2].at("reasons").as_array() == json::array{"same name at Acme"});
+  REQUIRE(groups[0].at("contacts").as_array().size() == 2);
+  CHECK(groups[0].at("contacts").as_array()[1].at("first_name") == "J.");
+
+  // Beta sees its one contact and no group; a limit shows the first groups only.
+  auto beta = w.beta_admin.get("/api/v1/contact-duplicates");
+  REQUIRE(beta.status == 200);
+  CHECK(n(beta.json().as_object(), "groups_total") == 0);
+  auto first = w.alpha_admin.get("/api/v1/contact-duplicates?limit=1");
+  REQUIRE(first.status == 200);
+  const json::value first_doc = first.json();
+  CHECK(first_doc.at("groups").as_array().size() == 1);
+  CHECK(n(first_doc.as_object(), "groups_total") == 3);
+  for (const char* bad : {"?limit=0", "?limit=1001", "?limit=x", "?limit=5x", "?sort=id"}) {
+    auto b = w.alpha_admin.get(std::string("/api/v1/contact-duplicates") + bad);
+    INFO(bad << " " << b.body);
+    CHECK(b.status == 400);
+    CHECK(b.header("content-type") == "application/problem+json");
+  }
+
+  // The command line shows the groups and the merges that join them.
+  TempDir home;
+  std::map<std::string, std::string> env{{"HOME", home.path().string()},
+                                         {"XDG_CONFIG_HOME", home.file("config")},
+                                         {"RELANCE_URL", "http://127.0.0.1:" + std::to_string(w.daemon.port())},
+                                         {"RELANCE_TOKEN", w.alpha_member.token()}};
+  auto [code, out] = Daemon::run_cli({"contact", "duplicates"}, env);
+  INFO(out);
+  CHECK(code == 0);
+  CHECK(out.find("group 2: same phone +33472000001, same email roux@lyon.fr") != std::string::npos);
+  CHECK(out.find("merge with: relance contact merge " + std::to_string(p1) + " " + std::to_string(p3)) !=
+        std::string::npos);
+  CHECK(out.find("3 groups of duplicates among 9 contacts") != std::string::npos);
+  auto [code_json, out_json] = Daemon::run_cli({"contact", "duplicates", "--limit", "2", "--json"}, env);
+  CHECK(code_json == 0);
+  CHECK(json::parse(out_json).at("groups").as_array().size() == 2);
+  CHECK(Daemon::run_cli({"contact", "duplicates", "--limit", "0"}, env).first == 2);
+
+  // Merging the first group leaves two.
+  auto merged = w.alpha_admin.post("/api/v1/contacts/" + std::to_string(a1) + "/merge",
+                                   json::object{{"duplicate_id", a2}});
+  INFO(merged.body);
+  REQUIRE(merged.status == 201);
+  auto after = w.alpha_admin.get("/api/v1/contact-duplicates");
+  REQUIRE(after.status == 200);
+  CHECK(n(after.json().as_object(), "groups_total") == 2);
+}

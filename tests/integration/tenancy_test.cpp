@@ -210,6 +210,8 @@ const std::vector<Row> table = {
   {"POST",   "/api/v1/imports",                                         queued,      queued,            queued,      queued,                auth},
   {"GET",    "/api/v1/imports/{id}",                                    {ok,nf,na,nf}, {ok,nf,na,nf},   {ok,nf,na,nf}, {ok,nf,na,nf},       anon},
   {"GET",    "/api/v1/imports/{id}/report",                             {ok,nf,na,nf}, {ok,nf,na,nf},   {ok,nf,na,nf}, {ok,nf,na,nf},       anon},
+  // Duplicates on demand: every role reads its own organisation's (a read-only token too).
+  {"GET",    "/api/v1/contact-duplicates",                              ok,          ok,                ok,          ok,                    auth},
 };
 // clang-format on
 
