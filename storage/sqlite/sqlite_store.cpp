@@ -2,6 +2,7 @@
 #include "relance/storage/sqlite_store.hpp"
 
 #include <SQLiteCpp/Backup.h>
+#include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
 #include <condition_variable>
@@ -17,6 +18,7 @@
 #include "sqlite/migrate.hpp"
 #include "sqlite/ops.hpp"
 #include "sqlite/reader_pool.hpp"
+#include "sqlite/text_index.hpp"
 #include "sqlite/writer.hpp"
 
 namespace relance::storage {
@@ -76,6 +78,12 @@ class SqliteStore final : public Store {
     const bool stopped_cleanly = std::filesystem::remove(marker, ec);
     if (!stopped_cleanly) check(*writer_conn);
     apply_migrations(*writer_conn);
+    {
+      // Rows another program (sqlite3) wrote and left for the daemon to index.
+      SQLite::Transaction tx(writer_conn->db(), SQLite::TransactionBehavior::IMMEDIATE);
+      index_pending_text(*writer_conn);
+      tx.commit();
+    }
     readers_ = std::make_unique<ReaderPool>(o, commits_);
     writer_ = std::make_unique<GroupCommitWriter>(std::move(writer_conn), o.max_batch, commits_);
     checkpointer_ = std::thread([this] { checkpoint_loop(); });

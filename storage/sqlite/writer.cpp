@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "sqlite/text_index.hpp"
 #include "sqlite/write_txn.hpp"
 
 namespace relance::storage::sqlite {
@@ -94,6 +95,15 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
           break;
         }
       }
+    }
+  }
+  if (!batch_error) {
+    // Once for the whole batch, outside the jobs' savepoints: FTS5 writes what one
+    // statement indexed as a segment of its own (text_index.hpp).
+    try {
+      index_pending_text(*conn_);
+    } catch (...) {
+      batch_error = std::current_exception();
     }
   }
   if (!batch_error) {
