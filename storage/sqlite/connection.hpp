@@ -31,8 +31,9 @@ class Connection {
 
 // Binds a storage Value to parameter `index` (1-based).
 void bind(SQLite::Statement& st, int index, const Value& v);
-// Reads column `index` (0-based) as a storage Value.
-Value column_value(SQLite::Statement& st, int index);
+// Reads column `index` (0-based) as a storage Value into `out`, reusing its string when it
+// holds one.
+void read_column_into(SQLite::Statement& st, int index, Value& out);
 
 // Turns an SQLite error into the StorageError a caller can act on.
 [[noreturn]] void rethrow_as_storage_error(const SQLite::Exception& e);

@@ -104,6 +104,9 @@ class SqliteStore final : public Store {
   std::optional<Row> get(const Entity& e, const Scope& s, std::int64_t id) override {
     return read([&](Connection& c) { return get_row(c, e, s, id); });
   }
+  bool get_into(const Entity& e, const Scope& s, std::int64_t id, Row& row) override {
+    return read([&](Connection& c) { return get_row_into(c, e, s, id, row); });
+  }
   std::vector<Row> list(const Entity& e, const ListQuery& q) override {
     return read([&](Connection& c) { return list_rows(c, e, q); });
   }
