@@ -23,6 +23,10 @@ class Connection {
   // A prepared statement for `sql`, reset and with bindings cleared; prepared once.
   SQLite::Statement& statement(const std::string& sql);
   void exec(const char* sql) { db_.exec(sql); }
+  // Runs one statement that returns no rows, prepared once (statement()): for the
+  // transaction statements the writer and the readers run for every batch or snapshot,
+  // which exec() would parse again each time.
+  void run(const std::string& sql) { statement(sql).exec(); }
 
  private:
   SQLite::Database db_;

@@ -69,16 +69,16 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
   sqlite3* handle = conn_->db().getHandle();
   std::exception_ptr batch_error;
   try {
-    conn_->exec("BEGIN IMMEDIATE");
+    conn_->run("BEGIN IMMEDIATE");
   } catch (...) {
     batch_error = std::current_exception();
   }
   if (!batch_error) {
     for (Pending& p : batch) {
       try {
-        conn_->exec("SAVEPOINT job");
+        conn_->run("SAVEPOINT job");
         p.job(txn);
-        conn_->exec("RELEASE job");
+        conn_->run("RELEASE job");
       } catch (...) {
         p.error = std::current_exception();
         if (sqlite3_get_autocommit(handle)) {
@@ -89,7 +89,7 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
         }
         try {
           conn_->exec("ROLLBACK TO job");
-          conn_->exec("RELEASE job");
+          conn_->run("RELEASE job");
         } catch (...) {
           batch_error = std::current_exception();
           break;
@@ -109,7 +109,7 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
   if (!batch_error) {
     const auto t0 = std::chrono::steady_clock::now();
     try {
-      conn_->exec("COMMIT");
+      conn_->run("COMMIT");
       commits_.fetch_add(1, std::memory_order_release);
     } catch (...) {
       batch_error = std::current_exception();
