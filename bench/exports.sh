@@ -187,6 +187,7 @@ PRAGMA cache_size = -262144;
 BEGIN;
 INSERT INTO contacts (version, $cols) SELECT 1, $select FROM temp.import_1 ORDER BY rowid;
 INSERT INTO contacts (version, $cols) SELECT 1, $select FROM temp.import_2 ORDER BY rowid;
+INSERT INTO fts_flush (requested) VALUES (1);
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL

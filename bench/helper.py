@@ -244,8 +244,10 @@ def sql_literal(v):
 def cmd_contacts_sql(a):
     cols = ", ".join(CONTACT_COLUMNS)
     for r in contact_rows(a):
-        # version 1, as the daemon writes it; one statement = one transaction (autocommit).
-        print("INSERT INTO contacts (version, %s) VALUES (1, %s);" %
+        # version 1, as the daemon writes it; a transaction per row, with its full-text
+        # entries written before the commit as the daemon's writer does (fts_flush).
+        print("BEGIN; INSERT INTO contacts (version, %s) VALUES (1, %s); "
+              "INSERT INTO fts_flush (requested) VALUES (1); COMMIT;" %
               (cols, ", ".join(sql_literal(v) for v in r)))
 
 

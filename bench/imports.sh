@@ -102,8 +102,9 @@ init_dir() {  # init_dir DIR: relance init (organisation 1, "Region", and its ad
 # Into a fresh `relance init` database (its schema, triggers: the full-text index and the
 # tags table are maintained as for API writes), with the daemon's writer settings (WAL,
 # synchronous=FULL, cache_size 32 MiB). The rows are first loaded into temp tables by
-# .import (not timed); then, timed by .timer: BEGIN; the companies; the contacts; COMMIT.
-# Sets CEIL_S (sum of the four statements' real time), CEIL_CPU_S (user + sys).
+# .import (not timed); then, timed by .timer: BEGIN; the companies; the contacts; their
+# full-text entries (fts_flush, as the daemon's writer does before it commits); COMMIT.
+# Sets CEIL_S (sum of the five statements' real time), CEIL_CPU_S (user + sys).
 ceiling() {
   log "ceiling: sqlite3, $N contacts and $COMPANIES companies in one transaction"
   init_dir "$CEIL_DATA"
@@ -125,6 +126,7 @@ INSERT INTO contacts ($cols, first_name, last_name, emails, phones, company_id, 
          (SELECT max(id) FROM companies) - $COMPANIES + CAST(company AS INTEGER),
          NULLIF(title, ''), city, country
   FROM temp.rows ORDER BY rowid;
+INSERT INTO fts_flush (requested) VALUES (1);
 COMMIT;
 .timer off
 SELECT 'rows', count(*), (SELECT count(*) FROM companies) FROM contacts;

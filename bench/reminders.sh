@@ -154,6 +154,7 @@ SELECT 1, CAST(org_id AS INTEGER), created_at, updated_at, CAST(created_by AS IN
   CAST(updated_by AS INTEGER), first_name, last_name, NULLIF(emails, ''), NULLIF(phones, ''),
   NULLIF(title, ''), city, country, NULLIF(tags, ''), NULLIF(notes, ''), met_at,
   NULLIF(met_where, ''), NULLIF(lawful_basis, '') FROM temp.import_1 ORDER BY rowid;
+INSERT INTO fts_flush (requested) VALUES (1);
 SQL
   local n
   n=$(sqlite3 "$DB" "SELECT count(*) FROM contacts WHERE org_id = 1 AND id BETWEEN 1 AND $N_CONTACTS")
@@ -193,6 +194,7 @@ SELECT 1, 1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ
   strftime('%Y-%m-%dT%H:%M:%fZ', $FIRST_DUE + i * $SPREAD.0 / $N_FOLLOWUPS, 'unixepoch'),
   'open', CASE WHEN i % 4 = 0 THEN 'Préparer la démo ; voir les notes de la réunion.' END
 FROM n;
+INSERT INTO fts_flush (requested) VALUES (1);
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL

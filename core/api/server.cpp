@@ -22,6 +22,7 @@
 #include <unordered_set>
 
 #include "api/problem_response.hpp"
+#include "api/response_head.hpp"
 
 namespace relance::api {
 namespace asio = boost::asio;
@@ -151,22 +152,29 @@ class Session : public std::enable_shared_from_this<Session> {
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive() && !shared_.draining.load();
     version_ = msg.version();
-    request_ = Request{};
-    request_.method = std::string(msg.method_string());
     auto target = boost::urls::parse_origin_form(msg.target());
     if (!target) {
       return send(problem_response(Problem::bad_request("the request target is not a valid path")),
                   false, version_);
     }
-    request_.path = std::string(target->path());
+    // Each field is assigned rather than the request rebuilt: its strings keep their
+    // capacity from one request of the connection to the next.
+    request_.method.assign(msg.method_string());
+    target->path(boost::urls::string_token::assign_to(request_.path));
+    request_.query.clear();
     for (auto p : target->params()) request_.query.emplace_back(p.key, p.has_value ? p.value : "");
-    auto header = [&](http::field f) { auto it = msg.find(f); return it == msg.end() ? std::string() : std::string(it->value()); };
-    request_.content_type = header(http::field::content_type);
-    request_.authorization = header(http::field::authorization);
-    request_.if_match = header(http::field::if_match);
-    request_.accept = header(http::field::accept);
-    if (auto it = msg.find("Idempotency-Key"); it != msg.end()) request_.idempotency_key = std::string(it->value());
-    request_.remote_address = remote_;
+    auto header = [&](http::field f, std::string& to) {
+      auto it = msg.find(f);
+      if (it == msg.end()) to.clear();
+      else to.assign(it->value());
+    };
+    header(http::field::content_type, request_.content_type);
+    header(http::field::authorization, request_.authorization);
+    header(http::field::if_match, request_.if_match);
+    header(http::field::accept, request_.accept);
+    if (auto it = msg.find("Idempotency-Key"); it != msg.end()) request_.idempotency_key.assign(it->value());
+    else request_.idempotency_key.clear();
+    request_.remote_address.assign(remote_);
     request_.body = std::move(msg.body());
     stream_.expires_never();  // a write may wait for the group commit
     // A read answers at once, on this thread: dispatch runs the send inline. A write
@@ -239,18 +247,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void send(Response r, bool keep_alive, unsigned version) {
     if (r.stream) return send_stream(std::move(r), keep_alive, version);
-    auto res = std::make_shared<http::response<http::string_body>>(
-        static_cast<http::status>(r.status), version);
-    res->set(http::field::server, "relance");
-    if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) res->set(k, v);
-    res->body() = std::move(r.body);
-    res->keep_alive(keep_alive);
-    res->prepare_payload();
+    // Head and body stay in the session until written; their buffers keep their capacity
+    // from one response to the next.
+    reply_ = std::move(r);
+    write_response_head(head_, reply_, reply_.body.size(), keep_alive, version);
+    reply_keeps_alive_ = keep_alive;
     stream_.expires_after(shared_.options.request_timeout);
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+    const std::array<asio::const_buffer, 2> wire{asio::buffer(head_), asio::buffer(reply_.body)};
+    asio::async_write(stream_, wire, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->close();
-      if (!res->keep_alive()) return self->linger_close();
+      if (!self->reply_keeps_alive_) return self->linger_close();
       self->read_header();
     });
   }
@@ -287,6 +293,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::array<char, 8192> discard_{};
   std::optional<http::request_parser<http::string_body>> parser_;
   Request request_;
+  Response reply_;          // being written
+  std::string head_;        // its status line and header fields
+  bool reply_keeps_alive_ = true;
   std::string remote_;
   bool idle_ = false;
   bool keep_alive_ = true;

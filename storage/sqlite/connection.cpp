@@ -41,15 +41,20 @@ void bind(SQLite::Statement& st, int index, const Value& v) {
       v);
 }
 
-Value column_value(SQLite::Statement& st, int index) {
+void read_column_into(SQLite::Statement& st, int index, Value& out) {
   SQLite::Column c = st.getColumn(index);
   switch (c.getType()) {
-    case SQLITE_INTEGER: return static_cast<std::int64_t>(c.getInt64());
-    case SQLITE_FLOAT: return c.getDouble();
+    case SQLITE_INTEGER: out = static_cast<std::int64_t>(c.getInt64()); return;
+    case SQLITE_FLOAT: out = c.getDouble(); return;
     case SQLITE_TEXT:
-    case SQLITE_BLOB: return std::string(static_cast<const char*>(c.getBlob()),
-                                         static_cast<std::size_t>(c.getBytes()));
-    default: return Null{};
+    case SQLITE_BLOB: {
+      const auto* data = static_cast<const char*>(c.getBlob());
+      const auto size = static_cast<std::size_t>(c.getBytes());
+      if (auto* s = std::get_if<std::string>(&out)) s->assign(data, size);
+      else out.emplace<std::string>(data, size);
+      return;
+    }
+    default: out = Null{};
   }
 }
 

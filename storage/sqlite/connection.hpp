@@ -24,6 +24,10 @@ class Connection {
   // A prepared statement for `sql`, reset and with bindings cleared; prepared once.
   SQLite::Statement& statement(const std::string& sql);
   void exec(const char* sql) { db_.exec(sql); }
+  // Runs one statement that returns no rows, prepared once (statement()): for the
+  // transaction statements the writer and the readers run for every batch or snapshot,
+  // which exec() would parse again each time.
+  void run(const std::string& sql) { statement(sql).exec(); }
 
  private:
   SQLite::Database db_;
@@ -35,8 +39,9 @@ void bind(SQLite::Statement& st, int index, const Value& v);
 // Binds `values` to parameters 1, 2... in order. Text is bound without a copy: `values` must
 // outlive the statement's execution.
 void bind_all(SQLite::Statement& st, const std::vector<Value>& values);
-// Reads column `index` (0-based) as a storage Value.
-Value column_value(SQLite::Statement& st, int index);
+// Reads column `index` (0-based) as a storage Value into `out`, reusing its string when it
+// holds one.
+void read_column_into(SQLite::Statement& st, int index, Value& out);
 
 // Turns an SQLite error into the StorageError a caller can act on.
 [[noreturn]] void rethrow_as_storage_error(const SQLite::Exception& e);

@@ -48,7 +48,7 @@ int latest_schema_version() { return sqlite::migrations().back().version; }
 
 namespace relance::storage::sqlite {
 
-MigrationReport apply_migrations(Connection& c) {
+MigrationReport apply_migrations(Connection& c, int target_version) {
   try {
     MigrationReport report;
     report.from_version = user_version(c);
@@ -75,6 +75,7 @@ MigrationReport apply_migrations(Connection& c) {
     }
     for (const Migration& m : migrations()) {
       if (m.version <= report.from_version) continue;
+      if (target_version > 0 && m.version > target_version) break;
       SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
       c.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
              "name TEXT NOT NULL, applied_at TEXT NOT NULL)");

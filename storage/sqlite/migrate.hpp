@@ -7,7 +7,8 @@ namespace relance::storage::sqlite {
 
 // Sets the pragmas every read-write connection uses.
 void configure_writer(Connection& c, const SqliteOptions& o);
-// Checks the schema version and applies pending migrations, each in its own transaction.
-MigrationReport apply_migrations(Connection& c);
+// Checks the schema version and applies pending migrations, each in its own transaction, up
+// to `target_version` (0: the latest).
+MigrationReport apply_migrations(Connection& c, int target_version = 0);
 
 }  // namespace relance::storage::sqlite

@@ -213,25 +213,55 @@ CREATE TABLE idempotency_keys (
 )sql";
 
 
-// Full-text index of one table: contentless (the text lives in the table), accent- and
-// case-folded. `org_key` holds "o<org_id>" so that a search is scoped to one
-// organisation inside the index instead of filtering other organisations' hits after.
+// What the full-text index of a table holds. `$.` stands for the row ("new.", "old.").
 // `public` holds the text region staff may match across organisations, `personal` the
-// personal data they may not (see ops.cpp, fts_query). Contentless FTS5 deletes need the
-// indexed values again, hence the same expressions in the delete triggers.
-std::string fts_index(const std::string& table, const std::string& public_text,
-                      const std::string& personal_text) {
+// personal data they may not (see ops.cpp, fts_query).
+struct TextIndex {
+  const char* table;
+  const char* public_text;
+  const char* personal_text;
+};
+
+constexpr TextIndex text_indexes[] = {
+    {"contacts",
+     "coalesce($.title, '') || ' ' || coalesce($.city, '') || ' ' || coalesce($.met_where, '')",
+     "$.first_name || ' ' || $.last_name || ' ' || coalesce($.emails, '') || ' ' || "
+     "coalesce($.notes, '')"},
+    {"companies", "$.name || ' ' || coalesce($.domain, '') || ' ' || coalesce($.sector, '')",
+     "coalesce($.notes, '')"},
+    {"leads", "$.title", "coalesce($.notes, '')"},
+    {"activities", "coalesce($.subject, '')", "coalesce($.notes, '')"},
+    {"followups", "$.title", "coalesce($.notes, '')"},
+};
+
+// The values of the index's columns (org_key, public, personal) for the row `row`:
+// `org_key` holds "o<org_id>" so that a search is scoped to one organisation inside the
+// index instead of filtering other organisations' hits after.
+std::string indexed_values(const TextIndex& t, const std::string& row) {
+  std::string cols = std::string(t.public_text) + ", " + t.personal_text;
+  for (std::size_t at = cols.find("$."); at != std::string::npos; at = cols.find("$.", at))
+    cols.replace(at, 2, row + ".");
+  return "'o' || " + row + ".org_id, " + cols;
+}
+
+// Contentless FTS5 deletes need the indexed values again, hence the same expressions as
+// the insert.
+std::string fts_delete(const TextIndex& t, const std::string& condition = {}) {
+  const std::string fts = std::string(t.table) + "_fts";
+  return "INSERT INTO " + fts + "(" + fts + ", rowid, org_key, public, personal) " +
+         (condition.empty() ? "VALUES ('delete', old.id, " + indexed_values(t, "old") + ");"
+                            : "SELECT 'delete', old.id, " + indexed_values(t, "old") +
+                                  " WHERE " + condition + ";");
+}
+
+// Full-text index of one table: contentless (the text lives in the table), accent- and
+// case-folded.
+std::string fts_index(const TextIndex& t) {
+  const std::string table = t.table;
   const std::string fts = table + "_fts";
-  auto of = [&](const char* row) {
-    std::string cols = public_text + ", " + personal_text;
-    for (std::size_t at = cols.find("$."); at != std::string::npos; at = cols.find("$.", at))
-      cols.replace(at, 2, std::string(row) + ".");
-    return "'o' || " + std::string(row) + ".org_id, " + cols;
-  };
   const std::string cols = "(rowid, org_key, public, personal)";
-  const std::string del = "INSERT INTO " + fts + "(" + fts + ", rowid, org_key, public, personal) "
-                          "VALUES ('delete', old.id, " + of("old") + ");";
-  const std::string ins = "INSERT INTO " + fts + cols + " VALUES (new.id, " + of("new") + ");";
+  const std::string del = fts_delete(t);
+  const std::string ins = "INSERT INTO " + fts + cols + " VALUES (new.id, " + indexed_values(t, "new") + ");";
   // Every search word is a prefix ("gen" finds Genève). Without a prefix index FTS5
   // merges the doclists of every word that starts so before it returns the first row
   // (14 ms for "martin" in a million contacts); with prefixes of 2 to 8 characters indexed,
@@ -266,17 +296,7 @@ std::string tag_index(const std::string& table) {
 
 std::string v1() {
   std::string sql = v1_initial;
-  sql += fts_index("contacts",
-                   "coalesce($.title, '') || ' ' || coalesce($.city, '') || ' ' || "
-                   "coalesce($.met_where, '')",
-                   "$.first_name || ' ' || $.last_name || ' ' || coalesce($.emails, '') || ' ' || "
-                   "coalesce($.notes, '')");
-  sql += fts_index("companies",
-                   "$.name || ' ' || coalesce($.domain, '') || ' ' || coalesce($.sector, '')",
-                   "coalesce($.notes, '')");
-  sql += fts_index("leads", "$.title", "coalesce($.notes, '')");
-  sql += fts_index("activities", "coalesce($.subject, '')", "coalesce($.notes, '')");
-  sql += fts_index("followups", "$.title", "coalesce($.notes, '')");
+  for (const TextIndex& t : text_indexes) sql += fts_index(t);
   for (const char* t : {"companies", "contacts", "leads"}) sql += tag_index(t);
   return sql;
 }
@@ -374,6 +394,48 @@ CREATE INDEX activities_kind ON activities(org_id, kind, occurred_at);
 )sql";
 }
 
+// Full-text entries written once per transaction instead of once per statement. FTS5
+// writes the terms a statement added to the index as a new segment when the next statement
+// opens its statement savepoint, so every contact created in a group commit became a
+// segment of its own, with its 8 prefix terms per word, for the automerge to merge again:
+// about half of the writer's time. Now a row only enters `fts_pending` (a b-tree insert);
+// inserting a row into `fts_flush` indexes every pending row in one statement, which the
+// writer does just before each commit (sqlite3 users can do it too), and the segment is
+// written once, at the commit. A removed or changed row still deletes its old entry at
+// once, unless it is pending and so not indexed yet.
+std::string v7() {
+  std::string sql = R"sql(
+CREATE TABLE fts_pending (
+  entity TEXT NOT NULL,
+  row_id INTEGER NOT NULL,
+  PRIMARY KEY (entity, row_id)
+) WITHOUT ROWID;
+CREATE TABLE fts_flush (requested INTEGER);
+)sql";
+  std::string flush;
+  for (const TextIndex& t : text_indexes) {
+    const std::string table = t.table;
+    const std::string pending = "fts_pending WHERE entity = '" + table + "' AND row_id = ";
+    const std::string enqueue =
+        "INSERT OR IGNORE INTO fts_pending (entity, row_id) VALUES ('" + table + "', new.id);";
+    const std::string unindex = fts_delete(t, "NOT EXISTS (SELECT 1 FROM " + pending + "old.id)");
+    sql += "DROP TRIGGER " + table + "_fts_ins;\nDROP TRIGGER " + table + "_fts_del;\n" +
+           "DROP TRIGGER " + table + "_fts_upd;\n";
+    sql += "CREATE TRIGGER " + table + "_fts_ins AFTER INSERT ON " + table + " BEGIN " + enqueue +
+           " END;\n";
+    sql += "CREATE TRIGGER " + table + "_fts_del AFTER DELETE ON " + table + " BEGIN " + unindex +
+           " DELETE FROM " + pending + "old.id; END;\n";
+    sql += "CREATE TRIGGER " + table + "_fts_upd AFTER UPDATE ON " + table + " BEGIN " + unindex +
+           " " + enqueue + " END;\n";
+    flush += "INSERT INTO " + table + "_fts(rowid, org_key, public, personal) SELECT r.id, " +
+             indexed_values(t, "r") + " FROM fts_pending p JOIN " + table +
+             " r ON r.id = p.row_id WHERE p.entity = '" + table + "'; ";
+  }
+  sql += "CREATE TRIGGER fts_flush_run AFTER INSERT ON fts_flush BEGIN " + flush +
+         "DELETE FROM fts_pending; DELETE FROM fts_flush; END;\n";
+  return sql;
+}
+
 #undef RELANCE_ROW_HEADER
 
 // Contact merges (relance/storage/contact_merge.hpp): who merged which contact into which,
@@ -413,6 +475,7 @@ std::span<const Migration> migrations() {
       {4, "follow-up notices and digests", v4_followup_notices},
       {5, "cadence rules", v5()},
       {6, "contact merges", v6_contact_merges},
+      {7, "full-text entries written once per transaction", v7()},
   };
   return all;
 }

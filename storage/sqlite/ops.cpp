@@ -81,18 +81,24 @@ const EntitySql& sql_of(const Entity& e) {
   return it->second;
 }
 
-Row read_row(SQLite::Statement& st, const Entity& e) {
-  Row r;
+// Into `r`'s existing strings and vector, so that a reused Row allocates only when a value
+// outgrows what it held before.
+void read_row_into(SQLite::Statement& st, const Entity& e, Row& r) {
   r.id = st.getColumn(0).getInt64();
   r.org_id = st.getColumn(1).getInt64();
   r.version = st.getColumn(2).getInt64();
-  r.created_at = st.getColumn(3).getString();
-  r.updated_at = st.getColumn(4).getString();
+  r.created_at.assign(st.getColumn(3).getText(), static_cast<std::size_t>(st.getColumn(3).getBytes()));
+  r.updated_at.assign(st.getColumn(4).getText(), static_cast<std::size_t>(st.getColumn(4).getBytes()));
   r.created_by = st.getColumn(5).getInt64();
   r.updated_by = st.getColumn(6).getInt64();
-  r.values.reserve(e.fields.size());
+  r.values.resize(e.fields.size());
   for (std::size_t i = 0; i < e.fields.size(); ++i)
-    r.values.push_back(column_value(st, header_count + static_cast<int>(i)));
+    read_column_into(st, header_count + static_cast<int>(i), r.values[i]);
+}
+
+Row read_row(SQLite::Statement& st, const Entity& e) {
+  Row r;
+  read_row_into(st, e, r);
   return r;
 }
 
@@ -184,17 +190,23 @@ std::string fts_query(const std::string& typed, const Entity& e, const Scope& sc
   return all;
 }
 
-std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::int64_t id) {
-  return guarded([&]() -> std::optional<Row> {
+bool get_row_into(Connection& c, const Entity& e, const Scope& s, std::int64_t id, Row& row) {
+  return guarded([&] {
     SQLite::Statement& st = c.statement(sql_of(e).get[static_cast<std::size_t>(s.kind)]);
     // Parameters as scope_clause lays them out: the id, then the organisation if scoped.
     st.bind(1, id);
     if (s.kind != Scope::Kind::everything) st.bind(2, s.org_id);
-    if (!st.executeStep()) return std::nullopt;
-    Row r = read_row(st, e);
+    if (!st.executeStep()) return false;
+    read_row_into(st, e, row);
     st.reset();
-    return r;
+    return true;
   });
+}
+
+std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::int64_t id) {
+  Row r;
+  if (!get_row_into(c, e, s, id, r)) return std::nullopt;
+  return r;
 }
 
 std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q) {

@@ -17,6 +17,8 @@ namespace relance::storage::sqlite {
 // Instants: relance/storage/instant.hpp.
 
 std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::int64_t id);
+// The same into `row`, reusing its storage (Store::get_into).
+bool get_row_into(Connection& c, const Entity& e, const Scope& s, std::int64_t id, Row& row);
 std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q);
 // The rows list_rows would return, one at a time, while `visit` returns true.
 void for_each_row(Connection& c, const Entity& e, const ListQuery& q, const std::function<bool(Row&)>& visit);

@@ -21,7 +21,7 @@ ReaderPool::ReaderPool(const SqliteOptions& o, const std::atomic<std::uint64_t>&
 void ReaderPool::end_transaction(Reader& r) {
   if (sqlite3_get_autocommit(r.connection->db().getHandle())) return;
   try {
-    r.connection->exec("COMMIT");
+    r.connection->run("COMMIT");
   } catch (...) {
     // A read transaction that cannot end cleanly ends anyway on rollback.
     sqlite3_exec(r.connection->db().getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -34,7 +34,7 @@ void ReaderPool::refresh(Reader& r) {
   if (open && r.snapshot == now) return;
   end_transaction(r);
   // The snapshot is taken at the first read after BEGIN: it holds at least `now` commits.
-  r.connection->exec("BEGIN");
+  r.connection->run("BEGIN");
   r.snapshot = now;
 }
 

@@ -2,6 +2,7 @@
 #include "relance/storage/sqlite_store.hpp"
 
 #include <SQLiteCpp/Backup.h>
+#include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
 #include <condition_variable>
@@ -18,6 +19,7 @@
 #include "sqlite/migrate.hpp"
 #include "sqlite/ops.hpp"
 #include "sqlite/reader_pool.hpp"
+#include "sqlite/text_index.hpp"
 #include "sqlite/writer.hpp"
 
 namespace relance::storage {
@@ -77,6 +79,12 @@ class SqliteStore final : public Store {
     const bool stopped_cleanly = std::filesystem::remove(marker, ec);
     if (!stopped_cleanly) check(*writer_conn);
     apply_migrations(*writer_conn);
+    {
+      // Rows another program (sqlite3) wrote and left for the daemon to index.
+      SQLite::Transaction tx(writer_conn->db(), SQLite::TransactionBehavior::IMMEDIATE);
+      index_pending_text(*writer_conn);
+      tx.commit();
+    }
     readers_ = std::make_unique<ReaderPool>(o, commits_);
     writer_ = std::make_unique<GroupCommitWriter>(std::move(writer_conn), o.max_batch, commits_);
     checkpointer_ = std::thread([this] { checkpoint_loop(); });
@@ -99,6 +107,9 @@ class SqliteStore final : public Store {
 
   std::optional<Row> get(const Entity& e, const Scope& s, std::int64_t id) override {
     return read([&](Connection& c) { return get_row(c, e, s, id); });
+  }
+  bool get_into(const Entity& e, const Scope& s, std::int64_t id, Row& row) override {
+    return read([&](Connection& c) { return get_row_into(c, e, s, id, row); });
   }
   std::vector<Row> list(const Entity& e, const ListQuery& q) override {
     return read([&](Connection& c) { return list_rows(c, e, q); });
@@ -340,13 +351,13 @@ std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
   }
 }
 
-MigrationReport migrate_sqlite(const std::string& path) {
+MigrationReport migrate_sqlite(const std::string& path, int target_version) {
   try {
     sqlite::Connection c(path, sqlite::Connection::Mode::read_write, 5000);
     SqliteOptions options;
     options.path = path;
     sqlite::configure_writer(c, options);
-    return sqlite::apply_migrations(c);
+    return sqlite::apply_migrations(c, target_version);
   } catch (const SQLite::Exception& ex) {
     sqlite::rethrow_as_storage_error(ex);
   }

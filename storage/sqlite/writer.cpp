@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "sqlite/text_index.hpp"
 #include "sqlite/write_txn.hpp"
 
 namespace relance::storage::sqlite {
@@ -70,7 +71,7 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
   sqlite3* handle = conn_->db().getHandle();
   std::exception_ptr batch_error;
   try {
-    conn_->exec("BEGIN IMMEDIATE");
+    conn_->run("BEGIN IMMEDIATE");
   } catch (...) {
     batch_error = std::current_exception();
   }
@@ -78,9 +79,9 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
     const bool savepoints = !batch.front().alone;
     for (Pending& p : batch) {
       try {
-        if (savepoints) conn_->exec("SAVEPOINT job");
+        if (savepoints) conn_->run("SAVEPOINT job");
         p.job(txn);
-        if (savepoints) conn_->exec("RELEASE job");
+        if (savepoints) conn_->run("RELEASE job");
       } catch (...) {
         p.error = std::current_exception();
         if (!savepoints || sqlite3_get_autocommit(handle)) {
@@ -92,7 +93,7 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
         }
         try {
           conn_->exec("ROLLBACK TO job");
-          conn_->exec("RELEASE job");
+          conn_->run("RELEASE job");
         } catch (...) {
           batch_error = std::current_exception();
           break;
@@ -101,9 +102,18 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
     }
   }
   if (!batch_error) {
+    // Once for the whole batch, outside the jobs' savepoints: FTS5 writes what one
+    // statement indexed as a segment of its own (text_index.hpp).
+    try {
+      index_pending_text(*conn_);
+    } catch (...) {
+      batch_error = std::current_exception();
+    }
+  }
+  if (!batch_error) {
     const auto t0 = std::chrono::steady_clock::now();
     try {
-      conn_->exec("COMMIT");
+      conn_->run("COMMIT");
       commits_.fetch_add(1, std::memory_order_release);
     } catch (...) {
       batch_error = std::current_exception();

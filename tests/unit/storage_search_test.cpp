@@ -2,6 +2,7 @@
 // scoped to the organisation, safe against FTS syntax, kept in step with the rows.
 #include <catch2/catch.hpp>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -182,4 +183,61 @@ TEST_CASE("search combines with filters and the keyset cursor", "[storage][searc
   Ids seen = ids_of(first);
   for (const auto& r : second) seen.push_back(r.id);
   CHECK(seen == lyonnais);
+}
+
+TEST_CASE("rows created, changed and deleted in one transaction are indexed with their last "
+          "words only",
+          "[storage][search]") {
+  Fixture f;
+  std::int64_t kept = 0;
+  f.store->write_sync([&](st::WriteTxn& tx) {
+    st::Row moved = contact_row(f.acme, "Anaïs", "Morel");
+    moved.set(ent::contacts, "city", str("Lyon"));
+    kept = tx.insert(ent::contacts, moved);
+    moved.set(ent::contacts, "city", str("Annecy"));
+    tx.update(ent::contacts, moved);
+    st::Row dropped = contact_row(f.acme, "Bastien", "Morel");
+    tx.remove(ent::contacts, f.acme, tx.insert(ent::contacts, dropped));
+  });
+  CHECK(f.search_acme("morel") == Ids{kept});
+  CHECK(f.search_acme("annecy") == Ids{kept});
+  CHECK(f.search_acme("lyon") == Ids{f.lyon});
+  CHECK(f.search_acme("bastien").empty());
+  // Indexed now: a later change replaces its entry.
+  f.set_city(kept, "Chambéry");
+  CHECK(f.search_acme("annecy").empty());
+  CHECK(f.search_acme("chambery") == Ids{kept});
+}
+
+TEST_CASE("a write that fails leaves no entry in the index", "[storage][search]") {
+  Fixture f;
+  CHECK_THROWS(f.store->write_sync([&](st::WriteTxn& tx) {
+    st::Row r = contact_row(f.acme, "Ghislain", "Vidal");
+    tx.insert(ent::contacts, r);
+    throw std::runtime_error("refused after the insert");
+  }));
+  const std::int64_t herve = make_contact(*f.store, f.acme, "Hervé", "Vidal");
+  CHECK(f.search_acme("vidal") == Ids{herve});
+}
+
+TEST_CASE("a row another program wrote with sqlite3 is indexed when the store opens",
+          "[storage][search]") {
+  TempDir dir;
+  const std::string path = dir.file("relance.db");
+  std::int64_t org = 0;
+  {
+    auto store = open_store(path);
+    org = make_org(*store, "Acme");
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO contacts (org_id, created_at, updated_at, first_name, last_name) VALUES (" +
+            std::to_string(org) + ", '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', "
+            "'Yannick', 'Noah')");
+  }
+  auto store = open_store(path);
+  st::ListQuery q;
+  q.scope = st::Scope::org(org);
+  q.search = "noah";
+  CHECK(store->list(ent::contacts, q).size() == 1);
 }

@@ -117,6 +117,33 @@ TEST_CASE("an inserted row gets an id, version 1 and UTC millisecond timestamps,
   CHECK(st::is_null(got->get(ent::contacts, "country")));
 }
 
+TEST_CASE("get_into reads each row into the same Row, leaving nothing of the one before",
+          "[storage][write]") {
+  TempDir dir;
+  auto store = open_store(dir.file("relance.db"));
+  const std::int64_t org = make_org(*store, "Acme");
+  const std::int64_t full = make_contact(*store, org, "Ada", "Lovelace", [](st::Row& r) {
+    r.set(ent::contacts, "city", str("Lyon"));
+    r.set(ent::contacts, "notes", str("met at the Lyon booth, wants the deck"));
+  });
+  const std::int64_t bare = make_contact(*store, org, "Bo", "Li");
+  const std::int64_t company = make_company(*store, org, "Acme Robotics");
+
+  st::Row row;
+  REQUIRE(store->get_into(ent::contacts, st::Scope::org(org), full, row));
+  CHECK(row.id == full);
+  CHECK(text(row.get(ent::contacts, "notes")) == "met at the Lyon booth, wants the deck");
+  REQUIRE(store->get_into(ent::contacts, st::Scope::org(org), bare, row));
+  CHECK(row.id == bare);
+  CHECK(text(row.get(ent::contacts, "first_name")) == "Bo");
+  CHECK(st::is_null(row.get(ent::contacts, "city")));
+  CHECK(st::is_null(row.get(ent::contacts, "notes")));
+  REQUIRE(store->get_into(ent::companies, st::Scope::org(org), company, row));
+  CHECK(row.values.size() == ent::companies.fields.size());
+  CHECK(text(row.get(ent::companies, "name")) == "Acme Robotics");
+  CHECK_FALSE(store->get_into(ent::contacts, st::Scope::org(org + 1), full, row));
+}
+
 TEST_CASE("an organisation owns itself: its org_id is its own id", "[storage][write]") {
   TempDir dir;
   auto store = open_store(dir.file("relance.db"));

@@ -35,8 +35,10 @@ struct MigrationReport {
   int to_version = 0;
 };
 
-// Applies pending migrations without starting a store (`relance migrate`).
-MigrationReport migrate_sqlite(const std::string& path);
+// Applies pending migrations without starting a store (`relance migrate`), up to
+// `target_version` (0: the latest; an older one builds the databases earlier releases left,
+// to test the migrations after it).
+MigrationReport migrate_sqlite(const std::string& path, int target_version = 0);
 int latest_schema_version();
 
 }  // namespace relance::storage

@@ -218,6 +218,10 @@ class Store {
   void write_sync(Job job);
 
   virtual std::optional<Row> get(const Entity& e, const Scope& scope, std::int64_t id) = 0;
+  // The same read into `row`, whose vector and strings keep their capacity: a caller that
+  // reads one row after another (a GET by id) reuses one Row and allocates almost nothing
+  // per read. False when no row matches (`row` is then unspecified).
+  virtual bool get_into(const Entity& e, const Scope& scope, std::int64_t id, Row& row) = 0;
   virtual std::vector<Row> list(const Entity& e, const ListQuery& q) = 0;
   // Every row list() would return (q.limit 0: no limit), one at a time, while `visit`
   // returns true, from one snapshot. For exports: it reads on a connection of its own that
