@@ -53,7 +53,7 @@ export BENCH_LUA_DIR="$BENCH/lua" BENCH_NAMES_LUA="$WORK/names.lua" BENCH_THREAD
 # Small tools
 
 # shellcheck source=bench/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid, settle
 helper() { python3 "$BENCH/helper.py" "$@"; }
 now_ns() { date +%s%N; }
 record() { helper record "$RESULTS_JSON" "$@"; }
@@ -411,6 +411,7 @@ measure_api() {
   local lo hi
   read -r lo hi < <(contact_id_range)
   log "contacts of A: ids $lo..$hi"
+  settle "$DAEMON_PID" "the daemon (start-up check of the database)"  # steady state only
   if ((WARMUP > 0)); then  # first touches of the readers' caches, not recorded
     WRK_DURATION=$WARMUP run_wrk warmup get_contact.lua "$TOKEN_A" \
       BENCH_ID_LO="$lo" BENCH_ID_HI="$hi" 2>/dev/null

@@ -50,7 +50,7 @@ ADMIN_PASSWORD="bench-admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 MAX_BYTES=$((2 << 30))  # server.max_body_bytes and imports.max_bytes: room for the file
 
 # shellcheck source=bench/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid, settle
 helper() { python3 "$BENCH/helper.py" "$@"; }
 calc() { python3 -c "import statistics as st; print($1)"; }
 verdict() { python3 -c "print('PASS' if $1 else 'FAIL')"; }
@@ -219,7 +219,7 @@ run_import() {
     --data-binary "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" \
     "$BASE_URL/api/v1/auth/login" | helper json-get token)
   [[ -n $TOKEN ]] || die "no token"
-  sleep 2  # let the start-up settle (quick_check, first checkpoint)
+  settle "$DAEMON_PID" "the daemon (start-up)"
   local ticks0 ticks1 code up_s
   ticks0=$(cpu_ticks)
   : >"$WORK/job.id"
