@@ -53,8 +53,7 @@ export BENCH_LUA_DIR="$BENCH/lua" BENCH_NAMES_LUA="$WORK/names.lua" BENCH_THREAD
 # Small tools
 
 # shellcheck source=bench/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid, settle
-helper() { python3 "$BENCH/helper.py" "$@"; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, helper, build_release, api, stop_pid, settle...
 now_ns() { date +%s%N; }
 record() { helper record "$RESULTS_JSON" "$@"; }
 
@@ -67,33 +66,19 @@ cleanup() {
   stop_pid "$MEMW_PID" mem-watch
   stop_pid "$DAEMON_PID" relance
   stop_pid "$NGINX_PID" nginx
-  if [[ $KEEP == 1 || $rc != 0 ]]; then
-    log "work directory kept: $WORK"
-  else
-    rm -rf "$WORK"
-  fi
+  finish_work "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 check_tools() {
-  local t missing=()
-  for t in wrk sqlite3 nginx python3 curl cmake; do
-    command -v "$t" >/dev/null || [[ -x /usr/sbin/$t ]] || missing+=("$t")
-  done
-  ((${#missing[@]} == 0)) || die "missing ${missing[*]}: run scripts/install-deps.sh --bench"
+  require_tools wrk sqlite3 nginx python3 curl cmake
   ((N_CONTACTS >= 100 && N_LEADS >= 1 && N_CONTACTS_B >= 1)) || die "sizes too small"
 }
 
 # The release preset (RelWithDebInfo, -O2), as scripts/serve.sh builds it.
 build_daemon() {
-  if [[ $BUILD == 1 ]]; then
-    log "building the release preset (build/release, target relance)"
-    (cd "$ROOT" && cmake --preset release >/dev/null &&
-       cmake --build build/release --target relance) >"$WORK/build.log" 2>&1 ||
-      { tail -30 "$WORK/build.log" >&2; die "build failed (log: $WORK/build.log)"; }
-  fi
-  [[ -x $RELANCE ]] || die "no daemon at $RELANCE (BUILD=1 builds it)"
+  build_release relance
 }
 
 # ---------------------------------------------------------------------------------------
@@ -122,24 +107,6 @@ start_daemon() {
   wait "$poller" || { tail -20 "$WORK/daemon.log" >&2; die "the daemon did not answer"; }
   STARTUP_MS=$((($(cat "$WORK/ready.ns") / 1000 - t0) / 1000))
   log "daemon $DAEMON_PID on $BASE_URL (ready in $STARTUP_MS ms)"
-}
-
-stop_daemon() {
-  stop_pid "$DAEMON_PID" relance
-  DAEMON_PID=""
-}
-
-# api METHOD PATH [BODY]: the response body; fails on HTTP >= 400. Uses $TOKEN if set.
-api() {
-  local args=(-sS --fail-with-body -X "$1" -H "Content-Type: application/json")
-  [[ -n ${TOKEN:-} ]] && args+=(-H "Authorization: Bearer $TOKEN")
-  [[ -n ${3:-} ]] && args+=(--data-binary "$3")
-  curl "${args[@]}" "$BASE_URL$2"
-}
-
-login() {
-  TOKEN="" api POST /api/v1/auth/login "{\"email\":\"$1\",\"password\":\"$2\"}" |
-    helper json-get token
 }
 
 # Two start-ups with an org-admin each: A holds the data set, B a few hundred contacts so
@@ -171,15 +138,6 @@ contact_id_range() {
 }
 
 mem_status() { helper mem "$DAEMON_PID"; }
-
-# The commit measured, and whether the work tree differed from it (read-only git calls).
-source_version() {
-  local head dirty
-  head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || { echo "not a git checkout"; return; }
-  dirty=$(git --no-optional-locks -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null |
-          wc -l)
-  ((dirty == 0)) && echo "$head" || echo "$head + $dirty uncommitted file(s)"
-}
 
 # ---------------------------------------------------------------------------------------
 # wrk

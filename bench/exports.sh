@@ -55,9 +55,7 @@ USER_PASSWORD="bench-user-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 CONTACT_COLUMNS="id, first_name, last_name, emails, phones, company_id, title, city, country, linkedin_url, tags, notes, met_at, met_where, source_event_id, lawful_basis, consent_at, consent_note, time_zone, created_at, updated_at"
 
 # shellcheck source=bench/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid
-helper() { python3 "$BENCH/helper.py" "$@"; }
-calc() { python3 -c "import statistics as st; print($1)"; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, helper, build_release, api, stop_pid, settle...
 
 
 cleanup() {
@@ -65,35 +63,19 @@ cleanup() {
   stop_pid "$PERF_PID" perf INT
   stop_pid "$SAMPLER_PID" sampler
   stop_pid "$DAEMON_PID" relance
-  if [[ $KEEP == 1 || $rc != 0 ]]; then
-    log "work directory kept: $WORK"
-  else
-    rm -rf "$WORK"
-  fi
+  finish_work "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 check_tools() {
-  local t missing=()
-  for t in sqlite3 python3 curl cmake; do
-    command -v "$t" >/dev/null || missing+=("$t")
-  done
-  [[ $PERF != 1 ]] || command -v perf >/dev/null || missing+=(perf)
-  ((${#missing[@]} == 0)) || die "missing ${missing[*]}: run scripts/install-deps.sh --bench"
+  require_tools sqlite3 python3 curl cmake
   ((N_CSV >= 100 && N_XLSX >= 100 && RUNS >= 1)) || die "sizes too small"
 }
 
 # The release preset (RelWithDebInfo, -O2): the daemon and the two exporter plugins.
 build() {
-  if [[ $BUILD == 1 ]]; then
-    log "building the release preset (build/release, targets relance relance_export_csv relance_export_xlsx)"
-    (cd "$ROOT" && cmake --preset release >/dev/null &&
-       cmake --build build/release --target relance relance_export_csv relance_export_xlsx) \
-      >"$WORK/build.log" 2>&1 ||
-      { tail -30 "$WORK/build.log" >&2; die "build failed (log: $WORK/build.log)"; }
-  fi
-  [[ -x $RELANCE ]] || die "no daemon at $RELANCE (BUILD=1 builds it)"
+  build_release relance relance_export_csv relance_export_xlsx
   local p
   for p in relance_export_csv relance_export_xlsx; do
     [[ -f $PLUGINS_DIR/$p.so ]] || die "no plugin at $PLUGINS_DIR/$p.so (BUILD=1 builds it)"
@@ -115,24 +97,6 @@ start_daemon() {
   helper wait-http "$BASE_URL/healthz" --timeout 300 --pid "$DAEMON_PID" >/dev/null ||
     { tail -20 "$WORK/daemon.log" >&2; die "the daemon did not answer"; }
   log "daemon $DAEMON_PID on $BASE_URL"
-}
-
-stop_daemon() {
-  stop_pid "$DAEMON_PID" relance
-  DAEMON_PID=""
-}
-
-# api METHOD PATH [BODY]: the response body; fails on HTTP >= 400. Uses $TOKEN if set.
-api() {
-  local args=(-sS --fail-with-body -X "$1" -H "Content-Type: application/json")
-  [[ -n ${TOKEN:-} ]] && args+=(-H "Authorization: Bearer $TOKEN")
-  [[ -n ${3:-} ]] && args+=(--data-binary "$3")
-  curl "${args[@]}" "$BASE_URL$2"
-}
-
-login() {
-  TOKEN="" api POST /api/v1/auth/login "{\"email\":\"$1\",\"password\":\"$2\"}" |
-    helper json-get token
 }
 
 # ---------------------------------------------------------------------------------------
@@ -233,8 +197,6 @@ with open(out, "w") as f:
     f.write("%d %d %d %d\n" % (peak["VmRSS"], peak["RssAnon"], peak["RssFile"], n))
 '
 
-status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$DAEMON_PID/status"; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$DAEMON_PID/stat"; }
 
 # export_run FORMAT QUERY TOKEN OUT: one export through the API with curl, the daemon's
 # memory sampled meanwhile. Sets RUN_SIZE (bytes), RUN_S (curl's time_total), RUN_CPU_S
@@ -387,15 +349,6 @@ profile_csv() {
     sed "$tidy" | cut -c1-170 | head -30 >"$WORK/perf-sym.txt" || true
 }
 
-source_version() {
-  local head dirty
-  head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || { echo "not a git checkout"; return; }
-  dirty=$(git --no-optional-locks -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null |
-          wc -l)
-  ((dirty == 0)) && echo "$head" || echo "$head + $dirty uncommitted file(s)"
-}
-
-verdict() { python3 -c "print('PASS' if $1 else 'FAIL')"; }
 list() { local IFS=,; echo "$*"; }
 
 # ---------------------------------------------------------------------------------------

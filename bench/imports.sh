@@ -50,10 +50,7 @@ ADMIN_PASSWORD="bench-admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 MAX_BYTES=$((2 << 30))  # server.max_body_bytes and imports.max_bytes: room for the file
 
 # shellcheck source=bench/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid, settle
-helper() { python3 "$BENCH/helper.py" "$@"; }
-calc() { python3 -c "import statistics as st; print($1)"; }
-verdict() { python3 -c "print('PASS' if $1 else 'FAIL')"; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, helper, build_release, api, stop_pid, settle...
 
 
 cleanup() {
@@ -61,34 +58,17 @@ cleanup() {
   stop_pid "$PERF_PID" perf INT
   stop_pid "$WATCH_PID" watcher
   stop_pid "$DAEMON_PID" relance
-  if [[ $KEEP == 1 || $rc != 0 ]]; then
-    log "work directory kept: $WORK"
-  else
-    rm -rf "$WORK"
-  fi
+  finish_work "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 check_tools() {
-  local t missing=()
-  for t in sqlite3 python3 curl cmake; do
-    command -v "$t" >/dev/null || missing+=("$t")
-  done
-  [[ $PERF != 1 ]] || command -v perf >/dev/null || missing+=(perf)
-  ((${#missing[@]} == 0)) || die "missing ${missing[*]}: run scripts/install-deps.sh --bench"
+  require_tools sqlite3 python3 curl cmake
   ((N >= 100)) || die "N too small"
 }
 
-build() {
-  if [[ $BUILD == 1 ]]; then
-    log "building the release preset (build/release, target relance)"
-    (cd "$ROOT" && cmake --preset release >/dev/null && cmake --build build/release --target relance) \
-      >"$WORK/build.log" 2>&1 ||
-      { tail -30 "$WORK/build.log" >&2; die "build failed (log: $WORK/build.log)"; }
-  fi
-  [[ -x $RELANCE ]] || die "no daemon at $RELANCE (BUILD=1 builds it)"
-}
+build() { build_release relance; }
 
 init_dir() {  # init_dir DIR: relance init (organisation 1, "Region", and its admin)
   RELANCE_ADMIN_PASSWORD=$ADMIN_PASSWORD "$RELANCE" init --data-dir "$1" \
@@ -208,8 +188,6 @@ json.dump({"before": first, "peak": peak, "peak_at": peak_at, "after": mem(), "s
           open(out, "w"))
 '
 
-status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$DAEMON_PID/status"; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$DAEMON_PID/stat"; }
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
 run_import() {
@@ -287,13 +265,6 @@ profile_report() {
     sed "$tidy" | head -10 >"$WORK/perf-dso.txt" || true
   perf report -i "$WORK/perf.data" --no-children --sort comm,symbol --stdio 2>/dev/null |
     sed "$tidy" | cut -c1-170 | head -40 >"$WORK/perf-sym.txt" || true
-}
-
-source_version() {
-  local head dirty
-  head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || { echo "not a git checkout"; return; }
-  dirty=$(git --no-optional-locks -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | wc -l)
-  ((dirty == 0)) && echo "$head" || echo "$head + $dirty uncommitted file(s)"
 }
 
 # ---------------------------------------------------------------------------------------

@@ -46,42 +46,26 @@ ADMIN_EMAIL="admin@bench.relance.local"
 ADMIN_PASSWORD="bench-admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
 # shellcheck source=bench/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid
-helper() { python3 "$BENCH/helper.py" "$@"; }
-calc() { python3 -c "import statistics as st; print($1)"; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, helper, build_release, api, stop_pid, settle...
 
 
 cleanup() {
   local rc=$?
   stop_pid "$POLLER_PID" poller
   stop_pid "$DAEMON_PID" relance
-  if [[ $KEEP == 1 || $rc != 0 ]]; then
-    log "work directory kept: $WORK"
-  else
-    rm -rf "$WORK"
-  fi
+  finish_work "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 check_tools() {
-  local t missing=()
-  for t in sqlite3 python3 curl cmake "${CXX:-g++}"; do
-    command -v "$t" >/dev/null || missing+=("$t")
-  done
-  ((${#missing[@]} == 0)) || die "missing ${missing[*]}: run scripts/install-deps.sh --bench"
+  require_tools sqlite3 python3 curl cmake "${CXX:-g++}"
   ((N_EVENTS >= 1000 && RUNS >= 1 && CEIL_RUNS >= 1 && ABI_CALLS >= 1)) || die "sizes too small"
 }
 
 # The release preset (RelWithDebInfo, -O2): the daemon and the no-op sink plugin.
 build() {
-  if [[ $BUILD == 1 ]]; then
-    log "building the release preset (build/release, targets relance fixture_noop)"
-    (cd "$ROOT" && cmake --preset release >/dev/null &&
-       cmake --build build/release --target relance fixture_noop) >"$WORK/build.log" 2>&1 ||
-      { tail -30 "$WORK/build.log" >&2; die "build failed (log: $WORK/build.log)"; }
-  fi
-  [[ -x $RELANCE ]] || die "no daemon at $RELANCE (BUILD=1 builds it)"
+  build_release relance fixture_noop
   [[ -f $PLUGIN ]] || die "no plugin at $PLUGIN (BUILD=1 builds it)"
   # The ABI program: against the SDK's headers only, -O2 like the release preset.
   "${CXX:-g++}" -std=c++20 -O2 -Wall -Wextra -Werror -I"$ROOT/sdk/include" \
@@ -119,11 +103,6 @@ start_daemon() {
 wait_ready() {
   helper wait-http "$BASE_URL/healthz" --timeout 120 --pid "$DAEMON_PID" >/dev/null ||
     { tail -20 "$1" >&2; die "the daemon did not answer"; }
-}
-
-stop_daemon() {
-  stop_pid "$DAEMON_PID" relance
-  DAEMON_PID=""
 }
 
 # A fresh data directory; a session token made now (sessions live in the database, 12 h,
@@ -338,15 +317,6 @@ SQL
   done
 }
 
-source_version() {
-  local head dirty
-  head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || { echo "not a git checkout"; return; }
-  dirty=$(git --no-optional-locks -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null |
-          wc -l)
-  ((dirty == 0)) && echo "$head" || echo "$head + $dirty uncommitted file(s)"
-}
-
-verdict() { python3 -c "print('PASS' if $1 else 'FAIL')"; }
 
 # ---------------------------------------------------------------------------------------
 

@@ -59,8 +59,7 @@ ADMIN_EMAIL="admin@bench.relance.local"
 ADMIN_PASSWORD="bench-admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
 # shellcheck source=bench/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, stop_pid
-helper() { "$PY" "$BENCH/helper.py" "$@"; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, helper, build_release, api, stop_pid, settle...
 rhelper() { "$PY" "$BENCH/reminders_helper.py" "$@"; }
 
 
@@ -70,11 +69,7 @@ cleanup() {
   stop_pid "$LOAD_PID" "API load"
   stop_pid "$DAEMON_PID" relance
   stop_pid "$SINK_PID" "SMTP sink"
-  if [[ $KEEP == 1 || $rc != 0 ]]; then
-    log "work directory kept: $WORK"
-  else
-    rm -rf "$WORK"
-  fi
+  finish_work "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -93,13 +88,7 @@ check_tools() {
 
 # The release preset (RelWithDebInfo, -O2): the daemon and the email-reminder plugin.
 build() {
-  if [[ $BUILD == 1 ]]; then
-    log "building the release preset (build/release, targets relance relance_email_reminder)"
-    (cd "$ROOT" && cmake --preset release >/dev/null &&
-       cmake --build build/release --target relance relance_email_reminder) >"$WORK/build.log" 2>&1 ||
-      { tail -30 "$WORK/build.log" >&2; die "build failed (log: $WORK/build.log)"; }
-  fi
-  [[ -x $RELANCE ]] || die "no daemon at $RELANCE (BUILD=1 builds it)"
+  build_release relance relance_email_reminder
   [[ -f $PLUGINS_DIR/relance_email_reminder.so ]] ||
     die "no plugin at $PLUGINS_DIR/relance_email_reminder.so (BUILD=1 builds it)"
 }
@@ -117,15 +106,6 @@ start_daemon() {
   log "daemon $DAEMON_PID on $BASE_URL"
 }
 
-stop_daemon() {
-  stop_pid "$DAEMON_PID" relance
-  DAEMON_PID=""
-}
-
-api() {
-  curl -sS --fail-with-body --max-time 30 -H "Authorization: Bearer $TOKEN" "$BASE_URL$1"
-}
-
 # relance init (organisation 1 "Region", its admin: user 1, the assignee of every
 # follow-up); a session token (sessions live in the database: no login during the run);
 # N_CONTACTS contacts by sqlite3 (helper.py's word lists, triggers fill the indexes).
@@ -140,7 +120,7 @@ prepare_data() {
     --data-binary "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" \
     "$BASE_URL/api/v1/auth/login" | helper json-get token)
   [[ -n $TOKEN ]] || die "no token from POST /api/v1/auth/login"
-  api /api/v1/me >"$WORK/me.json"
+  api GET /api/v1/me >"$WORK/me.json"
   [[ $(helper json-get id <"$WORK/me.json") == 1 && $(helper json-get org_id <"$WORK/me.json") == 1 ]] ||
     die "the admin is not user 1 of organisation 1: $(cat "$WORK/me.json")"
   stop_daemon
@@ -218,7 +198,7 @@ run() {
   log "SMTP sink ($SINK) $SINK_PID on 127.0.0.1:$SMTP_PORT"
 
   start_daemon
-  api /api/v1/plugin-instances >"$WORK/instances.json"
+  api GET /api/v1/plugin-instances >"$WORK/instances.json"
   grep -q 'org.relance.email-reminder' "$WORK/instances.json" ||
     { cat "$WORK/instances.json" >&2; die "no email-reminder instance"; }
   local margin=$((FIRST_DUE - $(date +%s)))
@@ -260,7 +240,7 @@ run() {
   SINK_TICKS=$(($(cpu_ticks_of "$SINK_PID") - SINK_TICKS0))
   stop_pid "$LOAD_PID" "API load"
   LOAD_PID=""
-  api /api/v1/plugin-instances >"$WORK/instances_after.json" || true
+  api GET /api/v1/plugin-instances >"$WORK/instances_after.json" || true
   stop_pid "$PERF_PID" perf INT
   PERF_PID=""
   stop_pid "$SINK_PID" "SMTP sink"
