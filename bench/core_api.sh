@@ -255,12 +255,6 @@ load_with_sqlite() {
     'updated_at', t.updated_at, 'created_by', t.created_by, 'updated_by', t.updated_by)"
   lead_changes="json_object('title', json_array(NULL, t.title),
     'contact_id', json_array(NULL, t.contact_id), 'stage', json_array(NULL, t.stage))"
-  local cols="org_id, created_at, updated_at, created_by, updated_by, first_name, last_name,
-    emails, phones, title, city, country, tags, notes, met_at, met_where, lawful_basis"
-  local select="CAST(org_id AS INTEGER), created_at, updated_at, CAST(created_by AS INTEGER),
-    CAST(updated_by AS INTEGER), first_name, last_name, NULLIF(emails, ''),
-    NULLIF(phones, ''), NULLIF(title, ''), city, country, NULLIF(tags, ''), NULLIF(notes, ''),
-    met_at, NULLIF(met_where, ''), NULLIF(lawful_basis, '')"
   # One transaction per batch of rows; synchronous=OFF because this is a one-off load of a
   # scratch database (the measurements afterwards run at the daemon's FULL).
   sqlite3 -bail "$DB" >"$WORK/bulk.log" 2>&1 <<SQL || { cat "$WORK/bulk.log" >&2; die "bulk load failed"; }
@@ -270,8 +264,8 @@ PRAGMA cache_size = -262144;
 .import --csv --schema temp $WORK/contacts_b.csv import_b
 BEGIN;
 CREATE TEMP TABLE bench_mark AS SELECT coalesce(max(id), 0) AS n FROM contacts;
-INSERT INTO contacts (version, $cols) SELECT 1, $select FROM temp.import_a ORDER BY rowid;
-INSERT INTO contacts (version, $cols) SELECT 1, $select FROM temp.import_b ORDER BY rowid;
+$(contact_insert import_a)
+$(contact_insert import_b)
 INSERT INTO fts_flush (requested) VALUES (1);
 $(history_sql contacts contact.created "$contact_data" "$contact_changes")
 COMMIT;
@@ -436,14 +430,7 @@ $pragmas
 .import --csv --schema temp $dir/batch.csv b
 .timer on
 BEGIN;
-INSERT INTO contacts (version, org_id, created_at, updated_at, created_by, updated_by,
-                      first_name, last_name, emails, phones, title, city, country, tags, notes,
-                      met_at, met_where, lawful_basis)
-  SELECT 1, org_id, created_at, updated_at, created_by, updated_by, first_name, last_name,
-         NULLIF(emails, ''), NULLIF(phones, ''), NULLIF(title, ''), city, country,
-         NULLIF(tags, ''), NULLIF(notes, ''), met_at, NULLIF(met_where, ''),
-         NULLIF(lawful_basis, '')
-  FROM temp.b;
+$(contact_insert b)
 INSERT INTO fts_flush (requested) VALUES (1);
 COMMIT;
 SQL

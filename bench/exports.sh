@@ -136,12 +136,6 @@ prepare_data() {
   helper contacts-csv --org 1 --user "$ADMIN_ID" --count "$N_CSV" --seed 11 >"$WORK/contacts_csv.csv"
   helper contacts-csv --org "$XLSX_ORG" --user "$XLSX_USER" --count "$N_XLSX" --seed 12 \
     >"$WORK/contacts_xlsx.csv"
-  local cols="org_id, created_at, updated_at, created_by, updated_by, first_name, last_name,
-    emails, phones, title, city, country, tags, notes, met_at, met_where, lawful_basis"
-  local select="CAST(org_id AS INTEGER), created_at, updated_at, CAST(created_by AS INTEGER),
-    CAST(updated_by AS INTEGER), first_name, last_name, NULLIF(emails, ''),
-    NULLIF(phones, ''), NULLIF(title, ''), city, country, NULLIF(tags, ''), NULLIF(notes, ''),
-    met_at, NULLIF(met_where, ''), NULLIF(lawful_basis, '')"
   # synchronous=OFF: a one-off load of a scratch database (the daemon runs at FULL later).
   sqlite3 -bail "$DB" >"$WORK/bulk.log" 2>&1 <<SQL || { cat "$WORK/bulk.log" >&2; die "bulk load failed"; }
 PRAGMA synchronous = OFF;
@@ -149,8 +143,8 @@ PRAGMA cache_size = -262144;
 .import --csv --schema temp $WORK/contacts_csv.csv import_1
 .import --csv --schema temp $WORK/contacts_xlsx.csv import_2
 BEGIN;
-INSERT INTO contacts (version, $cols) SELECT 1, $select FROM temp.import_1 ORDER BY rowid;
-INSERT INTO contacts (version, $cols) SELECT 1, $select FROM temp.import_2 ORDER BY rowid;
+$(contact_insert import_1)
+$(contact_insert import_2)
 INSERT INTO fts_flush (requested) VALUES (1);
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);

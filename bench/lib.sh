@@ -107,3 +107,16 @@ login() {
 # The daemon's CPU time in clock ticks, and a field of its /proc status in kB.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/${1:-$DAEMON_PID}/stat"; }
 status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$DAEMON_PID/status"; }
+
+# The rows `helper contacts-csv` writes, as sqlite3 puts them into the daemon's contacts
+# table once .import has read them into a temp table of text: the columns (version aside)
+# and the SELECT that types them. `contact_insert TABLE`: the whole INSERT, in row order.
+CONTACT_CSV_COLUMNS="org_id, created_at, updated_at, created_by, updated_by, first_name, last_name,
+  emails, phones, title, city, country, tags, notes, met_at, met_where, lawful_basis"
+CONTACT_CSV_SELECT="CAST(org_id AS INTEGER), created_at, updated_at, CAST(created_by AS INTEGER),
+  CAST(updated_by AS INTEGER), first_name, last_name, NULLIF(emails, ''),
+  NULLIF(phones, ''), NULLIF(title, ''), city, country, NULLIF(tags, ''), NULLIF(notes, ''),
+  met_at, NULLIF(met_where, ''), NULLIF(lawful_basis, '')"
+contact_insert() {
+  echo "INSERT INTO contacts (version, $CONTACT_CSV_COLUMNS) SELECT 1, $CONTACT_CSV_SELECT FROM temp.$1 ORDER BY rowid;"
+}

@@ -128,12 +128,7 @@ prepare_data() {
   helper contacts-csv --org 1 --user 1 --count "$N_CONTACTS" --seed 21 >"$WORK/contacts.csv"
   sqlite3 -bail "$DB" >"$WORK/contacts.log" 2>&1 <<SQL || { cat "$WORK/contacts.log" >&2; die "loading contacts failed"; }
 .import --csv --schema temp $WORK/contacts.csv import_1
-INSERT INTO contacts (version, org_id, created_at, updated_at, created_by, updated_by, first_name,
-  last_name, emails, phones, title, city, country, tags, notes, met_at, met_where, lawful_basis)
-SELECT 1, CAST(org_id AS INTEGER), created_at, updated_at, CAST(created_by AS INTEGER),
-  CAST(updated_by AS INTEGER), first_name, last_name, NULLIF(emails, ''), NULLIF(phones, ''),
-  NULLIF(title, ''), city, country, NULLIF(tags, ''), NULLIF(notes, ''), met_at,
-  NULLIF(met_where, ''), NULLIF(lawful_basis, '') FROM temp.import_1 ORDER BY rowid;
+$(contact_insert import_1)
 INSERT INTO fts_flush (requested) VALUES (1);
 SQL
   local n
