@@ -5,6 +5,7 @@
 
 #include "api/problem_response.hpp"
 #include "api/routes.hpp"
+#include "services/record_service.hpp"
 
 namespace relance::api {
 using Shape = RouteDoc::Shape;
@@ -55,16 +56,7 @@ void add_import_routes(Router& router, imports::ImportService& imports, services
                std::size_t limit = 100;
                for (const auto& [k, v] : c.request.query) {
                  if (k != "limit") throw Problem::bad_request("unknown parameter " + k + " (limit)", k);
-                 std::size_t used = 0;
-                 long long n = 0;
-                 try {
-                   n = std::stoll(v, &used);
-                 } catch (const std::exception&) {
-                   used = 0;
-                 }
-                 if (used != v.size() || n < 1 || n > 1000)
-                   throw Problem::bad_request("limit must be a whole number from 1 to 1000", "limit");
-                 limit = static_cast<std::size_t>(n);
+                 limit = services::parse_limit(k, v, 1000);
                }
                offload(slow_work, std::move(reply), [&imports, p = c.principal, limit](Reply& r) {
                  r(json_response(200, imports.duplicates(p, limit)));

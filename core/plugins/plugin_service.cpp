@@ -11,6 +11,7 @@
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
 #include "plugins/rows.hpp"
+#include "services/record_service.hpp"
 #include "services/record_writes.hpp"
 
 namespace relance::plugins {
@@ -361,9 +362,7 @@ services::Page PluginService::dead_letters(const auth::Principal& p, std::int64_
       if (!n || *n < 0) throw Problem::bad_request("cursor is not one this list gave", k);
       after = *n;
     } else if (k == "limit") {
-      auto n = domain::parse_int64(v);
-      if (!n || *n < 1 || *n > 200) throw Problem::bad_request("limit must be an integer from 1 to 200", k);
-      limit = static_cast<std::size_t>(*n);
+      limit = services::parse_limit(k, v);
     } else {
       throw Problem::bad_request("unknown query parameter " + k, k);
     }

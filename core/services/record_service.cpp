@@ -170,6 +170,13 @@ Page RecordService::list(const auth::Principal& p, const Entity& e, const QueryP
                    [&](const Row& r) { return redacts(p, e, r); });
 }
 
+std::size_t parse_limit(const std::string& key, const std::string& value, std::size_t max) {
+  const auto n = domain::parse_int64(value);
+  if (!n || *n < 1 || *n > static_cast<std::int64_t>(max))
+    throw Problem::bad_request(key + " must be an integer from 1 to " + std::to_string(max), key);
+  return static_cast<std::size_t>(*n);
+}
+
 bool IdPaging::read(const std::string& key, const std::string& value) {
   if (key == "cursor") {
     const auto n = domain::parse_int64(value);
@@ -178,10 +185,7 @@ bool IdPaging::read(const std::string& key, const std::string& value) {
     return true;
   }
   if (key == "limit") {
-    const auto n = domain::parse_int64(value);
-    if (!n || *n < 1 || *n > static_cast<std::int64_t>(RecordService::max_page_size))
-      throw Problem::bad_request("limit must be an integer from 1 to 200", "limit");
-    limit = static_cast<std::size_t>(*n);
+    limit = parse_limit(key, value);
     return true;
   }
   return false;
@@ -204,10 +208,7 @@ ListRequest parse_list_request(const Entity& e, const Scope& scope, const QueryP
         throw Problem::bad_request("q is longer than 200 characters", key);
       q.search = raw;
     } else if (key == "limit") {
-      auto n = domain::parse_int64(raw);
-      if (!n || *n < 1 || *n > static_cast<std::int64_t>(RecordService::max_page_size))
-        throw Problem::bad_request("limit must be an integer from 1 to 200", key);
-      q.limit = static_cast<std::size_t>(*n);
+      q.limit = parse_limit(key, raw);
     } else if (key == "sort") {
       descending = !raw.empty() && raw[0] == '-';
       sort = descending ? raw.substr(1) : raw;

@@ -94,6 +94,11 @@ class RecordService {
   OrgDirectory& orgs_;
 };
 
+// The value of a ?limit= parameter named `key`: an integer from 1 to `max`, else Problem 400
+// saying so.
+std::size_t parse_limit(const std::string& key, const std::string& value,
+                        std::size_t max = RecordService::max_page_size);
+
 // ?limit= and ?cursor= of a list paged by id, newest first (the audit log, contact merges):
 // a cursor is the id of the last item of the page before.
 struct IdPaging {

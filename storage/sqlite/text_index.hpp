@@ -1,4 +1,4 @@
-// The full-text entries of rows written in the current transaction (migration 6): the rows
+// The full-text entries of rows written in the current transaction (migration 7): the rows
 // wait in fts_pending, and index_pending_text() indexes them all in one statement, so
 // that FTS5 writes one segment per commit instead of one per statement.
 //
