@@ -16,8 +16,6 @@
 // Exit 0 when every event was delivered (whatever its status), 1 when the plugin could not
 // be loaded or its instance created ("create_instance <STATUS> <reason>" on stdout), 2 on
 // bad arguments.
-#include <dlfcn.h>
-
 #include <boost/json.hpp>
 
 #include <chrono>
@@ -28,6 +26,7 @@
 #include <sstream>
 #include <string>
 
+#include "plugin_entry.hpp"
 #include "relance/relance.h"
 
 namespace json = boost::json;
@@ -115,16 +114,8 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  void* lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    std::cerr << "cannot load " << argv[1] << ": " << dlerror() << "\n";
-    return 1;
-  }
-  auto* entry = static_cast<const relance_plugin_entry*>(dlsym(lib, RELANCE_ENTRY_SYMBOL));
-  if (!entry || entry->sdk_epoch != RELANCE_SDK_EPOCH) {
-    std::cerr << "no entry of epoch " << RELANCE_SDK_EPOCH << "\n";
-    return 1;
-  }
+  const relance_plugin_entry* entry = relance::test::load_plugin_entry(argv[1]);
+  if (!entry) return 1;
   const relance_host host{sizeof(relance_host), RELANCE_SDK_EPOCH, RELANCE_SDK_MINOR, RELANCE_SDK_PATCH, nullptr,
                           &get_service};
   if (entry->init) {

@@ -15,8 +15,6 @@
 // Kinds: integer, real, boolean, text, date ("2026-03-09"), instant ("...Z"), money
 // ({"minor": 123456789, "scale": 2, "currency": "EUR"}), list (a JSON array of strings).
 // null is a null value. Exit 0 when the export completed, 1 with the plugin's error if not.
-#include <dlfcn.h>
-
 #include <boost/json.hpp>
 
 #include <cstdio>
@@ -27,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "plugin_entry.hpp"
 #include "relance/relance.h"
 
 namespace json = boost::json;
@@ -78,16 +77,8 @@ int main(int argc, char** argv) {
     std::cerr << "usage: export_driver PLUGIN.so INPUT.json OUTPUT\n";
     return 2;
   }
-  void* lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
-  if (!lib) {
-    std::cerr << "cannot load " << argv[1] << ": " << dlerror() << "\n";
-    return 1;
-  }
-  auto* entry = static_cast<const relance_plugin_entry*>(dlsym(lib, RELANCE_ENTRY_SYMBOL));
-  if (!entry) {
-    std::cerr << "no entry\n";
-    return 1;
-  }
+  const relance_plugin_entry* entry = relance::test::load_plugin_entry(argv[1]);
+  if (!entry) return 1;
   std::ifstream in(argv[2]);
   std::stringstream text;
   text << in.rdbuf();
