@@ -384,12 +384,13 @@ void insert_rows(Connection& c, const Entity& e, std::span<Row> rows) {
     // 1024 rows of contacts bind about 25,000 parameters, under SQLite's 32,766.
     std::size_t done = 0;
     for (std::size_t size = 1024; done < rows.size(); size /= 4) {
+      if (rows.size() - done < size) continue;
+      std::string text = sql.insert_head;  // once per size, for every statement of that size
+      for (std::size_t n = 0; n < size; ++n) {
+        if (n) text += ", ";
+        text += sql.values_group;
+      }
       for (; rows.size() - done >= size; done += size) {
-        std::string text = sql.insert_head;
-        for (std::size_t n = 0; n < size; ++n) {
-          if (n) text += ", ";
-          text += sql.values_group;
-        }
         SQLite::Statement& st = c.statement(text);
         int i = 1;
         for (std::size_t n = 0; n < size; ++n) bind_insert(st, i, e, rows[done + n]);
