@@ -9,11 +9,19 @@
 // One World is shared by the test cases of a run (building it costs ~1 s of Argon2); each
 // test case measures what it checks before and after, so the order does not matter. The
 // size and depth limits get daemons of their own, started with small limits.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <map>
 #include <string>
 #include <utility>
@@ -176,7 +184,84 @@ std::map<std::string, std::string> small_limits() {
           {"RELANCE_API_MAX_JSON_DEPTH", "4"}};
 }
 
+// A connection of our own, to stop sending halfway through a request.
+class RawConnection {
+ public:
+  explicit RawConnection(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(fd_ >= 0);
+    REQUIRE(::connect(fd_, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0);
+  }
+  ~RawConnection() { ::close(fd_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  void send(const std::string& bytes) {
+    REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()));
+  }
+  // Reads until the server closes the connection or `limit` passes; returns whether it
+  // closed, and what it sent.
+  std::pair<bool, std::string> wait_for_close(std::chrono::seconds limit) {
+    std::string got;
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      char buf[4096];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return {true, got};
+      got.append(buf, static_cast<std::size_t>(n));
+    }
+    return {false, got};
+  }
+
+ private:
+  int fd_;
+};
+
 }  // namespace
+
+TEST_CASE("a client that stops sending is disconnected after the configured timeout, and the daemon serves on") {
+  Daemon d({{"RELANCE_SERVER_IDLE_TIMEOUT_SECONDS", "2"}, {"RELANCE_SERVER_REQUEST_TIMEOUT_SECONDS", "1"}});
+  d.start();
+  // Generous bounds: the point is that the connection is closed, not to time the daemon.
+  const auto limit = std::chrono::seconds(20);
+  SECTION("a connection that never sends a request") {
+    RawConnection c(d.port());
+    const auto [closed, got] = c.wait_for_close(limit);
+    CHECK(closed);
+    CHECK(got.empty());
+  }
+  SECTION("a request whose header never ends") {
+    RawConnection c(d.port());
+    c.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+    CHECK(c.wait_for_close(limit).first);
+  }
+  SECTION("a request whose body never comes") {
+    RawConnection c(d.port());
+    c.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Content-Length: 100\r\n\r\n{\"email\"");
+    CHECK(c.wait_for_close(limit).first);
+  }
+  SECTION("a keep-alive connection that waits less than the idle timeout is still served") {
+    RawConnection c(d.port());
+    const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    c.send(get);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    c.send(get + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const auto [closed, got] = c.wait_for_close(limit);
+    CHECK(closed);
+    std::size_t answers = 0;
+    for (auto at = got.find("HTTP/1.1 200"); at != std::string::npos; at = got.find("HTTP/1.1 200", at + 1))
+      ++answers;
+    CHECK(answers == 3);
+  }
+  // The daemon serves others all along, and after.
+  check_still_serving(d);
+}
 
 TEST_CASE("a body that is not one JSON object gets 400 and writes nothing") {
   auto& w = world();
