@@ -68,7 +68,7 @@ bool match(const Route& r, const Segments& segs, std::vector<std::int64_t>& ids,
   return true;
 }
 
-std::string bearer_of(const std::string& authorization) {
+std::string_view bearer_of(std::string_view authorization) {
   constexpr std::string_view prefix = "Bearer ";
   if (authorization.size() <= prefix.size()) return {};
   for (std::size_t i = 0; i < prefix.size(); ++i)
@@ -121,7 +121,7 @@ void Router::dispatch(const Request& request, Reply reply) const {
   Call call{request, {}, std::move(ids), std::move(names)};
   try {
     if (found->signed_in) {
-      const std::string token = bearer_of(request.authorization);
+      const std::string_view token = bearer_of(request.authorization);
       if (token.empty())
         throw Problem::unauthorized("send Authorization: Bearer <token> (POST /api/v1/auth/login)");
       call.principal = authenticate_(token);

@@ -19,7 +19,6 @@ struct Principal {
   std::int64_t token_id = 0;
   Role role = Role::member;
   bool can_write = false;  // false for read-only personal tokens
-  std::string email;
 
   bool is_admin() const { return role == Role::admin; }
   bool is_staff() const { return role == Role::staff; }

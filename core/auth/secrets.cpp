@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <stdexcept>
+#include <tuple>
 
 namespace relance::auth {
 
@@ -30,19 +31,21 @@ std::string new_token() {
   return std::string("rl_") + b64;
 }
 
-namespace {
-std::string hex_blake2b(std::string_view data) {
-  unsigned char h[32];
-  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+TokenDigest token_digest(std::string_view data) {
+  TokenDigest h;
+  crypto_generichash(h.data(), h.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
                      nullptr, 0);
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+  return h;
+}
+
+std::string to_hex(const TokenDigest& d) {
+  char hex[2 * std::tuple_size_v<TokenDigest> + 1];
+  sodium_bin2hex(hex, sizeof hex, d.data(), d.size());
   return hex;
 }
-}  // namespace
 
-std::string token_hash(std::string_view token) { return hex_blake2b(token); }
-std::string digest(std::string_view data) { return hex_blake2b(data); }
+std::string token_hash(std::string_view token) { return to_hex(token_digest(token)); }
+std::string digest(std::string_view data) { return to_hex(token_digest(data)); }
 
 bool equal_secrets(std::string_view a, std::string_view b) {
   return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -79,7 +79,7 @@ void append_row_json(std::string& out, const Entity& e, const Row& row, bool red
 
 std::string row_json(const Entity& e, const Row& row, bool redact_personal) {
   std::string out;
-  out.reserve(512);
+  out.reserve(1024);  // a contact with the usual fields fits: one allocation
   append_row_json(out, e, row, redact_personal);
   return out;
 }

@@ -104,18 +104,18 @@ bool AccountService::bootstrap(const std::string& admin_email, const std::string
 }
 
 Principal AccountService::authenticate(std::string_view bearer_token) {
-  const std::string hash = auth::token_hash(bearer_token);
+  const auth::TokenDigest digest = auth::token_digest(bearer_token);
   std::uint64_t generation;
   {
     std::shared_lock lock(cache_mu_);
-    auto it = cache_.find(hash);
+    auto it = cache_.find(digest);
     if (it != cache_.end() && std::chrono::steady_clock::now() - it->second.cached_at < cache_lifetime &&
         (!it->second.expires || *it->second.expires > domain::Clock::now()))
       return it->second.principal;
     generation = generation_;
   }
   const std::string now = domain::now_instant();
-  auto token = store_.find_unique(ent::api_tokens, "token_hash", hash);
+  auto token = store_.find_unique(ent::api_tokens, "token_hash", auth::to_hex(digest));
   if (!token) throw Problem::unauthorized("unknown token; log in again");
   const auto& t = ent::api_tokens;
   if (!storage::is_null(token->get(t, "revoked_at")))
@@ -132,11 +132,10 @@ Principal AccountService::authenticate(std::string_view bearer_token) {
   p.token_id = token->id;
   p.role = auth::parse_role(text_of(user->get(ent::users, "role"))).value_or(Role::member);
   p.can_write = text_of(token->get(t, "scope")) != "read";
-  p.email = text_of(user->get(ent::users, "email"));
   std::unique_lock lock(cache_mu_);
   if (generation != generation_) return p;  // accounts changed meanwhile: do not cache
   if (cache_.size() > 100000) cache_.clear();
-  cache_[hash] = Cached{p, expires.empty() ? std::nullopt : domain::parse_instant(expires),
+  cache_[digest] = Cached{p, expires.empty() ? std::nullopt : domain::parse_instant(expires),
                        std::chrono::steady_clock::now()};
   return p;
 }

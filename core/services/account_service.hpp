@@ -20,6 +20,7 @@
 
 #include "auth/principal.hpp"
 #include "auth/rate_limiter.hpp"
+#include "auth/secrets.hpp"
 #include "relance/storage/store.hpp"
 #include "services/org_directory.hpp"
 #include "services/record_service.hpp"
@@ -95,7 +96,7 @@ class AccountService {
   auth::RateLimiter by_email_;
   auth::RateLimiter by_address_;
   std::shared_mutex cache_mu_;
-  std::unordered_map<std::string, Cached> cache_;
+  std::unordered_map<auth::TokenDigest, Cached, auth::TokenDigestHash> cache_;
   std::uint64_t generation_ = 0;  // bumped (under cache_mu_) whenever accounts change
 };
 

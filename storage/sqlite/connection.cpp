@@ -18,12 +18,27 @@ SQLite::Statement& Connection::statement(const std::string& sql) {
   if (it == cache_.end()) {
     // Lists build their SQL from the filters a client combines; bound the cache so that
     // unusual combinations cannot grow it without limit.
-    if (cache_.size() >= 512) cache_.clear();
+    if (cache_.size() >= 512) {
+      fixed_.clear();
+      cache_.clear();
+    }
     it = cache_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first;
   }
   SQLite::Statement& st = *it->second;
   st.reset();
   st.clearBindings();
+  return st;
+}
+
+SQLite::Statement& Connection::fixed_statement(const std::string& sql) {
+  if (auto it = fixed_.find(&sql); it != fixed_.end()) {
+    SQLite::Statement& st = *it->second;
+    st.reset();
+    st.clearBindings();
+    return st;
+  }
+  SQLite::Statement& st = statement(sql);
+  fixed_.emplace(&sql, &st);
   return st;
 }
 

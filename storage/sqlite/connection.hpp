@@ -23,6 +23,10 @@ class Connection {
   SQLite::Database& db() { return db_; }
   // A prepared statement for `sql`, reset and with bindings cleared; prepared once.
   SQLite::Statement& statement(const std::string& sql);
+  // The same for SQL built once and kept unchanged for the life of the process (an entity's
+  // read by id): found by the string's address, without hashing its text, on the reads
+  // the API serves most.
+  SQLite::Statement& fixed_statement(const std::string& sql);
   void exec(const char* sql) { db_.exec(sql); }
   // Runs one statement that returns no rows, prepared once (statement()): for the
   // transaction statements the writer and the readers run for every batch or snapshot,
@@ -32,6 +36,7 @@ class Connection {
  private:
   SQLite::Database db_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+  std::unordered_map<const std::string*, SQLite::Statement*> fixed_;  // into cache_
 };
 
 // Binds a storage Value to parameter `index` (1-based).

@@ -192,7 +192,7 @@ std::string fts_query(const std::string& typed, const Entity& e, const Scope& sc
 
 bool get_row_into(Connection& c, const Entity& e, const Scope& s, std::int64_t id, Row& row) {
   return guarded([&] {
-    SQLite::Statement& st = c.statement(sql_of(e).get[static_cast<std::size_t>(s.kind)]);
+    SQLite::Statement& st = c.fixed_statement(sql_of(e).get[static_cast<std::size_t>(s.kind)]);
     // Parameters as scope_clause lays them out: the id, then the organisation if scoped.
     st.bind(1, id);
     if (s.kind != Scope::Kind::everything) st.bind(2, s.org_id);
