@@ -9,6 +9,7 @@
 # Settings (environment):
 #   N_CONTACTS=1000000  N_LEADS=200000  N_CONTACTS_B=300 (second organisation)
 #   DURATION=15 (s per wrk run)  CONNECTIONS=64  THREADS=2  WARMUP=3 (s, unrecorded)
+#   GET_ROUNDS=3 (rounds of nginx then GET by id, each DURATION s; the median is judged)
 #   LOAD_MODE=auto|api|bulk  LOAD_PROBE_SECONDS=5  LOAD_API_MAX_SECONDS=600
 #   CEIL_SINGLE_ROWS=2000  CEIL_BATCH_ROWS=100000
 #   BUILD=1 (0: use the existing build/release/core/relance)
@@ -27,6 +28,7 @@ DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 WARMUP=${WARMUP:-3}
+GET_ROUNDS=${GET_ROUNDS:-3}
 LOAD_MODE=${LOAD_MODE:-auto}
 LOAD_PROBE_SECONDS=${LOAD_PROBE_SECONDS:-5}
 LOAD_API_MAX_SECONDS=${LOAD_API_MAX_SECONDS:-600}
@@ -41,7 +43,7 @@ RELANCE="$ROOT/build/release/core/relance"
 DATA="$WORK/data"
 DB="$DATA/relance.db"
 RESULTS_JSON="$WORK/results.json"
-DAEMON_PID="" NGINX_PID="" WRK_PID="" MEMW_PID=""
+DAEMON_PID="" NGINX_PID="" NGINX_PORT="" WRK_PID="" MEMW_PID=""
 ADMIN_EMAIL="admin@bench.relance.local"
 ADMIN_PASSWORD="bench-admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 USER_PASSWORD="bench-user-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
@@ -74,6 +76,7 @@ trap 'exit 130' INT TERM
 check_tools() {
   require_tools wrk sqlite3 nginx python3 curl cmake
   ((N_CONTACTS >= 100 && N_LEADS >= 1 && N_CONTACTS_B >= 1)) || die "sizes too small"
+  ((GET_ROUNDS >= 1)) || die "GET_ROUNDS must be at least 1"
 }
 
 # The release preset (RelWithDebInfo, -O2), as scripts/serve.sh builds it.
@@ -368,17 +371,27 @@ measure_api() {
     WRK_DURATION=$WARMUP run_wrk warmup get_contact.lua "$TOKEN_A" \
       BENCH_ID_LO="$lo" BENCH_ID_HI="$hi" 2>/dev/null
   fi
-  log "(a) GET /api/v1/contacts/{id}"
-  run_wrk get_contact get_contact.lua "$TOKEN_A" BENCH_ID_LO="$lo" BENCH_ID_HI="$hi"
+  # A contact as the API returns it: nginx serves a body of this size.
+  TOKEN=$TOKEN_A api GET "/api/v1/contacts/$lo" >"$WORK/contact.json"
+  record contact_body_bytes --value "$(stat -c %s "$WORK/contact.json")"
+  # The GET and its ceiling in alternating rounds: this machine's speed drifts by 10-20%
+  # from one minute to the next (nginx alone measured 109,000 and 135,000 req/s in two
+  # runs), so a ceiling measured minutes apart from the GET says little about their ratio.
+  start_nginx
+  local r
+  for ((r = 1; r <= GET_ROUNDS; r++)); do
+    log "(a) round $r of $GET_ROUNDS: nginx (ceiling), then GET /api/v1/contacts/{id}"
+    WRK_URL="http://127.0.0.1:$NGINX_PORT/contact" run_wrk "nginx_$r" fixed_get.lua "$TOKEN_A"
+    run_wrk "get_contact_$r" get_contact.lua "$TOKEN_A" BENCH_ID_LO="$lo" BENCH_ID_HI="$hi"
+  done
+  stop_pid "$NGINX_PID" nginx
+  NGINX_PID=""
   log "(c) GET /api/v1/leads?stage=meeting&limit=50"
   run_wrk list_leads_stage list_leads_stage.lua "$TOKEN_A"
   log "(c) GET /api/v1/contacts?tag=...&limit=50"
   run_wrk list_contacts_tag list_contacts_tag.lua "$TOKEN_A"
   log "(d) GET /api/v1/contacts?q=...&limit=50"
   run_wrk search_contacts search_contacts.lua "$TOKEN_A"
-  # A contact as the API returns it: nginx will serve a body of this size.
-  TOKEN=$TOKEN_A api GET "/api/v1/contacts/$lo" >"$WORK/contact.json"
-  record contact_body_bytes --value "$(stat -c %s "$WORK/contact.json")"
   # Writes last, so that every read ran on the data set as loaded.
   log "(b) POST /api/v1/contacts (acknowledged after commit, synchronous=FULL)"
   run_wrk post_contact create_contact.lua "$TOKEN_A"
@@ -386,22 +399,20 @@ measure_api() {
 
 # nginx-light on a free loopback port, 2 workers, no access log, answering the contact's
 # body from memory: what this machine's loopback HTTP stack allows with the same wrk.
-ceiling_nginx() {
-  local dir="$WORK/nginx" port
+# Sets NGINX_PID and NGINX_PORT.
+start_nginx() {
+  local dir="$WORK/nginx"
   mkdir -p "$dir"
-  port=$(helper free-port)
-  helper nginx-conf --port "$port" --body-file "$WORK/contact.json" --dir "$dir" \
+  NGINX_PORT=$(helper free-port)
+  helper nginx-conf --port "$NGINX_PORT" --body-file "$WORK/contact.json" --dir "$dir" \
     >"$dir/nginx.conf"
   nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" &
   NGINX_PID=$!
-  helper wait-http "http://127.0.0.1:$port/contact" --timeout 20 --pid "$NGINX_PID" >/dev/null ||
+  helper wait-http "http://127.0.0.1:$NGINX_PORT/contact" --timeout 20 --pid "$NGINX_PID" >/dev/null ||
     { cat "$dir/error.log" >&2; die "nginx did not start"; }
   local size
-  size=$(curl -sS "http://127.0.0.1:$port/contact" | wc -c)
-  log "nginx $NGINX_PID on 127.0.0.1:$port, body $size bytes (contact: $(stat -c %s "$WORK/contact.json"))"
-  WRK_URL="http://127.0.0.1:$port/contact" run_wrk nginx fixed_get.lua "$TOKEN_A"
-  stop_pid "$NGINX_PID" nginx
-  NGINX_PID=""
+  size=$(curl -sS "http://127.0.0.1:$NGINX_PORT/contact" | wc -c)
+  log "nginx $NGINX_PID on 127.0.0.1:$NGINX_PORT, body $size bytes (contact: $(stat -c %s "$WORK/contact.json"))"
 }
 
 # sqlite3 inserting the same kind of contact rows into a fresh database with the daemon's
@@ -467,7 +478,6 @@ main() {
   record mem_peak --json "$(cat "$WORK/mem-peak.json" 2>/dev/null || echo '{}')"
   stop_daemon
 
-  ceiling_nginx
   ceiling_sqlite
 
   [[ -z ${RESULTS:-} ]] || cp "$RESULTS_JSON" "$RESULTS"
@@ -477,7 +487,7 @@ Relance core API benchmark — $(date -u +%FT%TZ), $(nproc) cores, load average 
 Tree: $(source_version)
 Data: $N_CONTACTS contacts + $N_LEADS leads in organisation A, $N_CONTACTS_B contacts in B
 Loaded: $LOAD_HOW
-wrk: $THREADS threads, $CONNECTIONS connections, ${DURATION} s per run, loopback; contact body $(helper json-get contact_body_bytes <"$RESULTS_JSON") bytes
+wrk: $THREADS threads, $CONNECTIONS connections, ${DURATION} s per run ($GET_ROUNDS rounds of nginx then GET by id), loopback; contact body $(helper json-get contact_body_bytes <"$RESULTS_JSON") bytes
 
 EOF
   helper report "$RESULTS_JSON"
