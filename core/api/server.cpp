@@ -291,7 +291,11 @@ class Session : public std::enable_shared_from_this<Session> {
     socket_.close(ec);
   }
 
-  void expire_after(Clock::duration d) { deadline_ = Clock::now() + d; }
+  void expire_after(Clock::duration d) {
+    // Saturated, as Asio's timers were: a timeout too large to add means never.
+    const auto now = Clock::now();
+    deadline_ = d >= Clock::time_point::max() - now ? Clock::time_point::max() : now + d;
+  }
   void expire_never() { deadline_ = Clock::time_point::max(); }
 
   // Closing a socket with unread input makes the kernel send a reset, which can destroy
@@ -423,6 +427,9 @@ struct HttpServer::Impl {
     {
       const auto now = Clock::now();
       std::lock_guard lock(shared.mu);
+      // A session enters the set in its constructor, before make_shared has made it
+      // shareable, with a deadline of never: overdue() is false for it until it runs,
+      // so weak_from_this() is only asked of sessions that are whole.
       for (Session* s : shared.sessions)
         if (s->home() == i && s->overdue(now))
           if (auto sp = s->weak_from_this().lock()) due.push_back(std::move(sp));

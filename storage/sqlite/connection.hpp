@@ -27,6 +27,7 @@ class Connection {
   // read by id): found by the string's address, without hashing its text, on the reads
   // the API serves most.
   SQLite::Statement& fixed_statement(const std::string& sql);
+  SQLite::Statement& fixed_statement(std::string&&) = delete;  // a temporary's address is reused
   void exec(const char* sql) { db_.exec(sql); }
   // Runs one statement that returns no rows, prepared once (statement()): for the
   // transaction statements the writer and the readers run for every batch or snapshot,

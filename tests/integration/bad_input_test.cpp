@@ -21,9 +21,10 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <thread>
 #include <map>
+#include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -225,32 +226,41 @@ class RawConnection {
 }  // namespace
 
 TEST_CASE("a client that stops sending is disconnected after the configured timeout, and the daemon serves on") {
-  Daemon d({{"RELANCE_SERVER_IDLE_TIMEOUT_SECONDS", "2"}, {"RELANCE_SERVER_REQUEST_TIMEOUT_SECONDS", "1"}});
+  // Two HTTP threads, and as many connections in each case: connections go to the threads
+  // in turn, so each thread's timeouts are exercised. The idle timeout is well above the
+  // request timeout, so that a body that never comes shows which of the two applied.
+  constexpr int threads = 2;
+  Daemon d({{"RELANCE_SERVER_THREADS", std::to_string(threads)},
+            {"RELANCE_SERVER_IDLE_TIMEOUT_SECONDS", "6"},
+            {"RELANCE_SERVER_REQUEST_TIMEOUT_SECONDS", "1"}});
   d.start();
-  // Generous bounds: the point is that the connection is closed, not to time the daemon.
-  const auto limit = std::chrono::seconds(20);
-  SECTION("a connection that never sends a request") {
-    RawConnection c(d.port());
-    const auto [closed, got] = c.wait_for_close(limit);
-    CHECK(closed);
-    CHECK(got.empty());
-  }
-  SECTION("a request whose header never ends") {
-    RawConnection c(d.port());
-    c.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ");
-    CHECK(c.wait_for_close(limit).first);
-  }
-  SECTION("a request whose body never comes") {
-    RawConnection c(d.port());
-    c.send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-           "Content-Length: 100\r\n\r\n{\"email\"");
-    CHECK(c.wait_for_close(limit).first);
+  // Generous bounds: the point is which connections are closed, not to time the daemon.
+  const auto limit = std::chrono::seconds(30);
+  const auto before_idle = std::chrono::seconds(4);
+  auto each = [&](const std::string& sent, std::chrono::seconds within) {
+    std::vector<std::unique_ptr<RawConnection>> cs;
+    for (int i = 0; i < threads; ++i) {
+      cs.push_back(std::make_unique<RawConnection>(d.port()));
+      if (!sent.empty()) cs.back()->send(sent);
+    }
+    for (auto& c : cs) {
+      const auto [closed, got] = c->wait_for_close(within);
+      CHECK(closed);
+      CHECK(got.empty());  // closed without an answer
+    }
+  };
+  SECTION("a connection that never sends a request") { each("", limit); }
+  SECTION("a request whose header never ends") { each("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ", limit); }
+  SECTION("a request whose body never comes: the request timeout, not the idle one") {
+    each("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+         "Content-Length: 100\r\n\r\n{\"email\"",
+         before_idle);
   }
   SECTION("a keep-alive connection that waits less than the idle timeout is still served") {
     RawConnection c(d.port());
     const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
     c.send(get);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // over the request timeout
     c.send(get + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     const auto [closed, got] = c.wait_for_close(limit);
     CHECK(closed);
