@@ -46,6 +46,8 @@ class GroupCommitWriter {
 
   void run();
   void run_batch(std::deque<Pending>& batch);
+  // A step of full-text index merging (merge_text_indexes); returns whether there is more.
+  bool merge_step();
 
   std::unique_ptr<Connection> conn_;
   std::size_t max_batch_;
@@ -57,6 +59,10 @@ class GroupCommitWriter {
   std::atomic<std::uint64_t>& commits_;
   std::atomic<std::uint64_t> jobs_{0}, failures_{0}, depth_{0};
   std::atomic<std::uint64_t> commit_micros_{0};
+  // Commits of batches of jobs. `commits` also counts the merge steps' (readers take a new
+  // snapshot after them, so that old ones do not hold checkpoints back); the stats report
+  // these.
+  std::atomic<std::uint64_t> batch_commits_{0};
   std::thread thread_;
 };
 
