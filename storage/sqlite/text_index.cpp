@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -19,24 +20,28 @@ void index_pending_text(Connection& c) {
 bool merge_text_indexes(Connection& c, int pages) {
   std::vector<std::string> tables;
   SQLite::Statement& list = c.statement(
-      "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5(%'");
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5(%'");
   while (list.executeStep()) tables.push_back(list.getColumn(0).getString());
   list.reset();
   sqlite3* db = c.db().getHandle();
   bool worked = false;
-  c.run("BEGIN IMMEDIATE");
-  try {
-    for (const std::string& t : tables) {
-      const int before = sqlite3_total_changes(db);
-      c.statement("INSERT INTO " + t + " (" + t + ", rank) VALUES ('merge', " + std::to_string(pages) + ")").exec();
+  std::exception_ptr first_error;
+  for (const std::string& t : tables) {
+    const std::string name = "\"" + t + "\"";  // our own names, quoted all the same
+    try {
+      c.run("BEGIN IMMEDIATE");
+      const auto before = sqlite3_total_changes64(db);
+      c.statement("INSERT INTO " + name + " (" + name + ", rank) VALUES ('merge', " + std::to_string(pages) + ")").exec();
       // FTS5's documented signal: a merge that did work changes two rows or more.
-      if (sqlite3_total_changes(db) - before >= 2) worked = true;
+      const bool merged = sqlite3_total_changes64(db) - before >= 2;
+      c.run("COMMIT");
+      worked = worked || merged;
+    } catch (...) {
+      if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      if (!first_error) first_error = std::current_exception();
     }
-    c.run("COMMIT");
-  } catch (...) {
-    if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
   }
+  if (first_error) std::rethrow_exception(first_error);
   return worked;
 }
 

@@ -14,13 +14,17 @@ namespace relance::storage::sqlite {
 // indexed tables.
 void index_pending_text(Connection& c);
 
-// One bounded step of FTS5's own merging of index segments, in a transaction of its own:
-// at most about `pages` pages written per full-text table, and only where FTS5 would merge
-// anyway (a level with `automerge` segments, or a merge under way). The writer runs it
-// when it has nothing queued, so that the merging a commit would otherwise do inline
-// (and a crisis merge of a whole level, which stalled commits for up to 185 ms on a
-// database with 42 segments) is mostly done before the next writes come. Returns whether
-// any table had work, so that the caller knows to go on.
+// One bounded step of FTS5's own merging of index segments: at most about `pages` pages
+// written per full-text table, each table in a transaction of its own (a table that fails
+// does not hold the others back), and only where FTS5 has merging to do: a level of
+// `usermerge` segments (FTS5's default, 4), or a merge under way. Commits merge levels of 8
+// (`automerge`, migrations.cpp) so that writes under load do less index work; when idle,
+// merging levels of 4 costs no client anything and leaves searches fewer segments to read.
+// The writer runs it when it has nothing queued, so that the merging a commit would
+// otherwise do inline (and a crisis merge of a whole level, which stalled commits for up
+// to 185 ms on a database with 42 segments) is mostly done before the next writes come.
+// Returns whether any table had work, so that the caller knows to go on; throws the first
+// error after trying every table.
 bool merge_text_indexes(Connection& c, int pages);
 
 }  // namespace relance::storage::sqlite

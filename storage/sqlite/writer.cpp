@@ -59,7 +59,9 @@ bool GroupCommitWriter::merge_step() {
     if (more) commits_.fetch_add(1, std::memory_order_release);
     return more;
   } catch (...) {
-    return false;  // a full disk, say: the next commit will try again
+    // A full disk, say: the next commit tries again. A damaged index fails the client
+    // writes that touch it too, which report it.
+    return false;
   }
 }
 

@@ -43,8 +43,8 @@ TEST_CASE("when the writer is idle it merges the full-text index, and search fin
     segments = contact_segments(path);
   }
   INFO(writes << " commits left " << segments << " segment(s)");
-  // Left to the commits alone, the 120 writes leave 15 segments here; merged when idle,
-  // fewer than the 8 that make FTS5 merge a level.
+  // Left to the commits alone (which merge levels of 8), the 120 writes leave 15 segments
+  // here; merged when idle (levels of 4), 3.
   CHECK(segments < 8);
 
   st::ListQuery q;
