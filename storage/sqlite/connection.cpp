@@ -30,6 +30,11 @@ SQLite::Statement& Connection::statement(const std::string& sql) {
   return st;
 }
 
+void Connection::roll_back() noexcept {
+  sqlite3* h = db_.getHandle();
+  if (!sqlite3_get_autocommit(h)) sqlite3_exec(h, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 SQLite::Statement& Connection::fixed_statement(const std::string& sql) {
   if (auto it = fixed_.find(&sql); it != fixed_.end()) {
     SQLite::Statement& st = *it->second;

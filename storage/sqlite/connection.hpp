@@ -33,6 +33,9 @@ class Connection {
   // transaction statements the writer and the readers run for every batch or snapshot,
   // which exec() would parse again each time.
   void run(const std::string& sql) { statement(sql).exec(); }
+  // Ends the open transaction, if any, discarding its changes. Never throws: a transaction
+  // that cannot be rolled back has been ended by SQLite already.
+  void roll_back() noexcept;
 
  private:
   SQLite::Database db_;

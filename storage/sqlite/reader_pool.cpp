@@ -23,8 +23,7 @@ void ReaderPool::end_transaction(Reader& r) {
   try {
     r.connection->run("COMMIT");
   } catch (...) {
-    // A read transaction that cannot end cleanly ends anyway on rollback.
-    sqlite3_exec(r.connection->db().getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    r.connection->roll_back();  // a read transaction that cannot end cleanly ends anyway
   }
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "relance/storage/schema.hpp"
+
 namespace relance::storage::sqlite {
 
 void index_pending_text(Connection& c) {
@@ -17,27 +19,46 @@ void index_pending_text(Connection& c) {
   if (pending) c.statement("INSERT INTO fts_flush (requested) VALUES (1)").exec();
 }
 
-bool merge_text_indexes(Connection& c, int pages) {
-  std::vector<std::string> tables;
-  SQLite::Statement& list = c.statement(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5(%'");
-  while (list.executeStep()) tables.push_back(list.getColumn(0).getString());
-  list.reset();
+namespace {
+
+// Pages written per full-text table in one merge step: a write that arrives meanwhile
+// waits for at most one step (a few milliseconds, with its commit).
+constexpr int merge_pages = 32;
+
+// The merge command of each full-text index: an entity with a searchable field has one,
+// named after its table (as the searches in ops.cpp and the triggers of migrations.cpp
+// name it). Built once: the SQL is the same for every step.
+const std::vector<std::string>& merge_commands() {
+  static const std::vector<std::string> commands = [] {
+    std::vector<std::string> out;
+    for (const Entity* e : all_entities())
+      if (e->has_search()) {
+        const std::string fts = std::string(e->name) + "_fts";
+        out.push_back("INSERT INTO " + fts + " (" + fts + ", rank) VALUES ('merge', " +
+                      std::to_string(merge_pages) + ")");
+      }
+    return out;
+  }();
+  return commands;
+}
+
+}  // namespace
+
+bool merge_text_indexes(Connection& c) {
   sqlite3* db = c.db().getHandle();
   bool worked = false;
   std::exception_ptr first_error;
-  for (const std::string& t : tables) {
-    const std::string name = "\"" + t + "\"";  // our own names, quoted all the same
+  for (const std::string& merge : merge_commands()) {
     try {
       c.run("BEGIN IMMEDIATE");
       const auto before = sqlite3_total_changes64(db);
-      c.statement("INSERT INTO " + name + " (" + name + ", rank) VALUES ('merge', " + std::to_string(pages) + ")").exec();
+      c.fixed_statement(merge).exec();
       // FTS5's documented signal: a merge that did work changes two rows or more.
       const bool merged = sqlite3_total_changes64(db) - before >= 2;
       c.run("COMMIT");
       worked = worked || merged;
     } catch (...) {
-      if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      c.roll_back();
       if (!first_error) first_error = std::current_exception();
     }
   }

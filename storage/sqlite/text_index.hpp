@@ -14,8 +14,8 @@ namespace relance::storage::sqlite {
 // indexed tables.
 void index_pending_text(Connection& c);
 
-// One bounded step of FTS5's own merging of index segments: at most about `pages` pages
-// written per full-text table, each table in a transaction of its own (a table that fails
+// One bounded step of FTS5's own merging of index segments: about 32 pages written per
+// full-text table, each table in a transaction of its own (a table that fails
 // does not hold the others back), and only where FTS5 has merging to do: a level of
 // `usermerge` segments (FTS5's default, 4), or a merge under way. Commits merge levels of 8
 // (`automerge`, migrations.cpp) so that writes under load do less index work; when idle,
@@ -25,6 +25,6 @@ void index_pending_text(Connection& c);
 // to 185 ms on a database with 42 segments) is mostly done before the next writes come.
 // Returns whether any table had work, so that the caller knows to go on; throws the first
 // error after trying every table.
-bool merge_text_indexes(Connection& c, int pages);
+bool merge_text_indexes(Connection& c);
 
 }  // namespace relance::storage::sqlite

@@ -47,15 +47,9 @@ void GroupCommitWriter::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-namespace {
-// Pages written per full-text table in one merge step: a write that arrives meanwhile
-// waits for at most one step (a few milliseconds, with its commit).
-constexpr int merge_pages = 32;
-}  // namespace
-
 bool GroupCommitWriter::merge_step() {
   try {
-    const bool more = merge_text_indexes(*conn_, merge_pages);
+    const bool more = merge_text_indexes(*conn_);
     if (more) commits_.fetch_add(1, std::memory_order_release);
     return more;
   } catch (...) {
@@ -149,13 +143,7 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
                                                               t0)
             .count()));
   }
-  if (batch_error && !sqlite3_get_autocommit(handle)) {
-    try {
-      conn_->exec("ROLLBACK");
-    } catch (...) {
-      // The connection is already out of its transaction; nothing more to undo.
-    }
-  }
+  if (batch_error) conn_->roll_back();
   if (batch_error) {
     // Translate SQLite's error once, so every caller sees a StorageError.
     try {
