@@ -241,7 +241,7 @@ json::object ImportService::duplicates(const auth::Principal& p, std::size_t lim
       ids.emplace_back(id);
       // Deleted since the scan: left out of the contacts, kept in the ids.
       if (auto row = store_.get(storage::entities::contacts, storage::Scope::org(p.org_id), id))
-        contacts.push_back(json::parse(domain::row_json(storage::entities::contacts, *row, false)));
+        contacts.push_back(domain::encode_row(storage::entities::contacts, *row, false));
     }
     for (const std::string& why : g.reasons) reasons.emplace_back(why);
     groups.push_back(json::object{{"contact_ids", std::move(ids)},
