@@ -70,6 +70,15 @@ inline std::int64_t make_org(st::Store& store, const char* name) {
   return insert(store, ent::organisations, std::move(r));
 }
 
+// A store in a temporary directory with one organisation: where most storage tests start.
+struct OrgStore {
+  relance::test::TempDir dir;
+  std::string path = dir.file("relance.db");
+  std::unique_ptr<st::Store> store = open_store(path);
+  std::int64_t org;
+  explicit OrgStore(const char* org_name = "Acme") : org(make_org(*store, org_name)) {}
+};
+
 inline st::Row contact_row(std::int64_t org, const std::string& first, const std::string& last) {
   st::Row r;
   r.org_id = org;

@@ -14,7 +14,6 @@
 #include "storage_test_support.hpp"
 
 using namespace relance::storage_test;
-using relance::test::TempDir;
 
 namespace {
 
@@ -26,12 +25,9 @@ int contact_segments(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("when the writer is idle it merges the full-text index, and search finds every row after",
-          "[storage][write][fts]") {
-  TempDir dir;
-  const std::string path = dir.file("relance.db");
-  auto store = open_store(path);
-  const std::int64_t org = make_org(*store, "Acme");
+TEST_CASE_METHOD(OrgStore,
+                 "when the writer is idle it merges the full-text index, and search finds every row after",
+                 "[storage][write][fts]") {
   // Writes one after the other, each its own commit: FTS5 writes a segment per commit and,
   // left to itself, merges a level only once it holds 8 of them.
   constexpr int writes = 120;

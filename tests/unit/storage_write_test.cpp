@@ -52,20 +52,16 @@ struct WriterGate {
   void open() { opened.set_value(); }
 };
 
-// Returns once every job queued before it has run and had its `done` called (one writer,
-// first in first out), so that no callback outlives the test's locals.
 // A store with one organisation, its writer held inside a job until gate.open(): the jobs
 // queued meanwhile run in the rounds after it.
-struct HeldWriter {
-  TempDir dir;
-  std::string path = dir.file("relance.db");
-  std::unique_ptr<st::Store> store = open_store(path);
-  std::int64_t org = make_org(*store, "Acme");
+struct HeldWriter : OrgStore {
   st::StoreStats before = store->stats();
   WriterGate gate;
   HeldWriter() { gate.hold(*store); }
 };
 
+// Returns once every job queued before it has run and had its `done` called (one writer,
+// first in first out), so that no callback outlives the test's locals.
 void write_barrier(st::Store& store) {
   try {
     store.write_sync([](st::WriteTxn&) {});
@@ -117,11 +113,9 @@ TEST_CASE("an inserted row gets an id, version 1 and UTC millisecond timestamps,
   CHECK(st::is_null(got->get(ent::contacts, "country")));
 }
 
-TEST_CASE("get_into reads each row into the same Row, leaving nothing of the one before",
-          "[storage][write]") {
-  TempDir dir;
-  auto store = open_store(dir.file("relance.db"));
-  const std::int64_t org = make_org(*store, "Acme");
+TEST_CASE_METHOD(OrgStore,
+                 "get_into reads each row into the same Row, leaving nothing of the one before",
+                 "[storage][write]") {
   const std::int64_t full = make_contact(*store, org, "Ada", "Lovelace", [](st::Row& r) {
     r.set(ent::contacts, "city", str("Lyon"));
     r.set(ent::contacts, "notes", str("met at the Lyon booth, wants the deck"));
@@ -328,15 +322,9 @@ TEST_CASE("a job that throws after insert, audit and publish leaves no row, no a
   CHECK(store->get(ent::contacts, st::Scope::org(org), next).has_value());
 }
 
-TEST_CASE("a job that throws rolls back alone, and the other jobs of its batch commit",
-          "[storage][write][group-commit]") {
-  HeldWriter held;
-  const std::string& path = held.path;
-  auto& store = held.store;
-  const std::int64_t org = held.org;
-  const auto before = held.before;
-  WriterGate& gate = held.gate;
-
+TEST_CASE_METHOD(HeldWriter,
+                 "a job that throws rolls back alone, and the other jobs of its batch commit",
+                 "[storage][write][group-commit]") {
   constexpr int jobs = 40;
   constexpr int throwing = 17;    // throws after writing
   constexpr int violating = 23;   // breaks a NOT NULL constraint (a lead without a title)
@@ -631,13 +619,10 @@ TEST_CASE("audit_log pages backwards within one organisation", "[storage][audit]
   for (const auto& r : older) CHECK(r.entry.org_id == 1);
 }
 
-TEST_CASE("insert_many gives 1,500 rows consecutive ids in their order, each stored as given and "
-          "found by full-text search",
-          "[storage][write]") {
-  TempDir dir;
-  const std::string path = dir.file("relance.db");
-  auto store = open_store(path);
-  const std::int64_t org = make_org(*store, "Acme");
+TEST_CASE_METHOD(OrgStore,
+                 "insert_many gives 1,500 rows consecutive ids in their order, each stored as given and "
+                 "found by full-text search",
+                 "[storage][write]") {
   make_contact(*store, org, "Before", "Them");
 
   // 1,500 = 1024 + 256 + 3 * 64 + 16 + 3 * 4: every statement size of insert_many.
@@ -673,15 +658,10 @@ TEST_CASE("insert_many gives 1,500 rows consecutive ids in their order, each sto
   CHECK(store->count(ent::contacts, st::Scope::org(org)) == 1501);
 }
 
-TEST_CASE("a job written alone commits in a transaction of its own, and when it fails it alone "
-          "is rolled back",
-          "[storage][write][group-commit]") {
-  HeldWriter held;
-  const std::string& path = held.path;
-  auto& store = held.store;
-  const std::int64_t org = held.org;
-  const auto before = held.before;
-  WriterGate& gate = held.gate;
+TEST_CASE_METHOD(HeldWriter,
+                 "a job written alone commits in a transaction of its own, and when it fails it alone "
+                 "is rolled back",
+                 "[storage][write][group-commit]") {
   std::vector<std::exception_ptr> errors(5);
   Countdown all_done(5);
   auto done = [&](std::size_t k) {
@@ -690,7 +670,7 @@ TEST_CASE("a job written alone commits in a transaction of its own, and when it 
       all_done.count_down();
     };
   };
-  auto add = [org](const std::string& name) {
+  auto add = [org = org](const std::string& name) {
     return [org, name](st::WriteTxn& tx) {
       st::Row r = contact_row(org, "Job", name);
       tx.insert(ent::contacts, r);
@@ -699,7 +679,7 @@ TEST_CASE("a job written alone commits in a transaction of its own, and when it 
   store->write(add("grouped-1"), done(0));
   store->write(add("grouped-2"), done(1));
   store->write_alone(
-      [org](st::WriteTxn& tx) {
+      [org = org](st::WriteTxn& tx) {
         std::vector<st::Row> rows{contact_row(org, "Alone", "A"), contact_row(org, "Alone", "B")};
         tx.insert_many(ent::contacts, rows);
         throw std::runtime_error("the batch fails");
