@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace relance::plugins {
 
 Dispatcher::Dispatcher(HostEnv& env, const PluginRegistry& registry, DeliveryOptions options)
@@ -27,11 +29,19 @@ void Dispatcher::start_runner(const storage::PluginInstanceRecord& r) {
   if (stopping_) return;
   auto& runner = runners_[r.id];
   runner = std::make_unique<InstanceRunner>(env_, options_, *plugin, r);
-  if (auto it = pending_replays_.find(r.id); it != pending_replays_.end()) {
-    for (const auto& event : it->second) runner->replay(event);
+  hand_over_replays(r.id, *runner);
+  runner->start();
+}
+
+void Dispatcher::hand_over_replays(std::int64_t instance_id, InstanceRunner& runner) {
+  if (auto it = pending_replays_.find(instance_id); it != pending_replays_.end()) {
+    for (const auto& event : it->second) runner.replay(event);
     pending_replays_.erase(it);
   }
-  runner->start();
+}
+
+bool Dispatcher::reloading(std::int64_t instance_id) const {
+  return std::find(reloads_.begin(), reloads_.end(), instance_id) != reloads_.end();
 }
 
 void Dispatcher::stop_runner(std::unique_ptr<InstanceRunner> runner) {
@@ -74,8 +84,8 @@ void Dispatcher::control() {
   for (;;) {
     control_cv_.wait(lock, [&] { return stopping_ || !reloads_.empty(); });
     if (stopping_) return;
+    // Left in the queue until its restart is done: replay() sees it as pending all along.
     const std::int64_t id = reloads_.front();
-    reloads_.pop_front();
     lock.unlock();
     try {
       restart(id);
@@ -83,6 +93,9 @@ void Dispatcher::control() {
       spdlog::error("plugin instance #{}: restart failed: {}", id, e.what());
     }
     lock.lock();
+    reloads_.pop_front();
+    // Replays asked for during the restart, once no other reload of the instance is due.
+    if (auto it = runners_.find(id); it != runners_.end() && !reloading(id)) hand_over_replays(id, *it->second);
   }
 }
 
@@ -117,8 +130,12 @@ void Dispatcher::resume(std::int64_t instance_id) {
 
 void Dispatcher::replay(std::int64_t instance_id, std::optional<std::int64_t> event_id) {
   std::lock_guard lock(mu_);
-  if (auto it = runners_.find(instance_id); it != runners_.end()) it->second->replay(event_id);
-  else pending_replays_[instance_id].push_back(event_id);  // restarting: for the next runner
+  // A replay asked for after a change of the instance (its settings, say) is the next
+  // runner's, even while the old one still runs: the old one would deliver it as before
+  // the change.
+  auto it = runners_.find(instance_id);
+  if (it != runners_.end() && !reloading(instance_id)) it->second->replay(event_id);
+  else pending_replays_[instance_id].push_back(event_id);  // for the next runner
 }
 
 std::optional<RunnerStatus> Dispatcher::status(std::int64_t instance_id) const {

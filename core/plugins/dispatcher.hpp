@@ -44,6 +44,10 @@ class Dispatcher {
   void watch();
   void control();
   void restart(std::int64_t instance_id);
+  // With mu_ held: gives `runner` the replays kept for the instance while it restarted.
+  void hand_over_replays(std::int64_t instance_id, InstanceRunner& runner);
+  // With mu_ held: whether a restart of the instance is queued or under way.
+  bool reloading(std::int64_t instance_id) const;
 
   HostEnv& env_;
   const PluginRegistry& registry_;
@@ -55,7 +59,7 @@ class Dispatcher {
   std::condition_variable stop_cv_;
   bool stopping_ = false;
   std::thread watcher_;
-  std::deque<std::int64_t> reloads_;
+  std::deque<std::int64_t> reloads_;  // the front one's restart is under way
   std::condition_variable control_cv_;
   std::thread control_;
 };
