@@ -26,16 +26,27 @@ grep -q -- "-isystem $prefix/include" "$work/build/compile_commands.json" ||
   { echo "FAIL: the examples did not use the installed headers"; exit 1; }
 
 # The package's version rule: the epoch is the major (SameMajorVersion), and a newer minor
-# than the installed one is refused.
+# than the installed one is refused. The probe project reports what find_package decided,
+# so a configure that fails for another reason (no generator, a broken package file) fails
+# this test with its log instead of passing for "not found". It uses the generator the
+# project builds with: a minimal Debian has Ninja from install-deps.sh, and no make.
 mkdir -p "$work/versions"
 for wanted in 1.0:yes 1:yes 2.0:no 0.9:no 1.99:no; do
-  printf 'cmake_minimum_required(VERSION 3.16)\nproject(v NONE)\nfind_package(RelanceSDK %s REQUIRED)\n' \
-    "${wanted%:*}" > "$work/versions/CMakeLists.txt"
-  found=no
-  cmake -S "$work/versions" -B "$work/versions/build-${wanted%:*}" -DCMAKE_PREFIX_PATH="$prefix" \
-    -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF > /dev/null 2>&1 && found=yes
-  [ "$found" = "${wanted#*:}" ] ||
-    { echo "FAIL: find_package(RelanceSDK ${wanted%:*}) found: $found"; exit 1; }
+  version=${wanted%:*} expected=${wanted#*:}
+  probe="$work/versions/$version"
+  mkdir -p "$probe"
+  printf 'cmake_minimum_required(VERSION 3.16)\nproject(v NONE)\nfind_package(RelanceSDK %s QUIET)\n%s\n' \
+    "$version" 'if(RelanceSDK_FOUND)
+  file(WRITE "${CMAKE_BINARY_DIR}/found" yes)
+else()
+  file(WRITE "${CMAKE_BINARY_DIR}/found" no)
+endif()' > "$probe/CMakeLists.txt"
+  cmake -S "$probe" -B "$probe/build" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF > "$probe/configure.log" 2>&1 ||
+    { echo "FAIL: the find_package(RelanceSDK $version) probe did not configure:"; cat "$probe/configure.log"; exit 1; }
+  found=$(cat "$probe/build/found")
+  [ "$found" = "$expected" ] ||
+    { echo "FAIL: find_package(RelanceSDK $version) found: $found"; exit 1; }
 done
 
 # Without CMake: the flags relance-sdk.pc gives and documents, and nothing else.
