@@ -158,12 +158,13 @@ class Cadence {
       if (has_followup(rule.org_id, lead.id, true)) continue;  // it has its first follow-up
       const auto owner = lead.integer(ent::leads, "owner_id");
       const std::string zone = zone_of_user(owner);
-      // Due by the deadline: N days after the last day, 09:00 in the owner's zone (or now,
-      // when the deadline has passed: late, but not forgotten).
+      // Due by the deadline: N days after the last day, 09:00 in the owner's zone. When the
+      // rule first runs after that deadline, the follow-up is still due at the deadline, so
+      // it shows as overdue by as long as the lead has waited: moving it to "now" would
+      // hide the lateness from the founder and from the region's stale-lead figures.
       auto due = domain::local_instant(*ends, 9 * 60, zone);
       if (!due) continue;
       *due += std::chrono::hours(24 * days);
-      if (*due < now_) due = now_;
       const std::string lead_title = lead.text(ent::leads, "title") ? *lead.text(ent::leads, "title") : "";
       NewFollowup n{rule.org_id, lead.id, lead.integer(ent::leads, "contact_id"), owner,
                     title_or(rule, "First follow-up after " + event_name + ": " + lead_title),

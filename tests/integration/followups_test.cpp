@@ -23,6 +23,8 @@ std::map<std::string, std::string> quick() { return {{"RELANCE_FOLLOWUPS_TICK_MS
 
 std::int64_t my_id(HttpClient& as) { return as.get("/api/v1/me").json().at("id").as_int64(); }
 
+// Now plus an offset, in UTC: every instant and date of these tests is relative to the day
+// they run.
 std::string in(std::chrono::seconds from_now) {
   const auto t = std::chrono::system_clock::now() + from_now;
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
@@ -31,6 +33,7 @@ std::string in(std::chrono::seconds from_now) {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
   return buf;
 }
+std::string day_in(int days) { return in(days * 86400s).substr(0, 10); }
 
 int due_events(const Daemon& d, std::int64_t followup) {
   return std::stoi(sqlite(d.database(), "SELECT count(*) FROM outbox WHERE type = 'followup.due' AND entity_id = " +
@@ -213,6 +216,9 @@ TEST_CASE(
   World w(quick());
   auto& m = w.alpha_member;
   const std::int64_t me = my_id(m);
+  // Tokyo keeps no daylight saving time: 09:00 there is 00:00 UTC on the same day, whatever
+  // the day the test runs.
+  REQUIRE(m.patch("/api/v1/users/" + std::to_string(me), {{"time_zone", "Asia/Tokyo"}}).status == 200);
   auto lead = [&](const std::string& title, json::object extra) {
     json::object body{{"title", title}, {"stage", "contacted"}};
     for (const auto& kv : extra) body[kv.key()] = kv.value();
@@ -230,15 +236,19 @@ TEST_CASE(
   activity(revived, "email", in(-86400s));
   const std::int64_t won = lead("Won lead", {{"stage", "won"}});
   activity(won, "call", in(-20 * 86400s));
-  // A mission that ended on 2026-11-20: its leads need a first follow-up by the 27th.
-  const auto mission = World::create(m, "events", {{"name", "CES mission"}, {"starts_on", "2026-11-16"}, {"ends_on", "2026-11-20"}});
+  // A mission that ends in two days: its leads need a first follow-up 7 days later. One
+  // that ended ten days ago, before any rule existed: its deadline passed three days ago.
+  const auto mission = World::create(m, "events", {{"name", "CES mission"}, {"starts_on", day_in(-2)}, {"ends_on", day_in(2)}});
   const std::int64_t from_mission = lead("Met at CES", {{"source_event_id", mission.at("id")}});
   const std::int64_t followed = lead("Met at CES, followed", {{"source_event_id", mission.at("id")}});
   World::create(m, "followups", {{"title", "Already planned"}, {"due_at", in(86400s)}, {"lead_id", followed}});
+  const auto past_mission = World::create(m, "events", {{"name", "Web Summit"}, {"starts_on", day_in(-14)}, {"ends_on", day_in(-10)}});
+  const std::int64_t from_past = lead("Met at Web Summit", {{"source_event_id", past_mission.at("id")}});
 
   World::create(m, "cadence_rules", {{"kind", "stale-stage"}, {"stage", "contacted"}, {"days", 14}});
   World::create(m, "cadence_rules", {{"kind", "after-meeting"}, {"days", 3}});
   World::create(m, "cadence_rules", {{"kind", "mission-deadline"}, {"event_id", mission.at("id")}, {"days", 7}});
+  World::create(m, "cadence_rules", {{"kind", "mission-deadline"}, {"event_id", past_mission.at("id")}, {"days", 7}});
   const std::string met_at = in(-3600s);
   activity(fresh, "meeting", met_at);  // after the rule: gets its follow-up
 
@@ -252,7 +262,10 @@ TEST_CASE(
   HttpClient member = login(w.daemon.port(), "member@alpha.test", "password-of-member@alpha.test");
   INFO(w.daemon.log().substr(w.daemon.log().size() > 3000 ? w.daemon.log().size() - 3000 : 0));
   REQUIRE(eventually([&] { return followups_of(member, quiet).size() == 1; }));
-  REQUIRE(eventually([&] { return followups_of(member, fresh).size() == 1 && followups_of(member, from_mission).size() == 1; }));
+  REQUIRE(eventually([&] {
+    return followups_of(member, fresh).size() == 1 && followups_of(member, from_mission).size() == 1 &&
+           followups_of(member, from_past).size() == 1;
+  }));
   const auto stale = followups_of(member, quiet)[0];
   CHECK(stale.at("title") == "No news for 14 days: Quiet fund");
   CHECK(stale.at("assignee_id") == me);  // the lead's owner
@@ -263,8 +276,17 @@ TEST_CASE(
   CHECK(std::string(after.at("due_at").as_string()).substr(0, 10) ==
         in(-3600s + 3 * 86400s).substr(0, 10));
   const auto first = followups_of(member, from_mission)[0];
-  CHECK(first.at("due_at") == "2026-11-27T08:00:00.000Z");  // 09:00 in Paris, 7 days after the end
-  CHECK(followups_of(member, followed).size() == 1);       // had its first follow-up already
+  CHECK(first.at("due_at").as_string() == day_in(2 + 7) + "T00:00:00.000Z");  // 09:00 in Tokyo, 7 days after the end
+  CHECK(first.at("time_zone") == "Asia/Tokyo");
+  CHECK(followups_of(member, followed).size() == 1);  // had its first follow-up already
+  // The deadline had passed when the rule first ran: due at the deadline all the same, so it
+  // is overdue by three days, not due "now" as if the lead had just been met.
+  const auto late = followups_of(member, from_past)[0];
+  CHECK(late.at("due_at").as_string() == day_in(-10 + 7) + "T00:00:00.000Z");
+  const json::value overdue = member.get("/api/v1/followups/overdue").json();
+  bool listed_overdue = false;
+  for (const auto& i : overdue.at("items").as_array()) listed_overdue |= i.at("id") == late.at("id");
+  CHECK(listed_overdue);
   // Once: another pass, after another restart, creates nothing more.
   w.daemon.stop();
   w.daemon.start();
@@ -273,4 +295,5 @@ TEST_CASE(
   CHECK(followups_of(again, quiet).size() == 1);
   CHECK(followups_of(again, fresh).size() == 1);
   CHECK(followups_of(again, from_mission).size() == 1);
+  CHECK(followups_of(again, from_past).size() == 1);
 }
