@@ -590,6 +590,8 @@ def case_down():
         check(delivery.get("state") == "retrying"
               and f"could not reach the SMTP server at 127.0.0.1:{port}" in (delivery.get("last_error") or ""),
               f"the instance while the server is down: {delivery}")
+        check(re.search(rf"could not reach the SMTP server at 127\.0\.0\.1:{port}: .*[Cc]onnect", daemon.log()),
+              "the daemon's log lacks libcurl's reason for the operator")
         server.start()
         try:
             wait_for(lambda: all(reminders_of(server, i) for i in ids), 15,
