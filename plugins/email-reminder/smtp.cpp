@@ -64,6 +64,9 @@ Smtp::Smtp(const Settings& s, const relance::Host& host)
   curl_easy_setopt(curl_, CURLOPT_URL, s.smtp_url.c_str());
   curl_easy_setopt(curl_, CURLOPT_OPENSOCKETFUNCTION, &Smtp::open_socket);
   curl_easy_setopt(curl_, CURLOPT_OPENSOCKETDATA, this);
+  // No proxy from the environment (all_proxy): through one, the policy would judge the
+  // proxy's address and never the server's.
+  curl_easy_setopt(curl_, CURLOPT_PROXY, "");
   curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);  // the daemon's threads: no SIGALRM
   curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, s.connect_timeout_ms);
   curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, s.timeout_ms);

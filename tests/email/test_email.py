@@ -292,6 +292,15 @@ def case_not_smtp():
     check(lines[0][2] == unreachable(port), f"reason {lines[0][2]!r}")
 
 
+def case_proxy():
+    """A proxy in the environment is not used: the outbound policy judges the server itself."""
+    os.environ["all_proxy"] = os.environ["ALL_PROXY"] = f"socks5h://127.0.0.1:{free_port()}"
+    with Server() as server:
+        code, lines = run([followup_due()], settings_for(server))
+        check(code == 0 and statuses(lines) == ["OK"], f"driver: {code} {lines}")
+        check(len(server.keeper.received()) == 1, f"{len(server.keeper.received())} messages")
+
+
 def case_tls():
     with Server() as server:
         smtps = settings_for(server, smtp_url=f"smtps://127.0.0.1:{server.port}", insecure_tls=True)
