@@ -139,6 +139,9 @@ SQL
   SMTP_PORT=$(helper free-port)
   cat >>"$DATA/relance.toml" <<EOF
 
+[outbound]
+allow = ["127.0.0.1:$SMTP_PORT"]  # the SMTP sink on loopback: refused otherwise
+
 [[plugins.instance]]
 organisation = "Region"
 name = "mail"

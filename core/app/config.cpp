@@ -14,12 +14,25 @@ namespace relance::app {
 namespace {
 
 // One setting: where it lives in the file, and how to apply a value read as text (the
-// environment) or from TOML.
+// environment) or from TOML. A TOML array reaches `apply` as its strings joined by
+// `separator`, the environment's form of that list.
 struct Setting {
   const char* section;
   const char* key;
   std::function<void(Config&, const std::string&)> apply;
+  char separator = ':';
 };
+
+// "a,b,,c" -> {"a", "b", "c"}.
+std::vector<std::string> split(const std::string& v, char separator) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at <= v.size();) {
+    const auto end = std::min(v.find(separator, at), v.size());
+    if (end > at) out.push_back(v.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
 
 std::int64_t to_int(const std::string& v, const char* key) {
   try {
@@ -60,13 +73,7 @@ const std::vector<Setting>& settings() {
       {"log", "file", [](Config& c, const std::string& v) { c.log.file = v; }},
       {"log", "json", [](Config& c, const std::string& v) { c.log.json = to_bool(v, "json"); }},
       {"log", "max_file_bytes", [](Config& c, const std::string& v) { c.log.max_file_bytes = static_cast<std::size_t>(to_int(v, "max_file_bytes")); }},
-      {"plugins", "directories", [](Config& c, const std::string& v) {
-         c.plugins.directories.clear();
-         for (std::size_t at = 0; at <= v.size();) {
-           const auto end = std::min(v.find(':', at), v.size());
-           if (end > at) c.plugins.directories.push_back(v.substr(at, end - at));
-           at = end + 1;
-         } }},
+      {"plugins", "directories", [](Config& c, const std::string& v) { c.plugins.directories = split(v, ':'); }},
       {"plugins", "call_budget_ms", [](Config& c, const std::string& v) { c.plugins.delivery.call_budget = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "call_budget_ms"))); }},
       {"plugins", "max_attempts", [](Config& c, const std::string& v) { c.plugins.delivery.max_attempts = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "max_attempts"), 1, 1000)); }},
       {"plugins", "retry_initial_ms", [](Config& c, const std::string& v) { c.plugins.delivery.retry_initial = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "retry_initial_ms"))); }},
@@ -91,6 +98,13 @@ const std::vector<Setting>& settings() {
       {"followups", "default_time_zone", [](Config& c, const std::string& v) { c.followups.scheduler.default_time_zone = v; }},
       {"followups", "link_hours", [](Config& c, const std::string& v) { c.followups.link_hours = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "link_hours"), 0, 24 * 365)); }},
       {"log", "max_files", [](Config& c, const std::string& v) { c.log.max_files = static_cast<std::size_t>(to_int(v, "max_files")); }},
+      // Comma-separated in the environment: an IPv6 entry holds colons.
+      {"outbound", "allow", [](Config& c, const std::string& v) {
+         try {
+           c.outbound = auth::OutboundPolicy(split(v, ','));
+         } catch (const std::invalid_argument& e) {
+           throw std::runtime_error(std::string("setting outbound.allow: ") + e.what());
+         } }, ','},
   };
   return all;
 }
@@ -219,7 +233,7 @@ void load_config(Config& c, const std::string& file) {
         else if (auto b = value.value<bool>()) text = *b ? "true" : "false";
         else if (value.is_array()) {
           for (const auto& d : strings_of(&value, std::string(section.str()) + "." + std::string(key.str())))
-            text += (text.empty() ? "" : ":") + d;
+            text += (text.empty() ? "" : std::string(1, found->separator)) + d;
         }
         else throw std::runtime_error(path + ": " + std::string(key.str()) + " has an unsupported type");
         found->apply(c, text);

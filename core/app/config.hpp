@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/routes.hpp"
+#include "auth/outbound_policy.hpp"
 #include "api/server.hpp"
 #include "followups/scheduler.hpp"
 #include "plugins/plugin_service.hpp"
@@ -53,6 +54,7 @@ struct Config {
   PluginsConfig plugins;
   FollowupsConfig followups;
   ImportsConfig imports;
+  auth::OutboundPolicy outbound;  // [outbound] allow: what plugins may connect to beyond public addresses
 
   std::string database_path() const;
   std::vector<std::string> plugin_directories() const;

@@ -133,7 +133,7 @@ int serve(Config c) {
   plugins::HostEnv plugin_env{*store, [] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch()).count();
-  }};
+  }, c.outbound};
   plugins::PluginRegistry registry(plugin_env);
   registry.load(c.plugin_directories());
   plugins::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);

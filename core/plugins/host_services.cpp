@@ -12,6 +12,7 @@
 #include "relance/host/clock.h"
 #include "relance/host/config.h"
 #include "relance/host/log.h"
+#include "relance/host/outbound.h"
 #include "relance/host/query.h"
 #include "relance/host/state.h"
 #include "services/record_service.hpp"
@@ -23,20 +24,22 @@ HostContext& ctx(const relance_host* h) { return *static_cast<HostContext*>(h->h
 std::string_view view(relance_str s) { return s.data ? std::string_view(s.data, s.size) : std::string_view(); }
 relance_str str_of(std::string_view s) { return relance_str{s.data(), s.size()}; }
 
+// "plugin org.example.x [name#3]", or "plugin org.example.x" for the plugin-wide handle.
+std::string who(const HostContext& c) {
+  if (c.instance) return fmt::format("plugin {} [{}#{}]", c.plugin_id, c.instance->name, c.instance->id);
+  return "plugin " + c.plugin_id;
+}
+
 // --- relance.host.log/1 ---------------------------------------------------------------
 
 void log(const relance_host* h, int32_t level, relance_str message) {
-  const HostContext& c = ctx(h);
   std::string_view m = view(message);
   if (m.size() > 4096) m = m.substr(0, 4096);  // a plugin cannot flood one log line
   const auto lvl = level <= RELANCE_LOG_DEBUG ? spdlog::level::debug
                    : level == RELANCE_LOG_INFO ? spdlog::level::info
                    : level == RELANCE_LOG_WARN ? spdlog::level::warn
                                                : spdlog::level::err;
-  if (c.instance)
-    spdlog::log(lvl, "plugin {} [{}#{}]: {}", c.plugin_id, c.instance->name, c.instance->id, m);
-  else
-    spdlog::log(lvl, "plugin {}: {}", c.plugin_id, m);
+  spdlog::log(lvl, "{}: {}", who(ctx(h)), m);
 }
 const relance_host_log_v1 log_v1{sizeof(relance_host_log_v1), &log};
 
@@ -49,6 +52,31 @@ int64_t monotonic_ns(const relance_host*) {
       .count();
 }
 const relance_host_clock_v1 clock_v1{sizeof(relance_host_clock_v1), &now_ms, &monotonic_ns};
+
+// --- relance.host.outbound/1 ----------------------------------------------------------
+
+// The operator reads here which address was refused and why, and the entry that would
+// allow it; the plugin (and whoever reads its errors) learns only that it was refused.
+relance_status outbound_check(const relance_host* h, relance_str address, uint16_t port) {
+  std::string_view a = view(address);
+  if (a.size() > 64) a = a.substr(0, 64);  // no numeric address is longer
+  const auto verdict = ctx(h).env->outbound.check(a, port);
+  const std::string target = a.find(':') == std::string_view::npos ? fmt::format("{}:{}", a, port)
+                                                                    : fmt::format("[{}]:{}", a, port);
+  if (verdict.allowed) {
+    spdlog::debug("{}: connection to {} allowed: {}", who(ctx(h)), target, verdict.reason);
+    return RELANCE_OK;
+  }
+  if (!auth::parse_ip(a)) {  // a plugin's mistake: it must resolve the name and ask for each address
+    spdlog::warn("{}: connection to {} refused: {}", who(ctx(h)), target, verdict.reason);
+    return RELANCE_INVALID;
+  }
+  spdlog::warn("{}: connection to {} refused by the outbound policy: {} (to allow it: [outbound] allow = [\"{}\"] "
+               "in relance.toml)",
+               who(ctx(h)), target, verdict.reason, target);
+  return RELANCE_INVALID;
+}
+const relance_host_outbound_v1 outbound_v1{sizeof(relance_host_outbound_v1), &outbound_check};
 
 // --- relance.host.config/1 ------------------------------------------------------------
 
@@ -219,6 +247,7 @@ const void* get_service(const relance_host* h, const char* id) {
   const bool instance = ctx(h).instance != nullptr;
   if (std::strcmp(id, RELANCE_HOST_LOG_V1) == 0) return &log_v1;
   if (std::strcmp(id, RELANCE_HOST_CLOCK_V1) == 0) return &clock_v1;
+  if (std::strcmp(id, RELANCE_HOST_OUTBOUND_V1) == 0) return &outbound_v1;
   if (!instance) return nullptr;
   if (std::strcmp(id, RELANCE_HOST_CONFIG_V1) == 0) return &config_v1;
   if (std::strcmp(id, RELANCE_HOST_STATE_V1) == 0) return &state_v1;

@@ -1,8 +1,8 @@
 // The host services a plugin reaches through relance_host::get_service: log, config,
-// state, query and clock (sdk/include/relance/host/*.h). Each relance_host handle the
+// state, query, clock and outbound (sdk/include/relance/host/*.h). Each relance_host handle the
 // daemon hands out is the first member of a HostContext, which says whose handle it is.
 //
-// Thread safety: the plugin-wide handle's services (log, clock) may be called from any
+// Thread safety: the plugin-wide handle's services (log, clock, outbound) may be called from any
 // thread. An instance's handle is used by the instance's thread only (SDK contract), so
 // its InstanceContext needs no lock.
 #pragma once
@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/outbound_policy.hpp"
 #include "relance/entry.h"
 #include "relance/storage/store.hpp"
 
@@ -24,6 +25,7 @@ namespace relance::plugins {
 struct HostEnv {
   storage::Store& store;
   std::function<std::int64_t()> now_ms;  // the daemon's wall clock
+  auth::OutboundPolicy outbound;          // what relance.host.outbound/1 allows
 };
 
 // State writes not yet in the database: key -> value, or nullopt for an erase.

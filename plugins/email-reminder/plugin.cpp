@@ -28,7 +28,7 @@ class EmailReminder : public relance::Instance, public relance::EventSink {
   }
 
   explicit EmailReminder(const relance_host* h)
-      : Instance(h), settings_(parse_settings(host().settings())), smtp_(settings_) {
+      : Instance(h), settings_(parse_settings(host().settings())), smtp_(settings_, host()) {
     if (settings_.timeout_ms >= 10000)
       host().warn("timeout_ms " + std::to_string(settings_.timeout_ms) +
                   " reaches the daemon's default call budget of 10000 ms: a slow server would suspend the instance");

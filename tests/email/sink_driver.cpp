@@ -10,7 +10,9 @@
 //   {"id": 101, "attempt": 1, "document": {"schema": "relance.event/1", "type": ..., ...}}
 // (attempt optional, 1 by default); type, entity, entity_id, org_id and occurred_at are
 // taken from the document. relance.host.log/1 writes to stderr, relance.host.clock/1 gives
-// the system's clock; no other service is offered.
+// the system's clock, relance.host.outbound/1 allows every address (the driver stands for a
+// daemon whose operator allowed the test's loopback servers) and writes each one asked for
+// to stderr ("outbound 127.0.0.1:2525"); no other service is offered.
 //
 // Prints one line per event: "<id> <STATUS>" and, after any status but OK, " <last_error>".
 // Exit 0 when every event was delivered (whatever its status), 1 when the plugin could not
@@ -70,8 +72,15 @@ const relance_host_clock_v1 clock_v1{
       return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
     }};
 
+const relance_host_outbound_v1 outbound_v1{
+    sizeof(relance_host_outbound_v1), [](const relance_host*, relance_str address, uint16_t port) {
+      std::fprintf(stderr, "outbound %.*s:%u\n", static_cast<int>(address.size), address.data, unsigned{port});
+      return RELANCE_OK;
+    }};
+
 const void* get_service(const relance_host*, const char* id) {
   if (!std::strcmp(id, RELANCE_HOST_LOG_V1)) return &log_v1;
+  if (!std::strcmp(id, RELANCE_HOST_OUTBOUND_V1)) return &outbound_v1;
   if (!std::strcmp(id, RELANCE_HOST_CONFIG_V1)) return &config_v1;
   if (!std::strcmp(id, RELANCE_HOST_CLOCK_V1)) return &clock_v1;
   return nullptr;

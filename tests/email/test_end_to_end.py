@@ -19,9 +19,11 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import zoneinfo
@@ -255,8 +257,8 @@ class Org:
         self.users[address] = (user_id, api)
         return api
 
-    def add_instance(self, smtp_url, start=None, **settings):
-        body = {"plugin": PLUGIN, "name": "Email reminders",
+    def add_instance(self, smtp_url, start=None, name="Email reminders", **settings):
+        body = {"plugin": PLUGIN, "name": name,
                 "settings": {"smtp_url": smtp_url, "from": f"Relance <relance@{self.domain}>",
                              "timeout_ms": 5000, **settings},
                 "events": ["followup.due", "digest.due"]}
@@ -265,8 +267,8 @@ class Org:
         self.instance = self.admin.create("plugin-instances", body)
         return self.instance
 
-    def dead_letters(self):
-        r = self.admin.get(f"/api/v1/plugin-instances/{self.instance['id']}/dead-letters")
+    def dead_letters(self, instance=None):
+        r = self.admin.get(f"/api/v1/plugin-instances/{(instance or self.instance)['id']}/dead-letters")
         check(r.status == 200, f"dead letters: {r}")
         return r.json()["items"]
 
@@ -348,7 +350,11 @@ def ticks(n=5):
 
 
 @contextlib.contextmanager
-def daemon_running(env=None):
+def daemon_running(env=None, allow=()):
+    """A daemon whose outbound policy allows the SMTP servers in `allow`, each on its port only."""
+    env = dict(env or {})
+    if allow:
+        env["RELANCE_OUTBOUND_ALLOW"] = ",".join(f"127.0.0.1:{server.port}" for server in allow)
     d = Daemon(env)
     try:
         yield d.start()
@@ -366,11 +372,49 @@ def smtp_server(**kwargs):
         s.stop()
 
 
+class Canary:
+    """A TCP listener on loopback that only counts the connections it accepts."""
+
+    def __init__(self, host="127.0.0.1"):
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.bind((host, 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.count, daemon=True)
+        self.thread.start()
+
+    def count(self):
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self.stopped.set()
+        self.thread.join(5)
+        self.sock.close()
+
+
+def loopback_v6_canary():
+    """A canary on [::1], or None where this machine has no IPv6 loopback."""
+    try:
+        return Canary("::1")
+    except OSError:
+        return None
+
+
 # ---- Cases.
 
 def case_founder():
     """A follow-up created in the past: one reminder at once, its .ics and links; done and snooze work."""
-    with smtp_server() as server, daemon_running() as daemon:
+    with smtp_server() as server, daemon_running(allow=[server]) as daemon:
         org = Org(daemon)
         lea = org.user("lea", locale="fr", zone="Europe/Paris", display_name="Léa Martin")
         org.add_instance(server.url)
@@ -448,7 +492,7 @@ def case_clock_change():
     """09:00 in Paris on 2026-03-29: 00:00 in Los Angeles, DUE 07:00Z."""
     due = datetime.datetime(2026, 3, 29, 7, 0, tzinfo=UTC)
     check(now() > due, f"this machine's clock ({now()}) is before {due}: the follow-up would not fall due")
-    with smtp_server() as server, daemon_running() as daemon:
+    with smtp_server() as server, daemon_running(allow=[server]) as daemon:
         org = Org(daemon)
         lea = org.user("lea", locale="fr", zone="Europe/Paris", display_name="Léa Martin")
         org.add_instance(server.url)
@@ -493,7 +537,7 @@ def case_digest():
     print(f"digest time {env['RELANCE_FOLLOWUPS_DIGEST_TIME']}, the other user in {other_zone}"
           + ("" if later else f" (NOTE: {start.astimezone(zoneinfo.ZoneInfo(LA)):%H:%M} in Los Angeles: no zone "
                               "has the digest time still ahead, so the other user's digest is expected too)"))
-    with smtp_server() as server, daemon_running(env) as daemon:
+    with smtp_server() as server, daemon_running(env, allow=[server]) as daemon:
         org = Org(daemon)
         sam = org.user("sam", locale="en", zone=LA, display_name="Sam Rivers")
         lea = org.user("lea", locale="fr", zone=other_zone, display_name="Léa Martin")
@@ -534,7 +578,7 @@ def case_down():
     port = free_port()
     env = {"RELANCE_PLUGINS_MAX_ATTEMPTS": "1000"}
     server = Server(port=port)
-    with daemon_running(env) as daemon:
+    with daemon_running(env, allow=[server]) as daemon:
         org = Org(daemon)
         lea = org.user("lea")
         org.add_instance(server.url)
@@ -543,8 +587,11 @@ def case_down():
         time.sleep(2.5)  # retried against the closed port meanwhile
         state = org.admin.get(f"/api/v1/plugin-instances/{org.instance['id']}").json()
         delivery = state.get("delivery", {})
-        check(delivery.get("state") == "retrying" and f"127.0.0.1 port {port}" in (delivery.get("last_error") or ""),
+        check(delivery.get("state") == "retrying"
+              and f"could not reach the SMTP server at 127.0.0.1:{port}" in (delivery.get("last_error") or ""),
               f"the instance while the server is down: {delivery}")
+        check(re.search(rf"could not reach the SMTP server at 127\.0\.0\.1:{port}: .*[Cc]onnect", daemon.log()),
+              "the daemon's log lacks libcurl's reason for the operator")
         server.start()
         try:
             wait_for(lambda: all(reminders_of(server, i) for i in ids), 15,
@@ -561,7 +608,7 @@ def case_down():
 def case_rejected():
     """A 550 to RCPT for one address: a dead letter with the reply; replayed after the fix, delivered once."""
     with smtp_server(refuse={"gone@alpha.test": "550 5.1.1 mailbox unavailable"}) as server, \
-            daemon_running() as daemon:
+            daemon_running(allow=[server]) as daemon:
         org = Org(daemon)
         lea = org.user("lea")
         gone = org.user("gone")
@@ -599,10 +646,61 @@ def case_rejected():
         check(len(mails(server)) == 3, f"{len(mails(server))} messages in all")
 
 
+def case_outbound():
+    """Reminders pointed at loopback, link-local or metadata addresses: nothing connects, the policy is named."""
+    canary, canary6 = Canary(), loopback_v6_canary()
+    env = {"RELANCE_PLUGINS_MAX_ATTEMPTS": "1"}
+    try:
+        with smtp_server() as server, daemon_running(env, allow=[server]) as daemon:
+            targets = {  # name -> (smtp_url, the address the daemon's log names)
+                "loopback": (f"smtp://127.0.0.1:{canary.port}", f"127.0.0.1:{canary.port}"),
+                "localhost": (f"smtp://localhost:{canary.port}", f"127.0.0.1:{canary.port}"),
+                "metadata": ("smtp://169.254.169.254:25", "169.254.169.254:25"),
+                "private": ("smtp://192.168.0.1:25", "192.168.0.1:25"),
+                "daemon": (f"smtp://127.0.0.1:{daemon.port}", f"127.0.0.1:{daemon.port}"),
+            }
+            if canary6:  # libcurl resolves IPv6 literals only where IPv6 works
+                targets["ipv6"] = (f"smtp://[::1]:{canary6.port}", f"[::1]:{canary6.port}")
+                targets["mapped"] = (f"smtp://[::ffff:127.0.0.1]:{canary.port}", f"[::ffff:127.0.0.1]:{canary.port}")
+            else:
+                print("no IPv6 loopback here: the [::1] and ::ffff:127.0.0.1 targets are left out")
+            # One organisation, one instance per target and one for the allowed server (the
+            # control: instances do deliver here); one follow-up, an event for each instance.
+            org = Org(daemon)
+            lea = org.user("lea")
+            instances = {name: org.add_instance(url, name=f"Reminders {name}", connect_timeout_ms=3000)
+                         for name, (url, _) in targets.items()}
+            org.add_instance(server.url, name="Reminders allowed")
+            past = (now() - datetime.timedelta(minutes=10)).replace(microsecond=0)
+            due = followup(lea, "Relance", past)
+            wait_for(lambda: reminders_of(server, due["id"]), 10, "the allowed server got nothing")
+
+            for name, instance in instances.items():
+                letters = wait_for(lambda: org.dead_letters(instance), 15, f"{name}: no dead letter")
+                error = letters[0].get("error", "")
+                check("refused by the daemon's outbound policy" in error, f"{name}: the dead letter says {error!r}")
+                state = org.admin.get(f"/api/v1/plugin-instances/{instance['id']}").json()
+                last_error = state.get("delivery", {}).get("last_error") or ""
+                check("refused by the daemon's outbound policy" in last_error, f"{name}: last_error {last_error!r}")
+                if name == "localhost":  # what the name resolves to is the operator's to read
+                    check("127.0.0.1" not in error and "::1" not in error, f"the error names an address: {error!r}")
+            log = daemon.log()
+            for name, (_, target) in targets.items():
+                check(f"connection to {target} refused by the outbound policy" in log,
+                      f"{name}: the daemon's log does not say it refused {target}")
+            check("169.254.169.254 is a cloud metadata address" in log, "the log does not name the metadata address")
+        check(canary.connections == 0, f"the canary on 127.0.0.1 saw {canary.connections} connections")
+        check(canary6 is None or canary6.connections == 0, f"the canary on [::1] saw {canary6 and canary6.connections}")
+    finally:
+        canary.close()
+        if canary6:
+            canary6.close()
+
+
 def case_killed():
     """SIGKILL during a burst of 300 reminders: all arrive after the restart, copies share a Message-ID."""
     count = 300
-    with smtp_server(delay=0.01) as server, daemon_running() as daemon:
+    with smtp_server(delay=0.01) as server, daemon_running(allow=[server]) as daemon:
         org = Org(daemon)
         lea = org.user("lea")
         # Their followup.due events first, then an instance that starts from the beginning of
@@ -637,8 +735,8 @@ def case_killed():
 
 def case_links():
     """Forged, altered and expired links change nothing and say why."""
-    with smtp_server() as server, daemon_running() as daemon, \
-            daemon_running({"RELANCE_FOLLOWUPS_LINK_HOURS": "0"}) as brief:
+    with smtp_server() as server, daemon_running(allow=[server]) as daemon, \
+            daemon_running({"RELANCE_FOLLOWUPS_LINK_HOURS": "0"}, allow=[server]) as brief:
         org = Org(daemon)
         lea = org.user("lea")
         org.add_instance(server.url)

@@ -478,6 +478,31 @@ TEST_CASE(
   CHECK(sqlite(d.database(), "PRAGMA user_version") == std::to_string(newer));
 }
 
+TEST_CASE(
+    "an [outbound] allow list of IPv4 and IPv6 entries, in relance.toml or the environment, starts the daemon, and "
+    "an entry that is not an address refuses the start naming it") {
+  {
+    Daemon d;
+    std::ofstream(d.data_dir() / "relance.toml")
+        << "[outbound]\nallow = [\"127.0.0.1:2525\", \"[::1]:2525\", \"fd00::/8\", \"10.0.0.0/8:25\"]\n";
+    d.start();
+    CHECK(d.stop() == 0);
+  }
+  {
+    Daemon d(std::map<std::string, std::string>{{"RELANCE_OUTBOUND_ALLOW", "127.0.0.1:2525,[::1]:2525"}});
+    d.start();
+    CHECK(d.stop() == 0);
+  }
+  TempDir tmp;
+  std::ofstream(tmp.path() / "relance.toml") << "[outbound]\nallow = [\"127.0.0.1:2525\", \"smtp.example.org:25\"]\n";
+  auto [code, out] = serve_expecting_exit(tmp.path());
+  INFO(out);
+  CHECK(code != 0);
+  CHECK(code != 124);  // it exited by itself rather than serving
+  CHECK(out.find("outbound.allow") != std::string::npos);
+  CHECK(out.find("\"smtp.example.org:25\" is not an IP address") != std::string::npos);
+}
+
 TEST_CASE("the daemon refuses to start on a file that is not a database, and leaves it alone") {
   TempDir tmp;
   const fs::path db = tmp.path() / "relance.db";

@@ -10,6 +10,14 @@ static relance_status use_init(const relance_host* host) {
     relance_str message = {"loaded", 6};
     log->log(host, RELANCE_LOG_INFO, message);
   }
+  {
+    const relance_host_outbound_v1* outbound =
+        (const relance_host_outbound_v1*)host->get_service(host, RELANCE_HOST_OUTBOUND_V1);
+    relance_str address = {"192.0.2.1", 9};
+    if (outbound != NULL && RELANCE_HAS_FIELD(outbound, relance_host_outbound_v1, check) &&
+        outbound->check(host, address, 25) != RELANCE_OK)
+      return RELANCE_UNSUPPORTED;
+  }
   return RELANCE_OK;
 }
 

@@ -15,6 +15,7 @@ class Both : public relance::Instance, public relance::EventSink, public relance
   relance_status deliver(const relance::Event& event) override {
     host().put_state("last", std::to_string(event.id()));
     host().info(event.type());
+    if (host().has_outbound_policy() && !host().may_connect("192.0.2.1", 25)) return RELANCE_RETRY;
     return host().get_state("last") ? RELANCE_OK : RELANCE_RETRY;
   }
   relance_status begin_dataset(const relance_dataset& dataset) override {

@@ -12,7 +12,8 @@
 //
 // A plugin that must check something once when it loads (a licence, a library version)
 // declares `static relance_status on_load(const relance::Host& host)`; anything but
-// RELANCE_OK refuses the plugin. relance::plugin_host() is the plugin-wide handle (log, clock).
+// RELANCE_OK refuses the plugin. relance::plugin_host() is the plugin-wide handle (log, clock,
+// outbound).
 //
 // Every exception is caught at the boundary: relance::Error carries its status
 // (relance::Error(RELANCE_INVALID, "no email")); any other exception becomes RELANCE_RETRY
@@ -90,6 +91,19 @@ class Host {
   }
 
   int64_t now_ms() const { return need<relance_host_clock_v1>(RELANCE_HOST_CLOCK_V1).now_ms(raw_); }
+
+  // relance.host.outbound/1: may the plugin connect to `address` (numeric, as resolved:
+  // "192.0.2.1", "2001:db8::1") on `port`? False when the daemon's policy refuses it (its log
+  // says why), and when the daemon offers no policy (older than SDK 1.1): nothing connects
+  // unchecked. Never throws, so a C callback may call it (libcurl's
+  // CURLOPT_OPENSOCKETFUNCTION sees every address libcurl is about to connect to).
+  bool may_connect(std::string_view address, uint16_t port) const noexcept {
+    auto* outbound = service<relance_host_outbound_v1>(RELANCE_HOST_OUTBOUND_V1);
+    return outbound && outbound->check(raw_, str(address), port) == RELANCE_OK;
+  }
+  // Whether the daemon offers relance.host.outbound/1 at all: a plugin that connects checks
+  // this once when it starts, to fail with a clear reason rather than at every connection.
+  bool has_outbound_policy() const { return service<relance_host_outbound_v1>(RELANCE_HOST_OUTBOUND_V1) != nullptr; }
 
  private:
   // A missing service or a refused call is INVALID, never UNSUPPORTED: thrown out of

@@ -1,4 +1,4 @@
-/* Relance plugin SDK 1.0: every header of the C contract. */
+/* Relance plugin SDK 1.1: every header of the C contract. */
 #ifndef RELANCE_RELANCE_H
 #define RELANCE_RELANCE_H
 
@@ -12,5 +12,6 @@
 #include "relance/host/state.h"
 #include "relance/host/query.h"
 #include "relance/host/clock.h"
+#include "relance/host/outbound.h"
 
 #endif
