@@ -1,5 +1,6 @@
 #include "app/daemon.hpp"
 
+#include <boost/json/parse.hpp>
 #include <spdlog/spdlog.h>
 #include <termios.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "api/routes.hpp"
 #include "api/server.hpp"
 #include "app/logging.hpp"
+#include "auth/secret_box.hpp"
 #include "auth/secrets.hpp"
 #include "domain/problem.hpp"
 #include "relance/storage/sqlite_store.hpp"
@@ -28,6 +30,7 @@
 #include "plugins/export_service.hpp"
 #include "plugins/plugin_service.hpp"
 #include "plugins/registry.hpp"
+#include "plugins/secret_settings.hpp"
 
 namespace relance::app {
 namespace {
@@ -39,6 +42,27 @@ std::unique_ptr<storage::Store> open_store(Config& c) {
                      "answers 503: stop the daemon and restore the latest backup", why);
   };
   return storage::open_sqlite_store(c.storage);
+}
+
+// The key that seals the plugins' secret settings, beside the database.
+std::string secrets_key_path(const Config& c) {
+  return (std::filesystem::path(c.database_path()).parent_path() / "secrets.key").string();
+}
+
+// The secrets key; created when missing, unless the database already holds secrets sealed
+// under a key: a new key would not open them, and the operator must restore the old one.
+auth::SecretBox open_secret_box(const Config& c, storage::Store& store) {
+  const std::string path = secrets_key_path(c);
+  if (auto box = auth::SecretBox::load(path)) return std::move(*box);
+  for (const auto& r : store.plugin_instances()) {
+    boost::system::error_code ec;
+    const auto settings = boost::json::parse(r.settings, ec);
+    if (!ec && settings.is_object() && plugins::holds_sealed_secrets(settings.get_object()))
+      throw std::runtime_error(path + " is missing, and the database holds plugin secrets sealed under it: restore "
+                               "it from the backup (relance backup says where it lies)");
+  }
+  spdlog::info("created {}: the key of the plugins' secret settings; back it up with the database", path);
+  return auth::SecretBox::load_or_create(path);
 }
 
 std::string env_or(const char* name, std::string fallback) {
@@ -100,6 +124,7 @@ int init(Config c, const std::string& admin_email, std::string password) {
     std::cerr << "relance init: " << p.detail() << "\n";
     return 2;
   }
+  open_secret_box(c, *store);
   store->close();
   std::cout << "Initialised " << c.data_dir << " (schema version " << storage::latest_schema_version()
             << "); instance admin " << admin_email << "\n";
@@ -130,15 +155,17 @@ int serve(Config c) {
 
   // Plugins: loaded before serving, so that the API lists them from the first request;
   // delivery starts once the configured instances are in the database.
+  const auth::SecretBox secrets = open_secret_box(c, *store);
   plugins::HostEnv plugin_env{*store, [] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch()).count();
-  }};
+  }, &secrets};
   plugins::PluginRegistry registry(plugin_env);
   registry.load(c.plugin_directories());
   plugins::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);
-  plugins::PluginService plugin_service(*store, registry, dispatcher);
+  plugins::PluginService plugin_service(*store, registry, dispatcher, secrets);
   plugins::ExportService exports(plugin_env, records, registry, c.plugins.export_threads);
+  plugin_service.seal_clear_settings();
   plugin_service.apply_configured(c.plugins.instances);
   dispatcher.start();
 
@@ -200,7 +227,9 @@ int backup(Config c, const std::string& output) {
   auto store = open_store(c);
   store->backup(output);
   store->close();
-  std::cout << "backup written and verified (integrity_check ok): " << output << "\n";
+  std::cout << "backup written and verified (integrity_check ok): " << output << "\n"
+            << "The plugins' secret settings in it are sealed with " << secrets_key_path(c)
+            << ": keep a copy of that file too (apart from the backup), or they are lost with it\n";
   return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/secret_box.hpp"
 #include "relance/entry.h"
 #include "relance/storage/store.hpp"
 
@@ -24,6 +25,7 @@ namespace relance::plugins {
 struct HostEnv {
   storage::Store& store;
   std::function<std::int64_t()> now_ms;  // the daemon's wall clock
+  const auth::SecretBox* secrets = nullptr;  // opens the secret settings (plugins/secret_settings.hpp)
 };
 
 // State writes not yet in the database: key -> value, or nullopt for an erase.
@@ -34,7 +36,8 @@ struct InstanceContext {
   std::int64_t id = 0;
   std::int64_t org_id = 0;
   std::string name;
-  std::string settings = "{}";
+  std::string settings = "{}";        // in clear: the secret ones opened
+  std::vector<std::string> secrets;   // the clear secrets of `settings`, kept out of logs and errors
   std::vector<std::string> datasets;  // what relance.host.query/1 may read
 
   // relance.host.state/1 inside a delivery (see relance/host/state.h): the writes of the

@@ -5,9 +5,12 @@
 // answers INVALID for the event types listed in the setting "reject". With the setting
 // "query" (a dataset), each delivery also reads that dataset through relance.host.query/1
 // and records in its state how many rows it saw ("rows") and their last names ("names").
+// With the setting "echo" (a file), it writes the settings it was given to that file when
+// created, and logs them, as a careless plugin would.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <string>
 
 #include "relance/plugin.hpp"
@@ -37,6 +40,17 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
         reject_(setting(host().settings(), "reject")),
         query_(setting(host().settings(), "query")) {
     host().info("journal instance created for " + std::string(host().instance_name()));
+    const std::string echo = setting(host().settings(), "echo");
+    if (!echo.empty()) {
+      host().info("settings: " + std::string(host().settings()));
+      const std::string text(host().settings());
+      const std::string tmp = echo + ".new";
+      const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (fd < 0) throw relance::Error(RELANCE_FATAL, "cannot open the echo file " + echo);
+      const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+      ::close(fd);
+      if (!ok || ::rename(tmp.c_str(), echo.c_str()) != 0) throw relance::Error(RELANCE_FATAL, "cannot write " + echo);
+    }
   }
 
   relance_status deliver(const relance::Event& e) override {
