@@ -14,6 +14,7 @@
 #include "api/router.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
+#include "app/file_modes.hpp"
 #include "app/logging.hpp"
 #include "auth/secret_box.hpp"
 #include "auth/secrets.hpp"
@@ -107,6 +108,7 @@ void print_login(const Config& c, std::uint16_t port, const std::string& email, 
 }  // namespace
 
 int init(Config c, const std::string& admin_email, std::string password) {
+  keep_files_private();
   std::filesystem::create_directories(c.data_dir);
   setup_logging(c);
   auth::init_crypto();
@@ -133,10 +135,12 @@ int init(Config c, const std::string& admin_email, std::string password) {
 
 int serve(Config c) {
   const auto started = std::chrono::steady_clock::now();
+  keep_files_private();
   std::filesystem::create_directories(c.data_dir);
   setup_logging(c);
   auth::init_crypto();
   auto store = open_store(c);
+  warn_loose_modes(c);
   services::OrgDirectory orgs(*store);
   services::RecordService records(*store, orgs);
   services::ContactMergeService merges(*store, orgs, records);
@@ -209,6 +213,7 @@ int serve(Config c) {
 }
 
 int migrate(const Config& c) {
+  keep_files_private();
   const auto r = storage::migrate_sqlite(c.database_path());
   if (r.from_version == r.to_version)
     std::cout << "schema is up to date (version " << r.to_version << ")\n";
@@ -222,6 +227,7 @@ int backup(Config c, const std::string& output) {
     std::cerr << "relance backup: no database in " << c.data_dir << "\n";
     return 2;
   }
+  keep_files_private();  // the backup holds everything the database does
   c.log.file.clear();
   setup_logging(c);
   auto store = open_store(c);
