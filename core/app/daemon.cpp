@@ -189,7 +189,8 @@ int serve(Config c) {
   std::unique_ptr<api::HttpServer> server;
   imports::ImportService import_service(
       *store, orgs, imports::ImportServiceOptions{(std::filesystem::path(c.data_dir) / "imports").string(),
-                                                  c.imports.max_bytes, c.imports.batch, {}});
+                                                  c.imports.max_bytes, c.imports.batch, {},
+                                                  std::chrono::seconds(c.imports.report_retention_seconds)});
   api::add_routes(router, api::ApiServices{*store, records, merges, accounts, plugin_service, exports, followup_service, metrics, slow_work, c.api,
                                            [&] { return server && server->draining(); }, &import_service});
   c.server.large_bodies.emplace_back("/api/v1/imports", static_cast<std::size_t>(c.imports.max_bytes));
