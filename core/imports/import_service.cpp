@@ -331,16 +331,19 @@ void ImportService::run_worker() {
     if (!ok) spdlog::warn("import {} failed: {}", job->id, error);
     job->source.reset();
     remove_all_but_report(*job);
-    std::lock_guard jl(job->mu);
-    job->ended = std::chrono::steady_clock::now();
-    if (!ok) {
-      job->state = "failed";
-      if (job->error.empty()) job->error = error;
-    } else if (job->state == "running") {
-      job->state = "done";
+    {
+      std::lock_guard jl(job->mu);
+      job->ended = std::chrono::steady_clock::now();
+      if (!ok) {
+        job->state = "failed";
+        if (job->error.empty()) job->error = error;
+      } else if (job->state == "running") {
+        job->state = "done";
+      }
+      job->phase.clear();
+      job->finished_at = domain::now_instant();
     }
-    job->phase.clear();
-    job->finished_at = domain::now_instant();
+    forget_expired();  // also when jobs follow each other without a pause
   }
 }
 
