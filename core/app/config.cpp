@@ -68,6 +68,7 @@ const std::vector<Setting>& settings() {
       {"storage", "readers", [](Config& c, const std::string& v) { c.storage.readers = static_cast<std::size_t>(to_int(v, "readers")); }},
       {"storage", "max_database_bytes", [](Config& c, const std::string& v) { c.storage.max_bytes = to_int(v, "max_database_bytes"); }},
       {"imports", "max_bytes", [](Config& c, const std::string& v) { c.imports.max_bytes = static_cast<std::uint64_t>(to_int(v, "max_bytes")); }},
+      {"imports", "report_retention_seconds", [](Config& c, const std::string& v) { c.imports.report_retention_seconds = std::clamp<std::int64_t>(to_int(v, "report_retention_seconds"), 1, 365LL * 24 * 3600); }},
       {"imports", "batch", [](Config& c, const std::string& v) { c.imports.batch = static_cast<std::size_t>(std::clamp<std::int64_t>(to_int(v, "batch"), 1, 100000)); }},
       {"log", "level", [](Config& c, const std::string& v) { c.log.level = v; }},
       {"log", "file", [](Config& c, const std::string& v) { c.log.file = v; }},

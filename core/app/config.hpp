@@ -43,6 +43,7 @@ struct ImportsConfig {
   std::uint64_t max_bytes = 100 << 20;  // a larger file is refused (413); the import
                                         // route's body limit (server.max_body_bytes is for the rest)
   std::size_t batch = 5000;             // rows per write transaction
+  std::int64_t report_retention_seconds = 24 * 3600;  // a finished job's report is kept this long
 };
 
 struct Config {

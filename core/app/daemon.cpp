@@ -1,5 +1,6 @@
 #include "app/daemon.hpp"
 
+#include <boost/json/parse.hpp>
 #include <spdlog/spdlog.h>
 #include <termios.h>
 #include <unistd.h>
@@ -13,7 +14,9 @@
 #include "api/router.hpp"
 #include "api/routes.hpp"
 #include "api/server.hpp"
+#include "app/file_modes.hpp"
 #include "app/logging.hpp"
+#include "auth/secret_box.hpp"
 #include "auth/secrets.hpp"
 #include "domain/problem.hpp"
 #include "relance/storage/sqlite_store.hpp"
@@ -28,6 +31,7 @@
 #include "plugins/export_service.hpp"
 #include "plugins/plugin_service.hpp"
 #include "plugins/registry.hpp"
+#include "plugins/secret_settings.hpp"
 
 namespace relance::app {
 namespace {
@@ -39,6 +43,27 @@ std::unique_ptr<storage::Store> open_store(Config& c) {
                      "answers 503: stop the daemon and restore the latest backup", why);
   };
   return storage::open_sqlite_store(c.storage);
+}
+
+// The key that seals the plugins' secret settings, beside the database.
+std::string secrets_key_path(const Config& c) {
+  return (std::filesystem::path(c.database_path()).parent_path() / "secrets.key").string();
+}
+
+// The secrets key; created when missing, unless the database already holds secrets sealed
+// under a key: a new key would not open them, and the operator must restore the old one.
+auth::SecretBox open_secret_box(const Config& c, storage::Store& store) {
+  const std::string path = secrets_key_path(c);
+  if (auto box = auth::SecretBox::load(path)) return std::move(*box);
+  for (const auto& r : store.plugin_instances()) {
+    boost::system::error_code ec;
+    const auto settings = boost::json::parse(r.settings, ec);
+    if (!ec && settings.is_object() && plugins::holds_sealed_secrets(settings.get_object()))
+      throw std::runtime_error(path + " is missing, and the database holds plugin secrets sealed under it: restore "
+                               "it from the backup (relance backup says where it lies)");
+  }
+  spdlog::info("created {}: the key of the plugins' secret settings; back it up with the database", path);
+  return auth::SecretBox::load_or_create(path);
 }
 
 std::string env_or(const char* name, std::string fallback) {
@@ -83,6 +108,7 @@ void print_login(const Config& c, std::uint16_t port, const std::string& email, 
 }  // namespace
 
 int init(Config c, const std::string& admin_email, std::string password) {
+  keep_files_private();
   std::filesystem::create_directories(c.data_dir);
   setup_logging(c);
   auth::init_crypto();
@@ -100,6 +126,7 @@ int init(Config c, const std::string& admin_email, std::string password) {
     std::cerr << "relance init: " << p.detail() << "\n";
     return 2;
   }
+  open_secret_box(c, *store);
   store->close();
   std::cout << "Initialised " << c.data_dir << " (schema version " << storage::latest_schema_version()
             << "); instance admin " << admin_email << "\n";
@@ -108,10 +135,12 @@ int init(Config c, const std::string& admin_email, std::string password) {
 
 int serve(Config c) {
   const auto started = std::chrono::steady_clock::now();
+  keep_files_private();
   std::filesystem::create_directories(c.data_dir);
   setup_logging(c);
   auth::init_crypto();
   auto store = open_store(c);
+  warn_loose_modes(c);
   services::OrgDirectory orgs(*store);
   services::RecordService records(*store, orgs);
   services::ContactMergeService merges(*store, orgs, records);
@@ -130,15 +159,17 @@ int serve(Config c) {
 
   // Plugins: loaded before serving, so that the API lists them from the first request;
   // delivery starts once the configured instances are in the database.
+  const auth::SecretBox secrets = open_secret_box(c, *store);
   plugins::HostEnv plugin_env{*store, [] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch()).count();
-  }, c.outbound};
+  }, c.outbound, &secrets};
   plugins::PluginRegistry registry(plugin_env);
   registry.load(c.plugin_directories());
   plugins::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);
-  plugins::PluginService plugin_service(*store, registry, dispatcher);
+  plugins::PluginService plugin_service(*store, registry, dispatcher, secrets);
   plugins::ExportService exports(plugin_env, records, registry, c.plugins.export_threads);
+  plugin_service.seal_clear_settings();
   plugin_service.apply_configured(c.plugins.instances);
   dispatcher.start();
 
@@ -158,7 +189,8 @@ int serve(Config c) {
   std::unique_ptr<api::HttpServer> server;
   imports::ImportService import_service(
       *store, orgs, imports::ImportServiceOptions{(std::filesystem::path(c.data_dir) / "imports").string(),
-                                                  c.imports.max_bytes, c.imports.batch, {}});
+                                                  c.imports.max_bytes, c.imports.batch, {},
+                                                  std::chrono::seconds(c.imports.report_retention_seconds)});
   api::add_routes(router, api::ApiServices{*store, records, merges, accounts, plugin_service, exports, followup_service, metrics, slow_work, c.api,
                                            [&] { return server && server->draining(); }, &import_service});
   c.server.large_bodies.emplace_back("/api/v1/imports", static_cast<std::size_t>(c.imports.max_bytes));
@@ -182,6 +214,7 @@ int serve(Config c) {
 }
 
 int migrate(const Config& c) {
+  keep_files_private();
   const auto r = storage::migrate_sqlite(c.database_path());
   if (r.from_version == r.to_version)
     std::cout << "schema is up to date (version " << r.to_version << ")\n";
@@ -195,12 +228,15 @@ int backup(Config c, const std::string& output) {
     std::cerr << "relance backup: no database in " << c.data_dir << "\n";
     return 2;
   }
+  keep_files_private();  // the backup holds everything the database does
   c.log.file.clear();
   setup_logging(c);
   auto store = open_store(c);
   store->backup(output);
   store->close();
-  std::cout << "backup written and verified (integrity_check ok): " << output << "\n";
+  std::cout << "backup written and verified (integrity_check ok): " << output << "\n"
+            << "The plugins' secret settings in it are sealed with " << secrets_key_path(c)
+            << ": keep a copy of that file too (apart from the backup), or they are lost with it\n";
   return 0;
 }
 

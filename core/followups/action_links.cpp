@@ -1,14 +1,13 @@
 #include "followups/action_links.hpp"
 
 #include <sodium.h>
-#include <sys/stat.h>
 
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
-#include <filesystem>
-#include <fstream>
+#include <stdexcept>
 
+#include "auth/key_file.hpp"
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
@@ -19,21 +18,13 @@ namespace {
 const char* name_of(LinkAction a) { return a == LinkAction::done ? "done" : "snooze"; }
 
 std::string read_or_make_key(const std::string& path) {
-  std::string key(crypto_auth_hmacsha256_KEYBYTES, '\0');
-  if (std::ifstream in{path, std::ios::binary}; in) {
-    in.read(key.data(), static_cast<std::streamsize>(key.size()));
-    if (in.gcount() == static_cast<std::streamsize>(key.size())) return key;
+  // A key file of another length (an older daemon's, or damaged) is replaced: links signed
+  // with it stop working, which is all a lost key costs here.
+  try {
+    if (auto key = auth::read_key_file(path, crypto_auth_hmacsha256_KEYBYTES)) return *key;
+  } catch (const std::runtime_error&) {
   }
-  randombytes_buf(key.data(), key.size());
-  const std::string tmp = path + ".new";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    ::chmod(tmp.c_str(), 0600);
-    out.write(key.data(), static_cast<std::streamsize>(key.size()));
-    if (!out.flush()) throw std::runtime_error("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, path);
-  return key;
+  return auth::create_key_file(path, crypto_auth_hmacsha256_KEYBYTES);
 }
 
 }  // namespace

@@ -7,10 +7,12 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "auth/principal.hpp"
@@ -37,6 +39,7 @@ struct ImportJob {
   std::uint64_t bytes_total = 0;
   std::mutex mu;  // the strings below
   std::string state = "queued", phase, error, queued_at, started_at, finished_at;
+  std::optional<std::chrono::steady_clock::time_point> ended;  // when the job ended: its report's age
 
   void set_phase(std::string p) {
     std::lock_guard lock(mu);

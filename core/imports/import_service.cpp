@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -46,6 +47,16 @@ std::string safe_name(std::string_view name, const std::string& fallback) {
 std::string text_of(const json::object& o, std::string_view k) {
   auto it = o.find(k);
   return it != o.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+}
+
+// The upload and the spool hold the file's personal data: once the job ended, only the
+// report stays.
+void remove_all_but_report(const ImportJob& job) {
+  std::vector<fs::path> done_with;
+  std::error_code ec;
+  for (fs::directory_iterator it(job.dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path() != job.report_path) done_with.push_back(it->path());
+  for (const auto& p : done_with) fs::remove_all(p, ec);
 }
 
 }  // namespace
@@ -253,12 +264,43 @@ json::object ImportService::duplicates(const auth::Principal& p, std::size_t lim
                       {"contacts_scanned", found.contacts_scanned}};
 }
 
+void ImportService::forget_expired() {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::shared_ptr<ImportJob>> expired;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = jobs_.begin(); it != jobs_.end();) {
+      std::unique_lock jl(it->second->mu);
+      const bool old = it->second->ended && now - *it->second->ended >= options_.report_retention;
+      jl.unlock();
+      if (!old) {
+        ++it;
+        continue;
+      }
+      expired.push_back(it->second);
+      it = jobs_.erase(it);
+    }
+  }
+  for (const auto& job : expired) {
+    std::error_code ec;
+    fs::remove_all(job->dir, ec);
+    if (ec) spdlog::warn("import {}: its folder {} could not be removed: {}", job->id, job->dir.string(), ec.message());
+  }
+}
+
 void ImportService::run_worker() {
+  // Expired reports are looked for a few times per retention period, at least once a minute.
+  const auto sweep = std::clamp<std::chrono::milliseconds>(options_.report_retention / 4, std::chrono::milliseconds(50),
+                                                           std::chrono::minutes(1));
   for (;;) {
     std::shared_ptr<ImportJob> job;
     {
       std::unique_lock lock(mu_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (!wake_.wait_for(lock, sweep, [&] { return stopping_ || !queue_.empty(); })) {
+        lock.unlock();
+        forget_expired();
+        continue;
+      }
       if (stopping_) {
         for (auto& j : queue_) {
           std::lock_guard jl(j->mu);
@@ -288,17 +330,20 @@ void ImportService::run_worker() {
     }
     if (!ok) spdlog::warn("import {} failed: {}", job->id, error);
     job->source.reset();
-    std::error_code ec;
-    fs::remove(job->upload, ec);
-    std::lock_guard jl(job->mu);
-    if (!ok) {
-      job->state = "failed";
-      if (job->error.empty()) job->error = error;
-    } else if (job->state == "running") {
-      job->state = "done";
+    remove_all_but_report(*job);
+    {
+      std::lock_guard jl(job->mu);
+      job->ended = std::chrono::steady_clock::now();
+      if (!ok) {
+        job->state = "failed";
+        if (job->error.empty()) job->error = error;
+      } else if (job->state == "running") {
+        job->state = "done";
+      }
+      job->phase.clear();
+      job->finished_at = domain::now_instant();
     }
-    job->phase.clear();
-    job->finished_at = domain::now_instant();
+    forget_expired();  // also when jobs follow each other without a pause
   }
 }
 

@@ -6,7 +6,9 @@
 // entry and event, exactly as the API writes them: imports/import_run.hpp tells how.
 //
 // Jobs live in memory and their reports in files under `work_dir` (cleared at start): a
-// restart forgets them. The uploaded file is removed when its job ends. Jobs run one at a
+// restart forgets them. The uploaded file and the spool of checked rows are removed when
+// the job ends; the job and its report `report_retention` later (then 404). Every file is
+// private to the daemon (0600, app/file_modes.hpp). Jobs run one at a
 // time on one worker thread, in the order they were posted; a job is visible to the members
 // of the organisation that posted it only (others get 404).
 //
@@ -16,6 +18,7 @@
 #include <boost/json/object.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -38,6 +41,7 @@ struct ImportServiceOptions {
   std::uint64_t max_bytes = 100 << 20;  // imports.max_bytes: a larger file is refused (413)
   std::size_t batch = 5000;             // rows per write transaction
   std::string presets_dir;              // "" = the installed presets
+  std::chrono::seconds report_retention{24 * 3600};  // imports.report_retention_seconds
 };
 
 struct ImportJob;
@@ -77,6 +81,8 @@ class ImportService {
   void run_worker();
   void run(ImportJob& job);
   std::shared_ptr<ImportJob> find(const auth::Principal& p, std::int64_t id);
+  // Forgets the jobs that ended more than report_retention ago, and removes their folders.
+  void forget_expired();
 
   storage::Store& store_;
   services::OrgDirectory& orgs_;

@@ -9,6 +9,7 @@
 
 #include "domain/problem.hpp"
 #include "plugins/rows.hpp"
+#include "plugins/secret_settings.hpp"
 #include "relance/host/clock.h"
 #include "relance/host/config.h"
 #include "relance/host/log.h"
@@ -33,8 +34,11 @@ std::string who(const HostContext& c) {
 // --- relance.host.log/1 ---------------------------------------------------------------
 
 void log(const relance_host* h, int32_t level, relance_str message) {
-  std::string_view m = view(message);
-  if (m.size() > 4096) m = m.substr(0, 4096);  // a plugin cannot flood one log line
+  const HostContext& c = ctx(h);
+  // Redacted before it is cut short (a secret cut in two would escape): a plugin may well
+  // log its settings, and their secrets stay out of the log.
+  std::string m = redact(view(message), c.instance ? c.instance->secrets : std::vector<std::string>());
+  if (m.size() > 4096) m.resize(4096);  // a plugin cannot flood one log line
   const auto lvl = level <= RELANCE_LOG_DEBUG ? spdlog::level::debug
                    : level == RELANCE_LOG_INFO ? spdlog::level::info
                    : level == RELANCE_LOG_WARN ? spdlog::level::warn

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "auth/outbound_policy.hpp"
+#include "auth/secret_box.hpp"
 #include "relance/entry.h"
 #include "relance/storage/store.hpp"
 
@@ -25,7 +26,8 @@ namespace relance::plugins {
 struct HostEnv {
   storage::Store& store;
   std::function<std::int64_t()> now_ms;  // the daemon's wall clock
-  auth::OutboundPolicy outbound;          // what relance.host.outbound/1 allows
+  auth::OutboundPolicy outbound;             // what relance.host.outbound/1 allows
+  const auth::SecretBox* secrets = nullptr;  // opens the secret settings (plugins/secret_settings.hpp)
 };
 
 // State writes not yet in the database: key -> value, or nullopt for an erase.
@@ -36,7 +38,8 @@ struct InstanceContext {
   std::int64_t id = 0;
   std::int64_t org_id = 0;
   std::string name;
-  std::string settings = "{}";
+  std::string settings = "{}";        // in clear: the secret ones opened
+  std::vector<std::string> secrets;   // the clear secrets of `settings`, kept out of logs and errors
   std::vector<std::string> datasets;  // what relance.host.query/1 may read
 
   // relance.host.state/1 inside a delivery (see relance/host/state.h): the writes of the

@@ -11,6 +11,7 @@
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
 #include "plugins/rows.hpp"
+#include "plugins/secret_settings.hpp"
 #include "services/record_service.hpp"
 #include "services/record_writes.hpp"
 
@@ -77,8 +78,9 @@ std::vector<std::string> string_list(const json::value& v, const char* field,
 
 }  // namespace
 
-PluginService::PluginService(storage::Store& store, const PluginRegistry& registry, Dispatcher& dispatcher)
-    : store_(store), registry_(registry), dispatcher_(dispatcher) {}
+PluginService::PluginService(storage::Store& store, const PluginRegistry& registry, Dispatcher& dispatcher,
+                             const auth::SecretBox& secrets)
+    : store_(store), registry_(registry), dispatcher_(dispatcher), secrets_(secrets) {}
 
 PluginService::~PluginService() = default;
 
@@ -104,7 +106,8 @@ json::object PluginService::instance_object(const storage::PluginInstanceRecord&
   o["plugin"] = r.plugin;
   o["name"] = r.name;
   o["enabled"] = r.enabled;
-  o["settings"] = parse_or(r.settings, json::object());
+  const json::value settings = parse_or(r.settings, json::object());
+  o["settings"] = settings.is_object() ? shown_settings(settings.get_object()) : json::object();
   o["events"] = parse_or(r.events, json::array());
   o["datasets"] = parse_or(r.datasets, json::array());
   o["source"] = r.source;
@@ -124,7 +127,8 @@ json::object PluginService::instance_object(const storage::PluginInstanceRecord&
   std::string last_error = running ? running->last_error : std::string();
   if (!r.suspended.empty()) last_error = r.suspended;
   if (state == "plugin-missing") last_error = "plugin " + r.plugin + " is not loaded";
-  delivery["last_error"] = last_error.empty() ? json::value(nullptr) : json::value(last_error);
+  // The runner redacts what the plugin says; this catches a URL password in any other text.
+  delivery["last_error"] = last_error.empty() ? json::value(nullptr) : json::value(redact(last_error, {}));
   delivery["last_error_at"] = running && !running->last_error_at.empty() ? json::value(running->last_error_at)
                                                                           : json::value(nullptr);
   delivery["cursor"] = pos.cursor;
@@ -202,8 +206,10 @@ void PluginService::apply_body(storage::PluginInstanceRecord& r, const json::obj
       r.enabled = v.get_bool();
     } else if (key == "settings") {
       if (!v.is_object()) throw Problem::invalid(key, "settings must be a JSON object");
-      r.settings = json::serialize(v);
-      if (r.settings.size() > max_settings_bytes) throw Problem::invalid(key, "settings are larger than 64 KiB");
+      if (json::serialize(v).size() > max_settings_bytes) throw Problem::invalid(key, "settings are larger than 64 KiB");
+      const json::value stored = parse_or(r.settings, json::object());
+      r.settings = json::serialize(seal_settings(v.get_object(), stored.is_object() ? stored.get_object() : json::object(),
+                                                 secrets_));
     } else if (key == "events") {
       r.events = json::serialize(to_array(string_list(v, "events", valid_pattern,
                                                       "an event type or pattern (\"contact.created\", \"lead.*\", \"*\")")));
@@ -417,6 +423,19 @@ void PluginService::drop_dead_letter(const auth::Principal& p, std::int64_t id, 
                                  json::serialize(json::object{{"event_id", event_id}})});
     return WriteResult{204, {}, {}, id};
   }, std::move(done));
+}
+
+int PluginService::seal_clear_settings() {
+  int changed = 0;
+  for (auto r : store_.plugin_instances()) {
+    json::value settings = parse_or(r.settings, json::object());
+    if (!settings.is_object() || !seal_clear_secrets(settings.get_object(), secrets_)) continue;
+    r.settings = json::serialize(settings);
+    store_.write_sync([&](storage::WriteTxn& tx) { tx.put_plugin_instance(r, 0); });
+    ++changed;
+  }
+  if (changed) spdlog::info("sealed the secret settings of {} plugin instance(s) stored in clear", changed);
+  return changed;
 }
 
 void PluginService::apply_configured(const std::vector<ConfiguredInstance>& instances) {

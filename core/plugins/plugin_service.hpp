@@ -6,6 +6,9 @@
 // Who: the instance admin manages every organisation's instances; an org-admin those of
 // their organisation (another organisation's instance answers 404). Other roles: 403.
 //
+// Secret settings (passwords, tokens, URL passwords: plugins/secret_settings.hpp) are
+// sealed with the instance's SecretBox before they are stored and shown as "(set)".
+//
 // Thread safety: all members may be called concurrently. Writes complete asynchronously.
 #pragma once
 
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "auth/principal.hpp"
+#include "auth/secret_box.hpp"
 #include "plugins/dispatcher.hpp"
 #include "plugins/registry.hpp"
 #include "services/record_service.hpp"
@@ -37,7 +41,8 @@ struct ConfiguredInstance {
 
 class PluginService {
  public:
-  PluginService(storage::Store& store, const PluginRegistry& registry, Dispatcher& dispatcher);
+  PluginService(storage::Store& store, const PluginRegistry& registry, Dispatcher& dispatcher,
+                const auth::SecretBox& secrets);
   ~PluginService();
 
   boost::json::object list_plugins(const auth::Principal& p) const;
@@ -61,6 +66,10 @@ class PluginService {
   // the dispatcher starts. Throws std::runtime_error naming a bad declaration.
   void apply_configured(const std::vector<ConfiguredInstance>& instances);
 
+  // Seals the secret settings a database written before they were sealed holds in clear.
+  // Before the dispatcher starts. Returns how many instances changed.
+  int seal_clear_settings();
+
   // The body fields an instance takes (for the OpenAPI document).
   static std::vector<std::string> instance_fields();
 
@@ -76,6 +85,7 @@ class PluginService {
   storage::Store& store_;
   const PluginRegistry& registry_;
   Dispatcher& dispatcher_;
+  const auth::SecretBox& secrets_;
 };
 
 }  // namespace relance::plugins

@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <random>
 
+#include "plugins/secret_settings.hpp"
 #include "relance/storage/instant.hpp"
 
 namespace relance::plugins {
@@ -54,13 +56,23 @@ InstanceRunner::InstanceRunner(HostEnv& env, const DeliveryOptions& options, con
   context_.id = record.id;
   context_.org_id = record.org_id;
   context_.name = record.name;
-  context_.settings = record.settings;
   context_.datasets = string_array(record.datasets);
   patterns_ = string_array(record.events);
   suspended_ = !record.suspended.empty();
   if (suspended_) {
     status_.state = "suspended";
     status_.last_error = record.suspended;
+  }
+  try {
+    context_.settings = open_settings(record.settings);
+  } catch (const std::exception& e) {
+    // Sealed under another key (a database restored without its secrets.key): the instance
+    // waits, without its settings, until an admin enters the secrets again.
+    suspended_ = true;
+    status_.state = "suspended";
+    status_.last_error = std::string("the secret settings do not open (") + e.what() +
+                         "): send them again (PATCH), or restore secrets.key";
+    spdlog::error("plugin {} [{}#{}]: {}", plugin_.id, context_.name, context_.id, status_.last_error);
   }
   host_ = make_host(env_, plugin_.id, &context_);
 }
@@ -161,10 +173,22 @@ void InstanceRunner::set_error(const std::string& error) {
   status_.last_error_at = storage::now_instant();
 }
 
+std::string InstanceRunner::open_settings(const std::string& stored) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(stored, ec);
+  if (ec || !v.is_object() || !env_.secrets) return stored;
+  return boost::json::serialize(opened_settings(v.get_object(), *env_.secrets, context_.secrets));
+}
+
+// Whatever a plugin says goes to last_error, dead letters and the log: without the secrets
+// of its settings (an SMTP error quoting smtp://user:password@host).
 std::string InstanceRunner::plugin_error(relance_instance* instance) const {
   const relance_str e = plugin_.entry.last_error(instance);
   if (!e.data || e.size == 0) return "no reason given";
-  return std::string(e.data, std::min<std::size_t>(e.size, 2000));
+  // Redacted before it is cut short: a secret cut in two would escape.
+  std::string why = redact(std::string_view(e.data, e.size), context_.secrets);
+  if (why.size() > 2000) why.resize(2000);
+  return why;
 }
 
 bool InstanceRunner::pause(std::chrono::milliseconds d) {

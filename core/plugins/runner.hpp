@@ -91,6 +91,8 @@ class InstanceRunner {
   void set_state(const char* state);
   void set_error(const std::string& error);
   std::string plugin_error(relance_instance* instance) const;
+  // The stored settings with their secrets opened; their clear values go to context_.secrets.
+  std::string open_settings(const std::string& stored);
   void suspend(const std::string& why);
 
   HostEnv& env_;

@@ -421,3 +421,31 @@ TEST_CASE("duplicates on demand groups the organisation's contacts by email, pho
   REQUIRE(after.status == 200);
   CHECK(n(after.json().as_object(), "groups_total") == 2);
 }
+
+TEST_CASE(
+    "an import leaves only its report behind, private, and the job and its report are gone after "
+    "imports.report_retention_seconds") {
+  World w{{{"RELANCE_IMPORTS_REPORT_RETENTION_SECONDS", "2"}}};
+  auto r = post_file(w.alpha_member, "first_name,last_name,email\nAda,Lovelace,ada@example.com\n", "text/csv");
+  INFO(r.body);
+  REQUIRE(r.status == 202);
+  const std::string location = r.header("location");
+  const auto job = wait_job(w.alpha_member, location);
+  REQUIRE(job.at("state") == "done");
+  const fs::path folder = w.daemon.data_dir() / "imports" / std::to_string(job.at("id").as_int64());
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(folder)) left.push_back(e.path().filename().string());
+  CHECK(left == std::vector<std::string>{"report.jsonl"});  // no upload, no spool of rows
+  CHECK((fs::status(folder / "report.jsonl").permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK(report_of(w.alpha_member, job).size() == 1);
+
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = w.alpha_member.get(location).status == 404;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(gone);
+  CHECK(w.alpha_member.get(location + "/report").status == 404);
+  CHECK_FALSE(fs::exists(folder));
+}

@@ -2,6 +2,7 @@
 // the operator commands (version, init, migrate, backup), refusing a database it must not
 // touch, logins and tokens, the audit log and cursor pagination, as an operator, a
 // founder and an org-admin meet them.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <boost/asio/connect.hpp>
@@ -859,4 +860,97 @@ TEST_CASE(
     CHECK(mixed.status == 400);
     CHECK(is_problem(mixed));
   }
+}
+
+namespace {
+
+unsigned mode_of(const fs::path& p) {
+  struct stat st {};
+  REQUIRE(::stat(p.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
+
+// Every file and folder under `dir` (not `dir` itself) that is not private: "path 0644".
+// The test harness's capture of the daemon's output (daemon-N.out) is the test's file.
+std::vector<std::string> not_private_under(const fs::path& dir) {
+  std::vector<std::string> loose;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.path().filename().string().starts_with("daemon-")) continue;
+    const unsigned m = mode_of(e.path());
+    if (m != (e.is_directory() ? 0700u : 0600u)) {
+      char octal[8];
+      std::snprintf(octal, sizeof octal, "%04o", m);
+      loose.push_back(e.path().string() + " " + octal);
+    }
+  }
+  return loose;
+}
+
+// The test process's umask for a while: the daemon and the commands it starts inherit it.
+class Umask {
+ public:
+  explicit Umask(mode_t m) : old_(::umask(m)) {}
+  ~Umask() { ::umask(old_); }
+  Umask(const Umask&) = delete;
+  Umask& operator=(const Umask&) = delete;
+
+ private:
+  mode_t old_;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "under a umask of 0 the daemon's files stay private: data directory 0700, database WAL log keys "
+    "imports and backup 0600") {
+  Umask umask_0(0);
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "data";
+  auto [code, out] = Daemon::run_cli({"init", "--data-dir", dir.string(), "--admin-email", "founder@acme.test"},
+                                     {{"RELANCE_ADMIN_PASSWORD", "first-password-123"}});
+  INFO(out);
+  REQUIRE(code == 0);
+  CHECK(mode_of(dir) == 0700);
+  CHECK(fs::exists(dir / "secrets.key"));
+  CHECK(not_private_under(dir).empty());
+
+  // The daemon on a data directory the test made (0777 under this umask): what it creates
+  // is private, and it says the directory is not.
+  Daemon d;
+  d.start();
+  HttpClient admin = d.admin();
+  create_id(admin, "contacts", {{"first_name", "Private"}, {"last_name", "Person"}});
+  auto import = admin.request("POST", "/api/v1/imports", "first_name,last_name\nAda,Lovelace\n",
+                              {{"Content-Type", "text/csv"}});
+  REQUIRE(import.status == 202);
+  REQUIRE(fs::exists(d.data_dir() / "relance.db-wal"));
+  for (const char* name : {"relance.db", "relance.db-wal", "relance.db-shm", "relance.log", "secrets.key",
+                           "link-signing.key"}) {
+    INFO(name);
+    CHECK(fs::exists(d.data_dir() / name));
+  }
+  const auto loose = not_private_under(d.data_dir());
+  CHECK(loose == std::vector<std::string>{});
+  CHECK(d.log().find(d.data_dir().string() + " has mode 0777") != std::string::npos);
+
+  const std::string backup = tmp.file("backup.db");
+  auto [bcode, bout] = Daemon::run_cli({"backup", "--data-dir", d.data_dir().string(), "-o", backup});
+  INFO(bout);
+  REQUIRE(bcode == 0);
+  CHECK(mode_of(backup) == 0600);
+  CHECK(bout.find("secrets.key") != std::string::npos);
+  CHECK(d.stop() == 0);
+}
+
+TEST_CASE("serve warns at start about a database file that other local users can read") {
+  Daemon d;
+  d.start();
+  REQUIRE(d.stop() == 0);
+  CHECK(d.log().find("relance.db has mode") == std::string::npos);
+  fs::permissions(d.database(), fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                    fs::perms::others_read);
+  d.start();
+  const std::string log = d.log();
+  CHECK(log.find((d.data_dir() / "relance.db").string() + " has mode 0644") != std::string::npos);
+  CHECK(d.stop() == 0);
 }

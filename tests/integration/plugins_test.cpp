@@ -565,3 +565,204 @@ TEST_CASE(
   CHECK(names.find("Beta-Organisation") == std::string::npos);
   CHECK(state(refused, "rows") == "refused " + std::to_string(3));
 }
+
+namespace {
+
+// Every byte of every file under `dir` (the database, its WAL, the log...).
+std::string every_byte_under(const fs::path& dir) {
+  std::string all;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return all;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string instant_in(std::chrono::seconds from_now) {
+  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + from_now);
+  char buf[32];
+  std::tm tm{};
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+  return buf;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "secret settings are write-only: the API shows (set), the plugin gets them in clear, and neither the log, "
+    "last_error nor any file of the data directory holds them") {
+  PluginDir plugins{"journal"};
+  plugins.add(fs::path(RELANCE_BUNDLED_PLUGINS) / "relance_email_reminder.so", "email_reminder.so");
+  auto env = delivery_env(plugins);
+  env["RELANCE_OUTBOUND_ALLOW"] = "127.0.0.1:1";  // the closed port the email plugin tries
+  World w(env);
+  TempDir out;
+  const std::string url_password = "Url-pass-4217-q", smtp_password = "Smtp-S3cret-9051";
+  const std::string api_key = "key-7c1e5a0b93fe", client_secret = "Nested/Secret+88";
+  const std::vector<std::string> secrets{url_password, smtp_password, api_key, client_secret};
+  auto holds_a_secret = [&](const std::string& text) {
+    for (const auto& s : secrets)
+      if (text.find(s) != std::string::npos) return true;
+    return false;
+  };
+
+  // The email plugin, pointed at a closed port with the password in its URL too: each
+  // delivery fails, and the plugin logs curl's error, which quotes the URL.
+  auto mail = w.alpha_admin.post(
+      "/api/v1/plugin-instances",
+      {{"plugin", "org.relance.email-reminder"},
+       {"name", "mail"},
+       {"events", json::array{"followup.due"}},
+       {"settings", {{"smtp_url", "smtp://relance:" + url_password + "@127.0.0.1:1"}, {"username", "relance"},
+                     {"password", smtp_password}, {"from", "Relance <relance@alpha.test>"}, {"starttls", "no"},
+                     {"connect_timeout_ms", 500}}}});
+  INFO(mail.body);
+  REQUIRE(mail.status == 201);
+  CHECK_FALSE(holds_a_secret(mail.body));
+  const auto mail_settings = mail.json().at("settings");
+  CHECK(mail_settings.at("password") == "(set)");
+  CHECK(mail_settings.at("smtp_url") == "smtp://relance:(set)@127.0.0.1:1");
+  CHECK(mail_settings.at("username") == "relance");
+  const std::int64_t mail_id = mail.json().at("id").as_int64();
+
+  // The journal fixture writes the settings it was given to a file, and logs them.
+  const std::string echo = out.file("settings.json");
+  const std::int64_t journal_id = enable(
+      w.alpha_admin, {{"plugin", "org.relance.fixture.journal"},
+                      {"name", "journal"},
+                      {"settings", {{"echo", echo}, {"reject", "followup.created"}, {"api_key", api_key},
+                                    {"oauth", {{"client_secret", client_secret}}}}}});
+  REQUIRE(eventually([&] { return fs::exists(echo); }));
+  const auto given = json::parse(read_text(echo));
+  CHECK(given.at("api_key") == api_key.c_str());
+  CHECK(given.at("oauth").at("client_secret") == client_secret.c_str());
+
+  // A reminder the email plugin cannot send: its last_error names the server, not the
+  // password. The journal rejects the follow-up's creation quoting its whole settings:
+  // last_error and the dead letter carry them redacted.
+  World::create(w.alpha_member, "followups", {{"title", "Call back"}, {"due_at", instant_in(-60s)}});
+  REQUIRE(eventually([&] { return delivery(w.alpha_admin, mail_id).at("dead_letters").as_int64() == 1; }, 60s));
+  const std::string mail_error = text_of(delivery(w.alpha_admin, mail_id).at("last_error"));
+  INFO(mail_error);
+  CHECK(mail_error.find("127.0.0.1:1") != std::string::npos);
+  CHECK_FALSE(holds_a_secret(mail_error));
+  REQUIRE(eventually([&] { return delivery(w.alpha_admin, journal_id).at("dead_letters").as_int64() >= 1; }, 60s));
+  const std::string last_error = text_of(delivery(w.alpha_admin, journal_id).at("last_error"));
+  INFO(last_error);
+  CHECK(last_error.find("\"api_key\":\"(secret)\"") != std::string::npos);
+  CHECK_FALSE(holds_a_secret(last_error));
+  for (const std::int64_t id : {mail_id, journal_id}) {
+    const auto letters = w.alpha_admin.get("/api/v1/plugin-instances/" + std::to_string(id) + "/dead-letters");
+    INFO(letters.body);
+    CHECK(letters.status == 200);
+    CHECK_FALSE(holds_a_secret(letters.body));
+  }
+
+  // Nowhere in the API: one instance, the list, the plugins with their instances.
+  for (const std::string& path : {"/api/v1/plugin-instances/" + std::to_string(mail_id),
+                                 "/api/v1/plugin-instances/" + std::to_string(journal_id),
+                                 std::string("/api/v1/plugin-instances"), std::string("/api/v1/plugins")}) {
+    for (HttpClient* as : {&w.alpha_admin, &w.admin}) {
+      const auto r = as->get(path);
+      INFO(path << ": " << r.body);
+      CHECK(r.status == 200);
+      CHECK(r.body.find("(set)") != std::string::npos);
+      CHECK_FALSE(holds_a_secret(r.body));
+    }
+  }
+
+  // A settings object read from the API and sent back keeps the stored secrets.
+  auto shown = instance(w.alpha_admin, journal_id).at("settings").as_object();
+  CHECK(shown.at("api_key") == "(set)");
+  CHECK(shown.at("oauth").at("client_secret") == "(set)");
+  shown["region"] = "north";
+  fs::remove(echo);
+  auto patched = w.alpha_admin.patch("/api/v1/plugin-instances/" + std::to_string(journal_id), {{"settings", shown}});
+  INFO(patched.body);
+  REQUIRE(patched.status == 200);
+  CHECK(patched.json().at("settings").at("api_key") == "(set)");
+  CHECK_FALSE(holds_a_secret(patched.body));
+  REQUIRE(eventually([&] { return fs::exists(echo); }));
+  const auto kept = json::parse(read_text(echo));
+  CHECK(kept.at("api_key") == api_key.c_str());
+  CHECK(kept.at("oauth").at("client_secret") == client_secret.c_str());
+  CHECK(kept.at("region") == "north");
+
+  // The same for the URL's password: the email instance's settings sent back unchanged.
+  auto mail_patch = w.alpha_admin.patch("/api/v1/plugin-instances/" + std::to_string(mail_id),
+                                        {{"settings", instance(w.alpha_admin, mail_id).at("settings")}});
+  INFO(mail_patch.body);
+  CHECK(mail_patch.status == 200);
+  CHECK(mail_patch.json().at("settings").at("smtp_url") == "smtp://relance:(set)@127.0.0.1:1");
+
+  // A new value replaces the secret; "(set)" where nothing is stored is refused.
+  shown["api_key"] = "key-replaced-5521";
+  fs::remove(echo);
+  REQUIRE(w.alpha_admin.patch("/api/v1/plugin-instances/" + std::to_string(journal_id), {{"settings", shown}}).status == 200);
+  REQUIRE(eventually([&] { return fs::exists(echo); }));
+  CHECK(json::parse(read_text(echo)).at("api_key") == "key-replaced-5521");
+  shown["smtp_password"] = "(set)";
+  auto refused = w.alpha_admin.patch("/api/v1/plugin-instances/" + std::to_string(journal_id), {{"settings", shown}});
+  CHECK(refused.status == 422);
+  CHECK(refused.body.find("settings/smtp_password") != std::string::npos);
+
+  // The plugins logged them (the email plugin its URL, the journal its settings): redacted.
+  const std::string log = w.daemon.log();
+  CHECK(log.find("smtp://relance:(secret)@127.0.0.1:1") != std::string::npos);
+  CHECK_FALSE(holds_a_secret(log));
+
+  // At rest, sealed: not in the database, its WAL, the log file, anywhere in the data
+  // directory; the key beside the database is private.
+  w.daemon.stop();
+  CHECK_FALSE(holds_a_secret(every_byte_under(w.daemon.data_dir())));
+  const fs::path key = w.daemon.data_dir() / "secrets.key";
+  REQUIRE(fs::exists(key));
+  CHECK(fs::file_size(key) == 32);
+  CHECK((fs::status(key).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+}
+
+TEST_CASE("secret settings a database holds in clear are sealed at start, and still reach the plugin") {
+  PluginDir plugins{"journal"};
+  World w(delivery_env(plugins));
+  TempDir out;
+  const std::string echo = out.file("settings.json");
+  const std::int64_t id = enable(w.alpha_admin, {{"plugin", "org.relance.fixture.journal"}, {"name", "journal"},
+                                                 {"settings", {{"echo", echo}}}});
+  w.daemon.stop();
+  // As a daemon from before sealing wrote them.
+  const std::string clear = json::serialize(json::object{{"echo", echo}, {"api_token", "tok-in-clear-2231"},
+                                                         {"url", "https://bot:in-clear-url-77@crm.example/"}});
+  sqlite(w.daemon.database(), "UPDATE plugin_instances SET settings = '" + clear + "' WHERE id = " + std::to_string(id));
+  fs::remove(echo);
+  w.daemon.start();
+  HttpClient admin = login(w.daemon.port(), "admin@alpha.test", "password-of-admin@alpha.test");
+  const auto shown = instance(admin, id).at("settings");
+  CHECK(shown.at("api_token") == "(set)");
+  CHECK(shown.at("url") == "https://bot:(set)@crm.example/");
+  REQUIRE(eventually([&] { return fs::exists(echo); }));
+  const auto given = json::parse(read_text(echo));
+  CHECK(given.at("api_token") == "tok-in-clear-2231");
+  CHECK(given.at("url") == "https://bot:in-clear-url-77@crm.example/");
+  w.daemon.stop();
+  const std::string bytes = every_byte_under(w.daemon.data_dir());
+  CHECK(bytes.find("tok-in-clear-2231") == std::string::npos);
+  CHECK(bytes.find("in-clear-url-77") == std::string::npos);
+}
+
+TEST_CASE("serve refuses to start without secrets.key when the database holds secrets sealed under it") {
+  PluginDir plugins{"journal"};
+  World w(delivery_env(plugins));
+  enable(w.alpha_admin, {{"plugin", "org.relance.fixture.journal"}, {"name", "journal"},
+                         {"settings", {{"password", "sealed-away-1"}}}});
+  w.daemon.stop();
+  fs::remove(w.daemon.data_dir() / "secrets.key");
+  CHECK_THROWS(w.daemon.start());
+  CHECK(w.daemon.log().find("secrets.key is missing") != std::string::npos);
+  CHECK_FALSE(fs::exists(w.daemon.data_dir() / "secrets.key"));
+}

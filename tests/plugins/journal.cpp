@@ -5,9 +5,13 @@
 // answers INVALID for the event types listed in the setting "reject". With the setting
 // "query" (a dataset), each delivery also reads that dataset through relance.host.query/1
 // and records in its state how many rows it saw ("rows") and their last names ("names").
+// With the setting "echo" (a file), it writes the settings it was given to that file when
+// created, logs them, and quotes them in the error of each event it rejects, as a careless
+// plugin would.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <string>
 
 #include "relance/plugin.hpp"
@@ -37,11 +41,24 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
         reject_(setting(host().settings(), "reject")),
         query_(setting(host().settings(), "query")) {
     host().info("journal instance created for " + std::string(host().instance_name()));
+    const std::string echo = setting(host().settings(), "echo");
+    careless_ = !echo.empty();
+    if (careless_) {
+      host().info("settings: " + std::string(host().settings()));
+      const std::string text(host().settings());
+      const std::string tmp = echo + ".new";
+      const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (fd < 0) throw relance::Error(RELANCE_FATAL, "cannot open the echo file " + echo);
+      const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+      ::close(fd);
+      if (!ok || ::rename(tmp.c_str(), echo.c_str()) != 0) throw relance::Error(RELANCE_FATAL, "cannot write " + echo);
+    }
   }
 
   relance_status deliver(const relance::Event& e) override {
     if (!reject_.empty() && reject_.find(std::string(e.type())) != std::string::npos)
-      throw relance::Error(RELANCE_INVALID, "rejected by setting: " + std::string(e.type()));
+      throw relance::Error(RELANCE_INVALID, "rejected by setting: " + std::string(e.type()) +
+                                                (careless_ ? " (settings: " + std::string(host().settings()) + ")" : ""));
     const auto count = host().get_state("count");
     host().put_state("count", std::to_string(count ? std::stoll(*count) + 1 : 1));
     host().put_state("last", std::to_string(e.id()));
@@ -108,6 +125,7 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
   std::string path_;
   std::string reject_;
   std::string query_;
+  bool careless_ = false;
 };
 
 }  // namespace
