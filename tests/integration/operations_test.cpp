@@ -721,8 +721,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "changing one's own password needs the current one; the session that changes it stays "
-    "valid and the user's other sessions and tokens are revoked") {
+    "changing one's own password needs the current one, and the session that changes it "
+    "stays valid while the user's other sessions and tokens are revoked") {
   Daemon d;
   d.start();
   HttpClient admin = d.admin();
