@@ -87,18 +87,13 @@ void revoke_tokens_of(storage::WriteTxn& tx, const Principal& p, const Row& user
   }
 }
 
-// The password hash of `user`, once `current` was checked against it: changing one's own
-// password needs the current one, so that a session left open does not give the account
-// away.
-std::string verified_hash(const Row& user, const std::string& current) {
-  constexpr std::string_view field = "current_password";
-  if (current.empty())
-    throw Problem(403, "Forbidden", "changing your own password needs your current one in current_password",
-                  std::string(field));
-  std::string hash = text_of(user.get(ent::users, "password_hash"));
-  if (!auth::verify_password(hash, current))
-    throw Problem(403, "Forbidden", "current_password is not your current password", std::string(field));
-  return hash;
+// Refuses (429) while a rate limiter says to wait.
+void refuse_while_throttled(std::chrono::steady_clock::duration wait) {
+  if (wait <= std::chrono::steady_clock::duration::zero()) return;
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(wait).count() + 1;
+  throw Problem(429, "Too many login attempts",
+                "too many failed logins; try again in " + std::to_string(secs) + " s")
+      .with_retry_after(static_cast<int>(secs));
 }
 
 }  // namespace
@@ -188,6 +183,23 @@ WriteCallback AccountService::forgetting_sessions(WriteCallback done) {
   };
 }
 
+std::string AccountService::verified_hash(const Row& user, const std::string& current) {
+  constexpr std::string_view field = "current_password";
+  if (current.empty())
+    throw Problem(403, "Forbidden", "changing your own password needs your current one in current_password",
+                  std::string(field));
+  // Wrong guesses count as failed logins of the account: an open session is no way to
+  // try passwords faster than the login page.
+  const std::string email_key = "email:" + text_of(user.get(ent::users, "email"));
+  refuse_while_throttled(by_email_.wait_for(email_key));
+  std::string hash = text_of(user.get(ent::users, "password_hash"));
+  if (!auth::verify_password(hash, current)) {
+    by_email_.record_failure(email_key);
+    throw Problem(403, "Forbidden", "current_password is not your current password", std::string(field));
+  }
+  return hash;
+}
+
 std::string AccountService::issue_token(storage::WriteTxn& tx, const Principal& as,
                                         std::string kind, std::string name, std::string scope,
                                         std::string expires_at, Row& row) {
@@ -209,13 +221,7 @@ LoginResult AccountService::login(const std::string& email_in, const std::string
                                   const std::string& client_address) {
   const std::string email = domain::normalise_email(email_in).value_or(email_in);
   const std::string email_key = "email:" + email, address_key = "ip:" + client_address;
-  const auto wait = std::max(by_email_.wait_for(email_key), by_address_.wait_for(address_key));
-  if (wait > std::chrono::steady_clock::duration::zero()) {
-    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(wait).count() + 1;
-    throw Problem(429, "Too many login attempts",
-                  "too many failed logins; try again in " + std::to_string(secs) + " s")
-        .with_retry_after(static_cast<int>(secs));
-  }
+  refuse_while_throttled(std::max(by_email_.wait_for(email_key), by_address_.wait_for(address_key)));
   auto user = store_.find_unique(ent::users, "email", email);
   // Verify against a fixed hash when the user does not exist, so that timing does not
   // tell which emails have accounts.

@@ -763,6 +763,35 @@ TEST_CASE(
   CHECK(try_login(d.port(), "me@zeta.test", "a-new-password-1").status == 200);
 }
 
+TEST_CASE(
+    "guessing one's own current password through an open session counts as failed logins, "
+    "and after 10 wrong ones answers 429 with Retry-After there and on the login page") {
+  Daemon d;
+  d.start();
+  HttpClient admin = d.admin();
+  const std::int64_t org = create_org(admin, "Eta Foods");
+  const std::int64_t user = create_user(admin, org, "guessed@eta.test", "member", "right-password-123");
+  const std::string url = "/api/v1/users/" + std::to_string(user);
+  HttpClient stolen = login(d.port(), "guessed@eta.test", "right-password-123");
+  const std::string as_it_was = admin.get(url).body;
+  for (int i = 1; i <= 10; ++i) {
+    auto r = stolen.patch(url, json::object{{"password", "attacker-password-1"},
+                                            {"current_password", "guess-" + std::to_string(i)}});
+    INFO("wrong guess #" << i << ": " << r.status << " " << r.body);
+    CHECK(r.status == 403);
+  }
+  auto locked = stolen.patch(url, json::object{{"password", "attacker-password-1"},
+                                               {"current_password", "right-password-123"}});
+  INFO(locked.body);
+  CHECK(locked.status == 429);
+  CHECK(is_problem(locked));
+  CHECK(std::regex_match(locked.header("retry-after"), std::regex("[1-9][0-9]*")));
+  CHECK(try_login(d.port(), "guessed@eta.test", "right-password-123").status == 429);
+  // The password did not change; the admin still resets it.
+  CHECK(admin.get(url).body == as_it_was);
+  CHECK(admin.patch(url, json::object{{"password", "a-reset-password-1"}}).status == 200);
+}
+
 // ---------------------------------------------------------------------------------------
 // Audit log and pipeline history
 
