@@ -186,7 +186,8 @@ WriteCallback AccountService::forgetting_sessions(WriteCallback done) {
 std::string AccountService::verified_hash(const Row& user, const std::string& current) {
   constexpr std::string_view field = "current_password";
   if (current.empty())
-    throw Problem(403, "Forbidden", "changing your own password needs your current one in current_password",
+    throw Problem(403, "Forbidden",
+                  "changing your own password needs your current one in current_password",
                   std::string(field));
   // Wrong guesses count as failed logins of the account: an open session is no way to
   // try passwords faster than the login page.
@@ -364,7 +365,8 @@ void AccountService::update_user(const Principal& p, std::int64_t id, json::obje
   const std::string password = take_password(body);
   const bool self = id == p.user_id;
   // An administrator resetting someone else's password does not know it.
-  const std::string old_hash = self && !password.empty() ? verified_hash(*target, current) : std::string();
+  const std::string old_hash =
+      self && !password.empty() ? verified_hash(*target, current) : std::string();
   const std::string hash = password.empty() ? std::string() : auth::hash_password(password);
   submit_write(store_,
           [this, p, id, visible, self, body = std::move(body), hash, old_hash,

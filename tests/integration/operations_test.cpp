@@ -752,7 +752,8 @@ TEST_CASE(
   CHECK(try_login(d.port(), "me@zeta.test", "my-password-123").status == 200);
   for (HttpClient* c : {&session, &other_session, &personal}) CHECK(c->get("/api/v1/me").status == 200);
 
-  auto r = session.patch(url, json::object{{"password", "a-new-password-1"}, {"current_password", "my-password-123"}});
+  auto r = session.patch(url, json::object{{"password", "a-new-password-1"},
+                                           {"current_password", "my-password-123"}});
   INFO(r.body);
   REQUIRE(r.status == 200);
   CHECK_FALSE(r.json().as_object().contains("current_password"));

@@ -1380,25 +1380,28 @@ constexpr int clash = 409;
 // the target to admin. "password" is a reset of someone else's password, or the change of
 // one's own with the right current_password.
 constexpr std::array<std::string_view, 9> account_changes{
-    "email", "display_name", "locale", "time_zone", "role", "role=admin", "disabled", "password", "DELETE"};
+    "email", "display_name", "locale", "time_zone", "role",
+    "role=admin", "disabled", "password", "DELETE"};
+
+using AccountCells = std::array<int, account_changes.size()>;
 
 struct AccountRow {
   std::string_view actor;   // "member", "org-admin" (of Alpha), "region org-admin", "staff", "admin"
   std::string_view target;  // a role of the actor's organisation (staff and admin: the region's),
                             // "self", or "other org" (a member of Beta)
-  std::array<int, account_changes.size()> expect;
+  AccountCells expect;
 };
 
-constexpr std::array<int, account_changes.size()> all(int status) {
-  std::array<int, account_changes.size()> a{};
+constexpr AccountCells all(int status) {
+  AccountCells a{};
   a.fill(status);
   return a;
 }
 
 // What a member and staff do to their own account: their name, locale, time zone and
 // password; an org-admin and the admin their email too.
-constexpr std::array<int, account_changes.size()> self_without_email{deny, ok, ok, ok, deny, deny, deny, ok, clash};
-constexpr std::array<int, account_changes.size()> self_with_email{ok, ok, ok, ok, deny, deny, deny, ok, clash};
+constexpr AccountCells self_without_email{deny, ok, ok, ok, deny, deny, deny, ok, clash};
+constexpr AccountCells self_with_email{ok, ok, ok, ok, deny, deny, deny, ok, clash};
 
 // clang-format off
 const std::vector<AccountRow> account_table = {
@@ -1514,9 +1517,10 @@ TEST_CASE(
       json::object body;
       if (change == "email") body = {{"email", "changed-" + n + "@accounts.test"}};
       else if (change == "display_name") body = {{"display_name", "Renamed " + n}};
-      else if (change == "locale") body = {{"locale", before.contains("locale") && before.at("locale") == "fr" ? "en" : "fr"}};
+      else if (change == "locale") body = {{"locale", "fr"}};  // the targets have none
       else if (change == "time_zone") body = {{"time_zone", "Asia/Tokyo"}};
-      else if (change == "role") body = {{"role", before.at("role") == "member" ? "org-admin" : "member"}};
+      else if (change == "role")
+        body = {{"role", before.at("role") == "member" ? "org-admin" : "member"}};
       else if (change == "role=admin") body = {{"role", "admin"}};
       else if (change == "disabled") body = {{"disabled", true}};
       else if (change == "password" && row.target == "self")
@@ -1548,7 +1552,8 @@ TEST_CASE(
         if (value_of(after, field) != value_of(before, field)) restore[field] = value_of(before, field);
       if (!restore.empty()) {
         const auto put_back = w.admin.patch(path, restore);
-        INFO("putting back " << json::serialize(restore) << ": " << put_back.status << " " << clip(put_back.body));
+        INFO("putting back " << json::serialize(restore) << ": " << put_back.status << " "
+                             << clip(put_back.body));
         REQUIRE(put_back.status == 200);
       }
     }
@@ -1582,7 +1587,8 @@ TEST_CASE(
   }
   // The admin's password and sessions are as they were.
   CHECK(w.admin.get("/api/v1/me").status == 200);
-  CHECK(w.daemon.client().post("/api/v1/auth/login", json::object{{"email", admin_email}, {"password", admin_password}})
+  CHECK(w.daemon.client().post("/api/v1/auth/login",
+                               json::object{{"email", admin_email}, {"password", admin_password}})
             .status == 200);
   CHECK(w.daemon.client().post("/api/v1/auth/login",
                                json::object{{"email", admin_email}, {"password", "taken-over-password"}})
