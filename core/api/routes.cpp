@@ -237,7 +237,9 @@ void add_account_routes(Router& router, const ApiServices& s) {
                reply(read_response(acc.get_user(c.principal, c.ids[0])));
              });
   router.add("PATCH", "/api/v1/users/{id}", true,
-             {"Change a user (self, or org-admin)", "users", Shape::entity, &users, true, {}, true},
+             {"Change a user (self; an org-admin their organisation's members and org-admins; the "
+              "admin anyone); body also takes password, and current_password to change one's own",
+              "users", Shape::entity, &users, true, {}, true},
              [&acc, &pool, limits](Call& c, Reply reply) {
                offload(pool, std::move(reply),
                        [&acc, p = c.principal, id = c.ids[0], body = parse_json_object(c.request, limits),
@@ -246,7 +248,7 @@ void add_account_routes(Router& router, const ApiServices& s) {
                        });
              });
   router.add("DELETE", "/api/v1/users/{id}", true,
-             {"Disable a user (their tokens stop working)", "users", Shape::entity, &users},
+             {"Disable a user (their sessions and tokens are revoked)", "users", Shape::entity, &users},
              [&acc](Call& c, Reply reply) {
                acc.disable_user(c.principal, c.ids[0], replying(std::move(reply)));
              });

@@ -9,6 +9,7 @@
 #include "domain/record_json.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
+#include "services/account_rules.hpp"
 #include "services/record_writes.hpp"
 
 namespace relance::services {
@@ -29,13 +30,20 @@ std::string text_of(const Value& v) {
   return s ? *s : std::string();
 }
 
-std::string take_password(json::object& body) {
-  auto it = body.find("password");
+// The string `field` of the body, taken out of it (empty when absent).
+std::string take_string(json::object& body, std::string_view field) {
+  auto it = body.find(field);
   if (it == body.end()) return {};
   if (!it->value().is_string())
-    throw Problem::invalid("password", "password must be a string");
-  std::string pw(it->value().get_string());
+    throw Problem::invalid(std::string(field), std::string(field) + " must be a string");
+  std::string s(it->value().get_string());
   body.erase(it);
+  return s;
+}
+
+std::string take_password(json::object& body) {
+  if (!body.contains("password")) return {};
+  std::string pw = take_string(body, "password");
   if (pw.size() < AccountService::min_password_length || pw.size() > 1024)
     throw Problem::invalid("password", "password must have 10 to 1024 characters");
   return pw;
@@ -55,17 +63,37 @@ void normalise_user_email(Row& row) {
   row.set(ent::users, "email", *email);
 }
 
-// Which roles `p` may give to a user of organisation `org`.
-void check_role_grant(const Principal& p, const OrgSettings& org, const Value& role) {
-  const auto r = auth::parse_role(text_of(role)).value_or(Role::member);
-  if (p.is_admin()) {
-    if (r == Role::staff && org.kind != "region")
-      throw Problem::invalid("role", "staff users belong to the region's organisation");
-    return;
+bool is_disabled(const Row& user) { return user.get(ent::users, "disabled") == Value{std::int64_t{1}}; }
+
+// Sets revoked_at on a token not revoked yet, with its audit entry.
+void revoke(storage::WriteTxn& tx, const Principal& p, Row& token, const std::string& now) {
+  const auto& t = ent::api_tokens;
+  if (!storage::is_null(token.get(t, "revoked_at"))) return;
+  const Row before = token;
+  token.set(t, "revoked_at", now);
+  write_record(tx, p, t, WriteKind::update, token, &before, {*t.index_of("revoked_at")},
+               "token.revoked");
+}
+
+// Revokes every session and personal token of `user` that still works, but `keep` (the
+// token of a user changing their own password; 0 for none). Expired ones are left as
+// they are: they work no more.
+void revoke_tokens_of(storage::WriteTxn& tx, const Principal& p, const Row& user, std::int64_t keep) {
+  const std::string now = domain::now_instant();
+  for (Row& token : tx.referencing(ent::api_tokens, "user_id", user.id, user.org_id)) {
+    const std::string expires = text_of(token.get(ent::api_tokens, "expires_at"));
+    if (token.id == keep || (!expires.empty() && expires <= now)) continue;
+    revoke(tx, p, token, now);
   }
-  if (!p.manages_org()) throw Problem::forbidden("only an org-admin manages users");
-  if (r == Role::staff || r == Role::admin)
-    throw Problem::forbidden("only the instance admin gives the staff or admin role");
+}
+
+// Refuses (429) while a rate limiter says to wait.
+void refuse_while_throttled(std::chrono::steady_clock::duration wait) {
+  if (wait <= std::chrono::steady_clock::duration::zero()) return;
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(wait).count() + 1;
+  throw Problem(429, "Too many login attempts",
+                "too many failed logins; try again in " + std::to_string(secs) + " s")
+      .with_retry_after(static_cast<int>(secs));
 }
 
 }  // namespace
@@ -124,7 +152,7 @@ Principal AccountService::authenticate(std::string_view bearer_token) {
   if (!expires.empty() && expires <= now) throw Problem::unauthorized("this token has expired");
   const auto user_id = std::get<std::int64_t>(token->get(t, "user_id"));
   auto user = store_.get(ent::users, Scope::everything(), user_id);
-  if (!user || user->get(ent::users, "disabled") == Value{std::int64_t{1}})
+  if (!user || is_disabled(*user))
     throw Problem::unauthorized("this user is disabled");
   Principal p;
   p.user_id = user->id;
@@ -155,6 +183,24 @@ WriteCallback AccountService::forgetting_sessions(WriteCallback done) {
   };
 }
 
+std::string AccountService::verified_hash(const Row& user, const std::string& current) {
+  constexpr std::string_view field = "current_password";
+  if (current.empty())
+    throw Problem(403, "Forbidden",
+                  "changing your own password needs your current one in current_password",
+                  std::string(field));
+  // Wrong guesses count as failed logins of the account: an open session is no way to
+  // try passwords faster than the login page.
+  const std::string email_key = "email:" + text_of(user.get(ent::users, "email"));
+  refuse_while_throttled(by_email_.wait_for(email_key));
+  std::string hash = text_of(user.get(ent::users, "password_hash"));
+  if (!auth::verify_password(hash, current)) {
+    by_email_.record_failure(email_key);
+    throw Problem(403, "Forbidden", "current_password is not your current password", std::string(field));
+  }
+  return hash;
+}
+
 std::string AccountService::issue_token(storage::WriteTxn& tx, const Principal& as,
                                         std::string kind, std::string name, std::string scope,
                                         std::string expires_at, Row& row) {
@@ -176,20 +222,13 @@ LoginResult AccountService::login(const std::string& email_in, const std::string
                                   const std::string& client_address) {
   const std::string email = domain::normalise_email(email_in).value_or(email_in);
   const std::string email_key = "email:" + email, address_key = "ip:" + client_address;
-  const auto wait = std::max(by_email_.wait_for(email_key), by_address_.wait_for(address_key));
-  if (wait > std::chrono::steady_clock::duration::zero()) {
-    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(wait).count() + 1;
-    throw Problem(429, "Too many login attempts",
-                  "too many failed logins; try again in " + std::to_string(secs) + " s")
-        .with_retry_after(static_cast<int>(secs));
-  }
+  refuse_while_throttled(std::max(by_email_.wait_for(email_key), by_address_.wait_for(address_key)));
   auto user = store_.find_unique(ent::users, "email", email);
   // Verify against a fixed hash when the user does not exist, so that timing does not
   // tell which emails have accounts.
   static const std::string absent = auth::hash_password("relance-absent-user-password");
   const std::string hash = user ? text_of(user->get(ent::users, "password_hash")) : absent;
-  const bool ok = auth::verify_password(hash, password) && user &&
-                  user->get(ent::users, "disabled") != Value{std::int64_t{1}};
+  const bool ok = auth::verify_password(hash, password) && user && !is_disabled(*user);
   if (!ok) {
     by_email_.record_failure(email_key);
     by_address_.record_failure(address_key);
@@ -258,12 +297,7 @@ void AccountService::revoke_token(const Principal& p, std::int64_t id, WriteCall
             auto row = tx.get(ent::api_tokens, Scope::org(p.org_id), id);
             const bool mine = row && row->get(ent::api_tokens, "user_id") == Value{p.user_id};
             if (!row || !(mine || p.manages_org())) throw Problem::not_found();
-            if (storage::is_null(row->get(ent::api_tokens, "revoked_at"))) {
-              const Row before = *row;
-              row->set(ent::api_tokens, "revoked_at", domain::now_instant());
-              write_record(tx, p, ent::api_tokens, WriteKind::update, *row, &before,
-                           {*ent::api_tokens.index_of("revoked_at")}, "token.revoked");
-            }
+            revoke(tx, p, *row, domain::now_instant());
             return WriteResult{204, {}, {}, id};
           },
           forgetting_sessions(std::move(done)));
@@ -320,25 +354,30 @@ void AccountService::create_user(const Principal& p, json::object body, WriteCal
 void AccountService::update_user(const Principal& p, std::int64_t id, json::object body,
                                  std::optional<std::int64_t> expected_version, WriteCallback done) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
-  const bool self = id == p.user_id;
-  if (!self && !p.manages_org()) {
-    // A colleague's account is visible (GET) but not theirs to change; another
-    // organisation's answers like a missing one.
-    if (store_.get(ent::users, Scope::org(p.org_id), id)) throw Problem::forbidden("only an org-admin changes other users");
-    throw Problem::not_found();
-  }
-  if (!p.manages_org())
-    for (const auto& kv : body)
-      if (kv.key() == "role" || kv.key() == "disabled" || kv.key() == "email")
-        throw Problem::forbidden("only an org-admin changes " + std::string(kv.key()));
+  // A user the caller cannot see answers like a missing one; one it sees but may not change
+  // is a 403. Checked here before a password is hashed, and again inside the write on the
+  // row as it is then.
+  const Scope visible = p.is_admin() ? Scope::everything() : Scope::org(p.org_id);
+  auto target = store_.get(ent::users, visible, id);
+  if (!target) throw Problem::not_found();
+  check_account_change(p, *target, body);
+  const std::string current = take_string(body, "current_password");
   const std::string password = take_password(body);
+  const bool self = id == p.user_id;
+  // An administrator resetting someone else's password does not know it.
+  const std::string old_hash =
+      self && !password.empty() ? verified_hash(*target, current) : std::string();
   const std::string hash = password.empty() ? std::string() : auth::hash_password(password);
   submit_write(store_,
-          [this, p, id, body = std::move(body), hash, expected_version](storage::WriteTxn& tx) {
-            auto row = tx.get(ent::users, p.is_admin() ? Scope::everything() : Scope::org(p.org_id), id);
+          [this, p, id, visible, self, body = std::move(body), hash, old_hash,
+           expected_version](storage::WriteTxn& tx) {
+            auto row = tx.get(ent::users, visible, id);
             if (!row) throw Problem::not_found();
             if (expected_version && *expected_version != row->version)
               throw Problem(412, "Precondition failed", "the user changed since you read it");
+            check_account_change(p, *row, body);
+            if (!old_hash.empty() && text_of(row->get(ent::users, "password_hash")) != old_hash)
+              throw Problem::conflict("your password changed meanwhile; try again", "current_password");
             const Row before = *row;
             auto changed = domain::apply_body(ent::users, body, *row, false, {});
             if (body.contains("email")) normalise_user_email(*row);
@@ -349,6 +388,12 @@ void AccountService::update_user(const Principal& p, std::int64_t id, json::obje
             }
             if (changed.empty()) return row_result(ent::users, *row, 200);
             write_record(tx, p, ent::users, WriteKind::update, *row, &before, changed, "user.updated");
+            // A new password, a disable and a re-enable end every session and token of the
+            // user: nobody keeps an account through a token got before (re-enabling does not
+            // revive the tokens of a disable, even one from before revocations existed). The
+            // token changing its own password stays valid.
+            if (!hash.empty() || is_disabled(before) || is_disabled(*row))
+              revoke_tokens_of(tx, p, *row, self ? p.token_id : 0);
             return row_result(ent::users, *row, 200);
           },
           forgetting_sessions(std::move(done)));

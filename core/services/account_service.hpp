@@ -87,6 +87,10 @@ class AccountService {
 
   void forget_sessions();
   WriteCallback forgetting_sessions(WriteCallback done);
+  // The password hash of `user`, once `current` was checked against it: changing one's own
+  // password needs the current one, so that a session left open does not give the account
+  // away. 403 naming current_password when missing or wrong; 429 after too many wrong ones.
+  std::string verified_hash(const storage::Row& user, const std::string& current);
   std::string issue_token(storage::WriteTxn& tx, const auth::Principal& as, std::string kind,
                           std::string name, std::string scope, std::string expires_at,
                           storage::Row& row);

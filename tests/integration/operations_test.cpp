@@ -677,6 +677,148 @@ TEST_CASE("a user disabled by their org-admin can no longer log in or use their 
   CHECK(boss.get("/api/v1/me").status == 200);
 }
 
+TEST_CASE(
+    "a password reset and a disable revoke every session and personal token of the user, and "
+    "re-enabling the user does not revive them") {
+  Daemon d;
+  d.start();
+  HttpClient admin = d.admin();
+  const std::int64_t org = create_org(admin, "Epsilon Labs");
+  create_user(admin, org, "boss@epsilon.test", "org-admin", "boss-password-123");
+  const std::int64_t user = create_user(admin, org, "user@epsilon.test", "member", "user-password-123");
+  HttpClient boss = login(d.port(), "boss@epsilon.test", "boss-password-123");
+  const std::string url = "/api/v1/users/" + std::to_string(user);
+  // Two sessions and a personal token of the user, all working.
+  auto tokens_of_user = [&](const std::string& password) {
+    std::vector<HttpClient> out;
+    out.push_back(login(d.port(), "user@epsilon.test", password));
+    out.push_back(login(d.port(), "user@epsilon.test", password));
+    auto t = out.front().post("/api/v1/tokens", json::object{{"name", "script"}});
+    REQUIRE(t.status == 201);
+    out.push_back(client_with(d.port(), std::string(t.json().at("token").as_string())));
+    for (HttpClient& c : out) REQUIRE(c.get("/api/v1/me").status == 200);
+    return out;
+  };
+  auto all_refused = [](std::vector<HttpClient>& clients) {
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+      INFO("token " << i << " of the user (the last one personal)");
+      CHECK(clients[i].get("/api/v1/me").status == 401);
+      CHECK(clients[i].post("/api/v1/contacts", json::object{{"first_name", "Nope"}}).status == 401);
+    }
+  };
+
+  SECTION("a password reset by the org-admin") {
+    auto before = tokens_of_user("user-password-123");
+    auto r = boss.patch(url, json::object{{"password", "a-reset-password-1"}});
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    all_refused(before);
+    CHECK(try_login(d.port(), "user@epsilon.test", "user-password-123").status == 401);
+    // Each revocation is in the audit log, as the org-admin's doing.
+    const auto boss_id = boss.get("/api/v1/me").json().at("id").as_int64();
+    auto audit = boss.get("/api/v1/audit?limit=50");
+    REQUIRE(audit.status == 200);
+    const json::value entries = audit.json();
+    int revocations = 0;
+    for (const auto& item : entries.at("items").as_array())
+      if (item.at("entity") == "api_tokens" && item.at("user_id") == boss_id &&
+          item.at("changes").as_object().contains("revoked_at"))
+        ++revocations;
+    CHECK(revocations == 3);
+    // The new password logs in, and its sessions work.
+    auto after = tokens_of_user("a-reset-password-1");
+    CHECK(after.front().get("/api/v1/me").status == 200);
+  }
+  SECTION("a disable by the org-admin, with PATCH or DELETE, then a re-enable") {
+    for (const bool with_delete : {false, true}) {
+      INFO((with_delete ? "DELETE" : "PATCH {\"disabled\": true}"));
+      // The second time, these are new logins after the re-enable: they work again.
+      auto before = tokens_of_user("user-password-123");
+      auto r = with_delete ? boss.del(url) : boss.patch(url, json::object{{"disabled", true}});
+      INFO(r.body);
+      REQUIRE(r.status == 200);
+      all_refused(before);
+      REQUIRE(boss.patch(url, json::object{{"disabled", false}}).status == 200);
+      all_refused(before);
+    }
+  }
+  // The org-admin's own session was never touched.
+  CHECK(boss.get("/api/v1/me").status == 200);
+}
+
+TEST_CASE(
+    "changing one's own password needs the current one, and the session that changes it "
+    "stays valid while the user's other sessions and tokens are revoked") {
+  Daemon d;
+  d.start();
+  HttpClient admin = d.admin();
+  const std::int64_t org = create_org(admin, "Zeta Wind");
+  const std::int64_t user = create_user(admin, org, "me@zeta.test", "member", "my-password-123");
+  const std::string url = "/api/v1/users/" + std::to_string(user);
+  HttpClient session = login(d.port(), "me@zeta.test", "my-password-123");
+  HttpClient other_session = login(d.port(), "me@zeta.test", "my-password-123");
+  auto t = other_session.post("/api/v1/tokens", json::object{{"name", "script"}});
+  REQUIRE(t.status == 201);
+  HttpClient personal = client_with(d.port(), std::string(t.json().at("token").as_string()));
+  const std::string as_it_was = admin.get(url).body;
+
+  // Refused without the current password, or with a wrong one: 403 naming the field, and
+  // nothing changes.
+  for (const json::object& body :
+       {json::object{{"password", "a-new-password-1"}},
+        json::object{{"password", "a-new-password-1"}, {"current_password", "not-my-password"}},
+        json::object{{"password", "a-new-password-1"}, {"current_password", ""}}}) {
+    auto r = session.patch(url, body);
+    INFO(json::serialize(body) << " -> " << r.status << " " << r.body);
+    CHECK(r.status == 403);
+    CHECK(is_problem(r));
+    CHECK(r.json().at("field") == "current_password");
+  }
+  CHECK(admin.get(url).body == as_it_was);
+  CHECK(try_login(d.port(), "me@zeta.test", "my-password-123").status == 200);
+  for (HttpClient* c : {&session, &other_session, &personal}) CHECK(c->get("/api/v1/me").status == 200);
+
+  auto r = session.patch(url, json::object{{"password", "a-new-password-1"},
+                                           {"current_password", "my-password-123"}});
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  CHECK_FALSE(r.json().as_object().contains("current_password"));
+  CHECK(session.get("/api/v1/me").status == 200);
+  CHECK(other_session.get("/api/v1/me").status == 401);
+  CHECK(personal.get("/api/v1/me").status == 401);
+  CHECK(try_login(d.port(), "me@zeta.test", "my-password-123").status == 401);
+  CHECK(try_login(d.port(), "me@zeta.test", "a-new-password-1").status == 200);
+}
+
+TEST_CASE(
+    "guessing one's own current password through an open session counts as failed logins, "
+    "and after 10 wrong ones answers 429 with Retry-After there and on the login page") {
+  Daemon d;
+  d.start();
+  HttpClient admin = d.admin();
+  const std::int64_t org = create_org(admin, "Eta Foods");
+  const std::int64_t user = create_user(admin, org, "guessed@eta.test", "member", "right-password-123");
+  const std::string url = "/api/v1/users/" + std::to_string(user);
+  HttpClient stolen = login(d.port(), "guessed@eta.test", "right-password-123");
+  const std::string as_it_was = admin.get(url).body;
+  for (int i = 1; i <= 10; ++i) {
+    auto r = stolen.patch(url, json::object{{"password", "attacker-password-1"},
+                                            {"current_password", "guess-" + std::to_string(i)}});
+    INFO("wrong guess #" << i << ": " << r.status << " " << r.body);
+    CHECK(r.status == 403);
+  }
+  auto locked = stolen.patch(url, json::object{{"password", "attacker-password-1"},
+                                               {"current_password", "right-password-123"}});
+  INFO(locked.body);
+  CHECK(locked.status == 429);
+  CHECK(is_problem(locked));
+  CHECK(std::regex_match(locked.header("retry-after"), std::regex("[1-9][0-9]*")));
+  CHECK(try_login(d.port(), "guessed@eta.test", "right-password-123").status == 429);
+  // The password did not change; the admin still resets it.
+  CHECK(admin.get(url).body == as_it_was);
+  CHECK(admin.patch(url, json::object{{"password", "a-reset-password-1"}}).status == 200);
+}
+
 // ---------------------------------------------------------------------------------------
 // Audit log and pipeline history
 

@@ -25,6 +25,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -1358,4 +1359,249 @@ TEST_CASE(
   CHECK(w.alpha_admin.post(letters(alphas) + none + "/replay", json::object{}).status == 404);
   CHECK(w.alpha_admin.del(letters(alphas) + one).status == 204);
   CHECK(w.alpha_admin.del(letters(alphas) + one).status == 404);
+}
+
+// ---------------------------------------------------------------------------------------
+// Accounts: who changes which account, field by field (docs/api.md, "Users and roles").
+//
+// A user changes only accounts at or below their own role, never an admin's unless they
+// are one: an org-admin manages the members and org-admins of their own organisation, the
+// instance admin everyone (staff accounts included), members and staff only themselves.
+// On one's own account, the role and the disabled flag are another administrator's, the
+// email an org-admin's, and a new password needs the current one. A refused change of a
+// visible account is 403 and changes nothing; an account the caller cannot see is 404.
+
+namespace {
+
+constexpr int clash = 409;
+
+// The changes tried, one column each. "role" moves the target to another role the caller
+// could give (a member to org-admin, anyone else to member); "role=admin" tries to raise
+// the target to admin. "password" is a reset of someone else's password, or the change of
+// one's own with the right current_password.
+constexpr std::array<std::string_view, 9> account_changes{
+    "email", "display_name", "locale", "time_zone", "role",
+    "role=admin", "disabled", "password", "DELETE"};
+
+using AccountCells = std::array<int, account_changes.size()>;
+
+struct AccountRow {
+  std::string_view actor;   // "member", "org-admin" (of Alpha), "region org-admin", "staff", "admin"
+  std::string_view target;  // a role of the actor's organisation (staff and admin: the region's),
+                            // "self", or "other org" (a member of Beta)
+  AccountCells expect;
+};
+
+constexpr AccountCells all(int status) {
+  AccountCells a{};
+  a.fill(status);
+  return a;
+}
+
+// What a member and staff do to their own account: their name, locale, time zone and
+// password; an org-admin and the admin their email too.
+constexpr AccountCells self_without_email{deny, ok, ok, ok, deny, deny, deny, ok, clash};
+constexpr AccountCells self_with_email{ok, ok, ok, ok, deny, deny, deny, ok, clash};
+
+// clang-format off
+const std::vector<AccountRow> account_table = {
+  // A start-up's member: only themselves; colleagues are visible (403), the rest hidden.
+  {"member",           "member",    all(deny)},
+  {"member",           "org-admin", all(deny)},
+  {"member",           "staff",     all(nf)},
+  {"member",           "admin",     all(nf)},
+  {"member",           "self",      self_without_email},
+  {"member",           "other org", all(nf)},
+  // A start-up's org-admin: its members and org-admins, never above org-admin.
+  {"org-admin",        "member",    {ok, ok, ok, ok, ok, deny, ok, ok, ok}},
+  {"org-admin",        "org-admin", {ok, ok, ok, ok, ok, deny, ok, ok, ok}},
+  {"org-admin",        "staff",     all(nf)},
+  {"org-admin",        "admin",     all(nf)},
+  {"org-admin",        "self",      self_with_email},
+  {"org-admin",        "other org", all(nf)},
+  // The region's org-admin sees the staff and the instance admin, and changes neither.
+  {"region org-admin", "member",    {ok, ok, ok, ok, ok, deny, ok, ok, ok}},
+  {"region org-admin", "org-admin", {ok, ok, ok, ok, ok, deny, ok, ok, ok}},
+  {"region org-admin", "staff",     all(deny)},
+  {"region org-admin", "admin",     all(deny)},
+  {"region org-admin", "self",      self_with_email},
+  {"region org-admin", "other org", all(nf)},
+  // Staff: only themselves, even among the staff.
+  {"staff",            "member",    all(deny)},
+  {"staff",            "org-admin", all(deny)},
+  {"staff",            "staff",     all(deny)},
+  {"staff",            "admin",     all(deny)},
+  {"staff",            "self",      self_without_email},
+  {"staff",            "other org", all(nf)},
+  // The instance admin: everyone, another admin included; their own role and disabled
+  // flag are another admin's to change.
+  {"admin",            "member",    all(ok)},
+  {"admin",            "org-admin", all(ok)},
+  {"admin",            "staff",     all(ok)},
+  {"admin",            "admin",     all(ok)},
+  {"admin",            "self",      self_with_email},
+  {"admin",            "other org", all(ok)},
+};
+// clang-format on
+
+struct AccountActor {
+  std::string name;
+  HttpClient* http;
+  std::string password;
+  bool of_startup;  // Alpha's; otherwise the region's
+  std::int64_t id = 0;
+};
+
+std::string user_path(std::int64_t id) { return "/api/v1/users/" + std::to_string(id); }
+
+}  // namespace
+
+TEST_CASE(
+    "every role changes exactly the accounts at or below its own, field by field, and a "
+    "refused change changes nothing") {
+  World w;
+  HttpClient region_admin = w.add_user(w.region_id, "orgadmin@region.test", "org-admin");
+  auto new_user = [&](std::int64_t org, const std::string& email, const std::string& role) {
+    return id_of(World::create(w.admin, "users",
+                               {{"org_id", org},
+                                {"email", email},
+                                {"role", role},
+                                {"password", "password-of-a-target"},
+                                {"display_name", "Target " + email}}));
+  };
+  // The targets: accounts no test logs in as, one of each role where it can be.
+  const std::map<std::string_view, std::int64_t> alpha_targets{
+      {"member", new_user(w.alpha_id, "member.target@alpha.test", "member")},
+      {"org-admin", new_user(w.alpha_id, "admin.target@alpha.test", "org-admin")}};
+  const std::map<std::string_view, std::int64_t> region_targets{
+      {"member", new_user(w.region_id, "member.target@region.test", "member")},
+      {"org-admin", new_user(w.region_id, "admin.target@region.test", "org-admin")}};
+  const std::int64_t staff_target = new_user(w.region_id, "staff.target@region.test", "staff");
+  const std::int64_t admin_target = new_user(w.region_id, "admin.target@relance.test", "admin");
+  const std::int64_t other_org_target = new_user(w.beta_id, "member.target@beta.test", "member");
+
+  std::vector<AccountActor> actors{
+      {"member", &w.alpha_member, "password-of-member@alpha.test", true},
+      {"org-admin", &w.alpha_admin, "password-of-admin@alpha.test", true},
+      {"region org-admin", &region_admin, "password-of-orgadmin@region.test", false},
+      {"staff", &w.staff, "password-of-staff@region.test", false},
+      {"admin", &w.admin, admin_password, false},
+  };
+  for (AccountActor& a : actors) a.id = a.http->get("/api/v1/me").json().at("id").as_int64();
+  auto actor_named = [&](std::string_view name) -> AccountActor& {
+    for (AccountActor& a : actors)
+      if (a.name == name) return a;
+    throw std::logic_error("no actor " + std::string(name));
+  };
+  auto target_of = [&](const AccountActor& a, std::string_view target) {
+    if (target == "self") return a.id;
+    if (target == "staff") return staff_target;
+    if (target == "admin") return admin_target;
+    if (target == "other org") return other_org_target;
+    return (a.of_startup ? alpha_targets : region_targets).at(target);
+  };
+
+  int counter = 0;
+  for (const AccountRow& row : account_table) {
+    AccountActor& actor = actor_named(row.actor);
+    const std::int64_t target = target_of(actor, row.target);
+    const std::string path = user_path(target);
+    const auto missing = actor.http->patch(user_path(missing_id), json::object{{"display_name", "x"}});
+    REQUIRE(missing.status == 404);
+    for (std::size_t col = 0; col < account_changes.size(); ++col) {
+      const std::string_view change = account_changes[col];
+      const int expected = row.expect[col];
+      // The target as the instance admin reads it, before and after.
+      const json::object before = w.admin.get(path).json().as_object();
+      const std::string n = std::to_string(++counter);
+      json::object body;
+      if (change == "email") body = {{"email", "changed-" + n + "@accounts.test"}};
+      else if (change == "display_name") body = {{"display_name", "Renamed " + n}};
+      else if (change == "locale") body = {{"locale", "fr"}};  // the targets have none
+      else if (change == "time_zone") body = {{"time_zone", "Asia/Tokyo"}};
+      else if (change == "role")
+        body = {{"role", before.at("role") == "member" ? "org-admin" : "member"}};
+      else if (change == "role=admin") body = {{"role", "admin"}};
+      else if (change == "disabled") body = {{"disabled", true}};
+      else if (change == "password" && row.target == "self")
+        body = {{"password", actor.password}, {"current_password", actor.password}};
+      else if (change == "password") body = {{"password", "a-replacement-password-" + n}};
+      const auto r = change == "DELETE" ? actor.http->del(path) : actor.http->patch(path, body);
+      const json::object after = w.admin.get(path).json().as_object();
+      INFO(row.actor << " changes " << change << " of " << row.target << " (user " << target
+                     << ") with " << (change == "DELETE" ? "DELETE" : json::serialize(body))
+                     << ": expected " << expected << ", got " << r.status << " " << clip(r.body));
+      CHECK(r.status == expected);
+      if (r.status >= 400) CHECK(r.header("content-type").rfind("application/problem+json", 0) == 0);
+      if (expected == nf) CHECK(r.body == missing.body);
+      if (expected != ok) {
+        INFO("the target before: " << json::serialize(before) << "; after: " << json::serialize(after));
+        CHECK(after == before);
+        continue;
+      }
+      // Accepted: written, unless it asked for what already was (an admin made admin).
+      const bool no_op = change == "role=admin" && before.at("role") == "admin";
+      CHECK(after.at("version").as_int64() == before.at("version").as_int64() + (no_op ? 0 : 1));
+      // Put back what the change moved, as the admin, so that the next change starts from
+      // the same account (a password stays changed: nobody logs in as a target).
+      auto value_of = [](const json::object& o, const char* field) {
+        return o.contains(field) ? o.at(field) : json::value();
+      };
+      json::object restore;
+      for (const char* field : {"email", "display_name", "locale", "time_zone", "role", "disabled"})
+        if (value_of(after, field) != value_of(before, field)) restore[field] = value_of(before, field);
+      if (!restore.empty()) {
+        const auto put_back = w.admin.patch(path, restore);
+        INFO("putting back " << json::serialize(restore) << ": " << put_back.status << " "
+                             << clip(put_back.body));
+        REQUIRE(put_back.status == 200);
+      }
+    }
+  }
+  // The callers themselves still work: a change of one's own password keeps the session
+  // that made it.
+  for (AccountActor& a : actors) CHECK(a.http->get("/api/v1/me").status == 200);
+}
+
+TEST_CASE(
+    "an org-admin of the region cannot take over the instance admin or a staff account, and "
+    "the admin still logs in with their password") {
+  World w;
+  HttpClient region_admin = w.add_user(w.region_id, "orgadmin@region.test", "org-admin");
+  const std::int64_t admin_id = w.admin.get("/api/v1/me").json().at("id").as_int64();
+  const std::int64_t staff_id = w.staff.get("/api/v1/me").json().at("id").as_int64();
+  for (const std::int64_t victim : {admin_id, staff_id}) {
+    const std::string path = user_path(victim);
+    const std::string as_it_was = w.admin.get(path).body;
+    for (const json::object& body : {json::object{{"password", "taken-over-password"}},
+                                     json::object{{"email", "attacker@region.test"}},
+                                     json::object{{"role", "member"}},
+                                     json::object{{"disabled", true}}}) {
+      const auto r = region_admin.patch(path, body);
+      INFO("user " << victim << ": " << json::serialize(body) << " -> " << r.status << " " << r.body);
+      CHECK(r.status == 403);
+      CHECK(r.json().at("detail").as_string().find("only the instance admin") != json::string::npos);
+    }
+    CHECK(region_admin.del(path).status == 403);
+    CHECK(w.admin.get(path).body == as_it_was);
+  }
+  // The admin's password and sessions are as they were.
+  CHECK(w.admin.get("/api/v1/me").status == 200);
+  CHECK(w.daemon.client().post("/api/v1/auth/login",
+                               json::object{{"email", admin_email}, {"password", admin_password}})
+            .status == 200);
+  CHECK(w.daemon.client().post("/api/v1/auth/login",
+                               json::object{{"email", admin_email}, {"password", "taken-over-password"}})
+            .status == 401);
+  // Nor can the region's org-admin raise anyone, themselves included, to staff or admin.
+  const std::int64_t own_id = region_admin.get("/api/v1/me").json().at("id").as_int64();
+  const std::int64_t member = id_of(World::create(
+      region_admin, "users", {{"email", "member@region.test"}, {"password", "password-of-a-member"}}));
+  for (const std::int64_t whom : {own_id, member})
+    for (const char* role : {"staff", "admin"})
+      CHECK(region_admin.patch(user_path(whom), json::object{{"role", role}}).status == 403);
+  CHECK(region_admin.post("/api/v1/users", json::object{{"email", "new.admin@region.test"},
+                                                        {"password", "password-of-an-admin"},
+                                                        {"role", "admin"}})
+            .status == 403);
 }
