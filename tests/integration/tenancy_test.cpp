@@ -158,9 +158,11 @@ const std::vector<Row> table = {
   {"GET",    "/api/v1/followups/today",      ok,                 ok,                 ok,                   ok,                 auth},
   {"GET",    "/api/v1/followups/overdue",    ok,                 ok,                 ok,                   ok,                 auth},
   {"GET",    "/api/v1/followups/upcoming",   ok,                 ok,                 ok,                   ok,                 auth},
-  // A reminder email's link: no token, its signature is the authority; without one, 400
-  // for everybody and every id (followups_test.cpp checks forged, altered and expired).
+  // A reminder email's link (GET shows it, POST confirms it): no token, its signature is
+  // the authority; without one, 400 for everybody and every id (followups_test.cpp
+  // checks forged, altered, expired and outdated links).
   {"GET",    "/api/v1/followups/{id}/action", {bad,bad,bad,bad}, {bad,bad,bad,bad}, {bad,bad,bad,bad},   {bad,bad,bad,bad},  {bad,bad,bad,bad}},
+  {"POST",   "/api/v1/followups/{id}/action", {bad,bad,bad,bad}, {bad,bad,bad,bad}, {bad,bad,bad,bad},   {bad,bad,bad,bad},  {bad,bad,bad,bad}},
   // Outcomes: what the mission produced; staff read every organisation's, redacted.
   {"GET",    "/api/v1/outcomes",             ok,                 ok,                 ok,                   ok,                 auth},
   {"POST",   "/api/v1/outcomes",             made,               made,               made,                 made,               auth},
