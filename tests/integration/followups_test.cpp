@@ -99,8 +99,8 @@ TEST_CASE("follow-ups that fell due while the daemon was down are announced at s
 
 TEST_CASE(
     "a reminder's link shows a page naming the follow-up and whom it was sent to, and changes "
-    "nothing; its button (a POST) marks done or snoozes a day once, in the recipient's name; "
-    "forged or altered links change nothing and say why") {
+    "nothing, its button (a POST) marks done or snoozes a day once, in the recipient's name, "
+    "and forged or altered links change nothing and say why") {
   World w(quick());
   const std::int64_t member = my_id(w.alpha_member);
   // The org-admin writes them for the member: the links go to, and act as, the member.
