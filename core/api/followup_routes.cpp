@@ -1,13 +1,17 @@
 // Routes of the follow-up views (today, overdue, upcoming) and of the done/snooze links in
 // reminder emails. A link is followed from a mail client, without a token: its signature
-// is the authority, and the answer is a short page for a person.
+// is the authority, and the answer is a short page for a person. Following it (GET) only
+// shows what it would do, with a button; the button's POST acts. Mail scanners that fetch
+// every link of a message to check it thus change nothing.
 #include "api/followup_routes.hpp"
 
 #include "api/problem_response.hpp"
 #include "api/routes.hpp"
+#include "domain/text.hpp"
 
 namespace relance::api {
 using Shape = RouteDoc::Shape;
+using followups::LinkAction;
 
 namespace {
 
@@ -25,33 +29,81 @@ std::string escape_html(const std::string& s) {
   return out;
 }
 
-Response page(int status, const std::string& title, const std::string& sentence) {
+// A page of its own: no script, no style sheet, no image, nothing fetched from elsewhere
+// (the Content-Security-Policy says so to the browser too); never framed by another site,
+// never cached, and its address (which holds the link's signature) never sent as a Referer
+// to another origin.
+Response page(int status, const std::string& title, const std::string& content_html) {
   Response r;
   r.status = status;
   r.content_type = "text/html; charset=utf-8";
-  r.body = "<!doctype html><html><head><meta charset=\"utf-8\"><title>Relance: " + escape_html(title) +
-           "</title></head><body><h1>" + escape_html(title) + "</h1><p>" + escape_html(sentence) +
-           "</p></body></html>\n";
+  r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Relance: " +
+           escape_html(title) + "</title></head><body><main><h1 id=\"title\">" + escape_html(title) + "</h1>" +
+           content_html + "</main></body></html>\n";
   r.headers.emplace_back("Cache-Control", "no-store");
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
   return r;
 }
 
+std::string paragraph(const std::string& sentence) { return "<p>" + escape_html(sentence) + "</p>"; }
+
+bool from_browser(const Request& request) { return request.accept.find("text/html") != std::string::npos; }
+
 // A browser (Accept: text/html) gets a page; a program the API's JSON and problems.
 Response answer(const Request& request, std::exception_ptr error, const std::string& sentence) {
-  const bool browser = request.accept.find("text/html") != std::string::npos;
+  const bool browser = from_browser(request);
   if (!error) {
-    if (browser) return page(200, "Done", sentence);
+    if (browser) return page(200, "Done", paragraph(sentence));
     return json_response(200, boost::json::object{{"detail", sentence}});
   }
   if (!browser) return error_response(error);
   try {
     std::rethrow_exception(error);
   } catch (const Problem& p) {
-    return page(p.status(), p.title(), p.detail());
+    return page(p.status(), p.title(), paragraph(p.detail()));
   } catch (...) {
     const Response r = error_response(std::current_exception());
-    return page(r.status, "Not done", "the follow-up could not be changed; try again later");
+    return page(r.status, "Not done", paragraph("the follow-up could not be changed; try again later"));
   }
+}
+
+// What a link would do, and the button that does it. The form has no action: the browser
+// posts it to the page's own address, the signed link itself.
+Response confirmation(const Request& request, const followups::FollowupService::LinkPreview& link) {
+  const std::string verb = link.action == LinkAction::done ? "Mark done" : "Snooze a day";
+  const std::string recipient = "This link was sent to " + link.recipient + "; the change is made in their name.";
+  if (!from_browser(request)) {
+    boost::json::object o{{"action", link.action == LinkAction::done ? "done" : "snooze"},
+                          {"title", link.title},
+                          {"recipient", link.recipient}};
+    o["detail"] = link.already.empty() ? verb + ": \"" + link.title + "\"? POST to this address to confirm. " + recipient
+                                       : link.already;
+    return json_response(200, std::move(o));
+  }
+  if (!link.already.empty()) return page(200, "Nothing to do", paragraph(link.already));
+  return page(200, verb + ": \"" + link.title + "\"?",
+              paragraph(recipient) +
+                  "<form method=\"post\" aria-labelledby=\"title\"><button type=\"submit\">" +
+                  escape_html(verb + ": \"" + link.title + "\"") + "</button></form>");
+}
+
+// The POST of a link's button is refused when a browser says another site made it: the
+// signature is the only authority (no cookie is involved), but a page elsewhere must not be
+// able to make a visitor's browser use a link it saw. Browsers send Sec-Fetch-Site, and
+// Origin with a POST; programs (curl, the tests) send neither and hold the link themselves.
+void refuse_other_sites(const Request& request, const std::string& link_origin) {
+  const std::string site = domain::fold_ascii_case(request.fetch_site);
+  const std::string origin = domain::fold_ascii_case(request.origin);
+  const std::string host = domain::fold_ascii_case(request.host);
+  const bool other_site = site == "cross-site" || site == "same-site";
+  const bool other_origin = !origin.empty() && origin != domain::fold_ascii_case(link_origin) &&
+                            origin != "http://" + host && origin != "https://" + host;
+  if (other_site || other_origin)
+    throw Problem::forbidden("this confirmation was sent from another site; open the link from the email and press its button");
 }
 
 }  // namespace
@@ -71,13 +123,26 @@ void add_followup_routes(Router& router, followups::FollowupService& followups) 
                  reply(page_response(followups.view(c.principal, w, c.request.query)));
                });
   }
+  const std::vector<std::string> link_query{"do", "due", "v", "to", "exp", "sig"};
   router.add("GET", "/api/v1/followups/{id}/action", false,
-             {"A reminder email's signed link: do=done or do=snooze (a day later), with due, exp and sig; "
-              "answers a page for a person",
-              "followups", Shape::text, nullptr, false, {"do", "due", "exp", "sig"}},
+             {"A reminder email's signed link (do=done or do=snooze, with due, v, to, exp and sig): says what it "
+              "would do and whom it acts as, changing nothing; a page with a button for a person",
+              "followups", Shape::text, nullptr, false, link_query},
+             [&followups](Call& c, Reply reply) {
+               try {
+                 reply(confirmation(c.request, followups.preview(c.ids[0], c.request.query)));
+               } catch (...) {
+                 reply(answer(c.request, std::current_exception(), {}));
+               }
+             });
+  router.add("POST", "/api/v1/followups/{id}/action", false,
+             {"Confirms a reminder email's signed link (the same query as its GET): marks the follow-up done "
+              "or snoozes it a day, once, as the user the link was sent to",
+              "followups", Shape::text, nullptr, false, link_query},
              [&followups](Call& c, Reply reply) {
                const Request& request = c.request;
                try {
+                 refuse_other_sites(request, followups.link_origin());
                  followups.act(c.ids[0], request.query,
                                [reply, request](std::exception_ptr err, std::string sentence) {
                                  reply(answer(request, err, sentence));

@@ -25,6 +25,11 @@ struct Request {
   std::string if_match;
   std::string idempotency_key;
   std::string accept;  // the Accept header: pages for browsers, JSON for programs
+  // Where a browser says a request comes from (Origin, Host, Sec-Fetch-Site): the pages
+  // that act without a token refuse a POST made by another site.
+  std::string origin;
+  std::string host;
+  std::string fetch_site;
   std::string remote_address;
 };
 

@@ -78,6 +78,15 @@ std::string_view bearer_of(std::string_view authorization) {
   return authorization.substr(prefix.size());
 }
 
+// A NUL byte (%00) is no character of any parameter: no search text, filter, cursor or
+// option holds one, and SQLite's full-text query syntax has no place for it (a search with
+// one failed there, answering 500). Refused for every route, naming the parameter.
+void refuse_nul_bytes(const QueryParams& query) {
+  for (const auto& [key, value] : query)
+    if (key.find('\0') != std::string::npos || value.find('\0') != std::string::npos)
+      throw Problem::bad_request("the query parameter " + key + " holds a NUL byte (%00)", key);
+}
+
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, bool signed_in, RouteDoc doc, Handler h) {
@@ -126,6 +135,7 @@ void Router::dispatch(const Request& request, Reply reply) const {
         throw Problem::unauthorized("send Authorization: Bearer <token> (POST /api/v1/auth/login)");
       call.principal = authenticate_(token);
     }
+    refuse_nul_bytes(request.query);
     found->handler(call, observed);
   } catch (...) {
     Response r = error_response(std::current_exception());

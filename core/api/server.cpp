@@ -185,8 +185,12 @@ class Session : public std::enable_shared_from_this<Session> {
     header(http::field::authorization, request_.authorization);
     header(http::field::if_match, request_.if_match);
     header(http::field::accept, request_.accept);
+    header(http::field::origin, request_.origin);
+    header(http::field::host, request_.host);
     if (auto it = msg.find("Idempotency-Key"); it != msg.end()) request_.idempotency_key.assign(it->value());
     else request_.idempotency_key.clear();
+    if (auto it = msg.find("Sec-Fetch-Site"); it != msg.end()) request_.fetch_site.assign(it->value());
+    else request_.fetch_site.clear();
     request_.remote_address.assign(remote_);
     request_.body = std::move(msg.body());
     expire_never();  // a write may wait for the group commit

@@ -32,43 +32,54 @@ std::string read_or_make_key(const std::string& path) {
 ActionLinks::ActionLinks(const std::string& key_file, std::string base_url, std::chrono::hours valid_for)
     : key_(read_or_make_key(key_file)), base_url_(std::move(base_url)), valid_for_(valid_for) {}
 
-std::string ActionLinks::sign(std::int64_t followup_id, const std::string& action, const std::string& due,
-                              std::int64_t expires) const {
-  const std::string message =
-      "relance.link/1|" + std::to_string(followup_id) + "|" + action + "|" + due + "|" + std::to_string(expires);
+std::string ActionLinks::sign(const LinkTarget& t, const std::string& action, std::int64_t expires) const {
+  const std::string message = "relance.link/2|" + std::to_string(t.followup_id) + "|" + action + "|" + t.due_at + "|" +
+                              std::to_string(t.version) + "|" + std::to_string(t.recipient_id) + "|" +
+                              std::to_string(expires);
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
                          reinterpret_cast<const unsigned char*>(key_.data()));
   return domain::base64url_encode(std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
 }
 
-std::string ActionLinks::url(std::int64_t followup_id, LinkAction action, const std::string& due_at) const {
+std::string ActionLinks::url(const LinkTarget& t, LinkAction action) const {
   const auto expires = std::chrono::duration_cast<std::chrono::seconds>(
                            (domain::Clock::now() + valid_for_).time_since_epoch())
                            .count();
-  return base_url_ + "/api/v1/followups/" + std::to_string(followup_id) + "/action?do=" + name_of(action) +
-         "&due=" + boost::urls::encode(due_at, boost::urls::unreserved_chars) + "&exp=" + std::to_string(expires) +
-         "&sig=" + sign(followup_id, name_of(action), due_at, expires);
+  return base_url_ + "/api/v1/followups/" + std::to_string(t.followup_id) + "/action?do=" + name_of(action) +
+         "&due=" + boost::urls::encode(t.due_at, boost::urls::unreserved_chars) + "&v=" + std::to_string(t.version) +
+         "&to=" + std::to_string(t.recipient_id) + "&exp=" + std::to_string(expires) +
+         "&sig=" + sign(t, name_of(action), expires);
 }
 
-VerifiedLink ActionLinks::verify(std::int64_t followup_id, const std::string& action, const std::string& due,
-                                 const std::string& expires, const std::string& signature) const {
-  if (action != "done" && action != "snooze")
+VerifiedLink ActionLinks::verify(std::int64_t followup_id, const LinkQuery& q) const {
+  if (q.action != "done" && q.action != "snooze")
     throw Problem::bad_request("the link's action is neither done nor snooze", "do");
-  const auto exp = domain::parse_int64(expires);
-  if (!exp || due.empty() || signature.empty())
-    throw Problem::bad_request("the link is incomplete (due, exp and sig are required)");
-  const std::string expected = sign(followup_id, action, due, *exp);
+  const auto exp = domain::parse_int64(q.expires);
+  const auto version = domain::parse_int64(q.version);
+  const auto recipient = domain::parse_int64(q.recipient);
+  if (!exp || !version || !recipient || q.due.empty() || q.signature.empty())
+    throw Problem::bad_request(
+        "the link is incomplete (due, v, to, exp and sig are required); a link from an email older than this "
+        "version of Relance no longer acts: open the follow-up in Relance instead");
+  const LinkTarget target{followup_id, q.due, *version, *recipient};
+  const std::string expected = sign(target, q.action, *exp);
   // Constant time: a forger learns nothing from how long the refusal takes.
-  if (expected.size() != signature.size() ||
-      sodium_memcmp(expected.data(), signature.data(), expected.size()) != 0)
+  if (expected.size() != q.signature.size() ||
+      sodium_memcmp(expected.data(), q.signature.data(), expected.size()) != 0)
     throw Problem(403, "Forbidden", "the link's signature does not match: it was altered or not made by this server");
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(domain::Clock::now().time_since_epoch()).count();
   if (*exp < now)
     throw Problem(410, "Gone", "the link expired on " +
                                    domain::format_instant(domain::Clock::time_point(std::chrono::seconds(*exp))) +
                                    "; open the follow-up in Relance instead");
-  return VerifiedLink{followup_id, action == "done" ? LinkAction::done : LinkAction::snooze, due};
+  return VerifiedLink{target, q.action == "done" ? LinkAction::done : LinkAction::snooze};
+}
+
+std::string ActionLinks::origin() const {
+  const auto scheme_end = base_url_.find("://");
+  if (scheme_end == std::string::npos) return base_url_;
+  return base_url_.substr(0, base_url_.find('/', scheme_end + 3));
 }
 
 }  // namespace relance::followups

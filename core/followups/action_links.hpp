@@ -1,7 +1,8 @@
 // ActionLinks: the "mark done" and "snooze a day" links of a reminder email. A link carries
-// the follow-up, the action, the due instant it was made for and an expiry, signed with a
-// key only the daemon holds (HMAC-SHA-256, libsodium), so that following it needs no login
-// and a forged, altered or expired link changes nothing.
+// the follow-up, the action, the due instant and version the follow-up had when the email
+// was made, the user it was sent to, and an expiry, signed with a key only the daemon holds
+// (HMAC-SHA-256, libsodium): following it needs no login, a forged, altered or expired link
+// changes nothing, and a link made before the follow-up moved or was edited no longer acts.
 //
 // The key lives in the data directory (link-signing.key, mode 0600), made on first use:
 // links stay valid across restarts, and deleting the file revokes every link out there.
@@ -17,10 +18,23 @@ namespace relance::followups {
 
 enum class LinkAction { done, snooze };
 
-struct VerifiedLink {
+// What a link is bound to: the follow-up as it was when the email was made, and the user
+// the email went to (the link acts as them).
+struct LinkTarget {
   std::int64_t followup_id = 0;
+  std::string due_at;  // storage form
+  std::int64_t version = 0;
+  std::int64_t recipient_id = 0;
+};
+
+// The query of a followed link, as received: do, due, v, to, exp, sig.
+struct LinkQuery {
+  std::string action, due, version, recipient, expires, signature;
+};
+
+struct VerifiedLink {
+  LinkTarget target;
   LinkAction action = LinkAction::done;
-  std::string due_at;  // the due instant the link was made for (storage form)
 };
 
 class ActionLinks {
@@ -28,18 +42,19 @@ class ActionLinks {
   // `base_url`: where users reach the daemon ("https://crm.example.org", no trailing slash).
   ActionLinks(const std::string& key_file, std::string base_url, std::chrono::hours valid_for);
 
-  std::string url(std::int64_t followup_id, LinkAction action, const std::string& due_at) const;
+  std::string url(const LinkTarget& target, LinkAction action) const;
 
   // Checks the query of a link for `followup_id`; throws Problem 403 (forged or altered),
   // 410 (expired) or 400 (malformed), saying which.
-  VerifiedLink verify(std::int64_t followup_id, const std::string& action, const std::string& due,
-                      const std::string& expires, const std::string& signature) const;
+  VerifiedLink verify(std::int64_t followup_id, const LinkQuery& query) const;
+
+  // "https://crm.example.org": the origin the links' pages are served from.
+  std::string origin() const;
 
   void set_base_url(std::string base_url) { base_url_ = std::move(base_url); }
 
  private:
-  std::string sign(std::int64_t followup_id, const std::string& action, const std::string& due,
-                   std::int64_t expires) const;
+  std::string sign(const LinkTarget& target, const std::string& action, std::int64_t expires) const;
 
   std::string key_;
   std::string base_url_;

@@ -24,6 +24,28 @@ std::string param(const services::QueryParams& q, const std::string& key, std::s
   return fallback;
 }
 
+// A day after the due instant the link was made for: following a snooze link twice snoozes once.
+std::string snoozed_due(const VerifiedLink& link) {
+  const auto due = domain::parse_instant(link.target.due_at);
+  if (!due) throw Problem::bad_request("the link's due instant is not an instant", "due");
+  return domain::format_instant(*due + std::chrono::hours(24));
+}
+
+// The update's failed precondition (412, for an If-Match) is, for a link, the follow-up
+// having changed since the email was sent.
+std::exception_ptr moved_is_conflict(std::exception_ptr err) {
+  if (!err) return err;
+  try {
+    std::rethrow_exception(err);
+  } catch (const Problem& p) {
+    if (p.status() == 412)
+      return std::make_exception_ptr(
+          Problem::conflict("this follow-up was changed since the email was sent; open it in Relance"));
+  } catch (...) {
+  }
+  return err;
+}
+
 }  // namespace
 
 FollowupService::FollowupService(storage::Store& store, services::RecordService& records, const ActionLinks& links,
@@ -96,43 +118,84 @@ services::Page FollowupService::view(const auth::Principal& p, const std::string
   return page;
 }
 
-void FollowupService::act(std::int64_t followup_id, const services::QueryParams& query,
-                          std::function<void(std::exception_ptr, std::string)> done) {
-  const VerifiedLink link = links_.verify(followup_id, param(query, "do", ""), param(query, "due", ""),
-                                          param(query, "exp", ""), param(query, "sig", ""));
+struct FollowupService::Followed {
+  VerifiedLink link;
+  auth::Principal recipient;
+  LinkPreview preview;
+};
+
+FollowupService::Followed FollowupService::follow(std::int64_t followup_id,
+                                                  const services::QueryParams& query) const {
+  const VerifiedLink link =
+      links_.verify(followup_id, LinkQuery{param(query, "do", ""), param(query, "due", ""), param(query, "v", ""),
+                                           param(query, "to", ""), param(query, "exp", ""), param(query, "sig", "")});
   auto row = store_.get(ent::followups, storage::Scope::everything(), followup_id);
   if (!row) throw Problem(404, "Not found", "this follow-up no longer exists");
+  // The link acts as the user it was sent to, as long as they could change the follow-up
+  // themselves: still of its organisation, still enabled.
+  auto user = store_.get(ent::users, storage::Scope::everything(), link.target.recipient_id);
+  if (!user || user->org_id != row->org_id || user->get(ent::users, "disabled") == storage::Value{std::int64_t{1}})
+    throw Problem::forbidden("the person this link was sent to can no longer change this follow-up; open it in Relance");
+  Followed f{link, {}, {}};
+  f.recipient.user_id = user->id;
+  f.recipient.org_id = user->org_id;
+  const std::string* role = user->text(ent::users, "role");
+  f.recipient.role = auth::parse_role(role ? *role : "").value_or(auth::Role::member);
+  f.recipient.can_write = true;
+
+  f.preview.action = link.action;
+  const std::string* title = row->text(ent::followups, "title");
+  f.preview.title = title ? *title : "";
+  const std::string* email = user->text(ent::users, "email");
+  const std::string* name = user->text(ent::users, "display_name");
+  f.preview.recipient = name && !name->empty() ? *name + (email ? " <" + *email + ">" : "") : email ? *email : "";
+
   const std::string* status = row->text(ent::followups, "status");
-  const std::string title = row->text(ent::followups, "title") ? *row->text(ent::followups, "title") : "";
-  // Acting as the assignee (or whoever created it): the change is theirs, audited as such.
-  auth::Principal p;
-  p.user_id = row->integer(ent::followups, "assignee_id").value_or(row->created_by);
-  p.org_id = row->org_id;
-  p.role = auth::Role::member;
-  p.can_write = true;
+  const std::string* due = row->text(ent::followups, "due_at");
+  auto is = [](const std::string* s, std::string_view v) { return s && *s == v; };
+  if (link.action == LinkAction::done && is(status, "done")) {
+    f.preview.already = "\"" + f.preview.title + "\" was already done.";
+    return f;
+  }
+  if (link.action == LinkAction::snooze && is(status, "snoozed") && is(due, snoozed_due(link))) {
+    f.preview.already = "\"" + f.preview.title + "\" was already snoozed to " + *due + ".";
+    return f;
+  }
+  if (!is(due, link.target.due_at))
+    throw Problem::conflict("this follow-up changed since the email was sent (its due date moved); open it in Relance");
+  if (row->version != link.target.version)
+    throw Problem::conflict("this follow-up was changed since the email was sent; open it in Relance");
+  if (is(status, "cancelled") || (link.action == LinkAction::snooze && is(status, "done")))
+    throw Problem::conflict("this follow-up is " + *status + " already");
+  return f;
+}
+
+FollowupService::LinkPreview FollowupService::preview(std::int64_t followup_id,
+                                                      const services::QueryParams& query) const {
+  return follow(followup_id, query).preview;
+}
+
+void FollowupService::act(std::int64_t followup_id, const services::QueryParams& query,
+                          std::function<void(std::exception_ptr, std::string)> done) {
+  const Followed f = follow(followup_id, query);
+  if (!f.preview.already.empty()) return done(nullptr, f.preview.already);
   boost::json::object body;
   std::string sentence;
-  if (link.action == LinkAction::done) {
-    if (status && *status == "done") return done(nullptr, "\"" + title + "\" was already done.");
-    if (status && *status == "cancelled") throw Problem::conflict("this follow-up was cancelled");
+  if (f.link.action == LinkAction::done) {
     body["status"] = "done";
-    sentence = "\"" + title + "\" is done.";
+    sentence = "\"" + f.preview.title + "\" is done.";
   } else {
-    const auto due = domain::parse_instant(link.due_at);
-    if (!due) throw Problem::bad_request("the link's due instant is not an instant");
-    const std::string next = domain::format_instant(*due + std::chrono::hours(24));
-    const std::string* current = row->text(ent::followups, "due_at");
-    if (current && *current == next) return done(nullptr, "\"" + title + "\" was already snoozed to " + next + ".");
-    if (!current || *current != link.due_at)
-      throw Problem::conflict("this follow-up changed since the email was sent (its due date moved); open it in Relance");
-    if (status && (*status == "done" || *status == "cancelled"))
-      throw Problem::conflict("this follow-up is " + *status + " already");
+    const std::string next = snoozed_due(f.link);
     body["status"] = "snoozed";
     body["due_at"] = next;
-    sentence = "\"" + title + "\" is snoozed to " + next + ".";
+    sentence = "\"" + f.preview.title + "\" is snoozed to " + next + ".";
   }
-  records_.update(p, ent::followups, followup_id, std::move(body), std::nullopt,
-                  [done, sentence](std::exception_ptr err, services::WriteResult) { done(err, sentence); });
+  // The version the link was made for is the update's precondition: a change that lands
+  // between the checks above and this write makes it a 409 too, not a silent overwrite.
+  records_.update(f.recipient, ent::followups, followup_id, std::move(body), f.link.target.version,
+                  [done, sentence](std::exception_ptr err, services::WriteResult) {
+                    done(moved_is_conflict(err), sentence);
+                  });
 }
 
 }  // namespace relance::followups

@@ -26,13 +26,35 @@ class FollowupService {
   // days=N for upcoming (default 7, at most 90).
   services::Page view(const auth::Principal& p, const std::string& which, const services::QueryParams& query);
 
-  // Follows a link: checks it (ActionLinks::verify), then marks the follow-up done or moves
-  // it a day later than the due instant the link was made for (so that following the same
-  // link twice snoozes once). `done` gets a sentence for the person, or the error.
+  // What the page of a followed link says, found without changing anything: the GET of a
+  // link (which mail scanners follow on their own) shows it, and only a POST acts.
+  struct LinkPreview {
+    LinkAction action = LinkAction::done;
+    std::string title;      // the follow-up's
+    std::string recipient;  // whom the link was sent to and acts as: "Ann Martin <ann@alpha.test>"
+    std::string already;    // set when the link's work is done already: nothing to confirm
+  };
+
+  // Checks a link (ActionLinks::verify) and that it still applies: the follow-up has the due
+  // instant and version it was made for (else Problem 409), and its recipient may still
+  // change it (else 403). A link whose work is done already (the same link followed twice)
+  // says so in `already`.
+  LinkPreview preview(std::int64_t followup_id, const services::QueryParams& query) const;
+
+  // Follows a link, checked as preview() does, as its recipient (the audit log names them):
+  // marks the follow-up done or moves it a day later than the due instant the link was made
+  // for. Once: a second time changes nothing. `done` gets a sentence for the person, or the
+  // error (409 when the follow-up changed meanwhile).
   void act(std::int64_t followup_id, const services::QueryParams& query,
            std::function<void(std::exception_ptr, std::string)> done);
 
+  // The origin the links lead to ("https://crm.example.org").
+  std::string link_origin() const { return links_.origin(); }
+
  private:
+  struct Followed;
+  Followed follow(std::int64_t followup_id, const services::QueryParams& query) const;
+
   storage::Store& store_;
   services::RecordService& records_;
   const ActionLinks& links_;

@@ -81,11 +81,15 @@ std::string user_json(const Row& u, const std::string& zone) {
   return out + "}";
 }
 
-std::string links_json(const ActionLinks& links, const Row& f) {
-  const std::string due = f.text(ent::followups, "due_at") ? *f.text(ent::followups, "due_at") : std::string();
+// The done/snooze links of a follow-up in an email to `recipient`, bound to the follow-up as
+// it is now (docs/api.md); null when nobody receives the email.
+std::string links_json(const ActionLinks& links, const Row& f, const Row* recipient) {
+  if (!recipient) return "null";
+  const std::string* due = f.text(ent::followups, "due_at");
+  const LinkTarget target{f.id, due ? *due : std::string(), f.version, recipient->id};
   std::string out = "{";
-  field(out, "done", links.url(f.id, LinkAction::done, due), false);
-  field(out, "snooze", links.url(f.id, LinkAction::snooze, due));
+  field(out, "done", links.url(target, LinkAction::done), false);
+  field(out, "snooze", links.url(target, LinkAction::snooze));
   return out + "}";
 }
 
@@ -221,7 +225,7 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
       } else {
         raw(doc, "lead", "null");
       }
-      raw(doc, "links", links_json(links_, f));
+      raw(doc, "links", links_json(links_, f, assignee));
       events.push_back(Pending{f.id, f.org_id, due_at ? *due_at : std::string(), doc + "}"});
     }
     std::size_t batch_written = 0;
@@ -280,7 +284,7 @@ std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
         field(item, "local", shown);
         const Row* lead = look.get(ent::leads, f.integer(ent::followups, "lead_id"));
         field(item, "lead_title", lead ? lead->text(ent::leads, "title") : nullptr);
-        raw(item, "links", links_json(links_, f));
+        raw(item, "links", links_json(links_, f, &u));
         std::string& list = is_today ? today : overdue;
         if (list.size() > 1) list += ',';
         list += item + "}";

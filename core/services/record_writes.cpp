@@ -36,6 +36,24 @@ domain::FieldContext context_of(const OrgSettings& org) {
   return domain::FieldContext{org.default_region, org.stages, 2};
 }
 
+namespace {
+
+// Whether a row of `org_id` may point at row `id` of `target`. An organisation's own rows,
+// and of an entity every signed-in user reads (events), the region's too: the missions and
+// fairs it shares with every start-up. Another start-up's event is readable but not theirs
+// to point at: the reference would keep its owner from ever deleting it.
+bool may_reference(storage::WriteTxn& tx, const Entity& target, std::int64_t id, std::int64_t org_id) {
+  if (target.sharing != storage::Sharing::public_read) return tx.get(target, storage::Scope::org(org_id), id).has_value();
+  const auto row = tx.get(target, storage::Scope::everything(), id);
+  if (!row) return false;
+  if (row->org_id == org_id) return true;
+  const auto owner = tx.get(storage::entities::organisations, storage::Scope::everything(), row->org_id);
+  const std::string* kind = owner ? owner->text(storage::entities::organisations, "kind") : nullptr;
+  return kind && *kind == "region";
+}
+
+}  // namespace
+
 void check_references(storage::WriteTxn& tx, const Entity& e, const Row& row,
                       const std::vector<std::size_t>& changed, std::int64_t org_id) {
   for (std::size_t i : changed) {
@@ -45,14 +63,14 @@ void check_references(storage::WriteTxn& tx, const Entity& e, const Row& row,
     if (!id) continue;
     const Entity* target = storage::find_entity(f.references);
     if (!target) continue;
-    const storage::Scope scope = target->sharing == storage::Sharing::public_read
-                                     ? storage::Scope::everything()
-                                     : storage::Scope::org(org_id);
-    if (!tx.get(*target, scope, *id))
+    if (!may_reference(tx, *target, *id, org_id))
       throw Problem::invalid(std::string(f.name), std::string(f.name) + ": no " +
                                                       std::string(target->singular) + " " +
                                                       std::to_string(*id) +
-                                                      " in your organisation");
+                                                      " in your organisation" +
+                                                      (target->sharing == storage::Sharing::public_read
+                                                           ? " or the region's"
+                                                           : ""));
   }
 }
 

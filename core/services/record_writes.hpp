@@ -36,7 +36,7 @@ storage::Row owned_row(storage::WriteTxn& tx, const storage::Entity& e, const au
 domain::FieldContext context_of(const OrgSettings& org);
 
 // Refuses (422) a reference field that points to no row the caller's organisation owns
-// (trade missions and fairs: any organisation's).
+// (trade missions and fairs: its own or the region's), exactly as one that points nowhere.
 void check_references(storage::WriteTxn& tx, const storage::Entity& e, const storage::Row& row,
                       const std::vector<std::size_t>& changed, std::int64_t org_id);
 

@@ -283,17 +283,23 @@ def get_followup(api, followup_id):
     return r.json()
 
 
-def follow(daemon, link, browser=False):
-    """GETs a link from an email (no token: the signature is the authority)."""
+def follow(daemon, link, browser=False, method="GET"):
+    """GETs a link from an email (no token: the signature is the authority), as a person or
+    a mail scanner does: it shows a page with a button and changes nothing."""
     u = urllib.parse.urlsplit(link)
     check(u.scheme == "http" and u.hostname == "127.0.0.1" and u.port == daemon.port,
           f"the link {link} does not lead to the daemon on 127.0.0.1:{daemon.port}")
     api = Api(daemon)
     try:
         headers = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"} if browser else None
-        return api.get(u.path + "?" + u.query, headers=headers)
+        return api.request(method, u.path + "?" + u.query, headers=headers)
     finally:
         api.close()
+
+
+def confirm(daemon, link, browser=False):
+    """Presses the button of a link's page: a POST to the same address, which acts."""
+    return follow(daemon, link, browser, "POST")
 
 
 # ---- Messages.
@@ -451,13 +457,28 @@ def case_founder():
         for link, action in ((done, "done"), (snooze, "snooze")):
             check(f"/api/v1/followups/{a['id']}/action?do={action}&" in link, f"the {action} link is {link}")
 
-        r = follow(daemon, done)
-        check(r.status == 200 and "is done" in r.json().get("detail", ""), f"following the done link: {r}")
+        # Following the link (Léa, or a scanner of her mail) shows a page naming the follow-up
+        # and Léa, with a button; it changes nothing.
+        before = get_followup(lea, a["id"])
+        for _ in range(3):
+            r = follow(daemon, done, browser=True)
+            shown = html.unescape(r.text)
+            check(r.status == 200 and r.headers.get("Content-Type", "").startswith("text/html")
+                  and "Appeler Pat — term sheet" in shown and "Léa Martin <lea@alpha.test>" in shown
+                  and '<form method="post"' in r.text and "<button" in r.text, f"the done link's page: {r}")
+            r = follow(daemon, snooze)
+            check(r.status == 200 and r.json().get("recipient") == "Léa Martin <lea@alpha.test>",
+                  f"the snooze link's answer to a program: {r}")
+        check(get_followup(lea, a["id"]) == before, "following the links changed the follow-up")
+
+        r = confirm(daemon, done)
+        check(r.status == 200 and "is done" in r.json().get("detail", ""), f"the done link's button: {r}")
         after = get_followup(lea, a["id"])
         check(after["status"] == "done" and after.get("done_at"), f"after the done link: {after}")
-        r = follow(daemon, done)
+        check(after["updated_by"] == org.users["lea@alpha.test"][0], f"not done in Léa's name: {after}")
+        r = confirm(daemon, done)
         check(r.status == 200 and "already done" in r.json().get("detail", ""), f"the done link again: {r}")
-        r = follow(daemon, done, browser=True)
+        r = confirm(daemon, done, browser=True)
         check(r.status == 200 and r.headers.get("Content-Type", "").startswith("text/html")
               and "already done" in html.unescape(r.text), f"the done link again, from a browser: {r}")
         check(get_followup(lea, a["id"])["version"] == after["version"], "following the done link again changed it")
@@ -466,7 +487,10 @@ def case_founder():
         first_b = reminders_of(server, b["id"])[0]
         _, snooze_b = links_of(first_b)
         r = follow(daemon, snooze_b, browser=True)
-        check(r.status == 200 and "snoozed" in r.text, f"following the snooze link: {r}")
+        check(r.status == 200 and "Envoyer le deck" in html.unescape(r.text), f"following the snooze link: {r}")
+        check(get_followup(lea, b["id"])["status"] == "open", "following the snooze link snoozed it")
+        r = confirm(daemon, snooze_b, browser=True)
+        check(r.status == 200 and "snoozed" in r.text, f"the snooze link's button: {r}")
         snoozed = get_followup(lea, b["id"])
         moved = soon + datetime.timedelta(days=1)
         check(snoozed["status"] == "snoozed" and parse_instant(snoozed["due_at"]) == moved,
@@ -734,7 +758,7 @@ def case_killed():
 
 
 def case_links():
-    """Forged, altered and expired links change nothing and say why."""
+    """Forged, altered, expired and outdated links change nothing and say why."""
     with smtp_server() as server, daemon_running(allow=[server]) as daemon, \
             daemon_running({"RELANCE_FOLLOWUPS_LINK_HOURS": "0"}, allow=[server]) as brief:
         org = Org(daemon)
@@ -767,13 +791,16 @@ def case_links():
             "another due instant": altered(snooze, due=instant(past + datetime.timedelta(hours=5))),
             "a later expiry": altered(done, exp=str(int(dict(urllib.parse.parse_qsl(
                 urllib.parse.urlsplit(done).query))["exp"]) + 86400)),
+            "another version": altered(done, v=str(before["version"] + 1)),
+            "another recipient": altered(done, to=str(org.users["admin@alpha.test"][0])),
         }
         for what, link in tries.items():
             for browser in (False, True):
-                r = follow(daemon, link, browser)
-                check(r.status == 403, f"{what}{' (browser)' if browser else ''}: {r}")
-                detail = html.unescape(r.text) if browser else r.json().get("detail", "")
-                check("signature does not match" in detail, f"{what}: the answer does not say why: {r}")
+                for method in ("GET", "POST"):
+                    r = follow(daemon, link, browser, method)
+                    check(r.status == 403, f"{method} {what}{' (browser)' if browser else ''}: {r}")
+                    detail = html.unescape(r.text) if browser else r.json().get("detail", "")
+                    check("signature does not match" in detail, f"{what}: the answer does not say why: {r}")
         check(get_followup(lea, f["id"]) == before, f"a refused link changed the follow-up: {get_followup(lea, f['id'])}")
         check(get_followup(lea, other["id"]) == before_other, "a refused link changed the other follow-up")
 
@@ -789,15 +816,24 @@ def case_links():
         before2 = get_followup(zoe, g["id"])
         for link in (done2, snooze2):
             for browser in (False, True):
-                r = follow(brief, link, browser)
+                r = confirm(brief, link, browser)
                 check(r.status == 410, f"an expired link: {r}")
                 detail = html.unescape(r.text) if browser else r.json().get("detail", "")
                 check("expired" in detail, f"an expired link does not say why: {r}")
         check(get_followup(zoe, g["id"]) == before2, "an expired link changed the follow-up")
         # The first daemon's link is not the second's: another key.
-        r = follow(daemon, done)
+        r = confirm(daemon, done)
         check(r.status == 200, f"the genuine link after all that: {r}")
         check(get_followup(lea, f["id"])["status"] == "done", "the genuine link did not mark it done")
+        # Reopened since: the same link no longer acts.
+        r = lea.patch(f"/api/v1/followups/{f['id']}", {"status": "open"})
+        check(r.status == 200, f"reopening: {r}")
+        reopened = get_followup(lea, f["id"])
+        for link in (done, snooze):
+            r = confirm(daemon, link)
+            check(r.status == 409 and "since the email was sent" in r.json().get("detail", ""),
+                  f"a link of before the follow-up was reopened: {r}")
+        check(get_followup(lea, f["id"]) == reopened, "a link of before the reopening changed the follow-up")
 
 
 run_case({name[5:]: f for name, f in globals().items() if name.startswith("case_")}, CASE)

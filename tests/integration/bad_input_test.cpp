@@ -1080,6 +1080,38 @@ TEST_CASE("list parameters out of range or unknown get 400 naming the parameter"
   check_still_serving(w.daemon);
 }
 
+TEST_CASE("a NUL byte in a query parameter gets 400 naming it, on every list and search, and the daemon serves on") {
+  auto& w = world();
+  World::create(w.alpha_member, "contacts", {{"first_name", "Nul"}, {"last_name", "Byte"}});
+  World::create(w.alpha_member, "leads", {{"title", "Nul deal"}});
+  const Footprint before = footprint(w.alpha_admin);
+
+  // Search text, as the first byte, in the middle, at the end.
+  for (const char* q : {"%00", "Nul%00Byte", "Nul%00", "%00%00"}) {
+    for (const char* list : {"contacts", "companies", "leads", "activities", "followups"}) {
+      INFO(list << "?q=" << q);
+      problem(w.alpha_member.get(std::string("/api/v1/") + list + "?q=" + q), 400, "q");
+    }
+  }
+  // Every other kind of parameter: paging, sorting, tags, filters, ranges, views.
+  for (const char* param : {"limit", "cursor", "sort", "tag", "company_id", "updated_from", "met_from"}) {
+    INFO("contacts?" << param << "=1%00");
+    problem(w.alpha_member.get(std::string("/api/v1/contacts?") + param + "=1%00"), 400, param);
+  }
+  problem(w.alpha_member.get("/api/v1/leads?stage=new%00"), 400, "stage");
+  problem(w.alpha_member.get("/api/v1/followups/overdue?assignee=me%00"), 400, "assignee");
+  problem(w.alpha_admin.get("/api/v1/audit?limit=5%00"), 400, "limit");
+  problem(w.alpha_admin.get("/api/v1/users?limit=5%00"), 400, "limit");
+  // In a parameter's name too.
+  const json::object named = problem(w.alpha_member.get("/api/v1/contacts?q%00=Nul"), 400);
+  CHECK(text_of(named, "field") == std::string("q\0", 2));
+  // And the same searches without the NUL byte work.
+  CHECK(w.alpha_member.get("/api/v1/contacts?q=Nul").json().at("items").as_array().size() >= 1);
+
+  check_nothing_written(before, w.alpha_admin);
+  check_still_serving(w.daemon);
+}
+
 TEST_CASE("a PATCH or DELETE with an If-Match of an old version gets 412 and changes nothing") {
   auto& w = world();
   const auto contact = World::create(w.alpha_member, "contacts", {{"first_name", "Versioned"}, {"last_name", "One"}});

@@ -155,6 +155,8 @@ TEST_CASE("bad export requests are refused before the first byte, naming what is
   refused("/api/v1/exports/journal-tsv?dataset=contacts,leads&tag=x", "filters apply to an export of one dataset");
   refused("/api/v1/exports/journal-tsv?dataset=contacts&sort=-id", "does not apply to an export");
   refused("/api/v1/exports/journal-tsv?dataset=contacts&updated_from=yesterday", "RFC 3339");
+  refused("/api/v1/exports/journal-tsv?dataset=contacts&q=Zo%00", "q holds a NUL byte");
+  refused("/api/v1/exports/journal-tsv?dataset=contacts&tag=ces%00", "tag holds a NUL byte");
 }
 
 TEST_CASE(

@@ -1,8 +1,9 @@
 // The follow-up engine as a founder depends on it: a follow-up falling due becomes one
 // followup.due event (with both local times and signed links), never two, also across a
 // restart and after downtime; the views show today's, overdue and upcoming follow-ups in
-// the caller's own day; the signed links of a reminder email work once and refuse forged,
-// altered and expired copies. Emails themselves: tests/email/.
+// the caller's own day; the signed links of a reminder email show a page (GET) and act
+// once when confirmed (POST), as their recipient, and refuse forged, altered and expired
+// copies, and copies made before the follow-up changed. Emails themselves: tests/email/.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
@@ -100,51 +101,164 @@ TEST_CASE("follow-ups that fell due while the daemon was down are announced at s
 }
 
 TEST_CASE(
-    "a reminder's links: done marks the follow-up done once, snooze moves it a day and arms it "
-    "again, and forged or altered links change nothing and say why") {
+    "a reminder's link shows a page naming the follow-up and whom it was sent to, and changes "
+    "nothing, its button (a POST) marks done or snoozes a day once, in the recipient's name, "
+    "and forged or altered links change nothing and say why") {
   World w(quick());
-  const auto a = World::create(w.alpha_member, "followups", {{"title", "Send the deck"}, {"due_at", in(-60s)}});
-  const auto b = World::create(w.alpha_member, "followups", {{"title", "Ask for an intro"}, {"due_at", in(-60s)}});
+  const std::int64_t member = my_id(w.alpha_member);
+  // The org-admin writes them for the member: the links go to, and act as, the member.
+  const auto a = World::create(w.alpha_admin, "followups",
+                               {{"title", "Send the deck"}, {"due_at", in(-60s)}, {"assignee_id", member}});
+  const auto b = World::create(w.alpha_admin, "followups",
+                               {{"title", "Ask for an intro"}, {"due_at", in(-60s)}, {"assignee_id", member}});
   const std::int64_t ida = a.at("id").as_int64(), idb = b.at("id").as_int64();
   REQUIRE(eventually([&] { return due_events(w.daemon, ida) == 1 && due_events(w.daemon, idb) == 1; }));
   HttpClient anyone = w.daemon.client();  // a link needs no token
   const json::value ea = due_event(w.daemon, ida), eb = due_event(w.daemon, idb);
   const std::string done = path_of(std::string(ea.at("links").at("done").as_string()));
   const std::string snooze = path_of(std::string(eb.at("links").at("snooze").as_string()));
+  auto followup = [&](std::int64_t id) { return w.alpha_member.get("/api/v1/followups/" + std::to_string(id)).json(); };
+  const json::value a_before = followup(ida), b_before = followup(idb);
 
-  // Forged: the signature changed. Altered: the action changed, or the id.
+  // Following the link (a person, or a mail scanner) only shows what it would do.
+  for (int i = 0; i < 3; ++i) {
+    auto page = anyone.request("GET", done, {}, {{"Accept", "text/html"}});
+    INFO(page.body);
+    CHECK(page.status == 200);
+    CHECK(page.header("content-type").starts_with("text/html"));
+    CHECK(page.body.find("<html lang=\"en\">") != std::string::npos);
+    CHECK(page.body.find("Send the deck") != std::string::npos);
+    CHECK(page.body.find("member@alpha.test") != std::string::npos);
+    CHECK(page.body.find("<form method=\"post\"") != std::string::npos);
+    CHECK(page.body.find("<button type=\"submit\">") != std::string::npos);
+    // Nothing fetched from elsewhere, never framed, never cached.
+    CHECK(page.body.find("src=") == std::string::npos);
+    CHECK(page.body.find("<link") == std::string::npos);
+    CHECK(page.header("content-security-policy").find("default-src 'none'") != std::string::npos);
+    CHECK(page.header("cache-control") == "no-store");
+    auto program = anyone.get(snooze);
+    INFO(program.body);
+    CHECK(program.status == 200);
+    CHECK(program.json().at("title") == "Ask for an intro");
+    CHECK(std::string(program.json().at("recipient").as_string()).find("member@alpha.test") != std::string::npos);
+  }
+  CHECK(followup(ida) == a_before);  // still open, same version
+  CHECK(followup(idb) == b_before);
+
+  // Forged: the signature changed. Altered: the action, the id, the version or the recipient.
+  auto replaced = [](std::string link, const std::string& from, const std::string& to) {
+    return link.replace(link.find(from), from.size(), to);
+  };
   std::string forged = done;
   forged.back() = forged.back() == 'A' ? 'B' : 'A';
-  std::string altered = done;
-  altered.replace(altered.find("do=done"), 7, "do=snooze");
-  std::string other = done;
-  other.replace(other.find("/followups/" + std::to_string(ida)), 11 + std::to_string(ida).size(),
-                "/followups/" + std::to_string(idb));
-  for (const std::string& bad : {forged, altered, other}) {
-    auto r = anyone.get(bad);
-    INFO(bad << " -> " << r.body);
-    CHECK(r.status == 403);
-    CHECK(r.body.find("signature does not match") != std::string::npos);
+  const std::string admin_id = std::to_string(my_id(w.alpha_admin));
+  for (const std::string& bad :
+       {forged, replaced(done, "do=done", "do=snooze"),
+        replaced(done, "/followups/" + std::to_string(ida) + "/", "/followups/" + std::to_string(idb) + "/"),
+        replaced(done, "&v=" + std::to_string(a_before.at("version").as_int64()),
+                 "&v=" + std::to_string(a_before.at("version").as_int64() + 1)),
+        replaced(done, "&to=" + std::to_string(member), "&to=" + admin_id)}) {
+    for (const char* method : {"GET", "POST"}) {
+      auto r = anyone.request(method, bad);
+      INFO(method << " " << bad << " -> " << r.body);
+      CHECK(r.status == 403);
+      CHECK(r.body.find("signature does not match") != std::string::npos);
+    }
   }
-  CHECK(w.alpha_member.get("/api/v1/followups/" + std::to_string(ida)).json().at("status") == "open");
-  CHECK(w.alpha_member.get("/api/v1/followups/" + std::to_string(idb)).json().at("status") == "open");
+  CHECK(followup(ida) == a_before);
+  CHECK(followup(idb) == b_before);
 
-  auto r = anyone.get(done);
+  // The button: the same link, POSTed. Once: again, it says so and changes nothing.
+  auto r = anyone.request("POST", done);
   INFO(r.body);
   CHECK(r.status == 200);
-  CHECK(w.alpha_member.get("/api/v1/followups/" + std::to_string(ida)).json().at("status") == "done");
-  CHECK(anyone.get(done).body.find("already done") != std::string::npos);
-  // A browser gets a page.
-  auto page = anyone.request("GET", done, {}, {{"Accept", "text/html"}});
-  CHECK(page.header("content-type").starts_with("text/html"));
+  const json::value after = followup(ida);
+  CHECK(after.at("status") == "done");
+  CHECK(after.at("updated_by") == member);
+  auto again = anyone.request("POST", done, {}, {{"Accept", "text/html"}});
+  CHECK(again.status == 200);
+  CHECK(again.body.find("already done") != std::string::npos);
+  CHECK(followup(ida) == after);
+  // The audit log names the recipient, not the link's maker nor nobody.
+  const json::value audit = w.alpha_admin.get("/api/v1/audit?limit=50").json();
+  int entries = 0;
+  for (const auto& e : audit.at("items").as_array()) {
+    if (e.at("entity") != "followups" || e.at("entity_id") != ida || e.at("action") != "update") continue;
+    ++entries;
+    CHECK(e.at("user_id") == member);
+  }
+  CHECK(entries == 1);
 
-  const std::string due_before(w.alpha_member.get("/api/v1/followups/" + std::to_string(idb)).json().at("due_at").as_string());
-  CHECK(anyone.get(snooze).status == 200);
-  const auto moved = w.alpha_member.get("/api/v1/followups/" + std::to_string(idb)).json();
+  CHECK(anyone.request("POST", snooze).status == 200);
+  const json::value moved = followup(idb);
   CHECK(moved.at("status") == "snoozed");
-  CHECK(std::string(moved.at("due_at").as_string()) > due_before);
-  CHECK(anyone.get(snooze).body.find("already snoozed") != std::string::npos);  // once, however often followed
-  CHECK(w.alpha_member.get("/api/v1/followups/" + std::to_string(idb)).json().at("due_at") == moved.at("due_at"));
+  CHECK(std::string(moved.at("due_at").as_string()) > std::string(b_before.at("due_at").as_string()));
+  auto twice = anyone.request("POST", snooze);  // once, however often followed
+  CHECK(twice.status == 200);
+  CHECK(twice.body.find("already snoozed") != std::string::npos);
+  CHECK(followup(idb) == moved);
+}
+
+TEST_CASE(
+    "a reminder's link made before its follow-up was rescheduled, edited or reopened answers 409 "
+    "and changes nothing") {
+  World w(quick());
+  auto make = [&](const std::string& title) {
+    const std::int64_t id = World::create(w.alpha_member, "followups", {{"title", title}, {"due_at", in(-60s)}})
+                                .at("id")
+                                .as_int64();
+    REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }));
+    return id;
+  };
+  const std::int64_t rescheduled = make("Rescheduled"), edited = make("Edited"), reopened = make("Reopened");
+  auto links = [&](std::int64_t id) { return due_event(w.daemon, id).at("links"); };
+  const json::value lr = links(rescheduled), le = links(edited), lo = links(reopened);
+  auto path = [&](const json::value& l, const char* which) { return path_of(std::string(l.at(which).as_string())); };
+  auto change = [&](std::int64_t id, const json::object& body) {
+    REQUIRE(w.alpha_member.patch("/api/v1/followups/" + std::to_string(id), body).status == 200);
+  };
+  change(rescheduled, {{"due_at", in(3600s)}});
+  change(edited, {{"title", "Edited, with a new title"}});
+  change(reopened, {{"status", "done"}});
+  change(reopened, {{"status", "open"}});
+
+  HttpClient anyone = w.daemon.client();
+  for (const auto& [id, l] : {std::pair{rescheduled, lr}, std::pair{edited, le}, std::pair{reopened, lo}}) {
+    const json::value before = w.alpha_member.get("/api/v1/followups/" + std::to_string(id)).json();
+    for (const char* which : {"done", "snooze"}) {
+      for (const char* method : {"GET", "POST"}) {
+        auto r = anyone.request(method, path(l, which));
+        INFO(before << " " << method << " " << which << " -> " << r.body);
+        CHECK(r.status == 409);
+        CHECK(r.body.find("since the email was sent") != std::string::npos);
+      }
+    }
+    CHECK(w.alpha_member.get("/api/v1/followups/" + std::to_string(id)).json() == before);
+  }
+}
+
+TEST_CASE("a link's button refuses a POST another site made a browser send, and changes nothing") {
+  World w(quick());
+  const std::int64_t id =
+      World::create(w.alpha_member, "followups", {{"title", "Cross-site"}, {"due_at", in(-60s)}}).at("id").as_int64();
+  REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }));
+  const std::string done = path_of(std::string(due_event(w.daemon, id).at("links").at("done").as_string()));
+  HttpClient anyone = w.daemon.client();
+  const std::string self = "http://127.0.0.1:" + std::to_string(w.daemon.port());
+  for (const Headers& from_elsewhere : {Headers{{"Sec-Fetch-Site", "cross-site"}},
+                                        Headers{{"Sec-Fetch-Site", "same-site"}, {"Origin", self}},
+                                        Headers{{"Origin", "https://evil.example"}}, Headers{{"Origin", "null"}}}) {
+    auto r = anyone.request("POST", done, {}, from_elsewhere);
+    INFO(r.body);
+    CHECK(r.status == 403);
+    CHECK(r.body.find("another site") != std::string::npos);
+  }
+  CHECK(w.alpha_member.get("/api/v1/followups/" + std::to_string(id)).json().at("status") == "open");
+  // The page's own button: same origin.
+  auto r = anyone.request("POST", done, {}, {{"Sec-Fetch-Site", "same-origin"}, {"Origin", self}});
+  INFO(r.body);
+  CHECK(r.status == 200);
+  CHECK(w.alpha_member.get("/api/v1/followups/" + std::to_string(id)).json().at("status") == "done");
 }
 
 TEST_CASE("an expired link changes nothing and says when it expired") {

@@ -159,9 +159,11 @@ const std::vector<Row> table = {
   {"GET",    "/api/v1/followups/today",      ok,                 ok,                 ok,                   ok,                 auth},
   {"GET",    "/api/v1/followups/overdue",    ok,                 ok,                 ok,                   ok,                 auth},
   {"GET",    "/api/v1/followups/upcoming",   ok,                 ok,                 ok,                   ok,                 auth},
-  // A reminder email's link: no token, its signature is the authority; without one, 400
-  // for everybody and every id (followups_test.cpp checks forged, altered and expired).
+  // A reminder email's link (GET shows it, POST confirms it): no token, its signature is
+  // the authority; without one, 400 for everybody and every id (followups_test.cpp
+  // checks forged, altered, expired and outdated links).
   {"GET",    "/api/v1/followups/{id}/action", {bad,bad,bad,bad}, {bad,bad,bad,bad}, {bad,bad,bad,bad},   {bad,bad,bad,bad},  {bad,bad,bad,bad}},
+  {"POST",   "/api/v1/followups/{id}/action", {bad,bad,bad,bad}, {bad,bad,bad,bad}, {bad,bad,bad,bad},   {bad,bad,bad,bad},  {bad,bad,bad,bad}},
   // Outcomes: what the mission produced; staff read every organisation's, redacted.
   {"GET",    "/api/v1/outcomes",             ok,                 ok,                 ok,                   ok,                 auth},
   {"POST",   "/api/v1/outcomes",             made,               made,               made,                 made,               auth},
@@ -276,9 +278,11 @@ std::string describe(int cell) {
 
 // A read-only token: the answer of its role on reads, 403 on every write. Logging in needs
 // no token, and logging out only revokes the token it is sent with, which a read-only
-// token may do to itself.
+// token may do to itself. A reminder's link needs no token either (its signature is the
+// authority): a token sent with it changes nothing.
 Cells read_only(const Row& row, Cells normal) {
-  if (row.method == "GET" || row.path == "/api/v1/auth/login" || row.path == "/api/v1/auth/logout")
+  if (row.method == "GET" || row.path == "/api/v1/auth/login" || row.path == "/api/v1/auth/logout" ||
+      row.path == "/api/v1/followups/{id}/action")
     return normal;
   auto refused = [](int c) { return c == na ? na : deny; };
   return Cells{refused(normal.own), refused(normal.other), refused(normal.shared),
@@ -1285,10 +1289,59 @@ TEST_CASE(
   CHECK(theirs.status == 422);
   CHECK(problem_detail_without(theirs, beta.plain.at("contacts")) ==
         problem_detail_without(nobody, missing_id));
-  // Events are public: anyone may say a contact was met at another organisation's fair.
-  const auto fair = id_of(World::create(w.beta_member, "events", {{"name", "Beta's fair"}}));
-  CHECK(w.alpha_member.post("/api/v1/contacts", json::object{{"first_name", "Met"}, {"source_event_id", fair}})
-            .status == 201);
+}
+
+TEST_CASE(
+    "another start-up's event is refused as a reference exactly like an event that does not "
+    "exist, the region's events are not, and an event's owner can always delete it") {
+  World w;
+  // Every signed-in user reads every event; only the region's are there for all to use.
+  const auto betas = id_of(World::create(w.beta_member, "events", {{"name", "Beta's own fair"}}));
+  const auto regions = id_of(World::create(w.staff, "events", {{"name", "The region's mission"}}));
+  REQUIRE(w.alpha_member.get("/api/v1/events/" + std::to_string(betas)).status == 200);
+  const std::int64_t missing_id = 987654321;
+  const auto own_lead = id_of(World::create(w.alpha_member, "leads", {{"title", "Own lead"}}));
+  const auto own_rule = id_of(World::create(w.alpha_member, "cadence_rules", {{"kind", "after-meeting"}, {"days", 3}}));
+
+  struct Reference {
+    const char* collection;
+    json::object body;  // without the reference
+    const char* field;
+  };
+  const std::vector<Reference> references{
+      {"contacts", {{"first_name", "Met"}}, "source_event_id"},
+      {"leads", {{"title", "Met"}}, "source_event_id"},
+      {"cadence_rules", {{"kind", "mission-deadline"}, {"days", 7}}, "event_id"},
+  };
+  for (const Reference& ref : references) {
+    const std::string coll = std::string("/api/v1/") + ref.collection;
+    auto with = [&](std::int64_t event) {
+      json::object body = ref.body;
+      body[ref.field] = event;
+      return body;
+    };
+    auto theirs = w.alpha_member.post(coll, with(betas));
+    auto nobody = w.alpha_member.post(coll, with(missing_id));
+    INFO(ref.collection << "." << ref.field << ": " << theirs.status << " " << clip(theirs.body)
+                        << "; with a missing id: " << nobody.status << " " << clip(nobody.body));
+    CHECK(theirs.status == 422);
+    CHECK(nobody.status == 422);
+    CHECK(problem_detail_without(theirs, betas) == problem_detail_without(nobody, missing_id));
+    CHECK(theirs.json().at("field") == ref.field);
+    CHECK(w.alpha_member.post(coll, with(regions)).status == 201);
+  }
+  // Changing an own record to point at it: the same.
+  for (const auto& [path, field] : {std::pair{"/api/v1/leads/" + std::to_string(own_lead), "source_event_id"},
+                                    std::pair{"/api/v1/cadence_rules/" + std::to_string(own_rule), "event_id"}}) {
+    auto theirs = w.alpha_member.patch(path, json::object{{field, betas}});
+    auto nobody = w.alpha_member.patch(path, json::object{{field, missing_id}});
+    INFO(path << ": " << theirs.body << " / " << nobody.body);
+    CHECK(theirs.status == 422);
+    CHECK(problem_detail_without(theirs, betas) == problem_detail_without(nobody, missing_id));
+  }
+  // Nothing of alpha's points at beta's fair, so beta deletes it.
+  CHECK(w.beta_member.del("/api/v1/events/" + std::to_string(betas)).status == 204);
+  CHECK(w.alpha_member.get("/api/v1/events/" + std::to_string(betas)).status == 404);
 }
 
 TEST_CASE(
