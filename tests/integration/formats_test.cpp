@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path readers = fs::path(__FILE__).parent_path().parent_path() / "exports";
+const fs::path readers = fs::path(RELANCE_SOURCE_DIR) / "tests" / "exports";
 
 // API keys that no export carries: the server's bookkeeping.
 const std::set<std::string> server_only{"org_id", "version", "created_by", "updated_by", "redacted"};

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path fixtures = fs::path(__FILE__).parent_path().parent_path() / "fixtures" / "imports";
+const fs::path fixtures = fs::path(RELANCE_SOURCE_DIR) / "tests" / "fixtures" / "imports";
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path source_root = fs::path(__FILE__).parent_path().parent_path().parent_path();
+const fs::path source_root = fs::path(RELANCE_SOURCE_DIR);
 
 std::string fixture(const char* name) {
   return (source_root / "tests" / "fixtures" / "imports" / name).string();
