@@ -23,6 +23,7 @@
 
 #include "api/problem_response.hpp"
 #include "api/response_head.hpp"
+#include "api/transfer_coding.hpp"
 
 namespace relance::api {
 namespace asio = boost::asio;
@@ -112,6 +113,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return on_read_error(ec);
     expire_after(shared_.options.request_timeout);
     const auto& req = parser_->get();
+    // Where the request ends must be beyond doubt before any of its body is read.
+    std::vector<std::string_view> codings;
+    for (auto [it, end] = req.equal_range(http::field::transfer_encoding); it != end; ++it)
+      codings.push_back(it->value());
+    if (auto problem = transfer_coding_problem(codings, req.count(http::field::content_length) > 0, req.version()))
+      return refuse(*problem);
     // A route that takes files has its own limit, known once the target is.
     body_limit_ = shared_.options.max_body_bytes;
     for (const auto& [prefix, limit] : shared_.options.large_bodies)
@@ -145,17 +152,18 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
         ec == asio::error::eof || ec == asio::error::bad_descriptor)
       return close();
-    // A malformed or oversized request gets a problem document, then the connection closes.
-    Response r;
     if (ec == http::error::body_limit)
-      r = problem_response(Problem(413, "Payload too large",
-                                   "the body is larger than " + std::to_string(body_limit_) + " bytes"));
-    else if (ec == http::error::header_limit)
-      r = problem_response(Problem(431, "Request header fields too large",
-                                   "the headers are larger than " +
-                                       std::to_string(shared_.options.max_header_bytes) + " bytes"));
-    else
-      r = problem_response(Problem::bad_request("malformed HTTP request: " + ec.message()));
+      return refuse(Problem(413, "Payload too large", "the body is larger than " + std::to_string(body_limit_) + " bytes"));
+    if (ec == http::error::header_limit)
+      return refuse(Problem(431, "Request header fields too large",
+                            "the headers are larger than " + std::to_string(shared_.options.max_header_bytes) + " bytes"));
+    refuse(Problem::bad_request("malformed HTTP request: " + ec.message()));
+  }
+
+  // A malformed or oversized request gets a problem document, then the connection closes:
+  // nothing more it sent is read as a request.
+  void refuse(const Problem& problem) {
+    Response r = problem_response(problem);
     static const std::string malformed = "malformed";
     shared_.metrics.observe(malformed, r.status, 0);
     send(std::move(r), false, 11);
