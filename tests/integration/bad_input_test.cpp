@@ -231,6 +231,56 @@ TEST_CASE("a client that stops sending is disconnected after the configured time
   check_still_serving(d);
 }
 
+TEST_CASE(
+    "idle connections up to the connection limit never lock a new client out, the one idle the longest "
+    "being closed to make room") {
+  constexpr int limit = 32;
+  Daemon d({{"RELANCE_SERVER_MAX_CONNECTIONS", std::to_string(limit)},
+            {"RELANCE_SERVER_MAX_CONNECTIONS_PER_CLIENT", "0"}});
+  d.start();
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < limit; ++i) idle.push_back(std::make_unique<RawConnection>(d.port()));
+  // A new client is served at once, not after the idle timeout (60 s).
+  HttpClient fresh = d.client();
+  int status = 0;
+  try {
+    status = fresh.get("/healthz").status;
+  } catch (const std::exception& e) {
+    INFO("the new client was refused: " << e.what());
+  }
+  CHECK(status == 200);
+  // The oldest idle connection made room; the newest stay open.
+  CHECK(idle.front()->wait_for_close(std::chrono::seconds(10)).first);
+  CHECK_FALSE(idle.back()->wait_for_close(std::chrono::seconds(1)).first);
+  check_still_serving(d);
+}
+
+TEST_CASE(
+    "a client address past its connection limit gets 503 naming the limit, and is served again once it "
+    "closes one") {
+  Daemon d(std::map<std::string, std::string>{{"RELANCE_SERVER_MAX_CONNECTIONS_PER_CLIENT", "4"}});
+  d.start();
+  std::vector<std::unique_ptr<RawConnection>> held;
+  for (int i = 0; i < 4; ++i) held.push_back(std::make_unique<RawConnection>(d.port()));
+  RawConnection extra(d.port());
+  extra.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto [closed, got] = extra.wait_for_close(std::chrono::seconds(30));
+  CHECK(closed);
+  const HttpResponse refused = parse_raw(got);
+  const auto doc = problem(refused, 503);
+  CHECK(text_of(doc, "detail").find("at most 4") != std::string::npos);
+  CHECK(refused.header("retry-after") == "1");
+
+  held.pop_back();
+  HttpClient again = d.client();
+  int status = 0;
+  for (int attempt = 0; attempt < 100 && status != 200; ++attempt) {  // until the server saw the close
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = again.get("/healthz").status;
+  }
+  CHECK(status == 200);
+}
+
 TEST_CASE("a body that is not one JSON object gets 400 and writes nothing") {
   auto& w = world();
   const auto contact = World::create(w.alpha_member, "contacts", {{"first_name", "Intact"}});
