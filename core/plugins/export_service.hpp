@@ -9,7 +9,8 @@
 // begin_dataset (400 with the plugin's reason). Past that point a failure cuts the stream.
 //
 // Thread safety: all members may be called concurrently. Exports run on the service's own
-// threads, one export per thread at a time, each with an instance of its own.
+// threads, each with an instance of its own, a step at a time: an export whose client does
+// not read what waits parks and gives its thread to the others until the client reads.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -39,6 +39,21 @@ class RawConnection {
   void send(const std::string& bytes) {
     REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()));
   }
+  // Reads until what was read holds `marker` (true), the server closes the connection or
+  // `limit` passes (false); then reads no more.
+  bool read_until(const std::string& marker, std::chrono::seconds limit) {
+    std::string got;
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (got.find(marker) == std::string::npos && std::chrono::steady_clock::now() < until) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      char buf[256];
+      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return false;
+      got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got.find(marker) != std::string::npos;
+  }
   // Reads until the server closes the connection or `limit` passes; returns whether it
   // closed, and what it sent.
   std::pair<bool, std::string> wait_for_close(std::chrono::seconds limit) {
