@@ -94,6 +94,8 @@ struct Request {
   std::string time_zone = "UTC";
 };
 
+relance_status discard(void*, const void*, size_t) { return RELANCE_OK; }
+
 // One export, run on the service's threads a step at a time: it writes rows until the
 // body's window is full, then parks (BodyStream::pause) and gives its thread back until
 // the client has read them. Each step reads on from the last row sent, in id order, on a
@@ -154,7 +156,25 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
     throw std::runtime_error(r_->format->id + " export failed (" + step + "): " + why);
   }
 
+  // Whether the plugin takes every dataset of the export, asked of an instance of its own
+  // that writes nowhere: the real one is only asked for a dataset once the rows of the one
+  // before are written, long after the first byte, and a refusal then could only cut the
+  // file (vcard or ics asked for several datasets).
+  void check_datasets() const {
+    ExportInstance probe(env_, *r_->format->plugin, p_.org_id, names_);
+    const relance_exporter_v1& x = exporter_of(probe);
+    const relance_byte_sink nowhere{nullptr, &discard};
+    const relance_export_request req = request(nowhere);
+    if (x.open(probe.raw(), &req) != RELANCE_OK) refuse(probe, x, "open");
+    for (std::size_t d = 0; d < r_->datasets.size(); ++d) {
+      DatasetView view(*r_->datasets[d], extra_columns(d));
+      if (x.begin_dataset(probe.raw(), &view.dataset()) != RELANCE_OK) refuse(probe, x, "begin_dataset");
+    }
+    x.finish(probe.raw(), 0);
+  }
+
   void open() {
+    if (r_->datasets.size() > 1) check_datasets();
     instance_.emplace(env_, *r_->format->plugin, p_.org_id, names_);
     x_ = &exporter_of(*instance_);
     sink_ = {body_.get(), &write_to_body};

@@ -162,6 +162,36 @@ TEST_CASE("bad export requests are refused before the first byte, naming what is
 }
 
 TEST_CASE(
+    "an export of several datasets that its format cannot all take is refused with 400 before the first "
+    "byte") {
+  World w{{{"RELANCE_PLUGINS_DIRECTORIES", RELANCE_BUNDLED_PLUGINS}}};
+  World::create(w.alpha_member, "contacts", {{"first_name", "Carded"}});
+  World::create(w.alpha_member, "leads", {{"title", "Seed round"}});
+  auto refused = [&](const std::string& target, const std::string& says) {
+    HttpResponse r;
+    try {
+      r = w.alpha_member.get("/api/v1/exports/" + target);
+    } catch (const std::exception& e) {
+      FAIL_CHECK(target << ": the response was cut: " << e.what());  // a 200 begun, then cut
+      return;
+    }
+    INFO(target << " -> " << r.status << " " << r.body);
+    CHECK(r.status == 400);
+    CHECK(r.header("content-type") == "application/problem+json");
+    CHECK(r.body.find(says) != std::string::npos);
+  };
+  refused("vcard?dataset=contacts,leads", "vcard exports the contacts dataset only, not \\\"leads\\\"");
+  refused("vcard?dataset=leads,contacts", "vcard exports the contacts dataset only, not \\\"leads\\\"");
+  refused("ics?dataset=followups,contacts", "ics exports the followups dataset only, not \\\"contacts\\\"");
+  // A format that takes every dataset gives them all in one file.
+  auto both = w.alpha_member.get("/api/v1/exports/jsonl?dataset=contacts,leads");
+  CHECK(both.status == 200);
+  CHECK(both.body.find("Carded") != std::string::npos);
+  CHECK(both.body.find("Seed round") != std::string::npos);
+  CHECK(w.alpha_member.get("/api/v1/exports/vcard?dataset=contacts").body.find("Carded") != std::string::npos);
+}
+
+TEST_CASE(
     "clients that do not read their large exports hold no export thread, so another client's export "
     "completes, and a slow reader gets every row once") {
   constexpr int threads = 2;
