@@ -18,11 +18,14 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <limits>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "api/problem_response.hpp"
 #include "api/response_head.hpp"
+#include "api/transfer_coding.hpp"
 
 namespace relance::api {
 namespace asio = boost::asio;
@@ -38,7 +41,12 @@ namespace {
 
 class Session;
 
-// What sessions share: options, router, metrics and the registry used to drain.
+// The metrics series of requests answered by the server itself (Metrics::observe).
+const std::string malformed_label = "malformed";  // could not be read, or not taken
+const std::string refused_label = "refused";      // its connection was over a limit
+
+// What sessions share: options, router, metrics, the registry used to drain and to shed
+// idle connections, and how many connections each client address holds.
 struct Shared {
   Shared(const ServerOptions& o, const Router& r, Metrics& m) : options(o), router(r), metrics(m) {}
   ServerOptions options;
@@ -47,32 +55,54 @@ struct Shared {
   std::atomic<bool> draining{false};
   std::mutex mu;
   std::unordered_set<Session*> sessions;
+  std::unordered_map<std::string, std::size_t> per_client;  // by remote address
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Socket socket, Shared& shared)
-      : socket_(std::move(socket)), home_(socket_.get_executor().context()), shared_(shared) {
-    boost::system::error_code ec;
-    auto ep = socket_.remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string();
+  Session(Socket socket, std::string remote, Shared& shared)
+      : socket_(std::move(socket)), home_(socket_.get_executor().context()), shared_(shared),
+        remote_(std::move(remote)) {
     std::lock_guard lock(shared_.mu);
     shared_.sessions.insert(this);
+    ++shared_.per_client[remote_];
     shared_.metrics.connection_opened();
   }
   ~Session() {
     std::lock_guard lock(shared_.mu);
     shared_.sessions.erase(this);
+    if (auto it = shared_.per_client.find(remote_); it != shared_.per_client.end() && --it->second == 0)
+      shared_.per_client.erase(it);
     shared_.metrics.connection_closed();
   }
 
   void start() {
     asio::post(socket_.get_executor(), [self = shared_from_this()] { self->read_header(); });
   }
+  // Answers `problem` without reading a request, then closes.
+  void start_refused(Problem problem) {
+    asio::post(socket_.get_executor(), [self = shared_from_this(), problem = std::move(problem)] {
+      self->refuse(problem, refused_label);
+    });
+  }
 
   // On the session's strand: close now if waiting for a request.
   void close_if_idle() {
-    if (idle_) close(tcp::socket::shutdown_both);
+    if (idle_since_.load() != busy) close(tcp::socket::shutdown_both);
+  }
+
+  // Shedding (see Impl::shed_oldest_idle). Since when the session waits for a request
+  // (a first one, or the next on a keep-alive connection), busy while it has one; read
+  // from any thread under Shared::mu.
+  static constexpr Clock::rep busy = std::numeric_limits<Clock::rep>::max();
+  Clock::rep idle_since() const { return idle_since_.load(); }
+  // Marks the session to be shed (under Shared::mu), then sheds it on its strand, unless a
+  // request came meanwhile.
+  bool marked() const { return shed_.load(); }
+  void mark() { shed_ = true; }
+  void shed() {
+    if (idle_since_.load() != busy) return close(tcp::socket::shutdown_both);
+    shed_ = false;
   }
   Socket::executor_type executor() { return socket_.get_executor(); }
 
@@ -99,7 +129,7 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& [prefix, limit] : shared_.options.large_bodies) largest = std::max(largest, limit);
     parser_->body_limit(largest);
     body_limit_ = largest;
-    idle_ = true;
+    idle_since_ = Clock::now().time_since_epoch().count();
     expire_after(shared_.options.idle_timeout);
     http::async_read_header(socket_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -108,10 +138,16 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_header(beast::error_code ec) {
-    idle_ = false;
+    idle_since_ = busy;
     if (ec) return on_read_error(ec);
     expire_after(shared_.options.request_timeout);
     const auto& req = parser_->get();
+    // Where the request ends must be beyond doubt before any of its body is read.
+    std::vector<std::string_view> codings;
+    for (auto [it, end] = req.equal_range(http::field::transfer_encoding); it != end; ++it)
+      codings.push_back(it->value());
+    if (auto problem = transfer_coding_problem(codings, req.count(http::field::content_length) > 0, req.version()))
+      return refuse(*problem);
     // A route that takes files has its own limit, known once the target is.
     body_limit_ = shared_.options.max_body_bytes;
     for (const auto& [prefix, limit] : shared_.options.large_bodies)
@@ -145,19 +181,19 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
         ec == asio::error::eof || ec == asio::error::bad_descriptor)
       return close();
-    // A malformed or oversized request gets a problem document, then the connection closes.
-    Response r;
     if (ec == http::error::body_limit)
-      r = problem_response(Problem(413, "Payload too large",
-                                   "the body is larger than " + std::to_string(body_limit_) + " bytes"));
-    else if (ec == http::error::header_limit)
-      r = problem_response(Problem(431, "Request header fields too large",
-                                   "the headers are larger than " +
-                                       std::to_string(shared_.options.max_header_bytes) + " bytes"));
-    else
-      r = problem_response(Problem::bad_request("malformed HTTP request: " + ec.message()));
-    static const std::string malformed = "malformed";
-    shared_.metrics.observe(malformed, r.status, 0);
+      return refuse(Problem(413, "Payload too large", "the body is larger than " + std::to_string(body_limit_) + " bytes"));
+    if (ec == http::error::header_limit)
+      return refuse(Problem(431, "Request header fields too large",
+                            "the headers are larger than " + std::to_string(shared_.options.max_header_bytes) + " bytes"));
+    refuse(Problem::bad_request("malformed HTTP request: " + ec.message()));
+  }
+
+  // A malformed or oversized request gets a problem document, then the connection closes:
+  // nothing more it sent is read as a request.
+  void refuse(const Problem& problem, const std::string& label = malformed_label) {
+    Response r = problem_response(problem);
+    shared_.metrics.observe(label, r.status, 0);
     send(std::move(r), false, 11);
   }
 
@@ -325,8 +361,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Response reply_;          // being written
   std::string head_;        // its status line and header fields
   bool reply_keeps_alive_ = true;
-  std::string remote_;
-  bool idle_ = false;
+  const std::string remote_;
+  std::atomic<Clock::rep> idle_since_{busy};
+  std::atomic<bool> shed_{false};
   bool keep_alive_ = true;
   std::size_t body_limit_ = 0;  // of the request being read
   unsigned version_ = 11;
@@ -379,20 +416,65 @@ struct HttpServer::Impl {
         if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
         spdlog::warn("accept: {}", ec.message());
       } else {
-        s.set_option(tcp::no_delay(true), ec);
-        std::size_t open;
-        {
-          std::lock_guard lock(shared.mu);
-          open = shared.sessions.size();
-        }
-        if (open >= shared.options.max_connections) {
-          s.close(ec);  // over the limit: refuse rather than exhaust descriptors
-        } else {
-          std::make_shared<Session>(std::move(s), shared)->start();
-        }
+        admit(std::move(s));
       }
       accept();
     });
+  }
+
+  // A new connection is served unless its client address holds its share of connections
+  // already (503, then closed) or every connection is taken and none waits for a request.
+  // At the limit, the connection idle the longest is closed to make room: idle keep-alive
+  // connections, however many, never lock the others out.
+  void admit(Socket s) {
+    boost::system::error_code ec;
+    s.set_option(tcp::no_delay(true), ec);
+    const auto ep = s.remote_endpoint(ec);
+    if (ec) return;  // gone already
+    std::string remote = ep.address().to_string();
+    std::size_t open, of_client;
+    {
+      std::lock_guard lock(shared.mu);
+      open = shared.sessions.size();
+      const auto it = shared.per_client.find(remote);
+      of_client = it == shared.per_client.end() ? 0 : it->second;
+    }
+    const std::size_t per_client = shared.options.max_connections_per_client;
+    if (per_client != 0 && of_client >= per_client) {
+      if (open >= shared.options.max_connections) {
+        s.close(ec);  // no room to say why
+        return;
+      }
+      return std::make_shared<Session>(std::move(s), std::move(remote), shared)
+          ->start_refused(Problem(503, "Service unavailable",
+                                  "too many connections from this address: at most " + std::to_string(per_client) +
+                                      " at a time (server.max_connections_per_client)")
+                              .with_retry_after(1));
+    }
+    // Every connection busy: refuse rather than exhaust descriptors.
+    if (open >= shared.options.max_connections && !shed_oldest_idle()) {
+      s.close(ec);
+      return;
+    }
+    std::make_shared<Session>(std::move(s), std::move(remote), shared)->start();
+  }
+
+  // Closes the session that has waited for a request the longest; false when none waits.
+  bool shed_oldest_idle() {
+    std::shared_ptr<Session> oldest;
+    {
+      std::lock_guard lock(shared.mu);
+      Clock::rep since = Session::busy;
+      Session* found = nullptr;
+      // Only sessions that have started are idle (see sweep): weak_from_this() is whole.
+      for (Session* s : shared.sessions)
+        if (const auto t = s->idle_since(); t < since && !s->marked()) since = t, found = s;
+      if (found) oldest = found->weak_from_this().lock();
+      if (oldest) oldest->mark();
+    }
+    if (!oldest) return false;
+    asio::post(oldest->executor(), [oldest] { oldest->shed(); });
+    return true;
   }
 
   // On the first context: stop accepting, close idle connections, wait for the others.

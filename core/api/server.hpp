@@ -34,7 +34,11 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};     // keep-alive connection with no request
   std::chrono::seconds request_timeout{30};  // to receive a whole request, and to send a reply
   std::chrono::seconds drain_timeout{20};    // most a shutdown waits for requests in flight
+  // Past this, a new connection closes the one idle the longest (none idle: it is closed).
   std::size_t max_connections = 4096;
+  // Connections one remote address may hold at once; past it, 503 and close. 0: no limit.
+  // Behind a reverse proxy every client shares the proxy's address.
+  std::size_t max_connections_per_client = 256;
   bool handle_signals = true;
 };
 

@@ -58,6 +58,7 @@ const std::vector<Setting>& settings() {
       {"server", "max_body_bytes", [](Config& c, const std::string& v) { c.server.max_body_bytes = static_cast<std::size_t>(to_int(v, "max_body_bytes")); }},
       {"server", "max_header_bytes", [](Config& c, const std::string& v) { c.server.max_header_bytes = static_cast<std::size_t>(to_int(v, "max_header_bytes")); }},
       {"server", "max_connections", [](Config& c, const std::string& v) { c.server.max_connections = static_cast<std::size_t>(to_int(v, "max_connections")); }},
+      {"server", "max_connections_per_client", [](Config& c, const std::string& v) { c.server.max_connections_per_client = static_cast<std::size_t>(to_int(v, "max_connections_per_client")); }},
       {"server", "idle_timeout_seconds", [](Config& c, const std::string& v) { c.server.idle_timeout = std::chrono::seconds(to_int(v, "idle_timeout_seconds")); }},
       {"server", "request_timeout_seconds", [](Config& c, const std::string& v) { c.server.request_timeout = std::chrono::seconds(to_int(v, "request_timeout_seconds")); }},
       {"server", "drain_timeout_seconds", [](Config& c, const std::string& v) { c.server.drain_timeout = std::chrono::seconds(to_int(v, "drain_timeout_seconds")); }},

@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
+#include <optional>
 #include <set>
 
 #include "domain/problem.hpp"
@@ -91,6 +92,169 @@ struct Request {
   std::string options = "{}";
   std::string locale = "en";
   std::string time_zone = "UTC";
+};
+
+relance_status discard(void*, const void*, size_t) { return RELANCE_OK; }
+
+// One export, run on the service's threads a step at a time: it writes rows until the
+// body's window is full, then parks (BodyStream::pause) and gives its thread back until
+// the client has read them. Each step reads on from the last row sent, in id order, on a
+// snapshot of its own: a client that reads slowly holds neither a thread nor a snapshot.
+class ExportJob : public std::enable_shared_from_this<ExportJob> {
+ public:
+  ExportJob(HostEnv& env, services::RecordService& records, services::WorkPool& pool, auth::Principal p,
+            std::shared_ptr<Request> r, ExportService::Started started)
+      : env_(env), records_(records), pool_(pool), p_(std::move(p)), r_(std::move(r)),
+        started_(std::move(started)), body_(std::make_shared<services::BodyStream>()) {
+    for (const auto* e : r_->datasets) names_.emplace_back(e->name);
+  }
+
+  void step() {
+    try {
+      if (!instance_) open();
+      for (; dataset_ < r_->datasets.size(); next_dataset()) {
+        if (!view_) begin_dataset();
+        if (!send_rows()) return;  // parked until the client reads
+      }
+      if (x_->finish(instance_->raw(), 1) != RELANCE_OK) {
+        const std::string why = instance_->error();
+        throw std::runtime_error(r_->format->id + " export failed (finish): " + why);
+      }
+      body_->finish();
+    } catch (...) {
+      if (!announced_) return started_(std::current_exception(), ExportStarted{});
+      std::string why = "export failed";
+      try {
+        throw;
+      } catch (const std::exception& e) {
+        why = e.what();
+      } catch (...) {
+      }
+      spdlog::warn("export {} for user {}: {}", r_->format->id, p_.user_id, why);
+      body_->fail(why);
+    }
+  }
+
+ private:
+  relance_export_request request(const relance_byte_sink& sink) const {
+    return {sizeof(relance_export_request), relance_str{r_->options.data(), r_->options.size()},
+            relance_str{r_->locale.data(), r_->locale.size()}, relance_str{r_->time_zone.data(), r_->time_zone.size()},
+            &sink, r_->datasets.size()};
+  }
+
+  const relance_exporter_v1& exporter_of(const ExportInstance& instance) const {
+    if (!instance.exporter())
+      throw Problem(503, "Service unavailable", "the " + r_->format->plugin->id + " plugin offers no exporter");
+    return *instance.exporter();
+  }
+
+  // Ends the export on a refusal by the plugin: a 400 before the first byte, a cut after.
+  [[noreturn]] void refuse(const ExportInstance& instance, const relance_exporter_v1& x, const char* step) const {
+    const std::string why = instance.error();
+    x.finish(instance.raw(), 0);
+    if (!announced_) throw Problem::bad_request(r_->format->id + " export refused (" + step + "): " + why);
+    throw std::runtime_error(r_->format->id + " export failed (" + step + "): " + why);
+  }
+
+  // Whether the plugin takes every dataset of the export, asked of an instance of its own
+  // that writes nowhere: the real one is only asked for a dataset once the rows of the one
+  // before are written, long after the first byte, and a refusal then could only cut the
+  // file (vcard or ics asked for several datasets).
+  void check_datasets() const {
+    ExportInstance probe(env_, *r_->format->plugin, p_.org_id, names_);
+    const relance_exporter_v1& x = exporter_of(probe);
+    const relance_byte_sink nowhere{nullptr, &discard};
+    const relance_export_request req = request(nowhere);
+    if (x.open(probe.raw(), &req) != RELANCE_OK) refuse(probe, x, "open");
+    for (std::size_t d = 0; d < r_->datasets.size(); ++d) {
+      DatasetView view(*r_->datasets[d], extra_columns(d));
+      if (x.begin_dataset(probe.raw(), &view.dataset()) != RELANCE_OK) refuse(probe, x, "begin_dataset");
+    }
+    x.finish(probe.raw(), 0);
+  }
+
+  void open() {
+    if (r_->datasets.size() > 1) check_datasets();
+    instance_.emplace(env_, *r_->format->plugin, p_.org_id, names_);
+    x_ = &exporter_of(*instance_);
+    sink_ = {body_.get(), &write_to_body};
+    const relance_export_request req = request(sink_);
+    if (x_->open(instance_->raw(), &req) != RELANCE_OK) refuse(*instance_, *x_, "open");
+  }
+
+  void begin_dataset() {
+    const storage::Entity& e = *r_->datasets[dataset_];
+    view_.emplace(e, extra_columns(dataset_));
+    if (x_->begin_dataset(instance_->raw(), &view_->dataset()) != RELANCE_OK) refuse(*instance_, *x_, "begin_dataset");
+    zones_.emplace(env_.store, records_.read_scope(p_, storage::entities::contacts));
+    if (!announced_) {  // everything that could be refused was: the file starts
+      announced_ = true;
+      std::string filename;
+      for (const auto& n : names_) filename += (filename.empty() ? "" : "-") + n;
+      filename += "-" + domain::now_instant().substr(0, 10) + "." + r_->format->extension;
+      std::string type = r_->format->mime_type;
+      if (type.starts_with("text/") && type.find("charset") == std::string::npos) type += "; charset=utf-8";
+      started_(nullptr, ExportStarted{type, filename, body_});
+    }
+  }
+
+  // Writes the rows after the last one sent; false when the window filled and the job
+  // parked, to go on from there when resumed.
+  bool send_rows() {
+    const storage::Entity& e = *r_->datasets[dataset_];
+    storage::ListQuery q = r_->lists[dataset_].query;
+    q.sort = "id";
+    q.descending = false;
+    q.limit = 0;  // every row, read as they stream out
+    const bool followups = is_followups(dataset_);
+    std::vector<const std::string*> extra(followups ? 1 : 0);
+    for (;;) {
+      q.after_id = after_id_;
+      bool full = false;
+      env_.store.scan(e, q, [&](const storage::Row& row) {
+        if (followups) extra[0] = zones_->of(row);
+        if (x_->write_row(instance_->raw(), &view_->convert(row, records_.redacts(p_, e, row), extra)) != RELANCE_OK)
+          refuse(*instance_, *x_, "write_row");
+        after_id_ = row.id;
+        full = body_->full();
+        return !full;
+      });
+      if (!full) return true;  // the dataset is written
+      // Parked, unless the client read meanwhile: then on with the next rows.
+      if (body_->pause([self = shared_from_this()] { self->pool_.post([self] { self->step(); }); })) return false;
+    }
+  }
+
+  void next_dataset() {
+    view_.reset();
+    zones_.reset();
+    after_id_.reset();
+    ++dataset_;
+  }
+
+  bool is_followups(std::size_t d) const { return r_->datasets[d] == &storage::entities::followups; }
+  // Follow-ups carry their contact's time zone besides their own columns.
+  std::vector<std::string_view> extra_columns(std::size_t d) const {
+    return is_followups(d) ? std::vector<std::string_view>{"contact_time_zone"} : std::vector<std::string_view>{};
+  }
+
+  HostEnv& env_;
+  services::RecordService& records_;
+  services::WorkPool& pool_;
+  const auth::Principal p_;
+  const std::shared_ptr<Request> r_;
+  const ExportService::Started started_;
+  const std::shared_ptr<services::BodyStream> body_;
+  std::vector<std::string> names_;
+  std::optional<ExportInstance> instance_;
+  const relance_exporter_v1* x_ = nullptr;
+  relance_byte_sink sink_{};
+  bool announced_ = false;
+  // Where the export is: the dataset being written, its view and the last row sent.
+  std::size_t dataset_ = 0;
+  std::optional<DatasetView> view_;
+  std::optional<followups::ContactZones> zones_;
+  std::optional<std::int64_t> after_id_;
 };
 
 }  // namespace
@@ -231,74 +395,8 @@ void ExportService::start(const auth::Principal& p, const std::string& format, c
   }
   r->options = json::serialize(options);
 
-  pool_.post([this, p, r, started = std::move(started)] {
-    auto body = std::make_shared<services::BodyStream>();
-    bool announced = false;
-    try {
-      std::vector<std::string> names;
-      for (const auto* e : r->datasets) names.emplace_back(e->name);
-      ExportInstance instance(env_, *r->format->plugin, p.org_id, names);
-      const relance_exporter_v1* x = instance.exporter();
-      if (!x) throw Problem(503, "Service unavailable", "the " + r->format->plugin->id + " plugin offers no exporter");
-      const relance_byte_sink sink{body.get(), &write_to_body};
-      const relance_export_request request{sizeof(relance_export_request),
-                                           relance_str{r->options.data(), r->options.size()},
-                                           relance_str{r->locale.data(), r->locale.size()},
-                                           relance_str{r->time_zone.data(), r->time_zone.size()}, &sink,
-                                           r->datasets.size()};
-      auto refuse = [&](const char* step) {
-        const std::string why = instance.error();
-        x->finish(instance.raw(), 0);
-        if (!announced) throw Problem::bad_request(r->format->id + " export refused (" + step + "): " + why);
-        throw std::runtime_error(r->format->id + " export failed (" + step + "): " + why);
-      };
-      if (x->open(instance.raw(), &request) != RELANCE_OK) refuse("open");
-      std::string filename;
-      for (const auto& n : names) filename += (filename.empty() ? "" : "-") + n;
-      filename += "-" + domain::now_instant().substr(0, 10) + "." + r->format->extension;
-      std::string type = r->format->mime_type;
-      if (type.starts_with("text/") && type.find("charset") == std::string::npos) type += "; charset=utf-8";
-
-      for (std::size_t d = 0; d < r->datasets.size(); ++d) {
-        const storage::Entity& e = *r->datasets[d];
-        const bool is_followups = &e == &storage::entities::followups;
-        DatasetView view(e, is_followups ? std::vector<std::string_view>{"contact_time_zone"} : std::vector<std::string_view>{});
-        if (x->begin_dataset(instance.raw(), &view.dataset()) != RELANCE_OK) refuse("begin_dataset");
-        if (!announced) {  // everything that could be refused was: the file starts
-          announced = true;
-          started(nullptr, ExportStarted{type, filename, body});
-        }
-        storage::ListQuery q = r->lists[d].query;
-        q.sort = "id";
-        q.descending = false;
-        q.limit = 0;  // every row, read as they stream out
-        followups::ContactZones zones(env_.store, records_.read_scope(p, storage::entities::contacts));
-        std::vector<const std::string*> extra(is_followups ? 1 : 0);
-        env_.store.scan(e, q, [&](const storage::Row& row) {
-          if (is_followups) extra[0] = zones.of(row);
-          if (x->write_row(instance.raw(), &view.convert(row, records_.redacts(p, e, row), extra)) != RELANCE_OK)
-            refuse("write_row");
-          return true;
-        });
-      }
-      if (x->finish(instance.raw(), 1) != RELANCE_OK) {
-        const std::string why = instance.error();
-        throw std::runtime_error(r->format->id + " export failed (finish): " + why);
-      }
-      body->finish();
-    } catch (...) {
-      if (!announced) return started(std::current_exception(), ExportStarted{});
-      std::string why = "export failed";
-      try {
-        throw;
-      } catch (const std::exception& e) {
-        why = e.what();
-      } catch (...) {
-      }
-      spdlog::warn("export {} for user {}: {}", r->format->id, p.user_id, why);
-      body->fail(why);
-    }
-  });
+  auto job = std::make_shared<ExportJob>(env_, records_, pool_, p, std::move(r), std::move(started));
+  pool_.post([job] { job->step(); });
 }
 
 }  // namespace relance::plugins

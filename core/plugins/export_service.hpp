@@ -5,11 +5,13 @@
 // whatever the number of rows. DESIGN.md, "How data flows", 4.
 //
 // An export checks everything it can before the first byte: the format, the datasets, the
-// filters and options (400 naming what is available), then the plugin's own open and first
-// begin_dataset (400 with the plugin's reason). Past that point a failure cuts the stream.
+// filters and options (400 naming what is available), then the plugin's own open and
+// begin_dataset of every dataset (400 with the plugin's reason; with several datasets,
+// asked of a second instance that writes nowhere). Past that point a failure cuts the stream.
 //
 // Thread safety: all members may be called concurrently. Exports run on the service's own
-// threads, one export per thread at a time, each with an instance of its own.
+// threads, each with an instance of its own, a step at a time: an export whose client does
+// not read what waits parks and gives its thread to the others until the client reads.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -32,6 +32,18 @@ void BodyStream::fail(const std::string& why) {
   notify(lock);
 }
 
+bool BodyStream::full() const {
+  std::lock_guard lock(mu_);
+  return !cancelled_ && attached_ && buffer_.size() >= window_;
+}
+
+bool BodyStream::pause(std::function<void()> resume) {
+  std::lock_guard lock(mu_);
+  if (cancelled_ || !attached_ || buffer_.size() < window_) return false;
+  resume_ = std::move(resume);
+  return true;
+}
+
 BodyStream::State BodyStream::take(std::string& out, std::function<void()> wake) {
   std::unique_lock lock(mu_);
   attached_ = true;
@@ -39,8 +51,11 @@ BodyStream::State BodyStream::take(std::string& out, std::function<void()> wake)
   if (!buffer_.empty()) {
     out.swap(buffer_);
     buffer_.clear();
+    std::function<void()> resume = std::move(resume_);
+    resume_ = nullptr;
     lock.unlock();
     space_.notify_all();
+    if (resume) resume();
     return State::data;
   }
   if (finished_) return State::done;
@@ -49,12 +64,16 @@ BodyStream::State BodyStream::take(std::string& out, std::function<void()> wake)
 }
 
 void BodyStream::cancel() {
+  std::function<void()> resume;
   {
     std::lock_guard lock(mu_);
     cancelled_ = true;
     wake_ = nullptr;
+    resume = std::move(resume_);
+    resume_ = nullptr;
   }
   space_.notify_all();
+  if (resume) resume();  // a paused producer ends (its writes fail now)
 }
 
 std::string BodyStream::failure() const {

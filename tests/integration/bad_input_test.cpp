@@ -9,11 +9,6 @@
 // One World is shared by the test cases of a run (building it costs ~1 s of Argon2); each
 // test case measures what it checks before and after, so the order does not matter. The
 // size and depth limits get daemons of their own, started with small limits.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -28,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "raw_connection.hpp"
 #include "tools.hpp"
 #include "world.hpp"
 
@@ -185,44 +181,6 @@ std::map<std::string, std::string> small_limits() {
           {"RELANCE_API_MAX_JSON_DEPTH", "4"}};
 }
 
-// A connection of our own, to stop sending halfway through a request.
-class RawConnection {
- public:
-  explicit RawConnection(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(fd_ >= 0);
-    REQUIRE(::connect(fd_, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0);
-  }
-  ~RawConnection() { ::close(fd_); }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  void send(const std::string& bytes) {
-    REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()));
-  }
-  // Reads until the server closes the connection or `limit` passes; returns whether it
-  // closed, and what it sent.
-  std::pair<bool, std::string> wait_for_close(std::chrono::seconds limit) {
-    std::string got;
-    const auto until = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < until) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 100) <= 0) continue;
-      char buf[4096];
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return {true, got};
-      got.append(buf, static_cast<std::size_t>(n));
-    }
-    return {false, got};
-  }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 TEST_CASE("a client that stops sending is disconnected after the configured timeout, and the daemon serves on") {
@@ -271,6 +229,56 @@ TEST_CASE("a client that stops sending is disconnected after the configured time
   }
   // The daemon serves others all along, and after.
   check_still_serving(d);
+}
+
+TEST_CASE(
+    "idle connections up to the connection limit never lock a new client out, the one idle the longest "
+    "being closed to make room") {
+  constexpr int limit = 32;
+  Daemon d({{"RELANCE_SERVER_MAX_CONNECTIONS", std::to_string(limit)},
+            {"RELANCE_SERVER_MAX_CONNECTIONS_PER_CLIENT", "0"}});
+  d.start();
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < limit; ++i) idle.push_back(std::make_unique<RawConnection>(d.port()));
+  // A new client is served at once, not after the idle timeout (60 s).
+  HttpClient fresh = d.client();
+  int status = 0;
+  try {
+    status = fresh.get("/healthz").status;
+  } catch (const std::exception& e) {
+    INFO("the new client was refused: " << e.what());
+  }
+  CHECK(status == 200);
+  // The oldest idle connection made room; the newest stay open.
+  CHECK(idle.front()->wait_for_close(std::chrono::seconds(10)).first);
+  CHECK_FALSE(idle.back()->wait_for_close(std::chrono::seconds(1)).first);
+  check_still_serving(d);
+}
+
+TEST_CASE(
+    "a client address past its connection limit gets 503 naming the limit, and is served again once it "
+    "closes one") {
+  Daemon d(std::map<std::string, std::string>{{"RELANCE_SERVER_MAX_CONNECTIONS_PER_CLIENT", "4"}});
+  d.start();
+  std::vector<std::unique_ptr<RawConnection>> held;
+  for (int i = 0; i < 4; ++i) held.push_back(std::make_unique<RawConnection>(d.port()));
+  RawConnection extra(d.port());
+  extra.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto [closed, got] = extra.wait_for_close(std::chrono::seconds(30));
+  CHECK(closed);
+  const HttpResponse refused = parse_raw(got);
+  const auto doc = problem(refused, 503);
+  CHECK(text_of(doc, "detail").find("at most 4") != std::string::npos);
+  CHECK(refused.header("retry-after") == "1");
+
+  held.pop_back();
+  HttpClient again = d.client();
+  int status = 0;
+  for (int attempt = 0; attempt < 100 && status != 200; ++attempt) {  // until the server saw the close
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = again.get("/healthz").status;
+  }
+  CHECK(status == 200);
 }
 
 TEST_CASE("a body that is not one JSON object gets 400 and writes nothing") {
@@ -1272,6 +1280,80 @@ TEST_CASE("a malformed HTTP request or resource path gets a 4xx problem and the 
   forged.set_token("forged-token");
   problem(forged.post("/api/v1/contacts", {{"first_name", "Forged"}}), 401);
   check_nothing_written(before, w.alpha_admin);
+  check_still_serving(w.daemon);
+}
+
+TEST_CASE(
+    "a Transfer-Encoding other than chunked alone gets 400 or 501 and closes the connection, so a request "
+    "hidden in the body is never served") {
+  auto& w = world();
+  const Footprint before = footprint(w.alpha_admin);
+  const std::string create = R"({"first_name": "Smuggled"})";
+  const std::string smuggled = "POST /api/v1/contacts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                               w.alpha_member.token() + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                               std::to_string(create.size()) + "\r\n\r\n" + create;
+  struct Case {
+    std::string fields;  // the framing header fields of the first request
+    int status;
+  };
+  const std::vector<Case> cases{
+      {"Transfer-Encoding: identity\r\n", 400},
+      {"Transfer-Encoding: xchunked\r\n", 400},
+      {"Transfer-Encoding: chunkedx\r\n", 400},
+      {"Transfer-Encoding: chunked, identity\r\n", 400},
+      {"Transfer-Encoding: chunked,\r\n", 400},
+      {"Transfer-Encoding: chun ked\r\n", 400},
+      {"Transfer-Encoding: \"chunked\"\r\n", 400},
+      {"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", 400},
+      {"Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n", 400},
+      {"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", 400},
+      {"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", 400},
+      {"Content-Length: 0\r\nTransfer-Encoding: identity\r\n", 400},
+      {"Transfer-Encoding: gzip, chunked\r\n", 501},
+      {"Transfer-Encoding: identity, chunked\r\n", 501},
+      {"Transfer-Encoding: GZIP,CHUNKED\r\n", 501},
+      {"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n", 501},
+  };
+  for (const auto& c : cases) {
+    // Whichever way the body is read: as chunks (an empty body, then the second request),
+    // or as nothing (the second request at once).
+    for (const std::string& body : {"0\r\n\r\n" + smuggled, smuggled}) {
+      std::string shown = c.fields + (body == smuggled ? "then the second request" : "then a last chunk");
+      for (auto at = shown.find("\r\n"); at != std::string::npos; at = shown.find("\r\n")) shown.replace(at, 2, "; ");
+      INFO(shown);
+      RawConnection conn(w.daemon.port());
+      conn.send("POST /api/v1/contacts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + w.alpha_member.token() +
+                "\r\nContent-Type: application/json\r\n" + c.fields + "\r\n" + body);
+      const auto [closed, got] = conn.wait_for_close(std::chrono::seconds(30));
+      CHECK(closed);
+      problem(parse_raw(got), c.status);
+      std::size_t answers = 0;
+      for (auto at = got.find("HTTP/1."); at != std::string::npos; at = got.find("HTTP/1.", at + 1)) ++answers;
+      CHECK(answers == 1);
+    }
+  }
+  // An HTTP/1.0 request has no transfer codings at all.
+  RawConnection old(w.daemon.port());
+  old.send("POST /api/v1/contacts HTTP/1.0\r\nHost: x\r\nAuthorization: Bearer " + w.alpha_member.token() +
+           "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n0\r\n\r\n" +
+           smuggled);
+  const auto [closed, got] = old.wait_for_close(std::chrono::seconds(30));
+  CHECK(closed);
+  problem(parse_raw(got), 400);
+  check_nothing_written(before, w.alpha_admin);
+
+  // Chunked alone, in any letter case, is a body like any other.
+  for (const char* chunked : {"chunked", "Chunked", "CHUNKED"}) {
+    INFO(chunked);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", create.size());
+    auto r = parse_raw(w.alpha_member.raw(
+        "POST /api/v1/contacts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + w.alpha_member.token() +
+        "\r\nContent-Type: application/json\r\nConnection: close\r\nTransfer-Encoding: " + chunked + "\r\n\r\n" +
+        size + "\r\n" + create + "\r\n0\r\n\r\n"));
+    CHECK(r.status == 201);
+  }
+  CHECK(count_rows(w.alpha_admin, "contacts") == before.rows.at("contacts") + 3);
   check_still_serving(w.daemon);
 }
 

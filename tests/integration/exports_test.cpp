@@ -7,14 +7,18 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "raw_connection.hpp"
 #include "tools.hpp"
 #include "world.hpp"
 
@@ -157,6 +161,94 @@ TEST_CASE("bad export requests are refused before the first byte, naming what is
   refused("/api/v1/exports/journal-tsv?dataset=contacts&updated_from=yesterday", "RFC 3339");
   refused("/api/v1/exports/journal-tsv?dataset=contacts&q=Zo%00", "q holds a NUL byte");
   refused("/api/v1/exports/journal-tsv?dataset=contacts&tag=ces%00", "tag holds a NUL byte");
+}
+
+TEST_CASE(
+    "an export of several datasets that its format cannot all take is refused with 400 before the first "
+    "byte") {
+  World w{{{"RELANCE_PLUGINS_DIRECTORIES", RELANCE_BUNDLED_PLUGINS}}};
+  World::create(w.alpha_member, "contacts", {{"first_name", "Carded"}});
+  World::create(w.alpha_member, "leads", {{"title", "Seed round"}});
+  auto refused = [&](const std::string& target, const std::string& says) {
+    HttpResponse r;
+    try {
+      r = w.alpha_member.get("/api/v1/exports/" + target);
+    } catch (const std::exception& e) {
+      FAIL_CHECK(target << ": the response was cut: " << e.what());  // a 200 begun, then cut
+      return;
+    }
+    INFO(target << " -> " << r.status << " " << r.body);
+    CHECK(r.status == 400);
+    CHECK(r.header("content-type") == "application/problem+json");
+    CHECK(r.body.find(says) != std::string::npos);
+  };
+  refused("vcard?dataset=contacts,leads", "vcard exports the contacts dataset only, not \\\"leads\\\"");
+  refused("vcard?dataset=leads,contacts", "vcard exports the contacts dataset only, not \\\"leads\\\"");
+  refused("ics?dataset=followups,contacts", "ics exports the followups dataset only, not \\\"contacts\\\"");
+  // A format that takes every dataset gives them all in one file.
+  auto both = w.alpha_member.get("/api/v1/exports/jsonl?dataset=contacts,leads");
+  CHECK(both.status == 200);
+  CHECK(both.body.find("Carded") != std::string::npos);
+  CHECK(both.body.find("Seed round") != std::string::npos);
+  CHECK(w.alpha_member.get("/api/v1/exports/vcard?dataset=contacts").body.find("Carded") != std::string::npos);
+}
+
+TEST_CASE(
+    "clients that do not read their large exports hold no export thread, so another client's export "
+    "completes, and a slow reader gets every row once") {
+  constexpr int threads = 2;
+  World w{{{"RELANCE_PLUGINS_DIRECTORIES", RELANCE_BUNDLED_PLUGINS},
+           {"RELANCE_PLUGINS_EXPORT_THREADS", std::to_string(threads)},
+           {"RELANCE_SERVER_REQUEST_TIMEOUT_SECONDS", "600"},  // the stalled clients stay connected
+           {"RELANCE_STORAGE_SYNCHRONOUS", "NORMAL"}}};
+  // About 16 MB of CSV: much more than what waits in the daemon (a window of 1 MiB) and in
+  // the sockets' buffers, so that a client that does not read stops its export.
+  constexpr int contacts = 800;
+  const std::string notes(20000, 'n');
+  auto last_name = [](int i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "N%05d", i);
+    return std::string(name);
+  };
+  for (int i = 0; i < contacts; ++i)
+    World::create(w.alpha_member, "contacts", {{"first_name", "Person"}, {"last_name", last_name(i)}, {"notes", notes}});
+
+  const std::string path = "/api/v1/exports/csv?dataset=contacts";
+  std::vector<std::unique_ptr<RawConnection>> stalled;
+  for (int i = 0; i < 2 * threads; ++i) {
+    stalled.push_back(std::make_unique<RawConnection>(w.daemon.port(), 4096));
+    stalled.back()->send("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + w.alpha_member.token() +
+                         "\r\n\r\n");
+    // Each has begun (its status line came), and then is read no more. (While a stalled
+    // export held its thread, the one after the first `threads` did not even begin.)
+    REQUIRE(stalled.back()->read_until("HTTP/1.1 200", std::chrono::seconds(60)));
+  }
+
+  // Another client's export completes (without the fix it waited for the stalled clients'
+  // request timeout).
+  auto done = std::async(std::launch::async, [&] { return w.alpha_admin.get(path); });
+  REQUIRE(done.wait_for(std::chrono::seconds(60)) == std::future_status::ready);
+  const HttpResponse r = done.get();
+  CHECK(r.status == 200);
+  CHECK(r.body.find(last_name(contacts - 1)) != std::string::npos);
+
+  // A client that reads slowly makes its export pause and resume many times: every row
+  // comes, once.
+  TempDir out;
+  auto [code, text] = shell("curl -sS --limit-rate 4M -o " + quoted(out.file("slow.csv")) + " -H " +
+                            quoted("Authorization: Bearer " + w.alpha_member.token()) + " " +
+                            quoted("http://127.0.0.1:" + std::to_string(w.daemon.port()) + path));
+  INFO(text);
+  REQUIRE(code == 0);
+  std::ifstream in(out.file("slow.csv"), std::ios::binary);
+  const std::string file((std::istreambuf_iterator<char>(in)), {});
+  for (int i = 0; i < contacts; ++i) {
+    const std::string name = last_name(i);
+    const auto first = file.find(name);
+    INFO(name);
+    CHECK(first != std::string::npos);
+    CHECK(file.find(name, first + 1) == std::string::npos);
+  }
 }
 
 TEST_CASE(
