@@ -499,10 +499,12 @@ def cmd_soak_report(a):
             r["t_s"], "-" if r["rps"] is None else "%.0f" % r["rps"], r["wal_bytes"] / mb,
             r["db_bytes"] / mb, r["rss_kB"] / 1024, r["own_kB"] / 1024, r["wal_truncations"],
             r["wal_truncations_busy"]))
-    end = rows[-1]["t_s"]
-    window = min(a.window, end / 3)
-    first = [r for r in rows[1:] if r["t_s"] <= rows[0]["t_s"] + window]
-    last = [r for r in rows[1:] if r["t_s"] >= end - window]
+    # The windows hold the samples that end in them, one at least each (requests/s is
+    # known from the second sample on).
+    start, end = rows[1]["t_s"], rows[-1]["t_s"]
+    window = min(a.window, (end - rows[0]["t_s"]) / 3)
+    first = [r for r in rows[1:] if r["t_s"] <= start + window] or rows[1:2]
+    last = [r for r in rows[1:] if r["t_s"] >= end - window] or rows[-1:]
     fails = 0
 
     def verdict(ok, text):
