@@ -56,8 +56,6 @@ export BENCH_LUA_DIR="$BENCH/lua" BENCH_NAMES_LUA="$WORK/names.lua" BENCH_THREAD
 
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, helper, build_release, api, stop_pid, settle...
-now_ns() { date +%s%N; }
-record() { helper record "$RESULTS_JSON" "$@"; }
 
 # Stops a process we started: SIGTERM (the daemon drains, nginx exits), then SIGKILL after
 # a bounded wait. Works for children and for the daemon that helper.py started for us.
@@ -85,65 +83,12 @@ build_daemon() {
 }
 
 # ---------------------------------------------------------------------------------------
-# The daemon
-
-# Starts `relance serve` on a free loopback port; sets DAEMON_PID, PORT, BASE_URL and
-# STARTUP_MS: from the fork-and-exec to /healthz answering 200. The poller (Python) starts
-# first, so that its own start-up is not counted.
-start_daemon() {
-  PORT=$(helper free-port)
-  BASE_URL="http://127.0.0.1:$PORT"
-  helper wait-http "$BASE_URL/healthz" --timeout 120 >"$WORK/ready.ns" &
-  local poller=$! t0 i
-  sleep 0.3
-  t0=${EPOCHREALTIME/./}  # microseconds, without forking date
-  RELANCE_ADMIN_EMAIL=$ADMIN_EMAIL RELANCE_ADMIN_PASSWORD=$ADMIN_PASSWORD \
-    "$RELANCE" serve --data-dir "$DATA" --listen "127.0.0.1:$PORT" \
-    </dev/null >>"$WORK/daemon.log" 2>&1 &
-  DAEMON_PID=$!
-  for ((i = 0; i < 1250; i++)); do  # the poller gives up after 120 s
-    kill -0 "$poller" 2>/dev/null || break
-    kill -0 "$DAEMON_PID" 2>/dev/null ||
-      { kill "$poller"; tail -20 "$WORK/daemon.log" >&2; die "the daemon exited"; }
-    sleep 0.1
-  done
-  wait "$poller" || { tail -20 "$WORK/daemon.log" >&2; die "the daemon did not answer"; }
-  STARTUP_MS=$((($(cat "$WORK/ready.ns") / 1000 - t0) / 1000))
-  log "daemon $DAEMON_PID on $BASE_URL (ready in $STARTUP_MS ms)"
-}
-
-# Two start-ups with an org-admin each: A holds the data set, B a few hundred contacts so
-# that every query has another organisation's rows to leave out.
-setup_organisations() {
-  local admin org
-  admin=$(login "$ADMIN_EMAIL" "$ADMIN_PASSWORD")
-  for org in A B; do
-    local id uid
-    id=$(TOKEN=$admin api POST /api/v1/organisations "{\"name\":\"Bench Start-up $org\"}" |
-         helper json-get id)
-    uid=$(TOKEN=$admin api POST /api/v1/users \
-      "{\"email\":\"founder@${org,,}.bench.local\",\"password\":\"$USER_PASSWORD\",\"role\":\"org-admin\",\"org_id\":$id,\"display_name\":\"Founder $org\"}" |
-      helper json-get id)
-    printf -v "ORG_$org" %s "$id"
-    printf -v "USER_$org" %s "$uid"
-    printf -v "TOKEN_$org" %s "$(login "founder@${org,,}.bench.local" "$USER_PASSWORD")"
-  done
-  log "organisations: A=$ORG_A (user $USER_A), B=$ORG_B (user $USER_B)"
-}
-
-# The ids of organisation A's contacts: "LO HI" (contiguous by construction: A is loaded
-# before B, and nothing else writes contacts).
-contact_id_range() {
-  local lo hi
-  lo=$(TOKEN=$TOKEN_A api GET "/api/v1/contacts?limit=1" | helper json-get items.0.id)
-  hi=$(TOKEN=$TOKEN_A api GET "/api/v1/contacts?limit=1&sort=-id" | helper json-get items.0.id)
-  echo "$lo $hi"
-}
+# The daemon (start_daemon, setup_organisations and contact_id_range are in lib.sh)
 
 mem_status() { helper mem "$DAEMON_PID"; }
 
 # ---------------------------------------------------------------------------------------
-# wrk
+# wrk (run_loader is in lib.sh)
 
 # run_wrk NAME LUA TOKEN [VAR=VALUE...]: one measured run with the common settings. The Lua
 # script builds the requests; its done() prints the BENCH_RESULT line recorded under NAME.
@@ -157,38 +102,6 @@ run_wrk() {
   # wrk's own summary, for the log: requests/s, and the latency distribution.
   grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors" "$out" | sed "s/^/  $name: /" >&2 ||
     true
-}
-
-# run_loader NAME LUA TOKEN QUOTA MAX_SECONDS [VAR=VALUE...]: creates QUOTA rows through the
-# API at full concurrency; sets LOADED (rows created) and LOADED_MS. wrk's main
-# thread sleeps for the whole -d duration even once every thread reached its quota, so we
-# watch the threads' marker files and end wrk with SIGINT (it then reports as usual).
-run_loader() {
-  local name=$1 lua=$2 token=$3 quota=$4 max_s=$5 out="$WORK/wrk-load-$1.txt"
-  local markers="$WORK/markers-$1" t0 t1 i
-  shift 5
-  rm -rf "$markers" && mkdir -p "$markers"
-  t0=$(now_ns)
-  env "$@" BENCH_QUOTA="$quota" BENCH_MARKER_DIR="$markers" \
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${max_s}s" --timeout 30s -s "$BENCH/lua/$lua" \
-    -H "Authorization: Bearer $token" "$BASE_URL/" >"$out" 2>&1 &
-  WRK_PID=$!
-  for ((i = 0; i < max_s * 10 + 50; i++)); do  # wrk itself stops after max_s
-    kill -0 "$WRK_PID" 2>/dev/null || break
-    if (($(find "$markers" -type f | wc -l) >= THREADS)); then
-      kill -INT "$WRK_PID" 2>/dev/null || true
-      break
-    fi
-    sleep 0.1
-  done
-  wait "$WRK_PID" || true
-  WRK_PID=""
-  t1=$(now_ns)
-  local failed
-  LOADED=$(record "load_$name" --wrk "$out" --print created)
-  LOADED_MS=$(((t1 - t0) / 1000000))
-  failed=$(helper json-get "load_$name.failed" <"$RESULTS_JSON")
-  ((failed == 0)) || log "warning: $failed failed creates while loading $name (see $out)"
 }
 
 # ---------------------------------------------------------------------------------------

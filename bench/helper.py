@@ -13,6 +13,7 @@ load the same data set.
   mem PID                           VmRSS, RssFile... of a process, as JSON (kB)
   nginx-conf                        an nginx.conf serving a fixed body
   record / report                   collect figures in a JSON file, print the final table
+  soak-watch / soak-report          bench/soak.sh: samples every few seconds, the table and verdicts
 """
 import argparse
 import csv
@@ -419,6 +420,124 @@ http {{
 
 
 # --------------------------------------------------------------------------------------
+# bench/soak.sh: samples of the daemon under a long mixed load, and whether they stayed flat.
+
+SOAK_COLUMNS = ["t_s", "requests", "wal_bytes", "db_bytes", "rss_kB", "own_kB",
+                "wal_truncations", "wal_truncations_busy"]
+
+
+def metrics_sums(url):
+    """The /metrics figures soak-watch keeps: requests answered (every route and status)
+    and the write-ahead log's."""
+    import urllib.request
+    text = urllib.request.urlopen(url, timeout=10).read().decode()
+    out = {"requests": 0.0}
+    for line in text.splitlines():
+        if line.startswith("#") or " " not in line:
+            continue
+        name, _, value = line.rpartition(" ")
+        if name.startswith("relance_http_requests_total{"):
+            out["requests"] += float(value)
+        elif name in ("relance_db_wal_bytes", "relance_db_wal_truncations_total",
+                      "relance_db_wal_truncations_busy_total"):
+            out[name] = float(value)
+    return out
+
+
+def cmd_soak_watch(a):
+    """Every --interval seconds until --pid (wrk) ends or --seconds pass: a line of
+    SOAK_COLUMNS (tab-separated) in --out for the daemon --daemon."""
+    import signal
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    t0 = time.monotonic()
+    with open(a.out, "w") as out:
+        out.write("\t".join(SOAK_COLUMNS) + "\n")
+        next_at = t0
+        while time.monotonic() - t0 <= a.seconds:
+            try:
+                with open("/proc/%d/status" % a.daemon) as f:
+                    st = {k: int(v.split()[0]) for k, _, v in (l.partition(":") for l in f)
+                          if k in ("VmRSS", "RssFile")}
+                m = metrics_sums(a.url)
+            except (OSError, ValueError):
+                return 1  # the daemon is gone
+            db = os.stat(a.db).st_size if os.path.exists(a.db) else 0
+            row = [round(time.monotonic() - t0, 1), int(m["requests"]),
+                   int(m.get("relance_db_wal_bytes", 0)), db, st["VmRSS"],
+                   st["VmRSS"] - st["RssFile"], int(m.get("relance_db_wal_truncations_total", 0)),
+                   int(m.get("relance_db_wal_truncations_busy_total", 0))]
+            out.write("\t".join(str(x) for x in row) + "\n")
+            out.flush()
+            if a.pid and not os.path.exists("/proc/%d" % a.pid):
+                return 0
+            next_at += a.interval
+            while time.monotonic() < next_at:  # wake early when wrk ends
+                if a.pid and not os.path.exists("/proc/%d" % a.pid):
+                    break
+                time.sleep(min(0.5, max(0.0, next_at - time.monotonic())))
+    return 0
+
+
+def cmd_soak_report(a):
+    rows = []
+    with open(a.samples) as f:
+        header = f.readline().split()
+        for line in f:
+            rows.append(dict(zip(header, (float(x) for x in line.split()))))
+    if len(rows) < 3:
+        raise SystemExit("soak-report: fewer than 3 samples in " + a.samples)
+    # Requests per second over the interval that ends at each sample (the first has none).
+    for prev, cur in zip(rows, rows[1:]):
+        dt = cur["t_s"] - prev["t_s"]
+        cur["rps"] = (cur["requests"] - prev["requests"]) / dt if dt > 0 else 0.0
+    rows[0]["rps"] = None
+    mb = 1024 * 1024
+    print("%8s %9s %9s %9s %9s %9s %11s" % ("t (s)", "req/s", "WAL MB", "DB MB", "RSS MB",
+                                             "own MB", "truncations"))
+    for r in rows:
+        print("%8.0f %9s %9.1f %9.1f %9.1f %9.1f %6d (%d busy)" % (
+            r["t_s"], "-" if r["rps"] is None else "%.0f" % r["rps"], r["wal_bytes"] / mb,
+            r["db_bytes"] / mb, r["rss_kB"] / 1024, r["own_kB"] / 1024, r["wal_truncations"],
+            r["wal_truncations_busy"]))
+    # The windows hold the samples that end in them, one at least each (requests/s is
+    # known from the second sample on).
+    start, end = rows[1]["t_s"], rows[-1]["t_s"]
+    window = min(a.window, (end - rows[0]["t_s"]) / 3)
+    first = [r for r in rows[1:] if r["t_s"] <= start + window] or rows[1:2]
+    last = [r for r in rows[1:] if r["t_s"] >= end - window] or rows[-1:]
+    fails = 0
+
+    def verdict(ok, text):
+        nonlocal fails
+        fails += 0 if ok else 1
+        print("%s  %s" % ("PASS" if ok else "FAIL", text))
+
+    print("\nFirst and last windows: %.0f s each (%d and %d samples)." % (
+        window, len(first), len(last)))
+    wal_max = max(r["wal_bytes"] for r in rows) / mb
+    verdict(wal_max <= a.wal_max_mb,
+            "WAL: largest %.1f MB over the run (last window's largest %.1f MB), target <= %.0f MB"
+            % (wal_max, max(r["wal_bytes"] for r in last) / mb, a.wal_max_mb))
+    own_first = statistics.median(r["own_kB"] for r in first)
+    own_last = statistics.median(r["own_kB"] for r in last)
+    growth = 100.0 * (own_last - own_first) / own_first if own_first else 0.0
+    verdict(growth <= a.rss_growth_pct,
+            "RSS: own memory (VmRSS - RssFile) %.1f MB -> %.1f MB (medians of the windows), "
+            "growth %+.1f%%, target <= %.0f%%; VmRSS %.1f MB -> %.1f MB (mapped database "
+            "pages included)" % (own_first / 1024, own_last / 1024, growth, a.rss_growth_pct,
+                                 statistics.median(r["rss_kB"] for r in first) / 1024,
+                                 statistics.median(r["rss_kB"] for r in last) / 1024))
+    rps_first = statistics.mean(r["rps"] for r in first)
+    rps_last = statistics.mean(r["rps"] for r in last)
+    ratio = rps_last / rps_first if rps_first else 0.0
+    verdict(ratio >= a.min_throughput_ratio,
+            "throughput: %.0f req/s -> %.0f req/s (means of the windows), ratio %.2f, "
+            "target >= %.2f" % (rps_first, rps_last, ratio, a.min_throughput_ratio))
+    print("\n%d of 3 figures stayed flat." % (3 - fails))
+    return 0
+
+
+# --------------------------------------------------------------------------------------
 # Results.
 
 def load(path):
@@ -608,6 +727,22 @@ def main():
     s = sub.add_parser("report")
     s.add_argument("results")
     s.set_defaults(f=cmd_report)
+    s = sub.add_parser("soak-watch")
+    s.add_argument("--daemon", type=int, required=True, help="the daemon's pid")
+    s.add_argument("--url", required=True, help="its /metrics")
+    s.add_argument("--db", required=True, help="its database file")
+    s.add_argument("--pid", type=int, help="stop once this process (wrk) ends")
+    s.add_argument("--interval", type=float, default=10)
+    s.add_argument("--seconds", type=float, required=True)
+    s.add_argument("--out", required=True)
+    s.set_defaults(f=cmd_soak_watch)
+    s = sub.add_parser("soak-report")
+    s.add_argument("samples")
+    s.add_argument("--window", type=float, default=60, help="s; at most a third of the run")
+    s.add_argument("--wal-max-mb", type=float, required=True)
+    s.add_argument("--rss-growth-pct", type=float, required=True)
+    s.add_argument("--min-throughput-ratio", type=float, required=True)
+    s.set_defaults(f=cmd_soak_report)
     a = p.parse_args()
     sys.exit(a.f(a) or 0)
 

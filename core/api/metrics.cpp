@@ -96,6 +96,19 @@ std::string Metrics::render(const storage::StoreStats& st) const {
   gauge("relance_db_readers", "Reader connections.", st.readers_total);
   gauge("relance_db_size_bytes", "Size of the database file.", st.database_bytes);
   gauge("relance_db_wal_bytes", "Size of the write-ahead log.", st.wal_bytes);
+  gauge("relance_db_wal_limit_bytes", "Size the write-ahead log is truncated back to (storage.wal_limit_bytes).", st.wal_limit_bytes);
+  gauge("relance_db_wal_truncations_total", "Checkpoints that emptied the write-ahead log.", st.wal_truncations, "counter");
+  gauge("relance_db_wal_truncations_busy_total", "Checkpoints that could not empty the write-ahead log: a reader or the writer stayed in it.", st.wal_truncations_busy, "counter");
+  const storage::CheckpointStats& cp = st.last_checkpoint;
+  o << "# HELP relance_db_last_checkpoint_info The mode of the latest checkpoint (passive or truncate).\n"
+       "# TYPE relance_db_last_checkpoint_info gauge\n";
+  if (!cp.mode.empty()) o << "relance_db_last_checkpoint_info{mode=\"" << cp.mode << "\"} 1\n";
+  gauge("relance_db_last_checkpoint_log_frames", "Frames in the write-ahead log after the latest checkpoint.", cp.log_frames);
+  gauge("relance_db_last_checkpoint_checkpointed_frames", "Frames of the log the latest checkpoint left copied into the database.", cp.checkpointed_frames);
+  gauge("relance_db_last_checkpoint_busy", "1 when the latest checkpoint could not finish (a reader or the writer was in the way).", cp.busy ? 1 : 0);
+  char at[32];  // whole seconds would print as 1.8e+09 by default
+  std::snprintf(at, sizeof at, "%.3f", cp.at);
+  gauge("relance_db_last_checkpoint_timestamp_seconds", "When the latest checkpoint ended (Unix time).", at);
   const auto [rss, file] = memory_figures();
   gauge("relance_process_resident_bytes", "Resident memory of the daemon.", rss);
   gauge("relance_process_resident_file_bytes", "Resident memory mapped from files (database pages).", file);

@@ -68,6 +68,7 @@ const std::vector<Setting>& settings() {
          c.storage.synchronous = v; }},
       {"storage", "readers", [](Config& c, const std::string& v) { c.storage.readers = static_cast<std::size_t>(to_int(v, "readers")); }},
       {"storage", "max_database_bytes", [](Config& c, const std::string& v) { c.storage.max_bytes = to_int(v, "max_database_bytes"); }},
+      {"storage", "wal_limit_bytes", [](Config& c, const std::string& v) { c.storage.wal_limit_bytes = std::max<std::int64_t>(0, to_int(v, "wal_limit_bytes")); }},
       {"imports", "max_bytes", [](Config& c, const std::string& v) { c.imports.max_bytes = static_cast<std::uint64_t>(to_int(v, "max_bytes")); }},
       {"imports", "report_retention_seconds", [](Config& c, const std::string& v) { c.imports.report_retention_seconds = std::clamp<std::int64_t>(to_int(v, "report_retention_seconds"), 1, 365LL * 24 * 3600); }},
       {"imports", "batch", [](Config& c, const std::string& v) { c.imports.batch = static_cast<std::size_t>(std::clamp<std::int64_t>(to_int(v, "batch"), 1, 100000)); }},

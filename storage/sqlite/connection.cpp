@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+
 namespace relance::storage::sqlite {
 
 Connection::Connection(const std::string& path, Mode mode, int busy_timeout_ms)
@@ -80,6 +82,12 @@ void read_column_into(SQLite::Statement& st, int index, Value& out) {
 
 void bind_all(SQLite::Statement& st, const std::vector<Value>& values) {
   for (std::size_t i = 0; i < values.size(); ++i) bind(st, static_cast<int>(i + 1), values[i]);
+}
+
+std::int64_t file_size(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<std::int64_t>(n);
 }
 
 void rethrow_as_storage_error(const SQLite::Exception& e) {

@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -51,6 +52,9 @@ void bind_all(SQLite::Statement& st, const std::vector<Value>& values);
 // Reads column `index` (0-based) as a storage Value into `out`, reusing its string when it
 // holds one.
 void read_column_into(SQLite::Statement& st, int index, Value& out);
+
+// The size of a file in bytes; 0 when it does not exist (a log not created yet).
+std::int64_t file_size(const std::string& path);
 
 // Turns an SQLite error into the StorageError a caller can act on.
 [[noreturn]] void rethrow_as_storage_error(const SQLite::Exception& e);

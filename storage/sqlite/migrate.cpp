@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <string>
 
 #include "sqlite/migrations.hpp"
@@ -31,7 +32,8 @@ void configure_writer(Connection& c, const SqliteOptions& o) {
   c.exec("PRAGMA foreign_keys = ON");
   // Checkpoints run on their own thread (see SqliteStore), never inside a commit.
   c.exec("PRAGMA wal_autocheckpoint = 0");
-  c.exec("PRAGMA journal_size_limit = 67108864");
+  // What the log's file is cut back to when it starts over (Checkpointer).
+  c.exec(("PRAGMA journal_size_limit = " + std::to_string(std::max<std::int64_t>(0, o.wal_limit_bytes))).c_str());
   c.exec("PRAGMA cache_size = -32768");  // 32 MiB for the writer's working set
   c.exec("PRAGMA temp_store = MEMORY");
   if (o.max_bytes > 0) {

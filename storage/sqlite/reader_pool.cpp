@@ -27,14 +27,20 @@ void ReaderPool::end_transaction(Reader& r) {
   }
 }
 
+bool ReaderPool::stale(const Reader& r) const {
+  return r.snapshot != commits_.load(std::memory_order_acquire) ||
+         r.release != releases_.load(std::memory_order_acquire);
+}
+
 void ReaderPool::refresh(Reader& r) {
-  const std::uint64_t now = commits_.load(std::memory_order_acquire);
   const bool open = !sqlite3_get_autocommit(r.connection->db().getHandle());
-  if (open && r.snapshot == now) return;
+  if (open && !stale(r)) return;
   end_transaction(r);
-  // The snapshot is taken at the first read after BEGIN: it holds at least `now` commits.
+  // Counted before BEGIN: the snapshot, taken at the first read after it, holds at least
+  // these commits, and began after these releases.
+  r.snapshot = commits_.load(std::memory_order_acquire);
+  r.release = releases_.load(std::memory_order_acquire);
   r.connection->run("BEGIN");
-  r.snapshot = now;
 }
 
 std::size_t ReaderPool::take() {
@@ -64,7 +70,7 @@ ReaderPool::Lease ReaderPool::borrow_outside_transaction() {
 
 void ReaderPool::give_back(std::size_t i) {
   Reader& r = readers_[i];
-  if (r.snapshot != commits_.load(std::memory_order_acquire)) end_transaction(r);
+  if (stale(r)) end_transaction(r);
   {
     std::lock_guard lock(mu_);
     idle_.push_back(i);
@@ -72,15 +78,19 @@ void ReaderPool::give_back(std::size_t i) {
   freed_.notify_one();
 }
 
-void ReaderPool::release_stale(bool all) {
+void ReaderPool::release_all() {
+  releases_.fetch_add(1, std::memory_order_acq_rel);
+  release_stale();
+}
+
+void ReaderPool::release_stale() {
   std::vector<std::size_t> idle;
   {
     std::lock_guard lock(mu_);
     idle.swap(idle_);  // out of reach of borrowers while their snapshots end
   }
-  const std::uint64_t now = commits_.load(std::memory_order_acquire);
   for (std::size_t i : idle)
-    if (all || readers_[i].snapshot != now) end_transaction(readers_[i]);
+    if (stale(readers_[i])) end_transaction(readers_[i]);
   {
     std::lock_guard lock(mu_);
     idle_.insert(idle_.end(), idle.begin(), idle.end());

@@ -9,6 +9,12 @@
 // release_stale() for connections that sit idle, so old snapshots never hold back
 // checkpoints.
 //
+// A snapshot that is not stale still holds back the log's restart when it began while the
+// log had frames not yet copied into the database: the log can start over from its
+// beginning only once no reader uses its frames. The checkpointer asks for every snapshot
+// to end (release_all()) once the log is fully copied: the idle ones end at once, the lent
+// ones when they come back, and those begun afterwards read the database file alone.
+//
 // Thread safety: every member may be called from any thread.
 #pragma once
 
@@ -46,10 +52,11 @@ class ReaderPool {
   Lease borrow();
   // A connection outside any transaction (for the backup API).
   Lease borrow_outside_transaction();
-  // Ends the stale snapshots of idle connections (every snapshot when `all`: before the
-  // last checkpoint, which must wait for every reader and would otherwise wait its whole
-  // busy timeout).
-  void release_stale(bool all = false);
+  // Ends the stale snapshots of idle connections.
+  void release_stale();
+  // Makes every snapshot begun so far stale, and ends those of idle connections; the lent
+  // ones end when they come back.
+  void release_all();
 
   std::size_t idle();
   std::size_t total() const { return readers_.size(); }
@@ -58,14 +65,17 @@ class ReaderPool {
   struct Reader {
     std::unique_ptr<Connection> connection;
     std::uint64_t snapshot = 0;  // commits counted when its transaction began
+    std::uint64_t release = 0;   // release_all() calls counted then
   };
 
   std::size_t take();
   void give_back(std::size_t i);
   void refresh(Reader& r);
+  bool stale(const Reader& r) const;
   static void end_transaction(Reader& r);
 
   const std::atomic<std::uint64_t>& commits_;
+  std::atomic<std::uint64_t> releases_{0};  // release_all() calls
   std::vector<Reader> readers_;
   std::mutex mu_;
   std::condition_variable freed_;

@@ -5,7 +5,6 @@
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -13,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "sqlite/checkpointer.hpp"
 #include "sqlite/connection.hpp"
 #include "sqlite/contact_merge_ops.hpp"
 #include "sqlite/delivery_ops.hpp"
@@ -60,12 +60,6 @@ void Store::write_sync(Job job) {
 namespace sqlite {
 namespace {
 
-std::int64_t file_size(const std::string& path) {
-  std::error_code ec;
-  const auto n = std::filesystem::file_size(path, ec);
-  return ec ? 0 : static_cast<std::int64_t>(n);
-}
-
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const SqliteOptions& o) : options_(o) {
@@ -87,7 +81,7 @@ class SqliteStore final : public Store {
     }
     readers_ = std::make_unique<ReaderPool>(o, commits_);
     writer_ = std::make_unique<GroupCommitWriter>(std::move(writer_conn), o.max_batch, commits_);
-    checkpointer_ = std::thread([this] { checkpoint_loop(); });
+    checkpointer_ = std::make_unique<Checkpointer>(o, *readers_);
     if (stopped_cleanly) checker_ = std::thread([this] { check_in_background(); });
   }
 
@@ -233,7 +227,7 @@ class SqliteStore final : public Store {
     s.readers_idle = readers_->idle();
     s.readers_total = readers_->total();
     s.database_bytes = file_size(options_.path);
-    s.wal_bytes = file_size(options_.path + "-wal");
+    checkpointer_->add_stats(s);
     return s;
   }
 
@@ -262,9 +256,9 @@ class SqliteStore final : public Store {
       closed_ = true;
     }
     writer_->stop();
-    stop_checkpointer_.notify_all();
-    if (checkpointer_.joinable()) checkpointer_.join();
+    // Before the last checkpoint, which would otherwise wait for the check's snapshot.
     if (checker_.joinable()) checker_.join();
+    checkpointer_->stop();
     // Everything is written and checkpointed: say so for the next start.
     if (!corrupt_.load()) std::ofstream(clean_stop_marker(options_.path)) << "clean stop\n";
   }
@@ -292,41 +286,14 @@ class SqliteStore final : public Store {
                              "; restore the latest backup (relance backup)");
   }
 
-  // PASSIVE checkpoints copy committed pages from the WAL into the database without taking
-  // the write lock, so the writer never waits for them.
-  void checkpoint_loop() {
-    Connection c(options_.path, Connection::Mode::read_write, options_.busy_timeout_ms);
-    // A connection learns that the database is in WAL mode when it first reads it; until
-    // then a checkpoint call does nothing at all.
-    c.db().execAndGet("PRAGMA journal_mode");
-    std::unique_lock lock(close_mu_);
-    while (!closed_) {
-      stop_checkpointer_.wait_for(lock, std::chrono::milliseconds(500));
-      if (closed_) break;
-      lock.unlock();
-      try {
-        readers_->release_stale();  // an old snapshot would hold the checkpoint back
-        sqlite3_wal_checkpoint_v2(c.db().getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                  nullptr, nullptr);
-      } catch (...) {
-      }
-      lock.lock();
-    }
-    lock.unlock();
-    readers_->release_stale(true);
-    sqlite3_wal_checkpoint_v2(c.db().getHandle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
-                              nullptr);
-  }
-
   SqliteOptions options_;
   std::atomic<std::uint64_t> commits_{0};  // counted by the writer before it acknowledges
   std::unique_ptr<ReaderPool> readers_;
   std::unique_ptr<GroupCommitWriter> writer_;
   std::atomic<std::uint64_t> reads_{0};
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::mutex close_mu_;
-  std::condition_variable stop_checkpointer_;
   bool closed_ = false;
-  std::thread checkpointer_;
   std::atomic<bool> corrupt_{false};
   std::thread checker_;
 };

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -285,6 +286,63 @@ TEST_CASE(
   }
   CHECK(parameter_names("/api/v1/leads/{id}", "patch").count("If-Match") == 1);
   CHECK(parameter_names("/api/v1/contacts", "post").count("Idempotency-Key") == 1);
+}
+
+TEST_CASE(
+    "after a burst of creates the write-ahead log shrinks back under storage.wal_limit_bytes "
+    "while reads go on, and /metrics shows its size and the latest checkpoint") {
+  constexpr std::int64_t limit = 256 * 1024;
+  Daemon d({{"RELANCE_STORAGE_WAL_LIMIT_BYTES", std::to_string(limit)}});
+  d.start();
+  HttpClient admin = d.admin();
+  const std::string wal = d.database() + "-wal";
+  // The burst: four clients creating contacts with a kilobyte of notes each.
+  std::vector<std::thread> writers;
+  std::atomic<int> created{0};
+  for (int w = 0; w < 4; ++w)
+    writers.emplace_back([&, w] {
+      HttpClient c = client_with(d.port(), admin.token());
+      for (int i = 0; i < 300; ++i) {
+        json::object body{{"first_name", "Burst" + std::to_string(w)},
+                          {"last_name", "Number" + std::to_string(i)},
+                          {"notes", std::string(1000, 'n')}};
+        if (c.post("/api/v1/contacts", body).status == 201) created.fetch_add(1);
+      }
+    });
+  for (auto& t : writers) t.join();
+  REQUIRE(created.load() == 1200);
+  REQUIRE(static_cast<std::int64_t>(fs::file_size(wal)) > 4 * limit);
+  // Reads go on meanwhile (each reader connection keeps its snapshot between requests).
+  std::int64_t wal_bytes = 0;
+  std::optional<double> reported;
+  std::string m;
+  for (int i = 0; i < 300; ++i) {  // 15 s at most
+    CHECK(admin.get("/api/v1/contacts?limit=5").status == 200);
+    auto r = admin.get("/metrics");
+    REQUIRE(r.status == 200);
+    m = r.body;
+    wal_bytes = static_cast<std::int64_t>(fs::file_size(wal));
+    reported = metric(m, "relance_db_wal_bytes");
+    if (wal_bytes <= limit && reported && *reported <= limit) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  INFO("metrics: " << m);
+  CHECK(wal_bytes <= limit);
+  REQUIRE(reported);
+  CHECK(*reported <= limit);
+  check_prometheus_text(m);
+  CHECK(metric(m, "relance_db_wal_limit_bytes") == static_cast<double>(limit));
+  CHECK(metric(m, "relance_db_wal_truncations_total") >= 1.0);
+  CHECK(metric(m, "relance_db_wal_truncations_busy_total") >= 0.0);
+  const bool passive = metric(m, R"(relance_db_last_checkpoint_info{mode="passive"})") == 1.0;
+  const bool truncate = metric(m, R"(relance_db_last_checkpoint_info{mode="truncate"})") == 1.0;
+  CHECK(passive != truncate);  // one mode, the latest's
+  CHECK(metric(m, "relance_db_last_checkpoint_log_frames") >= 0.0);
+  CHECK(metric(m, "relance_db_last_checkpoint_checkpointed_frames") >= 0.0);
+  CHECK(metric(m, "relance_db_last_checkpoint_busy") >= 0.0);
+  const auto at = metric(m, "relance_db_last_checkpoint_timestamp_seconds");
+  REQUIRE(at);
+  CHECK(std::abs(*at - static_cast<double>(std::time(nullptr))) < 60);
 }
 
 // ---------------------------------------------------------------------------------------

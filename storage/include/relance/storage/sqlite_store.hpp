@@ -1,6 +1,7 @@
 // The SQLite backend of Store (embedded default). WAL journal, synchronous=FULL unless
 // configured otherwise, one writer thread with group commit, a pool of read-only
-// connections, and a checkpointer thread so that WAL checkpoints never stall the writer.
+// connections, and a checkpointer thread so that WAL checkpoints run outside the writer's
+// commits and the log's file stays under wal_limit_bytes (storage/sqlite/checkpointer.hpp).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,9 @@ struct SqliteOptions {
   std::size_t max_batch = 1024;     // most jobs grouped in one commit
   std::int64_t max_bytes = 0;       // database size limit (0: none); writes past it fail
   int busy_timeout_ms = 5000;
+  // The write-ahead log's file is brought back to this size: PRAGMA journal_size_limit when
+  // the log starts over, and a checkpoint that empties it once it has grown larger.
+  std::int64_t wal_limit_bytes = 64 << 20;
   // Called (from a background thread) when the check that follows a clean stop finds the
   // database damaged; from then on every write fails and ready() is false.
   std::function<void(const std::string&)> on_corruption;

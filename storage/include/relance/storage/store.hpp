@@ -181,6 +181,15 @@ class WriteTxn {
   virtual void set_contact_merge_undone(ContactMergeRecord& merge) = 0;
 };
 
+// The outcome of the latest checkpoint of the write-ahead log (sqlite3_wal_checkpoint_v2).
+struct CheckpointStats {
+  std::string mode;                      // "passive" or "truncate"; empty before the first
+  std::int64_t log_frames = 0;           // frames in the log afterwards
+  std::int64_t checkpointed_frames = 0;  // of those, the ones copied into the database
+  bool busy = false;                     // it could not finish: a reader or the writer was in the way
+  double at = 0;                         // when it ended, seconds since the Unix epoch
+};
+
 struct StoreStats {
   std::uint64_t write_jobs = 0;        // jobs run
   std::uint64_t write_failures = 0;    // jobs that failed (their own error or the commit)
@@ -192,6 +201,10 @@ struct StoreStats {
   std::uint64_t readers_total = 0;
   std::int64_t database_bytes = 0;
   std::int64_t wal_bytes = 0;
+  std::int64_t wal_limit_bytes = 0;       // the log is truncated back to this size
+  CheckpointStats last_checkpoint;
+  std::uint64_t wal_truncations = 0;      // checkpoints that emptied the log's file
+  std::uint64_t wal_truncations_busy = 0; // attempts that a reader or the writer held back
 };
 
 struct AuditRecord {
