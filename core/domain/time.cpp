@@ -25,6 +25,11 @@ std::optional<Clock::time_point> parse_instant(std::string_view text) {
     if (shape[i] == 'd' ? (c < '0' || c > '9') : (shape[i] == 'T' ? (c != 'T' && c != 't') : c != shape[i]))
       return std::nullopt;
   }
+  // Clock counts nanoseconds in 64 bits, from 1677-09-21 to 2262-04-11; date::parse
+  // overflows beyond (undefined behaviour: in practice another instant, silently). Years
+  // 1678 to 2261 stay inside whatever the offset.
+  const int year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+  if (year < min_instant_year || year > max_instant_year) return std::nullopt;
   std::string s(text);
   if (s.back() == 'Z' || s.back() == 'z') {
     s.back() = 'Z';

@@ -97,6 +97,18 @@ TEST_CASE("currencies, countries, URLs, time zones, instants and dates are check
   CHECK_FALSE(domain::valid_date("2026-13-01"));
 }
 
+TEST_CASE("instants the server's clock cannot hold are refused rather than stored as another instant") {
+  // 64-bit nanoseconds hold 1677-09-21 to 2262-04-11: years 1678 to 2261 whatever the offset.
+  for (const char* far : {"9999-12-31T23:59:59Z", "2262-01-01T00:00:00Z", "4054-01-01T00:00:00+01:00",
+                          "0001-01-01T00:00:00Z", "1677-12-31T23:59:59Z"}) {
+    INFO(far);
+    CHECK_FALSE(domain::normalise_instant(far));
+    CHECK_THROWS_AS(store(ent::followups, "due_at", far), Problem);
+  }
+  CHECK(domain::normalise_instant("2261-12-31T23:59:59-23:59") == "2262-01-01T23:58:59.000Z");
+  CHECK(domain::normalise_instant("1678-01-01T00:00:00+23:59") == "1677-12-31T00:01:00.000Z");
+}
+
 TEST_CASE("text is valid UTF-8 within its length, counted in characters") {
   const std::string e_acute = "\xC3\xA9";
   std::string two_hundred;
