@@ -109,6 +109,18 @@ TEST_CASE("instants the server's clock cannot hold are refused rather than store
   CHECK(domain::normalise_instant("1678-01-01T00:00:00+23:59") == "1677-12-31T00:01:00.000Z");
 }
 
+TEST_CASE("an instant is the RFC 3339 form exactly: seconds of two digits, a fraction of up to nine, Z or hh:mm") {
+  for (const char* bad : {"2026-03-09T17:30:00--7:00", "2026-03-09T17:30:00+0a:00",
+                          "2026-03-09T17:30:00+01:5x", "2026-03-09T17:30:00+ 1:00",
+                          "2026-01-01T00:00:0096650418510644Z", "2026-01-01T00:00:00.Z",
+                          "2026-01-01T00:00:00.1234567890Z", "2026-01-01T00:00:00ZZ"}) {
+    INFO(bad);
+    CHECK_FALSE(domain::normalise_instant(bad));
+  }
+  CHECK(domain::normalise_instant("2026-03-09T17:30:00-07:00") == "2026-03-10T00:30:00.000Z");
+  CHECK(domain::normalise_instant("2026-03-09T17:30:00.123456789z") == "2026-03-09T17:30:00.123Z");
+}
+
 TEST_CASE("text is valid UTF-8 within its length, counted in characters") {
   const std::string e_acute = "\xC3\xA9";
   std::string two_hundred;
