@@ -1,7 +1,8 @@
 // Fuzz target: the bytes a client sends on a connection, read as a server session reads
 // them (core/api/server.cpp, Session): Beast's request parser with the server's header and
 // body limits (the largest body limit while the header is read, the route's own once the
-// target is known, a Content-Length over it refused), then the request target through
+// target is known, a Content-Length over it refused, the transfer codings checked against
+// request smuggling before any body is read), then the request target through
 // Boost.URL into the plain api::Request handlers see. Requests follow one another while
 // the connection is kept alive, as pipelined requests do.
 //
@@ -15,9 +16,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "api/http.hpp"
 #include "api/server.hpp"
+#include "api/transfer_coding.hpp"
 
 namespace {
 namespace beast = boost::beast;
@@ -73,6 +76,12 @@ std::pair<std::size_t, bool> one_request(std::string_view input) {
   if (ec) return {used, false};  // a 400, 413 or 431, then the connection closes
 
   const auto& head = parser.get();
+  std::vector<std::string_view> codings;
+  for (auto [it, end] = head.equal_range(http::field::transfer_encoding); it != end; ++it)
+    codings.push_back(it->value());
+  if (relance::api::transfer_coding_problem(codings, head.count(http::field::content_length) > 0,
+                                            head.version()))
+    return {used, false};  // 400 or 501, then the connection closes
   std::size_t body_limit = o.max_body_bytes;
   for (const auto& [prefix, limit] : o.large_bodies)
     if (head.target().starts_with(prefix)) body_limit = limit;
@@ -98,6 +107,8 @@ std::pair<std::size_t, bool> one_request(std::string_view input) {
   header(http::field::authorization, request.authorization);
   header(http::field::if_match, request.if_match);
   header(http::field::accept, request.accept);
+  header(http::field::origin, request.origin);
+  header(http::field::host, request.host);
   if (auto it = msg.find("Idempotency-Key"); it != msg.end()) request.idempotency_key.assign(it->value());
   request.body = std::move(msg.body());
   if (request.body.size() > body_limit) std::abort();  // the limit let a larger body through
