@@ -22,14 +22,20 @@ test_pkgs=( python3 sqlite3 curl procps abigail-tools python3-openpyxl python3-v
 # Benchmarks only (bench/): the load generator and the nginx ceiling. Not installed for the
 # tests, so that no web server package is put on a machine that only runs them.
 bench_pkgs=( wrk nginx-light )
+# Fuzzing only (scripts/fuzz.sh): clang 15, whose libclang-common-15-dev dependency carries
+# libFuzzer and the sanitizer runtimes, and llvm-15 for llvm-symbolizer (readable crash
+# stacks). The tests replay the stored inputs with g++ instead.
+fuzz_pkgs=( clang-15 llvm-15 )
 
 #   install-deps.sh               build and test
 #   install-deps.sh --build-only  build (scripts/serve.sh)
 #   install-deps.sh --bench       build, test and benchmark
+#   install-deps.sh --fuzz        build, test and fuzz
 pkgs=("${build_pkgs[@]}")
 case "${1:-}" in
   --build-only) ;;
   --bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  --fuzz) pkgs+=("${test_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
   *) pkgs+=("${test_pkgs[@]}") ;;
 esac
 

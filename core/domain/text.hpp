@@ -11,6 +11,8 @@ namespace relance::domain {
 
 bool valid_utf8(std::string_view s);
 std::size_t utf8_length(std::string_view s);  // code points; s must be valid UTF-8
+// The longest start of `s` of at most `max_bytes` that does not cut a character in two.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 std::string trim(std::string_view s);         // ASCII white space at both ends
 std::string fold_ascii_case(std::string_view s);
 std::string fold_ascii_upper(std::string_view s);

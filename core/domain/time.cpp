@@ -25,16 +25,30 @@ std::optional<Clock::time_point> parse_instant(std::string_view text) {
     if (shape[i] == 'd' ? (c < '0' || c > '9') : (shape[i] == 'T' ? (c != 'T' && c != 't') : c != shape[i]))
       return std::nullopt;
   }
+  // Clock counts nanoseconds in 64 bits, from 1677-09-21 to 2262-04-11; date::parse
+  // overflows beyond (undefined behaviour: in practice another instant, silently). Years
+  // 1678 to 2261 stay inside whatever the offset.
+  const int year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+  if (year < min_instant_year || year > max_instant_year) return std::nullopt;
+  // The rest is checked as strictly: date::parse reads more than RFC 3339 allows and
+  // overflows on some of it (undefined behaviour), such as seconds with more digits
+  // ("00:0096650418510644Z") or an offset like "--7:00". So: an optional fraction of 1 to 9
+  // digits, then Z or an offset from -23:59 to +23:59 (date::parse would take +24:00).
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t i = shape.size();
+  if (text[i] == '.') {
+    const std::size_t first = ++i;
+    while (i < text.size() && digit(text[i])) ++i;
+    if (i == first || i - first > 9) return std::nullopt;
+  }
+  const std::string_view zone = text.substr(i);
   std::string s(text);
-  if (s.back() == 'Z' || s.back() == 'z') {
+  if (zone == "Z" || zone == "z") {
     s.back() = 'Z';
-  } else {
-    // RFC 3339 offsets run from -23:59 to +23:59; date::parse would take +24:00.
-    if (s.size() < 6) return std::nullopt;
-    const std::string_view off(s.data() + s.size() - 6, 6);
-    if ((off[0] != '+' && off[0] != '-') || off[3] != ':' || off[1] > '2' ||
-        (off[1] == '2' && off[2] > '3') || off[4] > '5')
-      return std::nullopt;
+  } else if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':' ||
+             !digit(zone[1]) || !digit(zone[2]) || !digit(zone[4]) || !digit(zone[5]) ||
+             zone[1] > '2' || (zone[1] == '2' && zone[2] > '3') || zone[4] > '5') {
+    return std::nullopt;
   }
   std::istringstream in(s);
   date::sys_time<std::chrono::nanoseconds> tp;

@@ -11,7 +11,9 @@ namespace relance::domain {
 using Clock = std::chrono::system_clock;
 
 // RFC 3339 instant with a Z or ±hh:mm offset, optional fractional seconds ->
-// UTC "YYYY-MM-DDTHH:MM:SS.mmmZ" (the form storage keeps and compares as text).
+// UTC "YYYY-MM-DDTHH:MM:SS.mmmZ" (the form storage keeps and compares as text). Years from
+// min_instant_year to max_instant_year: the instants Clock can hold.
+constexpr int min_instant_year = 1678, max_instant_year = 2261;
 std::optional<std::string> normalise_instant(std::string_view text);
 std::optional<Clock::time_point> parse_instant(std::string_view text);
 std::string format_instant(Clock::time_point t);

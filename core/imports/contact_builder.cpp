@@ -50,7 +50,7 @@ std::vector<std::string> split_on(std::string_view s, std::string_view sep) {
 }
 
 std::string quoted(std::string_view v) {
-  std::string s(v.substr(0, 80));
+  std::string s(domain::utf8_prefix(v, 80));  // the report is JSON: whole characters only
   if (v.size() > 80) s += "...";
   return "'" + s + "'";
 }

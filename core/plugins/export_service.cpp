@@ -351,7 +351,7 @@ void ExportService::start(const auth::Principal& p, const std::string& format, c
       if (value != "fr" && value != "en") throw Problem::bad_request("locale must be fr or en", key);
       r->locale = value;
     } else if (const auto it = std::find_if(r->format->options.begin(), r->format->options.end(),
-                                            [&](const Format::Option& o) { return o.name == key; });
+                                            [&name = key](const Format::Option& o) { return o.name == name; });
                it != r->format->options.end()) {
       if (!it->choices.empty() && std::find(it->choices.begin(), it->choices.end(), value) == it->choices.end()) {
         std::string allowed;

@@ -204,6 +204,9 @@ ListRequest parse_list_request(const Entity& e, const Scope& scope, const QueryP
       if (!e.has_search())
         throw Problem::bad_request("the " + std::string(e.name) + " list has no full-text search", key);
       if (!domain::valid_utf8(raw)) throw Problem::bad_request("q is not valid UTF-8", key);
+      // FTS5 reads a query's text up to a NUL and then fails on the open phrase (a 500).
+      if (raw.find('\0') != std::string::npos)
+        throw Problem::bad_request("q must not contain NUL characters", key);
       if (domain::utf8_length(raw) > max_search_length)
         throw Problem::bad_request("q is longer than 200 characters", key);
       q.search = raw;

@@ -97,6 +97,30 @@ TEST_CASE("currencies, countries, URLs, time zones, instants and dates are check
   CHECK_FALSE(domain::valid_date("2026-13-01"));
 }
 
+TEST_CASE("instants the server's clock cannot hold are refused rather than stored as another instant") {
+  // 64-bit nanoseconds hold 1677-09-21 to 2262-04-11: years 1678 to 2261 whatever the offset.
+  for (const char* far : {"9999-12-31T23:59:59Z", "2262-01-01T00:00:00Z", "4054-01-01T00:00:00+01:00",
+                          "0001-01-01T00:00:00Z", "1677-12-31T23:59:59Z"}) {
+    INFO(far);
+    CHECK_FALSE(domain::normalise_instant(far));
+    CHECK_THROWS_AS(store(ent::followups, "due_at", far), Problem);
+  }
+  CHECK(domain::normalise_instant("2261-12-31T23:59:59-23:59") == "2262-01-01T23:58:59.000Z");
+  CHECK(domain::normalise_instant("1678-01-01T00:00:00+23:59") == "1677-12-31T00:01:00.000Z");
+}
+
+TEST_CASE("an instant is the RFC 3339 form exactly: seconds of two digits, a fraction of up to nine, Z or hh:mm") {
+  for (const char* bad : {"2026-03-09T17:30:00--7:00", "2026-03-09T17:30:00+0a:00",
+                          "2026-03-09T17:30:00+01:5x", "2026-03-09T17:30:00+ 1:00",
+                          "2026-01-01T00:00:0096650418510644Z", "2026-01-01T00:00:00.Z",
+                          "2026-01-01T00:00:00.1234567890Z", "2026-01-01T00:00:00ZZ"}) {
+    INFO(bad);
+    CHECK_FALSE(domain::normalise_instant(bad));
+  }
+  CHECK(domain::normalise_instant("2026-03-09T17:30:00-07:00") == "2026-03-10T00:30:00.000Z");
+  CHECK(domain::normalise_instant("2026-03-09T17:30:00.123456789z") == "2026-03-09T17:30:00.123Z");
+}
+
 TEST_CASE("text is valid UTF-8 within its length, counted in characters") {
   const std::string e_acute = "\xC3\xA9";
   std::string two_hundred;

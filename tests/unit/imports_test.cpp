@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "domain/problem.hpp"
+#include "domain/text.hpp"
 #include "imports/import.hpp"
 
 using namespace relance;
@@ -305,6 +306,17 @@ TEST_CASE("a field longer than the API allows is a row error naming the column")
   const auto rows = read_all(path.string());
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].error == "column first name: first_name is longer than 200 characters");
+}
+
+TEST_CASE("a warning quoting a long value cuts it between characters and never inside one") {
+  // 79 ASCII bytes then "é" (2 bytes): a cut at 80 bytes would split it.
+  const std::string phone = std::string(79, '0') + "\xC3\xA9" + std::string(10, '1');
+  const auto path = temp_file("long-phone.csv", "first name,phone\nZoé," + phone + "\n");
+  const auto rows = read_all(path.string());
+  REQUIRE(rows.size() == 1);
+  REQUIRE(rows[0].warnings.size() == 1);
+  CHECK(domain::valid_utf8(rows[0].warnings[0]));
+  CHECK(rows[0].warnings[0].find("'" + std::string(79, '0') + "...'") != std::string::npos);
 }
 
 TEST_CASE("an Apple Contacts vCard 3.0 is unfolded, unescaped and its photo skipped") {
