@@ -14,6 +14,7 @@ build_pkgs=(
   libphonenumber8 libprotobuf-dev libabsl-dev libicu-dev
   catch2
   libxlsxwriter-dev
+  curl  # the README's first steps log in with it
 )
 # Tests: the sqlite3 shell checks database files, python3 and curl serve the scripts,
 # abigail-tools (abidw, abidiff) compares the SDK's ABI with the stored dump of each release.
