@@ -24,6 +24,7 @@
 #include <unordered_set>
 
 #include "api/problem_response.hpp"
+#include "api/request_message.hpp"
 #include "api/response_head.hpp"
 #include "api/transfer_coding.hpp"
 
@@ -31,6 +32,32 @@ namespace relance::api {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+
+bool read_request(http::request<http::string_body>& msg, Request& into) {
+  auto target = boost::urls::parse_origin_form(msg.target());
+  if (!target) return false;
+  // Each field is assigned rather than the request rebuilt: its strings keep their
+  // capacity from one request of the connection to the next.
+  into.method.assign(msg.method_string());
+  target->path(boost::urls::string_token::assign_to(into.path));
+  into.query.clear();
+  for (auto p : target->params()) into.query.emplace_back(p.key, p.has_value ? p.value : "");
+  auto header = [&](auto name, std::string& to) {
+    auto it = msg.find(name);
+    if (it == msg.end()) to.clear();
+    else to.assign(it->value());
+  };
+  header(http::field::content_type, into.content_type);
+  header(http::field::authorization, into.authorization);
+  header(http::field::if_match, into.if_match);
+  header(http::field::accept, into.accept);
+  header(http::field::origin, into.origin);
+  header(http::field::host, into.host);
+  header("Idempotency-Key", into.idempotency_key);
+  header("Sec-Fetch-Site", into.fetch_site);
+  into.body = std::move(msg.body());
+  return true;
+}
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 // A socket bound to its io_context's own executor type: no type-erased executor to copy
@@ -201,34 +228,11 @@ class Session : public std::enable_shared_from_this<Session> {
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive() && !shared_.draining.load();
     version_ = msg.version();
-    auto target = boost::urls::parse_origin_form(msg.target());
-    if (!target) {
+    if (!read_request(msg, request_)) {
       return send(problem_response(Problem::bad_request("the request target is not a valid path")),
                   false, version_);
     }
-    // Each field is assigned rather than the request rebuilt: its strings keep their
-    // capacity from one request of the connection to the next.
-    request_.method.assign(msg.method_string());
-    target->path(boost::urls::string_token::assign_to(request_.path));
-    request_.query.clear();
-    for (auto p : target->params()) request_.query.emplace_back(p.key, p.has_value ? p.value : "");
-    auto header = [&](http::field f, std::string& to) {
-      auto it = msg.find(f);
-      if (it == msg.end()) to.clear();
-      else to.assign(it->value());
-    };
-    header(http::field::content_type, request_.content_type);
-    header(http::field::authorization, request_.authorization);
-    header(http::field::if_match, request_.if_match);
-    header(http::field::accept, request_.accept);
-    header(http::field::origin, request_.origin);
-    header(http::field::host, request_.host);
-    if (auto it = msg.find("Idempotency-Key"); it != msg.end()) request_.idempotency_key.assign(it->value());
-    else request_.idempotency_key.clear();
-    if (auto it = msg.find("Sec-Fetch-Site"); it != msg.end()) request_.fetch_site.assign(it->value());
-    else request_.fetch_site.clear();
     request_.remote_address.assign(remote_);
-    request_.body = std::move(msg.body());
     expire_never();  // a write may wait for the group commit
     // A read answers at once, on this thread: dispatch runs the send inline. A write
     // answers from the storage writer's thread: dispatch then queues it to ours.

@@ -6,12 +6,12 @@
 // Boost.URL into the plain api::Request handlers see. Requests follow one another while
 // the connection is kept alive, as pipelined requests do.
 //
-// server.cpp builds its parser inside the asynchronous session; the same steps are
-// followed here over a buffer, with the daemon's limits (ServerOptions and the import
-// route's larger body limit, see app/daemon.cpp). Keep the two in step. This is the only
-// file of the fuzz targets that includes Beast.
+// server.cpp builds its parser inside the asynchronous session; its steps up to the whole
+// message are followed here over a buffer, with the daemon's limits (ServerOptions and the
+// import route's larger body limit, see app/daemon.cpp): keep those in step. The message
+// becomes a Request through the server's own read_request. This is the only file of the
+// fuzz targets that includes Beast.
 #include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "api/http.hpp"
+#include "api/request_message.hpp"
 #include "api/server.hpp"
 #include "api/transfer_coding.hpp"
 
@@ -94,23 +95,8 @@ std::pair<std::size_t, bool> one_request(std::string_view input) {
 
   auto& msg = parser.get();
   const bool keep_alive = msg.keep_alive();
-  auto target = boost::urls::parse_origin_form(msg.target());
-  if (!target) return {used, false};  // 400, connection closed
   relance::api::Request request;
-  request.method.assign(msg.method_string());
-  target->path(boost::urls::string_token::assign_to(request.path));
-  for (auto p : target->params()) request.query.emplace_back(p.key, p.has_value ? p.value : "");
-  auto header = [&](http::field f, std::string& to) {
-    if (auto it = msg.find(f); it != msg.end()) to.assign(it->value());
-  };
-  header(http::field::content_type, request.content_type);
-  header(http::field::authorization, request.authorization);
-  header(http::field::if_match, request.if_match);
-  header(http::field::accept, request.accept);
-  header(http::field::origin, request.origin);
-  header(http::field::host, request.host);
-  if (auto it = msg.find("Idempotency-Key"); it != msg.end()) request.idempotency_key.assign(it->value());
-  request.body = std::move(msg.body());
+  if (!relance::api::read_request(msg, request)) return {used, false};  // 400, connection closed
   if (request.body.size() > body_limit) std::abort();  // the limit let a larger body through
   return {used, keep_alive};
 }
