@@ -8,12 +8,12 @@
 namespace relance::api {
 using Shape = RouteDoc::Shape;
 
-void add_export_routes(Router& router, plugins::ExportService& exports) {
+void add_export_routes(Router& router, exports::ExportService& exports) {
   router.add("GET", "/api/v1/exports", true,
              {"The export formats of the loaded plugins, their options, and the datasets", "exports",
               Shape::object},
              [&exports](Call&, Reply reply) { reply(json_response(200, exports.formats())); });
-  std::vector<std::string> params = plugins::ExportService::parameters();
+  std::vector<std::string> params = exports::ExportService::parameters();
   params.emplace_back("<option>");
   params.emplace_back("<list filter>");
   router.add("GET", "/api/v1/exports/{format}", true,
@@ -22,7 +22,7 @@ void add_export_routes(Router& router, plugins::ExportService& exports) {
               "exports", Shape::text, nullptr, false, params},
              [&exports](Call& c, Reply reply) {
                exports.start(c.principal, c.names[0], c.request.query,
-                             [reply](std::exception_ptr error, plugins::ExportStarted s) {
+                             [reply](std::exception_ptr error, exports::ExportStarted s) {
                                if (error) return reply(error_response(error));
                                Response r;
                                r.status = 200;

@@ -2,10 +2,10 @@
 #pragma once
 
 #include "api/router.hpp"
-#include "plugins/export_service.hpp"
+#include "exports/export_service.hpp"
 
 namespace relance::api {
 
-void add_export_routes(Router& router, plugins::ExportService& exports);
+void add_export_routes(Router& router, exports::ExportService& exports);
 
 }  // namespace relance::api

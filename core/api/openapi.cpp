@@ -1,6 +1,6 @@
 #include "api/openapi.hpp"
 
-#include "relance/storage/schema.hpp"
+#include "relance/model/schema.hpp"
 
 namespace relance::api {
 namespace json = boost::json;

@@ -6,7 +6,7 @@
 namespace relance::api {
 using Shape = RouteDoc::Shape;
 
-void add_plugin_routes(Router& router, plugins::PluginService& plugins, const ApiLimits& limits) {
+void add_plugin_routes(Router& router, services::PluginService& plugins, const ApiLimits& limits) {
   const std::string base = "/api/v1/plugin-instances";
   const std::string one = base + "/{id}";
   const std::string tag = "plugins";

@@ -2,10 +2,10 @@
 #pragma once
 
 #include "api/routes.hpp"
-#include "plugins/plugin_service.hpp"
+#include "services/plugin_service.hpp"
 
 namespace relance::api {
 
-void add_plugin_routes(Router& router, plugins::PluginService& plugins, const ApiLimits& limits);
+void add_plugin_routes(Router& router, services::PluginService& plugins, const ApiLimits& limits);
 
 }  // namespace relance::api

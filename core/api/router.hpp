@@ -15,7 +15,7 @@
 
 #include "api/http.hpp"
 #include "auth/principal.hpp"
-#include "relance/storage/schema.hpp"
+#include "relance/model/schema.hpp"
 
 namespace relance::api {
 

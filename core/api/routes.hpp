@@ -8,8 +8,8 @@
 #include "api/router.hpp"
 #include "followups/followup_service.hpp"
 #include "imports/import_service.hpp"
-#include "plugins/export_service.hpp"
-#include "plugins/plugin_service.hpp"
+#include "exports/export_service.hpp"
+#include "services/plugin_service.hpp"
 #include "services/account_service.hpp"
 #include "services/contact_merges.hpp"
 #include "services/record_service.hpp"
@@ -26,8 +26,8 @@ struct ApiServices {
   services::RecordService& records;
   services::ContactMergeService& merges;
   services::AccountService& accounts;
-  plugins::PluginService& plugins;
-  plugins::ExportService& exports;
+  services::PluginService& plugins;
+  exports::ExportService& exports;
   followups::FollowupService& followups;
   Metrics& metrics;
   services::WorkPool& slow_work;  // password hashing, off the HTTP threads

@@ -126,8 +126,8 @@ std::vector<std::string> strings_of(const toml::node* n, const std::string& wher
 }
 
 // [[plugins.instance]] tables: an instance of a plugin for an organisation.
-plugins::ConfiguredInstance configured_instance(const toml::table& t, const std::string& where) {
-  plugins::ConfiguredInstance i;
+services::ConfiguredInstance configured_instance(const toml::table& t, const std::string& where) {
+  services::ConfiguredInstance i;
   for (const auto& [key, value] : t) {
     const std::string k(key.str());
     if (k == "organisation" || k == "name" || k == "plugin" || k == "start") {

@@ -10,8 +10,8 @@
 #include "auth/outbound_policy.hpp"
 #include "api/server.hpp"
 #include "followups/scheduler.hpp"
-#include "plugins/plugin_service.hpp"
-#include "plugins/runner.hpp"
+#include "services/plugin_service.hpp"
+#include "plugin_host/runner.hpp"
 #include "relance/storage/sqlite_store.hpp"
 
 namespace relance::app {
@@ -28,9 +28,9 @@ struct PluginsConfig {
   // Where plugin files (*.so) are looked for. Default: the bundled plugins' folder, then
   // the data directory's plugins/ folder.
   std::vector<std::string> directories;
-  plugins::DeliveryOptions delivery;
+  plugin_host::DeliveryOptions delivery;
   std::size_t export_threads = 4;  // exports running at once; more wait their turn
-  std::vector<plugins::ConfiguredInstance> instances;  // [[plugins.instance]]
+  std::vector<services::ConfiguredInstance> instances;  // [[plugins.instance]]
 };
 
 struct FollowupsConfig {

@@ -27,11 +27,11 @@
 #include "followups/action_links.hpp"
 #include "followups/followup_service.hpp"
 #include "followups/scheduler.hpp"
-#include "plugins/dispatcher.hpp"
-#include "plugins/export_service.hpp"
-#include "plugins/plugin_service.hpp"
-#include "plugins/registry.hpp"
-#include "plugins/secret_settings.hpp"
+#include "plugin_host/dispatcher.hpp"
+#include "exports/export_service.hpp"
+#include "services/plugin_service.hpp"
+#include "plugin_host/registry.hpp"
+#include "plugin_host/secret_settings.hpp"
 
 namespace relance::app {
 namespace {
@@ -58,7 +58,7 @@ auth::SecretBox open_secret_box(const Config& c, storage::Store& store) {
   for (const auto& r : store.plugin_instances()) {
     boost::system::error_code ec;
     const auto settings = boost::json::parse(r.settings, ec);
-    if (!ec && settings.is_object() && plugins::holds_sealed_secrets(settings.get_object()))
+    if (!ec && settings.is_object() && plugin_host::holds_sealed_secrets(settings.get_object()))
       throw std::runtime_error(path + " is missing, and the database holds plugin secrets sealed under it: restore "
                                "it from the backup (relance backup says where it lies)");
   }
@@ -160,15 +160,15 @@ int serve(Config c) {
   // Plugins: loaded before serving, so that the API lists them from the first request;
   // delivery starts once the configured instances are in the database.
   const auth::SecretBox secrets = open_secret_box(c, *store);
-  plugins::HostEnv plugin_env{*store, [] {
+  plugin_host::HostEnv plugin_env{*store, [] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch()).count();
   }, c.outbound, &secrets};
-  plugins::PluginRegistry registry(plugin_env);
+  plugin_host::PluginRegistry registry(plugin_env);
   registry.load(c.plugin_directories());
-  plugins::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);
-  plugins::PluginService plugin_service(*store, registry, dispatcher, secrets);
-  plugins::ExportService exports(plugin_env, records, registry, c.plugins.export_threads);
+  plugin_host::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);
+  services::PluginService plugin_service(*store, registry, dispatcher, secrets);
+  exports::ExportService exports(plugin_env, records, registry, c.plugins.export_threads);
   plugin_service.seal_clear_settings();
   plugin_service.apply_configured(c.plugins.instances);
   dispatcher.start();

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "relance/storage/schema.hpp"
+#include "relance/model/schema.hpp"
 
 namespace relance::cli {
 

@@ -14,7 +14,7 @@
 
 #include <boost/json/object.hpp>
 
-#include "relance/storage/schema.hpp"
+#include "relance/model/schema.hpp"
 
 namespace relance::domain {
 

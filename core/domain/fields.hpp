@@ -8,8 +8,8 @@
 #include <span>
 #include <string>
 
-#include "relance/storage/schema.hpp"
-#include "relance/storage/value.hpp"
+#include "relance/model/schema.hpp"
+#include "relance/model/value.hpp"
 
 namespace relance::domain {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "domain/fields.hpp"
-#include "relance/storage/store.hpp"
+#include "relance/model/row.hpp"
 
 namespace relance::domain {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "relance/storage/store.hpp"
+#include "relance/model/row.hpp"
 
 namespace relance::domain {
 

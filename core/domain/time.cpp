@@ -8,7 +8,7 @@
 #include <date/date.h>
 #include <date/tz.h>
 
-#include "relance/storage/instant.hpp"
+#include "relance/model/instant.hpp"
 
 #include <cstdio>
 #include <sstream>

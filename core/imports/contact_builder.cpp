@@ -13,7 +13,7 @@
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
-#include "relance/storage/schema.hpp"
+#include "relance/model/schema.hpp"
 
 namespace relance::imports::detail {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
-#include "relance/storage/schema.hpp"
+#include "relance/model/schema.hpp"
 
 namespace relance::imports::detail {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <limits>
 
-#include "relance/storage/instant.hpp"
+#include "relance/model/instant.hpp"
 
 namespace relance::storage::sqlite {
 namespace {

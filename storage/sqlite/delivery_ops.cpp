@@ -1,6 +1,6 @@
 #include "sqlite/delivery_ops.hpp"
 
-#include "relance/storage/instant.hpp"
+#include "relance/model/instant.hpp"
 
 namespace relance::storage::sqlite {
 namespace {

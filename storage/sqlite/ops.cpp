@@ -1,6 +1,6 @@
 #include "sqlite/ops.hpp"
 
-#include "relance/storage/instant.hpp"
+#include "relance/model/instant.hpp"
 
 #include <chrono>
 #include <cstdio>

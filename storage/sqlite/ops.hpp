@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "relance/storage/instant.hpp"
+#include "relance/model/instant.hpp"
 #include "relance/storage/store.hpp"
 #include "sqlite/connection.hpp"
 
 namespace relance::storage::sqlite {
 
-// Instants: relance/storage/instant.hpp.
+// Instants: relance/model/instant.hpp.
 
 std::optional<Row> get_row(Connection& c, const Entity& e, const Scope& s, std::int64_t id);
 // The same into `row`, reusing its storage (Store::get_into).

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "relance/storage/schema.hpp"
+#include "relance/model/schema.hpp"
 
 namespace relance::storage::sqlite {
 

@@ -9,7 +9,7 @@
 
 #include "imports/key_table.hpp"
 #include "imports/spool.hpp"
-#include "relance/storage/schema.hpp"
+#include "relance/model/schema.hpp"
 #include "temp_dir.hpp"
 
 using namespace relance;

@@ -8,7 +8,7 @@
 
 #include "auth/secret_box.hpp"
 #include "auth/secrets.hpp"
-#include "plugins/secret_settings.hpp"
+#include "plugin_host/secret_settings.hpp"
 #include "domain/problem.hpp"
 #include "temp_dir.hpp"
 
@@ -42,18 +42,18 @@ TEST_CASE("settings named like a password, secret, token or key, and URL passwor
   relance::test::TempDir dir;
   const auto box = test_box(dir);
   for (const char* key : {"password", "smtp_password", "API_KEY", "clientSecret", "access_token", "passwd"})
-    CHECK(plugins::secret_key(key));
-  for (const char* key : {"username", "smtp_url", "from", "timeout_ms", "starttls"}) CHECK_FALSE(plugins::secret_key(key));
+    CHECK(plugin_host::secret_key(key));
+  for (const char* key : {"username", "smtp_url", "from", "timeout_ms", "starttls"}) CHECK_FALSE(plugin_host::secret_key(key));
 
   const auto given = json::parse(R"({"smtp_url":"smtp://bob:b%40d:pw@mail.test:587","password":"hunter22",
     "username":"bob","oauth":{"client_id":"abc","client_secret":"s3"},"keys":["k1","k2"],"port":25,"empty_token":""})")
                          .as_object();
-  const auto stored = plugins::seal_settings(given, {}, box);
+  const auto stored = plugin_host::seal_settings(given, {}, box);
   const std::string text = json::serialize(stored);
   for (const char* clear : {"hunter22", "b%40d:pw", "\"s3\"", "k1", "k2"}) CHECK(text.find(clear) == std::string::npos);
-  CHECK(plugins::holds_sealed_secrets(stored));
+  CHECK(plugin_host::holds_sealed_secrets(stored));
 
-  const auto shown = plugins::shown_settings(stored);
+  const auto shown = plugin_host::shown_settings(stored);
   CHECK(shown.at("password") == "(set)");
   CHECK(shown.at("smtp_url") == "smtp://bob:(set)@mail.test:587");
   CHECK(shown.at("oauth").at("client_id") == "abc");
@@ -64,7 +64,7 @@ TEST_CASE("settings named like a password, secret, token or key, and URL passwor
   CHECK(shown.at("empty_token") == "");
 
   std::vector<std::string> secrets;
-  const auto opened = plugins::opened_settings(stored, box, secrets);
+  const auto opened = plugin_host::opened_settings(stored, box, secrets);
   CHECK(json::value(opened) == json::value(given));
   CHECK(std::find(secrets.begin(), secrets.end(), "b%40d:pw") != secrets.end());
 }
@@ -72,44 +72,44 @@ TEST_CASE("settings named like a password, secret, token or key, and URL passwor
 TEST_CASE("(set) sent back keeps the stored secret, a new value replaces it, and (set) over nothing is refused") {
   relance::test::TempDir dir;
   const auto box = test_box(dir);
-  const auto stored = plugins::seal_settings(
+  const auto stored = plugin_host::seal_settings(
       json::parse(R"({"url":"https://u:old-pw@h/","api_key":"old-key"})").as_object(), {}, box);
-  auto round = plugins::shown_settings(stored);
+  auto round = plugin_host::shown_settings(stored);
   round["api_key"] = "(set)";
   std::vector<std::string> secrets;
-  auto kept = plugins::opened_settings(plugins::seal_settings(round, stored, box), box, secrets);
+  auto kept = plugin_host::opened_settings(plugin_host::seal_settings(round, stored, box), box, secrets);
   CHECK(kept.at("url") == "https://u:old-pw@h/");
   CHECK(kept.at("api_key") == "old-key");
 
   round["api_key"] = "new-key";
   round["url"] = "https://u:new-pw@h/";
-  auto replaced = plugins::opened_settings(plugins::seal_settings(round, stored, box), box, secrets);
+  auto replaced = plugin_host::opened_settings(plugin_host::seal_settings(round, stored, box), box, secrets);
   CHECK(replaced.at("api_key") == "new-key");
   CHECK(replaced.at("url") == "https://u:new-pw@h/");
 
   round["other_token"] = "(set)";
-  CHECK_THROWS_AS(plugins::seal_settings(round, stored, box), Problem);
+  CHECK_THROWS_AS(plugin_host::seal_settings(round, stored, box), Problem);
 }
 
 TEST_CASE("a database's settings in clear are sealed once, and stay what the plugin gets") {
   relance::test::TempDir dir;
   const auto box = test_box(dir);
   auto stored = json::parse(R"({"password":"clear-pw","url":"smtp://a:clear-url@h"})").as_object();
-  CHECK(plugins::seal_clear_secrets(stored, box));
+  CHECK(plugin_host::seal_clear_secrets(stored, box));
   CHECK(json::serialize(stored).find("clear") == std::string::npos);
   auto again = stored;
-  CHECK_FALSE(plugins::seal_clear_secrets(again, box));
+  CHECK_FALSE(plugin_host::seal_clear_secrets(again, box));
   CHECK(again == stored);
   std::vector<std::string> secrets;
-  CHECK(plugins::opened_settings(stored, box, secrets).at("url") == "smtp://a:clear-url@h");
+  CHECK(plugin_host::opened_settings(stored, box, secrets).at("url") == "smtp://a:clear-url@h");
 }
 
 TEST_CASE("redaction removes a secret as given, percent-encoded or decoded, JSON-escaped, and any URL password") {
   const std::vector<std::string> secrets{"p@ss\"word", "tok%2Fen"};
-  CHECK(plugins::redact("login p@ss\"word refused", secrets) == "login (secret) refused");
-  CHECK(plugins::redact("smtp://u:p%40ss%22word@h: refused", secrets) == "smtp://u:(secret)@h: refused");
-  CHECK(plugins::redact(R"j({"password":"p@ss\"word"})j", secrets) == R"j({"password":"(secret)"})j");
-  CHECK(plugins::redact("token tok/en and tok%2Fen", secrets) == "token (secret) and (secret)");
-  CHECK(plugins::redact("https://someone:other@host/x", {}) == "https://someone:(secret)@host/x");
-  CHECK(plugins::redact("nothing to hide: https://host/x", secrets) == "nothing to hide: https://host/x");
+  CHECK(plugin_host::redact("login p@ss\"word refused", secrets) == "login (secret) refused");
+  CHECK(plugin_host::redact("smtp://u:p%40ss%22word@h: refused", secrets) == "smtp://u:(secret)@h: refused");
+  CHECK(plugin_host::redact(R"j({"password":"p@ss\"word"})j", secrets) == R"j({"password":"(secret)"})j");
+  CHECK(plugin_host::redact("token tok/en and tok%2Fen", secrets) == "token (secret) and (secret)");
+  CHECK(plugin_host::redact("https://someone:other@host/x", {}) == "https://someone:(secret)@host/x");
+  CHECK(plugin_host::redact("nothing to hide: https://host/x", secrets) == "nothing to hide: https://host/x");
 }

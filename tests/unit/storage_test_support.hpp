@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "relance/storage/schema.hpp"
+#include "relance/model/schema.hpp"
 #include "relance/storage/sqlite_store.hpp"
 #include "relance/storage/store.hpp"
 #include "temp_dir.hpp"

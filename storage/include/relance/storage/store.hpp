@@ -24,29 +24,11 @@
 
 #include "relance/storage/contact_merge.hpp"
 #include "relance/storage/delivery.hpp"
-#include "relance/storage/schema.hpp"
-#include "relance/storage/value.hpp"
+#include "relance/model/schema.hpp"
+#include "relance/model/row.hpp"
+#include "relance/model/value.hpp"
 
 namespace relance::storage {
-
-// One row of an entity: the server-kept columns, then `values`, aligned with
-// entity.fields.
-struct Row {
-  std::int64_t id = 0;
-  std::int64_t org_id = 0;
-  std::int64_t version = 0;  // starts at 1, +1 on every update; the ETag
-  std::string created_at;
-  std::string updated_at;
-  std::int64_t created_by = 0;
-  std::int64_t updated_by = 0;
-  std::vector<Value> values;
-
-  const Value& get(const Entity& e, std::string_view field) const;
-  void set(const Entity& e, std::string_view field, Value v);
-  // The field's value when it holds text (or an integer); nullptr (nullopt) otherwise.
-  const std::string* text(const Entity& e, std::string_view field) const;
-  std::optional<std::int64_t> integer(const Entity& e, std::string_view field) const;
-};
 
 // Which rows a read may see.
 struct Scope {

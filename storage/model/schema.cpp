@@ -1,4 +1,4 @@
-#include "relance/storage/schema.hpp"
+#include "relance/model/schema.hpp"
 
 #include <array>
 

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "plugins/host_services.hpp"
-#include "plugins/loader.hpp"
+#include "plugin_host/host_services.hpp"
+#include "plugin_host/loader.hpp"
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 
 class PluginRegistry {
  public:
@@ -42,4 +42,4 @@ class PluginRegistry {
   bool shut_down_ = false;
 };
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

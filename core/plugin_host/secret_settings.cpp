@@ -1,4 +1,4 @@
-#include "plugins/secret_settings.hpp"
+#include "plugin_host/secret_settings.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
@@ -8,7 +8,7 @@
 
 #include "domain/problem.hpp"
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 namespace json = boost::json;
 namespace {
 
@@ -231,4 +231,4 @@ std::string redact(std::string_view text, const std::vector<std::string>& secret
   return with_url_passwords(out, url_passwords(out), [](std::size_t, std::string_view) { return std::string(secret_redacted); });
 }
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

@@ -20,12 +20,12 @@
 
 #include "auth/principal.hpp"
 #include "auth/secret_box.hpp"
-#include "plugins/dispatcher.hpp"
-#include "plugins/registry.hpp"
+#include "plugin_host/dispatcher.hpp"
+#include "plugin_host/registry.hpp"
 #include "services/record_service.hpp"
 #include "services/write_result.hpp"
 
-namespace relance::plugins {
+namespace relance::services {
 
 // An instance declared in the configuration file ([[plugins.instance]]).
 struct ConfiguredInstance {
@@ -41,7 +41,8 @@ struct ConfiguredInstance {
 
 class PluginService {
  public:
-  PluginService(storage::Store& store, const PluginRegistry& registry, Dispatcher& dispatcher,
+  PluginService(storage::Store& store, const plugin_host::PluginRegistry& registry,
+                plugin_host::Dispatcher& dispatcher,
                 const auth::SecretBox& secrets);
   ~PluginService();
 
@@ -83,9 +84,9 @@ class PluginService {
                         services::WriteCallback done);
 
   storage::Store& store_;
-  const PluginRegistry& registry_;
-  Dispatcher& dispatcher_;
+  const plugin_host::PluginRegistry& registry_;
+  plugin_host::Dispatcher& dispatcher_;
   const auth::SecretBox& secrets_;
 };
 
-}  // namespace relance::plugins
+}  // namespace relance::services

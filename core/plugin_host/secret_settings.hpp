@@ -22,7 +22,7 @@
 
 #include "auth/secret_box.hpp"
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 
 inline constexpr std::string_view secret_shown = "(set)";
 inline constexpr std::string_view secret_redacted = "(secret)";
@@ -53,4 +53,4 @@ boost::json::object opened_settings(const boost::json::object& stored, const aut
 // or decoded, and JSON-escaped; and the password of any URL user-info in it too.
 std::string redact(std::string_view text, const std::vector<std::string>& secrets);
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

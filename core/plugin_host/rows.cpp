@@ -1,11 +1,11 @@
-#include "plugins/rows.hpp"
+#include "plugin_host/rows.hpp"
 
 #include <array>
 #include <charconv>
 
 #include "domain/currency.hpp"
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 namespace {
 
 using storage::FieldKind;
@@ -153,4 +153,4 @@ const relance_row& DatasetView::convert(const storage::Row& row, bool redact,
   return row_;
 }
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

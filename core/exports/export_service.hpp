@@ -22,13 +22,16 @@
 #include <vector>
 
 #include "auth/principal.hpp"
-#include "plugins/host_services.hpp"
-#include "plugins/registry.hpp"
+#include "plugin_host/host_services.hpp"
+#include "plugin_host/registry.hpp"
 #include "services/body_stream.hpp"
 #include "services/record_service.hpp"
 #include "services/work_pool.hpp"
 
-namespace relance::plugins {
+namespace relance::exports {
+
+using plugin_host::HostEnv;
+using plugin_host::PluginRegistry;
 
 // What the HTTP layer needs to send an export that has started.
 struct ExportStarted {
@@ -67,4 +70,4 @@ class ExportService {
   services::WorkPool pool_;
 };
 
-}  // namespace relance::plugins
+}  // namespace relance::exports

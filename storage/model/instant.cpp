@@ -1,4 +1,4 @@
-#include "relance/storage/instant.hpp"
+#include "relance/model/instant.hpp"
 
 #include <cstdio>
 #include <ctime>

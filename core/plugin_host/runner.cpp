@@ -1,4 +1,4 @@
-#include "plugins/runner.hpp"
+#include "plugin_host/runner.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -7,10 +7,10 @@
 
 #include <random>
 
-#include "plugins/secret_settings.hpp"
-#include "relance/storage/instant.hpp"
+#include "plugin_host/secret_settings.hpp"
+#include "relance/model/instant.hpp"
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -491,4 +491,4 @@ void InstanceRunner::run() {
   cv_.notify_all();
 }
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

@@ -12,7 +12,7 @@
 
 #include "relance/entry.h"
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 
 struct PluginFile {
   std::string file;    // absolute path
@@ -28,4 +28,4 @@ struct PluginFile {
 // Never throws: a failure is a PluginFile with loaded == false.
 PluginFile load_plugin_file(const std::string& path);
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

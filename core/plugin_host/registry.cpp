@@ -1,11 +1,11 @@
-#include "plugins/registry.hpp"
+#include "plugin_host/registry.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <filesystem>
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 
 PluginRegistry::~PluginRegistry() { shutdown(); }
 
@@ -75,4 +75,4 @@ const relance_host* PluginRegistry::plugin_host(std::string_view id) const {
   return nullptr;
 }
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

@@ -1,4 +1,4 @@
-#include "plugins/loader.hpp"
+#include "plugin_host/loader.hpp"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -12,7 +12,7 @@
 #include <mutex>
 #include <optional>
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 namespace {
 
 // The ELF header fields that decide whether this process can load a file.
@@ -193,4 +193,4 @@ PluginFile load_plugin_file(const std::string& path) {
   return p;
 }
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

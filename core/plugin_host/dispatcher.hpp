@@ -12,10 +12,10 @@
 #include <optional>
 #include <thread>
 
-#include "plugins/registry.hpp"
-#include "plugins/runner.hpp"
+#include "plugin_host/registry.hpp"
+#include "plugin_host/runner.hpp"
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 
 class Dispatcher {
  public:
@@ -64,4 +64,4 @@ class Dispatcher {
   std::thread control_;
 };
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

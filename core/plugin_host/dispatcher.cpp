@@ -1,10 +1,10 @@
-#include "plugins/dispatcher.hpp"
+#include "plugin_host/dispatcher.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 
 Dispatcher::Dispatcher(HostEnv& env, const PluginRegistry& registry, DeliveryOptions options)
     : env_(env), registry_(registry), options_(options) {}
@@ -169,4 +169,4 @@ void Dispatcher::watch() {
   }
 }
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

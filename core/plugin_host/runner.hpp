@@ -23,11 +23,11 @@
 #include <thread>
 #include <vector>
 
-#include "plugins/host_services.hpp"
-#include "plugins/loader.hpp"
+#include "plugin_host/host_services.hpp"
+#include "plugin_host/loader.hpp"
 #include "relance/event_sink.h"
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 
 struct DeliveryOptions {
   std::chrono::milliseconds call_budget{10000};  // a call longer than this suspends the instance
@@ -132,4 +132,4 @@ class InstanceRunner {
   std::atomic<bool> overran_{false};
 };
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

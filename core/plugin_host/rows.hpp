@@ -11,7 +11,7 @@
 #include "relance/storage/store.hpp"
 #include "relance/types.h"
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 
 class DatasetView {
  public:
@@ -55,4 +55,4 @@ std::string dataset_names();
 // Milliseconds since the epoch of a storage instant ("2026-03-09T17:30:00.000Z"); 0 if bad.
 std::int64_t instant_ms(std::string_view text);
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

@@ -1,4 +1,4 @@
-#include "plugins/host_services.hpp"
+#include "plugin_host/host_services.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -8,8 +8,8 @@
 #include <cstring>
 
 #include "domain/problem.hpp"
-#include "plugins/rows.hpp"
-#include "plugins/secret_settings.hpp"
+#include "plugin_host/rows.hpp"
+#include "plugin_host/secret_settings.hpp"
 #include "relance/host/clock.h"
 #include "relance/host/config.h"
 #include "relance/host/log.h"
@@ -18,7 +18,7 @@
 #include "relance/host/state.h"
 #include "services/record_service.hpp"
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 namespace {
 
 HostContext& ctx(const relance_host* h) { return *static_cast<HostContext*>(h->host_data); }
@@ -152,12 +152,12 @@ const relance_host_state_v1 state_v1{sizeof(relance_host_state_v1), &state_get, 
 // --- relance.host.query/1 -------------------------------------------------------------
 
 }  // namespace
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host
 
 // The cursor of relance.host.query/1: pages of rows read by id, so memory stays flat.
 struct relance_query {
   relance_query(const relance::storage::Entity& e, relance::storage::Store& s) : view(e), store(s) {}
-  relance::plugins::DatasetView view;
+  relance::plugin_host::DatasetView view;
   relance::storage::Store& store;
   relance::storage::ListQuery query;
   std::vector<relance::storage::Row> page;
@@ -165,7 +165,7 @@ struct relance_query {
   bool exhausted = false;
 };
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 namespace {
 
 constexpr std::size_t query_page = 256;
@@ -276,4 +276,4 @@ void merge_writes(StateWrites& into, StateWrites& from) {
   from.clear();
 }
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

@@ -1,4 +1,4 @@
-#include "plugins/plugin_service.hpp"
+#include "services/plugin_service.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -10,14 +10,20 @@
 
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
-#include "plugins/rows.hpp"
-#include "plugins/secret_settings.hpp"
+#include "plugin_host/rows.hpp"
+#include "plugin_host/secret_settings.hpp"
 #include "services/record_service.hpp"
 #include "services/record_writes.hpp"
 
-namespace relance::plugins {
+namespace relance::services {
 namespace json = boost::json;
-using services::WriteResult;
+using plugin_host::dataset_entity;
+using plugin_host::dataset_names;
+using plugin_host::PluginFile;
+using plugin_host::redact;
+using plugin_host::seal_clear_secrets;
+using plugin_host::seal_settings;
+using plugin_host::shown_settings;
 
 namespace {
 
@@ -28,10 +34,6 @@ constexpr std::int64_t pending_cap = 100'000;
 
 void require_manager(const auth::Principal& p) {
   if (!p.manages_org()) throw Problem::forbidden("only an org-admin or the instance admin manages plugins");
-}
-
-void require_write(const auth::Principal& p) {
-  if (!p.can_write) throw Problem::forbidden("this token is read-only");
 }
 
 json::array to_array(const std::vector<std::string>& v) {
@@ -78,7 +80,8 @@ std::vector<std::string> string_list(const json::value& v, const char* field,
 
 }  // namespace
 
-PluginService::PluginService(storage::Store& store, const PluginRegistry& registry, Dispatcher& dispatcher,
+PluginService::PluginService(storage::Store& store, const plugin_host::PluginRegistry& registry,
+                             plugin_host::Dispatcher& dispatcher,
                              const auth::SecretBox& secrets)
     : store_(store), registry_(registry), dispatcher_(dispatcher), secrets_(secrets) {}
 
@@ -486,4 +489,4 @@ void PluginService::apply_configured(const std::vector<ConfiguredInstance>& inst
   }
 }
 
-}  // namespace relance::plugins
+}  // namespace relance::services

@@ -20,7 +20,7 @@
 #include "relance/entry.h"
 #include "relance/storage/store.hpp"
 
-namespace relance::plugins {
+namespace relance::plugin_host {
 
 // What the services need from the daemon.
 struct HostEnv {
@@ -65,4 +65,4 @@ std::unique_ptr<HostContext> make_host(HostEnv& env, std::string plugin_id, Inst
 // Applies `from` over `into` (later writes win).
 void merge_writes(StateWrites& into, StateWrites& from);
 
-}  // namespace relance::plugins
+}  // namespace relance::plugin_host

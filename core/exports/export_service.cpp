@@ -1,4 +1,4 @@
-#include "plugins/export_service.hpp"
+#include "exports/export_service.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -11,11 +11,17 @@
 #include "domain/problem.hpp"
 #include "domain/time.hpp"
 #include "followups/contact_zones.hpp"
-#include "plugins/rows.hpp"
+#include "plugin_host/rows.hpp"
 #include "relance/exporter.h"
 
-namespace relance::plugins {
+namespace relance::exports {
 namespace json = boost::json;
+using plugin_host::DatasetView;
+using plugin_host::dataset_entity;
+using plugin_host::dataset_names;
+using plugin_host::HostContext;
+using plugin_host::InstanceContext;
+using plugin_host::PluginFile;
 
 struct ExportService::Format {
   struct Option {
@@ -399,4 +405,4 @@ void ExportService::start(const auth::Principal& p, const std::string& format, c
   pool_.post([job] { job->step(); });
 }
 
-}  // namespace relance::plugins
+}  // namespace relance::exports
