@@ -36,7 +36,8 @@
 namespace relance::app {
 namespace {
 
-std::unique_ptr<storage::Store> open_store(Config& c) {
+// One database serves both the records (Store) and the events (EventLog).
+std::unique_ptr<storage::SqliteStore> open_store(Config& c) {
   c.storage.path = c.database_path();
   c.storage.on_corruption = [](const std::string& why) {
     spdlog::critical("the database failed its check ({}); writes are refused and /readyz "
@@ -52,10 +53,10 @@ std::string secrets_key_path(const Config& c) {
 
 // The secrets key; created when missing, unless the database already holds secrets sealed
 // under a key: a new key would not open them, and the operator must restore the old one.
-auth::SecretBox open_secret_box(const Config& c, storage::Store& store) {
+auth::SecretBox open_secret_box(const Config& c, storage::EventLog& events) {
   const std::string path = secrets_key_path(c);
   if (auto box = auth::SecretBox::load(path)) return std::move(*box);
-  for (const auto& r : store.plugin_instances()) {
+  for (const auto& r : events.plugin_instances()) {
     boost::system::error_code ec;
     const auto settings = boost::json::parse(r.settings, ec);
     if (!ec && settings.is_object() && plugin_host::holds_sealed_secrets(settings.get_object()))
@@ -160,14 +161,15 @@ int serve(Config c) {
   // Plugins: loaded before serving, so that the API lists them from the first request;
   // delivery starts once the configured instances are in the database.
   const auth::SecretBox secrets = open_secret_box(c, *store);
-  plugin_host::HostEnv plugin_env{*store, [] {
+  storage::EventLog& event_log = *store;
+  plugin_host::HostEnv plugin_env{*store, event_log, [] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch()).count();
   }, c.outbound, &secrets};
   plugin_host::PluginRegistry registry(plugin_env);
   registry.load(c.plugin_directories());
   plugin_host::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);
-  services::PluginService plugin_service(*store, registry, dispatcher, secrets);
+  services::PluginService plugin_service(*store, event_log, registry, dispatcher, secrets);
   exports::ExportService exports(plugin_env, records, registry, c.plugins.export_threads);
   plugin_service.seal_clear_settings();
   plugin_service.apply_configured(c.plugins.instances);

@@ -14,6 +14,8 @@
 #include <optional>
 
 #include "domain/json_text.hpp"
+#include "events/clock.hpp"
+#include "events/publish.hpp"
 #include "followups/cadence.hpp"
 #include "domain/record_json.hpp"
 
@@ -93,21 +95,6 @@ std::string links_json(const ActionLinks& links, const Row& f, const Row* recipi
   return out + "}";
 }
 
-std::string event_head(const char* type, std::int64_t org_id, const char* entity, std::int64_t entity_id,
-                       const std::string& now) {
-  std::string out = "{\"schema\":\"relance.event/1\",\"type\":\"";
-  out += type;
-  out += "\",\"org_id\":";
-  domain::append_json_int(out, org_id);
-  out += ",\"entity\":\"";
-  out += entity;
-  out += "\",\"entity_id\":";
-  domain::append_json_int(out, entity_id);
-  out += ",\"actor_id\":0";
-  field(out, "occurred_at", now);
-  return out;
-}
-
 std::string local_or_null(const std::string* instant, const std::string& zone) {
   if (!instant) return {};
   const auto t = domain::parse_instant(*instant);
@@ -132,7 +119,7 @@ void FollowupScheduler::start() {
     loop_->timer.async_wait([this, arm = weak.lock()](boost::system::error_code ec) {
       if (ec) return;  // cancelled: stopping
       try {
-        tick(domain::Clock::now());
+        tick(events::clock().now());
       } catch (const std::exception& e) {
         spdlog::error("follow-up scheduler: {} (tried again at the next tick)", e.what());
       }
@@ -142,7 +129,7 @@ void FollowupScheduler::start() {
   // The first pass at once: after downtime, what fell due meanwhile goes out now.
   boost::asio::post(loop_->io, [this, arm] {
     try {
-      tick(domain::Clock::now());
+      tick(events::clock().now());
     } catch (const std::exception& e) {
       spdlog::error("follow-up scheduler: {}", e.what());
     }
@@ -180,10 +167,10 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
     if (due.empty()) break;
     Lookups look(store_);
     struct Pending {
-      std::int64_t id, org_id;
-      std::string due_at, document;
+      std::string due_at;
+      events::EventDraft event;
     };
-    std::vector<Pending> events;
+    std::vector<Pending> pending;
     for (const Row& f : due) {
       const Row* assignee = look.get(ent::users, f.integer(ent::followups, "assignee_id"));
       const Row* contact = look.get(ent::contacts, f.integer(ent::followups, "contact_id"));
@@ -193,8 +180,7 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
       const std::string zone = own_zone ? *own_zone : zone_of(assignee, options_.default_time_zone);
       const std::string* contact_zone = contact ? contact->text(ent::contacts, "time_zone") : nullptr;
 
-      std::string doc = event_head("followup.due", f.org_id, "followups", f.id, now_text);
-      raw(doc, "data", domain::row_json(ent::followups, f, false));
+      events::EventDraft ev{"followup.due", "followups", f.id, f.org_id, 0, domain::row_json(ent::followups, f, false), {}};
       std::string when = "{";
       field(when, "at", due_at, false);
       field(when, "time_zone", zone);
@@ -202,8 +188,8 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
       field(when, "contact_time_zone", contact_zone);
       const std::string contact_local = contact_zone ? local_or_null(due_at, *contact_zone) : std::string();
       field(when, "contact_local", contact_zone ? &contact_local : nullptr);
-      raw(doc, "due", when + "}");
-      raw(doc, "assignee", assignee ? user_json(*assignee, zone_of(assignee, options_.default_time_zone)) : "null");
+      ev.more.emplace_back("due", when + "}");
+      ev.more.emplace_back("assignee", assignee ? user_json(*assignee, zone_of(assignee, options_.default_time_zone)) : "null");
       if (contact) {
         std::string c = "{\"id\":";
         domain::append_json_int(c, contact->id);
@@ -212,28 +198,28 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
         const std::string* emails = contact->text(ent::contacts, "emails");
         raw(c, "emails", emails ? *emails : "[]");
         field(c, "time_zone", contact_zone);
-        raw(doc, "contact", c + "}");
+        ev.more.emplace_back("contact", c + "}");
       } else {
-        raw(doc, "contact", "null");
+        ev.more.emplace_back("contact", "null");
       }
       if (lead) {
         std::string l = "{\"id\":";
         domain::append_json_int(l, lead->id);
         field(l, "title", lead->text(ent::leads, "title"));
         field(l, "stage", lead->text(ent::leads, "stage"));
-        raw(doc, "lead", l + "}");
+        ev.more.emplace_back("lead", l + "}");
       } else {
-        raw(doc, "lead", "null");
+        ev.more.emplace_back("lead", "null");
       }
-      raw(doc, "links", links_json(links_, f, assignee));
-      events.push_back(Pending{f.id, f.org_id, due_at ? *due_at : std::string(), doc + "}"});
+      ev.more.emplace_back("links", links_json(links_, f, assignee));
+      pending.push_back(Pending{due_at ? *due_at : std::string(), std::move(ev)});
     }
     std::size_t batch_written = 0;
     store_.write_sync([&](storage::WriteTxn& tx) {
       batch_written = 0;
-      for (const Pending& p : events) {
-        if (!tx.record_followup_notice(p.id, p.due_at)) continue;  // already announced
-        tx.publish(storage::OutboxEvent{p.org_id, "followup.due", "followups", p.id, p.document});
+      for (const Pending& p : pending) {
+        if (!tx.record_followup_notice(p.event.entity_id, p.due_at)) continue;  // already announced
+        events::publish(tx, p.event);
         ++batch_written;
       }
     });
@@ -246,7 +232,6 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
 
 std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
   if (options_.digest_minutes < 0) return 0;
-  const std::string now_text = domain::format_instant(now);
   std::size_t written = 0;
   storage::ListQuery users;
   users.scope = Scope::everything();
@@ -306,17 +291,15 @@ std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
         stale += '}';
       }
       stale += ']';
-      std::string doc = event_head("digest.due", u.org_id, "users", u.id, now_text);
       std::string data = "{\"user\":" + user_json(u, zone);
       field(data, "date", day.date);
       raw(data, "today", today);
       raw(data, "overdue", overdue);
       raw(data, "stale_leads", stale);
-      raw(doc, "data", data + "}");
-      doc += '}';
+      const events::EventDraft ev{"digest.due", "users", u.id, u.org_id, 0, data + "}", {}};
       store_.write_sync([&](storage::WriteTxn& tx) {
         if (!tx.record_digest(u.id, day.date)) return;
-        tx.publish(storage::OutboxEvent{u.org_id, "digest.due", "users", u.id, doc});
+        events::publish(tx, ev);
         ++written;
       });
     }

@@ -7,7 +7,8 @@
 //
 // The documents carry what a reminder needs without reading more: the follow-up, the due
 // instant in the assignee's and the contact's local time, the assignee (email, locale,
-// zone), the contact, the lead, and signed done/snooze links (docs/events.md).
+// zone), the contact, the lead, and signed done/snooze links (docs/events.md). Its ticks
+// read the events' clock (events/clock.hpp), and its events go out through events::publish.
 //
 // Thread safety: start() and stop() from one thread; the work runs on the scheduler's own.
 #pragma once
@@ -40,7 +41,8 @@ class FollowupScheduler {
   void start();
   void stop();
 
-  // One pass at `now`: due follow-ups, then digests. Returns the events written.
+  // One pass at `now` (the timer passes events::clock()'s): due follow-ups, then digests.
+  // Returns the events written.
   std::size_t tick(domain::Clock::time_point now);
 
  private:

@@ -12,7 +12,10 @@ Dispatcher::Dispatcher(HostEnv& env, const PluginRegistry& registry, DeliveryOpt
 Dispatcher::~Dispatcher() { stop(); }
 
 void Dispatcher::start() {
-  for (const auto& r : env_.store.plugin_instances()) start_runner(r);
+  // Listening before the runners start: each reads the outbox once it runs, so an event is
+  // either in that first read or signalled after it.
+  listener_ = env_.events.add_commit_listener([this](std::span<const std::int64_t> orgs) { committed(orgs); });
+  for (const auto& r : env_.events.plugin_instances()) start_runner(r);
   watcher_ = std::thread([this] { watch(); });
   control_ = std::thread([this] { control(); });
 }
@@ -64,6 +67,8 @@ void Dispatcher::stop() {
     stopping_ = true;
     runners.swap(runners_);
   }
+  // Outside mu_: removal waits for a call in progress, which takes mu_.
+  if (listener_) env_.events.remove_commit_listener(*listener_);
   stop_cv_.notify_all();
   control_cv_.notify_all();
   if (watcher_.joinable()) watcher_.join();
@@ -114,7 +119,7 @@ void Dispatcher::restart(std::int64_t instance_id) {
     }
   }
   stop_runner(std::move(old));
-  const auto r = env_.store.plugin_instance(instance_id);
+  const auto r = env_.events.plugin_instance(instance_id);
   if (r && r->enabled) {
     start_runner(*r);
   } else {
@@ -145,27 +150,19 @@ std::optional<RunnerStatus> Dispatcher::status(std::int64_t instance_id) const {
   return it->second->status();
 }
 
-// One thread for all instances: wakes them when the outbox grows (one cheap query per
-// poll interval, whatever the number of instances) and enforces the call budget.
+void Dispatcher::committed(std::span<const std::int64_t> org_ids) {
+  std::lock_guard lock(mu_);
+  for (auto& [id, r] : runners_)
+    if (std::binary_search(org_ids.begin(), org_ids.end(), r->org_id())) r->wake();
+}
+
+// One thread for all instances: enforces the call budget.
 void Dispatcher::watch() {
-  std::int64_t last = -1;
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    lock.unlock();
-    std::int64_t now_last = last;
-    try {
-      now_last = env_.store.last_outbox_id();
-    } catch (const std::exception& e) {
-      spdlog::warn("dispatcher: cannot read the outbox: {}", e.what());
-    }
-    lock.lock();
     const auto now = std::chrono::steady_clock::now();
-    for (auto& [id, r] : runners_) {
-      if (now_last != last) r->wake();
-      r->check_budget(now);
-    }
-    last = now_last;
-    stop_cv_.wait_for(lock, options_.poll, [&] { return stopping_; });
+    for (auto& [id, r] : runners_) r->check_budget(now);
+    stop_cv_.wait_for(lock, options_.watchdog, [&] { return stopping_; });
   }
 }
 

@@ -1,5 +1,7 @@
 // Dispatcher: runs an InstanceRunner for every enabled plugin instance whose plugin is
-// loaded, wakes them when the outbox grows, and watches the time each plugin call takes.
+// loaded, wakes the runners of an organisation when a commit appends events of it (a
+// commit listener on the event log: nothing polls the outbox), and watches the time each
+// plugin call takes.
 //
 // Thread safety: every public member may be called from any thread after start().
 #pragma once
@@ -10,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 
 #include "plugin_host/registry.hpp"
@@ -41,6 +44,8 @@ class Dispatcher {
  private:
   void start_runner(const storage::PluginInstanceRecord& r);
   void stop_runner(std::unique_ptr<InstanceRunner> runner);
+  // The event log's commit listener: wakes the runners of those organisations.
+  void committed(std::span<const std::int64_t> org_ids);
   void watch();
   void control();
   void restart(std::int64_t instance_id);
@@ -58,6 +63,7 @@ class Dispatcher {
   std::map<std::int64_t, std::vector<std::optional<std::int64_t>>> pending_replays_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
+  std::optional<std::int64_t> listener_;  // the commit listener, while registered
   std::thread watcher_;
   std::deque<std::int64_t> reloads_;  // the front one's restart is under way
   std::condition_variable control_cv_;

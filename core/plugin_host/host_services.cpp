@@ -110,7 +110,7 @@ relance_status state_get(const relance_host* h, relance_str key, relance_str* va
     return RELANCE_OK;
   }
   try {
-    auto v = ctx(h).env->store.plugin_state(i.id, k);
+    auto v = ctx(h).env->events.plugin_state(i.id, k);
     if (!v) return RELANCE_OK;
     i.last_value = std::move(*v);
     *value = relance_str{i.last_value.data(), i.last_value.size()};
@@ -135,7 +135,7 @@ relance_status state_write(const relance_host* h, relance_str key, const relance
   }
   try {
     ctx(h).env->store.write_sync([&](storage::WriteTxn& tx) {
-      tx.put_plugin_state(i.id, k, v ? &*v : nullptr);
+      tx.events().put_plugin_state(i.id, k, v ? &*v : nullptr);
     });
     return RELANCE_OK;
   } catch (const std::exception& e) {

@@ -25,6 +25,7 @@ namespace relance::plugin_host {
 // What the services need from the daemon.
 struct HostEnv {
   storage::Store& store;
+  storage::EventLog& events;  // the outbox, cursors, plugin state and dead letters
   std::function<std::int64_t()> now_ms;  // the daemon's wall clock
   auth::OutboundPolicy outbound;             // what relance.host.outbound/1 allows
   const auth::SecretBox* secrets = nullptr;  // opens the secret settings (plugins/secret_settings.hpp)

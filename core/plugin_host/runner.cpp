@@ -153,7 +153,7 @@ void InstanceRunner::suspend(const std::string& why) {
   }
   // Recorded so that a restart does not resume it behind the admin's back.
   const std::int64_t id = context_.id;
-  env_.store.write([id, why](storage::WriteTxn& tx) { tx.set_plugin_suspended(id, why); },
+  env_.store.write([id, why](storage::WriteTxn& tx) { tx.events().set_plugin_suspended(id, why); },
                    [](std::exception_ptr) {});
 }
 
@@ -351,7 +351,8 @@ bool InstanceRunner::commit(std::int64_t position) {
   // The job reads the committing_* members: the runner leaves them alone until
   // finish_commit() has seen the job end.
   env_.store.write(
-      [this, id, position](storage::WriteTxn& tx) {
+      [this, id, position](storage::WriteTxn& txn) {
+        storage::EventLogWrites& tx = txn.events();
         tx.set_plugin_cursor(id, position);
         for (const auto& [k, v] : context_.committing_writes) tx.put_plugin_state(id, k, v ? &*v : nullptr);
         for (const auto& d : committing_dead_) tx.put_dead_letter(d);
@@ -401,14 +402,14 @@ void InstanceRunner::process_replays() {
       continue;
     }
     for (std::int64_t after = 0;;) {
-      auto page = env_.store.dead_letters(context_.id, after, 500);
+      auto page = env_.events.dead_letters(context_.id, after, 500);
       for (const auto& d : page) ids.push_back(d.event_id);
       if (page.size() < 500) break;
       after = page.back().event_id;
     }
   }
   for (std::int64_t id : ids) {
-    auto event = env_.store.outbox_event(id);
+    auto event = env_.events.outbox_event(id);
     if (!event) {
       replayed_.push_back(id);  // the event is gone: nothing to deliver
       continue;
@@ -438,7 +439,7 @@ void InstanceRunner::run() {
     }
     try {
       if (!positioned) {
-        position_ = committed_ = env_.store.delivery_position(context_.id, context_.org_id, 1).cursor;
+        position_ = committed_ = env_.events.delivery_position(context_.id, context_.org_id, 1).cursor;
         positioned = true;
       }
       if (!instance_ && !create_instance()) {
@@ -453,12 +454,13 @@ void InstanceRunner::run() {
       }
       if (replays) process_replays();
       batch.clear();
-      env_.store.read_outbox(context_.org_id, position_, options_.batch, batch);
+      env_.events.read_outbox(context_.org_id, position_, options_.batch, batch);
       if (batch.empty()) {
         if (!commit(position_) || !finish_commit()) continue;
         set_state("idle");
+        // A commit after the read above has set woken_ already: no event waits unseen.
         std::unique_lock lock(mu_);
-        cv_.wait_for(lock, options_.poll * 20, [&] { return stop_ || woken_; });
+        cv_.wait(lock, [&] { return stop_ || woken_; });
         woken_ = false;
         continue;
       }

@@ -4,7 +4,8 @@
 // It reads the events of the instance's organisation after its cursor, in order, in
 // batches; calls the instance's event sink for each subscribed one; and records the new
 // cursor, the state the plugin wrote and any dead letter in one transaction per batch
-// (relance/host/state.h). At least once: a crash before that commit redelivers the batch.
+// (relance/host/state.h). Once it has read everything, it sleeps until woken: the dispatcher
+// wakes it when a commit appends events of its organisation; nothing polls the outbox. At least once: a crash before that commit redelivers the batch.
 // RETRY backs off exponentially with jitter; after max_attempts, or at once on INVALID,
 // the event becomes a dead letter and delivery moves on. FATAL recreates the instance.
 //
@@ -35,7 +36,7 @@ struct DeliveryOptions {
   std::chrono::milliseconds retry_initial{500};  // first backoff; doubles each attempt
   std::chrono::milliseconds retry_max{300000};   // backoff ceiling
   std::size_t batch = 1024;                      // events read and committed together
-  std::chrono::milliseconds poll{50};            // how often new events are looked for
+  std::chrono::milliseconds watchdog{50};        // how often the call budget is checked
   std::chrono::milliseconds commit_interval{250}; // progress recorded at least this often
 };
 
@@ -60,6 +61,8 @@ class InstanceRunner {
   // (it is then detached and this object must be leaked).
   bool join_until(std::chrono::steady_clock::time_point deadline);
 
+  // New events of the instance's organisation were committed (the dispatcher hears it from
+  // the event log), or a replay waits: look again.
   void wake();
   // An admin resumed a suspended instance.
   void resume();
@@ -72,6 +75,7 @@ class InstanceRunner {
 
   RunnerStatus status() const;
   std::int64_t id() const { return context_.id; }
+  std::int64_t org_id() const { return context_.org_id; }
 
  private:
   enum class Settled { delivered, dead, interrupted };

@@ -7,6 +7,7 @@
 #include "domain/record_json.hpp"
 #include "domain/row_snapshot.hpp"
 #include "domain/text.hpp"
+#include "events/publish.hpp"
 #include "services/contact_merge_json.hpp"
 #include "services/record_writes.hpp"
 
@@ -126,7 +127,7 @@ void audit_merge(storage::WriteTxn& tx, const auth::Principal& p, const storage:
 WriteResult announce(storage::WriteTxn& tx, const auth::Principal& p, const storage::ContactMergeRecord& m,
                      const std::string& type, int status) {
   std::string body = json::serialize(merge_json(m));
-  publish_event(tx, p, m.org_id, type, "contact_merges", m.id, body);
+  events::publish(tx, events::EventDraft{type, "contact_merges", m.id, m.org_id, p.user_id, body, {}});
   return WriteResult{status, std::move(body), {}, m.id};
 }
 

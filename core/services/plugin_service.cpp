@@ -80,10 +80,10 @@ std::vector<std::string> string_list(const json::value& v, const char* field,
 
 }  // namespace
 
-PluginService::PluginService(storage::Store& store, const plugin_host::PluginRegistry& registry,
-                             plugin_host::Dispatcher& dispatcher,
+PluginService::PluginService(storage::Store& store, storage::EventLog& events,
+                             const plugin_host::PluginRegistry& registry, plugin_host::Dispatcher& dispatcher,
                              const auth::SecretBox& secrets)
-    : store_(store), registry_(registry), dispatcher_(dispatcher), secrets_(secrets) {}
+    : store_(store), events_(events), registry_(registry), dispatcher_(dispatcher), secrets_(secrets) {}
 
 PluginService::~PluginService() = default;
 
@@ -93,7 +93,7 @@ std::vector<std::string> PluginService::instance_fields() {
 
 storage::PluginInstanceRecord PluginService::owned(const auth::Principal& p, std::int64_t id) const {
   require_manager(p);
-  auto r = store_.plugin_instance(id);
+  auto r = events_.plugin_instance(id);
   if (!r || (!p.is_admin() && r->org_id != p.org_id)) throw Problem::not_found();
   return std::move(*r);
 }
@@ -119,7 +119,7 @@ json::object PluginService::instance_object(const storage::PluginInstanceRecord&
   o["updated_at"] = r.updated_at;
 
   json::object delivery;
-  const auto pos = store_.delivery_position(r.id, r.org_id, pending_cap);
+  const auto pos = events_.delivery_position(r.id, r.org_id, pending_cap);
   const auto running = dispatcher_.status(r.id);
   std::string state = !r.enabled                      ? "disabled"
                       : !registry_.find(r.plugin)     ? "plugin-missing"
@@ -146,7 +146,7 @@ json::object PluginService::instance_object(const storage::PluginInstanceRecord&
 
 json::object PluginService::list_plugins(const auth::Principal& p) const {
   require_manager(p);
-  const auto instances = store_.plugin_instances();
+  const auto instances = events_.plugin_instances();
   json::array items;
   for (const PluginFile& f : registry_.files()) {
     // Files that could not be loaded, and where files lie, are the operator's business.
@@ -175,7 +175,7 @@ json::object PluginService::list_plugins(const auth::Principal& p) const {
 services::Page PluginService::list_instances(const auth::Principal& p) const {
   require_manager(p);
   services::Page page;
-  for (const auto& r : store_.plugin_instances())
+  for (const auto& r : events_.plugin_instances())
     if (p.is_admin() || r.org_id == p.org_id) page.add() += instance_json(r);
   page.close();
   return page;
@@ -286,13 +286,13 @@ void PluginService::create_instance(const auth::Principal& p, json::object body,
   const auto start = body.find("start");
   const bool beginning = start != body.end() && start->value() == "beginning";
   write_and_reload(0, [this, p, r, beginning](storage::WriteTxn& tx) mutable {
-    naming_conflict([&] { return tx.put_plugin_instance(r, beginning ? 0 : store_.last_outbox_id()); });
+    naming_conflict([&] { return tx.events().put_plugin_instance(r, beginning ? 0 : events_.last_outbox_id()); });
     audit(tx, p, r, "create");
     return WriteResult{201, std::string(), services::etag_of(r.id, r.version), r.id};
   }, [this, done = std::move(done)](std::exception_ptr err, WriteResult res) {
     if (!err) {
       try {
-        if (auto now = store_.plugin_instance(res.id)) res.body = instance_json(*now);
+        if (auto now = events_.plugin_instance(res.id)) res.body = instance_json(*now);
       } catch (...) {
         err = std::current_exception();
       }
@@ -309,18 +309,18 @@ void PluginService::update_instance(const auth::Principal& p, std::int64_t id, j
     throw Problem::conflict("this instance is declared in the configuration file; change it there");
   apply_body(r, body, false);
   write_and_reload(id, [this, p, id, r, expected_version](storage::WriteTxn& tx) mutable {
-    auto now = store_.plugin_instance(id);
+    auto now = events_.plugin_instance(id);
     if (!now) throw Problem::not_found();
     if (expected_version && *expected_version != now->version)
       throw Problem(412, "Precondition failed", "the instance changed since you read it");
     r.version = now->version;
     r.suspended = now->suspended;
-    naming_conflict([&] { return tx.put_plugin_instance(r, 0); });
+    naming_conflict([&] { return tx.events().put_plugin_instance(r, 0); });
     audit(tx, p, r, "update");
     return WriteResult{200, std::string(), services::etag_of(r.id, r.version), r.id};
   }, [this, done = std::move(done)](std::exception_ptr err, WriteResult res) {
     if (!err)
-      if (auto now = store_.plugin_instance(res.id)) res.body = instance_json(*now);
+      if (auto now = events_.plugin_instance(res.id)) res.body = instance_json(*now);
     done(err, std::move(res));
   });
 }
@@ -331,7 +331,7 @@ void PluginService::remove_instance(const auth::Principal& p, std::int64_t id, s
   if (r.source == "config")
     throw Problem::conflict("this instance is declared in the configuration file; remove it there");
   write_and_reload(id, [p, r](storage::WriteTxn& tx) {
-    tx.remove_plugin_instance(r.id);
+    tx.events().remove_plugin_instance(r.id);
     audit(tx, p, r, "delete");
     return WriteResult{204, {}, {}, r.id};
   }, std::move(done));
@@ -345,13 +345,13 @@ void PluginService::resume(const auth::Principal& p, std::int64_t id, services::
     return;
   }
   services::submit_write(store_, [p, r](storage::WriteTxn& tx) {
-    tx.set_plugin_suspended(r.id, "");
+    tx.events().set_plugin_suspended(r.id, "");
     audit(tx, p, r, "resume");
     return WriteResult{200, {}, {}, r.id};
   }, [this, id, done = std::move(done)](std::exception_ptr err, WriteResult res) {
     if (!err) {
       dispatcher_.resume(id);
-      if (auto now = store_.plugin_instance(id)) {
+      if (auto now = events_.plugin_instance(id)) {
         res.body = instance_json(*now);
         res.etag = services::etag_of(now->id, now->version);
       }
@@ -376,14 +376,14 @@ services::Page PluginService::dead_letters(const auth::Principal& p, std::int64_
       throw Problem::bad_request("unknown query parameter " + k, k);
     }
   }
-  auto letters = store_.dead_letters(id, after, limit + 1);
+  auto letters = events_.dead_letters(id, after, limit + 1);
   services::Page page;
   const bool more = letters.size() > limit;
   if (more) letters.pop_back();
   for (const auto& d : letters) {
     json::object o{{"event_id", d.event_id}, {"dead_lettered_at", d.at}, {"attempts", d.attempts},
                    {"status", d.status}, {"error", d.error}};
-    if (auto e = store_.outbox_event(d.event_id)) {
+    if (auto e = events_.outbox_event(d.event_id)) {
       o["type"] = e->type;
       o["entity"] = e->entity;
       o["entity_id"] = e->entity_id;
@@ -403,11 +403,11 @@ void PluginService::replay(const auth::Principal& p, std::int64_t id, std::optio
   std::int64_t count = 0;
   if (event_id) {
     bool found = false;
-    for (const auto& d : store_.dead_letters(id, *event_id - 1, 1)) found = d.event_id == *event_id;
+    for (const auto& d : events_.dead_letters(id, *event_id - 1, 1)) found = d.event_id == *event_id;
     if (!found) throw Problem::not_found();
     count = 1;
   } else {
-    count = store_.delivery_position(id, r.org_id, 0).dead_letters;
+    count = events_.delivery_position(id, r.org_id, 0).dead_letters;
   }
   if (!r.enabled || !registry_.find(r.plugin))
     throw Problem::conflict("the instance is not delivering (disabled, or its plugin is not loaded)");
@@ -420,7 +420,7 @@ void PluginService::drop_dead_letter(const auth::Principal& p, std::int64_t id, 
   require_write(p);
   const auto r = owned(p, id);
   services::submit_write(store_, [p, id, event_id, org = r.org_id](storage::WriteTxn& tx) {
-    if (!tx.remove_dead_letter(id, event_id)) throw Problem::not_found();
+    if (!tx.events().remove_dead_letter(id, event_id)) throw Problem::not_found();
     // In the instance's organisation's log, where its admins look.
     tx.audit(storage::AuditEntry{org, p.user_id, "drop-dead-letter", "plugin_instances", id,
                                  json::serialize(json::object{{"event_id", event_id}})});
@@ -430,11 +430,11 @@ void PluginService::drop_dead_letter(const auth::Principal& p, std::int64_t id, 
 
 int PluginService::seal_clear_settings() {
   int changed = 0;
-  for (auto r : store_.plugin_instances()) {
+  for (auto r : events_.plugin_instances()) {
     json::value settings = parse_or(r.settings, json::object());
     if (!settings.is_object() || !seal_clear_secrets(settings.get_object(), secrets_)) continue;
     r.settings = json::serialize(settings);
-    store_.write_sync([&](storage::WriteTxn& tx) { tx.put_plugin_instance(r, 0); });
+    store_.write_sync([&](storage::WriteTxn& tx) { tx.events().put_plugin_instance(r, 0); });
     ++changed;
   }
   if (changed) spdlog::info("sealed the secret settings of {} plugin instance(s) stored in clear", changed);
@@ -442,7 +442,7 @@ int PluginService::seal_clear_settings() {
 }
 
 void PluginService::apply_configured(const std::vector<ConfiguredInstance>& instances) {
-  const auto existing = store_.plugin_instances();
+  const auto existing = events_.plugin_instances();
   std::set<std::int64_t> applied;
   for (const ConfiguredInstance& c : instances) {
     const std::string where = "plugin instance \"" + c.name + "\" of organisation \"" + c.organisation + "\"";
@@ -472,8 +472,8 @@ void PluginService::apply_configured(const std::vector<ConfiguredInstance>& inst
       throw std::runtime_error(where + ": " + p.detail());
     }
     r.source = "config";
-    const std::int64_t start = c.from_beginning ? 0 : store_.last_outbox_id();
-    store_.write_sync([&](storage::WriteTxn& tx) { tx.put_plugin_instance(r, start); });
+    const std::int64_t start = c.from_beginning ? 0 : events_.last_outbox_id();
+    store_.write_sync([&](storage::WriteTxn& tx) { tx.events().put_plugin_instance(r, start); });
     spdlog::info("{} ({}) {} from the configuration file", where, r.plugin, is_new ? "created" : "applied");
     applied.insert(r.id);
   }
@@ -483,7 +483,7 @@ void PluginService::apply_configured(const std::vector<ConfiguredInstance>& inst
     if (e.source != "config" || applied.contains(e.id)) continue;
     e.enabled = false;
     e.source = "api";
-    store_.write_sync([&](storage::WriteTxn& tx) { tx.put_plugin_instance(e, 0); });
+    store_.write_sync([&](storage::WriteTxn& tx) { tx.events().put_plugin_instance(e, 0); });
     spdlog::warn("plugin instance \"{}\" (#{}) is no longer in the configuration file: disabled; delete it "
                  "through the API if it is not needed any more", e.name, e.id);
   }

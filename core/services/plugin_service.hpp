@@ -41,7 +41,7 @@ struct ConfiguredInstance {
 
 class PluginService {
  public:
-  PluginService(storage::Store& store, const plugin_host::PluginRegistry& registry,
+  PluginService(storage::Store& store, storage::EventLog& events, const plugin_host::PluginRegistry& registry,
                 plugin_host::Dispatcher& dispatcher,
                 const auth::SecretBox& secrets);
   ~PluginService();
@@ -84,6 +84,7 @@ class PluginService {
                         services::WriteCallback done);
 
   storage::Store& store_;
+  storage::EventLog& events_;  // the instances, their delivery position and dead letters
   const plugin_host::PluginRegistry& registry_;
   plugin_host::Dispatcher& dispatcher_;
   const auth::SecretBox& secrets_;

@@ -6,7 +6,7 @@
 #include "domain/json_text.hpp"
 #include "domain/problem.hpp"
 #include "domain/record_json.hpp"
-#include "domain/time.hpp"
+#include "events/publish.hpp"
 
 namespace relance::services {
 namespace json = boost::json;
@@ -141,19 +141,19 @@ void log_write(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
   tx.audit(storage::AuditEntry{row.org_id, p.user_id, audit_action(kind), std::string(e.name), row.id,
                                domain::audit_changes(e, before, gone ? nullptr : &row, changed)});
 
-  std::string data;
-  domain::append_row_json(data, e, gone && before ? *before : row, false);
-  std::string changes;
+  events::EventDraft event{type, std::string(e.name), row.id, row.org_id, p.user_id, {}, {}};
+  domain::append_row_json(event.data, e, gone && before ? *before : row, false);
   if (kind == WriteKind::update) {
-    changes = "{";
+    std::string changes = "{";
     for (std::size_t n = 0; n < changed.size(); ++n) {
       if (n) changes += ',';
       domain::append_json_string(changes, e.fields[changed[n]].name);
       changes += ":true";
     }
     changes += '}';
+    event.more.emplace_back("changed", std::move(changes));
   }
-  publish_event(tx, p, row.org_id, type, e.name, row.id, data, changes);
+  events::publish(tx, event);
 }
 
 }  // namespace
@@ -184,32 +184,6 @@ void create_records(storage::WriteTxn& tx, const auth::Principal& p, const Entit
   for (Row& r : rows) r.created_by = r.updated_by = p.user_id;
   tx.insert_many(e, rows);
   for (const Row& r : rows) log_write(tx, p, e, WriteKind::create, r, nullptr, set_fields(e, r), type);
-}
-
-void publish_event(storage::WriteTxn& tx, const auth::Principal& p, std::int64_t org_id,
-                   const std::string& type, std::string_view entity, std::int64_t entity_id,
-                   std::string_view data, std::string_view changed) {
-  // The event document (docs/events.md): versioned, with the record as it now is.
-  std::string ev = "{\"schema\":\"relance.event/1\",\"type\":";
-  domain::append_json_string(ev, type);
-  ev += ",\"org_id\":";
-  domain::append_json_int(ev, org_id);
-  ev += ",\"entity\":";
-  domain::append_json_string(ev, entity);
-  ev += ",\"entity_id\":";
-  domain::append_json_int(ev, entity_id);
-  ev += ",\"actor_id\":";
-  domain::append_json_int(ev, p.user_id);
-  ev += ",\"occurred_at\":";
-  domain::append_json_string(ev, domain::now_instant());
-  ev += ",\"data\":";
-  ev += data;
-  if (!changed.empty()) {
-    ev += ",\"changed\":";
-    ev += changed;
-  }
-  ev += '}';
-  tx.publish(storage::OutboxEvent{org_id, type, std::string(entity), entity_id, std::move(ev)});
 }
 
 std::optional<WriteResult> replayed(storage::WriteTxn& tx, const auth::Principal& p,

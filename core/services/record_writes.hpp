@@ -52,13 +52,6 @@ void write_record(storage::WriteTxn& tx, const auth::Principal& p, const storage
 void create_records(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
                     std::span<storage::Row> rows, const std::string& event_type);
 
-// Appends the event document (docs/events.md) of type `type` about `entity_id` of `entity`
-// to the outbox: `data` is its JSON text, `changed` the JSON object text of the changed
-// fields on updates (empty: none).
-void publish_event(storage::WriteTxn& tx, const auth::Principal& p, std::int64_t org_id,
-                   const std::string& type, std::string_view entity, std::int64_t entity_id,
-                   std::string_view data, std::string_view changed = {});
-
 // The first answer to a request with this Idempotency-Key of the caller, when there was one
 // (422 when the key came with another request); `key` may be empty (no key: nullopt).
 std::optional<WriteResult> replayed(storage::WriteTxn& tx, const auth::Principal& p,

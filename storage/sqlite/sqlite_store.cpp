@@ -1,4 +1,5 @@
-// SqliteStore: ties the writer, the reader pool and the checkpointer together.
+// SqliteStore: ties the writer, the reader pool and the checkpointer together, and serves
+// both Store and EventLog from them.
 #include "relance/storage/sqlite_store.hpp"
 
 #include <SQLiteCpp/Backup.h>
@@ -38,9 +39,9 @@ void Store::write_sync(Job job) {
 namespace sqlite {
 namespace {
 
-class SqliteStore final : public Store {
+class OpenStore final : public SqliteStore {
  public:
-  explicit SqliteStore(const SqliteOptions& o) : options_(o) {
+  explicit OpenStore(const SqliteOptions& o) : options_(o) {
     auto writer_conn = std::make_unique<Connection>(o.path, Connection::Mode::read_write,
                                                     o.busy_timeout_ms);
     configure_writer(*writer_conn, o);
@@ -58,12 +59,12 @@ class SqliteStore final : public Store {
       tx.commit();
     }
     readers_ = std::make_unique<ReaderPool>(o, commits_);
-    writer_ = std::make_unique<GroupCommitWriter>(std::move(writer_conn), o.max_batch, commits_);
+    writer_ = std::make_unique<GroupCommitWriter>(std::move(writer_conn), o.max_batch, commits_, listeners_);
     checkpointer_ = std::make_unique<Checkpointer>(o, *readers_);
     if (stopped_cleanly) checker_ = std::thread([this] { check_in_background(); });
   }
 
-  ~SqliteStore() override { close(); }
+  ~OpenStore() override { close(); }
 
   template <class F>
   auto read(F&& f) -> decltype(f(std::declval<Connection&>())) {
@@ -153,6 +154,7 @@ class SqliteStore final : public Store {
     return read([&](Connection& c) { return stale_lead_rows(c, org_id, owner_id, stage, before, limit); });
   }
 
+  // EventLog.
   std::vector<PluginInstanceRecord> plugin_instances() override {
     return read([&](Connection& c) { return sqlite::plugin_instances(c, std::nullopt); });
   }
@@ -186,6 +188,11 @@ class SqliteStore final : public Store {
       return sqlite::dead_letters(c, instance_id, after_event_id, limit);
     });
   }
+
+  std::int64_t add_commit_listener(CommitListener listener) override {
+    return listeners_.add(std::move(listener));
+  }
+  void remove_commit_listener(std::int64_t id) override { listeners_.remove(id); }
 
   bool ready() override {
     if (!writer_->running() || corrupt_.load()) return false;
@@ -266,6 +273,7 @@ class SqliteStore final : public Store {
 
   SqliteOptions options_;
   std::atomic<std::uint64_t> commits_{0};  // counted by the writer before it acknowledges
+  CommitListeners listeners_;              // told by the writer, so made before it
   std::unique_ptr<ReaderPool> readers_;
   std::unique_ptr<GroupCommitWriter> writer_;
   std::atomic<std::uint64_t> reads_{0};
@@ -279,7 +287,7 @@ class SqliteStore final : public Store {
 }  // namespace
 }  // namespace sqlite
 
-std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
+std::unique_ptr<SqliteStore> open_sqlite_store(const SqliteOptions& options) {
   // SQLite keeps global memory statistics under one process-wide mutex taken on every
   // allocation; with readers on several threads that mutex is contended for nothing.
   // Must precede SQLite's initialisation (a later call fails harmlessly).
@@ -287,7 +295,7 @@ std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options) {
   std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   try {
     try {
-      return std::make_unique<sqlite::SqliteStore>(options);
+      return std::make_unique<sqlite::OpenStore>(options);
     } catch (const SQLite::Exception& ex) {
       sqlite::rethrow_as_storage_error(ex);
     }

@@ -58,11 +58,12 @@ void SqliteWriteTxn::audit(const AuditEntry& a) {
           {a.org_id, a.user_id, now_instant(), a.action, a.entity, a.entity_id, a.changes});
 }
 
-std::int64_t SqliteWriteTxn::publish(const OutboxEvent& ev) {
+std::int64_t SqliteWriteTxn::append(const OutboxEvent& ev) {
   execute(c_,
           "INSERT INTO outbox (org_id, at, type, entity, entity_id, payload) "
           "VALUES (?, ?, ?, ?, ?, ?)",
-          {ev.org_id, now_instant(), ev.type, ev.entity, ev.entity_id, ev.payload});
+          {ev.org_id, ev.at.empty() ? now_instant() : ev.at, ev.type, ev.entity, ev.entity_id, ev.payload});
+  appended_orgs_.push_back(ev.org_id);
   return c_.db().getLastInsertRowid();
 }
 

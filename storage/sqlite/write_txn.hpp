@@ -1,12 +1,15 @@
-// The WriteTxn a write job sees: the writer's connection inside the open transaction.
+// The WriteTxn a write job sees: the writer's connection inside the open transaction. It is
+// its own event-log view too (WriteTxn::events()), and keeps the organisations of the
+// events appended, for the writer to signal after the commit.
 #pragma once
 
+#include "relance/storage/event_log.hpp"
 #include "relance/storage/store.hpp"
 #include "sqlite/connection.hpp"
 
 namespace relance::storage::sqlite {
 
-class SqliteWriteTxn final : public WriteTxn {
+class SqliteWriteTxn final : public WriteTxn, public EventLogWrites {
  public:
   explicit SqliteWriteTxn(Connection& c) : c_(c) {}
 
@@ -22,11 +25,12 @@ class SqliteWriteTxn final : public WriteTxn {
   std::optional<Row> find_unique(const Entity& e, std::string_view field,
                                  const Value& v) override;
   void audit(const AuditEntry& entry) override;
-  std::int64_t publish(const OutboxEvent& event) override;
+  EventLogWrites& events() override { return *this; }
   std::optional<IdempotentResponse> idempotent(std::int64_t user_id,
                                                const std::string& key) override;
   void remember(std::int64_t user_id, const std::string& key,
                 const IdempotentResponse& response) override;
+  std::int64_t append(const OutboxEvent& event) override;
   std::int64_t put_plugin_instance(PluginInstanceRecord& instance,
                                    std::int64_t start_after) override;
   void remove_plugin_instance(std::int64_t id) override;
@@ -43,8 +47,14 @@ class SqliteWriteTxn final : public WriteTxn {
   std::optional<ContactMergeRecord> contact_merge(std::int64_t org_id, std::int64_t id) override;
   void set_contact_merge_undone(ContactMergeRecord& merge) override;
 
+  // The organisations of the events appended since the transaction began, one entry per
+  // event: the writer cuts it back to a job's start when the job rolls back, and hands it
+  // to the commit listeners after the commit.
+  std::vector<std::int64_t>& appended_orgs() { return appended_orgs_; }
+
  private:
   Connection& c_;
+  std::vector<std::int64_t> appended_orgs_;
 };
 
 }  // namespace relance::storage::sqlite

@@ -10,8 +10,9 @@
 namespace relance::storage::sqlite {
 
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> connection,
-                                     std::size_t max_batch, std::atomic<std::uint64_t>& commits)
-    : conn_(std::move(connection)), max_batch_(max_batch), commits_(commits),
+                                     std::size_t max_batch, std::atomic<std::uint64_t>& commits,
+                                     CommitListeners& listeners)
+    : conn_(std::move(connection)), max_batch_(max_batch), commits_(commits), listeners_(listeners),
       thread_([this] { run(); }) {}
 
 GroupCommitWriter::~GroupCommitWriter() { stop(); }
@@ -97,6 +98,7 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
   if (!batch_error) {
     const bool savepoints = !batch.front().alone;
     for (Pending& p : batch) {
+      const std::size_t appended_before = txn.appended_orgs().size();
       try {
         if (savepoints) conn_->run("SAVEPOINT job");
         p.job(txn);
@@ -110,6 +112,7 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
           batch_error = p.error;
           break;
         }
+        txn.appended_orgs().resize(appended_before);  // its events are gone with it
         try {
           conn_->exec("ROLLBACK TO job");
           conn_->run("RELEASE job");
@@ -157,6 +160,8 @@ void GroupCommitWriter::run_batch(std::deque<Pending>& batch) {
     } catch (...) {
     }
   }
+  // Before the acknowledgements: a client that sees its write done finds delivery woken.
+  if (!batch_error) listeners_.committed(txn.appended_orgs());
   jobs_.fetch_add(batch.size());
   for (Pending& p : batch) {
     std::exception_ptr err = batch_error ? (p.error ? p.error : batch_error) : p.error;

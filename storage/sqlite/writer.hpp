@@ -2,7 +2,8 @@
 // way; the next round runs every waiting job in one transaction, each inside its own
 // savepoint, and commits once. A job submitted `alone` (a large one) runs in a transaction
 // of its own, without a savepoint. Durable throughput then grows with load instead of being
-// capped at one fsync per write.
+// capped at one fsync per write. After a commit that appended outbox events, and before
+// its jobs are acknowledged, it tells the event log's commit listeners.
 //
 // Thread safety: submit() from any thread; jobs and their `done` run on the writer thread.
 #pragma once
@@ -14,6 +15,7 @@
 #include <mutex>
 #include <thread>
 
+#include "relance/storage/event_log.hpp"
 #include "relance/storage/store.hpp"
 #include "sqlite/connection.hpp"
 
@@ -21,9 +23,10 @@ namespace relance::storage::sqlite {
 
 class GroupCommitWriter {
  public:
-  // `commits` is incremented after each commit, before any of its jobs is acknowledged.
+  // `commits` is incremented after each commit, before any of its jobs is acknowledged;
+  // `listeners` are told of the commits that appended events, at the same moment.
   GroupCommitWriter(std::unique_ptr<Connection> connection, std::size_t max_batch,
-                    std::atomic<std::uint64_t>& commits);
+                    std::atomic<std::uint64_t>& commits, CommitListeners& listeners);
   ~GroupCommitWriter();
 
   // `alone`: the job runs in a transaction of its own, without a savepoint (Store::write_alone).
@@ -57,6 +60,7 @@ class GroupCommitWriter {
   std::atomic<bool> stopping_{false};
   std::string failed_;  // guarded by mu_; non-empty once fail_all() was called
   std::atomic<std::uint64_t>& commits_;
+  CommitListeners& listeners_;
   std::atomic<std::uint64_t> jobs_{0}, failures_{0}, depth_{0};
   std::atomic<std::uint64_t> commit_micros_{0};
   // Commits of batches of jobs. `commits` also counts the merge steps' (readers take a new

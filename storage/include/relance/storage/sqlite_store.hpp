@@ -1,4 +1,5 @@
-// The SQLite backend of Store (embedded default). WAL journal, synchronous=FULL unless
+// The SQLite backend of Store and EventLog (embedded default): one database holds the
+// records and the outbox, so an event commits with the change it announces. WAL journal, synchronous=FULL unless
 // configured otherwise, one writer thread with group commit, a pool of read-only
 // connections, and a checkpointer thread so that WAL checkpoints run outside the writer's
 // commits and the log's file stays under wal_limit_bytes (storage/sqlite/checkpointer.hpp).
@@ -9,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "relance/storage/event_log.hpp"
 #include "relance/storage/store.hpp"
 
 namespace relance::storage {
@@ -28,11 +30,16 @@ struct SqliteOptions {
   std::function<void(const std::string&)> on_corruption;
 };
 
+// Both interfaces over one database. The daemon hands the Store to the services and the
+// EventLog to event delivery; a caller that needs only one keeps a Store or EventLog
+// reference.
+class SqliteStore : public Store, public EventLog {};
+
 // Opens the database, checks it (PRAGMA quick_check: before serving after a crash, beside
 // serving after a clean stop), and applies pending migrations. Throws StorageError (kind
 // schema) when the schema is newer than this build or half-migrated, (kind corrupt) when
 // quick_check fails.
-std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options);
+std::unique_ptr<SqliteStore> open_sqlite_store(const SqliteOptions& options);
 
 struct MigrationReport {
   int from_version = 0;

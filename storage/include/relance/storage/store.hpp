@@ -8,6 +8,9 @@
 // the commit failed. Reads run on the calling thread on a pooled read-only connection and
 // see every write whose `done` has been called.
 //
+// The outbox and its delivery to plugins are not here: EventLog (event_log.hpp) reads them,
+// and a write job reaches their writes through WriteTxn::events().
+//
 // Thread safety: every member function may be called from any thread.
 #pragma once
 
@@ -23,7 +26,7 @@
 #include <vector>
 
 #include "relance/storage/contact_merge.hpp"
-#include "relance/storage/delivery.hpp"
+#include "relance/storage/event_log.hpp"
 #include "relance/model/schema.hpp"
 #include "relance/model/row.hpp"
 #include "relance/model/value.hpp"
@@ -72,14 +75,6 @@ struct AuditEntry {
   std::string changes;    // JSON text: {"field": [before, after], ...}
 };
 
-struct OutboxEvent {
-  std::int64_t org_id = 0;
-  std::string type;       // "contact.created"
-  std::string entity;
-  std::int64_t entity_id = 0;
-  std::string payload;    // JSON text, the versioned event document
-};
-
 // A response remembered for an Idempotency-Key.
 struct IdempotentResponse {
   std::string request_hash;
@@ -125,28 +120,13 @@ class WriteTxn {
   virtual std::optional<Row> find_unique(const Entity& e, std::string_view field,
                                          const Value& v) = 0;
   virtual void audit(const AuditEntry& entry) = 0;
-  // Appends the event to the outbox; returns its id (the stable event id).
-  virtual std::int64_t publish(const OutboxEvent& event) = 0;
+  // The event log's writes (event_log.hpp) in this same transaction: the outbox event of a
+  // change commits or rolls back with it.
+  virtual EventLogWrites& events() = 0;
   virtual std::optional<IdempotentResponse> idempotent(std::int64_t user_id,
                                                        const std::string& key) = 0;
   virtual void remember(std::int64_t user_id, const std::string& key,
                         const IdempotentResponse& response) = 0;
-
-  // Plugin instances and their delivery bookkeeping (delivery.hpp).
-  // Inserts (id == 0) or replaces an instance; returns its id. Throws StorageError
-  // (constraint) when the organisation already has an instance of that name. A new
-  // instance's cursor starts at `start_after` (an outbox id).
-  virtual std::int64_t put_plugin_instance(PluginInstanceRecord& instance,
-                                           std::int64_t start_after) = 0;
-  // Deletes an instance with its cursor, state and dead letters.
-  virtual void remove_plugin_instance(std::int64_t id) = 0;
-  virtual void set_plugin_suspended(std::int64_t id, const std::string& why) = 0;
-  virtual void set_plugin_cursor(std::int64_t instance_id, std::int64_t event_id) = 0;
-  // value == nullptr erases the key.
-  virtual void put_plugin_state(std::int64_t instance_id, const std::string& key,
-                                const std::string* value) = 0;
-  virtual void put_dead_letter(const DeadLetter& letter) = 0;
-  virtual bool remove_dead_letter(std::int64_t instance_id, std::int64_t event_id) = 0;
 
   // The follow-up scheduler's notices, recorded before the event they announce: false
   // when already recorded (the event must then not be published again).
@@ -246,23 +226,6 @@ class Store {
   virtual std::vector<StaleLead> stale_leads(std::int64_t org_id, std::optional<std::int64_t> owner_id,
                                              const std::optional<std::string>& stage,
                                              const std::string& before, std::size_t limit) = 0;
-
-  // Event delivery (delivery.hpp).
-  virtual std::vector<PluginInstanceRecord> plugin_instances() = 0;
-  virtual std::optional<PluginInstanceRecord> plugin_instance(std::int64_t id) = 0;
-  // Appends to `out` at most `limit` outbox events of `org_id` after `after_id`, in order.
-  virtual void read_outbox(std::int64_t org_id, std::int64_t after_id, std::size_t limit,
-                           std::vector<OutboxRecord>& out) = 0;
-  virtual std::optional<OutboxRecord> outbox_event(std::int64_t id) = 0;
-  virtual std::int64_t last_outbox_id() = 0;
-  virtual std::optional<std::string> plugin_state(std::int64_t instance_id,
-                                                  const std::string& key) = 0;
-  virtual DeliveryPosition delivery_position(std::int64_t instance_id, std::int64_t org_id,
-                                             std::int64_t pending_cap) = 0;
-  // Dead letters of an instance, oldest event first, after event `after_event_id`.
-  virtual std::vector<DeadLetter> dead_letters(std::int64_t instance_id,
-                                               std::int64_t after_event_id,
-                                               std::size_t limit) = 0;
 
   // True when the database answers and the writer runs.
   virtual bool ready() = 0;
