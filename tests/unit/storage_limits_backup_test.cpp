@@ -34,7 +34,7 @@ TEST_CASE("a write past max_bytes fails with kind full, writes nothing, and read
         r.set(ent::contacts, "notes", st::Value{notes});
         const std::int64_t id = tx.insert(ent::contacts, r);
         tx.audit(st::AuditEntry{org, 1, "create", "contacts", id, "{}"});
-        tx.events().append(st::OutboxEvent{org, "contact.created", "contacts", id, "{}"});
+        tx.events().append(st::OutboxEvent{org, "contact.created", "contacts", id, "{}", {}});
       });
     });
     if (!failure) ++written;

@@ -264,7 +264,7 @@ TEST_CASE("audit entries and outbox events commit in the same transaction as the
     st::Row r = contact_row(org, "Ada", "Lovelace");
     id = tx.insert(ent::contacts, r);
     tx.audit(st::AuditEntry{org, 5, "create", "contacts", id, R"({"last_name":[null,"Lovelace"]})"});
-    tx.events().append(st::OutboxEvent{org, "contact.created", "contacts", id, R"({"id":1})"});
+    tx.events().append(st::OutboxEvent{org, "contact.created", "contacts", id, R"({"id":1})", {}});
   });
 
   // Another connection on the file sees all three once write_sync has returned.
@@ -300,7 +300,7 @@ TEST_CASE("a job that throws after insert, audit and publish leaves no row, no a
     r.set(ent::contacts, "city", str("Zanzibar"));
     id = tx.insert(ent::contacts, r);
     tx.audit(st::AuditEntry{org, 5, "create", "contacts", id, "{}"});
-    tx.events().append(st::OutboxEvent{org, "contact.created", "contacts", id, "{}"});
+    tx.events().append(st::OutboxEvent{org, "contact.created", "contacts", id, "{}", {}});
     throw std::runtime_error("validation failed after the fact");
   }),
                     "validation failed after the fact");
