@@ -8,94 +8,91 @@
 namespace relance::test {
 namespace st = relance::storage;
 
-// The writes of one job, on a copy of the log's state.
-class MemoryEventLog::Transaction final : public st::EventLogWrites {
- public:
-  explicit Transaction(State state) : s_(std::move(state)) {}
+using Tx = MemoryEventLog::Transaction;
 
-  std::int64_t append(const st::OutboxEvent& e) override {
-    const std::int64_t id = s_.outbox.empty() ? 1 : s_.outbox.back().id + 1;
-    s_.outbox.push_back(st::OutboxRecord{id, e.org_id, e.entity_id, e.at.empty() ? st::now_instant() : e.at,
-                                         e.type, e.entity, e.payload});
-    orgs_.push_back(e.org_id);
-    return id;
+std::int64_t Tx::append(const st::OutboxEvent& e) {
+  const std::int64_t id = s_.outbox.empty() ? 1 : s_.outbox.back().id + 1;
+  s_.outbox.push_back(st::OutboxRecord{id, e.org_id, e.entity_id, e.at.empty() ? st::now_instant() : e.at,
+                                       e.type, e.entity, e.payload});
+  orgs_.push_back(e.org_id);
+  return id;
+}
+
+std::int64_t Tx::put_plugin_instance(st::PluginInstanceRecord& r, std::int64_t start_after) {
+  const std::string now = st::now_instant();
+  r.updated_at = now;
+  if (r.id == 0) {
+    for (const auto& [id, other] : s_.instances)
+      if (other.org_id == r.org_id && other.name == r.name)
+        throw st::StorageError(st::StorageError::Kind::constraint, "UNIQUE constraint failed: plugin_instances");
+    r.id = ++s_.last_instance_id;
+    r.created_at = now;
+    r.version = 1;
+    s_.cursors[r.id] = start_after;
+  } else {
+    r.version += 1;
   }
+  s_.instances[r.id] = r;
+  return r.id;
+}
 
-  std::int64_t put_plugin_instance(st::PluginInstanceRecord& r, std::int64_t start_after) override {
-    const std::string now = st::now_instant();
-    r.updated_at = now;
-    if (r.id == 0) {
-      for (const auto& [id, other] : s_.instances)
-        if (other.org_id == r.org_id && other.name == r.name)
-          throw st::StorageError(st::StorageError::Kind::constraint, "UNIQUE constraint failed: plugin_instances");
-      r.id = ++s_.last_instance_id;
-      r.created_at = now;
-      r.version = 1;
-      s_.cursors[r.id] = start_after;
-    } else {
-      r.version += 1;
-    }
-    s_.instances[r.id] = r;
-    return r.id;
-  }
+void Tx::remove_plugin_instance(std::int64_t id) {
+  s_.instances.erase(id);
+  s_.cursors.erase(id);
+  std::erase_if(s_.plugin_state, [&](const auto& kv) { return kv.first.first == id; });
+  std::erase_if(s_.dead_letters, [&](const auto& kv) { return kv.first.first == id; });
+}
 
-  void remove_plugin_instance(std::int64_t id) override {
-    s_.instances.erase(id);
-    s_.cursors.erase(id);
-    std::erase_if(s_.plugin_state, [&](const auto& kv) { return kv.first.first == id; });
-    std::erase_if(s_.dead_letters, [&](const auto& kv) { return kv.first.first == id; });
-  }
+void Tx::set_plugin_suspended(std::int64_t id, const std::string& why) {
+  auto it = s_.instances.find(id);
+  if (it == s_.instances.end()) return;
+  it->second.suspended = why;
+  it->second.version += 1;
+  it->second.updated_at = st::now_instant();
+}
 
-  void set_plugin_suspended(std::int64_t id, const std::string& why) override {
-    auto it = s_.instances.find(id);
-    if (it == s_.instances.end()) return;
-    it->second.suspended = why;
-    it->second.version += 1;
-    it->second.updated_at = st::now_instant();
-  }
+void Tx::set_plugin_cursor(std::int64_t instance_id, std::int64_t event_id) {
+  auto& cursor = s_.cursors[instance_id];
+  cursor = std::max(cursor, event_id);  // never backwards, as in SQLite
+}
 
-  void set_plugin_cursor(std::int64_t instance_id, std::int64_t event_id) override {
-    auto& cursor = s_.cursors[instance_id];
-    cursor = std::max(cursor, event_id);  // never backwards, as in SQLite
-  }
+void Tx::put_plugin_state(std::int64_t instance_id, const std::string& key, const std::string* value) {
+  if (value) s_.plugin_state[{instance_id, key}] = *value;
+  else s_.plugin_state.erase({instance_id, key});
+}
 
-  void put_plugin_state(std::int64_t instance_id, const std::string& key, const std::string* value) override {
-    if (value) s_.plugin_state[{instance_id, key}] = *value;
-    else s_.plugin_state.erase({instance_id, key});
-  }
+void Tx::put_dead_letter(const st::DeadLetter& d) {
+  st::DeadLetter& kept = s_.dead_letters[{d.instance_id, d.event_id}];
+  kept = d;
+  if (kept.at.empty()) kept.at = st::now_instant();
+}
 
-  void put_dead_letter(const st::DeadLetter& d) override {
-    st::DeadLetter& kept = s_.dead_letters[{d.instance_id, d.event_id}];
-    kept = d;
-    if (kept.at.empty()) kept.at = st::now_instant();
-  }
-
-  bool remove_dead_letter(std::int64_t instance_id, std::int64_t event_id) override {
-    return s_.dead_letters.erase({instance_id, event_id}) > 0;
-  }
-
-  State& state() { return s_; }
-  std::vector<std::int64_t>& appended_orgs() { return orgs_; }
-
- private:
-  State s_;
-  std::vector<std::int64_t> orgs_;
-};
+bool Tx::remove_dead_letter(std::int64_t instance_id, std::int64_t event_id) {
+  return s_.dead_letters.erase({instance_id, event_id}) > 0;
+}
 
 MemoryEventLog::State MemoryEventLog::snapshot() const {
   std::lock_guard lock(mu_);
   return state_;
 }
 
-void MemoryEventLog::write(const Job& job) {
-  std::lock_guard writing(write_mu_);
-  Transaction tx(snapshot());
-  job(tx);  // a throw leaves state_ untouched: the job rolled back
+std::unique_ptr<MemoryEventLog::Transaction> MemoryEventLog::begin() const {
+  return std::make_unique<Transaction>(snapshot());
+}
+
+void MemoryEventLog::commit(Transaction& tx) {
   {
     std::lock_guard lock(mu_);
-    state_ = std::move(tx.state());
+    state_ = std::move(tx.s_);
   }
-  listeners_.committed(tx.appended_orgs());
+  listeners_.committed(tx.orgs_);
+}
+
+void MemoryEventLog::write(const Job& job) {
+  std::lock_guard writing(write_mu_);
+  const auto tx = begin();
+  job(*tx);  // a throw leaves state_ untouched: the job rolled back
+  commit(*tx);
 }
 
 std::vector<st::OutboxRecord> MemoryEventLog::outbox() const { return snapshot().outbox; }

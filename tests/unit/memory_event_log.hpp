@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,11 +22,20 @@
 namespace relance::test {
 
 class MemoryEventLog final : public storage::EventLog {
+  struct State;
+
  public:
   using Job = std::function<void(storage::EventLogWrites&)>;
+  class Transaction;
 
   // Runs `job` in a transaction of its own; rethrows what it threw, with nothing written.
   void write(const Job& job);
+  // The same in steps, for a fake WriteTxn whose events() must write in the fake's own
+  // transaction: begin() works on a copy of the log, commit() puts the copy in its place and
+  // tells the listeners; a transaction dropped without commit() wrote nothing. One
+  // transaction at a time, as with the storage writer.
+  std::unique_ptr<Transaction> begin() const;
+  void commit(Transaction& tx);
   // Every event committed, in order.
   std::vector<storage::OutboxRecord> outbox() const;
 
@@ -52,14 +62,32 @@ class MemoryEventLog final : public storage::EventLog {
     std::map<std::pair<std::int64_t, std::int64_t>, storage::DeadLetter> dead_letters;
     std::int64_t last_instance_id = 0;
   };
-  class Transaction;
-
   State snapshot() const;
 
   mutable std::mutex mu_;     // guards state_
   State state_;
   std::mutex write_mu_;       // one write at a time
   storage::CommitListeners listeners_;
+};
+
+// The writes of one transaction, on a copy of the log's state.
+class MemoryEventLog::Transaction final : public storage::EventLogWrites {
+ public:
+  explicit Transaction(State state) : s_(std::move(state)) {}
+
+  std::int64_t append(const storage::OutboxEvent& event) override;
+  std::int64_t put_plugin_instance(storage::PluginInstanceRecord& instance, std::int64_t start_after) override;
+  void remove_plugin_instance(std::int64_t id) override;
+  void set_plugin_suspended(std::int64_t id, const std::string& why) override;
+  void set_plugin_cursor(std::int64_t instance_id, std::int64_t event_id) override;
+  void put_plugin_state(std::int64_t instance_id, const std::string& key, const std::string* value) override;
+  void put_dead_letter(const storage::DeadLetter& letter) override;
+  bool remove_dead_letter(std::int64_t instance_id, std::int64_t event_id) override;
+
+ private:
+  friend class MemoryEventLog;
+  State s_;
+  std::vector<std::int64_t> orgs_;  // of the events appended, for the commit's signal
 };
 
 }  // namespace relance::test
