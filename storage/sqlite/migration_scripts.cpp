@@ -1,7 +1,7 @@
 // Numbered, forward-only schema migrations. A released migration is never edited: a change
 // is a new migration at the end. Each is applied in its own transaction together with the
 // bump of PRAGMA user_version, so a database is always at exactly one version.
-#include "sqlite/migrations.hpp"
+#include "sqlite/migration_scripts.hpp"
 
 #include <string>
 
@@ -215,7 +215,7 @@ CREATE TABLE idempotency_keys (
 
 // What the full-text index of a table holds. `$.` stands for the row ("new.", "old.").
 // `public` holds the text region staff may match across organisations, `personal` the
-// personal data they may not (see ops.cpp, fts_query).
+// personal data they may not (see row_sql.cpp, fts_query).
 struct TextIndex {
   const char* table;
   const char* public_text;

@@ -1,4 +1,4 @@
-#include "sqlite/ops.hpp"
+#include "sqlite/row_sql.hpp"
 
 #include "relance/model/instant.hpp"
 
