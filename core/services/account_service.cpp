@@ -50,10 +50,9 @@ std::string take_password(json::object& body) {
 }
 
 void check_stages(const Row& row) {
-  const std::string stages = text_of(row.get(ent::organisations, "pipeline_stages"));
-  if (stages.empty()) return;
-  json::value v = json::parse(stages);
-  if (v.get_array().size() < 2)
+  const std::string* stored = row.text(ent::organisations, "pipeline_stages");
+  if (!stored || stored->empty()) return;
+  if (storage::read_text_list(*stored).size() < 2)
     throw Problem::invalid("pipeline_stages", "pipeline_stages needs at least two stages");
 }
 
