@@ -3,6 +3,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <array>
+
 #include "auth/secrets.hpp"
 #include "domain/fields.hpp"
 #include "domain/problem.hpp"
@@ -96,6 +98,12 @@ void refuse_while_throttled(std::chrono::steady_clock::duration wait) {
 }
 
 }  // namespace
+
+std::span<const std::string_view> default_pipeline_stages() {
+  static constexpr std::array<std::string_view, 6> stages{"new", "contacted", "meeting",
+                                                          "proposal", "won", "lost"};
+  return stages;
+}
 
 AccountService::AccountService(storage::Store& store, OrgDirectory& orgs)
     : store_(store), orgs_(orgs),

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "domain/problem.hpp"
+#include "services/account_service.hpp"
 
 namespace relance::services {
 using storage::entities::organisations;
@@ -17,7 +18,7 @@ OrgSettings OrgDirectory::from_row(const storage::Row& row) {
   if (s.default_region.empty()) s.default_region = "FR";
   s.stages = row.list(organisations, "pipeline_stages");
   if (s.stages.empty())
-    for (std::string_view d : storage::default_pipeline_stages()) s.stages.emplace_back(d);
+    for (std::string_view d : default_pipeline_stages()) s.stages.emplace_back(d);
   return s;
 }
 
