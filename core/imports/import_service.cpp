@@ -8,7 +8,6 @@
 #include <fstream>
 
 #include "domain/problem.hpp"
-#include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "domain/record_json.hpp"
 #include "imports/duplicates.hpp"
