@@ -1,6 +1,5 @@
 #include "domain/completing_patch.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -110,15 +109,8 @@ struct RowForm {
   }
   // A list is stored as the JSON array text of its strings (fields.cpp, to_storage).
   std::vector<std::string> items(const Row& r, std::size_t i) const {
-    std::vector<std::string> out;
     const auto* text = std::get_if<std::string>(&value(r, i));
-    if (!text) return out;
-    boost::system::error_code ec;
-    const json::value list = json::parse(*text, ec);
-    if (ec || !list.is_array()) return out;
-    for (const json::value& item : list.get_array())
-      if (item.is_string()) out.emplace_back(item.get_string());
-    return out;
+    return text ? storage::read_text_list(*text) : std::vector<std::string>{};
   }
   void merge(std::size_t i, const std::vector<std::string>& items) {
     set(i, json::serialize(to_array(items)));

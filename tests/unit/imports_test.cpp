@@ -47,12 +47,7 @@ std::string text(const imports::ImportRow& row, const char* field) {
 }
 
 std::vector<std::string> list(const imports::ImportRow& row, const char* field) {
-  std::vector<std::string> out;
-  const std::string stored = text(row, field);
-  if (stored.empty()) return out;
-  const json::value items = json::parse(stored);
-  for (const json::value& item : items.as_array()) out.emplace_back(item.as_string());
-  return out;
+  return row.contact.values.empty() ? std::vector<std::string>{} : row.contact.list(storage::entities::contacts, field);
 }
 
 // The row has a value for the field (a name left out is stored empty, not null).
