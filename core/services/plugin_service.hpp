@@ -6,7 +6,7 @@
 // Who: the instance admin manages every organisation's instances; an org-admin those of
 // their organisation (another organisation's instance answers 404). Other roles: 403.
 //
-// Secret settings (passwords, tokens, URL passwords: plugins/secret_settings.hpp) are
+// Secret settings (passwords, tokens, URL passwords: plugin_host/secret_settings.hpp) are
 // sealed with the instance's SecretBox before they are stored and shown as "(set)".
 //
 // The outcomes are typed (InstanceView, InstanceChange); api/plugin_routes.cpp maps them to
