@@ -16,7 +16,6 @@
 #include "relance/host/outbound.h"
 #include "relance/host/query.h"
 #include "relance/host/state.h"
-#include "services/record_service.hpp"
 
 namespace relance::plugin_host {
 namespace {
@@ -188,7 +187,7 @@ relance_status query_open(const relance_host* h, relance_str dataset, relance_st
     return RELANCE_UNSUPPORTED;
   }
   try {
-    services::QueryParams params;
+    QueryFilters params;
     if (filters.size) {
       boost::system::error_code ec;
       auto v = boost::json::parse(view(filters), ec);
@@ -204,7 +203,7 @@ relance_status query_open(const relance_host* h, relance_str dataset, relance_st
       }
     }
     auto q = std::make_unique<relance_query>(*e, c.env->store);
-    q->query = services::parse_list_request(*e, storage::Scope::org(c.instance->org_id), params).query;
+    q->query = c.env->list_query(*e, c.instance->org_id, params);
     q->query.sort = "id";
     q->query.descending = false;
     q->query.limit = query_page;
