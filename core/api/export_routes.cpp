@@ -8,22 +8,12 @@
 #include "api/problem_response.hpp"
 #include "api/routes.hpp"
 #include "domain/problem.hpp"
+#include "domain/text.hpp"
 
 namespace relance::api {
 using Shape = RouteDoc::Shape;
 
 namespace {
-
-std::vector<std::string> split(const std::string& s, char by) {
-  std::vector<std::string> out;
-  std::size_t at = 0;
-  while (at <= s.size()) {
-    const auto end = std::min(s.find(by, at), s.size());
-    out.push_back(s.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
-}
 
 bool declares(const plugin_host::ExporterFormat& f, const std::string& name) {
   return std::any_of(f.options.begin(), f.options.end(),
@@ -60,7 +50,7 @@ exports::ExportRequest read_export_request(const exports::ExportService& exports
   const plugin_host::ExporterFormat& f = exports.format(format);
   services::QueryParams filters;
   for (const auto& [key, value] : query) {
-    if (key == "dataset") r.datasets = value.empty() ? std::vector<std::string>{} : split(value, ',');
+    if (key == "dataset") r.datasets = value.empty() ? std::vector<std::string>{} : domain::split(value, ',');
     else if (key == "locale") r.locale = value;
     else if (declares(f, key)) r.options.emplace_back(key, value);
     else filters.emplace_back(key, value);

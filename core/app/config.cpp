@@ -10,6 +10,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "domain/text.hpp"
+
 namespace relance::app {
 namespace {
 
@@ -22,17 +24,6 @@ struct Setting {
   std::function<void(Config&, const std::string&)> apply;
   char separator = ':';
 };
-
-// "a,b,,c" -> {"a", "b", "c"}.
-std::vector<std::string> split(const std::string& v, char separator) {
-  std::vector<std::string> out;
-  for (std::size_t at = 0; at <= v.size();) {
-    const auto end = std::min(v.find(separator, at), v.size());
-    if (end > at) out.push_back(v.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
-}
 
 std::int64_t to_int(const std::string& v, const char* key) {
   try {
@@ -76,7 +67,7 @@ const std::vector<Setting>& settings() {
       {"log", "file", [](Config& c, const std::string& v) { c.log.file = v; }},
       {"log", "json", [](Config& c, const std::string& v) { c.log.json = to_bool(v, "json"); }},
       {"log", "max_file_bytes", [](Config& c, const std::string& v) { c.log.max_file_bytes = static_cast<std::size_t>(to_int(v, "max_file_bytes")); }},
-      {"plugins", "directories", [](Config& c, const std::string& v) { c.plugins.directories = split(v, ':'); }},
+      {"plugins", "directories", [](Config& c, const std::string& v) { c.plugins.directories = domain::split(v, ':', true); }},
       {"plugins", "call_budget_ms", [](Config& c, const std::string& v) { c.plugins.delivery.call_budget = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "call_budget_ms"))); }},
       {"plugins", "max_attempts", [](Config& c, const std::string& v) { c.plugins.delivery.max_attempts = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "max_attempts"), 1, 1000)); }},
       {"plugins", "retry_initial_ms", [](Config& c, const std::string& v) { c.plugins.delivery.retry_initial = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "retry_initial_ms"))); }},
@@ -104,7 +95,7 @@ const std::vector<Setting>& settings() {
       // Comma-separated in the environment: an IPv6 entry holds colons.
       {"outbound", "allow", [](Config& c, const std::string& v) {
          try {
-           c.outbound = auth::OutboundPolicy(split(v, ','));
+           c.outbound = auth::OutboundPolicy(domain::split(v, ',', true));
          } catch (const std::invalid_argument& e) {
            throw std::runtime_error(std::string("setting outbound.allow: ") + e.what());
          } }, ','},

@@ -1,5 +1,6 @@
 #include "domain/text.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <iterator>
@@ -80,6 +81,16 @@ std::string trim(std::string_view s) {
   while (b < e && space(s[b])) ++b;
   while (e > b && space(s[e - 1])) --e;
   return std::string(s.substr(b, e - b));
+}
+
+std::vector<std::string> split(std::string_view s, char by, bool skip_empty) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at <= s.size();) {
+    const auto end = std::min(s.find(by, at), s.size());
+    if (end > at || !skip_empty) out.emplace_back(s.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
 }
 
 std::string fold_ascii_case(std::string_view s) {

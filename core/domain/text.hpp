@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace relance::domain {
 
@@ -14,6 +15,9 @@ std::size_t utf8_length(std::string_view s);  // code points; s must be valid UT
 // The longest start of `s` of at most `max_bytes` that does not cut a character in two.
 std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 std::string trim(std::string_view s);         // ASCII white space at both ends
+// The parts of `s` between the `by` separators: "a,,b" -> {"a", "", "b"}; with skip_empty,
+// {"a", "b"} ("" -> {}).
+std::vector<std::string> split(std::string_view s, char by, bool skip_empty = false);
 std::string fold_ascii_case(std::string_view s);
 std::string fold_ascii_upper(std::string_view s);
 // Case- and accent-folded form for comparing names and tags ("Zoé" == "ZOE").

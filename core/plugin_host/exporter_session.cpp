@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "plugin_host/host_services.hpp"
+#include "domain/text.hpp"
 #include "plugin_host/registry.hpp"
 #include "plugin_host/rows.hpp"
 #include "relance/exporter.h"
@@ -14,17 +15,6 @@ namespace relance::plugin_host {
 namespace {
 
 std::string c_text(const char* s) { return s ? std::string(s) : std::string(); }
-
-std::vector<std::string> split(const std::string& s, char by) {
-  std::vector<std::string> out;
-  std::size_t at = 0;
-  while (at <= s.size()) {
-    const auto end = std::min(s.find(by, at), s.size());
-    out.push_back(s.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
-}
 
 std::string plugin_error(const PluginFile& p, relance_instance* i) {
   const relance_str e = p.entry.last_error(i);
@@ -50,7 +40,7 @@ ExporterFormat format_of(const PluginFile& f, const relance_exporter_v1& t) {
     const auto* o = reinterpret_cast<const relance_option*>(reinterpret_cast<const char*>(t.options) +
                                                             i * t.option_size);
     ExporterFormat::Option opt{c_text(o->name), c_text(o->description), c_text(o->default_value), {}};
-    if (o->choices) opt.choices = split(o->choices, '|');
+    if (o->choices) opt.choices = domain::split(o->choices, '|');
     if (!opt.name.empty()) fmt.options.push_back(std::move(opt));
   }
   return fmt;
