@@ -94,7 +94,7 @@ relance_status write_to_body(void* context, const void* data, size_t size) {
 struct Request {
   const ExportService::Format* format = nullptr;
   std::vector<const storage::Entity*> datasets;
-  std::vector<services::ListRequest> lists;  // aligned with datasets
+  std::vector<storage::ListQuery> lists;  // aligned with datasets
   std::string options = "{}";
   std::string locale = "en";
   std::string time_zone = "UTC";
@@ -208,7 +208,7 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
   // parked, to go on from there when resumed.
   bool send_rows() {
     const storage::Entity& e = *r_->datasets[dataset_];
-    storage::ListQuery q = r_->lists[dataset_].query;
+    storage::ListQuery q = r_->lists[dataset_];
     q.sort = "id";
     q.descending = false;
     q.limit = 0;  // every row, read as they stream out
@@ -383,11 +383,16 @@ void ExportService::start(const auth::Principal& p, const std::string& format, c
                                filters.front().first);
   for (const storage::Entity* e : r->datasets) {
     try {
-      services::ListRequest list = services::parse_list_request(*e, records_.read_scope(p, *e), filters);
-      for (const auto& [key, value] : filters)
+      // The filters of the API's lists (domain/list_vocabulary.hpp).
+      services::ListRequest list;
+      for (const auto& [key, value] : filters) {
         if (key == "sort" || key == "cursor" || key == "limit")
           throw Problem::bad_request(key + " does not apply to an export (rows come in id order)", key);
-      r->lists.push_back(std::move(list));
+        if (key == "q") list.search = domain::list_search(*e, value);
+        else if (auto condition = domain::list_condition(*e, key, value)) list.conditions.push_back(std::move(*condition));
+        else throw Problem::bad_request("unknown query parameter " + key, key);
+      }
+      r->lists.push_back(services::storage_query(list, records_.read_scope(p, *e)));
     } catch (const Problem& problem) {
       if (problem.detail().starts_with("unknown query parameter")) {
         std::string names;

@@ -371,7 +371,7 @@ services::Page PluginService::dead_letters(const auth::Principal& p, std::int64_
       if (!n || *n < 0) throw Problem::bad_request("cursor is not one this list gave", k);
       after = *n;
     } else if (k == "limit") {
-      limit = services::parse_limit(k, v);
+      limit = domain::parse_limit(k, v);
     } else {
       throw Problem::bad_request("unknown query parameter " + k, k);
     }
@@ -392,7 +392,7 @@ services::Page PluginService::dead_letters(const auth::Principal& p, std::int64_
     page.add() += json::serialize(o);
   }
   page.close();
-  if (more) page.next_cursor = std::to_string(letters.back().event_id);
+  if (more) page.next = services::ListPosition{storage::Null{}, letters.back().event_id};
   return page;
 }
 
