@@ -13,6 +13,9 @@
 
 namespace relance::api {
 
+// A request's query string, decoded, as (name, value) pairs in their order (a name may
+// repeat). The one type of query parameters: core/api reads it into typed requests for the
+// services, which never see query strings.
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {

@@ -135,8 +135,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Timeouts. A deadline is a field the session sets as it starts waiting on its client;
   // its context's sweeper closes the sessions past their deadline (see Impl::sweep).
-  // Beast's timed stream armed a timer on every read and write instead: 1.5 to 3 µs of
-  // the 16 to 20 µs of CPU a read by id cost.
+  // Beast's timed stream armed a timer on every read and write instead, a sizeable part of
+  // a read by id's CPU (docs/performance.md, "Figures behind the code").
   // The context the session lives on, fixed at its start: read by every context's sweeper.
   const asio::io_context& home() const { return home_; }
   // On the session's own thread (the sweeper runs there too).

@@ -1,7 +1,7 @@
 // RecordKind: how the records of one entity look on the command line (`relance contact`,
 // `relance lead`...): the subcommand's name, the list's columns, the fields `add` also takes
 // as positional arguments. The fields themselves, their options and their validation come
-// from the schema (storage/schema.cpp) and the API, never from a list kept here.
+// from the schema (storage/model/schema.cpp) and the API, never from a list kept here.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -21,10 +21,10 @@ std::optional<std::string> parse_e164(const std::string& text, const std::string
 }
 
 // The answers of the last few hundred numbers, per thread. libphonenumber runs ICU regular
-// expressions, about 10 µs a number; an import checks each number as it reads it and again
-// when the row meets the API's field rules, and the second time it is already in E.164:
-// the answer for an E.164 text is that same text, whatever the region, so each answer is
-// also kept under its own E.164 form.
+// expressions, slow per number (docs/performance.md, "Figures behind the code"); an import
+// checks each number as it reads it and again when the row meets the API's field rules,
+// and the second time it is already in E.164: the answer for an E.164 text is that same
+// text, whatever the region, so each answer is also kept under its own E.164 form.
 class RecentNumbers {
  public:
   const std::optional<std::string>* find(const std::string& key) const {

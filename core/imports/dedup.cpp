@@ -1,7 +1,5 @@
 #include "imports/dedup.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include "domain/completing_patch.hpp"
 #include "domain/text.hpp"
 
@@ -12,18 +10,6 @@ namespace ent = storage::entities;
 namespace {
 
 std::string folded(std::string_view s) { return domain::fold_case(domain::trim(s)); }
-
-std::vector<std::string> stored_list(const storage::Row& row, std::string_view field) {
-  std::vector<std::string> out;
-  const auto& v = row.get(ent::contacts, field);
-  if (!std::holds_alternative<std::string>(v)) return out;
-  boost::system::error_code ec;
-  json::value parsed = json::parse(std::get<std::string>(v), ec);
-  if (ec || !parsed.is_array()) return out;
-  for (const auto& item : parsed.get_array())
-    if (item.is_string()) out.emplace_back(item.get_string());
-  return out;
-}
 
 std::string stored_text(const storage::Row& row, const storage::Entity& e, std::string_view field) {
   const auto& v = row.get(e, field);
@@ -44,9 +30,9 @@ std::string DedupKey::why() const {
 
 std::vector<DedupKey> dedup_keys(const storage::Row& contact, std::string_view company) {
   std::vector<DedupKey> keys;
-  for (auto& e : stored_list(contact, "emails"))
+  for (auto& e : contact.list(ent::contacts, "emails"))
     if (!e.empty()) keys.push_back({'e', std::move(e), {}});
-  for (auto& p : stored_list(contact, "phones"))
+  for (auto& p : contact.list(ent::contacts, "phones"))
     if (!p.empty()) keys.push_back({'p', std::move(p), {}});
   const std::string f = folded(stored_text(contact, ent::contacts, "first_name"));
   const std::string l = folded(stored_text(contact, ent::contacts, "last_name"));

@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -15,7 +16,6 @@
 #include "imports/import.hpp"
 #include "imports/import_job.hpp"
 #include "imports/import_run.hpp"
-#include "spdlog/spdlog.h"
 
 namespace relance::imports {
 namespace json = boost::json;

@@ -19,16 +19,6 @@ std::int64_t steady_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
 }
 
-std::vector<std::string> string_array(const std::string& json_text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  auto v = boost::json::parse(json_text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& item : v.get_array())
-    if (item.is_string()) out.emplace_back(item.get_string());
-  return out;
-}
-
 // Account events never reach plugins (docs/events.md).
 bool deliverable(std::string_view type) {
   return !(type.starts_with("organisation.") || type.starts_with("user.") || type.starts_with("token."));
@@ -56,8 +46,8 @@ InstanceRunner::InstanceRunner(HostEnv& env, const DeliveryOptions& options, con
   context_.id = record.id;
   context_.org_id = record.org_id;
   context_.name = record.name;
-  context_.datasets = string_array(record.datasets);
-  patterns_ = string_array(record.events);
+  context_.datasets = storage::read_text_list(record.datasets);
+  patterns_ = storage::read_text_list(record.events);
   suspended_ = !record.suspended.empty();
   if (suspended_) {
     status_.state = "suspended";

@@ -3,6 +3,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <array>
+
 #include "auth/secrets.hpp"
 #include "domain/fields.hpp"
 #include "domain/problem.hpp"
@@ -50,10 +52,9 @@ std::string take_password(json::object& body) {
 }
 
 void check_stages(const Row& row) {
-  const std::string stages = text_of(row.get(ent::organisations, "pipeline_stages"));
-  if (stages.empty()) return;
-  json::value v = json::parse(stages);
-  if (v.get_array().size() < 2)
+  const std::string* stored = row.text(ent::organisations, "pipeline_stages");
+  if (!stored || stored->empty()) return;
+  if (storage::read_text_list(*stored).size() < 2)
     throw Problem::invalid("pipeline_stages", "pipeline_stages needs at least two stages");
 }
 
@@ -97,6 +98,12 @@ void refuse_while_throttled(std::chrono::steady_clock::duration wait) {
 }
 
 }  // namespace
+
+std::span<const std::string_view> default_pipeline_stages() {
+  static constexpr std::array<std::string_view, 6> stages{"new", "contacted", "meeting",
+                                                          "proposal", "won", "lost"};
+  return stages;
+}
 
 AccountService::AccountService(storage::Store& store, OrgDirectory& orgs)
     : store_(store), orgs_(orgs),

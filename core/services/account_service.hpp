@@ -15,7 +15,9 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "auth/principal.hpp"
@@ -33,6 +35,10 @@ struct LoginResult {
   std::string expires_at;
   boost::json::object user;
 };
+
+// The pipeline of an organisation created without pipeline_stages, in order: the stages its
+// leads move through until it sets its own (OrgDirectory applies it).
+std::span<const std::string_view> default_pipeline_stages();
 
 class AccountService {
  public:

@@ -1,13 +1,11 @@
 #include "services/org_directory.hpp"
 
-#include <boost/json/parse.hpp>
-
 #include <mutex>
 
 #include "domain/problem.hpp"
+#include "services/account_service.hpp"
 
 namespace relance::services {
-namespace json = boost::json;
 using storage::entities::organisations;
 
 OrgSettings OrgDirectory::from_row(const storage::Row& row) {
@@ -18,15 +16,9 @@ OrgSettings OrgDirectory::from_row(const storage::Row& row) {
   if (auto* r = std::get_if<std::string>(&row.get(organisations, "default_region")))
     s.default_region = *r;
   if (s.default_region.empty()) s.default_region = "FR";
-  if (auto* st = std::get_if<std::string>(&row.get(organisations, "pipeline_stages"))) {
-    boost::system::error_code ec;
-    json::value v = json::parse(*st, ec);
-    if (!ec && v.is_array())
-      for (const auto& x : v.get_array())
-        if (x.is_string()) s.stages.emplace_back(x.get_string());
-  }
+  s.stages = row.list(organisations, "pipeline_stages");
   if (s.stages.empty())
-    for (std::string_view d : storage::default_pipeline_stages()) s.stages.emplace_back(d);
+    for (std::string_view d : default_pipeline_stages()) s.stages.emplace_back(d);
   return s;
 }
 

@@ -111,8 +111,8 @@ json::object PluginService::instance_object(const storage::PluginInstanceRecord&
   o["enabled"] = r.enabled;
   const json::value settings = parse_or(r.settings, json::object());
   o["settings"] = settings.is_object() ? shown_settings(settings.get_object()) : json::object();
-  o["events"] = parse_or(r.events, json::array());
-  o["datasets"] = parse_or(r.datasets, json::array());
+  o["events"] = to_array(storage::read_text_list(r.events));
+  o["datasets"] = to_array(storage::read_text_list(r.datasets));
   o["source"] = r.source;
   o["version"] = r.version;
   o["created_at"] = r.created_at;

@@ -1,5 +1,6 @@
-// WorkPool: a few threads for slow, CPU-bound work (Argon2id password hashing takes ~0.1 s
-// and 64 MiB) so that it never holds one of the HTTP threads, which serve everyone.
+// WorkPool: a few threads for slow, CPU-bound work (Argon2id password hashing, slow and
+// memory-hungry by design: docs/performance.md, "Figures behind the code") so that it
+// never holds one of the HTTP threads, which serve everyone.
 //
 // Thread safety: post() from any thread. The destructor runs what is queued, then joins.
 #pragma once

@@ -38,7 +38,7 @@
 
 namespace {
 
-using namespace relance_export;
+using namespace plugins_shared;
 
 constexpr std::size_t flush_size = 64 * 1024;
 constexpr std::string_view bom = "\xEF\xBB\xBF";
@@ -66,7 +66,7 @@ class Csv : public relance::Instance, public relance::Exporter {
   };
 
   relance_status open(const relance_export_request& request) override {
-    const relance_status status = Exporter::open(request);
+    if (const relance_status status = Exporter::open(request); status != RELANCE_OK) return status;
     const std::string_view json = relance::view(request.options);
     const bool fr = is_french(relance::view(request.locale));
     const std::string delimiter = option(json, "delimiter").value_or(fr ? ";" : ",");
@@ -82,7 +82,7 @@ class Csv : public relance::Instance, public relance::Exporter {
     buffer_.clear();
     buffer_.reserve(flush_size * 2);
     if (option(json, "bom").value_or(fr ? "yes" : "no") == "yes") buffer_ += bom;
-    return status;
+    return RELANCE_OK;
   }
 
   relance_status begin_dataset(const relance_dataset& dataset) override {

@@ -90,33 +90,33 @@ std::optional<LocalTime> parse_local(std::string_view s) {
 
 std::optional<LocalTime> local_time(Instant t, const std::string& zone) {
   if (is_utc(zone)) return from_local(date::local_seconds{t.time_since_epoch()});
-  const date::time_zone* z = relance_export::find_zone(zone);
+  const date::time_zone* z = plugins_shared::find_zone(zone);
   if (!z) return std::nullopt;
   return from_local(z->to_local(t));
 }
 
 std::string calendar(const Todo& todo) {
-  using relance_export::append_escaped_text;
-  using relance_export::append_folded_line;
+  using plugins_shared::append_escaped_text;
+  using plugins_shared::append_folded_line;
   std::string out = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Relance//email-reminder//EN\r\n"
                     "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n";
   std::string line;
 
   // DUE in the assignee's zone, with its VTIMEZONE; in UTC when the zone is unknown or the
   // local time occurs twice (the hour repeated when clocks go back), as the ics exporter.
-  const date::time_zone* zone = is_utc(todo.time_zone) ? nullptr : relance_export::find_zone(todo.time_zone);
-  std::string due = "DUE:" + relance_export::utc_text(todo.due);
+  const date::time_zone* zone = is_utc(todo.time_zone) ? nullptr : plugins_shared::find_zone(todo.time_zone);
+  std::string due = "DUE:" + plugins_shared::utc_text(todo.due);
   if (zone) {
     const date::local_seconds local = zone->to_local(todo.due);
     if (zone->get_info(local).result == date::local_info::unique) {
-      out += relance_export::vtimezone(todo.time_zone, zone, todo.due, todo.due);
-      due = "DUE;TZID=" + todo.time_zone + ":" + relance_export::local_text(local);
+      out += plugins_shared::vtimezone(todo.time_zone, zone, todo.due, todo.due);
+      due = "DUE;TZID=" + todo.time_zone + ":" + plugins_shared::local_text(local);
     }
   }
 
   out += "BEGIN:VTODO\r\n";
   append_folded_line(out, "UID:followup-" + std::to_string(todo.id) + "@relance");
-  out += "DTSTAMP:" + relance_export::utc_text(todo.stamp) + "\r\n";
+  out += "DTSTAMP:" + plugins_shared::utc_text(todo.stamp) + "\r\n";
   line = "SUMMARY:";
   append_escaped_text(line, todo.title);
   append_folded_line(out, line);

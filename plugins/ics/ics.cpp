@@ -50,7 +50,7 @@
 
 namespace {
 
-using namespace relance_export;
+using namespace plugins_shared;
 
 // Options: option_or (values.hpp). TEXT escaping and line folding: text_lines.hpp.
 
@@ -97,6 +97,7 @@ class Ics : public relance::Instance, public relance::Exporter {
   };
 
   relance_status open(const relance_export_request& request) override {
+    if (const relance_status status = Exporter::open(request); status != RELANCE_OK) return status;
     const std::string_view options_json = relance::view(request.options);
     const std::string component = option_or(options_json, "component", "VTODO", "ics");
     if (component != "VTODO" && component != "VEVENT") {
@@ -128,114 +129,31 @@ class Ics : public relance::Instance, public relance::Exporter {
 
   relance_status write_row(const relance_row& row) override {
     if (!started_ || !spool_) throw relance::Error(RELANCE_INVALID, "ics: a row came before its dataset");
-    std::string out;
-    std::string line;
-    auto emit = [&] {
-      append_folded_line(out, line);
-      line.clear();
-    };
+    const auto due = instant_of(row, due_at);
+    if (event_ && !due) return RELANCE_OK;  // an event needs a start; due_at is required, so never here
     const char* kind = event_ ? "VEVENT" : "VTODO";
-    const std::string id_text = text_of(row, id);
     const std::string summary = text_of(row, title);
     const std::string state = text_of(row, status);
-    const auto due = instant_of(row, due_at);
-    const auto updated = instant_of(row, updated_at);
-    const auto created = instant_of(row, created_at);
-    const auto done = instant_of(row, done_at);
-    if (event_ && !due) return RELANCE_OK;  // an event needs a start; due_at is required, so never here
-
-    out += std::string("BEGIN:") + kind + "\r\n";
-    line = "UID:followup-" + id_text + "@relance";
-    emit();
-    const SysSeconds stamp = updated   ? *updated
-                             : created ? *created
-                                       : date::floor<Seconds>(std::chrono::system_clock::now());
-    out += "DTSTAMP:" + utc_text(stamp) + "\r\n";
-    if (created) out += "CREATED:" + utc_text(*created) + "\r\n";
-    if (updated) out += "LAST-MODIFIED:" + utc_text(*updated) + "\r\n";
-    if (!summary.empty()) {
-      line = "SUMMARY:";
-      append_escaped_text(line, summary);
-      emit();
-    }
-
     // The follow-up's zone: TZID and local times, or UTC.
-    std::string tzid = text_of(row, time_zone);
+    const std::string tzid = text_of(row, time_zone);
     const date::time_zone* zone = tzid == "UTC" || tzid == "Etc/UTC" ? nullptr : find_zone(tzid);
-    auto when = [&](const char* property, SysSeconds t) {
-      const LocalSeconds local = zone ? zone->to_local(t) : LocalSeconds{};
-      // A local time that occurs twice (clocks going back) means its first occurrence in
-      // RFC 5545 3.3.5 but the second one in python-icalendar (pytz's default): such an
-      // instant is written in UTC, which every reader takes the same way.
-      if (!zone || zone->get_info(local).result != date::local_info::unique) {
-        out += std::string(property) + ":" + utc_text(t) + "\r\n";
-        return;
-      }
-      line = std::string(property) + ";TZID=" + tzid + ":" + local_text(local);
-      emit();
-      auto [at, inserted] = zones_.try_emplace(tzid, Use{zone, t, t});
-      if (!inserted) {
-        at->second.first = std::min(at->second.first, t);
-        at->second.last = std::max(at->second.last, t);
-      }
-    };
 
-    std::string description = text_of(row, notes);
-    const std::string contact_zone_name = text_of(row, contact_time_zone);
-    if (due && !contact_zone_name.empty()) {
-      if (const date::time_zone* contact_zone = find_zone(contact_zone_name)) {
-        const LocalSeconds there = contact_zone->to_local(*due);
-        const LocalSeconds here = zone ? zone->to_local(*due) : LocalSeconds{due->time_since_epoch()};
-        const auto there_day = date::floor<date::days>(there);
-        const date::hh_mm_ss<Seconds> hms(there - there_day);
-        char clock[32];
-        std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(hms.hours().count()),
-                      static_cast<int>(hms.minutes().count()));
-        std::string text = french_ ? "Heure locale du contact : " : "Contact's local time: ";
-        if (there_day != date::floor<date::days>(here)) text += date::format("%F ", there_day);
-        text += clock;
-        text += ' ';
-        text += contact_zone_name;
-        if (!description.empty()) description += "\n\n";
-        description += text;
-      }
-    }
-    if (!description.empty()) {
-      line = "DESCRIPTION:";
-      append_escaped_text(line, description);
-      emit();
-    }
-
+    ContentLines c;
+    c.out += std::string("BEGIN:") + kind + "\r\n";
+    write_identity(c, row, summary);
+    c.text_property("DESCRIPTION:", description_of(row, due, zone));
     if (due) {
       if (event_) {
-        when("DTSTART", *due);
-        when("DTEND", *due + std::chrono::minutes{duration_});
+        write_time(c, "DTSTART", *due, tzid, zone);
+        write_time(c, "DTEND", *due + std::chrono::minutes{duration_}, tzid, zone);
       } else {
-        when("DUE", *due);
+        write_time(c, "DUE", *due, tzid, zone);
       }
     }
-    if (event_) {
-      out += state == "cancelled" ? "STATUS:CANCELLED\r\n" : "STATUS:CONFIRMED\r\n";
-    } else if (state == "done") {
-      out += "STATUS:COMPLETED\r\n";
-      if (done) out += "COMPLETED:" + utc_text(*done) + "\r\n";
-      out += "PERCENT-COMPLETE:100\r\n";
-    } else if (state == "cancelled") {
-      out += "STATUS:CANCELLED\r\n";
-    } else if (state == "open" || state == "snoozed") {
-      out += "STATUS:NEEDS-ACTION\r\n";
-    }
-
-    if (alarm_ > 0 && due && state != "done" && state != "cancelled") {
-      out += "BEGIN:VALARM\r\nACTION:DISPLAY\r\n";
-      line = "DESCRIPTION:";
-      append_escaped_text(line, summary.empty() ? (french_ ? "Relance" : "Follow-up") : summary);
-      emit();
-      out += std::string(event_ ? "TRIGGER:-PT" : "TRIGGER;RELATED=END:-PT") + std::to_string(alarm_) + "M\r\n";
-      out += "END:VALARM\r\n";
-    }
-    out += std::string("END:") + kind + "\r\n";
-    if (std::fwrite(out.data(), 1, out.size(), spool_) != out.size()) {
+    write_status(c, row, state);
+    if (alarm_ > 0 && due && state != "done" && state != "cancelled") write_alarm(c, summary);
+    c.out += std::string("END:") + kind + "\r\n";
+    if (std::fwrite(c.out.data(), 1, c.out.size(), spool_) != c.out.size()) {
       throw relance::Error(RELANCE_RETRY, std::string("ics: cannot write the temporary file: ") + std::strerror(errno));
     }
     return RELANCE_OK;
@@ -269,6 +187,90 @@ class Ics : public relance::Instance, public relance::Exporter {
     const date::time_zone* zone;
     SysSeconds first, last;  // the earliest and latest instant written in the zone
   };
+
+  // UID, DTSTAMP, CREATED, LAST-MODIFIED and SUMMARY.
+  void write_identity(ContentLines& c, const relance_row& row, const std::string& summary) const {
+    const auto updated = instant_of(row, updated_at);
+    const auto created = instant_of(row, created_at);
+    c.line = "UID:followup-" + text_of(row, id) + "@relance";
+    c.end_line();
+    const SysSeconds stamp = updated   ? *updated
+                             : created ? *created
+                                       : date::floor<Seconds>(std::chrono::system_clock::now());
+    c.out += "DTSTAMP:" + utc_text(stamp) + "\r\n";
+    if (created) c.out += "CREATED:" + utc_text(*created) + "\r\n";
+    if (updated) c.out += "LAST-MODIFIED:" + utc_text(*updated) + "\r\n";
+    c.text_property("SUMMARY:", summary);
+  }
+
+  // The notes, then the due time in the contact's own zone when the row names one.
+  std::string description_of(const relance_row& row, const std::optional<SysSeconds>& due,
+                             const date::time_zone* zone) const {
+    std::string description = text_of(row, notes);
+    const std::string contact_zone_name = text_of(row, contact_time_zone);
+    if (!due || contact_zone_name.empty()) return description;
+    const date::time_zone* contact_zone = find_zone(contact_zone_name);
+    if (!contact_zone) return description;
+    const LocalSeconds there = contact_zone->to_local(*due);
+    const LocalSeconds here = zone ? zone->to_local(*due) : LocalSeconds{due->time_since_epoch()};
+    const auto there_day = date::floor<date::days>(there);
+    const date::hh_mm_ss<Seconds> hms(there - there_day);
+    char clock[32];
+    std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(hms.hours().count()),
+                  static_cast<int>(hms.minutes().count()));
+    std::string text = french_ ? "Heure locale du contact : " : "Contact's local time: ";
+    if (there_day != date::floor<date::days>(here)) text += date::format("%F ", there_day);
+    text += clock;
+    text += ' ';
+    text += contact_zone_name;
+    if (!description.empty()) description += "\n\n";
+    description += text;
+    return description;
+  }
+
+  // A time property in the follow-up's zone (TZID and local time, the zone's use recorded
+  // for its VTIMEZONE), or in UTC.
+  void write_time(ContentLines& c, const char* property, SysSeconds t, const std::string& tzid,
+                  const date::time_zone* zone) {
+    const LocalSeconds local = zone ? zone->to_local(t) : LocalSeconds{};
+    // A local time that occurs twice (clocks going back) means its first occurrence in
+    // RFC 5545 3.3.5 but the second one in python-icalendar (pytz's default): such an
+    // instant is written in UTC, which every reader takes the same way.
+    if (!zone || zone->get_info(local).result != date::local_info::unique) {
+      c.out += std::string(property) + ":" + utc_text(t) + "\r\n";
+      return;
+    }
+    c.line = std::string(property) + ";TZID=" + tzid + ":" + local_text(local);
+    c.end_line();
+    auto [at, inserted] = zones_.try_emplace(tzid, Use{zone, t, t});
+    if (!inserted) {
+      at->second.first = std::min(at->second.first, t);
+      at->second.last = std::max(at->second.last, t);
+    }
+  }
+
+  void write_status(ContentLines& c, const relance_row& row, const std::string& state) const {
+    if (event_) {
+      c.out += state == "cancelled" ? "STATUS:CANCELLED\r\n" : "STATUS:CONFIRMED\r\n";
+    } else if (state == "done") {
+      c.out += "STATUS:COMPLETED\r\n";
+      if (const auto done = instant_of(row, done_at)) c.out += "COMPLETED:" + utc_text(*done) + "\r\n";
+      c.out += "PERCENT-COMPLETE:100\r\n";
+    } else if (state == "cancelled") {
+      c.out += "STATUS:CANCELLED\r\n";
+    } else if (state == "open" || state == "snoozed") {
+      c.out += "STATUS:NEEDS-ACTION\r\n";
+    }
+  }
+
+  void write_alarm(ContentLines& c, const std::string& summary) const {
+    c.out += "BEGIN:VALARM\r\nACTION:DISPLAY\r\n";
+    c.line = "DESCRIPTION:";
+    append_escaped_text(c.line, summary.empty() ? (french_ ? "Relance" : "Follow-up") : summary);
+    c.end_line();
+    c.out += std::string(event_ ? "TRIGGER:-PT" : "TRIGGER;RELATED=END:-PT") + std::to_string(alarm_) + "M\r\n";
+    c.out += "END:VALARM\r\n";
+  }
 
   void close_spool() {
     if (spool_) std::fclose(spool_);

@@ -33,7 +33,7 @@
 
 namespace {
 
-using namespace relance_export;
+using namespace plugins_shared;
 
 constexpr std::size_t flush_size = 64 * 1024;
 
@@ -126,13 +126,13 @@ class Jsonl : public relance::Instance, public relance::Exporter {
   };
 
   relance_status open(const relance_export_request& request) override {
-    const relance_status status = Exporter::open(request);
+    if (const relance_status status = Exporter::open(request); status != RELANCE_OK) return status;
     const std::string mode = option(relance::view(request.options), "dataset_key").value_or("auto");
     mode_ = mode == "always" ? Mode::always : mode == "never" ? Mode::never : Mode::automatic;
     several_ = RELANCE_HAS_FIELD(&request, relance_export_request, dataset_count) && request.dataset_count > 1;
     buffer_.clear();
     buffer_.reserve(flush_size * 2);
-    return status;
+    return RELANCE_OK;
   }
 
   relance_status begin_dataset(const relance_dataset& dataset) override {

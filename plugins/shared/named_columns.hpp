@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace relance_export {
+namespace plugins_shared {
 
 // `N` fields, numbered 0..N-1 by the plugin's own enum, named by `names[field]`.
 template <std::size_t N>
@@ -47,4 +47,4 @@ class NamedColumns {
   std::size_t columns_[N] = {};
 };
 
-}  // namespace relance_export
+}  // namespace plugins_shared

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace relance_export {
+namespace plugins_shared {
 
 // Appends `text` escaped as a TEXT value (or one component of a compound value): backslash,
 // comma, semicolon and line breaks escaped (a CRLF is one line break), tab kept, other
@@ -49,4 +49,23 @@ inline void append_folded_line(std::string& out, std::string_view line) {
   out += "\r\n";
 }
 
-}  // namespace relance_export
+// The content lines of one component or card while it is written: a property is built in
+// `line`, then end_line() folds it onto `out` (both buffers reused from line to line).
+struct ContentLines {
+  std::string out;
+  std::string line;
+
+  void end_line() {
+    append_folded_line(out, line);
+    line.clear();
+  }
+  // `name` (with its colon) and `value` escaped as TEXT; nothing when the value is empty.
+  void text_property(std::string_view name, std::string_view value) {
+    if (value.empty()) return;
+    line = name;
+    append_escaped_text(line, value);
+    end_line();
+  }
+};
+
+}  // namespace plugins_shared

@@ -1,4 +1,4 @@
-// Value helpers the bundled exporters share: the request's options, the locale, numbers,
+// Value helpers the bundled plugins share: the request's options, the locale, numbers,
 // amounts, instants and list items. Header-only and built on the SDK alone, so a bundled
 // plugin still depends on nothing of the daemon, as a third party's would.
 //
@@ -16,7 +16,7 @@
 #include <string_view>
 #include <utility>
 
-namespace relance_export {
+namespace plugins_shared {
 
 // Skips JSON white space from `at`.
 inline std::size_t skip_space(std::string_view s, std::size_t at) {
@@ -298,4 +298,4 @@ inline void append_instant(std::string& out, const relance_value& v) {
   out += 'Z';
 }
 
-}  // namespace relance_export
+}  // namespace plugins_shared

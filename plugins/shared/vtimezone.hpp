@@ -19,7 +19,7 @@
 
 #include "text_lines.hpp"
 
-namespace relance_export {
+namespace plugins_shared {
 
 // ---- Times.
 
@@ -192,4 +192,4 @@ inline std::string vtimezone(const std::string& tzid, const date::time_zone* zon
   return out;
 }
 
-}  // namespace relance_export
+}  // namespace plugins_shared

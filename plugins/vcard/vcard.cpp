@@ -31,7 +31,7 @@
 
 namespace {
 
-using namespace relance_export;
+using namespace plugins_shared;
 
 // The strings of a LIST value (a JSON array of strings); a malformed one fails the export.
 std::vector<std::string> json_list(std::string_view text) {
@@ -87,6 +87,7 @@ class VCard : public relance::Instance, public relance::Exporter {
   };
 
   relance_status open(const relance_export_request& request) override {
+    if (const relance_status status = Exporter::open(request); status != RELANCE_OK) return status;
     const std::string version = option_or(relance::view(request.options), "version", "4.0", "vcard");
     if (version != "4.0" && version != "3.0") {
       throw relance::Error(RELANCE_INVALID, "vcard: version must be 4.0 or 3.0, not \"" + version + "\"");
@@ -108,106 +109,27 @@ class VCard : public relance::Instance, public relance::Exporter {
 
   relance_status write_row(const relance_row& row) override {
     if (!started_) throw relance::Error(RELANCE_INVALID, "vcard: a row came before its dataset");
-    std::string card;
-    std::string line;
-    auto emit = [&] {
-      append_folded_line(card, line);
-      line.clear();
-    };
-
-    const std::string id_text = text_of(row, id);
-    const std::string first = text_of(row, first_name);
-    const std::string last = text_of(row, last_name);
     const std::vector<std::string> mails = list_of(row, emails);
     const std::vector<std::string> tels = list_of(row, phones);
-
-    card += "BEGIN:VCARD\r\n";
-    card += v4_ ? "VERSION:4.0\r\n" : "VERSION:3.0\r\n";
-    card += "PRODID:-//Relance//Contacts//EN\r\n";
-    if (!id_text.empty()) {
-      line = "UID:urn:relance:contact:";
-      append_raw(line, id_text);
-      emit();
+    ContentLines c;
+    c.out += "BEGIN:VCARD\r\n";
+    c.out += v4_ ? "VERSION:4.0\r\n" : "VERSION:3.0\r\n";
+    c.out += "PRODID:-//Relance//Contacts//EN\r\n";
+    write_names(c, row, mails, tels);
+    write_emails(c, mails);
+    write_phones(c, tels);
+    c.text_property("TITLE:", text_of(row, title));
+    write_address(c, row);
+    if (const std::string url = text_of(row, linkedin_url); !url.empty()) {
+      c.line = "URL:";
+      append_raw(c.line, url);
+      c.end_line();
     }
-
-    std::string full = first;
-    if (!first.empty() && !last.empty()) full += ' ';
-    full += last;
-    if (full.empty()) full = !mails.empty() ? mails.front() : !tels.empty() ? tels.front() : "Contact " + id_text;
-    line = "FN:";
-    append_escaped_text(line, full);
-    emit();
-    line = "N:";
-    append_escaped_text(line, last);
-    line += ';';
-    append_escaped_text(line, first);
-    line += ";;;";
-    emit();
-
-    bool first_one = true;
-    for (const std::string& mail : mails) {
-      if (mail.empty()) continue;
-      line = v4_ ? (first_one ? "EMAIL;TYPE=work;PREF=1:" : "EMAIL;TYPE=work:")
-                 : (first_one ? "EMAIL;TYPE=INTERNET,WORK,PREF:" : "EMAIL;TYPE=INTERNET,WORK:");
-      append_escaped_text(line, mail);
-      emit();
-      first_one = false;
-    }
-    first_one = true;
-    for (const std::string& tel : tels) {
-      if (tel.empty()) continue;
-      if (!v4_) {
-        line = first_one ? "TEL;TYPE=WORK,VOICE,PREF:" : "TEL;TYPE=WORK,VOICE:";
-        append_escaped_text(line, tel);
-      } else if (is_global_number(tel)) {
-        line = first_one ? "TEL;VALUE=uri;TYPE=work,voice;PREF=1:tel:" : "TEL;VALUE=uri;TYPE=work,voice:tel:";
-        line += tel;
-      } else {  // not E.164: kept as text rather than made into an invalid tel: URI
-        line = first_one ? "TEL;VALUE=text;TYPE=work,voice;PREF=1:" : "TEL;VALUE=text;TYPE=work,voice:";
-        append_escaped_text(line, tel);
-      }
-      emit();
-      first_one = false;
-    }
-
-    text_property(card, line, "TITLE:", text_of(row, title));
-    const std::string town = text_of(row, city);
-    const std::string land = text_of(row, country);
-    if (!town.empty() || !land.empty()) {
-      line = v4_ ? "ADR;TYPE=work:;;;" : "ADR;TYPE=WORK:;;;";
-      append_escaped_text(line, town);
-      line += ";;;";
-      append_escaped_text(line, land);
-      emit();
-    }
-    const std::string url = text_of(row, linkedin_url);
-    if (!url.empty()) {
-      line = "URL:";
-      append_raw(line, url);
-      emit();
-    }
-    text_property(card, line, "NOTE:", text_of(row, notes));
-    std::vector<std::string> categories = list_of(row, tags);
-    std::string joined;
-    for (const std::string& tag : categories) {
-      if (tag.empty()) continue;
-      if (!joined.empty()) joined += ',';
-      append_escaped_text(joined, tag);
-    }
-    if (!joined.empty()) {
-      line = "CATEGORIES:" + joined;
-      emit();
-    }
-    if (const relance_value* rev = value_of(row, updated_at); rev && rev->kind == RELANCE_VALUE_INSTANT) {
-      const Civil c = civil(rev->integer);
-      char stamp[48];
-      std::snprintf(stamp, sizeof stamp, v4_ ? "REV:%04lld%02d%02dT%02d%02d%02dZ" : "REV:%04lld-%02d-%02dT%02d:%02d:%02dZ",
-                    static_cast<long long>(c.year), c.month, c.day, c.hour, c.minute, c.second);
-      line = stamp;
-      emit();
-    }
-    card += "END:VCARD\r\n";
-    write(card);
+    c.text_property("NOTE:", text_of(row, notes));
+    write_categories(c, list_of(row, tags));
+    write_revision(c, row);
+    c.out += "END:VCARD\r\n";
+    write(c.out);
     return RELANCE_OK;
   }
 
@@ -225,12 +147,99 @@ class VCard : public relance::Instance, public relance::Exporter {
     if (v->kind != RELANCE_VALUE_LIST) return {std::string(relance::view(v->text))};
     return json_list(relance::view(v->text));
   }
-  static void text_property(std::string& card, std::string& line, const char* name, const std::string& value) {
-    if (value.empty()) return;
-    line = name;
-    append_escaped_text(line, value);
-    append_folded_line(card, line);
-    line.clear();
+  // UID, FN and N. FN falls back on the first email, phone or "Contact <id>".
+  void write_names(ContentLines& c, const relance_row& row, const std::vector<std::string>& mails,
+                   const std::vector<std::string>& tels) const {
+    const std::string id_text = text_of(row, id);
+    const std::string first = text_of(row, first_name);
+    const std::string last = text_of(row, last_name);
+    if (!id_text.empty()) {
+      c.line = "UID:urn:relance:contact:";
+      append_raw(c.line, id_text);
+      c.end_line();
+    }
+    std::string full = first;
+    if (!first.empty() && !last.empty()) full += ' ';
+    full += last;
+    if (full.empty()) full = !mails.empty() ? mails.front() : !tels.empty() ? tels.front() : "Contact " + id_text;
+    c.line = "FN:";
+    append_escaped_text(c.line, full);
+    c.end_line();
+    c.line = "N:";
+    append_escaped_text(c.line, last);
+    c.line += ';';
+    append_escaped_text(c.line, first);
+    c.line += ";;;";
+    c.end_line();
+  }
+
+  // Each address; the first is the preferred one.
+  void write_emails(ContentLines& c, const std::vector<std::string>& mails) const {
+    bool first_one = true;
+    for (const std::string& mail : mails) {
+      if (mail.empty()) continue;
+      c.line = v4_ ? (first_one ? "EMAIL;TYPE=work;PREF=1:" : "EMAIL;TYPE=work:")
+                   : (first_one ? "EMAIL;TYPE=INTERNET,WORK,PREF:" : "EMAIL;TYPE=INTERNET,WORK:");
+      append_escaped_text(c.line, mail);
+      c.end_line();
+      first_one = false;
+    }
+  }
+
+  // Each number, 4.0 as a tel: URI (text when not E.164), 3.0 as text; the first preferred.
+  void write_phones(ContentLines& c, const std::vector<std::string>& tels) const {
+    bool first_one = true;
+    for (const std::string& tel : tels) {
+      if (tel.empty()) continue;
+      if (!v4_) {
+        c.line = first_one ? "TEL;TYPE=WORK,VOICE,PREF:" : "TEL;TYPE=WORK,VOICE:";
+        append_escaped_text(c.line, tel);
+      } else if (is_global_number(tel)) {
+        c.line = first_one ? "TEL;VALUE=uri;TYPE=work,voice;PREF=1:tel:" : "TEL;VALUE=uri;TYPE=work,voice:tel:";
+        c.line += tel;
+      } else {  // not E.164: kept as text rather than made into an invalid tel: URI
+        c.line = first_one ? "TEL;VALUE=text;TYPE=work,voice;PREF=1:" : "TEL;VALUE=text;TYPE=work,voice:";
+        append_escaped_text(c.line, tel);
+      }
+      c.end_line();
+      first_one = false;
+    }
+  }
+
+  // ADR with the city and the country code only (;;;city;;;country).
+  void write_address(ContentLines& c, const relance_row& row) const {
+    const std::string town = text_of(row, city);
+    const std::string land = text_of(row, country);
+    if (town.empty() && land.empty()) return;
+    c.line = v4_ ? "ADR;TYPE=work:;;;" : "ADR;TYPE=WORK:;;;";
+    append_escaped_text(c.line, town);
+    c.line += ";;;";
+    append_escaped_text(c.line, land);
+    c.end_line();
+  }
+
+  static void write_categories(ContentLines& c, const std::vector<std::string>& tags) {
+    std::string joined;
+    for (const std::string& tag : tags) {
+      if (tag.empty()) continue;
+      if (!joined.empty()) joined += ',';
+      append_escaped_text(joined, tag);
+    }
+    if (joined.empty()) return;
+    c.line = "CATEGORIES:" + joined;
+    c.end_line();
+  }
+
+  // REV: the last update, in UTC.
+  void write_revision(ContentLines& c, const relance_row& row) const {
+    const relance_value* rev = value_of(row, updated_at);
+    if (!rev || rev->kind != RELANCE_VALUE_INSTANT) return;
+    const Civil t = civil(rev->integer);
+    char stamp[48];
+    std::snprintf(stamp, sizeof stamp, v4_ ? "REV:%04lld%02d%02dT%02d%02d%02dZ" : "REV:%04lld-%02d-%02dT%02d:%02d:%02dZ",
+                  static_cast<long long>(t.year), t.month, t.day, t.hour, t.minute, t.second);
+    c.line = stamp;
+    c.end_line();
   }
   // "+" and digits only: a number a tel: URI carries as is (RFC 3966 global number).
   static bool is_global_number(std::string_view tel) {

@@ -56,7 +56,7 @@
 
 namespace {
 
-using namespace relance_export;
+using namespace plugins_shared;
 
 constexpr std::size_t excel_string_max = 32767;  // characters (UTF-16 units) in a cell
 constexpr std::size_t sheet_name_max = 31;       // characters in a sheet name
@@ -265,7 +265,7 @@ class Xlsx : public relance::Instance, public relance::Exporter {
   static constexpr const char* mime_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
   relance_status open(const relance_export_request& request) override {
-    Exporter::open(request);
+    if (const relance_status status = Exporter::open(request); status != RELANCE_OK) return status;
     discard();  // an instance may serve several exports, one at a time
     const char* env = std::getenv("TMPDIR");
     tmpdir_ = env && *env ? env : "/tmp";

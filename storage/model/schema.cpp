@@ -48,8 +48,6 @@ constexpr std::array<std::string_view, 5> event_kinds{"trade-mission", "fair", "
                                                       "meetup", "other"};
 constexpr std::array<std::string_view, 3> cadence_kinds{"stale-stage", "after-meeting",
                                                         "mission-deadline"};
-constexpr std::array<std::string_view, 6> stages{"new", "contacted", "meeting",
-                                                 "proposal", "won", "lost"};
 
 constexpr std::array organisation_fields{
     Field{"name", K::text, R | NN | U, {}, {}, 200, "Display name of the start-up or the region"},
@@ -226,7 +224,5 @@ std::vector<Reference> references_to(const Entity& e) {
       if (f.kind == FieldKind::reference && f.references == e.name) out.push_back({by, &f});
   return out;
 }
-
-std::span<const std::string_view> default_pipeline_stages() { return stages; }
 
 }  // namespace relance::storage

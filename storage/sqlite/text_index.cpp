@@ -14,7 +14,7 @@ void index_pending_text(Connection& c) {
   SQLite::Statement& any = c.statement("SELECT 1 FROM fts_pending LIMIT 1");
   const bool pending = any.executeStep();
   any.reset();
-  // The trigger on fts_flush (migrations.cpp, v7) does the work, so that the SQL that
+  // The trigger on fts_flush (migration_scripts.cpp, v7) does the work, so that the SQL that
   // indexes a row lives in the schema beside the triggers that queue it.
   if (pending) c.statement("INSERT INTO fts_flush (requested) VALUES (1)").exec();
 }
@@ -26,7 +26,7 @@ namespace {
 constexpr int merge_pages = 32;
 
 // The merge command of each full-text index: an entity with a searchable field has one,
-// named after its table (as the searches in ops.cpp and the triggers of migrations.cpp
+// named after its table (as the searches in row_sql.cpp and the triggers of migration_scripts.cpp
 // name it). Built once: the SQL is the same for every step.
 const std::vector<std::string>& merge_commands() {
   static const std::vector<std::string> commands = [] {

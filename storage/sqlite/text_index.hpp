@@ -18,11 +18,11 @@ void index_pending_text(Connection& c);
 // full-text table, each table in a transaction of its own (a table that fails
 // does not hold the others back), and only where FTS5 has merging to do: a level of
 // `usermerge` segments (FTS5's default, 4), or a merge under way. Commits merge levels of 8
-// (`automerge`, migrations.cpp) so that writes under load do less index work; when idle,
+// (`automerge`, migration_scripts.cpp) so that writes under load do less index work; when idle,
 // merging levels of 4 costs no client anything and leaves searches fewer segments to read.
 // The writer runs it when it has nothing queued, so that the merging a commit would
-// otherwise do inline (and a crisis merge of a whole level, which stalled commits for up
-// to 185 ms on a database with 42 segments) is mostly done before the next writes come.
+// otherwise do inline (and a crisis merge of a whole level, which stalls commits: see
+// docs/performance.md, "Figures behind the code") is mostly done before the next writes come.
 // Returns whether any table had work, so that the caller knows to go on; throws the first
 // error after trying every table.
 bool merge_text_indexes(Connection& c);

@@ -2,7 +2,7 @@
 
 #include "sqlite/contact_merge_ops.hpp"
 #include "sqlite/delivery_ops.hpp"
-#include "sqlite/ops.hpp"
+#include "sqlite/row_sql.hpp"
 
 namespace relance::storage::sqlite {
 

@@ -87,8 +87,8 @@ void apply_to(const storage::Entity& e, const boost::json::object& body,
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::vector<std::string> stages(storage::default_pipeline_stages().begin(),
-                                               storage::default_pipeline_stages().end());
+  static const std::vector<std::string> stages(services::default_pipeline_stages().begin(),
+                                               services::default_pipeline_stages().end());
   api::Request request;
   request.content_type = "application/json";
   request.body.assign(reinterpret_cast<const char*>(data), size);

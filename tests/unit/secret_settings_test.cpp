@@ -46,11 +46,11 @@ TEST_CASE("settings named like a password, secret, token or key, and URL passwor
   for (const char* key : {"username", "smtp_url", "from", "timeout_ms", "starttls"}) CHECK_FALSE(plugin_host::secret_key(key));
 
   const auto given = json::parse(R"({"smtp_url":"smtp://bob:b%40d:pw@mail.test:587","password":"hunter22",
-    "username":"bob","oauth":{"client_id":"abc","client_secret":"s3"},"keys":["k1","k2"],"port":25,"empty_token":""})")
+    "username":"bob","oauth":{"client_id":"abc","client_secret":"s3"},"keys":["key.one","key.two"],"port":25,"empty_token":""})")
                          .as_object();
   const auto stored = plugin_host::seal_settings(given, {}, box);
   const std::string text = json::serialize(stored);
-  for (const char* clear : {"hunter22", "b%40d:pw", "\"s3\"", "k1", "k2"}) CHECK(text.find(clear) == std::string::npos);
+  for (const char* clear : {"hunter22", "b%40d:pw", "\"s3\"", "key.one", "key.two"}) CHECK(text.find(clear) == std::string::npos);
   CHECK(plugin_host::holds_sealed_secrets(stored));
 
   const auto shown = plugin_host::shown_settings(stored);

@@ -61,7 +61,10 @@ struct Field {
   bool has(FieldFlags f) const { return (flags & f) != 0; }
 };
 
-// How a row of this entity is shared with region staff of other organisations.
+// How a row of this entity is shared with region staff of other organisations. A rule of
+// the API's tenancy, kept with the entity because storage builds the scoped SQL of every
+// read from it (Scope::org_and_shared: the shared rows are found by the query, not filtered
+// after it, so that paging and counts stay right); docs/architecture.md says more.
 enum class Sharing {
   never,          // never visible across organisations
   always,         // visible to staff across organisations; personal fields hidden unless
@@ -108,8 +111,5 @@ struct Reference {
 };
 // Every reference field that points to rows of `e`, in the order of all_entities().
 std::vector<Reference> references_to(const Entity& e);
-
-// Default pipeline of a new organisation.
-std::span<const std::string_view> default_pipeline_stages();
 
 }  // namespace relance::storage

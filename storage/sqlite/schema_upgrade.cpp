@@ -1,12 +1,12 @@
-#include "sqlite/migrate.hpp"
+#include "sqlite/schema_upgrade.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
 #include <string>
 
-#include "sqlite/migrations.hpp"
-#include "sqlite/ops.hpp"
+#include "sqlite/migration_scripts.hpp"
+#include "sqlite/row_sql.hpp"
 
 namespace relance::storage::sqlite {
 namespace {

@@ -1,4 +1,4 @@
-#include "sqlite/ops.hpp"
+#include "sqlite/row_sql.hpp"
 
 #include "relance/model/instant.hpp"
 
@@ -228,94 +228,126 @@ std::vector<Row> list_rows(Connection& c, const Entity& e, const ListQuery& q) {
   return rows;
 }
 
+namespace {
+
+// The SQL of a list query, built clause by clause, with its parameters in the order the
+// clauses bind them.
+struct ListSql {
+  std::string from;
+  std::string id_col = "t.id";  // the id column of the table that drives the loop
+  std::string where = " WHERE 1";
+  std::vector<Value> params;
+  const Filter* driving_tag = nullptr;  // the ?tag= filter the FROM clause already applies
+  std::string match;                    // the full-text condition, unless it drives the loop
+};
+
+// A page in id order is best driven by an index already in id order: the tags table for
+// ?tag=, the full-text index for ?q= (FTS5 returns rowids in order). The page then costs its
+// own size, however many rows match; CROSS JOIN keeps SQLite from choosing another outer
+// loop.
+ListSql driving_index(const EntitySql& sql, const Entity& e, const ListQuery& q) {
+  ListSql l;
+  l.from = " FROM " + sql.table + " t";
+  l.match = q.search.empty() ? std::string() : fts_query(q.search, e, q.scope);
+  if (q.sort != "id") return l;
+  for (const Filter& f : q.filters)
+    if (f.op == Filter::Op::has_tag && q.scope.kind == Scope::Kind::org && !l.driving_tag)
+      l.driving_tag = &f;
+  if (l.driving_tag) {
+    l.from = " FROM tags g CROSS JOIN " + sql.table + " t ON t.id = g.row_id";
+    l.id_col = "g.row_id";
+    l.where += " AND g.entity = '" + sql.table + "' AND g.org_id = ? AND g.tag = ?";
+    l.params.emplace_back(q.scope.org_id);
+    l.params.push_back(l.driving_tag->value);
+  } else if (!l.match.empty()) {
+    l.from = " FROM " + sql.table + "_fts f CROSS JOIN " + sql.table + " t ON t.id = f.rowid";
+    l.id_col = "f.rowid";
+    l.where += " AND " + sql.table + "_fts MATCH ?";
+    l.params.emplace_back(std::move(l.match));
+    l.match.clear();
+  }
+  return l;
+}
+
+// The query's filters and its full-text condition (when it does not drive the loop).
+void filter_clauses(const EntitySql& sql, const Entity& e, const ListQuery& q, ListSql& l) {
+  for (const Filter& f : q.filters) {
+    if (&f == l.driving_tag) continue;
+    const std::string col = checked_column(e, f.field);
+    switch (f.op) {
+      case Filter::Op::eq: l.where += " AND " + col + " = ?"; break;
+      case Filter::Op::ge: l.where += " AND " + col + " >= ?"; break;
+      case Filter::Op::lt: l.where += " AND " + col + " < ?"; break;
+      case Filter::Op::is_null: l.where += " AND " + col + " IS NULL"; continue;
+      case Filter::Op::has_tag:
+        if (q.scope.kind == Scope::Kind::org) {
+          l.where += " AND t.id IN (SELECT row_id FROM tags WHERE entity = '" + sql.table +
+                     "' AND org_id = ? AND tag = ?)";
+          l.params.emplace_back(q.scope.org_id);
+        } else {
+          l.where += " AND t.id IN (SELECT row_id FROM tags WHERE entity = '" + sql.table +
+                     "' AND tag = ?)";
+        }
+        break;
+    }
+    l.params.push_back(f.value);
+  }
+  if (!l.match.empty()) {
+    l.where += " AND t.id IN (SELECT rowid FROM " + sql.table + "_fts WHERE " + sql.table +
+               "_fts MATCH ?)";
+    l.params.emplace_back(std::move(l.match));
+  }
+}
+
+// Keyset paging: the rows after the cursor, in the sort order, at most `limit` of them.
+// Returns the ORDER BY and LIMIT clauses.
+std::string page_clauses(const Entity& e, const ListQuery& q, ListSql& l) {
+  const bool by_id = q.sort == "id";
+  const std::string sort = ordering_column(e, q.sort);
+  const char* cmp = q.descending ? "<" : ">";
+  if (q.after_id) {
+    if (by_id) {
+      l.where += " AND " + l.id_col + " " + cmp + " ?";
+    } else {
+      l.where += " AND (" + sort + ", t.id) " + cmp + " (?, ?)";
+      l.params.push_back(q.after_sort.value_or(Value{}));
+    }
+    l.params.emplace_back(*q.after_id);
+  }
+  const char* dir = q.descending ? " DESC" : "";
+  // limit 0: every row (a scan).
+  l.params.emplace_back(q.limit ? static_cast<std::int64_t>(q.limit) : std::int64_t{-1});
+  return " ORDER BY " + (by_id ? std::string() : sort + dir + ", ") + l.id_col + dir + " LIMIT ?";
+}
+
+// Steps `st` and hands each row to `visit` while it returns true; `st` is reset either way.
+void visit_rows(SQLite::Statement& st, const Entity& e, const std::function<bool(Row&)>& visit) {
+  try {
+    while (st.executeStep()) {
+      Row r = read_row(st, e);
+      if (!visit(r)) break;
+    }
+  } catch (...) {
+    st.reset();
+    throw;
+  }
+  st.reset();
+}
+
+}  // namespace
+
 void for_each_row(Connection& c, const Entity& e, const ListQuery& q, const std::function<bool(Row&)>& visit) {
   if (!q.search.empty() && !e.has_search())
     throw std::invalid_argument(std::string(e.name) + " has no full-text index");
   guarded([&] {
     const EntitySql& sql = sql_of(e);
-    const bool by_id = q.sort == "id";
-    // A page in id order is best driven by an index already in id order: the tags table
-    // for ?tag=, the full-text index for ?q= (FTS5 returns rowids in order). The page then
-    // costs its own size, however many rows match; CROSS JOIN keeps SQLite from choosing
-    // another outer loop.
-    std::string from = " FROM " + sql.table + " t";
-    std::string id_col = "t.id";
-    const Filter* driving_tag = nullptr;
-    std::string match = q.search.empty() ? std::string() : fts_query(q.search, e, q.scope);
-    std::string where = " WHERE 1";
-    std::vector<Value> params;
-    if (by_id) {
-      for (const Filter& f : q.filters)
-        if (f.op == Filter::Op::has_tag && q.scope.kind == Scope::Kind::org && !driving_tag)
-          driving_tag = &f;
-      if (driving_tag) {
-        from = " FROM tags g CROSS JOIN " + sql.table + " t ON t.id = g.row_id";
-        id_col = "g.row_id";
-        where += " AND g.entity = '" + sql.table + "' AND g.org_id = ? AND g.tag = ?";
-        params.emplace_back(q.scope.org_id);
-        params.push_back(driving_tag->value);
-      } else if (!match.empty()) {
-        from = " FROM " + sql.table + "_fts f CROSS JOIN " + sql.table + " t ON t.id = f.rowid";
-        id_col = "f.rowid";
-        where += " AND " + sql.table + "_fts MATCH ?";
-        params.emplace_back(std::move(match));
-        match.clear();
-      }
-    }
-    scope_clause(e, q.scope, where, params);
-    for (const Filter& f : q.filters) {
-      if (&f == driving_tag) continue;
-      const std::string col = checked_column(e, f.field);
-      switch (f.op) {
-        case Filter::Op::eq: where += " AND " + col + " = ?"; break;
-        case Filter::Op::ge: where += " AND " + col + " >= ?"; break;
-        case Filter::Op::lt: where += " AND " + col + " < ?"; break;
-        case Filter::Op::is_null: where += " AND " + col + " IS NULL"; continue;
-        case Filter::Op::has_tag:
-          if (q.scope.kind == Scope::Kind::org) {
-            where += " AND t.id IN (SELECT row_id FROM tags WHERE entity = '" + sql.table +
-                     "' AND org_id = ? AND tag = ?)";
-            params.emplace_back(q.scope.org_id);
-          } else {
-            where += " AND t.id IN (SELECT row_id FROM tags WHERE entity = '" + sql.table +
-                     "' AND tag = ?)";
-          }
-          break;
-      }
-      params.push_back(f.value);
-    }
-    if (!match.empty()) {
-      where += " AND t.id IN (SELECT rowid FROM " + sql.table + "_fts WHERE " + sql.table +
-               "_fts MATCH ?)";
-      params.emplace_back(std::move(match));
-    }
-    const std::string sort = ordering_column(e, q.sort);
-    const char* cmp = q.descending ? "<" : ">";
-    if (q.after_id) {
-      if (by_id) {
-        where += " AND " + id_col + " " + cmp + " ?";
-      } else {
-        where += " AND (" + sort + ", t.id) " + cmp + " (?, ?)";
-        params.push_back(q.after_sort.value_or(Value{}));
-      }
-      params.emplace_back(*q.after_id);
-    }
-    const char* dir = q.descending ? " DESC" : "";
-    std::string order = " ORDER BY " + (by_id ? std::string() : sort + dir + ", ") + id_col + dir;
-    // limit 0: every row (a scan).
-    params.emplace_back(q.limit ? static_cast<std::int64_t>(q.limit) : std::int64_t{-1});
-    SQLite::Statement& st = c.statement(sql.columns + from + where + order + " LIMIT ?");
-    bind_all(st, params);
-    try {
-      while (st.executeStep()) {
-        Row r = read_row(st, e);
-        if (!visit(r)) break;
-      }
-    } catch (...) {
-      st.reset();
-      throw;
-    }
-    st.reset();
+    ListSql l = driving_index(sql, e, q);
+    scope_clause(e, q.scope, l.where, l.params);
+    filter_clauses(sql, e, q, l);
+    const std::string order_and_limit = page_clauses(e, q, l);
+    SQLite::Statement& st = c.statement(sql.columns + l.from + l.where + order_and_limit);
+    bind_all(st, l.params);
+    visit_rows(st, e, visit);
   });
 }
 

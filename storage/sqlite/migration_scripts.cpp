@@ -1,7 +1,7 @@
 // Numbered, forward-only schema migrations. A released migration is never edited: a change
 // is a new migration at the end. Each is applied in its own transaction together with the
 // bump of PRAGMA user_version, so a database is always at exactly one version.
-#include "sqlite/migrations.hpp"
+#include "sqlite/migration_scripts.hpp"
 
 #include <string>
 
@@ -215,7 +215,7 @@ CREATE TABLE idempotency_keys (
 
 // What the full-text index of a table holds. `$.` stands for the row ("new.", "old.").
 // `public` holds the text region staff may match across organisations, `personal` the
-// personal data they may not (see ops.cpp, fts_query).
+// personal data they may not (see row_sql.cpp, fts_query).
 struct TextIndex {
   const char* table;
   const char* public_text;
@@ -263,15 +263,15 @@ std::string fts_index(const TextIndex& t) {
   const std::string del = fts_delete(t);
   const std::string ins = "INSERT INTO " + fts + cols + " VALUES (new.id, " + indexed_values(t, "new") + ");";
   // Every search word is a prefix ("gen" finds Genève). Without a prefix index FTS5
-  // merges the doclists of every word that starts so before it returns the first row
-  // (14 ms for "martin" in a million contacts); with prefixes of 2 to 8 characters indexed,
-  // a page of results is read lazily in rowid order (0.1 ms). Positions are kept
+  // merges the doclists of every word that starts so before it returns the first row;
+  // with prefixes of 2 to 8 characters indexed, a page of results is read lazily in rowid
+  // order (docs/performance.md, "Figures behind the code"). Positions are kept
   // (detail=full): a typed "elodie@lac" is a phrase of two tokens.
   return "CREATE VIRTUAL TABLE " + fts + " USING fts5(org_key, public, personal, content='', " +
          "prefix='2 3 4 5 6 7 8', " +
          "tokenize=\"unicode61 remove_diacritics 2\");\n" +
-         // Merge segments 8 at a time rather than 4: a quarter less index work per insert,
-         // for searches that stay at a tenth of a millisecond.
+         // Merge segments 8 at a time rather than 4: less index work per insert, for
+         // searches that stay as fast (docs/performance.md, "Figures behind the code").
          "INSERT INTO " + fts + "(" + fts + ", rank) VALUES ('automerge', 8);\n" +
          "CREATE TRIGGER " + table + "_fts_ins AFTER INSERT ON " + table + " BEGIN " + ins + " END;\n" +
          "CREATE TRIGGER " + table + "_fts_del AFTER DELETE ON " + table + " BEGIN " + del + " END;\n" +

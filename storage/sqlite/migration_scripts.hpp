@@ -1,3 +1,4 @@
+// The text of every schema migration (schema_upgrade.hpp applies them).
 #pragma once
 
 #include <span>

@@ -1,3 +1,5 @@
+// Brings a database file's schema up to date: the migration scripts
+// (migration_scripts.hpp) applied in order, and the pragmas of a read-write connection.
 #pragma once
 
 #include "relance/storage/sqlite_store.hpp"

@@ -1,0 +1,23 @@
+# Builds each probe of tests/rooms/CMakeLists.txt: "name:refused:header" must fail with the
+# compiler saying it cannot find `header`; "name:allowed:header" must build.
+foreach(probe IN LISTS PROBES)
+  string(REPLACE ":" ";" parts "${probe}")
+  list(GET parts 0 name)
+  list(GET parts 1 expected)
+  list(GET parts 2 header)
+  execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${name}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(expected STREQUAL "allowed")
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "${name}: an include the table allows (${header}) does not build:\n${out}")
+    endif()
+  else()
+    string(FIND "${out}" "${header}: No such file or directory" missing)
+    if(rc EQUAL 0)
+      message(FATAL_ERROR "${name}: ${header} was reachable, against the arrows")
+    elseif(missing EQUAL -1)
+      message(FATAL_ERROR "${name}: failed for another reason than the include of ${header}:\n${out}")
+    endif()
+  endif()
+  message(STATUS "${name}: ${header} ${expected}")
+endforeach()
