@@ -1,10 +1,61 @@
 // Routes of the plugin host: the plugins found, their instances per organisation, and
-// the instances' dead letters (plugins/plugin_service.hpp says who may do what).
+// the instances' dead letters (services/plugin_service.hpp says who may do what). The
+// service's outcomes map to statuses and ETags here.
 #include "api/plugin_routes.hpp"
 
+#include <boost/json/serialize.hpp>
+
+#include "api/problem_response.hpp"
+#include "domain/problem.hpp"
+#include "domain/text.hpp"
 
 namespace relance::api {
 using Shape = RouteDoc::Shape;
+using services::InstanceChange;
+
+namespace {
+
+// An instance read: its document and ETag.
+services::ReadResult read_instance(const services::InstanceView& v) {
+  return services::ReadResult{v.body, services::etag_of(v.id, v.version)};
+}
+
+// Completes a change: 201 with the new instance (and its Location), 200 with the instance
+// as it now reads, 204 once removed, 202 with the count of dead letters queued.
+services::InstanceCallback changed(Reply reply, std::string location_prefix = {}) {
+  return [done = replying(std::move(reply), std::move(location_prefix))](std::exception_ptr err, InstanceChange c) {
+    if (err) return done(err, {});
+    const services::InstanceView& v = c.instance;
+    const std::string etag = v.version ? services::etag_of(v.id, v.version) : std::string();
+    switch (c.kind) {
+      case InstanceChange::Kind::created: return done(nullptr, services::WriteResult{201, v.body, etag, v.id});
+      case InstanceChange::Kind::updated: return done(nullptr, services::WriteResult{200, v.body, etag, v.id});
+      case InstanceChange::Kind::removed: return done(nullptr, services::WriteResult{204, {}, {}, v.id});
+      case InstanceChange::Kind::queued:
+        return done(nullptr, services::WriteResult{202, boost::json::serialize(boost::json::object{{"queued", c.queued}}),
+                                                   {}, v.id});
+    }
+  };
+}
+
+// ?cursor= (the last event id of the page before) and ?limit=.
+services::DeadLetterPaging read_paging(const QueryParams& query) {
+  services::DeadLetterPaging paging;
+  for (const auto& [k, v] : query) {
+    if (k == "cursor") {
+      auto n = domain::parse_int64(v);
+      if (!n || *n < 0) throw Problem::bad_request("cursor is not one this list gave", k);
+      paging.after_event_id = *n;
+    } else if (k == "limit") {
+      paging.limit = domain::parse_limit(k, v);
+    } else {
+      throw Problem::bad_request("unknown query parameter " + k, k);
+    }
+  }
+  return paging;
+}
+
+}  // namespace
 
 void add_plugin_routes(Router& router, services::PluginService& plugins, const ApiLimits& limits) {
   const std::string base = "/api/v1/plugin-instances";
@@ -25,49 +76,49 @@ void add_plugin_routes(Router& router, services::PluginService& plugins, const A
               tag, Shape::created, nullptr, true},
              [&plugins, limits, base](Call& c, Reply reply) {
                plugins.create_instance(c.principal, parse_json_object(c.request, limits),
-                                       replying(std::move(reply), base));
+                                       changed(std::move(reply), base));
              });
   router.add("GET", one, true, {"Read a plugin instance and its delivery state", tag, Shape::object},
              [&plugins](Call& c, Reply reply) {
-               reply(read_response(plugins.get_instance(c.principal, c.ids[0])));
+               reply(read_response(read_instance(plugins.get_instance(c.principal, c.ids[0]))));
              });
   router.add("PATCH", one, true,
              {"Change a plugin instance (name, enabled, settings, events, datasets)", tag, Shape::object,
               nullptr, true, {}, true},
              [&plugins, limits](Call& c, Reply reply) {
                plugins.update_instance(c.principal, c.ids[0], parse_json_object(c.request, limits),
-                                       expected_version(c.request, c.ids[0]), replying(std::move(reply)));
+                                       expected_version(c.request, c.ids[0]), changed(std::move(reply)));
              });
   router.add("DELETE", one, true,
              {"Remove a plugin instance with its cursor, state and dead letters", tag, Shape::no_content},
              [&plugins](Call& c, Reply reply) {
-               plugins.remove_instance(c.principal, c.ids[0], replying(std::move(reply)));
+               plugins.remove_instance(c.principal, c.ids[0], changed(std::move(reply)));
              });
   router.add("POST", one + "/resume", true,
              {"Resume an instance the daemon suspended (a call overran its time budget)", tag, Shape::object},
              [&plugins](Call& c, Reply reply) {
-               plugins.resume(c.principal, c.ids[0], replying(std::move(reply)));
+               plugins.resume(c.principal, c.ids[0], changed(std::move(reply)));
              });
   router.add("GET", one + "/dead-letters", true,
              {"The events the instance could not handle, oldest first", tag, Shape::page, nullptr, false,
               {"limit", "cursor"}},
              [&plugins](Call& c, Reply reply) {
-               reply(page_response(plugins.dead_letters(c.principal, c.ids[0], c.request.query)));
+               reply(page_response(plugins.dead_letters(c.principal, c.ids[0], read_paging(c.request.query))));
              });
   router.add("POST", one + "/dead-letters/replay", true,
              {"Deliver every dead letter again (202: queued)", tag, Shape::object},
              [&plugins](Call& c, Reply reply) {
-               plugins.replay(c.principal, c.ids[0], std::nullopt, replying(std::move(reply)));
+               plugins.replay(c.principal, c.ids[0], std::nullopt, changed(std::move(reply)));
              });
   router.add("POST", one + "/dead-letters/{event_id}/replay", true,
              {"Deliver one dead letter again (202: queued)", tag, Shape::object},
              [&plugins](Call& c, Reply reply) {
-               plugins.replay(c.principal, c.ids[0], c.ids[1], replying(std::move(reply)));
+               plugins.replay(c.principal, c.ids[0], c.ids[1], changed(std::move(reply)));
              });
   router.add("DELETE", one + "/dead-letters/{event_id}", true,
              {"Drop a dead letter (recorded in the audit log)", tag, Shape::no_content},
              [&plugins](Call& c, Reply reply) {
-               plugins.drop_dead_letter(c.principal, c.ids[0], c.ids[1], replying(std::move(reply)));
+               plugins.drop_dead_letter(c.principal, c.ids[0], c.ids[1], changed(std::move(reply)));
              });
 }
 

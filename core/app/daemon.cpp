@@ -163,7 +163,10 @@ int serve(Config c) {
   plugin_host::HostEnv plugin_env{*store, [] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch()).count();
-  }, c.outbound, &secrets};
+  }, c.outbound, &secrets, [](const storage::Entity& e, std::int64_t org_id, const plugin_host::QueryFilters& filters) {
+    // A plugin's query reads its organisation's rows with the filters of the lists.
+    return services::storage_query(api::parse_list_request(e, filters), storage::Scope::org(org_id));
+  }};
   plugin_host::PluginRegistry registry(plugin_env);
   registry.load(c.plugin_directories());
   plugin_host::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);

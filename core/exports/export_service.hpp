@@ -1,13 +1,14 @@
 // ExportService: turns records into files through the exporter plugins
-// (relance.exporter/1). The formats are those of the loaded plugins; the rows are read
-// with the caller's tenancy and privacy rules (RecordService::read_scope and redacts), a
-// page at a time, and the bytes stream out through a BodyStream, so memory stays flat
-// whatever the number of rows. DESIGN.md, "How data flows", 4.
+// (relance.exporter/1, run by plugin_host/exporter_session.hpp). The formats are those of
+// the loaded plugins; the rows are read with the caller's tenancy and privacy rules
+// (RecordService::read_scope and redacts), a page at a time, and the bytes stream out
+// through a BodyStream, so memory stays flat whatever the number of rows. DESIGN.md,
+// "How data flows", 4.
 //
-// An export checks everything it can before the first byte: the format, the datasets, the
-// filters and options (400 naming what is available), then the plugin's own open and
-// begin_dataset of every dataset (400 with the plugin's reason; with several datasets,
-// asked of a second instance that writes nowhere). Past that point a failure cuts the stream.
+// An export checks everything it can before the first byte: the format, the datasets and
+// the options (checked_datasets), then the plugin's own open and begin_dataset of every
+// dataset (ExportRefused with the plugin's reason; with several datasets, asked of a second
+// instance that writes nowhere). Past that point a failure cuts the stream.
 //
 // Thread safety: all members may be called concurrently. Exports run on the service's own
 // threads, each with an instance of its own, a step at a time: an export whose client does
@@ -18,55 +19,58 @@
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "auth/principal.hpp"
-#include "plugin_host/host_services.hpp"
-#include "plugin_host/registry.hpp"
+#include "exports/export_request.hpp"
+#include "plugin_host/exporter_session.hpp"
 #include "services/body_stream.hpp"
 #include "services/record_service.hpp"
 #include "services/work_pool.hpp"
 
 namespace relance::exports {
 
-using plugin_host::HostEnv;
-using plugin_host::PluginRegistry;
-
-// What the HTTP layer needs to send an export that has started.
+// An export that has started: what to send and under which name.
 struct ExportStarted {
   std::string content_type;
   std::string filename;
   std::shared_ptr<services::BodyStream> body;
 };
 
+// The exporter refused the export before its first byte (its open or begin_dataset said
+// no): what() says which format, which step and the plugin's reason.
+class ExportRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class ExportService {
  public:
-  ExportService(HostEnv& env, services::RecordService& records, const PluginRegistry& registry,
-                std::size_t threads);
+  ExportService(plugin_host::HostEnv& env, services::RecordService& records,
+                const plugin_host::PluginRegistry& registry, std::size_t threads);
   ~ExportService();
 
   // The formats of the loaded exporter plugins, their options, and the datasets.
   boost::json::object formats() const;
+  // The format of that id; throws Problem 400 naming the available ones.
+  const plugin_host::ExporterFormat& format(const std::string& id) const;
 
-  // Checks the request (throws Problem 400/404), then on an export thread opens the export
-  // and calls `started` once: with the stream to send, or with the error (a Problem) when
-  // the plugin refused it before its first byte.
+  // Checks the request (throws Problem 400), then on an export thread opens the export and
+  // calls `started` once: with the stream to send, or with the error when the export could
+  // not begin (ExportRefused, plugin_host::ExporterUnavailable, a storage error).
   using Started = std::function<void(std::exception_ptr error, ExportStarted started)>;
-  void start(const auth::Principal& p, const std::string& format, const services::QueryParams& query,
-             Started started);
+  void start(const auth::Principal& p, const ExportRequest& request, Started started);
 
-  // The query parameters an export understands besides the list filters.
-  static std::vector<std::string> parameters();
-
-  struct Format;  // one exporter: its plugin and declared options
+  struct Plan;  // a request checked, ready to run
 
  private:
-  const Format* find(const std::string& format) const;
+  std::shared_ptr<Plan> plan(const auth::Principal& p, const ExportRequest& request) const;
 
-  HostEnv& env_;
+  plugin_host::HostEnv& env_;
   services::RecordService& records_;
-  std::vector<Format> formats_;
+  std::vector<plugin_host::ExporterFormat> formats_;
   services::WorkPool pool_;
 };
 

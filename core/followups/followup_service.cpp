@@ -10,7 +10,7 @@
 #include "domain/record_json.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
-#include "followups/contact_zones.hpp"
+#include "services/contact_zones.hpp"
 
 namespace relance::followups {
 namespace ent = storage::entities;
@@ -77,7 +77,7 @@ services::Page FollowupService::view(const auth::Principal& p, const FollowupVie
     throw Problem::not_found();
   }
   services::Page page;
-  ContactZones zones(store_, records_.read_scope(p, ent::contacts));
+  services::ContactZones zones(store_, records_.read_scope(p, ent::contacts));
   for (const Row& f : store_.list(ent::followups, q)) {
     const std::string* status = f.text(ent::followups, "status");
     if (status && *status != "open" && *status != "snoozed") continue;

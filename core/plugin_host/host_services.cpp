@@ -16,7 +16,6 @@
 #include "relance/host/outbound.h"
 #include "relance/host/query.h"
 #include "relance/host/state.h"
-#include "services/record_service.hpp"
 
 namespace relance::plugin_host {
 namespace {
@@ -188,8 +187,7 @@ relance_status query_open(const relance_host* h, relance_str dataset, relance_st
     return RELANCE_UNSUPPORTED;
   }
   try {
-    // The filters of the API's lists (domain/list_vocabulary.hpp), as a JSON object.
-    services::ListRequest list;
+    QueryFilters params;
     if (filters.size) {
       boost::system::error_code ec;
       auto v = boost::json::parse(view(filters), ec);
@@ -198,18 +196,14 @@ relance_status query_open(const relance_host* h, relance_str dataset, relance_st
         const std::string key(kv.key());
         if (key == "sort" || key == "cursor" || key == "limit")
           throw Problem::bad_request("the filter " + key + " is not available to queries", key);
-        std::string value;
-        if (kv.value().is_string()) value = std::string(kv.value().get_string());
-        else if (kv.value().is_int64()) value = std::to_string(kv.value().get_int64());
-        else if (kv.value().is_bool()) value = kv.value().get_bool() ? "true" : "false";
+        if (kv.value().is_string()) params.emplace_back(key, std::string(kv.value().get_string()));
+        else if (kv.value().is_int64()) params.emplace_back(key, std::to_string(kv.value().get_int64()));
+        else if (kv.value().is_bool()) params.emplace_back(key, kv.value().get_bool() ? "true" : "false");
         else throw Problem::bad_request("the filter " + key + " must be a string or a number", key);
-        if (key == "q") list.search = domain::list_search(*e, value);
-        else if (auto condition = domain::list_condition(*e, key, value)) list.conditions.push_back(std::move(*condition));
-        else throw Problem::bad_request("unknown query parameter " + key, key);
       }
     }
     auto q = std::make_unique<relance_query>(*e, c.env->store);
-    q->query = services::storage_query(list, storage::Scope::org(c.instance->org_id));
+    q->query = c.env->list_query(*e, c.instance->org_id, params);
     q->query.sort = "id";
     q->query.descending = false;
     q->query.limit = query_page;

@@ -8,27 +8,16 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "auth/outbound_policy.hpp"
-#include "auth/secret_box.hpp"
+#include "plugin_host/host_env.hpp"
 #include "relance/entry.h"
-#include "relance/storage/store.hpp"
 
 namespace relance::plugin_host {
-
-// What the services need from the daemon.
-struct HostEnv {
-  storage::Store& store;
-  std::function<std::int64_t()> now_ms;  // the daemon's wall clock
-  auth::OutboundPolicy outbound;             // what relance.host.outbound/1 allows
-  const auth::SecretBox* secrets = nullptr;  // opens the secret settings (plugins/secret_settings.hpp)
-};
 
 // State writes not yet in the database: key -> value, or nullopt for an erase.
 using StateWrites = std::map<std::string, std::optional<std::string>>;

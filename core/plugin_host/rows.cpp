@@ -1,6 +1,5 @@
 #include "plugin_host/rows.hpp"
 
-#include <array>
 #include <charconv>
 
 #include "domain/currency.hpp"
@@ -28,29 +27,7 @@ int32_t kind_of(FieldKind k) {
 
 relance_str str_of(std::string_view s) { return relance_str{s.data(), s.size()}; }
 
-const std::array<const storage::Entity*, 6>& datasets() {
-  namespace ent = storage::entities;
-  static const std::array<const storage::Entity*, 6> all{&ent::contacts, &ent::companies, &ent::leads,
-                                                         &ent::activities, &ent::followups, &ent::outcomes};
-  return all;
-}
-
 }  // namespace
-
-const storage::Entity* dataset_entity(std::string_view name) {
-  for (const storage::Entity* e : datasets())
-    if (e->name == name) return e;
-  return nullptr;
-}
-
-std::string dataset_names() {
-  std::string out;
-  for (const storage::Entity* e : datasets()) {
-    if (!out.empty()) out += ", ";
-    out += e->name;
-  }
-  return out;
-}
 
 std::int64_t instant_ms(std::string_view t) {
   // Fixed form "YYYY-MM-DDTHH:MM:SS.mmmZ" (storage/instant.hpp).

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "plugin_host/datasets.hpp"
 #include "relance/storage/store.hpp"
 #include "relance/types.h"
 
@@ -46,11 +47,6 @@ class DatasetView {
   relance_dataset dataset_{};
   relance_row row_{};
 };
-
-// The datasets plugins may read and export, by name ("contacts"...); nullptr for another.
-const storage::Entity* dataset_entity(std::string_view name);
-// Their names, for messages: "contacts, companies, ...".
-std::string dataset_names();
 
 // Milliseconds since the epoch of a storage instant ("2026-03-09T17:30:00.000Z"); 0 if bad.
 std::int64_t instant_ms(std::string_view text);

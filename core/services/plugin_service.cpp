@@ -10,7 +10,7 @@
 
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
-#include "plugin_host/rows.hpp"
+#include "plugin_host/datasets.hpp"
 #include "plugin_host/secret_settings.hpp"
 #include "services/record_service.hpp"
 #include "services/record_writes.hpp"
@@ -181,9 +181,12 @@ services::Page PluginService::list_instances(const auth::Principal& p) const {
   return page;
 }
 
-services::ReadResult PluginService::get_instance(const auth::Principal& p, std::int64_t id) const {
-  const auto r = owned(p, id);
-  return services::ReadResult{instance_json(r), services::etag_of(r.id, r.version)};
+InstanceView PluginService::view_of(const storage::PluginInstanceRecord& r) const {
+  return InstanceView{instance_json(r), r.id, r.version};
+}
+
+InstanceView PluginService::get_instance(const auth::Principal& p, std::int64_t id) const {
+  return view_of(owned(p, id));
 }
 
 void PluginService::apply_body(storage::PluginInstanceRecord& r, const json::object& body, bool create) const {
@@ -241,14 +244,25 @@ void PluginService::apply_body(storage::PluginInstanceRecord& r, const json::obj
   }
 }
 
-void PluginService::write_and_reload(std::int64_t id, std::function<WriteResult(storage::WriteTxn&)> job,
-                                     services::WriteCallback done) {
-  services::submit_write(store_, std::move(job),
-                         [this, id, done = std::move(done)](std::exception_ptr err, WriteResult r) {
-                           const std::int64_t which = id ? id : r.id;
-                           if (!err && which) dispatcher_.reload(which);
-                           done(err, std::move(r));
-                         });
+namespace {
+
+// Runs `job` on the store's writer; its change, or the error it threw, reaches `done` after
+// the commit.
+void submit(storage::Store& store, std::function<InstanceChange(storage::WriteTxn&)> job, InstanceCallback done) {
+  auto change = std::make_shared<InstanceChange>();
+  store.write([job = std::move(job), change](storage::WriteTxn& tx) { *change = job(tx); },
+              [change, done = std::move(done)](std::exception_ptr err) { done(err, std::move(*change)); });
+}
+
+}  // namespace
+
+void PluginService::write_and_reload(std::int64_t id, std::function<InstanceChange(storage::WriteTxn&)> job,
+                                     InstanceCallback done) {
+  submit(store_, std::move(job), [this, id, done = std::move(done)](std::exception_ptr err, InstanceChange c) {
+    const std::int64_t which = id ? id : c.instance.id;
+    if (!err && which) dispatcher_.reload(which);
+    done(err, std::move(c));
+  });
 }
 
 namespace {
@@ -273,7 +287,7 @@ auto naming_conflict(F&& f) -> decltype(f()) {
 
 }  // namespace
 
-void PluginService::create_instance(const auth::Principal& p, json::object body, services::WriteCallback done) {
+void PluginService::create_instance(const auth::Principal& p, json::object body, InstanceCallback done) {
   require_manager(p);
   require_write(p);
   storage::PluginInstanceRecord r;
@@ -288,21 +302,21 @@ void PluginService::create_instance(const auth::Principal& p, json::object body,
   write_and_reload(0, [this, p, r, beginning](storage::WriteTxn& tx) mutable {
     naming_conflict([&] { return tx.put_plugin_instance(r, beginning ? 0 : store_.last_outbox_id()); });
     audit(tx, p, r, "create");
-    return WriteResult{201, std::string(), services::etag_of(r.id, r.version), r.id};
-  }, [this, done = std::move(done)](std::exception_ptr err, WriteResult res) {
+    return InstanceChange{InstanceChange::Kind::created, InstanceView{{}, r.id, r.version}, 0};
+  }, [this, done = std::move(done)](std::exception_ptr err, InstanceChange c) {
     if (!err) {
       try {
-        if (auto now = store_.plugin_instance(res.id)) res.body = instance_json(*now);
+        if (auto now = store_.plugin_instance(c.instance.id)) c.instance.body = instance_json(*now);
       } catch (...) {
         err = std::current_exception();
       }
     }
-    done(err, std::move(res));
+    done(err, std::move(c));
   });
 }
 
 void PluginService::update_instance(const auth::Principal& p, std::int64_t id, json::object body,
-                                    std::optional<std::int64_t> expected_version, services::WriteCallback done) {
+                                    std::optional<std::int64_t> expected_version, InstanceCallback done) {
   require_write(p);
   auto r = owned(p, id);
   if (r.source == "config")
@@ -317,15 +331,15 @@ void PluginService::update_instance(const auth::Principal& p, std::int64_t id, j
     r.suspended = now->suspended;
     naming_conflict([&] { return tx.put_plugin_instance(r, 0); });
     audit(tx, p, r, "update");
-    return WriteResult{200, std::string(), services::etag_of(r.id, r.version), r.id};
-  }, [this, done = std::move(done)](std::exception_ptr err, WriteResult res) {
+    return InstanceChange{InstanceChange::Kind::updated, InstanceView{{}, r.id, r.version}, 0};
+  }, [this, done = std::move(done)](std::exception_ptr err, InstanceChange c) {
     if (!err)
-      if (auto now = store_.plugin_instance(res.id)) res.body = instance_json(*now);
-    done(err, std::move(res));
+      if (auto now = store_.plugin_instance(c.instance.id)) c.instance.body = instance_json(*now);
+    done(err, std::move(c));
   });
 }
 
-void PluginService::remove_instance(const auth::Principal& p, std::int64_t id, services::WriteCallback done) {
+void PluginService::remove_instance(const auth::Principal& p, std::int64_t id, InstanceCallback done) {
   require_write(p);
   const auto r = owned(p, id);
   if (r.source == "config")
@@ -333,50 +347,34 @@ void PluginService::remove_instance(const auth::Principal& p, std::int64_t id, s
   write_and_reload(id, [p, r](storage::WriteTxn& tx) {
     tx.remove_plugin_instance(r.id);
     audit(tx, p, r, "delete");
-    return WriteResult{204, {}, {}, r.id};
+    return InstanceChange{InstanceChange::Kind::removed, InstanceView{{}, r.id, 0}, 0};
   }, std::move(done));
 }
 
-void PluginService::resume(const auth::Principal& p, std::int64_t id, services::WriteCallback done) {
+void PluginService::resume(const auth::Principal& p, std::int64_t id, InstanceCallback done) {
   require_write(p);
   const auto r = owned(p, id);
   if (r.suspended.empty()) {  // nothing to resume: say how it stands, change nothing
-    done(nullptr, services::WriteResult{200, instance_json(r), services::etag_of(r.id, r.version), r.id});
+    done(nullptr, InstanceChange{InstanceChange::Kind::updated, view_of(r), 0});
     return;
   }
-  services::submit_write(store_, [p, r](storage::WriteTxn& tx) {
+  submit(store_, [p, r](storage::WriteTxn& tx) {
     tx.set_plugin_suspended(r.id, "");
     audit(tx, p, r, "resume");
-    return WriteResult{200, {}, {}, r.id};
-  }, [this, id, done = std::move(done)](std::exception_ptr err, WriteResult res) {
+    return InstanceChange{InstanceChange::Kind::updated, InstanceView{{}, r.id, 0}, 0};
+  }, [this, id, done = std::move(done)](std::exception_ptr err, InstanceChange c) {
     if (!err) {
       dispatcher_.resume(id);
-      if (auto now = store_.plugin_instance(id)) {
-        res.body = instance_json(*now);
-        res.etag = services::etag_of(now->id, now->version);
-      }
+      if (auto now = store_.plugin_instance(id)) c.instance = view_of(*now);
     }
-    done(err, std::move(res));
+    done(err, std::move(c));
   });
 }
 
-services::Page PluginService::dead_letters(const auth::Principal& p, std::int64_t id,
-                                           const services::QueryParams& query) const {
+services::Page PluginService::dead_letters(const auth::Principal& p, std::int64_t id, DeadLetterPaging paging) const {
   owned(p, id);
-  std::int64_t after = 0;
-  std::size_t limit = 50;
-  for (const auto& [k, v] : query) {
-    if (k == "cursor") {
-      auto n = domain::parse_int64(v);
-      if (!n || *n < 0) throw Problem::bad_request("cursor is not one this list gave", k);
-      after = *n;
-    } else if (k == "limit") {
-      limit = domain::parse_limit(k, v);
-    } else {
-      throw Problem::bad_request("unknown query parameter " + k, k);
-    }
-  }
-  auto letters = store_.dead_letters(id, after, limit + 1);
+  const std::size_t limit = paging.limit;
+  auto letters = store_.dead_letters(id, paging.after_event_id, limit + 1);
   services::Page page;
   const bool more = letters.size() > limit;
   if (more) letters.pop_back();
@@ -397,7 +395,7 @@ services::Page PluginService::dead_letters(const auth::Principal& p, std::int64_
 }
 
 void PluginService::replay(const auth::Principal& p, std::int64_t id, std::optional<std::int64_t> event_id,
-                           services::WriteCallback done) {
+                           InstanceCallback done) {
   require_write(p);
   const auto r = owned(p, id);
   std::int64_t count = 0;
@@ -412,19 +410,19 @@ void PluginService::replay(const auth::Principal& p, std::int64_t id, std::optio
   if (!r.enabled || !registry_.find(r.plugin))
     throw Problem::conflict("the instance is not delivering (disabled, or its plugin is not loaded)");
   dispatcher_.replay(id, event_id);
-  done(nullptr, WriteResult{202, json::serialize(json::object{{"queued", count}}), {}, id});
+  done(nullptr, InstanceChange{InstanceChange::Kind::queued, InstanceView{{}, id, 0}, count});
 }
 
 void PluginService::drop_dead_letter(const auth::Principal& p, std::int64_t id, std::int64_t event_id,
-                                     services::WriteCallback done) {
+                                     InstanceCallback done) {
   require_write(p);
   const auto r = owned(p, id);
-  services::submit_write(store_, [p, id, event_id, org = r.org_id](storage::WriteTxn& tx) {
+  submit(store_, [p, id, event_id, org = r.org_id](storage::WriteTxn& tx) {
     if (!tx.remove_dead_letter(id, event_id)) throw Problem::not_found();
     // In the instance's organisation's log, where its admins look.
     tx.audit(storage::AuditEntry{org, p.user_id, "drop-dead-letter", "plugin_instances", id,
                                  json::serialize(json::object{{"event_id", event_id}})});
-    return WriteResult{204, {}, {}, id};
+    return InstanceChange{InstanceChange::Kind::removed, InstanceView{{}, id, 0}, 0};
   }, std::move(done));
 }
 

@@ -6,14 +6,20 @@
 // Who: the instance admin manages every organisation's instances; an org-admin those of
 // their organisation (another organisation's instance answers 404). Other roles: 403.
 //
-// Secret settings (passwords, tokens, URL passwords: plugins/secret_settings.hpp) are
+// Secret settings (passwords, tokens, URL passwords: plugin_host/secret_settings.hpp) are
 // sealed with the instance's SecretBox before they are stored and shown as "(set)".
+//
+// The outcomes are typed (InstanceView, InstanceChange); api/plugin_routes.cpp maps them to
+// statuses and ETags.
 //
 // Thread safety: all members may be called concurrently. Writes complete asynchronously.
 #pragma once
 
 #include <boost/json/object.hpp>
 
+#include <cstdint>
+#include <exception>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,7 +29,6 @@
 #include "plugin_host/dispatcher.hpp"
 #include "plugin_host/registry.hpp"
 #include "services/record_service.hpp"
-#include "services/write_result.hpp"
 
 namespace relance::services {
 
@@ -39,6 +44,36 @@ struct ConfiguredInstance {
   bool from_beginning = false;  // deliver the events already in the outbox
 };
 
+// An instance as administrators see it, and the version its ETag names.
+struct InstanceView {
+  std::string body;  // JSON text; empty when the instance was gone on reading it back
+  std::int64_t id = 0;
+  std::int64_t version = 0;  // 0: unknown
+};
+
+// What a change of an instance did, once committed.
+struct InstanceChange {
+  enum class Kind {
+    created,  // `instance` is the new one
+    updated,  // `instance` as it now reads (a resume with nothing to resume changes nothing)
+    removed,  // the instance, or one of its dead letters, is gone
+    queued,   // `queued` dead letters are queued for redelivery
+  };
+  Kind kind = Kind::updated;
+  InstanceView instance;
+  std::int64_t queued = 0;
+};
+
+// Called once after the commit: `error` is a Problem, a storage::StorageError or another
+// exception when the change did not happen.
+using InstanceCallback = std::function<void(std::exception_ptr error, InstanceChange change)>;
+
+// A page of dead letters: those after an event id, oldest first.
+struct DeadLetterPaging {
+  std::int64_t after_event_id = 0;
+  std::size_t limit = 50;
+};
+
 class PluginService {
  public:
   PluginService(storage::Store& store, const plugin_host::PluginRegistry& registry,
@@ -48,20 +83,19 @@ class PluginService {
 
   boost::json::object list_plugins(const auth::Principal& p) const;
   services::Page list_instances(const auth::Principal& p) const;
-  services::ReadResult get_instance(const auth::Principal& p, std::int64_t id) const;
-  void create_instance(const auth::Principal& p, boost::json::object body, services::WriteCallback done);
+  InstanceView get_instance(const auth::Principal& p, std::int64_t id) const;
+  void create_instance(const auth::Principal& p, boost::json::object body, InstanceCallback done);
   void update_instance(const auth::Principal& p, std::int64_t id, boost::json::object body,
-                       std::optional<std::int64_t> expected_version, services::WriteCallback done);
-  void remove_instance(const auth::Principal& p, std::int64_t id, services::WriteCallback done);
-  void resume(const auth::Principal& p, std::int64_t id, services::WriteCallback done);
+                       std::optional<std::int64_t> expected_version, InstanceCallback done);
+  void remove_instance(const auth::Principal& p, std::int64_t id, InstanceCallback done);
+  void resume(const auth::Principal& p, std::int64_t id, InstanceCallback done);
 
-  services::Page dead_letters(const auth::Principal& p, std::int64_t id,
-                              const services::QueryParams& query) const;
-  // Queues the redelivery of one dead letter (or all of them): 202.
+  // The page's next_cursor is the last event id of the page when more follow.
+  services::Page dead_letters(const auth::Principal& p, std::int64_t id, DeadLetterPaging paging) const;
+  // Queues the redelivery of one dead letter (or all of them).
   void replay(const auth::Principal& p, std::int64_t id, std::optional<std::int64_t> event_id,
-              services::WriteCallback done);
-  void drop_dead_letter(const auth::Principal& p, std::int64_t id, std::int64_t event_id,
-                        services::WriteCallback done);
+              InstanceCallback done);
+  void drop_dead_letter(const auth::Principal& p, std::int64_t id, std::int64_t event_id, InstanceCallback done);
 
   // Creates or updates the configured instances (matched by organisation and name), before
   // the dispatcher starts. Throws std::runtime_error naming a bad declaration.
@@ -78,10 +112,12 @@ class PluginService {
   storage::PluginInstanceRecord owned(const auth::Principal& p, std::int64_t id) const;
   boost::json::object instance_object(const storage::PluginInstanceRecord& r) const;
   std::string instance_json(const storage::PluginInstanceRecord& r) const;
+  InstanceView view_of(const storage::PluginInstanceRecord& r) const;
   void apply_body(storage::PluginInstanceRecord& r, const boost::json::object& body, bool create) const;
-  // Runs `job` on the writer; after the commit restarts the instance's delivery.
-  void write_and_reload(std::int64_t id, std::function<services::WriteResult(storage::WriteTxn&)> job,
-                        services::WriteCallback done);
+  // Runs `job` on the writer; after the commit restarts the instance's delivery (of `id`,
+  // or of the instance the job wrote when 0).
+  void write_and_reload(std::int64_t id, std::function<InstanceChange(storage::WriteTxn&)> job,
+                        InstanceCallback done);
 
   storage::Store& store_;
   const plugin_host::PluginRegistry& registry_;

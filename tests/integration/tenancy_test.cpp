@@ -19,7 +19,7 @@
 // - a read-only personal token is refused (403) on every write route and reads like its
 //   role;
 // - plugins are managed by the instance admin for every organisation and by an org-admin for
-//   their own (plugins/plugin_service.cpp); anyone else is refused (403) before anything is
+//   their own (services/plugin_service.cpp); anyone else is refused (403) before anything is
 //   looked up. The daemon runs with a plugin folder holding the journal fixture only.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>

@@ -1,17 +1,19 @@
 // ContactZones: the time zone of the contact a follow-up is about, read once per contact
-// (a list or an export shows many follow-ups of few contacts). Views and exports show a
-// follow-up's due time in that zone too.
+// (a list or an export shows many follow-ups of few contacts). The follow-up views and the
+// exports show a follow-up's due time in that zone too, so it lives with the services both
+// use.
 //
 // Thread safety: one instance per thread.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 
 #include "relance/storage/store.hpp"
 
-namespace relance::followups {
+namespace relance::services {
 
 class ContactZones {
  public:
@@ -38,4 +40,4 @@ class ContactZones {
   std::map<std::int64_t, std::optional<std::string>> zones_;
 };
 
-}  // namespace relance::followups
+}  // namespace relance::services

@@ -1,0 +1,173 @@
+#include "plugin_host/exporter_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "plugin_host/host_services.hpp"
+#include "plugin_host/registry.hpp"
+#include "plugin_host/rows.hpp"
+#include "relance/exporter.h"
+
+namespace relance::plugin_host {
+namespace {
+
+std::string c_text(const char* s) { return s ? std::string(s) : std::string(); }
+
+std::vector<std::string> split(const std::string& s, char by) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at <= s.size()) {
+    const auto end = std::min(s.find(by, at), s.size());
+    out.push_back(s.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+std::string plugin_error(const PluginFile& p, relance_instance* i) {
+  const relance_str e = p.entry.last_error(i);
+  return e.data && e.size ? std::string(e.data, std::min<std::size_t>(e.size, 2000)) : "no reason given";
+}
+
+relance_str str_of(const std::string& s) { return relance_str{s.data(), s.size()}; }
+
+relance_status write_to_sink(void* context, const void* data, size_t size) {
+  const auto& sink = *static_cast<const ByteSink*>(context);
+  return sink(std::string_view(static_cast<const char*>(data), size)) ? RELANCE_OK : RELANCE_FATAL;
+}
+
+// The format an exporter table declares.
+ExporterFormat format_of(const PluginFile& f, const relance_exporter_v1& t) {
+  ExporterFormat fmt;
+  fmt.plugin = &f;
+  fmt.plugin_id = f.id;
+  fmt.id = t.format_id;
+  fmt.extension = c_text(t.file_extension);
+  fmt.mime_type = t.mime_type && *t.mime_type ? t.mime_type : "application/octet-stream";
+  for (std::size_t i = 0; i < t.option_count && t.options; ++i) {
+    const auto* o = reinterpret_cast<const relance_option*>(reinterpret_cast<const char*>(t.options) +
+                                                            i * t.option_size);
+    ExporterFormat::Option opt{c_text(o->name), c_text(o->description), c_text(o->default_value), {}};
+    if (o->choices) opt.choices = split(o->choices, '|');
+    if (!opt.name.empty()) fmt.options.push_back(std::move(opt));
+  }
+  return fmt;
+}
+
+// An instance of an exporter plugin, destroyed with it.
+struct Instance {
+  Instance(HostEnv& env, const PluginFile& p, std::int64_t org_id, std::vector<std::string> datasets) : plugin(p) {
+    context.org_id = org_id;
+    context.name = "export";
+    context.datasets = std::move(datasets);
+    host = make_host(env, plugin.id, &context);
+    if (plugin.entry.create_instance(&host->raw, &instance) != RELANCE_OK || !instance)
+      throw ExporterUnavailable("the " + plugin.id + " plugin could not start: " + plugin_error(plugin, nullptr));
+    auto* t = static_cast<const relance_exporter_v1*>(plugin.entry.get_interface(instance, RELANCE_EXPORTER_V1));
+    if (t && t->struct_size >= sizeof(relance_exporter_v1)) exporter = t;
+  }
+  ~Instance() {
+    if (instance) plugin.entry.destroy_instance(instance);
+  }
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  const relance_exporter_v1& x() const {
+    if (!exporter) throw ExporterUnavailable("the " + plugin.id + " plugin offers no exporter");
+    return *exporter;
+  }
+  // Throws the plugin's refusal of `step`, once the export is abandoned.
+  [[noreturn]] void refuse(const char* step) const {
+    const std::string why = plugin_error(plugin, instance);
+    exporter->finish(instance, 0);
+    throw ExporterRefused(step, why);
+  }
+
+  const PluginFile& plugin;
+  InstanceContext context;
+  std::unique_ptr<HostContext> host;
+  relance_instance* instance = nullptr;
+  const relance_exporter_v1* exporter = nullptr;
+};
+
+}  // namespace
+
+struct ExporterSession::Impl {
+  Impl(HostEnv& env, const PluginFile& p, std::int64_t org_id, std::vector<std::string> datasets)
+      : i(env, p, org_id, std::move(datasets)) {}
+
+  Instance i;
+  // What open() gave the plugin, kept for the export's life: the plugin may hold the sink.
+  ExportSettings settings;
+  ByteSink sink;
+  relance_byte_sink raw_sink{};
+  std::optional<DatasetView> view;
+};
+
+ExporterSession::ExporterSession(HostEnv& env, const ExporterFormat& format, std::int64_t org_id,
+                                 std::vector<std::string> datasets)
+    : impl_(std::make_unique<Impl>(env, *format.plugin, org_id, std::move(datasets))) {
+  impl_->i.x();
+}
+
+ExporterSession::~ExporterSession() = default;
+
+void ExporterSession::open(const ExportSettings& settings, ByteSink sink) {
+  Impl& s = *impl_;
+  s.settings = settings;
+  s.sink = std::move(sink);
+  s.raw_sink = relance_byte_sink{&s.sink, &write_to_sink};
+  const relance_export_request req{sizeof(relance_export_request), str_of(s.settings.options),
+                                   str_of(s.settings.locale), str_of(s.settings.time_zone), &s.raw_sink,
+                                   s.settings.datasets};
+  if (s.i.x().open(s.i.instance, &req) != RELANCE_OK) s.i.refuse("open");
+}
+
+void ExporterSession::begin_dataset(const storage::Entity& entity, std::vector<std::string_view> extra) {
+  Impl& s = *impl_;
+  s.view.emplace(entity, std::move(extra));
+  if (s.i.x().begin_dataset(s.i.instance, &s.view->dataset()) != RELANCE_OK) s.i.refuse("begin_dataset");
+}
+
+void ExporterSession::write_row(const storage::Row& row, bool redact, const std::vector<const std::string*>& extra_values) {
+  Impl& s = *impl_;
+  if (s.i.x().write_row(s.i.instance, &s.view->convert(row, redact, extra_values)) != RELANCE_OK)
+    s.i.refuse("write_row");
+}
+
+void ExporterSession::finish() {
+  const Instance& i = impl_->i;
+  if (i.x().finish(i.instance, 1) != RELANCE_OK) throw ExporterRefused("finish", plugin_error(i.plugin, i.instance));
+}
+
+void ExporterSession::abandon() { impl_->i.x().finish(impl_->i.instance, 0); }
+
+std::vector<ExporterFormat> exporter_formats(HostEnv& env, const PluginRegistry& registry) {
+  std::vector<ExporterFormat> formats;
+  for (const PluginFile& f : registry.files()) {
+    if (!f.loaded) continue;
+    if (std::find(f.interfaces.begin(), f.interfaces.end(), RELANCE_EXPORTER_V1) == f.interfaces.end()) continue;
+    try {
+      Instance probe(env, f, 0, {});
+      const relance_exporter_v1* t = probe.exporter;
+      if (!t || !t->format_id || !*t->format_id) {
+        spdlog::warn("plugin {} says it exports but offers no usable {} table", f.id, RELANCE_EXPORTER_V1);
+        continue;
+      }
+      ExporterFormat fmt = format_of(f, *t);
+      if (std::any_of(formats.begin(), formats.end(), [&](const ExporterFormat& o) { return o.id == fmt.id; })) {
+        spdlog::warn("plugin {} exports format {}, which another plugin already offers; ignored", f.id, fmt.id);
+        continue;
+      }
+      spdlog::info("export format {} from plugin {}", fmt.id, f.id);
+      formats.push_back(std::move(fmt));
+    } catch (const std::exception& e) {
+      spdlog::warn("plugin {}: {}", f.id, e.what());
+    }
+  }
+  return formats;
+}
+
+}  // namespace relance::plugin_host

@@ -1,0 +1,98 @@
+// Exporter sessions: the plugin host's side of an export. Finds the formats the loaded
+// exporter plugins offer (relance.exporter/1) and runs one instance of a plugin through an
+// export: open with the settings, a dataset at a time, rows, finish. The SDK's statuses
+// come back as C++ errors (ExporterUnavailable, ExporterRefused), so that the export use
+// case (core/exports/) never sees the plugin ABI. sdk/include/relance/exporter.h says what
+// the plugin does at each step.
+//
+// Thread safety: exporter_formats() runs once at start. A session is used by one thread
+// at a time (the SDK's contract for an instance), not necessarily the same one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "plugin_host/host_env.hpp"
+
+namespace relance::plugin_host {
+
+class PluginRegistry;
+struct PluginFile;
+
+// One export format, as its plugin declares it.
+struct ExporterFormat {
+  struct Option {
+    std::string name, description, default_value;
+    std::vector<std::string> choices;  // empty: free text
+  };
+  const PluginFile* plugin = nullptr;
+  std::string plugin_id;
+  std::string id, extension, mime_type;
+  std::vector<Option> options;
+};
+
+// The formats of the loaded exporter plugins, in the registry's order. A plugin that offers
+// no usable exporter, or a format another plugin already offers, is logged and left out.
+std::vector<ExporterFormat> exporter_formats(HostEnv& env, const PluginRegistry& registry);
+
+// The plugin could not start an instance, or offers no exporter.
+class ExporterUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A step of the export returned an error: what() is the plugin's reason, step() the call
+// ("open", "begin_dataset", "write_row", "finish").
+class ExporterRefused : public std::runtime_error {
+ public:
+  ExporterRefused(std::string step, const std::string& reason) : std::runtime_error(reason), step_(std::move(step)) {}
+  const std::string& step() const { return step_; }
+
+ private:
+  std::string step_;
+};
+
+// What the exporter is asked for (relance_export_request).
+struct ExportSettings {
+  std::string options = "{}";  // JSON object of the format's options
+  std::string locale = "en";
+  std::string time_zone = "UTC";
+  std::size_t datasets = 1;  // how many begin_dataset calls will come
+};
+
+// Where the exporter's bytes go: false stops the export (the plugin sees RELANCE_FATAL).
+using ByteSink = std::function<bool(std::string_view bytes)>;
+
+class ExporterSession {
+ public:
+  // An instance of `format`'s plugin for organisation `org_id`, granted `datasets` (names)
+  // for relance.host.query/1. Throws ExporterUnavailable.
+  ExporterSession(HostEnv& env, const ExporterFormat& format, std::int64_t org_id, std::vector<std::string> datasets);
+  ~ExporterSession();
+  ExporterSession(const ExporterSession&) = delete;
+  ExporterSession& operator=(const ExporterSession&) = delete;
+
+  // Each step throws ExporterRefused when the plugin says no, after telling it the export
+  // is abandoned (finish with ok = 0).
+  void open(const ExportSettings& settings, ByteSink sink);
+  // `extra`: text columns joined from elsewhere after the entity's own (rows.hpp).
+  void begin_dataset(const storage::Entity& entity, std::vector<std::string_view> extra = {});
+  // `redact`: personal columns are null. `extra_values` align with the extra columns.
+  void write_row(const storage::Row& row, bool redact, const std::vector<const std::string*>& extra_values = {});
+  // Completes the file; throws ExporterRefused("finish") when the plugin could not.
+  void finish();
+  // Ends an export that will not complete (finish with ok = 0).
+  void abandon();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace relance::plugin_host
