@@ -14,6 +14,7 @@
 #   SAMPLE_MS=50 (memory sampling period)  POLL_MS=250 (job status poll period)
 #   RUN_TIMEOUT=3600 (s, bound of the import)  BATCH= (imports.batch; empty: the daemon's default)
 #   PERF=0  BUILD=1 (0: use the existing build/release)  DEPS=1 (0: skip scripts/install-deps.sh)
+#   RELANCE=<binary> (with BUILD=0: the daemon to measure, e.g. two trees' builds back to back)
 #   KEEP=0 (1: keep the work directory)  WORK=<dir> (default: a new one under /tmp)
 # The daemon listens on 127.0.0.1 only and is stopped on exit; every loop is bounded.
 set -euo pipefail
@@ -39,7 +40,7 @@ mkdir -p "$WORK"
 TARGET_RATIO=0.2   # API import rows/s / sqlite3 one-transaction rows/s, at least
 TARGET_MEM_MB=200  # daemon memory growth during the import, under
 
-RELANCE="$ROOT/build/release/core/relance"
+RELANCE=${RELANCE:-"$ROOT/build/release/core/relance"}
 DATA="$WORK/data"
 DB="$DATA/relance.db"
 CEIL_DATA="$WORK/ceiling"

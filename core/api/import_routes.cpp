@@ -3,23 +3,113 @@
 // which `relance import` sends the same way), then follow the job and read its report.
 #include "api/import_routes.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include "api/problem_response.hpp"
 #include "api/routes.hpp"
+#include "domain/text.hpp"
 #include "services/record_service.hpp"
 
 namespace relance::api {
+namespace json = boost::json;
 using Shape = RouteDoc::Shape;
+
+namespace {
+
+const std::vector<std::string> import_parameters{"format",       "preset",  "mode",     "dry_run",
+                                                 "skip_invalid", "mapping", "filename", "region"};
+
+bool flag(const std::string& name, const std::string& v) {
+  if (v == "true" || v == "1" || v.empty()) return true;
+  if (v == "false" || v == "0") return false;
+  throw Problem::bad_request(name + " must be true or false", name);
+}
+
+// The file's format as its Content-Type says ("auto" when it does not).
+std::string format_of(const std::string& content_type) {
+  const std::string type = domain::trim(domain::fold_ascii_case(content_type.substr(0, content_type.find(';'))));
+  if (type == "text/vcard" || type == "text/x-vcard" || type == "text/directory") return "vcard";
+  if (type == "text/csv" || type == "text/tab-separated-values") return "csv";
+  if (type != "application/octet-stream" && type != "text/plain" && !type.empty())
+    throw Problem(415, "Unsupported media type",
+                  "send the file as the body, as text/csv, text/vcard or application/octet-stream");
+  return "auto";
+}
+
+void read_mapping(const std::string& text, imports::ImportRequest& r) {
+  boost::system::error_code ec;
+  json::value m = json::parse(text, ec);
+  if (ec || !m.is_object()) throw Problem::bad_request("mapping must be a JSON object of column: field", "mapping");
+  for (const auto& [col, field] : m.get_object()) {
+    if (!field.is_string())
+      throw Problem::bad_request("mapping: the field of column " + std::string(col) + " must be a string", "mapping");
+    r.mapping[std::string(col)] = std::string(field.get_string());
+  }
+  if (r.preset == "auto") r.preset = "custom";
+}
+
+// POST /api/v1/imports: the request's options and file, read into an ImportRequest.
+imports::ImportRequest import_request(const Call& c) {
+  imports::ImportRequest r;
+  r.principal = c.principal;
+  r.format = format_of(c.request.content_type);
+  r.file = c.request.body;
+  for (const auto& [k, v] : c.request.query) {
+    if (k == "format") {
+      if (v != "auto" && v != "csv" && v != "vcard") throw Problem::bad_request("format must be auto, csv or vcard", "format");
+      r.format = v;
+    } else if (k == "preset") {
+      r.preset = v;
+    } else if (k == "mode") {
+      const auto mode = imports::parse_mode(v);
+      if (!mode) throw Problem::bad_request("mode must be create-only, create-or-update or update-only", "mode");
+      r.mode = *mode;
+    } else if (k == "dry_run") {
+      r.dry_run = flag(k, v);
+    } else if (k == "skip_invalid") {
+      r.skip_invalid = flag(k, v);
+    } else if (k == "filename") {
+      r.filename = v;
+    } else if (k == "region") {
+      r.region = domain::fold_ascii_upper(v);
+    } else if (k == "mapping") {
+      read_mapping(v, r);
+    } else {
+      throw Problem::bad_request("unknown parameter " + k + " (format, preset, mode, dry_run, "
+                                 "skip_invalid, mapping, filename, region)", k);
+    }
+  }
+  return r;
+}
+
+// The answer to a refused import.
+Problem refusal_problem(const imports::ImportStart& s) {
+  using R = imports::ImportStart::Refusal;
+  switch (s.refusal) {
+    case R::read_only: return Problem::forbidden(s.detail);
+    case R::too_large: return Problem(413, "File too large", s.detail);
+    case R::empty_file: return Problem(422, "Empty file", s.detail);
+    case R::unreadable: return Problem(422, "Unreadable file", s.detail);
+    case R::no_space: return Problem(507, "Insufficient storage", s.detail);
+    case R::no_file:
+    case R::bad_option:
+    case R::none: break;
+  }
+  return Problem::bad_request(s.detail, s.option);
+}
+
+}  // namespace
 
 void add_import_routes(Router& router, imports::ImportService& imports, services::WorkPool& slow_work) {
   router.add("POST", "/api/v1/imports", true,
              {"Imports contacts from a CSV or vCard file sent as the body (text/csv, text/vcard or "
               "application/octet-stream): 202 and the job, at Location",
-              "imports", Shape::object, nullptr, false, imports::ImportService::parameters()},
+              "imports", Shape::object, nullptr, false, import_parameters},
              [&imports](Call& c, Reply reply) {
-               const std::int64_t id = imports.start(c.principal, c.request.body,
-                                                     c.request.content_type, c.request.query);
-               Response r = json_response(202, imports.status(c.principal, id));
-               r.headers.emplace_back("Location", "/api/v1/imports/" + std::to_string(id));
+               const imports::ImportStart started = imports.start(import_request(c));
+               if (!started.accepted()) throw refusal_problem(started);
+               Response r = json_response(202, imports.status(c.principal, started.job_id));
+               r.headers.emplace_back("Location", "/api/v1/imports/" + std::to_string(started.job_id));
                reply(std::move(r));
              });
   router.add("GET", "/api/v1/imports/{id}", true,

@@ -10,10 +10,17 @@
 //    field rules;
 //  - nothing is ever removed or overwritten, and fields a client may not write (read-only,
 //    write-once, secrets) are left alone.
+// The rule is written once (completing_patch.cpp) and read in two forms: on records as the
+// API shows them (a patch, for the merge) and on rows as stored (the import, whose rows are
+// never JSON).
 #pragma once
 
 #include <boost/json/object.hpp>
 
+#include <cstddef>
+#include <vector>
+
+#include "relance/model/row.hpp"
 #include "relance/model/schema.hpp"
 
 namespace relance::domain {
@@ -22,5 +29,12 @@ namespace relance::domain {
 // records of `e` as the API shows them; empty when `incoming` brings nothing new.
 boost::json::object completing_patch(const storage::Entity& e, const boost::json::object& existing,
                                      const boost::json::object& incoming);
+
+// The same rule on rows as stored (lists as the JSON text the field rules write): completes
+// `existing` in place with `incoming` and returns the indexes of the fields it changed, in
+// the entity's order (none: `incoming` brings nothing new). The values set are the ones the
+// field rules would store for the patch above.
+std::vector<std::size_t> complete_row(const storage::Entity& e, storage::Row& existing,
+                                      const storage::Row& incoming);
 
 }  // namespace relance::domain

@@ -152,17 +152,20 @@ std::vector<std::size_t> apply_body(const Entity& e, const json::object& body, R
       }
     }
   }
-  if (creating) {
-    for (std::size_t i = 0; i < e.fields.size(); ++i) {
-      const Field& f = e.fields[i];
-      if (f.has(storage::required) && storage::is_null(row.values[i]))
-        throw Problem::invalid(std::string(f.name), std::string(f.name) + " is required");
-      if (f.has(storage::not_null) && f.kind == storage::FieldKind::text &&
-          storage::is_null(row.values[i]))
-        row.values[i] = std::string();  // a NOT NULL column (see to_storage)
-    }
-  }
+  if (creating) settle_new_row(e, row);
   return changed;
+}
+
+void settle_new_row(const Entity& e, Row& row) {
+  row.values.resize(e.fields.size());
+  for (std::size_t i = 0; i < e.fields.size(); ++i) {
+    const Field& f = e.fields[i];
+    if (f.has(storage::required) && storage::is_null(row.values[i]))
+      throw Problem::invalid(std::string(f.name), std::string(f.name) + " is required");
+    if (f.has(storage::not_null) && f.kind == storage::FieldKind::text &&
+        storage::is_null(row.values[i]))
+      row.values[i] = std::string();  // a NOT NULL column (see to_storage)
+  }
 }
 
 std::string audit_changes(const Entity& e, const Row* before, const Row* after,

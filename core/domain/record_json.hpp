@@ -32,6 +32,11 @@ std::vector<std::string> string_items(const boost::json::object& record, std::st
 std::vector<std::size_t> apply_body(const storage::Entity& e, const boost::json::object& body,
                                     storage::Row& row, bool creating, FieldContext ctx);
 
+// What a create does once the fields are set (apply_body calls it; the import, which sets
+// its rows' fields one by one with to_storage, too): a required field left out is refused
+// (422), a sortable text field left out is empty rather than null.
+void settle_new_row(const storage::Entity& e, storage::Row& row);
+
 // {"field": [before, after], ...} for the audit log (secrets never included).
 std::string audit_changes(const storage::Entity& e, const storage::Row* before,
                           const storage::Row* after, const std::vector<std::size_t>& changed);

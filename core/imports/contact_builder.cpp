@@ -11,6 +11,7 @@
 #include "domain/fields.hpp"
 #include "domain/phone.hpp"
 #include "domain/problem.hpp"
+#include "domain/record_json.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "relance/model/schema.hpp"
@@ -313,19 +314,20 @@ ImportRow ContactBuilder::finish() {
     if (!last.empty()) set_text("last_name", source, last, {});
   }
 
+  // Each value goes through the field rules once, into the row as it will be stored.
   domain::FieldContext ctx;
   ctx.default_region = region_;
-  auto check = [&](const storage::Field& f, const json::value& v, const std::string& field) {
+  const storage::Entity& contacts = storage::entities::contacts;
+  row_.contact.values.resize(contacts.fields.size());
+  auto store = [&](const std::string& field, const json::value& v) {
+    const std::size_t index = *contacts.index_of(field);
     try {
-      domain::to_storage(f, v, ctx);
+      row_.contact.values[index] = domain::to_storage(contacts.fields[index], v, ctx);
     } catch (const Problem& p) {
       fail(source_of_[field] + ": " + p.detail());
     }
   };
-  for (const auto& [field, value] : text_) {
-    row_.contact[field] = value;
-    check(*contact_field(field), row_.contact[field], field);
-  }
+  for (const auto& [field, value] : text_) store(field, json::string(value));
   for (const auto& [field, values] : lists_) {
     const storage::Field& f = *contact_field(field);
     json::array arr;
@@ -335,12 +337,21 @@ ImportRow ContactBuilder::finish() {
            ": the first " + std::to_string(f.max_length) + " are kept");
       arr.resize(f.max_length);
     }
-    row_.contact[field] = std::move(arr);
-    check(f, row_.contact[field], field);
+    store(field, arr);
+  }
+  try {
+    domain::settle_new_row(contacts, row_.contact);
+  } catch (const Problem& p) {
+    fail(p.detail());
   }
   if (!company_.empty()) {
-    check(*storage::entities::companies.field("name"), json::string(company_), "company");
-    row_.company = company_;
+    const storage::Field& name = *storage::entities::companies.field("name");
+    try {
+      row_.company = std::get<std::string>(domain::to_storage(name, json::string(company_), ctx));
+    } catch (const Problem& p) {
+      fail(source_of_["company"] + ": " + p.detail());
+      row_.company = company_;
+    }
   }
   const bool named = text_.count("first_name") || text_.count("last_name");
   if (!named && !lists_.count("emails") && !lists_.count("phones"))

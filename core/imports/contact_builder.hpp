@@ -26,7 +26,8 @@ class ContactBuilder {
   void fail(std::string error) {
     if (row_.error.empty()) row_.error = std::move(error);
   }
-  // Checks the row against the contact field rules and returns it.
+  // The row as it will be stored: each value through the contact field rules once
+  // (domain::to_storage), a refusal becoming the row's error naming its source.
   ImportRow finish();
 
  private:

@@ -32,7 +32,7 @@ class CsvSource final : public RowSource {
  public:
   CsvSource(const std::string& path, const Scan& scan, const ImportOptions& options,
             Preset preset, Header header)
-      : lines_(path, scan.encoding),
+      : lines_(path, scan.encoding, scan.limit),
         parser_(lines_, header.delimiter),
         preset_(std::move(preset)),
         builder_(options.default_region) {
@@ -76,6 +76,11 @@ class CsvSource final : public RowSource {
       return builder_.finish();
     }
     return std::nullopt;
+  }
+  void skim() override {
+    std::size_t line = 0;
+    while (parser_.read(cells_, line)) {
+    }
   }
   std::uint64_t bytes_read() const override { return lines_.bytes_read(); }
   std::string description() const override { return description_; }
@@ -128,9 +133,11 @@ bool CsvParser::read(std::vector<std::string>& cells, std::size_t& start_line) {
       throw unreadable("the record that starts at line " + std::to_string(start_line) +
                        " is longer than " + std::to_string(max_line_bytes) + " bytes");
     cell_ += '\n';
-    if (!lines_.next(line_))
+    if (!lines_.next(line_)) {
+      if (lines_.cut()) return false;  // the field may close past the part read
       throw unreadable("unbalanced quotes: the quoted field that opens at line " +
                        std::to_string(quote_line) + " is never closed");
+    }
   }
   cells.push_back(std::move(cell_));
   cell_.clear();
@@ -197,7 +204,7 @@ std::unique_ptr<RowSource> open_csv(const std::string& path, const Scan& scan,
   // The first lines, as candidate headers.
   std::vector<std::string> first;
   {
-    LineReader lines(path, scan.encoding);
+    LineReader lines(path, scan.encoding, scan.limit);
     std::string line;
     while (first.size() <= preamble && lines.next(line)) first.push_back(line);
   }
@@ -227,17 +234,6 @@ std::unique_ptr<RowSource> open_csv(const std::string& path, const Scan& scan,
   }
   Preset chosen = *header.preset;
 
-  // Check the whole file through once: a quote never closed near the end refuses the file
-  // here rather than after half of it was imported.
-  {
-    LineReader lines(path, scan.encoding);
-    for (std::size_t i = 0; i <= header.index; ++i) lines.skip();
-    CsvParser parser(lines, header.delimiter);
-    std::vector<std::string> record;
-    std::size_t line = 0;
-    while (parser.read(record, line)) {
-    }
-  }
   return std::make_unique<CsvSource>(path, scan, options, std::move(chosen), std::move(header));
 }
 

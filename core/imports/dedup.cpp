@@ -98,12 +98,14 @@ std::string DedupIndex::company_name(std::int64_t id) const {
   return it == company_names_.end() ? std::string() : it->second;
 }
 
-json::object update_patch(const json::object& existing, const json::object& incoming,
-                          std::int64_t company_id) {
-  if (company_id == 0) return domain::completing_patch(ent::contacts, existing, incoming);
-  json::object linked = incoming;  // the file names a company, not its id
-  linked["company_id"] = company_id;
-  return domain::completing_patch(ent::contacts, existing, linked);
+std::vector<std::size_t> complete_contact(storage::Row& existing, storage::Row incoming,
+                                          std::int64_t company_id) {
+  // The file names a company, not its id: the id is the one the import found or created.
+  if (company_id != 0) {
+    incoming.values.resize(ent::contacts.fields.size());
+    incoming.set(ent::contacts, "company_id", company_id);
+  }
+  return domain::complete_row(ent::contacts, existing, incoming);
 }
 
 }  // namespace relance::imports

@@ -22,8 +22,6 @@
 // Thread safety: a DedupIndex is used by one thread at a time.
 #pragma once
 
-#include <boost/json/object.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -99,10 +97,11 @@ class DedupIndex {
 // The folded form of a company name used to link and match ("ACME " == "acme").
 std::string company_key(std::string_view name);
 
-// The partial update (as PATCH /api/v1/contacts/{id} takes it) that merges `incoming` into
-// `existing` (both as the API shows a contact) following the rules above; empty when the
-// row brings nothing new. `company_id` (0: none) is linked when the contact has none.
-boost::json::object update_patch(const boost::json::object& existing,
-                                 const boost::json::object& incoming, std::int64_t company_id);
+// Completes `existing` (a contact as stored) with `incoming` (a row of the file) following
+// the rules above, and links `company_id` (0: none) when the contact has no company.
+// Returns the indexes of the fields changed, in the schema's order; none when the row brings
+// nothing new.
+std::vector<std::size_t> complete_contact(storage::Row& existing, storage::Row incoming,
+                                          std::int64_t company_id);
 
 }  // namespace relance::imports

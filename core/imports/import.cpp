@@ -9,16 +9,32 @@
 
 namespace relance::imports {
 
-std::unique_ptr<RowSource> open_file(const std::string& path, const ImportOptions& options) {
+namespace {
+
+std::unique_ptr<RowSource> open_up_to(const std::string& path, const ImportOptions& options,
+                                      std::uint64_t limit) {
   if (options.format != "auto" && options.format != "csv" && options.format != "vcard")
     throw Problem::bad_request("format must be auto, csv or vcard, not \"" + options.format + "\"",
                                "format");
-  const detail::Scan scan = detail::scan_file(path, options.max_bytes);
+  const detail::Scan scan = detail::scan_file(path, options.max_bytes, limit);
   const bool vcard = options.format == "auto" ? scan.vcard : options.format == "vcard";
   if (vcard && !scan.vcard)
     throw Problem(422, "Unreadable file",
                   detail::file_name(path) + " is not a vCard file: it does not start with BEGIN:VCARD");
   return vcard ? detail::open_vcard(path, scan, options) : detail::open_csv(path, scan, options);
+}
+
+}  // namespace
+
+std::unique_ptr<RowSource> open_file(const std::string& path, const ImportOptions& options) {
+  return open_up_to(path, options, detail::whole_file);
+}
+
+FirstLook check_beginning(const std::string& path, const ImportOptions& options, std::uint64_t limit) {
+  auto source = open_up_to(path, options, limit);
+  FirstLook look{source->info(), source->description()};
+  source->skim();
+  return look;
 }
 
 std::string default_presets_dir() {

@@ -10,8 +10,6 @@
 // Thread safety: a RowSource is used by one thread at a time; open_file is reentrant.
 #pragma once
 
-#include <boost/json/object.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -20,19 +18,23 @@
 #include <string>
 #include <vector>
 
+#include "relance/model/row.hpp"
+
 namespace relance::imports {
 
-// One record read from the file: a contact as POST /api/v1/contacts takes it (first_name,
-// last_name, emails[], phones[], title, city, country, linkedin_url, tags[], notes, met_at,
-// met_where; see storage/schema.cpp contact_fields), already checked against the same field
-// rules as the API (emails lower-cased, phones in E.164 read in default_region, country as
-// ISO 3166-1 alpha-2, met_at as an RFC 3339 instant), plus the company name when the file has
-// one (the import links or creates the company), the line (CSV: the physical line where the
-// record starts, 1-based; vCard: the BEGIN:VCARD line) and either an error (the row is
-// invalid: why, in a sentence naming the column) or nothing.
+// One record read from the file: a contact as it will be stored (storage::Row of
+// entities::contacts: first_name, last_name, emails, phones, title, city, country,
+// linkedin_url, tags, notes, met_at, met_where), built once and checked against the same
+// field rules as POST /api/v1/contacts (emails lower-cased, phones in E.164 read in
+// default_region, country as ISO 3166-1 alpha-2, met_at as an RFC 3339 instant), plus the
+// company name when the file has one (checked as a company's name; the import links or
+// creates the company), the line (CSV: the physical line where the record starts, 1-based;
+// vCard: the BEGIN:VCARD line) and either an error (the row is invalid: why, in a sentence
+// naming the column) or nothing. The rows go to the database as they are: nothing checks or
+// converts them again.
 struct ImportRow {
   std::size_t line = 0;
-  boost::json::object contact;
+  storage::Row contact;  // values only: no id, organisation or version yet
   std::string company;
   std::string error;                  // "" when the row is usable
   std::vector<std::string> warnings;  // e.g. "column Notes starts with '=': kept as text"
@@ -65,18 +67,35 @@ struct SourceInfo {
 class RowSource {  // reads rows one at a time; memory stays flat whatever the file size
  public:
   virtual ~RowSource() = default;
-  virtual std::optional<ImportRow> next() = 0;   // nullopt at the end
+  // The next row; nullopt at the end. Throws Problem(422) where the file's structure breaks
+  // (unbalanced quotes at line N, a vCard nested too deep or never ended...).
+  virtual std::optional<ImportRow> next() = 0;
+  // Reads the rest for its structure only (records, cards), building no row: throws what
+  // next() would.
+  virtual void skim() = 0;
   virtual std::uint64_t bytes_read() const = 0;  // for progress
   virtual std::string description() const = 0;  // "LinkedIn Connections.csv (UTF-8, ',')"
   virtual const SourceInfo& info() const = 0;
 };
 
 // Opens a file; throws Problem(400/413/422, clear sentence) for a file that cannot be read
-// at all (binary garbage, empty, too large, unbalanced quotes at line N, vCard nested too
-// deep...). Per-row problems are ImportRow::error, not exceptions. The file is checked
-// through once before the first row is returned, so a file that is broken near its end is
-// refused here rather than half-read.
+// at all (binary garbage, empty, too large, a header no preset knows...). The whole file is
+// scanned once (its size, encoding and bytes) before the first row; its records are checked
+// as they are read (RowSource::next), so a file broken near its end is refused by the
+// reading, while none of its rows was written yet. Per-row problems are ImportRow::error,
+// not exceptions.
 std::unique_ptr<RowSource> open_file(const std::string& path, const ImportOptions& options);
+
+// What the quick check of a file found: what the job shows until the file is opened whole.
+struct FirstLook {
+  SourceInfo info;
+  std::string description;
+};
+// The quick check of an upload, before its job is queued: open_file's checks and the
+// records' structure (RowSource::skim), on the file's first `limit` bytes only, so that its
+// cost does not grow with the file. Throws the Problem open_file or the reading would for a
+// fault in those bytes; faults further in are found by the import's reading.
+FirstLook check_beginning(const std::string& path, const ImportOptions& options, std::uint64_t limit);
 
 // The presets found in options.presets_dir (or the default folder), by name.
 std::vector<std::string> preset_names(const std::string& presets_dir = {});

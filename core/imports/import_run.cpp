@@ -1,7 +1,6 @@
 #include "imports/import_run.hpp"
 
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <deque>
@@ -10,7 +9,6 @@
 #include <stdexcept>
 
 #include "domain/problem.hpp"
-#include "domain/record_json.hpp"
 #include "domain/text.hpp"
 #include "imports/dedup.hpp"
 #include "imports/spool.hpp"
@@ -22,22 +20,6 @@ namespace ent = storage::entities;
 using services::WriteKind;
 
 namespace {
-
-// Builds the stored contact of a row read from the file; why it cannot be imported, or "".
-std::string build_row(const ImportRow& row, const domain::FieldContext& ctx, storage::Row& out) {
-  if (!row.error.empty()) return row.error;
-  try {
-    domain::apply_body(ent::contacts, row.contact, out, true, ctx);
-    if (!row.company.empty()) {
-      storage::Row c;
-      json::object body{{"name", row.company}};
-      domain::apply_body(ent::companies, body, c, true, ctx);
-    }
-  } catch (const Problem& p) {
-    return p.detail();
-  }
-  return {};
-}
 
 // One line of the report.
 struct Entry {
@@ -96,11 +78,10 @@ class ReportFile {
 // Pass 2: the spooled rows deduplicated and written, two batches in flight at most.
 class Importer {
  public:
-  Importer(ImportJob& job, storage::Store& store, const domain::FieldContext& ctx,
-           std::size_t batch, ReportFile& report)
-      : job_(job), store_(store), ctx_(ctx), batch_size_(batch), report_(report),
-        principal_(job.principal), creates_(job.mode != "update-only"),
-        updates_(job.mode != "create-only") {}
+  Importer(ImportJob& job, storage::Store& store, std::size_t batch, ReportFile& report)
+      : job_(job), store_(store), batch_size_(batch), report_(report),
+        principal_(job.principal), creates_(job.mode != ImportMode::update_only),
+        updates_(job.mode != ImportMode::create_only) {}
 
   // Waits for the batches still in the writer's hands: their jobs refer to them.
   ~Importer() {
@@ -287,36 +268,24 @@ class Importer {
     const storage::Scope scope = storage::Scope::org(principal_.org_id);
     auto row = tx ? tx->get(ent::contacts, scope, op.target) : store_.get(ent::contacts, scope, op.target);
     if (!row) return;  // deleted meanwhile: nothing to update
-    boost::system::error_code ec;
-    json::value existing = json::parse(domain::row_json(ent::contacts, *row, false), ec);
-    json::value incoming = json::parse(domain::row_json(ent::contacts, op.contact, false), ec);
-    if (ec || !existing.is_object() || !incoming.is_object()) return;
+    const storage::Row before = *row;
     std::int64_t company = 0;
-    if (!op.company.empty() && existing.get_object().contains("company_id") &&
-        existing.get_object().at("company_id").is_null())
+    if (!op.company.empty() && storage::is_null(row->get(ent::contacts, "company_id")))
       company = company_of(tx, op.company);
-    json::object patch = update_patch(existing.get_object(), incoming.get_object(), company);
-    if (patch.empty()) return;
-    for (const auto& kv : patch) {
+    const auto changed = complete_contact(*row, std::move(op.contact), company);
+    if (changed.empty()) return;
+    for (std::size_t i : changed) {
       if (!op.fields.empty()) op.fields += ", ";
-      op.fields += kv.key();
+      op.fields += ent::contacts.fields[i].name;
     }
     op.changed = true;
     if (!tx) return;
-    if (company < 0) patch.erase("company_id");
-    const storage::Row before = *row;
-    auto changed = domain::apply_body(ent::contacts, patch, *row, false, ctx_);
-    if (changed.empty()) {
-      op.changed = false;
-      return;
-    }
     services::write_record(*tx, principal_, ent::contacts, WriteKind::update, *row, &before, changed,
                            services::event_type(ent::contacts, WriteKind::update));
   }
 
   ImportJob& job_;
   storage::Store& store_;
-  const domain::FieldContext& ctx_;
   const std::size_t batch_size_;
   ReportFile& report_;
   const auth::Principal principal_;
@@ -328,61 +297,79 @@ class Importer {
 
 }  // namespace
 
-void run_import(ImportJob& job, storage::Store& store, const services::OrgSettings& org,
-                std::size_t batch, const std::atomic<bool>& stopping) {
-  const domain::FieldContext ctx = services::context_of(org);
-  ReportFile report(job.report_path);
-  auto stopped = [&] {
-    if (stopping) throw std::runtime_error("the daemon stopped during the import");
-  };
+namespace {
 
-  // Pass 1: every row built and checked once, and spooled.
+void throw_if_stopping(const std::atomic<bool>& stopping) {
+  if (stopping) throw std::runtime_error("the daemon stopped during the import");
+}
+
+// What pass 1 counted.
+struct Checked {
+  std::uint64_t valid = 0, invalid = 0, keys = 0;
+};
+
+// Pass 1: the file opened whole (its scan: size, encoding, bytes; its header or first card),
+// then every row read, built and checked once, and spooled. A fault of the file's structure
+// throws from the reading, before anything is written.
+Checked check_rows(ImportJob& job, ReportFile& report, const std::string& spool_path,
+                   const std::atomic<bool>& stopping) {
   job.set_phase("checking");
-  const std::string spool_path = (job.dir / "rows.spool").string();
-  std::uint64_t invalid = 0, valid = 0, keys = 0;
-  {
-    detail::SpoolWriter spool(spool_path);
-    while (auto row = job.source->next()) {
-      stopped();
-      job.checked++;
-      job.bytes_read = job.source->bytes_read() / 2;
-      detail::SpooledRow s{row->line, {}, std::move(row->warnings), std::move(row->company), {}};
-      s.error = build_row(*row, ctx, s.contact);
-      if (!s.error.empty()) {
-        invalid++;
-        if (!job.skip_invalid) {
-          report.write(Entry{s.line, "invalid", 0, std::nullopt, s.error, s.warnings, -1});
-          continue;
-        }
-      } else {
-        valid++;
-        keys += dedup_keys(s.contact, s.company).size();
+  const auto source = open_file(job.upload.string(), job.options);
+  job.set_source(source->info(), source->description());
+  Checked n;
+  detail::SpoolWriter spool(spool_path);
+  while (auto row = source->next()) {
+    throw_if_stopping(stopping);
+    job.checked++;
+    job.bytes_read = source->bytes_read() / 2;
+    detail::SpooledRow s{row->line, std::move(row->error), std::move(row->warnings),
+                         std::move(row->company), std::move(row->contact)};
+    if (!s.error.empty()) {
+      n.invalid++;
+      if (!job.skip_invalid) {
+        report.write(Entry{s.line, "invalid", 0, std::nullopt, s.error, s.warnings, -1});
+        continue;
       }
-      if (invalid == 0 || job.skip_invalid) spool.write(s);
+    } else {
+      n.valid++;
+      n.keys += dedup_keys(s.contact, s.company).size();
     }
-    spool.close();
+    if (n.invalid == 0 || job.skip_invalid) spool.write(s);
   }
-  job.source.reset();
-  if (invalid > 0 && !job.skip_invalid) {
-    job.invalid = invalid;
+  spool.close();
+  return n;
+}
+
+void fail_on_invalid_rows(ImportJob& job, std::uint64_t invalid) {
+  job.invalid = invalid;
+  std::lock_guard jl(job.mu);
+  job.state = "failed";
+  job.error = std::to_string(invalid) + " invalid row" + (invalid == 1 ? "" : "s") +
+              ": nothing was imported (fix them, or import with skip_invalid=true to leave them out; "
+              "the report lists them)";
+}
+
+}  // namespace
+
+void run_import(ImportJob& job, storage::Store& store, std::size_t batch, const std::atomic<bool>& stopping) {
+  ReportFile report(job.report_path);
+  const std::string spool_path = (job.dir / "rows.spool").string();
+  const Checked checked = check_rows(job, report, spool_path, stopping);
+  if (checked.invalid > 0 && !job.skip_invalid) {
     report.flush();
-    std::lock_guard jl(job.mu);
-    job.state = "failed";
-    job.error = std::to_string(invalid) + " invalid row" + (invalid == 1 ? "" : "s") +
-                ": nothing was imported (fix them, or import with skip_invalid=true to leave them out; "
-                "the report lists them)";
+    fail_on_invalid_rows(job, checked.invalid);
     return;
   }
 
   // Pass 2: deduplicated and written in batches.
   job.set_phase(job.dry_run ? "reporting" : "importing");
-  Importer importer(job, store, ctx, batch, report);
-  importer.load(valid, keys);
+  Importer importer(job, store, batch, report);
+  importer.load(checked.valid, checked.keys);
   detail::SpoolReader rows(spool_path);
   detail::SpooledRow s;
-  const std::uint64_t total = valid + invalid;
+  const std::uint64_t total = checked.valid + checked.invalid;
   while (rows.next(s)) {
-    stopped();
+    throw_if_stopping(stopping);
     const std::uint64_t n = ++job.rows_read;
     job.bytes_read = job.bytes_total / 2 + (total ? job.bytes_total / 2 * n / total : 0);
     importer.add(s);

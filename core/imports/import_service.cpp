@@ -9,7 +9,6 @@
 #include <fstream>
 
 #include "domain/problem.hpp"
-#include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "domain/record_json.hpp"
 #include "imports/duplicates.hpp"
@@ -23,12 +22,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view modes[] = {"create-only", "create-or-update", "update-only"};
+constexpr std::string_view mode_names[] = {"create-only", "create-or-update", "update-only"};
 
-bool flag(const std::string& name, const std::string& v) {
-  if (v == "true" || v == "1" || v.empty()) return true;
-  if (v == "false" || v == "0") return false;
-  throw Problem::bad_request(name + " must be true or false", name);
+// The first bytes of an upload that start() checks: enough for any header and many records,
+// little enough that the check costs the same for every file.
+constexpr std::uint64_t checked_at_start = 1 << 20;
+
+ImportStart refused(ImportStart::Refusal why, std::string detail, std::string option = {}) {
+  return ImportStart{why, 0, std::move(detail), std::move(option)};
+}
+
+// A refusal of the readers (imports/import.hpp), by its kind.
+ImportStart refused(const Problem& p) {
+  using R = ImportStart::Refusal;
+  if (p.status() == 413) return refused(R::too_large, p.detail());
+  if (p.status() == 400) return refused(R::bad_option, p.detail(), p.field());
+  return refused(p.title() == "Empty file" ? R::empty_file : R::unreadable, p.detail());
 }
 
 std::string safe_name(std::string_view name, const std::string& fallback) {
@@ -81,92 +90,24 @@ void ImportService::stop() {
   if (worker_.joinable()) worker_.join();
 }
 
-std::vector<std::string> ImportService::parameters() {
-  return {"format", "preset", "mode", "dry_run", "skip_invalid", "mapping", "filename", "region"};
+std::string_view mode_name(ImportMode mode) { return mode_names[static_cast<std::size_t>(mode)]; }
+
+std::optional<ImportMode> parse_mode(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(mode_names); ++i)
+    if (mode_names[i] == name) return static_cast<ImportMode>(i);
+  return std::nullopt;
 }
 
-std::int64_t ImportService::start(const auth::Principal& p, const std::string& body,
-                                  const std::string& content_type,
-                                  const std::vector<std::pair<std::string, std::string>>& query) {
-  if (!p.can_write) throw Problem::forbidden("this token is read-only");
-  auto job = std::make_shared<ImportJob>();
-  job->principal = p;
-  job->options.presets_dir = options_.presets_dir;
-  job->options.max_bytes = options_.max_bytes;
-  auto org = orgs_.get(p.org_id);
-  job->options.default_region = org->default_region.empty() ? "FR" : org->default_region;
-
-  std::string type = domain::trim(domain::fold_ascii_case(content_type.substr(0, content_type.find(';'))));
-  if (type == "text/vcard" || type == "text/x-vcard" || type == "text/directory") job->options.format = "vcard";
-  else if (type == "text/csv" || type == "text/tab-separated-values") job->options.format = "csv";
-  else if (type != "application/octet-stream" && type != "text/plain" && !type.empty())
-    throw Problem(415, "Unsupported media type",
-                  "send the file as the body, as text/csv, text/vcard or application/octet-stream");
-  std::string filename;
-  for (const auto& [k, v] : query) {
-    if (k == "format") {
-      if (v != "auto" && v != "csv" && v != "vcard")
-        throw Problem::bad_request("format must be auto, csv or vcard", "format");
-      job->options.format = v;
-    } else if (k == "preset") {
-      job->options.preset = v;
-    } else if (k == "mode") {
-      if (std::find(std::begin(modes), std::end(modes), v) == std::end(modes))
-        throw Problem::bad_request("mode must be create-only, create-or-update or update-only", "mode");
-      job->mode = v;
-    } else if (k == "dry_run") {
-      job->dry_run = flag(k, v);
-    } else if (k == "skip_invalid") {
-      job->skip_invalid = flag(k, v);
-    } else if (k == "filename") {
-      filename = v;
-    } else if (k == "region") {
-      job->options.default_region = domain::fold_ascii_upper(v);
-    } else if (k == "mapping") {
-      boost::system::error_code ec;
-      json::value m = json::parse(v, ec);
-      if (ec || !m.is_object())
-        throw Problem::bad_request("mapping must be a JSON object of column: field", "mapping");
-      for (const auto& [col, field] : m.get_object()) {
-        if (!field.is_string())
-          throw Problem::bad_request("mapping: the field of column " + std::string(col) + " must be a string", "mapping");
-        job->options.mapping[std::string(col)] = std::string(field.get_string());
-      }
-      if (job->options.preset == "auto") job->options.preset = "custom";
-    } else {
-      throw Problem::bad_request("unknown parameter " + k + " (format, preset, mode, dry_run, "
-                                 "skip_invalid, mapping, filename, region)", k);
-    }
-  }
-  if (body.size() > options_.max_bytes)
-    throw Problem(413, "File too large",
-                  "the file has " + std::to_string(body.size()) + " bytes; imports take at most " +
-                      std::to_string(options_.max_bytes) + " bytes (imports.max_bytes)");
-  if (body.empty()) throw Problem::bad_request("the file is empty: send it as the request body");
-
-  {
-    std::lock_guard lock(mu_);
-    job->id = next_id_++;
-  }
-  job->dir = fs::path(options_.work_dir) / std::to_string(job->id);
-  fs::create_directories(job->dir);
-  job->upload = job->dir / safe_name(filename, job->options.format == "vcard" ? "upload.vcf" : "upload.csv");
-  job->report_path = job->dir / "report.jsonl";
-  try {
-    {
-      std::ofstream out(job->upload, std::ios::binary | std::ios::trunc);
-      out.write(body.data(), static_cast<std::streamsize>(body.size()));
-      if (!out) throw Problem(507, "Insufficient storage", "the uploaded file could not be stored");
-    }
-    job->source = open_file(job->upload.string(), job->options);
-  } catch (...) {
-    std::error_code ec;
-    fs::remove_all(job->dir, ec);
-    throw;
-  }
-  job->info = job->source->info();
-  job->description = job->source->description();
-  job->bytes_total = job->info.size;
+ImportStart ImportService::start(const ImportRequest& request) {
+  using R = ImportStart::Refusal;
+  if (!request.principal.can_write) return refused(R::read_only, "this token is read-only");
+  if (request.file.size() > options_.max_bytes)
+    return refused(R::too_large, "the file has " + std::to_string(request.file.size()) +
+                                     " bytes; imports take at most " + std::to_string(options_.max_bytes) +
+                                     " bytes (imports.max_bytes)");
+  if (request.file.empty()) return refused(R::no_file, "the file is empty: send it as the request body");
+  auto job = new_job(request);
+  if (ImportStart stored = store_upload(*job, request); !stored.accepted()) return stored;
   job->queued_at = domain::now_instant();
   {
     std::lock_guard lock(mu_);
@@ -174,7 +115,56 @@ std::int64_t ImportService::start(const auth::Principal& p, const std::string& b
     queue_.push_back(job);
   }
   wake_.notify_all();
-  return job->id;
+  return ImportStart{R::none, job->id, {}, {}};
+}
+
+std::shared_ptr<ImportJob> ImportService::new_job(const ImportRequest& request) {
+  auto job = std::make_shared<ImportJob>();
+  job->principal = request.principal;
+  job->mode = request.mode;
+  job->dry_run = request.dry_run;
+  job->skip_invalid = request.skip_invalid;
+  ImportOptions& o = job->options;
+  o.format = request.format;
+  o.preset = request.preset;
+  o.mapping = request.mapping;
+  o.presets_dir = options_.presets_dir;
+  o.max_bytes = options_.max_bytes;
+  if (!request.region.empty()) {
+    o.default_region = request.region;
+  } else {
+    auto org = orgs_.get(request.principal.org_id);
+    o.default_region = org->default_region.empty() ? "FR" : org->default_region;
+  }
+  std::lock_guard lock(mu_);
+  job->id = next_id_++;
+  return job;
+}
+
+ImportStart ImportService::store_upload(ImportJob& job, const ImportRequest& request) {
+  job.dir = fs::path(options_.work_dir) / std::to_string(job.id);
+  fs::create_directories(job.dir);
+  job.upload = job.dir / safe_name(request.filename, job.options.format == "vcard" ? "upload.vcf" : "upload.csv");
+  job.report_path = job.dir / "report.jsonl";
+  auto give_up = [&](ImportStart why) {
+    std::error_code ec;
+    fs::remove_all(job.dir, ec);
+    return why;
+  };
+  {
+    std::ofstream out(job.upload, std::ios::binary | std::ios::trunc);
+    out.write(request.file.data(), static_cast<std::streamsize>(request.file.size()));
+    out.close();
+    if (!out) return give_up(refused(ImportStart::Refusal::no_space, "the uploaded file could not be stored"));
+  }
+  try {
+    FirstLook look = check_beginning(job.upload.string(), job.options, checked_at_start);
+    job.bytes_total = look.info.size;
+    job.set_source(std::move(look.info), std::move(look.description));
+  } catch (const Problem& p) {
+    return give_up(refused(p));
+  }
+  return ImportStart{ImportStart::Refusal::none, job.id, {}, {}};
 }
 
 std::shared_ptr<ImportJob> ImportService::find(const auth::Principal& p, std::int64_t id) {
@@ -195,7 +185,7 @@ json::object ImportService::status(const auth::Principal& p, std::int64_t id) {
   o["format"] = job->info.format;
   o["preset"] = job->info.preset;
   o["encoding"] = job->info.encoding;
-  o["mode"] = job->mode;
+  o["mode"] = mode_name(job->mode);
   o["dry_run"] = job->dry_run;
   o["skip_invalid"] = job->skip_invalid;
   o["rows_checked"] = job->checked.load();
@@ -329,7 +319,6 @@ void ImportService::run_worker() {
       error = e.what();
     }
     if (!ok) spdlog::warn("import {} failed: {}", job->id, error);
-    job->source.reset();
     remove_all_but_report(*job);
     {
       std::lock_guard jl(job->mu);
@@ -348,8 +337,7 @@ void ImportService::run_worker() {
 }
 
 void ImportService::run(ImportJob& job) {
-  auto org = orgs_.get(job.principal.org_id);
-  run_import(job, store_, *org, options_.batch, stopping_);
+  run_import(job, store_, options_.batch, stopping_);
 }
 
 }  // namespace relance::imports

@@ -5,6 +5,12 @@
 // contacts (and the companies they name) through the store writer, each with its audit
 // entry and event, exactly as the API writes them: imports/import_run.hpp tells how.
 //
+// start() stores the file in the job's folder, looks at its beginning only (a bounded
+// check: a file that is not CSV or vCard, or whose header no preset knows, is refused there)
+// and queues the job: its cost does not grow with the file. The worker then reads the whole
+// file (imports/import_run.hpp); what it finds wrong further in fails the job, its `error`
+// saying why, before anything is written.
+//
 // Jobs live in memory and their reports in files under `work_dir` (cleared at start): a
 // restart forgets them. The uploaded file and the spool of checked rows are removed when
 // the job ends; the job and its report `report_retention` later (then 404). Every file is
@@ -25,7 +31,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -36,9 +44,48 @@
 
 namespace relance::imports {
 
+enum class ImportMode { create_only, create_or_update, update_only };
+// "create-only", "create-or-update", "update-only"; parse_mode: nullopt for another word.
+std::string_view mode_name(ImportMode mode);
+std::optional<ImportMode> parse_mode(std::string_view name);
+
+// An import as a front (the API, a test) asks for it, its options already read.
+struct ImportRequest {
+  auth::Principal principal;
+  std::string format = "auto";  // auto | csv | vcard
+  std::string preset = "auto";  // auto, custom, or a preset's name
+  std::map<std::string, std::string> mapping;  // custom: file column -> contact field
+  ImportMode mode = ImportMode::create_only;
+  bool dry_run = false;
+  bool skip_invalid = false;
+  std::string region;    // phones without a country code: "" = the organisation's
+  std::string filename;  // the file's name as the client gives it ("" = none)
+  std::string_view file; // the file's bytes: the caller's (a 100 MB upload is not copied)
+};
+
+// What start() made of a request: a job, or a refusal and why.
+struct ImportStart {
+  enum class Refusal {
+    none,        // accepted: job_id
+    read_only,   // the principal may not write
+    no_file,     // the request holds no file
+    too_large,   // over imports.max_bytes
+    empty_file,  // a file with no text
+    unreadable,  // not CSV or vCard, or broken in its beginning (detail: where and why)
+    bad_option,  // an option the file contradicts (an unknown preset...): `option`
+    no_space,    // the file could not be stored
+  };
+  Refusal refusal = Refusal::none;
+  std::int64_t job_id = 0;
+  std::string detail;  // a refusal's sentence
+  std::string option;  // bad_option: which
+
+  bool accepted() const { return refusal == Refusal::none; }
+};
+
 struct ImportServiceOptions {
   std::string work_dir;                 // uploads and reports (created, emptied at start)
-  std::uint64_t max_bytes = 100 << 20;  // imports.max_bytes: a larger file is refused (413)
+  std::uint64_t max_bytes = 100 << 20;  // imports.max_bytes: a larger file is refused
   std::size_t batch = 5000;             // rows per write transaction
   std::string presets_dir;              // "" = the installed presets
   std::chrono::seconds report_retention{24 * 3600};  // imports.report_retention_seconds
@@ -53,14 +100,9 @@ class ImportService {
   ImportService(const ImportService&) = delete;
   ImportService& operator=(const ImportService&) = delete;
 
-  // The query parameters start() understands (for the OpenAPI document).
-  static std::vector<std::string> parameters();
-
-  // Checks the parameters and the file (Problem 400/413/415/422 with a clear sentence),
-  // stores it in the job's folder, then queues the job. Returns the job's id. `body` is the
-  // request's, taken by reference: a copy of a 100 MB upload would double its memory.
-  std::int64_t start(const auth::Principal& p, const std::string& body, const std::string& content_type,
-                     const std::vector<std::pair<std::string, std::string>>& query);
+  // Stores the file in a new job's folder, checks its beginning (imports/import.hpp,
+  // check_beginning) and queues the job; or says why not.
+  ImportStart start(const ImportRequest& request);
   // The job as GET /api/v1/imports/{id} shows it; Problem 404 for a job of another
   // organisation or none.
   boost::json::object status(const auth::Principal& p, std::int64_t id);
@@ -78,6 +120,10 @@ class ImportService {
   void stop();
 
  private:
+  // The job a request describes, its options settled (the organisation's region...).
+  std::shared_ptr<ImportJob> new_job(const ImportRequest& request);
+  // Writes the file into the job's new folder and checks its beginning.
+  ImportStart store_upload(ImportJob& job, const ImportRequest& request);
   void run_worker();
   void run(ImportJob& job);
   std::shared_ptr<ImportJob> find(const auth::Principal& p, std::int64_t id);

@@ -1,5 +1,6 @@
 #include "imports/reader.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -84,12 +85,13 @@ std::string file_name(const std::string& path) {
   return std::filesystem::path(path).filename().string();
 }
 
-Scan scan_file(const std::string& path, std::uint64_t max_bytes) {
+Scan scan_file(const std::string& path, std::uint64_t max_bytes, std::uint64_t limit) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) throw unreadable(path, "no such file");
   if (!std::filesystem::is_regular_file(status)) throw unreadable(path, "not a regular file");
   Scan scan;
+  scan.limit = limit;
   scan.size = std::filesystem::file_size(path, ec);
   if (ec) throw unreadable(path, ec.message());
   if (scan.size > max_bytes)
@@ -106,10 +108,12 @@ Scan scan_file(const std::string& path, std::uint64_t max_bytes) {
   std::size_t line_length = 0, line = 1;
   std::string first_line;  // the first line that is not blank, up to 64 bytes
   bool first_line_done = false;
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+  std::uint64_t left = limit;
+  while (in && left > 0) {
+    in.read(buf.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(buf.size(), left)));
     const auto got = static_cast<std::size_t>(in.gcount());
     if (got == 0) break;
+    left -= got;
     std::string_view chunk(buf.data(), got);
     if (first) {
       first = false;
@@ -151,8 +155,9 @@ Scan scan_file(const std::string& path, std::uint64_t max_bytes) {
     offset += chunk.size();
   }
   if (in.bad()) throw unreadable(path, "a read failed");
-  if (utf8 && !carry.empty()) utf8 = false;  // the file ends inside a UTF-8 sequence
-  if (!seen_text) throw Problem(422, "Empty file", file_name(path) + ": the file is empty");
+  const bool cut = limit < scan.size;  // only the file's beginning was looked at
+  if (utf8 && !carry.empty() && !cut) utf8 = false;  // the file ends inside a UTF-8 sequence
+  if (!seen_text && !cut) throw Problem(422, "Empty file", file_name(path) + ": the file is empty");
   if (controls * 100 > sampled)  // more than 1% control characters: not text
     throw not_text(path, "it holds binary data (control characters)");
   if (!utf8) scan.encoding = Encoding::windows1252;
@@ -161,8 +166,8 @@ Scan scan_file(const std::string& path, std::uint64_t max_bytes) {
   return scan;
 }
 
-LineReader::LineReader(const std::string& path, Encoding encoding)
-    : in_(path, std::ios::binary), encoding_(encoding), buf_(chunk_bytes) {
+LineReader::LineReader(const std::string& path, Encoding encoding, std::uint64_t limit)
+    : in_(path, std::ios::binary), encoding_(encoding), buf_(chunk_bytes), left_(limit) {
   if (!in_) throw unreadable(path, "it cannot be opened");
   if (encoding_ == Encoding::utf8_bom && fill() && end_ >= 3 &&
       std::string_view(buf_.data(), 3) == "\xEF\xBB\xBF") {
@@ -174,8 +179,13 @@ LineReader::LineReader(const std::string& path, Encoding encoding)
 bool LineReader::fill() {
   if (pos_ < end_) return true;
   if (!in_) return false;
-  in_.read(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+  if (left_ == 0) {
+    cut_ = in_.peek() != std::char_traits<char>::eof();
+    return false;
+  }
+  in_.read(buf_.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(buf_.size(), left_)));
   end_ = static_cast<std::size_t>(in_.gcount());
+  left_ -= end_;
   pos_ = 0;
   return end_ > 0;
 }
@@ -189,6 +199,7 @@ bool LineReader::read_raw(std::string* out) {
   if (out) out->clear();
   if (!fill()) return false;
   std::size_t length = 0;
+  bool ended = false;  // by its line end, rather than by the end of the reading
   while (fill()) {
     const char* start = buf_.data() + pos_;
     const std::size_t avail = end_ - pos_;
@@ -206,9 +217,11 @@ bool LineReader::read_raw(std::string* out) {
     if (nl) {
       ++pos_;
       ++consumed_;
+      ended = true;
       break;
     }
   }
+  if (!ended && cut_) return false;  // the limit cut this line: its rest is unknown
   ++line_;
   if (out && !out->empty() && out->back() == '\r') out->pop_back();
   return true;

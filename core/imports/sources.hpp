@@ -16,8 +16,9 @@ namespace relance::imports::detail {
 class CsvParser {
  public:
   CsvParser(LineReader& lines, char delimiter) : lines_(lines), delimiter_(delimiter) {}
-  // The next record; false at the end. Throws Problem(422) for a quoted field that is
-  // never closed or a record longer than max_line_bytes.
+  // The next record; false at the end (and at the reading's limit, a record it cuts left
+  // out). Throws Problem(422) for a quoted field that is never closed or a record longer
+  // than max_line_bytes.
   bool read(std::vector<std::string>& cells, std::size_t& start_line);
 
  private:
@@ -31,6 +32,7 @@ std::vector<std::string> split_line(const std::string& line, char delimiter);
 // The delimiter among ',', ';' and TAB that occurs most often outside quotes (',' if none).
 char detect_delimiter(const std::string& line);
 
+// Both read the file's lines up to scan.limit.
 std::unique_ptr<RowSource> open_csv(const std::string& path, const Scan& scan,
                                     const ImportOptions& options);
 std::unique_ptr<RowSource> open_vcard(const std::string& path, const Scan& scan,

@@ -76,6 +76,71 @@ class LogicalLines {
   std::string part_;
 };
 
+// The structure every card must keep, checked line by line as the cards are read: cards
+// balanced, nesting limited, nothing outside a card.
+class CardStructure {
+ public:
+  // A logical line; throws Problem(422) for what breaks the structure.
+  void line(const std::string& head, const std::string& text, std::size_t number) {
+    if (head == "BEGIN:VCARD") {
+      if (depth_ == 0) begin_line_ = number;
+      if (++depth_ > max_nesting + 1) too_deep(number);
+    } else if (head == "END:VCARD") {
+      if (depth_ == 0)
+        throw unreadable("line " + std::to_string(number) + ": END:VCARD without BEGIN:VCARD");
+      if (--depth_ == 0) ++cards_;
+    } else if (depth_ == 0 && !head.empty()) {
+      throw unreadable("line " + std::to_string(number) + " is outside any vCard");
+    } else if (property_name(text) == "AGENT") {
+      // A vCard 3.0 AGENT holds its card inline, escaped: count the cards it nests.
+      const std::string value = upper(text);
+      std::size_t nested = 0, at = 0;
+      while ((at = value.find("BEGIN:VCARD", at)) != std::string::npos) {
+        ++nested;
+        at += 11;
+      }
+      if (depth_ + static_cast<int>(nested) > max_nesting + 1) too_deep(number);
+    }
+  }
+  // The lines are over: throws for a card never ended or a file without any, unless the
+  // reading stopped at its limit (`cut`), the rest of the file unknown.
+  void end(bool cut, const std::string& path) const {
+    if (cut) return;
+    if (depth_ > 0)
+      throw unreadable("the vCard that begins at line " + std::to_string(begin_line_) +
+                       " has no END:VCARD");
+    if (cards_ == 0) throw unreadable(file_name(path) + " holds no vCard");
+  }
+  int depth() const { return depth_; }
+
+ private:
+  [[noreturn]] static void too_deep(std::size_t number) {
+    throw unreadable("the vCard at line " + std::to_string(number) +
+                     " is nested too deep: a card may hold at most " +
+                     std::to_string(max_nesting) + " nested card");
+  }
+
+  int depth_ = 0;
+  std::size_t begin_line_ = 0, cards_ = 0;
+};
+
+// The VERSION of the file's first card ("" when it has none), read from its lines only.
+std::string first_version(const std::string& path, const Scan& scan) {
+  LineReader lines(path, scan.encoding, scan.limit);
+  LogicalLines logical(lines);
+  std::string line;
+  std::size_t number = 0;
+  int depth = 0;
+  while (logical.next(line, number)) {
+    const std::string head = upper(domain::trim(line));
+    if (head == "BEGIN:VCARD") ++depth;
+    else if (head == "END:VCARD" && --depth <= 0) break;
+    else if (depth == 1 && head.rfind("VERSION:", 0) == 0)
+      return domain::trim(std::string_view(head).substr(8));
+  }
+  return {};
+}
+
 struct Property {
   std::string name;  // upper case, without group
   std::vector<std::string> types;  // lower case
@@ -194,7 +259,8 @@ ColumnRule rule(std::string field, std::string contains = {}, std::string join =
 class VcardSource final : public RowSource {
  public:
   VcardSource(const std::string& path, const Scan& scan, const ImportOptions& options)
-      : lines_(path, scan.encoding), logical_(lines_), builder_(options.default_region) {
+      : path_(path), lines_(path, scan.encoding, scan.limit), logical_(lines_),
+        builder_(options.default_region) {
     info_.format = "vcard";
     info_.encoding = encoding_name(scan.encoding);
     info_.preset = "vcard";
@@ -207,18 +273,27 @@ class VcardSource final : public RowSource {
     std::size_t number = 0;
     while (logical_.next(line, number)) {
       const std::string head = upper(domain::trim(line));
+      structure_.line(head, line, number);
       if (head == "BEGIN:VCARD") {
-        if (++depth_ == 1) builder_.start(number);
+        if (structure_.depth() == 1) builder_.start(number);
         continue;
       }
       if (head == "END:VCARD") {
-        if (--depth_ == 0) return builder_.finish();
+        if (structure_.depth() == 0) return builder_.finish();
         continue;
       }
-      if (depth_ != 1) continue;  // outside cards, or inside a nested (AGENT) card
+      if (structure_.depth() != 1) continue;  // inside a nested (AGENT) card
       property(parse_property(line));
     }
+    structure_.end(lines_.cut(), path_);
     return std::nullopt;
+  }
+
+  void skim() override {
+    std::string line;
+    std::size_t number = 0;
+    while (logical_.next(line, number)) structure_.line(upper(domain::trim(line)), line, number);
+    structure_.end(lines_.cut(), path_);
   }
 
   std::uint64_t bytes_read() const override { return lines_.bytes_read(); }
@@ -272,10 +347,11 @@ class VcardSource final : public RowSource {
     }
   }
 
+  std::string path_;
   LineReader lines_;
   LogicalLines logical_;
   ContactBuilder builder_;
-  int depth_ = 0;
+  CardStructure structure_;
   SourceInfo info_;
   std::string description_;
   const ColumnRule first_ = rule("first_name"), last_ = rule("last_name"),
@@ -290,52 +366,9 @@ class VcardSource final : public RowSource {
 
 std::unique_ptr<RowSource> open_vcard(const std::string& path, const Scan& scan,
                                       const ImportOptions& options) {
-  // Check the structure through once: cards balanced, nesting limited, lines bounded.
-  std::string version;
-  {
-    LineReader lines(path, scan.encoding);
-    LogicalLines logical(lines);
-    std::string line;
-    std::size_t number = 0, begin_line = 0, cards = 0;
-    int depth = 0;
-    while (logical.next(line, number)) {
-      const std::string head = upper(domain::trim(line));
-      if (head == "BEGIN:VCARD") {
-        if (depth == 0) begin_line = number;
-        if (++depth > max_nesting + 1)
-          throw unreadable("the vCard at line " + std::to_string(number) +
-                           " is nested too deep: a card may hold at most " +
-                           std::to_string(max_nesting) + " nested card");
-      } else if (head == "END:VCARD") {
-        if (depth == 0)
-          throw unreadable("line " + std::to_string(number) + ": END:VCARD without BEGIN:VCARD");
-        if (--depth == 0) ++cards;
-      } else if (depth == 0 && !head.empty()) {
-        throw unreadable("line " + std::to_string(number) + " is outside any vCard");
-      } else if (head.rfind("VERSION:", 0) == 0 && version.empty() && depth == 1) {
-        version = domain::trim(std::string_view(head).substr(8));
-      } else {
-        // A vCard 3.0 AGENT holds its card inline, escaped: count the cards it nests.
-        const std::string name = property_name(line);
-        if (name == "AGENT") {
-          const std::string value = upper(line);
-          std::size_t nested = 0, at = 0;
-          while ((at = value.find("BEGIN:VCARD", at)) != std::string::npos) {
-            ++nested;
-            at += 11;
-          }
-          if (depth + static_cast<int>(nested) > max_nesting + 1)
-            throw unreadable("the vCard at line " + std::to_string(number) +
-                             " is nested too deep: a card may hold at most " +
-                             std::to_string(max_nesting) + " nested card");
-        }
-      }
-    }
-    if (depth > 0)
-      throw unreadable("the vCard that begins at line " + std::to_string(begin_line) +
-                       " has no END:VCARD");
-    if (cards == 0) throw unreadable(file_name(path) + " holds no vCard");
-  }
+  // The cards' structure is checked as they are read (CardStructure): a file broken near
+  // its end fails the import's first pass, before anything is written.
+  const std::string version = first_version(path, scan);
   auto source = std::make_unique<VcardSource>(path, scan, options);
   if (!version.empty()) source->set_version(version);
   return source;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "domain/completing_patch.hpp"
+#include "domain/record_json.hpp"
 #include "imports/dedup.hpp"
 
 using namespace relance;
@@ -62,10 +63,51 @@ TEST_CASE("the completing patch stops each list at the field's limit, keeping th
   CHECK(domain::completing_patch(ent::contacts, full, incoming).empty());
 }
 
-TEST_CASE("an import's update follows the same rule, linking the company the file names when the contact has none") {
-  const json::object existing{{"first_name", "Ana"}, {"company_id", nullptr}, {"tags", json::array{"vc"}}};
-  const json::object row{{"first_name", "Anna"}, {"city", "Lyon"}, {"tags", json::array{"VC", "ces"}}};
-  const json::object patch = imports::update_patch(existing, row, 12);
-  CHECK(patch == json::object{{"company_id", 12}, {"city", "Lyon"}, {"tags", json::array{"vc", "ces"}}});
-  CHECK(imports::update_patch(existing, json::object{{"first_name", "Ana"}}, 0).empty());
+TEST_CASE("an import's update follows the same rule on stored rows, linking the company the file names when the contact has none") {
+  const storage::Entity& e = ent::contacts;
+  auto row = [&](std::initializer_list<std::pair<const char*, storage::Value>> values) {
+    storage::Row r;
+    r.values.resize(e.fields.size());
+    for (const auto& [field, value] : values) r.set(e, field, value);
+    return r;
+  };
+  storage::Row existing = row({{"first_name", std::string("Ana")}, {"tags", std::string(R"(["vc"])")}});
+  const storage::Row file = row({{"first_name", std::string("Anna")}, {"city", std::string("Lyon")},
+                                 {"tags", std::string(R"(["VC","ces"])")}});
+  const auto changed = imports::complete_contact(existing, file, 12);
+  CHECK(changed == std::vector<std::size_t>{*e.index_of("company_id"), *e.index_of("city"), *e.index_of("tags")});
+  CHECK(existing.get(e, "company_id") == storage::Value(std::int64_t{12}));
+  CHECK(existing.get(e, "city") == storage::Value(std::string("Lyon")));
+  CHECK(existing.get(e, "tags") == storage::Value(std::string(R"(["vc","ces"])")));
+  CHECK(existing.get(e, "first_name") == storage::Value(std::string("Ana")));
+  CHECK(imports::complete_contact(existing, row({{"first_name", std::string("Ana")}}), 0).empty());
+}
+
+TEST_CASE("the completing rule gives the same outcome on stored rows as on the records the API shows") {
+  const storage::Entity& e = ent::contacts;
+  storage::Row existing, incoming;
+  existing.values.resize(e.fields.size());
+  incoming.values.resize(e.fields.size());
+  existing.set(e, "first_name", std::string("Ana"));
+  existing.set(e, "last_name", std::string(""));
+  existing.set(e, "emails", std::string(R"(["ana@fund.vc"])"));
+  existing.set(e, "phones", std::string("[]"));
+  existing.set(e, "tags", std::string(R"(["Café"])"));
+  existing.set(e, "company_id", std::int64_t{3});
+  incoming.set(e, "first_name", std::string("Anna"));
+  incoming.set(e, "last_name", std::string("Lima"));
+  incoming.set(e, "title", std::string("Partner"));
+  incoming.set(e, "emails", std::string(R"(["ana@fund.vc","ana@gmail.com"])"));
+  incoming.set(e, "phones", std::string(R"(["+33612345678"])"));
+  incoming.set(e, "tags", std::string(R"(["cafe","vc"])"));
+  incoming.set(e, "company_id", std::int64_t{4});
+  const json::object patch =
+      domain::completing_patch(e, domain::encode_row(e, existing, false), domain::encode_row(e, incoming, false));
+  storage::Row patched = existing;
+  domain::apply_body(e, patch, patched, false, {});
+  storage::Row completed = existing;
+  const auto changed = domain::complete_row(e, completed, incoming);
+  CHECK(completed.values == patched.values);
+  CHECK(changed.size() == patch.size());
+  for (std::size_t i : changed) CHECK(patch.contains(e.fields[i].name));
 }
