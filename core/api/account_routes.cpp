@@ -1,6 +1,7 @@
 #include "api/account_routes.hpp"
 
 #include "api/problem_response.hpp"
+#include "domain/list_vocabulary.hpp"
 
 namespace relance::api {
 namespace json = boost::json;
@@ -56,7 +57,10 @@ void add_session_routes(Router& router, services::AccountService& acc, services:
 void add_token_routes(Router& router, services::AccountService& acc, const ApiLimits& limits) {
   const auto& tok = ent::api_tokens;
   router.add("GET", "/api/v1/tokens", true, {"List my tokens", "tokens", Shape::page, &tok},
-             [&acc](Call& c, Reply reply) { reply(page_response(acc.list_tokens(c.principal))); });
+             [&acc](Call& c, Reply reply) {
+               static const services::ListRequest by_id;  // the order of list_tokens' page
+               reply(page_response(acc.list_tokens(c.principal), &by_id));
+             });
   router.add("POST", "/api/v1/tokens", true,
              {"Create a personal API token (shown once)", "tokens", Shape::created, &tok, true},
              [&acc, limits](Call& c, Reply reply) {
@@ -76,9 +80,10 @@ void add_user_routes(Router& router, services::AccountService& acc, services::Wo
   const auto& users = ent::users;
   router.add("GET", "/api/v1/users", true,
              {"List users", "users", Shape::page, &users, false,
-              services::RecordService::list_parameters(users)},
-             [&acc](Call& c, Reply reply) {
-               reply(page_response(acc.list_users(c.principal, c.request.query)));
+              domain::list_parameters(users)},
+             [&acc, &users](Call& c, Reply reply) {
+               const services::ListRequest request = parse_list_request(users, c.request.query);
+               reply(page_response(acc.list_users(c.principal, request), &request));
              });
   router.add("POST", "/api/v1/users", true,
              {"Create a user (org-admin); body also takes password", "users", Shape::created, &users, true},
@@ -114,9 +119,10 @@ void add_organisation_routes(Router& router, services::AccountService& acc, cons
   const auto& orgs = ent::organisations;
   router.add("GET", "/api/v1/organisations", true,
              {"List organisations", "organisations", Shape::page, &orgs, false,
-              services::RecordService::list_parameters(orgs)},
-             [&acc](Call& c, Reply reply) {
-               reply(page_response(acc.list_organisations(c.principal, c.request.query)));
+              domain::list_parameters(orgs)},
+             [&acc, &orgs](Call& c, Reply reply) {
+               const services::ListRequest request = parse_list_request(orgs, c.request.query);
+               reply(page_response(acc.list_organisations(c.principal, request), &request));
              });
   router.add("POST", "/api/v1/organisations", true,
              {"Create an organisation (admin)", "organisations", Shape::created, &orgs, true},
@@ -144,7 +150,10 @@ void add_audit_route(Router& router, services::AccountService& acc) {
              {"The organisation's audit log, newest first (org-admin)", "audit", Shape::page,
               nullptr, false, {"limit", "cursor"}},
              [&acc](Call& c, Reply reply) {
-               reply(page_response(acc.audit_log(c.principal, c.request.query)));
+               services::IdPaging paging;
+               for (const auto& [k, v] : c.request.query)
+                 if (!read_id_paging(paging, k, v)) throw Problem::bad_request("unknown query parameter " + k, k);
+               reply(page_response(acc.audit_log(c.principal, paging)));
              });
 }
 

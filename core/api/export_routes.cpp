@@ -26,12 +26,11 @@ storage::ListQuery read_rows(const storage::Entity& e, const plugin_host::Export
                              const services::QueryParams& filters) {
   try {
     // The scope is the export's to set, from the caller's rights.
-    services::ListRequest list = services::parse_list_request(e, storage::Scope::org(0), filters);
+    const services::ListRequest list = parse_list_request(e, filters);
     for (const auto& [key, value] : filters)
       if (key == "sort" || key == "cursor" || key == "limit")
         throw Problem::bad_request(key + " does not apply to an export (rows come in id order)", key);
-    list.query.sort = "id";
-    return list.query;
+    return services::storage_query(list, storage::Scope::org(0));
   } catch (const Problem& problem) {
     if (!problem.detail().starts_with("unknown query parameter")) throw;
     std::string names;

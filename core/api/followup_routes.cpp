@@ -106,6 +106,34 @@ void refuse_other_sites(const Request& request, const std::string& link_origin) 
     throw Problem::forbidden("this confirmation was sent from another site; open the link from the email and press its button");
 }
 
+// The first value of `key` in the query, or `fallback`.
+std::string first_of(const QueryParams& query, const std::string& key, std::string fallback) {
+  for (const auto& [k, v] : query)
+    if (k == key) return v;
+  return fallback;
+}
+
+// ?assignee=me|all|<user id> (default me), ?days=N for upcoming (default 7, at most 90).
+followups::FollowupView view_of(const std::string& which, const QueryParams& query) {
+  for (const auto& [k, v] : query)
+    if (k != "assignee" && k != "days") throw Problem::bad_request("unknown query parameter " + k, k);
+  followups::FollowupView view{which};
+  const std::string assignee = first_of(query, "assignee", "me");
+  if (assignee == "all") {
+    view.everyone = true;
+  } else if (assignee != "me") {
+    const auto id = domain::parse_int64(assignee);
+    if (!id || *id <= 0) throw Problem::bad_request("assignee must be me, all or a user id", "assignee");
+    view.assignee_id = *id;
+  }
+  if (which == "upcoming") {  // the other views have no days: the value is not read
+    const auto days = domain::parse_int64(first_of(query, "days", "7"));
+    if (!days || *days < 1 || *days > 90) throw Problem::bad_request("days must be from 1 to 90", "days");
+    view.days = static_cast<int>(*days);
+  }
+  return view;
+}
+
 }  // namespace
 
 void add_followup_routes(Router& router, followups::FollowupService& followups) {
@@ -120,7 +148,7 @@ void add_followup_routes(Router& router, followups::FollowupService& followups) 
                 "followups", Shape::page, &storage::entities::followups, false,
                 w == "upcoming" ? std::vector<std::string>{"assignee", "days"} : std::vector<std::string>{"assignee"}},
                [&followups, w](Call& c, Reply reply) {
-                 reply(page_response(followups.view(c.principal, w, c.request.query)));
+                 reply(page_response(followups.view(c.principal, view_of(w, c.request.query))));
                });
   }
   const std::vector<std::string> link_query{"do", "due", "v", "to", "exp", "sig"};

@@ -146,7 +146,7 @@ void add_import_routes(Router& router, imports::ImportService& imports, services
                std::size_t limit = 100;
                for (const auto& [k, v] : c.request.query) {
                  if (k != "limit") throw Problem::bad_request("unknown parameter " + k + " (limit)", k);
-                 limit = services::parse_limit(k, v, 1000);
+                 limit = domain::parse_limit(k, v, 1000);
                }
                offload(slow_work, std::move(reply), [&imports, p = c.principal, limit](Reply& r) {
                  r(json_response(200, imports.duplicates(p, limit)));

@@ -1,5 +1,8 @@
 #include "api/merge_routes.hpp"
 
+#include "domain/problem.hpp"
+#include "domain/text.hpp"
+
 namespace relance::api {
 namespace json = boost::json;
 using Shape = RouteDoc::Shape;
@@ -75,6 +78,22 @@ RouteDoc merge_doc(std::string summary, Shape shape, bool has_body = false, std:
 
 Response merge_response(std::string body) { return Response{200, "application/json", std::move(body), {}, {}}; }
 
+const std::vector<std::string> list_parameters{"survivor_id", "duplicate_id", "limit", "cursor"};
+
+// ?survivor_id=, ?duplicate_id=, ?limit=, ?cursor=.
+services::MergeList parse_merge_list(const QueryParams& query) {
+  services::MergeList r;
+  for (const auto& [key, value] : query) {
+    if (read_id_paging(r.paging, key, value)) continue;
+    if (key != "survivor_id" && key != "duplicate_id")
+      throw Problem::bad_request("unknown query parameter " + key, key);
+    const auto id = domain::parse_int64(value);
+    if (!id) throw Problem::bad_request(key + " must be an integer", key);
+    (key == "survivor_id" ? r.survivor_id : r.duplicate_id) = *id;
+  }
+  return r;
+}
+
 }  // namespace
 
 void add_merge_routes(Router& router, services::ContactMergeService& merges, const ApiLimits& limits) {
@@ -85,16 +104,19 @@ void add_merge_routes(Router& router, services::ContactMergeService& merges, con
                        "which can be undone",
                        Shape::created, true, {}, true, true),
              [&merges, limits](Call& c, Reply reply) {
-               const json::object body = parse_json_object(c.request, limits);
-               const std::string key = idempotency_key(c.request);
-               merges.merge(c.principal, c.ids[0], body, expected_version(c.request, c.ids[0]), key,
-                            request_digest(c.request, key), replying(std::move(reply), base));
+               json::object body = parse_json_object(c.request, limits);
+               std::string key = idempotency_key(c.request);
+               std::string digest = request_digest(c.request, key);
+               merges.merge(c.principal,
+                            services::MergeContacts{c.ids[0], std::move(body), expected_version(c.request, c.ids[0]),
+                                                    {std::move(key), std::move(digest)}},
+                            answering(std::move(reply), base));
              });
   router.add("GET", base, true,
              merge_doc("The organisation's contact merges, newest first", Shape::page, false,
-                       services::ContactMergeService::list_parameters()),
+                       list_parameters),
              [&merges](Call& c, Reply reply) {
-               reply(page_response(merges.list(c.principal, c.request.query)));
+               reply(page_response(merges.list(c.principal, parse_merge_list(c.request.query))));
              });
   router.add("GET", base + "/{id}", true, merge_doc("Read a contact merge", Shape::object),
              [&merges](Call& c, Reply reply) { reply(merge_response(merges.get(c.principal, c.ids[0]))); });
@@ -103,7 +125,7 @@ void add_merge_routes(Router& router, services::ContactMergeService& merges, con
                        "it, the survivor's fields the merge changed get their values back (a field changed "
                        "since keeps its new value); 409 once undone",
                        Shape::object),
-             [&merges](Call& c, Reply reply) { merges.undo(c.principal, c.ids[0], replying(std::move(reply))); });
+             [&merges](Call& c, Reply reply) { merges.undo(c.principal, c.ids[0], answering(std::move(reply))); });
 }
 
 }  // namespace relance::api

@@ -47,7 +47,7 @@ services::DeadLetterPaging read_paging(const QueryParams& query) {
       if (!n || *n < 0) throw Problem::bad_request("cursor is not one this list gave", k);
       paging.after_event_id = *n;
     } else if (k == "limit") {
-      paging.limit = services::parse_limit(k, v);
+      paging.limit = domain::parse_limit(k, v);
     } else {
       throw Problem::bad_request("unknown query parameter " + k, k);
     }

@@ -15,6 +15,7 @@
 #include "api/problem_response.hpp"
 #include "auth/secrets.hpp"
 #include "domain/json_text.hpp"
+#include "domain/list_vocabulary.hpp"
 #include "domain/text.hpp"
 
 namespace relance::api {
@@ -48,17 +49,6 @@ json::object parse_json_object(const Request& request, const ApiLimits& limits) 
 
 Response json_response(int status, const json::value& body) {
   return Response{status, "application/json", json::serialize(body), {}, {}};
-}
-
-Response page_response(services::Page page) {
-  std::string body = "{\"items\":";
-  body.reserve(page.items.size() + 64);
-  body += page.items;
-  body += ",\"next_cursor\":";
-  if (page.next_cursor.empty()) body += "null";
-  else domain::append_json_string(body, page.next_cursor);
-  body += '}';
-  return Response{200, "application/json", std::move(body), {}, {}};
 }
 
 Response read_response(services::ReadResult r) {
@@ -136,34 +126,38 @@ void add_record_routes(Router& router, const ApiServices& s, const storage::Enti
 
   router.add("GET", base, true,
              {"List " + tag + " (filters, search, sort, cursor pagination)", tag, Shape::page, &e,
-              false, services::RecordService::list_parameters(e)},
+              false, domain::list_parameters(e)},
              [&records, &e](Call& c, Reply reply) {
-               reply(page_response(records.list(c.principal, e, c.request.query)));
+               const services::ListRequest request = parse_list_request(e, c.request.query);
+               reply(page_response(records.list(c.principal, e, request), &request));
              });
   router.add("POST", base, true,
              {"Create a " + noun, tag, Shape::created, &e, true, {}, false, true},
              [&records, &e, base, limits](Call& c, Reply reply) {
                json::object body = parse_json_object(c.request, limits);
-               const std::string key = idempotency_key(c.request);
-               records.create(c.principal, e, std::move(body), key, request_digest(c.request, key),
-                              replying(std::move(reply), base));
+               std::string key = idempotency_key(c.request);
+               std::string digest = request_digest(c.request, key);
+               records.create(c.principal,
+                              services::CreateRecord{e, std::move(body), {std::move(key), std::move(digest)}},
+                              answering(std::move(reply), base));
              });
   router.add("GET", one, true, {"Read one " + noun, tag, Shape::entity, &e},
              [&records, &e](Call& c, Reply reply) {
-               reply(read_response(records.get(c.principal, e, c.ids[0])));
+               reply(record_response(records.get(c.principal, e, c.ids[0])));
              });
   router.add("PATCH", one, true,
              {"Change fields of a " + noun, tag, Shape::entity, &e, true, {}, true},
              [&records, &e, limits](Call& c, Reply reply) {
                json::object body = parse_json_object(c.request, limits);
-               records.update(c.principal, e, c.ids[0], std::move(body),
-                              expected_version(c.request, c.ids[0]), replying(std::move(reply)));
+               records.update(c.principal,
+                              services::UpdateRecord{e, c.ids[0], std::move(body), expected_version(c.request, c.ids[0])},
+                              answering(std::move(reply)));
              });
   router.add("DELETE", one, true,
              {"Delete a " + noun, tag, Shape::no_content, &e, false, {}, true},
              [&records, &e](Call& c, Reply reply) {
-               records.remove(c.principal, e, c.ids[0], expected_version(c.request, c.ids[0]),
-                              replying(std::move(reply)));
+               records.remove(c.principal, services::DeleteRecord{e, c.ids[0], expected_version(c.request, c.ids[0])},
+                              answering(std::move(reply)));
              });
 }
 

@@ -4,7 +4,9 @@
 #include <functional>
 #include <string>
 
+#include "api/list_query.hpp"
 #include "api/metrics.hpp"
+#include "api/outcome_response.hpp"
 #include "api/router.hpp"
 #include "followups/followup_service.hpp"
 #include "imports/import_service.hpp"
@@ -43,7 +45,7 @@ void add_routes(Router& router, const ApiServices& s);
 // Body helpers shared by the handlers.
 boost::json::object parse_json_object(const Request& request, const ApiLimits& limits);
 Response json_response(int status, const boost::json::value& body);
-Response page_response(services::Page page);
+// An account's or a plugin instance's read, with its ETag (records: record_response).
 Response read_response(services::ReadResult r);
 // If-Match: "<id>-<version>" (weak or strong), or * for any version. Throws 412.
 std::optional<std::int64_t> expected_version(const Request& req, std::int64_t id);
@@ -54,8 +56,9 @@ std::string idempotency_key(const Request& req);
 void offload(services::WorkPool& pool, Reply reply, std::function<void(Reply&)> work);
 // What identifies the request for its Idempotency-Key ("" without a key).
 std::string request_digest(const Request& req, const std::string& key);
-// Completes a write: the committed result (Location under `location_prefix` on 201), or
-// the error as a problem document.
+// Completes a write of an account, a token or a plugin instance: the committed result
+// (Location under `location_prefix` on 201), or the error as a problem document. The
+// writes of records and merges answer through answering() (outcome_response.hpp).
 services::WriteCallback replying(Reply reply, std::string location_prefix = {});
 
 }  // namespace relance::api

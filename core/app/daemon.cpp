@@ -167,7 +167,7 @@ int serve(Config c) {
                std::chrono::system_clock::now().time_since_epoch()).count();
   }, c.outbound, &secrets, [](const storage::Entity& e, std::int64_t org_id, const plugin_host::QueryFilters& filters) {
     // A plugin's query reads its organisation's rows with the filters of the lists.
-    return services::parse_list_request(e, storage::Scope::org(org_id), filters).query;
+    return services::storage_query(api::parse_list_request(e, filters), storage::Scope::org(org_id));
   }};
   plugin_host::PluginRegistry registry(plugin_env);
   registry.load(c.plugin_directories());

@@ -13,7 +13,7 @@
 #include "cli/merge_commands.hpp"
 #include "cli/record_output.hpp"
 #include "cli/when.hpp"
-#include "services/record_service.hpp"
+#include "domain/list_vocabulary.hpp"
 
 namespace relance::cli {
 namespace json = boost::json;
@@ -130,7 +130,7 @@ CLI::App* add_create_command(CLI::App& parent, std::function<int()>& run, const 
 CLI::App* add_list_command(CLI::App& group, std::function<int()>& run, const Kind& kind) {
   CLI::App* cmd = group.add_subcommand("list", "List " + std::string(kind->entity->name) + " (a page; --all for every one)");
   auto args = std::make_shared<ListArgs>();
-  const auto names = services::RecordService::list_parameters(*kind->entity);
+  const auto names = domain::list_parameters(*kind->entity);
   args->params.reserve(names.size());  // CLI11 writes into the values: no reallocation
   for (const std::string& name : names) {
     if (std::any_of(args->params.begin(), args->params.end(), [&](const auto& p) { return p.first == name; }))

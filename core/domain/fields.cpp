@@ -179,9 +179,9 @@ std::optional<std::string> normalise_email(std::string_view text) {
 Value to_storage(const Field& f, const json::value& v, const FieldContext& ctx) {
   if (v.is_null()) {
     if (f.has(storage::required)) refuse(f, "is required");
-    // Sortable fields are NOT NULL columns (keyset pagination compares them): an absent
+    // NOT NULL columns (keyset pagination orders lists by them): an absent
     // name is an empty one, and other kinds cannot be cleared.
-    if (f.has(storage::sortable)) {
+    if (f.has(storage::not_null)) {
       if (f.kind == FieldKind::text) return std::string();
       refuse(f, "cannot be null");
     }

@@ -162,7 +162,7 @@ void settle_new_row(const Entity& e, Row& row) {
     const Field& f = e.fields[i];
     if (f.has(storage::required) && storage::is_null(row.values[i]))
       throw Problem::invalid(std::string(f.name), std::string(f.name) + " is required");
-    if (f.has(storage::sortable) && f.kind == storage::FieldKind::text &&
+    if (f.has(storage::not_null) && f.kind == storage::FieldKind::text &&
         storage::is_null(row.values[i]))
       row.values[i] = std::string();  // a NOT NULL column (see to_storage)
   }

@@ -31,19 +31,16 @@ std::string snoozed_due(const VerifiedLink& link) {
   return domain::format_instant(*due + std::chrono::hours(24));
 }
 
-// The update's failed precondition (412, for an If-Match) is, for a link, the follow-up
-// having changed since the email was sent.
-std::exception_ptr moved_is_conflict(std::exception_ptr err) {
-  if (!err) return err;
-  try {
-    std::rethrow_exception(err);
-  } catch (const Problem& p) {
-    if (p.status() == 412)
-      return std::make_exception_ptr(
-          Problem::conflict("this follow-up was changed since the email was sent; open it in Relance"));
-  } catch (...) {
-  }
-  return err;
+// The update's outcome as the link's answer: a conflict (another version) is, for a link,
+// the follow-up having changed since the email was sent.
+std::exception_ptr link_error(std::exception_ptr err, const services::WriteOutcome& outcome) {
+  using Kind = services::WriteOutcome::Kind;
+  if (err) return err;
+  if (outcome.kind == Kind::conflict)
+    return std::make_exception_ptr(
+        Problem::conflict("this follow-up was changed since the email was sent; open it in Relance"));
+  if (outcome.kind == Kind::not_found) return std::make_exception_ptr(Problem::not_found());
+  return nullptr;
 }
 
 }  // namespace
@@ -52,10 +49,8 @@ FollowupService::FollowupService(storage::Store& store, services::RecordService&
                                  std::string default_time_zone)
     : store_(store), records_(records), links_(links), default_time_zone_(std::move(default_time_zone)) {}
 
-services::Page FollowupService::view(const auth::Principal& p, const std::string& which,
-                                     const services::QueryParams& query) {
-  for (const auto& [k, v] : query)
-    if (k != "assignee" && k != "days") throw Problem::bad_request("unknown query parameter " + k, k);
+services::Page FollowupService::view(const auth::Principal& p, const FollowupView& view) {
+  const std::string& which = view.which;
   std::string zone = default_time_zone_;
   if (auto me = store_.get(ent::users, storage::Scope::everything(), p.user_id))
     if (const std::string* z = me->text(ent::users, "time_zone")) zone = *z;
@@ -65,15 +60,9 @@ services::Page FollowupService::view(const auth::Principal& p, const std::string
   storage::ListQuery q;
   q.scope = records_.read_scope(p, ent::followups);
   q.sort = "due_at";
-  q.limit = services::RecordService::max_page_size;
-  const std::string assignee = param(query, "assignee", "me");
-  if (assignee == "me") {
-    q.filters.push_back({"assignee_id", storage::Filter::Op::eq, p.user_id});
-  } else if (assignee != "all") {
-    const auto id = domain::parse_int64(assignee);
-    if (!id || *id <= 0) throw Problem::bad_request("assignee must be me, all or a user id", "assignee");
-    q.filters.push_back({"assignee_id", storage::Filter::Op::eq, *id});
-  }
+  q.limit = domain::max_page_size;
+  if (!view.everyone)
+    q.filters.push_back({"assignee_id", storage::Filter::Op::eq, view.assignee_id ? view.assignee_id : p.user_id});
   auto range = [&](domain::Clock::time_point from, domain::Clock::time_point to) {
     q.filters.push_back({"due_at", storage::Filter::Op::ge, domain::format_instant(from)});
     q.filters.push_back({"due_at", storage::Filter::Op::lt, domain::format_instant(to)});
@@ -83,9 +72,7 @@ services::Page FollowupService::view(const auth::Principal& p, const std::string
   } else if (which == "overdue") {
     q.filters.push_back({"due_at", storage::Filter::Op::lt, domain::format_instant(now)});
   } else if (which == "upcoming") {
-    const auto days = domain::parse_int64(param(query, "days", "7"));
-    if (!days || *days < 1 || *days > 90) throw Problem::bad_request("days must be from 1 to 90", "days");
-    range(now, day.ends + std::chrono::hours(24 * (*days - 1)));
+    range(now, day.ends + std::chrono::hours(24 * (view.days - 1)));
   } else {
     throw Problem::not_found();
   }
@@ -192,9 +179,9 @@ void FollowupService::act(std::int64_t followup_id, const services::QueryParams&
   }
   // The version the link was made for is the update's precondition: a change that lands
   // between the checks above and this write makes it a 409 too, not a silent overwrite.
-  records_.update(f.recipient, ent::followups, followup_id, std::move(body), f.link.target.version,
-                  [done, sentence](std::exception_ptr err, services::WriteResult) {
-                    done(moved_is_conflict(err), sentence);
+  records_.update(f.recipient, services::UpdateRecord{ent::followups, followup_id, std::move(body), f.link.target.version},
+                  [done, sentence](std::exception_ptr err, services::WriteOutcome outcome) {
+                    done(link_error(err, outcome), sentence);
                   });
 }
 

@@ -17,14 +17,21 @@
 
 namespace relance::followups {
 
+// A view of follow-ups, open and snoozed ones: which (today, overdue, upcoming), whose.
+struct FollowupView {
+  std::string which;               // "today", "overdue" or "upcoming" (else Problem 404)
+  bool everyone = false;           // every assignee's
+  std::int64_t assignee_id = 0;    // else this one's; 0: the caller's
+  int days = 7;                    // upcoming: how many days ahead, today included
+};
+
 class FollowupService {
  public:
   FollowupService(storage::Store& store, services::RecordService& records, const ActionLinks& links,
                   std::string default_time_zone);
 
-  // which: "today", "overdue" or "upcoming". Query: assignee=me|all|<user id> (default me),
-  // days=N for upcoming (default 7, at most 90).
-  services::Page view(const auth::Principal& p, const std::string& which, const services::QueryParams& query);
+  // The view's follow-ups with their local times, at most a page (domain::max_page_size).
+  services::Page view(const auth::Principal& p, const FollowupView& view);
 
   // What the page of a followed link says, found without changing anything: the GET of a
   // link (which mail scanners follow on their own) shows it, and only a POST acts.

@@ -270,9 +270,10 @@ json::object AccountService::me(const Principal& p) {
 }
 
 Page AccountService::list_tokens(const Principal& p) {
-  return list_page(store_, ent::api_tokens, Scope::org(p.org_id),
-                   {{"user_id", std::to_string(p.user_id)}, {"limit", "200"}},
-                   [](const Row&) { return false; });
+  ListRequest mine;
+  mine.conditions.push_back({"user_id", domain::ListCondition::Test::equals, p.user_id});
+  mine.limit = domain::max_page_size;
+  return list_page(store_, ent::api_tokens, Scope::org(p.org_id), mine, [](const Row&) { return false; });
 }
 
 void AccountService::create_token(const Principal& p, json::object body, WriteCallback done) {
@@ -310,7 +311,7 @@ void AccountService::revoke_token(const Principal& p, std::int64_t id, WriteCall
           forgetting_sessions(std::move(done)));
 }
 
-Page AccountService::list_users(const Principal& p, const QueryParams& q) {
+Page AccountService::list_users(const Principal& p, const ListRequest& q) {
   const Scope scope = p.is_admin() ? Scope::everything() : Scope::org(p.org_id);
   return list_page(store_, ent::users, scope, q, [](const Row&) { return false; });
 }
@@ -412,7 +413,7 @@ void AccountService::disable_user(const Principal& p, std::int64_t id, WriteCall
   update_user(p, id, std::move(body), std::nullopt, std::move(done));
 }
 
-Page AccountService::list_organisations(const Principal& p, const QueryParams& q) {
+Page AccountService::list_organisations(const Principal& p, const ListRequest& q) {
   const Scope scope = p.is_admin() || p.is_staff() ? Scope::everything() : Scope::org(p.org_id);
   return list_page(store_, ent::organisations, scope, q, [](const Row&) { return false; });
 }
@@ -471,11 +472,8 @@ void AccountService::update_organisation(const Principal& p, std::int64_t id, js
           });
 }
 
-Page AccountService::audit_log(const Principal& p, const QueryParams& q) {
+Page AccountService::audit_log(const Principal& p, const IdPaging& paging) {
   if (!p.manages_org()) throw Problem::forbidden("the audit log is for org-admins");
-  IdPaging paging;
-  for (const auto& [k, v] : q)
-    if (!paging.read(k, v)) throw Problem::bad_request("unknown query parameter " + k, k);
   auto records = store_.audit_log(p.org_id, paging.before_id, paging.limit + 1);
   Page page;
   const bool more = records.size() > paging.limit;
@@ -492,7 +490,7 @@ Page AccountService::audit_log(const Principal& p, const QueryParams& q) {
                                                {"changes", ec ? json::value() : changes}});
   }
   page.close();
-  if (more) page.next_cursor = std::to_string(records.back().id);
+  if (more) page.next = ListPosition{storage::Null{}, records.back().id};
   return page;
 }
 

@@ -67,7 +67,7 @@ class AccountService {
   void revoke_token(const auth::Principal& p, std::int64_t id, WriteCallback done);
 
   // Users of an organisation.
-  Page list_users(const auth::Principal& p, const QueryParams& q);
+  Page list_users(const auth::Principal& p, const ListRequest& request);
   ReadResult get_user(const auth::Principal& p, std::int64_t id);
   void create_user(const auth::Principal& p, boost::json::object body, WriteCallback done);
   void update_user(const auth::Principal& p, std::int64_t id, boost::json::object body,
@@ -75,14 +75,14 @@ class AccountService {
   void disable_user(const auth::Principal& p, std::int64_t id, WriteCallback done);
 
   // Organisations.
-  Page list_organisations(const auth::Principal& p, const QueryParams& q);
+  Page list_organisations(const auth::Principal& p, const ListRequest& request);
   ReadResult get_organisation(const auth::Principal& p, std::int64_t id);
   void create_organisation(const auth::Principal& p, boost::json::object body, WriteCallback done);
   void update_organisation(const auth::Principal& p, std::int64_t id, boost::json::object body,
                            std::optional<std::int64_t> expected_version, WriteCallback done);
 
   // The organisation's audit log, newest first (org-admin and admin).
-  Page audit_log(const auth::Principal& p, const QueryParams& q);
+  Page audit_log(const auth::Principal& p, const IdPaging& paging);
 
  private:
   struct Cached {

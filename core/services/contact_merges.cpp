@@ -37,16 +37,14 @@ std::int64_t duplicate_of(const json::object& body, std::int64_t survivor_id) {
   return v->get_int64();
 }
 
-// The duplicate as the caller may change it: 404 naming the body's field when it is not
-// the organisation's, whichever organisation it belongs to.
+// The duplicate as the caller may change it: not found, naming the body's field, when it is
+// not the organisation's, whichever organisation it belongs to.
 Row duplicate_row(storage::WriteTxn& tx, const auth::Principal& p, std::int64_t id, const storage::Scope& visible) {
-  try {
-    return owned_row(tx, contacts, p, id, visible, std::nullopt);
-  } catch (const Problem& e) {
-    if (e.status() != 404) throw;
-    throw Problem(404, "Not found", "duplicate_id: no contact " + std::to_string(id) + " in your organisation",
-                  "duplicate_id");
-  }
+  const bool only_read = visible.kind != storage::Scope::Kind::org && tx.get(contacts, visible, id);
+  if (!only_read && !tx.get(contacts, storage::Scope::org(p.org_id), id))
+    refuse(WriteOutcome{WriteOutcome::Kind::not_found, id, 0, {},
+                        "duplicate_id: no contact " + std::to_string(id) + " in your organisation", "duplicate_id"});
+  return owned_row(tx, contacts, p, id, visible, std::nullopt);
 }
 
 // Points every row of the organisation that references contact `from` at contact `to`,
@@ -123,28 +121,27 @@ void audit_merge(storage::WriteTxn& tx, const auth::Principal& p, const storage:
   tx.audit(storage::AuditEntry{m.org_id, p.user_id, action, "contact_merges", m.id, json::serialize(what)});
 }
 
-// The merge's own event, then the answer: the merge as GET shows it.
-WriteResult announce(storage::WriteTxn& tx, const auth::Principal& p, const storage::ContactMergeRecord& m,
-                     const std::string& type, int status) {
+// The merge's own event, then the outcome: the merge as GET shows it, encoded once for both.
+WriteOutcome announce(storage::WriteTxn& tx, const auth::Principal& p, const storage::ContactMergeRecord& m,
+                      const std::string& type, WriteOutcome::Kind kind) {
   std::string body = json::serialize(merge_json(m));
   events::publish(tx, events::EventDraft{type, "contact_merges", m.id, m.org_id, p.user_id, body, {}});
-  return WriteResult{status, std::move(body), {}, m.id};
+  return WriteOutcome{kind, m.id, 0, std::move(body), {}, {}};
 }
 
 }  // namespace
 
-void ContactMergeService::merge(const auth::Principal& p, std::int64_t survivor_id, const json::object& body,
-                                std::optional<std::int64_t> expected_version, std::string idempotency_key,
-                                std::string request_digest, WriteCallback done) {
+void ContactMergeService::merge(const auth::Principal& p, MergeContacts request, OutcomeCallback done) {
   require_write(p);
-  const std::int64_t duplicate_id = duplicate_of(body, survivor_id);
+  const std::int64_t survivor_id = request.survivor_id;
+  const std::int64_t duplicate_id = duplicate_of(request.fields, survivor_id);
   auto org = orgs_.get(p.org_id);
   const storage::Scope visible = records_.read_scope(p, contacts);
-  submit_write(
+  submit_outcome(
       store_,
-      [p, survivor_id, duplicate_id, expected_version, org, visible, key = std::move(idempotency_key),
-       digest = std::move(request_digest)](storage::WriteTxn& tx) {
-        if (auto first = replayed(tx, p, key, digest)) return *first;
+      [p, survivor_id, duplicate_id, expected_version = request.expected_version, org, visible,
+       key = std::move(request.idempotency)](storage::WriteTxn& tx) {
+        if (auto first = replayed(tx, p, key)) return *first;
         Row survivor = owned_row(tx, contacts, p, survivor_id, visible, expected_version);
         Row duplicate = duplicate_row(tx, p, duplicate_id, visible);
         storage::ContactMergeRecord m;
@@ -174,20 +171,20 @@ void ContactMergeService::merge(const auth::Principal& p, std::int64_t survivor_
         json::array fields;
         for (std::size_t i : changed) fields.emplace_back(contacts.fields[i].name);
         audit_merge(tx, p, m, "merge", json::object{{"fields", std::move(fields)}, {"moved", moved_json(moved)}});
-        WriteResult r = announce(tx, p, m, "contact.merged", 201);
-        remember(tx, p, key, digest, r);
-        return r;
+        WriteOutcome created = announce(tx, p, m, "contact.merged", WriteOutcome::Kind::created);
+        remember(tx, p, key, created);
+        return created;
       },
       std::move(done));
 }
 
-void ContactMergeService::undo(const auth::Principal& p, std::int64_t merge_id, WriteCallback done) {
+void ContactMergeService::undo(const auth::Principal& p, std::int64_t merge_id, OutcomeCallback done) {
   require_write(p);
-  submit_write(
+  submit_outcome(
       store_,
       [p, merge_id](storage::WriteTxn& tx) {
         auto m = tx.contact_merge(p.org_id, merge_id);
-        if (!m) throw Problem::not_found();
+        if (!m) refuse(WriteOutcome{WriteOutcome::Kind::not_found, merge_id, 0, {}, {}, {}});
         const std::string survivor_id = std::to_string(m->survivor_id);
         const std::string duplicate_id = std::to_string(m->duplicate_id);
         if (!m->undone_at.empty())
@@ -217,7 +214,7 @@ void ContactMergeService::undo(const auth::Principal& p, std::int64_t merge_id, 
         m->undo_result = json::serialize(undo_json(result));
         tx.set_contact_merge_undone(*m);
         audit_merge(tx, p, *m, "undo-merge", undo_json(result));
-        return announce(tx, p, *m, "contact.merge_undone", 200);
+        return announce(tx, p, *m, "contact.merge_undone", WriteOutcome::Kind::updated);
       },
       std::move(done));
 }
@@ -228,22 +225,12 @@ std::string ContactMergeService::get(const auth::Principal& p, std::int64_t merg
   return json::serialize(merge_json(*m));
 }
 
-std::vector<std::string> ContactMergeService::list_parameters() {
-  return {"survivor_id", "duplicate_id", "limit", "cursor"};
-}
-
-Page ContactMergeService::list(const auth::Principal& p, const QueryParams& query) {
+Page ContactMergeService::list(const auth::Principal& p, const MergeList& request) {
   storage::ContactMergeQuery q;
   q.org_id = p.org_id;
-  IdPaging paging;
-  for (const auto& [key, value] : query) {
-    if (paging.read(key, value)) continue;
-    if (key != "survivor_id" && key != "duplicate_id")
-      throw Problem::bad_request("unknown query parameter " + key, key);
-    const auto id = domain::parse_int64(value);
-    if (!id) throw Problem::bad_request(key + " must be an integer", key);
-    (key == "survivor_id" ? q.survivor_id : q.duplicate_id) = *id;
-  }
+  if (request.survivor_id) q.survivor_id = *request.survivor_id;
+  if (request.duplicate_id) q.duplicate_id = *request.duplicate_id;
+  const IdPaging& paging = request.paging;
   q.before_id = paging.before_id;
   q.limit = paging.limit + 1;  // one more tells whether there is a next page
   std::vector<storage::ContactMergeRecord> merges = store_.contact_merges(q);
@@ -252,7 +239,7 @@ Page ContactMergeService::list(const auth::Principal& p, const QueryParams& quer
   if (more) merges.pop_back();
   for (const auto& m : merges) page.add() += json::serialize(merge_json(m));
   page.close();
-  if (more) page.next_cursor = std::to_string(merges.back().id);
+  if (more) page.next = ListPosition{storage::Null{}, merges.back().id};
   return page;
 }
 

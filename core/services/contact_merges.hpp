@@ -23,6 +23,9 @@
 // contact: another organisation's answers 404 exactly like a missing one, one region staff
 // only read 403, a read-only token 403. A merge belongs to its organisation only.
 //
+// Requests are typed (MergeContacts, MergeList) and writes end in a WriteOutcome, as the
+// records' do (record_service.hpp).
+//
 // Thread safety: all members may be called concurrently. Writes complete asynchronously.
 #pragma once
 
@@ -37,29 +40,41 @@
 #include "relance/storage/store.hpp"
 #include "services/org_directory.hpp"
 #include "services/record_service.hpp"
-#include "services/write_result.hpp"
+#include "services/write_outcome.hpp"
 
 namespace relance::services {
+
+// A merge of contact `duplicate` into `survivor_id`: `fields` is {"duplicate_id": N}.
+struct MergeContacts {
+  std::int64_t survivor_id = 0;
+  boost::json::object fields;
+  std::optional<std::int64_t> expected_version;  // the survivor's
+  Idempotency idempotency;
+};
+
+// The organisation's merges, newest first, of one survivor and/or one duplicate when given.
+struct MergeList {
+  std::optional<std::int64_t> survivor_id;
+  std::optional<std::int64_t> duplicate_id;
+  IdPaging paging;
+};
 
 class ContactMergeService {
  public:
   ContactMergeService(storage::Store& store, OrgDirectory& orgs, const RecordService& records)
       : store_(store), orgs_(orgs), records_(records) {}
 
-  // Merges the contact named by `body` ({"duplicate_id": N}) into `survivor_id`, whose
-  // version must be `expected_version` when given. Answers 201 with the merge.
-  // idempotency_key may be empty; request_digest identifies the request for the key.
-  void merge(const auth::Principal& p, std::int64_t survivor_id, const boost::json::object& body,
-             std::optional<std::int64_t> expected_version, std::string idempotency_key,
-             std::string request_digest, WriteCallback done);
-  // Answers 200 with the merge, undone, and what the undo did (`undo_result`).
-  void undo(const auth::Principal& p, std::int64_t merge_id, WriteCallback done);
+  // Merges the duplicate into the survivor, whose version must be the expected one when
+  // given. Outcomes: created (the merge); conflict (the survivor's version); not_found (the
+  // survivor, or the duplicate: its `field` is then duplicate_id).
+  void merge(const auth::Principal& p, MergeContacts request, OutcomeCallback done);
+  // Outcomes: updated (the merge, undone, with what the undo did: `undo_result`); not_found.
+  // Problem 409 when it cannot be undone (see above).
+  void undo(const auth::Principal& p, std::int64_t merge_id, OutcomeCallback done);
 
   // The merge as JSON text; Problem 404 for another organisation's or none.
   std::string get(const auth::Principal& p, std::int64_t merge_id);
-  // The organisation's merges, newest first: ?survivor_id=, ?duplicate_id=, ?limit=, ?cursor=.
-  Page list(const auth::Principal& p, const QueryParams& query);
-  static std::vector<std::string> list_parameters();
+  Page list(const auth::Principal& p, const MergeList& request);
 
  private:
   storage::Store& store_;

@@ -390,7 +390,7 @@ services::Page PluginService::dead_letters(const auth::Principal& p, std::int64_
     page.add() += json::serialize(o);
   }
   page.close();
-  if (more) page.next_cursor = std::to_string(letters.back().event_id);
+  if (more) page.next = services::ListPosition{storage::Null{}, letters.back().event_id};
   return page;
 }
 

@@ -1,10 +1,5 @@
 #include "services/record_service.hpp"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
-#include <charconv>
-
 #include "domain/problem.hpp"
 #include "domain/record_json.hpp"
 #include "domain/text.hpp"
@@ -12,7 +7,6 @@
 #include "services/record_writes.hpp"
 
 namespace relance::services {
-namespace json = boost::json;
 using storage::Entity;
 using storage::Field;
 using storage::FieldKind;
@@ -25,76 +19,6 @@ std::string etag_of(std::int64_t id, std::int64_t version) {
 }
 
 namespace {
-
-constexpr std::size_t max_search_length = 200;
-
-// "due_at" -> "due", "starts_on" -> "starts": the stem of range parameters.
-std::string range_stem(std::string_view name) {
-  if (name.ends_with("_at") || name.ends_with("_on")) name.remove_suffix(3);
-  return std::string(name);
-}
-
-bool is_time_column(std::string_view name) { return name == "created_at" || name == "updated_at"; }
-
-// The value a filter compares with, read from the query string like the field it filters.
-storage::Value filter_value(const Field& f, const std::string& name, const std::string& raw) {
-  switch (f.kind) {
-    case FieldKind::reference:
-    case FieldKind::integer: {
-      auto v = domain::parse_int64(raw);
-      if (!v) throw Problem::bad_request(name + " must be an integer", name);
-      return *v;
-    }
-    case FieldKind::boolean:
-      if (raw == "true") return std::int64_t{1};
-      if (raw == "false") return std::int64_t{0};
-      throw Problem::bad_request(name + " must be true or false", name);
-    case FieldKind::timestamp: {
-      auto t = domain::normalise_instant(raw);
-      if (!t) throw Problem::bad_request(name + " must be an RFC 3339 instant", name);
-      return *t;
-    }
-    case FieldKind::date:
-      if (!domain::valid_date(raw)) throw Problem::bad_request(name + " must be a date", name);
-      return raw;
-    case FieldKind::country:
-    case FieldKind::currency: return domain::fold_ascii_upper(raw);
-    default: return raw;
-  }
-}
-
-struct Cursor {
-  std::string sort;
-  bool descending = false;
-  storage::Value value;
-  std::int64_t id = 0;
-};
-
-std::string encode_cursor(const Cursor& c) {
-  json::array a{json::string(c.sort), c.descending, nullptr, c.id};
-  std::visit(
-      [&](const auto& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (!std::is_same_v<T, storage::Null>) a[2] = v;
-      },
-      c.value);
-  return domain::base64url_encode(json::serialize(a));
-}
-
-Cursor decode_cursor(const std::string& text) {
-  auto raw = domain::base64url_decode(text);
-  boost::system::error_code ec;
-  json::value v = raw ? json::parse(*raw, ec) : json::value();
-  if (!raw || ec || !v.is_array() || v.get_array().size() != 4 || !v.get_array()[0].is_string() ||
-      !v.get_array()[1].is_bool() || !v.get_array()[3].is_int64())
-    throw Problem::bad_request("cursor is not one this server gave", "cursor");
-  const json::array& a = v.get_array();
-  Cursor c{std::string(a[0].get_string()), a[1].get_bool(), storage::Null{}, a[3].get_int64()};
-  if (a[2].is_int64()) c.value = a[2].get_int64();
-  else if (a[2].is_double()) c.value = a[2].get_double();
-  else if (a[2].is_string()) c.value = std::string(a[2].get_string());
-  return c;
-}
 
 storage::Value sort_value(const Entity& e, const Row& r, const std::string& sort) {
   if (sort == "id") return r.id;
@@ -142,127 +66,45 @@ bool RecordService::redacts(const auth::Principal& p, const Entity& e, const Row
   return true;
 }
 
-ReadResult RecordService::get(const auth::Principal& p, const Entity& e, std::int64_t id) {
+RecordRead RecordService::get(const auth::Principal& p, const Entity& e, std::int64_t id) {
   // One row per thread, read into again and again: a read by id, the API's most frequent
   // request, then allocates for its answer only.
   thread_local Row row;
   if (!store_.get_into(e, read_scope(p, e), id, row)) throw Problem::not_found();
-  return ReadResult{domain::row_json(e, row, redacts(p, e, row)), etag_of(row.id, row.version)};
+  return RecordRead{domain::row_json(e, row, redacts(p, e, row)), row.id, row.version};
 }
 
-std::vector<std::string> RecordService::list_parameters(const Entity& e) {
-  std::vector<std::string> out{"limit", "cursor", "sort", "updated_from", "updated_to",
-                               "created_from", "created_to"};
-  if (e.has_search()) out.emplace_back("q");
-  for (const Field& f : e.fields) {
-    if (f.kind == FieldKind::tag_list && f.has(storage::filterable)) out.emplace_back("tag");
-    else if (f.has(storage::filterable)) out.emplace_back(f.name);
-    if (f.has(storage::ranged)) {
-      out.push_back(range_stem(f.name) + "_from");
-      out.push_back(range_stem(f.name) + "_to");
-    }
-  }
-  return out;
+Page RecordService::list(const auth::Principal& p, const Entity& e, const ListRequest& request) {
+  return list_page(store_, e, read_scope(p, e), request, [&](const Row& r) { return redacts(p, e, r); });
 }
 
-Page RecordService::list(const auth::Principal& p, const Entity& e, const QueryParams& query) {
-  return list_page(store_, e, read_scope(p, e), query,
-                   [&](const Row& r) { return redacts(p, e, r); });
-}
-
-std::size_t parse_limit(const std::string& key, const std::string& value, std::size_t max) {
-  const auto n = domain::parse_int64(value);
-  if (!n || *n < 1 || *n > static_cast<std::int64_t>(max))
-    throw Problem::bad_request(key + " must be an integer from 1 to " + std::to_string(max), key);
-  return static_cast<std::size_t>(*n);
-}
-
-bool IdPaging::read(const std::string& key, const std::string& value) {
-  if (key == "cursor") {
-    const auto n = domain::parse_int64(value);
-    if (!n || *n < 1) throw Problem::bad_request("cursor is not one this server gave", "cursor");
-    before_id = *n;
-    return true;
-  }
-  if (key == "limit") {
-    limit = parse_limit(key, value);
-    return true;
-  }
-  return false;
-}
-
-ListRequest parse_list_request(const Entity& e, const Scope& scope, const QueryParams& query) {
-  ListRequest r;
-  storage::ListQuery& q = r.query;
+storage::ListQuery storage_query(const ListRequest& request, const Scope& scope) {
+  using Test = domain::ListCondition::Test;
+  using Op = storage::Filter::Op;
+  storage::ListQuery q;
   q.scope = scope;
-  q.limit = RecordService::default_page_size;
-  std::string& sort = r.sort;
-  bool descending = false;
-  std::optional<Cursor> cursor;
-  for (const auto& [key, raw] : query) {
-    if (key == "q") {
-      if (!e.has_search())
-        throw Problem::bad_request("the " + std::string(e.name) + " list has no full-text search", key);
-      if (!domain::valid_utf8(raw)) throw Problem::bad_request("q is not valid UTF-8", key);
-      // FTS5 reads a query's text up to a NUL and then fails on the open phrase (a 500).
-      if (raw.find('\0') != std::string::npos)
-        throw Problem::bad_request("q must not contain NUL characters", key);
-      if (domain::utf8_length(raw) > max_search_length)
-        throw Problem::bad_request("q is longer than 200 characters", key);
-      q.search = raw;
-    } else if (key == "limit") {
-      q.limit = parse_limit(key, raw);
-    } else if (key == "sort") {
-      descending = !raw.empty() && raw[0] == '-';
-      sort = descending ? raw.substr(1) : raw;
-      const Field* f = e.field(sort);
-      if (sort != "id" && !is_time_column(sort) && !(f && f->has(storage::sortable)))
-        throw Problem::bad_request("cannot sort " + std::string(e.name) + " by " + sort, key);
-    } else if (key == "cursor") {
-      cursor = decode_cursor(raw);
-    } else if (key == "tag" && e.field("tags")) {
-      q.filters.push_back({"tags", storage::Filter::Op::has_tag, raw});
-    } else if (key.ends_with("_from") || key.ends_with("_to")) {
-      const bool from = key.ends_with("_from");
-      const std::string stem = key.substr(0, key.size() - (from ? 5 : 3));
-      const auto op = from ? storage::Filter::Op::ge : storage::Filter::Op::lt;
-      const Field* target = nullptr;
-      for (const Field& f : e.fields)
-        if (f.has(storage::ranged) && range_stem(f.name) == stem) target = &f;
-      if (target) {
-        q.filters.push_back({target->name, op, filter_value(*target, key, raw)});
-      } else if (stem == "updated" || stem == "created") {
-        auto t = domain::normalise_instant(raw);
-        if (!t) throw Problem::bad_request(key + " must be an RFC 3339 instant", key);
-        q.filters.push_back({stem == "updated" ? "updated_at" : "created_at", op, *t});
-      } else {
-        throw Problem::bad_request("unknown query parameter " + key, key);
-      }
-    } else if (const Field* f = e.field(key); f && f->has(storage::filterable) &&
-                                               f->kind != FieldKind::tag_list) {
-      q.filters.push_back({f->name, storage::Filter::Op::eq, filter_value(*f, key, raw)});
-    } else {
-      throw Problem::bad_request("unknown query parameter " + key, key);
-    }
+  for (const domain::ListCondition& c : request.conditions) {
+    const Op op = c.test == Test::equals    ? Op::eq
+                  : c.test == Test::has_tag ? Op::has_tag
+                  : c.test == Test::at_least ? Op::ge
+                                             : Op::lt;
+    q.filters.push_back({c.field, op, c.value});
   }
-  if (cursor) {
-    if (cursor->sort != sort || cursor->descending != descending)
-      throw Problem::bad_request("cursor belongs to another sort order", "cursor");
-    q.after_sort = cursor->value;
-    q.after_id = cursor->id;
+  q.search = request.search;
+  q.sort = request.sort;
+  q.descending = request.descending;
+  if (request.after) {
+    q.after_sort = request.after->sort_value;
+    q.after_id = request.after->id;
   }
-  q.descending = descending;
-  return r;
+  q.limit = request.limit;
+  return q;
 }
 
-Page list_page(storage::Store& store, const Entity& e, const Scope& scope,
-               const QueryParams& query, const std::function<bool(const Row&)>& redact) {
-  ListRequest request = parse_list_request(e, scope, query);
-  storage::ListQuery& q = request.query;
-  const std::string& sort = request.sort;
-  const bool descending = q.descending;
-  q.sort = sort;
-  const std::size_t page_size = q.limit;
+Page list_page(storage::Store& store, const Entity& e, const Scope& scope, const ListRequest& request,
+               const std::function<bool(const Row&)>& redact) {
+  storage::ListQuery q = storage_query(request, scope);
+  const std::size_t page_size = request.limit;
   q.limit = page_size + 1;  // one more tells whether there is a next page
   std::vector<Row> rows = store.list(e, q);
   Page page;
@@ -271,54 +113,78 @@ Page list_page(storage::Store& store, const Entity& e, const Scope& scope,
   page.items.reserve(rows.size() * 600 + 2);
   for (const Row& r : rows) domain::append_row_json(page.add(), e, r, redact(r));
   page.close();
-  if (more)
-    page.next_cursor = encode_cursor(Cursor{sort, descending, sort_value(e, rows.back(), sort),
-                                            rows.back().id});
+  if (more) page.next = ListPosition{sort_value(e, rows.back(), std::string(request.sort)), rows.back().id};
   return page;
 }
 
-void RecordService::create(const auth::Principal& p, const Entity& e, json::object body,
-                           std::string idempotency_key, std::string request_digest,
-                           WriteCallback done) {
+void RecordService::create(const auth::Principal& p, CreateRecord request, OutcomeCallback done) {
   require_write(p);
+  const Entity& e = request.entity;
   auto org = orgs_.get(p.org_id);
   auto row = std::make_shared<Row>();
   row->org_id = p.org_id;
-  auto changed = domain::apply_body(e, body, *row, true, context_of(*org));
+  auto changed = domain::apply_body(e, request.fields, *row, true, context_of(*org));
   refuse_server_kinds(e, *row);
   fill_defaults(e, *row, p, *org);
   changed = set_fields(e, *row);
-  submit_write(
+  submit_outcome(
       store_,
-      [&e, p, row, changed, key = std::move(idempotency_key),
-       digest = std::move(request_digest)](storage::WriteTxn& tx) {
-        if (auto first = replayed(tx, p, key, digest)) return *first;
+      [&e, p, row, changed, idempotency = std::move(request.idempotency)](storage::WriteTxn& tx) {
+        if (auto first = replayed(tx, p, idempotency)) return *first;
         check_references(tx, e, *row, changed, p.org_id);
-        write_record(tx, p, e, WriteKind::create, *row, nullptr, changed,
-                     event_type(e, WriteKind::create));
-        WriteResult r = row_result(e, *row, 201);
-        remember(tx, p, key, digest, r);
-        return r;
+        std::string json = write_record(tx, p, e, WriteKind::create, *row, nullptr, changed,
+                                        event_type(e, WriteKind::create));
+        WriteOutcome created{WriteOutcome::Kind::created, row->id, row->version, std::move(json), {}, {}};
+        remember(tx, p, idempotency, created);
+        return created;
       },
       std::move(done));
 }
 
-void RecordService::update(const auth::Principal& p, const Entity& e, std::int64_t id,
-                           json::object body, std::optional<std::int64_t> expected_version,
-                           WriteCallback done) {
+namespace {
+
+// Every stage change is kept as an activity of the lead.
+void log_stage_change(storage::WriteTxn& tx, const auth::Principal& p, const Row& lead, const Row& before) {
+  const Entity& e = ent::leads;
+  const Entity& a = ent::activities;
+  Row act;
+  act.org_id = lead.org_id;
+  act.values.resize(a.fields.size());
+  act.set(a, "lead_id", lead.id);
+  act.set(a, "contact_id", lead.get(e, "contact_id"));
+  act.set(a, "kind", std::string("stage-change"));
+  act.set(a, "occurred_at", domain::now_instant());
+  act.set(a, "from_stage", before.get(e, "stage"));
+  act.set(a, "to_stage", lead.get(e, "stage"));
+  act.set(a, "subject", "Stage: " + std::get<std::string>(before.get(e, "stage")) + " → " +
+                            std::get<std::string>(lead.get(e, "stage")));
+  act.set(a, "author_id", p.user_id);
+  write_record(tx, p, a, WriteKind::create, act, nullptr, set_fields(a, act), event_type(a, WriteKind::create));
+}
+
+bool becomes_done(const Entity& e, const Row& row, const Row& before) {
+  const storage::Value done{std::string("done")};
+  return &e == &ent::followups && row.get(e, "status") == done && before.get(e, "status") != done;
+}
+
+}  // namespace
+
+void RecordService::update(const auth::Principal& p, UpdateRecord request, OutcomeCallback done) {
   require_write(p);
+  const Entity& e = request.entity;
   auto org = orgs_.get(p.org_id);
   const Scope visible = read_scope(p, e);
-  submit_write(
+  submit_outcome(
       store_,
-      [&e, p, id, body = std::move(body), expected_version, org, visible](storage::WriteTxn& tx) {
-        Row row = owned_row(tx, e, p, id, visible, expected_version);
+      [&e, p, request = std::move(request), org, visible](storage::WriteTxn& tx) {
+        Row row = owned_row(tx, e, p, request.id, visible, request.expected_version);
         const Row before = row;
-        auto changed = domain::apply_body(e, body, row, false, context_of(*org));
-        if (changed.empty()) return row_result(e, row, 200);
-        if (body.contains("kind")) refuse_server_kinds(e, row);
-        if (&e == &ent::followups && row.get(e, "status") == storage::Value{std::string("done")} &&
-            before.get(e, "status") != storage::Value{std::string("done")}) {
+        auto changed = domain::apply_body(e, request.fields, row, false, context_of(*org));
+        if (changed.empty())
+          return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, domain::row_json(e, row, false), {}, {}};
+        if (request.fields.contains("kind")) refuse_server_kinds(e, row);
+        const bool done_now = becomes_done(e, row, before);
+        if (done_now) {
           row.set(e, "done_at", domain::now_instant());
           changed.push_back(*e.index_of("done_at"));
         }
@@ -326,51 +192,32 @@ void RecordService::update(const auth::Principal& p, const Entity& e, std::int64
         std::string type = event_type(e, WriteKind::update);
         const bool stage_moved = &e == &ent::leads && row.get(e, "stage") != before.get(e, "stage");
         if (stage_moved) type = "lead.stage_changed";
-        if (&e == &ent::followups && row.get(e, "status") == storage::Value{std::string("done")} &&
-            before.get(e, "status") != storage::Value{std::string("done")})
-          type = "followup.done";
-        write_record(tx, p, e, WriteKind::update, row, &before, changed, type);
-        if (stage_moved) {
-          // Every stage change is kept as an activity of the lead.
-          const Entity& a = ent::activities;
-          Row act;
-          act.org_id = row.org_id;
-          act.values.resize(a.fields.size());
-          act.set(a, "lead_id", row.id);
-          act.set(a, "contact_id", row.get(e, "contact_id"));
-          act.set(a, "kind", std::string("stage-change"));
-          act.set(a, "occurred_at", domain::now_instant());
-          act.set(a, "from_stage", before.get(e, "stage"));
-          act.set(a, "to_stage", row.get(e, "stage"));
-          act.set(a, "subject", "Stage: " + std::get<std::string>(before.get(e, "stage")) + " → " +
-                                    std::get<std::string>(row.get(e, "stage")));
-          act.set(a, "author_id", p.user_id);
-          write_record(tx, p, a, WriteKind::create, act, nullptr, set_fields(a, act),
-                       event_type(a, WriteKind::create));
-        }
-        return row_result(e, row, 200);
+        if (done_now) type = "followup.done";
+        std::string json = write_record(tx, p, e, WriteKind::update, row, &before, changed, type);
+        if (stage_moved) log_stage_change(tx, p, row, before);
+        return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, std::move(json), {}, {}};
       },
       std::move(done));
 }
 
-void RecordService::remove(const auth::Principal& p, const Entity& e, std::int64_t id,
-                           std::optional<std::int64_t> expected_version, WriteCallback done) {
+void RecordService::remove(const auth::Principal& p, DeleteRecord request, OutcomeCallback done) {
   require_write(p);
+  const Entity& e = request.entity;
   const Scope visible = read_scope(p, e);
-  submit_write(
+  submit_outcome(
       store_,
-      [&e, p, id, expected_version, visible](storage::WriteTxn& tx) {
-        Row row = owned_row(tx, e, p, id, visible, expected_version);
+      [&e, p, request, visible](storage::WriteTxn& tx) {
+        Row row = owned_row(tx, e, p, request.id, visible, request.expected_version);
         // Nothing is lost silently: a record others point to stays until they are moved.
         for (const storage::Reference& ref : storage::references_to(e))
-          if (tx.referenced(*ref.by, ref.field->name, id))
+          if (tx.referenced(*ref.by, ref.field->name, request.id))
             throw Problem::conflict("this " + std::string(e.singular) + " is referenced by " +
                                     std::string(ref.by->name) + " (" + std::string(ref.field->name) +
                                     "); delete or re-assign them first");
         const Row before = row;
         write_record(tx, p, e, WriteKind::remove, row, &before, set_fields(e, row),
                      event_type(e, WriteKind::remove));
-        return WriteResult{204, {}, {}, id};
+        return WriteOutcome{WriteOutcome::Kind::deleted, request.id, 0, {}, {}, {}};
       },
       std::move(done));
 }

@@ -7,6 +7,10 @@
 // fields hidden unless the lead is shared. Another organisation's row answers 404, exactly
 // like a missing one.
 //
+// Requests are typed (ListRequest, CreateRecord, UpdateRecord, DeleteRecord) and writes end
+// in a WriteOutcome: no query string, status code or ETag here (the API reads and makes
+// those, in api/list_query.cpp and api/outcome_response.cpp).
+//
 // Thread safety: all members may be called concurrently. Writes complete asynchronously.
 #pragma once
 
@@ -19,18 +23,43 @@
 #include <vector>
 
 #include "auth/principal.hpp"
+#include "domain/list_vocabulary.hpp"
 #include "relance/storage/store.hpp"
 #include "services/org_directory.hpp"
+#include "services/write_outcome.hpp"
 #include "services/write_result.hpp"
 
 namespace relance::services {
 
+// A decoded query string. The record use cases take none (the API reads their requests);
+// the exports, the plugin instances' dead letters and the follow-up links still do, until
+// their requests are typed too.
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// Where a page of a list ends: the last row's sort value and id. The next page starts after it.
+struct ListPosition {
+  storage::Value sort_value;  // null for lists paged by id alone
+  std::int64_t id = 0;
+};
+
+// A list request: the conditions and search its filters set (domain/list_vocabulary.hpp),
+// its order, where it starts and how many rows a page holds.
+struct ListRequest {
+  std::vector<domain::ListCondition> conditions;
+  std::string search;            // full-text words; empty: none
+  std::string_view sort = "id";  // a name domain::list_sort gave
+  bool descending = false;
+  std::optional<ListPosition> after;  // the end of the page before; none: from the start
+  std::size_t limit = domain::default_page_size;
+};
+
+// The storage query of `request`'s conditions, search and order over the rows `scope` shows.
+storage::ListQuery storage_query(const ListRequest& request, const storage::Scope& scope);
 
 // A page of a list: its items as JSON text, written once and sent as they are.
 struct Page {
   std::string items = "[";  // a JSON array: add() items, then close()
-  std::string next_cursor;  // empty on the last page
+  std::optional<ListPosition> next;  // where the next page starts; none on the last page
 
   std::string& add() {
     if (items.size() > 1) items += ',';
@@ -39,49 +68,67 @@ struct Page {
   void close() { items += ']'; }
 };
 
+// A list paged by id, newest first (the audit log, contact merges): the page starts below
+// `before_id`.
+struct IdPaging {
+  std::int64_t before_id = 0;  // 0: from the newest
+  std::size_t limit = domain::default_page_size;
+};
+
+// A read of an account or a plugin instance, with its ETag (the records answer RecordRead).
 struct ReadResult {
   std::string body;  // JSON text
   std::string etag;
 };
 
-// A list request read from the query string: filters, search, sort, cursor and limit.
-// `query.sort` points into `sort`, set by the caller once the request stays put.
-struct ListRequest {
-  storage::ListQuery query;
-  std::string sort = "id";
+// A record as read: its JSON text, id and version.
+struct RecordRead {
+  std::string json;
+  std::int64_t id = 0;
+  std::int64_t version = 0;
 };
-// Throws Problem 400 naming the bad parameter.
-ListRequest parse_list_request(const storage::Entity& e, const storage::Scope& scope,
-                               const QueryParams& query);
 
-// One page of a list: filters, search, sort and cursor read from `query` for entity `e`,
-// rows limited to `scope`, personal fields hidden where `redact` says so. Every list of the
-// API goes through here.
+// One page of a list of `e` as `request` asks, rows limited to `scope`, personal fields
+// hidden where `redact` says so. Every list of records goes through here.
 Page list_page(storage::Store& store, const storage::Entity& e, const storage::Scope& scope,
-               const QueryParams& query, const std::function<bool(const storage::Row&)>& redact);
+               const ListRequest& request, const std::function<bool(const storage::Row&)>& redact);
+
+// The writes of a record. `fields` is the record's fields as JSON (the domain's codec reads
+// and validates them: domain/fields.hpp).
+struct CreateRecord {
+  const storage::Entity& entity;
+  boost::json::object fields;
+  Idempotency idempotency;
+};
+struct UpdateRecord {
+  const storage::Entity& entity;
+  std::int64_t id = 0;
+  boost::json::object fields;
+  std::optional<std::int64_t> expected_version;  // none: whatever the current one
+};
+struct DeleteRecord {
+  const storage::Entity& entity;
+  std::int64_t id = 0;
+  std::optional<std::int64_t> expected_version;
+};
 
 class RecordService {
  public:
-  static constexpr std::size_t default_page_size = 50;
-  static constexpr std::size_t max_page_size = 200;
-
   RecordService(storage::Store& store, OrgDirectory& orgs) : store_(store), orgs_(orgs) {}
 
-  ReadResult get(const auth::Principal& p, const storage::Entity& e, std::int64_t id);
-  // Filters, search (?q=), ?sort=[-]field, ?limit=, ?cursor= from the query string.
-  Page list(const auth::Principal& p, const storage::Entity& e, const QueryParams& query);
+  // Problem 404 for a row the caller may not read, exactly like a missing one.
+  RecordRead get(const auth::Principal& p, const storage::Entity& e, std::int64_t id);
+  Page list(const auth::Principal& p, const storage::Entity& e, const ListRequest& request);
 
-  // idempotency_key may be empty. request_digest identifies the request for the key.
-  void create(const auth::Principal& p, const storage::Entity& e, boost::json::object body,
-              std::string idempotency_key, std::string request_digest, WriteCallback done);
-  void update(const auth::Principal& p, const storage::Entity& e, std::int64_t id,
-              boost::json::object body, std::optional<std::int64_t> expected_version,
-              WriteCallback done);
-  void remove(const auth::Principal& p, const storage::Entity& e, std::int64_t id,
-              std::optional<std::int64_t> expected_version, WriteCallback done);
-
-  // The query parameters list() understands for the entity (for the OpenAPI document).
-  static std::vector<std::string> list_parameters(const storage::Entity& e);
+  // Outcomes: created; updated; deleted; conflict (expected_version is not the row's);
+  // not_found. Refusals come as errors: Problem 403 (read-only token, region staff), 422
+  // (invalid field, reference to no row of the organisation), 409 (a unique value taken, a
+  // row others point to), 400 (unknown or read-only field). A create with an Idempotency key
+  // seen before answers the first create's outcome again (Problem 422 when the key came with
+  // another request).
+  void create(const auth::Principal& p, CreateRecord request, OutcomeCallback done);
+  void update(const auth::Principal& p, UpdateRecord request, OutcomeCallback done);
+  void remove(const auth::Principal& p, DeleteRecord request, OutcomeCallback done);
 
   // The rows of `e` the caller may read, and whether a row's personal fields are hidden
   // from them: every read of records (API, exports) applies these two.
@@ -89,25 +136,8 @@ class RecordService {
   bool redacts(const auth::Principal& p, const storage::Entity& e, const storage::Row& row) const;
 
  private:
-
   storage::Store& store_;
   OrgDirectory& orgs_;
-};
-
-// The value of a ?limit= parameter named `key`: an integer from 1 to `max`, else Problem 400
-// saying so.
-std::size_t parse_limit(const std::string& key, const std::string& value,
-                        std::size_t max = RecordService::max_page_size);
-
-// ?limit= and ?cursor= of a list paged by id, newest first (the audit log, contact merges):
-// a cursor is the id of the last item of the page before.
-struct IdPaging {
-  std::int64_t before_id = 0;  // 0: from the newest
-  std::size_t limit = RecordService::default_page_size;
-
-  // Reads `key` when it is limit or cursor (Problem 400 for a bad value); false for any
-  // other parameter.
-  bool read(const std::string& key, const std::string& value);
 };
 
 }  // namespace relance::services

@@ -17,18 +17,30 @@ void require_write(const auth::Principal& p) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
 }
 
+namespace {
+
+// What owned_row() throws to roll its job back and end it in an outcome other than an error.
+struct Refusal {
+  WriteOutcome outcome;
+};
+
+}  // namespace
+
+void refuse(WriteOutcome outcome) { throw Refusal{std::move(outcome)}; }
+
 Row owned_row(storage::WriteTxn& tx, const Entity& e, const auth::Principal& p, std::int64_t id,
               const storage::Scope& visible, std::optional<std::int64_t> expected_version) {
   auto row = tx.get(e, storage::Scope::org(p.org_id), id);
   if (!row) {
     if (visible.kind != storage::Scope::Kind::org && tx.get(e, visible, id))
       throw Problem::forbidden("region staff read other organisations' records but do not change them");
-    throw Problem::not_found();
+    refuse(WriteOutcome{WriteOutcome::Kind::not_found, id, 0, {}, {}, {}});
   }
   if (expected_version && *expected_version != row->version)
-    throw Problem(412, "Precondition failed",
-                  "the " + std::string(e.singular) + " changed since you read it (version " +
-                      std::to_string(row->version) + " now); read it again");
+    refuse(WriteOutcome{WriteOutcome::Kind::conflict, id, row->version, {},
+                        "the " + std::string(e.singular) + " changed since you read it (version " +
+                            std::to_string(row->version) + " now); read it again",
+                        {}});
   return std::move(*row);
 }
 
@@ -72,6 +84,22 @@ void check_references(storage::WriteTxn& tx, const Entity& e, const Row& row,
                                                            ? " or the region's"
                                                            : ""));
   }
+}
+
+void submit_outcome(storage::Store& store, std::function<WriteOutcome(storage::WriteTxn&)> job,
+                    OutcomeCallback done) {
+  auto outcome = std::make_shared<WriteOutcome>();
+  store.write([job = std::move(job), outcome](storage::WriteTxn& tx) { *outcome = job(tx); },
+              [outcome, done = std::move(done)](std::exception_ptr err) {
+                if (!err) return done(nullptr, std::move(*outcome));
+                try {
+                  std::rethrow_exception(err);
+                } catch (const Refusal& r) {
+                  return done(nullptr, r.outcome);
+                } catch (...) {
+                }
+                done(err, WriteOutcome{});
+              });
 }
 
 void submit_write(storage::Store& store, std::function<WriteResult(storage::WriteTxn&)> job,
@@ -133,8 +161,9 @@ void check_unique(storage::WriteTxn& tx, const Entity& e, const Row& row,
   }
 }
 
-// The audit entry and the outbox event of a write of `row` that is done.
-void log_write(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e, WriteKind kind,
+// The audit entry and the outbox event of a write of `row` that is done; returns the row's
+// JSON text, the event's data.
+std::string log_write(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e, WriteKind kind,
                const Row& row, const Row* before, const std::vector<std::size_t>& changed,
                const std::string& type) {
   const bool gone = kind == WriteKind::remove;
@@ -154,13 +183,14 @@ void log_write(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
     event.more.emplace_back("changed", std::move(changes));
   }
   events::publish(tx, event);
+  return std::move(event.data);
 }
 
 }  // namespace
 
-void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
-                  WriteKind kind, Row& row, const Row* before,
-                  const std::vector<std::size_t>& changed, const std::string& type) {
+std::string write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
+                         WriteKind kind, Row& row, const Row* before,
+                         const std::vector<std::size_t>& changed, const std::string& type) {
   if (kind != WriteKind::restore) row.updated_by = p.user_id;
   if (kind != WriteKind::remove) check_unique(tx, e, row, changed);
   switch (kind) {
@@ -172,7 +202,7 @@ void write_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity&
     case WriteKind::remove: tx.remove(e, row.org_id, row.id); break;
     case WriteKind::restore: tx.restore(e, row); break;
   }
-  log_write(tx, p, e, kind, row, before, changed, type);
+  return log_write(tx, p, e, kind, row, before, changed, type);
 }
 
 void create_records(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e,
@@ -186,27 +216,31 @@ void create_records(storage::WriteTxn& tx, const auth::Principal& p, const Entit
   for (const Row& r : rows) log_write(tx, p, e, WriteKind::create, r, nullptr, set_fields(e, r), type);
 }
 
-std::optional<WriteResult> replayed(storage::WriteTxn& tx, const auth::Principal& p,
-                                    const std::string& key, const std::string& request_digest) {
-  if (key.empty()) return std::nullopt;
-  auto seen = tx.idempotent(p.user_id, key);
+std::optional<WriteOutcome> replayed(storage::WriteTxn& tx, const auth::Principal& p, const Idempotency& key) {
+  if (key.key.empty()) return std::nullopt;
+  auto seen = tx.idempotent(p.user_id, key.key);
   if (!seen) return std::nullopt;
-  if (seen->request_hash != request_digest)
+  if (seen->request_hash != key.request_digest)
     throw Problem(422, "Idempotency-Key reused", "this Idempotency-Key was used for a different request",
                   "Idempotency-Key");
+  // The outcome is the created row (or merge) as it was answered; its id and version are
+  // read back from it (a merge has no version).
   boost::system::error_code ec;
   const json::value first = json::parse(seen->body, ec);
-  const std::int64_t id = !ec && first.is_object() && first.as_object().contains("id") &&
-                                  first.at("id").is_int64()
-                              ? first.at("id").as_int64()
-                              : 0;
-  return WriteResult{seen->status, seen->body, seen->etag, id};
+  auto number = [&](const char* name) -> std::int64_t {
+    if (ec || !first.is_object()) return 0;
+    const json::value* v = first.as_object().if_contains(name);
+    return v && v->is_int64() ? v->as_int64() : 0;
+  };
+  return WriteOutcome{WriteOutcome::Kind::created, number("id"), number("version"), seen->body, {}, {}};
 }
 
-void remember(storage::WriteTxn& tx, const auth::Principal& p, const std::string& key,
-              const std::string& request_digest, const WriteResult& r) {
-  if (!key.empty())
-    tx.remember(p.user_id, key, storage::IdempotentResponse{request_digest, r.status, r.body, r.etag});
+void remember(storage::WriteTxn& tx, const auth::Principal& p, const Idempotency& key, const WriteOutcome& created) {
+  // Only creates are remembered, and a replay reads the outcome back from the body alone
+  // (replayed()): the status and ETag columns, which keys remembered by earlier versions
+  // fill with the HTTP answer, are left empty.
+  if (!key.key.empty())
+    tx.remember(p.user_id, key.key, storage::IdempotentResponse{key.request_digest, 0, created.json, {}});
 }
 
 }  // namespace relance::services

@@ -15,6 +15,7 @@
 #include "domain/fields.hpp"
 #include "relance/storage/store.hpp"
 #include "services/org_directory.hpp"
+#include "services/write_outcome.hpp"
 #include "services/write_result.hpp"
 
 namespace relance::services {
@@ -25,12 +26,17 @@ enum class WriteKind { create, update, remove, restore };
 // Refuses (403) a read-only token.
 void require_write(const auth::Principal& p);
 
-// The caller's own row `id`, inside the write, at the version the caller expects (412
-// otherwise). A row the caller only reads (`visible`: staff, another organisation's shared
-// row) is a 403; any other a 404.
+// The caller's own row `id`, inside the write, at the version the caller expects. Throws
+// what submit_outcome() turns into a conflict outcome (another version) or a not_found one
+// (no such row, or another organisation's); a row the caller only reads (`visible`: staff,
+// another organisation's shared row) is a Problem 403.
 storage::Row owned_row(storage::WriteTxn& tx, const storage::Entity& e, const auth::Principal& p,
                        std::int64_t id, const storage::Scope& visible,
                        std::optional<std::int64_t> expected_version);
+
+// Ends the running job in `outcome` (a conflict or not_found): the job is rolled back and
+// submit_outcome() hands `outcome` to its callback.
+[[noreturn]] void refuse(WriteOutcome outcome);
 
 // What the field rules need to know of the organisation.
 domain::FieldContext context_of(const OrgSettings& org);
@@ -42,8 +48,9 @@ void check_references(storage::WriteTxn& tx, const storage::Entity& e, const sto
 
 // Writes `row` (insert, update, delete or restore), its audit entry and its outbox event of
 // type `event_type` ("contact.created"...). `before` is the row before an update or delete.
-// A restored row keeps its id, version, timestamps and authors.
-void write_record(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
+// A restored row keeps its id, version, timestamps and authors. Returns the row's JSON text
+// (the deleted row's for a delete), encoded once: the event's data, and the write's answer.
+std::string write_record(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
                   WriteKind kind, storage::Row& row, const storage::Row* before,
                   const std::vector<std::size_t>& changed, const std::string& event_type);
 
@@ -52,20 +59,25 @@ void write_record(storage::WriteTxn& tx, const auth::Principal& p, const storage
 void create_records(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
                     std::span<storage::Row> rows, const std::string& event_type);
 
-// The first answer to a request with this Idempotency-Key of the caller, when there was one
-// (422 when the key came with another request); `key` may be empty (no key: nullopt).
-std::optional<WriteResult> replayed(storage::WriteTxn& tx, const auth::Principal& p,
-                                    const std::string& key, const std::string& request_digest);
-// Keeps `result` as the answer to the key (nothing when `key` is empty).
-void remember(storage::WriteTxn& tx, const auth::Principal& p, const std::string& key,
-              const std::string& request_digest, const WriteResult& result);
+// The outcome of the first create with this Idempotency key of the caller, when there was
+// one (Problem 422 when the key came with another request); none without a key.
+std::optional<WriteOutcome> replayed(storage::WriteTxn& tx, const auth::Principal& p, const Idempotency& key);
+// Keeps `created` as the outcome of the key (nothing without a key).
+void remember(storage::WriteTxn& tx, const auth::Principal& p, const Idempotency& key,
+              const WriteOutcome& created);
 
-// Runs `job` on the store's writer; its result, or the error it threw (a Problem...),
-// reaches `done` after the commit.
+// Runs `job` on the store's writer; its outcome reaches `done` after the commit. A job that
+// finds another version or no row (owned_row) is rolled back and ends in a conflict or
+// not_found outcome; any other error it throws (a Problem...) reaches `done` as the error.
+void submit_outcome(storage::Store& store, std::function<WriteOutcome(storage::WriteTxn&)> job,
+                    OutcomeCallback done);
+
+// submit_outcome() for the writes that still answer a WriteResult (accounts, plugin
+// instances): the result, or the error the job threw.
 void submit_write(storage::Store& store, std::function<WriteResult(storage::WriteTxn&)> job,
                   WriteCallback done);
 
-// The written row as the API returns it, with its ETag.
+// The written row as accounts answer it, with its ETag.
 WriteResult row_result(const storage::Entity& e, const storage::Row& row, int status);
 
 // The indexes of the row's fields that hold a value (what a create or delete changes).

@@ -25,8 +25,8 @@ bool Entity::has_search() const {
 namespace {
 
 using K = FieldKind;
-constexpr unsigned R = required, P = personal, RO = read_only, S = sortable, F = filterable,
-                   Q = searchable, RG = ranged, W1 = write_once, U = unique;
+constexpr unsigned R = required, P = personal, RO = read_only, NN = not_null, Q = searchable,
+                   W1 = write_once, U = unique;
 
 constexpr std::array<std::string_view, 2> org_kinds{"startup", "region"};
 constexpr std::array<std::string_view, 4> roles{"member", "org-admin", "staff", "admin"};
@@ -50,8 +50,8 @@ constexpr std::array<std::string_view, 3> cadence_kinds{"stale-stage", "after-me
                                                         "mission-deadline"};
 
 constexpr std::array organisation_fields{
-    Field{"name", K::text, R | S | F | U, {}, {}, 200, "Display name of the start-up or the region"},
-    Field{"kind", K::choice, F | W1, {}, org_kinds, 0, "startup (default) or region"},
+    Field{"name", K::text, R | NN | U, {}, {}, 200, "Display name of the start-up or the region"},
+    Field{"kind", K::choice, W1, {}, org_kinds, 0, "startup (default) or region"},
     Field{"default_region", K::country, none, {}, {}, 0,
           "Country used to read phone numbers written without a country code (default FR)"},
     Field{"pipeline_stages", K::text_list, none, {}, {}, 64,
@@ -59,17 +59,17 @@ constexpr std::array organisation_fields{
 };
 
 constexpr std::array user_fields{
-    Field{"email", K::text, R | S | F | U, {}, {}, 254, "Login email, unique on the instance"},
-    Field{"display_name", K::text, S, {}, {}, 200, "Name shown to colleagues"},
-    Field{"role", K::choice, F, {}, roles, 0, "member, org-admin, staff or admin"},
+    Field{"email", K::text, R | NN | U, {}, {}, 254, "Login email, unique on the instance"},
+    Field{"display_name", K::text, NN, {}, {}, 200, "Name shown to colleagues"},
+    Field{"role", K::choice, none, {}, roles, 0, "member, org-admin, staff or admin"},
     Field{"locale", K::choice, none, {}, locales, 0, "fr or en"},
     Field{"time_zone", K::time_zone, none, {}, {}, 0, "IANA time zone of the user"},
-    Field{"disabled", K::boolean, F, {}, {}, 0, "A disabled user cannot log in"},
+    Field{"disabled", K::boolean, none, {}, {}, 0, "A disabled user cannot log in"},
     Field{"password_hash", K::secret, none, {}, {}, 0, {}},
 };
 
 constexpr std::array token_fields{
-    Field{"user_id", K::reference, RO | F, "users", {}, 0, "Owner of the token"},
+    Field{"user_id", K::reference, RO, "users", {}, 0, "Owner of the token"},
     Field{"name", K::text, none, {}, {}, 200, "What the token is for"},
     Field{"kind", K::choice, RO, {}, token_kinds, 0, "session (from login) or personal"},
     Field{"scope", K::choice, W1, {}, token_scopes, 0, "read or read-write"},
@@ -79,33 +79,33 @@ constexpr std::array token_fields{
 };
 
 constexpr std::array company_fields{
-    Field{"name", K::text, R | S | F | Q, {}, {}, 300, "Company name"},
-    Field{"domain", K::text, F | Q, {}, {}, 253, "Web domain, e.g. example.com"},
-    Field{"sector", K::text, F | Q, {}, {}, 200, "Sector"},
-    Field{"country", K::country, F, {}, {}, 0, "ISO 3166-1 alpha-2 country"},
-    Field{"kind", K::choice, F, {}, company_kinds, 0, "Kind of organisation"},
+    Field{"name", K::text, R | NN | Q, {}, {}, 300, "Company name"},
+    Field{"domain", K::text, Q, {}, {}, 253, "Web domain, e.g. example.com"},
+    Field{"sector", K::text, Q, {}, {}, 200, "Sector"},
+    Field{"country", K::country, none, {}, {}, 0, "ISO 3166-1 alpha-2 country"},
+    Field{"kind", K::choice, none, {}, company_kinds, 0, "Kind of organisation"},
     Field{"website", K::url, none, {}, {}, 2000, "Web site"},
-    Field{"tags", K::tag_list, F, {}, {}, 0, "Free tags"},
+    Field{"tags", K::tag_list, none, {}, {}, 0, "Free tags"},
     Field{"notes", K::text, P | Q, {}, {}, 20000, "Notes"},
 };
 
 constexpr std::array contact_fields{
-    Field{"first_name", K::text, P | S | Q, {}, {}, 200, "Given name"},
-    Field{"last_name", K::text, P | S | Q, {}, {}, 200, "Family name"},
+    Field{"first_name", K::text, P | NN | Q, {}, {}, 200, "Given name"},
+    Field{"last_name", K::text, P | NN | Q, {}, {}, 200, "Family name"},
     Field{"emails", K::email_list, P | Q, {}, {}, 20, "Email addresses, normalised"},
     Field{"phones", K::phone_list, P, {}, {}, 20, "Phone numbers in E.164"},
-    Field{"company_id", K::reference, F, "companies", {}, 0, "Company the contact works for"},
+    Field{"company_id", K::reference, none, "companies", {}, 0, "Company the contact works for"},
     Field{"title", K::text, Q, {}, {}, 300, "Job title"},
-    Field{"city", K::text, F | Q, {}, {}, 200, "City"},
-    Field{"country", K::country, F, {}, {}, 0, "ISO 3166-1 alpha-2 country"},
+    Field{"city", K::text, Q, {}, {}, 200, "City"},
+    Field{"country", K::country, none, {}, {}, 0, "ISO 3166-1 alpha-2 country"},
     Field{"linkedin_url", K::url, P, {}, {}, 2000, "LinkedIn profile URL"},
-    Field{"tags", K::tag_list, F, {}, {}, 0, "Free tags"},
+    Field{"tags", K::tag_list, none, {}, {}, 0, "Free tags"},
     Field{"notes", K::text, P | Q, {}, {}, 20000, "Notes"},
-    Field{"met_at", K::timestamp, RG, {}, {}, 0, "When the contact was met"},
+    Field{"met_at", K::timestamp, none, {}, {}, 0, "When the contact was met"},
     Field{"met_where", K::text, Q, {}, {}, 300, "Where the contact was met"},
-    Field{"source_event_id", K::reference, F, "events", {}, 0,
+    Field{"source_event_id", K::reference, none, "events", {}, 0,
           "Trade mission or fair where the contact was met"},
-    Field{"lawful_basis", K::choice, F, {}, lawful_bases, 0, "GDPR lawful basis for keeping the data"},
+    Field{"lawful_basis", K::choice, none, {}, lawful_bases, 0, "GDPR lawful basis for keeping the data"},
     Field{"consent_at", K::timestamp, none, {}, {}, 0, "When consent was given"},
     Field{"consent_note", K::text, P, {}, {}, 2000, "How consent was given"},
     Field{"time_zone", K::time_zone, none, {}, {}, 0,
@@ -113,77 +113,77 @@ constexpr std::array contact_fields{
 };
 
 constexpr std::array lead_fields{
-    Field{"title", K::text, R | S | Q, {}, {}, 300, "What the lead is about"},
-    Field{"contact_id", K::reference, F, "contacts", {}, 0, "Main contact"},
-    Field{"company_id", K::reference, F, "companies", {}, 0, "Company"},
-    Field{"owner_id", K::reference, F, "users", {}, 0, "Colleague who owns the lead"},
-    Field{"stage", K::stage, S | F, {}, {}, 0, "Pipeline stage"},
+    Field{"title", K::text, R | NN | Q, {}, {}, 300, "What the lead is about"},
+    Field{"contact_id", K::reference, none, "contacts", {}, 0, "Main contact"},
+    Field{"company_id", K::reference, none, "companies", {}, 0, "Company"},
+    Field{"owner_id", K::reference, none, "users", {}, 0, "Colleague who owns the lead"},
+    Field{"stage", K::stage, NN, {}, {}, 0, "Pipeline stage"},
     Field{"value", K::money, none, {}, {}, 0, "Expected value, in `currency`"},
-    Field{"currency", K::currency, F, {}, {}, 0, "ISO 4217 currency of value"},
-    Field{"expected_close", K::date, RG, {}, {}, 0, "Expected closing date"},
-    Field{"shared_with_region", K::boolean, F, {}, {}, 0,
+    Field{"currency", K::currency, none, {}, {}, 0, "ISO 4217 currency of value"},
+    Field{"expected_close", K::date, none, {}, {}, 0, "Expected closing date"},
+    Field{"shared_with_region", K::boolean, none, {}, {}, 0,
           "Region staff may see the contact's personal data"},
-    Field{"source_event_id", K::reference, F, "events", {}, 0, "Where the lead came from"},
-    Field{"tags", K::tag_list, F, {}, {}, 0, "Free tags"},
+    Field{"source_event_id", K::reference, none, "events", {}, 0, "Where the lead came from"},
+    Field{"tags", K::tag_list, none, {}, {}, 0, "Free tags"},
     Field{"notes", K::text, P | Q, {}, {}, 20000, "Notes"},
 };
 
 constexpr std::array activity_fields{
-    Field{"lead_id", K::reference, F, "leads", {}, 0, "Lead the activity belongs to"},
-    Field{"contact_id", K::reference, F, "contacts", {}, 0, "Contact met, called or written to"},
-    Field{"kind", K::choice, R | F | S, {}, activity_kinds, 0, "meeting, call, email or note"},
-    Field{"occurred_at", K::timestamp, S | RG, {}, {}, 0, "When it happened (default: now)"},
+    Field{"lead_id", K::reference, none, "leads", {}, 0, "Lead the activity belongs to"},
+    Field{"contact_id", K::reference, none, "contacts", {}, 0, "Contact met, called or written to"},
+    Field{"kind", K::choice, R | NN, {}, activity_kinds, 0, "meeting, call, email or note"},
+    Field{"occurred_at", K::timestamp, NN, {}, {}, 0, "When it happened (default: now)"},
     Field{"subject", K::text, Q, {}, {}, 300, "Subject"},
     Field{"notes", K::text, P | Q, {}, {}, 20000, "Notes"},
     Field{"from_stage", K::text, RO, {}, {}, 64, "For stage changes: the stage before"},
     Field{"to_stage", K::text, RO, {}, {}, 64, "For stage changes: the stage after"},
-    Field{"author_id", K::reference, RO | F, "users", {}, 0, "Who logged it"},
+    Field{"author_id", K::reference, RO, "users", {}, 0, "Who logged it"},
 };
 
 constexpr std::array followup_fields{
-    Field{"lead_id", K::reference, F, "leads", {}, 0, "Lead to follow up"},
-    Field{"contact_id", K::reference, F, "contacts", {}, 0, "Contact to follow up"},
-    Field{"assignee_id", K::reference, F, "users", {}, 0, "Who follows up (default: caller)"},
+    Field{"lead_id", K::reference, none, "leads", {}, 0, "Lead to follow up"},
+    Field{"contact_id", K::reference, none, "contacts", {}, 0, "Contact to follow up"},
+    Field{"assignee_id", K::reference, none, "users", {}, 0, "Who follows up (default: caller)"},
     Field{"title", K::text, R | Q, {}, {}, 300, "What to do"},
-    Field{"due_at", K::timestamp, R | S | RG, {}, {}, 0, "Due instant"},
+    Field{"due_at", K::timestamp, R | NN, {}, {}, 0, "Due instant"},
     Field{"time_zone", K::time_zone, none, {}, {}, 0, "IANA time zone of the assignee"},
-    Field{"status", K::choice, S | F, {}, followup_states, 0, "open, done, snoozed or cancelled"},
+    Field{"status", K::choice, NN, {}, followup_states, 0, "open, done, snoozed or cancelled"},
     Field{"notes", K::text, P, {}, {}, 20000, "Notes"},
     Field{"done_at", K::timestamp, RO, {}, {}, 0, "When it was marked done"},
 };
 
 constexpr std::array outcome_fields{
-    Field{"lead_id", K::reference, F, "leads", {}, 0, "Lead that produced the outcome"},
-    Field{"company_id", K::reference, F, "companies", {}, 0, "Partner company"},
-    Field{"kind", K::choice, R | F | S, {}, outcome_kinds, 0, "Kind of outcome"},
+    Field{"lead_id", K::reference, none, "leads", {}, 0, "Lead that produced the outcome"},
+    Field{"company_id", K::reference, none, "companies", {}, 0, "Partner company"},
+    Field{"kind", K::choice, R | NN, {}, outcome_kinds, 0, "Kind of outcome"},
     Field{"amount", K::money, none, {}, {}, 0, "Amount, in `currency`"},
-    Field{"currency", K::currency, F, {}, {}, 0, "ISO 4217 currency of amount"},
+    Field{"currency", K::currency, none, {}, {}, 0, "ISO 4217 currency of amount"},
     Field{"jobs", K::integer, none, {}, {}, 0, "Jobs created"},
-    Field{"occurred_on", K::date, RG, {}, {}, 0, "Date of the outcome"},
+    Field{"occurred_on", K::date, none, {}, {}, 0, "Date of the outcome"},
     Field{"evidence", K::text, none, {}, {}, 2000, "Evidence: press release, signed contract..."},
     Field{"notes", K::text, P, {}, {}, 20000, "Notes"},
 };
 
 constexpr std::array event_fields{
-    Field{"name", K::text, R | S | F, {}, {}, 300, "Name of the mission or fair"},
-    Field{"kind", K::choice, F, {}, event_kinds, 0, "trade-mission, fair, conference, meetup, other"},
-    Field{"city", K::text, F, {}, {}, 200, "City"},
-    Field{"country", K::country, F, {}, {}, 0, "ISO 3166-1 alpha-2 country"},
-    Field{"starts_on", K::date, RG, {}, {}, 0, "First day"},
-    Field{"ends_on", K::date, RG, {}, {}, 0, "Last day"},
+    Field{"name", K::text, R | NN, {}, {}, 300, "Name of the mission or fair"},
+    Field{"kind", K::choice, none, {}, event_kinds, 0, "trade-mission, fair, conference, meetup, other"},
+    Field{"city", K::text, none, {}, {}, 200, "City"},
+    Field{"country", K::country, none, {}, {}, 0, "ISO 3166-1 alpha-2 country"},
+    Field{"starts_on", K::date, none, {}, {}, 0, "First day"},
+    Field{"ends_on", K::date, none, {}, {}, 0, "Last day"},
 };
 
 // Rules that create follow-ups so that no lead is forgotten (core/followups/cadence.cpp).
 constexpr std::array cadence_rule_fields{
-    Field{"kind", K::choice, R | F | W1, {}, cadence_kinds, 0,
+    Field{"kind", K::choice, R | W1, {}, cadence_kinds, 0,
           "stale-stage: a lead in `stage` with no activity for `days` days gets a follow-up for its owner; "
           "after-meeting: a logged meeting gets a follow-up `days` days later; mission-deadline: every lead "
           "from `event_id` gets a first follow-up within `days` days of the event's end"},
-    Field{"stage", K::stage, F, {}, {}, 0, "For stale-stage: the pipeline stage watched"},
+    Field{"stage", K::stage, none, {}, {}, 0, "For stale-stage: the pipeline stage watched"},
     Field{"days", K::integer, R, {}, {}, 0, "Days (1 to 365)"},
-    Field{"event_id", K::reference, F, "events", {}, 0, "For mission-deadline: the trade mission or fair"},
+    Field{"event_id", K::reference, none, "events", {}, 0, "For mission-deadline: the trade mission or fair"},
     Field{"title", K::text, none, {}, {}, 300, "Title of the follow-ups it creates (a sensible default otherwise)"},
-    Field{"enabled", K::boolean, F, {}, {}, 0, "Rules can be paused (default: enabled)"},
+    Field{"enabled", K::boolean, none, {}, {}, 0, "Rules can be paused (default: enabled)"},
 };
 
 }  // namespace

@@ -149,6 +149,15 @@ std::string checked_column(const Entity& e, std::string_view name) {
   return "t." + std::string(name);
 }
 
+// A column a list may be ordered by: keyset paging compares (value, id) pairs, which a NULL
+// would break, so only the header's columns and NOT NULL fields.
+std::string ordering_column(const Entity& e, std::string_view name) {
+  const storage::Field* f = e.field(name);
+  if (!is_header_column(name) && !(f && f->has(storage::not_null)))
+    throw std::invalid_argument("cannot order " + std::string(e.name) + " by " + std::string(name));
+  return "t." + std::string(name);
+}
+
 }  // namespace
 
 
@@ -294,7 +303,7 @@ void filter_clauses(const EntitySql& sql, const Entity& e, const ListQuery& q, L
 // Returns the ORDER BY and LIMIT clauses.
 std::string page_clauses(const Entity& e, const ListQuery& q, ListSql& l) {
   const bool by_id = q.sort == "id";
-  const std::string sort = checked_column(e, q.sort);
+  const std::string sort = ordering_column(e, q.sort);
   const char* cmp = q.descending ? "<" : ">";
   if (q.after_id) {
     if (by_id) {

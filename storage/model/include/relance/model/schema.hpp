@@ -42,12 +42,11 @@ enum FieldFlags : unsigned {
   required = 1u << 0,     // must be present and non-null on create
   personal = 1u << 1,     // personal data: hidden from region staff unless shared
   read_only = 1u << 2,    // set by the server only (a client sending it gets a 400)
-  sortable = 1u << 3,     // may be used in ?sort=; the column is NOT NULL (keyset paging)
-  filterable = 1u << 4,   // may be used as ?name=value in lists
-  searchable = 1u << 5,   // indexed in the entity's full-text index
-  ranged = 1u << 6,       // may be filtered by ?name_from= / ?name_to=
-  write_once = 1u << 7,   // settable on create, not on update
-  unique = 1u << 8,       // unique across the instance (users' emails, organisations' names)
+  not_null = 1u << 3,     // the column is NOT NULL (an absent text is empty): lists may be
+                          // ordered by it, since keyset paging compares its values
+  searchable = 1u << 4,   // indexed in the entity's full-text index
+  write_once = 1u << 5,   // settable on create, not on update
+  unique = 1u << 6,       // unique across the instance (users' emails, organisations' names)
 };
 
 struct Field {
