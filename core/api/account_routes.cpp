@@ -1,5 +1,6 @@
 #include "api/account_routes.hpp"
 
+#include "api/outcome_response.hpp"
 #include "api/problem_response.hpp"
 #include "domain/list_vocabulary.hpp"
 
@@ -48,7 +49,7 @@ void add_session_routes(Router& router, services::AccountService& acc, services:
              });
   router.add("POST", "/api/v1/auth/logout", true,
              {"Revoke the token of this request", "auth", Shape::no_content},
-             [&acc](Call& c, Reply reply) { acc.logout(c.principal, replying(std::move(reply))); });
+             [&acc](Call& c, Reply reply) { acc.logout(c.principal, answering(std::move(reply))); });
   router.add("GET", "/api/v1/me", true,
              {"Who am I: the caller's user and organisation", "auth", Shape::object},
              [&acc](Call& c, Reply reply) { reply(json_response(200, acc.me(c.principal))); });
@@ -65,12 +66,12 @@ void add_token_routes(Router& router, services::AccountService& acc, const ApiLi
              {"Create a personal API token (shown once)", "tokens", Shape::created, &tok, true},
              [&acc, limits](Call& c, Reply reply) {
                acc.create_token(c.principal, parse_json_object(c.request, limits),
-                                replying(std::move(reply), "/api/v1/tokens"));
+                                answering(std::move(reply), "/api/v1/tokens"));
              });
   router.add("DELETE", "/api/v1/tokens/{id}", true,
              {"Revoke a token", "tokens", Shape::no_content, &tok},
              [&acc](Call& c, Reply reply) {
-               acc.revoke_token(c.principal, c.ids[0], replying(std::move(reply)));
+               acc.revoke_token(c.principal, c.ids[0], answering(std::move(reply)));
              });
 }
 
@@ -90,7 +91,7 @@ void add_user_routes(Router& router, services::AccountService& acc, services::Wo
              [&acc, &pool, limits](Call& c, Reply reply) {
                offload(pool, std::move(reply),
                        [&acc, p = c.principal, body = parse_json_object(c.request, limits)](Reply& r) {
-                         acc.create_user(p, body, replying(r, "/api/v1/users"));
+                         acc.create_user(p, body, answering(r, "/api/v1/users"));
                        });
              });
   router.add("GET", "/api/v1/users/{id}", true, {"Read a user", "users", Shape::entity, &users},
@@ -105,13 +106,13 @@ void add_user_routes(Router& router, services::AccountService& acc, services::Wo
                offload(pool, std::move(reply),
                        [&acc, p = c.principal, id = c.ids[0], body = parse_json_object(c.request, limits),
                         version = expected_version(c.request, c.ids[0])](Reply& r) {
-                         acc.update_user(p, id, body, version, replying(r));
+                         acc.update_user(p, id, body, version, answering(r));
                        });
              });
   router.add("DELETE", "/api/v1/users/{id}", true,
              {"Disable a user (their sessions and tokens are revoked)", "users", Shape::entity, &users},
              [&acc](Call& c, Reply reply) {
-               acc.disable_user(c.principal, c.ids[0], replying(std::move(reply)));
+               acc.disable_user(c.principal, c.ids[0], answering(std::move(reply)));
              });
 }
 
@@ -128,7 +129,7 @@ void add_organisation_routes(Router& router, services::AccountService& acc, cons
              {"Create an organisation (admin)", "organisations", Shape::created, &orgs, true},
              [&acc, limits](Call& c, Reply reply) {
                acc.create_organisation(c.principal, parse_json_object(c.request, limits),
-                                       replying(std::move(reply), "/api/v1/organisations"));
+                                       answering(std::move(reply), "/api/v1/organisations"));
              });
   router.add("GET", "/api/v1/organisations/{id}", true,
              {"Read an organisation", "organisations", Shape::entity, &orgs},
@@ -141,7 +142,7 @@ void add_organisation_routes(Router& router, services::AccountService& acc, cons
              [&acc, limits](Call& c, Reply reply) {
                acc.update_organisation(c.principal, c.ids[0], parse_json_object(c.request, limits),
                                        expected_version(c.request, c.ids[0]),
-                                       replying(std::move(reply)));
+                                       answering(std::move(reply)));
              });
 }
 

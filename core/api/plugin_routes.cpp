@@ -3,8 +3,7 @@
 // service's outcomes map to statuses and ETags here.
 #include "api/plugin_routes.hpp"
 
-#include <boost/json/serialize.hpp>
-
+#include "api/outcome_response.hpp"
 #include "api/problem_response.hpp"
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
@@ -21,19 +20,22 @@ services::ReadResult read_instance(const services::InstanceView& v) {
 }
 
 // Completes a change: 201 with the new instance (and its Location), 200 with the instance
-// as it now reads, 204 once removed, 202 with the count of dead letters queued.
+// as it now reads, 204 once removed (outcome_response, as every write); 202 with the count
+// of dead letters queued, the one answer only instances give.
 services::InstanceCallback changed(Reply reply, std::string location_prefix = {}) {
-  return [done = replying(std::move(reply), std::move(location_prefix))](std::exception_ptr err, InstanceChange c) {
-    if (err) return done(err, {});
+  return [reply = std::move(reply), location_prefix = std::move(location_prefix)](std::exception_ptr err,
+                                                                                  InstanceChange c) {
+    if (err) return reply(error_response(err));
+    using Kind = services::WriteOutcome::Kind;
     const services::InstanceView& v = c.instance;
-    const std::string etag = v.version ? services::etag_of(v.id, v.version) : std::string();
     switch (c.kind) {
-      case InstanceChange::Kind::created: return done(nullptr, services::WriteResult{201, v.body, etag, v.id});
-      case InstanceChange::Kind::updated: return done(nullptr, services::WriteResult{200, v.body, etag, v.id});
-      case InstanceChange::Kind::removed: return done(nullptr, services::WriteResult{204, {}, {}, v.id});
+      case InstanceChange::Kind::created:
+        return reply(outcome_response({Kind::created, v.id, v.version, v.body, {}, {}}, location_prefix));
+      case InstanceChange::Kind::updated:
+        return reply(outcome_response({Kind::updated, v.id, v.version, v.body, {}, {}}));
+      case InstanceChange::Kind::removed: return reply(outcome_response({Kind::deleted, v.id, 0, {}, {}, {}}));
       case InstanceChange::Kind::queued:
-        return done(nullptr, services::WriteResult{202, boost::json::serialize(boost::json::object{{"queued", c.queued}}),
-                                                   {}, v.id});
+        return reply(json_response(202, boost::json::object{{"queued", c.queued}}));
     }
   };
 }

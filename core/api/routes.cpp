@@ -90,20 +90,6 @@ std::string request_digest(const Request& req, const std::string& key) {
   return key.empty() ? std::string() : auth::digest(req.method + " " + req.path + "\n" + req.body);
 }
 
-// Completes a write: the committed result, or the error as a problem document.
-services::WriteCallback replying(Reply reply, std::string location_prefix) {
-  return [reply = std::move(reply), location_prefix = std::move(location_prefix)](
-             std::exception_ptr err, services::WriteResult r) {
-    if (err) return reply(error_response(err));
-    Response resp{r.status, "application/json", std::move(r.body), {}, {}};
-    if (r.status == 204) resp.content_type.clear();
-    if (!r.etag.empty()) resp.headers.emplace_back("ETag", r.etag);
-    if (r.status == 201 && !location_prefix.empty() && r.id > 0)
-      resp.headers.emplace_back("Location", location_prefix + "/" + std::to_string(r.id));
-    reply(std::move(resp));
-  };
-}
-
 void offload(services::WorkPool& pool, Reply reply, std::function<void(Reply&)> work) {
   pool.post([reply = std::move(reply), work = std::move(work)]() mutable {
     try {

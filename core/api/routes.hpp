@@ -56,9 +56,5 @@ std::string idempotency_key(const Request& req);
 void offload(services::WorkPool& pool, Reply reply, std::function<void(Reply&)> work);
 // What identifies the request for its Idempotency-Key ("" without a key).
 std::string request_digest(const Request& req, const std::string& key);
-// Completes a write of an account, a token or a plugin instance: the committed result
-// (Location under `location_prefix` on 201), or the error as a problem document. The
-// writes of records and merges answer through answering() (outcome_response.hpp).
-services::WriteCallback replying(Reply reply, std::string location_prefix = {});
 
 }  // namespace relance::api

@@ -97,6 +97,11 @@ void refuse_while_throttled(std::chrono::steady_clock::duration wait) {
       .with_retry_after(static_cast<int>(secs));
 }
 
+// The written (or unchanged) row as the caller gets it back.
+WriteOutcome row_outcome(WriteOutcome::Kind kind, const storage::Entity& e, const Row& row) {
+  return WriteOutcome{kind, row.id, row.version, domain::row_json(e, row, false), {}, {}};
+}
+
 }  // namespace
 
 std::span<const std::string_view> default_pipeline_stages() {
@@ -181,12 +186,12 @@ void AccountService::forget_sessions() {
   ++generation_;
 }
 
-WriteCallback AccountService::forgetting_sessions(WriteCallback done) {
+OutcomeCallback AccountService::forgetting_sessions(OutcomeCallback done) {
   // After the commit: a token resolved from the old rows must not outlive the change. The
   // generation stops a resolution that began before the commit from caching its result.
-  return [this, done = std::move(done)](std::exception_ptr err, WriteResult r) {
+  return [this, done = std::move(done)](std::exception_ptr err, WriteOutcome outcome) {
     forget_sessions();
-    done(err, std::move(r));
+    done(err, std::move(outcome));
   };
 }
 
@@ -255,7 +260,7 @@ LoginResult AccountService::login(const std::string& email_in, const std::string
   return r;
 }
 
-void AccountService::logout(const Principal& p, WriteCallback done) {
+void AccountService::logout(const Principal& p, OutcomeCallback done) {
   revoke_token(p, p.token_id, std::move(done));
 }
 
@@ -276,7 +281,7 @@ Page AccountService::list_tokens(const Principal& p) {
   return list_page(store_, ent::api_tokens, Scope::org(p.org_id), mine, [](const Row&) { return false; });
 }
 
-void AccountService::create_token(const Principal& p, json::object body, WriteCallback done) {
+void AccountService::create_token(const Principal& p, json::object body, OutcomeCallback done) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
   Row probe;
   domain::apply_body(ent::api_tokens, body, probe, true, {});
@@ -286,27 +291,27 @@ void AccountService::create_token(const Principal& p, json::object body, WriteCa
   if (scope.empty()) scope = "read-write";
   if (!expires.empty() && expires <= domain::now_instant())
     throw Problem::invalid("expires_at", "expires_at is in the past");
-  submit_write(store_,
+  submit_outcome(store_,
           [this, p, name, scope, expires](storage::WriteTxn& tx) {
             Row row;
             const std::string token = issue_token(tx, p, "personal", name, scope, expires, row);
             json::object o = domain::encode_row(ent::api_tokens, row, false);
             o["token"] = token;  // shown this once; only its hash is kept
-            return WriteResult{201, json::serialize(o), etag_of(row.id, row.version), row.id};
+            return WriteOutcome{WriteOutcome::Kind::created, row.id, row.version, json::serialize(o), {}, {}};
           },
           std::move(done));
 }
 
-void AccountService::revoke_token(const Principal& p, std::int64_t id, WriteCallback done) {
+void AccountService::revoke_token(const Principal& p, std::int64_t id, OutcomeCallback done) {
   // A read-only token may end itself (logout), and change nothing else.
   if (!p.can_write && id != p.token_id) throw Problem::forbidden("this token is read-only");
-  submit_write(store_,
+  submit_outcome(store_,
           [this, p, id](storage::WriteTxn& tx) {
             auto row = tx.get(ent::api_tokens, Scope::org(p.org_id), id);
             const bool mine = row && row->get(ent::api_tokens, "user_id") == Value{p.user_id};
-            if (!row || !(mine || p.manages_org())) throw Problem::not_found();
+            if (!row || !(mine || p.manages_org())) refuse(WriteOutcome{WriteOutcome::Kind::not_found, id, 0, {}, {}, {}});
             revoke(tx, p, *row, domain::now_instant());
-            return WriteResult{204, {}, {}, id};
+            return WriteOutcome{WriteOutcome::Kind::deleted, id, 0, {}, {}, {}};
           },
           forgetting_sessions(std::move(done)));
 }
@@ -323,7 +328,7 @@ ReadResult AccountService::get_user(const Principal& p, std::int64_t id) {
   return ReadResult{domain::row_json(ent::users, *row, false), etag_of(row->id, row->version)};
 }
 
-void AccountService::create_user(const Principal& p, json::object body, WriteCallback done) {
+void AccountService::create_user(const Principal& p, json::object body, OutcomeCallback done) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
   if (!p.manages_org()) throw Problem::forbidden("only an org-admin manages users");
   std::int64_t org_id = p.org_id;
@@ -350,17 +355,17 @@ void AccountService::create_user(const Principal& p, json::object body, WriteCal
   if (storage::is_null(row->get(ent::users, "disabled"))) row->set(ent::users, "disabled", std::int64_t{0});
   check_role_grant(p, *org, row->get(ent::users, "role"));
   row->set(ent::users, "password_hash", auth::hash_password(password));
-  submit_write(store_,
+  submit_outcome(store_,
           [p, row](storage::WriteTxn& tx) {
             write_record(tx, p, ent::users, WriteKind::create, *row, nullptr,
                          set_fields(ent::users, *row), "user.created");
-            return row_result(ent::users, *row, 201);
+            return row_outcome(WriteOutcome::Kind::created, ent::users, *row);
           },
           std::move(done));
 }
 
 void AccountService::update_user(const Principal& p, std::int64_t id, json::object body,
-                                 std::optional<std::int64_t> expected_version, WriteCallback done) {
+                                 std::optional<std::int64_t> expected_version, OutcomeCallback done) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
   // A user the caller cannot see answers like a missing one; one it sees but may not change
   // is a 403. Checked here before a password is hashed, and again inside the write on the
@@ -376,13 +381,14 @@ void AccountService::update_user(const Principal& p, std::int64_t id, json::obje
   const std::string old_hash =
       self && !password.empty() ? verified_hash(*target, current) : std::string();
   const std::string hash = password.empty() ? std::string() : auth::hash_password(password);
-  submit_write(store_,
+  submit_outcome(store_,
           [this, p, id, visible, self, body = std::move(body), hash, old_hash,
            expected_version](storage::WriteTxn& tx) {
             auto row = tx.get(ent::users, visible, id);
-            if (!row) throw Problem::not_found();
+            if (!row) refuse(WriteOutcome{WriteOutcome::Kind::not_found, id, 0, {}, {}, {}});
             if (expected_version && *expected_version != row->version)
-              throw Problem(412, "Precondition failed", "the user changed since you read it");
+              refuse(WriteOutcome{WriteOutcome::Kind::conflict, id, row->version, {},
+                                  "the user changed since you read it", {}});
             check_account_change(p, *row, body);
             if (!old_hash.empty() && text_of(row->get(ent::users, "password_hash")) != old_hash)
               throw Problem::conflict("your password changed meanwhile; try again", "current_password");
@@ -394,7 +400,7 @@ void AccountService::update_user(const Principal& p, std::int64_t id, json::obje
               row->set(ent::users, "password_hash", hash);
               changed.push_back(*ent::users.index_of("password_hash"));
             }
-            if (changed.empty()) return row_result(ent::users, *row, 200);
+            if (changed.empty()) return row_outcome(WriteOutcome::Kind::updated, ent::users, *row);
             write_record(tx, p, ent::users, WriteKind::update, *row, &before, changed, "user.updated");
             // A new password, a disable and a re-enable end every session and token of the
             // user: nobody keeps an account through a token got before (re-enabling does not
@@ -402,12 +408,12 @@ void AccountService::update_user(const Principal& p, std::int64_t id, json::obje
             // token changing its own password stays valid.
             if (!hash.empty() || is_disabled(before) || is_disabled(*row))
               revoke_tokens_of(tx, p, *row, self ? p.token_id : 0);
-            return row_result(ent::users, *row, 200);
+            return row_outcome(WriteOutcome::Kind::updated, ent::users, *row);
           },
           forgetting_sessions(std::move(done)));
 }
 
-void AccountService::disable_user(const Principal& p, std::int64_t id, WriteCallback done) {
+void AccountService::disable_user(const Principal& p, std::int64_t id, OutcomeCallback done) {
   json::object body{{"disabled", true}};
   if (id == p.user_id) throw Problem::conflict("you cannot disable yourself");
   update_user(p, id, std::move(body), std::nullopt, std::move(done));
@@ -425,7 +431,7 @@ ReadResult AccountService::get_organisation(const Principal& p, std::int64_t id)
   return ReadResult{domain::row_json(ent::organisations, *row, false), etag_of(row->id, row->version)};
 }
 
-void AccountService::create_organisation(const Principal& p, json::object body, WriteCallback done) {
+void AccountService::create_organisation(const Principal& p, json::object body, OutcomeCallback done) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
   if (!p.is_admin()) throw Problem::forbidden("only the instance admin creates organisations");
   auto row = std::make_shared<Row>();
@@ -433,18 +439,18 @@ void AccountService::create_organisation(const Principal& p, json::object body, 
   if (storage::is_null(row->get(ent::organisations, "kind")))
     row->set(ent::organisations, "kind", std::string("startup"));
   check_stages(*row);
-  submit_write(store_,
+  submit_outcome(store_,
           [p, row](storage::WriteTxn& tx) {
             write_record(tx, p, ent::organisations, WriteKind::create, *row, nullptr,
                          set_fields(ent::organisations, *row), "organisation.created");
-            return row_result(ent::organisations, *row, 201);
+            return row_outcome(WriteOutcome::Kind::created, ent::organisations, *row);
           },
           std::move(done));
 }
 
 void AccountService::update_organisation(const Principal& p, std::int64_t id, json::object body,
                                          std::optional<std::int64_t> expected_version,
-                                         WriteCallback done) {
+                                         OutcomeCallback done) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
   if (!(p.is_admin() || (p.manages_org() && id == p.org_id))) {
     const bool visible = id == p.org_id ||
@@ -452,23 +458,24 @@ void AccountService::update_organisation(const Principal& p, std::int64_t id, js
     if (visible) throw Problem::forbidden("only an org-admin changes the organisation");
     throw Problem::not_found();
   }
-  submit_write(store_,
+  submit_outcome(store_,
           [this, p, id, body = std::move(body), expected_version](storage::WriteTxn& tx) {
             auto row = tx.get(ent::organisations, Scope::everything(), id);
-            if (!row) throw Problem::not_found();
+            if (!row) refuse(WriteOutcome{WriteOutcome::Kind::not_found, id, 0, {}, {}, {}});
             if (expected_version && *expected_version != row->version)
-              throw Problem(412, "Precondition failed", "the organisation changed since you read it");
+              refuse(WriteOutcome{WriteOutcome::Kind::conflict, id, row->version, {},
+                                  "the organisation changed since you read it", {}});
             const Row before = *row;
             auto changed = domain::apply_body(ent::organisations, body, *row, false, {});
             check_stages(*row);
             if (!changed.empty())
               write_record(tx, p, ent::organisations, WriteKind::update, *row, &before, changed,
                            "organisation.updated");
-            return row_result(ent::organisations, *row, 200);
+            return row_outcome(WriteOutcome::Kind::updated, ent::organisations, *row);
           },
-          [this, id, done = std::move(done)](std::exception_ptr err, WriteResult r) {
+          [this, id, done = std::move(done)](std::exception_ptr err, WriteOutcome outcome) {
             orgs_.forget(id);  // after the commit, so no read of the old row is cached again
-            done(err, std::move(r));
+            done(err, std::move(outcome));
           });
 }
 

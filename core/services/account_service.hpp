@@ -26,7 +26,7 @@
 #include "relance/storage/store.hpp"
 #include "services/org_directory.hpp"
 #include "services/record_service.hpp"
-#include "services/write_result.hpp"
+#include "services/write_outcome.hpp"
 
 namespace relance::services {
 
@@ -57,29 +57,29 @@ class AccountService {
   // Throws Problem 401 on bad credentials, 429 after too many failures.
   LoginResult login(const std::string& email, const std::string& password,
                     const std::string& client_address);
-  void logout(const auth::Principal& p, WriteCallback done);
+  void logout(const auth::Principal& p, OutcomeCallback done);
 
   boost::json::object me(const auth::Principal& p);
 
   // Personal API tokens.
   Page list_tokens(const auth::Principal& p);
-  void create_token(const auth::Principal& p, boost::json::object body, WriteCallback done);
-  void revoke_token(const auth::Principal& p, std::int64_t id, WriteCallback done);
+  void create_token(const auth::Principal& p, boost::json::object body, OutcomeCallback done);
+  void revoke_token(const auth::Principal& p, std::int64_t id, OutcomeCallback done);
 
   // Users of an organisation.
   Page list_users(const auth::Principal& p, const ListRequest& request);
   ReadResult get_user(const auth::Principal& p, std::int64_t id);
-  void create_user(const auth::Principal& p, boost::json::object body, WriteCallback done);
+  void create_user(const auth::Principal& p, boost::json::object body, OutcomeCallback done);
   void update_user(const auth::Principal& p, std::int64_t id, boost::json::object body,
-                   std::optional<std::int64_t> expected_version, WriteCallback done);
-  void disable_user(const auth::Principal& p, std::int64_t id, WriteCallback done);
+                   std::optional<std::int64_t> expected_version, OutcomeCallback done);
+  void disable_user(const auth::Principal& p, std::int64_t id, OutcomeCallback done);
 
   // Organisations.
   Page list_organisations(const auth::Principal& p, const ListRequest& request);
   ReadResult get_organisation(const auth::Principal& p, std::int64_t id);
-  void create_organisation(const auth::Principal& p, boost::json::object body, WriteCallback done);
+  void create_organisation(const auth::Principal& p, boost::json::object body, OutcomeCallback done);
   void update_organisation(const auth::Principal& p, std::int64_t id, boost::json::object body,
-                           std::optional<std::int64_t> expected_version, WriteCallback done);
+                           std::optional<std::int64_t> expected_version, OutcomeCallback done);
 
   // The organisation's audit log, newest first (org-admin and admin).
   Page audit_log(const auth::Principal& p, const IdPaging& paging);
@@ -92,7 +92,7 @@ class AccountService {
   };
 
   void forget_sessions();
-  WriteCallback forgetting_sessions(WriteCallback done);
+  OutcomeCallback forgetting_sessions(OutcomeCallback done);
   // The password hash of `user`, once `current` was checked against it: changing one's own
   // password needs the current one, so that a session left open does not give the account
   // away. 403 naming current_password when missing or wrong; 429 after too many wrong ones.

@@ -27,7 +27,6 @@
 #include "relance/storage/store.hpp"
 #include "services/org_directory.hpp"
 #include "services/write_outcome.hpp"
-#include "services/write_result.hpp"
 
 namespace relance::services {
 
@@ -74,6 +73,9 @@ struct IdPaging {
   std::int64_t before_id = 0;  // 0: from the newest
   std::size_t limit = domain::default_page_size;
 };
+
+// The ETag of version `version` of row `id`: "<id>-<version>", quoted.
+std::string etag_of(std::int64_t id, std::int64_t version);
 
 // A read of an account or a plugin instance, with its ETag (the records answer RecordRead).
 struct ReadResult {

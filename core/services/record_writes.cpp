@@ -102,17 +102,6 @@ void submit_outcome(storage::Store& store, std::function<WriteOutcome(storage::W
               });
 }
 
-void submit_write(storage::Store& store, std::function<WriteResult(storage::WriteTxn&)> job,
-                  WriteCallback done) {
-  auto result = std::make_shared<WriteResult>();
-  store.write([job = std::move(job), result](storage::WriteTxn& tx) { *result = job(tx); },
-              [result, done = std::move(done)](std::exception_ptr err) { done(err, *result); });
-}
-
-WriteResult row_result(const Entity& e, const Row& row, int status) {
-  return WriteResult{status, domain::row_json(e, row, false), etag_of(row.id, row.version), row.id};
-}
-
 std::vector<std::size_t> set_fields(const Entity& e, const Row& row) {
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < e.fields.size() && i < row.values.size(); ++i)

@@ -16,7 +16,6 @@
 #include "relance/storage/store.hpp"
 #include "services/org_directory.hpp"
 #include "services/write_outcome.hpp"
-#include "services/write_result.hpp"
 
 namespace relance::services {
 
@@ -71,14 +70,6 @@ void remember(storage::WriteTxn& tx, const auth::Principal& p, const Idempotency
 // not_found outcome; any other error it throws (a Problem...) reaches `done` as the error.
 void submit_outcome(storage::Store& store, std::function<WriteOutcome(storage::WriteTxn&)> job,
                     OutcomeCallback done);
-
-// submit_outcome() for the writes that still answer a WriteResult (accounts, plugin
-// instances): the result, or the error the job threw.
-void submit_write(storage::Store& store, std::function<WriteResult(storage::WriteTxn&)> job,
-                  WriteCallback done);
-
-// The written row as accounts answer it, with its ETag.
-WriteResult row_result(const storage::Entity& e, const storage::Row& row, int status);
 
 // The indexes of the row's fields that hold a value (what a create or delete changes).
 std::vector<std::size_t> set_fields(const storage::Entity& e, const storage::Row& row);
