@@ -296,7 +296,9 @@ TEST_CASE(
   d.start();
   HttpClient admin = d.admin();
   const std::string wal = d.database() + "-wal";
-  // The burst: four clients creating contacts with a kilobyte of notes each.
+  // The burst: four clients creating contacts with 12 kB of notes each. Nothing reads the
+  // database meanwhile, so between two checkpoints (twice a second) the log may start over;
+  // rows this large still take it well past the limit before it can, even on a slow machine.
   std::vector<std::thread> writers;
   std::atomic<int> created{0};
   for (int w = 0; w < 4; ++w)
@@ -305,13 +307,13 @@ TEST_CASE(
       for (int i = 0; i < 300; ++i) {
         json::object body{{"first_name", "Burst" + std::to_string(w)},
                           {"last_name", "Number" + std::to_string(i)},
-                          {"notes", std::string(1000, 'n')}};
+                          {"notes", std::string(12000, 'n')}};
         if (c.post("/api/v1/contacts", body).status == 201) created.fetch_add(1);
       }
     });
   for (auto& t : writers) t.join();
   REQUIRE(created.load() == 1200);
-  REQUIRE(static_cast<std::int64_t>(fs::file_size(wal)) > 4 * limit);
+  REQUIRE(static_cast<std::int64_t>(fs::file_size(wal)) > 2 * limit);
   // Reads go on meanwhile (each reader connection keeps its snapshot between requests).
   std::int64_t wal_bytes = 0;
   std::optional<double> reported;

@@ -61,7 +61,7 @@ TEST_CASE("a listener is told after a commit with events, each organisation once
   CHECK(heard.taken() == std::vector<std::vector<std::int64_t>>{{1, 3}});
 }
 
-TEST_CASE("a job that fails, or commits without events, signals nothing; a removed listener hears nothing",
+TEST_CASE("a job that fails, or commits without events, signals nothing, and a removed listener hears nothing",
           "[events][signal]") {
   MemoryEventLog log;
   Heard heard, removed;

@@ -64,7 +64,7 @@ TEST_CASE("a draft's further members follow data in the order given, and none fo
   CHECK(events::envelope(due, "T").ends_with(R"("data":{"id":5}})"));
 }
 
-TEST_CASE("moving the events' clock moves occurred_at; without an override it is the system's",
+TEST_CASE("moving the events' clock moves occurred_at, and without an override it is the system's",
           "[events][publish][clock]") {
   MemoryEventLog log;
   {

@@ -36,7 +36,7 @@ std::int64_t contact_of_lead(ServicesWorld& w, std::int64_t lead) {
 
 }  // namespace
 
-TEST_CASE("A merge moves the duplicate's rows to the survivor and deletes it; its undo puts everything back",
+TEST_CASE("A merge moves the duplicate's rows to the survivor and deletes it, and its undo puts everything back",
           "[services][merges]") {
   ServicesWorld w;
   const std::int64_t ada = w.create(w.ann, ent::contacts, R"({"first_name":"Ada","emails":["ada@example.org"]})");

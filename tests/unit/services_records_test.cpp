@@ -77,7 +77,7 @@ TEST_CASE("A created record is the created outcome: its row, version 1, and the 
   CHECK(event.payload.find("\"data\":" + o.json) != std::string::npos);
 }
 
-TEST_CASE("An update at the expected version is updated; at another it is a conflict with the current version",
+TEST_CASE("An update at the expected version is updated, and at another it is a conflict with the current version",
           "[services]") {
   ServicesWorld w;
   const std::int64_t id = w.create(w.ann, ent::contacts, R"({"first_name":"Ada"})");
