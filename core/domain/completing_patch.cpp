@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/fields.hpp"
+#include "domain/json_text.hpp"
 #include "domain/record_json.hpp"
 #include "domain/text.hpp"
 
@@ -110,7 +111,7 @@ struct RowForm {
   // A list is stored as the JSON array text of its strings (fields.cpp, to_storage).
   std::vector<std::string> items(const Row& r, std::size_t i) const {
     const auto* text = std::get_if<std::string>(&value(r, i));
-    return text ? storage::read_text_list(*text) : std::vector<std::string>{};
+    return text ? domain::read_text_list(*text) : std::vector<std::string>{};
   }
   void merge(std::size_t i, const std::vector<std::string>& items) {
     set(i, json::serialize(to_array(items)));

@@ -1,5 +1,8 @@
 #include "domain/json_text.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
 #include <charconv>
 
 namespace relance::domain {
@@ -33,6 +36,23 @@ void append_json_int(std::string& out, std::int64_t n) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
   out.append(buf, end);
+}
+
+std::vector<std::string> read_text_list(std::string_view stored) {
+  std::vector<std::string> out;
+  if (stored.empty()) return out;
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(stored, ec);
+  if (ec || !v.is_array()) return out;
+  out.reserve(v.get_array().size());
+  for (const auto& item : v.get_array())
+    if (item.is_string()) out.emplace_back(item.get_string());
+  return out;
+}
+
+std::vector<std::string> row_list(const storage::Row& row, const storage::Entity& e, std::string_view field) {
+  const std::string* stored = row.text(e, field);
+  return stored ? read_text_list(*stored) : std::vector<std::string>{};
 }
 
 }  // namespace relance::domain

@@ -1,6 +1,7 @@
 #include "imports/dedup.hpp"
 
 #include "domain/completing_patch.hpp"
+#include "domain/json_text.hpp"
 #include "domain/text.hpp"
 
 namespace relance::imports {
@@ -30,9 +31,9 @@ std::string DedupKey::why() const {
 
 std::vector<DedupKey> dedup_keys(const storage::Row& contact, std::string_view company) {
   std::vector<DedupKey> keys;
-  for (auto& e : contact.list(ent::contacts, "emails"))
+  for (auto& e : domain::row_list(contact, ent::contacts, "emails"))
     if (!e.empty()) keys.push_back({'e', std::move(e), {}});
-  for (auto& p : contact.list(ent::contacts, "phones"))
+  for (auto& p : domain::row_list(contact, ent::contacts, "phones"))
     if (!p.empty()) keys.push_back({'p', std::move(p), {}});
   const std::string f = folded(stored_text(contact, ent::contacts, "first_name"));
   const std::string l = folded(stored_text(contact, ent::contacts, "last_name"));

@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "domain/json_text.hpp"
 #include "plugin_host/secret_settings.hpp"
 #include "relance/model/instant.hpp"
 
@@ -46,8 +47,8 @@ InstanceRunner::InstanceRunner(HostEnv& env, const DeliveryOptions& options, con
   context_.id = record.id;
   context_.org_id = record.org_id;
   context_.name = record.name;
-  context_.datasets = storage::read_text_list(record.datasets);
-  patterns_ = storage::read_text_list(record.events);
+  context_.datasets = domain::read_text_list(record.datasets);
+  patterns_ = domain::read_text_list(record.events);
   suspended_ = !record.suspended.empty();
   if (suspended_) {
     status_.state = "suspended";

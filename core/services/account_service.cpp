@@ -7,6 +7,7 @@
 
 #include "auth/secrets.hpp"
 #include "domain/fields.hpp"
+#include "domain/json_text.hpp"
 #include "domain/problem.hpp"
 #include "domain/record_json.hpp"
 #include "domain/text.hpp"
@@ -54,7 +55,7 @@ std::string take_password(json::object& body) {
 void check_stages(const Row& row) {
   const std::string* stored = row.text(ent::organisations, "pipeline_stages");
   if (!stored || stored->empty()) return;
-  if (storage::read_text_list(*stored).size() < 2)
+  if (domain::read_text_list(*stored).size() < 2)
     throw Problem::invalid("pipeline_stages", "pipeline_stages needs at least two stages");
 }
 

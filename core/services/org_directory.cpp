@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "domain/json_text.hpp"
 #include "domain/problem.hpp"
 #include "services/account_service.hpp"
 
@@ -16,7 +17,7 @@ OrgSettings OrgDirectory::from_row(const storage::Row& row) {
   if (auto* r = std::get_if<std::string>(&row.get(organisations, "default_region")))
     s.default_region = *r;
   if (s.default_region.empty()) s.default_region = "FR";
-  s.stages = row.list(organisations, "pipeline_stages");
+  s.stages = domain::row_list(row, organisations, "pipeline_stages");
   if (s.stages.empty())
     for (std::string_view d : default_pipeline_stages()) s.stages.emplace_back(d);
   return s;

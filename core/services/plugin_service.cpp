@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <set>
 
+#include "domain/json_text.hpp"
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
 #include "plugin_host/datasets.hpp"
@@ -111,8 +112,8 @@ json::object PluginService::instance_object(const storage::PluginInstanceRecord&
   o["enabled"] = r.enabled;
   const json::value settings = parse_or(r.settings, json::object());
   o["settings"] = settings.is_object() ? shown_settings(settings.get_object()) : json::object();
-  o["events"] = to_array(storage::read_text_list(r.events));
-  o["datasets"] = to_array(storage::read_text_list(r.datasets));
+  o["events"] = to_array(domain::read_text_list(r.events));
+  o["datasets"] = to_array(domain::read_text_list(r.datasets));
   o["source"] = r.source;
   o["version"] = r.version;
   o["created_at"] = r.created_at;

@@ -1,8 +1,5 @@
 #include "relance/model/row.hpp"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
-
 #include <stdexcept>
 #include <utility>
 
@@ -21,23 +18,6 @@ const std::string* Row::text(const Entity& e, std::string_view field) const {
 std::optional<std::int64_t> Row::integer(const Entity& e, std::string_view field) const {
   const auto* v = std::get_if<std::int64_t>(&get(e, field));
   return v ? std::optional<std::int64_t>(*v) : std::nullopt;
-}
-
-std::vector<std::string> Row::list(const Entity& e, std::string_view field) const {
-  const std::string* stored = text(e, field);
-  return stored ? read_text_list(*stored) : std::vector<std::string>{};
-}
-
-std::vector<std::string> read_text_list(std::string_view stored) {
-  std::vector<std::string> out;
-  if (stored.empty()) return out;
-  boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(stored, ec);
-  if (ec || !v.is_array()) return out;
-  out.reserve(v.get_array().size());
-  for (const auto& item : v.get_array())
-    if (item.is_string()) out.emplace_back(item.get_string());
-  return out;
 }
 
 void Row::set(const Entity& e, std::string_view field, Value v) {

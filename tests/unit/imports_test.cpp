@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "domain/json_text.hpp"
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
 #include "imports/import.hpp"
@@ -47,7 +48,7 @@ std::string text(const imports::ImportRow& row, const char* field) {
 }
 
 std::vector<std::string> list(const imports::ImportRow& row, const char* field) {
-  return row.contact.values.empty() ? std::vector<std::string>{} : row.contact.list(storage::entities::contacts, field);
+  return row.contact.values.empty() ? std::vector<std::string>{} : domain::row_list(row.contact, storage::entities::contacts, field);
 }
 
 // The row has a value for the field (a name left out is stored empty, not null).

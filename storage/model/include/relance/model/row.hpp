@@ -30,15 +30,6 @@ struct Row {
   // The field's value when it holds text (or an integer); nullptr (nullopt) otherwise.
   const std::string* text(const Entity& e, std::string_view field) const;
   std::optional<std::int64_t> integer(const Entity& e, std::string_view field) const;
-  // The items of a list field (email_list, phone_list, tag_list, text_list): read_text_list
-  // of its stored text; empty when the field is null.
-  std::vector<std::string> list(const Entity& e, std::string_view field) const;
 };
-
-// The strings of a list stored as JSON text: the list kinds of the schema, and the events
-// and datasets of a plugin instance. Text that is empty or not a JSON array reads as an
-// empty list, and items that are not strings are skipped: what was stored was written by
-// the server, so a damaged value degrades to "no items" rather than failing a read.
-std::vector<std::string> read_text_list(std::string_view stored);
 
 }  // namespace relance::storage
