@@ -96,7 +96,7 @@ void add_user_routes(Router& router, services::AccountService& acc, services::Wo
              });
   router.add("GET", "/api/v1/users/{id}", true, {"Read a user", "users", Shape::entity, &users},
              [&acc](Call& c, Reply reply) {
-               reply(read_response(acc.get_user(c.principal, c.ids[0])));
+               reply(record_response(acc.get_user(c.principal, c.ids[0])));
              });
   router.add("PATCH", "/api/v1/users/{id}", true,
              {"Change a user (self; an org-admin their organisation's members and org-admins; the "
@@ -134,7 +134,7 @@ void add_organisation_routes(Router& router, services::AccountService& acc, cons
   router.add("GET", "/api/v1/organisations/{id}", true,
              {"Read an organisation", "organisations", Shape::entity, &orgs},
              [&acc](Call& c, Reply reply) {
-               reply(read_response(acc.get_organisation(c.principal, c.ids[0])));
+               reply(record_response(acc.get_organisation(c.principal, c.ids[0])));
              });
   router.add("PATCH", "/api/v1/organisations/{id}", true,
              {"Change an organisation (its org-admin, or admin)", "organisations", Shape::entity,

@@ -23,7 +23,7 @@ bool declares(const plugin_host::ExporterFormat& f, const std::string& name) {
 // The filters and search of an export of one dataset, read as those of its list; a list
 // parameter that makes no sense in a file (sort, cursor, limit) is refused.
 storage::ListQuery read_rows(const storage::Entity& e, const plugin_host::ExporterFormat& f,
-                             const services::QueryParams& filters) {
+                             const QueryParams& filters) {
   try {
     // The scope is the export's to set, from the caller's rights.
     const services::ListRequest list = parse_list_request(e, filters);
@@ -47,7 +47,7 @@ exports::ExportRequest read_export_request(const exports::ExportService& exports
   exports::ExportRequest r;
   r.format = format;
   const plugin_host::ExporterFormat& f = exports.format(format);
-  services::QueryParams filters;
+  QueryParams filters;
   for (const auto& [key, value] : query) {
     if (key == "dataset") r.datasets = value.empty() ? std::vector<std::string>{} : domain::split(value, ',');
     else if (key == "locale") r.locale = value;
@@ -81,7 +81,7 @@ Response export_error_response(std::exception_ptr error) {
   } catch (const exports::ExportRefused& e) {
     return problem_response(Problem::bad_request(e.what()));
   } catch (const plugin_host::ExporterUnavailable& e) {
-    return problem_response(Problem(503, "Service unavailable", e.what()));
+    return problem_response(Problem(Problem::Kind::unavailable, "Service unavailable", e.what()));
   } catch (...) {
     return error_response(std::current_exception());
   }

@@ -64,7 +64,7 @@ Response answer(const Request& request, std::exception_ptr error, const std::str
   try {
     std::rethrow_exception(error);
   } catch (const Problem& p) {
-    return page(p.status(), p.title(), paragraph(p.detail()));
+    return page(http_status(p.kind()), p.title(), paragraph(p.detail()));
   } catch (...) {
     const Response r = error_response(std::current_exception());
     return page(r.status, "Not done", paragraph("the follow-up could not be changed; try again later"));
@@ -134,6 +134,12 @@ followups::FollowupView view_of(const std::string& which, const QueryParams& que
   return view;
 }
 
+// A followed link's query: do, due, v, to, exp, sig (what ActionLinks::verify checks).
+followups::LinkQuery link_query_of(const QueryParams& query) {
+  return followups::LinkQuery{first_of(query, "do", ""), first_of(query, "due", ""), first_of(query, "v", ""),
+                              first_of(query, "to", ""), first_of(query, "exp", ""), first_of(query, "sig", "")};
+}
+
 }  // namespace
 
 void add_followup_routes(Router& router, followups::FollowupService& followups) {
@@ -158,7 +164,7 @@ void add_followup_routes(Router& router, followups::FollowupService& followups) 
               "followups", Shape::text, nullptr, false, link_query},
              [&followups](Call& c, Reply reply) {
                try {
-                 reply(confirmation(c.request, followups.preview(c.ids[0], c.request.query)));
+                 reply(confirmation(c.request, followups.preview(c.ids[0], link_query_of(c.request.query))));
                } catch (...) {
                  reply(answer(c.request, std::current_exception(), {}));
                }
@@ -171,7 +177,7 @@ void add_followup_routes(Router& router, followups::FollowupService& followups) 
                const Request& request = c.request;
                try {
                  refuse_other_sites(request, followups.link_origin());
-                 followups.act(c.ids[0], request.query,
+                 followups.act(c.ids[0], link_query_of(request.query),
                                [reply, request](std::exception_ptr err, std::string sentence) {
                                  reply(answer(request, err, sentence));
                                });

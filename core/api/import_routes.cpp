@@ -31,7 +31,7 @@ std::string format_of(const std::string& content_type) {
   if (type == "text/vcard" || type == "text/x-vcard" || type == "text/directory") return "vcard";
   if (type == "text/csv" || type == "text/tab-separated-values") return "csv";
   if (type != "application/octet-stream" && type != "text/plain" && !type.empty())
-    throw Problem(415, "Unsupported media type",
+    throw Problem(Problem::Kind::unsupported_type, "Unsupported media type",
                   "send the file as the body, as text/csv, text/vcard or application/octet-stream");
   return "auto";
 }
@@ -87,10 +87,10 @@ Problem refusal_problem(const imports::ImportStart& s) {
   using R = imports::ImportStart::Refusal;
   switch (s.refusal) {
     case R::read_only: return Problem::forbidden(s.detail);
-    case R::too_large: return Problem(413, "File too large", s.detail);
-    case R::empty_file: return Problem(422, "Empty file", s.detail);
-    case R::unreadable: return Problem(422, "Unreadable file", s.detail);
-    case R::no_space: return Problem(507, "Insufficient storage", s.detail);
+    case R::too_large: return Problem(Problem::Kind::too_large, "File too large", s.detail);
+    case R::empty_file: return Problem(Problem::Kind::invalid, "Empty file", s.detail);
+    case R::unreadable: return Problem(Problem::Kind::invalid, "Unreadable file", s.detail);
+    case R::no_space: return Problem(Problem::Kind::storage_full, "Insufficient storage", s.detail);
     case R::no_file:
     case R::bad_option:
     case R::none: break;

@@ -8,20 +8,25 @@
 namespace relance::api {
 using Kind = services::WriteOutcome::Kind;
 
+std::string etag_of(std::int64_t id, std::int64_t version) {
+  return "\"" + std::to_string(id) + "-" + std::to_string(version) + "\"";
+}
+
 Response outcome_response(services::WriteOutcome outcome, const std::string& location_prefix) {
   switch (outcome.kind) {
     case Kind::conflict:
-      return problem_response(Problem(412, "Precondition failed", std::move(outcome.detail)));
+      return problem_response(Problem(Problem::Kind::changed, "Precondition failed", std::move(outcome.detail)));
     case Kind::not_found:
       if (outcome.detail.empty()) return problem_response(Problem::not_found());
-      return problem_response(Problem(404, "Not found", std::move(outcome.detail), std::move(outcome.field)));
+      return problem_response(Problem(Problem::Kind::not_found, "Not found", std::move(outcome.detail), std::move(outcome.field)));
+    case Kind::invalid: return problem_response(Problem::invalid(std::move(outcome.field), std::move(outcome.detail)));
     case Kind::deleted: return Response{204, {}, {}, {}, {}};
     case Kind::created:
     case Kind::updated: break;
   }
   const bool created = outcome.kind == Kind::created;
   Response r{created ? 201 : 200, "application/json", std::move(outcome.json), {}, {}};
-  if (outcome.version > 0) r.headers.emplace_back("ETag", services::etag_of(outcome.id, outcome.version));
+  if (outcome.version > 0) r.headers.emplace_back("ETag", etag_of(outcome.id, outcome.version));
   if (created && !location_prefix.empty() && outcome.id > 0)
     r.headers.emplace_back("Location", location_prefix + "/" + std::to_string(outcome.id));
   return r;
@@ -37,7 +42,7 @@ services::OutcomeCallback answering(Reply reply, std::string location_prefix) {
 
 Response record_response(services::RecordRead read) {
   Response r{200, "application/json", std::move(read.json), {}, {}};
-  r.headers.emplace_back("ETag", services::etag_of(read.id, read.version));
+  r.headers.emplace_back("ETag", etag_of(read.id, read.version));
   return r;
 }
 

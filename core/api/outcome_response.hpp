@@ -21,7 +21,11 @@ Response outcome_response(services::WriteOutcome outcome, const std::string& loc
 // (a Problem keeps its status: 422 for an invalid field, with the field named).
 services::OutcomeCallback answering(Reply reply, std::string location_prefix = {});
 
-// A record as read: 200 with its ETag.
+// The ETag of version `version` of row `id`: "<id>-<version>", quoted (api/routes.cpp's
+// expected_version reads it back from If-Match).
+std::string etag_of(std::int64_t id, std::int64_t version);
+
+// A record (an account, a plugin instance) as read: 200 with its ETag.
 Response record_response(services::RecordRead read);
 
 // A page of a list: {"items": [...], "next_cursor": ...}. With `request`, a keyset list's

@@ -15,9 +15,7 @@ using services::InstanceChange;
 namespace {
 
 // An instance read: its document and ETag.
-services::ReadResult read_instance(const services::InstanceView& v) {
-  return services::ReadResult{v.body, services::etag_of(v.id, v.version)};
-}
+Response read_instance(const services::InstanceView& v) { return record_response({v.body, v.id, v.version}); }
 
 // Completes a change: 201 with the new instance (and its Location), 200 with the instance
 // as it now reads, 204 once removed (outcome_response, as every write); 202 with the count
@@ -82,7 +80,7 @@ void add_plugin_routes(Router& router, services::PluginService& plugins, const A
              });
   router.add("GET", one, true, {"Read a plugin instance and its delivery state", tag, Shape::object},
              [&plugins](Call& c, Reply reply) {
-               reply(read_response(read_instance(plugins.get_instance(c.principal, c.ids[0]))));
+               reply(read_instance(plugins.get_instance(c.principal, c.ids[0])));
              });
   router.add("PATCH", one, true,
              {"Change a plugin instance (name, enabled, settings, events, datasets)", tag, Shape::object,

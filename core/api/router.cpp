@@ -120,7 +120,7 @@ void Router::dispatch(const Request& request, Reply reply) const {
   };
   if (!found) {
     if (!allowed.empty()) {
-      Response r = problem_response(Problem(405, "Method not allowed",
+      Response r = problem_response(Problem(Problem::Kind::method_not_allowed, "Method not allowed",
                                             request.method + " is not allowed here; use " + allowed));
       r.headers.emplace_back("Allow", allowed);
       return observed(std::move(r));

@@ -32,7 +32,7 @@ json::object parse_json_object(const Request& request, const ApiLimits& limits) 
                        (type.rfind("application/", 0) == 0 && type.size() > 17 &&
                         type.ends_with("+json"));
   if (!is_json)
-    throw Problem(415, "Unsupported media type", "send the body as application/json");
+    throw Problem(Problem::Kind::unsupported_type, "Unsupported media type", "send the body as application/json");
   if (!domain::valid_utf8(request.body))
     throw Problem::bad_request("the body is not valid UTF-8");
   json::parse_options opt;
@@ -51,19 +51,13 @@ Response json_response(int status, const json::value& body) {
   return Response{status, "application/json", json::serialize(body), {}, {}};
 }
 
-Response read_response(services::ReadResult r) {
-  Response resp{200, "application/json", std::move(r.body), {}, {}};
-  resp.headers.emplace_back("ETag", r.etag);
-  return resp;
-}
-
-// If-Match: "<id>-<version>" (weak or strong), or * for any version.
+// If-Match: "<id>-<version>" (weak or strong, as etag_of writes it), or * for any version.
 std::optional<std::int64_t> expected_version(const Request& req, std::int64_t id) {
   std::string_view m = req.if_match;
   if (m.empty() || m == "*") return std::nullopt;
   if (m.starts_with("W/")) m.remove_prefix(2);
   auto fail = [&]() -> std::optional<std::int64_t> {
-    throw Problem(412, "Precondition failed", "If-Match does not match this resource's ETag");
+    throw Problem(Problem::Kind::changed, "Precondition failed", "If-Match does not match this resource's ETag");
   };
   if (m.size() < 5 || m.front() != '"' || m.back() != '"') return fail();
   m = m.substr(1, m.size() - 2);

@@ -45,8 +45,6 @@ void add_routes(Router& router, const ApiServices& s);
 // Body helpers shared by the handlers.
 boost::json::object parse_json_object(const Request& request, const ApiLimits& limits);
 Response json_response(int status, const boost::json::value& body);
-// An account's or a plugin instance's read, with its ETag (records: record_response).
-Response read_response(services::ReadResult r);
 // If-Match: "<id>-<version>" (weak or strong), or * for any version. Throws 412.
 std::optional<std::int64_t> expected_version(const Request& req, std::int64_t id);
 // The request's Idempotency-Key ("" when none; 400 when malformed).

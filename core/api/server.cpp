@@ -209,9 +209,9 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == asio::error::eof || ec == asio::error::bad_descriptor)
       return close();
     if (ec == http::error::body_limit)
-      return refuse(Problem(413, "Payload too large", "the body is larger than " + std::to_string(body_limit_) + " bytes"));
+      return refuse(Problem(Problem::Kind::too_large, "Payload too large", "the body is larger than " + std::to_string(body_limit_) + " bytes"));
     if (ec == http::error::header_limit)
-      return refuse(Problem(431, "Request header fields too large",
+      return refuse(Problem(Problem::Kind::headers_too_large, "Request header fields too large",
                             "the headers are larger than " + std::to_string(shared_.options.max_header_bytes) + " bytes"));
     refuse(Problem::bad_request("malformed HTTP request: " + ec.message()));
   }
@@ -450,7 +450,7 @@ struct HttpServer::Impl {
         return;
       }
       return std::make_shared<Session>(std::move(s), std::move(remote), shared)
-          ->start_refused(Problem(503, "Service unavailable",
+          ->start_refused(Problem(Problem::Kind::unavailable, "Service unavailable",
                                   "too many connections from this address: at most " + std::to_string(per_client) +
                                       " at a time (server.max_connections_per_client)")
                               .with_retry_after(1));

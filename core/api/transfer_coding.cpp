@@ -55,7 +55,7 @@ std::optional<Problem> transfer_coding_problem(const std::vector<std::string_vie
   for (std::string_view coding : codings)
     if (is_chunked(coding)) return malformed("chunked is given more than once");
   if (!codings.empty())
-    return Problem(501, "Not implemented",
+    return Problem(Problem::Kind::not_implemented, "Not implemented",
                    "the transfer coding " + std::string(codings.front()) + " is not implemented: send the body chunked only");
   return std::nullopt;
 }

@@ -67,10 +67,10 @@ VerifiedLink ActionLinks::verify(std::int64_t followup_id, const LinkQuery& q) c
   // Constant time: a forger learns nothing from how long the refusal takes.
   if (expected.size() != q.signature.size() ||
       sodium_memcmp(expected.data(), q.signature.data(), expected.size()) != 0)
-    throw Problem(403, "Forbidden", "the link's signature does not match: it was altered or not made by this server");
+    throw Problem(Problem::Kind::forbidden, "Forbidden", "the link's signature does not match: it was altered or not made by this server");
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(domain::Clock::now().time_since_epoch()).count();
   if (*exp < now)
-    throw Problem(410, "Gone", "the link expired on " +
+    throw Problem(Problem::Kind::expired, "Gone", "the link expired on " +
                                    domain::format_instant(domain::Clock::time_point(std::chrono::seconds(*exp))) +
                                    "; open the follow-up in Relance instead");
   return VerifiedLink{target, q.action == "done" ? LinkAction::done : LinkAction::snooze};

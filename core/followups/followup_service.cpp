@@ -18,12 +18,6 @@ using storage::Row;
 
 namespace {
 
-std::string param(const services::QueryParams& q, const std::string& key, std::string fallback) {
-  for (const auto& [k, v] : q)
-    if (k == key) return v;
-  return fallback;
-}
-
 // A day after the due instant the link was made for: following a snooze link twice snoozes once.
 std::string snoozed_due(const VerifiedLink& link) {
   const auto due = domain::parse_instant(link.target.due_at);
@@ -40,6 +34,7 @@ std::exception_ptr link_error(std::exception_ptr err, const services::WriteOutco
     return std::make_exception_ptr(
         Problem::conflict("this follow-up was changed since the email was sent; open it in Relance"));
   if (outcome.kind == Kind::not_found) return std::make_exception_ptr(Problem::not_found());
+  if (outcome.kind == Kind::invalid) return std::make_exception_ptr(Problem::invalid(outcome.field, outcome.detail));
   return nullptr;
 }
 
@@ -112,12 +107,10 @@ struct FollowupService::Followed {
 };
 
 FollowupService::Followed FollowupService::follow(std::int64_t followup_id,
-                                                  const services::QueryParams& query) const {
-  const VerifiedLink link =
-      links_.verify(followup_id, LinkQuery{param(query, "do", ""), param(query, "due", ""), param(query, "v", ""),
-                                           param(query, "to", ""), param(query, "exp", ""), param(query, "sig", "")});
+                                                  const LinkQuery& query) const {
+  const VerifiedLink link = links_.verify(followup_id, query);
   auto row = store_.get(ent::followups, storage::Scope::everything(), followup_id);
-  if (!row) throw Problem(404, "Not found", "this follow-up no longer exists");
+  if (!row) throw Problem(Problem::Kind::not_found, "Not found", "this follow-up no longer exists");
   // The link acts as the user it was sent to, as long as they could change the follow-up
   // themselves: still of its organisation, still enabled.
   auto user = store_.get(ent::users, storage::Scope::everything(), link.target.recipient_id);
@@ -158,11 +151,11 @@ FollowupService::Followed FollowupService::follow(std::int64_t followup_id,
 }
 
 FollowupService::LinkPreview FollowupService::preview(std::int64_t followup_id,
-                                                      const services::QueryParams& query) const {
+                                                      const LinkQuery& query) const {
   return follow(followup_id, query).preview;
 }
 
-void FollowupService::act(std::int64_t followup_id, const services::QueryParams& query,
+void FollowupService::act(std::int64_t followup_id, const LinkQuery& query,
                           std::function<void(std::exception_ptr, std::string)> done) {
   const Followed f = follow(followup_id, query);
   if (!f.preview.already.empty()) return done(nullptr, f.preview.already);

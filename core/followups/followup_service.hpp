@@ -46,13 +46,13 @@ class FollowupService {
   // instant and version it was made for (else Problem 409), and its recipient may still
   // change it (else 403). A link whose work is done already (the same link followed twice)
   // says so in `already`.
-  LinkPreview preview(std::int64_t followup_id, const services::QueryParams& query) const;
+  LinkPreview preview(std::int64_t followup_id, const LinkQuery& query) const;
 
   // Follows a link, checked as preview() does, as its recipient (the audit log names them):
   // marks the follow-up done or moves it a day later than the due instant the link was made
   // for. Once: a second time changes nothing. `done` gets a sentence for the person, or the
   // error (409 when the follow-up changed meanwhile).
-  void act(std::int64_t followup_id, const services::QueryParams& query,
+  void act(std::int64_t followup_id, const LinkQuery& query,
            std::function<void(std::exception_ptr, std::string)> done);
 
   // The origin the links lead to ("https://crm.example.org").
@@ -60,7 +60,7 @@ class FollowupService {
 
  private:
   struct Followed;
-  Followed follow(std::int64_t followup_id, const services::QueryParams& query) const;
+  Followed follow(std::int64_t followup_id, const LinkQuery& query) const;
 
   storage::Store& store_;
   services::RecordService& records_;

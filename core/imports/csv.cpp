@@ -10,7 +10,7 @@ namespace relance::imports::detail {
 namespace {
 
 Problem unreadable(const std::string& what) {
-  return Problem(422, "Unreadable file", what);
+  return Problem(Problem::Kind::invalid, "Unreadable file", what);
 }
 
 std::string delimiter_name(char d) { return d == '\t' ? "TAB" : std::string("'") + d + "'"; }

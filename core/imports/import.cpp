@@ -19,7 +19,7 @@ std::unique_ptr<RowSource> open_up_to(const std::string& path, const ImportOptio
   const detail::Scan scan = detail::scan_file(path, options.max_bytes, limit);
   const bool vcard = options.format == "auto" ? scan.vcard : options.format == "vcard";
   if (vcard && !scan.vcard)
-    throw Problem(422, "Unreadable file",
+    throw Problem(Problem::Kind::invalid, "Unreadable file",
                   detail::file_name(path) + " is not a vCard file: it does not start with BEGIN:VCARD");
   return vcard ? detail::open_vcard(path, scan, options) : detail::open_csv(path, scan, options);
 }

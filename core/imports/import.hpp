@@ -67,7 +67,7 @@ struct SourceInfo {
 class RowSource {  // reads rows one at a time; memory stays flat whatever the file size
  public:
   virtual ~RowSource() = default;
-  // The next row; nullopt at the end. Throws Problem(422) where the file's structure breaks
+  // The next row; nullopt at the end. Throws an invalid Problem where the file's structure breaks
   // (unbalanced quotes at line N, a vCard nested too deep or never ended...).
   virtual std::optional<ImportRow> next() = 0;
   // Reads the rest for its structure only (records, cards), building no row: throws what
@@ -78,7 +78,7 @@ class RowSource {  // reads rows one at a time; memory stays flat whatever the f
   virtual const SourceInfo& info() const = 0;
 };
 
-// Opens a file; throws Problem(400/413/422, clear sentence) for a file that cannot be read
+// Opens a file; throws a Problem (malformed, too_large or invalid, with a clear sentence) for a file that cannot be read
 // at all (binary garbage, empty, too large, a header no preset knows...). The whole file is
 // scanned once (its size, encoding and bytes) before the first row; its records are checked
 // as they are read (RowSource::next), so a file broken near its end is refused by the

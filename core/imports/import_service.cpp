@@ -35,8 +35,8 @@ ImportStart refused(ImportStart::Refusal why, std::string detail, std::string op
 // A refusal of the readers (imports/import.hpp), by its kind.
 ImportStart refused(const Problem& p) {
   using R = ImportStart::Refusal;
-  if (p.status() == 413) return refused(R::too_large, p.detail());
-  if (p.status() == 400) return refused(R::bad_option, p.detail(), p.field());
+  if (p.kind() == Problem::Kind::too_large) return refused(R::too_large, p.detail());
+  if (p.kind() == Problem::Kind::malformed) return refused(R::bad_option, p.detail(), p.field());
   return refused(p.title() == "Empty file" ? R::empty_file : R::unreadable, p.detail());
 }
 

@@ -13,7 +13,7 @@ namespace relance::imports::detail {
 namespace {
 
 Problem bad_preset(const std::string& file, const std::string& why) {
-  return Problem(500, "Bad import preset", "import preset " + file + ": " + why);
+  return Problem(Problem::Kind::internal, "Bad import preset", "import preset " + file + ": " + why);
 }
 
 std::vector<std::string> strings(const toml::node* node, const std::string& file,
@@ -190,7 +190,7 @@ std::vector<Preset> load_presets(const std::string& dir) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
     if (entry.path().extension() == ".toml") out.push_back(load_preset(entry.path().string()));
-  if (ec) throw Problem(500, "No import presets", "cannot read the import presets in " + dir);
+  if (ec) throw Problem(Problem::Kind::internal, "No import presets", "cannot read the import presets in " + dir);
   std::sort(out.begin(), out.end(), [](const Preset& a, const Preset& b) {
     return a.priority != b.priority ? a.priority > b.priority : a.name < b.name;
   });

@@ -42,7 +42,7 @@ struct Preset {
 // Header folding: trimmed, case- and accent-folded, runs of white space as one space.
 std::string fold_header(const std::string& column);
 
-// Every preset of a folder, highest priority first. Throws Problem(500) for a preset that
+// Every preset of a folder, highest priority first. Throws an internal Problem for a preset that
 // is not valid (a bad preset is a packaging bug, not the user's).
 std::vector<Preset> load_presets(const std::string& dir);
 Preset load_preset(const std::string& file);
@@ -51,7 +51,7 @@ Preset load_preset(const std::string& file);
 // "full_name" and "ignore".
 bool known_target(const std::string& field);
 
-// A custom preset from ImportOptions::mapping; throws Problem(400) for an unknown field.
+// A custom preset from ImportOptions::mapping; throws a malformed Problem for an unknown field.
 Preset custom_preset(const std::map<std::string, std::string>& mapping);
 
 // True when `text` (folded) matches `pattern` (folded, '*' = any text).

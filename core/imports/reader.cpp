@@ -38,7 +38,7 @@ Problem unreadable(const std::string& path, const std::string& why) {
 }
 
 Problem not_text(const std::string& path, const std::string& why) {
-  return Problem(422, "Unreadable file",
+  return Problem(Problem::Kind::invalid, "Unreadable file",
                  file_name(path) + " is not a CSV or vCard file: " + why);
 }
 
@@ -95,7 +95,7 @@ Scan scan_file(const std::string& path, std::uint64_t max_bytes, std::uint64_t l
   scan.size = std::filesystem::file_size(path, ec);
   if (ec) throw unreadable(path, ec.message());
   if (scan.size > max_bytes)
-    throw Problem(413, "File too large",
+    throw Problem(Problem::Kind::too_large, "File too large",
                   file_name(path) + " is larger than the limit of " + std::to_string(max_bytes) +
                       " bytes (" + std::to_string(scan.size) + " bytes)");
   std::ifstream in(path, std::ios::binary);
@@ -140,7 +140,7 @@ Scan scan_file(const std::string& path, std::uint64_t max_bytes, std::uint64_t l
         continue;
       }
       if (++line_length > max_line_bytes)
-        throw Problem(422, "Unreadable file",
+        throw Problem(Problem::Kind::invalid, "Unreadable file",
                       "line " + std::to_string(line) + " of " + file_name(path) +
                           " is longer than " + std::to_string(max_line_bytes) + " bytes");
       if (!first_line_done && b != ' ' && b != '\t' && b != '\r') seen_text = true;
@@ -157,7 +157,7 @@ Scan scan_file(const std::string& path, std::uint64_t max_bytes, std::uint64_t l
   if (in.bad()) throw unreadable(path, "a read failed");
   const bool cut = limit < scan.size;  // only the file's beginning was looked at
   if (utf8 && !carry.empty() && !cut) utf8 = false;  // the file ends inside a UTF-8 sequence
-  if (!seen_text && !cut) throw Problem(422, "Empty file", file_name(path) + ": the file is empty");
+  if (!seen_text && !cut) throw Problem(Problem::Kind::invalid, "Empty file", file_name(path) + ": the file is empty");
   if (controls * 100 > sampled)  // more than 1% control characters: not text
     throw not_text(path, "it holds binary data (control characters)");
   if (!utf8) scan.encoding = Encoding::windows1252;
@@ -208,7 +208,7 @@ bool LineReader::read_raw(std::string* out) {
         nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - start) : avail;
     length += take;
     if (length > max_line_bytes + 1)
-      throw Problem(422, "Unreadable file",
+      throw Problem(Problem::Kind::invalid, "Unreadable file",
                     "line " + std::to_string(line_ + 1) + " is longer than " +
                         std::to_string(max_line_bytes) + " bytes");
     if (out) out->append(start, take);

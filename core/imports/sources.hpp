@@ -17,7 +17,7 @@ class CsvParser {
  public:
   CsvParser(LineReader& lines, char delimiter) : lines_(lines), delimiter_(delimiter) {}
   // The next record; false at the end (and at the reading's limit, a record it cuts left
-  // out). Throws Problem(422) for a quoted field that is never closed or a record longer
+  // out). Throws an invalid Problem for a quoted field that is never closed or a record longer
   // than max_line_bytes.
   bool read(std::vector<std::string>& cells, std::size_t& start_line);
 

@@ -12,7 +12,7 @@ namespace {
 
 constexpr int max_nesting = 1;  // a card may hold one nested card (AGENT in vCard 2.1)
 
-Problem unreadable(const std::string& what) { return Problem(422, "Unreadable file", what); }
+Problem unreadable(const std::string& what) { return Problem(Problem::Kind::invalid, "Unreadable file", what); }
 
 std::string upper(std::string_view s) { return domain::fold_ascii_upper(s); }
 
@@ -80,7 +80,7 @@ class LogicalLines {
 // balanced, nesting limited, nothing outside a card.
 class CardStructure {
  public:
-  // A logical line; throws Problem(422) for what breaks the structure.
+  // A logical line; throws an invalid Problem for what breaks the structure.
   void line(const std::string& head, const std::string& text, std::size_t number) {
     if (head == "BEGIN:VCARD") {
       if (depth_ == 0) begin_line_ = number;

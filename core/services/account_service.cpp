@@ -93,7 +93,7 @@ void revoke_tokens_of(storage::WriteTxn& tx, const Principal& p, const Row& user
 void refuse_while_throttled(std::chrono::steady_clock::duration wait) {
   if (wait <= std::chrono::steady_clock::duration::zero()) return;
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(wait).count() + 1;
-  throw Problem(429, "Too many login attempts",
+  throw Problem(Problem::Kind::too_many_attempts, "Too many login attempts",
                 "too many failed logins; try again in " + std::to_string(secs) + " s")
       .with_retry_after(static_cast<int>(secs));
 }
@@ -199,7 +199,7 @@ OutcomeCallback AccountService::forgetting_sessions(OutcomeCallback done) {
 std::string AccountService::verified_hash(const Row& user, const std::string& current) {
   constexpr std::string_view field = "current_password";
   if (current.empty())
-    throw Problem(403, "Forbidden",
+    throw Problem(Problem::Kind::forbidden, "Forbidden",
                   "changing your own password needs your current one in current_password",
                   std::string(field));
   // Wrong guesses count as failed logins of the account: an open session is no way to
@@ -209,7 +209,7 @@ std::string AccountService::verified_hash(const Row& user, const std::string& cu
   std::string hash = text_of(user.get(ent::users, "password_hash"));
   if (!auth::verify_password(hash, current)) {
     by_email_.record_failure(email_key);
-    throw Problem(403, "Forbidden", "current_password is not your current password", std::string(field));
+    throw Problem(Problem::Kind::forbidden, "Forbidden", "current_password is not your current password", std::string(field));
   }
   return hash;
 }
@@ -285,13 +285,17 @@ Page AccountService::list_tokens(const Principal& p) {
 void AccountService::create_token(const Principal& p, json::object body, OutcomeCallback done) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
   Row probe;
-  domain::apply_body(ent::api_tokens, body, probe, true, {});
-  std::string name = text_of(probe.get(ent::api_tokens, "name"));
-  std::string scope = text_of(probe.get(ent::api_tokens, "scope"));
-  std::string expires = text_of(probe.get(ent::api_tokens, "expires_at"));
+  std::string name, scope, expires;
+  if (!checked(done, [&] {
+        domain::apply_body(ent::api_tokens, body, probe, true, {});
+        name = text_of(probe.get(ent::api_tokens, "name"));
+        scope = text_of(probe.get(ent::api_tokens, "scope"));
+        expires = text_of(probe.get(ent::api_tokens, "expires_at"));
+        if (!expires.empty() && expires <= domain::now_instant())
+          throw Problem::invalid("expires_at", "expires_at is in the past");
+      }))
+    return;
   if (scope.empty()) scope = "read-write";
-  if (!expires.empty() && expires <= domain::now_instant())
-    throw Problem::invalid("expires_at", "expires_at is in the past");
   submit_outcome(store_,
           [this, p, name, scope, expires](storage::WriteTxn& tx) {
             Row row;
@@ -322,11 +326,11 @@ Page AccountService::list_users(const Principal& p, const ListRequest& q) {
   return list_page(store_, ent::users, scope, q, [](const Row&) { return false; });
 }
 
-ReadResult AccountService::get_user(const Principal& p, std::int64_t id) {
+RecordRead AccountService::get_user(const Principal& p, std::int64_t id) {
   const Scope scope = p.is_admin() ? Scope::everything() : Scope::org(p.org_id);
   auto row = store_.get(ent::users, scope, id);
   if (!row) throw Problem::not_found();
-  return ReadResult{domain::row_json(ent::users, *row, false), etag_of(row->id, row->version)};
+  return RecordRead{domain::row_json(ent::users, *row, false), row->id, row->version};
 }
 
 void AccountService::create_user(const Principal& p, json::object body, OutcomeCallback done) {
@@ -350,8 +354,11 @@ void AccountService::create_user(const Principal& p, json::object body, OutcomeC
   }
   auto row = std::make_shared<Row>();
   row->org_id = org_id;
-  domain::apply_body(ent::users, body, *row, true, {});
-  normalise_user_email(*row);
+  if (!checked(done, [&] {
+        domain::apply_body(ent::users, body, *row, true, {});
+        normalise_user_email(*row);
+      }))
+    return;
   if (storage::is_null(row->get(ent::users, "role"))) row->set(ent::users, "role", std::string("member"));
   if (storage::is_null(row->get(ent::users, "disabled"))) row->set(ent::users, "disabled", std::int64_t{0});
   check_role_grant(p, *org, row->get(ent::users, "role"));
@@ -425,21 +432,24 @@ Page AccountService::list_organisations(const Principal& p, const ListRequest& q
   return list_page(store_, ent::organisations, scope, q, [](const Row&) { return false; });
 }
 
-ReadResult AccountService::get_organisation(const Principal& p, std::int64_t id) {
+RecordRead AccountService::get_organisation(const Principal& p, std::int64_t id) {
   const Scope scope = p.is_admin() || p.is_staff() ? Scope::everything() : Scope::org(p.org_id);
   auto row = store_.get(ent::organisations, scope, id);
   if (!row) throw Problem::not_found();
-  return ReadResult{domain::row_json(ent::organisations, *row, false), etag_of(row->id, row->version)};
+  return RecordRead{domain::row_json(ent::organisations, *row, false), row->id, row->version};
 }
 
 void AccountService::create_organisation(const Principal& p, json::object body, OutcomeCallback done) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
   if (!p.is_admin()) throw Problem::forbidden("only the instance admin creates organisations");
   auto row = std::make_shared<Row>();
-  domain::apply_body(ent::organisations, body, *row, true, {});
-  if (storage::is_null(row->get(ent::organisations, "kind")))
-    row->set(ent::organisations, "kind", std::string("startup"));
-  check_stages(*row);
+  if (!checked(done, [&] {
+        domain::apply_body(ent::organisations, body, *row, true, {});
+        if (storage::is_null(row->get(ent::organisations, "kind")))
+          row->set(ent::organisations, "kind", std::string("startup"));
+        check_stages(*row);
+      }))
+    return;
   submit_outcome(store_,
           [p, row](storage::WriteTxn& tx) {
             write_record(tx, p, ent::organisations, WriteKind::create, *row, nullptr,

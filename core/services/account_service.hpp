@@ -68,7 +68,7 @@ class AccountService {
 
   // Users of an organisation.
   Page list_users(const auth::Principal& p, const ListRequest& request);
-  ReadResult get_user(const auth::Principal& p, std::int64_t id);
+  RecordRead get_user(const auth::Principal& p, std::int64_t id);
   void create_user(const auth::Principal& p, boost::json::object body, OutcomeCallback done);
   void update_user(const auth::Principal& p, std::int64_t id, boost::json::object body,
                    std::optional<std::int64_t> expected_version, OutcomeCallback done);
@@ -76,7 +76,7 @@ class AccountService {
 
   // Organisations.
   Page list_organisations(const auth::Principal& p, const ListRequest& request);
-  ReadResult get_organisation(const auth::Principal& p, std::int64_t id);
+  RecordRead get_organisation(const auth::Principal& p, std::int64_t id);
   void create_organisation(const auth::Principal& p, boost::json::object body, OutcomeCallback done);
   void update_organisation(const auth::Principal& p, std::int64_t id, boost::json::object body,
                            std::optional<std::int64_t> expected_version, OutcomeCallback done);

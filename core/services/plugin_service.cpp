@@ -327,7 +327,7 @@ void PluginService::update_instance(const auth::Principal& p, std::int64_t id, j
     auto now = events_.plugin_instance(id);
     if (!now) throw Problem::not_found();
     if (expected_version && *expected_version != now->version)
-      throw Problem(412, "Precondition failed", "the instance changed since you read it");
+      throw Problem(Problem::Kind::changed, "Precondition failed", "the instance changed since you read it");
     r.version = now->version;
     r.suspended = now->suspended;
     naming_conflict([&] { return tx.events().put_plugin_instance(r, 0); });

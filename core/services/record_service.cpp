@@ -14,10 +14,6 @@ using storage::Row;
 using storage::Scope;
 namespace ent = storage::entities;
 
-std::string etag_of(std::int64_t id, std::int64_t version) {
-  return "\"" + std::to_string(id) + "-" + std::to_string(version) + "\"";
-}
-
 namespace {
 
 storage::Value sort_value(const Entity& e, const Row& r, const std::string& sort) {
@@ -123,10 +119,13 @@ void RecordService::create(const auth::Principal& p, CreateRecord request, Outco
   auto org = orgs_.get(p.org_id);
   auto row = std::make_shared<Row>();
   row->org_id = p.org_id;
-  auto changed = domain::apply_body(e, request.fields, *row, true, context_of(*org));
-  refuse_server_kinds(e, *row);
+  if (!checked(done, [&] {
+        domain::apply_body(e, request.fields, *row, true, context_of(*org));
+        refuse_server_kinds(e, *row);
+      }))
+    return;
   fill_defaults(e, *row, p, *org);
-  changed = set_fields(e, *row);
+  const auto changed = set_fields(e, *row);
   submit_outcome(
       store_,
       [&e, p, row, changed, idempotency = std::move(request.idempotency)](storage::WriteTxn& tx) {

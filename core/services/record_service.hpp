@@ -30,11 +30,6 @@
 
 namespace relance::services {
 
-// A decoded query string. The record use cases take none (the API reads their requests);
-// the exports, the plugin instances' dead letters and the follow-up links still do, until
-// their requests are typed too.
-using QueryParams = std::vector<std::pair<std::string, std::string>>;
-
 // Where a page of a list ends: the last row's sort value and id. The next page starts after it.
 struct ListPosition {
   storage::Value sort_value;  // null for lists paged by id alone
@@ -74,16 +69,7 @@ struct IdPaging {
   std::size_t limit = domain::default_page_size;
 };
 
-// The ETag of version `version` of row `id`: "<id>-<version>", quoted.
-std::string etag_of(std::int64_t id, std::int64_t version);
-
-// A read of an account or a plugin instance, with its ETag (the records answer RecordRead).
-struct ReadResult {
-  std::string body;  // JSON text
-  std::string etag;
-};
-
-// A record as read: its JSON text, id and version.
+// A record (or an account) as read: its JSON text, id and version.
 struct RecordRead {
   std::string json;
   std::int64_t id = 0;

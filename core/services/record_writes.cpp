@@ -86,6 +86,14 @@ void check_references(storage::WriteTxn& tx, const Entity& e, const Row& row,
   }
 }
 
+WriteOutcome invalid_outcome(const Problem& problem) {
+  WriteOutcome o;
+  o.kind = WriteOutcome::Kind::invalid;
+  o.detail = problem.detail();
+  o.field = problem.field();
+  return o;
+}
+
 void submit_outcome(storage::Store& store, std::function<WriteOutcome(storage::WriteTxn&)> job,
                     OutcomeCallback done) {
   auto outcome = std::make_shared<WriteOutcome>();
@@ -96,6 +104,8 @@ void submit_outcome(storage::Store& store, std::function<WriteOutcome(storage::W
                   std::rethrow_exception(err);
                 } catch (const Refusal& r) {
                   return done(nullptr, r.outcome);
+                } catch (const Problem& p) {
+                  if (p.kind() == Problem::Kind::invalid) return done(nullptr, invalid_outcome(p));
                 } catch (...) {
                 }
                 done(err, WriteOutcome{});
@@ -210,7 +220,7 @@ std::optional<WriteOutcome> replayed(storage::WriteTxn& tx, const auth::Principa
   auto seen = tx.idempotent(p.user_id, key.key);
   if (!seen) return std::nullopt;
   if (seen->request_hash != key.request_digest)
-    throw Problem(422, "Idempotency-Key reused", "this Idempotency-Key was used for a different request",
+    throw Problem(Problem::Kind::key_reused, "Idempotency-Key reused", "this Idempotency-Key was used for a different request",
                   "Idempotency-Key");
   // The outcome is the created row (or merge) as it was answered; its id and version are
   // read back from it (a merge has no version).

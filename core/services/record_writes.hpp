@@ -13,6 +13,7 @@
 
 #include "auth/principal.hpp"
 #include "domain/fields.hpp"
+#include "domain/problem.hpp"
 #include "relance/storage/store.hpp"
 #include "services/org_directory.hpp"
 #include "services/write_outcome.hpp"
@@ -36,6 +37,24 @@ storage::Row owned_row(storage::WriteTxn& tx, const storage::Entity& e, const au
 // Ends the running job in `outcome` (a conflict or not_found): the job is rolled back and
 // submit_outcome() hands `outcome` to its callback.
 [[noreturn]] void refuse(WriteOutcome outcome);
+
+// The invalid outcome of an invalid Problem (what the field rules throw): its sentence and field.
+WriteOutcome invalid_outcome(const Problem& problem);
+
+// Runs `check`, what a write verifies before its job: an invalid Problem it throws ends the
+// write in an invalid outcome, handed to `done`, and checked() is false (submit nothing).
+// Other problems (forbidden...) are thrown on.
+template <class Check>
+bool checked(const OutcomeCallback& done, Check&& check) {
+  try {
+    check();
+    return true;
+  } catch (const Problem& problem) {
+    if (problem.kind() != Problem::Kind::invalid) throw;
+    done(nullptr, invalid_outcome(problem));
+    return false;
+  }
+}
 
 // What the field rules need to know of the organisation.
 domain::FieldContext context_of(const OrgSettings& org);
@@ -67,7 +86,9 @@ void remember(storage::WriteTxn& tx, const auth::Principal& p, const Idempotency
 
 // Runs `job` on the store's writer; its outcome reaches `done` after the commit. A job that
 // finds another version or no row (owned_row) is rolled back and ends in a conflict or
-// not_found outcome; any other error it throws (a Problem...) reaches `done` as the error.
+// not_found outcome, and one that throws an invalid Problem (a refused reference, a value
+// the rules refuse) in an invalid outcome; any other error it throws (a Problem...) reaches
+// `done` as the error.
 void submit_outcome(storage::Store& store, std::function<WriteOutcome(storage::WriteTxn&)> job,
                     OutcomeCallback done);
 

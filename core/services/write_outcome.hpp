@@ -18,6 +18,7 @@ struct WriteOutcome {
     deleted,    // gone: `json` is empty
     conflict,   // the row's version is not the one expected: `version` is its current one
     not_found,  // no such row of the caller's organisation
+    invalid,    // the rules refuse a value: `detail` says why, `field` names it
   };
   Kind kind = Kind::updated;
   std::int64_t id = 0;
@@ -25,14 +26,16 @@ struct WriteOutcome {
   // The row (or merge) as JSON text, encoded once: the same text is the outbox event's data.
   std::string json;
   std::string detail;  // on a conflict, what changed; on not_found, what is missing when it is
-                       // not the row written (empty: the row)
-  std::string field;   // on not_found: the request's field that names the missing row, if any
+                       // not the row written (empty: the row); on invalid, what is wrong
+  std::string field;   // on not_found: the request's field that names the missing row, if any;
+                       // on invalid: the field refused ("emails/0")
 };
 
-// Called once, on the storage writer's thread, after the commit (or the rollback for a
-// conflict or a missing row). `error` is set when the write failed otherwise: a Problem
-// (invalid field, refused reference, read-only token...), a storage::StorageError or another
-// exception; `outcome` is then empty.
+// Called once: on the storage writer's thread after the commit (or the rollback for a
+// conflict, a missing row or an invalid value found in the job), or on the caller's thread
+// when the request is refused before any job (an invalid field). `error` is set when the
+// write failed otherwise: a Problem (forbidden, a read-only token, a conflicting unique
+// value...), a storage::StorageError or another exception; `outcome` is then empty.
 using OutcomeCallback = std::function<void(std::exception_ptr error, WriteOutcome outcome)>;
 
 // An Idempotency-Key of a create and what identifies the request it came with: a second

@@ -35,7 +35,7 @@ Problem refusal(const ExportRequest& r) {
     return p;
   }
   FAIL("the request was accepted");
-  return Problem(0, "", "");
+  return Problem(Problem::Kind::internal, "", "");
 }
 
 }  // namespace
@@ -49,7 +49,7 @@ TEST_CASE("an export request's datasets come back as their entities, in the orde
 
 TEST_CASE("an export needs a dataset, names only known ones, each once", "[exports]") {
   const Problem none = refusal(of({}));
-  CHECK(none.status() == 400);
+  CHECK(none.kind() == Problem::Kind::malformed);
   CHECK(none.field() == "dataset");
   CHECK(none.detail() == "dataset is required: one of contacts, companies, leads, activities, followups, outcomes");
 

@@ -56,15 +56,15 @@ bool has(const imports::ImportRow& row, const char* field) {
   return !text(row, field).empty();
 }
 
-// The status and detail of the Problem opening or reading the file throws.
-std::pair<int, std::string> refusal(const std::string& path,
+// The kind and detail of the Problem opening or reading the file throws.
+std::pair<Problem::Kind, std::string> refusal(const std::string& path,
                                     const imports::ImportOptions& o = options()) {
   try {
     auto source = imports::open_file(path, o);
     read_all(*source);
-    return {0, "(read: " + source->description() + ")"};
+    return {Problem::Kind::internal, "(read: " + source->description() + ")"};
   } catch (const Problem& p) {
-    return {p.status(), p.detail()};
+    return {p.kind(), p.detail()};
   }
 }
 
@@ -245,40 +245,40 @@ TEST_CASE("broken rows carry an error or warnings and the rest of the file is re
 
 TEST_CASE("unbalanced quotes refuse the file, naming the line where the field opens") {
   const auto [status, detail] = refusal(fixture("unbalanced_quotes.csv"));
-  CHECK(status == 422);
+  CHECK(status == Problem::Kind::invalid);
   CHECK(detail == "unbalanced quotes: the quoted field that opens at line 3 is never closed");
 }
 
 TEST_CASE("binary garbage, an empty file and a file too large are refused before reading") {
   auto [status, detail] = refusal(fixture("garbage.csv"));
-  CHECK(status == 422);
+  CHECK(status == Problem::Kind::invalid);
   CHECK(detail.find("not a CSV or vCard file") != std::string::npos);
 
   std::tie(status, detail) = refusal(fixture("empty.csv"));
-  CHECK(status == 422);
+  CHECK(status == Problem::Kind::invalid);
   CHECK(detail == "empty.csv: the file is empty");
 
   auto small = options();
   small.max_bytes = 100;
   std::tie(status, detail) = refusal(fixture("google_contacts.csv"), small);
-  CHECK(status == 413);
+  CHECK(status == Problem::Kind::too_large);
   CHECK(detail.find("larger than the limit of 100 bytes") != std::string::npos);
 
   std::tie(status, detail) = refusal(fixture("no_such_file.csv"));
-  CHECK(status == 400);
+  CHECK(status == Problem::Kind::malformed);
 }
 
 TEST_CASE("a preset asked for by name must fit the header, and a custom mapping is honoured") {
   auto linkedin = options();
   linkedin.preset = "linkedin";
   auto [status, detail] = refusal(fixture("hubspot_export.csv"), linkedin);
-  CHECK(status == 422);
+  CHECK(status == Problem::Kind::invalid);
   CHECK(detail.find("does not look like LinkedIn Connections") != std::string::npos);
   CHECK(detail.find("lacks URL, Company, Position, Connected On") != std::string::npos);
 
   auto unknown = options();
   unknown.preset = "salesforce";
-  CHECK(refusal(fixture("hubspot_export.csv"), unknown).first == 400);
+  CHECK(refusal(fixture("hubspot_export.csv"), unknown).first == Problem::Kind::malformed);
 
   auto custom = options();
   custom.preset = "custom";
@@ -295,14 +295,14 @@ TEST_CASE("a preset asked for by name must fit the header, and a custom mapping 
 
   custom.mapping = {{"First Name", "shoe_size"}};
   std::tie(status, detail) = refusal(fixture("hubspot_export.csv"), custom);
-  CHECK(status == 400);
+  CHECK(status == Problem::Kind::malformed);
   CHECK(detail.find("shoe_size") != std::string::npos);
 }
 
 TEST_CASE("a header the import does not know is refused with its columns named") {
   const auto path = temp_file("unknown.csv", "Foo,Bar\n1,2\n");
   const auto [status, detail] = refusal(path.string());
-  CHECK(status == 422);
+  CHECK(status == Problem::Kind::invalid);
   CHECK(detail.find("Foo, Bar") != std::string::npos);
 }
 
@@ -376,10 +376,10 @@ TEST_CASE("a vCard 4.0 file gives one row per card, tel URIs and quoted paramete
 
 TEST_CASE("a vCard nested too deep or never ended refuses the file") {
   auto [status, detail] = refusal(fixture("deep.vcf"));
-  CHECK(status == 422);
+  CHECK(status == Problem::Kind::invalid);
   CHECK(detail == "the vCard at line 9 is nested too deep: a card may hold at most 1 nested card");
   std::tie(status, detail) = refusal(fixture("unterminated.vcf"));
-  CHECK(status == 422);
+  CHECK(status == Problem::Kind::invalid);
   CHECK(detail == "the vCard that begins at line 6 has no END:VCARD");
 }
 
@@ -388,7 +388,7 @@ TEST_CASE("a vCard line longer than the limit once unfolded refuses the file") {
   for (int i = 0; i < 16000; ++i) card += "\r\n " + std::string(72, 'y');
   card += "\r\nEND:VCARD\r\n";
   const auto [status, detail] = refusal(temp_file("long_note.vcf", card).string());
-  CHECK(status == 422);
+  CHECK(status == Problem::Kind::invalid);
   CHECK(detail.find("line 4 is longer than 1048576 bytes once unfolded") != std::string::npos);
 }
 
@@ -417,6 +417,6 @@ TEST_CASE("a vCard 3.0 AGENT holding cards inline is refused past one level of n
       "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Boss\r\nAGENT:BEGIN:VCARD\\nFN:Sam\\n"
       "AGENT:BEGIN:VCARD\\\\nFN:Deeper\\\\nEND:VCARD\\nEND:VCARD\r\nEND:VCARD\r\n";
   const auto [status, detail] = refusal(temp_file("agent_two.vcf", two).string());
-  CHECK(status == 422);
+  CHECK(status == Problem::Kind::invalid);
   CHECK(detail.find("nested too deep") != std::string::npos);
 }

@@ -112,20 +112,35 @@ TEST_CASE("A delete ends in deleted, and a second one in not found", "[services]
   CHECK(update(w, w.ann, ent::companies, id, R"({"name":"Acme 2"})", std::nullopt).kind == Kind::not_found);
 }
 
-TEST_CASE("An invalid field is refused with a Problem naming it, and nothing is written", "[services]") {
+TEST_CASE("An invalid field ends in the invalid outcome naming it, and nothing is written", "[services]") {
   ServicesWorld w;
+  auto create = [&](const storage::Entity& e, const std::string& fields) {
+    return w.run([&](services::OutcomeCallback done) {
+      w.records.create(w.ann, services::CreateRecord{e, object_of(fields), {}}, std::move(done));
+    });
+  };
   const std::size_t jobs = w.store.write_jobs();
-  const Problem p = problem_of([&] { w.create(w.ann, ent::contacts, R"({"emails":["not an address"]})"); });
-  CHECK(p.field() == "emails/0");
+  const WriteOutcome bad = create(ent::contacts, R"({"emails":["not an address"]})");
+  CHECK(bad.kind == Kind::invalid);
+  CHECK(bad.field == "emails/0");
   CHECK(w.store.write_jobs() == jobs);  // refused before the write job
 
-  const Problem missing = problem_of([&] { w.create(w.ann, ent::leads, R"({"notes":"no title"})"); });
-  CHECK(missing.field() == "title");
-  CHECK(missing.detail() == "title is required");
+  const WriteOutcome missing = create(ent::leads, R"({"notes":"no title"})");
+  CHECK(missing.kind == Kind::invalid);
+  CHECK(missing.field == "title");
+  CHECK(missing.detail == "title is required");
 
-  const Problem nowhere = problem_of([&] { w.create(w.ann, ent::leads, R"({"title":"Deal","contact_id":999})"); });
-  CHECK(nowhere.field() == "contact_id");
+  // A reference is checked inside the job: the job is rolled back and ends in the same outcome.
+  const WriteOutcome nowhere = create(ent::leads, R"({"title":"Deal","contact_id":999})");
+  CHECK(nowhere.kind == Kind::invalid);
+  CHECK(nowhere.field == "contact_id");
   CHECK(w.store.count(ent::leads, storage::Scope::everything()) == 0);
+
+  const std::int64_t id = w.create(w.ann, ent::contacts, R"({"first_name":"Ada"})");
+  const WriteOutcome bad_update = update(w, w.ann, ent::contacts, id, R"({"emails":["nope"]})", 1);
+  CHECK(bad_update.kind == Kind::invalid);
+  CHECK(bad_update.field == "emails/0");
+  CHECK(w.records.get(w.ann, ent::contacts, id).version == 1);
 }
 
 TEST_CASE("A create replayed with its idempotency key answers the first outcome and writes once", "[services]") {
@@ -146,6 +161,7 @@ TEST_CASE("A create replayed with its idempotency key answers the first outcome 
 
   const Problem reused = problem_of([&] { create(R"({"name":"Other"})", "digest-b"); });
   CHECK(reused.field() == "Idempotency-Key");
+  CHECK(reused.kind() == Problem::Kind::key_reused);
 }
 
 TEST_CASE("Another organisation's row is not found, to read and to write", "[services][tenancy]") {
@@ -167,7 +183,7 @@ TEST_CASE("Region staff read other organisations' shared records with personal f
   CHECK_FALSE(read.contains("notes"));
   CHECK(read.at("redacted") == true);
   CHECK(object_of(w.records.get(w.ann, ent::companies, id).json).at("notes") == "private");
-  CHECK(problem_of([&] { update(w, w.sam, ent::companies, id, R"({"name":"Mine"})", std::nullopt); }).status() == 403);
+  CHECK(problem_of([&] { update(w, w.sam, ent::companies, id, R"({"name":"Mine"})", std::nullopt); }).kind() == Problem::Kind::forbidden);
 }
 
 TEST_CASE("A list filters, sorts and pages from the position of the page before", "[services][lists]") {
