@@ -26,7 +26,10 @@ std::optional<Row> find_unique_row(Connection& c, const Entity& e, std::string_v
                                    const Value& v);
 std::int64_t count_rows(Connection& c, const Entity& e, const Scope& s);
 std::int64_t insert_row(Connection& c, const Entity& e, Row& row);
-// insert_row for each row, in a few multi-row statements (WriteTxn::insert_many).
+// insert_row for each row, in a few multi-row statements (WriteTxn::insert_many). Many
+// times faster for an entity with a full-text index: FTS5 flushes its pending terms into a
+// new segment at the start of every writing statement inside a transaction, so one
+// statement per row makes one segment (and merges) per row.
 void insert_rows(Connection& c, const Entity& e, std::span<Row> rows);
 void update_row(Connection& c, const Entity& e, Row& row);
 // Inserts the row with its header as it is (WriteTxn::restore).

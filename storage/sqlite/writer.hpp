@@ -30,6 +30,10 @@ class GroupCommitWriter {
   ~GroupCommitWriter();
 
   // `alone`: the job runs in a transaction of its own, without a savepoint (Store::write_alone).
+  // Grouped jobs each run in a savepoint, so that one can roll back alone; but SQLite keeps
+  // a savepoint's journal in memory as a list it walks from its start at the end of every
+  // statement, so inside a savepoint each statement costs in proportion to what the job
+  // already wrote, and a large job would slow down quadratically.
   void submit(Store::Job job, Store::Done done, bool alone = false);
   // Runs the jobs already queued, then stops the thread; later submits fail at once.
   void stop();

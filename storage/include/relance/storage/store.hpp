@@ -100,10 +100,8 @@ class WriteTxn {
   virtual ~WriteTxn() = default;
   // Inserts `row` (id, version and timestamps are filled in) and returns its id.
   virtual std::int64_t insert(const Entity& e, Row& row) = 0;
-  // insert() for each row, in order, in a few multi-row statements. Many times faster for
-  // an entity with a full-text index: SQLite's FTS5 flushes its pending terms into a new
-  // segment at the start of every writing statement inside a transaction, so one
-  // statement per row makes one segment (and merges) per row.
+  // insert() for each row, in order: the rows of a batch (an import's), which a backend
+  // may write together much faster than one by one (SQLite: sqlite/row_sql.hpp).
   virtual void insert_many(const Entity& e, std::span<Row> rows) = 0;
   virtual std::optional<Row> get(const Entity& e, const Scope& scope, std::int64_t id) = 0;
   // Stores row.values and bumps the version. The caller checked the version it expected.
@@ -183,11 +181,9 @@ class Store {
   virtual ~Store() = default;
 
   virtual void write(Job job, Done done) = 0;
-  // Like write(), for a large job (an import's batch of hundreds of rows): it runs in a
-  // transaction of its own, without a savepoint. SQLite keeps a savepoint's journal in
-  // memory as a list it walks from its start at the end of every statement, so inside a
-  // savepoint each statement of a job costs in proportion to what the job already wrote:
-  // a large job would slow down quadratically. Queued jobs keep their order either way.
+  // Like write(), for a large job (an import's batch of hundreds of rows): it commits on
+  // its own, not grouped with other jobs, so a backend need not make it undoable apart
+  // from them (SQLite: why in sqlite/writer.hpp). Queued jobs keep their order either way.
   virtual void write_alone(Job job, Done done) = 0;
   // Runs `job` and waits for its commit; rethrows its error. For the CLI and tests.
   void write_sync(Job job);
