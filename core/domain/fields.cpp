@@ -176,17 +176,35 @@ std::optional<std::string> normalise_email(std::string_view text) {
   return s;
 }
 
-Value to_storage(const Field& f, const json::value& v, const FieldContext& ctx) {
-  if (v.is_null()) {
-    if (f.has(storage::required)) refuse(f, "is required");
-    // NOT NULL columns (keyset pagination orders lists by them): an absent
-    // name is an empty one, and other kinds cannot be cleared.
-    if (f.has(storage::not_null)) {
-      if (f.kind == FieldKind::text) return std::string();
-      refuse(f, "cannot be null");
-    }
-    return storage::Null{};
+namespace {
+
+// What a JSON null stores in `f`.
+Value null_value(const Field& f) {
+  if (f.has(storage::required)) refuse(f, "is required");
+  // NOT NULL columns (keyset pagination orders lists by them): an absent
+  // name is an empty one, and other kinds cannot be cleared.
+  if (f.has(storage::not_null)) {
+    if (f.kind == FieldKind::text) return std::string();
+    refuse(f, "cannot be null");
   }
+  return storage::Null{};
+}
+
+// `v` when it is one of `allowed`, else refused with the list ("must be one of: a, b").
+template <class Allowed>
+Value one_of(const Field& f, const json::value& v, const Allowed& allowed, const std::string& must) {
+  const json::string& s = want_string(f, v);
+  for (const auto& c : allowed)
+    if (std::string_view(c) == s) return std::string(s);
+  std::string list;
+  for (const auto& c : allowed) list += (list.empty() ? "" : ", ") + std::string(c);
+  refuse(f, must + ": " + list);
+}
+
+}  // namespace
+
+Value to_storage(const Field& f, const json::value& v, const FieldContext& ctx) {
+  if (v.is_null()) return null_value(f);
   switch (f.kind) {
     case FieldKind::text: {
       std::string t = checked_text(f, v, f.max_length);
@@ -259,22 +277,8 @@ Value to_storage(const Field& f, const json::value& v, const FieldContext& ctx) 
       if (!valid_time_zone(s)) refuse(f, "is not an IANA time zone: " + std::string(s));
       return std::string(s);
     }
-    case FieldKind::choice: {
-      const json::string& s = want_string(f, v);
-      for (std::string_view c : f.choices)
-        if (c == s) return std::string(s);
-      std::string list;
-      for (std::string_view c : f.choices) list += (list.empty() ? "" : ", ") + std::string(c);
-      refuse(f, "must be one of: " + list);
-    }
-    case FieldKind::stage: {
-      const json::string& s = want_string(f, v);
-      for (const std::string& c : ctx.stages)
-        if (c == s) return std::string(s);
-      std::string list;
-      for (const std::string& c : ctx.stages) list += (list.empty() ? "" : ", ") + c;
-      refuse(f, "must be one of the organisation's stages: " + list);
-    }
+    case FieldKind::choice: return one_of(f, v, f.choices, "must be one of");
+    case FieldKind::stage: return one_of(f, v, ctx.stages, "must be one of the organisation's stages");
     case FieldKind::reference: {
       const std::int64_t id = want_integer(f, v);
       if (id <= 0) refuse(f, "must be a positive id");
