@@ -185,7 +185,8 @@ void check_status(const ApiResponse& r) {
   if (r.status >= 200 && r.status < 300) return;
   const std::string why = problem_detail(r);
   if (r.status == 401) throw CliError(unauthorised, "the daemon refused the token (" + why + "): run `relance login`");
-  if (r.status == 403) throw CliError(unauthorised, "not allowed: " + why);
+  // Logged in, but this account may not do that: logging in again would not help.
+  if (r.status == 403) throw CliError(failed, "refused: " + why);
   if (r.status == 404) throw CliError(not_found, "not found: " + why);
   if (r.status == 400 || r.status == 422) throw CliError(usage, why);
   throw CliError(failed, "the daemon answered " + std::to_string(r.status) + ": " + why);

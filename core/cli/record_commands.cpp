@@ -28,6 +28,12 @@ void add_json_flag(CLI::App* cmd, bool& as_json) {
 
 namespace {
 
+// "a contact", "an event": the noun with its article, for help texts.
+std::string with_article(const std::string& noun) {
+  const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + noun;
+}
+
 void add_id_argument(CLI::App* cmd, std::int64_t& id, const RecordKind& kind) {
   cmd->add_option("id", id, "The " + kind.command + "'s id")->required();
 }
@@ -168,7 +174,7 @@ CLI::App* add_show_command(CLI::App& group, std::function<int()>& run, const Kin
 }
 
 CLI::App* add_edit_command(CLI::App& group, std::function<int()>& run, const Kind& kind) {
-  CLI::App* cmd = group.add_subcommand("edit", "Change fields of a " + kind->command + " (only the options given)");
+  CLI::App* cmd = group.add_subcommand("edit", "Change fields of " + with_article(kind->command) + " (only the options given)");
   auto id = std::make_shared<std::int64_t>(0);
   auto as_json = std::make_shared<bool>(false);
   add_id_argument(cmd, *id, *kind);
@@ -179,7 +185,7 @@ CLI::App* add_edit_command(CLI::App& group, std::function<int()>& run, const Kin
 }
 
 CLI::App* add_remove_command(CLI::App& group, std::function<int()>& run, const Kind& kind) {
-  CLI::App* cmd = group.add_subcommand("rm", "Delete a " + kind->command);
+  CLI::App* cmd = group.add_subcommand("rm", "Delete " + with_article(kind->command));
   auto id = std::make_shared<std::int64_t>(0);
   add_id_argument(cmd, *id, *kind);
   runs(cmd, run, [kind, id] {
@@ -193,7 +199,7 @@ CLI::App* add_remove_command(CLI::App& group, std::function<int()>& run, const K
 
 CLI::App* add_crud_commands(CLI::App& app, std::function<int()>& run, const Kind& kind) {
   CLI::App* group = add_record_group(app, kind);
-  add_create_command(*group, run, kind, "add", "Add a " + kind->command);
+  add_create_command(*group, run, kind, "add", "Add " + with_article(kind->command));
   add_list_command(*group, run, kind);
   add_show_command(*group, run, kind);
   add_edit_command(*group, run, kind);
@@ -204,6 +210,8 @@ CLI::App* add_crud_commands(CLI::App& app, std::function<int()>& run, const Kind
 void add_record_commands(CLI::App& app, std::function<int()>& run) {
   add_merge_commands(*add_crud_commands(app, run, contact_kind()), run);
   add_crud_commands(app, run, company_kind());
+  add_crud_commands(app, run, event_kind());
+  add_crud_commands(app, run, outcome_kind());
   const Kind lead = lead_kind();
   CLI::App* group = add_crud_commands(app, run, lead);
   // lead move ID STAGE: the stage change is logged as an activity by the daemon.

@@ -430,4 +430,19 @@ std::optional<Outgoing> digest_due(const json::object& doc, int64_t event_id, co
                                   {mime::text("plain", out.finish_text()), mime::text("html", out.finish_html(subject))}));
 }
 
+Outgoing test_message(const mime::Mailbox& to, const Context& context) {
+  std::string headers;
+  headers += "Date: " + mime::date(context.now_ms) + "\r\n";
+  headers += mime::address_header("From", context.from);
+  headers += mime::address_header("To", to);
+  headers += mime::header("Subject", "Relance : message de test / test message");
+  headers += "Message-ID: <relance.test." + std::to_string(context.now_ms) + "@" + context.message_id_domain + ">\r\n";
+  headers += "MIME-Version: 1.0\r\n";
+  headers += "Auto-Submitted: auto-generated\r\n";
+  const mime::Entity body = mime::text(
+      "plain", "Ce message a été envoyé par Relance pour vérifier les réglages des rappels par email.\n"
+               "This message was sent by Relance to check the email reminders' settings.\n");
+  return Outgoing{to.address, headers + body.bytes()};
+}
+
 }  // namespace email_reminder

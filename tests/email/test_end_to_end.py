@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 import urllib.parse
 import zoneinfo
 
@@ -834,6 +835,50 @@ def case_links():
             check(r.status == 409 and "since the email was sent" in r.json().get("detail", ""),
                   f"a link of before the follow-up was reopened: {r}")
         check(get_followup(lea, f["id"]) == reopened, "a link of before the reopening changed the follow-up")
+
+
+
+def case_test_email():
+    """`relance plugin test-email`: one real message and the server's answer; a refused
+    recipient and a closed port each fail with the reason and exit 1, and send nothing."""
+    closed = types.SimpleNamespace(port=free_port())  # allowed by the policy, nothing listens
+    with smtp_server(refuse={"gone@alpha.test": "550 5.1.1 mailbox unavailable"}) as server, \
+            daemon_running(allow=[server, closed]) as daemon:
+        org = Org(daemon)
+        good = org.add_instance(server.url)
+        wrong_port = org.add_instance(f"smtp://127.0.0.1:{closed.port}", name="Wrong port")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RELANCE_")}
+        env.update(RELANCE_URL=f"http://127.0.0.1:{daemon.port}", RELANCE_TOKEN=org.admin.token)
+
+        def test_email(instance, to):
+            p = subprocess.run([RELANCE, "plugin", "test-email", str(instance["id"]), "--to", to], env=env,
+                               capture_output=True, text=True, timeout=60)
+            return p.returncode, p.stdout + p.stderr
+
+        code, out = test_email(good, "lea@alpha.test")
+        check(code == 0, f"test-email exited {code}: {out}")
+        check("250 Message accepted for delivery" in out and "lea@alpha.test" in out,
+              f"the server's answer is not reported: {out}")
+        received = server.keeper.received()
+        check(len(received) == 1, f"{len(received)} messages for one test")
+        mail_from, rcpt, raw = received[0]
+        check(rcpt == ["lea@alpha.test"] and mail_from == "relance@alpha.test", f"envelope {mail_from} -> {rcpt}")
+        msg = parse(raw)
+        check("test" in (msg["Subject"] or ""), f"subject {msg['Subject']!r}")
+        text = msg.get_body(("plain",))
+        check(text is not None and "réglages" in text.get_content(), f"the test message's text: {raw[:800]!r}")
+
+        code, out = test_email(good, "gone@alpha.test")
+        check(code == 1, f"a refused recipient exited {code}: {out}")
+        check("550 5.1.1 mailbox unavailable" in out and "RCPT" in out, f"the refusal is not reported: {out}")
+
+        code, out = test_email(wrong_port, "lea@alpha.test")
+        check(code == 1, f"a closed port exited {code}: {out}")
+        check(f"could not reach the SMTP server at 127.0.0.1:{closed.port}" in out, f"the closed port: {out}")
+        check(len(server.keeper.received()) == 1, "a failed test sent something")
+
+        code, out = test_email(good, "not an address")
+        check(code != 0 and "email address" in out, f"a bad --to: {code} {out}")
 
 
 run_case({name[5:]: f for name, f in globals().items() if name.startswith("case_")}, CASE)
