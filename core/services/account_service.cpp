@@ -223,12 +223,13 @@ std::string AccountService::verified_hash(const Row& user, const std::string& cu
 
 std::string AccountService::issue_token(storage::WriteTxn& tx, const Principal& as,
                                         std::string kind, std::string name, std::string scope,
-                                        std::string expires_at, Row& row) {
+                                        std::string expires_at, Row& row, const Principal* owner) {
   const auto& t = ent::api_tokens;
   const std::string token = auth::new_token();
-  row.org_id = as.org_id;
+  if (!owner) owner = &as;
+  row.org_id = owner->org_id;
   row.values.resize(t.fields.size());
-  row.set(t, "user_id", as.user_id);
+  row.set(t, "user_id", owner->user_id);
   row.set(t, "name", std::move(name));
   row.set(t, "kind", std::move(kind));
   row.set(t, "scope", std::move(scope));
@@ -288,26 +289,27 @@ void AccountService::set_password_links(PasswordLinkOptions options) {
   links_ = std::move(next);
 }
 
+std::shared_ptr<const PasswordLinkOptions> AccountService::link_options() {
+  std::lock_guard lock(links_mu_);
+  return links_;
+}
+
 std::string AccountService::issue_link(storage::WriteTxn& tx, const Principal& as, const Row& user,
                                        const std::string& expires_at) {
   const std::string now = domain::now_instant();
   for (Row& earlier : tx.referencing(ent::api_tokens, "user_id", user.id, user.org_id))
     if (text_of(earlier.get(ent::api_tokens, "kind")) == password_link_kind) revoke(tx, as, earlier, now);
-  // The token row belongs to the user it sets the password of, whoever asked for it.
-  Principal owner = as;
+  // The token belongs to the user it sets the password of; the audit says who asked for it.
+  Principal owner;
   owner.user_id = user.id;
   owner.org_id = user.org_id;
   Row row;
-  return issue_token(tx, owner, std::string(password_link_kind), "set-password link", "read", expires_at, row);
+  return issue_token(tx, as, std::string(password_link_kind), "set-password link", "read", expires_at, row, &owner);
 }
 
 PasswordLink AccountService::send_link(const Row& user, const std::string& token, const std::string& expires_at,
                                        bool invitation) {
-  std::shared_ptr<const PasswordLinkOptions> options;
-  {
-    std::lock_guard lock(links_mu_);
-    options = links_;
-  }
+  const std::shared_ptr<const PasswordLinkOptions> options = link_options();
   PasswordLink out;
   // The link's page (a form) posts the token back; the daemon logs no request address,
   // and the page sends no Referer.
@@ -336,11 +338,7 @@ PasswordLink AccountService::issue_password_link(const Principal& p, std::int64_
   if (id == p.user_id) throw Problem::forbidden("change your own password with your current one, or ask for a reset");
   check_account_change(p, *target, json::object{{"password", ""}});
   const bool invitation = text_of(target->get(ent::users, "password_hash")).empty();
-  std::shared_ptr<const PasswordLinkOptions> options;
-  {
-    std::lock_guard lock(links_mu_);
-    options = links_;
-  }
+  const std::shared_ptr<const PasswordLinkOptions> options = link_options();
   const std::string expires = domain::format_instant(
       domain::Clock::now() + (invitation ? options->invite_validity : options->reset_validity));
   std::string token;
@@ -366,19 +364,13 @@ void AccountService::request_password_reset(const std::string& email_in, const s
   answer();
   // Answered: what follows is the operator's to see in the log, never the asker's.
   try {
-    {
-      std::lock_guard lock(links_mu_);
-      if (!links_->send) return;  // nobody would receive the link: an administrator gives one
-    }
+    const std::shared_ptr<const PasswordLinkOptions> options = link_options();
+    if (!options->send) return;  // nobody would receive the link: an administrator gives one
     auto user = store_.find_unique(ent::users, "email", email);
     if (!user || is_disabled(*user)) return;
     const bool invitation = text_of(user->get(ent::users, "password_hash")).empty();
-    std::chrono::seconds validity;
-    {
-      std::lock_guard lock(links_mu_);
-      validity = invitation ? links_->invite_validity : links_->reset_validity;
-    }
-    const std::string expires = domain::format_instant(domain::Clock::now() + validity);
+    const std::string expires = domain::format_instant(
+        domain::Clock::now() + (invitation ? options->invite_validity : options->reset_validity));
     std::string token;
     Principal system;  // the instance: the user asked, unauthenticated
     store_.write_sync([&](storage::WriteTxn& tx) { token = issue_link(tx, system, *user, expires); });

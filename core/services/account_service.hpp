@@ -137,10 +137,12 @@ class AccountService {
   // password needs the current one, so that a session left open does not give the account
   // away. 403 naming current_password when missing or wrong; 429 after too many wrong ones.
   std::string verified_hash(const storage::Row& user, const std::string& current);
+  // A new token of `owner` (default: `as`), written as `as`'s doing; returns its secret.
   std::string issue_token(storage::WriteTxn& tx, const auth::Principal& as, std::string kind,
                           std::string name, std::string scope, std::string expires_at,
-                          storage::Row& row);
+                          storage::Row& row, const auth::Principal* owner = nullptr);
 
+  std::shared_ptr<const PasswordLinkOptions> link_options();
   // Issues a link for `user` in `tx` (revoking the user's earlier links); returns the token.
   std::string issue_link(storage::WriteTxn& tx, const auth::Principal& as, const storage::Row& user,
                          const std::string& expires_at);
