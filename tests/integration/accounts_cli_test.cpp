@@ -2,8 +2,8 @@
 // instance admin creates an organisation and its org-admin, who invites a member; a
 // set-password link works once and not after it expires; a reset answers the same for any
 // address and ends the other sessions; a disabled user cannot log in; whoami; nobody but
-// the admin adds users to another organisation; with a mail setting, the invitation and
-// the reset arrive at a real SMTP server (tests/email/smtp_sink.py, aiosmtpd) and their
+// the admin adds users to another organisation; the link's page in a browser; with a mail
+// setting, the invitation and the reset arrive at a real SMTP server (tests/email/smtp_sink.py, aiosmtpd) and their
 // links work.
 #include <signal.h>
 
@@ -256,6 +256,54 @@ TEST_CASE("asking for a reset by email answers the same whether or not the accou
   auto [throttled, throttled_out] = someone.run({"password", "reset", "--email", "nobody@nowhere.test"});
   CHECK(throttled == refused);
   CHECK(contains(throttled_out, "try again in"));
+}
+
+TEST_CASE("a set-password link opened in a browser is a form that sets the password once and leaks nothing") {
+  Daemon d;
+  d.start();
+  Laptop admin(d.port());
+  REQUIRE(admin.login(admin_email, admin_password) == ok);
+  const auto org = admin.json_of({"org", "add", "Lumière", "--json"});
+  const auto ana = admin.json_of({"user", "invite", "ana@lumiere.test", "--org", std::to_string(org.at("id").as_int64()),
+                                  "--json"});
+  const std::string link = link_of(ana);
+  const std::string target = link.substr(link.find("/api/v1/"));
+  const std::string token = link.substr(link.find("token=") + 6);
+  HttpClient browser = d.client();
+  const Headers html{{"Accept", "text/html"}};
+
+  // Opening the link (or a mail scanner fetching it) shows the form and uses nothing up.
+  for (int i = 0; i < 2; ++i) {
+    auto page = browser.request("GET", target, {}, html);
+    REQUIRE(page.status == 200);
+    CHECK(page.header("content-type").rfind("text/html", 0) == 0);
+    CHECK(page.header("referrer-policy") == "no-referrer");
+    CHECK(page.header("cache-control") == "no-store");
+    CHECK(contains(page.header("content-security-policy"), "default-src 'none'"));
+    CHECK(contains(page.body, "<form method=\"post\" action=\"/api/v1/auth/password\""));
+    CHECK(contains(page.body, "name=\"token\" value=\"" + token + "\""));
+  }
+  const Headers form{{"Accept", "text/html"}, {"Content-Type", "application/x-www-form-urlencoded"}};
+  auto differ = browser.request("POST", "/api/v1/auth/password",
+                                "token=" + token + "&password=ana-password-123&confirm=ana-password-124", form);
+  CHECK(differ.status == 422);
+  CHECK(contains(differ.body, "The two passwords differ"));
+  auto set = browser.request("POST", "/api/v1/auth/password",
+                             "token=" + token + "&password=ana-password-123&confirm=ana-password-123", form);
+  CHECK(set.status == 200);
+  CHECK(contains(set.body, "Password set"));
+  auto again = browser.request("POST", "/api/v1/auth/password",
+                               "token=" + token + "&password=ana-password-456&confirm=ana-password-456", form);
+  CHECK(again.status == 410);
+  Laptop ana_laptop(d.port());
+  CHECK(ana_laptop.login("ana@lumiere.test", "ana-password-123") == ok);
+  CHECK(ana_laptop.login("ana@lumiere.test", "ana-password-456") == not_logged_in);
+  // The link's token is no bearer token, and the log holds neither the token nor the password.
+  HttpClient with_link = d.client();
+  with_link.set_token(token);
+  CHECK(with_link.get("/api/v1/me").status == 401);
+  CHECK(!contains(d.log(), token));
+  CHECK(!contains(d.log(), "ana-password-123"));
 }
 
 #ifdef RELANCE_SMTP_PYTHON
