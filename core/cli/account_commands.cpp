@@ -101,6 +101,9 @@ void add_user_commands(CLI::App& app, std::function<int()>& run) {
     ApiClient api(resolve_endpoint());
     const json::value record = api.call("POST", user->path(), json::serialize(body)).json();
     print_written(*user, record.as_object(), added->as_json, "created");
+    if (!added->password_stdin && !added->as_json)
+      std::cout << "no password yet: relance password reset --user " << record.at("id").as_int64()
+                << " gives a link to set one\n";
     return int(ok);
   });
 

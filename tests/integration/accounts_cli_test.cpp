@@ -3,8 +3,9 @@
 // set-password link works once and not after it expires; a reset answers the same for any
 // address and ends the other sessions; a disabled user cannot log in; whoami; nobody but
 // the admin adds users to another organisation; the link's page in a browser; with a mail
-// setting, the invitation and the reset arrive at a real SMTP server (tests/email/smtp_sink.py, aiosmtpd) and their
-// links work.
+// setting, the invitation and the reset arrive at a real SMTP server
+// (tests/email/smtp_sink.py, aiosmtpd) and their links work; a bad mail setting stops the
+// daemon at start without showing its secret.
 #include <signal.h>
 
 #include <boost/json.hpp>
@@ -304,6 +305,28 @@ TEST_CASE("a set-password link opened in a browser is a form that sets the passw
   CHECK(with_link.get("/api/v1/me").status == 401);
   CHECK(!contains(d.log(), token));
   CHECK(!contains(d.log(), "ana-password-123"));
+}
+
+TEST_CASE("a mail setting with credentials in its URL or without a sender stops the daemon at start and shows no secret") {
+  for (const auto& [env, names] :
+       std::vector<std::pair<std::map<std::string, std::string>, std::string>>{
+           {{{"RELANCE_MAIL_SMTP_URL", "smtp://relance:hunter2-secret@127.0.0.1:2525"},
+             {"RELANCE_MAIL_FROM", "relance@lumiere.test"}},
+            "mail.smtp_url"},
+           {{{"RELANCE_MAIL_SMTP_URL", "smtp://127.0.0.1:2525"}, {"RELANCE_MAIL_PASSWORD", "hunter2-secret"},
+             {"RELANCE_MAIL_USERNAME", "relance"}},
+            "mail.from"}}) {
+    Daemon d(env);
+    std::string why;
+    try {
+      d.start();
+    } catch (const std::exception& e) {
+      why = e.what();
+    }
+    INFO(why);
+    CHECK(contains(why, names));
+    CHECK(!contains(why, "hunter2-secret"));
+  }
 }
 
 #ifdef RELANCE_SMTP_PYTHON
