@@ -9,7 +9,8 @@
 // What the table encodes (DESIGN.md, "Security model"; storage/schema.cpp, Sharing):
 // - another organisation's object answers exactly like a missing one (404, same body),
 //   unless the rules let the caller read it: region staff read other organisations'
-//   companies, leads and outcomes with personal fields removed ("redacted": true), their
+//   companies, leads and outcomes with personal fields removed ("redacted": true) unless the
+//   lead (the outcome's lead) is shared with the region, their
 //   contacts, activities and follow-ups only through a lead shared with the region, and
 //   everyone reads events; the admin reads users and organisations of the whole instance;
 // - a write to an object the caller can see but not change answers 403, to one it cannot
@@ -65,7 +66,7 @@ constexpr int bad = 400;
 // What one role gets on one route. For a route without {id}, only `own` is used: the
 // status of the call. For a route with {id}, the answer for an object of the caller's own
 // organisation, of another organisation, of another organisation but linked to a lead
-// shared with the region (only for contacts, leads, activities and follow-ups), and for an
+// shared with the region (only for contacts, leads, activities, follow-ups and outcomes), and for an
 // id that does not exist.
 struct Cells {
   int own, other, shared, missing;
@@ -164,12 +165,13 @@ const std::vector<Row> table = {
   // checks forged, altered, expired and outdated links).
   {"GET",    "/api/v1/followups/{id}/action", {bad,bad,bad,bad}, {bad,bad,bad,bad}, {bad,bad,bad,bad},   {bad,bad,bad,bad},  {bad,bad,bad,bad}},
   {"POST",   "/api/v1/followups/{id}/action", {bad,bad,bad,bad}, {bad,bad,bad,bad}, {bad,bad,bad,bad},   {bad,bad,bad,bad},  {bad,bad,bad,bad}},
-  // Outcomes: what the mission produced; staff read every organisation's, redacted.
+  // Outcomes: what the mission produced; staff read every organisation's, personal fields
+  // only of those whose lead is shared (as the lead's own).
   {"GET",    "/api/v1/outcomes",             ok,                 ok,                 ok,                   ok,                 auth},
   {"POST",   "/api/v1/outcomes",             made,               made,               made,                 made,               auth},
-  {"GET",    "/api/v1/outcomes/{id}",        {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,red,na,nf},       {ok,nf,na,nf},      anon},
-  {"PATCH",  "/api/v1/outcomes/{id}",        {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,deny,na,nf},      {ok,nf,na,nf},      anon},
-  {"DELETE", "/api/v1/outcomes/{id}",        {gone,nf,na,nf},    {gone,nf,na,nf},    {gone,deny,na,nf},    {gone,nf,na,nf},    anon},
+  {"GET",    "/api/v1/outcomes/{id}",        {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,red,ok,nf},       {ok,nf,nf,nf},      anon_shared},
+  {"PATCH",  "/api/v1/outcomes/{id}",        {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,deny,deny,nf},    {ok,nf,nf,nf},      anon_shared},
+  {"DELETE", "/api/v1/outcomes/{id}",        {gone,nf,nf,nf},    {gone,nf,nf,nf},    {gone,deny,deny,nf},  {gone,nf,nf,nf},    anon_shared},
   // Events (trade missions, fairs): every signed-in user reads them; only their
   // organisation changes them.
   {"GET",    "/api/v1/events",               ok,                 ok,                 ok,                   ok,                 auth},
@@ -219,7 +221,7 @@ const std::vector<Row> table = {
 // clang-format on
 
 // Collections whose objects the table also tries linked to a lead shared with the region.
-const std::set<std::string> shareable = {"contacts", "leads", "activities", "followups"};
+const std::set<std::string> shareable = {"contacts", "leads", "activities", "followups", "outcomes"};
 const std::vector<std::string> record_collections = {"contacts",  "companies", "leads",  "activities",
                                                      "followups", "outcomes",  "events", "cadence_rules"};
 
