@@ -187,6 +187,14 @@ TEST_CASE("a French user gets the command line's sentences in French") {
   CHECK(bad_code == 2);
   CHECK(bad.find("Formes acceptées") != std::string::npos);
   CHECK(bad.find("demain 9h") != std::string::npos);
+  // Snoozed to a French wall-clock time, read on her clock and said back on it.
+  const auto later = World::create(zoe, "followups", {{"title", "Envoyer le devis"}, {"due_at", utc_in(3600s)}});
+  const Expected paris = nine_tomorrow("Europe/Paris");
+  auto [snooze_code, snoozed] = laptop.run({"followup", "snooze", id_of(later), "demain 9h"});
+  INFO(snoozed);
+  CHECK(snooze_code == 0);
+  CHECK(snoozed.find("reportée au " + paris.date + " 09:00 " + paris.abbreviation) != std::string::npos);
+  CHECK(text_at(zoe.get("/api/v1/followups/" + id_of(later)).json(), "due_at") == paris.utc);
   auto [missing_code, missing] = laptop.run({"followup", "show", "999999"});
   CHECK(missing_code == 5);
   CHECK(missing.find("introuvable") != std::string::npos);
