@@ -123,7 +123,7 @@ TEST_CASE("a Los Angeles user's follow-up due tomorrow 09:00 is 09:00 in Los Ang
   }
 }
 
-TEST_CASE("--time-zone reads a wall-clock time in another zone, and the French forms are read too") {
+TEST_CASE("a wall-clock time is read in the zone that --time-zone names, French forms too") {
   World w;
   HttpClient lea = person(w, "lea@alpha.test", los_angeles, "en");
   const Laptop laptop(w, lea, "Asia/Tokyo");
