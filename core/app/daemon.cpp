@@ -120,7 +120,7 @@ void print_login(const Config& c, std::uint16_t port, const std::string& email, 
   std::cout << "\nRelance is ready: " << url << "\n"
             << "Instance admin: " << email << "\n";
   if (!password.empty())
-    std::cout << "Password (shown once; change it with relance user password after logging in): " << password << "\n";
+    std::cout << "Password (shown once; change it with relance password change once logged in): " << password << "\n";
   std::cout << "Log in from this machine (the relance command is this program):\n"
             << "  relance login --url " << url << " --email " << email << "\n"
             << "then, for example: relance org add \"Acme\", relance user invite ana@acme.example --org 2 "
@@ -140,7 +140,7 @@ int init(Config c, const std::string& admin_email, std::string password) {
   if (password.empty()) password = env_or("RELANCE_ADMIN_PASSWORD", "");
   if (password.empty()) password = ask_password();
   services::OrgDirectory orgs(*store);
-  services::AccountService accounts(*store, orgs);
+  services::AccountService accounts(*store, orgs, c.followups.scheduler.default_time_zone);
   try {
     if (!accounts.bootstrap(admin_email, password)) {
       std::cerr << "relance init: " << c.data_dir << " already has users; nothing changed\n";
@@ -168,7 +168,7 @@ int serve(Config c) {
   services::OrgDirectory orgs(*store);
   services::RecordService records(*store, orgs);
   services::ContactMergeService merges(*store, orgs, records);
-  services::AccountService accounts(*store, orgs);
+  services::AccountService accounts(*store, orgs, c.followups.scheduler.default_time_zone);
 
   // First run: an instance admin, with a password from the environment or a new one.
   std::string first_email, first_password;

@@ -63,6 +63,7 @@ constexpr int auth = 401;
 constexpr int deny = 403;
 constexpr int nf = 404;
 constexpr int bad = 400;
+constexpr int unfit = 422;
 
 // What one role gets on one route. For a route without {id}, only `own` is used: the
 // status of the call. For a route with {id}, the answer for an object of the caller's own
@@ -214,6 +215,10 @@ const std::vector<Row> table = {
   {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/replay",       not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
   {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/{event_id}/replay", not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
   {"DELETE", "/api/v1/plugin-instances/{id}/dead-letters/{event_id}",    not_manager, {gone,nf,na,nf},   not_manager, {gone,gone,na,nf},     anon},
+  // The settings a plugin documents ({plugin}: the journal fixture), and an instance's test:
+  // the journal offers none, so 422 once the caller may manage the instance.
+  {"GET",    "/api/v1/plugins/{plugin}/settings",                       deny,        ok,                deny,        ok,                    auth},
+  {"POST",   "/api/v1/plugin-instances/{id}/test",                      not_manager, {unfit,nf,na,nf},  not_manager, {unfit,unfit,na,nf},   anon},
   // Exports: everyone signed in exports what they may read (the rows follow the lists'
   // rules; exports_test.cpp checks them). {format} is the journal fixture's, of contacts.
   {"GET",    "/api/v1/exports",                                         ok,          ok,                ok,          ok,                    auth},
@@ -234,6 +239,8 @@ const std::vector<std::string> record_collections = {"contacts",  "companies", "
                                                      "followups", "outcomes",  "events", "cadence_rules"};
 
 constexpr std::int64_t missing_id = 1'999'999'999;
+// The plugin of the tenancy daemon (plugin_env below).
+constexpr std::string_view journal_plugin = "org.relance.fixture.journal";
 
 const Row* find_row(std::string_view method, std::string_view path) {
   for (const Row& r : table)
@@ -277,6 +284,7 @@ std::string with_id(std::string_view pattern, std::int64_t id) {
   }
   if (const auto at = p.find("{format}"); at != std::string::npos)
     p.replace(at, 8, "journal-tsv?dataset=contacts");
+  if (const auto at = p.find("{plugin}"); at != std::string::npos) p.replace(at, 8, journal_plugin);
   return p;
 }
 
@@ -356,7 +364,6 @@ HttpClient client_with(std::uint16_t port, std::string token) {
 
 // The plugin folder of the daemon: a copy of the journal fixture (tests/plugins/journal.cpp)
 // and nothing else.
-constexpr std::string_view journal_plugin = "org.relance.fixture.journal";
 
 std::map<std::string, std::string> plugin_env(const TempDir& folder) {
   const std::filesystem::path fixtures = RELANCE_FIXTURE_PLUGINS;
@@ -668,6 +675,7 @@ struct Tenancy {
       if (coll == "cadence_rules") return json::object{{"kind", "stale-stage"}, {"stage", "contacted"}, {"days", 14}};
       if (row.path == "/api/v1/plugin-instances")
         return json::object{{"plugin", journal_plugin}, {"name", "New instance " + n}};
+      if (coll == "plugin-instances" && row.path.ends_with("/test")) return json::object{{"to", "lea@alpha.test"}};
       if (coll == "plugin-instances") return std::nullopt;  // resume, replays
       if (coll == "contact-merges") return std::nullopt;    // undo
     } else if (row.method == "PATCH") {
