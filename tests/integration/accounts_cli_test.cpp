@@ -277,7 +277,7 @@ TEST_CASE("a set-password link opened in a browser is a form that sets the passw
     auto page = browser.request("GET", target, {}, html);
     REQUIRE(page.status == 200);
     CHECK(page.header("content-type").rfind("text/html", 0) == 0);
-    CHECK(page.header("referrer-policy") == "no-referrer");
+    CHECK(page.header("referrer-policy") == "same-origin");  // never to another origin
     CHECK(page.header("cache-control") == "no-store");
     CHECK(contains(page.header("content-security-policy"), "default-src 'none'"));
     CHECK(contains(page.body, "<form method=\"post\" action=\"/api/v1/auth/password\""));
