@@ -12,6 +12,7 @@
 #include "cli/field_options.hpp"
 #include "cli/merge_commands.hpp"
 #include "cli/record_output.hpp"
+#include "cli/user_profile.hpp"
 #include "cli/when.hpp"
 #include "domain/list_vocabulary.hpp"
 
@@ -88,7 +89,7 @@ int run_list(const RecordKind& kind, const ListArgs& args) {
     cursor = next_cursor.is_string() ? std::string(next_cursor.as_string()) : std::string();
   } while (args.all && !cursor.empty());
   if (args.as_json) {
-    print_json(json::object{{"items", items}, {"next_cursor", next_cursor}});
+    print_json(with_local_times(kind, json::object{{"items", items}, {"next_cursor", next_cursor}}));
     return ok;
   }
   std::cout << table_text(kind, items);
@@ -99,13 +100,13 @@ int run_list(const RecordKind& kind, const ListArgs& args) {
 }  // namespace
 
 void print_written(const RecordKind& kind, const json::object& record, bool as_json, const std::string& what) {
-  if (as_json) return print_json(record);
+  if (as_json) return print_json(with_local_times(kind, record));
   std::cout << kind.command << " " << json::serialize(record.at("id")) << " " << what << "\n";
 }
 
 int patch_record(const RecordKind& kind, std::int64_t id, const json::object& fields, bool as_json,
                  const std::string& what) {
-  if (fields.empty()) throw CliError(usage, "nothing to change: give the fields to change (--help lists them)");
+  if (fields.empty()) throw CliError(usage, say("cli.nothing_to_change"));
   ApiClient api(resolve_endpoint());
   const json::value record = api.call("PATCH", kind.path(id), json::serialize(fields)).json();
   print_written(kind, record.as_object(), as_json, what);
@@ -127,7 +128,7 @@ CLI::App* add_create_command(CLI::App& parent, std::function<int()>& run, const 
   runs(cmd, run, [kind, fields, as_json] {
     ApiClient api(resolve_endpoint());
     const json::value record = api.call("POST", kind->path(), json::serialize(fields->body())).json();
-    print_written(*kind, record.as_object(), *as_json, "created");
+    print_written(*kind, record.as_object(), *as_json, say("cli.created"));
     return int(ok);
   });
   return cmd;
@@ -163,7 +164,7 @@ CLI::App* add_show_command(CLI::App& group, std::function<int()>& run, const Kin
     ApiClient api(resolve_endpoint());
     const json::value record = api.call("GET", kind->path(*id)).json();
     if (*as_json) {
-      print_json(record);
+      print_json(with_local_times(*kind, record));
       return int(ok);
     }
     std::cout << record_text(*kind, record.as_object());
@@ -180,7 +181,7 @@ CLI::App* add_edit_command(CLI::App& group, std::function<int()>& run, const Kin
   add_id_argument(cmd, *id, *kind);
   auto fields = std::make_shared<FieldOptions>(*cmd, *kind, FieldOptions::Purpose::update);
   add_json_flag(cmd, *as_json);
-  runs(cmd, run, [kind, id, fields, as_json] { return patch_record(*kind, *id, fields->body(), *as_json, "updated"); });
+  runs(cmd, run, [kind, id, fields, as_json] { return patch_record(*kind, *id, fields->body(), *as_json, say("cli.updated")); });
   return cmd;
 }
 
@@ -191,7 +192,7 @@ CLI::App* add_remove_command(CLI::App& group, std::function<int()>& run, const K
   runs(cmd, run, [kind, id] {
     ApiClient api(resolve_endpoint());
     api.call("DELETE", kind->path(*id));
-    std::cout << kind->command << " " << *id << " deleted\n";
+    std::cout << kind->command << " " << *id << " " << say("cli.deleted") << "\n";
     return int(ok);
   });
   return cmd;

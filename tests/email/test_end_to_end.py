@@ -20,6 +20,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -473,15 +474,16 @@ def case_founder():
         check(get_followup(lea, a["id"]) == before, "following the links changed the follow-up")
 
         r = confirm(daemon, done)
-        check(r.status == 200 and "is done" in r.json().get("detail", ""), f"the done link's button: {r}")
+        # Léa is French: the answers speak French.
+        check(r.status == 200 and "est faite" in r.json().get("detail", ""), f"the done link's button: {r}")
         after = get_followup(lea, a["id"])
         check(after["status"] == "done" and after.get("done_at"), f"after the done link: {after}")
         check(after["updated_by"] == org.users["lea@alpha.test"][0], f"not done in Léa's name: {after}")
         r = confirm(daemon, done)
-        check(r.status == 200 and "already done" in r.json().get("detail", ""), f"the done link again: {r}")
+        check(r.status == 200 and "déjà faite" in r.json().get("detail", ""), f"the done link again: {r}")
         r = confirm(daemon, done, browser=True)
         check(r.status == 200 and r.headers.get("Content-Type", "").startswith("text/html")
-              and "already done" in html.unescape(r.text), f"the done link again, from a browser: {r}")
+              and "déjà faite" in html.unescape(r.text), f"the done link again, from a browser: {r}")
         check(get_followup(lea, a["id"])["version"] == after["version"], "following the done link again changed it")
 
         # The snooze link of the other one: a day later, then a new reminder when that comes.
@@ -491,7 +493,7 @@ def case_founder():
         check(r.status == 200 and "Envoyer le deck" in html.unescape(r.text), f"following the snooze link: {r}")
         check(get_followup(lea, b["id"])["status"] == "open", "following the snooze link snoozed it")
         r = confirm(daemon, snooze_b, browser=True)
-        check(r.status == 200 and "snoozed" in r.text, f"the snooze link's button: {r}")
+        check(r.status == 200 and "reportée au" in html.unescape(r.text), f"the snooze link's button: {r}")
         snoozed = get_followup(lea, b["id"])
         moved = soon + datetime.timedelta(days=1)
         check(snoozed["status"] == "snoozed" and parse_instant(snoozed["due_at"]) == moved,
@@ -595,6 +597,44 @@ def case_digest():
         daemon.restart()
         ticks(10)
         check(len(digests()) == len(expected), f"{len(digests())} digests after a second restart")
+        check(not org.dead_letters(), f"dead letters: {org.dead_letters()}")
+
+
+def case_digest_fr():
+    """A French user in Paris: the reminder and the digest name the lead's stage in French
+    (the daemon's stage_label), and the digest's times are on her clock, with the zone said."""
+    PARIS = "Europe/Paris"
+    start = now()
+    digest = max(0, minutes_of_day(PARIS, start) - 1)
+    env = {"RELANCE_FOLLOWUPS_DIGEST_TIME": f"{digest // 60:02d}:{digest % 60:02d}"}
+    with smtp_server() as server, daemon_running(env, allow=[server]) as daemon:
+        org = Org(daemon)
+        lea = org.user("lea", locale="fr", zone=PARIS, display_name="Léa Martin")
+        org.add_instance(server.url)
+        lead = lea.create("leads", {"title": "Pilote chez Acmé 🚀", "stage": "meeting"})
+        # A lead without news for a month: stale (its creation is its last news).
+        month_ago = instant(now() - datetime.timedelta(days=30))
+        with sqlite3.connect(os.path.join(daemon.dir, "relance.db"), timeout=10) as db:
+            db.execute("UPDATE leads SET created_at = ? WHERE id = ?", (month_ago, lead["id"]))
+        overdue = (now() - datetime.timedelta(hours=3)).replace(microsecond=0)
+        f = followup(lea, "Appeler Zoé", overdue, lead_id=lead["id"])
+        wait_for(lambda: reminders_of(server, f["id"]), 5, "no reminder")
+        text, page, _ = bodies(reminders_of(server, f["id"])[0].msg)
+        for body in (text, html.unescape(page)):
+            check("Pilote chez Acmé 🚀 (Rendez-vous)" in body, f"the reminder does not name the stage in French: {body}")
+
+        daemon.restart()  # digests are looked for at start
+        wait_for(lambda: [m for m in mails(server) if m.followup is None], 10, "no digest")
+        mail = [m for m in mails(server) if m.followup is None][0]
+        local = overdue.astimezone(zoneinfo.ZoneInfo(PARIS))
+        zone = f"{PARIS} ({now().astimezone(zoneinfo.ZoneInfo(PARIS)):%Z})"
+        text, page, _ = bodies(mail.msg)
+        for body in (text, html.unescape(page)):
+            check(mail.msg["Subject"].startswith("Vos relances du "), f"subject {mail.msg['Subject']!r}")
+            check(f"{local:%H:%M} Appeler Zoé" in body, f"the digest lacks the local time {local:%H:%M}: {body}")
+            check("Heures" in body and zone in body, f"the digest does not say its zone {zone}: {body}")
+            check("Pilote chez Acmé 🚀 (Rendez-vous)" in body and "(meeting)" not in body,
+                  f"the digest's stale lead is not in French: {body}")
         check(not org.dead_letters(), f"dead letters: {org.dead_letters()}")
 
 
@@ -832,7 +872,7 @@ def case_links():
         reopened = get_followup(lea, f["id"])
         for link in (done, snooze):
             r = confirm(daemon, link)
-            check(r.status == 409 and "since the email was sent" in r.json().get("detail", ""),
+            check(r.status == 409 and "depuis l’envoi du message" in r.json().get("detail", ""),
                   f"a link of before the follow-up was reopened: {r}")
         check(get_followup(lea, f["id"]) == reopened, "a link of before the reopening changed the follow-up")
 
