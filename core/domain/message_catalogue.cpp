@@ -59,7 +59,7 @@ constexpr std::array<CatalogueEntry, 42> entries{{
      "pas connecté\u00a0: lancez `relance login`, ou définissez RELANCE_URL et RELANCE_TOKEN"},
     {"cli.token_refused", "the daemon refused the token ({0}): run `relance login`",
      "le démon a refusé le jeton ({0})\u00a0: lancez `relance login`"},
-    {"cli.not_allowed", "not allowed: {0}", "non autorisé\u00a0: {0}"},
+    {"cli.not_allowed", "refused: {0}", "refusé\u00a0: {0}"},
     {"cli.not_found", "not found: {0}", "introuvable\u00a0: {0}"},
     {"cli.daemon_answered", "the daemon answered {0}: {1}", "le démon a répondu {0}\u00a0: {1}"},
     {"cli.nothing.today", "nothing due today", "rien à faire aujourd’hui"},
