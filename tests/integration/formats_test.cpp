@@ -37,6 +37,10 @@ const fs::path readers = fs::path(RELANCE_SOURCE_DIR) / "tests" / "exports";
 
 // API keys that no export carries: the server's bookkeeping.
 const std::set<std::string> server_only{"org_id", "version", "created_by", "updated_by", "redacted"};
+// Columns the exports join beside the ids, not fields of the API's records (their values:
+// exports_readable_test.cpp).
+const std::set<std::string> joined_names{"organisation_name", "company_name", "contact_name", "owner_name",
+                                         "assignee_name", "author_name", "lead_title", "source_event_name"};
 
 bool is_money(const std::string& column) { return column == "value" || column == "amount"; }
 
@@ -125,6 +129,8 @@ void compare(const std::string& what, std::vector<json::object> api, const json:
       } else if (auto e = extras.find(column); e != extras.end()) {
         const json::value joined = e->second(record);
         want = mapping(column, &joined);
+      } else if (joined_names.count(column)) {
+        continue;
       } else if (redacted) {
         want = mapping(column, nullptr);  // a personal field the caller may not read: empty
       } else {
