@@ -7,6 +7,7 @@
 
 #include "api/problem_response.hpp"
 #include "api/routes.hpp"
+#include "domain/messages.hpp"
 #include "domain/text.hpp"
 
 namespace relance::api {
@@ -33,11 +34,11 @@ std::string escape_html(const std::string& s) {
 // (the Content-Security-Policy says so to the browser too); never framed by another site,
 // never cached, and its address (which holds the link's signature) never sent as a Referer
 // to another origin.
-Response page(int status, const std::string& title, const std::string& content_html) {
+Response page(domain::Locale locale, int status, const std::string& title, const std::string& content_html) {
   Response r;
   r.status = status;
   r.content_type = "text/html; charset=utf-8";
-  r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+  r.body = "<!doctype html><html lang=\"" + std::string(domain::locale_tag(locale)) + "\"><head><meta charset=\"utf-8\">"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Relance: " +
            escape_html(title) + "</title></head><body><main><h1 id=\"title\">" + escape_html(title) + "</h1>" +
            content_html + "</main></body></html>\n";
@@ -53,42 +54,55 @@ std::string paragraph(const std::string& sentence) { return "<p>" + escape_html(
 
 bool from_browser(const Request& request) { return request.accept.find("text/html") != std::string::npos; }
 
-// A browser (Accept: text/html) gets a page; a program the API's JSON and problems.
-Response answer(const Request& request, std::exception_ptr error, const std::string& sentence) {
+// A browser (Accept: text/html) gets a page in the recipient's language; a program the
+// API's JSON and problems.
+Response answer(const Request& request, domain::Locale locale, std::exception_ptr error, const std::string& sentence) {
   const bool browser = from_browser(request);
   if (!error) {
-    if (browser) return page(200, "Done", paragraph(sentence));
+    if (browser) return page(locale, 200, domain::message(locale, "link.title.done"), paragraph(sentence));
     return json_response(200, boost::json::object{{"detail", sentence}});
   }
   if (!browser) return error_response(error);
   try {
     std::rethrow_exception(error);
   } catch (const Problem& p) {
-    return page(http_status(p.kind()), p.title(), paragraph(p.detail()));
+    const std::string title = locale == domain::Locale::en ? p.title() : domain::message(locale, "link.title.refused");
+    return page(locale, http_status(p.kind()), title, paragraph(p.detail()));
   } catch (...) {
     const Response r = error_response(std::current_exception());
-    return page(r.status, "Not done", paragraph("the follow-up could not be changed; try again later"));
+    return page(locale, r.status, domain::message(locale, "link.title.not_done"),
+                paragraph(domain::message(locale, "link.failed")));
   }
 }
 
 // What a link would do, and the button that does it. The form has no action: the browser
 // posts it to the page's own address, the signed link itself.
 Response confirmation(const Request& request, const followups::FollowupService::LinkPreview& link) {
-  const std::string verb = link.action == LinkAction::done ? "Mark done" : "Snooze a day";
-  const std::string recipient = "This link was sent to " + link.recipient + "; the change is made in their name.";
+  const auto say = [&link](std::string_view key, std::initializer_list<std::string_view> args = {}) {
+    return domain::message(link.locale, key, args);
+  };
+  const std::string verb = say(link.action == LinkAction::done ? "link.verb.done" : "link.verb.snooze");
+  const std::string question = say("link.question", {verb, link.title});
+  const std::string recipient = say("link.recipient", {link.recipient});
+  const std::string due = link.due.empty() ? std::string() : say("link.due", {link.due});
   if (!from_browser(request)) {
     boost::json::object o{{"action", link.action == LinkAction::done ? "done" : "snooze"},
                           {"title", link.title},
-                          {"recipient", link.recipient}};
-    o["detail"] = link.already.empty() ? verb + ": \"" + link.title + "\"? POST to this address to confirm. " + recipient
-                                       : link.already;
+                          {"recipient", link.recipient},
+                          {"due_local", link.due},
+                          {"locale", domain::locale_tag(link.locale)}};
+    o["detail"] = link.already.empty() ? question + " " + say("link.confirm_by_post") + " " + recipient : link.already;
     return json_response(200, std::move(o));
   }
-  if (!link.already.empty()) return page(200, "Nothing to do", paragraph(link.already));
-  return page(200, verb + ": \"" + link.title + "\"?",
-              paragraph(recipient) +
+  if (!link.already.empty()) return page(link.locale, 200, say("link.title.nothing"), paragraph(link.already));
+  // The button's label is the question without its question mark.
+  std::string label = question;
+  while (!label.empty() && (label.back() == '?' || label.back() == ' ')) label.pop_back();
+  if (label.ends_with("\xC2\xA0")) label.resize(label.size() - 2);
+  return page(link.locale, 200, question,
+              (due.empty() ? std::string() : paragraph(due)) + paragraph(recipient) +
                   "<form method=\"post\" aria-labelledby=\"title\"><button type=\"submit\">" +
-                  escape_html(verb + ": \"" + link.title + "\"") + "</button></form>");
+                  escape_html(label) + "</button></form>");
 }
 
 // The POST of a link's button is refused when a browser says another site made it: the
@@ -163,10 +177,11 @@ void add_followup_routes(Router& router, followups::FollowupService& followups) 
               "would do and whom it acts as, changing nothing; a page with a button for a person",
               "followups", Shape::text, nullptr, false, link_query},
              [&followups](Call& c, Reply reply) {
+               const followups::LinkQuery query = link_query_of(c.request.query);
                try {
-                 reply(confirmation(c.request, followups.preview(c.ids[0], link_query_of(c.request.query))));
+                 reply(confirmation(c.request, followups.preview(c.ids[0], query)));
                } catch (...) {
-                 reply(answer(c.request, std::current_exception(), {}));
+                 reply(answer(c.request, followups.recipient_locale(c.ids[0], query), std::current_exception(), {}));
                }
              });
   router.add("POST", "/api/v1/followups/{id}/action", false,
@@ -175,14 +190,15 @@ void add_followup_routes(Router& router, followups::FollowupService& followups) 
               "followups", Shape::text, nullptr, false, link_query},
              [&followups](Call& c, Reply reply) {
                const Request& request = c.request;
+               const followups::LinkQuery query = link_query_of(request.query);
+               const domain::Locale locale = followups.recipient_locale(c.ids[0], query);
                try {
                  refuse_other_sites(request, followups.link_origin());
-                 followups.act(c.ids[0], link_query_of(request.query),
-                               [reply, request](std::exception_ptr err, std::string sentence) {
-                                 reply(answer(request, err, sentence));
-                               });
+                 followups.act(c.ids[0], query, [reply, request, locale](std::exception_ptr err, std::string sentence) {
+                   reply(answer(request, locale, err, sentence));
+                 });
                } catch (...) {
-                 reply(answer(request, std::current_exception(), {}));
+                 reply(answer(request, locale, std::current_exception(), {}));
                }
              });
 }

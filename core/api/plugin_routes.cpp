@@ -57,7 +57,8 @@ services::DeadLetterPaging read_paging(const QueryParams& query) {
 
 }  // namespace
 
-void add_plugin_routes(Router& router, services::PluginService& plugins, const ApiLimits& limits) {
+void add_plugin_routes(Router& router, services::PluginService& plugins, services::WorkPool& slow_work,
+                       const ApiLimits& limits) {
   const std::string base = "/api/v1/plugin-instances";
   const std::string one = base + "/{id}";
   const std::string tag = "plugins";
@@ -93,6 +94,25 @@ void add_plugin_routes(Router& router, services::PluginService& plugins, const A
              {"Remove a plugin instance with its cursor, state and dead letters", tag, Shape::no_content},
              [&plugins](Call& c, Reply reply) {
                plugins.remove_instance(c.principal, c.ids[0], changed(std::move(reply)));
+             });
+  router.add("POST", one + "/test", true,
+             {"Run the plugin's test of the instance's settings (SDK 1.2, relance.self-test/1): the email "
+              "reminder sends one message to {\"to\": EMAIL}; 200 with passed, status and the report "
+              "(the SMTP server's answer)",
+              tag, Shape::object, nullptr, true},
+             [&plugins, &slow_work, limits](Call& c, Reply reply) {
+               // The test talks to another server for seconds: off the HTTP threads.
+               offload(slow_work, std::move(reply),
+                       [&plugins, p = c.principal, id = c.ids[0], body = parse_json_object(c.request, limits)](Reply& r) {
+                         r(json_response(200, plugins.test_instance(p, id, body)));
+                       });
+             });
+  router.add("GET", "/api/v1/plugins/{plugin}/settings", true,
+             {"The settings a plugin documents (SDK 1.2, relance.settings-doc/1): name, description, default, "
+              "choices",
+              tag, Shape::object},
+             [&plugins](Call& c, Reply reply) {
+               reply(json_response(200, plugins.plugin_settings(c.principal, c.names.at(0))));
              });
   router.add("POST", one + "/resume", true,
              {"Resume an instance the daemon suspended (a call overran its time budget)", tag, Shape::object},

@@ -6,6 +6,7 @@
 
 namespace relance::api {
 
-void add_plugin_routes(Router& router, services::PluginService& plugins, const ApiLimits& limits);
+void add_plugin_routes(Router& router, services::PluginService& plugins, services::WorkPool& slow_work,
+                       const ApiLimits& limits);
 
 }  // namespace relance::api

@@ -174,7 +174,7 @@ void add_routes(Router& router, const ApiServices& s) {
         &ent::outcomes, &ent::events, &ent::cadence_rules})
     add_record_routes(router, s, *e);
   add_merge_routes(router, s.merges, s.limits);
-  add_plugin_routes(router, s.plugins, s.limits);
+  add_plugin_routes(router, s.plugins, s.slow_work, s.limits);
   add_export_routes(router, s.exports);
   if (s.imports) add_import_routes(router, *s.imports, s.slow_work);
   add_followup_routes(router, s.followups);

@@ -117,7 +117,7 @@ int init(Config c, const std::string& admin_email, std::string password) {
   if (password.empty()) password = env_or("RELANCE_ADMIN_PASSWORD", "");
   if (password.empty()) password = ask_password();
   services::OrgDirectory orgs(*store);
-  services::AccountService accounts(*store, orgs);
+  services::AccountService accounts(*store, orgs, c.followups.scheduler.default_time_zone);
   try {
     if (!accounts.bootstrap(admin_email, password)) {
       std::cerr << "relance init: " << c.data_dir << " already has users; nothing changed\n";
@@ -145,7 +145,7 @@ int serve(Config c) {
   services::OrgDirectory orgs(*store);
   services::RecordService records(*store, orgs);
   services::ContactMergeService merges(*store, orgs, records);
-  services::AccountService accounts(*store, orgs);
+  services::AccountService accounts(*store, orgs, c.followups.scheduler.default_time_zone);
 
   // First run: an instance admin, with a password from the environment or a new one.
   std::string first_email, first_password;

@@ -15,6 +15,7 @@
 #include "cli/login_command.hpp"
 #include "cli/plugin_commands.hpp"
 #include "cli/record_commands.hpp"
+#include "cli/usage_errors.hpp"
 #include "domain/problem.hpp"
 #include "relance/storage/sqlite_store.hpp"
 #include "relance/version.h"
@@ -64,8 +65,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);  // prints the help, or the error and a hint
-    return code == 0 ? 0 : relance::cli::usage;
+    return relance::cli::parse_error_exit(app, e);  // the help, or what is wrong and the real commands
   }
   try {
     if (client_command) return client_command();

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <mutex>
 
+#include "cli/user_profile.hpp"
+
 namespace relance::cli {
 namespace {
 
@@ -66,7 +68,7 @@ Endpoint configured_endpoint() {
 Endpoint resolve_endpoint() {
   Endpoint e = configured_endpoint();
   if (e.token.empty())
-    throw CliError(unauthorised, "not logged in: run `relance login`, or set RELANCE_URL and RELANCE_TOKEN");
+    throw CliError(unauthorised, say("cli.not_logged_in"));
   return e;
 }
 
@@ -184,11 +186,14 @@ ApiResponse ApiClient::call(const std::string& method, const std::string& path, 
 void check_status(const ApiResponse& r) {
   if (r.status >= 200 && r.status < 300) return;
   const std::string why = problem_detail(r);
-  if (r.status == 401) throw CliError(unauthorised, "the daemon refused the token (" + why + "): run `relance login`");
-  if (r.status == 403) throw CliError(unauthorised, "not allowed: " + why);
-  if (r.status == 404) throw CliError(not_found, "not found: " + why);
+  // The sentences around the daemon's detail are in the user's language (the detail is the
+  // daemon's own).
+  if (r.status == 401) throw CliError(unauthorised, say("cli.token_refused", {why}));
+  // Logged in, but this account may not do that: logging in again would not help.
+  if (r.status == 403) throw CliError(failed, say("cli.not_allowed", {why}));
+  if (r.status == 404) throw CliError(not_found, say("cli.not_found", {why}));
   if (r.status == 400 || r.status == 422) throw CliError(usage, why);
-  throw CliError(failed, "the daemon answered " + std::to_string(r.status) + ": " + why);
+  throw CliError(failed, say("cli.daemon_answered", {std::to_string(r.status), why}));
 }
 
 }  // namespace relance::cli

@@ -20,10 +20,10 @@ namespace relance::cli {
 // Exit codes every command uses, so scripts can tell failures apart.
 enum Exit : int {
   ok = 0,
-  failed = 1,        // the daemon refused the request (4xx other than below, 5xx)
-  usage = 2,         // bad arguments or input
+  failed = 1,        // the daemon refused the request (403: not allowed to; 409; other 4xx, 5xx)
+  usage = 2,         // bad arguments or input (400, 422)
   unreachable = 3,   // no daemon answered at the URL
-  unauthorised = 4,  // no token, or a token the daemon refuses (401/403)
+  unauthorised = 4,  // not logged in: no token, or a token the daemon refuses (401)
   not_found = 5,
 };
 

@@ -30,7 +30,9 @@ std::string help_of(const storage::Field& f) {
     h += ")";
   }
   if (f.kind == FieldKind::stage) h += " (one of the organisation's pipeline stages: new, contacted, meeting...)";
-  if (f.kind == FieldKind::timestamp) h += " (an RFC 3339 instant, YYYY-MM-DD, 3d, in 2h, 1d ago, now)";
+  if (f.kind == FieldKind::timestamp)
+    h += " (tomorrow 09:00, demain 9h, mon 14:30, 2026-12-05 09:00, 2026-12-05, in 2h, 3d, 1d ago, now or RFC 3339; "
+         "local times in --time-zone, else yours)";
   if (f.kind == FieldKind::money) h += " (a decimal amount: 250000 or 1234.50)";
   if (f.kind == FieldKind::boolean) h += " (true or false)";
   if (is_list(f)) h += " (repeatable; on edit, replaces the list)";
@@ -39,7 +41,7 @@ std::string help_of(const storage::Field& f) {
 
 // The JSON value of one command-line value, by the field's kind. What does not read as the
 // kind's type goes as a string, for the API to refuse with its reason.
-json::value typed(const storage::Field& f, const std::string& v) {
+json::value typed(const storage::Field& f, const std::string& v, const std::string& zone) {
   switch (f.kind) {
     case FieldKind::integer:
     case FieldKind::reference: {
@@ -52,7 +54,7 @@ json::value typed(const storage::Field& f, const std::string& v) {
       if (v == "true" || v == "yes" || v == "1") return true;
       if (v == "false" || v == "no" || v == "0") return false;
       return json::string(v);
-    case FieldKind::timestamp: return json::string(instant_text(v));
+    case FieldKind::timestamp: return json::string(instant_text(v, option_name(f), zone));
     default: return json::string(v);
   }
 }
@@ -84,20 +86,32 @@ FieldOptions::FieldOptions(CLI::App& cmd, const RecordKind& kind, Purpose purpos
     if (purpose == Purpose::create && f.has(storage::required)) help += " [required]";
     v.option = is_list(f) ? cmd.add_option(names, v.many, help) : cmd.add_option(names, v.one, help);
   }
+  const auto& fields = kind.entity->fields;
+  const bool has_instants = std::any_of(fields.begin(), fields.end(), [](const storage::Field& f) {
+    return f.kind == FieldKind::timestamp && !f.has(storage::read_only);
+  });
+  if (has_instants && !kind.entity->field("time_zone"))
+    cmd.add_option("--time-zone", reading_zone_,
+                   "IANA time zone the times given are read in (default: yours, from your profile)");
   if (purpose == Purpose::update)
     cmd.add_option("--unset", unset_, "Clear a field (its name, e.g. --unset company_id; repeatable)");
 }
 
 json::object FieldOptions::body() const {
+  // The zone local times are read in: --time-zone, which is the record's own time_zone field
+  // where it has one (a follow-up due "09:00" in Europe/Paris is 09:00 there).
+  std::string zone = reading_zone_;
+  for (const Value& v : values_)
+    if (v.field->name == "time_zone" && v.option->count() > 0) zone = v.one;
   json::object body;
   for (const Value& v : values_) {
     if (v.option->count() == 0) continue;
     if (is_list(*v.field)) {
       json::array items;
-      for (const std::string& item : v.many) items.push_back(typed(*v.field, item));
+      for (const std::string& item : v.many) items.push_back(typed(*v.field, item, zone));
       body[v.field->name] = std::move(items);
     } else {
-      body[v.field->name] = typed(*v.field, v.one);
+      body[v.field->name] = typed(*v.field, v.one, zone);
     }
   }
   for (std::string name : unset_) {

@@ -1,7 +1,9 @@
 // FieldOptions: an option per writable field of an entity, derived from the schema
 // (--first-name, --email repeatable for emails, --company-id...), read back as the JSON body
 // of a POST or PATCH holding only the options given. Values go to the API as typed: it
-// validates them and its problem document says what is wrong.
+// validates them and its problem document says what is wrong. Instants are read here, as a
+// person types them (cli/when.hpp), in the zone --time-zone gives (the record's own time_zone
+// field where it has one), else the user's.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -42,6 +44,7 @@ class FieldOptions {
   const storage::Entity* entity_;
   std::deque<Value> values_;  // stable addresses: CLI11 writes into them
   std::vector<std::string> unset_;
+  std::string reading_zone_;  // --time-zone, for an entity without a time_zone field
 };
 
 }  // namespace relance::cli

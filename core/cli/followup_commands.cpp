@@ -9,6 +9,7 @@
 #include "cli/api_client.hpp"
 #include "cli/record_commands.hpp"
 #include "cli/record_output.hpp"
+#include "cli/user_profile.hpp"
 #include "cli/when.hpp"
 #include "domain/time.hpp"
 
@@ -20,6 +21,7 @@ namespace {
 struct Change {
   std::int64_t id = 0;
   std::string until;  // snooze: a duration or an instant
+  std::string zone;   // snooze: the zone a local time is read in
   bool as_json = false;
 };
 
@@ -36,10 +38,9 @@ struct Until {
   Clock::time_point at;
 };
 
-Until read_until(const std::string& text) {
+Until read_until(const std::string& text, const std::string& zone) {
   if (const auto d = parse_duration(text.starts_with("in ") ? text.substr(3) : text)) return {d, {}};
-  const auto t = parse_when(text, Clock::now());
-  if (!t) throw CliError(usage, "snooze until what? " + text + " is not a duration (3h, 1d, 2w), a date (YYYY-MM-DD) or an instant");
+  const auto t = domain::parse_instant(instant_text(text, "until", zone));
   return {std::nullopt, *t};
 }
 
@@ -61,7 +62,7 @@ void add_followup_commands(CLI::App& app, std::function<int()>& run) {
   auto done = std::make_shared<Change>();
   add_change_command(*group, "done", "Mark a follow-up done", *done)->callback([&run, followup, done] {
     run = [followup, done] {
-      return patch_record(*followup, done->id, json::object{{"status", "done"}}, done->as_json, "done");
+      return patch_record(*followup, done->id, json::object{{"status", "done"}}, done->as_json, say("cli.done"));
     };
   });
 
@@ -69,17 +70,20 @@ void add_followup_commands(CLI::App& app, std::function<int()>& run) {
   CLI::App* cmd = add_change_command(
       *group, "snooze", "Snooze a follow-up: status snoozed, due later by a duration (3h, 1d, 2w) or at a date",
       *snooze);
-  cmd->add_option("until", snooze->until, "3h, 1d, 2w (later than now or the current due instant), YYYY-MM-DD (09:00 local) or an RFC 3339 instant")
+  cmd->add_option("until", snooze->until,
+                  "3h, 1d, 2w (later than now or the current due instant), or a time: tomorrow 09:00, demain 9h, "
+                  "mon 14:30, 2026-12-05 09:00, 2026-12-05 (09:00), RFC 3339")
       ->required();
+  cmd->add_option("--time-zone", snooze->zone, "IANA time zone a local time is read in (default: yours)");
   cmd->callback([&run, followup, snooze] {
     run = [followup, snooze] {
-      const Until until = read_until(snooze->until);
+      const Until until = read_until(snooze->until, snooze->zone);
       const std::string due = [&] {
         ApiClient api(resolve_endpoint());
         return due_after(until, api.call("GET", followup->path(snooze->id)).json().at("due_at"));
       }();
       return patch_record(*followup, snooze->id, json::object{{"status", "snoozed"}, {"due_at", due}},
-                          snooze->as_json, "snoozed until " + local_time(due));
+                          snooze->as_json, say("cli.snoozed_until", {local_time(due)}));
     };
   });
 
@@ -109,7 +113,7 @@ void add_followup_commands(CLI::App& app, std::function<int()>& run) {
           print_json(page);
         } else {
           const auto& items = page.at("items").as_array();
-          if (items.empty()) std::cout << "nothing " << (name == "today" ? "due today" : name) << "\n";
+          if (items.empty()) std::cout << say("cli.nothing." + name) << "\n";
           else std::cout << table_text(*followup, items);
         }
         return static_cast<int>(ok);

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cli/api_client.hpp"
+#include "cli/plugin_instance_commands.hpp"
 #include "cli/table.hpp"
 #include "domain/time.hpp"
 
@@ -78,6 +79,7 @@ void add_plugin_commands(CLI::App& app, std::function<int()>& run) {
   auto as_json = std::make_shared<bool>(false);
   list->add_flag("--json", *as_json, "Print the daemon's JSON answer");
   list->callback([&run, as_json] { run = [as_json] { return plugin_list(*as_json); }; });
+  add_plugin_instance_commands(*plugin, run);
 }
 
 }  // namespace relance::cli

@@ -7,7 +7,8 @@
 
 namespace relance::cli {
 
-// Adds `plugin list` under `app`; `run` is set to the command chosen, returning its exit code.
+// Adds `plugin list`, `plugin settings`, `plugin test-email` and `plugin instance ...` under
+// `app`; `run` is set to the command chosen, returning its exit code.
 void add_plugin_commands(CLI::App& app, std::function<int()>& run);
 
 }  // namespace relance::cli

@@ -12,6 +12,7 @@
 #include "cli/field_options.hpp"
 #include "cli/merge_commands.hpp"
 #include "cli/record_output.hpp"
+#include "cli/user_profile.hpp"
 #include "cli/when.hpp"
 #include "domain/list_vocabulary.hpp"
 
@@ -27,6 +28,12 @@ void add_json_flag(CLI::App* cmd, bool& as_json) {
 }
 
 namespace {
+
+// "a contact", "an event": the noun with its article, for help texts.
+std::string with_article(const std::string& noun) {
+  const bool vowel = !noun.empty() && std::string_view("aeiou").find(noun[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + noun;
+}
 
 void add_id_argument(CLI::App* cmd, std::int64_t& id, const RecordKind& kind) {
   cmd->add_option("id", id, "The " + kind.command + "'s id")->required();
@@ -82,7 +89,7 @@ int run_list(const RecordKind& kind, const ListArgs& args) {
     cursor = next_cursor.is_string() ? std::string(next_cursor.as_string()) : std::string();
   } while (args.all && !cursor.empty());
   if (args.as_json) {
-    print_json(json::object{{"items", items}, {"next_cursor", next_cursor}});
+    print_json(with_local_times(kind, json::object{{"items", items}, {"next_cursor", next_cursor}}));
     return ok;
   }
   std::cout << table_text(kind, items);
@@ -93,13 +100,13 @@ int run_list(const RecordKind& kind, const ListArgs& args) {
 }  // namespace
 
 void print_written(const RecordKind& kind, const json::object& record, bool as_json, const std::string& what) {
-  if (as_json) return print_json(record);
+  if (as_json) return print_json(with_local_times(kind, record));
   std::cout << kind.command << " " << json::serialize(record.at("id")) << " " << what << "\n";
 }
 
 int patch_record(const RecordKind& kind, std::int64_t id, const json::object& fields, bool as_json,
                  const std::string& what) {
-  if (fields.empty()) throw CliError(usage, "nothing to change: give the fields to change (--help lists them)");
+  if (fields.empty()) throw CliError(usage, say("cli.nothing_to_change"));
   ApiClient api(resolve_endpoint());
   const json::value record = api.call("PATCH", kind.path(id), json::serialize(fields)).json();
   print_written(kind, record.as_object(), as_json, what);
@@ -121,7 +128,7 @@ CLI::App* add_create_command(CLI::App& parent, std::function<int()>& run, const 
   runs(cmd, run, [kind, fields, as_json] {
     ApiClient api(resolve_endpoint());
     const json::value record = api.call("POST", kind->path(), json::serialize(fields->body())).json();
-    print_written(*kind, record.as_object(), *as_json, "created");
+    print_written(*kind, record.as_object(), *as_json, say("cli.created"));
     return int(ok);
   });
   return cmd;
@@ -157,7 +164,7 @@ CLI::App* add_show_command(CLI::App& group, std::function<int()>& run, const Kin
     ApiClient api(resolve_endpoint());
     const json::value record = api.call("GET", kind->path(*id)).json();
     if (*as_json) {
-      print_json(record);
+      print_json(with_local_times(*kind, record));
       return int(ok);
     }
     std::cout << record_text(*kind, record.as_object());
@@ -168,24 +175,24 @@ CLI::App* add_show_command(CLI::App& group, std::function<int()>& run, const Kin
 }
 
 CLI::App* add_edit_command(CLI::App& group, std::function<int()>& run, const Kind& kind) {
-  CLI::App* cmd = group.add_subcommand("edit", "Change fields of a " + kind->command + " (only the options given)");
+  CLI::App* cmd = group.add_subcommand("edit", "Change fields of " + with_article(kind->command) + " (only the options given)");
   auto id = std::make_shared<std::int64_t>(0);
   auto as_json = std::make_shared<bool>(false);
   add_id_argument(cmd, *id, *kind);
   auto fields = std::make_shared<FieldOptions>(*cmd, *kind, FieldOptions::Purpose::update);
   add_json_flag(cmd, *as_json);
-  runs(cmd, run, [kind, id, fields, as_json] { return patch_record(*kind, *id, fields->body(), *as_json, "updated"); });
+  runs(cmd, run, [kind, id, fields, as_json] { return patch_record(*kind, *id, fields->body(), *as_json, say("cli.updated")); });
   return cmd;
 }
 
 CLI::App* add_remove_command(CLI::App& group, std::function<int()>& run, const Kind& kind) {
-  CLI::App* cmd = group.add_subcommand("rm", "Delete a " + kind->command);
+  CLI::App* cmd = group.add_subcommand("rm", "Delete " + with_article(kind->command));
   auto id = std::make_shared<std::int64_t>(0);
   add_id_argument(cmd, *id, *kind);
   runs(cmd, run, [kind, id] {
     ApiClient api(resolve_endpoint());
     api.call("DELETE", kind->path(*id));
-    std::cout << kind->command << " " << *id << " deleted\n";
+    std::cout << kind->command << " " << *id << " " << say("cli.deleted") << "\n";
     return int(ok);
   });
   return cmd;
@@ -193,7 +200,7 @@ CLI::App* add_remove_command(CLI::App& group, std::function<int()>& run, const K
 
 CLI::App* add_crud_commands(CLI::App& app, std::function<int()>& run, const Kind& kind) {
   CLI::App* group = add_record_group(app, kind);
-  add_create_command(*group, run, kind, "add", "Add a " + kind->command);
+  add_create_command(*group, run, kind, "add", "Add " + with_article(kind->command));
   add_list_command(*group, run, kind);
   add_show_command(*group, run, kind);
   add_edit_command(*group, run, kind);
@@ -204,6 +211,8 @@ CLI::App* add_crud_commands(CLI::App& app, std::function<int()>& run, const Kind
 void add_record_commands(CLI::App& app, std::function<int()>& run) {
   add_merge_commands(*add_crud_commands(app, run, contact_kind()), run);
   add_crud_commands(app, run, company_kind());
+  add_crud_commands(app, run, event_kind());
+  add_crud_commands(app, run, outcome_kind());
   const Kind lead = lead_kind();
   CLI::App* group = add_crud_commands(app, run, lead);
   // lead move ID STAGE: the stage change is logged as an activity by the daemon.

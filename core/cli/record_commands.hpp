@@ -37,7 +37,7 @@ int patch_record(const RecordKind& kind, std::int64_t id, const boost::json::obj
 // Prints a record the daemon answered to a write: its JSON, or "<kind> <id> <what>".
 void print_written(const RecordKind& kind, const boost::json::object& record, bool as_json, const std::string& what);
 
-// contact (with merge, unmerge and merges), company and lead (with lead move).
+// contact (with merge, unmerge and merges), company, event, outcome and lead (with lead move).
 void add_record_commands(CLI::App& app, std::function<int()>& run);
 
 }  // namespace relance::cli

@@ -12,9 +12,11 @@ namespace ent = storage::entities;
 
 namespace {
 
-// The records of `kind` that belong to a lead, as a titled table (nothing when none).
-void print_lead_part(ApiClient& api, const RecordKind& kind, const std::string& title, std::int64_t lead_id) {
-  const auto page = api.call("GET", kind.path() + "?lead_id=" + std::to_string(lead_id) + "&limit=200" +
+// The records of `kind` whose `owner_field` names the record shown (a lead's activities, an
+// event's outcomes), as a titled table (nothing when none).
+void print_part(ApiClient& api, const RecordKind& kind, const std::string& title, const std::string& owner_field,
+                std::int64_t owner_id) {
+  const auto page = api.call("GET", kind.path() + "?" + owner_field + "=" + std::to_string(owner_id) + "&limit=200" +
                                         (kind.default_sort.empty() ? "" : "&sort=" + kind.default_sort))
                         .json();
   const auto& items = page.at("items").as_array();
@@ -89,8 +91,39 @@ Kind lead_kind() {
        {"CLOSE", {"expected_close"}}},
       {"title"}, "", [](ApiClient& api, const boost::json::object& lead) {
         const std::int64_t id = lead.at("id").to_number<std::int64_t>();
-        print_lead_part(api, *activity_kind(), "Activities", id);
-        print_lead_part(api, *followup_kind(), "Follow-ups", id);
+        print_part(api, *activity_kind(), "Activities", "lead_id", id);
+        print_part(api, *followup_kind(), "Follow-ups", "lead_id", id);
+        print_part(api, *outcome_kind(), "Outcomes", "lead_id", id);
+      }});
+  return k;
+}
+
+Kind outcome_kind() {
+  static const Kind k = std::make_shared<RecordKind>(RecordKind{
+      &ent::outcomes, "outcome",
+      "What a lead produced (an investment, a contract, a pilot, jobs), optionally from a mission event: "
+      "add, list, show, edit, rm",
+      {{"DATE", {"occurred_on"}},
+       {"KIND", {"kind"}},
+       {"LEAD", {"lead_id"}},
+       {"EVENT", {"event_id"}},
+       {"AMOUNT", {"amount", "currency"}},
+       {"JOBS", {"jobs"}},
+       {"EVIDENCE", {"evidence"}}},
+      {"kind"}, "-created_at", {}});
+  return k;
+}
+
+Kind event_kind() {
+  static const Kind k = std::make_shared<RecordKind>(RecordKind{
+      &ent::events, "event", "Trade missions, fairs, conferences: add, list, show, edit, rm",
+      {{"NAME", {"name"}},
+       {"KIND", {"kind"}},
+       {"WHERE", {"city", "country"}, ", "},
+       {"FROM", {"starts_on"}},
+       {"TO", {"ends_on"}}},
+      {"name"}, "", [](ApiClient& api, const boost::json::object& event) {
+        print_part(api, *outcome_kind(), "Outcomes", "event_id", event.at("id").to_number<std::int64_t>());
       }});
   return k;
 }

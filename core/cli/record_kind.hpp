@@ -45,5 +45,7 @@ Kind company_kind();
 Kind lead_kind();
 Kind activity_kind();
 Kind followup_kind();
+Kind outcome_kind();
+Kind event_kind();
 
 }  // namespace relance::cli

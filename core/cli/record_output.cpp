@@ -6,12 +6,40 @@
 #include <iostream>
 
 #include "cli/table.hpp"
+#include "cli/user_profile.hpp"
 #include "cli/when.hpp"
+#include "domain/time.hpp"
 
 namespace relance::cli {
 namespace json = boost::json;
 
 void print_json(const json::value& v) { std::cout << json::serialize(v) << "\n"; }
+
+namespace {
+
+void add_due_local(json::object& o) {
+  const json::value* due = o.if_contains("due_at");
+  if (o.contains("due_local") || !due || !due->is_string()) return;
+  const auto at = domain::parse_instant(due->as_string());
+  if (!at) return;
+  const json::value* own = o.if_contains("time_zone");
+  const std::string zone = own && own->is_string() ? std::string(own->as_string()) : user_time_zone();
+  o["due_local"] = domain::local_time(*at, zone).value_or("");
+}
+
+}  // namespace
+
+json::value with_local_times(const RecordKind& kind, json::value v) {
+  if (!kind.entity->field("due_at") || !v.is_object()) return v;
+  json::object& o = v.as_object();
+  if (json::value* items = o.if_contains("items"); items && items->is_array()) {
+    for (json::value& item : items->as_array())
+      if (item.is_object()) add_due_local(item.as_object());
+  } else {
+    add_due_local(o);
+  }
+  return v;
+}
 
 std::string value_text(const storage::Entity& entity, std::string_view field, const json::value* v) {
   if (!v || v->is_null()) return {};

@@ -1,6 +1,8 @@
-// When: the instants a founder types on the command line ("3d", "2h ago", "2025-03-10",
-// "2025-03-10T09:00:00+01:00") turned into the RFC 3339 instants the API takes, and the
-// API's UTC instants shown back in local time.
+// When: the instants a founder types on the command line ("tomorrow 09:00", "demain 9h",
+// "lun 14h30", "2026-12-05", "in 2h", "3d", RFC 3339: domain/typed_instant.hpp) turned into
+// the RFC 3339 instants the API takes, and the API's UTC instants shown back in the user's
+// zone. Wall-clock forms are read in the zone a command's --time-zone gives, else the user's
+// (cli/user_profile.hpp), never the machine's.
 #pragma once
 
 #include <chrono>
@@ -12,22 +14,27 @@ namespace relance::cli {
 
 using Clock = std::chrono::system_clock;
 
-// "90m", "3h", "1d", "2w": a positive duration; nullopt for anything else.
+// "90s", "90m", "3h", "1d", "2w": a positive duration; nullopt for anything else.
 std::optional<Clock::duration> parse_duration(std::string_view text);
 
-// "now", "3h" or "in 3h" (from now), "2d ago", "YYYY-MM-DD" (09:00 local time that day) or
-// an RFC 3339 instant; nullopt for anything else.
-std::optional<Clock::time_point> parse_when(std::string_view text, Clock::time_point now);
+// Any typed form (domain::read_typed_instant), wall-clock forms read in `zone` when it is not
+// empty, else in the user's zone; nullopt for anything else.
+std::optional<Clock::time_point> parse_when(std::string_view text, Clock::time_point now,
+                                            const std::string& zone = {});
 
-// The RFC 3339 UTC instant for `text` when parse_when reads it, else `text` as it is (the API
-// then says what is wrong with it).
-std::string instant_text(std::string_view text);
+// The RFC 3339 UTC instant `text` stands for (as parse_when reads it, now); throws
+// CliError(usage) naming `option` and listing the accepted forms when it is none of them.
+std::string instant_text(std::string_view text, std::string_view option, const std::string& zone = {});
 
-// As instant_text, but only for the relative forms ("now", "3h", "2d ago"): a date stays a
-// date (for ranges over date fields).
+// As instant_text, but only for the relative forms ("now", "3h", "2d ago"): anything else
+// stays as it is, a date a date (for ranges over date fields).
 std::string relative_instant_text(std::string_view text);
 
-// An API instant as "YYYY-MM-DD HH:MM" in local time; `text` as it is when it is not one.
+// Throws CliError(usage) when `zone` is not empty and not an IANA time zone.
+void check_time_zone(const std::string& zone);
+
+// An API instant as "YYYY-MM-DD HH:MM ABBR" in the user's zone ("2026-12-05 09:00 PST");
+// `text` as it is when it is not an instant.
 std::string local_time(std::string_view text);
 
 }  // namespace relance::cli

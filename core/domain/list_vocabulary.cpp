@@ -50,7 +50,7 @@ constexpr Names activity_sorts{"kind", "occurred_at"};
 constexpr Names followup_equal{"lead_id", "contact_id", "assignee_id", "status"};
 constexpr Names followup_ranged{"due_at"};
 constexpr Names followup_sorts{"due_at", "status"};
-constexpr Names outcome_equal{"lead_id", "company_id", "kind", "currency"};
+constexpr Names outcome_equal{"lead_id", "event_id", "company_id", "kind", "currency"};
 constexpr Names outcome_ranged{"occurred_on"};
 constexpr Names outcome_sorts{"kind"};
 constexpr Names event_equal{"name", "kind", "city", "country"};

@@ -6,10 +6,12 @@
 #include "followups/followup_service.hpp"
 
 #include "domain/json_text.hpp"
+#include "domain/messages.hpp"
 #include "domain/problem.hpp"
 #include "domain/record_json.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
+#include "domain/typed_instant.hpp"
 #include "services/contact_zones.hpp"
 
 namespace relance::followups {
@@ -27,12 +29,11 @@ std::string snoozed_due(const VerifiedLink& link) {
 
 // The update's outcome as the link's answer: a conflict (another version) is, for a link,
 // the follow-up having changed since the email was sent.
-std::exception_ptr link_error(std::exception_ptr err, const services::WriteOutcome& outcome) {
+std::exception_ptr link_error(std::exception_ptr err, const services::WriteOutcome& outcome, domain::Locale locale) {
   using Kind = services::WriteOutcome::Kind;
   if (err) return err;
   if (outcome.kind == Kind::conflict)
-    return std::make_exception_ptr(
-        Problem::conflict("this follow-up was changed since the email was sent; open it in Relance"));
+    return std::make_exception_ptr(Problem::conflict(domain::message(locale, "link.changed")));
   if (outcome.kind == Kind::not_found) return std::make_exception_ptr(Problem::not_found());
   if (outcome.kind == Kind::invalid) return std::make_exception_ptr(Problem::invalid(outcome.field, outcome.detail));
   return nullptr;
@@ -104,6 +105,7 @@ struct FollowupService::Followed {
   VerifiedLink link;
   auth::Principal recipient;
   LinkPreview preview;
+  std::string zone;  // the recipient's clock for this follow-up
 };
 
 FollowupService::Followed FollowupService::follow(std::int64_t followup_id,
@@ -116,7 +118,7 @@ FollowupService::Followed FollowupService::follow(std::int64_t followup_id,
   auto user = store_.get(ent::users, storage::Scope::everything(), link.target.recipient_id);
   if (!user || user->org_id != row->org_id || user->get(ent::users, "disabled") == storage::Value{std::int64_t{1}})
     throw Problem::forbidden("the person this link was sent to can no longer change this follow-up; open it in Relance");
-  Followed f{link, {}, {}};
+  Followed f{link, {}, {}, {}};
   f.recipient.user_id = user->id;
   f.recipient.org_id = user->org_id;
   const std::string* role = user->text(ent::users, "role");
@@ -129,25 +131,51 @@ FollowupService::Followed FollowupService::follow(std::int64_t followup_id,
   const std::string* email = user->text(ent::users, "email");
   const std::string* name = user->text(ent::users, "display_name");
   f.preview.recipient = name && !name->empty() ? *name + (email ? " <" + *email + ">" : "") : email ? *email : "";
+  // The page speaks the recipient's language and shows instants on their clock: the
+  // follow-up's own zone, else theirs, else the daemon's default.
+  const std::string* locale = user->text(ent::users, "locale");
+  const domain::Locale lang = domain::locale_of(locale ? *locale : "");
+  f.preview.locale = lang;
+  const std::string* own_zone = row->text(ent::followups, "time_zone");
+  const std::string* user_zone = user->text(ent::users, "time_zone");
+  f.zone = own_zone ? *own_zone : user_zone ? *user_zone : default_time_zone_;
+  auto local = [&f](const std::string& instant) {
+    const auto t = domain::parse_instant(instant);
+    return t ? domain::local_time_text(*t, f.zone) : instant;
+  };
+  const auto say = [lang](std::string_view key, std::initializer_list<std::string_view> args = {}) {
+    return domain::message(lang, key, args);
+  };
 
   const std::string* status = row->text(ent::followups, "status");
   const std::string* due = row->text(ent::followups, "due_at");
+  if (due) f.preview.due = local(*due);
   auto is = [](const std::string* s, std::string_view v) { return s && *s == v; };
   if (link.action == LinkAction::done && is(status, "done")) {
-    f.preview.already = "\"" + f.preview.title + "\" was already done.";
+    f.preview.already = say("link.already_done", {f.preview.title});
     return f;
   }
   if (link.action == LinkAction::snooze && is(status, "snoozed") && is(due, snoozed_due(link))) {
-    f.preview.already = "\"" + f.preview.title + "\" was already snoozed to " + *due + ".";
+    f.preview.already = say("link.already_snoozed", {f.preview.title, local(*due)});
     return f;
   }
   if (!is(due, link.target.due_at))
-    throw Problem::conflict("this follow-up changed since the email was sent (its due date moved); open it in Relance");
-  if (row->version != link.target.version)
-    throw Problem::conflict("this follow-up was changed since the email was sent; open it in Relance");
+    throw Problem::conflict(say("link.moved"));
+  if (row->version != link.target.version) throw Problem::conflict(say("link.changed"));
   if (is(status, "cancelled") || (link.action == LinkAction::snooze && is(status, "done")))
-    throw Problem::conflict("this follow-up is " + *status + " already");
+    throw Problem::conflict(say("link.closed", {say("status." + *status)}));
   return f;
+}
+
+domain::Locale FollowupService::recipient_locale(std::int64_t followup_id, const LinkQuery& query) const {
+  try {
+    const VerifiedLink link = links_.verify(followup_id, query);
+    const auto user = store_.get(ent::users, storage::Scope::everything(), link.target.recipient_id);
+    const std::string* locale = user ? user->text(ent::users, "locale") : nullptr;
+    return domain::locale_of(locale ? *locale : "");
+  } catch (const std::exception&) {
+    return domain::Locale::en;
+  }
 }
 
 FollowupService::LinkPreview FollowupService::preview(std::int64_t followup_id,
@@ -163,18 +191,20 @@ void FollowupService::act(std::int64_t followup_id, const LinkQuery& query,
   std::string sentence;
   if (f.link.action == LinkAction::done) {
     body["status"] = "done";
-    sentence = "\"" + f.preview.title + "\" is done.";
+    sentence = domain::message(f.preview.locale, "link.is_done", {f.preview.title});
   } else {
     const std::string next = snoozed_due(f.link);
     body["status"] = "snoozed";
     body["due_at"] = next;
-    sentence = "\"" + f.preview.title + "\" is snoozed to " + next + ".";
+    const auto at = domain::parse_instant(next);
+    sentence = domain::message(f.preview.locale, "link.is_snoozed",
+                               {f.preview.title, at ? domain::local_time_text(*at, f.zone) : next});
   }
   // The version the link was made for is the update's precondition: a change that lands
   // between the checks above and this write makes it a 409 too, not a silent overwrite.
   records_.update(f.recipient, services::UpdateRecord{ent::followups, followup_id, std::move(body), f.link.target.version},
-                  [done, sentence](std::exception_ptr err, services::WriteOutcome outcome) {
-                    done(link_error(err, outcome), sentence);
+                  [done, sentence, locale = f.preview.locale](std::exception_ptr err, services::WriteOutcome outcome) {
+                    done(link_error(err, outcome, locale), sentence);
                   });
 }
 

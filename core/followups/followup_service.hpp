@@ -12,6 +12,7 @@
 #include <string>
 
 #include "auth/principal.hpp"
+#include "domain/messages.hpp"
 #include "followups/action_links.hpp"
 #include "services/record_service.hpp"
 
@@ -40,6 +41,8 @@ class FollowupService {
     std::string title;      // the follow-up's
     std::string recipient;  // whom the link was sent to and acts as: "Ann Martin <ann@alpha.test>"
     std::string already;    // set when the link's work is done already: nothing to confirm
+    domain::Locale locale = domain::Locale::en;  // the recipient's: the page speaks it
+    std::string due;        // the due instant in the recipient's zone: "2026-12-05 09:00 CET"
   };
 
   // Checks a link (ActionLinks::verify) and that it still applies: the follow-up has the due
@@ -54,6 +57,10 @@ class FollowupService {
   // error (409 when the follow-up changed meanwhile).
   void act(std::int64_t followup_id, const LinkQuery& query,
            std::function<void(std::exception_ptr, std::string)> done);
+
+  // The language of the person a link was sent to (English when the link does not verify):
+  // the page's words, its errors included, are in it.
+  domain::Locale recipient_locale(std::int64_t followup_id, const LinkQuery& query) const;
 
   // The origin the links lead to ("https://crm.example.org").
   std::string link_origin() const { return links_.origin(); }

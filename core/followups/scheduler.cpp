@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "domain/json_text.hpp"
+#include "domain/messages.hpp"
 #include "events/clock.hpp"
 #include "events/publish.hpp"
 #include "followups/cadence.hpp"
@@ -70,6 +71,20 @@ class Lookups {
 std::string zone_of(const Row* user, const std::string& fallback) {
   const std::string* z = user ? user->text(ent::users, "time_zone") : nullptr;
   return z ? *z : fallback;
+}
+
+// The language of the emails to `u` (French when the user has none set, as user_json says).
+domain::Locale locale_of(const Row* u) {
+  const std::string* locale = u ? u->text(ent::users, "locale") : nullptr;
+  return domain::locale_of(locale ? *locale : "fr", domain::Locale::fr);
+}
+
+// A lead's "stage" and, beside it, its "stage_label" in the recipient's language.
+void stage_fields(std::string& out, const Row& lead, domain::Locale locale) {
+  const std::string* stage = lead.text(ent::leads, "stage");
+  field(out, "stage", stage);
+  if (stage) field(out, "stage_label", domain::stage_label(locale, *stage));
+  else field(out, "stage_label", nullptr);
 }
 
 std::string user_json(const Row& u, const std::string& zone) {
@@ -206,7 +221,7 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
         std::string l = "{\"id\":";
         domain::append_json_int(l, lead->id);
         field(l, "title", lead->text(ent::leads, "title"));
-        field(l, "stage", lead->text(ent::leads, "stage"));
+        stage_fields(l, *lead, locale_of(assignee));
         ev.more.emplace_back("lead", l + "}");
       } else {
         ev.more.emplace_back("lead", "null");
@@ -283,7 +298,7 @@ std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
         stale += "{\"id\":";
         domain::append_json_int(stale, s.lead.id);
         field(stale, "title", s.lead.text(ent::leads, "title"));
-        field(stale, "stage", s.lead.text(ent::leads, "stage"));
+        stage_fields(stale, s.lead, locale_of(&u));
         field(stale, "last_activity_at", s.last_activity_at.empty() ? nullptr : &s.last_activity_at);
         const auto since = domain::parse_instant(s.last_activity_at.empty() ? s.lead.created_at : s.last_activity_at);
         stale += ",\"days\":";

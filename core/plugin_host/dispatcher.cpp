@@ -166,4 +166,10 @@ void Dispatcher::watch() {
   }
 }
 
+SelfTestResult Dispatcher::self_test(const storage::PluginInstanceRecord& r, const std::string& request) const {
+  const PluginFile* plugin = registry_.find(r.plugin);
+  if (!plugin) throw SelfTestUnavailable("plugin " + r.plugin + " is not loaded");
+  return run_self_test(env_, *plugin, r, request);
+}
+
 }  // namespace relance::plugin_host

@@ -17,6 +17,7 @@
 
 #include "plugin_host/registry.hpp"
 #include "plugin_host/runner.hpp"
+#include "plugin_host/self_test.hpp"
 
 namespace relance::plugin_host {
 
@@ -40,6 +41,11 @@ class Dispatcher {
   std::optional<RunnerStatus> status(std::int64_t instance_id) const;
 
   const DeliveryOptions& options() const { return options_; }
+
+  // Runs the test of instance `r`'s plugin with its settings (plugin_host/self_test.hpp) on
+  // the caller's thread, on an instance of its own: the delivering one is left alone.
+  // Throws SelfTestUnavailable (the plugin not loaded, or offering no test).
+  SelfTestResult self_test(const storage::PluginInstanceRecord& r, const std::string& request) const;
 
  private:
   void start_runner(const storage::PluginInstanceRecord& r);

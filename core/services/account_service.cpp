@@ -111,8 +111,8 @@ std::span<const std::string_view> default_pipeline_stages() {
   return stages;
 }
 
-AccountService::AccountService(storage::Store& store, OrgDirectory& orgs)
-    : store_(store), orgs_(orgs),
+AccountService::AccountService(storage::Store& store, OrgDirectory& orgs, std::string default_time_zone)
+    : store_(store), orgs_(orgs), default_time_zone_(std::move(default_time_zone)),
       by_email_(10, std::chrono::minutes(15)), by_address_(50, std::chrono::minutes(15)) {}
 
 bool AccountService::bootstrap(const std::string& admin_email, const std::string& password) {
@@ -137,6 +137,7 @@ bool AccountService::bootstrap(const std::string& admin_email, const std::string
     user.set(ent::users, "display_name", std::string("Administrator"));
     user.set(ent::users, "role", std::string("admin"));
     user.set(ent::users, "disabled", std::int64_t{0});
+    user.set(ent::users, "time_zone", default_time_zone_);
     user.set(ent::users, "password_hash", hash);
     write_record(tx, system, ent::users, WriteKind::create, user, nullptr,
                  set_fields(ent::users, user), "user.created");
@@ -269,6 +270,8 @@ json::object AccountService::me(const Principal& p) {
   auto user = store_.get(ent::users, Scope::everything(), p.user_id);
   if (!user) throw Problem::unauthorized("this user no longer exists");
   json::object o = domain::encode_row(ent::users, *user, false);
+  // Users from before time zones were set at creation: the zone the daemon assumes for them.
+  if (o["time_zone"].is_null()) o["time_zone"] = default_time_zone_;
   auto org = store_.get(ent::organisations, Scope::everything(), p.org_id);
   if (org) o["organisation"] = domain::encode_row(ent::organisations, *org, false);
   o["token_scope"] = p.can_write ? "read-write" : "read";
@@ -361,6 +364,7 @@ void AccountService::create_user(const Principal& p, json::object body, OutcomeC
     return;
   if (storage::is_null(row->get(ent::users, "role"))) row->set(ent::users, "role", std::string("member"));
   if (storage::is_null(row->get(ent::users, "disabled"))) row->set(ent::users, "disabled", std::int64_t{0});
+  if (storage::is_null(row->get(ent::users, "time_zone"))) row->set(ent::users, "time_zone", default_time_zone_);
   check_role_grant(p, *org, row->get(ent::users, "role"));
   row->set(ent::users, "password_hash", auth::hash_password(password));
   submit_outcome(store_,

@@ -45,7 +45,9 @@ class AccountService {
   static constexpr auto session_lifetime = std::chrono::hours(12);
   static constexpr std::size_t min_password_length = 10;
 
-  AccountService(storage::Store& store, OrgDirectory& orgs);
+  // `default_time_zone`: the zone of a user created without one (the daemon's
+  // followups.default_time_zone, the one the reminders already assume for such users).
+  AccountService(storage::Store& store, OrgDirectory& orgs, std::string default_time_zone = "Europe/Paris");
 
   // First start: creates the region's organisation and the instance admin, once.
   // Returns false when the instance already has users.
@@ -103,6 +105,7 @@ class AccountService {
 
   storage::Store& store_;
   OrgDirectory& orgs_;
+  std::string default_time_zone_;
   auth::RateLimiter by_email_;
   auth::RateLimiter by_address_;
   std::shared_mutex cache_mu_;

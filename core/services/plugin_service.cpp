@@ -173,6 +173,34 @@ json::object PluginService::list_plugins(const auth::Principal& p) const {
   return json::object{{"items", std::move(items)}};
 }
 
+json::object PluginService::plugin_settings(const auth::Principal& p, const std::string& plugin_id) const {
+  require_manager(p);
+  const PluginFile* f = registry_.find(plugin_id);
+  if (!f) throw Problem(Problem::Kind::not_found, "Not found", "no loaded plugin " + plugin_id);
+  json::array settings;
+  for (const auto& s : plugin_host::documented_settings(*f)) {
+    json::array choices;
+    for (const auto& c : s.choices) choices.emplace_back(c);
+    settings.push_back(json::object{{"name", s.name},
+                                    {"description", s.description},
+                                    {"default", s.default_value.empty() ? json::value(nullptr) : json::value(s.default_value)},
+                                    {"choices", std::move(choices)}});
+  }
+  return json::object{{"plugin", f->id}, {"name", f->name}, {"settings", std::move(settings)}};
+}
+
+json::object PluginService::test_instance(const auth::Principal& p, std::int64_t id, const json::object& request) const {
+  require_write(p);
+  const auto r = owned(p, id);
+  try {
+    const auto result = dispatcher_.self_test(r, json::serialize(request));
+    return json::object{{"instance_id", r.id}, {"plugin", r.plugin}, {"passed", result.passed},
+                        {"status", result.status}, {"report", result.report}};
+  } catch (const plugin_host::SelfTestUnavailable& e) {
+    throw Problem::invalid("plugin", e.what());
+  }
+}
+
 services::Page PluginService::list_instances(const auth::Principal& p) const {
   require_manager(p);
   services::Page page;

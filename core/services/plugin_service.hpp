@@ -90,6 +90,17 @@ class PluginService {
   void remove_instance(const auth::Principal& p, std::int64_t id, InstanceCallback done);
   void resume(const auth::Principal& p, std::int64_t id, InstanceCallback done);
 
+  // The settings the plugin documents (SDK 1.2, relance.settings-doc/1):
+  // {"plugin", "name", "settings": [{"name", "description", "default", "choices"}]}, the
+  // list empty when the plugin documents none. Problem not_found for a plugin not loaded.
+  boost::json::object plugin_settings(const auth::Principal& p, const std::string& plugin_id) const;
+  // Runs the plugin's test (SDK 1.2, relance.self-test/1) with the instance's settings:
+  // {"instance_id", "plugin", "passed", "status", "report"}. The email reminder sends one
+  // message to `request`'s "to". Blocks for as long as the test does (an SMTP dialogue,
+  // bounded by the plugin's own timeouts): call it off the HTTP threads. Problem invalid
+  // when the plugin offers no test or refuses the settings.
+  boost::json::object test_instance(const auth::Principal& p, std::int64_t id, const boost::json::object& request) const;
+
   // The page's next_cursor is the last event id of the page when more follow.
   services::Page dead_letters(const auth::Principal& p, std::int64_t id, DeadLetterPaging paging) const;
   // Queues the redelivery of one dead letter (or all of them).

@@ -55,11 +55,27 @@ Scope RecordService::read_scope(const auth::Principal& p, const Entity& e) const
   return Scope::org(p.org_id);
 }
 
+namespace {
+
+bool shared_with_region(const Row& lead) {
+  return lead.get(ent::leads, "shared_with_region") == storage::Value{std::int64_t{1}};
+}
+
+}  // namespace
+
 bool RecordService::redacts(const auth::Principal& p, const Entity& e, const Row& row) const {
   if (row.org_id == p.org_id || e.sharing != storage::Sharing::always) return false;
-  if (&e == &ent::leads)
-    return row.get(e, "shared_with_region") != storage::Value{std::int64_t{1}};
-  return true;
+  if (&e == &ent::leads) return !shared_with_region(row);
+  // An outcome is its lead's: shown whole when the lead is shared. The lead is read by id
+  // (one lookup per row of another organisation, on staff's pages and exports only); it is
+  // the outcome's organisation's, as every reference is.
+  if (&e == &ent::outcomes) {
+    const auto* lead_id = std::get_if<std::int64_t>(&row.get(e, "lead_id"));
+    if (!lead_id) return true;
+    const auto lead = store_.get(ent::leads, Scope::org(row.org_id), *lead_id);
+    return !lead || !shared_with_region(*lead);
+  }
+  return true;  // a company: shared with no lead in particular
 }
 
 RecordRead RecordService::get(const auth::Principal& p, const Entity& e, std::int64_t id) {

@@ -89,10 +89,16 @@ std::optional<LocalTime> parse_local(std::string_view s) {
 }
 
 std::optional<LocalTime> local_time(Instant t, const std::string& zone) {
-  if (is_utc(zone)) return from_local(date::local_seconds{t.time_since_epoch()});
+  if (is_utc(zone)) {
+    LocalTime out = from_local(date::local_seconds{t.time_since_epoch()});
+    out.zone_abbreviation = "UTC";
+    return out;
+  }
   const date::time_zone* z = plugins_shared::find_zone(zone);
   if (!z) return std::nullopt;
-  return from_local(z->to_local(t));
+  LocalTime out = from_local(z->to_local(t));
+  out.zone_abbreviation = z->get_info(t).abbrev;
+  return out;
 }
 
 std::string calendar(const Todo& todo) {

@@ -23,6 +23,7 @@ struct LocalTime {
   unsigned month = 1, day = 1;  // 1-12, 1-31
   unsigned weekday = 4;         // 0 Sunday .. 6 Saturday
   int hour = 0, minute = 0;
+  std::string zone_abbreviation;  // "CET", "PDT", "-03"; empty when read from text
 };
 // "2026-03-30" or "2026-03-28 09:00" / "2026-03-28T09:00[:00]": nullopt if neither.
 std::optional<LocalTime> parse_local(std::string_view text);

@@ -4,7 +4,9 @@
 //   digest.due    the user's daily digest; nothing when it would be empty
 //   anything else RELANCE_UNSUPPORTED
 //
-// Settings: settings.hpp. Messages: message.hpp. Sending and its statuses: smtp.hpp. A
+// relance.self-test/1 (SDK 1.2): {"to": EMAIL} sends one short message with the instance's
+// settings and reports the server's answer. Settings (documented to administrators through
+// relance.settings-doc/1): settings.hpp. Messages: message.hpp. Sending and its statuses: smtp.hpp. A
 // document that is not JSON, or from which no email can be made, is RELANCE_INVALID.
 #include <relance/plugin.hpp>
 
@@ -19,8 +21,10 @@
 namespace email_reminder {
 namespace {
 
-class EmailReminder : public relance::Instance, public relance::EventSink {
+class EmailReminder : public relance::Instance, public relance::EventSink, public relance::SelfTest {
  public:
+  static constexpr const auto& documented_settings = setting_docs;
+
   // libcurl's global state, once, on the main thread before any instance exists.
   static relance_status on_load(const relance::Host&) {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw relance::Error(RELANCE_FATAL, "libcurl: global init failed");
@@ -56,6 +60,22 @@ class EmailReminder : public relance::Instance, public relance::EventSink {
                                              : digest_due(doc.get_object(), event.id(), context);
     if (!mail) return RELANCE_OK;  // an empty digest: nothing to say
     smtp_.send(settings_.from_address, mail->recipient, mail->data);
+    return RELANCE_OK;
+  }
+
+  relance_status self_test(std::string_view request, std::string& report) override {
+    boost::json::value doc;
+    boost::system::error_code ec;
+    doc = boost::json::parse(boost::json::string_view(request.data(), request.size()), ec);
+    const boost::json::value* to = !ec && doc.is_object() ? doc.get_object().if_contains("to") : nullptr;
+    const auto mailbox = to && to->is_string() ? mime::parse_mailbox(std::string(to->get_string())) : std::nullopt;
+    if (!mailbox) throw relance::Error(RELANCE_INVALID, "the test needs {\"to\": an email address}");
+    const Context context{mime::Mailbox{settings_.from_name, settings_.from_address}, settings_.message_id_domain,
+                          now_ms()};
+    const Outgoing mail = test_message(*mailbox, context);
+    smtp_.send(settings_.from_address, mail.recipient, mail.data);  // a failure throws its reason
+    report = "the SMTP server at " + smtp_.server() + " accepted the message from " + settings_.from_address +
+             " to " + mail.recipient + ": " + (smtp_.accepted().empty() ? "(no reply text)" : smtp_.accepted());
     return RELANCE_OK;
   }
 

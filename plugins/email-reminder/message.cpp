@@ -45,6 +45,7 @@ struct Words {
   const char* day, *days;
   const char* footer;
   const char* colon;  // " :" in French typography
+  const char* times_in;  // the digest's zone: "Times: Europe/Paris (CET)"
 };
 
 constexpr Words english{
@@ -73,6 +74,7 @@ constexpr Words english{
     "days",
     "Sent by Relance, your follow-up reminder.",
     ":",
+    "Times",
 };
 
 constexpr Words french{
@@ -101,6 +103,7 @@ constexpr Words french{
     "jours",
     "Envoyé par Relance, votre aide-mémoire de relances.",
     "\xC2\xA0:",  // no-break space before the colon
+    "Heures",
 };
 
 const Words& words_for(std::string_view locale) {
@@ -126,6 +129,13 @@ std::string clock_text(const LocalTime& t) {
   return text;
 }
 
+// "Europe/Paris (CET)": the zone a message's times are read on, as it is at `when`.
+std::string zone_text(const std::string& zone, Instant when) {
+  const auto t = local_time(when, zone);
+  return t && !t->zone_abbreviation.empty() && t->zone_abbreviation != zone ? zone + " (" + t->zone_abbreviation + ")"
+                                                                           : zone;
+}
+
 // ---- The document.
 
 const json::object* object_at(const json::object& o, std::string_view key) {
@@ -147,6 +157,12 @@ std::optional<int64_t> integer_at(const json::object* o, std::string_view key) {
   if (v && v->is_int64()) return v->get_int64();
   if (v && v->is_uint64() && v->get_uint64() <= static_cast<uint64_t>(INT64_MAX)) return static_cast<int64_t>(v->get_uint64());
   return std::nullopt;
+}
+// A lead's stage as the recipient reads it: "stage_label" (the daemon's, in the recipient's
+// language, since issue 14), else the stage's name.
+std::string stage_of(const json::object* lead) {
+  std::string label = text_at(lead, "stage_label");
+  return label.empty() ? text_at(lead, "stage") : label;
 }
 // An http(s) link, or empty: anything else (javascript:, a quote) is not put in a message.
 std::string link_at(const json::object* links, std::string_view key) {
@@ -318,7 +334,7 @@ std::optional<Outgoing> followup_due(const json::object& doc, int64_t event_id, 
   std::string lead_text;
   if (lead) {
     lead_text = text_at(lead, "title");
-    const std::string stage = text_at(lead, "stage");
+    const std::string stage = stage_of(lead);
     if (!stage.empty()) lead_text += " (" + stage + ")";
     out.field(w.lead, lead_text);
   }
@@ -380,6 +396,11 @@ std::optional<Outgoing> digest_due(const json::object& doc, int64_t event_id, co
 
   Writer out{w, {}, {}};
   out.heading(subject);
+  // The times below are the user's wall clock: say which, with the abbreviation of that day.
+  if (const std::string zone = text_at(user, "time_zone"); !zone.empty()) {
+    const auto midday = parse_instant(date + "T12:00:00Z");
+    out.field(w.times_in, zone_text(zone, midday.value_or(Instant{std::chrono::seconds{context.now_ms / 1000}})));
+  }
   // A follow-up: "09:00 Call Pat — Seed round" (an overdue one with its day), the links.
   auto followups = [&](const char* title, const json::array& items, bool with_day) {
     if (items.empty()) return;
@@ -411,7 +432,7 @@ std::optional<Outgoing> digest_due(const json::object& doc, int64_t event_id, co
       const json::object* item = v.if_object();
       if (!item) continue;
       std::string line = text_at(item, "title");
-      if (const std::string stage = text_at(item, "stage"); !stage.empty()) line += " (" + stage + ")";
+      if (const std::string stage = stage_of(item); !stage.empty()) line += " (" + stage + ")";
       const auto days = integer_at(item, "days");
       const bool never = text_at(item, "last_activity_at").empty();
       if (never || !days) {
@@ -428,6 +449,21 @@ std::optional<Outgoing> digest_due(const json::object& doc, int64_t event_id, co
   return assemble(context, to, subject, w, event_id,
                   mime::multipart("alternative", boundary(event_id, "alt"),
                                   {mime::text("plain", out.finish_text()), mime::text("html", out.finish_html(subject))}));
+}
+
+Outgoing test_message(const mime::Mailbox& to, const Context& context) {
+  std::string headers;
+  headers += "Date: " + mime::date(context.now_ms) + "\r\n";
+  headers += mime::address_header("From", context.from);
+  headers += mime::address_header("To", to);
+  headers += mime::header("Subject", "Relance : message de test / test message");
+  headers += "Message-ID: <relance.test." + std::to_string(context.now_ms) + "@" + context.message_id_domain + ">\r\n";
+  headers += "MIME-Version: 1.0\r\n";
+  headers += "Auto-Submitted: auto-generated\r\n";
+  const mime::Entity body = mime::text(
+      "plain", "Ce message a été envoyé par Relance pour vérifier les réglages des rappels par email.\n"
+               "This message was sent by Relance to check the email reminders' settings.\n");
+  return Outgoing{to.address, headers + body.bytes()};
 }
 
 }  // namespace email_reminder

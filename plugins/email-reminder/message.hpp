@@ -37,5 +37,8 @@ struct Outgoing {
 // recipient with a valid address, a missing follow-up); nullopt: nothing to send.
 std::optional<Outgoing> followup_due(const boost::json::object& document, int64_t event_id, const Context& context);
 std::optional<Outgoing> digest_due(const boost::json::object& document, int64_t event_id, const Context& context);
+// A short message, in English and French, that proves the settings work (an administrator's
+// test, relance.self-test/1), to `to`.
+Outgoing test_message(const mime::Mailbox& to, const Context& context);
 
 }  // namespace email_reminder

@@ -138,6 +138,7 @@ int Smtp::trace(CURL*, curl_infotype type, char* data, size_t size, void* p) {
     self->replied_ = self->replied_ || is_reply(std::string_view(data, size));
     if (data[0] == '2' || data[0] == '3') {  // recovered (HELO after a refused EHLO): no failure so far
       self->failure_.clear();
+      if (data[0] == '2' && self->command_ == "the message") self->accepted_ = trimmed(std::string_view(data, size));
     } else if (self->failure_.empty() && (data[0] == '4' || data[0] == '5')) {
       self->failure_ = trimmed(std::string_view(data, size));
       self->failed_command_ = self->command_;
@@ -161,6 +162,7 @@ void Smtp::send(const std::string& from, const std::string& recipient, const std
   command_ = "the greeting";
   failure_.clear();
   failed_command_.clear();
+  accepted_.clear();
   replied_ = false;
   refused_ = opened_ = 0;
   error_[0] = '\0';

@@ -41,6 +41,10 @@ class Smtp {
 
   // Sends `data` (a whole message, CRLF lines) from `from` to `recipient` (addr-specs).
   void send(const std::string& from, const std::string& recipient, const std::string& data);
+  // The server's reply to the last message sent ("250 2.0.0 Ok: queued as 12345"), "" before.
+  const std::string& accepted() const { return accepted_; }
+  // "host:port" of the server.
+  const std::string& server() const { return server_; }
 
  private:
   static size_t read(char* buffer, size_t size, size_t count, void* self);
@@ -60,6 +64,7 @@ class Smtp {
   // whose "221" must not hide the reply that failed it.
   std::string command_;
   std::string failure_, failed_command_;
+  std::string accepted_;  // the 2xx reply to the message itself
   bool replied_ = false;  // the server said something (its greeting, or a reply on a reused connection)
   // The addresses libcurl was about to connect to: refused by the outbound policy, or opened.
   int refused_ = 0, opened_ = 0;

@@ -154,6 +154,7 @@ constexpr std::array followup_fields{
 
 constexpr std::array outcome_fields{
     Field{"lead_id", K::reference, none, "leads", {}, 0, "Lead that produced the outcome"},
+    Field{"event_id", K::reference, none, "events", {}, 0, "Trade mission or fair the outcome came from"},
     Field{"company_id", K::reference, none, "companies", {}, 0, "Partner company"},
     Field{"kind", K::choice, R | NN, {}, outcome_kinds, 0, "Kind of outcome"},
     Field{"amount", K::money, none, {}, {}, 0, "Amount, in `currency`"},

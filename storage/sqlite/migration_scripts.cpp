@@ -465,6 +465,13 @@ CREATE INDEX contact_merges_survivor ON contact_merges(org_id, survivor_id, id);
 CREATE INDEX contact_merges_duplicate ON contact_merges(org_id, duplicate_id, id);
 )sql";
 
+// The mission an outcome came from (a contract signed after the June mission), so a
+// region can count what each mission produced.
+constexpr const char* v8_outcome_event = R"sql(
+ALTER TABLE outcomes ADD COLUMN event_id INTEGER REFERENCES events(id);
+CREATE INDEX outcomes_org_event ON outcomes(org_id, event_id, id);
+)sql";
+
 }  // namespace
 
 std::span<const Migration> migrations() {
@@ -476,6 +483,7 @@ std::span<const Migration> migrations() {
       {5, "cadence rules", v5()},
       {6, "contact merges", v6_contact_merges},
       {7, "full-text entries written once per transaction", v7()},
+      {8, "outcomes' mission event", v8_outcome_event},
   };
   return all;
 }

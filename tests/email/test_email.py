@@ -50,7 +50,7 @@ def followup_due(event_id=101, locale="fr", email_address="founder@alpha.test", 
         "links": {"done": DONE, "snooze": SNOOZE}}}
 
 
-def digest_due(event_id=201, locale="en", empty=False):
+def digest_due(event_id=201, locale="en", empty=False, labels=None):
     item = lambda i, title, local, lead: {  # noqa: E731
         "id": i, "title": title, "due_at": "2026-03-30T16:00:00.000Z", "local": local, "lead_title": lead,
         "links": {"done": f"http://127.0.0.1:8080/api/v1/followups/{i}/action?do=done&sig=d{i}",
@@ -63,6 +63,9 @@ def digest_due(event_id=201, locale="en", empty=False):
             "stale_leads": [] if empty else [
                 {"id": 5, "title": "Seed round", "stage": "meeting", "last_activity_at": "2026-03-18T10:00:00.000Z", "days": 12},
                 {"id": 6, "title": "Pilot at Acme", "stage": "new", "last_activity_at": None, "days": 30}]}
+    for lead in data["stale_leads"]:  # the daemon's stage_label, since issue 14
+        if labels and lead["stage"] in labels:
+            lead["stage_label"] = labels[lead["stage"]]
     return {"id": event_id, "document": {
         "schema": "relance.event/1", "type": "digest.due", "org_id": 2, "entity": "users", "entity_id": 7,
         "occurred_at": "2026-03-30T15:30:00.000Z", "data": data}}
@@ -202,6 +205,25 @@ def case_digest():
                  for i in (41, 42, 40) for d in ("done", "snooze")]
         check(hrefs == links, f"{locale} HTML links {hrefs}")
         check(all(link in text for link in links), f"{locale} text links")
+
+
+def case_digest_labels():
+    """A French digest as the daemon now sends it: stage names in French (stage_label), the
+    times on the user's clock with the zone said once, abbreviation included."""
+    with Server() as server:
+        event = digest_due(203, "fr", labels={"meeting": "Rendez-vous", "new": "Nouveau"})
+        code, lines = run([event], settings_for(server))
+        check(code == 0 and statuses(lines) == ["OK"], f"driver: {code} {lines}")
+        msg = parse(server.keeper.messages[0][2])
+    text, page, _ = bodies(msg)
+    for what, body in (("text", text), ("HTML", html.unescape(page))):
+        for item in ["Seed round (Rendez-vous): sans nouvelles depuis 12 jours",
+                     "Pilot at Acme (Nouveau): aucune activité enregistrée",
+                     "America/Los_Angeles (PDT)", "09:00 Call Pat — Seed round",
+                     "samedi 28 mars, 09:00 Intro to Sam — Series A"]:
+            check(item in body, f"{what} lacks {item!r}: {body}")
+        check("(meeting)" not in body and "(new)" not in body, f"{what} shows a stage's key: {body}")
+        check("Heures" in body, f"{what} does not say which clock: {body}")
 
 
 def case_empty():

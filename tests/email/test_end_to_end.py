@@ -20,11 +20,13 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import types
 import urllib.parse
 import zoneinfo
 
@@ -472,15 +474,16 @@ def case_founder():
         check(get_followup(lea, a["id"]) == before, "following the links changed the follow-up")
 
         r = confirm(daemon, done)
-        check(r.status == 200 and "is done" in r.json().get("detail", ""), f"the done link's button: {r}")
+        # Léa is French: the answers speak French.
+        check(r.status == 200 and "est faite" in r.json().get("detail", ""), f"the done link's button: {r}")
         after = get_followup(lea, a["id"])
         check(after["status"] == "done" and after.get("done_at"), f"after the done link: {after}")
         check(after["updated_by"] == org.users["lea@alpha.test"][0], f"not done in Léa's name: {after}")
         r = confirm(daemon, done)
-        check(r.status == 200 and "already done" in r.json().get("detail", ""), f"the done link again: {r}")
+        check(r.status == 200 and "déjà faite" in r.json().get("detail", ""), f"the done link again: {r}")
         r = confirm(daemon, done, browser=True)
         check(r.status == 200 and r.headers.get("Content-Type", "").startswith("text/html")
-              and "already done" in html.unescape(r.text), f"the done link again, from a browser: {r}")
+              and "déjà faite" in html.unescape(r.text), f"the done link again, from a browser: {r}")
         check(get_followup(lea, a["id"])["version"] == after["version"], "following the done link again changed it")
 
         # The snooze link of the other one: a day later, then a new reminder when that comes.
@@ -490,7 +493,7 @@ def case_founder():
         check(r.status == 200 and "Envoyer le deck" in html.unescape(r.text), f"following the snooze link: {r}")
         check(get_followup(lea, b["id"])["status"] == "open", "following the snooze link snoozed it")
         r = confirm(daemon, snooze_b, browser=True)
-        check(r.status == 200 and "snoozed" in r.text, f"the snooze link's button: {r}")
+        check(r.status == 200 and "reportée au" in html.unescape(r.text), f"the snooze link's button: {r}")
         snoozed = get_followup(lea, b["id"])
         moved = soon + datetime.timedelta(days=1)
         check(snoozed["status"] == "snoozed" and parse_instant(snoozed["due_at"]) == moved,
@@ -594,6 +597,44 @@ def case_digest():
         daemon.restart()
         ticks(10)
         check(len(digests()) == len(expected), f"{len(digests())} digests after a second restart")
+        check(not org.dead_letters(), f"dead letters: {org.dead_letters()}")
+
+
+def case_digest_fr():
+    """A French user in Paris: the reminder and the digest name the lead's stage in French
+    (the daemon's stage_label), and the digest's times are on her clock, with the zone said."""
+    PARIS = "Europe/Paris"
+    start = now()
+    digest = max(0, minutes_of_day(PARIS, start) - 1)
+    env = {"RELANCE_FOLLOWUPS_DIGEST_TIME": f"{digest // 60:02d}:{digest % 60:02d}"}
+    with smtp_server() as server, daemon_running(env, allow=[server]) as daemon:
+        org = Org(daemon)
+        lea = org.user("lea", locale="fr", zone=PARIS, display_name="Léa Martin")
+        org.add_instance(server.url)
+        lead = lea.create("leads", {"title": "Pilote chez Acmé 🚀", "stage": "meeting"})
+        # A lead without news for a month: stale (its creation is its last news).
+        month_ago = instant(now() - datetime.timedelta(days=30))
+        with sqlite3.connect(os.path.join(daemon.dir, "relance.db"), timeout=10) as db:
+            db.execute("UPDATE leads SET created_at = ? WHERE id = ?", (month_ago, lead["id"]))
+        overdue = (now() - datetime.timedelta(hours=3)).replace(microsecond=0)
+        f = followup(lea, "Appeler Zoé", overdue, lead_id=lead["id"])
+        wait_for(lambda: reminders_of(server, f["id"]), 5, "no reminder")
+        text, page, _ = bodies(reminders_of(server, f["id"])[0].msg)
+        for body in (text, html.unescape(page)):
+            check("Pilote chez Acmé 🚀 (Rendez-vous)" in body, f"the reminder does not name the stage in French: {body}")
+
+        daemon.restart()  # digests are looked for at start
+        wait_for(lambda: [m for m in mails(server) if m.followup is None], 10, "no digest")
+        mail = [m for m in mails(server) if m.followup is None][0]
+        local = overdue.astimezone(zoneinfo.ZoneInfo(PARIS))
+        zone = f"{PARIS} ({now().astimezone(zoneinfo.ZoneInfo(PARIS)):%Z})"
+        text, page, _ = bodies(mail.msg)
+        for body in (text, html.unescape(page)):
+            check(mail.msg["Subject"].startswith("Vos relances du "), f"subject {mail.msg['Subject']!r}")
+            check(f"{local:%H:%M} Appeler Zoé" in body, f"the digest lacks the local time {local:%H:%M}: {body}")
+            check("Heures" in body and zone in body, f"the digest does not say its zone {zone}: {body}")
+            check("Pilote chez Acmé 🚀 (Rendez-vous)" in body and "(meeting)" not in body,
+                  f"the digest's stale lead is not in French: {body}")
         check(not org.dead_letters(), f"dead letters: {org.dead_letters()}")
 
 
@@ -831,9 +872,53 @@ def case_links():
         reopened = get_followup(lea, f["id"])
         for link in (done, snooze):
             r = confirm(daemon, link)
-            check(r.status == 409 and "since the email was sent" in r.json().get("detail", ""),
+            check(r.status == 409 and "depuis l’envoi du message" in r.json().get("detail", ""),
                   f"a link of before the follow-up was reopened: {r}")
         check(get_followup(lea, f["id"]) == reopened, "a link of before the reopening changed the follow-up")
+
+
+
+def case_test_email():
+    """`relance plugin test-email`: one real message and the server's answer; a refused
+    recipient and a closed port each fail with the reason and exit 1, and send nothing."""
+    closed = types.SimpleNamespace(port=free_port())  # allowed by the policy, nothing listens
+    with smtp_server(refuse={"gone@alpha.test": "550 5.1.1 mailbox unavailable"}) as server, \
+            daemon_running(allow=[server, closed]) as daemon:
+        org = Org(daemon)
+        good = org.add_instance(server.url)
+        wrong_port = org.add_instance(f"smtp://127.0.0.1:{closed.port}", name="Wrong port")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RELANCE_")}
+        env.update(RELANCE_URL=f"http://127.0.0.1:{daemon.port}", RELANCE_TOKEN=org.admin.token)
+
+        def test_email(instance, to):
+            p = subprocess.run([RELANCE, "plugin", "test-email", str(instance["id"]), "--to", to], env=env,
+                               capture_output=True, text=True, timeout=60)
+            return p.returncode, p.stdout + p.stderr
+
+        code, out = test_email(good, "lea@alpha.test")
+        check(code == 0, f"test-email exited {code}: {out}")
+        check("250 Message accepted for delivery" in out and "lea@alpha.test" in out,
+              f"the server's answer is not reported: {out}")
+        received = server.keeper.received()
+        check(len(received) == 1, f"{len(received)} messages for one test")
+        mail_from, rcpt, raw = received[0]
+        check(rcpt == ["lea@alpha.test"] and mail_from == "relance@alpha.test", f"envelope {mail_from} -> {rcpt}")
+        msg = parse(raw)
+        check("test" in (msg["Subject"] or ""), f"subject {msg['Subject']!r}")
+        text = msg.get_body(("plain",))
+        check(text is not None and "réglages" in text.get_content(), f"the test message's text: {raw[:800]!r}")
+
+        code, out = test_email(good, "gone@alpha.test")
+        check(code == 1, f"a refused recipient exited {code}: {out}")
+        check("550 5.1.1 mailbox unavailable" in out and "RCPT" in out, f"the refusal is not reported: {out}")
+
+        code, out = test_email(wrong_port, "lea@alpha.test")
+        check(code == 1, f"a closed port exited {code}: {out}")
+        check(f"could not reach the SMTP server at 127.0.0.1:{closed.port}" in out, f"the closed port: {out}")
+        check(len(server.keeper.received()) == 1, "a failed test sent something")
+
+        code, out = test_email(good, "not an address")
+        check(code != 0 and "email address" in out, f"a bad --to: {code} {out}")
 
 
 run_case({name[5:]: f for name, f in globals().items() if name.startswith("case_")}, CASE)

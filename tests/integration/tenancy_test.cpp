@@ -9,7 +9,8 @@
 // What the table encodes (DESIGN.md, "Security model"; storage/schema.cpp, Sharing):
 // - another organisation's object answers exactly like a missing one (404, same body),
 //   unless the rules let the caller read it: region staff read other organisations'
-//   companies, leads and outcomes with personal fields removed ("redacted": true), their
+//   companies, leads and outcomes with personal fields removed ("redacted": true) unless the
+//   lead (the outcome's lead) is shared with the region, their
 //   contacts, activities and follow-ups only through a lead shared with the region, and
 //   everyone reads events; the admin reads users and organisations of the whole instance;
 // - a write to an object the caller can see but not change answers 403, to one it cannot
@@ -61,11 +62,12 @@ constexpr int auth = 401;
 constexpr int deny = 403;
 constexpr int nf = 404;
 constexpr int bad = 400;
+constexpr int unfit = 422;
 
 // What one role gets on one route. For a route without {id}, only `own` is used: the
 // status of the call. For a route with {id}, the answer for an object of the caller's own
 // organisation, of another organisation, of another organisation but linked to a lead
-// shared with the region (only for contacts, leads, activities and follow-ups), and for an
+// shared with the region (only for contacts, leads, activities, follow-ups and outcomes), and for an
 // id that does not exist.
 struct Cells {
   int own, other, shared, missing;
@@ -164,12 +166,13 @@ const std::vector<Row> table = {
   // checks forged, altered, expired and outdated links).
   {"GET",    "/api/v1/followups/{id}/action", {bad,bad,bad,bad}, {bad,bad,bad,bad}, {bad,bad,bad,bad},   {bad,bad,bad,bad},  {bad,bad,bad,bad}},
   {"POST",   "/api/v1/followups/{id}/action", {bad,bad,bad,bad}, {bad,bad,bad,bad}, {bad,bad,bad,bad},   {bad,bad,bad,bad},  {bad,bad,bad,bad}},
-  // Outcomes: what the mission produced; staff read every organisation's, redacted.
+  // Outcomes: what the mission produced; staff read every organisation's, personal fields
+  // only of those whose lead is shared (as the lead's own).
   {"GET",    "/api/v1/outcomes",             ok,                 ok,                 ok,                   ok,                 auth},
   {"POST",   "/api/v1/outcomes",             made,               made,               made,                 made,               auth},
-  {"GET",    "/api/v1/outcomes/{id}",        {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,red,na,nf},       {ok,nf,na,nf},      anon},
-  {"PATCH",  "/api/v1/outcomes/{id}",        {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,deny,na,nf},      {ok,nf,na,nf},      anon},
-  {"DELETE", "/api/v1/outcomes/{id}",        {gone,nf,na,nf},    {gone,nf,na,nf},    {gone,deny,na,nf},    {gone,nf,na,nf},    anon},
+  {"GET",    "/api/v1/outcomes/{id}",        {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,red,ok,nf},       {ok,nf,nf,nf},      anon_shared},
+  {"PATCH",  "/api/v1/outcomes/{id}",        {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,deny,deny,nf},    {ok,nf,nf,nf},      anon_shared},
+  {"DELETE", "/api/v1/outcomes/{id}",        {gone,nf,nf,nf},    {gone,nf,nf,nf},    {gone,deny,deny,nf},  {gone,nf,nf,nf},    anon_shared},
   // Events (trade missions, fairs): every signed-in user reads them; only their
   // organisation changes them.
   {"GET",    "/api/v1/events",               ok,                 ok,                 ok,                   ok,                 auth},
@@ -204,6 +207,10 @@ const std::vector<Row> table = {
   {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/replay",       not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
   {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/{event_id}/replay", not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
   {"DELETE", "/api/v1/plugin-instances/{id}/dead-letters/{event_id}",    not_manager, {gone,nf,na,nf},   not_manager, {gone,gone,na,nf},     anon},
+  // The settings a plugin documents ({plugin}: the journal fixture), and an instance's test:
+  // the journal offers none, so 422 once the caller may manage the instance.
+  {"GET",    "/api/v1/plugins/{plugin}/settings",                       deny,        ok,                deny,        ok,                    auth},
+  {"POST",   "/api/v1/plugin-instances/{id}/test",                      not_manager, {unfit,nf,na,nf},  not_manager, {unfit,unfit,na,nf},   anon},
   // Exports: everyone signed in exports what they may read (the rows follow the lists'
   // rules; exports_test.cpp checks them). {format} is the journal fixture's, of contacts.
   {"GET",    "/api/v1/exports",                                         ok,          ok,                ok,          ok,                    auth},
@@ -219,11 +226,13 @@ const std::vector<Row> table = {
 // clang-format on
 
 // Collections whose objects the table also tries linked to a lead shared with the region.
-const std::set<std::string> shareable = {"contacts", "leads", "activities", "followups"};
+const std::set<std::string> shareable = {"contacts", "leads", "activities", "followups", "outcomes"};
 const std::vector<std::string> record_collections = {"contacts",  "companies", "leads",  "activities",
                                                      "followups", "outcomes",  "events", "cadence_rules"};
 
 constexpr std::int64_t missing_id = 1'999'999'999;
+// The plugin of the tenancy daemon (plugin_env below).
+constexpr std::string_view journal_plugin = "org.relance.fixture.journal";
 
 const Row* find_row(std::string_view method, std::string_view path) {
   for (const Row& r : table)
@@ -267,6 +276,7 @@ std::string with_id(std::string_view pattern, std::int64_t id) {
   }
   if (const auto at = p.find("{format}"); at != std::string::npos)
     p.replace(at, 8, "journal-tsv?dataset=contacts");
+  if (const auto at = p.find("{plugin}"); at != std::string::npos) p.replace(at, 8, journal_plugin);
   return p;
 }
 
@@ -345,7 +355,6 @@ HttpClient client_with(std::uint16_t port, std::string token) {
 
 // The plugin folder of the daemon: a copy of the journal fixture (tests/plugins/journal.cpp)
 // and nothing else.
-constexpr std::string_view journal_plugin = "org.relance.fixture.journal";
 
 std::map<std::string, std::string> plugin_env(const TempDir& folder) {
   const std::filesystem::path fixtures = RELANCE_FIXTURE_PLUGINS;
@@ -653,6 +662,7 @@ struct Tenancy {
       if (coll == "cadence_rules") return json::object{{"kind", "stale-stage"}, {"stage", "contacted"}, {"days", 14}};
       if (row.path == "/api/v1/plugin-instances")
         return json::object{{"plugin", journal_plugin}, {"name", "New instance " + n}};
+      if (coll == "plugin-instances" && row.path.ends_with("/test")) return json::object{{"to", "lea@alpha.test"}};
       if (coll == "plugin-instances") return std::nullopt;  // resume, replays
       if (coll == "contact-merges") return std::nullopt;    // undo
     } else if (row.method == "PATCH") {

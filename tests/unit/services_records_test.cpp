@@ -186,6 +186,29 @@ TEST_CASE("Region staff read other organisations' shared records with personal f
   CHECK(problem_of([&] { update(w, w.sam, ent::companies, id, R"({"name":"Mine"})", std::nullopt); }).kind() == Problem::Kind::forbidden);
 }
 
+TEST_CASE("Region staff read an outcome's notes once its lead is shared with the region, as the lead's own",
+          "[services][tenancy]") {
+  ServicesWorld w;
+  const std::int64_t lead = w.create(w.ann, ent::leads, R"({"title":"Seed round","notes":"termsheet"})");
+  const std::int64_t outcome =
+      w.create(w.ann, ent::outcomes, R"({"kind":"investment","notes":"closed at eight","lead_id":)" +
+                                         std::to_string(lead) + "}");
+  const std::int64_t alone = w.create(w.ann, ent::outcomes, R"({"kind":"hire","notes":"no lead"})");
+  auto staff_reads = [&](std::int64_t id) { return object_of(w.records.get(w.sam, ent::outcomes, id).json); };
+
+  CHECK_FALSE(staff_reads(outcome).contains("notes"));
+  CHECK(staff_reads(outcome).at("redacted") == true);
+
+  REQUIRE(update(w, w.ann, ent::leads, lead, R"({"shared_with_region":true})", std::nullopt).kind == Kind::updated);
+  CHECK(staff_reads(outcome).at("notes") == "closed at eight");
+  CHECK_FALSE(staff_reads(outcome).contains("redacted"));
+  CHECK_FALSE(staff_reads(alone).contains("notes"));  // no lead: nothing shared
+
+  const services::Page page = w.records.list(w.sam, ent::outcomes, services::ListRequest{});
+  CHECK(page.items.find("closed at eight") != std::string::npos);
+  CHECK(page.items.find("no lead") == std::string::npos);
+}
+
 TEST_CASE("A list filters, sorts and pages from the position of the page before", "[services][lists]") {
   ServicesWorld w;
   for (const char* name : {"Dupont", "Martin", "Bernard", "Petit", "Durand"})

@@ -10,6 +10,11 @@
 //   };
 //   RELANCE_PLUGIN(Echo, "org.example.echo", "Echo", "Example SAS", "1.0.0")
 //
+// Optional (SDK 1.2): a class that declares
+//   static constexpr relance_option documented_settings[] = {{"smtp_url", "required: ...", nullptr, nullptr}, ...};
+// documents its instances' settings (relance.settings-doc/1), and one that derives from
+// relance::SelfTest answers an administrator's test of its settings (relance.self-test/1).
+//
 // A plugin that must check something once when it loads (a licence, a library version)
 // declares `static relance_status on_load(const relance::Host& host)`; anything but
 // RELANCE_OK refuses the plugin. relance::plugin_host() is the plugin-wide handle (log, clock,
@@ -23,6 +28,7 @@
 // Nothing of this file crosses the boundary: only the C types of relance/*.h do.
 #pragma once
 
+#include <array>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -166,6 +172,22 @@ template <class T>
 struct Glue;
 }
 
+// Role relance.self-test/1 (SDK 1.2): an administrator's test of the instance's settings,
+// run on an instance the daemon creates for the test. Write what happened in `report` (the
+// server's answer: the administrator reads it) and return RELANCE_OK when the test passed;
+// return or throw another status when it did not (a thrown Error's message is the report
+// when `report` is left empty).
+class SelfTest {
+ public:
+  virtual ~SelfTest() = default;
+  virtual relance_status self_test(std::string_view request, std::string& report) = 0;
+
+ private:
+  template <class T>
+  friend struct detail::Glue;
+  std::string report_;
+};
+
 // Role relance.exporter/1. The derived class also declares, as static members:
 //   static constexpr const char* format_id = "csv", *file_extension = "csv", *mime_type = "text/csv";
 //   static constexpr relance_option options[] = {...};   (may be omitted: no options)
@@ -247,11 +269,23 @@ struct options_of<T, std::void_t<decltype(T::options)>> {
   static constexpr size_t size = sizeof(T::options) / sizeof(T::options[0]);
 };
 
+template <class T, class = void>
+struct settings_of {
+  static constexpr const relance_option* data = nullptr;
+  static constexpr size_t size = 0;
+};
+template <class T>
+struct settings_of<T, std::void_t<decltype(T::documented_settings)>> {
+  static constexpr const relance_option* data = T::documented_settings;
+  static constexpr size_t size = sizeof(T::documented_settings) / sizeof(T::documented_settings[0]);
+};
+
 template <class T>
 struct Glue {
   static_assert(std::is_base_of_v<Instance, T>, "a plugin's instance class derives from relance::Instance");
   static constexpr bool sink = std::is_base_of_v<EventSink, T>;
   static constexpr bool exporter = std::is_base_of_v<Exporter, T>;
+  static constexpr bool self_test = std::is_base_of_v<SelfTest, T>;
 
   static T* of(relance_instance* i) { return static_cast<T*>(self_of(i)); }
   static std::string& plugin_error() {
@@ -319,22 +353,46 @@ struct Glue {
     }
   }
 
+  static relance_status run_test(relance_instance* i, relance_str request, relance_str* report) noexcept {
+    SelfTest* test = nullptr;
+    if constexpr (self_test) test = static_cast<SelfTest*>(of(i));
+    if (!test) return RELANCE_UNSUPPORTED;
+    test->report_.clear();
+    const relance_status s =
+        guarded(self_of(i), RELANCE_FATAL, [&] { return test->self_test(view(request), test->report_); });
+    if (s != RELANCE_OK && test->report_.empty()) keep_error(test->report_, self_of(i)->last_error.c_str());
+    *report = relance_str{test->report_.data(), test->report_.size()};
+    return s;
+  }
+  static constexpr relance_self_test_v1 test_table{sizeof(relance_self_test_v1), &run_test};
+
   static const void* get_interface(relance_instance*, const char* id) noexcept {
     if (sink && std::strcmp(id, RELANCE_EVENT_SINK_V1) == 0) return &sink_table;
+    if (self_test && std::strcmp(id, RELANCE_SELF_TEST_V1) == 0) return &test_table;
     if constexpr (exporter) {
       static const relance_exporter_v1 table = exporter_table();
       if (std::strcmp(id, RELANCE_EXPORTER_V1) == 0) return &table;
     }
     return nullptr;
   }
-  static const void* get_extension(const char*) noexcept { return nullptr; }
+  static constexpr relance_settings_doc_v1 settings_doc{sizeof(relance_settings_doc_v1), settings_of<T>::size,
+                                                        sizeof(relance_option), settings_of<T>::data};
+  static const void* get_extension(const char* id) noexcept {
+    if (settings_of<T>::size && std::strcmp(id, RELANCE_SETTINGS_DOC_V1) == 0) return &settings_doc;
+    return nullptr;
+  }
 
   // The role ids offered, NULL-terminated.
-  static constexpr const char* both[] = {RELANCE_EVENT_SINK_V1, RELANCE_EXPORTER_V1, nullptr};
-  static constexpr const char* sink_only[] = {RELANCE_EVENT_SINK_V1, nullptr};
-  static constexpr const char* none[] = {nullptr};
-  static constexpr const char* const* interface_list =
-      sink && exporter ? both : sink ? sink_only : exporter ? both + 1 : none;
+  static constexpr std::array<const char*, 4> interface_array() {
+    std::array<const char*, 4> ids{};
+    size_t n = 0;
+    if (sink) ids[n++] = RELANCE_EVENT_SINK_V1;
+    if (exporter) ids[n++] = RELANCE_EXPORTER_V1;
+    if (self_test) ids[n++] = RELANCE_SELF_TEST_V1;
+    return ids;
+  }
+  static constexpr std::array<const char*, 4> interfaces = interface_array();
+  static constexpr const char* const* interface_list = interfaces.data();
 };
 
 template <class T>

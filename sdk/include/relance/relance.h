@@ -1,4 +1,4 @@
-/* Relance plugin SDK 1.1: every header of the C contract. */
+/* Relance plugin SDK 1.2: every header of the C contract. */
 #ifndef RELANCE_RELANCE_H
 #define RELANCE_RELANCE_H
 
@@ -7,6 +7,7 @@
 #include "relance/entry.h"
 #include "relance/event_sink.h"
 #include "relance/exporter.h"
+#include "relance/settings.h"
 #include "relance/host/log.h"
 #include "relance/host/config.h"
 #include "relance/host/state.h"

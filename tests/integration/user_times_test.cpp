@@ -1,0 +1,245 @@
+// Times are the user's, and so are the words (issue 14): a founder in Los Angeles types
+// "tomorrow 09:00" on a laptop whose TZ says Tokyo and the follow-up is due at 09:00 in Los
+// Angeles; tables show her clock with its abbreviation, --json adds due_local; a user
+// created without a zone gets the daemon's; a French user gets French sentences from the
+// command line and a French page behind a reminder's link, with local times and the zone.
+// Expected instants are computed from the zone's rules (python3's zoneinfo), never written.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "temp_dir.hpp"
+#include "tools.hpp"
+#include "world.hpp"
+
+using namespace relance::test;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string los_angeles = "America/Los_Angeles";
+
+// What python3's zoneinfo says of 09:00 in `zone`, `days` after its today: the UTC instant
+// as the daemon writes it, the local date and the zone's abbreviation that day.
+struct Expected {
+  std::string utc, date, abbreviation;
+};
+Expected nine_in(const std::string& zone, int days) {
+  const std::string script =
+      "import datetime, zoneinfo\n"
+      "z = zoneinfo.ZoneInfo('" + zone + "')\n"
+      "d = datetime.datetime.now(z).date() + datetime.timedelta(days=" + std::to_string(days) + ")\n"
+      "t = datetime.datetime(d.year, d.month, d.day, 9, 0, tzinfo=z)\n"
+      "print(t.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.000Z'), d.isoformat(), t.strftime('%Z'), sep='|')\n";
+  auto [code, out] = shell("python3 -c " + quoted(script));
+  REQUIRE(code == 0);
+  const auto a = out.find('|'), b = out.find('|', a + 1);
+  std::string abbreviation = out.substr(b + 1);
+  while (!abbreviation.empty() && (abbreviation.back() == '\n' || abbreviation.back() == '\r')) abbreviation.pop_back();
+  return {out.substr(0, a), out.substr(a + 1, b - a - 1), abbreviation};
+}
+Expected nine_tomorrow(const std::string& zone) { return nine_in(zone, 1); }
+
+// Now plus an offset, as RFC 3339 UTC.
+std::string utc_in(std::chrono::seconds from_now) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + from_now);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+  return buf;
+}
+
+// A user of Alpha with their own zone and language, logged in.
+HttpClient person(World& w, const std::string& email, const std::string& zone, const std::string& locale) {
+  const std::string password = "password-of-" + email;
+  World::create(w.admin, "users",
+                {{"org_id", w.alpha_id}, {"email", email}, {"role", "member"}, {"password", password},
+                 {"display_name", "Léa Martin 🌉"}, {"time_zone", zone}, {"locale", locale}});
+  return login(w.daemon.port(), email, password);
+}
+
+// The `relance` command on a laptop whose own clock says `tz`, as `as`.
+struct Laptop {
+  TempDir home;
+  std::map<std::string, std::string> env;
+  Laptop(const World& w, const HttpClient& as, const std::string& tz)
+      : env{{"HOME", home.path().string()},
+            {"XDG_CONFIG_HOME", home.file("config")},
+            {"RELANCE_URL", "http://127.0.0.1:" + std::to_string(w.daemon.port())},
+            {"RELANCE_TOKEN", as.token()},
+            {"TZ", tz},
+            {"LANG", "C.UTF-8"},
+            {"LC_ALL", ""}} {}
+  std::pair<int, std::string> run(const std::vector<std::string>& args) const { return Daemon::run_cli(args, env); }
+};
+
+std::string id_of(const json::value& v) { return std::to_string(v.at("id").as_int64()); }
+std::string text_at(const json::value& v, const char* key) {
+  const json::value& x = v.at(key);
+  return x.is_string() ? std::string(x.as_string()) : json::serialize(x);
+}
+
+template <class F>
+bool eventually(F&& done, std::chrono::milliseconds timeout = 10s) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(25ms);
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("a Los Angeles user's follow-up due tomorrow 09:00 is 09:00 in Los Angeles whatever TZ the CLI runs under") {
+  World w;
+  HttpClient lea = person(w, "lea@alpha.test", los_angeles, "en");
+  for (const std::string tz : {"Asia/Tokyo", "Europe/Paris", "UTC"}) {
+    INFO("TZ=" << tz);
+    const Laptop laptop(w, lea, tz);
+    const Expected expected = nine_tomorrow(los_angeles);
+    auto [code, out] = laptop.run({"followup", "add", "Call Léa about the pilot 📞", "--due", "tomorrow 09:00", "--json"});
+    INFO(out);
+    REQUIRE(code == 0);
+    const json::value created = json::parse(out);
+    CHECK(text_at(created, "due_at") == expected.utc);
+    CHECK(text_at(created, "due_local") == expected.date + "T09:00:00");
+    // Stored so: the API says the same.
+    CHECK(text_at(lea.get("/api/v1/followups/" + id_of(created)).json(), "due_at") == expected.utc);
+
+    // The table and the record show her clock, with the zone's abbreviation.
+    auto [show_code, shown] = laptop.run({"followup", "show", id_of(created)});
+    INFO(shown);
+    CHECK(show_code == 0);
+    CHECK(shown.find(expected.date + " 09:00 " + expected.abbreviation) != std::string::npos);
+    auto [list_code, table] = laptop.run({"followup", "list"});
+    CHECK(list_code == 0);
+    CHECK(table.find(expected.date + " 09:00 " + expected.abbreviation) != std::string::npos);
+  }
+}
+
+TEST_CASE("a wall-clock time is read in the zone that --time-zone names, French forms too") {
+  World w;
+  HttpClient lea = person(w, "lea@alpha.test", los_angeles, "en");
+  const Laptop laptop(w, lea, "Asia/Tokyo");
+  const Expected paris = nine_tomorrow("Europe/Paris");
+  auto [code, out] = laptop.run({"followup", "add", "Appeler Zoé", "--due", "demain 9h", "--time-zone", "Europe/Paris", "--json"});
+  INFO(out);
+  REQUIRE(code == 0);
+  CHECK(text_at(json::parse(out), "due_at") == paris.utc);
+  CHECK(json::parse(out).at("time_zone") == "Europe/Paris");
+
+  // An activity has no zone of its own: --time-zone only says how to read the time.
+  const Expected tokyo = nine_in("Asia/Tokyo", 0);
+  auto [a_code, a_out] = laptop.run({"log", "call", "--occurred", "aujourd'hui 9h", "--time-zone", "Asia/Tokyo",
+                                     "--subject", "Appel à Zoé", "--json"});
+  INFO(a_out);
+  REQUIRE(a_code == 0);
+  CHECK(text_at(json::parse(a_out), "occurred_at") == tokyo.utc);
+}
+
+TEST_CASE("an unreadable --due is refused with the accepted forms and nothing is created") {
+  World w;
+  HttpClient lea = person(w, "lea@alpha.test", los_angeles, "en");
+  const Laptop laptop(w, lea, "Asia/Tokyo");
+  const auto before = list_all(lea, "followups").size();
+  auto [code, out] = laptop.run({"followup", "add", "Call Léa", "--due", "next blue moon"});
+  INFO(out);
+  CHECK(code == 2);
+  for (const char* form : {"next blue moon", "tomorrow 09:00", "demain 9h", "mon 14:30", "in 2h", "3d", "RFC 3339"})
+    CHECK(out.find(form) != std::string::npos);
+  auto [zone_code, zone_out] = laptop.run({"followup", "add", "Call Léa", "--due", "tomorrow 09:00", "--time-zone", "Mars/Olympus"});
+  CHECK(zone_code == 2);
+  CHECK(zone_out.find("Mars/Olympus") != std::string::npos);
+  CHECK(list_all(lea, "followups").size() == before);
+}
+
+TEST_CASE("a user created without a time zone gets the daemon's default zone") {
+  World w(std::map<std::string, std::string>{{"RELANCE_FOLLOWUPS_DEFAULT_TIME_ZONE", "America/New_York"}});
+  const auto user = World::create(w.admin, "users",
+                                  {{"org_id", w.alpha_id}, {"email", "noa@alpha.test"}, {"role", "member"},
+                                   {"password", "password-of-noa"}, {"display_name", "Noa"}});
+  CHECK(user.at("time_zone") == "America/New_York");
+  const auto chosen = World::create(w.admin, "users",
+                                    {{"org_id", w.alpha_id}, {"email", "kai@alpha.test"}, {"role", "member"},
+                                     {"password", "password-of-kai"}, {"display_name", "Kai"},
+                                     {"time_zone", "Asia/Tokyo"}});
+  CHECK(chosen.at("time_zone") == "Asia/Tokyo");
+  CHECK(w.alpha_member.get("/api/v1/me").json().at("time_zone") == "America/New_York");
+}
+
+TEST_CASE("a French user gets the command line's sentences in French") {
+  World w;
+  HttpClient zoe = person(w, "zoe@alpha.test", "Europe/Paris", "fr");
+  const Laptop laptop(w, zoe, "America/New_York");
+  const auto f = World::create(zoe, "followups", {{"title", "Relancer Chloé"}, {"due_at", utc_in(std::chrono::hours(24 * 30))}});
+  auto [code, out] = laptop.run({"followup", "done", id_of(f)});
+  INFO(out);
+  CHECK(code == 0);
+  CHECK(out.find("faite") != std::string::npos);
+  auto [bad_code, bad] = laptop.run({"followup", "add", "Relancer Chloé", "--due", "la semaine des quatre jeudis"});
+  INFO(bad);
+  CHECK(bad_code == 2);
+  CHECK(bad.find("Formes acceptées") != std::string::npos);
+  CHECK(bad.find("demain 9h") != std::string::npos);
+  // Snoozed to a French wall-clock time, read on her clock and said back on it.
+  const auto later = World::create(zoe, "followups", {{"title", "Envoyer le devis"}, {"due_at", utc_in(3600s)}});
+  const Expected paris = nine_tomorrow("Europe/Paris");
+  auto [snooze_code, snoozed] = laptop.run({"followup", "snooze", id_of(later), "demain 9h"});
+  INFO(snoozed);
+  CHECK(snooze_code == 0);
+  CHECK(snoozed.find("reportée au " + paris.date + " 09:00 " + paris.abbreviation) != std::string::npos);
+  CHECK(text_at(zoe.get("/api/v1/followups/" + id_of(later)).json(), "due_at") == paris.utc);
+  auto [missing_code, missing] = laptop.run({"followup", "show", "999999"});
+  CHECK(missing_code == 5);
+  CHECK(missing.find("introuvable") != std::string::npos);
+}
+
+TEST_CASE("a French user's reminder link shows a French page with the local time and the zone") {
+  World w(std::map<std::string, std::string>{{"RELANCE_FOLLOWUPS_TICK_MS", "100"}});
+  HttpClient zoe = person(w, "zoe@alpha.test", "Europe/Paris", "fr");
+  const auto lead = World::create(zoe, "leads", {{"title", "Pilote chez Acmé"}, {"stage", "meeting"}});
+  const std::int64_t me = zoe.get("/api/v1/me").json().at("id").as_int64();
+  const std::string due = utc_in(-2s);
+  const auto f = World::create(zoe, "followups",
+                               {{"title", "Relancer Chloé ✉️"}, {"due_at", due}, {"assignee_id", me},
+                                {"lead_id", lead.at("id")}});
+  const std::string id = id_of(f);
+  const std::string query = "SELECT payload FROM outbox WHERE type = 'followup.due' AND entity_id = " + id;
+  REQUIRE(eventually([&] { return !sqlite(w.daemon.database(), query).empty(); }));
+  const json::value event = json::parse(sqlite(w.daemon.database(), query));
+  // The event tells the plugins the stage's name in the recipient's language.
+  CHECK(text_at(event.at("lead"), "stage") == "meeting");
+  CHECK(event.at("lead").at("stage_label") == "Rendez-vous");
+
+  const std::string done_url(event.at("links").at("done").as_string());
+  const std::string done = done_url.substr(done_url.find("/api/v1/"));
+  HttpClient anyone = w.daemon.client();
+  auto page = anyone.request("GET", done, {}, {{"Accept", "text/html"}});
+  INFO(page.body);
+  CHECK(page.status == 200);
+  CHECK(page.body.find("<html lang=\"fr\">") != std::string::npos);
+  CHECK(page.body.find("Marquer comme fait") != std::string::npos);
+  CHECK(page.body.find("Relancer Chloé ✉️") != std::string::npos);
+  CHECK(page.body.find("Ce lien a été envoyé à") != std::string::npos);
+  // The due time on her clock, with the zone: "Prévue le 2026-12-05 09:00 CET."
+  auto [code, local] = shell("python3 -c " + quoted("import datetime, zoneinfo\n"
+                                                     "t = datetime.datetime.fromisoformat('" + due.substr(0, 19) +
+                                                     "+00:00').astimezone(zoneinfo.ZoneInfo('Europe/Paris'))\n"
+                                                     "print(t.strftime('%Y-%m-%d %H:%M %Z'), end='')\n"));
+  REQUIRE(code == 0);
+  CHECK(page.body.find("Prévue le " + local) != std::string::npos);
+
+  auto acted = anyone.request("POST", done, {}, {{"Accept", "text/html"}});
+  INFO(acted.body);
+  CHECK(acted.status == 200);
+  CHECK(acted.body.find("C’est fait") != std::string::npos);
+  CHECK(acted.body.find("est faite") != std::string::npos);
+  auto again = anyone.request("POST", done, {}, {{"Accept", "text/html"}});
+  CHECK(again.body.find("était déjà faite") != std::string::npos);
+}
