@@ -1,7 +1,8 @@
 // ReferenceNames: the names an export shows beside a dataset's ids, so that a file reads
 // without a second one to look ids up in: company_name beside company_id, contact_name,
-// owner_name (and assignee_name, author_name), lead_title, source_event_name, and for
-// region staff, whose files mix start-ups, the organisation's name after the row's id.
+// owner_name (and assignee_name, author_name), lead_title, source_event_name (event_name
+// for an outcome's event), and for region staff, whose files mix start-ups, the
+// organisation's name after the row's id.
 //
 // The names are looked up a batch of rows at a time, one read per referenced dataset (a
 // Filter::Op::one_of of the batch's ids), never one per row. They obey the reader's rules:

@@ -43,6 +43,8 @@ inline constexpr ColumnLabel column_labels[] = {
     {"", "author_name", "Author", "Auteur"},
     {"", "source_event_id", "Event ID", "ID événement"},
     {"", "source_event_name", "Event", "Événement"},
+    {"", "event_id", "Event ID", "ID événement"},
+    {"", "event_name", "Event", "Événement"},
     // Companies.
     {"companies", "name", "Name", "Nom"},
     {"", "domain", "Domain", "Domaine"},

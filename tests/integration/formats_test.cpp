@@ -40,7 +40,8 @@ const std::set<std::string> server_only{"org_id", "version", "created_by", "upda
 // Columns the exports join beside the ids, not fields of the API's records (their values:
 // exports_readable_test.cpp).
 const std::set<std::string> joined_names{"organisation_name", "company_name", "contact_name", "owner_name",
-                                         "assignee_name", "author_name", "lead_title", "source_event_name"};
+                                         "assignee_name", "author_name", "lead_title", "source_event_name",
+                                         "event_name"};
 
 bool is_money(const std::string& column) { return column == "value" || column == "amount"; }
 
