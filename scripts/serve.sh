@@ -9,6 +9,15 @@ cd "$here"
 scripts/install-deps.sh --build-only
 cmake --preset release >/dev/null
 cmake --build build/release --target relance relance_plugins
+# The relance command line is the same binary: say where it is, and put it on PATH when
+# running as root (a link, so that each rebuild is the command the next login uses).
+binary="$here/build/release/core/relance"
+if [[ $(id -u) -eq 0 ]]; then
+  ln -sf "$binary" /usr/local/bin/relance
+  echo "serve.sh: the relance command is linked as /usr/local/bin/relance -> $binary"
+elif ! command -v relance >/dev/null 2>&1; then
+  echo "serve.sh: the relance command is $binary (not on PATH: add its folder, or run this script as root to link it in /usr/local/bin)"
+fi
 args=("$@")
 [[ " ${args[*]} " == *" --data-dir "* ]] || args+=(--data-dir "$here/relance-data")
-exec build/release/core/relance serve "${args[@]}"
+exec "$binary" serve "${args[@]}"

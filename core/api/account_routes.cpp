@@ -1,5 +1,11 @@
 #include "api/account_routes.hpp"
 
+#include <algorithm>
+#include <initializer_list>
+
+#include <boost/url/parse_query.hpp>
+
+#include "api/html_page.hpp"
 #include "api/outcome_response.hpp"
 #include "api/problem_response.hpp"
 #include "domain/list_vocabulary.hpp"
@@ -55,6 +61,146 @@ void add_session_routes(Router& router, services::AccountService& acc, services:
              [&acc](Call& c, Reply reply) { reply(json_response(200, acc.me(c.principal))); });
 }
 
+// The string `name` of a body that holds exactly the fields `names`.
+std::string body_string(const json::object& body, std::initializer_list<std::string_view> names, const char* name) {
+  for (const auto& kv : body)
+    if (std::find(names.begin(), names.end(), kv.key()) == names.end())
+      throw Problem::bad_request("unknown field " + std::string(kv.key()), std::string(kv.key()));
+  auto it = body.find(name);
+  if (it == body.end() || !it->value().is_string()) throw Problem::invalid(name, std::string(name) + " is required");
+  return std::string(it->value().get_string());
+}
+
+// The fields of an HTML form's body (application/x-www-form-urlencoded), decoded.
+std::vector<std::pair<std::string, std::string>> form_fields(const std::string& body) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto params = boost::urls::parse_query(body);
+  if (!params) throw Problem::bad_request("the form's body cannot be read");
+  for (const auto& p : *params) {
+    auto key = p.key.decode();
+    out.emplace_back(key, p.has_value ? p.value.decode() : std::string());
+  }
+  return out;
+}
+
+std::string form_field(const std::vector<std::pair<std::string, std::string>>& fields, std::string_view name) {
+  for (const auto& [k, v] : fields)
+    if (k == name) return v;
+  return {};
+}
+
+// The form of a set-password link. The link's token travels in a hidden field; nothing is
+// checked before the POST, so that a mail scanner fetching the link uses nothing up.
+Response password_page(const std::string& token, const std::string& warning) {
+  if (token.empty())
+    return html_page(400, "Set your password", "<p>This address lacks its token: open the link from the email as it is.</p>");
+  return html_page(
+      warning.empty() ? 200 : 422, "Set your password",
+      (warning.empty() ? std::string() : "<p role=\"alert\">" + escape_html(warning) + "</p>") +
+          "<form method=\"post\" action=\"/api/v1/auth/password\" aria-labelledby=\"title\">"
+          "<input type=\"hidden\" name=\"token\" value=\"" + escape_html(token) + "\">"
+          "<p><label>New password (10 characters at least) <input type=\"password\" name=\"password\" "
+          "minlength=\"10\" autocomplete=\"new-password\" required></label></p>"
+          "<p><label>The same again <input type=\"password\" name=\"confirm\" minlength=\"10\" "
+          "autocomplete=\"new-password\" required></label></p>"
+          "<p><button type=\"submit\">Set my password</button></p></form>"
+          "<p>The link works once. Setting the password ends every other session of the account.</p>");
+}
+
+json::object link_json(const services::PasswordLink& link) {
+  json::object o{{"link", link.link}, {"expires_at", link.expires_at}, {"emailed", link.emailed}};
+  if (!link.mail_error.empty()) o["mail_error"] = link.mail_error;
+  return o;
+}
+
+// Set-password links: an administrator's for a user, a user's own reset by email, and the
+// use of a link. Each hashes or checks a password or writes: on the slow-work pool.
+void add_password_routes(Router& router, services::AccountService& acc, services::WorkPool& pool,
+                         const ApiLimits& limits) {
+  RouteDoc issue{"A one-time set-password link for a user (an invitation when they have no password yet), "
+                 "emailed to them when the instance has a mail setting",
+                 "users", Shape::created};
+  issue.result_schema = json::object{
+      {"type", "object"},
+      {"properties", json::object{{"link", {{"type", "string"}, {"format", "uri"}}},
+                                  {"expires_at", {{"type", "string"}, {"format", "date-time"}}},
+                                  {"emailed", {{"type", "boolean"}}},
+                                  {"mail_error", {{"type", "string"}}}}}};
+  router.add("POST", "/api/v1/users/{id}/password-link", true, std::move(issue),
+             [&acc, &pool](Call& c, Reply reply) {
+               offload(pool, std::move(reply), [&acc, p = c.principal, id = c.ids[0]](Reply& r) {
+                 r(json_response(201, link_json(acc.issue_password_link(p, id))));
+               });
+             });
+  RouteDoc ask{"Ask for a set-password link by email (202 whether or not the account exists)", "auth",
+               Shape::object, nullptr, true};
+  ask.body_schema = json::object{{"type", "object"},
+                                 {"required", json::array{"email"}},
+                                 {"properties", json::object{{"email", {{"type", "string"}}}}}};
+  router.add("POST", "/api/v1/auth/password-reset", false, std::move(ask),
+             [&acc, &pool, limits](Call& c, Reply reply) {
+               std::string email = body_string(parse_json_object(c.request, limits), {"email"}, "email");
+               offload(pool, std::move(reply),
+                       [&acc, email = std::move(email), address = c.request.remote_address](Reply& r) {
+                         acc.request_password_reset(email, address, [&r] {
+                           r(json_response(202, json::object{
+                               {"detail", "if this address has an account, a link to set its password was sent to it"}}));
+                         });
+                       });
+             });
+  RouteDoc use{"Set a password with the token of a set-password link; ends every session of the user. "
+               "Takes JSON, or the form of the link's page",
+               "auth", Shape::no_content, nullptr, true};
+  use.body_schema = json::object{
+      {"type", "object"},
+      {"required", json::array{"token", "password"}},
+      {"properties", json::object{{"token", {{"type", "string"}}}, {"password", {{"type", "string"}, {"minLength", 10}}}}}};
+  router.add("POST", "/api/v1/auth/password", false, std::move(use), [&acc, &pool, limits](Call& c, Reply reply) {
+    const bool form = c.request.content_type.starts_with("application/x-www-form-urlencoded");
+    std::string token, password;
+    if (form) {
+      const auto fields = form_fields(c.request.body);
+      token = form_field(fields, "token");
+      password = form_field(fields, "password");
+      if (password != form_field(fields, "confirm"))
+        return reply(password_page(token, "The two passwords differ; type the same one twice."));
+    } else {
+      const json::object body = parse_json_object(c.request, limits);
+      token = body_string(body, {"token", "password"}, "token");
+      password = body_string(body, {"token", "password"}, "password");
+    }
+    offload(pool, std::move(reply),
+            [&acc, form, token = std::move(token), password = std::move(password),
+             address = c.request.remote_address](Reply& r) {
+              try {
+                acc.set_password_with_link(token, password, address);
+              } catch (const Problem& p) {
+                if (!form) throw;
+                return r(html_page(p.kind() == Problem::Kind::invalid ? 422 : 410, "Password not set",
+                                   "<p>" + escape_html(p.detail()) + "</p>"));
+              }
+              if (form)
+                return r(html_page(200, "Password set",
+                                   "<p>Your password is set, and every earlier session ended. Log in with it: "
+                                   "<code>relance login</code>.</p>"));
+              Response done;
+              done.status = 204;
+              r(std::move(done));
+            });
+  });
+  RouteDoc page{"The page of a set-password link: a form that posts to /api/v1/auth/password", "auth", Shape::text,
+                nullptr, false, {"token"}};
+  router.add("GET", "/api/v1/auth/password", false, std::move(page), [](Call& c, Reply reply) {
+    std::string token;
+    for (const auto& [k, v] : c.request.query)
+      if (k == "token") token = v;
+    // A browser (Accept: text/html) gets the form; a program the API's JSON and problems.
+    if (c.request.accept.find("text/html") != std::string::npos) return reply(password_page(token, ""));
+    if (token.empty()) throw Problem::bad_request("the token of the link is missing", "token");
+    reply(json_response(200, json::object{{"detail", "POST the token and a new password to this address"}}));
+  });
+}
+
 void add_token_routes(Router& router, services::AccountService& acc, const ApiLimits& limits) {
   const auto& tok = ent::api_tokens;
   router.add("GET", "/api/v1/tokens", true, {"List my tokens", "tokens", Shape::page, &tok},
@@ -86,8 +232,16 @@ void add_user_routes(Router& router, services::AccountService& acc, services::Wo
                const services::ListRequest request = parse_list_request(users, c.request.query);
                reply(page_response(acc.list_users(c.principal, request), &request));
              });
-  router.add("POST", "/api/v1/users", true,
-             {"Create a user (org-admin); body also takes password", "users", Shape::created, &users, true},
+  const json::object password{{"type", "string"}, {"minLength", 10}, {"maxLength", 1024}, {"writeOnly", true},
+                              {"description", "The user's password; without it, the user sets one through a "
+                                              "set-password link (an invitation)"}};
+  RouteDoc create{"Create a user (org-admin, or the admin for any organisation); body also takes password and org_id",
+                  "users", Shape::created, &users, true};
+  create.extra_body_fields = json::object{
+      {"password", password},
+      {"org_id", {{"type", "integer"},
+                  {"description", "The user's organisation: the caller's by default; another one only for the admin"}}}};
+  router.add("POST", "/api/v1/users", true, std::move(create),
              [&acc, &pool, limits](Call& c, Reply reply) {
                offload(pool, std::move(reply),
                        [&acc, p = c.principal, body = parse_json_object(c.request, limits)](Reply& r) {
@@ -98,10 +252,14 @@ void add_user_routes(Router& router, services::AccountService& acc, services::Wo
              [&acc](Call& c, Reply reply) {
                reply(record_response(acc.get_user(c.principal, c.ids[0])));
              });
-  router.add("PATCH", "/api/v1/users/{id}", true,
-             {"Change a user (self; an org-admin their organisation's members and org-admins; the "
-              "admin anyone); body also takes password, and current_password to change one's own",
-              "users", Shape::entity, &users, true, {}, true},
+  RouteDoc change{"Change a user (self; an org-admin their organisation's members and org-admins; the "
+                  "admin anyone); body also takes password, and current_password to change one's own",
+                  "users", Shape::entity, &users, true, {}, true};
+  change.extra_body_fields = json::object{
+      {"password", password},
+      {"current_password", {{"type", "string"}, {"writeOnly", true},
+                            {"description", "Your current password, to change your own"}}}};
+  router.add("PATCH", "/api/v1/users/{id}", true, std::move(change),
              [&acc, &pool, limits](Call& c, Reply reply) {
                offload(pool, std::move(reply),
                        [&acc, p = c.principal, id = c.ids[0], body = parse_json_object(c.request, limits),
@@ -165,6 +323,7 @@ void add_account_routes(Router& router, services::AccountService& accounts,
   add_session_routes(router, accounts, slow_work, limits);
   add_token_routes(router, accounts, limits);
   add_user_routes(router, accounts, slow_work, limits);
+  add_password_routes(router, accounts, slow_work, limits);
   add_organisation_routes(router, accounts, limits);
   add_audit_route(router, accounts);
 }

@@ -5,6 +5,7 @@
 // every link of a message to check it thus change nothing.
 #include "api/followup_routes.hpp"
 
+#include "api/html_page.hpp"
 #include "api/problem_response.hpp"
 #include "api/routes.hpp"
 #include "domain/messages.hpp"
@@ -16,38 +17,8 @@ using followups::LinkAction;
 
 namespace {
 
-std::string escape_html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// A page of its own: no script, no style sheet, no image, nothing fetched from elsewhere
-// (the Content-Security-Policy says so to the browser too); never framed by another site,
-// never cached, and its address (which holds the link's signature) never sent as a Referer
-// to another origin.
 Response page(domain::Locale locale, int status, const std::string& title, const std::string& content_html) {
-  Response r;
-  r.status = status;
-  r.content_type = "text/html; charset=utf-8";
-  r.body = "<!doctype html><html lang=\"" + std::string(domain::locale_tag(locale)) + "\"><head><meta charset=\"utf-8\">"
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Relance: " +
-           escape_html(title) + "</title></head><body><main><h1 id=\"title\">" + escape_html(title) + "</h1>" +
-           content_html + "</main></body></html>\n";
-  r.headers.emplace_back("Cache-Control", "no-store");
-  r.headers.emplace_back("Content-Security-Policy",
-                         "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-  r.headers.emplace_back("X-Frame-Options", "DENY");
-  r.headers.emplace_back("Referrer-Policy", "same-origin");
-  return r;
+  return html_page(status, title, content_html, domain::locale_tag(locale));
 }
 
 std::string paragraph(const std::string& sentence) { return "<p>" + escape_html(sentence) + "</p>"; }

@@ -9,7 +9,26 @@ using Shape = RouteDoc::Shape;
 
 namespace {
 
-json::object field_schema(const storage::Field& f) {
+// An example of a value of the kind, where a type alone does not say what is accepted.
+json::value example_of(const storage::Field& f) {
+  switch (f.kind) {
+    case FieldKind::email_list: return json::array{"ana@example.com"};
+    case FieldKind::phone_list: return json::array{"+33612345678"};
+    case FieldKind::tag_list: return json::array{"sv-june"};
+    case FieldKind::text_list: return json::array{"new", "won"};
+    case FieldKind::currency: return "EUR";
+    case FieldKind::money: return "1234.50";
+    case FieldKind::url: return "https://example.com/";
+    case FieldKind::country: return "FR";
+    case FieldKind::time_zone: return "Europe/Paris";
+    case FieldKind::stage: return "new";
+    default: return nullptr;
+  }
+}
+
+// A field's schema. `in_request`: as a client sends it (no readOnly: a request schema
+// holds only what the client may send); else as the server answers it.
+json::object field_schema(const storage::Field& f, bool in_request) {
   json::object s;
   auto nullable = [&](const char* type) {
     s["type"] = f.has(storage::required) ? json::value(type) : json::value(json::array{type, "null"});
@@ -43,17 +62,19 @@ json::object field_schema(const storage::Field& f) {
   }
   if (f.max_length && f.kind == FieldKind::text) s["maxLength"] = f.max_length;
   if (!f.description.empty()) s["description"] = f.description;
-  if (f.has(storage::read_only)) s["readOnly"] = true;
+  if (json::value example = example_of(f); !example.is_null()) s["examples"] = json::array{std::move(example)};
+  if (f.has(storage::read_only) && !in_request) s["readOnly"] = true;
   if (f.has(storage::personal)) s["x-personal-data"] = true;
   return s;
 }
 
+// The entity as the server answers it: every field, the server's columns read-only.
 json::object entity_schema(const storage::Entity& e) {
   json::object props;
   props["id"] = json::object{{"type", "integer"}, {"readOnly", true}};
   if (e.org_owned) props["org_id"] = json::object{{"type", "integer"}, {"readOnly", true}};
   for (const auto& f : e.fields)
-    if (f.kind != FieldKind::secret) props[f.name] = field_schema(f);
+    if (f.kind != FieldKind::secret) props[f.name] = field_schema(f, false);
   for (const char* t : {"created_at", "updated_at"})
     props[t] = json::object{{"type", "string"}, {"format", "date-time"}, {"readOnly", true}};
   for (const char* t : {"version", "created_by", "updated_by"})
@@ -66,6 +87,26 @@ json::object entity_schema(const storage::Entity& e) {
   for (const auto& f : e.fields)
     if (f.has(storage::required)) required.emplace_back(f.name);
   json::object s{{"type", "object"}, {"properties", std::move(props)}};
+  if (!required.empty()) s["required"] = std::move(required);
+  return s;
+}
+
+// The body of a create or a change: the fields a client may send (no read-only field, no
+// write-once one on a change), with the route's own additions; on create, the required
+// ones are required. A body with anything else is refused (400), so nothing else is listed:
+// a request schema derived from the answer's would list what the server refuses and miss
+// what it takes.
+json::object request_schema(const storage::Entity& e, bool create, const json::object& extra) {
+  json::object props;
+  json::array required;
+  for (const auto& f : e.fields) {
+    if (f.kind == FieldKind::secret || f.has(storage::read_only)) continue;
+    if (!create && f.has(storage::write_once)) continue;
+    props[f.name] = field_schema(f, true);
+    if (create && f.has(storage::required)) required.emplace_back(f.name);
+  }
+  for (const auto& kv : extra) props[kv.key()] = kv.value();
+  json::object s{{"type", "object"}, {"properties", std::move(props)}, {"additionalProperties", false}};
   if (!required.empty()) s["required"] = std::move(required);
   return s;
 }
@@ -126,10 +167,17 @@ json::object openapi_document(const Router& router) {
     json::object item_schema = d.entity                   ? schema_ref(schema_name)
                                : !d.result_schema.empty() ? d.result_schema
                                                           : json::object({{"type", "object"}});
+    json::object body_schema = d.body_schema;
+    if (d.has_body && body_schema.empty() && d.entity) {
+      const bool create = r.method == "POST";
+      const std::string name = schema_name + (create ? "Create" : "Update");
+      if (!schemas.contains(name)) schemas[name] = request_schema(*d.entity, create, d.extra_body_fields);
+      body_schema = schema_ref(name);
+    }
     if (d.has_body)
       op["requestBody"] = json::object{
           {"required", true},
-          {"content", json_content(d.body_schema.empty() ? item_schema : d.body_schema)}};
+          {"content", json_content(body_schema.empty() ? item_schema : body_schema)}};
     json::object responses;
     switch (d.shape) {
       case Shape::page:

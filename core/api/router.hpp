@@ -52,6 +52,9 @@ struct RouteDoc {
   // any object).
   boost::json::object body_schema;
   boost::json::object result_schema;
+  // For a route with an entity: what its body takes besides the entity's writable fields
+  // (a user's password), as JSON Schema properties.
+  boost::json::object extra_body_fields;
 };
 
 struct Route {

@@ -91,6 +91,14 @@ const std::vector<Setting>& settings() {
       {"followups", "stale_days", [](Config& c, const std::string& v) { c.followups.scheduler.stale_days = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "stale_days"), 1, 3650)); }},
       {"followups", "default_time_zone", [](Config& c, const std::string& v) { c.followups.scheduler.default_time_zone = v; }},
       {"followups", "link_hours", [](Config& c, const std::string& v) { c.followups.link_hours = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "link_hours"), 0, 24 * 365)); }},
+      {"accounts", "invite_link_seconds", [](Config& c, const std::string& v) { c.accounts.invite_link_seconds = std::clamp<std::int64_t>(to_int(v, "invite_link_seconds"), 1, 30LL * 24 * 3600); }},
+      {"accounts", "reset_link_seconds", [](Config& c, const std::string& v) { c.accounts.reset_link_seconds = std::clamp<std::int64_t>(to_int(v, "reset_link_seconds"), 1, 7LL * 24 * 3600); }},
+      {"mail", "smtp_url", [](Config& c, const std::string& v) { c.mail.url = v; }},
+      {"mail", "from", [](Config& c, const std::string& v) { c.mail.from = v; }},
+      {"mail", "username", [](Config& c, const std::string& v) { c.mail.username = v; }},
+      {"mail", "password", [](Config& c, const std::string& v) { c.mail.password = v; }},  // a secret: never echoed
+      {"mail", "starttls", [](Config& c, const std::string& v) { c.mail.starttls = to_bool(v, "starttls"); }},
+      {"mail", "timeout_ms", [](Config& c, const std::string& v) { c.mail.timeout = std::chrono::milliseconds(std::clamp<std::int64_t>(to_int(v, "timeout_ms"), 100, 120000)); }},
       {"log", "max_files", [](Config& c, const std::string& v) { c.log.max_files = static_cast<std::size_t>(to_int(v, "max_files")); }},
       // Comma-separated in the environment: an IPv6 entry holds colons.
       {"outbound", "allow", [](Config& c, const std::string& v) {
@@ -238,6 +246,11 @@ void load_config(Config& c, const std::string& file) {
   }
   for (const auto& s : settings())
     if (const char* v = std::getenv(env_name(s).c_str())) s.apply(c, v);
+  try {
+    mail::check_settings(c.mail);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(std::string("setting ") + e.what());
+  }
 }
 
 }  // namespace relance::app

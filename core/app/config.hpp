@@ -10,6 +10,7 @@
 #include "auth/outbound_policy.hpp"
 #include "api/server.hpp"
 #include "followups/scheduler.hpp"
+#include "mail/smtp.hpp"
 #include "services/plugin_service.hpp"
 #include "plugin_host/runner.hpp"
 #include "relance/storage/sqlite_store.hpp"
@@ -46,6 +47,11 @@ struct ImportsConfig {
   std::int64_t report_retention_seconds = 24 * 3600;  // a finished job's report is kept this long
 };
 
+struct AccountsConfig {
+  std::int64_t invite_link_seconds = 72 * 3600;  // how long an invitation's set-password link works
+  std::int64_t reset_link_seconds = 3600;        // how long a reset's link works
+};
+
 struct Config {
   std::string data_dir = "relance-data";
   api::ServerOptions server;
@@ -55,6 +61,8 @@ struct Config {
   PluginsConfig plugins;
   FollowupsConfig followups;
   ImportsConfig imports;
+  AccountsConfig accounts;
+  mail::SmtpSettings mail;  // [mail]: the instance's own outbound mail; none when smtp_url is empty
   auth::OutboundPolicy outbound;  // [outbound] allow: what plugins may connect to beyond public addresses
 
   std::string database_path() const;

@@ -16,6 +16,7 @@
 #include "api/server.hpp"
 #include "app/file_modes.hpp"
 #include "app/logging.hpp"
+#include "mail/smtp.hpp"
 #include "auth/secret_box.hpp"
 #include "auth/secrets.hpp"
 #include "domain/problem.hpp"
@@ -93,16 +94,38 @@ std::string url_of(const Config& c, std::uint16_t port) {
   return "http://" + host + ":" + std::to_string(port);
 }
 
+// Set-password links point at the public URL (else the listen address) and go out through
+// the [mail] setting when there is one. The mail password is the operator's secret: it is
+// handed to libcurl and never logged; a failure is logged with the server's reply only.
+services::PasswordLinkOptions password_links(const Config& c, const std::string& listen_url) {
+  services::PasswordLinkOptions o;
+  o.base_url = c.followups.public_url.empty() ? listen_url : c.followups.public_url;
+  o.invite_validity = std::chrono::seconds(c.accounts.invite_link_seconds);
+  o.reset_validity = std::chrono::seconds(c.accounts.reset_link_seconds);
+  if (c.mail.configured())
+    o.send = [settings = c.mail](const services::OutgoingMail& m) {
+      try {
+        mail::send(settings, mail::Message{m.to, m.subject, m.text});
+        spdlog::info("mail: a set-password link sent to {}", m.to);
+      } catch (const std::exception& e) {
+        spdlog::warn("mail: {}", e.what());
+        throw;
+      }
+    };
+  return o;
+}
+
 void print_login(const Config& c, std::uint16_t port, const std::string& email, const std::string& password) {
   const std::string url = url_of(c, port);
   std::cout << "\nRelance is ready: " << url << "\n"
             << "Instance admin: " << email << "\n";
   if (!password.empty())
-    std::cout << "Password (shown once; change it with PATCH /api/v1/users/{id}): " << password << "\n";
-  std::cout << "Log in:\n  curl -s " << url << "/api/v1/auth/login -H 'Content-Type: application/json' \\\n"
-            << "       -d '{\"email\":\"" << email << "\",\"password\":\"...\"}'\n"
-            << "then send Authorization: Bearer <token>. API description: " << url
-            << "/api/v1/openapi.json\n"
+    std::cout << "Password (shown once; change it with relance password change once logged in): " << password << "\n";
+  std::cout << "Log in from this machine (the relance command is this program):\n"
+            << "  relance login --url " << url << " --email " << email << "\n"
+            << "then, for example: relance org add \"Acme\", relance user invite ana@acme.example --org 2 "
+               "--role org-admin, relance whoami.\n"
+            << "API description: " << url << "/api/v1/openapi.json\n"
             << std::endl;
 }
 
@@ -201,6 +224,7 @@ int serve(Config c) {
   c.server.large_bodies.emplace_back("/api/v1/imports", static_cast<std::size_t>(c.imports.max_bytes));
   server = std::make_unique<api::HttpServer>(c.server, router, metrics);
   if (c.followups.public_url.empty()) links.set_base_url(url_of(c, server->port()));
+  accounts.set_password_links(password_links(c, url_of(c, server->port())));
   scheduler.start();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("serving {} on {} (started in {} ms)", c.database_path(), url_of(c, server->port()), ms);

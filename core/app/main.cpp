@@ -6,6 +6,7 @@
 
 #include "app/config.hpp"
 #include "app/daemon.hpp"
+#include "cli/account_commands.hpp"
 #include "cli/activity_commands.hpp"
 #include "cli/api_client.hpp"
 #include "cli/completion_command.hpp"
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   relance::cli::add_export_command(app, client_command);
   relance::cli::add_import_command(app, client_command);
   relance::cli::add_login_commands(app, client_command);
+  relance::cli::add_account_commands(app, client_command);
   relance::cli::add_record_commands(app, client_command);
   relance::cli::add_activity_commands(app, client_command);
   relance::cli::add_followup_commands(app, client_command);

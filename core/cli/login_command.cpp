@@ -26,6 +26,8 @@ struct LoginArgs {
   std::string email;
 };
 
+}  // namespace
+
 std::string read_line(const std::string& prompt) {
   if (isatty(STDIN_FILENO)) std::cerr << prompt << std::flush;
   std::string line;
@@ -34,9 +36,8 @@ std::string read_line(const std::string& prompt) {
   return line;
 }
 
-// From the terminal without echo; from standard input, one line, when it is not a terminal.
-std::string read_password() {
-  if (!isatty(STDIN_FILENO)) return read_line("Password: ");
+std::string read_password(const std::string& prompt) {
+  if (!isatty(STDIN_FILENO)) return read_line(prompt);
   termios saved{};
   tcgetattr(STDIN_FILENO, &saved);
   termios quiet = saved;
@@ -44,7 +45,7 @@ std::string read_password() {
   tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
   std::string password;
   try {
-    password = read_line("Password: ");
+    password = read_line(prompt);
   } catch (...) {
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
     std::cerr << "\n";
@@ -54,6 +55,8 @@ std::string read_password() {
   std::cerr << "\n";
   return password;
 }
+
+namespace {
 
 // A TOML basic string.
 std::string toml_string(const std::string& s) {
@@ -98,7 +101,7 @@ int run_login(const LoginArgs& a) {
   std::string url = a.url.empty() ? configured_endpoint().url : a.url;
   while (!url.empty() && url.back() == '/') url.pop_back();
   const std::string email = a.email.empty() ? read_line("Email: ") : a.email;
-  const std::string password = read_password();
+  const std::string password = read_password("Password: ");
   ApiClient api(Endpoint{url, ""});
   const ApiResponse r =
       api.request("POST", "/api/v1/auth/login", json::serialize(json::object{{"email", email}, {"password", password}}));

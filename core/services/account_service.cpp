@@ -5,6 +5,8 @@
 
 #include <array>
 
+#include <spdlog/spdlog.h>
+
 #include "auth/secrets.hpp"
 #include "domain/fields.hpp"
 #include "domain/json_text.hpp"
@@ -13,6 +15,7 @@
 #include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "services/account_rules.hpp"
+#include "services/password_link_mail.hpp"
 #include "services/record_writes.hpp"
 
 namespace relance::services {
@@ -27,6 +30,7 @@ namespace ent = storage::entities;
 namespace {
 
 constexpr auto cache_lifetime = std::chrono::seconds(30);
+constexpr std::string_view password_link_kind = "password";
 
 std::string text_of(const Value& v) {
   const auto* s = std::get_if<std::string>(&v);
@@ -113,7 +117,8 @@ std::span<const std::string_view> default_pipeline_stages() {
 
 AccountService::AccountService(storage::Store& store, OrgDirectory& orgs, std::string default_time_zone)
     : store_(store), orgs_(orgs), default_time_zone_(std::move(default_time_zone)),
-      by_email_(10, std::chrono::minutes(15)), by_address_(50, std::chrono::minutes(15)) {}
+      by_email_(10, std::chrono::minutes(15)), by_address_(50, std::chrono::minutes(15)),
+      resets_by_email_(5, std::chrono::minutes(15)), resets_by_address_(50, std::chrono::minutes(15)) {}
 
 bool AccountService::bootstrap(const std::string& admin_email, const std::string& password) {
   if (store_.count(ent::users, Scope::everything()) > 0) return false;
@@ -158,8 +163,10 @@ Principal AccountService::authenticate(std::string_view bearer_token) {
   }
   const std::string now = domain::now_instant();
   auto token = store_.find_unique(ent::api_tokens, "token_hash", auth::to_hex(digest));
-  if (!token) throw Problem::unauthorized("unknown token; log in again");
   const auto& t = ent::api_tokens;
+  // A set-password link is no bearer token: it sets a password, once, and nothing else.
+  if (!token || text_of(token->get(t, "kind")) == password_link_kind)
+    throw Problem::unauthorized("unknown token; log in again");
   if (!storage::is_null(token->get(t, "revoked_at")))
     throw Problem::unauthorized("this token was revoked");
   const std::string expires = text_of(token->get(t, "expires_at"));
@@ -217,12 +224,13 @@ std::string AccountService::verified_hash(const Row& user, const std::string& cu
 
 std::string AccountService::issue_token(storage::WriteTxn& tx, const Principal& as,
                                         std::string kind, std::string name, std::string scope,
-                                        std::string expires_at, Row& row) {
+                                        std::string expires_at, Row& row, const Principal* owner) {
   const auto& t = ent::api_tokens;
   const std::string token = auth::new_token();
-  row.org_id = as.org_id;
+  if (!owner) owner = &as;
+  row.org_id = owner->org_id;
   row.values.resize(t.fields.size());
-  row.set(t, "user_id", as.user_id);
+  row.set(t, "user_id", owner->user_id);
   row.set(t, "name", std::move(name));
   row.set(t, "kind", std::move(kind));
   row.set(t, "scope", std::move(scope));
@@ -276,6 +284,152 @@ json::object AccountService::me(const Principal& p) {
   if (org) o["organisation"] = domain::encode_row(ent::organisations, *org, false);
   o["token_scope"] = p.can_write ? "read-write" : "read";
   return o;
+}
+
+void AccountService::set_password_links(PasswordLinkOptions options) {
+  auto next = std::make_shared<const PasswordLinkOptions>(std::move(options));
+  std::lock_guard lock(links_mu_);
+  links_ = std::move(next);
+}
+
+std::shared_ptr<const PasswordLinkOptions> AccountService::link_options() {
+  std::lock_guard lock(links_mu_);
+  return links_;
+}
+
+std::string AccountService::issue_link(storage::WriteTxn& tx, const Principal& as, const Row& user,
+                                       const std::string& expires_at) {
+  const std::string now = domain::now_instant();
+  for (Row& earlier : tx.referencing(ent::api_tokens, "user_id", user.id, user.org_id))
+    if (text_of(earlier.get(ent::api_tokens, "kind")) == password_link_kind) revoke(tx, as, earlier, now);
+  // The token belongs to the user it sets the password of; the audit says who asked for it.
+  Principal owner;
+  owner.user_id = user.id;
+  owner.org_id = user.org_id;
+  Row row;
+  return issue_token(tx, as, std::string(password_link_kind), "set-password link", "read", expires_at, row, &owner);
+}
+
+PasswordLink AccountService::send_link(const Row& user, const std::string& token, const std::string& expires_at,
+                                       bool invitation) {
+  const std::shared_ptr<const PasswordLinkOptions> options = link_options();
+  PasswordLink out;
+  // The link's page (a form) posts the token back; the daemon logs no request address,
+  // and the page sends no Referer.
+  out.link = options->base_url + "/api/v1/auth/password?token=" + token;
+  out.expires_at = expires_at;
+  if (!options->send) return out;
+  const auto& u = ent::users;
+  try {
+    options->send(password_link_mail(PasswordLinkMail{
+        text_of(user.get(u, "email")), text_of(user.get(u, "display_name")), text_of(user.get(u, "locale")), out.link,
+        invitation ? options->invite_validity : options->reset_validity, invitation}));
+    out.emailed = true;
+  } catch (const std::exception& e) {
+    out.mail_error = e.what();
+  }
+  return out;
+}
+
+PasswordLink AccountService::issue_password_link(const Principal& p, std::int64_t id) {
+  if (!p.can_write) throw Problem::forbidden("this token is read-only");
+  const Scope visible = p.is_admin() ? Scope::everything() : Scope::org(p.org_id);
+  auto target = store_.get(ent::users, visible, id);
+  if (!target) throw Problem::not_found();
+  // Giving a link is setting the password: the same rule as a PATCH of it, and never of
+  // one's own account (that needs the current password).
+  if (id == p.user_id) throw Problem::forbidden("change your own password with your current one, or ask for a reset");
+  check_account_change(p, *target, json::object{{"password", ""}});
+  const bool invitation = text_of(target->get(ent::users, "password_hash")).empty();
+  const std::shared_ptr<const PasswordLinkOptions> options = link_options();
+  const std::string expires = domain::format_instant(
+      domain::Clock::now() + (invitation ? options->invite_validity : options->reset_validity));
+  std::string token;
+  store_.write_sync([&](storage::WriteTxn& tx) {
+    auto row = tx.get(ent::users, visible, id);
+    if (!row) throw Problem::not_found();
+    check_account_change(p, *row, json::object{{"password", ""}});
+    token = issue_link(tx, p, *row, expires);
+  });
+  forget_sessions();
+  return send_link(*target, token, expires, invitation);
+}
+
+void AccountService::request_password_reset(const std::string& email_in, const std::string& client_address,
+                                            const std::function<void()>& answer) {
+  const std::string email = domain::normalise_email(email_in).value_or(email_in);
+  const std::string email_key = "email:" + email, address_key = "ip:" + client_address;
+  refuse_while_throttled(std::max(resets_by_email_.wait_for(email_key), resets_by_address_.wait_for(address_key)));
+  resets_by_email_.record_failure(email_key);
+  resets_by_address_.record_failure(address_key);
+  // The asker is answered before anything depends on the account, so that neither the
+  // answer nor its time tells whether the account exists.
+  answer();
+  // Answered: what follows is the operator's to see in the log, never the asker's.
+  try {
+    const std::shared_ptr<const PasswordLinkOptions> options = link_options();
+    if (!options->send) return;  // nobody would receive the link: an administrator gives one
+    auto user = store_.find_unique(ent::users, "email", email);
+    if (!user || is_disabled(*user)) return;
+    const bool invitation = text_of(user->get(ent::users, "password_hash")).empty();
+    const std::string expires = domain::format_instant(
+        domain::Clock::now() + (invitation ? options->invite_validity : options->reset_validity));
+    std::string token;
+    Principal system;  // the instance: the user asked, unauthenticated
+    store_.write_sync([&](storage::WriteTxn& tx) { token = issue_link(tx, system, *user, expires); });
+    send_link(*user, token, expires, invitation);
+  } catch (const std::exception& e) {
+    spdlog::warn("password reset of {}: {}", email, e.what());
+  }
+}
+
+void AccountService::set_password_with_link(const std::string& token, const std::string& password,
+                                            const std::string& client_address) {
+  const std::string address_key = "ip:" + client_address;
+  refuse_while_throttled(by_address_.wait_for(address_key));
+  if (password.size() < min_password_length || password.size() > 1024)
+    throw Problem::invalid("password", "password must have 10 to 1024 characters");
+  const auto& t = ent::api_tokens;
+  auto refused = [&](const char* why) {
+    by_address_.record_failure(address_key);
+    return Problem(Problem::Kind::expired, "Link not valid", why, "token");
+  };
+  auto link = store_.find_unique(t, "token_hash", auth::token_hash(token));
+  if (!link || text_of(link->get(t, "kind")) != password_link_kind)
+    throw refused("this link is not valid: ask for a new one");
+  const std::string hash = auth::hash_password(password);
+  const char* why = nullptr;
+  store_.write_sync([&](storage::WriteTxn& tx) {
+    // Read again inside the write: two uses of one link at once set the password once.
+    auto row = tx.get(t, Scope::org(link->org_id), link->id);
+    const std::string now = domain::now_instant();
+    if (!row || !storage::is_null(row->get(t, "revoked_at"))) {
+      why = "this link was already used or replaced by a newer one: ask for a new one";
+      return;
+    }
+    const std::string expires = text_of(row->get(t, "expires_at"));
+    if (expires.empty() || expires <= now) {
+      why = "this link has expired: ask for a new one";
+      return;
+    }
+    auto user = tx.get(ent::users, Scope::everything(), std::get<std::int64_t>(row->get(t, "user_id")));
+    if (!user || is_disabled(*user)) {
+      why = "this account is disabled";
+      return;
+    }
+    Principal as;  // the user, proving who they are by the link
+    as.user_id = user->id;
+    as.org_id = user->org_id;
+    const Row before = *user;
+    user->set(ent::users, "password_hash", hash);
+    write_record(tx, as, ent::users, WriteKind::update, *user, &before, {*ent::users.index_of("password_hash")},
+                 "user.updated");
+    // Every session and token of the user ends, the link itself included: whoever held
+    // the account before the reset holds it no more.
+    revoke_tokens_of(tx, as, *user, 0);
+  });
+  if (why) throw refused(why);
+  forget_sessions();
 }
 
 Page AccountService::list_tokens(const Principal& p) {
@@ -341,14 +495,18 @@ void AccountService::create_user(const Principal& p, json::object body, OutcomeC
   if (!p.manages_org()) throw Problem::forbidden("only an org-admin manages users");
   std::int64_t org_id = p.org_id;
   if (auto it = body.find("org_id"); it != body.end()) {
-    // The instance admin creates the first users of a new organisation.
-    if (!p.is_admin()) throw Problem::bad_request("org_id is set by the server", "org_id");
+    // The instance admin creates the users of any organisation; an org-admin may name
+    // only their own (the default).
     if (!it->value().is_int64()) throw Problem::invalid("org_id", "org_id must be an integer");
     org_id = it->value().get_int64();
+    if (!p.is_admin() && org_id != p.org_id)
+      throw Problem(Problem::Kind::forbidden, "Forbidden", "only the instance admin adds users to another organisation",
+                    "org_id");
     body.erase(it);
   }
+  // Without a password the user cannot log in until they set one through a link
+  // (POST /api/v1/users/{id}/password-link: an invitation).
   const std::string password = take_password(body);
-  if (password.empty()) throw Problem::invalid("password", "password is required");
   std::shared_ptr<const OrgSettings> org;
   try {
     org = orgs_.get(org_id);
@@ -366,7 +524,7 @@ void AccountService::create_user(const Principal& p, json::object body, OutcomeC
   if (storage::is_null(row->get(ent::users, "disabled"))) row->set(ent::users, "disabled", std::int64_t{0});
   if (storage::is_null(row->get(ent::users, "time_zone"))) row->set(ent::users, "time_zone", default_time_zone_);
   check_role_grant(p, *org, row->get(ent::users, "role"));
-  row->set(ent::users, "password_hash", auth::hash_password(password));
+  if (!password.empty()) row->set(ent::users, "password_hash", auth::hash_password(password));
   submit_outcome(store_,
           [p, row](storage::WriteTxn& tx) {
             write_record(tx, p, ent::users, WriteKind::create, *row, nullptr,

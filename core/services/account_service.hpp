@@ -11,6 +11,7 @@
 #include <boost/json/object.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,26 @@
 #include "services/write_outcome.hpp"
 
 namespace relance::services {
+
+// Set-password links (invitations and resets). What the link leads to, how long it works,
+// and how it is sent: `send` is empty when the instance has no outbound mail setting, and
+// then a link is only given to the administrator who asked for it.
+struct OutgoingMail {
+  std::string to, subject, text;
+};
+using MailSender = std::function<void(const OutgoingMail&)>;  // throws std::exception with why
+struct PasswordLinkOptions {
+  std::string base_url;  // "https://crm.example.org": the link is BASE/api/v1/auth/password?token=...
+  std::chrono::seconds invite_validity = std::chrono::hours(72);
+  std::chrono::seconds reset_validity = std::chrono::hours(1);
+  MailSender send;
+};
+struct PasswordLink {
+  std::string link;
+  std::string expires_at;
+  bool emailed = false;
+  std::string mail_error;  // why it was not emailed, when there is a mail setting
+};
 
 struct LoginResult {
   std::string token;
@@ -62,6 +83,25 @@ class AccountService {
   void logout(const auth::Principal& p, OutcomeCallback done);
 
   boost::json::object me(const auth::Principal& p);
+
+  // Set-password links: one-time, expiring tokens kept only as a hash (api_tokens of kind
+  // "password", never valid as a bearer token). Each new link of a user revokes the earlier
+  // ones; using one sets the password and ends every session and token of the user.
+  void set_password_links(PasswordLinkOptions options);
+  // A link for user `id`, given to `p` (who may change that account) and emailed to the
+  // user when mail is set up: an invitation when the user never had a password.
+  PasswordLink issue_password_link(const auth::Principal& p, std::int64_t id);
+  // Someone asks for a reset of the account of `email`. `answer` is called once the request
+  // is accepted, before the account is looked up: whether it exists is not told, by the
+  // answer nor by its time. The link is emailed when mail is set up and the account is
+  // enabled. Throws Problem 429 (before `answer`) past 5 requests for an email, or 50 from
+  // an address, in 15 minutes.
+  void request_password_reset(const std::string& email, const std::string& client_address,
+                              const std::function<void()>& answer);
+  // Sets the password of the link's user. Throws Problem expired (used, outdated or unknown
+  // links alike but for the words), 422 for a bad password, 429 after too many bad links.
+  void set_password_with_link(const std::string& token, const std::string& password,
+                              const std::string& client_address);
 
   // Personal API tokens.
   Page list_tokens(const auth::Principal& p);
@@ -99,15 +139,27 @@ class AccountService {
   // password needs the current one, so that a session left open does not give the account
   // away. 403 naming current_password when missing or wrong; 429 after too many wrong ones.
   std::string verified_hash(const storage::Row& user, const std::string& current);
+  // A new token of `owner` (default: `as`), written as `as`'s doing; returns its secret.
   std::string issue_token(storage::WriteTxn& tx, const auth::Principal& as, std::string kind,
                           std::string name, std::string scope, std::string expires_at,
-                          storage::Row& row);
+                          storage::Row& row, const auth::Principal* owner = nullptr);
+
+  std::shared_ptr<const PasswordLinkOptions> link_options();
+  // Issues a link for `user` in `tx` (revoking the user's earlier links); returns the token.
+  std::string issue_link(storage::WriteTxn& tx, const auth::Principal& as, const storage::Row& user,
+                         const std::string& expires_at);
+  PasswordLink send_link(const storage::Row& user, const std::string& token, const std::string& expires_at,
+                         bool invitation);
 
   storage::Store& store_;
   OrgDirectory& orgs_;
   std::string default_time_zone_;
   auth::RateLimiter by_email_;
   auth::RateLimiter by_address_;
+  auth::RateLimiter resets_by_email_;
+  auth::RateLimiter resets_by_address_;
+  std::mutex links_mu_;
+  std::shared_ptr<const PasswordLinkOptions> links_ = std::make_shared<PasswordLinkOptions>();  // under links_mu_
   std::shared_mutex cache_mu_;
   std::unordered_map<auth::TokenDigest, Cached, auth::TokenDigestHash> cache_;
   std::uint64_t generation_ = 0;  // bumped (under cache_mu_) whenever accounts change

@@ -30,7 +30,7 @@ constexpr unsigned R = required, P = personal, RO = read_only, NN = not_null, Q 
 
 constexpr std::array<std::string_view, 2> org_kinds{"startup", "region"};
 constexpr std::array<std::string_view, 4> roles{"member", "org-admin", "staff", "admin"};
-constexpr std::array<std::string_view, 2> token_kinds{"session", "personal"};
+constexpr std::array<std::string_view, 3> token_kinds{"session", "personal", "password"};
 constexpr std::array<std::string_view, 2> token_scopes{"read", "read-write"};
 constexpr std::array<std::string_view, 2> locales{"fr", "en"};
 constexpr std::array<std::string_view, 9> company_kinds{
@@ -71,7 +71,7 @@ constexpr std::array user_fields{
 constexpr std::array token_fields{
     Field{"user_id", K::reference, RO, "users", {}, 0, "Owner of the token"},
     Field{"name", K::text, none, {}, {}, 200, "What the token is for"},
-    Field{"kind", K::choice, RO, {}, token_kinds, 0, "session (from login) or personal"},
+    Field{"kind", K::choice, RO, {}, token_kinds, 0, "session (from login), personal, or password (a set-password link)"},
     Field{"scope", K::choice, W1, {}, token_scopes, 0, "read or read-write"},
     Field{"expires_at", K::timestamp, W1, {}, {}, 0, "When the token stops working"},
     Field{"revoked_at", K::timestamp, RO, {}, {}, 0, "When the token was revoked"},

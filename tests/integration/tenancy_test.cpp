@@ -57,6 +57,7 @@ constexpr int ok = 200;
 constexpr int made = 201;
 constexpr int queued = 202;
 constexpr int gone = 204;
+constexpr int expired = 410;
 constexpr int red = -200;
 constexpr int auth = 401;
 constexpr int deny = 403;
@@ -113,6 +114,13 @@ const std::vector<Row> table = {
   {"GET",    "/api/v1/users/{id}",           {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,nf,na,nf},        {ok,ok,na,nf},      anon},
   {"PATCH",  "/api/v1/users/{id}",           {deny,nf,na,nf},    {ok,nf,na,nf},      {deny,nf,na,nf},      {ok,ok,na,nf},      anon},
   {"DELETE", "/api/v1/users/{id}",           {deny,nf,na,nf},    {ok,nf,na,nf},      {deny,nf,na,nf},      {ok,ok,na,nf},      anon},
+  // Set-password links: given by whoever may change the account; asked for by anyone
+  // (202 whatever the email); used by whoever holds one (410 for an unknown token); the
+  // link's page without its token is a 400 page.
+  {"POST",   "/api/v1/users/{id}/password-link", {deny,nf,na,nf}, {made,nf,na,nf},    {deny,nf,na,nf},      {made,made,na,nf},  anon},
+  {"POST",   "/api/v1/auth/password-reset",  queued,             queued,             queued,               queued,             queued},
+  {"POST",   "/api/v1/auth/password",        expired,            expired,            expired,              expired,            expired},
+  {"GET",    "/api/v1/auth/password",        bad,                bad,                bad,                  bad,                bad},
   // Organisations: staff read them all (to measure the mission) and change none.
   {"GET",    "/api/v1/organisations",        ok,                 ok,                 ok,                   ok,                 auth},
   {"POST",   "/api/v1/organisations",        deny,               deny,               deny,                 made,               auth},
@@ -292,7 +300,8 @@ std::string describe(int cell) {
 // authority): a token sent with it changes nothing.
 Cells read_only(const Row& row, Cells normal) {
   if (row.method == "GET" || row.path == "/api/v1/auth/login" || row.path == "/api/v1/auth/logout" ||
-      row.path == "/api/v1/followups/{id}/action")
+      row.path == "/api/v1/followups/{id}/action" || row.path == "/api/v1/auth/password-reset" ||
+      row.path == "/api/v1/auth/password")
     return normal;
   auto refused = [](int c) { return c == na ? na : deny; };
   return Cells{refused(normal.own), refused(normal.other), refused(normal.shared),
@@ -645,6 +654,10 @@ struct Tenancy {
       if (row.path == "/api/v1/auth/login")
         return json::object{{"email", "member@alpha.test"}, {"password", "password-of-member@alpha.test"}};
       if (row.path == "/api/v1/auth/logout") return std::nullopt;
+      if (row.path == "/api/v1/auth/password-reset") return json::object{{"email", "nobody-" + n + "@tenancy.test"}};
+      if (row.path == "/api/v1/auth/password")
+        return json::object{{"token", "rl_not-a-link-" + n}, {"password", "a-new-password-" + n}};
+      if (row.path.ends_with("/password-link")) return std::nullopt;
       if (coll == "tokens") return json::object{{"name", "new token " + n}};
       if (coll == "users")
         return json::object{{"email", "new-" + n + "@tenancy.test"},
