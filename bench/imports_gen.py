@@ -53,6 +53,7 @@ SYLL = """ba be bi bo lu ma me mi no ra re ri ro sa se so ta te ti to va ve vi l
 zé cé ga go ka ko xa ly ny py dy fy""".split()
 SUFFIX_FR = ["SAS", "SARL", "SA", "Conseil", "Ingénierie", "Industries", "& Associés", "Technologies"]
 SUFFIX_US = ["Inc.", "LLC", "Labs", "Corp.", "Capital", "Partners", "Systems", "Ventures"]
+LEGAL = {"SAS", "SARL", "SA", "Inc.", "LLC", "Corp."}
 
 DOMAINS = ["gmail.com", "yahoo.fr", "orange.fr", "outlook.com", "free.fr", "hotmail.com",
            "icloud.com", "proton.me", "laposte.net", "wanadoo.fr"]
@@ -93,12 +94,17 @@ def main():
     a = ap.parse_args()
     rng = random.Random(a.seed)
 
-    companies, seen = [], set()
+    companies, seen, seen_legal = [], set(), set()
     while len(companies) < a.companies:
         word = "".join(rng.choice(SYLL) for _ in range(rng.randint(2, 3))).capitalize()
         name = word + " " + rng.choice(SUFFIX_FR if rng.random() < 0.6 else SUFFIX_US)
-        if ascii_fold(name) not in seen and name.casefold() not in seen:
+        # Distinct as the import matches companies too: "Word SAS" and "Word Inc." are one
+        # company (legal forms are folded away, domain/company_name.hpp).
+        base, legal = ascii_fold(word), name.split()[-1] in LEGAL
+        if ascii_fold(name) not in seen and name.casefold() not in seen and not (legal and base in seen_legal):
             seen.add(ascii_fold(name))
+            if legal:
+                seen_legal.add(base)
             companies.append(name)
     company_of = weighted(rng, list(range(len(companies))), 0.8)
     first_of = weighted(rng, FIRST_NAMES)

@@ -7,6 +7,7 @@
 
 #include "api/problem_response.hpp"
 #include "api/routes.hpp"
+#include "domain/country.hpp"
 #include "domain/text.hpp"
 #include "services/record_service.hpp"
 
@@ -16,8 +17,8 @@ using Shape = RouteDoc::Shape;
 
 namespace {
 
-const std::vector<std::string> import_parameters{"format",       "preset",  "mode",     "dry_run",
-                                                 "skip_invalid", "mapping", "filename", "region"};
+const std::vector<std::string> import_parameters{"format",  "preset",   "mode",   "dry_run", "skip_invalid",
+                                                 "mapping", "filename", "region", "tag",     "source_event_id"};
 
 bool flag(const std::string& name, const std::string& v) {
   if (v == "true" || v == "1" || v.empty()) return true;
@@ -72,11 +73,19 @@ imports::ImportRequest import_request(const Call& c) {
       r.filename = v;
     } else if (k == "region") {
       r.region = domain::fold_ascii_upper(v);
+      if (!domain::is_country_code(r.region))
+        throw Problem::bad_request("region must be an ISO 3166-1 alpha-2 country code such as FR or US", k);
     } else if (k == "mapping") {
       read_mapping(v, r);
+    } else if (k == "tag") {
+      r.tag = v;
+    } else if (k == "source_event_id") {
+      const auto id = domain::parse_int64(v);
+      if (!id || *id <= 0) throw Problem::bad_request("source_event_id must be an event's id", k);
+      r.source_event_id = *id;
     } else {
       throw Problem::bad_request("unknown parameter " + k + " (format, preset, mode, dry_run, "
-                                 "skip_invalid, mapping, filename, region)", k);
+                                 "skip_invalid, mapping, filename, region, tag, source_event_id)", k);
     }
   }
   return r;

@@ -1,7 +1,8 @@
 // `relance import FILE`: uploads the file as the body of POST /api/v1/imports (one request,
 // up to the daemon's imports.max_bytes and server.max_body_bytes), follows the job with a
 // progress bar (a plain line a second when stderr is not a terminal) and prints the summary.
-// Exit: 0 done, 2 file refused or invalid rows without --skip-invalid, 1 other failures.
+// Exit: 0 done, 2 file refused or invalid rows without --skip-invalid (a dry run too: it
+// reports every row, and says the import would be refused), 1 other failures.
 #include "cli/import_command.hpp"
 
 #include <unistd.h>
@@ -32,6 +33,9 @@ struct ImportArgs {
   bool dry_run = false;
   bool skip_invalid = false;
   std::vector<std::string> mapping;  // COL=FIELD
+  std::string tag;
+  std::int64_t event = 0;
+  std::string region;
   std::string report;
   bool json_output = false;
 };
@@ -54,6 +58,9 @@ std::string query_of(const ImportArgs& a) {
   if (!a.mode.empty()) q += "&mode=" + encoded(a.mode);
   if (a.dry_run) q += "&dry_run=true";
   if (a.skip_invalid) q += "&skip_invalid=true";
+  if (!a.tag.empty()) q += "&tag=" + encoded(a.tag);
+  if (a.event) q += "&source_event_id=" + std::to_string(a.event);
+  if (!a.region.empty()) q += "&region=" + encoded(a.region);
   if (!a.mapping.empty()) {
     json::object m;
     for (const auto& kv : a.mapping) {
@@ -74,17 +81,26 @@ std::string clock_text(double seconds) {
   return buf;
 }
 
-void show_progress(const json::object& job, double elapsed, bool tty) {
+// One line of progress. A job reads the file twice (checking every row, then importing):
+// the line counts the file's rows once, "12000 rows" while checking, then "5000 of 12000
+// rows" as they are imported, and the rate is that of the current pass.
+void show_progress(const json::object& job, double elapsed, double pass_elapsed, bool tty) {
+  const std::string state = text(job, "state"), phase = text(job, "phase");
+  const bool finished = state == "done" || state == "failed";
   const std::uint64_t total = count(job, "bytes_total"), done = count(job, "bytes_read");
-  const double fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
-  const std::uint64_t rows = count(job, "rows_read") + count(job, "rows_checked");
-  const double rate = elapsed > 0 ? static_cast<double>(rows) / elapsed : 0.0;
+  const double fraction = state == "done" ? 1.0 : total ? static_cast<double>(done) / static_cast<double>(total) : 0.0;
+  const std::uint64_t checked = count(job, "rows_checked");
+  const bool checking = phase == "checking" || phase.empty();
+  const std::uint64_t rows = checking ? checked : count(job, "rows_read");
+  const double rate = pass_elapsed > 0 ? static_cast<double>(rows) / pass_elapsed : 0.0;
   const double eta = fraction > 0.01 ? elapsed * (1.0 - fraction) / fraction : -1.0;
   std::ostringstream line;
-  line << text(job, "state");
-  if (const auto phase = text(job, "phase"); !phase.empty()) line << " (" << phase << ")";
-  line << " " << static_cast<int>(fraction * 100) << "% " << rows << " rows, "
-       << static_cast<long>(rate) << " rows/s, ETA " << clock_text(eta);
+  line << state;
+  if (!phase.empty()) line << " (" << phase << ")";
+  line << " " << static_cast<int>(fraction * 100) << "% ";
+  if (finished) line << checked << " rows in " << clock_text(elapsed);
+  else if (checking) line << rows << " rows, " << static_cast<long>(rate) << " rows/s, ETA " << clock_text(eta);
+  else line << rows << " of " << checked << " rows, " << static_cast<long>(rate) << " rows/s, ETA " << clock_text(eta);
   if (tty) {
     constexpr int width = 30;
     const int filled = static_cast<int>(fraction * width);
@@ -122,20 +138,31 @@ int run_import(const ImportArgs& a) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   const auto started = std::chrono::steady_clock::now();
   auto last_line = started - std::chrono::seconds(1);
-  bool shown = false;
-  for (;;) {
+  auto pass_started = started;  // the rate is that of the current pass
+  std::string phase;
+  auto seconds = [](auto d) { return std::chrono::duration<double>(d).count(); };
+  auto finished = [&] {
     const std::string state = text(job.as_object(), "state");
-    if (state == "done" || state == "failed") break;
+    return state == "done" || state == "failed";
+  };
+  while (!finished()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(tty ? 200 : 100));
     job = api.call("GET", "/api/v1/imports/" + id).json();
+    if (finished()) break;
     const auto now = std::chrono::steady_clock::now();
+    if (const std::string p = text(job.as_object(), "phase"); p != phase) {
+      if (!phase.empty()) pass_started = now;
+      phase = p;
+    }
     if (tty || now - last_line >= std::chrono::seconds(1)) {
-      show_progress(job.as_object(), std::chrono::duration<double>(now - started).count(), tty);
+      show_progress(job.as_object(), seconds(now - started), seconds(now - pass_started), tty);
       last_line = now;
-      shown = true;
     }
   }
-  if (shown && tty) std::cerr << "\n";
+  // The last line says how the job ended ("done 100% 12000 rows in 0:41"), not where it was.
+  const auto now = std::chrono::steady_clock::now();
+  show_progress(job.as_object(), seconds(now - started), seconds(now - pass_started), tty);
+  if (tty) std::cerr << "\n";
 
   if (!a.report.empty()) {
     const bool csv = std::filesystem::path(a.report).extension() == ".csv";
@@ -156,12 +183,16 @@ int run_import(const ImportArgs& a) {
               << "  created    " << count(o, "created") << "\n"
               << "  updated    " << count(o, "updated") << "\n"
               << "  skipped    " << count(o, "skipped") << " (duplicates)\n"
+              << "  ignored    " << count(o, "ignored") << " (blank rows, dates only)\n"
               << "  invalid    " << count(o, "invalid") << "\n";
+    if (done && a.dry_run && count(o, "invalid") > 0 && !a.skip_invalid)
+      std::cout << "  note       the import would refuse the file for its invalid rows; fix them, or import with "
+                   "--skip-invalid (the report lists every row)\n";
     if (!done) std::cout << "  error      " << text(o, "error") << "\n";
     if (!a.report.empty()) std::cout << "  report     " << a.report << "\n";
     else std::cout << "  report     relance import ... --report FILE, or GET " << text(o, "report") << "\n";
   }
-  if (done) return ok;
+  if (done && (count(o, "invalid") == 0 || a.skip_invalid)) return ok;
   if (count(o, "invalid") > 0 && !a.skip_invalid) return usage;
   return failed;
 }
@@ -179,6 +210,11 @@ void add_import_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_flag("--dry-run", a->dry_run, "Report what the import would do, write nothing");
   cmd->add_flag("--skip-invalid", a->skip_invalid, "Import the valid rows even when some are invalid");
   cmd->add_option("--mapping", a->mapping, "COLUMN=FIELD for a custom file, e.g. --mapping 'Courriel=emails' (repeatable)");
+  cmd->add_option("--tag", a->tag, "Add this tag to every imported contact, e.g. --tag sv-june");
+  cmd->add_option("--event", a->event, "The event (trade mission, fair) every imported contact was met at, by id");
+  cmd->add_option("--region", a->region,
+                  "Country to read phone numbers without +country code in, for rows with no country "
+                  "(default: the organisation's), e.g. --region US");
   cmd->add_option("--report", a->report, "Save the per-row report to FILE (.csv: CSV, else JSON lines)");
   cmd->add_flag("--json", a->json_output, "Print the job's final state as JSON");
   cmd->callback([&run, a] { run = [a] { return run_import(*a); }; });

@@ -203,6 +203,19 @@ Value one_of(const Field& f, const json::value& v, const Allowed& allowed, const
 
 }  // namespace
 
+std::string phone_hint(std::string_view text, const FieldContext& ctx) {
+  if (trim(text).starts_with('+')) return " (check its digits)";
+  const std::string region = ctx.default_region.empty() ? "FR" : std::string(ctx.default_region);
+  return " (read as a number of " + region + ", " + std::string(ctx.region_source) +
+         "; write it with + and its country code, or give the contact's country)";
+}
+
+std::optional<std::string> phone_region(std::string_view country) {
+  std::string c = fold_ascii_upper(trim(country));
+  if (!is_country_code(c)) return std::nullopt;
+  return c;
+}
+
 Value to_storage(const Field& f, const json::value& v, const FieldContext& ctx) {
   if (v.is_null()) return null_value(f);
   switch (f.kind) {
@@ -240,7 +253,7 @@ Value to_storage(const Field& f, const json::value& v, const FieldContext& ctx) 
       return string_list(f, v, max_items(f),
                          [&](std::string_view s, std::size_t i) {
                            auto p = to_e164(s, ctx.default_region);
-                           if (!p) refuse_item(f, i, "is not a valid phone number: " + std::string(s));
+                           if (!p) refuse_item(f, i, "is not a valid phone number: " + std::string(s) + phone_hint(s, ctx));
                            return *p;
                          });
     case FieldKind::tag_list:

@@ -8,15 +8,28 @@
 namespace relance::domain {
 namespace {
 
+// French switchboards write extensions "poste 12" (libphonenumber knows "x", "ext.", "#",
+// ";ext=" and others, not this one): read as "ext. 12".
+std::string with_known_extension_words(std::string text) {
+  for (std::size_t i = 0; i + 5 <= text.size(); ++i) {
+    std::string word = text.substr(i, 5);
+    for (char& c : word) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (word == "poste") text.replace(i, 5, "ext. ");
+  }
+  return text;
+}
+
 std::optional<std::string> parse_e164(const std::string& text, const std::string& region) {
   using i18n::phonenumbers::PhoneNumber;
   using i18n::phonenumbers::PhoneNumberUtil;
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   PhoneNumber number;
-  if (util.Parse(text, region, &number) != PhoneNumberUtil::NO_PARSING_ERROR) return std::nullopt;
+  if (util.Parse(with_known_extension_words(text), region, &number) != PhoneNumberUtil::NO_PARSING_ERROR)
+    return std::nullopt;
   if (!util.IsValidNumber(number)) return std::nullopt;
   std::string out;
   util.Format(number, PhoneNumberUtil::E164, &out);
+  if (number.has_extension() && !number.extension().empty()) out += ";ext=" + number.extension();
   return out;
 }
 

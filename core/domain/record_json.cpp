@@ -3,6 +3,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+
 #include "domain/currency.hpp"
 #include "domain/json_text.hpp"
 #include "domain/problem.hpp"
@@ -97,6 +99,26 @@ std::vector<std::string> string_items(const json::object& record, std::string_vi
   return out;
 }
 
+namespace {
+
+// The country phones of a record of `e` are read in ("" = the organisation's region): for
+// an entity with phones and a country (contacts).
+std::string phone_country(const Entity& e, const json::object& body, const Row& row, bool creating) {
+  const auto country = e.index_of("country");
+  const bool has_phones = std::any_of(e.fields.begin(), e.fields.end(),
+                                      [](const Field& f) { return f.kind == storage::FieldKind::phone_list; });
+  if (!country || !has_phones) return {};
+  if (auto it = body.find("country"); it != body.end()) {
+    if (!it->value().is_string()) return {};  // null: cleared; anything else is refused below
+    return phone_region(std::string_view(it->value().get_string())).value_or("");
+  }
+  if (creating) return {};
+  const auto* stored = std::get_if<std::string>(&row.values[*country]);
+  return stored ? phone_region(*stored).value_or("") : std::string();
+}
+
+}  // namespace
+
 std::vector<std::size_t> apply_body(const Entity& e, const json::object& body, Row& row,
                                     bool creating, FieldContext ctx) {
   row.values.resize(e.fields.size());
@@ -107,6 +129,13 @@ std::vector<std::size_t> apply_body(const Entity& e, const json::object& body, R
     if (it->value().is_string())
       if (auto m = currency_minor_units(fold_ascii_upper(std::string_view(it->value().get_string()))))
         ctx.minor_units = *m;
+  }
+  // Phones written without "+" are read in the record's country (the one this body sets,
+  // whatever the order of its keys, else the one stored), else the organisation's region.
+  const std::string country = phone_country(e, body, row, creating);
+  if (!country.empty()) {
+    ctx.default_region = country;
+    ctx.region_source = "the contact's country";
   }
   std::vector<std::size_t> changed;
   for (const auto& [key, value] : body) {

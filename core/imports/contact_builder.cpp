@@ -198,6 +198,7 @@ void ContactBuilder::start(std::size_t line) {
   source_of_.clear();
   full_name_.clear();
   company_.clear();
+  phones_typed_.clear();
 }
 
 void ContactBuilder::add(const ColumnRule& rule, const std::string& source,
@@ -242,13 +243,10 @@ void ContactBuilder::add_one(const ColumnRule& rule, const std::string& source,
         else warn(source + ": " + quoted(e) + " is not an email address: left out");
       }
       return;
-    case FieldKind::phone_list: {
-      std::string p = value;
-      if (domain::fold_ascii_case(std::string_view(p).substr(0, 4)) == "tel:") p.erase(0, 4);
-      if (auto n = domain::to_e164(p, region_)) add_item(rule.field, source, *n);
-      else warn(source + ": " + quoted(value) + " is not a phone number: left out");
+    case FieldKind::phone_list:
+      // Read once the whole row is known: in the row's country, which may come later.
+      phones_typed_.emplace_back(source, std::move(value));
       return;
-    }
     case FieldKind::tag_list:
     case FieldKind::text_list:
       for (std::string& t : rule.split.empty() ? split_any(value, ",;") : std::vector{value}) {
@@ -315,8 +313,22 @@ ImportRow ContactBuilder::finish() {
   }
 
   // Each value goes through the field rules once, into the row as it will be stored.
+  // Phones without "+" are read in the row's country, else the import's region.
   domain::FieldContext ctx;
   ctx.default_region = region_;
+  ctx.region_source = "the import's region (region=, else the organisation's)";
+  std::string country;
+  if (auto it = text_.find("country"); it != text_.end()) country = domain::phone_region(it->second).value_or("");
+  if (!country.empty()) {
+    ctx.default_region = country;
+    ctx.region_source = "the row's country";
+  }
+  for (const auto& [source, typed] : phones_typed_) {
+    std::string p = typed;
+    if (domain::fold_ascii_case(std::string_view(p).substr(0, 4)) == "tel:") p.erase(0, 4);
+    if (auto n = domain::to_e164(p, ctx.default_region)) add_item("phones", source, *n);
+    else warn(source + ": " + quoted(typed) + " is not a phone number" + domain::phone_hint(p, ctx) + ": left out");
+  }
   const storage::Entity& contacts = storage::entities::contacts;
   row_.contact.values.resize(contacts.fields.size());
   auto store = [&](const std::string& field, const json::value& v) {

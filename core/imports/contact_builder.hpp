@@ -42,6 +42,7 @@ class ContactBuilder {
   std::map<std::string, std::vector<std::string>> lists_;   // field -> values
   std::map<std::string, std::string> source_of_;            // field -> first source
   std::string full_name_, company_;
+  std::vector<std::pair<std::string, std::string>> phones_typed_;  // (source, as typed)
 };
 
 // "France", "États-Unis", "usa", "fr" -> "FR", "US"...; nullopt when unknown.

@@ -21,6 +21,40 @@ std::string list(const std::vector<std::string>& v) {
   return s;
 }
 
+bool blank(const std::string& cell) { return cell.find_first_not_of(" \t") == std::string::npos; }
+
+// A cell such as "09 Mar 2026", "2026-03-09", "9/3/26" or "9 mars 2026": two or three
+// numbers and at most one word (a month), nothing else.
+bool looks_like_date(const std::string& cell) {
+  int numbers = 0, words = 0;
+  std::string token;
+  auto end_token = [&] {
+    if (token.empty()) return true;
+    const bool digits = std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool letters = std::all_of(token.begin(), token.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80;
+    });
+    token.clear();
+    if (digits) return ++numbers, true;
+    return letters && ++words;
+  };
+  for (char c : cell) {
+    if (c == ' ' || c == '-' || c == '/' || c == '.' || c == ',' || c == '\t') {
+      if (!end_token()) return false;
+    } else {
+      token += c;
+    }
+  }
+  return end_token() && numbers >= 2 && numbers <= 3 && words <= 1;
+}
+
+ImportRow skipped_row(std::size_t line, std::string why) {
+  ImportRow row;
+  row.line = line;
+  row.not_a_contact = std::move(why);
+  return row;
+}
+
 struct Header {
   std::size_t index = 0;  // 0-based physical line
   char delimiter = ',';
@@ -58,9 +92,12 @@ class CsvSource final : public RowSource {
   std::optional<ImportRow> next() override {
     std::size_t line = 0;
     while (parser_.read(cells_, line)) {
-      if (std::all_of(cells_.begin(), cells_.end(),
-                      [](const std::string& c) { return c.find_first_not_of(" \t") == std::string::npos; }))
-        continue;  // blank lines and rows of empty cells (";;;;" as Excel writes them)
+      // Blank lines, rows of empty cells (";;;;" as Excel writes them) and rows of dates only
+      // (LinkedIn ends some exports with them) hold no contact: skipped, and reported.
+      if (std::all_of(cells_.begin(), cells_.end(), blank))
+        return skipped_row(line, "blank row: skipped");
+      if (std::all_of(cells_.begin(), cells_.end(), [](const std::string& c) { return blank(c) || looks_like_date(c); }))
+        return skipped_row(line, "only a date, no contact: skipped");
       builder_.start(line);
       if (cells_.size() > rules_.size() &&
           std::any_of(cells_.begin() + static_cast<std::ptrdiff_t>(rules_.size()), cells_.end(),

@@ -1,5 +1,6 @@
 #include "imports/dedup.hpp"
 
+#include "domain/company_name.hpp"
 #include "domain/completing_patch.hpp"
 #include "domain/json_text.hpp"
 #include "domain/text.hpp"
@@ -19,8 +20,6 @@ std::string stored_text(const storage::Row& row, const storage::Entity& e, std::
 
 }  // namespace
 
-std::string company_key(std::string_view name) { return folded(name); }
-
 std::string DedupKey::why() const {
   switch (kind) {
     case 'e': return "same email " + text;
@@ -37,27 +36,67 @@ std::vector<DedupKey> dedup_keys(const storage::Row& contact, std::string_view c
     if (!p.empty()) keys.push_back({'p', std::move(p), {}});
   const std::string f = folded(stored_text(contact, ent::contacts, "first_name"));
   const std::string l = folded(stored_text(contact, ent::contacts, "last_name"));
-  const std::string c = company_key(company);
+  const std::string c = domain::company_name_key(company);
   if (!f.empty() && !l.empty() && !c.empty())
     keys.push_back({'n', f + '\x1f' + l + '\x1f' + c, domain::trim(company)});
   return keys;
 }
 
-void DedupIndex::load(storage::Store& store, std::int64_t org_id) {
+void CompanyIndex::load(storage::Store& store, std::int64_t org_id) {
   storage::ListQuery q;
   q.scope = storage::Scope::org(org_id);
   q.limit = 0;
   store.scan(ent::companies, q, [&](storage::Row& r) {
-    add_company(stored_text(r, ent::companies, "name"), r.id);
+    std::string domain = stored_text(r, ent::companies, "domain");
+    if (domain::company_domain_key(domain).empty()) domain = stored_text(r, ent::companies, "website");
+    add(stored_text(r, ent::companies, "name"), domain, r.id);
     return true;
   });
+}
+
+void CompanyIndex::add(std::string_view name, std::string_view domain, std::int64_t id) {
+  const std::string name_key = domain::company_name_key(name);
+  const std::string domain_key = domain::company_domain_key(domain);
+  // The company it is the same as, if any: by domain first (two names, one web site), then
+  // by name.
+  std::optional<std::int64_t> same;
+  if (auto it = by_domain_.find(domain_key); !domain_key.empty() && it != by_domain_.end()) same = it->second;
+  else if (auto n = by_name_.find(name_key); !name_key.empty() && n != by_name_.end()) same = n->second;
+  const std::int64_t stands_for = same.value_or(id);
+  if (!name_key.empty()) by_name_.emplace(name_key, stands_for);
+  if (!domain_key.empty()) by_domain_.emplace(domain_key, stands_for);
+  names_.emplace(id, same ? name_of(*same) : domain::trim(name));
+}
+
+std::optional<std::int64_t> CompanyIndex::find(std::string_view name) const {
+  auto it = by_name_.find(domain::company_name_key(name));
+  if (it == by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string CompanyIndex::name_of(std::int64_t id) const {
+  auto it = names_.find(id);
+  return it == names_.end() ? std::string() : it->second;
+}
+
+void DedupIndex::load(storage::Store& store, std::int64_t org_id) {
+  companies_.load(store, org_id);
+  loaded_ = companies_;
+  storage::ListQuery q;
+  q.scope = storage::Scope::org(org_id);
+  q.limit = 0;
   store.scan(ent::contacts, q, [&](storage::Row& r) {
     std::string company;
     if (const auto* id = std::get_if<std::int64_t>(&r.get(ent::contacts, "company_id")))
-      company = company_name(*id);
+      company = companies_.name_of(*id);
     add(dedup_keys(r, company), add_target(DedupTarget{r.id, 0}));
     return true;
   });
+}
+
+std::string DedupIndex::company_as_known(std::string_view name) const {
+  if (const auto id = loaded_.find(name)) return loaded_.name_of(*id);
+  return std::string(name);
 }
 
 void DedupIndex::reserve(std::size_t rows, std::size_t keys) {
@@ -79,24 +118,6 @@ TargetRef DedupIndex::add_target(DedupTarget target) {
 
 void DedupIndex::add(const std::vector<DedupKey>& keys, TargetRef ref) {
   for (const auto& k : keys) keys_.insert(detail::hash_key(k.kind, k.text), ref);
-}
-
-std::optional<std::int64_t> DedupIndex::company(std::string_view name) const {
-  auto it = companies_.find(company_key(name));
-  if (it == companies_.end()) return std::nullopt;
-  return it->second;
-}
-
-void DedupIndex::add_company(std::string_view name, std::int64_t id) {
-  const std::string key = company_key(name);
-  if (key.empty()) return;
-  companies_.emplace(key, id);
-  company_names_.emplace(id, std::string(name));
-}
-
-std::string DedupIndex::company_name(std::int64_t id) const {
-  auto it = company_names_.find(id);
-  return it == company_names_.end() ? std::string() : it->second;
 }
 
 std::vector<std::size_t> complete_contact(storage::Row& existing, storage::Row incoming,

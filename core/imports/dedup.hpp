@@ -3,8 +3,10 @@
 // of that contact changes.
 //
 // Same person: the same normalised email (emails are lower-cased by the readers), the same
-// E.164 phone, or the same case- and accent-folded first and last name at the same
-// (folded) company name. A row matches through the first key that hits, in that order.
+// E.164 phone, or the same case- and accent-folded first and last name at the same company.
+// Same company: domain/company_name.hpp's rule (the normalised name, legal forms left out,
+// or the same web domain), so Jane Doe at "Intel" and at "Intel Corporation" is one person.
+// A row matches through the first key that hits, in that order.
 //
 // What an update changes (mode create-or-update or update-only) is the rule a contact merge
 // follows too (domain/completing_patch.hpp):
@@ -60,6 +62,29 @@ struct DedupMatch {
   std::size_t key = 0;  // which of the keys matched
 };
 
+// The organisation's companies as the import links rows to them and the duplicate finder
+// compares them: by normalised name (domain::company_name_key) and by web domain
+// (domain::company_domain_key of `domain`, else of `website`). Companies sharing either are
+// one company, known by the name of the first seen (the oldest, in scan order): the name
+// every contact's "same name at" key uses. Held in memory for the run (one scan of the
+// companies, then a hash lookup per row): a million-row import costs no query per row.
+class CompanyIndex {
+ public:
+  // Reads the organisation's companies.
+  void load(storage::Store& store, std::int64_t org_id);
+  // A company of the organisation (or of this import): its name, domain (or website) and id.
+  void add(std::string_view name, std::string_view domain, std::int64_t id);
+  // The company a name written in a file designates, if the organisation has it.
+  std::optional<std::int64_t> find(std::string_view name) const;
+  // The name that stands for company `id` and those that are the same company as it.
+  std::string name_of(std::int64_t id) const;
+
+ private:
+  std::unordered_map<std::string, std::int64_t> by_name_;    // company_name_key -> id
+  std::unordered_map<std::string, std::int64_t> by_domain_;  // company_domain_key -> id
+  std::unordered_map<std::int64_t, std::string> names_;      // id -> the name it goes by
+};
+
 // Keys are held as hashes (imports/key_table.hpp), targets in one array: about 60 bytes per
 // contact or row, so an organisation of a million contacts importing a million rows stays
 // far under the daemon's memory budget.
@@ -80,22 +105,23 @@ class DedupIndex {
   // Once a row of the file is written as contact `id`.
   void resolve(TargetRef ref, std::int64_t id) { targets_[ref].contact_id = id; }
 
-  // Companies of the organisation by folded name.
-  std::optional<std::int64_t> company(std::string_view name) const;
-  void add_company(std::string_view name, std::int64_t id);
-  std::string company_name(std::int64_t id) const;
+  // Companies of the organisation (see CompanyIndex).
+  std::optional<std::int64_t> company(std::string_view name) const { return companies_.find(name); }
+  // The name a company written in a file goes by: the organisation's company it designates
+  // (CompanyIndex::name_of), else the name as written. A row's keys are made with it. Reads
+  // the companies as load() found them: the job's thread calls it while the writer's adds
+  // the companies the import creates (which go by their own name).
+  std::string company_as_known(std::string_view name) const;
+  void add_company(std::string_view name, std::int64_t id) { companies_.add(name, {}, id); }
 
   std::size_t size() const { return keys_.size(); }
 
  private:
   detail::KeyTable keys_;
   std::vector<DedupTarget> targets_;
-  std::unordered_map<std::string, std::int64_t> companies_;  // folded name -> id
-  std::unordered_map<std::int64_t, std::string> company_names_;
+  CompanyIndex companies_;  // the writer's (see company())
+  CompanyIndex loaded_;     // the job's: as load() found them
 };
-
-// The folded form of a company name used to link and match ("ACME " == "acme").
-std::string company_key(std::string_view name);
 
 // Completes `existing` (a contact as stored) with `incoming` (a row of the file) following
 // the rules above, and links `company_id` (0: none) when the contact has no company.

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
-#include <unordered_map>
 
 #include "imports/dedup.hpp"
 #include "imports/key_table.hpp"
@@ -42,11 +41,8 @@ DuplicateReport find_duplicates(storage::Store& store, std::int64_t org_id, std:
   storage::ListQuery q;
   q.scope = storage::Scope::org(org_id);
   q.limit = 0;
-  std::unordered_map<std::int64_t, std::string> company_names;
-  store.scan(ent::companies, q, [&](storage::Row& r) {
-    if (const auto* name = r.text(ent::companies, "name")) company_names.emplace(r.id, *name);
-    return true;
-  });
+  CompanyIndex companies;  // the import's rule for "the same company"
+  companies.load(store, org_id);
 
   Groups groups;
   std::vector<std::int64_t> ids;
@@ -55,7 +51,7 @@ DuplicateReport find_duplicates(storage::Store& store, std::int64_t org_id, std:
   store.scan(ent::contacts, q, [&](storage::Row& r) {
     std::string company;
     if (const auto* c = std::get_if<std::int64_t>(&r.get(ent::contacts, "company_id")))
-      if (auto it = company_names.find(*c); it != company_names.end()) company = it->second;
+      company = companies.name_of(*c);
     const std::uint32_t me = groups.add();
     ids.push_back(r.id);
     for (const DedupKey& k : dedup_keys(r, company)) {

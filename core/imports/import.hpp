@@ -32,12 +32,17 @@ namespace relance::imports {
 // vCard: the BEGIN:VCARD line) and either an error (the row is invalid: why, in a sentence
 // naming the column) or nothing. The rows go to the database as they are: nothing checks or
 // converts them again.
+//
+// A row that holds no contact at all (a blank line, a row of empty cells, or a row whose
+// only values are dates, as LinkedIn's Connections.csv may end with) is not an error: it
+// comes with `not_a_contact` saying so, and the import skips it and reports it.
 struct ImportRow {
   std::size_t line = 0;
   storage::Row contact;  // values only: no id, organisation or version yet
   std::string company;
   std::string error;                  // "" when the row is usable
   std::vector<std::string> warnings;  // e.g. "column Notes starts with '=': kept as text"
+  std::string not_a_contact;          // "" or why the row is skipped ("blank row")
 };
 
 struct ImportOptions {
@@ -46,7 +51,7 @@ struct ImportOptions {
                                 // (or the name of any other presets/<name>.toml)
   std::map<std::string, std::string> mapping;  // custom: file column -> contact field (or
                                                // "company", "full_name", "ignore")
-  std::string default_region = "FR";  // phones without a country code
+  std::string default_region = "FR";  // phones without a country code, when the row has no country
   std::uint64_t max_bytes = 100 << 20;  // a larger file is refused before reading
   std::string presets_dir;  // "" = the installed presets, else the source tree's
 };

@@ -27,12 +27,15 @@ struct ImportJob {
   ImportMode mode = ImportMode::create_only;
   bool dry_run = false;
   bool skip_invalid = false;
+  std::string tag;                   // given to every imported contact ("" = none)
+  std::int64_t source_event_id = 0;  // set on every imported contact (0 = none)
   std::filesystem::path dir;  // the job's folder: the upload, the spool and the report
   std::filesystem::path upload;
   std::filesystem::path report_path;
 
   std::atomic<std::uint64_t> rows_read{0}, checked{0}, created{0}, updated{0}, skipped{0},
       invalid{0}, bytes_read{0};
+  std::atomic<std::uint64_t> ignored{0};  // rows holding no contact (blank, a date only)
   std::uint64_t bytes_total = 0;
   std::mutex mu;  // the strings below, and info
   std::string state = "queued", phase, error, queued_at, started_at, finished_at;

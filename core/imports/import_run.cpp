@@ -8,6 +8,8 @@
 #include <future>
 #include <stdexcept>
 
+#include "domain/fields.hpp"
+#include "domain/json_text.hpp"
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
 #include "imports/dedup.hpp"
@@ -107,7 +109,7 @@ class Importer {
       b.entries.push_back(std::move(e));
       return;
     }
-    const auto keys = dedup_keys(s.contact, s.company);
+    const auto keys = dedup_keys(s.contact, index_.company_as_known(s.company));
     const auto match = index_.find(keys);
     if (!match) {
       if (!creates_) {
@@ -299,6 +301,24 @@ class Importer {
 
 namespace {
 
+// The tag and the event the import was asked to give every contact (ImportRequest), added
+// to the row as the file gives it: a created contact has them, and an updated one gains them
+// as it gains the row's other values (dedup.hpp). A row already at the tags' limit is invalid.
+void apply_to_every_row(const ImportJob& job, detail::SpooledRow& s) {
+  if (!job.tag.empty()) {
+    const storage::Field& tags = *ent::contacts.field("tags");
+    json::array list;
+    for (auto& t : domain::row_list(s.contact, ent::contacts, "tags")) list.emplace_back(t);
+    list.emplace_back(job.tag);
+    try {
+      s.contact.set(ent::contacts, "tags", domain::to_storage(tags, list, domain::FieldContext{}));
+    } catch (const Problem& p) {
+      s.error = "tag " + job.tag + ": " + p.detail();
+    }
+  }
+  if (job.source_event_id) s.contact.set(ent::contacts, "source_event_id", job.source_event_id);
+}
+
 void throw_if_stopping(const std::atomic<bool>& stopping) {
   if (stopping) throw std::runtime_error("the daemon stopped during the import");
 }
@@ -322,8 +342,14 @@ Checked check_rows(ImportJob& job, ReportFile& report, const std::string& spool_
     throw_if_stopping(stopping);
     job.checked++;
     job.bytes_read = source->bytes_read() / 2;
+    if (!row->not_a_contact.empty()) {  // a blank row, a date only: reported, never fatal
+      job.ignored++;
+      report.write(Entry{row->line, "skipped", 0, std::nullopt, std::move(row->not_a_contact), {}, -1});
+      continue;
+    }
     detail::SpooledRow s{row->line, std::move(row->error), std::move(row->warnings),
                          std::move(row->company), std::move(row->contact)};
+    if (s.error.empty()) apply_to_every_row(job, s);
     if (!s.error.empty()) {
       n.invalid++;
       if (!job.skip_invalid) {
@@ -334,7 +360,9 @@ Checked check_rows(ImportJob& job, ReportFile& report, const std::string& spool_
       n.valid++;
       n.keys += dedup_keys(s.contact, s.company).size();
     }
-    if (n.invalid == 0 || job.skip_invalid) spool.write(s);
+    // Once a row is invalid nothing will be written, unless invalid rows are skipped; a dry
+    // run still reports what every valid row would become.
+    if (n.invalid == 0 || job.skip_invalid || job.dry_run) spool.write(s);
   }
   spool.close();
   return n;
@@ -356,9 +384,12 @@ void run_import(ImportJob& job, storage::Store& store, std::size_t batch, const 
   const std::string spool_path = (job.dir / "rows.spool").string();
   const Checked checked = check_rows(job, report, spool_path, stopping);
   if (checked.invalid > 0 && !job.skip_invalid) {
-    report.flush();
-    fail_on_invalid_rows(job, checked.invalid);
-    return;
+    if (!job.dry_run) {
+      report.flush();
+      fail_on_invalid_rows(job, checked.invalid);
+      return;
+    }
+    job.invalid = checked.invalid;  // reported by check_rows; the valid rows follow
   }
 
   // Pass 2: deduplicated and written in batches.

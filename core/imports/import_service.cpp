@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "domain/fields.hpp"
 #include "domain/problem.hpp"
+#include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "domain/record_json.hpp"
 #include "imports/duplicates.hpp"
@@ -106,6 +108,7 @@ ImportStart ImportService::start(const ImportRequest& request) {
                                      " bytes; imports take at most " + std::to_string(options_.max_bytes) +
                                      " bytes (imports.max_bytes)");
   if (request.file.empty()) return refused(R::no_file, "the file is empty: send it as the request body");
+  if (ImportStart wrong = check_options(request); !wrong.accepted()) return wrong;
   auto job = new_job(request);
   if (ImportStart stored = store_upload(*job, request); !stored.accepted()) return stored;
   job->queued_at = domain::now_instant();
@@ -118,12 +121,35 @@ ImportStart ImportService::start(const ImportRequest& request) {
   return ImportStart{R::none, job->id, {}, {}};
 }
 
+ImportStart ImportService::check_options(const ImportRequest& request) {
+  using R = ImportStart::Refusal;
+  if (!request.tag.empty()) {
+    try {
+      domain::to_storage(*storage::entities::contacts.field("tags"), json::array{json::string(request.tag)}, {});
+    } catch (const Problem& p) {
+      return refused(R::bad_option, "tag: " + p.detail(), "tag");
+    }
+  }
+  if (request.source_event_id) {
+    // The organisation's own events and the region's (the missions it shares), as a
+    // contact's source_event_id may name them (services/record_writes.cpp).
+    const auto event = store_.get(storage::entities::events, storage::Scope::everything(), request.source_event_id);
+    const bool usable = event && (event->org_id == request.principal.org_id || orgs_.get(event->org_id)->kind == "region");
+    if (!usable)
+      return refused(R::bad_option, "source_event_id: no event " + std::to_string(request.source_event_id) +
+                                        " in your organisation or the region's", "source_event_id");
+  }
+  return ImportStart{};
+}
+
 std::shared_ptr<ImportJob> ImportService::new_job(const ImportRequest& request) {
   auto job = std::make_shared<ImportJob>();
   job->principal = request.principal;
   job->mode = request.mode;
   job->dry_run = request.dry_run;
   job->skip_invalid = request.skip_invalid;
+  job->tag = domain::trim(request.tag);
+  job->source_event_id = request.source_event_id;
   ImportOptions& o = job->options;
   o.format = request.format;
   o.preset = request.preset;
@@ -194,6 +220,9 @@ json::object ImportService::status(const auth::Principal& p, std::int64_t id) {
   o["updated"] = job->updated.load();
   o["skipped"] = job->skipped.load();
   o["invalid"] = job->invalid.load();
+  o["ignored"] = job->ignored.load();
+  o["tag"] = job->tag.empty() ? json::value(nullptr) : json::value(job->tag);
+  o["source_event_id"] = job->source_event_id ? json::value(job->source_event_id) : json::value(nullptr);
   o["bytes_read"] = job->bytes_read.load();
   o["bytes_total"] = job->bytes_total;
   o["queued_at"] = job->queued_at;

@@ -58,7 +58,9 @@ struct ImportRequest {
   ImportMode mode = ImportMode::create_only;
   bool dry_run = false;
   bool skip_invalid = false;
-  std::string region;    // phones without a country code: "" = the organisation's
+  std::string region;    // phones without a country code, in rows without a country: "" = the organisation's
+  std::string tag;       // added to every imported contact's tags ("" = none)
+  std::int64_t source_event_id = 0;  // the event every imported contact was met at (0 = none)
   std::string filename;  // the file's name as the client gives it ("" = none)
   std::string_view file; // the file's bytes: the caller's (a 100 MB upload is not copied)
 };
@@ -72,7 +74,8 @@ struct ImportStart {
     too_large,   // over imports.max_bytes
     empty_file,  // a file with no text
     unreadable,  // not CSV or vCard, or broken in its beginning (detail: where and why)
-    bad_option,  // an option the file contradicts (an unknown preset...): `option`
+    bad_option,  // an option the file contradicts (an unknown preset...), or a tag or event
+                 // that cannot be given: `option`
     no_space,    // the file could not be stored
   };
   Refusal refusal = Refusal::none;
@@ -120,6 +123,9 @@ class ImportService {
   void stop();
 
  private:
+  // A refusal when the tag is not one a contact may have, or the event is not one its
+  // contacts may name.
+  ImportStart check_options(const ImportRequest& request);
   // The job a request describes, its options settled (the organisation's region...).
   std::shared_ptr<ImportJob> new_job(const ImportRequest& request);
   // Writes the file into the job's new folder and checks its beginning.

@@ -230,10 +230,12 @@ TEST_CASE("invalid rows import nothing unless skip_invalid is asked for") {
   CHECK(n(refused, "created") == 0);
   CHECK(std::string(refused.at("error").as_string()).find("nothing was imported") != std::string::npos);
   const auto report = report_of(w.alpha_admin, refused);
-  REQUIRE(report.size() == 2);
+  REQUIRE(report.size() == 3);  // the two invalid rows, and the row of empty cells, skipped
   CHECK(n(report[0], "line") == 3);
   CHECK(report[0].at("outcome") == "invalid");
   CHECK(report[0].at("detail") == "neither a name nor an email nor a phone");
+  CHECK(n(report[2], "line") == 6);
+  CHECK(report[2].at("outcome") == "skipped");
   CHECK(contacts(w.alpha_admin).empty());
 
   const auto skipping = import_fixture(w.alpha_admin, "broken_rows.csv", "?skip_invalid=true");

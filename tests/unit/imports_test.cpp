@@ -227,7 +227,7 @@ TEST_CASE("a file with duplicates inside it gives every row, normalised for comp
 
 TEST_CASE("broken rows carry an error or warnings and the rest of the file is read") {
   const auto rows = read_all(fixture("broken_rows.csv"));
-  REQUIRE(rows.size() == 5);  // the row of empty cells is skipped
+  REQUIRE(rows.size() == 6);
   CHECK(rows[0].error.empty());
   CHECK(has_warning(rows[0], "column Notes starts with '=': kept as text"));
   CHECK(text(rows[0], "notes") == "=HYPERLINK(\"http://evil.example\",\"click\")");
@@ -238,9 +238,12 @@ TEST_CASE("broken rows carry an error or warnings and the rest of the file is re
   CHECK(rows[3].error.empty());
   CHECK(has_warning(rows[3], "column Email: 'not-an-email' is not an email address"));
   CHECK(has_warning(rows[3], "column Notes starts with '@'"));
-  CHECK(rows[4].line == 7);
-  CHECK(has_warning(rows[4], "column Notes starts with '-'"));
-  CHECK_FALSE(has_warning(rows[4], "column Phone"));  // '+' starts phone numbers
+  CHECK(rows[4].line == 6);  // the row of empty cells holds no contact: skipped, not invalid
+  CHECK(rows[4].not_a_contact == "blank row: skipped");
+  CHECK(rows[4].error.empty());
+  CHECK(rows[5].line == 7);
+  CHECK(has_warning(rows[5], "column Notes starts with '-'"));
+  CHECK_FALSE(has_warning(rows[5], "column Phone"));  // '+' starts phone numbers
 }
 
 TEST_CASE("unbalanced quotes refuse the file, naming the line where the field opens") {
