@@ -50,9 +50,12 @@ ADMIN_PASSWORD="bench-admin-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 USER_EMAIL="founder@xlsx.bench.local"
 USER_PASSWORD="bench-user-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
-# The columns of the contacts dataset, in the order the export writes them (plugins/rows.cpp:
-# id, every field of storage/schema.cpp but secrets, created_at, updated_at).
-CONTACT_COLUMNS="id, first_name, last_name, emails, phones, company_id, title, city, country, linkedin_url, tags, notes, met_at, met_where, source_event_id, lawful_basis, consent_at, consent_note, time_zone, created_at, updated_at"
+# The columns of the contacts dataset, in the order the export writes them (plugin_host/rows.cpp:
+# id, every field of storage/schema.cpp but secrets, each name the export joins right after
+# its id (exports/reference_names.cpp), created_at, updated_at), with headers=fields; and
+# the same columns as the ceiling's SQL reads them, the names by a join of their own.
+CONTACT_COLUMNS="id, first_name, last_name, emails, phones, company_id, company_name, title, city, country, linkedin_url, tags, notes, met_at, met_where, source_event_id, source_event_name, lawful_basis, consent_at, consent_note, time_zone, created_at, updated_at"
+CEIL_COLUMNS="t.id, first_name, last_name, emails, phones, company_id, c.name, title, t.city, t.country, linkedin_url, t.tags, t.notes, met_at, met_where, source_event_id, e.name, lawful_basis, consent_at, consent_note, time_zone, t.created_at, t.updated_at"
 
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # log, die, helper, build_release, api, stop_pid, settle...
@@ -244,7 +247,7 @@ anon_growth_mb() { local a; read -r -a a <<<"$1"; calc "'%.1f' % ((${a[4]} - ${a
 # The ceiling: the sqlite3 shell writing the same rows and columns as CSV, to /dev/null, by
 # the same index (contacts_org) and in the same order as the daemon's pages. Sets CEIL_S
 # (wall, from the fork to the exit) and CEIL_CPU_S (user + system).
-CEIL_SQL="SELECT $CONTACT_COLUMNS FROM contacts WHERE org_id = 1 ORDER BY id"
+CEIL_SQL="SELECT $CEIL_COLUMNS FROM contacts t LEFT JOIN companies c ON c.id = t.company_id LEFT JOIN events e ON e.id = t.source_event_id WHERE t.org_id = 1 ORDER BY t.id"
 ceiling_run() {
   local times
   times=$( { TIMEFORMAT='%R %U %S'; time sqlite3 -csv "$DB" "$CEIL_SQL" >/dev/null; } 2>&1 ) ||
@@ -284,7 +287,7 @@ EOF
 }
 
 measure_csv() {
-  local q="dataset=contacts&locale=$LOCALE" i records header expected_header
+  local q="dataset=contacts&locale=$LOCALE&headers=fields" i records header expected_header
   log "CSV: warm-up export (to a file, checked) and warm-up sqlite3 run"
   export_run csv "$q" "$TOKEN_ADMIN" "$WORK/contacts.csv"
   WARM_CSV_S=$RUN_S WARM_CSV_MEM=$RUN_MEM CSV_SIZE=$RUN_SIZE WARM_CSV_CPU=$RUN_CPU_S
@@ -309,7 +312,7 @@ measure_csv() {
 }
 
 measure_xlsx() {
-  local q="dataset=contacts&locale=$LOCALE" rows i
+  local q="dataset=contacts&locale=$LOCALE&headers=fields" rows i
   log "XLSX: warm-up export (to a file, checked)"
   export_run xlsx "$q" "$TOKEN_XLSX" "$WORK/contacts.xlsx"
   XLSX_SIZE=$RUN_SIZE WARM_XLSX_S=$RUN_S
@@ -333,7 +336,7 @@ profile_csv() {
   PERF_PID=$!
   sleep 1
   curl -s -o /dev/null --max-time "$RUN_TIMEOUT" -H "Authorization: Bearer $TOKEN_ADMIN" \
-    "$BASE_URL/api/v1/exports/csv?dataset=contacts&locale=$LOCALE"
+    "$BASE_URL/api/v1/exports/csv?dataset=contacts&locale=$LOCALE&headers=fields"
   stop_pid "$PERF_PID" perf INT
   PERF_PID=""
   local tidy='/^#/d; /^ *$/d; s/ *-  *- *$//; s/ *$//'
@@ -390,7 +393,7 @@ Tree: $(source_version)
 Data: $N_CSV contacts in organisation 1 (exported by its admin), $N_XLSX in organisation $XLSX_ORG (by its org-admin); database $DB_MB MB
 Client: curl -s -o /dev/null, loopback; locale=$LOCALE; memory sampled every $SAMPLE_MS ms from /proc/PID/status
 
-CSV, GET /api/v1/exports/csv?dataset=contacts&locale=$LOCALE: $CSV_SIZE bytes, $N_CSV records (checked on the warm-up run)
+CSV, GET /api/v1/exports/csv?dataset=contacts&locale=$LOCALE&headers=fields: $CSV_SIZE bytes, $N_CSV records (checked on the warm-up run)
   warm-up (unmeasured): $WARM_CSV_S s, daemon CPU $WARM_CSV_CPU s; $(mem_text "$WARM_CSV_MEM")
 EOF
   for ((i = 1; i <= RUNS; i++)); do
@@ -410,7 +413,7 @@ EOF
     mmap_size); exports read through a connection of their own that does not map it. Resident MB of each mapping
     of $(basename "$DB") ($DB_MB MB): after the warm-up [$WARM_CSV_MAPS], after run $RUNS [${CSV_MAPS[RUNS]}]
 
-XLSX, GET /api/v1/exports/xlsx?dataset=contacts&locale=$LOCALE: $XLSX_SIZE bytes, $N_XLSX rows + header (checked on the warm-up run, $WARM_XLSX_S s)
+XLSX, GET /api/v1/exports/xlsx?dataset=contacts&locale=$LOCALE&headers=fields: $XLSX_SIZE bytes, $N_XLSX rows + header (checked on the warm-up run, $WARM_XLSX_S s)
 EOF
   for ((i = 1; i <= RUNS; i++)); do
     printf '  run %d: %s s, daemon CPU %s s; memory: %s\n' "$i" "${XLSX_S[i]}" "${XLSX_CPU[i]}" "$(mem_text "${XLSX_MEM[i]}")"

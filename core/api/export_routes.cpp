@@ -41,7 +41,7 @@ storage::ListQuery read_rows(const storage::Entity& e, const plugin_host::Export
   }
 }
 
-// ?dataset=contacts,leads&locale=fr&<option>=...&<list filter>=...
+// ?dataset=contacts,leads&lang=fr (or locale=fr)&<option>=...&<list filter>=...
 exports::ExportRequest read_export_request(const exports::ExportService& exports, const std::string& format,
                                            const QueryParams& query) {
   exports::ExportRequest r;
@@ -50,7 +50,7 @@ exports::ExportRequest read_export_request(const exports::ExportService& exports
   QueryParams filters;
   for (const auto& [key, value] : query) {
     if (key == "dataset") r.datasets = value.empty() ? std::vector<std::string>{} : domain::split(value, ',');
-    else if (key == "locale") r.locale = value;
+    else if (key == "lang" || key == "locale") r.locale = value;
     else if (declares(f, key)) r.options.emplace_back(key, value);
     else filters.emplace_back(key, value);
   }

@@ -29,7 +29,7 @@ std::string encoded(const std::string& s) { return boost::urls::encode(s, boost:
 
 std::string query_of(const ExportArgs& a) {
   std::string q = "?dataset=" + encoded(a.dataset);
-  if (!a.locale.empty()) q += "&locale=" + encoded(a.locale);
+  if (!a.locale.empty()) q += "&lang=" + encoded(a.locale);
   for (const auto* list : {&a.options, &a.filters})
     for (const std::string& kv : *list) {
       const auto eq = kv.find('=');
@@ -90,7 +90,8 @@ void add_export_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--output,-o", a->output, "File to write (default: standard output); removed if the export fails");
   cmd->add_option("--option", a->options, "A format option NAME=VALUE, e.g. --option delimiter=';' (repeatable)");
   cmd->add_option("--filter", a->filters, "A list filter NAME=VALUE, e.g. --filter stage=won --filter tag=ces (repeatable)");
-  cmd->add_option("--locale", a->locale, "fr or en: the format's defaults for that language (default: yours)");
+  cmd->add_option("--lang,--locale", a->locale,
+                  "fr or en: the language of the column headers and the format's defaults (default: yours)");
   cmd->callback([&run, a] { run = [a] { return run_export(*a); }; });
 }
 

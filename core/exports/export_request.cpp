@@ -26,7 +26,8 @@ void check_option(const plugin_host::ExporterFormat& format, const std::string& 
 }  // namespace
 
 std::vector<const storage::Entity*> checked_datasets(const ExportRequest& r, const plugin_host::ExporterFormat& format) {
-  if (r.locale && *r.locale != "fr" && *r.locale != "en") throw Problem::bad_request("locale must be fr or en", "locale");
+  if (r.locale && *r.locale != "fr" && *r.locale != "en")
+    throw Problem::bad_request("lang (or locale) must be fr or en", "lang");
   for (const auto& [name, value] : r.options) check_option(format, name, value);
   if (r.datasets.empty())
     throw Problem::bad_request("dataset is required: one of " + plugin_host::dataset_names(), "dataset");

@@ -4,10 +4,14 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <deque>
 #include <optional>
+#include <span>
+#include <utility>
 
 #include "domain/problem.hpp"
 #include "domain/time.hpp"
+#include "exports/reference_names.hpp"
 #include "plugin_host/datasets.hpp"
 #include "services/contact_zones.hpp"
 
@@ -26,10 +30,15 @@ struct ExportService::Plan {
 
 namespace {
 
+// Rows are written a batch at a time, with one read of the names they refer to per batch
+// (reference_names.hpp).
+constexpr std::size_t batch_size = 256;
+
 // One export, run on the service's threads a step at a time: it writes rows until the
 // body's window is full, then parks (BodyStream::pause) and gives its thread back until
-// the client has read them. Each step reads on from the last row sent, in id order, on a
-// snapshot of its own: a client that reads slowly holds neither a thread nor a snapshot.
+// the client has read them. Each step writes what is left of the last batch read, then
+// reads on from its last row, in id order, on a snapshot of its own: a client that reads
+// slowly holds neither a thread nor a snapshot, only up to a batch of rows.
 class ExportJob : public std::enable_shared_from_this<ExportJob> {
  public:
   ExportJob(plugin_host::HostEnv& env, services::RecordService& records, services::WorkPool& pool,
@@ -85,7 +94,11 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
   void check_datasets() const {
     ExporterSession probe(env_, *plan_->format, p_.org_id, names_);
     probe.open(plan_->settings, [](std::string_view) { return true; });
-    for (std::size_t d = 0; d < plan_->datasets.size(); ++d) probe.begin_dataset(*plan_->datasets[d], extra_columns(d));
+    std::deque<ReferenceNames> names;  // the columns' names point into them
+    for (std::size_t d = 0; d < plan_->datasets.size(); ++d) {
+      names.emplace_back(env_.store, records_, p_, *plan_->datasets[d]);
+      probe.begin_dataset(*plan_->datasets[d], extra_columns(d, names.back()));
+    }
     probe.abandon();
   }
 
@@ -96,7 +109,8 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
   }
 
   void begin_dataset() {
-    session_->begin_dataset(*plan_->datasets[dataset_], extra_columns(dataset_));
+    references_.emplace(env_.store, records_, p_, *plan_->datasets[dataset_]);
+    session_->begin_dataset(*plan_->datasets[dataset_], extra_columns(dataset_, *references_));
     zones_.emplace(env_.store, records_.read_scope(p_, storage::entities::contacts));
     if (!announced_) announce();  // everything that could be refused was: the file starts
   }
@@ -116,34 +130,59 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
   bool send_rows() {
     const storage::Entity& e = *plan_->datasets[dataset_];
     storage::ListQuery q = plan_->rows[dataset_];
-    const bool followups = is_followups(dataset_);
-    std::vector<const std::string*> extra(followups ? 1 : 0);
     for (;;) {
-      q.after_id = after_id_;
-      bool full = false;
-      env_.store.scan(e, q, [&](const storage::Row& row) {
-        if (followups) extra[0] = zones_->of(row);
-        session_->write_row(row, records_.redacts(p_, e, row), extra);
-        after_id_ = row.id;
-        full = body_->full();
-        return !full;
-      });
+      bool full = written_ < batched_ && write_batch();  // the rest of a batch, first
+      if (!full) {
+        q.after_id = after_id_;
+        env_.store.scan(e, q, [&](storage::Row& row) {
+          // Swapped, not copied: the scan reads on into a row of an earlier batch, whose
+          // strings keep their capacity.
+          if (batched_ == batch_.size()) batch_.emplace_back();
+          std::swap(batch_[batched_++], row);
+          after_id_ = batch_[batched_ - 1].id;
+          if (batched_ < batch_size) return true;
+          full = write_batch();
+          return !full;
+        });
+        if (!full && batched_ > 0) full = write_batch();
+      }
       if (!full) return true;  // the dataset is written
       // Parked, unless the client read meanwhile: then on with the next rows.
       if (body_->pause([self = shared_from_this()] { self->pool_.post([self] { self->step(); }); })) return false;
     }
   }
 
+  // Writes the batch's rows not written yet, with their names (read once per batch); true
+  // when the window filled first: the rest waits in the batch, since a write into a full
+  // window would hold the thread until the client reads.
+  bool write_batch() {
+    const storage::Entity& e = *plan_->datasets[dataset_];
+    if (written_ == 0) references_->look_up(std::span<const storage::Row>(batch_.data(), batched_));
+    const bool followups = is_followups(dataset_);
+    while (written_ < batched_) {
+      const storage::Row& row = batch_[written_++];
+      references_->names_of(row, extra_);
+      if (followups) extra_.push_back(zones_->of(row));
+      session_->write_row(row, records_.redacts(p_, e, row), extra_);
+      if (body_->full()) break;
+    }
+    if (written_ == batched_) batched_ = written_ = 0;
+    return body_->full();
+  }
+
   void next_dataset() {
     zones_.reset();
+    references_.reset();
     after_id_.reset();
     ++dataset_;
   }
 
   bool is_followups(std::size_t d) const { return plan_->datasets[d] == &storage::entities::followups; }
-  // Follow-ups carry their contact's time zone besides their own columns.
-  std::vector<std::string_view> extra_columns(std::size_t d) const {
-    return is_followups(d) ? std::vector<std::string_view>{"contact_time_zone"} : std::vector<std::string_view>{};
+  // The names beside the ids; follow-ups carry their contact's time zone too, at the end.
+  std::vector<plugin_host::ExtraColumn> extra_columns(std::size_t d, const ReferenceNames& names) const {
+    std::vector<plugin_host::ExtraColumn> extra = names.columns();
+    if (is_followups(d)) extra.push_back({"contact_time_zone"});
+    return extra;
   }
 
   plugin_host::HostEnv& env_;
@@ -157,10 +196,17 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
   std::optional<ExporterSession> session_;
   bool announced_ = false;
   // Where the export is: the dataset being written (begun once its zones are set) and the
-  // last row sent.
+  // last row read.
   std::size_t dataset_ = 0;
   std::optional<services::ContactZones> zones_;
+  std::optional<ReferenceNames> references_;
   std::optional<std::int64_t> after_id_;
+  // The rows last read (the first `batched_`; the id of the last is after_id_), of which
+  // the first `written_` are written; and a row's joined values.
+  std::vector<storage::Row> batch_;
+  std::size_t batched_ = 0;
+  std::size_t written_ = 0;
+  std::vector<const std::string*> extra_;
 };
 
 }  // namespace

@@ -15,4 +15,13 @@ const storage::Entity* dataset_entity(std::string_view name);
 // Their names, for messages: "contacts, companies, ...".
 std::string dataset_names();
 
+// A text column joined from elsewhere (a company's name beside company_id): placed right
+// after the entity's column `after`, or after every column of the entity when `after` names
+// none. Its values are given to convert().
+struct ExtraColumn {
+  std::string_view name;
+  std::string_view after = {};
+  bool personal = false;  // flagged RELANCE_COLUMN_PERSONAL (a contact's name)
+};
+
 }  // namespace relance::plugin_host

@@ -115,7 +115,7 @@ void ExporterSession::open(const ExportSettings& settings, ByteSink sink) {
   if (s.i.x().open(s.i.instance, &req) != RELANCE_OK) s.i.refuse("open");
 }
 
-void ExporterSession::begin_dataset(const storage::Entity& entity, std::vector<std::string_view> extra) {
+void ExporterSession::begin_dataset(const storage::Entity& entity, std::vector<ExtraColumn> extra) {
   Impl& s = *impl_;
   s.view.emplace(entity, std::move(extra));
   if (s.i.x().begin_dataset(s.i.instance, &s.view->dataset()) != RELANCE_OK) s.i.refuse("begin_dataset");

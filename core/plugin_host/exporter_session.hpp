@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "plugin_host/datasets.hpp"
 #include "plugin_host/host_env.hpp"
 
 namespace relance::plugin_host {
@@ -81,8 +82,8 @@ class ExporterSession {
   // Each step throws ExporterRefused when the plugin says no, after telling it the export
   // is abandoned (finish with ok = 0).
   void open(const ExportSettings& settings, ByteSink sink);
-  // `extra`: text columns joined from elsewhere after the entity's own (rows.hpp).
-  void begin_dataset(const storage::Entity& entity, std::vector<std::string_view> extra = {});
+  // `extra`: text columns joined from elsewhere (datasets.hpp).
+  void begin_dataset(const storage::Entity& entity, std::vector<ExtraColumn> extra = {});
   // `redact`: personal columns are null. `extra_values` align with the extra columns.
   void write_row(const storage::Row& row, bool redact, const std::vector<const std::string*>& extra_values = {});
   // Completes the file; throws ExporterRefused("finish") when the plugin could not.

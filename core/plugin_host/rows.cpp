@@ -48,12 +48,22 @@ std::int64_t instant_ms(std::string_view t) {
   return ((days * 24 + num(11, 2)) * 60 + num(14, 2)) * 60000 + num(17, 2) * 1000 + num(20, 3);
 }
 
-DatasetView::DatasetView(const storage::Entity& e, std::vector<std::string_view> extra) : entity_(e) {
+DatasetView::DatasetView(const storage::Entity& e, std::vector<ExtraColumn> extra) : entity_(e) {
   auto add = [&](std::string_view name, int32_t kind, uint32_t flags, Source src) {
     columns_.push_back(relance_column{kind, flags, str_of(name)});
     sources_.push_back(src);
   };
+  std::vector<bool> placed(extra.size(), false);
+  // The extra columns that go right after the column `name`.
+  auto add_extra_after = [&](std::string_view name) {
+    for (std::size_t i = 0; i < extra.size(); ++i) {
+      if (placed[i] || (!name.empty() && extra[i].after != name)) continue;
+      placed[i] = true;
+      add(extra[i].name, RELANCE_VALUE_TEXT, extra[i].personal ? RELANCE_COLUMN_PERSONAL : 0u, {Source::From::extra, i});
+    }
+  };
   add("id", RELANCE_VALUE_INTEGER, 0, {Source::From::id});
+  add_extra_after("id");
   const auto currency = e.index_of("currency");
   for (std::size_t i = 0; i < e.fields.size(); ++i) {
     const storage::Field& f = e.fields[i];
@@ -64,10 +74,11 @@ DatasetView::DatasetView(const storage::Entity& e, std::vector<std::string_view>
       s.has_currency = true;
     }
     add(f.name, kind_of(f.kind), f.has(storage::personal) ? RELANCE_COLUMN_PERSONAL : 0u, s);
+    add_extra_after(f.name);
   }
   add("created_at", RELANCE_VALUE_INSTANT, 0, {Source::From::created_at});
   add("updated_at", RELANCE_VALUE_INSTANT, 0, {Source::From::updated_at});
-  for (std::size_t i = 0; i < extra.size(); ++i) add(extra[i], RELANCE_VALUE_TEXT, 0, {Source::From::extra, i});
+  add_extra_after({});  // the rest, in their order
   values_.resize(columns_.size());
   dataset_ = relance_dataset{sizeof(relance_dataset), str_of(e.name), columns_.size(), sizeof(relance_column),
                              columns_.data()};
@@ -94,7 +105,8 @@ const relance_row& DatasetView::convert(const storage::Row& row, bool redact,
       case Source::From::created_at: instant(row.created_at); continue;
       case Source::From::updated_at: instant(row.updated_at); continue;
       case Source::From::extra:
-        if (s.field < extra_values.size() && extra_values[s.field]) {
+        if (s.field < extra_values.size() && extra_values[s.field] &&
+            !(redact && (columns_[c].flags & RELANCE_COLUMN_PERSONAL))) {
           v.kind = RELANCE_VALUE_TEXT;
           v.text = str_of(*extra_values[s.field]);
         }

@@ -16,9 +16,7 @@ namespace relance::plugin_host {
 
 class DatasetView {
  public:
-  // `extra`: text columns joined from elsewhere, after the entity's own (their values are
-  // given to convert()).
-  explicit DatasetView(const storage::Entity& e, std::vector<std::string_view> extra = {});
+  explicit DatasetView(const storage::Entity& e, std::vector<ExtraColumn> extra = {});
   DatasetView(const DatasetView&) = delete;
   DatasetView& operator=(const DatasetView&) = delete;
 

@@ -8,6 +8,7 @@
 
 #include <relance/plugin.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -190,6 +191,38 @@ inline std::string option_or(std::string_view json, std::string_view name, std::
 inline bool is_french(std::string_view locale) {
   return locale.size() >= 2 && (locale[0] == 'f' || locale[0] == 'F') && (locale[1] == 'r' || locale[1] == 'R') &&
          (locale.size() == 2 || locale[2] == '-' || locale[2] == '_');
+}
+
+// A phone number as people type it: "+" then digits, spaces, dots and dashes, with an RFC
+// 3966 extension or not ("+33 6 12 34 56 78", "+16505550123;ext=12").
+inline bool is_phone_number(std::string_view text) {
+  if (text.size() < 2 || text.front() != '+') return false;
+  std::string_view number = text.substr(1);
+  if (const std::size_t ext = number.find(";ext="); ext != std::string_view::npos) {
+    const std::string_view digits = number.substr(ext + 5);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) return false;
+    number = number.substr(0, ext);
+  }
+  return number.find_first_of("0123456789") != std::string_view::npos &&
+         number.find_first_not_of("0123456789 .-") == std::string_view::npos;
+}
+
+// Whether a spreadsheet would evaluate the text cell `text` as a formula (OWASP, "CSV
+// Injection"): it starts with = @ tab or CR, with -, or with + unless the cell is phone
+// numbers (one, or a list of them joined by ", ": "+33612345678, +14155550100"), which
+// people type and read as such; "-1+1" or "+cmd" is a formula. The one rule of the bundled
+// exporters.
+inline bool looks_like_formula(std::string_view text) {
+  if (text.empty()) return false;
+  const char first = text.front();
+  if (first == '=' || first == '@' || first == '-' || first == '\t' || first == '\r') return true;
+  if (first != '+') return false;
+  for (std::size_t at = 0; at <= text.size();) {
+    const std::size_t end = std::min(text.find(", ", at), text.size());
+    if (!is_phone_number(text.substr(at, end - at))) return true;
+    at = end + 2;
+  }
+  return false;
 }
 
 inline void append_integer(std::string& out, int64_t n) {

@@ -8,10 +8,11 @@
 //   UID         urn:relance:contact:<id> (stable across exports, both versions)
 //   FN, N       first and last name (FN falls back on the first email, phone or "Contact <id>")
 //   EMAIL       each address; the first is the preferred one (PREF=1 / TYPE=PREF)
-//   TEL         each number (E.164): 4.0 as a tel: URI, 3.0 as text; the first preferred
+//   TEL         each number (E.164, with its extension: "+16505550123;ext=12"): 4.0 as a
+//               tel: URI (RFC 3966: tel:+16505550123;ext=12), 3.0 as text; the first preferred
+//   ORG         the company's name (the daemon's company_name column)
 //   TITLE, NOTE text; ADR with the city and the country code (;;;city;;;country)
 //   URL         the LinkedIn profile; CATEGORIES the tags; REV the last update (UTC)
-// ORG is not written: the dataset carries the company's id, not its name.
 //
 // Text values are escaped (backslash, comma, semicolon, newline: RFC 6350 3.4, RFC 2426
 // 4), control characters other than tab are dropped, lines are folded at 75 octets
@@ -69,11 +70,11 @@ Civil civil(int64_t ms) {
 }
 
 // The columns the cards are made of, found by name in begin_dataset.
-enum Field { id, first_name, last_name, emails, phones, title, city, country, linkedin_url, tags, notes,
-             updated_at, field_count };
+enum Field { id, first_name, last_name, emails, phones, company_name, title, city, country, linkedin_url, tags,
+             notes, updated_at, field_count };
 constexpr std::string_view column_names[field_count] = {"id", "first_name", "last_name", "emails", "phones",
-                                                        "title", "city", "country", "linkedin_url", "tags",
-                                                        "notes", "updated_at"};
+                                                        "company_name", "title", "city", "country",
+                                                        "linkedin_url", "tags", "notes", "updated_at"};
 
 class VCard : public relance::Instance, public relance::Exporter {
  public:
@@ -118,6 +119,7 @@ class VCard : public relance::Instance, public relance::Exporter {
     write_names(c, row, mails, tels);
     write_emails(c, mails);
     write_phones(c, tels);
+    c.text_property("ORG:", text_of(row, company_name));
     c.text_property("TITLE:", text_of(row, title));
     write_address(c, row);
     if (const std::string url = text_of(row, linkedin_url); !url.empty()) {
@@ -241,13 +243,17 @@ class VCard : public relance::Instance, public relance::Exporter {
     c.line = stamp;
     c.end_line();
   }
-  // "+" and digits only: a number a tel: URI carries as is (RFC 3966 global number).
+  // "+" and digits, with an extension or not ("+16505550123;ext=12"): a number a tel: URI
+  // carries as is (RFC 3966 global number and its ext parameter).
   static bool is_global_number(std::string_view tel) {
-    if (tel.size() < 2 || tel[0] != '+') return false;
-    for (std::size_t i = 1; i < tel.size(); ++i) {
-      if (tel[i] < '0' || tel[i] > '9') return false;
+    auto digits = [](std::string_view s) {
+      return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    if (const std::size_t ext = tel.find(";ext="); ext != std::string_view::npos) {
+      if (!digits(tel.substr(ext + 5))) return false;
+      tel = tel.substr(0, ext);
     }
-    return true;
+    return tel.size() >= 2 && tel[0] == '+' && digits(tel.substr(1));
   }
 
   bool v4_ = true;

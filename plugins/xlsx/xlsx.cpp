@@ -4,7 +4,8 @@
 // Layout: one worksheet per dataset, named after it ("contacts", "leads"...; made a valid,
 // unique Excel sheet name). Row 1 holds the column names in bold, is frozen, and carries an
 // autofilter over the header and every data row. Column widths follow the longest value
-// (capped).
+// (capped). The header row holds the columns' labels in the export's language
+// (column_labels.hpp: "Société", "Company"), or their field names with headers=fields.
 //
 // Cells are typed:
 //   INTEGER, REAL  numbers (an integer beyond ±2^53, which a double cannot hold exactly,
@@ -33,7 +34,7 @@
 // to the export's sink in 64 KiB chunks; the file is unlinked as soon as it is open for
 // reading (and in every failure path). finish(0) discards everything.
 //
-// Options: none.
+// Options: headers (labels or fields).
 #include <relance/plugin.hpp>
 
 #include <fcntl.h>
@@ -52,6 +53,7 @@
 #include <utility>
 #include <vector>
 
+#include "column_labels.hpp"
 #include "values.hpp"
 
 namespace {
@@ -263,10 +265,18 @@ class Xlsx : public relance::Instance, public relance::Exporter {
   static constexpr const char* format_id = "xlsx";
   static constexpr const char* file_extension = "xlsx";
   static constexpr const char* mime_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  static constexpr relance_option options[] = {
+      {"headers", "labels: column headers a person reads, in the export's language; fields: the field names, for "
+                  "scripts",
+       "labels", "labels|fields"},
+  };
 
   relance_status open(const relance_export_request& request) override {
     if (const relance_status status = Exporter::open(request); status != RELANCE_OK) return status;
     discard();  // an instance may serve several exports, one at a time
+    const std::string_view json = relance::view(request.options);
+    labels_ = option_or(json, "headers", "labels", "xlsx") != "fields";
+    french_ = is_french(relance::view(request.locale));
     const char* env = std::getenv("TMPDIR");
     tmpdir_ = env && *env ? env : "/tmp";
     std::string pattern = tmpdir_ + "/relance-export-XXXXXX";
@@ -274,11 +284,11 @@ class Xlsx : public relance::Instance, public relance::Exporter {
     if (fd < 0) fail("cannot create a temporary file in " + tmpdir_);
     ::close(fd);
     path_ = pattern;
-    lxw_workbook_options options{};
-    options.constant_memory = LXW_TRUE;
-    options.tmpdir = tmpdir_.data();
-    options.use_zip64 = LXW_TRUE;  // an export may pass 4 GB of XML
-    book_ = workbook_new_opt(path_.c_str(), &options);
+    lxw_workbook_options book_options{};
+    book_options.constant_memory = LXW_TRUE;
+    book_options.tmpdir = tmpdir_.data();
+    book_options.use_zip64 = LXW_TRUE;  // an export may pass 4 GB of XML
+    book_ = workbook_new_opt(path_.c_str(), &book_options);
     if (!book_) fail("cannot start the workbook");
     bold_ = workbook_add_format(book_);
     format_set_bold(bold_);
@@ -305,7 +315,9 @@ class Xlsx : public relance::Instance, public relance::Exporter {
     for (std::size_t i = 0; i < dataset.column_count; ++i) {
       const relance_column* column = relance_column_at(&dataset, i);
       kinds_.push_back(column->kind);
-      const std::size_t n = cell_text(relance::view(column->name), text);
+      const std::string_view field = relance::view(column->name);
+      const std::size_t n =
+          cell_text(labels_ ? column_label(relance::view(dataset.name), field, french_) : field, text);
       widths_.push_back(static_cast<unsigned>(std::min<std::size_t>(n + 3, width_max)));  // room for the filter button
       check(worksheet_write_string(sheet_, 0, static_cast<lxw_col_t>(i), text.c_str(), bold_), "header");
     }
@@ -488,6 +500,8 @@ class Xlsx : public relance::Instance, public relance::Exporter {
   }
 
   std::string tmpdir_;
+  bool labels_ = true;  // header row: labels (or field names)
+  bool french_ = false;
   std::string path_;  // the workbook's temporary file, empty once unlinked
   lxw_workbook* book_ = nullptr;
   lxw_worksheet* sheet_ = nullptr;

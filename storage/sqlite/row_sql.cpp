@@ -279,6 +279,8 @@ void filter_clauses(const EntitySql& sql, const Entity& e, const ListQuery& q, L
       case Filter::Op::ge: l.where += " AND " + col + " >= ?"; break;
       case Filter::Op::lt: l.where += " AND " + col + " < ?"; break;
       case Filter::Op::is_null: l.where += " AND " + col + " IS NULL"; continue;
+      // One statement whatever the number of ids (the statement cache keeps it).
+      case Filter::Op::one_of: l.where += " AND " + col + " IN (SELECT value FROM json_each('[' || ? || ']'))"; break;
       case Filter::Op::has_tag:
         if (q.scope.kind == Scope::Kind::org) {
           l.where += " AND t.id IN (SELECT row_id FROM tags WHERE entity = '" + sql.table +

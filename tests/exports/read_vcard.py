@@ -20,6 +20,7 @@ unescaped, lines unfolded). A property the card does not have is absent, except 
                     "types": ["work", "voice"], "pref": true}, ...]
                   (value as written; number without the "tel:" of a 4.0 URI)
     "title", "note", "url", "rev", "prodid": text
+    "org":        "Müller & Fils, SARL" (the organisation's name, its first component)
     "adr":        {"locality": "Lyon", "country": "FR"}
     "categories": ["vc", "deep tech"]
 
@@ -47,6 +48,8 @@ def card_of(card):
             out["version"] = prop.value
         elif name in ("UID", "FN", "TITLE", "NOTE", "URL", "REV", "PRODID"):
             out[name.lower()] = prop.value
+        elif name == "ORG":
+            out["org"] = prop.value[0] if isinstance(prop.value, list) else prop.value
         elif name == "N":
             out["n"] = {"family": prop.value.family, "given": prop.value.given}
         elif name == "EMAIL":

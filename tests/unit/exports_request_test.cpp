@@ -70,8 +70,8 @@ TEST_CASE("an export's locale is fr or en, or left to the caller's own", "[expor
   CHECK_NOTHROW(checked_datasets(r, ics()));
   r.locale = "de";
   const Problem p = refusal(r);
-  CHECK(p.field() == "locale");
-  CHECK(p.detail() == "locale must be fr or en");
+  CHECK(p.field() == "lang");  // the API's name for it (locale= is read too)
+  CHECK(p.detail() == "lang (or locale) must be fr or en");
 }
 
 TEST_CASE("an export's options are the format's own, with a value among their choices when they have some",

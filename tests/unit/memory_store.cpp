@@ -54,6 +54,16 @@ bool has_tag(const Entity& e, const Row& r, std::string_view field, const Value&
   return false;
 }
 
+// `v` is one of the integers of `list` ("12,15,18").
+bool one_of(const Value& v, const Value& list) {
+  const auto* n = std::get_if<std::int64_t>(&v);
+  const auto* text = std::get_if<std::string>(&list);
+  if (!n || !text) return false;
+  for (const std::string& item : domain::split(*text, ','))
+    if (item == std::to_string(*n)) return true;
+  return false;
+}
+
 bool passes(const Entity& e, const Row& r, const storage::Filter& f) {
   using Op = storage::Filter::Op;
   const Value v = column(e, r, f.field);
@@ -63,6 +73,7 @@ bool passes(const Entity& e, const Row& r, const storage::Filter& f) {
     case Op::lt: return !storage::is_null(v) && v < f.value;
     case Op::is_null: return storage::is_null(v);
     case Op::has_tag: return has_tag(e, r, f.field, f.value);
+    case Op::one_of: return one_of(v, f.value);
   }
   return false;
 }

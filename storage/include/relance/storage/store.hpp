@@ -49,7 +49,10 @@ struct Scope {
 };
 
 struct Filter {
-  enum class Op { eq, ge, lt, has_tag, is_null };
+  // one_of: the column holds one of the integers of `value`, a text of decimal numbers
+  // joined by commas ("12,15,18"): the rows of a batch of ids in one read (an export's
+  // names beside its ids).
+  enum class Op { eq, ge, lt, has_tag, is_null, one_of };
   std::string_view field;  // a field of the entity, or "id", "created_at", "updated_at"
   Op op = Op::eq;
   Value value;
