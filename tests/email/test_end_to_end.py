@@ -59,7 +59,10 @@ def now():
 
 
 def wait_for(condition, timeout, what, step=0.05):
-    """Polls condition() until it is true; fails naming `what` after `timeout` seconds."""
+    """Polls condition() until it is true; fails naming `what` after `timeout` seconds, or 60 s
+    at least: a bound on waiting, never a claim about speed (a loaded CI machine with two
+    cores takes many times longer than a quiet one, and a true condition returns at once)."""
+    timeout = max(timeout, 60)
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -552,11 +555,11 @@ def case_digest():
     start = now()
     la = minutes_of_day(LA, start)
     digest = max(0, la - 1)
-    # The other user: Paris, else the first zone where the digest time is still ahead (for a
-    # couple of minutes at least).
+    # The other user: Paris, else the first zone where the digest time is still ahead (by half
+    # an hour at least, so that a slow run does not reach it).
     zones = ["Europe/Paris", "Pacific/Honolulu", "Pacific/Pago_Pago", "America/Anchorage", "Asia/Tokyo",
              "Asia/Kolkata", "America/New_York", "Pacific/Kiritimati"]
-    later = [z for z in zones if minutes_of_day(z, start) + 2 < digest]
+    later = [z for z in zones if minutes_of_day(z, start) + 30 < digest]
     # Shortly after midnight in Los Angeles every zone has passed any time that LA has: then
     # the other user is in Paris and gets a digest too (said, not hidden).
     other_zone = later[0] if later else "Europe/Paris"
