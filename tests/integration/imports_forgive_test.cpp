@@ -267,7 +267,7 @@ TEST_CASE("a US phone without + is accepted in a French organisation when the co
   CHECK(code == 0);
 }
 
-TEST_CASE("a phone's extension is kept as ;ext= and read back the same") {
+TEST_CASE("a phone's extension is kept as the RFC 3966 ext parameter and read back the same") {
   World w;
   const auto job = import_fixture(w.alpha_admin, "phones_regions.csv");
   REQUIRE(job.at("state") == "done");

@@ -84,7 +84,7 @@ TEST_CASE("a phone without + is read in the given region") {
   CHECK(domain::to_e164("+1 650-555-0123", "FR") == "+16505550123");
 }
 
-TEST_CASE("phone extensions are kept after the number as ;ext=") {
+TEST_CASE("phone extensions are kept after the number as the RFC 3966 ext parameter") {
   CHECK(domain::to_e164("+1 650 555 0123 x12", "FR") == "+16505550123;ext=12");
   CHECK(domain::to_e164("650-555-0123 ext. 12", "US") == "+16505550123;ext=12");
   CHECK(domain::to_e164("04 72 00 00 00 poste 12", "FR") == "+33472000000;ext=12");
