@@ -70,6 +70,27 @@ struct Laptop {
   }
 };
 
+// A started daemon (with `env`) and its instance admin, logged in on a laptop of their own.
+struct Instance {
+  Daemon d;
+  Laptop admin;
+
+  explicit Instance(std::map<std::string, std::string> env = {}) : d(std::move(env)), admin(started(d)) {
+    REQUIRE(admin.login(admin_email, admin_password) == ok);
+  }
+
+  // A new organisation named `name`, added by the admin: its id.
+  std::string add_org(const std::string& name) const {
+    return std::to_string(admin.json_of({"org", "add", name, "--json"}).at("id").as_int64());
+  }
+
+ private:
+  static std::uint16_t started(Daemon& daemon) {
+    daemon.start();
+    return daemon.port();
+  }
+};
+
 std::string link_of(const json::object& answer) { return std::string(answer.at("link").as_string()); }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -77,10 +98,9 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 }  // namespace
 
 TEST_CASE("an admin creates an organisation and its org-admin who invites a member whose link sets the password once") {
-  Daemon d;
-  d.start();
-  Laptop admin(d.port());
-  REQUIRE(admin.login(admin_email, admin_password) == ok);
+  Instance instance;
+  Daemon& d = instance.d;
+  const Laptop& admin = instance.admin;
 
   const auto org = admin.json_of({"org", "add", "Lumière Robotique 🤖", "--json"});
   const std::string org_id = std::to_string(org.at("id").as_int64());
@@ -127,10 +147,9 @@ TEST_CASE("an admin creates an organisation and its org-admin who invites a memb
 }
 
 TEST_CASE("only the instance admin adds users to another organisation") {
-  Daemon d;
-  d.start();
-  Laptop admin(d.port());
-  REQUIRE(admin.login(admin_email, admin_password) == ok);
+  Instance instance;
+  Daemon& d = instance.d;
+  const Laptop& admin = instance.admin;
   const auto lumiere = admin.json_of({"org", "add", "Lumière", "--json"});
   const auto other = admin.json_of({"org", "add", "Ötzi Biotech", "--json"});
   const std::string other_id = std::to_string(other.at("id").as_int64());
@@ -167,12 +186,11 @@ TEST_CASE("only the instance admin adds users to another organisation") {
 }
 
 TEST_CASE("a disabled user cannot log in and their session ends at once") {
-  Daemon d;
-  d.start();
-  Laptop admin(d.port());
-  REQUIRE(admin.login(admin_email, admin_password) == ok);
-  const auto org = admin.json_of({"org", "add", "Lumière", "--json"});
-  const auto bob = admin.json_of({"user", "invite", "bob@lumiere.test", "--org", std::to_string(org.at("id").as_int64()),
+  Instance instance;
+  Daemon& d = instance.d;
+  const Laptop& admin = instance.admin;
+  const std::string org_id = instance.add_org("Lumière");
+  const auto bob = admin.json_of({"user", "invite", "bob@lumiere.test", "--org", org_id,
                                   "--json"});
   const std::string bob_id = std::to_string(bob.at("user").at("id").as_int64());
   Laptop bob_laptop(d.port());
@@ -192,12 +210,11 @@ TEST_CASE("a disabled user cannot log in and their session ends at once") {
 
 TEST_CASE("an expired set-password link is refused and a new one works") {
   // Invitations work 3 s here: long enough to use a new one at once on a loaded machine.
-  Daemon d(std::map<std::string, std::string>{{"RELANCE_ACCOUNTS_INVITE_LINK_SECONDS", "3"}});
-  d.start();
-  Laptop admin(d.port());
-  REQUIRE(admin.login(admin_email, admin_password) == ok);
-  const auto org = admin.json_of({"org", "add", "Lumière", "--json"});
-  const auto ana = admin.json_of({"user", "invite", "ana@lumiere.test", "--org", std::to_string(org.at("id").as_int64()),
+  Instance instance(std::map<std::string, std::string>{{"RELANCE_ACCOUNTS_INVITE_LINK_SECONDS", "3"}});
+  Daemon& d = instance.d;
+  const Laptop& admin = instance.admin;
+  const std::string org_id = instance.add_org("Lumière");
+  const auto ana = admin.json_of({"user", "invite", "ana@lumiere.test", "--org", org_id,
                                   "--json"});
   std::this_thread::sleep_for(std::chrono::milliseconds(3500));
   Laptop ana_laptop(d.port());
@@ -214,12 +231,11 @@ TEST_CASE("an expired set-password link is refused and a new one works") {
 }
 
 TEST_CASE("a new password set through a link ends the user's other sessions") {
-  Daemon d;
-  d.start();
-  Laptop admin(d.port());
-  REQUIRE(admin.login(admin_email, admin_password) == ok);
-  const auto org = admin.json_of({"org", "add", "Lumière", "--json"});
-  const auto bob = admin.json_of({"user", "invite", "bob@lumiere.test", "--org", std::to_string(org.at("id").as_int64()),
+  Instance instance;
+  Daemon& d = instance.d;
+  const Laptop& admin = instance.admin;
+  const std::string org_id = instance.add_org("Lumière");
+  const auto bob = admin.json_of({"user", "invite", "bob@lumiere.test", "--org", org_id,
                                   "--json"});
   const std::string bob_id = std::to_string(bob.at("user").at("id").as_int64());
   Laptop laptop(d.port()), phone(d.port());
@@ -259,12 +275,11 @@ TEST_CASE("asking for a reset by email answers the same whether or not the accou
 }
 
 TEST_CASE("a set-password link opened in a browser is a form that sets the password once and leaks nothing") {
-  Daemon d;
-  d.start();
-  Laptop admin(d.port());
-  REQUIRE(admin.login(admin_email, admin_password) == ok);
-  const auto org = admin.json_of({"org", "add", "Lumière", "--json"});
-  const auto ana = admin.json_of({"user", "invite", "ana@lumiere.test", "--org", std::to_string(org.at("id").as_int64()),
+  Instance instance;
+  Daemon& d = instance.d;
+  const Laptop& admin = instance.admin;
+  const std::string org_id = instance.add_org("Lumière");
+  const auto ana = admin.json_of({"user", "invite", "ana@lumiere.test", "--org", org_id,
                                   "--json"});
   const std::string link = link_of(ana);
   const std::string target = link.substr(link.find("/api/v1/"));
@@ -375,17 +390,16 @@ std::string link_in(const std::string& message) {
 
 TEST_CASE("with a mail setting the invitation and a reset arrive at a real SMTP server and their links work") {
   SmtpSink sink;
-  Daemon d(std::map<std::string, std::string>{{"RELANCE_MAIL_SMTP_URL", "smtp://127.0.0.1:" + std::to_string(sink.port)},
+  Instance instance(std::map<std::string, std::string>{{"RELANCE_MAIL_SMTP_URL", "smtp://127.0.0.1:" + std::to_string(sink.port)},
             {"RELANCE_MAIL_FROM", "relance@lumiere.test"},
             {"RELANCE_MAIL_STARTTLS", "false"},
             {"RELANCE_MAIL_USERNAME", "relance"},
             {"RELANCE_MAIL_PASSWORD", "smtp-secret-never-logged"}});
-  d.start();
-  Laptop admin(d.port());
-  REQUIRE(admin.login(admin_email, admin_password) == ok);
-  const auto org = admin.json_of({"org", "add", "Lumière", "--json"});
+  Daemon& d = instance.d;
+  const Laptop& admin = instance.admin;
+  const std::string org_id = instance.add_org("Lumière");
   auto [invited, invited_out] = admin.run({"user", "invite", "zoe@lumiere.test", "--org",
-                                           std::to_string(org.at("id").as_int64()), "--display-name", "Zoé Dupré",
+                                           org_id, "--display-name", "Zoé Dupré",
                                            "--locale", "fr"});
   INFO(invited_out);
   REQUIRE(invited == ok);
