@@ -179,7 +179,8 @@ int run_import(const ImportArgs& a) {
   } else {
     std::cout << (a.dry_run ? "Dry run of " : "Import of ") << text(o, "source") << ": "
               << (done ? "done" : "failed") << "\n"
-              << "  rows read  " << count(o, "rows_read") << "\n"
+              // Every row of the file, so that the lines below add up to it.
+              << "  rows       " << count(o, "rows_checked") << "\n"
               << "  created    " << count(o, "created") << "\n"
               << "  updated    " << count(o, "updated") << "\n"
               << "  skipped    " << count(o, "skipped") << " (duplicates)\n"
