@@ -17,11 +17,7 @@ namespace json = boost::json;
 
 namespace {
 
-std::string text(const json::value* v) {
-  if (!v || v->is_null()) return "-";
-  if (v->is_string()) return std::string(v->as_string());
-  return json::serialize(*v);
-}
+std::string text(const json::value* v) { return cell_text(v); }
 
 // "42 s", "3 min", "2 h" behind now, from an RFC 3339 instant.
 std::string age(const json::value* at) {
@@ -44,8 +40,7 @@ int plugin_list(bool as_json) {
   std::vector<TableRow> files, instances;
   for (const auto& p : doc.at("items").as_array()) {
     const auto& o = p.as_object();
-    std::string interfaces;
-    for (const auto& i : o.at("interfaces").as_array()) interfaces += (interfaces.empty() ? "" : ", ") + text(&i);
+    const std::string interfaces = text(&o.at("interfaces"));  // joined by ", "
     const std::string state = text(o.if_contains("state"));
     files.push_back({std::filesystem::path(text(o.if_contains("file"))).filename().string(), text(o.if_contains("id")),
                      text(o.if_contains("version")), text(o.if_contains("sdk_version")), state,

@@ -23,16 +23,8 @@ const std::string instances_path = "/api/v1/plugin-instances";
 
 std::string instance_path(std::int64_t id) { return instances_path + "/" + std::to_string(id); }
 
-std::string text(const json::value* v) {
-  if (!v || v->is_null()) return "";
-  if (v->is_string()) return std::string(v->as_string());
-  if (v->is_array()) {
-    std::string out;
-    for (const auto& item : v->as_array()) out += (out.empty() ? "" : ", ") + text(&item);
-    return out;
-  }
-  return json::serialize(*v);
-}
+// Instance fields and settings: an absent value shows as nothing.
+std::string text(const json::value* v) { return cell_text(v, ""); }
 
 // What `add` and `edit` take besides the instance's id.
 struct InstanceArgs {

@@ -1,8 +1,22 @@
 #include "cli/table.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <algorithm>
 
 namespace relance::cli {
+
+std::string cell_text(const boost::json::value* v, std::string_view absent) {
+  if (!v || v->is_null()) return std::string(absent);
+  if (v->is_string()) return std::string(v->as_string());
+  if (v->is_array()) {
+    std::string out;
+    for (const auto& item : v->as_array()) out += (out.empty() ? "" : ", ") + cell_text(&item, absent);
+    return out;
+  }
+  return boost::json::serialize(*v);
+}
+
 namespace {
 
 // Characters (code points) of UTF-8 text; continuation bytes do not count.
