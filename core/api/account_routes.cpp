@@ -6,6 +6,8 @@
 #include <boost/url/parse_query.hpp>
 
 #include "api/html_page.hpp"
+#include "api/list_query.hpp"
+#include "api/openapi.hpp"
 #include "api/outcome_response.hpp"
 #include "api/problem_response.hpp"
 #include "domain/list_vocabulary.hpp"
@@ -40,9 +42,26 @@ Credentials login_credentials(const json::object& body) {
 
 void add_session_routes(Router& router, services::AccountService& acc, services::WorkPool& pool,
                         const ApiLimits& limits) {
-  router.add("POST", "/api/v1/auth/login", false,
-             {"Log in with email and password; returns a session token", "auth", Shape::object,
-              nullptr, true},
+  const json::object text{{"type", "string"}};
+  RouteDoc login{"Log in with email and password; returns a session token", "auth", Shape::object, nullptr, true};
+  login.body_schema = json::object{{"type", "object"},
+                                   {"required", json::array{"email", "password"}},
+                                   {"properties", {{"email", text}, {"password", text}}}};
+  login.result_schema = json::object{
+      {"type", "object"},
+      {"required", json::array{"token", "expires_at", "user"}},
+      {"properties", {{"token", {{"type", "string"}, {"description", "For Authorization: Bearer"}}},
+                      {"expires_at", {{"type", "string"}, {"format", "date-time"}}},
+                      {"user", {{"$ref", "#/components/schemas/User"}}}}}};
+  login.responses["429"] = doc_problem("Too many failed attempts: wait Retry-After seconds");
+  RouteDoc me{"Who am I: the caller's user and organisation", "auth", Shape::object};
+  json::object me_extra{{"type", "object"}, {"required", json::array{"token_scope"}}};
+  me_extra["properties"] = json::object{
+      {"organisation", {{"$ref", "#/components/schemas/Organisation"}}},
+      {"token_scope", {{"type", "string"}, {"enum", json::array{"read", "read-write"}}}}};
+  me.result_schema = json::object{
+      {"allOf", json::array{json::object{{"$ref", "#/components/schemas/User"}}, std::move(me_extra)}}};
+  router.add("POST", "/api/v1/auth/login", false, std::move(login),
              [&acc, &pool, limits](Call& c, Reply reply) {
                Credentials in = login_credentials(parse_json_object(c.request, limits));
                offload(pool, std::move(reply),
@@ -56,8 +75,7 @@ void add_session_routes(Router& router, services::AccountService& acc, services:
   router.add("POST", "/api/v1/auth/logout", true,
              {"Revoke the token of this request", "auth", Shape::no_content},
              [&acc](Call& c, Reply reply) { acc.logout(c.principal, answering(std::move(reply))); });
-  router.add("GET", "/api/v1/me", true,
-             {"Who am I: the caller's user and organisation", "auth", Shape::object},
+  router.add("GET", "/api/v1/me", true, std::move(me),
              [&acc](Call& c, Reply reply) { reply(json_response(200, acc.me(c.principal))); });
 }
 
@@ -137,6 +155,10 @@ void add_password_routes(Router& router, services::AccountService& acc, services
   ask.body_schema = json::object{{"type", "object"},
                                  {"required", json::array{"email"}},
                                  {"properties", json::object{{"email", {{"type", "string"}}}}}};
+  ask.responses["200"] = nullptr;
+  ask.responses["202"] = doc_response(
+      "Accepted, whether or not the address has an account",
+      doc_content({"application/json"}, {{"type", "object"}, {"properties", {{"detail", {{"type", "string"}}}}}}));
   router.add("POST", "/api/v1/auth/password-reset", false, std::move(ask),
              [&acc, &pool, limits](Call& c, Reply reply) {
                std::string email = body_string(parse_json_object(c.request, limits), {"email"}, "email");
@@ -155,6 +177,20 @@ void add_password_routes(Router& router, services::AccountService& acc, services
       {"type", "object"},
       {"required", json::array{"token", "password"}},
       {"properties", json::object{{"token", {{"type", "string"}}}, {"password", {{"type", "string"}, {"minLength", 10}}}}}};
+  // The link's page posts its form here, and gets pages back.
+  use.request_content = doc_content({"application/json"}, use.body_schema);
+  use.request_content["application/x-www-form-urlencoded"] = json::object{
+      {"schema", json::object{{"type", "object"},
+                              {"required", json::array{"token", "password", "confirm"}},
+                              {"properties", json::object{{"token", doc_text()},
+                                                          {"password", doc_text()},
+                                                          {"confirm", doc_text()}}}}}};
+  use.responses["200"] = doc_response("The form's answer: the password is set", doc_content({"text/html"}, doc_text()));
+  for (const char* status : {"410", "422"}) {
+    json::object refused = doc_problem("The link is used or expired (410), or the password too short (422)");
+    refused["content"].as_object()["text/html"] = json::object{{"schema", doc_text()}};  // to the form
+    use.responses[status] = std::move(refused);
+  }
   router.add("POST", "/api/v1/auth/password", false, std::move(use), [&acc, &pool, limits](Call& c, Reply reply) {
     const bool form = c.request.content_type.starts_with("application/x-www-form-urlencoded");
     std::string token, password;
@@ -190,6 +226,10 @@ void add_password_routes(Router& router, services::AccountService& acc, services
   });
   RouteDoc page{"The page of a set-password link: a form that posts to /api/v1/auth/password", "auth", Shape::text,
                 nullptr, false, {"token"}};
+  json::object page_answer = doc_content({"text/html"}, doc_text());  // to a browser (Accept: text/html)
+  page_answer["application/json"] = json::object{
+      {"schema", json::object{{"type", "object"}, {"properties", {{"detail", doc_text()}}}}}};
+  page.responses["200"] = doc_response("The form, or to a program what to post", std::move(page_answer));
   router.add("GET", "/api/v1/auth/password", false, std::move(page), [](Call& c, Reply reply) {
     std::string token;
     for (const auto& [k, v] : c.request.query)
@@ -203,16 +243,21 @@ void add_password_routes(Router& router, services::AccountService& acc, services
 
 void add_token_routes(Router& router, services::AccountService& acc, const ApiLimits& limits) {
   const auto& tok = ent::api_tokens;
-  router.add("GET", "/api/v1/tokens", true, {"List my tokens", "tokens", Shape::page, &tok},
+  router.add("GET", "/api/v1/tokens", true, {"List my tokens (in one page)", "tokens", Shape::page, &tok, false, {"limit"}},
              [&acc](Call& c, Reply reply) {
+               read_single_page_parameters(c.request.query);
                static const services::ListRequest by_id;  // the order of list_tokens' page
                reply(page_response(acc.list_tokens(c.principal), &by_id));
              });
+  RouteDoc token_create{"Create a personal API token (its secret is in the answer, once)", "tokens", Shape::created,
+                        &tok, true};
+  token_create.extra_result_fields = json::object{
+      {"token", {{"type", "string"}, {"description", "The secret, for Authorization: Bearer; shown this once"}}}};
   router.add("POST", "/api/v1/tokens", true,
-             {"Create a personal API token (shown once)", "tokens", Shape::created, &tok, true},
+             token_create,
              [&acc, limits](Call& c, Reply reply) {
-               acc.create_token(c.principal, parse_json_object(c.request, limits),
-                                answering(std::move(reply), "/api/v1/tokens"));
+               // No Location: a token is never read back alone (it is listed at /api/v1/tokens).
+               acc.create_token(c.principal, parse_json_object(c.request, limits), answering(std::move(reply)));
              });
   router.add("DELETE", "/api/v1/tokens/{id}", true,
              {"Revoke a token", "tokens", Shape::no_content, &tok},
@@ -305,9 +350,17 @@ void add_organisation_routes(Router& router, services::AccountService& acc, cons
 }
 
 void add_audit_route(Router& router, services::AccountService& acc) {
-  router.add("GET", "/api/v1/audit", true,
-             {"The organisation's audit log, newest first (org-admin)", "audit", Shape::page,
-              nullptr, false, {"limit", "cursor"}},
+  RouteDoc audit{"The organisation's audit log, newest first (org-admin)", "audit", Shape::page, nullptr, false,
+                 {"limit", "cursor"}};
+  const json::object id{{"type", "integer"}}, text{{"type", "string"}};
+  audit.result_schema = json::object{
+      {"type", "object"},
+      {"required", json::array{"id", "at", "user_id", "action", "entity", "entity_id", "changes"}},
+      {"properties", {{"id", id}, {"at", {{"type", "string"}, {"format", "date-time"}}}, {"user_id", id},
+                      {"action", {{"type", "string"}, {"description", "create, update, delete, login, ..."}}},
+                      {"entity", text}, {"entity_id", id},
+                      {"changes", {{"description", "What changed: {\"field\": [before, after], ...}"}}}}}};
+  router.add("GET", "/api/v1/audit", true, std::move(audit),
              [&acc](Call& c, Reply reply) {
                services::IdPaging paging;
                for (const auto& [k, v] : c.request.query)

@@ -5,9 +5,12 @@
 
 #include <algorithm>
 
+#include "api/openapi.hpp"
 #include "api/problem_response.hpp"
 #include "api/routes.hpp"
+#include "domain/list_vocabulary.hpp"
 #include "domain/problem.hpp"
+#include "plugin_host/datasets.hpp"
 #include "domain/text.hpp"
 
 namespace relance::api {
@@ -87,17 +90,62 @@ Response export_error_response(std::exception_ptr error) {
   }
 }
 
+// What GET /api/v1/exports/{format} is documented to take and answer: the options of the
+// loaded formats and the filters of the lists of their datasets as query parameters, and
+// each format's media type with the file's name in Content-Disposition.
+RouteDoc export_doc(const exports::ExportService& exports) {
+  RouteDoc d{"A file of one or more datasets (dataset=contacts,leads) in a format, streamed; the list "
+             "filters of a single dataset and the format's options (GET /api/v1/exports lists them) as "
+             "query parameters",
+             "exports", Shape::text};
+  d.query = {"dataset", "lang", "locale"};
+  auto add = [&d](const std::string& name) {
+    if (std::find(d.query.begin(), d.query.end(), name) == d.query.end()) d.query.push_back(name);
+  };
+  const boost::json::object formats = exports.formats();
+  boost::json::object content;
+  for (const auto& f : formats.at("items").as_array()) {
+    const auto& format = f.as_object();
+    for (const auto& o : format.at("options").as_array()) add(std::string(o.at("name").as_string()));
+    content[format.at("mime_type").as_string()] = boost::json::object{{"schema", doc_binary()}};
+  }
+  for (const auto& name : formats.at("datasets").as_array())
+    if (const storage::Entity* e = plugin_host::dataset_entity(name.as_string()))
+      for (const std::string& p : domain::list_parameters(*e))
+        if (p != "sort" && p != "cursor" && p != "limit") add(p);
+  d.responses["200"] = doc_response(
+      "The file, in the format's media type", std::move(content),
+      {{"Content-Disposition", doc_header("attachment; filename=\"<name>.<extension>\"")}});
+  return d;
+}
+
+// GET /api/v1/exports: the formats (ExportService::formats) and the datasets.
+RouteDoc formats_doc() {
+  using boost::json::array;
+  using boost::json::object;
+  const object text{{"type", "string"}}, optional_text{{"type", array{"string", "null"}}};
+  const object option{{"type", "object"},
+                      {"required", array{"name", "description", "default", "choices"}},
+                      {"properties", {{"name", text}, {"description", text}, {"default", optional_text},
+                                      {"choices", {{"type", array{"array", "null"}}, {"items", text}}}}}};
+  const object format{{"type", "object"},
+                      {"required", array{"format", "extension", "mime_type", "plugin", "options"}},
+                      {"properties", {{"format", text}, {"extension", text}, {"mime_type", text}, {"plugin", text},
+                                      {"options", {{"type", "array"}, {"items", option}}}}}};
+  RouteDoc d{"The export formats of the loaded plugins, their options, and the datasets", "exports", Shape::object};
+  d.result_schema = object{{"type", "object"},
+                           {"required", array{"items", "datasets"}},
+                           {"properties", {{"items", {{"type", "array"}, {"items", format}}},
+                                           {"datasets", {{"type", "array"}, {"items", text}}}}}};
+  return d;
+}
+
 }  // namespace
 
 void add_export_routes(Router& router, exports::ExportService& exports) {
-  router.add("GET", "/api/v1/exports", true,
-             {"The export formats of the loaded plugins, their options, and the datasets", "exports",
-              Shape::object},
+  router.add("GET", "/api/v1/exports", true, formats_doc(),
              [&exports](Call&, Reply reply) { reply(json_response(200, exports.formats())); });
-  router.add("GET", "/api/v1/exports/{format}", true,
-             {"A file of one or more datasets (dataset=contacts,leads) in a format, streamed; the list "
-              "filters and the format's options as query parameters",
-              "exports", Shape::text, nullptr, false, {"dataset", "locale", "<option>", "<list filter>"}},
+  router.add("GET", "/api/v1/exports/{format}", true, export_doc(exports),
              [&exports](Call& c, Reply reply) {
                exports.start(c.principal, read_export_request(exports, c.names[0], c.request.query),
                              [reply](std::exception_ptr error, exports::ExportStarted s) {

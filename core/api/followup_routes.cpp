@@ -6,12 +6,14 @@
 #include "api/followup_routes.hpp"
 
 #include "api/html_page.hpp"
+#include "api/openapi.hpp"
 #include "api/problem_response.hpp"
 #include "api/routes.hpp"
 #include "domain/messages.hpp"
 #include "domain/text.hpp"
 
 namespace relance::api {
+namespace json = boost::json;
 using Shape = RouteDoc::Shape;
 using followups::LinkAction;
 
@@ -125,28 +127,48 @@ followups::LinkQuery link_query_of(const QueryParams& query) {
                               first_of(query, "to", ""), first_of(query, "exp", ""), first_of(query, "sig", "")};
 }
 
+// A signed link's route: a page for a browser (Accept: text/html), JSON for a program, its
+// errors as pages or problems alike.
+RouteDoc link_doc(std::string summary, const std::vector<std::string>& query, boost::json::object properties) {
+  RouteDoc d{std::move(summary), "followups", Shape::text, nullptr, false, query};
+  json::object answer = doc_content({"text/html"}, doc_text());
+  answer["application/json"] = json::object{{"schema", json::object{{"type", "object"}, {"properties", std::move(properties)}}}};
+  d.responses["200"] = doc_response("A page, or JSON", std::move(answer));
+  json::object refused = doc_problem("Refused: a page, or a problem");
+  refused["content"].as_object()["text/html"] = json::object{{"schema", doc_text()}};
+  d.responses["default"] = std::move(refused);
+  return d;
+}
+
 }  // namespace
 
 void add_followup_routes(Router& router, followups::FollowupService& followups) {
   for (const char* which : {"today", "overdue", "upcoming"}) {
     const std::string w = which;
-    router.add("GET", "/api/v1/followups/" + w, true,
-               {"Open and snoozed follow-ups " +
-                    (w == "today" ? std::string("due today (the caller's local day)")
-                                  : w == "overdue" ? std::string("past their due instant")
-                                                   : std::string("due in the next days")) +
-                    ", with local times; assignee=me|all|<id>" + (w == "upcoming" ? ", days=N" : ""),
-                "followups", Shape::page, &storage::entities::followups, false,
-                w == "upcoming" ? std::vector<std::string>{"assignee", "days"} : std::vector<std::string>{"assignee"}},
+    RouteDoc doc{"Open and snoozed follow-ups " +
+                     (w == "today" ? std::string("due today (the caller's local day)")
+                                   : w == "overdue" ? std::string("past their due instant")
+                                                    : std::string("due in the next days")) +
+                     ", with local times; assignee=me|all|<id>" + (w == "upcoming" ? ", days=N" : ""),
+                 "followups", Shape::page, &storage::entities::followups, false,
+                 w == "upcoming" ? std::vector<std::string>{"assignee", "days"} : std::vector<std::string>{"assignee"}};
+    // The local times each item of a view carries beside the follow-up.
+    const json::object text{{"type", "string"}}, optional_text{{"type", json::array{"string", "null"}}};
+    doc.extra_result_fields = json::object{{"due_local", text}, {"due_time_zone", text},
+                                           {"contact_local", optional_text}, {"contact_time_zone", optional_text}};
+    router.add("GET", "/api/v1/followups/" + w, true, std::move(doc),
                [&followups, w](Call& c, Reply reply) {
                  reply(page_response(followups.view(c.principal, view_of(w, c.request.query))));
                });
   }
   const std::vector<std::string> link_query{"do", "due", "v", "to", "exp", "sig"};
   router.add("GET", "/api/v1/followups/{id}/action", false,
-             {"A reminder email's signed link (do=done or do=snooze, with due, v, to, exp and sig): says what it "
-              "would do and whom it acts as, changing nothing; a page with a button for a person",
-              "followups", Shape::text, nullptr, false, link_query},
+             link_doc("A reminder email's signed link (do=done or do=snooze, with due, v, to, exp and sig): says "
+                      "what it would do and whom it acts as, changing nothing; a page with a button for a person",
+                      link_query,
+                      {{"action", {{"type", "string"}, {"enum", json::array{"done", "snooze"}}}},
+                       {"title", doc_text()}, {"recipient", doc_text()}, {"due_local", doc_text()},
+                       {"locale", doc_text()}, {"detail", doc_text()}}),
              [&followups](Call& c, Reply reply) {
                const followups::LinkQuery query = link_query_of(c.request.query);
                try {
@@ -156,9 +178,9 @@ void add_followup_routes(Router& router, followups::FollowupService& followups) 
                }
              });
   router.add("POST", "/api/v1/followups/{id}/action", false,
-             {"Confirms a reminder email's signed link (the same query as its GET): marks the follow-up done "
-              "or snoozes it a day, once, as the user the link was sent to",
-              "followups", Shape::text, nullptr, false, link_query},
+             link_doc("Confirms a reminder email's signed link (the same query as its GET): marks the follow-up "
+                      "done or snoozes it a day, once, as the user the link was sent to",
+                      link_query, {{"detail", doc_text()}}),
              [&followups](Call& c, Reply reply) {
                const Request& request = c.request;
                const followups::LinkQuery query = link_query_of(request.query);

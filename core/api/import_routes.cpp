@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "api/openapi.hpp"
 #include "api/problem_response.hpp"
 #include "api/routes.hpp"
 #include "domain/country.hpp"
@@ -107,13 +108,71 @@ Problem refusal_problem(const imports::ImportStart& s) {
   return Problem::bad_request(s.detail, s.option);
 }
 
+// An import job as GET /api/v1/imports/{id} answers it (ImportService::status).
+json::object import_job_schema() {
+  const json::object text{{"type", "string"}}, count{{"type", "integer"}, {"minimum", 0}},
+      flag{{"type", "boolean"}}, optional_text{{"type", json::array{"string", "null"}}},
+      instant{{"type", "string"}, {"format", "date-time"}},
+      optional_instant{{"type", json::array{"string", "null"}}, {"format", "date-time"}};
+  json::object props{{"id", {{"type", "integer"}}},
+                     {"state", {{"type", "string"}, {"enum", json::array{"queued", "running", "done", "failed"}}}},
+                     {"phase", text}, {"source", text}, {"format", text}, {"preset", text}, {"encoding", text},
+                     {"mode", {{"type", "string"}, {"enum", json::array{"create-only", "create-or-update", "update-only"}}}},
+                     {"dry_run", flag}, {"skip_invalid", flag}, {"tag", optional_text},
+                     {"source_event_id", {{"type", json::array{"integer", "null"}}}},
+                     {"queued_at", instant}, {"started_at", optional_instant}, {"finished_at", optional_instant},
+                     {"error", optional_text}, {"report", text}};
+  for (const char* n : {"rows_checked", "rows_read", "created", "updated", "skipped", "invalid", "ignored",
+                        "bytes_read", "bytes_total"})
+    props[n] = count;
+  json::array required;
+  for (const auto& kv : props)
+    if (kv.key() != "phase") required.emplace_back(kv.key());
+  return json::object{{"type", "object"}, {"properties", std::move(props)}, {"required", std::move(required)}};
+}
+
+// GET /api/v1/contact-duplicates (ImportService::duplicates).
+RouteDoc duplicates_doc() {
+  RouteDoc d{"Deduplication on demand: the organisation's contacts that are one person by the "
+             "import's rules (same email, same phone, or same name at the same company), in "
+             "groups with the reasons and the contacts; merge them with "
+             "POST /api/v1/contacts/{id}/merge",
+             "imports", Shape::object, nullptr, false, {"limit"}};
+  const json::object count{{"type", "integer"}, {"minimum", 0}};
+  const json::object group{
+      {"type", "object"},
+      {"required", json::array{"contact_ids", "reasons", "contacts"}},
+      {"properties", {{"contact_ids", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
+                      {"reasons", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                      {"contacts", {{"type", "array"},
+                                    {"description", "The group's contacts not deleted since the scan"},
+                                    {"items", {{"$ref", "#/components/schemas/Contact"}}}}}}}};
+  d.result_schema = json::object{{"type", "object"},
+                                 {"required", json::array{"groups", "groups_total", "contacts_scanned"}},
+                                 {"properties", {{"groups", {{"type", "array"}, {"items", group}}},
+                                                 {"groups_total", count}, {"contacts_scanned", count}}}};
+  return d;
+}
+
 }  // namespace
 
 void add_import_routes(Router& router, imports::ImportService& imports, services::WorkPool& slow_work) {
-  router.add("POST", "/api/v1/imports", true,
-             {"Imports contacts from a CSV or vCard file sent as the body (text/csv, text/vcard or "
-              "application/octet-stream): 202 and the job, at Location",
-              "imports", Shape::object, nullptr, false, import_parameters},
+  const json::object job = import_job_schema();
+  RouteDoc start{"Imports contacts from a CSV or vCard file sent as the body (text/csv, text/vcard or "
+                 "application/octet-stream): 202 and the job, at Location",
+                 "imports", Shape::object, nullptr, true, import_parameters};
+  start.request_content = doc_content({"text/csv", "text/vcard", "application/octet-stream"}, doc_binary());
+  start.responses["200"] = nullptr;
+  start.responses["202"] = doc_response("Accepted: the job, queued", doc_content({"application/json"}, job),
+                                        {{"Location", doc_header("The job, to follow its progress")}});
+  RouteDoc status{"An import job: state (queued, running, done, failed), counts and progress", "imports",
+                  Shape::object};
+  status.result_schema = job;
+  RouteDoc report{"An import's outcome per row (new, duplicate of contact N, updated N, invalid: why), "
+                  "as JSON lines or with format=csv as CSV",
+                  "imports", Shape::text, nullptr, false, {"format"}};
+  report.responses["200"] = doc_response("The report", doc_content({"application/jsonl", "text/csv"}, doc_text()));
+  router.add("POST", "/api/v1/imports", true, std::move(start),
              [&imports](Call& c, Reply reply) {
                const imports::ImportStart started = imports.start(import_request(c));
                if (!started.accepted()) throw refusal_problem(started);
@@ -121,16 +180,11 @@ void add_import_routes(Router& router, imports::ImportService& imports, services
                r.headers.emplace_back("Location", "/api/v1/imports/" + std::to_string(started.job_id));
                reply(std::move(r));
              });
-  router.add("GET", "/api/v1/imports/{id}", true,
-             {"An import job: state (queued, running, done, failed), counts and progress", "imports",
-              Shape::object},
+  router.add("GET", "/api/v1/imports/{id}", true, std::move(status),
              [&imports](Call& c, Reply reply) {
                reply(json_response(200, imports.status(c.principal, c.ids[0])));
              });
-  router.add("GET", "/api/v1/imports/{id}/report", true,
-             {"An import's outcome per row (new, duplicate of contact N, updated N, invalid: why), "
-              "as JSON lines or with format=csv as CSV",
-              "imports", Shape::text, nullptr, false, {"format"}},
+  router.add("GET", "/api/v1/imports/{id}/report", true, std::move(report),
              [&imports](Call& c, Reply reply) {
                bool csv = false;
                for (const auto& [k, v] : c.request.query) {
@@ -145,12 +199,7 @@ void add_import_routes(Router& router, imports::ImportService& imports, services
                r.headers.emplace_back("Cache-Control", "no-store");
                reply(std::move(r));
              });
-  router.add("GET", "/api/v1/contact-duplicates", true,
-             {"Deduplication on demand: the organisation's contacts that are one person by the "
-              "import's rules (same email, same phone, or same name at the same company), in "
-              "groups with the reasons and the contacts; merge them with "
-              "POST /api/v1/contacts/{id}/merge",
-              "imports", Shape::object, nullptr, false, {"limit"}},
+  router.add("GET", "/api/v1/contact-duplicates", true, duplicates_doc(),
              [&imports, &slow_work](Call& c, Reply reply) {
                std::size_t limit = 100;
                for (const auto& [k, v] : c.request.query) {

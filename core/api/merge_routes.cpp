@@ -15,6 +15,15 @@ json::object typed(const char* type, const char* description) {
   return json::object{{"type", type}, {"description", description}};
 }
 
+// A merge's links: self, survivor, and undo (before the undo) or duplicate (after).
+json::object links() {
+  const json::object path{{"type", "string"}};
+  json::object l = typed("object", "self, survivor, and undo (before the undo) or duplicate (after)");
+  l["required"] = json::array{"self", "survivor"};
+  l["properties"] = json::object{{"self", path}, {"survivor", path}, {"undo", path}, {"duplicate", path}};
+  return l;
+}
+
 json::object contact(const char* description) {
   return json::object{{"$ref", "#/components/schemas/Contact"}, {"description", description}};
 }
@@ -65,7 +74,7 @@ json::object merge_schema() {
         {"undone_at", {{"type", json::array{"string", "null"}}, {"format", "date-time"}}},
         {"undone_by", {{"type", json::array{"integer", "null"}}}},
         {"undo_result", std::move(undo)},
-        {"links", typed("object", "self, survivor, and undo (before the undo) or duplicate (after)")}}}};
+        {"links", links()}}}};
 }
 
 RouteDoc merge_doc(std::string summary, Shape shape, bool has_body = false, std::vector<std::string> query = {},

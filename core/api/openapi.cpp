@@ -1,6 +1,9 @@
 #include "api/openapi.hpp"
 
+#include <algorithm>
+
 #include "relance/model/schema.hpp"
+#include "services/record_service.hpp"
 
 namespace relance::api {
 namespace json = boost::json;
@@ -55,12 +58,19 @@ json::object field_schema(const storage::Field& f, bool in_request) {
       nullable("string");
       json::array e;
       for (auto c : f.choices) e.emplace_back(c);
+      // An optional choice is answered and taken as null when unset: a type of
+      // ["string", "null"] alone would not let null through the enum.
+      if (!f.has(storage::required)) e.emplace_back(nullptr);
       s["enum"] = std::move(e);
       break;
     }
     default: nullable("string"); break;
   }
   if (f.max_length && f.kind == FieldKind::text) s["maxLength"] = f.max_length;
+  if (&f == storage::entities::cadence_rules.field("days")) {  // the bounds the service enforces
+    s["minimum"] = services::cadence_days_min;
+    s["maximum"] = services::cadence_days_max;
+  }
   if (!f.description.empty()) s["description"] = f.description;
   if (json::value example = example_of(f); !example.is_null()) s["examples"] = json::array{std::move(example)};
   if (f.has(storage::read_only) && !in_request) s["readOnly"] = true;
@@ -102,7 +112,13 @@ json::object request_schema(const storage::Entity& e, bool create, const json::o
   for (const auto& f : e.fields) {
     if (f.kind == FieldKind::secret || f.has(storage::read_only)) continue;
     if (!create && f.has(storage::write_once)) continue;
-    props[f.name] = field_schema(f, true);
+    json::object field = field_schema(f, true);
+    // Stage changes are logged by the server alone (RecordService refuses the kind).
+    if (&f == storage::entities::activities.field("kind")) {
+      json::array& kinds = field["enum"].as_array();
+      kinds.erase(std::remove(kinds.begin(), kinds.end(), json::value("stage-change")), kinds.end());
+    }
+    props[f.name] = std::move(field);
     if (create && f.has(storage::required)) required.emplace_back(f.name);
   }
   for (const auto& kv : extra) props[kv.key()] = kv.value();
@@ -119,7 +135,33 @@ json::object json_content(json::object schema, const char* type = "application/j
   return json::object{{type, json::object{{"schema", std::move(schema)}}}};
 }
 
+
 }  // namespace
+
+json::object doc_header(std::string_view description) {
+  return json::object{{"description", description}, {"schema", {{"type", "string"}}}};
+}
+
+json::object doc_response(std::string_view description, json::object content, json::object headers) {
+  json::object r{{"description", description}};
+  if (!content.empty()) r["content"] = std::move(content);
+  if (!headers.empty()) r["headers"] = std::move(headers);
+  return r;
+}
+
+json::object doc_content(std::initializer_list<std::string_view> media_types, json::object schema) {
+  json::object c;
+  for (std::string_view m : media_types) c[m] = json::object{{"schema", schema}};
+  return c;
+}
+
+json::object doc_text() { return json::object{{"type", "string"}}; }
+json::object doc_binary() { return json::object{{"type", "string"}, {"contentMediaType", "application/octet-stream"}}; }
+
+json::object doc_problem(std::string_view description) {
+  return doc_response(description, doc_content({"application/problem+json"}, schema_ref("Problem")),
+                      {{"Retry-After", doc_header("Seconds to wait before trying again (429, 503)")}});
+}
 
 json::object openapi_document(const Router& router) {
   json::object paths;
@@ -127,6 +169,7 @@ json::object openapi_document(const Router& router) {
   schemas["Problem"] = json::object{
       {"type", "object"},
       {"description", "RFC 9457 problem details"},
+      {"required", json::array{"type", "title", "status", "detail"}},
       {"properties", json::object{{"type", {{"type", "string"}}},
                                   {"title", {{"type", "string"}}},
                                   {"status", {{"type", "integer"}}},
@@ -174,10 +217,20 @@ json::object openapi_document(const Router& router) {
       if (!schemas.contains(name)) schemas[name] = request_schema(*d.entity, create, d.extra_body_fields);
       body_schema = schema_ref(name);
     }
-    if (d.has_body)
+    if (!d.request_content.empty())
+      op["requestBody"] = json::object{{"required", true}, {"content", d.request_content}};
+    else if (d.has_body)
       op["requestBody"] = json::object{
           {"required", true},
           {"content", json_content(body_schema.empty() ? item_schema : body_schema)}};
+    if (!d.extra_result_fields.empty()) {
+      json::array required;
+      for (const auto& kv : d.extra_result_fields) required.emplace_back(kv.key());
+      item_schema = json::object{
+          {"allOf", json::array{item_schema, json::object{{"type", "object"},
+                                                          {"properties", d.extra_result_fields},
+                                                          {"required", std::move(required)}}}}};
+    }
     json::object responses;
     switch (d.shape) {
       case Shape::page:
@@ -189,7 +242,10 @@ json::object openapi_document(const Router& router) {
                                                         {"next_cursor", {{"type", json::array{"string", "null"}}}}}}})}};
         break;
       case Shape::created:
-        responses["201"] = json::object{{"description", "Created (committed)"}, {"content", json_content(item_schema)}};
+        responses["201"] = json::object{
+            {"description", "Created (committed)"},
+            {"headers", {{"Location", doc_header("The created resource")}}},
+            {"content", json_content(item_schema)}};
         break;
       case Shape::no_content: responses["204"] = json::object{{"description", "Done (committed)"}}; break;
       case Shape::text:
@@ -199,8 +255,19 @@ json::object openapi_document(const Router& router) {
       default:
         responses["200"] = json::object{{"description", "OK"}, {"content", json_content(item_schema)}};
     }
-    responses["default"] = json::object{
-        {"description", "An error"}, {"content", json_content(schema_ref("Problem"), "application/problem+json")}};
+    // A record's answer carries its version, for the If-Match of a later change.
+    if ((d.entity && (d.shape == Shape::entity || d.shape == Shape::created)) || d.versioned)
+      for (auto& kv : responses) {
+        json::value& headers = kv.value().as_object()["headers"];
+        if (!headers.is_object()) headers = json::object{};
+        headers.as_object()["ETag"] = doc_header("The record's version, for If-Match");
+      }
+    if (d.conditional) responses["412"] = doc_problem("If-Match does not match the record's ETag");
+    responses["default"] = doc_problem("An error");
+    for (const auto& kv : d.responses) {
+      if (kv.value().is_null()) responses.erase(kv.key());
+      else responses[kv.key()] = kv.value();
+    }
     op["responses"] = std::move(responses);
     if (r.signed_in) op["security"] = json::array{json::object{{"bearer", json::array{}}}};
     std::string method = r.method;

@@ -3,6 +3,8 @@
 // service's outcomes map to statuses and ETags here.
 #include "api/plugin_routes.hpp"
 
+#include "api/list_query.hpp"
+#include "api/openapi.hpp"
 #include "api/outcome_response.hpp"
 #include "api/problem_response.hpp"
 #include "domain/problem.hpp"
@@ -55,6 +57,89 @@ services::DeadLetterPaging read_paging(const QueryParams& query) {
   return paging;
 }
 
+// A plugin instance as PluginService answers it, with its delivery state.
+boost::json::object instance_schema() {
+  using boost::json::array;
+  using boost::json::object;
+  const object text{{"type", "string"}}, optional_text{{"type", array{"string", "null"}}},
+      id{{"type", "integer"}}, count{{"type", "integer"}, {"minimum", 0}},
+      names{{"type", "array"}, {"items", text}};
+  const object delivery{
+      {"type", "object"},
+      {"required", array{"state", "last_error", "last_error_at", "cursor", "pending", "oldest_pending_at",
+                         "dead_letters", "delivered_since_start"}},
+      {"properties", {{"state", {{"type", "string"}, {"description", "disabled, plugin-missing, suspended, stopped, "
+                                                                     "or the runner's state (running, ...)"}}},
+                      {"last_error", optional_text}, {"last_error_at", optional_text}, {"cursor", id},
+                      {"pending", count}, {"oldest_pending_at", optional_text}, {"dead_letters", count},
+                      {"delivered_since_start", count}}}};
+  object props{{"id", id}, {"org_id", id}, {"plugin", text}, {"name", text}, {"enabled", {{"type", "boolean"}}},
+               {"settings", {{"type", "object"}, {"description", "Secret settings are shown masked"}}},
+               {"events", names}, {"datasets", names}, {"source", text}, {"version", id},
+               {"created_at", text}, {"updated_at", text}, {"delivery", delivery}};
+  array required;
+  for (const auto& kv : props) required.emplace_back(kv.key());
+  return object{{"type", "object"}, {"properties", std::move(props)}, {"required", std::move(required)}};
+}
+
+// GET /api/v1/plugins: the plugin files and the caller's instances of each.
+RouteDoc plugins_doc(const std::string& tag) {
+  using boost::json::array;
+  using boost::json::object;
+  const object text{{"type", "string"}}, optional_text{{"type", array{"string", "null"}}};
+  object props{{"file", {{"type", "string"}, {"description", "The path for the admin, the file name for others"}}},
+               {"state", {{"type", "string"}, {"enum", array{"loaded", "refused"}}}},
+               {"error", optional_text}, {"id", optional_text}, {"name", text}, {"vendor", text},
+               {"version", text}, {"sdk_version", optional_text},
+               {"interfaces", {{"type", "array"}, {"items", text}}},
+               {"instances", {{"type", "array"}, {"items", instance_schema()}}}};
+  array required;
+  for (const auto& kv : props) required.emplace_back(kv.key());
+  const object file{{"type", "object"}, {"properties", std::move(props)}, {"required", std::move(required)}};
+  RouteDoc d{"The plugin files found, loaded or refused (with why), and their instances", tag, RouteDoc::Shape::object};
+  d.result_schema = object{{"type", "object"},
+                           {"required", array{"items"}},
+                           {"properties", {{"items", {{"type", "array"}, {"items", file}}}}}};
+  return d;
+}
+
+// An instance's answer: the instance with its ETag. `create`: the body of an enabling,
+// else of a change.
+RouteDoc instance_doc(std::string summary, const std::string& tag, RouteDoc::Shape shape, bool has_body = false,
+                      bool conditional = false, bool create = false) {
+  RouteDoc d{std::move(summary), tag, shape, nullptr, has_body, {}, conditional};
+  d.versioned = shape != RouteDoc::Shape::page;
+  d.result_schema = instance_schema();
+  if (has_body) {
+    const boost::json::object names{{"type", "array"}, {"items", {{"type", "string"}}}};
+    boost::json::object props{{"name", {{"type", "string"}}}, {"settings", {{"type", "object"}}},
+                              {"events", names}, {"datasets", names}, {"enabled", {{"type", "boolean"}}}};
+    d.body_schema = boost::json::object{{"type", "object"}};
+    if (create) {
+      props["plugin"] = boost::json::object{{"type", "string"}};
+      props["start"] = boost::json::object{{"type", "string"},
+                                           {"enum", boost::json::array{"now", "beginning"}},
+                                           {"description", "Events from now on, or every event kept"}};
+      props["org_id"] = boost::json::object{{"type", "integer"}, {"description", "Another organisation's (the admin)"}};
+      d.body_schema["required"] = boost::json::array{"plugin"};
+    }
+    d.body_schema["properties"] = std::move(props);
+  }
+  return d;
+}
+
+// A replay: 202 with the count of dead letters queued.
+RouteDoc replay_doc(std::string summary, const std::string& tag) {
+  RouteDoc d{std::move(summary), tag, RouteDoc::Shape::object};
+  d.responses["200"] = nullptr;
+  d.responses["202"] = doc_response(
+      "Queued", doc_content({"application/json"},
+                            {{"type", "object"},
+                             {"required", boost::json::array{"queued"}},
+                             {"properties", {{"queued", {{"type", "integer"}, {"minimum", 0}}}}}}));
+  return d;
+}
+
 }  // namespace
 
 void add_plugin_routes(Router& router, services::PluginService& plugins, services::WorkPool& slow_work,
@@ -63,29 +148,31 @@ void add_plugin_routes(Router& router, services::PluginService& plugins, service
   const std::string one = base + "/{id}";
   const std::string tag = "plugins";
 
-  router.add("GET", "/api/v1/plugins", true,
-             {"The plugin files found, loaded or refused (with why), and their instances", tag,
-              Shape::object},
+  router.add("GET", "/api/v1/plugins", true, plugins_doc(tag),
              [&plugins](Call& c, Reply reply) { reply(json_response(200, plugins.list_plugins(c.principal))); });
-  router.add("GET", base, true,
-             {"List plugin instances, with their delivery state, lag and dead letters", tag, Shape::page},
+  RouteDoc instances_doc =
+      instance_doc("List plugin instances, with their delivery state, lag and dead letters (in one page)", tag,
+                   Shape::page);
+  instances_doc.query = {"limit"};
+  router.add("GET", base, true, std::move(instances_doc),
              [&plugins](Call& c, Reply reply) {
+               read_single_page_parameters(c.request.query);
                reply(page_response(plugins.list_instances(c.principal)));
              });
   router.add("POST", base, true,
-             {"Enable a plugin for an organisation: plugin, name, settings, events, datasets, start",
-              tag, Shape::created, nullptr, true},
+             instance_doc("Enable a plugin for an organisation: plugin, name, settings, events, datasets, start",
+                          tag, Shape::created, true, false, true),
              [&plugins, limits, base](Call& c, Reply reply) {
                plugins.create_instance(c.principal, parse_json_object(c.request, limits),
                                        changed(std::move(reply), base));
              });
-  router.add("GET", one, true, {"Read a plugin instance and its delivery state", tag, Shape::object},
+  router.add("GET", one, true, instance_doc("Read a plugin instance and its delivery state", tag, Shape::object),
              [&plugins](Call& c, Reply reply) {
                reply(read_instance(plugins.get_instance(c.principal, c.ids[0])));
              });
   router.add("PATCH", one, true,
-             {"Change a plugin instance (name, enabled, settings, events, datasets)", tag, Shape::object,
-              nullptr, true, {}, true},
+             instance_doc("Change a plugin instance (name, enabled, settings, events, datasets)", tag, Shape::object,
+                          true, true),
              [&plugins, limits](Call& c, Reply reply) {
                plugins.update_instance(c.principal, c.ids[0], parse_json_object(c.request, limits),
                                        expected_version(c.request, c.ids[0]), changed(std::move(reply)));
@@ -115,7 +202,8 @@ void add_plugin_routes(Router& router, services::PluginService& plugins, service
                reply(json_response(200, plugins.plugin_settings(c.principal, c.names.at(0))));
              });
   router.add("POST", one + "/resume", true,
-             {"Resume an instance the daemon suspended (a call overran its time budget)", tag, Shape::object},
+             instance_doc("Resume an instance the daemon suspended (a call overran its time budget)", tag,
+                          Shape::object),
              [&plugins](Call& c, Reply reply) {
                plugins.resume(c.principal, c.ids[0], changed(std::move(reply)));
              });
@@ -126,12 +214,12 @@ void add_plugin_routes(Router& router, services::PluginService& plugins, service
                reply(page_response(plugins.dead_letters(c.principal, c.ids[0], read_paging(c.request.query))));
              });
   router.add("POST", one + "/dead-letters/replay", true,
-             {"Deliver every dead letter again (202: queued)", tag, Shape::object},
+             replay_doc("Deliver every dead letter again (202: queued)", tag),
              [&plugins](Call& c, Reply reply) {
                plugins.replay(c.principal, c.ids[0], std::nullopt, changed(std::move(reply)));
              });
   router.add("POST", one + "/dead-letters/{event_id}/replay", true,
-             {"Deliver one dead letter again (202: queued)", tag, Shape::object},
+             replay_doc("Deliver one dead letter again (202: queued)", tag),
              [&plugins](Call& c, Reply reply) {
                plugins.replay(c.principal, c.ids[0], c.ids[1], changed(std::move(reply)));
              });

@@ -48,6 +48,7 @@ struct RouteDoc {
   std::vector<std::string> query;           // query parameters understood
   bool conditional = false;                 // honours If-Match
   bool idempotent_create = false;           // honours Idempotency-Key
+  bool versioned = false;                   // without an entity, answers a record with its ETag
   // For a route without an entity: the JSON Schemas of its body and of its result (empty:
   // any object).
   boost::json::object body_schema;
@@ -55,6 +56,14 @@ struct RouteDoc {
   // For a route with an entity: what its body takes besides the entity's writable fields
   // (a user's password), as JSON Schema properties.
   boost::json::object extra_body_fields;
+  // What its answer holds besides the entity (a new token's secret), as JSON Schema
+  // properties, all present.
+  boost::json::object extra_result_fields;
+  // OpenAPI response objects by status ("202", "410") that replace the shape's own or add to
+  // them (api/openapi.hpp has helpers); a null removes the shape's.
+  boost::json::object responses;
+  // When the body is not JSON alone: its media types and their schemas (an import's file).
+  boost::json::object request_content;
 };
 
 struct Route {

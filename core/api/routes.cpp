@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <charconv>
+#include <initializer_list>
 
 #include "api/openapi.hpp"
 #include "api/account_routes.hpp"
@@ -141,14 +142,26 @@ void add_record_routes(Router& router, const ApiServices& s, const storage::Enti
              });
 }
 
+// /healthz and /readyz answer {"status": ...}, /readyz with 503 while not ready.
+RouteDoc health_doc(std::string summary, std::initializer_list<const char*> states, bool may_be_unready) {
+  json::array names;
+  for (const char* st : states) names.emplace_back(st);
+  RouteDoc d{std::move(summary), "operations", Shape::object};
+  d.result_schema = json::object{{"type", "object"},
+                                 {"required", json::array{"status"}},
+                                 {"properties", {{"status", {{"type", "string"}, {"enum", std::move(names)}}}}}};
+  if (may_be_unready)
+    d.responses["503"] = doc_response("Not ready", doc_content({"application/json"}, d.result_schema));
+  return d;
+}
+
 void add_operation_routes(Router& router, const ApiServices& s) {
-  router.add("GET", "/healthz", false, {"Liveness: the process answers", "operations", Shape::object},
+  router.add("GET", "/healthz", false, health_doc("Liveness: the process answers", {"ok"}, false),
              [](Call&, Reply reply) { reply(json_response(200, json::object{{"status", "ok"}})); });
   auto& store = s.store;
   auto draining = s.draining;
   router.add("GET", "/readyz", false,
-             {"Readiness: the database answers and the daemon is not stopping", "operations",
-              Shape::object},
+             health_doc("Readiness: the database answers and the daemon is not stopping", {"ready", "not ready"}, true),
              [&store, draining](Call&, Reply reply) {
                const bool ready = !draining() && store.ready();
                reply(json_response(ready ? 200 : 503,

@@ -47,6 +47,14 @@ void refuse_server_kinds(const Entity& e, const Row& row) {
     throw Problem::invalid("kind", "kind stage-change is logged by the server when a lead's stage changes");
 }
 
+void refuse_out_of_bounds(const Entity& e, const Row& row) {
+  if (&e != &ent::cadence_rules) return;
+  const auto days = row.integer(e, "days");
+  if (days && (*days < cadence_days_min || *days > cadence_days_max))
+    throw Problem::invalid("days", "days must be from " + std::to_string(cadence_days_min) + " to " +
+                                       std::to_string(cadence_days_max));
+}
+
 }  // namespace
 
 Scope RecordService::read_scope(const auth::Principal& p, const Entity& e) const {
@@ -138,6 +146,7 @@ void RecordService::create(const auth::Principal& p, CreateRecord request, Outco
   if (!checked(done, [&] {
         domain::apply_body(e, request.fields, *row, true, context_of(*org));
         refuse_server_kinds(e, *row);
+        refuse_out_of_bounds(e, *row);
       }))
     return;
   fill_defaults(e, *row, p, *org);
@@ -198,6 +207,7 @@ void RecordService::update(const auth::Principal& p, UpdateRecord request, Outco
         if (changed.empty())
           return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, domain::row_json(e, row, false), {}, {}};
         if (request.fields.contains("kind")) refuse_server_kinds(e, row);
+        if (request.fields.contains("days")) refuse_out_of_bounds(e, row);
         const bool done_now = becomes_done(e, row, before);
         if (done_now) {
           row.set(e, "done_at", domain::now_instant());

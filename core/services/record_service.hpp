@@ -30,6 +30,11 @@
 
 namespace relance::services {
 
+// The days of a cadence rule: the scheduler acts on 1 to 365 (followups/cadence.cpp), so a
+// rule with any other is refused (422) rather than kept and never applied.
+inline constexpr std::int64_t cadence_days_min = 1;
+inline constexpr std::int64_t cadence_days_max = 365;
+
 // Where a page of a list ends: the last row's sort value and id. The next page starts after it.
 struct ListPosition {
   storage::Value sort_value;  // null for lists paged by id alone
