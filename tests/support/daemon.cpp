@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "contract.hpp"
+
 #ifndef RELANCE_BINARY
 #error "RELANCE_BINARY must name the daemon binary"
 #endif
@@ -81,6 +83,7 @@ Daemon::~Daemon() {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
     if (::kill(pid_, SIGKILL) == 0) wait_exit(pid_);
   }
+  if (std::uncaught_exceptions() == 0) contract::report_pending();
   const std::string report = sanitizer_report(log());
   if (!report.empty() && std::uncaught_exceptions() == 0) FAIL_CHECK("the daemon reported:\n" << report);
 }
@@ -116,6 +119,7 @@ void Daemon::start() {
     const std::string text = read_file(out);
     if (std::regex_search(text, m, serving)) {
       port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
+      contract::fetch_document(port_);  // the responses of this daemon are checked against it
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -11,6 +11,8 @@
 
 #include <optional>
 
+#include "contract.hpp"
+
 namespace relance::test {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -43,6 +45,13 @@ HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
 HttpResponse HttpClient::request(const std::string& method, const std::string& target,
                                  const std::string& body, const Headers& headers) {
+  HttpResponse response = request_unchecked(method, target, body, headers);
+  contract::check(port_, method, target, response);
+  return response;
+}
+
+HttpResponse HttpClient::request_unchecked(const std::string& method, const std::string& target,
+                                           const std::string& body, const Headers& headers) {
   http::request<http::string_body> req(http::string_to_verb(method), target, 11);
   req.set(http::field::host, "127.0.0.1");
   if (!token_.empty()) req.set(http::field::authorization, "Bearer " + token_);

@@ -36,9 +36,13 @@ class HttpClient {
   const std::string& token() const { return token_; }
 
   // Sends a request; a non-empty body goes as application/json unless headers say
-  // otherwise. Authorization: Bearer <token> is added when a token is set.
+  // otherwise. Authorization: Bearer <token> is added when a token is set. The response is
+  // checked against the daemon's OpenAPI document (contract.hpp): a drift fails the test.
   HttpResponse request(const std::string& method, const std::string& target,
                        const std::string& body = {}, const Headers& headers = {});
+  // The same, unchecked: for the contract's own fetch of the document.
+  HttpResponse request_unchecked(const std::string& method, const std::string& target,
+                                 const std::string& body = {}, const Headers& headers = {});
   HttpResponse get(const std::string& target) { return request("GET", target); }
   HttpResponse post(const std::string& target, const boost::json::value& body,
                     const Headers& headers = {});
