@@ -35,10 +35,12 @@ std::string message(Locale locale, std::string_view key, std::initializer_list<s
   return out;
 }
 
-std::string stage_label(Locale locale, std::string_view stage) {
-  const std::string key = "stage." + std::string(stage);
+std::string word_label(Locale locale, std::string_view family, std::string_view word) {
+  const std::string key = std::string(family) + std::string(word);
   std::string label = message(locale, key);
-  return label == key ? std::string(stage) : label;
+  return label == key ? std::string(word) : label;
 }
+
+std::string stage_label(Locale locale, std::string_view stage) { return word_label(locale, "stage.", stage); }
 
 }  // namespace relance::domain

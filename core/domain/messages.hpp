@@ -27,6 +27,10 @@ std::span<const CatalogueEntry> message_catalogue();
 // the catalogue lacks it (a unit test checks that every key used is there).
 std::string message(Locale locale, std::string_view key, std::initializer_list<std::string_view> args = {});
 
+// A word of a known set in `locale`: the catalogue's `family` + `word` ("stage." + "won") when
+// it has one, else `word` as it is (an organisation's own stage, a state a newer daemon added).
+std::string word_label(Locale locale, std::string_view family, std::string_view word);
+
 // A pipeline stage's name in `locale`: the default stages (new, contacted, meeting, proposal,
 // won, lost) translated, an organisation's own stages as they are written.
 std::string stage_label(Locale locale, std::string_view stage);
