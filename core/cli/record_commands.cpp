@@ -93,7 +93,7 @@ int run_list(const RecordKind& kind, const ListArgs& args) {
     return ok;
   }
   std::cout << table_text(kind, items);
-  if (!cursor.empty()) std::cerr << "(more: --all, or --cursor " << cursor << ")\n";
+  if (!cursor.empty()) std::cerr << say("cli.list.more", {cursor}) << "\n";
   return ok;
 }
 
@@ -228,7 +228,8 @@ void add_record_commands(CLI::App& app, std::function<int()>& run) {
       ->required();
   add_json_flag(move, m->as_json);
   runs(move, run, [lead, m] {
-    return patch_record(*lead, m->id, json::object{{"stage", m->stage}}, m->as_json, "moved to " + m->stage);
+    return patch_record(*lead, m->id, json::object{{"stage", m->stage}}, m->as_json,
+                        say("cli.lead.moved", {m->stage}));
   });
 }
 
