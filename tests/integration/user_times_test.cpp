@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <string>
@@ -141,6 +142,62 @@ TEST_CASE("a wall-clock time is read in the zone that --time-zone names, French 
   INFO(a_out);
   REQUIRE(a_code == 0);
   CHECK(text_at(json::parse(a_out), "occurred_at") == tokyo.utc);
+}
+
+TEST_CASE("list ranges read typed times in the user's zone, a day alone from its first moment there") {
+  World w;
+  HttpClient lea = person(w, "lea-ranges@alpha.test", los_angeles, "en");
+  const Laptop laptop(w, lea, "Asia/Tokyo");
+  // Los Angeles' midnight today, from the zone's rules; one activity at that moment, one a
+  // minute before it (yesterday there, whatever Tokyo's date is).
+  const std::string script =
+      "import datetime, zoneinfo\n"
+      "z = zoneinfo.ZoneInfo('America/Los_Angeles')\n"
+      "d = datetime.datetime.now(z).date()\n"
+      "t = datetime.datetime(d.year, d.month, d.day, tzinfo=z).astimezone(datetime.timezone.utc)\n"
+      "f = '%Y-%m-%dT%H:%M:%SZ'\n"
+      "print(t.strftime(f), (t - datetime.timedelta(minutes=1)).strftime(f), d.isoformat(), sep='|')\n";
+  auto [code, out] = shell("python3 -c " + quoted(script));
+  REQUIRE(code == 0);
+  const auto bar = out.find('|'), bar2 = out.find('|', bar + 1);
+  const std::string midnight = out.substr(0, bar), before = out.substr(bar + 1, bar2 - bar - 1);
+  std::string today = out.substr(bar2 + 1);
+  while (!today.empty() && (today.back() == '\n' || today.back() == '\r')) today.pop_back();
+  const std::string at_midnight = id_of(World::create(lea, "activities", {{"kind", "call"}, {"subject", "Appel à minuit"}, {"occurred_at", midnight}}));
+  const std::string just_before = id_of(World::create(lea, "activities", {{"kind", "note"}, {"subject", "La veille 🌙"}, {"occurred_at", before}}));
+
+  auto ids = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> command{"activity", "list", "--json"};
+    command.insert(command.end(), args.begin(), args.end());
+    auto [list_code, listed] = laptop.run(command);
+    INFO(listed);
+    REQUIRE(list_code == 0);
+    std::vector<std::string> out_ids;
+    const json::value page = json::parse(listed);
+    for (const auto& item : page.at("items").as_array()) out_ids.push_back(id_of(item));
+    std::sort(out_ids.begin(), out_ids.end());
+    return out_ids;
+  };
+  for (const std::string& day : {std::string("today"), today, std::string("aujourd'hui")}) {
+    INFO("--occurred-from " << day);
+    CHECK(ids({"--occurred-from", day}) == std::vector<std::string>{at_midnight});
+    CHECK(ids({"--occurred-to", day}) == std::vector<std::string>{just_before});
+  }
+  // A time of day and a relative form are read as for --due.
+  CHECK(ids({"--occurred-from", today + " 00:00", "--occurred-to", "in 1h"}) == std::vector<std::string>{at_midnight});
+  CHECK(ids({"--occurred-from", "3d ago"}).size() == 2);
+
+  // A date field's range takes the user's local date of what is typed.
+  World::create(lea, "leads", {{"title", "Pilote Intel"}, {"expected_close", today}});
+  auto [lead_code, leads] = laptop.run({"lead", "list", "--expected-close-from", "today", "--json"});
+  INFO(leads);
+  REQUIRE(lead_code == 0);
+  CHECK(json::parse(leads).at("items").as_array().size() == 1);
+
+  // An unreadable bound is refused with the forms, naming the option.
+  auto [bad_code, refused] = laptop.run({"activity", "list", "--occurred-from", "la semaine dernière"});
+  CHECK(bad_code == 2);
+  CHECK(refused.find("--occurred-from: cannot read \"la semaine dernière\" as a time. Accepted forms:") != std::string::npos);
 }
 
 TEST_CASE("an unreadable --due is refused with the accepted forms and nothing is created") {
