@@ -3,12 +3,10 @@
 // French typography: a no-break space (U+00A0) before ":", ";", "?" and inside « ».
 #include "domain/messages.hpp"
 
-#include <array>
-
 namespace relance::domain {
 namespace {
 
-constexpr std::array<CatalogueEntry, 42> entries{{
+constexpr CatalogueEntry entries[] = {
     // Pipeline stages (the default ones; an organisation's own stages show as written).
     {"stage.new", "New", "Nouveau"},
     {"stage.contacted", "Contacted", "Contacté"},
@@ -40,7 +38,51 @@ constexpr std::array<CatalogueEntry, 42> entries{{
     {"link.changed", "This follow-up was changed since the email was sent; open it in Relance.",
      "Cette relance a été modifiée depuis l’envoi du message\u00a0; ouvrez-la dans Relance."},
     {"link.closed", "This follow-up is {0} already.", "Cette relance est déjà {0}."},
+    {"link.bad_action", "the link's action is neither done nor snooze",
+     "l’action du lien n’est ni « fait » ni « reporter »"},
+    {"link.incomplete",
+     "the link is incomplete (due, v, to, exp and sig are required); a link from an email older than this "
+     "version of Relance no longer acts: open the follow-up in Relance instead",
+     "le lien est incomplet (due, v, to, exp et sig sont requis) ; un lien d’un message plus ancien que "
+     "cette version de Relance n’agit plus : ouvrez la relance dans Relance"},
+    {"link.bad_due", "the link's due instant is not an instant", "l’échéance du lien n’est pas un instant"},
+    {"link.forged", "the link's signature does not match: it was altered or not made by this server",
+     "la signature du lien ne correspond pas : il a été modifié, ou ce serveur ne l’a pas fait"},
+    {"link.expired", "the link expired on {0}; open the follow-up in Relance instead",
+     "le lien a expiré le {0} ; ouvrez la relance dans Relance"},
+    {"link.gone", "this follow-up no longer exists", "cette relance n’existe plus"},
+    {"link.recipient_refused",
+     "the person this link was sent to can no longer change this follow-up; open it in Relance",
+     "la personne à qui ce lien a été envoyé ne peut plus modifier cette relance ; ouvrez-la dans Relance"},
+    {"link.other_site",
+     "this confirmation was sent from another site; open the link from the email and press its button",
+     "cette confirmation vient d’un autre site ; ouvrez le lien depuis le message et appuyez sur son bouton"},
     {"status.done", "done", "faite"},
+
+    // The page behind a set-password link (an invitation, a reset), and its answers.
+    {"password.title", "Set your password", "Choisissez votre mot de passe"},
+    {"password.no_token", "This address lacks its token: open the link from the email as it is.",
+     "Cette adresse n’a pas son jeton : ouvrez le lien du message tel qu’il est."},
+    {"password.new", "New password (10 characters at least)", "Nouveau mot de passe (10 caractères au moins)"},
+    {"password.again", "The same again", "Le même, une seconde fois"},
+    {"password.submit", "Set my password", "Enregistrer mon mot de passe"},
+    {"password.once", "The link works once. Setting the password ends every other session of the account.",
+     "Le lien ne sert qu’une fois. Choisir le mot de passe met fin à toutes les autres sessions du compte."},
+    {"password.differ", "The two passwords differ; type the same one twice.",
+     "Les deux mots de passe diffèrent ; tapez deux fois le même."},
+    {"password.set_title", "Password set", "Mot de passe enregistré"},
+    {"password.set", "Your password is set, and every earlier session ended. Log in with it:",
+     "Votre mot de passe est enregistré, et toutes les sessions précédentes sont closes. Connectez-vous avec lui :"},
+    {"password.not_set_title", "Password not set", "Mot de passe non enregistré"},
+    {"password.length", "password must have 10 to 1024 characters",
+     "le mot de passe doit avoir de 10 à 1024 caractères"},
+    {"password.link_invalid", "this link is not valid: ask for a new one",
+     "ce lien n’est pas valide : demandez-en un nouveau"},
+    {"password.link_used", "this link was already used or replaced by a newer one: ask for a new one",
+     "ce lien a déjà servi, ou un plus récent l’a remplacé : demandez-en un nouveau"},
+    {"password.link_expired", "this link has expired: ask for a new one",
+     "ce lien a expiré : demandez-en un nouveau"},
+    {"password.account_disabled", "this account is disabled", "ce compte est désactivé"},
     {"status.cancelled", "cancelled", "annulée"},
 
     // The command line.
@@ -65,7 +107,7 @@ constexpr std::array<CatalogueEntry, 42> entries{{
     {"cli.nothing.today", "nothing due today", "rien à faire aujourd’hui"},
     {"cli.nothing.overdue", "nothing overdue", "rien en retard"},
     {"cli.nothing.upcoming", "nothing upcoming", "rien à venir"},
-}};
+};
 
 }  // namespace
 

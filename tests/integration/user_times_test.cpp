@@ -300,3 +300,84 @@ TEST_CASE("a French user's reminder link shows a French page with the local time
   auto again = anyone.request("POST", done, {}, {{"Accept", "text/html"}});
   CHECK(again.body.find("était déjà faite") != std::string::npos);
 }
+
+TEST_CASE("a reminder link's page speaks its recipient's language, else the browser's, refusals included") {
+  // Links that expire at once: every link below is past its expiry when followed.
+  World w(std::map<std::string, std::string>{{"RELANCE_FOLLOWUPS_TICK_MS", "100"}, {"RELANCE_FOLLOWUPS_LINK_HOURS", "0"}});
+  HttpClient zoe = person(w, "zoe-expired@alpha.test", "Europe/Paris", "fr");
+  HttpClient& sam = w.alpha_member;
+  auto done_link = [&](HttpClient& as, const std::string& title) {
+    const std::int64_t me = as.get("/api/v1/me").json().at("id").as_int64();
+    const std::string id = id_of(World::create(as, "followups", {{"title", title}, {"due_at", utc_in(-2s)}, {"assignee_id", me}}));
+    const std::string query = "SELECT payload FROM outbox WHERE type = 'followup.due' AND entity_id = " + id;
+    REQUIRE(eventually([&] { return !sqlite(w.daemon.database(), query).empty(); }));
+    const std::string url(json::parse(sqlite(w.daemon.database(), query)).at("links").at("done").as_string());
+    return url.substr(url.find("/api/v1/"));
+  };
+  const std::string zoe_link = done_link(zoe, "Relancer Chloé ✉️");
+  const std::string sam_link = done_link(sam, "Call Chloé back");  // Sam chose no language
+  std::this_thread::sleep_for(1100ms);
+  HttpClient browser = w.daemon.client();
+  auto follow = [&](const std::string& link, const std::string& languages) {
+    Headers h{{"Accept", "text/html"}};
+    if (!languages.empty()) h.push_back({"Accept-Language", languages});
+    auto r = browser.request("GET", link, {}, h);
+    INFO(link << " Accept-Language: " << languages << " -> " << r.body);
+    CHECK(r.status == 410);
+    return r.body;
+  };
+  // Expired, but authentic: it names Zoé, whose language wins over the browser's.
+  const std::string zoe_page = follow(zoe_link, "en-US,en;q=0.9");
+  CHECK(zoe_page.find("<html lang=\"fr\">") != std::string::npos);
+  CHECK(zoe_page.find("le lien a expiré le ") != std::string::npos);
+  // Sam chose none: the browser's language, French or English.
+  CHECK(follow(sam_link, "fr-CH, fr;q=0.9, en;q=0.8").find("le lien a expiré le ") != std::string::npos);
+  CHECK(follow(sam_link, "de-DE,en;q=0.5").find("the link expired on ") != std::string::npos);
+  // A forged link names nobody: the browser's language; a program without one reads English.
+  std::string forged = zoe_link;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  auto refused = browser.request("GET", forged, {}, {{"Accept", "text/html"}, {"Accept-Language", "fr-FR,fr;q=0.9"}});
+  INFO(refused.body);
+  CHECK(refused.status == 403);
+  CHECK(refused.body.find("<html lang=\"fr\">") != std::string::npos);
+  CHECK(refused.body.find("la signature du lien ne correspond pas") != std::string::npos);
+  auto program = browser.request("POST", forged);
+  CHECK(program.status == 403);
+  CHECK(std::string(program.json().at("detail").as_string()).find("signature does not match") != std::string::npos);
+}
+
+TEST_CASE("a set-password link's page and its answers speak the browser's language") {
+  World w;
+  const std::int64_t id = World::create(w.admin, "users", {{"org_id", w.alpha_id}, {"email", "ines@alpha.test"}, {"role", "member"}})
+                              .at("id")
+                              .as_int64();
+  auto issued = w.admin.post("/api/v1/users/" + std::to_string(id) + "/password-link", json::object{});
+  INFO(issued.body);
+  REQUIRE(issued.status == 201);
+  const std::string link(issued.json().at("link").as_string());
+  const std::string token = link.substr(link.find("token=") + 6);
+  HttpClient browser = w.daemon.client();
+  const Headers french{{"Accept", "text/html"}, {"Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5"}};
+  auto page = browser.request("GET", link.substr(link.find("/api/v1/")), {}, french);
+  INFO(page.body);
+  CHECK(page.status == 200);
+  CHECK(page.body.find("<html lang=\"fr\">") != std::string::npos);
+  CHECK(page.body.find("Choisissez votre mot de passe") != std::string::npos);
+  CHECK(page.body.find("Nouveau mot de passe (10 caractères au moins)") != std::string::npos);
+
+  Headers form = french;
+  form.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+  auto differ = browser.request("POST", "/api/v1/auth/password", "token=" + token + "&password=mot-de-passe-1&confirm=mot-de-passe-2", form);
+  CHECK(differ.status == 422);
+  CHECK(differ.body.find("Les deux mots de passe diffèrent") != std::string::npos);
+  auto set = browser.request("POST", "/api/v1/auth/password", "token=" + token + "&password=mot-de-passe-1&confirm=mot-de-passe-1", form);
+  CHECK(set.status == 200);
+  CHECK(set.body.find("Votre mot de passe est enregistré") != std::string::npos);
+  auto again = browser.request("POST", "/api/v1/auth/password", "token=" + token + "&password=mot-de-passe-3&confirm=mot-de-passe-3", form);
+  CHECK(again.status == 410);
+  CHECK(again.body.find("ce lien a déjà servi") != std::string::npos);
+  // A program without Accept-Language reads the API's English.
+  auto program = browser.post("/api/v1/auth/password", json::object{{"token", token}, {"password", "mot-de-passe-4"}});
+  CHECK(program.status == 410);
+  CHECK(std::string(program.json().at("detail").as_string()).find("already used") != std::string::npos);
+}
