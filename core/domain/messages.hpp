@@ -17,6 +17,11 @@ enum class Locale { en, fr };
 Locale locale_of(std::string_view tag, Locale fallback = Locale::en);
 std::string_view locale_tag(Locale l);  // "en", "fr"
 
+// The language an Accept-Language header asks for ("de-DE,fr;q=0.9,en;q=0.8" -> fr): of the
+// languages the catalogue speaks, the one listed with the highest weight (the first among
+// equals); `fallback` when it names none of them.
+Locale accepted_locale(std::string_view accept_language, Locale fallback);
+
 // One entry of the catalogue: a key and its sentence in each language.
 struct CatalogueEntry {
   std::string_view key, en, fr;

@@ -384,19 +384,19 @@ void AccountService::request_password_reset(const std::string& email_in, const s
 }
 
 void AccountService::set_password_with_link(const std::string& token, const std::string& password,
-                                            const std::string& client_address) {
+                                            const std::string& client_address, domain::Locale locale) {
   const std::string address_key = "ip:" + client_address;
   refuse_while_throttled(by_address_.wait_for(address_key));
   if (password.size() < min_password_length || password.size() > 1024)
-    throw Problem::invalid("password", "password must have 10 to 1024 characters");
+    throw Problem::invalid("password", domain::message(locale, "password.length"));
   const auto& t = ent::api_tokens;
   auto refused = [&](const char* why) {
     by_address_.record_failure(address_key);
-    return Problem(Problem::Kind::expired, "Link not valid", why, "token");
+    return Problem(Problem::Kind::expired, "Link not valid", domain::message(locale, why), "token");
   };
   auto link = store_.find_unique(t, "token_hash", auth::token_hash(token));
   if (!link || text_of(link->get(t, "kind")) != password_link_kind)
-    throw refused("this link is not valid: ask for a new one");
+    throw refused("password.link_invalid");
   const std::string hash = auth::hash_password(password);
   const char* why = nullptr;
   store_.write_sync([&](storage::WriteTxn& tx) {
@@ -404,17 +404,17 @@ void AccountService::set_password_with_link(const std::string& token, const std:
     auto row = tx.get(t, Scope::org(link->org_id), link->id);
     const std::string now = domain::now_instant();
     if (!row || !storage::is_null(row->get(t, "revoked_at"))) {
-      why = "this link was already used or replaced by a newer one: ask for a new one";
+      why = "password.link_used";
       return;
     }
     const std::string expires = text_of(row->get(t, "expires_at"));
     if (expires.empty() || expires <= now) {
-      why = "this link has expired: ask for a new one";
+      why = "password.link_expired";
       return;
     }
     auto user = tx.get(ent::users, Scope::everything(), std::get<std::int64_t>(row->get(t, "user_id")));
     if (!user || is_disabled(*user)) {
-      why = "this account is disabled";
+      why = "password.account_disabled";
       return;
     }
     Principal as;  // the user, proving who they are by the link

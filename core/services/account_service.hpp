@@ -21,6 +21,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "domain/messages.hpp"
 #include "auth/principal.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/secrets.hpp"
@@ -99,9 +100,10 @@ class AccountService {
   void request_password_reset(const std::string& email, const std::string& client_address,
                               const std::function<void()>& answer);
   // Sets the password of the link's user. Throws Problem expired (used, outdated or unknown
-  // links alike but for the words), 422 for a bad password, 429 after too many bad links.
+  // links alike but for the words), 422 for a bad password, 429 after too many bad links;
+  // their sentences in `locale` (the language of the person at the link's page).
   void set_password_with_link(const std::string& token, const std::string& password,
-                              const std::string& client_address);
+                              const std::string& client_address, domain::Locale locale = domain::Locale::en);
 
   // Personal API tokens.
   Page list_tokens(const auth::Principal& p);

@@ -26,11 +26,14 @@ std::set<std::string, std::less<>> catalogue_keys() {
   return keys;
 }
 
-// Each string literal of core/ shaped like a key of the catalogue's families, with a file
-// that uses it. A literal ending in "." is a family's prefix, completed at run time: the
-// test below checks those words.
+// Each string literal of core/ shaped like a key of one of the catalogue's families ("cli.",
+// "link.", "password."...), with a file that uses it. A literal ending in "." is a family's
+// prefix, completed at run time: the test below checks those words.
 std::map<std::string, std::string> keys_in_sources() {
-  static const std::regex key_literal(R"re("((?:cli|link|stage|status)(?:\.[a-z0-9_]+)+)")re");
+  std::set<std::string, std::less<>> families;
+  for (const domain::CatalogueEntry& e : domain::message_catalogue())
+    families.emplace(e.key.substr(0, e.key.find('.')));
+  static const std::regex key_literal(R"re("([a-z_]+)((?:\.[a-z0-9_]+)+)")re");
   std::map<std::string, std::string> found;
   for (const auto& entry : fs::recursive_directory_iterator(fs::path(RELANCE_SOURCE_DIR) / "core")) {
     const std::string ext = entry.path().extension().string();
@@ -39,7 +42,8 @@ std::map<std::string, std::string> keys_in_sources() {
     std::ifstream in(entry.path(), std::ios::binary);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     for (std::sregex_iterator m(text.begin(), text.end(), key_literal), end; m != end; ++m)
-      found.emplace((*m)[1].str(), entry.path().lexically_relative(RELANCE_SOURCE_DIR).string());
+      if (families.count((*m)[1].str()))
+        found.emplace((*m)[1].str() + (*m)[2].str(), entry.path().lexically_relative(RELANCE_SOURCE_DIR).string());
   }
   return found;
 }
