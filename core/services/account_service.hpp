@@ -69,7 +69,9 @@ class AccountService {
 
   // `default_time_zone`: the zone of a user created without one (the daemon's
   // followups.default_time_zone, the one the reminders already assume for such users).
-  AccountService(storage::Store& store, OrgDirectory& orgs, std::string default_time_zone = "Europe/Paris");
+  // `default_locale`: the language of a user created without one (accounts.default_locale).
+  AccountService(storage::Store& store, OrgDirectory& orgs, std::string default_time_zone = "Europe/Paris",
+                 std::string default_locale = "fr");
 
   // First start: creates the region's organisation and the instance admin, once.
   // Returns false when the instance already has users.
@@ -156,6 +158,7 @@ class AccountService {
   storage::Store& store_;
   OrgDirectory& orgs_;
   std::string default_time_zone_;
+  std::string default_locale_;
   auth::RateLimiter by_email_;
   auth::RateLimiter by_address_;
   auth::RateLimiter resets_by_email_;

@@ -2,7 +2,7 @@
 // login, import summaries, merges, invitations, plugin changes, usage errors and refusals in
 // French, with French typography (a no-break space before ":", ";", "?" and "%"), whatever
 // the language of her terminal; before the daemon knows who runs the command (not logged in,
-// or a user without a language), the terminal's language decides (LANG), else English; a
+// or no daemon at the address), the terminal's language decides (LANG), else English; a
 // user whose language is English reads English on a French terminal.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -24,7 +24,7 @@ namespace json = boost::json;
 namespace {
 
 // The exit codes the CLI documents (core/cli/api_client.hpp, README).
-constexpr int ok = 0, refused = 1, usage = 2, not_logged_in = 4, not_found = 5;
+constexpr int ok = 0, refused = 1, usage = 2, unreachable = 3, not_logged_in = 4, not_found = 5;
 
 const std::string english_terminal = "en_US.UTF-8", french_terminal = "fr_FR.UTF-8";
 
@@ -272,23 +272,22 @@ TEST_CASE("a French user is told in French that a command does not exist, is ref
   CHECK(missing.starts_with("relance: introuvable\u00a0: "));
 }
 
-TEST_CASE("without a language of her own a user reads her terminal's, and an English user reads English anywhere") {
-  World w;
-  // The organisation's admin has no language in her profile: LANG decides.
+TEST_CASE("an English user reads English on a French terminal, which speaks only when the daemon cannot be asked") {
+  World w;  // its users' language is English (the test daemons' accounts.default_locale)
   const Laptop english(w, english_terminal, w.alpha_admin.token()), french(w, french_terminal, w.alpha_admin.token());
-  auto [en_code, en_out] = english.run({"contact", "supprimer"});
-  CHECK(en_code == usage);
-  CHECK(en_out.starts_with("relance contact: `supprimer` is not a command. The commands are:\n"));
-  CHECK(holds(en_out, "Run `relance contact --help` for the options.\n"));
-  auto [fr_code, fr_out] = french.run({"contact", "supprimer"});
-  CHECK(fr_code == usage);
-  CHECK(fr_out.starts_with("relance contact\u00a0: `supprimer` n’est pas une commande."));
+  for (const Laptop* l : {&english, &french}) {
+    auto [code, out] = l->run({"contact", "supprimer"});
+    CHECK(code == usage);
+    CHECK(out.starts_with("relance contact: `supprimer` is not a command. The commands are:\n"));
+    CHECK(holds(out, "Run `relance contact --help` for the options.\n"));
+  }
 
-  const std::string file = english.home.file("team.csv");
+  const std::string file = french.home.file("team.csv");
   write_file(file, "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
                    "Zoé,Châteauneuf-Müller,https://www.linkedin.com/in/zoe-cm,zoe@muller.ch,Müller & Fils,CEO,"
                    "03 Nov 2026\r\n");
-  const std::string imported = english.ok({"import", file, "--preset", "linkedin"});
+  const std::string imported = french.ok({"import", file, "--preset", "linkedin"});
+  CHECK(holds(imported, "done 100% 1 rows in "));
   CHECK(holds(imported, "Import of team.csv (UTF-8, ',', preset linkedin): done\n"
                         "  rows       1\n"
                         "  created    1\n"
@@ -297,9 +296,6 @@ TEST_CASE("without a language of her own a user reads her terminal's, and an Eng
                         "  ignored    0 (blank rows, dates only)\n"
                         "  invalid    0\n"));
 
-  // A user whose language is English reads English on a French terminal.
-  french.ok({"user", "edit", std::to_string(w.alpha_member.get("/api/v1/me").json().at("id").as_int64()), "--locale",
-             "en"});
   const Laptop member(w, french_terminal, w.alpha_member.token());
   auto [member_code, member_out] = member.run({"plugin", "list"});
   CHECK(member_code == refused);
@@ -308,4 +304,12 @@ TEST_CASE("without a language of her own a user reads her terminal's, and an Eng
   const std::string twin = member.id_of_new({"contact", "add", "--first-name", "Zoé", "--email", "zoe@muller.ch"});
   CHECK(holds(member.ok({"contact", "merge", zoe, twin}),
               "contact " + twin + " merged into contact " + zoe + " (merge "));
+
+  // No daemon at the address: nobody to ask who the user is, the terminal's language says so.
+  Laptop lost(w, french_terminal, w.alpha_admin.token());
+  lost.env["RELANCE_URL"] = "http://127.0.0.1:1";
+  auto [lost_code, lost_out] = lost.run({"contact", "list"});
+  CHECK(lost_code == unreachable);
+  CHECK(lost_out.starts_with("relance: impossible de joindre le démon à http://127.0.0.1:1\u00a0: "));
+  CHECK(holds(lost_out, " (est-il lancé\u00a0? RELANCE_URL indique où)\n"));
 }

@@ -230,6 +230,33 @@ TEST_CASE("a user created without a time zone gets the daemon's default zone") {
   CHECK(w.alpha_member.get("/api/v1/me").json().at("time_zone") == "America/New_York");
 }
 
+TEST_CASE("a user created without a language gets the daemon's default one, and the command line speaks it") {
+  World w(std::map<std::string, std::string>{{"RELANCE_ACCOUNTS_DEFAULT_LOCALE", "fr"}});
+  HttpClient& unset = w.alpha_member;  // created by World without a locale
+  CHECK(unset.get("/api/v1/me").json().at("locale") == "fr");
+  CHECK(w.admin.get("/api/v1/me").json().at("locale") == "fr");  // the first-run administrator too
+  const auto chosen = World::create(w.admin, "users",
+                                    {{"org_id", w.alpha_id}, {"email", "kai-en@alpha.test"}, {"role", "member"},
+                                     {"password", "password-of-kai"}, {"locale", "en"}});
+  CHECK(chosen.at("locale") == "en");
+  // The laptop's language says English; the user's own (the default) wins.
+  Laptop laptop(w, unset, "UTC");
+  laptop.env["LANG"] = "en_US.UTF-8";
+  auto [code, out] = laptop.run({"followup", "overdue"});
+  INFO(out);
+  CHECK(code == 0);
+  CHECK(out.find("rien en retard") != std::string::npos);
+
+  // A daemon told otherwise gives English.
+  Daemon english(std::map<std::string, std::string>{{"RELANCE_ACCOUNTS_DEFAULT_LOCALE", "en"}});
+  english.start();
+  CHECK(english.admin().get("/api/v1/me").json().at("locale") == "en");
+  // And refuses a language it does not speak, naming the setting.
+  Daemon german(std::map<std::string, std::string>{{"RELANCE_ACCOUNTS_DEFAULT_LOCALE", "de"}});
+  CHECK_THROWS(german.start());
+  CHECK(german.log().find("default_locale") != std::string::npos);
+}
+
 TEST_CASE("a French user gets the command line's sentences in French") {
   World w;
   HttpClient zoe = person(w, "zoe@alpha.test", "Europe/Paris", "fr");
@@ -305,7 +332,9 @@ TEST_CASE("a reminder link's page speaks its recipient's language, else the brow
   // Links that expire at once: every link below is past its expiry when followed.
   World w(std::map<std::string, std::string>{{"RELANCE_FOLLOWUPS_TICK_MS", "100"}, {"RELANCE_FOLLOWUPS_LINK_HOURS", "0"}});
   HttpClient zoe = person(w, "zoe-expired@alpha.test", "Europe/Paris", "fr");
-  HttpClient& sam = w.alpha_member;
+  HttpClient& sam = w.alpha_member;  // without a language: none chosen (a user from before every user had one)
+  REQUIRE(sam.patch("/api/v1/users/" + std::to_string(sam.get("/api/v1/me").json().at("id").as_int64()),
+                    json::object{{"locale", nullptr}}).status == 200);
   auto done_link = [&](HttpClient& as, const std::string& title) {
     const std::int64_t me = as.get("/api/v1/me").json().at("id").as_int64();
     const std::string id = id_of(World::create(as, "followups", {{"title", title}, {"due_at", utc_in(-2s)}, {"assignee_id", me}}));
@@ -315,7 +344,7 @@ TEST_CASE("a reminder link's page speaks its recipient's language, else the brow
     return url.substr(url.find("/api/v1/"));
   };
   const std::string zoe_link = done_link(zoe, "Relancer Chloé ✉️");
-  const std::string sam_link = done_link(sam, "Call Chloé back");  // Sam chose no language
+  const std::string sam_link = done_link(sam, "Call Chloé back");
   std::this_thread::sleep_for(1100ms);
   HttpClient browser = w.daemon.client();
   auto follow = [&](const std::string& link, const std::string& languages) {
