@@ -10,6 +10,7 @@
 #include "api/openapi.hpp"
 #include "api/outcome_response.hpp"
 #include "api/problem_response.hpp"
+#include "domain/messages.hpp"
 #include "domain/list_vocabulary.hpp"
 
 namespace relance::api {
@@ -109,20 +110,28 @@ std::string form_field(const std::vector<std::pair<std::string, std::string>>& f
 
 // The form of a set-password link. The link's token travels in a hidden field; nothing is
 // checked before the POST, so that a mail scanner fetching the link uses nothing up.
-Response password_page(const std::string& token, const std::string& warning) {
-  if (token.empty())
-    return html_page(400, "Set your password", "<p>This address lacks its token: open the link from the email as it is.</p>");
+// The language of the set-password pages: the browser's (the person has not logged in; the
+// link's token is not read to find them before they submit), English for programs.
+domain::Locale page_locale(const Request& request) {
+  return domain::accepted_locale(request.accept_language, domain::Locale::en);
+}
+
+Response password_page(domain::Locale locale, const std::string& token, const std::string& warning) {
+  const auto say = [locale](std::string_view key) { return escape_html(domain::message(locale, key)); };
+  const std::string lang(domain::locale_tag(locale));
+  if (token.empty()) return html_page(400, domain::message(locale, "password.title"), "<p>" + say("password.no_token") + "</p>", lang);
   return html_page(
-      warning.empty() ? 200 : 422, "Set your password",
+      warning.empty() ? 200 : 422, domain::message(locale, "password.title"),
       (warning.empty() ? std::string() : "<p role=\"alert\">" + escape_html(warning) + "</p>") +
           "<form method=\"post\" action=\"/api/v1/auth/password\" aria-labelledby=\"title\">"
           "<input type=\"hidden\" name=\"token\" value=\"" + escape_html(token) + "\">"
-          "<p><label>New password (10 characters at least) <input type=\"password\" name=\"password\" "
+          "<p><label>" + say("password.new") + " <input type=\"password\" name=\"password\" "
           "minlength=\"10\" autocomplete=\"new-password\" required></label></p>"
-          "<p><label>The same again <input type=\"password\" name=\"confirm\" minlength=\"10\" "
+          "<p><label>" + say("password.again") + " <input type=\"password\" name=\"confirm\" minlength=\"10\" "
           "autocomplete=\"new-password\" required></label></p>"
-          "<p><button type=\"submit\">Set my password</button></p></form>"
-          "<p>The link works once. Setting the password ends every other session of the account.</p>");
+          "<p><button type=\"submit\">" + say("password.submit") + "</button></p></form>"
+          "<p>" + say("password.once") + "</p>",
+      lang);
 }
 
 json::object link_json(const services::PasswordLink& link) {
@@ -193,32 +202,36 @@ void add_password_routes(Router& router, services::AccountService& acc, services
   }
   router.add("POST", "/api/v1/auth/password", false, std::move(use), [&acc, &pool, limits](Call& c, Reply reply) {
     const bool form = c.request.content_type.starts_with("application/x-www-form-urlencoded");
+    const domain::Locale locale = page_locale(c.request);
     std::string token, password;
     if (form) {
       const auto fields = form_fields(c.request.body);
       token = form_field(fields, "token");
       password = form_field(fields, "password");
       if (password != form_field(fields, "confirm"))
-        return reply(password_page(token, "The two passwords differ; type the same one twice."));
+        return reply(password_page(locale, token, domain::message(locale, "password.differ")));
     } else {
       const json::object body = parse_json_object(c.request, limits);
       token = body_string(body, {"token", "password"}, "token");
       password = body_string(body, {"token", "password"}, "password");
     }
     offload(pool, std::move(reply),
-            [&acc, form, token = std::move(token), password = std::move(password),
+            [&acc, form, locale, token = std::move(token), password = std::move(password),
              address = c.request.remote_address](Reply& r) {
+              const std::string lang(domain::locale_tag(locale));
               try {
-                acc.set_password_with_link(token, password, address);
+                acc.set_password_with_link(token, password, address, locale);
               } catch (const Problem& p) {
                 if (!form) throw;
-                return r(html_page(p.kind() == Problem::Kind::invalid ? 422 : 410, "Password not set",
-                                   "<p>" + escape_html(p.detail()) + "</p>"));
+                return r(html_page(p.kind() == Problem::Kind::invalid ? 422 : 410,
+                                   domain::message(locale, "password.not_set_title"),
+                                   "<p>" + escape_html(p.detail()) + "</p>", lang));
               }
               if (form)
-                return r(html_page(200, "Password set",
-                                   "<p>Your password is set, and every earlier session ended. Log in with it: "
-                                   "<code>relance login</code>.</p>"));
+                return r(html_page(200, domain::message(locale, "password.set_title"),
+                                   "<p>" + escape_html(domain::message(locale, "password.set")) +
+                                       " <code>relance login</code>.</p>",
+                                   lang));
               Response done;
               done.status = 204;
               r(std::move(done));
@@ -235,7 +248,8 @@ void add_password_routes(Router& router, services::AccountService& acc, services
     for (const auto& [k, v] : c.request.query)
       if (k == "token") token = v;
     // A browser (Accept: text/html) gets the form; a program the API's JSON and problems.
-    if (c.request.accept.find("text/html") != std::string::npos) return reply(password_page(token, ""));
+    if (c.request.accept.find("text/html") != std::string::npos)
+      return reply(password_page(page_locale(c.request), token, ""));
     if (token.empty()) throw Problem::bad_request("the token of the link is missing", "token");
     reply(json_response(200, json::object{{"detail", "POST the token and a new password to this address"}}));
   });

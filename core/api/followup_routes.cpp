@@ -82,7 +82,7 @@ Response confirmation(const Request& request, const followups::FollowupService::
 // signature is the only authority (no cookie is involved), but a page elsewhere must not be
 // able to make a visitor's browser use a link it saw. Browsers send Sec-Fetch-Site, and
 // Origin with a POST; programs (curl, the tests) send neither and hold the link themselves.
-void refuse_other_sites(const Request& request, const std::string& link_origin) {
+void refuse_other_sites(const Request& request, const std::string& link_origin, domain::Locale locale) {
   const std::string site = domain::fold_ascii_case(request.fetch_site);
   const std::string origin = domain::fold_ascii_case(request.origin);
   const std::string host = domain::fold_ascii_case(request.host);
@@ -90,7 +90,7 @@ void refuse_other_sites(const Request& request, const std::string& link_origin) 
   const bool other_origin = !origin.empty() && origin != domain::fold_ascii_case(link_origin) &&
                             origin != "http://" + host && origin != "https://" + host;
   if (other_site || other_origin)
-    throw Problem::forbidden("this confirmation was sent from another site; open the link from the email and press its button");
+    throw Problem::forbidden(domain::message(locale, "link.other_site"));
 }
 
 // The first value of `key` in the query, or `fallback`.
@@ -140,6 +140,13 @@ RouteDoc link_doc(std::string summary, const std::vector<std::string>& query, bo
   return d;
 }
 
+// The language of a link's answers: its recipient's choice, else the browser's (a program
+// that sends no Accept-Language reads English, as everywhere in the API).
+domain::Locale link_locale(const followups::FollowupService& followups, std::int64_t id,
+                           const followups::LinkQuery& query, const Request& request) {
+  return followups.link_locale(id, query, domain::accepted_locale(request.accept_language, domain::Locale::en));
+}
+
 }  // namespace
 
 void add_followup_routes(Router& router, followups::FollowupService& followups) {
@@ -171,10 +178,11 @@ void add_followup_routes(Router& router, followups::FollowupService& followups) 
                        {"locale", doc_text()}, {"detail", doc_text()}}),
              [&followups](Call& c, Reply reply) {
                const followups::LinkQuery query = link_query_of(c.request.query);
+               const domain::Locale locale = link_locale(followups, c.ids[0], query, c.request);
                try {
-                 reply(confirmation(c.request, followups.preview(c.ids[0], query)));
+                 reply(confirmation(c.request, followups.preview(c.ids[0], query, locale)));
                } catch (...) {
-                 reply(answer(c.request, followups.recipient_locale(c.ids[0], query), std::current_exception(), {}));
+                 reply(answer(c.request, locale, std::current_exception(), {}));
                }
              });
   router.add("POST", "/api/v1/followups/{id}/action", false,
@@ -184,10 +192,10 @@ void add_followup_routes(Router& router, followups::FollowupService& followups) 
              [&followups](Call& c, Reply reply) {
                const Request& request = c.request;
                const followups::LinkQuery query = link_query_of(request.query);
-               const domain::Locale locale = followups.recipient_locale(c.ids[0], query);
+               const domain::Locale locale = link_locale(followups, c.ids[0], query, request);
                try {
-                 refuse_other_sites(request, followups.link_origin());
-                 followups.act(c.ids[0], query, [reply, request, locale](std::exception_ptr err, std::string sentence) {
+                 refuse_other_sites(request, followups.link_origin(), locale);
+                 followups.act(c.ids[0], query, locale, [reply, request, locale](std::exception_ptr err, std::string sentence) {
                    reply(answer(request, locale, err, sentence));
                  });
                } catch (...) {

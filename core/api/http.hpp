@@ -28,6 +28,7 @@ struct Request {
   std::string if_match;
   std::string idempotency_key;
   std::string accept;  // the Accept header: pages for browsers, JSON for programs
+  std::string accept_language;  // the language of pages for a person nobody's profile names
   // Where a browser says a request comes from (Origin, Host, Sec-Fetch-Site): the pages
   // that act without a token refuse a POST made by another site.
   std::string origin;

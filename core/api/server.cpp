@@ -51,6 +51,7 @@ bool read_request(http::request<http::string_body>& msg, Request& into) {
   header(http::field::authorization, into.authorization);
   header(http::field::if_match, into.if_match);
   header(http::field::accept, into.accept);
+  header(http::field::accept_language, into.accept_language);
   header(http::field::origin, into.origin);
   header(http::field::host, into.host);
   header("Idempotency-Key", into.idempotency_key);

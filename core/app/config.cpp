@@ -92,6 +92,10 @@ const std::vector<Setting>& settings() {
       {"followups", "default_time_zone", [](Config& c, const std::string& v) { c.followups.scheduler.default_time_zone = v; }},
       {"followups", "link_hours", [](Config& c, const std::string& v) { c.followups.link_hours = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "link_hours"), 0, 24 * 365)); }},
       {"accounts", "invite_link_seconds", [](Config& c, const std::string& v) { c.accounts.invite_link_seconds = std::clamp<std::int64_t>(to_int(v, "invite_link_seconds"), 1, 30LL * 24 * 3600); }},
+      {"accounts", "default_locale", [](Config& c, const std::string& v) {
+         if (v != "fr" && v != "en") throw std::runtime_error("setting default_locale: fr or en, not " + v);
+         c.accounts.default_locale = v;
+       }},
       {"accounts", "reset_link_seconds", [](Config& c, const std::string& v) { c.accounts.reset_link_seconds = std::clamp<std::int64_t>(to_int(v, "reset_link_seconds"), 1, 7LL * 24 * 3600); }},
       {"mail", "smtp_url", [](Config& c, const std::string& v) { c.mail.url = v; }},
       {"mail", "from", [](Config& c, const std::string& v) { c.mail.from = v; }},

@@ -50,6 +50,7 @@ struct ImportsConfig {
 struct AccountsConfig {
   std::int64_t invite_link_seconds = 72 * 3600;  // how long an invitation's set-password link works
   std::int64_t reset_link_seconds = 3600;        // how long a reset's link works
+  std::string default_locale = "fr";             // the language of a user created without one
 };
 
 struct Config {

@@ -140,7 +140,7 @@ int init(Config c, const std::string& admin_email, std::string password) {
   if (password.empty()) password = env_or("RELANCE_ADMIN_PASSWORD", "");
   if (password.empty()) password = ask_password();
   services::OrgDirectory orgs(*store);
-  services::AccountService accounts(*store, orgs, c.followups.scheduler.default_time_zone);
+  services::AccountService accounts(*store, orgs, c.followups.scheduler.default_time_zone, c.accounts.default_locale);
   try {
     if (!accounts.bootstrap(admin_email, password)) {
       std::cerr << "relance init: " << c.data_dir << " already has users; nothing changed\n";
@@ -168,7 +168,7 @@ int serve(Config c) {
   services::OrgDirectory orgs(*store);
   services::RecordService records(*store, orgs);
   services::ContactMergeService merges(*store, orgs, records);
-  services::AccountService accounts(*store, orgs, c.followups.scheduler.default_time_zone);
+  services::AccountService accounts(*store, orgs, c.followups.scheduler.default_time_zone, c.accounts.default_locale);
 
   // First run: an instance admin, with a password from the environment or a new one.
   std::string first_email, first_password;
@@ -206,7 +206,9 @@ int serve(Config c) {
   followups::ActionLinks links((std::filesystem::path(c.data_dir) / "link-signing.key").string(),
                                c.followups.public_url, std::chrono::hours(c.followups.link_hours));
   followups::FollowupService followup_service(*store, records, links, c.followups.scheduler.default_time_zone);
-  followups::FollowupScheduler scheduler(*store, links, c.followups.scheduler);
+  followups::SchedulerOptions scheduler_options = c.followups.scheduler;
+  scheduler_options.default_locale = c.accounts.default_locale;
+  followups::FollowupScheduler scheduler(*store, links, scheduler_options);
 
   api::Metrics metrics;
   services::WorkPool slow_work(2);

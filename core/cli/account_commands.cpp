@@ -15,6 +15,7 @@
 #include "cli/login_command.hpp"
 #include "cli/record_commands.hpp"
 #include "cli/record_output.hpp"
+#include "cli/user_profile.hpp"
 #include "cli/when.hpp"
 
 namespace relance::cli {
@@ -26,7 +27,10 @@ namespace {
 Kind organisation_kind() {
   static const Kind k = std::make_shared<RecordKind>(RecordKind{
       &ent::organisations, "org", "Organisations: the start-ups and the region (add: instance admin)",
-      {{"NAME", {"name"}}, {"KIND", {"kind"}}, {"REGION", {"default_region"}}, {"STAGES", {"pipeline_stages"}}},
+      {{"cli.column.name", {"name"}},
+       {"cli.column.kind", {"kind"}},
+       {"cli.column.region", {"default_region"}},
+       {"cli.column.stages", {"pipeline_stages"}}},
       {"name"}, "", {}});
   return k;
 }
@@ -34,13 +38,13 @@ Kind organisation_kind() {
 Kind user_kind() {
   static const Kind k = std::make_shared<RecordKind>(RecordKind{
       &ent::users, "user", "Users: add, invite, list, show, edit, disable, enable (org-admin or admin)",
-      {{"EMAIL", {"email"}},
-       {"NAME", {"display_name"}},
-       {"ROLE", {"role"}},
-       {"ORG", {"org_id"}},
-       {"LOCALE", {"locale"}},
-       {"ZONE", {"time_zone"}},
-       {"DISABLED", {"disabled"}}},
+      {{"cli.column.email", {"email"}},
+       {"cli.column.name", {"display_name"}},
+       {"cli.column.role", {"role"}},
+       {"cli.column.org", {"org_id"}},
+       {"cli.column.locale", {"locale"}},
+       {"cli.column.zone", {"time_zone"}},
+       {"cli.column.disabled", {"disabled"}}},
       {"email"}, "", {}});
   return k;
 }
@@ -48,15 +52,14 @@ Kind user_kind() {
 // A link as `relance` prints it: where it goes, until when, and whether it was emailed.
 void print_link(const json::object& answer, const std::string& email, bool as_json) {
   if (as_json) return print_json(answer);
-  std::cout << "set-password link for " << email << " (works once, until "
-            << local_time(answer.at("expires_at").as_string()) << "):\n  "
+  std::cout << say("cli.password_link.heading", {email, local_time(answer.at("expires_at").as_string())}) << "\n  "
             << std::string(answer.at("link").as_string()) << "\n";
   if (answer.at("emailed").as_bool()) {
-    std::cout << "emailed to " << email << "\n";
+    std::cout << say("cli.password_link.emailed", {email}) << "\n";
   } else if (const auto* why = answer.if_contains("mail_error")) {
-    std::cout << "not emailed (" << std::string(why->as_string()) << "): give it to " << email << " yourself\n";
+    std::cout << say("cli.password_link.not_emailed", {why->as_string(), email}) << "\n";
   } else {
-    std::cout << "the instance has no mail setting: give it to " << email << " yourself\n";
+    std::cout << say("cli.password_link.no_mail", {email}) << "\n";
   }
 }
 
@@ -97,13 +100,12 @@ void add_user_commands(CLI::App& app, std::function<int()>& run) {
   add->add_flag("--password-stdin", added->password_stdin, "Read the user's password from standard input");
   runs(add, run, [user, added] {
     json::object body = added->body();
-    if (added->password_stdin) body["password"] = read_password("Password of the new user: ");
+    if (added->password_stdin) body["password"] = read_password(say("cli.user.prompt.password"));
     ApiClient api(resolve_endpoint());
     const json::value record = api.call("POST", user->path(), json::serialize(body)).json();
-    print_written(*user, record.as_object(), added->as_json, "created");
+    print_written(*user, record.as_object(), added->as_json, say("cli.created"));
     if (!added->password_stdin && !added->as_json)
-      std::cout << "no password yet: relance password reset --user " << record.at("id").as_int64()
-                << " gives a link to set one\n";
+      std::cout << say("cli.user.no_password_yet", {std::to_string(record.at("id").as_int64())}) << "\n";
     return int(ok);
   });
 
@@ -122,7 +124,7 @@ void add_user_commands(CLI::App& app, std::function<int()>& run) {
       link["user"] = record;
       print_json(link);
     } else {
-      std::cout << "user " << id << " created: " << email << "\n";
+      std::cout << say("cli.user.invited", {std::to_string(id), email}) << "\n";
       print_link(link, email, false);
     }
     return int(ok);
@@ -144,14 +146,16 @@ void add_user_commands(CLI::App& app, std::function<int()>& run) {
   runs(disable, run, [user, d] {
     ApiClient api(resolve_endpoint());
     const json::value record = api.call("DELETE", user->path(d->id)).json();
-    print_written(*user, record.as_object(), d->as_json, "disabled");
+    print_written(*user, record.as_object(), d->as_json, say("cli.disabled"));
     return int(ok);
   });
   CLI::App* enable = group->add_subcommand("enable", "Enable a disabled user again (they log in anew)");
   auto e = std::make_shared<Target>();
   enable->add_option("id", e->id, "The user's id")->required();
   add_json_flag(enable, e->as_json);
-  runs(enable, run, [user, e] { return patch_record(*user, e->id, json::object{{"disabled", false}}, e->as_json, "enabled"); });
+  runs(enable, run, [user, e] {
+    return patch_record(*user, e->id, json::object{{"disabled", false}}, e->as_json, say("cli.enabled"));
+  });
 }
 
 void add_org_commands(CLI::App& app, std::function<int()>& run) {
@@ -170,18 +174,19 @@ struct LinkParts {
 
 LinkParts parse_link(const std::string& link) {
   auto u = boost::urls::parse_uri(link);
-  if (!u) throw CliError(usage, "not a link: " + link + " (give the whole link, as it was sent)");
+  if (!u) throw CliError(usage, say("cli.password.not_a_link", {link}));
   LinkParts parts{std::string(u->scheme()) + "://" + std::string(u->encoded_authority()), {}};
   for (const auto& p : u->params())
     if (p.key == "token") parts.token = p.value;
-  if (parts.token.empty()) throw CliError(usage, "this link holds no token: give the whole link, as it was sent");
+  if (parts.token.empty()) throw CliError(usage, say("cli.password.no_token"));
   return parts;
 }
 
 std::string new_password() {
-  const std::string password = read_password("New password (10 characters at least): ");
+  const std::string password = read_password(say("cli.password.prompt.new"));
   // On a terminal, typed twice: a typo would lock the user out of an account they just set.
-  if (isatty(0) && read_password("The same again: ") != password) throw CliError(usage, "the two passwords differ");
+  if (isatty(0) && read_password(say("cli.password.prompt.again")) != password)
+    throw CliError(usage, say("cli.password.differ"));
   return password;
 }
 
@@ -211,7 +216,7 @@ void add_password_commands(CLI::App& app, std::function<int()>& run) {
       print_link(issue_link(api, r->user), std::string(user.at("email").as_string()), r->as_json);
       return int(ok);
     }
-    if (r->email.empty()) throw CliError(usage, "give --email (your own account) or --user ID (an administrator's link)");
+    if (r->email.empty()) throw CliError(usage, say("cli.password.email_or_user"));
     Endpoint e = configured_endpoint();
     if (!r->url.empty()) e.url = r->url;
     ApiClient api(Endpoint{e.url, ""});
@@ -233,9 +238,10 @@ void add_password_commands(CLI::App& app, std::function<int()>& run) {
     ApiClient api(Endpoint{parts.origin, ""});
     const ApiResponse answer = api.request(
         "POST", "/api/v1/auth/password", json::serialize(json::object{{"token", parts.token}, {"password", password}}));
-    if (answer.status == 410) throw CliError(failed, "password not set: " + std::string(answer.json().at("detail").as_string()));
+    if (answer.status == 410)
+      throw CliError(failed, say("cli.password.not_set", {answer.json().at("detail").as_string()}));
     check_status(answer);
-    std::cout << "password set; log in with relance login --url " << parts.origin << "\n";
+    std::cout << say("cli.password.set", {parts.origin}) << "\n";
     return int(ok);
   });
 
@@ -244,11 +250,11 @@ void add_password_commands(CLI::App& app, std::function<int()>& run) {
   runs(change, run, [] {
     ApiClient api(resolve_endpoint());
     const json::value me = api.call("GET", "/api/v1/me").json();
-    const std::string current = read_password("Current password: ");
+    const std::string current = read_password(say("cli.password.prompt.current"));
     const std::string password = new_password();
     api.call("PATCH", "/api/v1/users/" + std::to_string(me.at("id").as_int64()),
              json::serialize(json::object{{"password", password}, {"current_password", current}}));
-    std::cout << "password changed; your other sessions and tokens are revoked\n";
+    std::cout << say("cli.password.changed") << "\n";
     return int(ok);
   });
 }
@@ -270,12 +276,15 @@ void add_whoami_command(CLI::App& app, std::function<int()>& run) {
       const auto* v = from.if_contains(key);
       return v && v->is_string() ? std::string(v->as_string()) : std::string();
     };
-    std::cout << text(o, "email");
-    if (const std::string name = text(o, "display_name"); !name.empty()) std::cout << " (" << name << ")";
-    std::cout << ", user " << o.at("id").as_int64() << ", " << text(o, "role");
+    std::string who = text(o, "email");
+    if (const std::string name = text(o, "display_name"); !name.empty()) who += " (" + name + ")";
+    const std::string id = std::to_string(o.at("id").as_int64());
     if (const auto* org = o.if_contains("organisation"); org && org->is_object())
-      std::cout << " of " << text(org->as_object(), "name") << " (org " << org->as_object().at("id").as_int64() << ")";
-    std::cout << "\non " << e.url << " with a " << text(o, "token_scope") << " token\n";
+      std::cout << say("cli.whoami.who_in_org", {who, id, text(o, "role"), text(org->as_object(), "name"),
+                                                 std::to_string(org->as_object().at("id").as_int64())});
+    else
+      std::cout << say("cli.whoami.who", {who, id, text(o, "role")});
+    std::cout << "\n" << say("cli.whoami.where", {e.url, text(o, "token_scope")}) << "\n";
     return int(ok);
   });
 }

@@ -32,7 +32,7 @@ std::string problem_detail(const ApiResponse& r) {
     if (auto* d = v.as_object().if_contains("detail"); d && d->is_string()) {
       std::string why(d->as_string());
       if (auto* f = v.as_object().if_contains("field"); f && f->is_string() && !f->as_string().empty())
-        why += " (field " + std::string(f->as_string()) + ")";
+        why = say("cli.api.field", {why, f->as_string()});
       return why;
     }
   return r.body.empty() ? "HTTP " + std::to_string(r.status) : r.body.substr(0, 500);
@@ -67,15 +67,14 @@ Endpoint configured_endpoint() {
 
 Endpoint resolve_endpoint() {
   Endpoint e = configured_endpoint();
-  if (e.token.empty())
-    throw CliError(unauthorised, say("cli.not_logged_in"));
+  if (e.token.empty()) throw CliError(unauthorised, say("cli.not_logged_in"));
   return e;
 }
 
 boost::json::value ApiResponse::json() const {
   boost::system::error_code ec;
   auto v = boost::json::parse(body, ec);
-  if (ec) throw CliError(failed, "the daemon answered something that is not JSON: " + body.substr(0, 200));
+  if (ec) throw CliError(failed, say("cli.api.not_json", {body.substr(0, 200)}));
   return v;
 }
 
@@ -83,7 +82,7 @@ ApiClient::ApiClient(Endpoint endpoint) : endpoint_(std::move(endpoint)) {
   static std::once_flag global;
   std::call_once(global, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   curl_ = curl_easy_init();
-  if (!curl_) throw CliError(failed, "cannot start an HTTP client");
+  if (!curl_) throw CliError(failed, say("cli.api.no_http_client"));
 }
 
 ApiClient::~ApiClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
@@ -113,9 +112,7 @@ ApiResponse ApiClient::request(const std::string& method, const std::string& pat
   }
   const CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(headers);
-  if (rc != CURLE_OK)
-    throw CliError(unreachable, "cannot reach the daemon at " + endpoint_.url + ": " + curl_easy_strerror(rc) +
-                                    " (is it running? RELANCE_URL sets where)");
+  if (rc != CURLE_OK) throw CliError(unreachable, say("cli.api.unreachable", {endpoint_.url, curl_easy_strerror(rc)}));
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
   return r;
 }
@@ -167,14 +164,11 @@ void ApiClient::download(const std::string& path, const std::function<void(std::
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST || (rc != CURLE_OK && status == 0))
-    throw CliError(unreachable, "cannot reach the daemon at " + endpoint_.url + ": " + curl_easy_strerror(rc) +
-                                    " (is it running? RELANCE_URL sets where)");
+    throw CliError(unreachable, say("cli.api.unreachable", {endpoint_.url, curl_easy_strerror(rc)}));
   if (status < 200 || status >= 300) {
     check_status(ApiResponse{status, d.error_body});  // the same sentences as call()
   }
-  if (rc != CURLE_OK)
-    throw CliError(failed, std::string("the download broke off: ") + curl_easy_strerror(rc) +
-                               " (the daemon reports why in its log)");
+  if (rc != CURLE_OK) throw CliError(failed, say("cli.api.download_broke_off", {curl_easy_strerror(rc)}));
 }
 
 ApiResponse ApiClient::call(const std::string& method, const std::string& path, const std::string& body) {

@@ -12,6 +12,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "cli/api_client.hpp"
+#include "cli/user_profile.hpp"
 
 namespace relance::cli {
 namespace {
@@ -33,7 +34,7 @@ std::string query_of(const ExportArgs& a) {
   for (const auto* list : {&a.options, &a.filters})
     for (const std::string& kv : *list) {
       const auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0) throw CliError(usage, "expected NAME=VALUE, not " + kv);
+      if (eq == std::string::npos || eq == 0) throw CliError(usage, say("cli.export.bad_pair", {kv}));
       q += "&" + encoded(kv.substr(0, eq)) + "=" + encoded(kv.substr(eq + 1));
     }
   return q;
@@ -45,7 +46,7 @@ int run_export(const ExportArgs& a) {
   if (a.output.empty() || a.output == "-") {
     api.download(path, [](std::string_view bytes) {
       if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size())
-        throw CliError(failed, "cannot write to standard output");
+        throw CliError(failed, say("cli.file.stdout"));
     });
     std::fflush(stdout);
     return ok;
@@ -55,16 +56,16 @@ int run_export(const ExportArgs& a) {
   const std::filesystem::path target(a.output);
   const std::filesystem::path partial = target.string() + ".part";
   std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-  if (!out) throw CliError(failed, "cannot write " + partial.string());
+  if (!out) throw CliError(failed, say("cli.file.cannot_write", {partial.string()}));
   std::uintmax_t bytes_written = 0;
   try {
     api.download(path, [&](std::string_view bytes) {
       out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-      if (!out) throw CliError(failed, "cannot write " + partial.string() + " (disk full?)");
+      if (!out) throw CliError(failed, say("cli.file.disk_full", {partial.string()}));
       bytes_written += bytes.size();
     });
     out.close();
-    if (!out) throw CliError(failed, "cannot write " + partial.string());
+    if (!out) throw CliError(failed, say("cli.file.cannot_write", {partial.string()}));
     std::filesystem::rename(partial, target);
   } catch (...) {
     out.close();
@@ -72,7 +73,8 @@ int run_export(const ExportArgs& a) {
     std::filesystem::remove(partial, ec);
     throw;
   }
-  if (isatty(STDERR_FILENO)) std::cerr << "wrote " << target.string() << " (" << bytes_written << " bytes)\n";
+  if (isatty(STDERR_FILENO))
+    std::cerr << say("cli.export.wrote", {target.string(), std::to_string(bytes_written)}) << "\n";
   return ok;
 }
 

@@ -11,16 +11,20 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "cli/api_client.hpp"
+#include "cli/table.hpp"
+#include "cli/user_profile.hpp"
 
 namespace relance::cli {
 namespace json = boost::json;
@@ -65,7 +69,7 @@ std::string query_of(const ImportArgs& a) {
     json::object m;
     for (const auto& kv : a.mapping) {
       const auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0) throw CliError(usage, "--mapping expects COLUMN=FIELD, not " + kv);
+      if (eq == std::string::npos || eq == 0) throw CliError(usage, say("cli.import.bad_mapping", {kv}));
       m[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
     q += "&mapping=" + encoded(json::serialize(m));
@@ -94,29 +98,65 @@ void show_progress(const json::object& job, double elapsed, double pass_elapsed,
   const std::uint64_t rows = checking ? checked : count(job, "rows_read");
   const double rate = pass_elapsed > 0 ? static_cast<double>(rows) / pass_elapsed : 0.0;
   const double eta = fraction > 0.01 ? elapsed * (1.0 - fraction) / fraction : -1.0;
-  std::ostringstream line;
-  line << state;
-  if (!phase.empty()) line << " (" << phase << ")";
-  line << " " << static_cast<int>(fraction * 100) << "% ";
-  if (finished) line << checked << " rows in " << clock_text(elapsed);
-  else if (checking) line << rows << " rows, " << static_cast<long>(rate) << " rows/s, ETA " << clock_text(eta);
-  else line << rows << " of " << checked << " rows, " << static_cast<long>(rate) << " rows/s, ETA " << clock_text(eta);
+  std::string where = say_word("cli.import.state.", state);
+  if (!phase.empty()) where += " (" + say_word("cli.import.phase.", phase) + ")";
+  const std::string percent = std::to_string(static_cast<int>(fraction * 100));
+  const std::string per_second = std::to_string(static_cast<long>(rate));
+  const std::string line =
+      finished ? say("cli.import.progress.finished", {where, percent, std::to_string(checked), clock_text(elapsed)})
+      : checking
+          ? say("cli.import.progress.checking", {where, percent, std::to_string(rows), per_second, clock_text(eta)})
+          : say("cli.import.progress.importing",
+                {where, percent, std::to_string(rows), std::to_string(checked), per_second, clock_text(eta)});
   if (tty) {
     constexpr int width = 30;
     const int filled = static_cast<int>(fraction * width);
     std::cerr << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
-              << std::string(static_cast<std::size_t>(width - filled), ' ') << "] " << line.str() << "   "
+              << std::string(static_cast<std::size_t>(width - filled), ' ') << "] " << line << "   "
               << std::flush;
   } else {
-    std::cerr << line.str() << "\n";
+    std::cerr << line << "\n";
   }
+}
+
+// What the job did, a label and a value a line, labels in the user's language.
+void print_summary(const ImportArgs& a, const json::object& o) {
+  const bool done = text(o, "state") == "done";
+  auto number = [&o](std::string_view key, std::string_view why = {}) {
+    return std::to_string(count(o, key)) + (why.empty() ? "" : " " + say(why));
+  };
+  std::vector<std::pair<std::string, std::string>> lines{
+      // Every row of the file, so that the lines below add up to it.
+      {"cli.import.summary.rows", number("rows_checked")},
+      {"cli.import.summary.created", number("created")},
+      {"cli.import.summary.updated", number("updated")},
+      {"cli.import.summary.skipped", number("skipped", "cli.import.summary.duplicates")},
+      {"cli.import.summary.ignored", number("ignored", "cli.import.summary.ignored_why")},
+      {"cli.import.summary.invalid", number("invalid")},
+  };
+  if (done && a.dry_run && count(o, "invalid") > 0 && !a.skip_invalid)
+    lines.emplace_back("cli.import.summary.note", say("cli.import.summary.would_refuse"));
+  if (!done) lines.emplace_back("cli.import.summary.error", text(o, "error"));
+  lines.emplace_back("cli.import.summary.report",
+                     a.report.empty() ? say("cli.import.summary.report_hint", {text(o, "report")}) : a.report);
+
+  std::cout << say(a.dry_run ? "cli.import.summary.dry_run" : "cli.import.summary.import",
+                   {text(o, "source"), say(done ? "cli.import.state.done" : "cli.import.state.failed")})
+            << "\n";
+  std::size_t width = 0;
+  for (auto& [label, value] : lines) {
+    label = say(label);  // the key, then its words
+    width = std::max(width, text_width(label));
+  }
+  for (const auto& [label, value] : lines)
+    std::cout << "  " << label << std::string(width + 4 - text_width(label), ' ') << value << "\n";
 }
 
 int run_import(const ImportArgs& a) {
   std::ifstream in(a.file, std::ios::binary);
-  if (!in) throw CliError(usage, "cannot read " + a.file);
+  if (!in) throw CliError(usage, say("cli.file.cannot_read", {a.file}));
   std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (body.empty()) throw CliError(usage, a.file + " is empty");
+  if (body.empty()) throw CliError(usage, say("cli.import.empty_file", {a.file}));
   const std::string ext = std::filesystem::path(a.file).extension().string();
   const std::string type = ext == ".vcf" || ext == ".vcard" ? "text/vcard" : "application/octet-stream";
 
@@ -127,9 +167,9 @@ int run_import(const ImportArgs& a) {
     try {
       check_status(posted);
     } catch (const CliError& e) {
-      throw CliError(usage, std::string("the file was refused: ") + e.what());
+      throw CliError(usage, say("cli.import.refused", {e.what()}));
     }
-    throw CliError(usage, "the file was refused (" + std::to_string(posted.status) + ")");
+    throw CliError(usage, say("cli.import.refused_status", {std::to_string(posted.status)}));
   }
   check_status(posted);
   json::value job = posted.json();
@@ -169,7 +209,7 @@ int run_import(const ImportArgs& a) {
     ApiResponse r = api.call("GET", "/api/v1/imports/" + id + "/report" + (csv ? "?format=csv" : ""));
     std::ofstream out(a.report, std::ios::binary | std::ios::trunc);
     out << r.body;
-    if (!out) throw CliError(failed, "cannot write " + a.report);
+    if (!out) throw CliError(failed, say("cli.file.cannot_write", {a.report}));
   }
 
   const json::object& o = job.as_object();
@@ -177,21 +217,7 @@ int run_import(const ImportArgs& a) {
   if (a.json_output) {
     std::cout << json::serialize(o) << "\n";
   } else {
-    std::cout << (a.dry_run ? "Dry run of " : "Import of ") << text(o, "source") << ": "
-              << (done ? "done" : "failed") << "\n"
-              // Every row of the file, so that the lines below add up to it.
-              << "  rows       " << count(o, "rows_checked") << "\n"
-              << "  created    " << count(o, "created") << "\n"
-              << "  updated    " << count(o, "updated") << "\n"
-              << "  skipped    " << count(o, "skipped") << " (duplicates)\n"
-              << "  ignored    " << count(o, "ignored") << " (blank rows, dates only)\n"
-              << "  invalid    " << count(o, "invalid") << "\n";
-    if (done && a.dry_run && count(o, "invalid") > 0 && !a.skip_invalid)
-      std::cout << "  note       the import would refuse the file for its invalid rows; fix them, or import with "
-                   "--skip-invalid (the report lists every row)\n";
-    if (!done) std::cout << "  error      " << text(o, "error") << "\n";
-    if (!a.report.empty()) std::cout << "  report     " << a.report << "\n";
-    else std::cout << "  report     relance import ... --report FILE, or GET " << text(o, "report") << "\n";
+    print_summary(a, o);
   }
   if (done && (count(o, "invalid") == 0 || a.skip_invalid)) return ok;
   if (count(o, "invalid") > 0 && !a.skip_invalid) return usage;

@@ -9,6 +9,7 @@
 #include "cli/record_commands.hpp"
 #include "cli/record_output.hpp"
 #include "cli/table.hpp"
+#include "cli/user_profile.hpp"
 #include "cli/when.hpp"
 
 namespace relance::cli {
@@ -18,14 +19,15 @@ namespace {
 
 const std::string merges_path = "/api/v1/contact-merges";
 
-// "leads 4, 5; activities 7" for a merge's `moved` (or an undo's `moved_back`, `left`).
+// "leads 4, 5; activities 7" for a merge's `moved` (or an undo's `moved_back`, `left`), the
+// rows' names in the user's language.
 std::string rows_text(const json::value& groups) {
   std::string out;
   if (!groups.is_array()) return out;
   for (const auto& g : groups.as_array()) {
     std::string ids;
     for (const auto& id : g.at("ids").as_array()) ids += (ids.empty() ? "" : ", ") + json::serialize(id);
-    out += (out.empty() ? "" : "; ") + std::string(g.at("entity").as_string()) + " " + ids;
+    out += (out.empty() ? "" : "; ") + say_word("cli.rows.", g.at("entity").as_string()) + " " + ids;
   }
   return out;
 }
@@ -40,7 +42,7 @@ std::string names_text(const json::value& names) {
 
 // An indented line when `text` says something.
 void line(const std::string& label, const std::string& text) {
-  if (!text.empty()) std::cout << "  " << label << ": " << text << "\n";
+  if (!text.empty()) std::cout << say("cli.merge.line", {label, text}) << "\n";
 }
 
 std::string id_text(const json::value& merge, const char* field) { return json::serialize(merge.at(field)); }
@@ -56,21 +58,20 @@ std::string contact_text(const json::value& contact) {
 
 void print_merge(const json::value& m) {
   const std::string survivor = id_text(m, "survivor_id"), merge = id_text(m, "id");
-  std::cout << "contact " << id_text(m, "duplicate_id") << " merged into contact " << survivor << " (merge " << merge
-            << ")\n";
-  line("filled in", names_text(m.at("fields")));
-  line("moved to contact " + survivor, rows_text(m.at("moved")));
-  std::cout << "undo with: relance contact unmerge " << merge << "\n";
+  std::cout << say("cli.merge.merged", {id_text(m, "duplicate_id"), survivor, merge}) << "\n";
+  line(say("cli.merge.filled_in"), names_text(m.at("fields")));
+  line(say("cli.merge.moved_to", {survivor}), rows_text(m.at("moved")));
+  std::cout << say("cli.merge.undo_hint", {merge}) << "\n";
 }
 
 void print_undo(const json::value& m) {
   const std::string survivor = id_text(m, "survivor_id"), duplicate = id_text(m, "duplicate_id");
   const json::value& r = m.at("undo_result");
-  std::cout << "merge " << id_text(m, "id") << " undone: contact " << duplicate << " is back\n";
-  line("moved back to contact " + duplicate, rows_text(r.at("moved_back")));
-  line("contact " + survivor + " fields restored", names_text(r.at("restored_fields")));
-  line("kept (changed since the merge)", names_text(r.at("kept_fields")));
-  line("left with contact " + survivor + " (deleted or moved since)", rows_text(r.at("left")));
+  std::cout << say("cli.merge.undone", {id_text(m, "id"), duplicate}) << "\n";
+  line(say("cli.merge.moved_back", {duplicate}), rows_text(r.at("moved_back")));
+  line(say("cli.merge.restored", {survivor}), names_text(r.at("restored_fields")));
+  line(say("cli.merge.kept"), names_text(r.at("kept_fields")));
+  line(say("cli.merge.left", {survivor}), rows_text(r.at("left")));
 }
 
 void print_merges(const json::value& page) {
@@ -81,8 +82,11 @@ void print_merges(const json::value& page) {
                     local_time(m.at("merged_at").as_string()),
                     undone.is_string() ? local_time(undone.as_string()) : std::string()});
   }
-  std::cout << render_table({"MERGE", "CONTACT", "MERGED FROM", "MERGED AT", "UNDONE AT"}, rows);
-  if (page.at("next_cursor").is_string()) std::cerr << "(more: --cursor " << page.at("next_cursor").as_string() << ")\n";
+  std::cout << render_table({say("cli.column.merge"), say("cli.column.contact"), say("cli.column.merged_from"),
+                             say("cli.column.merged_at"), say("cli.column.undone_at")},
+                            rows);
+  if (page.at("next_cursor").is_string())
+    std::cerr << say("cli.list.more_cursor", {page.at("next_cursor").as_string()}) << "\n";
 }
 
 // Each group of duplicates: its contacts, why they are one, and the merges that join them.
@@ -90,17 +94,21 @@ void print_duplicates(const json::value& doc) {
   const json::array& groups = doc.at("groups").as_array();
   for (std::size_t i = 0; i < groups.size(); ++i) {
     const json::value& g = groups[i];
-    std::cout << (i ? "\n" : "") << "group " << i + 1 << ": " << names_text(g.at("reasons")) << "\n";
+    std::cout << (i ? "\n" : "") << say("cli.duplicates.group", {std::to_string(i + 1), names_text(g.at("reasons"))})
+              << "\n";
     for (const auto& c : g.at("contacts").as_array()) std::cout << "  " << contact_text(c) << "\n";
     const json::array& ids = g.at("contact_ids").as_array();
     for (std::size_t k = 1; k < ids.size(); ++k)
-      std::cout << "  merge with: relance contact merge " << json::serialize(ids[0]) << " "
-                << json::serialize(ids[k]) << "\n";
+      std::cout << "  " << say("cli.duplicates.merge_hint", {json::serialize(ids[0]), json::serialize(ids[k])}) << "\n";
   }
   const auto total = doc.at("groups_total").to_number<std::int64_t>();
-  std::cout << (groups.empty() ? "" : "\n") << total << " group" << (total == 1 ? "" : "s")
-            << " of duplicates among " << doc.at("contacts_scanned").to_number<std::int64_t>() << " contacts";
-  if (static_cast<std::int64_t>(groups.size()) < total) std::cout << " (" << groups.size() << " shown: --limit)";
+  const char* sentence = total == 0   ? "cli.duplicates.total.none"
+                         : total == 1 ? "cli.duplicates.total.one"
+                                      : "cli.duplicates.total.other";
+  const std::string scanned = std::to_string(doc.at("contacts_scanned").to_number<std::int64_t>());
+  std::cout << (groups.empty() ? "" : "\n") << say(sentence, {std::to_string(total), scanned});
+  if (static_cast<std::int64_t>(groups.size()) < total)
+    std::cout << " " << say("cli.duplicates.shown", {std::to_string(groups.size())});
   std::cout << "\n";
 }
 

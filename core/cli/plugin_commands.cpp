@@ -10,6 +10,7 @@
 #include "cli/api_client.hpp"
 #include "cli/plugin_instance_commands.hpp"
 #include "cli/table.hpp"
+#include "cli/user_profile.hpp"
 #include "domain/time.hpp"
 
 namespace relance::cli {
@@ -54,11 +55,19 @@ int plugin_list(bool as_json) {
                            text(d.if_contains("last_error"))});
     }
   }
-  std::cout << render_table({"FILE", "PLUGIN", "VERSION", "SDK", "STATE", "INTERFACES / WHY REFUSED"}, files, 80);
+  auto headers = [](std::initializer_list<std::string_view> keys) {
+    TableRow row;
+    for (std::string_view key : keys) row.push_back(say(key));
+    return row;
+  };
+  std::cout << render_table(headers({"cli.column.file", "cli.column.plugin", "cli.column.version", "cli.column.sdk",
+                                     "cli.column.state", "cli.column.interfaces"}),
+                            files, 80);
   if (!instances.empty())
     std::cout << "\n"
-              << render_table({"INSTANCE", "NAME", "ORG", "PLUGIN", "STATE", "PENDING", "LAG", "DEAD LETTERS",
-                               "LAST ERROR"},
+              << render_table(headers({"cli.column.instance", "cli.column.name", "cli.column.org", "cli.column.plugin",
+                                       "cli.column.state", "cli.column.pending", "cli.column.lag",
+                                       "cli.column.dead_letters", "cli.column.last_error"}),
                               instances);
   return ok;
 }

@@ -13,6 +13,7 @@
 #include "cli/record_commands.hpp"
 #include "cli/record_output.hpp"
 #include "cli/table.hpp"
+#include "cli/user_profile.hpp"
 
 namespace relance::cli {
 namespace json = boost::json;
@@ -61,11 +62,11 @@ void apply_settings(json::object& settings, const InstanceArgs& a) {
   for (const std::string& kv : a.settings) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw CliError(usage, "--setting " + kv + ": write KEY=VALUE, e.g. --setting smtp_url=smtp://mail.example.org:587");
+      throw CliError(usage, say("cli.plugin.bad_setting", {kv}));
     settings[kv.substr(0, eq)] = setting_value(kv.substr(eq + 1));
   }
   for (const std::string& key : a.unset_settings)
-    if (settings.erase(key) == 0) throw CliError(usage, "--unset-setting " + key + ": the instance has no such setting");
+    if (settings.erase(key) == 0) throw CliError(usage, say("cli.plugin.no_such_setting", {key}));
 }
 
 // The fields of `a` that were given, as the API's body.
@@ -109,16 +110,18 @@ void print_instance(const json::object& o) {
   }
   if (const auto* d = o.if_contains("delivery"); d && d->is_object()) {
     const auto& del = d->as_object();
-    std::cout << "delivery: " << text(del.if_contains("state")) << ", " << text(del.if_contains("pending"))
-              << " pending, " << text(del.if_contains("dead_letters")) << " dead letters";
-    if (const std::string e = text(del.if_contains("last_error")); !e.empty()) std::cout << ", last error: " << e;
-    std::cout << "\n";
+    const std::string state = text(del.if_contains("state")), pending = text(del.if_contains("pending")),
+                      dead = text(del.if_contains("dead_letters")), error = text(del.if_contains("last_error"));
+    std::cout << (error.empty() ? say("cli.plugin.delivery", {state, pending, dead})
+                                : say("cli.plugin.delivery_error", {state, pending, dead, error}))
+              << "\n";
   }
 }
 
-void print_changed(const json::value& instance, bool as_json, const std::string& what) {
+// `sentence`: the catalogue's "plugin instance {0} created" (or updated).
+void print_changed(const json::value& instance, bool as_json, std::string_view sentence) {
   if (as_json) return print_json(instance);
-  std::cout << "plugin instance " << text(instance.as_object().if_contains("id")) << " " << what << "\n";
+  std::cout << say(sentence, {text(instance.as_object().if_contains("id"))}) << "\n";
 }
 
 void add_instance_add(CLI::App& group, std::function<int()>& run) {
@@ -144,7 +147,8 @@ void add_instance_add(CLI::App& group, std::function<int()>& run) {
     if (a->args.org_id) body["org_id"] = a->args.org_id;
     if (a->args.from_beginning) body["start"] = "beginning";
     ApiClient api(resolve_endpoint());
-    print_changed(api.call("POST", instances_path, json::serialize(body)).json(), a->args.as_json, "created");
+    print_changed(api.call("POST", instances_path, json::serialize(body)).json(), a->args.as_json,
+                  "cli.plugin_instance.created");
     return int(ok);
   });
 }
@@ -174,8 +178,9 @@ void add_instance_edit(CLI::App& group, std::function<int()>& run) {
       if (const auto* s = now.as_object().if_contains("settings"); s && s->is_object()) settings = s->as_object();
     }
     const json::object body = instance_body(e->args, std::move(settings));
-    if (body.empty()) throw CliError(usage, "nothing to change: give the options to change (--help lists them)");
-    print_changed(api.call("PATCH", instance_path(e->id), json::serialize(body)).json(), e->args.as_json, "updated");
+    if (body.empty()) throw CliError(usage, say("cli.plugin.nothing_to_change"));
+    print_changed(api.call("PATCH", instance_path(e->id), json::serialize(body)).json(), e->args.as_json,
+                  "cli.plugin_instance.updated");
     return int(ok);
   });
 }
@@ -205,7 +210,7 @@ void add_instance_show_and_rm(CLI::App& group, std::function<int()>& run) {
   runs(rm, run, [id] {
     ApiClient api(resolve_endpoint());
     api.call("DELETE", instance_path(*id));
-    std::cout << "plugin instance " << *id << " removed\n";
+    std::cout << say("cli.plugin_instance.removed", {std::to_string(*id)}) << "\n";
     return int(ok);
   });
 }
@@ -233,7 +238,7 @@ void add_settings_command(CLI::App& plugin, std::function<int()>& run) {
     }
     const auto& settings = doc.at("settings").as_array();
     if (settings.empty()) {
-      std::cout << a->plugin << " documents no settings (a plugin built before SDK 1.2): see its own documentation\n";
+      std::cout << say("cli.plugin.no_settings", {a->plugin}) << "\n";
       return int(ok);
     }
     std::vector<TableRow> rows;
@@ -241,11 +246,12 @@ void add_settings_command(CLI::App& plugin, std::function<int()>& run) {
       const auto& o = v.as_object();
       std::string what = text(o.if_contains("description"));
       if (const std::string choices = text(o.if_contains("choices")); !choices.empty())
-        what += " (one of: " + choices + ")";
+        what = say("cli.plugin.one_of", {what, choices});
       rows.push_back({text(o.if_contains("name")), text(o.if_contains("default")), what});
     }
-    std::cout << render_table({"SETTING", "DEFAULT", "WHAT IT DOES"}, rows, 200)
-              << "\nSet them with `relance plugin instance add|edit ... -s KEY=VALUE`.\n";
+    std::cout << render_table({say("cli.column.setting"), say("cli.column.default"), say("cli.column.what_it_does")},
+                              rows, 200)
+              << "\n" << say("cli.plugin.settings_hint") << "\n";
     return int(ok);
   });
 }
@@ -273,10 +279,10 @@ void add_test_email_command(CLI::App& plugin, std::function<int()>& run) {
     if (a->as_json)
       print_json(result);
     else if (passed)
-      std::cout << "sent: " << text(o.if_contains("report")) << "\n";
+      std::cout << say("cli.plugin.test_sent", {text(o.if_contains("report"))}) << "\n";
     else
-      std::cerr << "relance: the test failed (" << text(o.if_contains("status")) << "): " << text(o.if_contains("report"))
-                << "\n";
+      std::cerr << "relance: "
+                << say("cli.plugin.test_failed", {text(o.if_contains("status")), text(o.if_contains("report"))}) << "\n";
     return int(passed ? ok : failed);
   });
 }

@@ -45,7 +45,7 @@ struct ListArgs {
   std::vector<CLI::Option*> options;
   bool all = false, as_json = false;
 
-  std::string query(const std::string& cursor, const std::string& default_sort) const {
+  std::string query(const storage::Entity& entity, const std::string& cursor, const std::string& default_sort) const {
     auto encoded = [](const std::string& s) { return boost::urls::encode(s, boost::urls::unreserved_chars); };
     std::string q;
     bool sorted = false, limited = false;
@@ -54,8 +54,13 @@ struct ListArgs {
       if (options[i]->count() == 0 || (name == "cursor" && !cursor.empty())) continue;
       sorted = sorted || name == "sort";
       limited = limited || name == "limit";
-      const bool range = name.ends_with("_from") || name.ends_with("_to");
-      q += "&" + encoded(name) + "=" + encoded(range ? relative_instant_text(value) : value);
+      std::string bound = value;
+      if (const auto kind = domain::range_kind(entity, name)) {
+        std::string option = "--" + name;
+        std::replace(option.begin(), option.end(), '_', '-');
+        bound = range_bound_text(value, option, *kind == storage::FieldKind::date);
+      }
+      q += "&" + encoded(name) + "=" + encoded(bound);
     }
     if (!sorted && !default_sort.empty()) q += "&sort=" + encoded(default_sort);
     if (!limited && all) q += "&limit=200";
@@ -71,8 +76,10 @@ std::string list_option_help(const storage::Entity& e, const std::string& name) 
   if (name == "sort") return "Sort by a field, e.g. --sort last_name or --sort=-updated_at";
   if (name == "q") return "Full-text search, folding case and accents (every word a prefix)";
   if (name == "tag") return "Only records with this tag";
-  if (name.ends_with("_from")) return "Only records from this instant or date (inclusive; 3d ago, now...)";
-  if (name.ends_with("_to")) return "Only records before this instant or date (exclusive)";
+  if (name.ends_with("_from"))
+    return "Only records from this time (inclusive): a date (its first moment, in your zone), "
+           "2d ago, monday 09:00, an RFC 3339 instant...";
+  if (name.ends_with("_to")) return "Only records before this time (exclusive), in the same forms as --*-from";
   const storage::Field* f = e.field(name);
   return "Only records with this " + (f ? std::string(f->description) : name);
 }
@@ -83,7 +90,7 @@ int run_list(const RecordKind& kind, const ListArgs& args) {
   json::value next_cursor = nullptr;
   std::string cursor;
   do {
-    const json::value page = api.call("GET", kind.path() + args.query(cursor, kind.default_sort)).json();
+    const json::value page = api.call("GET", kind.path() + args.query(*kind.entity, cursor, kind.default_sort)).json();
     for (const auto& item : page.at("items").as_array()) items.push_back(item);
     next_cursor = page.at("next_cursor");
     cursor = next_cursor.is_string() ? std::string(next_cursor.as_string()) : std::string();
@@ -93,7 +100,7 @@ int run_list(const RecordKind& kind, const ListArgs& args) {
     return ok;
   }
   std::cout << table_text(kind, items);
-  if (!cursor.empty()) std::cerr << "(more: --all, or --cursor " << cursor << ")\n";
+  if (!cursor.empty()) std::cerr << say("cli.list.more", {cursor}) << "\n";
   return ok;
 }
 
@@ -228,7 +235,8 @@ void add_record_commands(CLI::App& app, std::function<int()>& run) {
       ->required();
   add_json_flag(move, m->as_json);
   runs(move, run, [lead, m] {
-    return patch_record(*lead, m->id, json::object{{"stage", m->stage}}, m->as_json, "moved to " + m->stage);
+    return patch_record(*lead, m->id, json::object{{"stage", m->stage}}, m->as_json,
+                        say("cli.lead.moved", {m->stage}));
   });
 }
 

@@ -6,6 +6,7 @@
 #include "cli/api_client.hpp"
 #include "cli/record_kind.hpp"
 #include "cli/record_output.hpp"
+#include "cli/user_profile.hpp"
 
 namespace relance::cli {
 namespace ent = storage::entities;
@@ -13,15 +14,15 @@ namespace ent = storage::entities;
 namespace {
 
 // The records of `kind` whose `owner_field` names the record shown (a lead's activities, an
-// event's outcomes), as a titled table (nothing when none).
-void print_part(ApiClient& api, const RecordKind& kind, const std::string& title, const std::string& owner_field,
+// event's outcomes), as a table titled by the catalogue's `title` (nothing when none).
+void print_part(ApiClient& api, const RecordKind& kind, std::string_view title, const std::string& owner_field,
                 std::int64_t owner_id) {
   const auto page = api.call("GET", kind.path() + "?" + owner_field + "=" + std::to_string(owner_id) + "&limit=200" +
                                         (kind.default_sort.empty() ? "" : "&sort=" + kind.default_sort))
                         .json();
   const auto& items = page.at("items").as_array();
   if (items.empty()) return;
-  std::cout << "\n" << title << "\n" << table_text(kind, items);
+  std::cout << "\n" << say(title) << "\n" << table_text(kind, items);
 }
 
 }  // namespace
@@ -29,13 +30,13 @@ void print_part(ApiClient& api, const RecordKind& kind, const std::string& title
 Kind contact_kind() {
   static const Kind k = std::make_shared<RecordKind>(RecordKind{
       &ent::contacts, "contact", "People met: add, list, show, edit, rm",
-      {{"NAME", {"first_name", "last_name"}},
-       {"EMAIL", {"emails"}},
-       {"PHONE", {"phones"}},
-       {"COMPANY", {"company_id"}},
-       {"TITLE", {"title"}},
-       {"CITY", {"city", "country"}, ", "},
-       {"TAGS", {"tags"}}},
+      {{"cli.column.name", {"first_name", "last_name"}},
+       {"cli.column.email", {"emails"}},
+       {"cli.column.phone", {"phones"}},
+       {"cli.column.company", {"company_id"}},
+       {"cli.column.job_title", {"title"}},
+       {"cli.column.city", {"city", "country"}, ", "},
+       {"cli.column.tags", {"tags"}}},
       {}, "", {}});
   return k;
 }
@@ -43,12 +44,12 @@ Kind contact_kind() {
 Kind company_kind() {
   static const Kind k = std::make_shared<RecordKind>(RecordKind{
       &ent::companies, "company", "Funds, accelerators, corporates, customers: add, list, show, edit, rm",
-      {{"NAME", {"name"}},
-       {"KIND", {"kind"}},
-       {"SECTOR", {"sector"}},
-       {"COUNTRY", {"country"}},
-       {"DOMAIN", {"domain"}},
-       {"TAGS", {"tags"}}},
+      {{"cli.column.name", {"name"}},
+       {"cli.column.kind", {"kind"}},
+       {"cli.column.sector", {"sector"}},
+       {"cli.column.country", {"country"}},
+       {"cli.column.domain", {"domain"}},
+       {"cli.column.tags", {"tags"}}},
       {"name"}, "", {}});
   return k;
 }
@@ -56,12 +57,12 @@ Kind company_kind() {
 Kind activity_kind() {
   static const Kind k = std::make_shared<RecordKind>(RecordKind{
       &ent::activities, "activity", "Meetings, calls, emails, notes and stage changes: list, show, edit, rm",
-      {{"WHEN", {"occurred_at"}},
-       {"KIND", {"kind"}},
-       {"LEAD", {"lead_id"}},
-       {"CONTACT", {"contact_id"}},
-       {"STAGE", {"from_stage", "to_stage"}, " → "},
-       {"SUBJECT", {"subject"}}},
+      {{"cli.column.when", {"occurred_at"}},
+       {"cli.column.kind", {"kind"}},
+       {"cli.column.lead", {"lead_id"}},
+       {"cli.column.contact", {"contact_id"}},
+       {"cli.column.stage", {"from_stage", "to_stage"}, " → "},
+       {"cli.column.subject", {"subject"}}},
       {"kind"}, "-occurred_at", {}});
   return k;
 }
@@ -69,12 +70,12 @@ Kind activity_kind() {
 Kind followup_kind() {
   static const Kind k = std::make_shared<RecordKind>(RecordKind{
       &ent::followups, "followup", "Follow-ups: add, list, done, snooze, show, edit, rm",
-      {{"DUE", {"due_at"}},
-       {"STATUS", {"status"}},
-       {"TITLE", {"title"}},
-       {"LEAD", {"lead_id"}},
-       {"CONTACT", {"contact_id"}},
-       {"ASSIGNEE", {"assignee_id"}}},
+      {{"cli.column.due", {"due_at"}},
+       {"cli.column.status", {"status"}},
+       {"cli.column.todo", {"title"}},
+       {"cli.column.lead", {"lead_id"}},
+       {"cli.column.contact", {"contact_id"}},
+       {"cli.column.assignee", {"assignee_id"}}},
       {"title"}, "due_at", {}});
   return k;
 }
@@ -82,18 +83,18 @@ Kind followup_kind() {
 Kind lead_kind() {
   static const Kind k = std::make_shared<RecordKind>(RecordKind{
       &ent::leads, "lead", "Leads through the pipeline: add, move, list, show, edit, rm",
-      {{"TITLE", {"title"}},
-       {"STAGE", {"stage"}},
-       {"VALUE", {"value", "currency"}},
-       {"CONTACT", {"contact_id"}},
-       {"COMPANY", {"company_id"}},
-       {"OWNER", {"owner_id"}},
-       {"CLOSE", {"expected_close"}}},
+      {{"cli.column.title", {"title"}},
+       {"cli.column.stage", {"stage"}},
+       {"cli.column.value", {"value", "currency"}},
+       {"cli.column.contact", {"contact_id"}},
+       {"cli.column.company", {"company_id"}},
+       {"cli.column.owner", {"owner_id"}},
+       {"cli.column.close", {"expected_close"}}},
       {"title"}, "", [](ApiClient& api, const boost::json::object& lead) {
         const std::int64_t id = lead.at("id").to_number<std::int64_t>();
-        print_part(api, *activity_kind(), "Activities", "lead_id", id);
-        print_part(api, *followup_kind(), "Follow-ups", "lead_id", id);
-        print_part(api, *outcome_kind(), "Outcomes", "lead_id", id);
+        print_part(api, *activity_kind(), "cli.part.activities", "lead_id", id);
+        print_part(api, *followup_kind(), "cli.part.followups", "lead_id", id);
+        print_part(api, *outcome_kind(), "cli.part.outcomes", "lead_id", id);
       }});
   return k;
 }
@@ -103,13 +104,13 @@ Kind outcome_kind() {
       &ent::outcomes, "outcome",
       "What a lead produced (an investment, a contract, a pilot, jobs), optionally from a mission event: "
       "add, list, show, edit, rm",
-      {{"DATE", {"occurred_on"}},
-       {"KIND", {"kind"}},
-       {"LEAD", {"lead_id"}},
-       {"EVENT", {"event_id"}},
-       {"AMOUNT", {"amount", "currency"}},
-       {"JOBS", {"jobs"}},
-       {"EVIDENCE", {"evidence"}}},
+      {{"cli.column.date", {"occurred_on"}},
+       {"cli.column.kind", {"kind"}},
+       {"cli.column.lead", {"lead_id"}},
+       {"cli.column.event", {"event_id"}},
+       {"cli.column.amount", {"amount", "currency"}},
+       {"cli.column.jobs", {"jobs"}},
+       {"cli.column.evidence", {"evidence"}}},
       {"kind"}, "-created_at", {}});
   return k;
 }
@@ -117,13 +118,13 @@ Kind outcome_kind() {
 Kind event_kind() {
   static const Kind k = std::make_shared<RecordKind>(RecordKind{
       &ent::events, "event", "Trade missions, fairs, conferences: add, list, show, edit, rm",
-      {{"NAME", {"name"}},
-       {"KIND", {"kind"}},
-       {"WHERE", {"city", "country"}, ", "},
-       {"FROM", {"starts_on"}},
-       {"TO", {"ends_on"}}},
+      {{"cli.column.name", {"name"}},
+       {"cli.column.kind", {"kind"}},
+       {"cli.column.where", {"city", "country"}, ", "},
+       {"cli.column.from", {"starts_on"}},
+       {"cli.column.to", {"ends_on"}}},
       {"name"}, "", [](ApiClient& api, const boost::json::object& event) {
-        print_part(api, *outcome_kind(), "Outcomes", "event_id", event.at("id").to_number<std::int64_t>());
+        print_part(api, *outcome_kind(), "cli.part.outcomes", "event_id", event.at("id").to_number<std::int64_t>());
       }});
   return k;
 }

@@ -18,7 +18,8 @@ namespace relance::cli {
 
 class ApiClient;
 
-// A column of a list: its fields' values joined by `joiner` (empty ones left out).
+// A column of a list: its fields' values joined by `joiner` (empty ones left out), under a
+// header the catalogue's key names ("cli.column.name"), in the user's language.
 struct Column {
   std::string header;
   std::vector<std::string_view> fields;

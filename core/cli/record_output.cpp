@@ -57,8 +57,8 @@ std::string value_text(const storage::Entity& entity, std::string_view field, co
 }
 
 std::string table_text(const RecordKind& kind, const json::array& items) {
-  TableRow header{"ID"};
-  for (const Column& c : kind.columns) header.push_back(c.header);
+  TableRow header{say("cli.column.id")};
+  for (const Column& c : kind.columns) header.push_back(say(c.header));
   std::vector<TableRow> rows;
   for (const auto& item : items) {
     const json::object& o = item.as_object();

@@ -17,6 +17,9 @@ using TableRow = std::vector<std::string>;
 // boolean as JSON; `absent` for a missing or null value.
 std::string cell_text(const boost::json::value* v, std::string_view absent = "-");
 
+// Characters (code points) of UTF-8 text, as a column counts them.
+std::size_t text_width(std::string_view s);
+
 std::string render_table(const TableRow& header, const std::vector<TableRow>& rows, std::size_t max_cell = 60);
 
 }  // namespace relance::cli

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/api_client.hpp"
+#include "cli/user_profile.hpp"
 
 namespace relance::cli {
 
@@ -56,17 +57,15 @@ int parse_error_exit(CLI::App& app, const CLI::ParseError& e) {
     app.exit(e);
     return usage;
   }
-  if (unknown.empty())
-    std::cerr << path << ": which command? ";
-  else
-    std::cerr << path << ": `" << unknown << "` is not a command. ";
-  std::cerr << "The commands are:\n";
+  std::cerr << (unknown.empty() ? say("cli.usage.which_command", {path})
+                                : say("cli.usage.not_a_command", {path, unknown}))
+            << " " << say("cli.usage.commands_are") << "\n";
   std::size_t width = 0;
   for (const CLI::App* c : commands) width = std::max(width, c->get_name().size());
   for (const CLI::App* c : commands)
     std::cerr << "  " << c->get_name() << std::string(width - c->get_name().size() + 2, ' ')
               << c->get_description() << "\n";
-  std::cerr << "Run `" << path << " --help` for the options.\n";
+  std::cerr << say("cli.usage.see_help", {path}) << "\n";
   return usage;
 }
 

@@ -23,5 +23,9 @@ std::string user_time_zone();
 domain::Locale user_locale();
 // A sentence of the catalogue in the user's language, {0}, {1}... filled with `args`.
 std::string say(std::string_view key, std::initializer_list<std::string_view> args = {});
+// A word of a known set ("cli.import.state.", "done") in the user's language, or as it is.
+std::string say_word(std::string_view family, std::string_view word);
+// The stored token changed (`relance login`): the next sentence asks the daemon anew.
+void forget_profile();
 
 }  // namespace relance::cli

@@ -21,9 +21,15 @@ std::string instant_text(std::string_view text, std::string_view option, const s
   return domain::format_instant(*t);
 }
 
-std::string relative_instant_text(std::string_view text) {
-  const auto t = domain::read_relative(text, Clock::now());
-  return t ? domain::format_instant(*t) : std::string(text);
+std::string range_bound_text(std::string_view text, std::string_view option, bool date_field) {
+  // A day alone ("2026-06-08", "today", "lundi") bounds a range from its first moment, not
+  // from the 09:00 it means for a follow-up's --due.
+  const Clock::time_point now = Clock::now();
+  std::optional<Clock::time_point> t = parse_when(std::string(text) + " 00:00", now);
+  if (!t) t = parse_when(text, now);
+  if (!t) throw CliError(usage, say("cli.bad_instant", {option, text, domain::typed_instant_forms()}));
+  if (date_field) return domain::local_day(*t, user_time_zone()).date;
+  return domain::format_instant(*t);
 }
 
 void check_time_zone(const std::string& zone) {

@@ -26,9 +26,12 @@ std::optional<Clock::time_point> parse_when(std::string_view text, Clock::time_p
 // CliError(usage) naming `option` and listing the accepted forms when it is none of them.
 std::string instant_text(std::string_view text, std::string_view option, const std::string& zone = {});
 
-// As instant_text, but only for the relative forms ("now", "3h", "2d ago"): anything else
-// stays as it is, a date a date (for ranges over date fields).
-std::string relative_instant_text(std::string_view text);
+// A list range's bound (--occurred-from, --due-to...) as the API takes it, from any form
+// instant_text reads; a day alone ("2026-06-08", "today", "lundi") stands for its first
+// moment in the user's zone, so "--occurred-from 2026-06-08 --occurred-to 2026-06-13" is the
+// mission's week as the founder lived it. Over a date field, the bound's local date. Throws
+// CliError(usage) naming `option` and listing the accepted forms when it is none of them.
+std::string range_bound_text(std::string_view text, std::string_view option, bool date_field);
 
 // Throws CliError(usage) when `zone` is not empty and not an IANA time zone.
 void check_time_zone(const std::string& zone);

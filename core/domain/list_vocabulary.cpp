@@ -124,16 +124,22 @@ storage::Value filter_value(const Field& f, const std::string& name, const std::
   }
 }
 
+// The field a range parameter (occurred_from, due_to...) bounds; nullptr when it bounds
+// none of the entity's fields (created_from and updated_to bound the record's own columns).
+const Field* ranged_field(const Entity& e, const std::string& stem) {
+  for (std::string_view field : vocabulary(e).ranged)
+    if (range_stem(field) == stem) return e.field(field);
+  return nullptr;
+}
+
+std::string range_stem_of(const std::string& name) {
+  return name.substr(0, name.size() - (name.ends_with("_from") ? 5 : 3));
+}
+
 std::optional<ListCondition> range_condition(const Entity& e, const std::string& name, const std::string& raw) {
-  const bool from = name.ends_with("_from");
-  const std::string stem = name.substr(0, name.size() - (from ? 5 : 3));
-  const auto test = from ? ListCondition::Test::at_least : ListCondition::Test::before;
-  const Vocabulary& v = vocabulary(e);
-  for (std::string_view field : v.ranged)
-    if (range_stem(field) == stem) {
-      const Field& f = *e.field(field);
-      return ListCondition{f.name, test, filter_value(f, name, raw)};
-    }
+  const std::string stem = range_stem_of(name);
+  const auto test = name.ends_with("_from") ? ListCondition::Test::at_least : ListCondition::Test::before;
+  if (const Field* f = ranged_field(e, stem)) return ListCondition{f->name, test, filter_value(*f, name, raw)};
   if (stem != "updated" && stem != "created") return std::nullopt;
   auto t = normalise_instant(raw);
   if (!t) throw Problem::bad_request(name + " must be an RFC 3339 instant", name);
@@ -152,6 +158,14 @@ std::optional<ListCondition> list_condition(const Entity& e, const std::string& 
   const Field* f = e.field(name);
   if (!f || f->kind == FieldKind::tag_list || !holds(v.equal, name)) return std::nullopt;
   return ListCondition{f->name, ListCondition::Test::equals, filter_value(*f, name, raw)};
+}
+
+std::optional<FieldKind> range_kind(const Entity& e, const std::string& name) {
+  if (!name.ends_with("_from") && !name.ends_with("_to")) return std::nullopt;
+  const std::string stem = range_stem_of(name);
+  if (const Field* f = ranged_field(e, stem)) return f->kind;
+  if (stem == "updated" || stem == "created") return FieldKind::timestamp;
+  return std::nullopt;
 }
 
 std::string list_search(const Entity& e, const std::string& raw) {

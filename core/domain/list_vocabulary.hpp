@@ -39,6 +39,11 @@ struct ListCondition {
 std::optional<ListCondition> list_condition(const storage::Entity& e, const std::string& name,
                                             const std::string& raw);
 
+// The kind of the field a range parameter (?occurred_from=, ?due_to=, ?created_from=) bounds:
+// FieldKind::timestamp (an RFC 3339 instant) or FieldKind::date ("YYYY-MM-DD"); nullopt when
+// `name` is no range of these lists. The command line reads what people type by it.
+std::optional<storage::FieldKind> range_kind(const storage::Entity& e, const std::string& name);
+
 // The words of a full-text search (?q=) of a list of `e`, checked: Problem 400 naming "q"
 // when `e` has no search or the text is not valid UTF-8, holds a NUL or is too long.
 std::string list_search(const storage::Entity& e, const std::string& raw);

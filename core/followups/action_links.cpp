@@ -11,6 +11,7 @@
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
+#include "domain/typed_instant.hpp"
 
 namespace relance::followups {
 namespace {
@@ -52,28 +53,31 @@ std::string ActionLinks::url(const LinkTarget& t, LinkAction action) const {
          "&sig=" + sign(t, name_of(action), expires);
 }
 
-VerifiedLink ActionLinks::verify(std::int64_t followup_id, const LinkQuery& q) const {
-  if (q.action != "done" && q.action != "snooze")
-    throw Problem::bad_request("the link's action is neither done nor snooze", "do");
+VerifiedLink ActionLinks::authenticate(std::int64_t followup_id, const LinkQuery& q, domain::Locale locale) const {
+  if (q.action != "done" && q.action != "snooze") throw Problem::bad_request(domain::message(locale, "link.bad_action"), "do");
   const auto exp = domain::parse_int64(q.expires);
   const auto version = domain::parse_int64(q.version);
   const auto recipient = domain::parse_int64(q.recipient);
   if (!exp || !version || !recipient || q.due.empty() || q.signature.empty())
-    throw Problem::bad_request(
-        "the link is incomplete (due, v, to, exp and sig are required); a link from an email older than this "
-        "version of Relance no longer acts: open the follow-up in Relance instead");
+    throw Problem::bad_request(domain::message(locale, "link.incomplete"));
   const LinkTarget target{followup_id, q.due, *version, *recipient};
   const std::string expected = sign(target, q.action, *exp);
   // Constant time: a forger learns nothing from how long the refusal takes.
   if (expected.size() != q.signature.size() ||
       sodium_memcmp(expected.data(), q.signature.data(), expected.size()) != 0)
-    throw Problem(Problem::Kind::forbidden, "Forbidden", "the link's signature does not match: it was altered or not made by this server");
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(domain::Clock::now().time_since_epoch()).count();
-  if (*exp < now)
-    throw Problem(Problem::Kind::expired, "Gone", "the link expired on " +
-                                   domain::format_instant(domain::Clock::time_point(std::chrono::seconds(*exp))) +
-                                   "; open the follow-up in Relance instead");
+    throw Problem(Problem::Kind::forbidden, "Forbidden", domain::message(locale, "link.forged"));
   return VerifiedLink{target, q.action == "done" ? LinkAction::done : LinkAction::snooze};
+}
+
+VerifiedLink ActionLinks::verify(std::int64_t followup_id, const LinkQuery& q, domain::Locale locale) const {
+  VerifiedLink link = authenticate(followup_id, q, locale);
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(domain::Clock::now().time_since_epoch()).count();
+  const std::int64_t expires = *domain::parse_int64(q.expires);  // authenticate() read it
+  if (expires < now) {
+    const domain::Clock::time_point at{std::chrono::seconds(expires)};
+    throw Problem(Problem::Kind::expired, "Gone", domain::message(locale, "link.expired", {domain::local_time_text(at, "UTC")}));
+  }
+  return link;
 }
 
 std::string ActionLinks::origin() const {

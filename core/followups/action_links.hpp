@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <string>
 
+#include "domain/messages.hpp"
+
 namespace relance::followups {
 
 enum class LinkAction { done, snooze };
@@ -44,9 +46,15 @@ class ActionLinks {
 
   std::string url(const LinkTarget& target, LinkAction action) const;
 
-  // Checks the query of a link for `followup_id`; throws Problem 403 (forged or altered),
-  // 410 (expired) or 400 (malformed), saying which.
-  VerifiedLink verify(std::int64_t followup_id, const LinkQuery& query) const;
+  // Checks the form and the signature of a link for `followup_id`, not its expiry: whom an
+  // authentic link was sent to, even once expired (its page still speaks their language).
+  // Throws Problem 403 (forged or altered) or 400 (malformed), saying why in `locale`.
+  VerifiedLink authenticate(std::int64_t followup_id, const LinkQuery& query,
+                            domain::Locale locale = domain::Locale::en) const;
+
+  // authenticate(), then the expiry: Problem 410 when it is past.
+  VerifiedLink verify(std::int64_t followup_id, const LinkQuery& query,
+                      domain::Locale locale = domain::Locale::en) const;
 
   // "https://crm.example.org": the origin the links' pages are served from.
   std::string origin() const;

@@ -21,9 +21,9 @@ using storage::Row;
 namespace {
 
 // A day after the due instant the link was made for: following a snooze link twice snoozes once.
-std::string snoozed_due(const VerifiedLink& link) {
+std::string snoozed_due(const VerifiedLink& link, domain::Locale locale) {
   const auto due = domain::parse_instant(link.target.due_at);
-  if (!due) throw Problem::bad_request("the link's due instant is not an instant", "due");
+  if (!due) throw Problem::bad_request(domain::message(locale, "link.bad_due"), "due");
   return domain::format_instant(*due + std::chrono::hours(24));
 }
 
@@ -34,7 +34,8 @@ std::exception_ptr link_error(std::exception_ptr err, const services::WriteOutco
   if (err) return err;
   if (outcome.kind == Kind::conflict)
     return std::make_exception_ptr(Problem::conflict(domain::message(locale, "link.changed")));
-  if (outcome.kind == Kind::not_found) return std::make_exception_ptr(Problem::not_found());
+  if (outcome.kind == Kind::not_found)
+    return std::make_exception_ptr(Problem(Problem::Kind::not_found, "Not found", domain::message(locale, "link.gone")));
   if (outcome.kind == Kind::invalid) return std::make_exception_ptr(Problem::invalid(outcome.field, outcome.detail));
   return nullptr;
 }
@@ -108,16 +109,19 @@ struct FollowupService::Followed {
   std::string zone;  // the recipient's clock for this follow-up
 };
 
-FollowupService::Followed FollowupService::follow(std::int64_t followup_id,
-                                                  const LinkQuery& query) const {
-  const VerifiedLink link = links_.verify(followup_id, query);
+FollowupService::Followed FollowupService::follow(std::int64_t followup_id, const LinkQuery& query,
+                                                  domain::Locale locale) const {
+  const auto say = [locale](std::string_view key, std::initializer_list<std::string_view> args = {}) {
+    return domain::message(locale, key, args);
+  };
+  const VerifiedLink link = links_.verify(followup_id, query, locale);
   auto row = store_.get(ent::followups, storage::Scope::everything(), followup_id);
-  if (!row) throw Problem(Problem::Kind::not_found, "Not found", "this follow-up no longer exists");
+  if (!row) throw Problem(Problem::Kind::not_found, "Not found", say("link.gone"));
   // The link acts as the user it was sent to, as long as they could change the follow-up
   // themselves: still of its organisation, still enabled.
   auto user = store_.get(ent::users, storage::Scope::everything(), link.target.recipient_id);
   if (!user || user->org_id != row->org_id || user->get(ent::users, "disabled") == storage::Value{std::int64_t{1}})
-    throw Problem::forbidden("the person this link was sent to can no longer change this follow-up; open it in Relance");
+    throw Problem::forbidden(say("link.recipient_refused"));
   Followed f{link, {}, {}, {}};
   f.recipient.user_id = user->id;
   f.recipient.org_id = user->org_id;
@@ -133,9 +137,7 @@ FollowupService::Followed FollowupService::follow(std::int64_t followup_id,
   f.preview.recipient = name && !name->empty() ? *name + (email ? " <" + *email + ">" : "") : email ? *email : "";
   // The page speaks the recipient's language and shows instants on their clock: the
   // follow-up's own zone, else theirs, else the daemon's default.
-  const std::string* locale = user->text(ent::users, "locale");
-  const domain::Locale lang = domain::locale_of(locale ? *locale : "");
-  f.preview.locale = lang;
+  f.preview.locale = locale;
   const std::string* own_zone = row->text(ent::followups, "time_zone");
   const std::string* user_zone = user->text(ent::users, "time_zone");
   f.zone = own_zone ? *own_zone : user_zone ? *user_zone : default_time_zone_;
@@ -143,10 +145,6 @@ FollowupService::Followed FollowupService::follow(std::int64_t followup_id,
     const auto t = domain::parse_instant(instant);
     return t ? domain::local_time_text(*t, f.zone) : instant;
   };
-  const auto say = [lang](std::string_view key, std::initializer_list<std::string_view> args = {}) {
-    return domain::message(lang, key, args);
-  };
-
   const std::string* status = row->text(ent::followups, "status");
   const std::string* due = row->text(ent::followups, "due_at");
   if (due) f.preview.due = local(*due);
@@ -155,7 +153,7 @@ FollowupService::Followed FollowupService::follow(std::int64_t followup_id,
     f.preview.already = say("link.already_done", {f.preview.title});
     return f;
   }
-  if (link.action == LinkAction::snooze && is(status, "snoozed") && is(due, snoozed_due(link))) {
+  if (link.action == LinkAction::snooze && is(status, "snoozed") && is(due, snoozed_due(link, locale))) {
     f.preview.already = say("link.already_snoozed", {f.preview.title, local(*due)});
     return f;
   }
@@ -167,25 +165,26 @@ FollowupService::Followed FollowupService::follow(std::int64_t followup_id,
   return f;
 }
 
-domain::Locale FollowupService::recipient_locale(std::int64_t followup_id, const LinkQuery& query) const {
+domain::Locale FollowupService::link_locale(std::int64_t followup_id, const LinkQuery& query,
+                                           domain::Locale asked) const {
   try {
-    const VerifiedLink link = links_.verify(followup_id, query);
+    const VerifiedLink link = links_.authenticate(followup_id, query);
     const auto user = store_.get(ent::users, storage::Scope::everything(), link.target.recipient_id);
-    const std::string* locale = user ? user->text(ent::users, "locale") : nullptr;
-    return domain::locale_of(locale ? *locale : "");
-  } catch (const std::exception&) {
-    return domain::Locale::en;
+    const std::string* chosen = user ? user->text(ent::users, "locale") : nullptr;
+    return chosen ? domain::locale_of(*chosen, asked) : asked;
+  } catch (const Problem&) {
+    return asked;  // not a link of ours: nobody's language but the browser's
   }
 }
 
-FollowupService::LinkPreview FollowupService::preview(std::int64_t followup_id,
-                                                      const LinkQuery& query) const {
-  return follow(followup_id, query).preview;
+FollowupService::LinkPreview FollowupService::preview(std::int64_t followup_id, const LinkQuery& query,
+                                                      domain::Locale locale) const {
+  return follow(followup_id, query, locale).preview;
 }
 
-void FollowupService::act(std::int64_t followup_id, const LinkQuery& query,
+void FollowupService::act(std::int64_t followup_id, const LinkQuery& query, domain::Locale locale,
                           std::function<void(std::exception_ptr, std::string)> done) {
-  const Followed f = follow(followup_id, query);
+  const Followed f = follow(followup_id, query, locale);
   if (!f.preview.already.empty()) return done(nullptr, f.preview.already);
   boost::json::object body;
   std::string sentence;
@@ -193,7 +192,7 @@ void FollowupService::act(std::int64_t followup_id, const LinkQuery& query,
     body["status"] = "done";
     sentence = domain::message(f.preview.locale, "link.is_done", {f.preview.title});
   } else {
-    const std::string next = snoozed_due(f.link);
+    const std::string next = snoozed_due(f.link, locale);
     body["status"] = "snoozed";
     body["due_at"] = next;
     const auto at = domain::parse_instant(next);

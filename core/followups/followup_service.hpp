@@ -48,26 +48,26 @@ class FollowupService {
   // Checks a link (ActionLinks::verify) and that it still applies: the follow-up has the due
   // instant and version it was made for (else Problem 409), and its recipient may still
   // change it (else 403). A link whose work is done already (the same link followed twice)
-  // says so in `already`.
-  LinkPreview preview(std::int64_t followup_id, const LinkQuery& query) const;
+  // says so in `already`. Sentences, refusals included, are in `locale` (link_locale()).
+  LinkPreview preview(std::int64_t followup_id, const LinkQuery& query, domain::Locale locale) const;
 
   // Follows a link, checked as preview() does, as its recipient (the audit log names them):
   // marks the follow-up done or moves it a day later than the due instant the link was made
   // for. Once: a second time changes nothing. `done` gets a sentence for the person, or the
   // error (409 when the follow-up changed meanwhile).
-  void act(std::int64_t followup_id, const LinkQuery& query,
+  void act(std::int64_t followup_id, const LinkQuery& query, domain::Locale locale,
            std::function<void(std::exception_ptr, std::string)> done);
 
-  // The language of the person a link was sent to (English when the link does not verify):
-  // the page's words, its errors included, are in it.
-  domain::Locale recipient_locale(std::int64_t followup_id, const LinkQuery& query) const;
+  // The language of a link's answers: the one its recipient chose (an authentic link names
+  // them, expired or not); else `asked`, what the browser asks for (Accept-Language).
+  domain::Locale link_locale(std::int64_t followup_id, const LinkQuery& query, domain::Locale asked) const;
 
   // The origin the links lead to ("https://crm.example.org").
   std::string link_origin() const { return links_.origin(); }
 
  private:
   struct Followed;
-  Followed follow(std::int64_t followup_id, const LinkQuery& query) const;
+  Followed follow(std::int64_t followup_id, const LinkQuery& query, domain::Locale locale) const;
 
   storage::Store& store_;
   services::RecordService& records_;

@@ -73,10 +73,10 @@ std::string zone_of(const Row* user, const std::string& fallback) {
   return z ? *z : fallback;
 }
 
-// The language of the emails to `u` (French when the user has none set, as user_json says).
-domain::Locale locale_of(const Row* u) {
+// The language of the emails to `u`: theirs, else the daemon's default (as user_json says).
+domain::Locale locale_of(const Row* u, const std::string& fallback) {
   const std::string* locale = u ? u->text(ent::users, "locale") : nullptr;
-  return domain::locale_of(locale ? *locale : "fr", domain::Locale::fr);
+  return domain::locale_of(locale ? *locale : fallback, domain::locale_of(fallback));
 }
 
 // A lead's "stage" and, beside it, its "stage_label" in the recipient's language.
@@ -87,13 +87,13 @@ void stage_fields(std::string& out, const Row& lead, domain::Locale locale) {
   else field(out, "stage_label", nullptr);
 }
 
-std::string user_json(const Row& u, const std::string& zone) {
+std::string user_json(const Row& u, const std::string& zone, const std::string& default_locale) {
   std::string out = "{\"id\":";
   domain::append_json_int(out, u.id);
   field(out, "email", u.text(ent::users, "email"));
   field(out, "display_name", u.text(ent::users, "display_name"));
   const std::string* locale = u.text(ent::users, "locale");
-  field(out, "locale", locale ? *locale : std::string("fr"));
+  field(out, "locale", locale ? *locale : default_locale);
   field(out, "time_zone", zone);
   return out + "}";
 }
@@ -204,7 +204,7 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
       const std::string contact_local = contact_zone ? local_or_null(due_at, *contact_zone) : std::string();
       field(when, "contact_local", contact_zone ? &contact_local : nullptr);
       ev.more.emplace_back("due", when + "}");
-      ev.more.emplace_back("assignee", assignee ? user_json(*assignee, zone_of(assignee, options_.default_time_zone)) : "null");
+      ev.more.emplace_back("assignee", assignee ? user_json(*assignee, zone_of(assignee, options_.default_time_zone), options_.default_locale) : "null");
       if (contact) {
         std::string c = "{\"id\":";
         domain::append_json_int(c, contact->id);
@@ -221,7 +221,7 @@ std::size_t FollowupScheduler::due_followups(domain::Clock::time_point now) {
         std::string l = "{\"id\":";
         domain::append_json_int(l, lead->id);
         field(l, "title", lead->text(ent::leads, "title"));
-        stage_fields(l, *lead, locale_of(assignee));
+        stage_fields(l, *lead, locale_of(assignee, options_.default_locale));
         ev.more.emplace_back("lead", l + "}");
       } else {
         ev.more.emplace_back("lead", "null");
@@ -298,7 +298,7 @@ std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
         stale += "{\"id\":";
         domain::append_json_int(stale, s.lead.id);
         field(stale, "title", s.lead.text(ent::leads, "title"));
-        stage_fields(stale, s.lead, locale_of(&u));
+        stage_fields(stale, s.lead, locale_of(&u, options_.default_locale));
         field(stale, "last_activity_at", s.last_activity_at.empty() ? nullptr : &s.last_activity_at);
         const auto since = domain::parse_instant(s.last_activity_at.empty() ? s.lead.created_at : s.last_activity_at);
         stale += ",\"days\":";
@@ -306,7 +306,7 @@ std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
         stale += '}';
       }
       stale += ']';
-      std::string data = "{\"user\":" + user_json(u, zone);
+      std::string data = "{\"user\":" + user_json(u, zone, options_.default_locale);
       field(data, "date", day.date);
       raw(data, "today", today);
       raw(data, "overdue", overdue);

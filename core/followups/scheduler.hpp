@@ -31,6 +31,7 @@ struct SchedulerOptions {
   int stale_days = 14;                   // a lead without activity this long is stale
   std::size_t batch = 500;               // events written per transaction
   std::string default_time_zone = "Europe/Paris";  // users who set none
+  std::string default_locale = "fr";               // users from before every user had a language
 };
 
 class FollowupScheduler {

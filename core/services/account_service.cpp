@@ -115,8 +115,10 @@ std::span<const std::string_view> default_pipeline_stages() {
   return stages;
 }
 
-AccountService::AccountService(storage::Store& store, OrgDirectory& orgs, std::string default_time_zone)
+AccountService::AccountService(storage::Store& store, OrgDirectory& orgs, std::string default_time_zone,
+                               std::string default_locale)
     : store_(store), orgs_(orgs), default_time_zone_(std::move(default_time_zone)),
+      default_locale_(std::move(default_locale)),
       by_email_(10, std::chrono::minutes(15)), by_address_(50, std::chrono::minutes(15)),
       resets_by_email_(5, std::chrono::minutes(15)), resets_by_address_(50, std::chrono::minutes(15)) {}
 
@@ -143,6 +145,7 @@ bool AccountService::bootstrap(const std::string& admin_email, const std::string
     user.set(ent::users, "role", std::string("admin"));
     user.set(ent::users, "disabled", std::int64_t{0});
     user.set(ent::users, "time_zone", default_time_zone_);
+    user.set(ent::users, "locale", default_locale_);
     user.set(ent::users, "password_hash", hash);
     write_record(tx, system, ent::users, WriteKind::create, user, nullptr,
                  set_fields(ent::users, user), "user.created");
@@ -278,8 +281,10 @@ json::object AccountService::me(const Principal& p) {
   auto user = store_.get(ent::users, Scope::everything(), p.user_id);
   if (!user) throw Problem::unauthorized("this user no longer exists");
   json::object o = domain::encode_row(ent::users, *user, false);
-  // Users from before time zones were set at creation: the zone the daemon assumes for them.
+  // Users from before time zones and languages were set at creation: those the daemon
+  // assumes for them.
   if (o["time_zone"].is_null()) o["time_zone"] = default_time_zone_;
+  if (o["locale"].is_null()) o["locale"] = default_locale_;
   auto org = store_.get(ent::organisations, Scope::everything(), p.org_id);
   if (org) o["organisation"] = domain::encode_row(ent::organisations, *org, false);
   o["token_scope"] = p.can_write ? "read-write" : "read";
@@ -322,7 +327,8 @@ PasswordLink AccountService::send_link(const Row& user, const std::string& token
   const auto& u = ent::users;
   try {
     options->send(password_link_mail(PasswordLinkMail{
-        text_of(user.get(u, "email")), text_of(user.get(u, "display_name")), text_of(user.get(u, "locale")), out.link,
+        text_of(user.get(u, "email")), text_of(user.get(u, "display_name")),
+        storage::is_null(user.get(u, "locale")) ? default_locale_ : text_of(user.get(u, "locale")), out.link,
         invitation ? options->invite_validity : options->reset_validity, invitation}));
     out.emailed = true;
   } catch (const std::exception& e) {
@@ -384,19 +390,19 @@ void AccountService::request_password_reset(const std::string& email_in, const s
 }
 
 void AccountService::set_password_with_link(const std::string& token, const std::string& password,
-                                            const std::string& client_address) {
+                                            const std::string& client_address, domain::Locale locale) {
   const std::string address_key = "ip:" + client_address;
   refuse_while_throttled(by_address_.wait_for(address_key));
   if (password.size() < min_password_length || password.size() > 1024)
-    throw Problem::invalid("password", "password must have 10 to 1024 characters");
+    throw Problem::invalid("password", domain::message(locale, "password.length"));
   const auto& t = ent::api_tokens;
   auto refused = [&](const char* why) {
     by_address_.record_failure(address_key);
-    return Problem(Problem::Kind::expired, "Link not valid", why, "token");
+    return Problem(Problem::Kind::expired, "Link not valid", domain::message(locale, why), "token");
   };
   auto link = store_.find_unique(t, "token_hash", auth::token_hash(token));
   if (!link || text_of(link->get(t, "kind")) != password_link_kind)
-    throw refused("this link is not valid: ask for a new one");
+    throw refused("password.link_invalid");
   const std::string hash = auth::hash_password(password);
   const char* why = nullptr;
   store_.write_sync([&](storage::WriteTxn& tx) {
@@ -404,17 +410,17 @@ void AccountService::set_password_with_link(const std::string& token, const std:
     auto row = tx.get(t, Scope::org(link->org_id), link->id);
     const std::string now = domain::now_instant();
     if (!row || !storage::is_null(row->get(t, "revoked_at"))) {
-      why = "this link was already used or replaced by a newer one: ask for a new one";
+      why = "password.link_used";
       return;
     }
     const std::string expires = text_of(row->get(t, "expires_at"));
     if (expires.empty() || expires <= now) {
-      why = "this link has expired: ask for a new one";
+      why = "password.link_expired";
       return;
     }
     auto user = tx.get(ent::users, Scope::everything(), std::get<std::int64_t>(row->get(t, "user_id")));
     if (!user || is_disabled(*user)) {
-      why = "this account is disabled";
+      why = "password.account_disabled";
       return;
     }
     Principal as;  // the user, proving who they are by the link
@@ -523,6 +529,7 @@ void AccountService::create_user(const Principal& p, json::object body, OutcomeC
   if (storage::is_null(row->get(ent::users, "role"))) row->set(ent::users, "role", std::string("member"));
   if (storage::is_null(row->get(ent::users, "disabled"))) row->set(ent::users, "disabled", std::int64_t{0});
   if (storage::is_null(row->get(ent::users, "time_zone"))) row->set(ent::users, "time_zone", default_time_zone_);
+  if (storage::is_null(row->get(ent::users, "locale"))) row->set(ent::users, "locale", default_locale_);
   check_role_grant(p, *org, row->get(ent::users, "role"));
   if (!password.empty()) row->set(ent::users, "password_hash", auth::hash_password(password));
   submit_outcome(store_,

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "domain/messages.hpp"
 #include "auth/principal.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/secrets.hpp"
@@ -68,7 +69,9 @@ class AccountService {
 
   // `default_time_zone`: the zone of a user created without one (the daemon's
   // followups.default_time_zone, the one the reminders already assume for such users).
-  AccountService(storage::Store& store, OrgDirectory& orgs, std::string default_time_zone = "Europe/Paris");
+  // `default_locale`: the language of a user created without one (accounts.default_locale).
+  AccountService(storage::Store& store, OrgDirectory& orgs, std::string default_time_zone = "Europe/Paris",
+                 std::string default_locale = "fr");
 
   // First start: creates the region's organisation and the instance admin, once.
   // Returns false when the instance already has users.
@@ -99,9 +102,10 @@ class AccountService {
   void request_password_reset(const std::string& email, const std::string& client_address,
                               const std::function<void()>& answer);
   // Sets the password of the link's user. Throws Problem expired (used, outdated or unknown
-  // links alike but for the words), 422 for a bad password, 429 after too many bad links.
+  // links alike but for the words), 422 for a bad password, 429 after too many bad links;
+  // their sentences in `locale` (the language of the person at the link's page).
   void set_password_with_link(const std::string& token, const std::string& password,
-                              const std::string& client_address);
+                              const std::string& client_address, domain::Locale locale = domain::Locale::en);
 
   // Personal API tokens.
   Page list_tokens(const auth::Principal& p);
@@ -154,6 +158,7 @@ class AccountService {
   storage::Store& store_;
   OrgDirectory& orgs_;
   std::string default_time_zone_;
+  std::string default_locale_;
   auth::RateLimiter by_email_;
   auth::RateLimiter by_address_;
   auth::RateLimiter resets_by_email_;

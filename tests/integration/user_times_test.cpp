@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <string>
@@ -143,6 +144,62 @@ TEST_CASE("a wall-clock time is read in the zone that --time-zone names, French 
   CHECK(text_at(json::parse(a_out), "occurred_at") == tokyo.utc);
 }
 
+TEST_CASE("list ranges read typed times in the user's zone, a day alone from its first moment there") {
+  World w;
+  HttpClient lea = person(w, "lea-ranges@alpha.test", los_angeles, "en");
+  const Laptop laptop(w, lea, "Asia/Tokyo");
+  // Los Angeles' midnight today, from the zone's rules; one activity at that moment, one a
+  // minute before it (yesterday there, whatever Tokyo's date is).
+  const std::string script =
+      "import datetime, zoneinfo\n"
+      "z = zoneinfo.ZoneInfo('America/Los_Angeles')\n"
+      "d = datetime.datetime.now(z).date()\n"
+      "t = datetime.datetime(d.year, d.month, d.day, tzinfo=z).astimezone(datetime.timezone.utc)\n"
+      "f = '%Y-%m-%dT%H:%M:%SZ'\n"
+      "print(t.strftime(f), (t - datetime.timedelta(minutes=1)).strftime(f), d.isoformat(), sep='|')\n";
+  auto [code, out] = shell("python3 -c " + quoted(script));
+  REQUIRE(code == 0);
+  const auto bar = out.find('|'), bar2 = out.find('|', bar + 1);
+  const std::string midnight = out.substr(0, bar), before = out.substr(bar + 1, bar2 - bar - 1);
+  std::string today = out.substr(bar2 + 1);
+  while (!today.empty() && (today.back() == '\n' || today.back() == '\r')) today.pop_back();
+  const std::string at_midnight = id_of(World::create(lea, "activities", {{"kind", "call"}, {"subject", "Appel à minuit"}, {"occurred_at", midnight}}));
+  const std::string just_before = id_of(World::create(lea, "activities", {{"kind", "note"}, {"subject", "La veille 🌙"}, {"occurred_at", before}}));
+
+  auto ids = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> command{"activity", "list", "--json"};
+    command.insert(command.end(), args.begin(), args.end());
+    auto [list_code, listed] = laptop.run(command);
+    INFO(listed);
+    REQUIRE(list_code == 0);
+    std::vector<std::string> out_ids;
+    const json::value page = json::parse(listed);
+    for (const auto& item : page.at("items").as_array()) out_ids.push_back(id_of(item));
+    std::sort(out_ids.begin(), out_ids.end());
+    return out_ids;
+  };
+  for (const std::string& day : {std::string("today"), today, std::string("aujourd'hui")}) {
+    INFO("--occurred-from " << day);
+    CHECK(ids({"--occurred-from", day}) == std::vector<std::string>{at_midnight});
+    CHECK(ids({"--occurred-to", day}) == std::vector<std::string>{just_before});
+  }
+  // A time of day and a relative form are read as for --due.
+  CHECK(ids({"--occurred-from", today + " 00:00", "--occurred-to", "in 1h"}) == std::vector<std::string>{at_midnight});
+  CHECK(ids({"--occurred-from", "3d ago"}).size() == 2);
+
+  // A date field's range takes the user's local date of what is typed.
+  World::create(lea, "leads", {{"title", "Pilote Intel"}, {"expected_close", today}});
+  auto [lead_code, leads] = laptop.run({"lead", "list", "--expected-close-from", "today", "--json"});
+  INFO(leads);
+  REQUIRE(lead_code == 0);
+  CHECK(json::parse(leads).at("items").as_array().size() == 1);
+
+  // An unreadable bound is refused with the forms, naming the option.
+  auto [bad_code, refused] = laptop.run({"activity", "list", "--occurred-from", "la semaine dernière"});
+  CHECK(bad_code == 2);
+  CHECK(refused.find("--occurred-from: cannot read \"la semaine dernière\" as a time. Accepted forms:") != std::string::npos);
+}
+
 TEST_CASE("an unreadable --due is refused with the accepted forms and nothing is created") {
   World w;
   HttpClient lea = person(w, "lea@alpha.test", los_angeles, "en");
@@ -171,6 +228,33 @@ TEST_CASE("a user created without a time zone gets the daemon's default zone") {
                                      {"time_zone", "Asia/Tokyo"}});
   CHECK(chosen.at("time_zone") == "Asia/Tokyo");
   CHECK(w.alpha_member.get("/api/v1/me").json().at("time_zone") == "America/New_York");
+}
+
+TEST_CASE("a user created without a language gets the daemon's default one, and the command line speaks it") {
+  World w(std::map<std::string, std::string>{{"RELANCE_ACCOUNTS_DEFAULT_LOCALE", "fr"}});
+  HttpClient& unset = w.alpha_member;  // created by World without a locale
+  CHECK(unset.get("/api/v1/me").json().at("locale") == "fr");
+  CHECK(w.admin.get("/api/v1/me").json().at("locale") == "fr");  // the first-run administrator too
+  const auto chosen = World::create(w.admin, "users",
+                                    {{"org_id", w.alpha_id}, {"email", "kai-en@alpha.test"}, {"role", "member"},
+                                     {"password", "password-of-kai"}, {"locale", "en"}});
+  CHECK(chosen.at("locale") == "en");
+  // The laptop's language says English; the user's own (the default) wins.
+  Laptop laptop(w, unset, "UTC");
+  laptop.env["LANG"] = "en_US.UTF-8";
+  auto [code, out] = laptop.run({"followup", "overdue"});
+  INFO(out);
+  CHECK(code == 0);
+  CHECK(out.find("rien en retard") != std::string::npos);
+
+  // A daemon told otherwise gives English.
+  Daemon english(std::map<std::string, std::string>{{"RELANCE_ACCOUNTS_DEFAULT_LOCALE", "en"}});
+  english.start();
+  CHECK(english.admin().get("/api/v1/me").json().at("locale") == "en");
+  // And refuses a language it does not speak, naming the setting.
+  Daemon german(std::map<std::string, std::string>{{"RELANCE_ACCOUNTS_DEFAULT_LOCALE", "de"}});
+  CHECK_THROWS(german.start());
+  CHECK(german.log().find("default_locale") != std::string::npos);
 }
 
 TEST_CASE("a French user gets the command line's sentences in French") {
@@ -242,4 +326,87 @@ TEST_CASE("a French user's reminder link shows a French page with the local time
   CHECK(acted.body.find("est faite") != std::string::npos);
   auto again = anyone.request("POST", done, {}, {{"Accept", "text/html"}});
   CHECK(again.body.find("était déjà faite") != std::string::npos);
+}
+
+TEST_CASE("a reminder link's page speaks its recipient's language, else the browser's, refusals included") {
+  // Links that expire at once: every link below is past its expiry when followed.
+  World w(std::map<std::string, std::string>{{"RELANCE_FOLLOWUPS_TICK_MS", "100"}, {"RELANCE_FOLLOWUPS_LINK_HOURS", "0"}});
+  HttpClient zoe = person(w, "zoe-expired@alpha.test", "Europe/Paris", "fr");
+  HttpClient& sam = w.alpha_member;  // without a language: none chosen (a user from before every user had one)
+  REQUIRE(sam.patch("/api/v1/users/" + std::to_string(sam.get("/api/v1/me").json().at("id").as_int64()),
+                    json::object{{"locale", nullptr}}).status == 200);
+  auto done_link = [&](HttpClient& as, const std::string& title) {
+    const std::int64_t me = as.get("/api/v1/me").json().at("id").as_int64();
+    const std::string id = id_of(World::create(as, "followups", {{"title", title}, {"due_at", utc_in(-2s)}, {"assignee_id", me}}));
+    const std::string query = "SELECT payload FROM outbox WHERE type = 'followup.due' AND entity_id = " + id;
+    REQUIRE(eventually([&] { return !sqlite(w.daemon.database(), query).empty(); }));
+    const std::string url(json::parse(sqlite(w.daemon.database(), query)).at("links").at("done").as_string());
+    return url.substr(url.find("/api/v1/"));
+  };
+  const std::string zoe_link = done_link(zoe, "Relancer Chloé ✉️");
+  const std::string sam_link = done_link(sam, "Call Chloé back");
+  std::this_thread::sleep_for(1100ms);
+  HttpClient browser = w.daemon.client();
+  auto follow = [&](const std::string& link, const std::string& languages) {
+    Headers h{{"Accept", "text/html"}};
+    if (!languages.empty()) h.push_back({"Accept-Language", languages});
+    auto r = browser.request("GET", link, {}, h);
+    INFO(link << " Accept-Language: " << languages << " -> " << r.body);
+    CHECK(r.status == 410);
+    return r.body;
+  };
+  // Expired, but authentic: it names Zoé, whose language wins over the browser's.
+  const std::string zoe_page = follow(zoe_link, "en-US,en;q=0.9");
+  CHECK(zoe_page.find("<html lang=\"fr\">") != std::string::npos);
+  CHECK(zoe_page.find("le lien a expiré le ") != std::string::npos);
+  // Sam chose none: the browser's language, French or English.
+  CHECK(follow(sam_link, "fr-CH, fr;q=0.9, en;q=0.8").find("le lien a expiré le ") != std::string::npos);
+  CHECK(follow(sam_link, "de-DE,en;q=0.5").find("the link expired on ") != std::string::npos);
+  // A forged link names nobody: the browser's language; a program without one reads English.
+  std::string forged = zoe_link;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  auto refused = browser.request("GET", forged, {}, {{"Accept", "text/html"}, {"Accept-Language", "fr-FR,fr;q=0.9"}});
+  INFO(refused.body);
+  CHECK(refused.status == 403);
+  CHECK(refused.body.find("<html lang=\"fr\">") != std::string::npos);
+  CHECK(refused.body.find("la signature du lien ne correspond pas") != std::string::npos);
+  auto program = browser.request("POST", forged);
+  CHECK(program.status == 403);
+  CHECK(std::string(program.json().at("detail").as_string()).find("signature does not match") != std::string::npos);
+}
+
+TEST_CASE("a set-password link's page and its answers speak the browser's language") {
+  World w;
+  const std::int64_t id = World::create(w.admin, "users", {{"org_id", w.alpha_id}, {"email", "ines@alpha.test"}, {"role", "member"}})
+                              .at("id")
+                              .as_int64();
+  auto issued = w.admin.post("/api/v1/users/" + std::to_string(id) + "/password-link", json::object{});
+  INFO(issued.body);
+  REQUIRE(issued.status == 201);
+  const std::string link(issued.json().at("link").as_string());
+  const std::string token = link.substr(link.find("token=") + 6);
+  HttpClient browser = w.daemon.client();
+  const Headers french{{"Accept", "text/html"}, {"Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5"}};
+  auto page = browser.request("GET", link.substr(link.find("/api/v1/")), {}, french);
+  INFO(page.body);
+  CHECK(page.status == 200);
+  CHECK(page.body.find("<html lang=\"fr\">") != std::string::npos);
+  CHECK(page.body.find("Choisissez votre mot de passe") != std::string::npos);
+  CHECK(page.body.find("Nouveau mot de passe (10 caractères au moins)") != std::string::npos);
+
+  Headers form = french;
+  form.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+  auto differ = browser.request("POST", "/api/v1/auth/password", "token=" + token + "&password=mot-de-passe-1&confirm=mot-de-passe-2", form);
+  CHECK(differ.status == 422);
+  CHECK(differ.body.find("Les deux mots de passe diffèrent") != std::string::npos);
+  auto set = browser.request("POST", "/api/v1/auth/password", "token=" + token + "&password=mot-de-passe-1&confirm=mot-de-passe-1", form);
+  CHECK(set.status == 200);
+  CHECK(set.body.find("Votre mot de passe est enregistré") != std::string::npos);
+  auto again = browser.request("POST", "/api/v1/auth/password", "token=" + token + "&password=mot-de-passe-3&confirm=mot-de-passe-3", form);
+  CHECK(again.status == 410);
+  CHECK(again.body.find("ce lien a déjà servi") != std::string::npos);
+  // A program without Accept-Language reads the API's English.
+  auto program = browser.post("/api/v1/auth/password", json::object{{"token", token}, {"password", "mot-de-passe-4"}});
+  CHECK(program.status == 410);
+  CHECK(std::string(program.json().at("detail").as_string()).find("already used") != std::string::npos);
 }

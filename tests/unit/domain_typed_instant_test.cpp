@@ -195,3 +195,15 @@ TEST_CASE("locales are read from tags and environment values") {
   CHECK(domain::locale_of("", domain::Locale::fr) == domain::Locale::fr);
   CHECK(domain::locale_of("french") == domain::Locale::en);
 }
+
+TEST_CASE("a browser's Accept-Language picks the language it weighs most among those the catalogue speaks") {
+  using domain::Locale;
+  CHECK(domain::accepted_locale("fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7", Locale::en) == Locale::fr);
+  CHECK(domain::accepted_locale("en-GB,en;q=0.9,fr;q=0.8", Locale::fr) == Locale::en);
+  CHECK(domain::accepted_locale("de-DE,de;q=0.9,fr;q=0.8,en;q=0.5", Locale::en) == Locale::fr);
+  CHECK(domain::accepted_locale("en;q=0.2, fr ; q=0.6", Locale::en) == Locale::fr);
+  CHECK(domain::accepted_locale("fr;q=0,en;q=0.1", Locale::fr) == Locale::en);  // q=0: not wanted
+  CHECK(domain::accepted_locale("de, es", Locale::fr) == Locale::fr);
+  CHECK(domain::accepted_locale("", Locale::en) == Locale::en);
+  CHECK(domain::accepted_locale("*", Locale::fr) == Locale::fr);
+}
