@@ -113,11 +113,16 @@ void learn(std::uint16_t port, const std::string& document) {
   s.by_port[port] = it->second;
 }
 
-void fetch_document(std::uint16_t port) {
-  HttpClient c(port);
-  const HttpResponse r = c.request_unchecked("GET", "/api/v1/openapi.json");
-  if (r.status != 200) throw std::runtime_error("GET /api/v1/openapi.json answered " + std::to_string(r.status));
-  learn(port, r.body);
+bool knows(std::uint16_t port) {
+  State& s = state();
+  std::lock_guard lock(s.mutex);
+  return s.by_port.contains(port);
+}
+
+void forget(std::uint16_t port) {
+  State& s = state();
+  std::lock_guard lock(s.mutex);
+  s.by_port.erase(port);
 }
 
 void check(std::uint16_t port, const std::string& method, const std::string& target, const HttpResponse& response) {
@@ -127,7 +132,7 @@ void check(std::uint16_t port, const std::string& method, const std::string& tar
     std::lock_guard lock(s.mutex);
     known = s.by_port.contains(port);
   }
-  if (!known) fetch_document(port);
+  if (!known) return;
   json::object headers;
   for (const auto& [k, v] : response.headers) headers[k] = v;
   json::object question{{"op", "check"},
