@@ -49,11 +49,7 @@ struct Laptop {
 
   // `relance ARGS...`, `input` on standard input (passwords, as a script gives them).
   std::pair<int, std::string> run(const std::vector<std::string>& args, const std::string& input = "") const {
-    std::string cmd = "printf '%s' " + quoted(input) + " | env";
-    for (const auto& [k, v] : env) cmd += " " + quoted(k + "=" + v);
-    cmd += " " + quoted(RELANCE_BINARY);
-    for (const auto& a : args) cmd += " " + quoted(a);
-    return shell(cmd);
+    return relance_cli(env, args, input);
   }
 
   json::object json_of(const std::vector<std::string>& args) const {

@@ -48,11 +48,7 @@ struct Laptop {
 
   // `relance ARGS...`, `input` on standard input (a password, as a script gives it).
   std::pair<int, std::string> run(const std::vector<std::string>& args, const std::string& input = "") const {
-    std::string cmd = "printf '%s' " + quoted(input) + " | env";
-    for (const auto& [k, v] : env) cmd += " " + quoted(k + "=" + v);
-    cmd += " " + quoted(RELANCE_BINARY);
-    for (const auto& a : args) cmd += " " + quoted(a);
-    return shell(cmd);
+    return relance_cli(env, args, input);
   }
 
   // A command that must succeed: its output.

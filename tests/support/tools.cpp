@@ -26,6 +26,15 @@ std::string quoted(const std::string& s) {
   return q + "'";
 }
 
+std::pair<int, std::string> relance_cli(const std::map<std::string, std::string>& env,
+                                        const std::vector<std::string>& args, const std::string& input) {
+  std::string cmd = "printf '%s' " + quoted(input) + " | env";
+  for (const auto& [k, v] : env) cmd += " " + quoted(k + "=" + v);
+  cmd += " " + quoted(RELANCE_BINARY);
+  for (const auto& a : args) cmd += " " + quoted(a);
+  return shell(cmd);
+}
+
 std::string sqlite(const std::string& db, const std::string& sql) {
   auto [code, out] = shell("sqlite3 -batch " + quoted(db) + " " + quoted(sql));
   INFO("sqlite3 " << db << " " << sql << ": " << out);

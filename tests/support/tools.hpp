@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,10 @@ namespace relance::test {
 std::pair<int, std::string> shell(const std::string& cmd);
 // `s` quoted for the shell.
 std::string quoted(const std::string& s);
+// `relance ARGS...` with `env` added to the environment and `input` on its standard input
+// (a password, as a script gives it): {exit code, output with stderr}.
+std::pair<int, std::string> relance_cli(const std::map<std::string, std::string>& env,
+                                        const std::vector<std::string>& args, const std::string& input = "");
 // Runs one statement with the sqlite3 command-line shell; REQUIREs success. Trailing
 // newlines are trimmed from the output.
 std::string sqlite(const std::string& db, const std::string& sql);
