@@ -181,6 +181,8 @@ std::optional<Clock::time_point> read_typed_instant(std::string_view text, Clock
     date = today().date;
   } else if (day == "tomorrow" || day == "demain") {
     date = text_of(day_of(today().date) + date::days{1});
+  } else if (day == "yesterday" || day == "hier") {  // for list ranges: --occurred-from hier
+    date = text_of(day_of(today().date) - date::days{1});
   } else if (const int wanted = weekday_of(day); wanted >= 0) {
     const LocalDay local = today();
     const date::local_days d = day_of(local.date);

@@ -24,7 +24,7 @@ std::optional<Clock::time_point> read_relative(std::string_view text, Clock::tim
 
 // Any accepted form, case and extra spaces aside:
 //   now | 3d | in 2h | in 90s | 2d ago                   relative to `now`
-//   today|tomorrow|aujourd'hui|demain [TIME]             that local day
+//   today|tomorrow|yesterday|aujourd'hui|demain|hier [TIME]   that local day
 //   mon..sun|monday..|lun..dim|lundi.. [TIME]            the next such day: today when
 //                                                        TIME is still to come, else next week
 //   YYYY-MM-DD [TIME] | YYYY-MM-DDTHH:MM[:SS]            that local day

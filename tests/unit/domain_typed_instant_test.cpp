@@ -50,6 +50,8 @@ TEST_CASE("typed instants: tomorrow and demain with a time are read in the user'
   CHECK(read("aujourd\xE2\x80\x99hui 14h30", now, paris) == "2026-03-27T13:30:00.000Z");  // typographic apostrophe
   CHECK(read("today 2:30pm", now, paris) == "2026-03-27T13:30:00.000Z");
   CHECK(read("today 12am", now, paris) == "2026-03-26T23:00:00.000Z");
+  CHECK(read("yesterday 14:30", now, paris) == "2026-03-26T13:30:00.000Z");  // for list ranges
+  CHECK(read("hier 8h", now, paris) == "2026-03-26T07:00:00.000Z");
 }
 
 TEST_CASE("typed instants: tomorrow 09:00 in Los Angeles is 17:00 UTC in winter and 16:00 UTC in summer") {
@@ -138,7 +140,7 @@ TEST_CASE("typed instants: what is not a time is refused, and the refusal lists 
   const auto now = utc("2026-03-27T09:00:00Z");
   for (const char* text : {"", "   ", "soon", "next tuesday", "tomorrow 25:00", "demain 9", "tomorrow 9:5",
                            "2026-02-30", "2026-02-30 09:00", "in", "3x", "mon 13pm", "demain 9h61", "in 2h ago",
-                           "0d", "tomorrow 09:00 please", "hier"}) {
+                           "0d", "tomorrow 09:00 please", "avant-hier"}) {
     INFO("[" << text << "]");
     CHECK(read(text, now, paris).empty());
   }
