@@ -109,12 +109,9 @@ std::string form_field(const std::vector<std::pair<std::string, std::string>>& f
 }
 
 // The form of a set-password link. The link's token travels in a hidden field; nothing is
-// checked before the POST, so that a mail scanner fetching the link uses nothing up.
-// The language of the set-password pages: the browser's (the person has not logged in; the
-// link's token is not read to find them before they submit), English for programs.
-domain::Locale page_locale(const Request& request) {
-  return domain::accepted_locale(request.accept_language, domain::Locale::en);
-}
+// checked before the POST, so that a mail scanner fetching the link uses nothing up. Its
+// language is the browser's (browser_locale): the token is not read to find the person
+// before they submit.
 
 Response password_page(domain::Locale locale, const std::string& token, const std::string& warning) {
   const auto say = [locale](std::string_view key) { return escape_html(domain::message(locale, key)); };
@@ -202,7 +199,7 @@ void add_password_routes(Router& router, services::AccountService& acc, services
   }
   router.add("POST", "/api/v1/auth/password", false, std::move(use), [&acc, &pool, limits](Call& c, Reply reply) {
     const bool form = c.request.content_type.starts_with("application/x-www-form-urlencoded");
-    const domain::Locale locale = page_locale(c.request);
+    const domain::Locale locale = browser_locale(c.request);
     std::string token, password;
     if (form) {
       const auto fields = form_fields(c.request.body);
@@ -249,7 +246,7 @@ void add_password_routes(Router& router, services::AccountService& acc, services
       if (k == "token") token = v;
     // A browser (Accept: text/html) gets the form; a program the API's JSON and problems.
     if (c.request.accept.find("text/html") != std::string::npos)
-      return reply(password_page(page_locale(c.request), token, ""));
+      return reply(password_page(browser_locale(c.request), token, ""));
     if (token.empty()) throw Problem::bad_request("the token of the link is missing", "token");
     reply(json_response(200, json::object{{"detail", "POST the token and a new password to this address"}}));
   });

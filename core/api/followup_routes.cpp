@@ -144,7 +144,7 @@ RouteDoc link_doc(std::string summary, const std::vector<std::string>& query, bo
 // that sends no Accept-Language reads English, as everywhere in the API).
 domain::Locale link_locale(const followups::FollowupService& followups, std::int64_t id,
                            const followups::LinkQuery& query, const Request& request) {
-  return followups.link_locale(id, query, domain::accepted_locale(request.accept_language, domain::Locale::en));
+  return followups.link_locale(id, query, browser_locale(request));
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 
 namespace relance::api {
 
+domain::Locale browser_locale(const Request& request) {
+  return domain::accepted_locale(request.accept_language, domain::Locale::en);
+}
+
 std::string escape_html(const std::string& s) {
   std::string out;
   for (char c : s) {

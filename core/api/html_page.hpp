@@ -10,8 +10,13 @@
 #include <string_view>
 
 #include "api/http.hpp"
+#include "domain/messages.hpp"
 
 namespace relance::api {
+
+// The language a page speaks to a person nobody's profile names: the browser's
+// (Accept-Language, French or English), English for a program that sends none.
+domain::Locale browser_locale(const Request& request);
 
 std::string escape_html(const std::string& s);
 // A page titled `title` whose <main> holds `content_html` (already escaped), in language
