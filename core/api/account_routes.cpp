@@ -254,14 +254,19 @@ void add_password_routes(Router& router, services::AccountService& acc, services
 
 void add_token_routes(Router& router, services::AccountService& acc, const ApiLimits& limits) {
   const auto& tok = ent::api_tokens;
-  router.add("GET", "/api/v1/tokens", true, {"List my tokens (in one page)", "tokens", Shape::page, &tok, false, {"limit"}},
+  // A list like any other, but of the caller's own tokens alone: no ?user_id=.
+  std::vector<std::string> token_parameters = domain::list_parameters(tok);
+  std::erase(token_parameters, "user_id");
+  router.add("GET", "/api/v1/tokens", true, {"List my tokens", "tokens", Shape::page, &tok, false, token_parameters},
              [&acc](Call& c, Reply reply) {
-               read_single_page_parameters(c.request.query);
-               static const services::ListRequest by_id;  // the order of list_tokens' page
-               reply(page_response(acc.list_tokens(c.principal), &by_id));
+               for (const auto& [key, value] : c.request.query)
+                 if (key == "user_id") throw Problem::bad_request("unknown query parameter user_id: this list is of your own tokens", key);
+               const services::ListRequest request = parse_list_request(ent::api_tokens, c.request.query);
+               reply(page_response(acc.list_tokens(c.principal, request), &request));
              });
   RouteDoc token_create{"Create a personal API token (its secret is in the answer, once)", "tokens", Shape::created,
                         &tok, true};
+  token_create.located = false;  // a token is never read back alone (it is listed at /api/v1/tokens)
   token_create.extra_result_fields = json::object{
       {"token", {{"type", "string"}, {"description", "The secret, for Authorization: Bearer; shown this once"}}}};
   router.add("POST", "/api/v1/tokens", true,

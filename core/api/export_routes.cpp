@@ -52,7 +52,9 @@ exports::ExportRequest read_export_request(const exports::ExportService& exports
   const plugin_host::ExporterFormat& f = exports.format(format);
   QueryParams filters;
   for (const auto& [key, value] : query) {
-    if (key == "dataset") r.datasets = value.empty() ? std::vector<std::string>{} : domain::split(value, ',');
+    if (key == "dataset") {  // dataset=contacts,leads or dataset=contacts&dataset=leads
+      for (std::string& name : domain::split(value, ',')) r.datasets.push_back(std::move(name));
+    }
     else if (key == "lang" || key == "locale") r.locale = value;
     else if (declares(f, key)) r.options.emplace_back(key, value);
     else filters.emplace_back(key, value);
@@ -90,32 +92,60 @@ Response export_error_response(std::exception_ptr error) {
   }
 }
 
-// What GET /api/v1/exports/{format} is documented to take and answer: the options of the
-// loaded formats and the filters of the lists of their datasets as query parameters, and
-// each format's media type with the file's name in Content-Disposition.
-RouteDoc export_doc(const exports::ExportService& exports) {
-  RouteDoc d{"A file of one or more datasets (dataset=contacts,leads) in a format, streamed; the list "
-             "filters of a single dataset and the format's options (GET /api/v1/exports lists them) as "
-             "query parameters",
+// What GET /api/v1/exports/<format> is documented to take and answer: the datasets, the
+// format's options (an enum where the plugin declares choices) and the filters of the lists
+// of the datasets as query parameters; the format's media type, with the file's name in
+// Content-Disposition.
+RouteDoc export_doc(const plugin_host::ExporterFormat& format, const boost::json::array& datasets) {
+  using boost::json::array;
+  using boost::json::object;
+  RouteDoc d{"A file of one or more datasets in " + format.id + " (" + format.mime_type +
+                 "), streamed; with one dataset, its list's filters and search narrow the rows",
              "exports", Shape::text};
   d.query = {"dataset", "lang", "locale"};
-  auto add = [&d](const std::string& name) {
-    if (std::find(d.query.begin(), d.query.end(), name) == d.query.end()) d.query.push_back(name);
-  };
-  const boost::json::object formats = exports.formats();
-  boost::json::object content;
-  for (const auto& f : formats.at("items").as_array()) {
-    const auto& format = f.as_object();
-    for (const auto& o : format.at("options").as_array()) add(std::string(o.at("name").as_string()));
-    content[format.at("mime_type").as_string()] = boost::json::object{{"schema", doc_binary()}};
+  d.query_schemas["dataset"] = object{
+      {"type", "array"}, {"items", {{"type", "string"}, {"enum", datasets}}}, {"minItems", 1},
+      {"description", "The datasets, in the file's order (dataset=contacts&dataset=leads, or dataset=contacts,leads)"}};
+  const object locale{{"type", "string"}, {"enum", array{"fr", "en"}},
+                      {"description", "The language of labels and the conventions of dates and numbers; default the "
+                                      "caller's own"}};
+  d.query_schemas["lang"] = locale;
+  d.query_schemas["locale"] = locale;
+  for (const auto& o : format.options) {
+    object schema{{"type", "string"}, {"description", o.description}};
+    if (!o.choices.empty()) schema["enum"] = array(o.choices.begin(), o.choices.end());
+    if (!o.default_value.empty()) schema["default"] = o.default_value;
+    d.query.push_back(o.name);
+    d.query_schemas[o.name] = std::move(schema);
   }
-  for (const auto& name : formats.at("datasets").as_array())
-    if (const storage::Entity* e = plugin_host::dataset_entity(name.as_string()))
-      for (const std::string& p : domain::list_parameters(*e))
-        if (p != "sort" && p != "cursor" && p != "limit") add(p);
+  // A filter several datasets' lists take is typed when they read it alike (country), a
+  // string when they do not (the kind of a company and of an event).
+  for (const auto& name : datasets) {
+    const storage::Entity* e = plugin_host::dataset_entity(name.as_string());
+    if (!e) continue;
+    for (const std::string& p : domain::list_parameters(*e)) {
+      if (p == "sort" || p == "cursor" || p == "limit" || declares(format, p)) continue;
+      object schema = list_parameter_schema(*e, p);
+      if (std::find(d.query.begin(), d.query.end(), p) == d.query.end()) {
+        d.query.push_back(p);
+        d.query_schemas[p] = std::move(schema);
+      } else if (d.query_schemas.at(p) != schema) {
+        d.query_schemas[p] = object{{"type", "string"}};
+      }
+    }
+  }
   d.responses["200"] = doc_response(
-      "The file, in the format's media type", std::move(content),
-      {{"Content-Disposition", doc_header("attachment; filename=\"<name>.<extension>\"")}});
+      "The file", doc_content({format.mime_type}, doc_binary()),
+      {{"Content-Disposition", doc_header("attachment; filename=\"<name>." + format.extension + "\"")}});
+  return d;
+}
+
+// GET /api/v1/exports/{format} for a format no loaded plugin offers.
+RouteDoc unknown_format_doc() {
+  RouteDoc d{"A format no loaded plugin offers: 404 naming those available (each one has its own operation)",
+             "exports", Shape::object};
+  d.responses["200"] = nullptr;
+  d.responses["404"] = doc_problem("No such export format");
   return d;
 }
 
@@ -145,14 +175,24 @@ RouteDoc formats_doc() {
 void add_export_routes(Router& router, exports::ExportService& exports) {
   router.add("GET", "/api/v1/exports", true, formats_doc(),
              [&exports](Call&, Reply reply) { reply(json_response(200, exports.formats())); });
-  router.add("GET", "/api/v1/exports/{format}", true, export_doc(exports),
-             [&exports](Call& c, Reply reply) {
-               exports.start(c.principal, read_export_request(exports, c.names[0], c.request.query),
-                             [reply](std::exception_ptr error, exports::ExportStarted s) {
-                               if (error) return reply(export_error_response(error));
-                               reply(started_response(std::move(s)));
-                             });
-             });
+  // One operation per format, for a client generated from the document to know each
+  // format's options and media type.
+  const boost::json::object formats = exports.formats();
+  for (const auto& item : formats.at("items").as_array()) {
+    const std::string id(item.at("format").as_string());
+    router.add("GET", "/api/v1/exports/" + id, true, export_doc(exports.format(id), formats.at("datasets").as_array()),
+               [&exports, id](Call& c, Reply reply) {
+                 exports.start(c.principal, read_export_request(exports, id, c.request.query),
+                               [reply](std::exception_ptr error, exports::ExportStarted s) {
+                                 if (error) return reply(export_error_response(error));
+                                 reply(started_response(std::move(s)));
+                               });
+               });
+  }
+  router.add("GET", "/api/v1/exports/{format}", true, unknown_format_doc(), [&exports](Call& c, Reply) {
+    exports.format(c.names[0]);  // throws not_found, naming the formats available
+    throw Problem::not_found();  // (a format is matched by its own route first)
+  });
 }
 
 }  // namespace relance::api

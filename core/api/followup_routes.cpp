@@ -159,6 +159,10 @@ void add_followup_routes(Router& router, followups::FollowupService& followups) 
                      ", with local times; assignee=me|all|<id>" + (w == "upcoming" ? ", days=N" : ""),
                  "followups", Shape::page, &storage::entities::followups, false,
                  w == "upcoming" ? std::vector<std::string>{"assignee", "days"} : std::vector<std::string>{"assignee"}};
+    doc.query_schemas["assignee"] = json::object{
+        {"type", "string"}, {"pattern", "^(me|all|[1-9][0-9]*)$"}, {"default", "me"},
+        {"description", "me, all (the organisation's), or a user's id"}};
+    doc.query_schemas["days"] = json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 90}, {"default", 7}};
     // The local times each item of a view carries beside the follow-up.
     const json::object text{{"type", "string"}}, optional_text{{"type", json::array{"string", "null"}}};
     doc.extra_result_fields = json::object{{"due_local", text}, {"due_time_zone", text},

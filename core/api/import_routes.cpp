@@ -161,6 +161,22 @@ void add_import_routes(Router& router, imports::ImportService& imports, services
   RouteDoc start{"Imports contacts from a CSV or vCard file sent as the body (text/csv, text/vcard or "
                  "application/octet-stream): 202 and the job, at Location",
                  "imports", Shape::object, nullptr, true, import_parameters};
+  const json::object flag_schema{{"type", "boolean"}, {"default", false}};
+  start.query_schemas = json::object{
+      {"format", {{"type", "string"}, {"enum", json::array{"auto", "csv", "vcard"}}, {"default", "auto"},
+                  {"description", "auto: from the Content-Type, else the file's first bytes"}}},
+      {"preset", {{"type", "string"},
+                  {"description", "How the columns map to fields: auto (recognised), a preset (linkedin, google, "
+                                  "outlook, hubspot, generic), or custom with mapping"}}},
+      {"mode", {{"type", "string"}, {"enum", json::array{"create-only", "create-or-update", "update-only"}}}},
+      {"dry_run", flag_schema},
+      {"skip_invalid", flag_schema},
+      {"mapping", {{"type", "string"}, {"description", "A JSON object of column: field"}}},
+      {"filename", {{"type", "string"}}},
+      {"region", {{"type", "string"}, {"pattern", "^[A-Za-z]{2}$"},
+                  {"description", "The country phone numbers without a prefix are read in"}}},
+      {"tag", {{"type", "string"}}},
+      {"source_event_id", {{"type", "integer"}, {"minimum", 1}}}};
   start.request_content = doc_content({"text/csv", "text/vcard", "application/octet-stream"}, doc_binary());
   start.responses["200"] = nullptr;
   start.responses["202"] = doc_response("Accepted: the job, queued", doc_content({"application/json"}, job),
@@ -171,6 +187,7 @@ void add_import_routes(Router& router, imports::ImportService& imports, services
   RouteDoc report{"An import's outcome per row (new, duplicate of contact N, updated N, invalid: why), "
                   "as JSON lines or with format=csv as CSV",
                   "imports", Shape::text, nullptr, false, {"format"}};
+  report.query_schemas["format"] = json::object{{"type", "string"}, {"enum", json::array{"jsonl", "csv"}}, {"default", "jsonl"}};
   report.responses["200"] = doc_response("The report", doc_content({"application/jsonl", "text/csv"}, doc_text()));
   router.add("POST", "/api/v1/imports", true, std::move(start),
              [&imports](Call& c, Reply reply) {

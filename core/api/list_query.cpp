@@ -99,11 +99,4 @@ bool read_id_paging(services::IdPaging& paging, const std::string& key, const st
   return false;
 }
 
-void read_single_page_parameters(const QueryParams& query) {
-  for (const auto& [key, value] : query) {
-    if (key != "limit") throw Problem::bad_request("unknown query parameter " + key, key);
-    domain::parse_limit(key, value);
-  }
-}
-
 }  // namespace relance::api

@@ -23,9 +23,4 @@ std::string next_cursor(const services::ListRequest& request, const services::Li
 // is limit or cursor (Problem 400 for a bad value); false for any other parameter.
 bool read_id_paging(services::IdPaging& paging, const std::string& key, const std::string& value);
 
-// For a list answered in one page (a user's tokens, the plugin instances): ?limit= is
-// checked as on every list, then has nothing to cut; any other parameter is refused
-// (Problem 400) as every list refuses one it does not know, rather than ignored.
-void read_single_page_parameters(const QueryParams& query);
-
 }  // namespace relance::api

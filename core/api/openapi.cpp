@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/list_vocabulary.hpp"
 #include "relance/model/schema.hpp"
 #include "services/record_service.hpp"
 
@@ -93,12 +94,13 @@ json::object entity_schema(const storage::Entity& e) {
       {"type", "boolean"},
       {"readOnly", true},
       {"description", "Present and true when personal fields are hidden from region staff"}};
+  // The server sends every member, null when unset, but for personal fields it hides from
+  // region staff (then "redacted" is true).
   json::array required;
-  for (const auto& f : e.fields)
-    if (f.has(storage::required)) required.emplace_back(f.name);
-  json::object s{{"type", "object"}, {"properties", std::move(props)}};
-  if (!required.empty()) s["required"] = std::move(required);
-  return s;
+  for (const auto& kv : props)
+    if (kv.key() != "redacted" && !(e.field(kv.key()) && e.field(kv.key())->has(storage::personal)))
+      required.emplace_back(kv.key());
+  return json::object{{"type", "object"}, {"properties", std::move(props)}, {"required", std::move(required)}};
 }
 
 // The body of a create or a change: the fields a client may send (no read-only field, no
@@ -137,6 +139,49 @@ json::object json_content(json::object schema, const char* type = "application/j
 
 
 }  // namespace
+
+namespace {
+
+// ?limit= and ?cursor=, as every paged list reads them, and an ?<x>_id=, a record's id; any
+// other name: a string.
+json::object paging_parameter_schema(const std::string& name) {
+  if (name.ends_with("_id")) return json::object{{"type", "integer"}, {"minimum", 1}};
+  if (name == "limit")
+    return json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", domain::max_page_size},
+                        {"default", domain::default_page_size}};
+  if (name == "cursor")
+    return json::object{{"type", "string"}, {"description", "The next_cursor of the page before"}};
+  return json::object{{"type", "string"}};
+}
+
+}  // namespace
+
+json::object list_parameter_schema(const storage::Entity& e, const std::string& name) {
+  if (name == "limit" || name == "cursor") return paging_parameter_schema(name);
+  if (name == "sort") {
+    json::array names;
+    for (std::string_view s : domain::list_sorts(e)) {
+      names.emplace_back(s);
+      names.emplace_back("-" + std::string(s));
+    }
+    return json::object{{"type", "string"}, {"enum", std::move(names)}, {"description", "A leading - sorts descending"}};
+  }
+  if (name == "q") return json::object{{"type", "string"}, {"maxLength", 200}, {"description", "Full-text search"}};
+  if (const storage::Field* f = domain::list_parameter_field(e, name)) {
+    json::object s = field_schema(*f, true);
+    // A filter is one value, never null: the field's own type without the null.
+    if (json::array* types = s["type"].if_array()) s["type"] = types->front();
+    if (json::array* choices = s.contains("enum") ? s["enum"].if_array() : nullptr)
+      choices->erase(std::remove(choices->begin(), choices->end(), json::value(nullptr)), choices->end());
+    s.erase("examples");
+    s.erase("maxLength");
+    if (s["type"] == "array") s = json::object{{"type", "string"}};  // a list field is filtered by one of its values
+    return s;
+  }
+  if (auto kind = domain::range_kind(e, name))
+    return json::object{{"type", "string"}, {"format", *kind == FieldKind::date ? "date" : "date-time"}};
+  return paging_parameter_schema(name);
+}
 
 json::object doc_header(std::string_view description) {
   return json::object{{"description", description}, {"schema", {{"type", "string"}}}};
@@ -190,8 +235,12 @@ json::object openapi_document(const Router& router) {
                                     {"schema", id ? json::object{{"type", "integer"}, {"minimum", 1}}
                                                   : json::object{{"type", "string"}}}});
     }
-    for (const auto& q : d.query)
-      params.push_back(json::object{{"name", q}, {"in", "query"}, {"schema", {{"type", "string"}}}});
+    for (const auto& q : d.query) {
+      json::object schema = d.query_schemas.contains(q) ? d.query_schemas.at(q).as_object()
+                            : d.entity                  ? list_parameter_schema(*d.entity, q)
+                                                        : paging_parameter_schema(q);
+      params.push_back(json::object{{"name", q}, {"in", "query"}, {"schema", std::move(schema)}});
+    }
     if (d.conditional)
       params.push_back(json::object{{"name", "If-Match"}, {"in", "header"},
                                     {"description", "ETag from a read; 412 if the record changed"},
@@ -238,14 +287,13 @@ json::object openapi_document(const Router& router) {
             {"description", "One page"},
             {"content", json_content(json::object{
                             {"type", "object"},
+                            {"required", json::array{"items", "next_cursor"}},
                             {"properties", json::object{{"items", {{"type", "array"}, {"items", item_schema}}},
                                                         {"next_cursor", {{"type", json::array{"string", "null"}}}}}}})}};
         break;
       case Shape::created:
-        responses["201"] = json::object{
-            {"description", "Created (committed)"},
-            {"headers", {{"Location", doc_header("The created resource")}}},
-            {"content", json_content(item_schema)}};
+        responses["201"] = json::object{{"description", "Created (committed)"}, {"content", json_content(item_schema)}};
+        if (d.located) responses["201"].as_object()["headers"] = {{"Location", doc_header("The created resource")}};
         break;
       case Shape::no_content: responses["204"] = json::object{{"description", "Done (committed)"}}; break;
       case Shape::text:

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 
 #include <initializer_list>
+#include <string>
 #include <string_view>
 
 #include "api/router.hpp"
@@ -11,6 +12,10 @@
 namespace relance::api {
 
 boost::json::object openapi_document(const Router& router);
+
+// The schema of the query parameter `name` of a list of `e` (limit, cursor, sort, q, tag,
+// a filter or a range), typed as the server reads it; a string for a name the list lacks.
+boost::json::object list_parameter_schema(const storage::Entity& e, const std::string& name);
 
 // For the routes' own documentation (RouteDoc::responses, request_content).
 // A response object: its description, content (doc_content) and headers (doc_header).

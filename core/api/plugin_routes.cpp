@@ -40,14 +40,14 @@ services::InstanceCallback changed(Reply reply, std::string location_prefix = {}
   };
 }
 
-// ?cursor= (the last event id of the page before) and ?limit=.
-services::DeadLetterPaging read_paging(const QueryParams& query) {
-  services::DeadLetterPaging paging;
+// ?cursor= (the last id of the page before) and ?limit=.
+services::AfterIdPaging read_paging(const QueryParams& query) {
+  services::AfterIdPaging paging;
   for (const auto& [k, v] : query) {
     if (k == "cursor") {
       auto n = domain::parse_int64(v);
       if (!n || *n < 0) throw Problem::bad_request("cursor is not one this list gave", k);
-      paging.after_event_id = *n;
+      paging.after_id = *n;
     } else if (k == "limit") {
       paging.limit = domain::parse_limit(k, v);
     } else {
@@ -151,13 +151,12 @@ void add_plugin_routes(Router& router, services::PluginService& plugins, service
   router.add("GET", "/api/v1/plugins", true, plugins_doc(tag),
              [&plugins](Call& c, Reply reply) { reply(json_response(200, plugins.list_plugins(c.principal))); });
   RouteDoc instances_doc =
-      instance_doc("List plugin instances, with their delivery state, lag and dead letters (in one page)", tag,
+      instance_doc("List plugin instances, with their delivery state, lag and dead letters, oldest first", tag,
                    Shape::page);
-  instances_doc.query = {"limit"};
+  instances_doc.query = {"limit", "cursor"};
   router.add("GET", base, true, std::move(instances_doc),
              [&plugins](Call& c, Reply reply) {
-               read_single_page_parameters(c.request.query);
-               reply(page_response(plugins.list_instances(c.principal)));
+               reply(page_response(plugins.list_instances(c.principal, read_paging(c.request.query))));
              });
   router.add("POST", base, true,
              instance_doc("Enable a plugin for an organisation: plugin, name, settings, events, datasets, start",

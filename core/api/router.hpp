@@ -46,9 +46,13 @@ struct RouteDoc {
   const storage::Entity* entity = nullptr;  // the schema of bodies and results
   bool has_body = false;
   std::vector<std::string> query;           // query parameters understood
+  // The JSON Schemas of query parameters by name, where the entity's list vocabulary does
+  // not say (api/openapi.cpp: list_parameter_schema) and a string is not all there is to say.
+  boost::json::object query_schemas;
   bool conditional = false;                 // honours If-Match
   bool idempotent_create = false;           // honours Idempotency-Key
   bool versioned = false;                   // without an entity, answers a record with its ETag
+  bool located = true;                      // a 201 says where the created resource is read
   // For a route without an entity: the JSON Schemas of its body and of its result (empty:
   // any object).
   boost::json::object body_schema;

@@ -40,7 +40,7 @@ std::string query_of(const ExportArgs& a) {
   return q;
 }
 
-int run_export(const ExportArgs& a) {
+int write_export(const ExportArgs& a) {
   ApiClient api(resolve_endpoint());
   const std::string path = "/api/v1/exports/" + encoded(a.format) + query_of(a);
   if (a.output.empty() || a.output == "-") {
@@ -76,6 +76,17 @@ int run_export(const ExportArgs& a) {
   if (isatty(STDERR_FILENO))
     std::cerr << say("cli.export.wrote", {target.string(), std::to_string(bytes_written)}) << "\n";
   return ok;
+}
+
+int run_export(const ExportArgs& a) {
+  try {
+    return write_export(a);
+  } catch (const CliError& e) {
+    // Each format has its own address: one that is not found is a format the user typed
+    // that no plugin offers (the daemon's sentence names those available), a usage error.
+    if (e.code() == not_found) throw CliError(usage, e.what());
+    throw;
+  }
 }
 
 }  // namespace

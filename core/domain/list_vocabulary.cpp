@@ -188,6 +188,19 @@ std::optional<std::string_view> list_sort(const Entity& e, std::string_view name
   return *it;
 }
 
+const Field* list_parameter_field(const Entity& e, const std::string& name) {
+  if (name.ends_with("_from") || name.ends_with("_to")) return ranged_field(e, range_stem_of(name));
+  const Field* f = e.field(name);
+  return f && f->kind != FieldKind::tag_list && holds(vocabulary(e).equal, name) ? f : nullptr;
+}
+
+std::vector<std::string_view> list_sorts(const Entity& e) {
+  std::vector<std::string_view> out{"id", "created_at", "updated_at"};
+  const Vocabulary& v = vocabulary(e);
+  out.insert(out.end(), v.sorts.begin(), v.sorts.end());
+  return out;
+}
+
 std::vector<std::string> list_parameters(const Entity& e) {
   std::vector<std::string> out{"limit", "cursor", "sort", "updated_from", "updated_to",
                                "created_from", "created_to"};

@@ -53,6 +53,15 @@ std::string list_search(const storage::Entity& e, const std::string& raw);
 // The name as a string_view that lives as long as the program, or nullopt.
 std::optional<std::string_view> list_sort(const storage::Entity& e, std::string_view name);
 
+// The field whose values ?name= compares with: a filter's own field (?country=), the field a
+// range bounds (?due_from= bounds due_at); nullptr for every other parameter (limit, cursor,
+// sort, q, tag, and the created/updated ranges, which bound the record's own instants).
+const storage::Field* list_parameter_field(const storage::Entity& e, const std::string& name);
+
+// Every name ?sort= takes (each also descending, with a leading '-'): id, created_at,
+// updated_at, then the fields this vocabulary offers.
+std::vector<std::string_view> list_sorts(const storage::Entity& e);
+
 // Every query parameter a list of `e` takes, in the order the OpenAPI document and the
 // command line's options show them: limit, cursor, sort, the time ranges, q, then the
 // filters in the order of the entity's fields.

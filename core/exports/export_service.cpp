@@ -224,7 +224,8 @@ const ExporterFormat& ExportService::format(const std::string& id) const {
     if (f.id == id) return f;
     known += (known.empty() ? "" : ", ") + f.id;
   }
-  throw Problem::bad_request("no export format " + id + " (available: " + (known.empty() ? "none" : known) + ")");
+  throw Problem(Problem::Kind::not_found, "Not found",
+                "no export format " + id + " (available: " + (known.empty() ? "none" : known) + ")");
 }
 
 json::object ExportService::formats() const {

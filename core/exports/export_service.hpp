@@ -54,7 +54,7 @@ class ExportService {
 
   // The formats of the loaded exporter plugins, their options, and the datasets.
   boost::json::object formats() const;
-  // The format of that id; throws Problem 400 naming the available ones.
+  // The format of that id; throws Problem not_found naming the available ones.
   const plugin_host::ExporterFormat& format(const std::string& id) const;
 
   // Checks the request (throws Problem 400), then on an export thread opens the export and

@@ -438,11 +438,9 @@ void AccountService::set_password_with_link(const std::string& token, const std:
   forget_sessions();
 }
 
-Page AccountService::list_tokens(const Principal& p) {
-  ListRequest mine;
-  mine.conditions.push_back({"user_id", domain::ListCondition::Test::equals, p.user_id});
-  mine.limit = domain::max_page_size;
-  return list_page(store_, ent::api_tokens, Scope::org(p.org_id), mine, [](const Row&) { return false; });
+Page AccountService::list_tokens(const Principal& p, ListRequest request) {
+  request.conditions.push_back({"user_id", domain::ListCondition::Test::equals, p.user_id});
+  return list_page(store_, ent::api_tokens, Scope::org(p.org_id), request, [](const Row&) { return false; });
 }
 
 void AccountService::create_token(const Principal& p, json::object body, OutcomeCallback done) {

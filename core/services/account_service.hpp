@@ -108,7 +108,7 @@ class AccountService {
                               const std::string& client_address, domain::Locale locale = domain::Locale::en);
 
   // Personal API tokens.
-  Page list_tokens(const auth::Principal& p);
+  Page list_tokens(const auth::Principal& p, ListRequest request);
   void create_token(const auth::Principal& p, boost::json::object body, OutcomeCallback done);
   void revoke_token(const auth::Principal& p, std::int64_t id, OutcomeCallback done);
 

@@ -201,11 +201,21 @@ json::object PluginService::test_instance(const auth::Principal& p, std::int64_t
   }
 }
 
-services::Page PluginService::list_instances(const auth::Principal& p) const {
+services::Page PluginService::list_instances(const auth::Principal& p, AfterIdPaging paging) const {
   require_manager(p);
   services::Page page;
-  for (const auto& r : events_.plugin_instances())
-    if (p.is_admin() || r.org_id == p.org_id) page.add() += instance_json(r);
+  std::size_t listed = 0;
+  std::int64_t last_id = 0;
+  for (const auto& r : events_.plugin_instances()) {  // in id order, and few: paged here
+    if (r.id <= paging.after_id || (!p.is_admin() && r.org_id != p.org_id)) continue;
+    if (listed == paging.limit) {
+      page.next = services::ListPosition{storage::Null{}, last_id};
+      break;
+    }
+    page.add() += instance_json(r);
+    last_id = r.id;
+    ++listed;
+  }
   page.close();
   return page;
 }
@@ -400,10 +410,10 @@ void PluginService::resume(const auth::Principal& p, std::int64_t id, InstanceCa
   });
 }
 
-services::Page PluginService::dead_letters(const auth::Principal& p, std::int64_t id, DeadLetterPaging paging) const {
+services::Page PluginService::dead_letters(const auth::Principal& p, std::int64_t id, AfterIdPaging paging) const {
   owned(p, id);
   const std::size_t limit = paging.limit;
-  auto letters = events_.dead_letters(id, paging.after_event_id, limit + 1);
+  auto letters = events_.dead_letters(id, paging.after_id, limit + 1);
   services::Page page;
   const bool more = letters.size() > limit;
   if (more) letters.pop_back();

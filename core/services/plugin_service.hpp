@@ -68,10 +68,11 @@ struct InstanceChange {
 // exception when the change did not happen.
 using InstanceCallback = std::function<void(std::exception_ptr error, InstanceChange change)>;
 
-// A page of dead letters: those after an event id, oldest first.
-struct DeadLetterPaging {
-  std::int64_t after_event_id = 0;
-  std::size_t limit = 50;
+// A page of a list in id order, oldest first (plugin instances, an instance's dead letters by
+// event id): the page starts after `after_id`.
+struct AfterIdPaging {
+  std::int64_t after_id = 0;
+  std::size_t limit = domain::default_page_size;
 };
 
 class PluginService {
@@ -82,7 +83,7 @@ class PluginService {
   ~PluginService();
 
   boost::json::object list_plugins(const auth::Principal& p) const;
-  services::Page list_instances(const auth::Principal& p) const;
+  services::Page list_instances(const auth::Principal& p, AfterIdPaging paging) const;
   InstanceView get_instance(const auth::Principal& p, std::int64_t id) const;
   void create_instance(const auth::Principal& p, boost::json::object body, InstanceCallback done);
   void update_instance(const auth::Principal& p, std::int64_t id, boost::json::object body,
@@ -102,7 +103,7 @@ class PluginService {
   boost::json::object test_instance(const auth::Principal& p, std::int64_t id, const boost::json::object& request) const;
 
   // The page's next_cursor is the last event id of the page when more follow.
-  services::Page dead_letters(const auth::Principal& p, std::int64_t id, DeadLetterPaging paging) const;
+  services::Page dead_letters(const auth::Principal& p, std::int64_t id, AfterIdPaging paging) const;
   // Queues the redelivery of one dead letter (or all of them).
   void replay(const auth::Principal& p, std::int64_t id, std::optional<std::int64_t> event_id,
               InstanceCallback done);

@@ -220,9 +220,11 @@ const std::vector<Row> table = {
   {"GET",    "/api/v1/plugins/{plugin}/settings",                       deny,        ok,                deny,        ok,                    auth},
   {"POST",   "/api/v1/plugin-instances/{id}/test",                      not_manager, {unfit,nf,na,nf},  not_manager, {unfit,unfit,na,nf},   anon},
   // Exports: everyone signed in exports what they may read (the rows follow the lists'
-  // rules; exports_test.cpp checks them). {format} is the journal fixture's, of contacts.
+  // rules; exports_test.cpp checks them). Each format is an operation of its own: here the
+  // journal fixture's, of contacts; {format} is one no plugin offers.
   {"GET",    "/api/v1/exports",                                         ok,          ok,                ok,          ok,                    auth},
-  {"GET",    "/api/v1/exports/{format}",                                ok,          ok,                ok,          ok,                    auth},
+  {"GET",    "/api/v1/exports/journal-tsv",                             ok,          ok,                ok,          ok,                    auth},
+  {"GET",    "/api/v1/exports/{format}",                                nf,          nf,                nf,          nf,                    auth},
   // Imports: anyone who writes imports into their own organisation; a job is its
   // organisation's only (imports_test.cpp checks the rest).
   {"POST",   "/api/v1/imports",                                         queued,      queued,            queued,      queued,                auth},
@@ -282,8 +284,8 @@ std::string with_id(std::string_view pattern, std::int64_t id) {
   std::string p(pattern);
   while (fill_id(p, id)) {
   }
-  if (const auto at = p.find("{format}"); at != std::string::npos)
-    p.replace(at, 8, "journal-tsv?dataset=contacts");
+  if (const auto at = p.find("{format}"); at != std::string::npos) p.replace(at, 8, "pdf");
+  if (p.starts_with("/api/v1/exports/")) p += "?dataset=contacts";
   if (const auto at = p.find("{plugin}"); at != std::string::npos) p.replace(at, 8, journal_plugin);
   return p;
 }
@@ -857,7 +859,8 @@ bool lists_id(const std::vector<json::object>& items, std::int64_t id) {
 // ---------------------------------------------------------------------------------------
 
 TEST_CASE("the tenancy table has exactly one row for every operation of the OpenAPI document") {
-  Daemon daemon;
+  TempDir plugin_folder;  // the document of the daemon the table runs against: its formats
+  Daemon daemon(plugin_env(plugin_folder));
   daemon.start();
   HttpClient anonymous = daemon.client();
   const auto doc = anonymous.get("/api/v1/openapi.json").json().as_object();
