@@ -6,8 +6,9 @@
 //   node dist/tests/api_scenario.js BASE_URL ADMIN_EMAIL ADMIN_PASSWORD EXPORT.xlsx
 //
 // As the instance admin: an organisation and a user with a password in it. As that user:
-// a personal token, whose secret does the rest: a contact created, then one field patched
-// with If-Match (the other fields survive; a stale ETag gets 412); a CSV imported (202, the
+// a personal token, whose secret does the rest: a contact created (its retry with the same
+// Idempotency-Key answers the same contact), then one field patched with If-Match (the
+// other fields survive; a stale ETag gets 412); a CSV imported (202, the
 // job followed until done, its contacts listed); the contacts exported as xlsx into
 // EXPORT.xlsx (the test reads it with openpyxl); every contact listed one per page through
 // next_cursor, each seen once. Prints each step; exits 1 with the reason at the first fault.
@@ -106,17 +107,22 @@ async function scenario(baseUrl: string, adminEmail: string, adminPassword: stri
         `the personal token is ${me.email}'s with scope ${me.token_scope}`);
   step(`created the personal token ${created.id} and use its secret from here on`);
 
-  const contactCreate = await api.POST("/api/v1/contacts", {
+  // A create sent twice with one Idempotency-Key, as a client retries after a lost answer.
+  const createContact = () => api.POST("/api/v1/contacts", {
+    params: { header: { "Idempotency-Key": "scenario-contact-1" } },
     body: {
       first_name: "Élodie", last_name: "Château-Müller", emails: ["elodie@chateau.test"], city: "Lyon",
       country: "FR", title: "CTO", tags: ["salon-vivatech"], notes: "Rencontrée au stand 🚀\r\nà rappeler",
     },
   });
+  const contactCreate = await createContact();
   const contact = expectStatus("create a contact", 201, contactCreate);
   const contactId = present(contact.id, "the contact's id");
   const etag = contactCreate.response.headers.get("ETag");
   check(etag !== null, "the created contact's answer has no ETag");
-  step(`created the contact ${contactId} (ETag ${etag})`);
+  const retried = expectStatus("retry the create with its Idempotency-Key", 201, await createContact());
+  check(retried.id === contactId, `the retried create made contact ${retried.id}, not ${contactId} again`);
+  step(`created the contact ${contactId} (ETag ${etag}); its retry with the same Idempotency-Key answered it again`);
 
   const patched = expectStatus("patch the contact's city with If-Match", 200,
     await api.PATCH("/api/v1/contacts/{id}", {
