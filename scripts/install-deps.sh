@@ -51,6 +51,14 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Tests: Node.js and npm install and run the web tools of web/package-lock.json (the
+# generated API client's tests, cmake/Web.cmake). Debian's nodejs (18) and npm, unless the
+# commands are already there: a nodejs from elsewhere (NodeSource) bundles its own npm and
+# conflicts with Debian's npm package, so the commands are checked, not the packages.
+if [ "${1:-}" != --build-only ]; then
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

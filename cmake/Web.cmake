@@ -1,0 +1,28 @@
+# The web tools of web/package.json (the TypeScript compiler, the OpenAPI client generator
+# and meta-schema validator), installed by `npm ci` from the committed web/package-lock.json
+# into ${RELANCE_WEB_DIR}/node_modules, in the build tree: nothing is written under web/.
+# The install reruns only when package.json or the lock changes (its stamp's dependencies).
+#   RELANCE_NODE                the node that runs them
+#   RELANCE_WEB_NODE_MODULES    their node_modules
+#   relance_web_tools           the target that installs them
+find_program(RELANCE_NODE NAMES node nodejs DOC "Node.js, for the web tools (web/)")
+find_program(RELANCE_NPM NAMES npm DOC "npm, to install the web tools of web/package-lock.json")
+if(NOT RELANCE_NODE OR NOT RELANCE_NPM)
+  message(FATAL_ERROR "node and npm are needed to install the web tools of web/package-lock.json "
+                      "(the generated API client's tests): scripts/install-deps.sh installs Debian's nodejs and npm")
+endif()
+
+set(RELANCE_WEB_DIR ${CMAKE_BINARY_DIR}/web)
+set(RELANCE_WEB_NODE_MODULES ${RELANCE_WEB_DIR}/node_modules)
+file(MAKE_DIRECTORY ${RELANCE_WEB_DIR})
+set(web_manifests ${PROJECT_SOURCE_DIR}/web/package.json ${PROJECT_SOURCE_DIR}/web/package-lock.json)
+add_custom_command(
+  OUTPUT ${RELANCE_WEB_DIR}/npm-ci.stamp
+  COMMAND ${CMAKE_COMMAND} -E copy ${web_manifests} ${RELANCE_WEB_DIR}
+  COMMAND ${RELANCE_NPM} ci --no-audit --no-fund
+  COMMAND ${CMAKE_COMMAND} -E touch ${RELANCE_WEB_DIR}/npm-ci.stamp
+  DEPENDS ${web_manifests}
+  WORKING_DIRECTORY ${RELANCE_WEB_DIR}
+  COMMENT "npm ci: the web tools of web/package-lock.json"
+  VERBATIM)
+add_custom_target(relance_web_tools DEPENDS ${RELANCE_WEB_DIR}/npm-ci.stamp)
