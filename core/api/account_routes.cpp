@@ -264,7 +264,10 @@ void add_token_routes(Router& router, services::AccountService& acc, const ApiLi
                const services::ListRequest request = parse_list_request(ent::api_tokens, c.request.query);
                reply(page_response(acc.list_tokens(c.principal, request), &request));
              });
-  RouteDoc token_create{"Create a personal API token (its secret is in the answer, once)", "tokens", Shape::created,
+  RouteDoc token_create{"Create a personal API token (its secret is in the answer, once). Not idempotent by key: "
+                        "the secret is never kept, so a retry could not answer it again; list the tokens and "
+                        "revoke one made twice",
+                        "tokens", Shape::created,
                         &tok, true};
   token_create.located = false;  // a token is never read back alone (it is listed at /api/v1/tokens)
   token_create.extra_result_fields = json::object{
@@ -297,7 +300,7 @@ void add_user_routes(Router& router, services::AccountService& acc, services::Wo
                               {"description", "The user's password; without it, the user sets one through a "
                                               "set-password link (an invitation)"}};
   RouteDoc create{"Create a user (org-admin, or the admin for any organisation); body also takes password and org_id",
-                  "users", Shape::created, &users, true};
+                  "users", Shape::created, &users, true, {}, false, true};
   create.extra_body_fields = json::object{
       {"password", password},
       {"org_id", {{"type", "integer"},
@@ -305,8 +308,9 @@ void add_user_routes(Router& router, services::AccountService& acc, services::Wo
   router.add("POST", "/api/v1/users", true, std::move(create),
              [&acc, &pool, limits](Call& c, Reply reply) {
                offload(pool, std::move(reply),
-                       [&acc, p = c.principal, body = parse_json_object(c.request, limits)](Reply& r) {
-                         acc.create_user(p, body, answering(r, "/api/v1/users"));
+                       [&acc, p = c.principal, body = parse_json_object(c.request, limits),
+                        key = idempotency_of(c.request)](Reply& r) {
+                         acc.create_user(p, body, key, answering(r, "/api/v1/users"));
                        });
              });
   router.add("GET", "/api/v1/users/{id}", true, {"Read a user", "users", Shape::entity, &users},
@@ -329,9 +333,11 @@ void add_user_routes(Router& router, services::AccountService& acc, services::Wo
                        });
              });
   router.add("DELETE", "/api/v1/users/{id}", true,
-             {"Disable a user (their sessions and tokens are revoked)", "users", Shape::entity, &users},
+             {"Disable a user (their sessions and tokens are revoked)", "users", Shape::entity, &users, false, {},
+              true},
              [&acc](Call& c, Reply reply) {
-               acc.disable_user(c.principal, c.ids[0], answering(std::move(reply)));
+               acc.disable_user(c.principal, c.ids[0], expected_version(c.request, c.ids[0]),
+                                answering(std::move(reply)));
              });
 }
 
@@ -345,9 +351,9 @@ void add_organisation_routes(Router& router, services::AccountService& acc, cons
                reply(page_response(acc.list_organisations(c.principal, request), &request));
              });
   router.add("POST", "/api/v1/organisations", true,
-             {"Create an organisation (admin)", "organisations", Shape::created, &orgs, true},
+             {"Create an organisation (admin)", "organisations", Shape::created, &orgs, true, {}, false, true},
              [&acc, limits](Call& c, Reply reply) {
-               acc.create_organisation(c.principal, parse_json_object(c.request, limits),
+               acc.create_organisation(c.principal, parse_json_object(c.request, limits), idempotency_of(c.request),
                                        answering(std::move(reply), "/api/v1/organisations"));
              });
   router.add("GET", "/api/v1/organisations/{id}", true,

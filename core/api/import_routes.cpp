@@ -56,6 +56,9 @@ imports::ImportRequest import_request(const Call& c) {
   r.principal = c.principal;
   r.format = format_of(c.request.content_type);
   r.file = c.request.body;
+  services::Idempotency key = idempotency_of(c.request);
+  r.idempotency_key = std::move(key.key);
+  r.request_digest = std::move(key.request_digest);
   for (const auto& [k, v] : c.request.query) {
     if (k == "format") {
       if (v != "auto" && v != "csv" && v != "vcard") throw Problem::bad_request("format must be auto, csv or vcard", "format");
@@ -101,6 +104,8 @@ Problem refusal_problem(const imports::ImportStart& s) {
     case R::empty_file: return Problem(Problem::Kind::invalid, "Empty file", s.detail);
     case R::unreadable: return Problem(Problem::Kind::invalid, "Unreadable file", s.detail);
     case R::no_space: return Problem(Problem::Kind::storage_full, "Insufficient storage", s.detail);
+    case R::key_reused: return Problem(Problem::Kind::key_reused, "Idempotency-Key reused", s.detail, s.option);
+    case R::key_in_use: return Problem::conflict(s.detail, s.option);
     case R::no_file:
     case R::bad_option:
     case R::none: break;
@@ -160,7 +165,7 @@ void add_import_routes(Router& router, imports::ImportService& imports, services
   const json::object job = import_job_schema();
   RouteDoc start{"Imports contacts from a CSV or vCard file sent as the body (text/csv, text/vcard or "
                  "application/octet-stream): 202 and the job, at Location",
-                 "imports", Shape::object, nullptr, true, import_parameters};
+                 "imports", Shape::object, nullptr, true, import_parameters, false, true};
   const json::object flag_schema{{"type", "boolean"}, {"default", false}};
   start.query_schemas = json::object{
       {"format", {{"type", "string"}, {"enum", json::array{"auto", "csv", "vcard"}}, {"default", "auto"},

@@ -114,11 +114,9 @@ void add_merge_routes(Router& router, services::ContactMergeService& merges, con
                        Shape::created, true, {}, true, true),
              [&merges, limits](Call& c, Reply reply) {
                json::object body = parse_json_object(c.request, limits);
-               std::string key = idempotency_key(c.request);
-               std::string digest = request_digest(c.request, key);
                merges.merge(c.principal,
                             services::MergeContacts{c.ids[0], std::move(body), expected_version(c.request, c.ids[0]),
-                                                    {std::move(key), std::move(digest)}},
+                                                    idempotency_of(c.request)},
                             answering(std::move(reply), base));
              });
   router.add("GET", base, true,

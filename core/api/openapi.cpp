@@ -249,6 +249,15 @@ json::object openapi_document(const Router& router) {
       params.push_back(json::object{{"name", "Idempotency-Key"}, {"in", "header"},
                                     {"description", "A retried create with the same key returns the first result"},
                                     {"schema", {{"type", "string"}, {"maxLength", 200}}}});
+    // What a write does not honour is refused (api/router.cpp), and said here.
+    if (r.method != "GET") {
+      std::string unhonoured;
+      if (!d.idempotent_create) unhonoured = "Idempotency-Key";
+      if (!d.conditional) unhonoured += std::string(unhonoured.empty() ? "" : " and ") + "If-Match";
+      if (!unhonoured.empty())
+        op["description"] = "Does not honour " + unhonoured + ": a request with " +
+                            (d.idempotent_create || d.conditional ? "it" : "either") + " is refused with 400.";
+    }
     if (!params.empty()) op["parameters"] = std::move(params);
     std::string schema_name;
     if (d.entity) {

@@ -122,9 +122,50 @@ RouteDoc instance_doc(std::string summary, const std::string& tag, RouteDoc::Sha
                                            {"description", "Events from now on, or every event kept"}};
       props["org_id"] = boost::json::object{{"type", "integer"}, {"description", "Another organisation's (the admin)"}};
       d.body_schema["required"] = boost::json::array{"plugin"};
+      d.idempotent_create = true;
     }
     d.body_schema["properties"] = std::move(props);
   }
+  return d;
+}
+
+// POST /api/v1/plugin-instances/{id}/test (PluginService::test_instance).
+RouteDoc self_test_doc(const std::string& tag) {
+  using boost::json::array;
+  using boost::json::object;
+  RouteDoc d{"Run the plugin's test of the instance's settings (SDK 1.2, relance.self-test/1): the email "
+             "reminder sends one message to {\"to\": EMAIL}; 200 with passed, status and the report (the "
+             "SMTP server's answer) whether it passed or not; 422 when the plugin offers no test",
+             tag, RouteDoc::Shape::object, nullptr, true};
+  d.body_schema = object{{"type", "object"}, {"description", "The plugin's own test parameters ({\"to\": EMAIL})"}};
+  d.result_schema = object{
+      {"type", "object"},
+      {"required", array{"instance_id", "plugin", "passed", "status", "report"}},
+      {"properties", {{"instance_id", {{"type", "integer"}}},
+                      {"plugin", {{"type", "string"}}},
+                      {"passed", {{"type", "boolean"}}},
+                      {"status", {{"type", "string"}, {"enum", array{"ok", "invalid", "retry", "fatal", "unsupported"}}}},
+                      {"report", {{"type", "string"}, {"description", "What the test did, secrets redacted"}}}}}};
+  return d;
+}
+
+// GET /api/v1/plugins/{plugin}/settings (PluginService::plugin_settings).
+RouteDoc settings_doc(const std::string& tag) {
+  using boost::json::array;
+  using boost::json::object;
+  const object text{{"type", "string"}}, optional_text{{"type", array{"string", "null"}}};
+  const object setting{{"type", "object"},
+                       {"required", array{"name", "description", "default", "choices"}},
+                       {"properties", {{"name", text}, {"description", text}, {"default", optional_text},
+                                       {"choices", {{"type", "array"}, {"items", text},
+                                                    {"description", "Empty: any value"}}}}}};
+  RouteDoc d{"The settings a plugin documents (SDK 1.2, relance.settings-doc/1), for a settings form; an empty "
+             "list for a plugin built before; 404 for one not loaded",
+             tag, RouteDoc::Shape::object};
+  d.result_schema = object{{"type", "object"},
+                           {"required", array{"plugin", "name", "settings"}},
+                           {"properties", {{"plugin", text}, {"name", text},
+                                           {"settings", {{"type", "array"}, {"items", setting}}}}}};
   return d;
 }
 
@@ -162,7 +203,7 @@ void add_plugin_routes(Router& router, services::PluginService& plugins, service
              instance_doc("Enable a plugin for an organisation: plugin, name, settings, events, datasets, start",
                           tag, Shape::created, true, false, true),
              [&plugins, limits, base](Call& c, Reply reply) {
-               plugins.create_instance(c.principal, parse_json_object(c.request, limits),
+               plugins.create_instance(c.principal, parse_json_object(c.request, limits), idempotency_of(c.request),
                                        changed(std::move(reply), base));
              });
   router.add("GET", one, true, instance_doc("Read a plugin instance and its delivery state", tag, Shape::object),
@@ -177,15 +218,13 @@ void add_plugin_routes(Router& router, services::PluginService& plugins, service
                                        expected_version(c.request, c.ids[0]), changed(std::move(reply)));
              });
   router.add("DELETE", one, true,
-             {"Remove a plugin instance with its cursor, state and dead letters", tag, Shape::no_content},
+             {"Remove a plugin instance with its cursor, state and dead letters", tag, Shape::no_content, nullptr,
+              false, {}, true},
              [&plugins](Call& c, Reply reply) {
-               plugins.remove_instance(c.principal, c.ids[0], changed(std::move(reply)));
+               plugins.remove_instance(c.principal, c.ids[0], expected_version(c.request, c.ids[0]),
+                                       changed(std::move(reply)));
              });
-  router.add("POST", one + "/test", true,
-             {"Run the plugin's test of the instance's settings (SDK 1.2, relance.self-test/1): the email "
-              "reminder sends one message to {\"to\": EMAIL}; 200 with passed, status and the report "
-              "(the SMTP server's answer)",
-              tag, Shape::object, nullptr, true},
+  router.add("POST", one + "/test", true, self_test_doc(tag),
              [&plugins, &slow_work, limits](Call& c, Reply reply) {
                // The test talks to another server for seconds: off the HTTP threads.
                offload(slow_work, std::move(reply),
@@ -193,10 +232,7 @@ void add_plugin_routes(Router& router, services::PluginService& plugins, service
                          r(json_response(200, plugins.test_instance(p, id, body)));
                        });
              });
-  router.add("GET", "/api/v1/plugins/{plugin}/settings", true,
-             {"The settings a plugin documents (SDK 1.2, relance.settings-doc/1): name, description, default, "
-              "choices",
-              tag, Shape::object},
+  router.add("GET", "/api/v1/plugins/{plugin}/settings", true, settings_doc(tag),
              [&plugins](Call& c, Reply reply) {
                reply(json_response(200, plugins.plugin_settings(c.principal, c.names.at(0))));
              });

@@ -87,6 +87,18 @@ void refuse_nul_bytes(const QueryParams& query) {
       throw Problem::bad_request("the query parameter " + key + " holds a NUL byte (%00)", key);
 }
 
+// A precondition the route does not honour is refused rather than ignored: a client that
+// sends If-Match or Idempotency-Key relies on it, and would take a silent write for a safe
+// one (the OpenAPI document lists the routes that honour each).
+void refuse_unhonoured_headers(const Route& r, const Request& request) {
+  if (r.method == "GET") return;
+  if (!request.idempotency_key.empty() && !r.doc.idempotent_create)
+    throw Problem::bad_request("Idempotency-Key is not honoured by " + r.label + "; only creates take one",
+                               "Idempotency-Key");
+  if (!request.if_match.empty() && !r.doc.conditional)
+    throw Problem::bad_request("If-Match is not honoured by " + r.label, "If-Match");
+}
+
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, bool signed_in, RouteDoc doc, Handler h) {
@@ -136,6 +148,7 @@ void Router::dispatch(const Request& request, Reply reply) const {
       call.principal = authenticate_(token);
     }
     refuse_nul_bytes(request.query);
+    refuse_unhonoured_headers(*found, request);
     found->handler(call, observed);
   } catch (...) {
     Response r = error_response(std::current_exception());

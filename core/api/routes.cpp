@@ -71,18 +71,20 @@ std::optional<std::int64_t> expected_version(const Request& req, std::int64_t id
   return version;
 }
 
-std::string idempotency_key(const Request& req) {
+services::Idempotency idempotency_of(const Request& req) {
   const std::string& k = req.idempotency_key;
   if (k.size() > 200)
     throw Problem::bad_request("Idempotency-Key is longer than 200 characters", "Idempotency-Key");
   for (char c : k)
     if (c < 0x21 || c > 0x7e)
       throw Problem::bad_request("Idempotency-Key must be printable ASCII", "Idempotency-Key");
-  return k;
-}
-
-std::string request_digest(const Request& req, const std::string& key) {
-  return key.empty() ? std::string() : auth::digest(req.method + " " + req.path + "\n" + req.body);
+  if (k.empty()) return {};
+  // The query counts where there is one (an import's options); without one the digest is
+  // what keys remembered by earlier versions were stored with.
+  std::string what = req.method + " " + req.path;
+  for (std::size_t i = 0; i < req.query.size(); ++i)
+    what += (i == 0 ? "?" : "&") + req.query[i].first + "=" + req.query[i].second;
+  return services::Idempotency{k, auth::digest(what + "\n" + req.body)};
 }
 
 void offload(services::WorkPool& pool, Reply reply, std::function<void(Reply&)> work) {
@@ -116,10 +118,7 @@ void add_record_routes(Router& router, const ApiServices& s, const storage::Enti
              {"Create a " + noun, tag, Shape::created, &e, true, {}, false, true},
              [&records, &e, base, limits](Call& c, Reply reply) {
                json::object body = parse_json_object(c.request, limits);
-               std::string key = idempotency_key(c.request);
-               std::string digest = request_digest(c.request, key);
-               records.create(c.principal,
-                              services::CreateRecord{e, std::move(body), {std::move(key), std::move(digest)}},
+               records.create(c.principal, services::CreateRecord{e, std::move(body), idempotency_of(c.request)},
                               answering(std::move(reply), base));
              });
   router.add("GET", one, true, {"Read one " + noun, tag, Shape::entity, &e},

@@ -47,12 +47,11 @@ boost::json::object parse_json_object(const Request& request, const ApiLimits& l
 Response json_response(int status, const boost::json::value& body);
 // If-Match: "<id>-<version>" (weak or strong), or * for any version. Throws 412.
 std::optional<std::int64_t> expected_version(const Request& req, std::int64_t id);
-// The request's Idempotency-Key ("" when none; 400 when malformed).
-std::string idempotency_key(const Request& req);
+// The request's Idempotency-Key (none when absent; 400 when malformed) and what identifies
+// the request it came with (method, path, query and body), for a create that honours it.
+services::Idempotency idempotency_of(const Request& req);
 // Runs `work` on the pool for slow work, off the HTTP threads; its errors become problem
 // documents.
 void offload(services::WorkPool& pool, Reply reply, std::function<void(Reply&)> work);
-// What identifies the request for its Idempotency-Key ("" without a key).
-std::string request_digest(const Request& req, const std::string& key);
 
 }  // namespace relance::api

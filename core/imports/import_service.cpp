@@ -109,14 +109,30 @@ ImportStart ImportService::start(const ImportRequest& request) {
                                      " bytes (imports.max_bytes)");
   if (request.file.empty()) return refused(R::no_file, "the file is empty: send it as the request body");
   if (ImportStart wrong = check_options(request); !wrong.accepted()) return wrong;
-  auto job = new_job(request);
-  if (ImportStart stored = store_upload(*job, request); !stored.accepted()) return stored;
-  job->queued_at = domain::now_instant();
-  {
+  const std::pair<std::int64_t, std::string> key{request.principal.user_id, request.idempotency_key};
+  if (!key.second.empty()) {
     std::lock_guard lock(mu_);
-    jobs_[job->id] = job;
-    queue_.push_back(job);
+    auto [seen, fresh] = keyed_jobs_.try_emplace(key, KeyedJob{request.request_digest, 0});
+    if (!fresh) {
+      if (seen->second.digest != request.request_digest)
+        return refused(R::key_reused, "this Idempotency-Key was used for a different request", "Idempotency-Key");
+      if (seen->second.job_id == 0)
+        return refused(R::key_in_use, "the first request with this Idempotency-Key is still starting; try again",
+                       "Idempotency-Key");
+      return ImportStart{R::none, seen->second.job_id, {}, {}};
+    }
   }
+  auto job = new_job(request);
+  ImportStart stored = store_upload(*job, request);
+  std::lock_guard lock(mu_);
+  if (!stored.accepted()) {
+    if (!key.second.empty()) keyed_jobs_.erase(key);  // nothing started: a retry may try again
+    return stored;
+  }
+  job->queued_at = domain::now_instant();
+  jobs_[job->id] = job;
+  queue_.push_back(job);
+  if (!key.second.empty()) keyed_jobs_[key].job_id = job->id;
   wake_.notify_all();
   return ImportStart{R::none, job->id, {}, {}};
 }
@@ -299,6 +315,9 @@ void ImportService::forget_expired() {
       expired.push_back(it->second);
       it = jobs_.erase(it);
     }
+    std::erase_if(keyed_jobs_, [this](const auto& keyed) {
+      return keyed.second.job_id != 0 && !jobs_.contains(keyed.second.job_id);
+    });
   }
   for (const auto& job : expired) {
     std::error_code ec;

@@ -63,6 +63,10 @@ struct ImportRequest {
   std::int64_t source_event_id = 0;  // the event every imported contact was met at (0 = none)
   std::string filename;  // the file's name as the client gives it ("" = none)
   std::string_view file; // the file's bytes: the caller's (a 100 MB upload is not copied)
+  // An Idempotency-Key ("" = none) and what identifies the request it came with: a retried
+  // upload with the same key and digest answers the first one's job, as long as it is kept.
+  std::string idempotency_key;
+  std::string request_digest;
 };
 
 // What start() made of a request: a job, or a refusal and why.
@@ -77,6 +81,8 @@ struct ImportStart {
     bad_option,  // an option the file contradicts (an unknown preset...), or a tag or event
                  // that cannot be given: `option`
     no_space,    // the file could not be stored
+    key_reused,  // the Idempotency-Key came with another request
+    key_in_use,  // the first request with the Idempotency-Key is still starting
   };
   Refusal refusal = Refusal::none;
   std::int64_t job_id = 0;
@@ -142,6 +148,13 @@ class ImportService {
   std::mutex mu_;
   std::condition_variable wake_;
   std::map<std::int64_t, std::shared_ptr<ImportJob>> jobs_;
+  // (user id, Idempotency-Key) -> the request's digest and its job (0 while it starts);
+  // forgotten with the job.
+  struct KeyedJob {
+    std::string digest;
+    std::int64_t job_id = 0;
+  };
+  std::map<std::pair<std::int64_t, std::string>, KeyedJob> keyed_jobs_;
   std::deque<std::shared_ptr<ImportJob>> queue_;
   std::int64_t next_id_ = 1;
   std::atomic<bool> stopping_{false};

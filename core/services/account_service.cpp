@@ -494,7 +494,7 @@ RecordRead AccountService::get_user(const Principal& p, std::int64_t id) {
   return RecordRead{domain::row_json(ent::users, *row, false), row->id, row->version};
 }
 
-void AccountService::create_user(const Principal& p, json::object body, OutcomeCallback done) {
+void AccountService::create_user(const Principal& p, json::object body, Idempotency key, OutcomeCallback done) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
   if (!p.manages_org()) throw Problem::forbidden("only an org-admin manages users");
   std::int64_t org_id = p.org_id;
@@ -531,10 +531,13 @@ void AccountService::create_user(const Principal& p, json::object body, OutcomeC
   check_role_grant(p, *org, row->get(ent::users, "role"));
   if (!password.empty()) row->set(ent::users, "password_hash", auth::hash_password(password));
   submit_outcome(store_,
-          [p, row](storage::WriteTxn& tx) {
+          [p, row, key = std::move(key)](storage::WriteTxn& tx) {
+            if (auto first = replayed(tx, p, key)) return *first;
             write_record(tx, p, ent::users, WriteKind::create, *row, nullptr,
                          set_fields(ent::users, *row), "user.created");
-            return row_outcome(WriteOutcome::Kind::created, ent::users, *row);
+            WriteOutcome created = row_outcome(WriteOutcome::Kind::created, ent::users, *row);
+            remember(tx, p, key, created);
+            return created;
           },
           std::move(done));
 }
@@ -588,10 +591,11 @@ void AccountService::update_user(const Principal& p, std::int64_t id, json::obje
           forgetting_sessions(std::move(done)));
 }
 
-void AccountService::disable_user(const Principal& p, std::int64_t id, OutcomeCallback done) {
+void AccountService::disable_user(const Principal& p, std::int64_t id, std::optional<std::int64_t> expected_version,
+                                  OutcomeCallback done) {
   json::object body{{"disabled", true}};
   if (id == p.user_id) throw Problem::conflict("you cannot disable yourself");
-  update_user(p, id, std::move(body), std::nullopt, std::move(done));
+  update_user(p, id, std::move(body), expected_version, std::move(done));
 }
 
 Page AccountService::list_organisations(const Principal& p, const ListRequest& q) {
@@ -606,7 +610,8 @@ RecordRead AccountService::get_organisation(const Principal& p, std::int64_t id)
   return RecordRead{domain::row_json(ent::organisations, *row, false), row->id, row->version};
 }
 
-void AccountService::create_organisation(const Principal& p, json::object body, OutcomeCallback done) {
+void AccountService::create_organisation(const Principal& p, json::object body, Idempotency key,
+                                         OutcomeCallback done) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
   if (!p.is_admin()) throw Problem::forbidden("only the instance admin creates organisations");
   auto row = std::make_shared<Row>();
@@ -618,10 +623,13 @@ void AccountService::create_organisation(const Principal& p, json::object body, 
       }))
     return;
   submit_outcome(store_,
-          [p, row](storage::WriteTxn& tx) {
+          [p, row, key = std::move(key)](storage::WriteTxn& tx) {
+            if (auto first = replayed(tx, p, key)) return *first;
             write_record(tx, p, ent::organisations, WriteKind::create, *row, nullptr,
                          set_fields(ent::organisations, *row), "organisation.created");
-            return row_outcome(WriteOutcome::Kind::created, ent::organisations, *row);
+            WriteOutcome created = row_outcome(WriteOutcome::Kind::created, ent::organisations, *row);
+            remember(tx, p, key, created);
+            return created;
           },
           std::move(done));
 }

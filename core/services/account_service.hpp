@@ -115,15 +115,18 @@ class AccountService {
   // Users of an organisation.
   Page list_users(const auth::Principal& p, const ListRequest& request);
   RecordRead get_user(const auth::Principal& p, std::int64_t id);
-  void create_user(const auth::Principal& p, boost::json::object body, OutcomeCallback done);
+  // A create retried with its Idempotency-Key answers the first one's user (or organisation).
+  void create_user(const auth::Principal& p, boost::json::object body, Idempotency key, OutcomeCallback done);
   void update_user(const auth::Principal& p, std::int64_t id, boost::json::object body,
                    std::optional<std::int64_t> expected_version, OutcomeCallback done);
-  void disable_user(const auth::Principal& p, std::int64_t id, OutcomeCallback done);
+  void disable_user(const auth::Principal& p, std::int64_t id, std::optional<std::int64_t> expected_version,
+                    OutcomeCallback done);
 
   // Organisations.
   Page list_organisations(const auth::Principal& p, const ListRequest& request);
   RecordRead get_organisation(const auth::Principal& p, std::int64_t id);
-  void create_organisation(const auth::Principal& p, boost::json::object body, OutcomeCallback done);
+  void create_organisation(const auth::Principal& p, boost::json::object body, Idempotency key,
+                           OutcomeCallback done);
   void update_organisation(const auth::Principal& p, std::int64_t id, boost::json::object body,
                            std::optional<std::int64_t> expected_version, OutcomeCallback done);
 

@@ -326,7 +326,8 @@ auto naming_conflict(F&& f) -> decltype(f()) {
 
 }  // namespace
 
-void PluginService::create_instance(const auth::Principal& p, json::object body, InstanceCallback done) {
+void PluginService::create_instance(const auth::Principal& p, json::object body, Idempotency key,
+                                    InstanceCallback done) {
   require_manager(p);
   require_write(p);
   storage::PluginInstanceRecord r;
@@ -338,9 +339,15 @@ void PluginService::create_instance(const auth::Principal& p, json::object body,
     throw Problem::invalid("org_id", "no organisation " + std::to_string(r.org_id));
   const auto start = body.find("start");
   const bool beginning = start != body.end() && start->value() == "beginning";
-  write_and_reload(0, [this, p, r, beginning](storage::WriteTxn& tx) mutable {
+  write_and_reload(0, [this, p, r, beginning, key = std::move(key)](storage::WriteTxn& tx) mutable {
+    // A retry answers the instance the first create made, as it is now (read after the commit).
+    if (auto first = replayed(tx, p, key))
+      return InstanceChange{InstanceChange::Kind::created, InstanceView{{}, first->id, first->version}, 0};
     naming_conflict([&] { return tx.events().put_plugin_instance(r, beginning ? 0 : events_.last_outbox_id()); });
     audit(tx, p, r, "create");
+    remember(tx, p, key,
+             WriteOutcome{WriteOutcome::Kind::created, r.id, r.version,
+                          json::serialize(json::object{{"id", r.id}, {"version", r.version}}), {}, {}});
     return InstanceChange{InstanceChange::Kind::created, InstanceView{{}, r.id, r.version}, 0};
   }, [this, done = std::move(done)](std::exception_ptr err, InstanceChange c) {
     if (!err) {
@@ -378,12 +385,17 @@ void PluginService::update_instance(const auth::Principal& p, std::int64_t id, j
   });
 }
 
-void PluginService::remove_instance(const auth::Principal& p, std::int64_t id, InstanceCallback done) {
+void PluginService::remove_instance(const auth::Principal& p, std::int64_t id,
+                                    std::optional<std::int64_t> expected_version, InstanceCallback done) {
   require_write(p);
   const auto r = owned(p, id);
   if (r.source == "config")
     throw Problem::conflict("this instance is declared in the configuration file; remove it there");
-  write_and_reload(id, [p, r](storage::WriteTxn& tx) {
+  write_and_reload(id, [this, p, r, expected_version](storage::WriteTxn& tx) {
+    auto now = events_.plugin_instance(r.id);
+    if (!now) throw Problem::not_found();
+    if (expected_version && *expected_version != now->version)
+      throw Problem(Problem::Kind::changed, "Precondition failed", "the instance changed since you read it");
     tx.events().remove_plugin_instance(r.id);
     audit(tx, p, r, "delete");
     return InstanceChange{InstanceChange::Kind::removed, InstanceView{{}, r.id, 0}, 0};

@@ -85,10 +85,12 @@ class PluginService {
   boost::json::object list_plugins(const auth::Principal& p) const;
   services::Page list_instances(const auth::Principal& p, AfterIdPaging paging) const;
   InstanceView get_instance(const auth::Principal& p, std::int64_t id) const;
-  void create_instance(const auth::Principal& p, boost::json::object body, InstanceCallback done);
+  // A create retried with its Idempotency-Key answers the instance the first one made.
+  void create_instance(const auth::Principal& p, boost::json::object body, Idempotency key, InstanceCallback done);
   void update_instance(const auth::Principal& p, std::int64_t id, boost::json::object body,
                        std::optional<std::int64_t> expected_version, InstanceCallback done);
-  void remove_instance(const auth::Principal& p, std::int64_t id, InstanceCallback done);
+  void remove_instance(const auth::Principal& p, std::int64_t id, std::optional<std::int64_t> expected_version,
+                       InstanceCallback done);
   void resume(const auth::Principal& p, std::int64_t id, InstanceCallback done);
 
   // The settings the plugin documents (SDK 1.2, relance.settings-doc/1):

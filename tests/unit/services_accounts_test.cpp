@@ -27,7 +27,7 @@ struct AccountsWorld : ServicesWorld {
     return run([&](services::OutcomeCallback done) {
       accounts.create_user(admin_of_alpha,
                            object_of(R"({"email":")" + email + R"(","display_name":"Carl","password":"long enough password"})"),
-                           std::move(done));
+                           {}, std::move(done));
     });
   }
 };
