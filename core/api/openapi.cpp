@@ -86,6 +86,12 @@ json::object entity_schema(const storage::Entity& e) {
   json::object props;
   props["id"] = json::object{{"type", "integer"}, {"readOnly", true}};
   if (e.org_owned) props["org_id"] = json::object{{"type", "integer"}, {"readOnly", true}};
+  // Region staff read the rows of many start-ups: which one, by name, beside its id.
+  if (e.org_owned && &e != &storage::entities::users && &e != &storage::entities::api_tokens)
+    props["org_name"] = json::object{
+        {"type", "string"},
+        {"readOnly", true},
+        {"description", "For region staff, on reads and lists: the name of the organisation (the start-up)"}};
   for (const auto& f : e.fields)
     if (f.kind != FieldKind::secret) props[f.name] = field_schema(f, false);
   for (const char* t : {"created_at", "updated_at"})
@@ -100,7 +106,8 @@ json::object entity_schema(const storage::Entity& e) {
   // region staff (then "redacted" is true).
   json::array required;
   for (const auto& kv : props)
-    if (kv.key() != "redacted" && !(e.field(kv.key()) && e.field(kv.key())->has(storage::personal)))
+    if (kv.key() != "redacted" && kv.key() != "org_name" &&
+        !(e.field(kv.key()) && e.field(kv.key())->has(storage::personal)))
       required.emplace_back(kv.key());
   return json::object{{"type", "object"}, {"properties", std::move(props)}, {"required", std::move(required)}};
 }
@@ -169,6 +176,8 @@ json::object list_parameter_schema(const storage::Entity& e, const std::string& 
     return json::object{{"type", "string"}, {"enum", std::move(names)}, {"description", "A leading - sorts descending"}};
   }
   if (name == "q") return json::object{{"type", "string"}, {"maxLength", 200}, {"description", "Full-text search"}};
+  if (name == "org_id")
+    return json::object{{"type", "integer"}, {"description", "One organisation's rows (for region staff: one start-up's)"}};
   if (const storage::Field* f = domain::list_parameter_field(e, name)) {
     json::object s = field_schema(*f, true);
     // A filter is one value, never null: the field's own type without the null.

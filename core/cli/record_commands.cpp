@@ -76,6 +76,7 @@ std::string list_option_help(const storage::Entity& e, const std::string& name) 
   if (name == "sort") return "Sort by a field, e.g. --sort last_name or --sort=-updated_at";
   if (name == "q") return "Full-text search, folding case and accents (every word a prefix)";
   if (name == "tag") return "Only records with this tag";
+  if (name == "org_id") return "Only the records of this organisation (for region staff: one start-up's)";
   if (name.ends_with("_from"))
     return "Only records from this time (inclusive): a date (its first moment, in your zone), "
            "2d ago, monday 09:00, an RFC 3339 instant...";

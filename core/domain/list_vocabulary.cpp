@@ -91,6 +91,12 @@ const Vocabulary& vocabulary(const Entity& e) {
   return unlisted;
 }
 
+// The lists whose rows may come from several organisations (region staff's reads) take
+// ?org_id=: the records'. Accounts and tokens are listed through their own rules.
+bool filters_by_org(const Entity& e) {
+  return e.org_owned && &e != &ent::users && &e != &ent::api_tokens;
+}
+
 bool holds(std::span<const std::string_view> names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -159,6 +165,11 @@ std::optional<ListCondition> list_condition(const Entity& e, const std::string& 
     return ListCondition{"tags", ListCondition::Test::has_tag, raw};
   }
   if (name.ends_with("_from") || name.ends_with("_to")) return range_condition(e, name, raw);
+  if (name == "org_id" && filters_by_org(e)) {
+    auto id = parse_int64(raw);
+    if (!id) throw Problem::bad_request("org_id must be an integer", name);
+    return ListCondition{"org_id", ListCondition::Test::equals, *id};
+  }
   const Field* f = e.field(name);
   if (!f || f->kind == FieldKind::tag_list || !holds(v.equal, name)) return std::nullopt;
   return ListCondition{f->name, ListCondition::Test::equals, filter_value(*f, name, raw)};
@@ -208,6 +219,7 @@ std::vector<std::string_view> list_sorts(const Entity& e) {
 std::vector<std::string> list_parameters(const Entity& e) {
   std::vector<std::string> out{"limit", "cursor", "sort", "updated_from", "updated_to",
                                "created_from", "created_to"};
+  if (filters_by_org(e)) out.emplace_back("org_id");
   if (e.has_search()) out.emplace_back("q");
   const Vocabulary& v = vocabulary(e);
   for (const Field& f : e.fields) {

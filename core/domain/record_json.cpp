@@ -40,7 +40,8 @@ int row_minor_units(const Entity& e, const Row& row) {
   return e.field("currency") ? minor_units_of(row.get(e, "currency")) : 2;
 }
 
-void append_row_json(std::string& out, const Entity& e, const Row& row, bool redact_personal) {
+void append_row_json(std::string& out, const Entity& e, const Row& row, bool redact_personal,
+                     std::string_view org_name) {
   auto key = [&](std::string_view k) {
     out += out.back() == '{' ? "\"" : ",\"";
     out += k;
@@ -52,6 +53,10 @@ void append_row_json(std::string& out, const Entity& e, const Row& row, bool red
   if (e.org_owned) {
     key("org_id");
     append_json_int(out, row.org_id);
+    if (!org_name.empty()) {
+      key("org_name");
+      append_json_string(out, org_name);
+    }
   }
   const int minor = row_minor_units(e, row);
   static const storage::Value null_value;
@@ -79,10 +84,10 @@ void append_row_json(std::string& out, const Entity& e, const Row& row, bool red
   out += '}';
 }
 
-std::string row_json(const Entity& e, const Row& row, bool redact_personal) {
+std::string row_json(const Entity& e, const Row& row, bool redact_personal, std::string_view org_name) {
   std::string out;
   out.reserve(1024);  // a contact with the usual fields fits: one allocation
-  append_row_json(out, e, row, redact_personal);
+  append_row_json(out, e, row, redact_personal, org_name);
   return out;
 }
 

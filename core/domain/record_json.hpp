@@ -14,10 +14,12 @@
 namespace relance::domain {
 
 // The row as the API shows it, as JSON text appended to `out`. With `redact_personal`,
-// fields flagged personal are left out and "redacted": true says so.
+// fields flagged personal are left out and "redacted": true says so. A non-empty `org_name`
+// (the start-up's name, for region staff) follows org_id.
 void append_row_json(std::string& out, const storage::Entity& e, const storage::Row& row,
-                     bool redact_personal);
-std::string row_json(const storage::Entity& e, const storage::Row& row, bool redact_personal);
+                     bool redact_personal, std::string_view org_name = {});
+std::string row_json(const storage::Entity& e, const storage::Row& row, bool redact_personal,
+                     std::string_view org_name = {});
 // The same document as a JSON object, where one is needed to add to it.
 boost::json::object encode_row(const storage::Entity& e, const storage::Row& row,
                                bool redact_personal);

@@ -94,11 +94,18 @@ RecordRead RecordService::get(const auth::Principal& p, const Entity& e, std::in
   // request, then allocates for its answer only.
   thread_local Row row;
   if (!store_.get_into(e, read_scope(p, e), id, row)) throw Problem::not_found();
-  return RecordRead{domain::row_json(e, row, redacts(p, e, row)), row.id, row.version};
+  return RecordRead{domain::row_json(e, row, redacts(p, e, row), org_name(p, e, row)), row.id, row.version};
+}
+
+std::string RecordService::org_name(const auth::Principal& p, const Entity& e, const Row& row) const {
+  if (!p.is_staff() || !e.org_owned) return {};
+  return orgs_.get(row.org_id)->name;
 }
 
 Page RecordService::list(const auth::Principal& p, const Entity& e, const ListRequest& request) {
-  return list_page(store_, e, read_scope(p, e), request, [&](const Row& r) { return redacts(p, e, r); });
+  return list_page(
+      store_, e, read_scope(p, e), request, [&](const Row& r) { return redacts(p, e, r); },
+      [&](const Row& r) { return org_name(p, e, r); });
 }
 
 storage::ListQuery storage_query(const ListRequest& request, const Scope& scope) {
@@ -125,7 +132,8 @@ storage::ListQuery storage_query(const ListRequest& request, const Scope& scope)
 }
 
 Page list_page(storage::Store& store, const Entity& e, const Scope& scope, const ListRequest& request,
-               const std::function<bool(const Row&)>& redact) {
+               const std::function<bool(const Row&)>& redact,
+               const std::function<std::string(const Row&)>& org_name) {
   storage::ListQuery q = storage_query(request, scope);
   const std::size_t page_size = request.limit;
   q.limit = page_size + 1;  // one more tells whether there is a next page
@@ -134,7 +142,7 @@ Page list_page(storage::Store& store, const Entity& e, const Scope& scope, const
   const bool more = rows.size() > page_size;
   if (more) rows.pop_back();
   page.items.reserve(rows.size() * 600 + 2);
-  for (const Row& r : rows) domain::append_row_json(page.add(), e, r, redact(r));
+  for (const Row& r : rows) domain::append_row_json(page.add(), e, r, redact(r), org_name ? org_name(r) : std::string());
   page.close();
   if (more) page.next = ListPosition{sort_value(e, rows.back(), std::string(request.sort)), rows.back().id};
   return page;

@@ -82,9 +82,11 @@ struct RecordRead {
 };
 
 // One page of a list of `e` as `request` asks, rows limited to `scope`, personal fields
-// hidden where `redact` says so. Every list of records goes through here.
+// hidden where `redact` says so, each row with its organisation's name where `org_name`
+// gives one. Every list of records goes through here.
 Page list_page(storage::Store& store, const storage::Entity& e, const storage::Scope& scope,
-               const ListRequest& request, const std::function<bool(const storage::Row&)>& redact);
+               const ListRequest& request, const std::function<bool(const storage::Row&)>& redact,
+               const std::function<std::string(const storage::Row&)>& org_name = {});
 
 // The writes of a record. `fields` is the record's fields as JSON (the domain's codec reads
 // and validates them: domain/fields.hpp).
@@ -127,6 +129,9 @@ class RecordService {
   // from them: every read of records (API, exports) applies these two.
   storage::Scope read_scope(const auth::Principal& p, const storage::Entity& e) const;
   bool redacts(const auth::Principal& p, const storage::Entity& e, const storage::Row& row) const;
+  // The name of the row's organisation (the start-up) as region staff read it beside
+  // org_id; empty for everyone else, whose rows are their own organisation's.
+  std::string org_name(const auth::Principal& p, const storage::Entity& e, const storage::Row& row) const;
 
  private:
   storage::Store& store_;

@@ -32,6 +32,11 @@ std::string day(int days) {
   return out;
 }
 
+// A member's text, or what stands there instead, for comparisons with std::string.
+std::string text(const json::value& v) {
+  return v.is_string() ? std::string(v.get_string()) : "<" + json::serialize(v) + ">";
+}
+
 json::object read(HttpClient& as, const char* collection, std::int64_t id) {
   auto r = as.get(path_of(collection, id));
   INFO(r.body);
@@ -168,4 +173,50 @@ TEST_CASE("an outcome keeps its amount in euros at the rate it was written with"
   CHECK(w.alpha_member.patch(path_of("outcomes", id_of(usd)), json::object{{"amount_eur", "1"}}).status == 400);
   // Staff read them on another start-up's outcome.
   CHECK(read(w.staff, "outcomes", id_of(yen)).at("amount_eur") == "7716.04");
+}
+
+TEST_CASE("region staff read each row with its start-up's name and list one start-up's rows, members only their own") {
+  World w;
+  const std::string alpha = text(w.alpha_member.get("/api/v1/organisations/" + std::to_string(w.alpha_id)).json().at("name"));
+  const std::string beta = text(w.beta_member.get("/api/v1/organisations/" + std::to_string(w.beta_id)).json().at("name"));
+  for (HttpClient* as : {&w.alpha_member, &w.beta_member}) {
+    const auto company = id_of(World::create(*as, "companies", {{"name", "Fonds Éole"}}));
+    const auto lead = id_of(World::create(*as, "leads", {{"title", "Série A 🌱"}, {"company_id", company}}));
+    World::create(*as, "activities", {{"kind", "note"}, {"lead_id", lead}, {"subject", "Appel"}});
+    World::create(*as, "outcomes", {{"kind", "investment"}, {"lead_id", lead}, {"partner_company_id", company}});
+    World::create(*as, "leads", {{"title", "Partagé"}, {"shared_with_region", true}});
+  }
+  for (const char* collection : {"leads", "outcomes", "companies"}) {
+    INFO(collection);
+    const std::string base = std::string("/api/v1/") + collection;
+    const json::value all = w.staff.get(base + "?limit=200").json();
+    bool saw_alpha = false, saw_beta = false;
+    for (const auto& item : all.at("items").as_array()) {
+      const auto org = item.at("org_id").as_int64();
+      saw_alpha = saw_alpha || org == w.alpha_id;
+      saw_beta = saw_beta || org == w.beta_id;
+      if (org == w.alpha_id) CHECK(text(item.at("org_name")) == alpha);
+      if (org == w.beta_id) CHECK(text(item.at("org_name")) == beta);
+    }
+    CHECK((saw_alpha && saw_beta));
+    const json::value only = w.staff.get(base + "?org_id=" + std::to_string(w.beta_id)).json();
+    CHECK_FALSE(only.at("items").as_array().empty());
+    for (const auto& item : only.at("items").as_array()) {
+      CHECK(item.at("org_id").as_int64() == w.beta_id);
+      CHECK(text(item.at("org_name")) == beta);
+      CHECK(text(read(w.staff, collection, item.at("id").as_int64()).at("org_name")) == beta);
+    }
+    // A member reads their own rows, without a name they know; naming another start-up
+    // gives nothing.
+    const json::value own = w.alpha_member.get(base + "?limit=200").json();
+    for (const auto& item : own.at("items").as_array()) {
+      CHECK(item.at("org_id").as_int64() == w.alpha_id);
+      CHECK_FALSE(item.as_object().contains("org_name"));
+    }
+    CHECK(w.alpha_member.get(base + "?org_id=" + std::to_string(w.beta_id)).json().at("items").as_array().empty());
+  }
+  // Activities and follow-ups: staff see another start-up's only through a shared lead.
+  const json::value activities = w.staff.get("/api/v1/activities?org_id=" + std::to_string(w.alpha_id)).json();
+  for (const auto& item : activities.at("items").as_array()) CHECK(text(item.at("org_name")) == alpha);
+  CHECK(w.staff.get("/api/v1/leads?org_id=abc").status == 400);
 }
