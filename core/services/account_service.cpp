@@ -337,9 +337,23 @@ PasswordLink AccountService::send_link(const Row& user, const std::string& token
   return out;
 }
 
+namespace {
+
+// The users a caller sees: their organisation's; the instance admin's and region staff's,
+// every organisation's (staff see who works on a start-up's leads: names and roles).
+Scope users_visible(const Principal& p) {
+  return p.is_admin() || p.is_staff() ? Scope::everything() : Scope::org(p.org_id);
+}
+
+// A start-up user's email is theirs to give: region staff see it only of the region's own
+// users (their colleagues, staff among them); the admin sees every account's.
+bool hides_email(const Principal& p, const Row& user) { return p.is_staff() && user.org_id != p.org_id; }
+
+}  // namespace
+
 PasswordLink AccountService::issue_password_link(const Principal& p, std::int64_t id) {
   if (!p.can_write) throw Problem::forbidden("this token is read-only");
-  const Scope visible = p.is_admin() ? Scope::everything() : Scope::org(p.org_id);
+  const Scope visible = users_visible(p);
   auto target = store_.get(ent::users, visible, id);
   if (!target) throw Problem::not_found();
   // Giving a link is setting the password: the same rule as a PATCH of it, and never of
@@ -483,15 +497,13 @@ void AccountService::revoke_token(const Principal& p, std::int64_t id, OutcomeCa
 }
 
 Page AccountService::list_users(const Principal& p, const ListRequest& q) {
-  const Scope scope = p.is_admin() ? Scope::everything() : Scope::org(p.org_id);
-  return list_page(store_, ent::users, scope, q, [](const Row&) { return false; });
+  return list_page(store_, ent::users, users_visible(p), q, [&](const Row& r) { return hides_email(p, r); });
 }
 
 RecordRead AccountService::get_user(const Principal& p, std::int64_t id) {
-  const Scope scope = p.is_admin() ? Scope::everything() : Scope::org(p.org_id);
-  auto row = store_.get(ent::users, scope, id);
+  auto row = store_.get(ent::users, users_visible(p), id);
   if (!row) throw Problem::not_found();
-  return RecordRead{domain::row_json(ent::users, *row, false), row->id, row->version};
+  return RecordRead{domain::row_json(ent::users, *row, hides_email(p, *row)), row->id, row->version};
 }
 
 void AccountService::create_user(const Principal& p, json::object body, Idempotency key, OutcomeCallback done) {
@@ -548,7 +560,7 @@ void AccountService::update_user(const Principal& p, std::int64_t id, json::obje
   // A user the caller cannot see answers like a missing one; one it sees but may not change
   // is a 403. Checked here before a password is hashed, and again inside the write on the
   // row as it is then.
-  const Scope visible = p.is_admin() ? Scope::everything() : Scope::org(p.org_id);
+  const Scope visible = users_visible(p);
   auto target = store_.get(ent::users, visible, id);
   if (!target) throw Problem::not_found();
   check_account_change(p, *target, body);

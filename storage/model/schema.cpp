@@ -59,7 +59,8 @@ constexpr std::array organisation_fields{
 };
 
 constexpr std::array user_fields{
-    Field{"email", K::text, R | NN | U, {}, {}, 254, "Login email, unique on the instance"},
+    Field{"email", K::text, R | NN | U | P, {}, {}, 254,
+          "Login email, unique on the instance (hidden from region staff but for the region's own users)"},
     Field{"display_name", K::text, NN, {}, {}, 200, "Name shown to colleagues"},
     Field{"role", K::choice, none, {}, roles, 0, "member, org-admin, staff or admin"},
     Field{"locale", K::choice, none, {}, locales, 0, "fr or en"},

@@ -220,3 +220,38 @@ TEST_CASE("region staff read each row with its start-up's name and list one star
   for (const auto& item : activities.at("items").as_array()) CHECK(text(item.at("org_name")) == alpha);
   CHECK(w.staff.get("/api/v1/leads?org_id=abc").status == 400);
 }
+
+TEST_CASE("region staff list every start-up's users by name and role, never a start-up user's email") {
+  World w;
+  World::create(w.alpha_admin, "users", {{"email", "zoe.secret-address@alpha.test"}, {"display_name", "Zoé Fondatrice"},
+                                         {"password", "password-of-zoe-1"}});
+  const json::value page = w.staff.get("/api/v1/users?limit=200").json();
+  bool saw_zoe = false, saw_colleague = false;
+  for (const auto& item : page.at("items").as_array()) {
+    const auto& user = item.as_object();
+    CHECK(user.contains("display_name"));
+    CHECK(user.contains("role"));
+    if (user.at("org_id").as_int64() == w.region_id) {
+      saw_colleague = saw_colleague || text(user.at("role")) == "admin";
+      CHECK(user.contains("email"));  // the region's own users: colleagues
+    } else {
+      CHECK_FALSE(user.contains("email"));
+      CHECK(user.at("redacted") == true);
+    }
+    if (text(user.at("display_name")) == "Zoé Fondatrice") {
+      saw_zoe = true;
+      CHECK(text(read(w.staff, "users", user.at("id").as_int64()).at("display_name")) == "Zoé Fondatrice");
+      CHECK_FALSE(read(w.staff, "users", user.at("id").as_int64()).contains("email"));
+    }
+  }
+  CHECK(saw_zoe);
+  CHECK(saw_colleague);
+  CHECK(page.as_object().at("items").as_array().size() >= 5);
+  CHECK(w.staff.get("/api/v1/users?limit=200").body.find("secret-address") == std::string::npos);
+  // A start-up's member still sees only their colleagues, emails included.
+  const json::value own = w.alpha_member.get("/api/v1/users?limit=200").json();
+  for (const auto& item : own.at("items").as_array()) {
+    CHECK(item.at("org_id").as_int64() == w.alpha_id);
+    CHECK(item.as_object().contains("email"));
+  }
+}

@@ -113,13 +113,15 @@ const std::vector<Row> table = {
   // other organisation. A colleague is visible, so changing one without the right is 403.
   {"GET",    "/api/v1/users",                ok,                 ok,                 ok,                   ok,                 auth},
   {"POST",   "/api/v1/users",                deny,               made,               deny,                 made,               auth},
-  {"GET",    "/api/v1/users/{id}",           {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,nf,na,nf},        {ok,ok,na,nf},      anon},
-  {"PATCH",  "/api/v1/users/{id}",           {deny,nf,na,nf},    {ok,nf,na,nf},      {deny,nf,na,nf},      {ok,ok,na,nf},      anon},
-  {"DELETE", "/api/v1/users/{id}",           {deny,nf,na,nf},    {ok,nf,na,nf},      {deny,nf,na,nf},      {ok,ok,na,nf},      anon},
+  // Staff see every organisation's users, their emails hidden ("redacted") but for the
+  // region's own users.
+  {"GET",    "/api/v1/users/{id}",           {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,red,na,nf},       {ok,ok,na,nf},      anon},
+  {"PATCH",  "/api/v1/users/{id}",           {deny,nf,na,nf},    {ok,nf,na,nf},      {deny,deny,na,nf},    {ok,ok,na,nf},      anon},
+  {"DELETE", "/api/v1/users/{id}",           {deny,nf,na,nf},    {ok,nf,na,nf},      {deny,deny,na,nf},    {ok,ok,na,nf},      anon},
   // Set-password links: given by whoever may change the account; asked for by anyone
   // (202 whatever the email); used by whoever holds one (410 for an unknown token); the
   // link's page without its token is a 400 page.
-  {"POST",   "/api/v1/users/{id}/password-link", {deny,nf,na,nf}, {made,nf,na,nf},    {deny,nf,na,nf},      {made,made,na,nf},  anon},
+  {"POST",   "/api/v1/users/{id}/password-link", {deny,nf,na,nf}, {made,nf,na,nf},    {deny,deny,na,nf},    {made,made,na,nf},  anon},
   {"POST",   "/api/v1/auth/password-reset",  queued,             queued,             queued,               queued,             queued},
   {"POST",   "/api/v1/auth/password",        expired,            expired,            expired,              expired,            expired},
   {"GET",    "/api/v1/auth/password",        bad,                bad,                bad,                  bad,                bad},
@@ -1534,7 +1536,7 @@ const std::vector<AccountRow> account_table = {
   {"staff",            "staff",     all(deny)},
   {"staff",            "admin",     all(deny)},
   {"staff",            "self",      self_without_email},
-  {"staff",            "other org", all(nf)},
+  {"staff",            "other org", all(deny)},  // staff see start-ups' users (names, roles)
   // The instance admin: everyone, another admin included; their own role and disabled
   // flag are another admin's to change.
   {"admin",            "member",    all(ok)},

@@ -2,6 +2,8 @@
 // no HTTP: the requests are the services' typed ones and the answers their outcomes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 
 #include <set>
@@ -254,9 +256,16 @@ TEST_CASE("The list vocabulary sorts only by NOT NULL columns and names its para
       if (domain::list_sort(*e, f.name)) CHECK(f.has(storage::not_null));
   const auto contacts = domain::list_parameters(ent::contacts);
   const std::vector<std::string> expected{"limit", "cursor", "sort", "updated_from", "updated_to", "created_from",
-                                          "created_to", "q", "company_id", "city", "country", "tag", "met_from",
-                                          "met_to", "source_event_id", "lawful_basis"};
+                                          "created_to", "org_id", "q", "company_id", "city", "country", "tag",
+                                          "met_from", "met_to", "source_event_id", "lawful_basis"};
   CHECK(contacts == expected);
+  // Accounts and tokens are listed by their own rules, without ?org_id=.
+  const auto users = domain::list_parameters(ent::users);
+  CHECK(std::find(users.begin(), users.end(), "org_id") == users.end());
+  // The region's rows cannot be told apart in the full-text index (row_sql.cpp, fts_query):
+  // an entity shared region-wide has no searchable field.
+  for (const storage::Entity* e : storage::all_entities())
+    if (e->sharing == storage::Sharing::region_wide) CHECK_FALSE(e->has_search());
   CHECK_FALSE(domain::list_condition(ent::contacts, "notes", "x"));
   CHECK(domain::list_condition(ent::followups, "due_to", "2024-05-01T09:00:00Z")->test ==
         domain::ListCondition::Test::before);
