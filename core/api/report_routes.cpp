@@ -21,11 +21,12 @@ constexpr reports::Report all_reports[] = {reports::Report::funnel, reports::Rep
                                            reports::Report::followup_discipline, reports::Report::stale,
                                            reports::Report::mission_summary};
 
-std::int64_t positive_id(const std::string& name, const std::string& text) {
+// A positive integer (an id, a number of days); 400 naming the parameter otherwise.
+std::int64_t positive(const std::string& name, const std::string& text) {
   std::int64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc{} || end != text.data() + text.size() || v <= 0)
-    throw Problem::bad_request(name + " must be a positive integer id", name);
+    throw Problem::bad_request(name + " must be a positive integer", name);
   return v;
 }
 
@@ -39,9 +40,9 @@ ReportAsked read_report_query(const QueryParams& params) {
   ReportAsked a;
   storage::ReportFilter& f = a.query.filter;
   for (const auto& [key, value] : params) {
-    if (key == "event_id") f.event_id = positive_id(key, value);
-    else if (key == "org_id") f.org_id = positive_id(key, value);
-    else if (key == "partner_company_id") f.partner_company_id = positive_id(key, value);
+    if (key == "event_id") f.event_id = positive(key, value);
+    else if (key == "org_id") f.org_id = positive(key, value);
+    else if (key == "partner_company_id") f.partner_company_id = positive(key, value);
     else if (key == "sector") {
       if (value.empty()) throw Problem::bad_request("sector must not be empty", key);
       f.sector = value;
@@ -49,7 +50,7 @@ ReportAsked read_report_query(const QueryParams& params) {
       if (!domain::valid_date(value)) throw Problem::bad_request(key + " must be a date YYYY-MM-DD", key);
       (key == "from" ? f.from : f.to) = value;
     } else if (key == "days") {
-      a.query.days = static_cast<int>(std::clamp<std::int64_t>(positive_id(key, value), 1, 100000));
+      a.query.days = static_cast<int>(std::clamp<std::int64_t>(positive(key, value), 1, 100000));
     } else if (key == "format") a.format = value;
     else if (key == "lang" || key == "locale") {
       if (value != "fr" && value != "en") throw Problem::bad_request(key + " must be fr or en", key);
