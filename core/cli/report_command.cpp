@@ -6,6 +6,7 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -57,10 +58,13 @@ std::string percent(const json::value& v) {
   if (!v.is_number()) return "-";
   return std::to_string(std::lround(v.to_number<double>() * 100)) + " %";
 }
+// A number with `places` decimals, with a decimal comma for a French reader.
 std::string decimal(double x, int places) {
   char out[64];
   std::snprintf(out, sizeof out, "%.*f", places, x);
-  return out;
+  std::string text = out;
+  if (user_locale() == domain::Locale::fr) std::replace(text.begin(), text.end(), '.', ',');
+  return text;
 }
 // A duration in seconds, in the unit that reads best.
 std::string duration(const json::value& v) {

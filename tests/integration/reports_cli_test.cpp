@@ -88,6 +88,7 @@ TEST_CASE("relance report prints the mission's figures as tables in the user's l
   CHECK(holds(french, "Étape"));
   CHECK(holds(french, "Nouveau"));
   CHECK(holds(french, "Discipline de relance"));
+  CHECK(holds(french, "250000,00"));  // a decimal comma
 }
 
 TEST_CASE("relance report writes the daemon's JSON and csv or xlsx files") {
