@@ -306,6 +306,16 @@ TEST_CASE("stale leads are counted for staff and listed for the start-up, by sta
   CHECK(a2.at("last_activity_at").as_string().starts_with(date_of(m.now - hours(24 * 15))));
 }
 
+TEST_CASE("a start-up's stale-stage cadence rule sets the days of its stage unless days is asked") {
+  Mission m;
+  // Alpha gives its new leads 20 days: A2, idle for 15, is not stale any more; B2 still is.
+  World::create(m.w.alpha_member, "cadence_rules", {{"kind", "stale-stage"}, {"stage", "new"}, {"days", 20}});
+  const json::object r = m.report(m.w.staff, "stale");
+  CHECK(r.at("totals").at("leads") == 1);
+  CHECK(find(r.at("startups").as_array(), "org_id", json::value(m.w.beta_id)).at("leads") == 1);
+  CHECK(m.report(m.w.staff, "stale", "&days=10").at("totals").at("leads") == 2);
+}
+
 TEST_CASE("a start-up's members see their own rows by name and the mission's totals, never another start-up's") {
   Mission m;
   for (const char* name : {"funnel", "outcomes", "followup-discipline", "stale", "mission-summary"}) {
