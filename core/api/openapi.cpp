@@ -22,6 +22,7 @@ json::value example_of(const storage::Field& f) {
     case FieldKind::text_list: return json::array{"new", "won"};
     case FieldKind::currency: return "EUR";
     case FieldKind::money: return "1234.50";
+    case FieldKind::rate: return "0.9234";
     case FieldKind::url: return "https://example.com/";
     case FieldKind::country: return "FR";
     case FieldKind::time_zone: return "Europe/Paris";
@@ -51,6 +52,7 @@ json::object field_schema(const storage::Field& f, bool in_request) {
       s["items"] = json::object{{"type", "string"}};
       break;
     case FieldKind::money:
+    case FieldKind::rate:
       nullable("string");
       s["pattern"] = "^[0-9]+(\\.[0-9]+)?$";
       break;

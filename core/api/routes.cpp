@@ -100,10 +100,12 @@ void offload(services::WorkPool& pool, Reply reply, std::function<void(Reply&)> 
 
 namespace {
 
-void add_record_routes(Router& router, const ApiServices& s, const storage::Entity& e) {
-  const std::string base = "/api/v1/" + std::string(e.name);
+// `segment`: the collection's name in its URL, the entity's name unless given (the
+// exchange rates' is exchange-rates, as the URLs of the API's newer collections are).
+void add_record_routes(Router& router, const ApiServices& s, const storage::Entity& e, std::string_view segment = {}) {
+  const std::string tag(segment.empty() ? e.name : segment);
+  const std::string base = "/api/v1/" + tag;
   const std::string one = base + "/{id}";
-  const std::string tag(e.name);
   const std::string noun(e.singular);
   auto& records = s.records;
   const ApiLimits limits = s.limits;
@@ -186,6 +188,7 @@ void add_routes(Router& router, const ApiServices& s) {
        {&ent::contacts, &ent::companies, &ent::leads, &ent::activities, &ent::followups,
         &ent::outcomes, &ent::events, &ent::cadence_rules})
     add_record_routes(router, s, *e);
+  add_record_routes(router, s, ent::exchange_rates, "exchange-rates");
   add_merge_routes(router, s.merges, s.limits);
   add_plugin_routes(router, s.plugins, s.slow_work, s.limits);
   add_export_routes(router, s.exports);

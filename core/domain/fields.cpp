@@ -11,6 +11,7 @@
 
 #include "domain/country.hpp"
 #include "domain/currency.hpp"
+#include "domain/eur_amount.hpp"
 #include "domain/json_text.hpp"
 #include "domain/phone.hpp"
 #include "domain/problem.hpp"
@@ -271,6 +272,16 @@ Value to_storage(const Field& f, const json::value& v, const FieldContext& ctx) 
       return c;
     }
     case FieldKind::money: return to_minor_units(f, v, ctx.minor_units);
+    case FieldKind::rate: {
+      const std::string text = v.is_string() ? std::string(v.get_string())
+                               : (v.is_int64() || v.is_uint64() || v.is_double()) ? json::serialize(v)
+                                                                                   : std::string();
+      const auto rate = parse_eur_rate(text);
+      if (!rate)
+        refuse(f, "must be a positive decimal below 1000000 with at most " + std::to_string(max_rate_decimals) +
+                      " decimals, like \"0.9234\"");
+      return eur_rate_text(*rate);
+    }
     case FieldKind::url: {
       std::string u = checked_text(f, v, f.max_length);
       auto parsed = boost::urls::parse_absolute_uri(u);
@@ -320,6 +331,7 @@ void append_json(std::string& out, const Field& f, const Value& v, int minor_uni
       return;
     }
     case FieldKind::money:
+      if (!f.fixed_currency.empty()) minor_units = currency_minor_units(f.fixed_currency).value_or(2);
       append_json_string(out, minor_units_text(std::get<std::int64_t>(v), minor_units));
       return;
     default: break;

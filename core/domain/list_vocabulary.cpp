@@ -50,13 +50,15 @@ constexpr Names activity_sorts{"kind", "occurred_at"};
 constexpr Names followup_equal{"lead_id", "contact_id", "assignee_id", "status"};
 constexpr Names followup_ranged{"due_at"};
 constexpr Names followup_sorts{"due_at", "status"};
-constexpr Names outcome_equal{"lead_id", "event_id", "company_id", "kind", "currency"};
+constexpr Names outcome_equal{"lead_id", "event_id", "partner_company_id", "kind", "currency"};
 constexpr Names outcome_ranged{"occurred_on"};
 constexpr Names outcome_sorts{"kind"};
 constexpr Names event_equal{"name", "kind", "city", "country"};
 constexpr Names event_ranged{"starts_on", "ends_on"};
 constexpr Names event_sorts{"name"};
 constexpr Names cadence_rule_equal{"kind", "stage", "event_id", "enabled"};
+constexpr Names exchange_rate_equal{"currency"};
+constexpr Names exchange_rate_sorts{"currency", "valid_from"};
 
 constexpr std::span<const std::string_view> nothing{none, 0};
 
@@ -72,6 +74,7 @@ const Vocabulary& vocabulary(const Entity& e) {
   static const Vocabulary outcomes{outcome_equal, outcome_ranged, outcome_sorts};
   static const Vocabulary events{event_equal, event_ranged, event_sorts};
   static const Vocabulary cadence_rules{cadence_rule_equal, nothing, nothing};
+  static const Vocabulary exchange_rates{exchange_rate_equal, nothing, exchange_rate_sorts};
   static const Vocabulary unlisted{nothing, nothing, nothing};
   if (&e == &ent::organisations) return organisations;
   if (&e == &ent::users) return users;
@@ -84,6 +87,7 @@ const Vocabulary& vocabulary(const Entity& e) {
   if (&e == &ent::outcomes) return outcomes;
   if (&e == &ent::events) return events;
   if (&e == &ent::cadence_rules) return cadence_rules;
+  if (&e == &ent::exchange_rates) return exchange_rates;
   return unlisted;
 }
 

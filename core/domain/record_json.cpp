@@ -165,7 +165,9 @@ std::vector<std::size_t> apply_body(const Entity& e, const json::object& body, R
   // A new currency with the same amount: keep the amount's value, not its minor units.
   if (ctx.minor_units != old_minor && !creating) {
     for (std::size_t i = 0; i < e.fields.size(); ++i) {
-      if (e.fields[i].kind != storage::FieldKind::money || body.contains(e.fields[i].name)) continue;
+      if (e.fields[i].kind != storage::FieldKind::money || !e.fields[i].fixed_currency.empty() ||
+          body.contains(e.fields[i].name))
+        continue;
       if (auto* amount = std::get_if<std::int64_t>(&row.values[i])) {
         const std::string name(e.fields[i].name);
         if (ctx.minor_units > old_minor) {

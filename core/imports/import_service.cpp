@@ -149,9 +149,9 @@ ImportStart ImportService::check_options(const ImportRequest& request) {
   if (request.source_event_id) {
     // The organisation's own events and the region's (the missions it shares), as a
     // contact's source_event_id may name them (services/record_writes.cpp).
-    const auto event = store_.get(storage::entities::events, storage::Scope::everything(), request.source_event_id);
-    const bool usable = event && (event->org_id == request.principal.org_id || orgs_.get(event->org_id)->kind == "region");
-    if (!usable)
+    const auto event = store_.get(storage::entities::events, storage::Scope::org_and_region(request.principal.org_id),
+                                   request.source_event_id);
+    if (!event)
       return refused(R::bad_option, "source_event_id: no event " + std::to_string(request.source_event_id) +
                                         " in your organisation or the region's", "source_event_id");
   }

@@ -70,7 +70,9 @@ DatasetView::DatasetView(const storage::Entity& e, std::vector<ExtraColumn> extr
     const storage::Field& f = e.fields[i];
     if (f.kind == FieldKind::secret) continue;
     Source s{Source::From::field, i};
-    if (f.kind == FieldKind::money && currency) {
+    if (f.kind == FieldKind::money && !f.fixed_currency.empty()) {
+      s.fixed_currency = f.fixed_currency;
+    } else if (f.kind == FieldKind::money && currency) {
       s.currency = *currency;
       s.has_currency = true;
     }
@@ -124,7 +126,10 @@ const relance_row& DatasetView::convert(const storage::Row& row, bool redact,
       v.integer = *i;
       if (kind == RELANCE_VALUE_MONEY) {
         v.scale = 2;
-        if (s.has_currency && s.currency < row.values.size())
+        if (!s.fixed_currency.empty()) {
+          v.text = str_of(s.fixed_currency);
+          v.scale = domain::currency_minor_units(s.fixed_currency).value_or(2);
+        } else if (s.has_currency && s.currency < row.values.size())
           if (const auto* code = std::get_if<std::string>(&row.values[s.currency])) {
             v.text = str_of(*code);
             v.scale = domain::currency_minor_units(*code).value_or(2);

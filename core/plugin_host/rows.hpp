@@ -38,6 +38,7 @@ class DatasetView {
     std::size_t field = 0;     // index in entity.fields
     std::size_t currency = 0;  // money: index of the entity's currency field
     bool has_currency = false;
+    std::string_view fixed_currency = {};  // money: the field's own currency (amount_eur)
   };
 
   const storage::Entity& entity_;

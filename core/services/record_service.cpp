@@ -4,6 +4,7 @@
 #include "domain/record_json.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
+#include "services/eur_amounts.hpp"
 #include "services/record_writes.hpp"
 
 namespace relance::services {
@@ -58,8 +59,10 @@ void refuse_out_of_bounds(const Entity& e, const Row& row) {
 }  // namespace
 
 Scope RecordService::read_scope(const auth::Principal& p, const Entity& e) const {
-  if (e.sharing == storage::Sharing::public_read) return Scope::everything();
   if (p.is_staff()) return Scope::org_and_shared(p.org_id);
+  // A start-up reads the region's missions and rates besides its own rows; its own private
+  // events stay its own (and staff's, above).
+  if (e.sharing == storage::Sharing::region_wide) return Scope::org_and_region(p.org_id);
   return Scope::org(p.org_id);
 }
 
@@ -140,6 +143,7 @@ Page list_page(storage::Store& store, const Entity& e, const Scope& scope, const
 void RecordService::create(const auth::Principal& p, CreateRecord request, OutcomeCallback done) {
   require_write(p);
   const Entity& e = request.entity;
+  require_rate_keeper(p, e);
   auto org = orgs_.get(p.org_id);
   auto row = std::make_shared<Row>();
   row->org_id = p.org_id;
@@ -150,12 +154,13 @@ void RecordService::create(const auth::Principal& p, CreateRecord request, Outco
       }))
     return;
   fill_defaults(e, *row, p, *org);
-  const auto changed = set_fields(e, *row);
+  auto changed = set_fields(e, *row);
   submit_outcome(
       store_,
-      [&e, p, row, changed, idempotency = std::move(request.idempotency)](storage::WriteTxn& tx) {
+      [&e, p, row, changed, idempotency = std::move(request.idempotency)](storage::WriteTxn& tx) mutable {
         if (auto first = replayed(tx, p, idempotency)) return *first;
         check_references(tx, e, *row, changed, p.org_id);
+        settle_money(tx, e, *row, changed);
         std::string json = write_record(tx, p, e, WriteKind::create, *row, nullptr, changed,
                                         event_type(e, WriteKind::create));
         WriteOutcome created{WriteOutcome::Kind::created, row->id, row->version, std::move(json), {}, {}};
@@ -196,6 +201,7 @@ bool becomes_done(const Entity& e, const Row& row, const Row& before) {
 void RecordService::update(const auth::Principal& p, UpdateRecord request, OutcomeCallback done) {
   require_write(p);
   const Entity& e = request.entity;
+  require_rate_keeper(p, e);
   auto org = orgs_.get(p.org_id);
   const Scope visible = read_scope(p, e);
   submit_outcome(
@@ -214,6 +220,7 @@ void RecordService::update(const auth::Principal& p, UpdateRecord request, Outco
           changed.push_back(*e.index_of("done_at"));
         }
         check_references(tx, e, row, changed, p.org_id);
+        settle_money(tx, e, row, changed);
         std::string type = event_type(e, WriteKind::update);
         const bool stage_moved = &e == &ent::leads && row.get(e, "stage") != before.get(e, "stage");
         if (stage_moved) type = "lead.stage_changed";
@@ -228,6 +235,7 @@ void RecordService::update(const auth::Principal& p, UpdateRecord request, Outco
 void RecordService::remove(const auth::Principal& p, DeleteRecord request, OutcomeCallback done) {
   require_write(p);
   const Entity& e = request.entity;
+  require_rate_keeper(p, e);
   const Scope visible = read_scope(p, e);
   submit_outcome(
       store_,

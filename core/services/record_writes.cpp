@@ -50,18 +50,12 @@ domain::FieldContext context_of(const OrgSettings& org) {
 
 namespace {
 
-// Whether a row of `org_id` may point at row `id` of `target`. An organisation's own rows,
-// and of an entity every signed-in user reads (events), the region's too: the missions and
-// fairs it shares with every start-up. Another start-up's event is readable but not theirs
-// to point at: the reference would keep its owner from ever deleting it.
+// Whether a row of `org_id` may point at row `id` of `target`: an organisation's own rows,
+// and of an entity the region shares with every organisation (events), the region's too:
+// the missions and fairs a start-up picks from. Another start-up's event is not theirs to
+// point at (nor to read): the reference would keep its owner from ever deleting it.
 bool may_reference(storage::WriteTxn& tx, const Entity& target, std::int64_t id, std::int64_t org_id) {
-  if (target.sharing != storage::Sharing::public_read) return tx.get(target, storage::Scope::org(org_id), id).has_value();
-  const auto row = tx.get(target, storage::Scope::everything(), id);
-  if (!row) return false;
-  if (row->org_id == org_id) return true;
-  const auto owner = tx.get(storage::entities::organisations, storage::Scope::everything(), row->org_id);
-  const std::string* kind = owner ? owner->text(storage::entities::organisations, "kind") : nullptr;
-  return kind && *kind == "region";
+  return tx.get(target, storage::Scope::org_and_region(org_id), id).has_value();
 }
 
 }  // namespace
@@ -80,7 +74,7 @@ void check_references(storage::WriteTxn& tx, const Entity& e, const Row& row,
                                                       std::string(target->singular) + " " +
                                                       std::to_string(*id) +
                                                       " in your organisation" +
-                                                      (target->sharing == storage::Sharing::public_read
+                                                      (target->sharing == storage::Sharing::region_wide
                                                            ? " or the region's"
                                                            : ""));
   }

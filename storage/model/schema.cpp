@@ -155,10 +155,17 @@ constexpr std::array followup_fields{
 constexpr std::array outcome_fields{
     Field{"lead_id", K::reference, none, "leads", {}, 0, "Lead that produced the outcome"},
     Field{"event_id", K::reference, none, "events", {}, 0, "Trade mission or fair the outcome came from"},
-    Field{"company_id", K::reference, none, "companies", {}, 0, "Partner company"},
+    Field{"partner_company_id", K::reference, none, "companies", {}, 0,
+          "Partner company: the fund that invested, the corporate that signed..."},
     Field{"kind", K::choice, R | NN, {}, outcome_kinds, 0, "Kind of outcome"},
     Field{"amount", K::money, none, {}, {}, 0, "Amount, in `currency`"},
     Field{"currency", K::currency, none, {}, {}, 0, "ISO 4217 currency of amount"},
+    Field{"amount_eur", K::money, RO, {}, {}, 0,
+          "The amount in euros, computed when amount, currency or occurred_on is written, with eur_rate",
+          "EUR"},
+    Field{"eur_rate", K::rate, RO, {}, {}, 0,
+          "The value of one unit of currency in euros that amount_eur was computed with "
+          "(from /exchange-rates; kept, so that later rates do not change it)"},
     Field{"jobs", K::integer, none, {}, {}, 0, "Jobs created"},
     Field{"occurred_on", K::date, none, {}, {}, 0, "Date of the outcome"},
     Field{"evidence", K::text, none, {}, {}, 2000, "Evidence: press release, signed contract..."},
@@ -187,6 +194,17 @@ constexpr std::array cadence_rule_fields{
     Field{"enabled", K::boolean, none, {}, {}, 0, "Rules can be paused (default: enabled)"},
 };
 
+// The region's table of exchange rates to the euro (outcomes' amount_eur): kept by region
+// staff and the instance admin, read by every organisation (Sharing::region_wide).
+constexpr std::array exchange_rate_fields{
+    Field{"currency", K::currency, R | NN, {}, {}, 0, "ISO 4217 currency (not EUR)"},
+    Field{"rate", K::rate, R | NN, {}, {}, 0,
+          "Value of one unit of currency in euros: 1 USD = 0.9234 EUR is \"0.9234\""},
+    Field{"valid_from", K::date, R | NN, {}, {}, 0,
+          "First day the rate applies to (an outcome of that day or later, until the next rate)"},
+    Field{"source", K::text, none, {}, {}, 300, "Where the rate comes from: ECB reference rate..."},
+};
+
 }  // namespace
 
 namespace entities {
@@ -199,16 +217,17 @@ const Entity leads{"leads", "lead", lead_fields, Sharing::always};
 const Entity activities{"activities", "activity", activity_fields, Sharing::via_lead};
 const Entity followups{"followups", "followup", followup_fields, Sharing::via_lead};
 const Entity outcomes{"outcomes", "outcome", outcome_fields, Sharing::always};
-const Entity events{"events", "event", event_fields, Sharing::public_read};
+const Entity events{"events", "event", event_fields, Sharing::region_wide};
 const Entity cadence_rules{"cadence_rules", "cadence_rule", cadence_rule_fields};
+const Entity exchange_rates{"exchange_rates", "exchange_rate", exchange_rate_fields, Sharing::region_wide};
 }  // namespace entities
 
 std::span<const Entity* const> all_entities() {
-  static const std::array<const Entity*, 11> all{
-      &entities::organisations, &entities::users,     &entities::api_tokens,
-      &entities::events,        &entities::companies, &entities::contacts,
+  static const std::array<const Entity*, 12> all{
+      &entities::organisations, &entities::users,      &entities::api_tokens,
+      &entities::events,        &entities::companies,  &entities::contacts,
       &entities::leads,         &entities::activities, &entities::followups,
-      &entities::outcomes,      &entities::cadence_rules};
+      &entities::outcomes,      &entities::cadence_rules, &entities::exchange_rates};
   return all;
 }
 

@@ -436,8 +436,6 @@ CREATE TABLE fts_flush (requested INTEGER);
   return sql;
 }
 
-#undef RELANCE_ROW_HEADER
-
 // Contact merges (relance/storage/contact_merge.hpp): who merged which contact into which,
 // and what undoing the merge needs, written in the same transaction as the merge. The
 // snapshots and the moved rows are JSON text of core's making. A merge looks up the rows
@@ -472,6 +470,29 @@ ALTER TABLE outcomes ADD COLUMN event_id INTEGER REFERENCES events(id);
 CREATE INDEX outcomes_org_event ON outcomes(org_id, event_id, id);
 )sql";
 
+// What the mission produced in one currency: an outcome names its partner company (the
+// fund, the corporate; the column was company_id) and keeps its amount in euros with the
+// rate it was computed with, from the region's table of rates. Outcomes already in euros get
+// their amount as it is, at the rate 1; the others stay without one (the table is empty)
+// until their amount, currency or date is written again.
+constexpr const char* v9_region_data = R"sql(
+ALTER TABLE outcomes RENAME COLUMN company_id TO partner_company_id;
+ALTER TABLE outcomes ADD COLUMN amount_eur INTEGER;
+ALTER TABLE outcomes ADD COLUMN eur_rate TEXT;
+UPDATE outcomes SET amount_eur = amount, eur_rate = '1' WHERE currency = 'EUR' AND amount IS NOT NULL;
+CREATE INDEX outcomes_org_partner ON outcomes(org_id, partner_company_id, id);
+CREATE TABLE exchange_rates ()sql" RELANCE_ROW_HEADER R"sql(
+  currency TEXT NOT NULL,
+  rate TEXT NOT NULL,
+  valid_from TEXT NOT NULL,
+  source TEXT
+);
+CREATE INDEX exchange_rates_org ON exchange_rates(org_id, id);
+CREATE INDEX exchange_rates_currency ON exchange_rates(currency, valid_from, id);
+)sql";
+
+#undef RELANCE_ROW_HEADER
+
 }  // namespace
 
 std::span<const Migration> migrations() {
@@ -484,6 +505,7 @@ std::span<const Migration> migrations() {
       {6, "contact merges", v6_contact_merges},
       {7, "full-text entries written once per transaction", v7()},
       {8, "outcomes' mission event", v8_outcome_event},
+      {9, "outcomes' partner and amount in euros; exchange rates", v9_region_data},
   };
   return all;
 }

@@ -23,6 +23,8 @@ bool SqliteWriteTxn::referenced(const Entity& by, std::string_view field, std::i
   return is_referenced(c_, by, field, id);
 }
 
+std::vector<Row> SqliteWriteTxn::list(const Entity& e, const ListQuery& q) { return list_rows(c_, e, q); }
+
 std::vector<Row> SqliteWriteTxn::referencing(const Entity& by, std::string_view field,
                                              std::int64_t id, std::int64_t org_id) {
   return referencing_rows(c_, by, field, id, org_id);

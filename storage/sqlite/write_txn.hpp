@@ -16,6 +16,7 @@ class SqliteWriteTxn final : public WriteTxn, public EventLogWrites {
   std::int64_t insert(const Entity& e, Row& row) override;
   void insert_many(const Entity& e, std::span<Row> rows) override;
   std::optional<Row> get(const Entity& e, const Scope& scope, std::int64_t id) override;
+  std::vector<Row> list(const Entity& e, const ListQuery& q) override;
   void update(const Entity& e, Row& row) override;
   void remove(const Entity& e, std::int64_t org_id, std::int64_t id) override;
   bool referenced(const Entity& by, std::string_view field, std::int64_t id) override;

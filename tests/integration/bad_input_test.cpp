@@ -473,7 +473,7 @@ TEST_CASE("a value of the wrong JSON type gets 422 naming the field, for every k
       {"leads", "owner_id", 1.5, "owner_id"},
       {"activities", "lead_id", true, "lead_id"},
       {"followups", "assignee_id", json::object{{"id", 1}}, "assignee_id"},
-      {"outcomes", "company_id", json::array{1}, "company_id"},
+      {"outcomes", "partner_company_id", json::array{1}, "partner_company_id"},
   };
   for (const Bad& b : cases) {
     INFO("POST " << b.collection << " with " << b.field << " = " << json::serialize(b.value));
@@ -638,7 +638,7 @@ TEST_CASE("a reference to another organisation's record gets 422 naming the fiel
       {"leads", "owner_id", staff_user},       {"activities", "lead_id", lead_id},
       {"activities", "contact_id", contact},   {"followups", "lead_id", lead_id},
       {"followups", "contact_id", contact},    {"followups", "assignee_id", beta_user},
-      {"outcomes", "lead_id", lead_id},        {"outcomes", "company_id", company},
+      {"outcomes", "lead_id", lead_id},        {"outcomes", "partner_company_id", company},
       {"contacts", "company_id", 999999999},   {"leads", "owner_id", 999999999},
   };
   for (const Ref& r : foreign) {

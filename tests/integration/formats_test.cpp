@@ -41,9 +41,9 @@ const std::set<std::string> server_only{"org_id", "version", "created_by", "upda
 // exports_readable_test.cpp).
 const std::set<std::string> joined_names{"organisation_name", "company_name", "contact_name", "owner_name",
                                          "assignee_name", "author_name", "lead_title", "source_event_name",
-                                         "event_name"};
+                                         "event_name", "partner_company_name"};
 
-bool is_money(const std::string& column) { return column == "value" || column == "amount"; }
+bool is_money(const std::string& column) { return column == "value" || column == "amount" || column == "amount_eur"; }
 
 std::string str(const json::value& v) { return std::string(v.as_string()); }
 
@@ -237,7 +237,7 @@ struct Data {
     lead_jpy = World::create(m, "leads", {{"title", "Tokyo pilot"}, {"contact_id", aegir.at("id")}, {"value", "1000"},
                                           {"currency", "JPY"}, {"shared_with_region", true}});
     outcome = World::create(m, "outcomes",
-                            {{"lead_id", lead_eur.at("id")}, {"company_id", company.at("id")}, {"kind", "investment"},
+                            {{"lead_id", lead_eur.at("id")}, {"partner_company_id", company.at("id")}, {"kind", "investment"},
                              {"amount", "1234567.89"}, {"currency", "EUR"}, {"jobs", 12}, {"occurred_on", "2026-03-02"},
                              {"evidence", "Press release, 2 March"}, {"notes", "Signed at last"}});
     // 07:00Z on the day Paris moves to summer time: 09:00 in Paris, midnight in Los Angeles.
@@ -572,7 +572,7 @@ TEST_CASE("members of another organisation never get a row of Alpha's in any exp
   World::create(beta, "activities", {{"kind", "call"}, {"lead_id", lead.at("id")}, {"subject", "Called"}});
   World::create(beta, "followups", {{"title", "Beta's follow-up"}, {"due_at", "2026-03-29T07:00:00Z"},
                                     {"time_zone", "Europe/Berlin"}, {"contact_id", contact.at("id")}});
-  World::create(beta, "outcomes", {{"kind", "pilot"}, {"lead_id", lead.at("id")}, {"company_id", company.at("id")}});
+  World::create(beta, "outcomes", {{"kind", "pilot"}, {"lead_id", lead.at("id")}, {"partner_company_id", company.at("id")}});
 
   std::map<std::string, std::set<std::int64_t>> alpha_ids;
   const std::vector<std::string> datasets{"contacts", "companies", "leads", "activities", "followups", "outcomes"};

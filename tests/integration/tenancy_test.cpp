@@ -12,7 +12,8 @@
 //   companies, leads and outcomes with personal fields removed ("redacted": true) unless the
 //   lead (the outcome's lead) is shared with the region, their
 //   contacts, activities and follow-ups only through a lead shared with the region, and
-//   everyone reads events; the admin reads users and organisations of the whole instance;
+//   every organisation's events; everyone reads the region's events and exchange rates; the
+//   admin reads users and organisations of the whole instance;
 // - a write to an object the caller can see but not change answers 403, to one it cannot
 //   see 404;
 // - signed-in routes answer 401 with a problem document and WWW-Authenticate without a
@@ -29,6 +30,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -181,13 +183,22 @@ const std::vector<Row> table = {
   {"GET",    "/api/v1/outcomes/{id}",        {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,red,ok,nf},       {ok,nf,nf,nf},      anon_shared},
   {"PATCH",  "/api/v1/outcomes/{id}",        {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,deny,deny,nf},    {ok,nf,nf,nf},      anon_shared},
   {"DELETE", "/api/v1/outcomes/{id}",        {gone,nf,nf,nf},    {gone,nf,nf,nf},    {gone,deny,deny,nf},  {gone,nf,nf,nf},    anon_shared},
-  // Events (trade missions, fairs): every signed-in user reads them; only their
+  // Events (trade missions, fairs): the region's are every organisation's to read
+  // (region_data_test.cpp); a start-up's are its own, and staff read them; only their
   // organisation changes them.
   {"GET",    "/api/v1/events",               ok,                 ok,                 ok,                   ok,                 auth},
   {"POST",   "/api/v1/events",               made,               made,               made,                 made,               auth},
-  {"GET",    "/api/v1/events/{id}",          {ok,ok,na,nf},      {ok,ok,na,nf},      {ok,ok,na,nf},        {ok,ok,na,nf},      anon},
-  {"PATCH",  "/api/v1/events/{id}",          {ok,deny,na,nf},    {ok,deny,na,nf},    {ok,deny,na,nf},      {ok,deny,na,nf},    anon},
-  {"DELETE", "/api/v1/events/{id}",          {gone,deny,na,nf},  {gone,deny,na,nf},  {gone,deny,na,nf},    {gone,deny,na,nf},  anon},
+  {"GET",    "/api/v1/events/{id}",          {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,ok,na,nf},        {ok,nf,na,nf},      anon},
+  {"PATCH",  "/api/v1/events/{id}",          {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,deny,na,nf},      {ok,nf,na,nf},      anon},
+  {"DELETE", "/api/v1/events/{id}",          {gone,nf,na,nf},    {gone,nf,na,nf},    {gone,deny,na,nf},    {gone,nf,na,nf},    anon},
+  // Exchange rates: the region's alone (both "own" and "other" are rates region staff
+  // keep): everyone reads them, region staff and the admin change them; anyone else is
+  // refused (403) before anything is looked up.
+  {"GET",    "/api/v1/exchange-rates",       ok,                 ok,                 ok,                   ok,                 auth},
+  {"POST",   "/api/v1/exchange-rates",       deny,               deny,               made,                 made,               auth},
+  {"GET",    "/api/v1/exchange-rates/{id}",  {ok,ok,na,nf},      {ok,ok,na,nf},      {ok,ok,na,nf},        {ok,ok,na,nf},      anon},
+  {"PATCH",  "/api/v1/exchange-rates/{id}",  {deny,deny,na,deny}, {deny,deny,na,deny}, {ok,ok,na,nf},      {ok,ok,na,nf},      anon},
+  {"DELETE", "/api/v1/exchange-rates/{id}",  {deny,deny,na,deny}, {deny,deny,na,deny}, {gone,gone,na,nf},  {gone,gone,na,nf},  anon},
   // Cadence rules: an organisation's own, never shared, not even with the admin.
   {"GET",    "/api/v1/cadence_rules",        ok,                 ok,                 ok,                   ok,                 auth},
   {"POST",   "/api/v1/cadence_rules",        made,               made,               made,                 made,               auth},
@@ -625,6 +636,7 @@ struct Tenancy {
       return id_of(r.json().as_object());
     }
     if (coll == "contact-merges") return row.path.ends_with("/undo") ? org.new_merge() : org.plain.at(coll);
+    if (coll == "exchange-rates") return id_of(World::create(w.staff, coll, new_rate()));
     if (coll == "plugin-instances") {
       if (row.method == "DELETE" && row.path == "/api/v1/plugin-instances/{id}")
         return new_instance(org, "To remove " + std::to_string(++counter));
@@ -682,6 +694,7 @@ struct Tenancy {
       if (coll == "outcomes") return json::object{{"kind", "pilot"}};
       if (coll == "events") return json::object{{"name", "New fair " + n}};
       if (coll == "cadence_rules") return json::object{{"kind", "stale-stage"}, {"stage", "contacted"}, {"days", 14}};
+      if (coll == "exchange-rates") return new_rate();
       if (row.path == "/api/v1/plugin-instances")
         return json::object{{"plugin", journal_plugin}, {"name", "New instance " + n}};
       if (coll == "plugin-instances" && row.path.ends_with("/test")) return json::object{{"to", "lea@alpha.test"}};
@@ -698,12 +711,21 @@ struct Tenancy {
       if (coll == "outcomes") return json::object{{"jobs", 3}};
       if (coll == "events") return json::object{{"city", "Grenoble " + n}};
       if (coll == "cadence_rules") return json::object{{"days", 21}};
+      if (coll == "exchange-rates") return json::object{{"rate", "0.8" + n}};
       if (coll == "plugin-instances") return json::object{{"name", "Renamed instance " + n}};
     } else {
       return std::nullopt;  // GET, DELETE
     }
     throw std::logic_error("the test has no body for " + std::string(row.method) + " " +
                            std::string(row.path));
+  }
+
+  // A rate of the region's table, of a day no other has (one rate per currency and day).
+  json::object new_rate() {
+    const int n = ++counter;
+    char from[32];
+    std::snprintf(from, sizeof from, "%04d-%02d-%02d", 1990 + n / 336, 1 + n / 28 % 12, 1 + n % 28);
+    return json::object{{"currency", "GBP"}, {"rate", "1.1" + std::to_string(n)}, {"valid_from", from}};
   }
 
   // A one-row CSV file that imports (a new contact each time).
@@ -1278,7 +1300,7 @@ TEST_CASE(
       {"followups", {{"title", "Ref"}, {"due_at", "2031-01-01T09:00:00Z"}}, "lead_id", "leads"},
       {"followups", {{"title", "Ref"}, {"due_at", "2031-01-01T09:00:00Z"}}, "assignee_id", "users"},
       {"outcomes", {{"kind", "hire"}}, "lead_id", "leads"},
-      {"outcomes", {{"kind", "hire"}}, "company_id", "companies"},
+      {"outcomes", {{"kind", "hire"}}, "partner_company_id", "companies"},
   };
   // Who links to what: a founder to the other start-up's objects; staff to a start-up's
   // objects that they can even read (shared, or redacted).
@@ -1328,10 +1350,11 @@ TEST_CASE(
     "another start-up's event is refused as a reference exactly like an event that does not "
     "exist, the region's events are not, and an event's owner can always delete it") {
   World w;
-  // Every signed-in user reads every event; only the region's are there for all to use.
+  // A start-up's event is its own: another start-up neither reads nor uses it; the region's
+  // are there for all to use.
   const auto betas = id_of(World::create(w.beta_member, "events", {{"name", "Beta's own fair"}}));
   const auto regions = id_of(World::create(w.staff, "events", {{"name", "The region's mission"}}));
-  REQUIRE(w.alpha_member.get("/api/v1/events/" + std::to_string(betas)).status == 200);
+  REQUIRE(w.alpha_member.get("/api/v1/events/" + std::to_string(betas)).status == 404);
   const std::int64_t missing_id = 987654321;
   const auto own_lead = id_of(World::create(w.alpha_member, "leads", {{"title", "Own lead"}}));
   const auto own_rule = id_of(World::create(w.alpha_member, "cadence_rules", {{"kind", "after-meeting"}, {"days", 3}}));

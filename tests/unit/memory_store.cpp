@@ -100,6 +100,26 @@ bool found(const Entity& e, const Row& r, const std::string& search) {
                      [&](const std::string& w) { return text.find(" " + w) != std::string::npos; });
 }
 
+std::vector<Row> list_in(MemoryStore::State& state_, const Entity& e, const storage::ListQuery& q) {
+  std::vector<Row> out;
+  for (const auto& [_, r] : state_.rows[std::string(e.name)]) {
+    if (!in_scope(state_, e, q.scope, r)) continue;
+    if (!std::all_of(q.filters.begin(), q.filters.end(), [&](const auto& f) { return passes(e, r, f); })) continue;
+    if (!q.search.empty() && !found(e, r, q.search)) continue;
+    out.push_back(r);
+  }
+  auto key = [&](const Row& r) { return std::make_pair(sort_value(e, r, q.sort), r.id); };
+  std::sort(out.begin(), out.end(), [&](const Row& a, const Row& b) {
+    return q.descending ? key(b) < key(a) : key(a) < key(b);
+  });
+  if (q.after_id) {
+    const auto after = std::make_pair(q.sort == "id" ? Value{*q.after_id} : q.after_sort.value_or(Value{}), *q.after_id);
+    std::erase_if(out, [&](const Row& r) { return q.descending ? !(key(r) < after) : !(after < key(r)); });
+  }
+  if (q.limit && out.size() > q.limit) out.resize(q.limit);
+  return out;
+}
+
 // The writer's view: the store's state itself (write() saved a copy to put back on a throw).
 class MemoryTxn : public storage::WriteTxn {
  public:
@@ -139,6 +159,7 @@ class MemoryTxn : public storage::WriteTxn {
       if (r.get(by, field) == Value{id}) return true;
     return false;
   }
+  std::vector<Row> list(const Entity& e, const storage::ListQuery& q) override { return list_in(s_, e, q); }
   std::vector<Row> referencing(const Entity& by, std::string_view field, std::int64_t id,
                                std::int64_t org_id) override {
     std::vector<Row> out;
@@ -211,12 +232,21 @@ bool in_scope(const MemoryStore::State& state, const Entity& e, const Scope& sco
   switch (scope.kind) {
     case Scope::Kind::everything: return true;
     case Scope::Kind::org: return r.org_id == scope.org_id;
+    case Scope::Kind::org_and_region: {
+      if (r.org_id == scope.org_id) return true;
+      if (e.sharing != storage::Sharing::region_wide) return false;
+      const auto orgs = state.rows.find(std::string(ent::organisations.name));
+      if (orgs == state.rows.end()) return false;
+      const auto owner = orgs->second.find(r.org_id);
+      return owner != orgs->second.end() &&
+             owner->second.get(ent::organisations, "kind") == Value{std::string("region")};
+    }
     case Scope::Kind::org_and_shared: break;
   }
   if (r.org_id == scope.org_id) return true;
   switch (e.sharing) {
     case storage::Sharing::always:
-    case storage::Sharing::public_read: return true;
+    case storage::Sharing::region_wide: return true;
     case storage::Sharing::via_lead: {
       const auto lead = r.integer(e, "lead_id");
       return lead && shared_lead(state, *lead);
@@ -259,25 +289,7 @@ bool MemoryStore::get_into(const Entity& e, const Scope& scope, std::int64_t id,
   return r.has_value();
 }
 
-std::vector<Row> MemoryStore::list(const Entity& e, const storage::ListQuery& q) {
-  std::vector<Row> out;
-  for (const auto& [_, r] : state_.rows[std::string(e.name)]) {
-    if (!in_scope(state_, e, q.scope, r)) continue;
-    if (!std::all_of(q.filters.begin(), q.filters.end(), [&](const auto& f) { return passes(e, r, f); })) continue;
-    if (!q.search.empty() && !found(e, r, q.search)) continue;
-    out.push_back(r);
-  }
-  auto key = [&](const Row& r) { return std::make_pair(sort_value(e, r, q.sort), r.id); };
-  std::sort(out.begin(), out.end(), [&](const Row& a, const Row& b) {
-    return q.descending ? key(b) < key(a) : key(a) < key(b);
-  });
-  if (q.after_id) {
-    const auto after = std::make_pair(q.sort == "id" ? Value{*q.after_id} : q.after_sort.value_or(Value{}), *q.after_id);
-    std::erase_if(out, [&](const Row& r) { return q.descending ? !(key(r) < after) : !(after < key(r)); });
-  }
-  if (q.limit && out.size() > q.limit) out.resize(q.limit);
-  return out;
-}
+std::vector<Row> MemoryStore::list(const Entity& e, const storage::ListQuery& q) { return list_in(state_, e, q); }
 
 void MemoryStore::scan(const Entity&, const storage::ListQuery&, const std::function<bool(Row&)>&) {
   unsupported("scans");

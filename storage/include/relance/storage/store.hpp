@@ -38,7 +38,9 @@ struct Scope {
   enum class Kind {
     org,             // rows of one organisation
     org_and_shared,  // ...plus the rows of others that the entity's Sharing rule shows staff
-    everything,      // every row (public data, and the server's own look-ups)
+    everything,      // every row (the server's own look-ups)
+    org_and_region,  // rows of one organisation, plus the region's of an entity it shares
+                     // with every organisation (Sharing::region_wide); org's rows otherwise
   };
   Kind kind = Kind::org;
   std::int64_t org_id = 0;
@@ -46,6 +48,7 @@ struct Scope {
   static Scope org(std::int64_t id) { return Scope{Kind::org, id}; }
   static Scope org_and_shared(std::int64_t id) { return Scope{Kind::org_and_shared, id}; }
   static Scope everything() { return Scope{Kind::everything, 0}; }
+  static Scope org_and_region(std::int64_t id) { return Scope{Kind::org_and_region, id}; }
 };
 
 struct Filter {
@@ -110,6 +113,9 @@ class WriteTxn {
   // Stores row.values and bumps the version. The caller checked the version it expected.
   virtual void update(const Entity& e, Row& row) = 0;
   virtual void remove(const Entity& e, std::int64_t org_id, std::int64_t id) = 0;
+  // The rows `q` selects, as Store::list reads them, but inside the transaction (a
+  // write that looks up the exchange rate its outcome's amount is converted at).
+  virtual std::vector<Row> list(const Entity& e, const ListQuery& q) = 0;
   // True when another row of the entity references `id` through `field`.
   virtual bool referenced(const Entity& by, std::string_view field, std::int64_t id) = 0;
   // The rows of `by` of organisation `org_id` whose `field` holds `id`, in id order.

@@ -27,7 +27,10 @@ enum class FieldKind {
   tag_list,    // JSON array of tags (stored as JSON text, indexed in the tags table)
   text_list,   // JSON array of strings (stored as JSON text)
   currency,    // ISO 4217 code
-  money,       // amount in minor units (integer in SQL, decimal number in JSON)
+  money,       // amount in minor units (integer in SQL, decimal number in JSON) of the row's
+               // `currency`, or of the field's `fixed_currency`
+  rate,        // exchange rate: an exact positive decimal (text in SQL, a decimal string in
+               // JSON: "0.9234"), at most 12 decimals, below 1,000,000
   url,         // absolute http(s) URL
   country,     // ISO 3166-1 alpha-2
   time_zone,   // IANA time zone name
@@ -57,6 +60,8 @@ struct Field {
   std::span<const std::string_view> choices = {};  // for kind == choice
   std::size_t max_length = 0;                    // for text-like kinds; 0 = default
   std::string_view description = {};
+  std::string_view fixed_currency = {};          // for kind == money: its currency, when it is
+                                                 // not the row's `currency` (amount_eur: EUR)
 
   bool has(FieldFlags f) const { return (flags & f) != 0; }
 };
@@ -71,7 +76,9 @@ enum class Sharing {
                   // the row (a lead) has shared_with_region set
   via_lead,       // visible when its lead_id points to a shared lead
   via_contact,    // visible when a shared lead points to it (contacts)
-  public_read,    // readable by every signed-in user (trade missions and fairs)
+  region_wide,    // the region's rows are read by every organisation (its trade missions,
+                  // fairs and exchange rates: Scope::org_and_region); another organisation's
+                  // rows by staff, whole (an event holds no personal data)
 };
 
 struct Entity {
@@ -98,6 +105,7 @@ extern const Entity followups;
 extern const Entity outcomes;
 extern const Entity events;
 extern const Entity cadence_rules;
+extern const Entity exchange_rates;
 }  // namespace entities
 
 // Every entity, in dependency order (an entity comes after the ones it references).
