@@ -164,8 +164,9 @@ json::object definitions() {
                          "shorter or equal (nearest rank)."},
       {"outcomes", "Outcomes dated in the period (their date, else the day they were recorded), of the mission "
                    "(their event, else their lead's)."},
-      {"amount_eur", "Sum of the outcomes' amounts in euros: EUR amounts as recorded; amounts in other "
-                     "currencies are in amounts, in their own currency."},
+      {"amount_eur", "Sum of the outcomes' amounts in euros, each converted when it was written at the rate of "
+                     "the region's exchange-rate table that applied to its date (an outcome in a currency "
+                     "without a rate counts in amounts only)."},
       {"jobs", "Jobs created, as recorded on the outcomes."},
       {"mission_leads", "Leads that came from a mission or fair (the chosen one when given)."},
       {"with_reference", "Mission leads whose follow-up clock has started: their first meeting, else the end of "

@@ -15,10 +15,10 @@ const std::string lead_conditions =
     " AND (:from IS NULL OR l.created_at >= :from) AND (:to IS NULL OR l.created_at < date(:to, '+1 day'))";
 const std::string leads_covered = " FROM leads l" + lead_company + lead_conditions;
 
-// The partner company of an outcome, and its amount in euro cents: EUR amounts as they are;
-// other currencies have no EUR value until an exchange rate gives them one.
-const std::string outcome_partner = "o.company_id";
-const std::string outcome_eur = "CASE WHEN o.currency = 'EUR' THEN o.amount ELSE 0 END";
+// The partner company of an outcome, and its amount in euro cents, as computed when it was
+// written at the rate of the region's table (none when no rate covered its currency).
+const std::string outcome_partner = "o.partner_company_id";
+const std::string outcome_eur = "o.amount_eur";
 // The date an outcome counts on: its own, else the day it was recorded.
 const std::string outcome_day = "coalesce(o.occurred_on, substr(o.created_at, 1, 10))";
 

@@ -76,6 +76,7 @@ struct Mission {
   std::int64_t a1 = 0, a2 = 0, a3 = 0, b1 = 0, b2 = 0;
   std::string mission_end_ref;  // the day after the mission's last day, 00:00 UTC
   std::string o1_day, o2_day, o3_day, o4_day;
+  double o1_eur = 0, o2_eur = 0, o3_eur = 0;  // amount_eur as the daemon answered each outcome
 
   Mission() {
     const auto days = [](int n) { return hours(24 * n); };
@@ -145,15 +146,18 @@ struct Mission {
     o2_day = date_of(now - days(3));
     o3_day = date_of(now - days(4));
     o4_day = date_of(now - days(2));
-    World::create(w.alpha_member, "outcomes", {{"lead_id", a1}, {"event_id", event}, {"company_id", fund},
+    // The region's rate for dollars, from before any outcome: 1 USD = 0.9 EUR.
+    World::create(w.staff, "exchange-rates", {{"currency", "USD"}, {"rate", "0.9"}, {"valid_from", date_of(now - days(400))}});
+    auto eur = [](const json::object& outcome) { return std::stod(std::string(outcome.at("amount_eur").as_string())); };
+    o1_eur = eur(World::create(w.alpha_member, "outcomes", {{"lead_id", a1}, {"event_id", event}, {"partner_company_id", fund},
                                                {"kind", "investment"}, {"amount", 150000.00}, {"currency", "EUR"},
-                                               {"jobs", 3}, {"occurred_on", o1_day}, {"notes", "Wumpusnote"}});
-    World::create(w.alpha_member, "outcomes", {{"lead_id", a2}, {"event_id", event}, {"company_id", corp},
+                                               {"jobs", 3}, {"occurred_on", o1_day}, {"notes", "Wumpusnote"}}));
+    o2_eur = eur(World::create(w.alpha_member, "outcomes", {{"lead_id", a2}, {"event_id", event}, {"partner_company_id", corp},
                                                {"kind", "partnership"}, {"amount", 20000.50}, {"currency", "USD"},
-                                               {"jobs", 1}, {"occurred_on", o2_day}});
-    World::create(w.beta_member, "outcomes", {{"lead_id", b1}, {"company_id", beta_partner},
+                                               {"jobs", 1}, {"occurred_on", o2_day}}));
+    o3_eur = eur(World::create(w.beta_member, "outcomes", {{"lead_id", b1}, {"partner_company_id", beta_partner},
                                               {"kind", "customer-contract"}, {"amount", 5000}, {"currency", "EUR"},
-                                              {"occurred_on", o3_day}, {"notes", "Wumpusnote"}});
+                                              {"occurred_on", o3_day}, {"notes", "Wumpusnote"}}));
     World::create(w.alpha_member, "outcomes", {{"kind", "hire"}, {"jobs", 2}, {"occurred_on", o4_day}});
   }
 
@@ -235,13 +239,15 @@ TEST_CASE("outcomes add up by kind, start-up, partner, sector and month, in euro
   const json::object r = m.report(m.w.staff, "outcomes");
   const json::object& totals = r.at("totals").as_object();
   CHECK(totals.at("count") == 3);  // the hire belongs to no mission
-  CHECK(totals.at("amount_eur").as_double() == Approx(155000.0));
+  CHECK(m.o2_eur == Approx(20000.50 * 0.9));  // converted at the region's rate when written
+  CHECK(totals.at("amount_eur").as_double() == Approx(m.o1_eur + m.o2_eur + m.o3_eur));
   CHECK(totals.at("jobs") == 4);
   CHECK(find(totals.at("amounts").as_array(), "currency", json::value("USD")).at("amount").as_double() ==
         Approx(20000.50));
   CHECK(find(totals.at("amounts").as_array(), "currency", json::value("EUR")).at("amount").as_double() ==
         Approx(155000.0));
-  CHECK(find(r.at("by_kind").as_array(), "kind", json::value("partnership")).at("amount_eur").as_double() == 0.0);
+  CHECK(find(r.at("by_kind").as_array(), "kind", json::value("partnership")).at("amount_eur").as_double() ==
+        Approx(m.o2_eur));
   const auto& fund = find(r.at("by_partner").as_array(), "company_id", json::value(m.fund));
   CHECK(fund.at("company_name") == "Fonds Écureuil");
   CHECK(fund.at("jobs") == 3);
@@ -254,7 +260,7 @@ TEST_CASE("outcomes add up by kind, start-up, partner, sector and month, in euro
   for (const auto& [month, n] : months) CHECK(find(r.at("by_month").as_array(), "month", json::value(month)).at("count") == n);
   const auto& alpha = find(r.at("startups").as_array(), "org_id", json::value(m.w.alpha_id));
   CHECK(alpha.at("count") == 2);
-  CHECK(alpha.at("amount_eur").as_double() == Approx(150000.0));
+  CHECK(alpha.at("amount_eur").as_double() == Approx(m.o1_eur + m.o2_eur));
 
   // The filters: partner, sector, period; and every outcome without the mission's.
   CHECK(m.report(m.w.staff, "outcomes", "&partner_company_id=" + std::to_string(m.fund)).at("totals").at("count") == 1);

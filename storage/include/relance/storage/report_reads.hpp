@@ -52,7 +52,7 @@ struct OutcomeGroup {
   std::string currency;         // "": no amount
   std::int64_t count = 0;
   std::int64_t amount = 0;      // minor units of `currency`
-  std::int64_t amount_eur = 0;  // euro cents
+  std::int64_t amount_eur = 0;  // euro cents: the sum of the outcomes' amount_eur
   std::int64_t jobs = 0;
 };
 
