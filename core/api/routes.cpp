@@ -14,6 +14,7 @@
 #include "api/merge_routes.hpp"
 #include "api/plugin_routes.hpp"
 #include "api/problem_response.hpp"
+#include "api/report_routes.hpp"
 #include "auth/secrets.hpp"
 #include "domain/json_text.hpp"
 #include "domain/list_vocabulary.hpp"
@@ -193,6 +194,7 @@ void add_routes(Router& router, const ApiServices& s) {
   add_export_routes(router, s.exports);
   if (s.imports) add_import_routes(router, *s.imports, s.slow_work);
   add_followup_routes(router, s.followups);
+  if (s.reports) add_report_routes(router, *s.reports, s.exports);
   // Last, so that the document covers every route above.
   auto doc = std::make_shared<std::string>();
   router.add("GET", "/api/v1/openapi.json", false,

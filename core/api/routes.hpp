@@ -10,6 +10,7 @@
 #include "api/router.hpp"
 #include "followups/followup_service.hpp"
 #include "imports/import_service.hpp"
+#include "reports/report_service.hpp"
 #include "exports/export_service.hpp"
 #include "services/plugin_service.hpp"
 #include "services/account_service.hpp"
@@ -36,6 +37,7 @@ struct ApiServices {
   ApiLimits limits;
   std::function<bool()> draining;  // true once shutdown has begun (readyz answers 503)
   imports::ImportService* imports = nullptr;  // contact imports (none: no import routes)
+  reports::ReportService* reports = nullptr;  // the mission's reports (none: no report routes)
 };
 
 // Every route: health and metrics, the OpenAPI document, auth, accounts, and CRUD of each

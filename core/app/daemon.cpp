@@ -30,6 +30,7 @@
 #include "followups/scheduler.hpp"
 #include "plugin_host/dispatcher.hpp"
 #include "exports/export_service.hpp"
+#include "reports/report_service.hpp"
 #include "services/plugin_service.hpp"
 #include "plugin_host/registry.hpp"
 #include "plugin_host/secret_settings.hpp"
@@ -221,8 +222,10 @@ int serve(Config c) {
       *store, orgs, imports::ImportServiceOptions{(std::filesystem::path(c.data_dir) / "imports").string(),
                                                   c.imports.max_bytes, c.imports.batch, {},
                                                   std::chrono::seconds(c.imports.report_retention_seconds)});
+  reports::ReportService report_service(*store, orgs, exports, plugin_env);
   api::add_routes(router, api::ApiServices{*store, records, merges, accounts, plugin_service, exports, followup_service, metrics, slow_work, c.api,
-                                           [&] { return server && server->draining(); }, &import_service});
+                                           [&] { return server && server->draining(); }, &import_service,
+                                           &report_service});
   c.server.large_bodies.emplace_back("/api/v1/imports", static_cast<std::size_t>(c.imports.max_bytes));
   server = std::make_unique<api::HttpServer>(c.server, router, metrics);
   if (c.followups.public_url.empty()) links.set_base_url(url_of(c, server->port()));

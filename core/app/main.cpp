@@ -16,6 +16,7 @@
 #include "cli/login_command.hpp"
 #include "cli/plugin_commands.hpp"
 #include "cli/record_commands.hpp"
+#include "cli/report_command.hpp"
 #include "cli/usage_errors.hpp"
 #include "domain/problem.hpp"
 #include "relance/storage/sqlite_store.hpp"
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
   std::function<int()> client_command;
   relance::cli::add_plugin_commands(app, client_command);
   relance::cli::add_export_command(app, client_command);
+  relance::cli::add_report_command(app, client_command);
   relance::cli::add_import_command(app, client_command);
   relance::cli::add_login_commands(app, client_command);
   relance::cli::add_account_commands(app, client_command);

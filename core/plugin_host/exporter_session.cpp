@@ -121,6 +121,12 @@ void ExporterSession::begin_dataset(const storage::Entity& entity, std::vector<E
   if (s.i.x().begin_dataset(s.i.instance, &s.view->dataset()) != RELANCE_OK) s.i.refuse("begin_dataset");
 }
 
+void ExporterSession::begin_table(const storage::Entity& table) {
+  Impl& s = *impl_;
+  s.view.emplace(table, std::vector<ExtraColumn>{}, false);
+  if (s.i.x().begin_dataset(s.i.instance, &s.view->dataset()) != RELANCE_OK) s.i.refuse("begin_dataset");
+}
+
 void ExporterSession::write_row(const storage::Row& row, bool redact, const std::vector<const std::string*>& extra_values) {
   Impl& s = *impl_;
   if (s.i.x().write_row(s.i.instance, &s.view->convert(row, redact, extra_values)) != RELANCE_OK)

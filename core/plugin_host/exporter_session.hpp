@@ -84,6 +84,9 @@ class ExporterSession {
   void open(const ExportSettings& settings, ByteSink sink);
   // `extra`: text columns joined from elsewhere (datasets.hpp).
   void begin_dataset(const storage::Entity& entity, std::vector<ExtraColumn> extra = {});
+  // A table of values that is no record's (a report's): the columns of `table`'s fields
+  // only, without id, created_at and updated_at; rows come through write_row.
+  void begin_table(const storage::Entity& table);
   // `redact`: personal columns are null. `extra_values` align with the extra columns.
   void write_row(const storage::Row& row, bool redact, const std::vector<const std::string*>& extra_values = {});
   // Completes the file; throws ExporterRefused("finish") when the plugin could not.

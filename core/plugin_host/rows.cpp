@@ -48,7 +48,8 @@ std::int64_t instant_ms(std::string_view t) {
   return ((days * 24 + num(11, 2)) * 60 + num(14, 2)) * 60000 + num(17, 2) * 1000 + num(20, 3);
 }
 
-DatasetView::DatasetView(const storage::Entity& e, std::vector<ExtraColumn> extra) : entity_(e) {
+DatasetView::DatasetView(const storage::Entity& e, std::vector<ExtraColumn> extra, bool record_columns)
+    : entity_(e) {
   auto add = [&](std::string_view name, int32_t kind, uint32_t flags, Source src) {
     columns_.push_back(relance_column{kind, flags, str_of(name)});
     sources_.push_back(src);
@@ -62,7 +63,7 @@ DatasetView::DatasetView(const storage::Entity& e, std::vector<ExtraColumn> extr
       add(extra[i].name, RELANCE_VALUE_TEXT, extra[i].personal ? RELANCE_COLUMN_PERSONAL : 0u, {Source::From::extra, i});
     }
   };
-  add("id", RELANCE_VALUE_INTEGER, 0, {Source::From::id});
+  if (record_columns) add("id", RELANCE_VALUE_INTEGER, 0, {Source::From::id});
   add_extra_after("id");
   const auto currency = e.index_of("currency");
   for (std::size_t i = 0; i < e.fields.size(); ++i) {
@@ -78,8 +79,10 @@ DatasetView::DatasetView(const storage::Entity& e, std::vector<ExtraColumn> extr
     add(f.name, kind_of(f.kind), f.has(storage::personal) ? RELANCE_COLUMN_PERSONAL : 0u, s);
     add_extra_after(f.name);
   }
-  add("created_at", RELANCE_VALUE_INSTANT, 0, {Source::From::created_at});
-  add("updated_at", RELANCE_VALUE_INSTANT, 0, {Source::From::updated_at});
+  if (record_columns) {
+    add("created_at", RELANCE_VALUE_INSTANT, 0, {Source::From::created_at});
+    add("updated_at", RELANCE_VALUE_INSTANT, 0, {Source::From::updated_at});
+  }
   add_extra_after({});  // the rest, in their order
   values_.resize(columns_.size());
   dataset_ = relance_dataset{sizeof(relance_dataset), str_of(e.name), columns_.size(), sizeof(relance_column),

@@ -16,7 +16,9 @@ namespace relance::plugin_host {
 
 class DatasetView {
  public:
-  explicit DatasetView(const storage::Entity& e, std::vector<ExtraColumn> extra = {});
+  // `record_columns`: the columns every record has (id, created_at, updated_at) come first
+  // and last; false for a table that is no record's (a report's: exports/table_export.hpp).
+  explicit DatasetView(const storage::Entity& e, std::vector<ExtraColumn> extra = {}, bool record_columns = true);
   DatasetView(const DatasetView&) = delete;
   DatasetView& operator=(const DatasetView&) = delete;
 

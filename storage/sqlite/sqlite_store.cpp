@@ -20,6 +20,7 @@
 #include "sqlite/schema_upgrade.hpp"
 #include "sqlite/row_sql.hpp"
 #include "sqlite/reader_pool.hpp"
+#include "sqlite/report_queries.hpp"
 #include "sqlite/text_index.hpp"
 #include "sqlite/writer.hpp"
 
@@ -152,6 +153,33 @@ class OpenStore final : public SqliteStore {
                                      const std::optional<std::string>& stage, const std::string& before,
                                      std::size_t limit) override {
     return read([&](Connection& c) { return stale_lead_rows(c, org_id, owner_id, stage, before, limit); });
+  }
+
+  // ReportReads.
+  std::vector<StageLeads> leads_by_stage(const ReportFilter& f) override {
+    return read([&](Connection& c) { return sqlite::leads_by_stage(c, f); });
+  }
+  std::vector<StageLeads> leads_reaching_stage(const ReportFilter& f) override {
+    return read([&](Connection& c) { return sqlite::leads_reaching_stage(c, f); });
+  }
+  std::vector<StageStay> stage_stays(const ReportFilter& f) override {
+    return read([&](Connection& c) { return sqlite::stage_stays(c, f); });
+  }
+  std::vector<OutcomeGroup> outcome_groups(const ReportFilter& f) override {
+    return read([&](Connection& c) { return sqlite::outcome_groups(c, f); });
+  }
+  std::vector<FirstFollowup> first_followups(const ReportFilter& f) override {
+    return read([&](Connection& c) { return sqlite::first_followups(c, f); });
+  }
+  std::vector<OrgCount> overdue_followups(const ReportFilter& f) override {
+    return read([&](Connection& c) { return sqlite::overdue_followups(c, f); });
+  }
+  std::vector<StageLeads> stale_counts(const ReportFilter& f, std::optional<int> days, int default_days) override {
+    return read([&](Connection& c) { return sqlite::stale_counts(c, f, days, default_days); });
+  }
+  std::vector<StaleLeadEntry> stale_leads_of(const ReportFilter& f, std::optional<int> days,
+                                             int default_days) override {
+    return read([&](Connection& c) { return sqlite::stale_leads_of(c, f, days, default_days); });
   }
 
   // EventLog.

@@ -245,6 +245,13 @@ const std::vector<Row> table = {
   {"GET",    "/api/v1/imports/{id}/report",                             {ok,nf,na,nf}, {ok,nf,na,nf},   {ok,nf,na,nf}, {ok,nf,na,nf},       anon},
   // Duplicates on demand: every role reads its own organisation's (a read-only token too).
   {"GET",    "/api/v1/contact-duplicates",                              ok,          ok,                ok,          ok,                    auth},
+  // Reports: everyone signed in reads them; a start-up's members see their own start-up by
+  // name and the mission's totals, staff and the admin every start-up (reports_test.cpp).
+  {"GET",    "/api/v1/reports/funnel",                                  ok,          ok,                ok,          ok,                    auth},
+  {"GET",    "/api/v1/reports/outcomes",                                ok,          ok,                ok,          ok,                    auth},
+  {"GET",    "/api/v1/reports/followup-discipline",                     ok,          ok,                ok,          ok,                    auth},
+  {"GET",    "/api/v1/reports/stale",                                   ok,          ok,                ok,          ok,                    auth},
+  {"GET",    "/api/v1/reports/mission-summary",                         ok,          ok,                ok,          ok,                    auth},
 };
 // clang-format on
 

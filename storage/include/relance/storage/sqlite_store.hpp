@@ -11,6 +11,7 @@
 #include <string>
 
 #include "relance/storage/event_log.hpp"
+#include "relance/storage/report_reads.hpp"
 #include "relance/storage/store.hpp"
 
 namespace relance::storage {
@@ -30,10 +31,10 @@ struct SqliteOptions {
   std::function<void(const std::string&)> on_corruption;
 };
 
-// Both interfaces over one database. The daemon hands the Store to the services and the
-// EventLog to event delivery; a caller that needs only one keeps a Store or EventLog
-// reference.
-class SqliteStore : public Store, public EventLog {};
+// The interfaces over one database. The daemon hands the Store to the services, the
+// EventLog to event delivery and the ReportReads to the reports; a caller that needs only
+// one keeps a reference to it.
+class SqliteStore : public Store, public EventLog, public ReportReads {};
 
 // Opens the database, checks it (PRAGMA quick_check: before serving after a crash, beside
 // serving after a clean stop), and applies pending migrations. Throws StorageError (kind

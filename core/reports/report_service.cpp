@@ -1,0 +1,404 @@
+#include "reports/report_service.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "domain/currency.hpp"
+#include "domain/problem.hpp"
+#include "domain/time.hpp"
+#include "reports/report_tables.hpp"
+#include "services/account_service.hpp"
+
+namespace relance::reports {
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::array<std::string_view, 5> names{"funnel", "outcomes", "followup-discipline", "stale",
+                                                "mission-summary"};
+
+// Who the caller sees by name: every organisation, or their own.
+struct Viewer {
+  bool everyone = false;
+  std::int64_t own_org = 0;
+  bool sees(std::int64_t org_id) const { return everyone || org_id == own_org; }
+};
+
+json::value number_or_null(std::optional<double> v) { return v ? json::value(*v) : json::value(nullptr); }
+
+// Median: the middle value, or the mean of the two middle ones. p90: the nearest rank.
+std::optional<double> median(std::vector<double> v) {
+  if (v.empty()) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+std::optional<double> p90(std::vector<double> v) {
+  if (v.empty()) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(v.size())));
+  return v[std::max<std::size_t>(rank, 1) - 1];
+}
+std::optional<double> ratio(std::int64_t part, std::int64_t whole) {
+  if (whole == 0) return std::nullopt;
+  return static_cast<double>(part) / static_cast<double>(whole);
+}
+
+// ---- funnel
+
+struct StageFigures {
+  std::int64_t leads = 0, reached = 0;
+  std::vector<double> stays;
+};
+using Stages = std::map<std::string, StageFigures>;
+
+// The stages of `pipeline` in its order, then any other stage seen, by name. Conversion runs
+// from each stage to the next one of the pipeline; "lost" is an exit, not a step.
+json::object funnel_of(const Stages& seen, const std::vector<std::string>& pipeline) {
+  std::vector<std::string> order = pipeline;
+  for (const auto& [stage, _] : seen)
+    if (std::find(order.begin(), order.end(), stage) == order.end()) order.push_back(stage);
+  std::vector<std::string> steps;
+  for (const auto& s : order)
+    if (s != "lost") steps.push_back(s);
+  static const StageFigures none;
+  auto at = [&](const std::string& s) -> const StageFigures& {
+    const auto it = seen.find(s);
+    return it == seen.end() ? none : it->second;
+  };
+  json::array stages;
+  std::int64_t total = 0;
+  for (const auto& s : order) {
+    const StageFigures& f = at(s);
+    total += f.leads;
+    std::optional<double> conversion;
+    const auto step = std::find(steps.begin(), steps.end(), s);
+    if (step != steps.end() && step + 1 != steps.end()) conversion = ratio(at(*(step + 1)).reached, f.reached);
+    stages.push_back(json::object{{"stage", s},
+                                  {"leads", f.leads},
+                                  {"reached", f.reached},
+                                  {"conversion_to_next", number_or_null(conversion)},
+                                  {"stays", static_cast<std::int64_t>(f.stays.size())},
+                                  {"median_seconds", number_or_null(median(f.stays))},
+                                  {"p90_seconds", number_or_null(p90(f.stays))}});
+  }
+  return json::object{{"leads", total}, {"stages", std::move(stages)}};
+}
+
+// ---- outcomes
+
+struct OutcomeFigures {
+  std::int64_t count = 0, eur_cents = 0, jobs = 0;
+  std::map<std::string, std::int64_t> minor_by_currency;
+
+  void add(const storage::OutcomeGroup& g) {
+    count += g.count;
+    eur_cents += g.amount_eur;
+    jobs += g.jobs;
+    if (!g.currency.empty()) minor_by_currency[g.currency] += g.amount;
+  }
+  json::object to_json() const {
+    json::array amounts;
+    for (const auto& [currency, minor] : minor_by_currency) {
+      const int digits = domain::currency_minor_units(currency).value_or(2);
+      amounts.push_back(json::object{
+          {"currency", currency}, {"amount", static_cast<double>(minor) / std::pow(10.0, digits)}});
+    }
+    return json::object{{"count", count},
+                        {"amount_eur", static_cast<double>(eur_cents) / 100.0},
+                        {"amounts", std::move(amounts)},
+                        {"jobs", jobs}};
+  }
+};
+
+// Each group's figures beside its key: `key(object)` writes the group's own members.
+template <class Key, class Named>
+json::array breakdown(const std::map<Key, OutcomeFigures>& groups, Named named) {
+  json::array out;
+  for (const auto& [key, figures] : groups) {
+    json::object o = figures.to_json();
+    named(key, o);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+// ---- follow-up discipline
+
+struct Discipline {
+  std::int64_t mission_leads = 0, with_reference = 0, overdue = 0;
+  std::vector<double> delays;  // seconds, of the leads followed up
+
+  json::object to_json() const {
+    auto within = [&](double hours) {
+      return static_cast<std::int64_t>(
+          std::count_if(delays.begin(), delays.end(), [&](double s) { return s <= hours * 3600; }));
+    };
+    const std::int64_t in_72h = within(72), in_7d = within(7 * 24);
+    const auto hours = median(delays);
+    return json::object{{"mission_leads", mission_leads},
+                        {"with_reference", with_reference},
+                        {"followed_up", static_cast<std::int64_t>(delays.size())},
+                        {"within_72h", in_72h},
+                        {"within_7d", in_7d},
+                        {"share_within_72h", number_or_null(ratio(in_72h, with_reference))},
+                        {"share_within_7d", number_or_null(ratio(in_7d, with_reference))},
+                        {"median_hours_to_first_followup",
+                         number_or_null(hours ? std::optional<double>(*hours / 3600) : std::nullopt)},
+                        {"overdue_followups", overdue}};
+  }
+};
+
+json::object definitions() {
+  return json::object{
+      {"leads", "Leads created in the period, from the mission when one is chosen, by their current stage."},
+      {"reached", "Leads that have been in the stage at some time: their current stage, and both stages of each "
+                  "of their stage changes."},
+      {"conversion_to_next", "Leads that reached the next stage of the pipeline divided by those that reached "
+                             "this one (lost is an exit, not a step)."},
+      {"median_seconds", "Median time a lead stayed in the stage, from entering it (its creation or the stage "
+                         "change into it) to the stage change out of it; p90_seconds: nine stays in ten were "
+                         "shorter or equal (nearest rank)."},
+      {"outcomes", "Outcomes dated in the period (their date, else the day they were recorded), of the mission "
+                   "(their event, else their lead's)."},
+      {"amount_eur", "Sum of the outcomes' amounts in euros, each converted when it was written at the rate of "
+                     "the region's exchange-rate table that applied to its date (an outcome in a currency "
+                     "without a rate counts in amounts only)."},
+      {"jobs", "Jobs created, as recorded on the outcomes."},
+      {"mission_leads", "Leads that came from a mission or fair (the chosen one when given)."},
+      {"with_reference", "Mission leads whose follow-up clock has started: their first meeting, else the end of "
+                         "their mission (the day after its last day, 00:00 UTC)."},
+      {"within_72h", "Mission leads with a call, email or meeting logged within 72 hours after that start; "
+                     "within_7d: within 7 days; the shares divide by with_reference."},
+      {"median_hours_to_first_followup", "Median hours from that start to the first call, email or meeting "
+                                         "after it, over the leads followed up."},
+      {"overdue_followups", "Open or snoozed follow-ups of mission leads whose due time has passed."},
+      {"stale", "Open leads (not won or lost) with no activity of any kind for the stage's days: the days "
+                "asked, else the start-up's stale-stage cadence rule for the stage, else 14."},
+  };
+}
+
+}  // namespace
+
+std::string_view report_name(Report r) { return names[static_cast<std::size_t>(r)]; }
+
+std::optional<Report> parse_report(std::string_view name) {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return static_cast<Report>(i);
+  return std::nullopt;
+}
+
+namespace {
+
+// The bodies of the reports, for one caller and one filter.
+class Builder {
+ public:
+  Builder(storage::ReportReads& reads, services::OrgDirectory& orgs, const auth::Principal& p, ReportQuery& q)
+      : reads_(reads), orgs_(orgs), q_(q) {
+    viewer_.everyone = p.is_staff() || p.is_admin();
+    viewer_.own_org = p.org_id;
+    if (!viewer_.everyone) {
+      if (q.filter.org_id && *q.filter.org_id != p.org_id)
+        throw Problem::forbidden("a start-up's members see their own organisation's figures only");
+      // The mission's totals cover every start-up; the rows by name, the caller's own.
+      q.filter.org_id.reset();
+    }
+    if (q.days && (*q.days < 1 || *q.days > 3650)) throw Problem::invalid("days", "days must be from 1 to 3650");
+    q.filter.now = domain::now_instant();
+  }
+
+  json::object funnel() {
+    std::map<std::int64_t, Stages> by_org;
+    Stages overall;
+    for (const auto& s : reads_.leads_by_stage(q_.filter)) {
+      by_org[s.org_id][s.stage].leads += s.leads;
+      overall[s.stage].leads += s.leads;
+    }
+    for (const auto& s : reads_.leads_reaching_stage(q_.filter)) {
+      by_org[s.org_id][s.stage].reached += s.leads;
+      overall[s.stage].reached += s.leads;
+    }
+    for (const auto& s : reads_.stage_stays(q_.filter)) {
+      by_org[s.org_id][s.stage].stays.push_back(s.seconds);
+      overall[s.stage].stays.push_back(s.seconds);
+    }
+    std::vector<std::string> defaults;
+    for (std::string_view s : services::default_pipeline_stages()) defaults.emplace_back(s);
+    json::array startups;
+    for (const auto& [org_id, stages] : by_org) {
+      if (!viewer_.sees(org_id)) continue;
+      json::object o = named(org_id);
+      const auto org = orgs_.get(org_id);
+      for (auto& kv : funnel_of(stages, org->stages)) o[kv.key()] = kv.value();
+      startups.push_back(std::move(o));
+    }
+    return json::object{{"overall", funnel_of(overall, defaults)}, {"startups", std::move(startups)}};
+  }
+
+  json::object outcomes() {
+    OutcomeFigures totals;
+    std::map<std::int64_t, OutcomeFigures> by_org;
+    std::map<std::string, OutcomeFigures> by_kind, by_sector, by_month;
+    std::map<std::pair<std::int64_t, std::string>, OutcomeFigures> by_partner;
+    for (const auto& g : reads_.outcome_groups(q_.filter)) {
+      totals.add(g);
+      if (!viewer_.sees(g.org_id)) continue;
+      by_org[g.org_id].add(g);
+      by_kind[g.kind].add(g);
+      by_partner[{g.partner_id, g.partner_name}].add(g);
+      by_sector[g.sector].add(g);
+      by_month[g.month].add(g);
+    }
+    return json::object{
+        {"totals", totals.to_json()},
+        {"startups", breakdown(by_org, [&](std::int64_t id, json::object& o) {
+           for (auto& kv : named(id)) o[kv.key()] = kv.value();
+         })},
+        {"by_kind", breakdown(by_kind, [](const std::string& k, json::object& o) { o["kind"] = k; })},
+        {"by_partner", breakdown(by_partner,
+                                 [](const std::pair<std::int64_t, std::string>& k, json::object& o) {
+                                   o["company_id"] = k.first ? json::value(k.first) : json::value(nullptr);
+                                   o["company_name"] = k.first ? json::value(k.second) : json::value(nullptr);
+                                 })},
+        {"by_sector", breakdown(by_sector,
+                                [](const std::string& k, json::object& o) {
+                                  o["sector"] = k.empty() ? json::value(nullptr) : json::value(k);
+                                })},
+        {"by_month", breakdown(by_month, [](const std::string& k, json::object& o) { o["month"] = k; })},
+    };
+  }
+
+  json::object discipline() {
+    Discipline overall;
+    std::map<std::int64_t, Discipline> by_org;
+    auto add = [&](std::int64_t org_id, auto&& f) {
+      f(overall);
+      f(by_org[org_id]);
+    };
+    for (const auto& l : reads_.first_followups(q_.filter))
+      add(l.org_id, [&](Discipline& d) {
+        ++d.mission_leads;
+        if (l.has_reference) ++d.with_reference;
+        if (l.delay_seconds) d.delays.push_back(*l.delay_seconds);
+      });
+    for (const auto& c : reads_.overdue_followups(q_.filter))
+      add(c.org_id, [&](Discipline& d) { d.overdue += c.count; });
+    json::array startups;
+    for (const auto& [org_id, d] : by_org) {
+      if (!viewer_.sees(org_id)) continue;
+      json::object o = named(org_id);
+      for (auto& kv : d.to_json()) o[kv.key()] = kv.value();
+      startups.push_back(std::move(o));
+    }
+    return json::object{{"overall", overall.to_json()}, {"startups", std::move(startups)}};
+  }
+
+  json::object stale() {
+    std::map<std::int64_t, std::map<std::string, std::int64_t>> by_org;
+    std::map<std::string, std::int64_t> overall;
+    for (const auto& s : reads_.stale_counts(q_.filter, q_.days, default_stale_days)) {
+      by_org[s.org_id][s.stage] += s.leads;
+      overall[s.stage] += s.leads;
+    }
+    auto counts = [](const std::map<std::string, std::int64_t>& stages) {
+      json::array a;
+      std::int64_t total = 0;
+      for (const auto& [stage, n] : stages) {
+        a.push_back(json::object{{"stage", stage}, {"leads", n}});
+        total += n;
+      }
+      return json::object{{"leads", total}, {"stages", std::move(a)}};
+    };
+    json::array startups;
+    for (const auto& [org_id, stages] : by_org) {
+      if (!viewer_.sees(org_id)) continue;
+      json::object o = named(org_id);
+      for (auto& kv : counts(stages)) o[kv.key()] = kv.value();
+      startups.push_back(std::move(o));
+    }
+    // Staff get counts; a start-up's members the leads themselves, their own.
+    json::array leads;
+    if (!viewer_.everyone) {
+      storage::ReportFilter own = q_.filter;
+      own.org_id = viewer_.own_org;
+      for (const auto& l : reads_.stale_leads_of(own, q_.days, default_stale_days))
+        leads.push_back(json::object{{"id", l.lead_id},
+                                     {"title", l.title},
+                                     {"stage", l.stage},
+                                     {"last_activity_at", l.last_activity_at},
+                                     {"idle_days", std::floor(l.idle_days * 10) / 10}});
+    }
+    return json::object{{"days", q_.days ? json::value(*q_.days) : json::value(nullptr)},
+                        {"default_days", default_stale_days},
+                        {"totals", counts(overall)},
+                        {"startups", std::move(startups)},
+                        {"leads", std::move(leads)}};
+  }
+
+  json::object body(Report r) {
+    switch (r) {
+      case Report::funnel: return funnel();
+      case Report::outcomes: return outcomes();
+      case Report::followup_discipline: return discipline();
+      case Report::stale: return stale();
+      case Report::mission_summary: break;
+    }
+    return json::object{{"funnel", funnel()},
+                        {"outcomes", outcomes()},
+                        {"followup_discipline", discipline()},
+                        {"stale", stale()},
+                        {"definitions", definitions()}};
+  }
+
+  json::object header(Report r) const {
+    const storage::ReportFilter& f = q_.filter;
+    auto id = [](const std::optional<std::int64_t>& v) { return v ? json::value(*v) : json::value(nullptr); };
+    auto text = [](const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); };
+    return json::object{{"report", report_name(r)},
+                        {"generated_at", f.now},
+                        {"scope", viewer_.everyone ? "every-startup" : "own-startup"},
+                        {"filters", json::object{{"event_id", id(f.event_id)},
+                                                 {"org_id", id(viewer_.everyone ? f.org_id : viewer_.own_org)},
+                                                 {"sector", text(f.sector)},
+                                                 {"partner_company_id", id(f.partner_company_id)},
+                                                 {"from", text(f.from)},
+                                                 {"to", text(f.to)}}}};
+  }
+
+ private:
+  json::object named(std::int64_t org_id) const {
+    std::string name;
+    try {
+      name = orgs_.get(org_id)->name;
+    } catch (const Problem&) {
+      // An organisation deleted since: its figures stay, under its id.
+    }
+    return json::object{{"org_id", org_id}, {"org_name", name}};
+  }
+
+  storage::ReportReads& reads_;
+  services::OrgDirectory& orgs_;
+  ReportQuery& q_;
+  Viewer viewer_;
+};
+
+}  // namespace
+
+json::object ReportService::report(const auth::Principal& p, Report r, ReportQuery q) const {
+  Builder b(reads_, orgs_, p, q);
+  json::object out = b.header(r);
+  for (auto& kv : b.body(r)) out[kv.key()] = kv.value();
+  return out;
+}
+
+exports::TableFile ReportService::file(const auth::Principal& p, Report r, ReportQuery q, const std::string& format,
+                                       const std::optional<std::string>& locale) const {
+  const plugin_host::ExporterFormat& f = exports_.format(format);
+  const json::object doc = report(p, r, std::move(q));
+  return exports::export_tables(env_, f, p, locale, "report-" + std::string(report_name(r)), tables_of(r, doc));
+}
+
+}  // namespace relance::reports

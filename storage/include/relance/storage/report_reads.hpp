@@ -1,0 +1,106 @@
+// ReportReads: the aggregate reads behind the region's reports (core/reports/). Each is
+// one SQL statement that groups what it can (GROUP BY), so that a report never loads the
+// rows it counts; what SQL cannot finish (medians and percentiles) comes back as the one
+// number per row it needs. No personal field is ever selected: a report cannot leak what
+// it never reads.
+//
+// Every read covers every organisation matching the filter; who may see which of them by
+// name is core's rule, not storage's.
+//
+// Thread safety: every member function may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace relance::storage {
+
+// Which leads (and their activities and follow-ups) or outcomes a report covers.
+struct ReportFilter {
+  std::optional<std::int64_t> org_id;
+  std::optional<std::int64_t> event_id;            // leads: source_event_id; outcomes: event_id, else their lead's
+  std::optional<std::string> sector;               // the sector of the lead's company (outcomes: the partner's)
+  std::optional<std::int64_t> partner_company_id;  // leads: company_id; outcomes: the partner company
+  std::optional<std::string> from, to;             // "YYYY-MM-DD", inclusive: leads created, outcomes dated
+  std::string now;                                 // instant the report is made at ("...Z")
+};
+
+struct StageLeads {
+  std::int64_t org_id = 0;
+  std::string stage;
+  std::int64_t leads = 0;
+};
+
+// How long one lead stayed in one stage: from entering it (its creation or the stage
+// change into it) to the stage change out of it.
+struct StageStay {
+  std::int64_t org_id = 0;
+  std::string stage;
+  double seconds = 0;
+};
+
+// Outcomes grouped by organisation, kind, partner, sector, month and currency.
+struct OutcomeGroup {
+  std::int64_t org_id = 0;
+  std::string kind;
+  std::int64_t partner_id = 0;  // 0: none
+  std::string partner_name;
+  std::string sector;           // "": none
+  std::string month;            // "YYYY-MM"
+  std::string currency;         // "": no amount
+  std::int64_t count = 0;
+  std::int64_t amount = 0;      // minor units of `currency`
+  std::int64_t amount_eur = 0;  // euro cents: the sum of the outcomes' amount_eur
+  std::int64_t jobs = 0;
+};
+
+// A mission lead (one with a source event) and its first follow-up: `reference_at` is its
+// first meeting, else the day after its event ended ("" when neither is known);
+// `delay_seconds` runs from there to the first call, email or meeting after it.
+struct FirstFollowup {
+  std::int64_t org_id = 0;
+  bool has_reference = false;
+  std::optional<double> delay_seconds;
+};
+
+struct OrgCount {
+  std::int64_t org_id = 0;
+  std::int64_t count = 0;
+};
+
+// An open lead (not won or lost) with no activity for at least `days` days.
+struct StaleLeadEntry {
+  std::int64_t org_id = 0;
+  std::int64_t lead_id = 0;
+  std::string title;
+  std::string stage;
+  std::string last_activity_at;  // the last activity, or the lead's creation
+  double idle_days = 0;
+};
+
+class ReportReads {
+ public:
+  virtual ~ReportReads() = default;
+
+  // Leads by organisation and current stage.
+  virtual std::vector<StageLeads> leads_by_stage(const ReportFilter& f) = 0;
+  // Leads by organisation and every stage they have been in (current or left).
+  virtual std::vector<StageLeads> leads_reaching_stage(const ReportFilter& f) = 0;
+  // Every completed stay of the filter's leads in a stage.
+  virtual std::vector<StageStay> stage_stays(const ReportFilter& f) = 0;
+  virtual std::vector<OutcomeGroup> outcome_groups(const ReportFilter& f) = 0;
+  // One entry per mission lead of the filter.
+  virtual std::vector<FirstFollowup> first_followups(const ReportFilter& f) = 0;
+  // Open or snoozed follow-ups of the filter's mission leads due before f.now, by organisation.
+  virtual std::vector<OrgCount> overdue_followups(const ReportFilter& f) = 0;
+  // Open leads idle for `days` days when given, else for their organisation's stale-stage
+  // cadence rule's days for their stage, else `default_days`. Counted by organisation and
+  // stage (`leads` set to the count), or listed (stale_leads_of) for one organisation.
+  virtual std::vector<StageLeads> stale_counts(const ReportFilter& f, std::optional<int> days, int default_days) = 0;
+  virtual std::vector<StaleLeadEntry> stale_leads_of(const ReportFilter& f, std::optional<int> days,
+                                                     int default_days) = 0;
+};
+
+}  // namespace relance::storage
