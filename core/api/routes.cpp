@@ -14,6 +14,7 @@
 #include "api/merge_routes.hpp"
 #include "api/plugin_routes.hpp"
 #include "api/problem_response.hpp"
+#include "api/share_request_routes.hpp"
 #include "auth/secrets.hpp"
 #include "domain/json_text.hpp"
 #include "domain/list_vocabulary.hpp"
@@ -186,6 +187,7 @@ void add_routes(Router& router, const ApiServices& s) {
         &ent::outcomes, &ent::events, &ent::cadence_rules})
     add_record_routes(router, s, *e);
   add_merge_routes(router, s.merges, s.limits);
+  add_share_request_routes(router, s.share_requests, s.limits);
   add_plugin_routes(router, s.plugins, s.slow_work, s.limits);
   add_export_routes(router, s.exports);
   if (s.imports) add_import_routes(router, *s.imports, s.slow_work);

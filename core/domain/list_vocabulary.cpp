@@ -57,6 +57,7 @@ constexpr Names event_equal{"name", "kind", "city", "country"};
 constexpr Names event_ranged{"starts_on", "ends_on"};
 constexpr Names event_sorts{"name"};
 constexpr Names cadence_rule_equal{"kind", "stage", "event_id", "enabled"};
+constexpr Names share_request_equal{"lead_id", "state", "requested_by"};
 
 constexpr std::span<const std::string_view> nothing{none, 0};
 
@@ -72,6 +73,7 @@ const Vocabulary& vocabulary(const Entity& e) {
   static const Vocabulary outcomes{outcome_equal, outcome_ranged, outcome_sorts};
   static const Vocabulary events{event_equal, event_ranged, event_sorts};
   static const Vocabulary cadence_rules{cadence_rule_equal, nothing, nothing};
+  static const Vocabulary share_requests{share_request_equal, nothing, nothing};
   static const Vocabulary unlisted{nothing, nothing, nothing};
   if (&e == &ent::organisations) return organisations;
   if (&e == &ent::users) return users;
@@ -84,6 +86,7 @@ const Vocabulary& vocabulary(const Entity& e) {
   if (&e == &ent::outcomes) return outcomes;
   if (&e == &ent::events) return events;
   if (&e == &ent::cadence_rules) return cadence_rules;
+  if (&e == &ent::share_requests) return share_requests;
   return unlisted;
 }
 

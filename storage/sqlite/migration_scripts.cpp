@@ -436,6 +436,26 @@ CREATE TABLE fts_flush (requested INTEGER);
   return sql;
 }
 
+// Share requests (schema.cpp): region staff asking a start-up to share a lead; at most one
+// pending per lead. A lead's sharing history is read from the audit log by row, which had
+// an index by organisation only.
+std::string v10() {
+  return std::string("CREATE TABLE share_requests (") + RELANCE_ROW_HEADER R"sql(
+  lead_id INTEGER NOT NULL REFERENCES leads(id),
+  message TEXT,
+  state TEXT NOT NULL DEFAULT 'pending',
+  requested_by INTEGER REFERENCES users(id),
+  answered_by INTEGER REFERENCES users(id),
+  answered_at TEXT,
+  reason TEXT
+);
+CREATE INDEX share_requests_org ON share_requests(org_id, id);
+CREATE INDEX share_requests_org_updated ON share_requests(org_id, updated_at, id);
+CREATE INDEX share_requests_lead ON share_requests(lead_id, state);
+CREATE INDEX audit_log_row ON audit_log(entity, entity_id, id);
+)sql";
+}
+
 #undef RELANCE_ROW_HEADER
 
 // Contact merges (relance/storage/contact_merge.hpp): who merged which contact into which,
@@ -484,6 +504,8 @@ std::span<const Migration> migrations() {
       {6, "contact merges", v6_contact_merges},
       {7, "full-text entries written once per transaction", v7()},
       {8, "outcomes' mission event", v8_outcome_event},
+      // 9 is another branch's, merged before this one.
+      {10, "share requests and the audit log by row", v10()},
   };
   return all;
 }
