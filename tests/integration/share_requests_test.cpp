@@ -215,7 +215,13 @@ TEST_CASE("only region staff ask and only for an unshared lead of a start-up and
   const std::int64_t own = id_of(World::create(w.staff, "leads", {{"title", "Mission Québec"}}));
   CHECK(ask(w.staff, own).status == 422);
 
-  CHECK(w.staff.post("/api/v1/share-requests", json::object{{"lead_id", a.lead}, {"state", "accepted"}}).status == 400);
+  // What the server sets is refused, naming the field.
+  for (const char* field : {"state", "requested_by", "answered_by", "answered_at", "reason", "org_id", "id"}) {
+    auto sent = w.staff.post("/api/v1/share-requests", json::object{{"lead_id", a.lead}, {field, "x"}});
+    INFO(field << ": " << sent.body);
+    CHECK(sent.status == 400);
+    CHECK(sent.json().at("field") == field);
+  }
   CHECK(w.staff.post("/api/v1/share-requests", json::object{{"message", "sans piste"}}).status == 422);
   CHECK(w.staff.post("/api/v1/share-requests", json::object{{"lead_id", a.lead}, {"message", std::string(2001, 'x')}})
             .status == 422);
