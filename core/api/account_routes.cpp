@@ -162,6 +162,7 @@ void add_password_routes(Router& router, services::AccountService& acc, services
                                  {"required", json::array{"email"}},
                                  {"properties", json::object{{"email", {{"type", "string"}}}}}};
   ask.responses["200"] = nullptr;
+  ask.responses["429"] = doc_problem("Too many links asked for this address or from this client: wait Retry-After seconds");
   ask.responses["202"] = doc_response(
       "Accepted, whether or not the address has an account",
       doc_content({"application/json"}, {{"type", "object"}, {"properties", {{"detail", {{"type", "string"}}}}}}));
@@ -192,8 +193,9 @@ void add_password_routes(Router& router, services::AccountService& acc, services
                                                           {"password", doc_text()},
                                                           {"confirm", doc_text()}}}}}};
   use.responses["200"] = doc_response("The form's answer: the password is set", doc_content({"text/html"}, doc_text()));
-  for (const char* status : {"410", "422"}) {
-    json::object refused = doc_problem("The link is used or expired (410), or the password too short (422)");
+  for (const char* status : {"410", "422", "429"}) {
+    json::object refused = doc_problem("The link is used or expired (410), the password too short (422), or too "
+                                       "many tries from this address: wait Retry-After seconds (429)");
     refused["content"].as_object()["text/html"] = json::object{{"schema", doc_text()}};  // to the form
     use.responses[status] = std::move(refused);
   }

@@ -126,6 +126,7 @@ RouteDoc export_doc(const plugin_host::ExporterFormat& format, const boost::json
     for (const std::string& p : domain::list_parameters(*e)) {
       if (p == "sort" || p == "cursor" || p == "limit" || declares(format, p)) continue;
       object schema = list_parameter_schema(*e, p);
+      schema.erase("description");  // each dataset's field says it its own way; the type is what counts
       if (std::find(d.query.begin(), d.query.end(), p) == d.query.end()) {
         d.query.push_back(p);
         d.query_schemas[p] = std::move(schema);
@@ -153,15 +154,11 @@ RouteDoc unknown_format_doc() {
 RouteDoc formats_doc() {
   using boost::json::array;
   using boost::json::object;
-  const object text{{"type", "string"}}, optional_text{{"type", array{"string", "null"}}};
-  const object option{{"type", "object"},
-                      {"required", array{"name", "description", "default", "choices"}},
-                      {"properties", {{"name", text}, {"description", text}, {"default", optional_text},
-                                      {"choices", {{"type", array{"array", "null"}}, {"items", text}}}}}};
+  const object text{{"type", "string"}};
   const object format{{"type", "object"},
                       {"required", array{"format", "extension", "mime_type", "plugin", "options"}},
                       {"properties", {{"format", text}, {"extension", text}, {"mime_type", text}, {"plugin", text},
-                                      {"options", {{"type", "array"}, {"items", option}}}}}};
+                                      {"options", {{"type", "array"}, {"items", doc_plugin_option()}}}}}};
   RouteDoc d{"The export formats of the loaded plugins, their options, and the datasets", "exports", Shape::object};
   d.result_schema = object{{"type", "object"},
                            {"required", array{"items", "datasets"}},

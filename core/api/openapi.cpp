@@ -203,6 +203,18 @@ json::object doc_content(std::initializer_list<std::string_view> media_types, js
 json::object doc_text() { return json::object{{"type", "string"}}; }
 json::object doc_binary() { return json::object{{"type", "string"}, {"contentMediaType", "application/octet-stream"}}; }
 
+json::object doc_plugin_option() {
+  const json::object text{{"type", "string"}};
+  return json::object{{"type", "object"},
+                      {"required", json::array{"name", "description", "default", "choices"}},
+                      {"properties", {{"name", text},
+                                      {"description", text},
+                                      {"default", {{"type", json::array{"string", "null"}}}},
+                                      {"choices", {{"type", json::array{"array", "null"}},
+                                                   {"items", text},
+                                                   {"description", "Empty or null: any value"}}}}}};
+}
+
 json::object doc_problem(std::string_view description) {
   return doc_response(description, doc_content({"application/problem+json"}, schema_ref("Problem")),
                       {{"Retry-After", doc_header("Seconds to wait before trying again (429, 503)")}});

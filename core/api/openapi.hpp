@@ -28,6 +28,9 @@ boost::json::object doc_header(std::string_view description);
 // The JSON Schema of a text or file body.
 boost::json::object doc_text();
 boost::json::object doc_binary();
+// An option or a setting a plugin declares (an exporter's option, a documented setting):
+// name, description, default (null: none) and choices (empty or null: any value).
+boost::json::object doc_plugin_option();
 // A problem response (application/problem+json).
 boost::json::object doc_problem(std::string_view description);
 

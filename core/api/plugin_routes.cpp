@@ -153,19 +153,14 @@ RouteDoc self_test_doc(const std::string& tag) {
 RouteDoc settings_doc(const std::string& tag) {
   using boost::json::array;
   using boost::json::object;
-  const object text{{"type", "string"}}, optional_text{{"type", array{"string", "null"}}};
-  const object setting{{"type", "object"},
-                       {"required", array{"name", "description", "default", "choices"}},
-                       {"properties", {{"name", text}, {"description", text}, {"default", optional_text},
-                                       {"choices", {{"type", "array"}, {"items", text},
-                                                    {"description", "Empty: any value"}}}}}};
+  const object text{{"type", "string"}};
   RouteDoc d{"The settings a plugin documents (SDK 1.2, relance.settings-doc/1), for a settings form; an empty "
              "list for a plugin built before; 404 for one not loaded",
              tag, RouteDoc::Shape::object};
   d.result_schema = object{{"type", "object"},
                            {"required", array{"plugin", "name", "settings"}},
                            {"properties", {{"plugin", text}, {"name", text},
-                                           {"settings", {{"type", "array"}, {"items", setting}}}}}};
+                                           {"settings", {{"type", "array"}, {"items", doc_plugin_option()}}}}}};
   return d;
 }
 

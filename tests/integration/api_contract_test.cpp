@@ -145,9 +145,10 @@ TEST_CASE("each export format is its own operation, with its options typed and i
 
 TEST_CASE("creates of organisations, users, plugin instances and imports honour Idempotency-Key") {
   World w;
-  const Headers ascii_key{{"Idempotency-Key", "retry-1"}};
+  // A key is the user's for one request, whatever the route: each create here has its own.
   auto twice = [&](HttpClient& as, const std::string& target, const json::object& body, const json::object& other) {
     INFO(target);
+    const Headers ascii_key{{"Idempotency-Key", "retry-" + target}};
     const auto first = as.post(target, body, ascii_key);
     REQUIRE(first.status == 201);
     const auto again = as.post(target, body, ascii_key);
@@ -166,6 +167,11 @@ TEST_CASE("creates of organisations, users, plugin instances and imports honour 
   CHECK(w.alpha_admin.get("/api/v1/users?email=zoe@alpha.test").json().at("items").as_array().size() == 1);
   twice(w.alpha_admin, "/api/v1/plugin-instances", {{"plugin", "org.relance.export.jsonl"}, {"name", "jsonl"}},
         {{"plugin", "org.relance.export.jsonl"}, {"name", "autre"}});
+  // The user's key on another route is another request: refused, nothing made.
+  const auto elsewhere = w.alpha_admin.post("/api/v1/contacts", json::object{{"first_name", "Zoé"}},
+                                            {{"Idempotency-Key", "retry-/api/v1/users"}});
+  CHECK(elsewhere.status == 422);
+  CHECK(w.alpha_admin.get("/api/v1/contacts").json().at("items").as_array().empty());
 
   // An upload retried after a lost answer: the same job, and its contacts once.
   const std::string csv = "First Name,Last Name,Email\r\nJosé,Núñez,jose@nunez.test\r\n";
