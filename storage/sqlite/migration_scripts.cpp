@@ -437,11 +437,12 @@ CREATE TABLE fts_flush (requested INTEGER);
 }
 
 // Share requests (schema.cpp): region staff asking a start-up to share a lead; at most one
-// pending per lead. A lead's sharing history is read from the audit log by row, which had
+// pending per lead. They go with their lead: staff asking must not keep a start-up from
+// deleting it. A lead's sharing history is read from the audit log by row, which had
 // an index by organisation only.
 std::string v10() {
   return std::string("CREATE TABLE share_requests (") + RELANCE_ROW_HEADER R"sql(
-  lead_id INTEGER NOT NULL REFERENCES leads(id),
+  lead_id INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
   message TEXT,
   state TEXT NOT NULL DEFAULT 'pending',
   requested_by INTEGER REFERENCES users(id),

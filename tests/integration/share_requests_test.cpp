@@ -185,7 +185,7 @@ TEST_CASE("the lead's owner declines with a reason and the lead stays unshared w
   CHECK(items(w.alpha_member, "/api/v1/share-requests?lead_id=" + str(a.lead)).size() == 2);
 }
 
-TEST_CASE("a member of another start-up neither sees nor answers a request nor reads the lead's sharing history") {
+TEST_CASE("a member of another start-up neither sees nor answers a request and the lead's deletion takes its requests") {
   World w;
   const AlphaLead a = alpha_lead(w, "Ngata");
   const std::int64_t request = id_of(ask(w.staff, a.lead).json().as_object());
@@ -200,6 +200,11 @@ TEST_CASE("a member of another start-up neither sees nor answers a request nor r
   CHECK(w.staff.get("/api/v1/share-requests/" + str(missing_id)).status == 404);
   CHECK(answer(w.alpha_admin, missing_id, true).status == 404);
   CHECK(redacted(w.staff, a.lead));
+
+  // Asking does not keep the start-up from deleting its lead: the requests go with it.
+  CHECK(w.alpha_member.del("/api/v1/leads/" + str(a.lead)).status == 204);
+  CHECK(w.staff.get("/api/v1/share-requests/" + str(request)).status == 404);
+  CHECK(items(w.staff, "/api/v1/share-requests").empty());
 }
 
 TEST_CASE("only region staff ask and only for an unshared lead of a start-up and a bad body loses nothing") {
