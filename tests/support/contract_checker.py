@@ -23,6 +23,7 @@ The file named by the first argument lists the drifts known today, "METHOD /temp
 a line: a drift of one of them answers {"ok": true, "known": "..."}; any other fails.
 """
 import json
+import os
 import sys
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -181,9 +182,30 @@ def load_known(path):
                 known_drifts.add(" ".join(line.split()))
 
 
+def tally(checked, operations):
+    """With RELANCE_CONTRACT_TALLY=FILE, appends what this checker saw: the number of
+    responses checked and the operations they came from, one per line (the figures of the
+    contract's coverage)."""
+    path = os.environ.get("RELANCE_CONTRACT_TALLY")
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"checked {checked}\n")
+        for operation in sorted(operations):
+            f.write(f"operation {operation}\n")
+
+
 def main():
     if len(sys.argv) > 1:
         load_known(sys.argv[1])
+    checked, operations = [0], set()
+    try:
+        serve(checked, operations)
+    finally:
+        tally(checked[0], operations)
+
+
+def serve(checked, operations):
     for raw in sys.stdin.buffer:
         line = raw.decode("utf-8", errors="replace")
         if not line.strip():
@@ -195,6 +217,8 @@ def main():
                 answer({"ok": True})
             else:
                 operation, drift = check(request)
+                checked[0] += 1
+                operations.add(operation)
                 if drift is not None and f"{operation} {request['status']}" in known_drifts:
                     answer({"ok": True, "known": f"{operation}: {drift}"})
                 else:
