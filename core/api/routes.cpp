@@ -15,6 +15,7 @@
 #include "api/plugin_routes.hpp"
 #include "api/problem_response.hpp"
 #include "api/report_routes.hpp"
+#include "api/share_request_routes.hpp"
 #include "auth/secrets.hpp"
 #include "domain/json_text.hpp"
 #include "domain/list_vocabulary.hpp"
@@ -190,6 +191,7 @@ void add_routes(Router& router, const ApiServices& s) {
     add_record_routes(router, s, *e);
   add_record_routes(router, s, ent::exchange_rates, "exchange-rates");
   add_merge_routes(router, s.merges, s.limits);
+  add_share_request_routes(router, s.share_requests, s.limits);
   add_plugin_routes(router, s.plugins, s.slow_work, s.limits);
   add_export_routes(router, s.exports);
   if (s.imports) add_import_routes(router, *s.imports, s.slow_work);

@@ -16,6 +16,7 @@
 #include "services/account_service.hpp"
 #include "services/contact_merges.hpp"
 #include "services/record_service.hpp"
+#include "services/share_requests.hpp"
 #include "services/work_pool.hpp"
 
 namespace relance::api {
@@ -28,6 +29,7 @@ struct ApiServices {
   storage::Store& store;
   services::RecordService& records;
   services::ContactMergeService& merges;
+  services::ShareRequestService& share_requests;
   services::AccountService& accounts;
   services::PluginService& plugins;
   exports::ExportService& exports;

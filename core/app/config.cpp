@@ -88,6 +88,24 @@ const std::vector<Setting>& settings() {
          if (v.size() != 5 || v[2] != ':' || std::sscanf(v.c_str(), "%2d:%2d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
            throw std::runtime_error("setting digest_time: HH:MM, not " + v);
          c.followups.scheduler.digest_minutes = h * 60 + m; }},
+      {"followups", "region_digest", [](Config& c, const std::string& v) {
+         auto& o = c.followups.scheduler;
+         if (v == "off") {
+           o.region_digest_minutes = -1;
+           return;
+         }
+         static constexpr const char* days[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+         const auto space = v.find(' ');
+         const std::string day = space == std::string::npos ? std::string() : domain::fold_ascii_case(v.substr(0, space));
+         const auto named = std::find(std::begin(days), std::end(days), day);
+         int h = -1, m = -1;
+         const std::string time = space == std::string::npos ? std::string() : v.substr(space + 1);
+         if (named == std::end(days) || time.size() != 5 || time[2] != ':' ||
+             std::sscanf(time.c_str(), "%2d:%2d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
+           throw std::runtime_error("setting region_digest: a weekday and HH:MM (\"monday 08:00\"), or off, not " + v);
+         o.region_digest_weekday = static_cast<int>(named - std::begin(days));
+         o.region_digest_minutes = h * 60 + m; }},
+      {"followups", "quiet_days", [](Config& c, const std::string& v) { c.followups.scheduler.quiet_days = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "quiet_days"), 1, 3650)); }},
       {"followups", "stale_days", [](Config& c, const std::string& v) { c.followups.scheduler.stale_days = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "stale_days"), 1, 3650)); }},
       {"followups", "default_time_zone", [](Config& c, const std::string& v) { c.followups.scheduler.default_time_zone = v; }},
       {"followups", "link_hours", [](Config& c, const std::string& v) { c.followups.link_hours = static_cast<int>(std::clamp<std::int64_t>(to_int(v, "link_hours"), 0, 24 * 365)); }},

@@ -169,6 +169,7 @@ int serve(Config c) {
   services::OrgDirectory orgs(*store);
   services::RecordService records(*store, orgs);
   services::ContactMergeService merges(*store, orgs, records);
+  services::ShareRequestService share_requests(*store, orgs, records);
   services::AccountService accounts(*store, orgs, c.followups.scheduler.default_time_zone, c.accounts.default_locale);
 
   // First run: an instance admin, with a password from the environment or a new one.
@@ -223,7 +224,7 @@ int serve(Config c) {
                                                   c.imports.max_bytes, c.imports.batch, {},
                                                   std::chrono::seconds(c.imports.report_retention_seconds)});
   reports::ReportService report_service(*store, orgs, exports, plugin_env);
-  api::add_routes(router, api::ApiServices{*store, records, merges, accounts, plugin_service, exports, followup_service, metrics, slow_work, c.api,
+  api::add_routes(router, api::ApiServices{*store, records, merges, share_requests, accounts, plugin_service, exports, followup_service, metrics, slow_work, c.api,
                                            [&] { return server && server->draining(); }, &import_service,
                                            &report_service});
   c.server.large_bodies.emplace_back("/api/v1/imports", static_cast<std::size_t>(c.imports.max_bytes));

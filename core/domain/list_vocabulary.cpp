@@ -59,6 +59,7 @@ constexpr Names event_sorts{"name"};
 constexpr Names cadence_rule_equal{"kind", "stage", "event_id", "enabled"};
 constexpr Names exchange_rate_equal{"currency"};
 constexpr Names exchange_rate_sorts{"currency", "valid_from"};
+constexpr Names share_request_equal{"lead_id", "state", "requested_by"};
 
 constexpr std::span<const std::string_view> nothing{none, 0};
 
@@ -75,6 +76,7 @@ const Vocabulary& vocabulary(const Entity& e) {
   static const Vocabulary events{event_equal, event_ranged, event_sorts};
   static const Vocabulary cadence_rules{cadence_rule_equal, nothing, nothing};
   static const Vocabulary exchange_rates{exchange_rate_equal, nothing, exchange_rate_sorts};
+  static const Vocabulary share_requests{share_request_equal, nothing, nothing};
   static const Vocabulary unlisted{nothing, nothing, nothing};
   if (&e == &ent::organisations) return organisations;
   if (&e == &ent::users) return users;
@@ -88,6 +90,7 @@ const Vocabulary& vocabulary(const Entity& e) {
   if (&e == &ent::events) return events;
   if (&e == &ent::cadence_rules) return cadence_rules;
   if (&e == &ent::exchange_rates) return exchange_rates;
+  if (&e == &ent::share_requests) return share_requests;
   return unlisted;
 }
 

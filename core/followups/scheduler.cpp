@@ -18,6 +18,7 @@
 #include "events/clock.hpp"
 #include "events/publish.hpp"
 #include "followups/cadence.hpp"
+#include "followups/region_digest.hpp"
 #include "domain/record_json.hpp"
 
 namespace relance::followups {
@@ -170,6 +171,7 @@ std::size_t FollowupScheduler::tick(domain::Clock::time_point now) {
   if (ticks_since_digests_++ % 60 == 0) {
     apply_cadence_rules(store_, now, options_.default_time_zone);
     written += digests(now);
+    written += region_digests(now);
   }
   return written;
 }
@@ -320,6 +322,42 @@ std::size_t FollowupScheduler::digests(domain::Clock::time_point now) {
     }
     if (page.size() < users.limit) break;
     users.after_id = page.back().id;
+  }
+  return written;
+}
+
+// The digests table keeps one row per user and key: a weekly one is "region <local date>",
+// which no daily digest's date can be.
+std::size_t FollowupScheduler::region_digests(domain::Clock::time_point now) {
+  if (options_.region_digest_minutes < 0) return 0;
+  std::size_t written = 0;
+  std::optional<RegionFigures> figures;  // the same for every staff member: computed once, when one is due
+  storage::ListQuery staff;
+  staff.scope = Scope::everything();
+  staff.filters.push_back({"role", storage::Filter::Op::eq, std::string("staff")});
+  staff.limit = 1000;
+  for (const Row& u : store_.list(ent::users, staff)) {
+    if (u.get(ent::users, "disabled") == storage::Value{std::int64_t{1}} || !u.text(ent::users, "email")) continue;
+    const std::string zone = zone_of(&u, options_.default_time_zone);
+    const domain::LocalDay day = domain::local_day(now, zone);
+    const std::string key = "region " + day.date;
+    if (weekday_of(day.date) != options_.region_digest_weekday || day.minutes < options_.region_digest_minutes ||
+        store_.digest_recorded(u.id, key))
+      continue;
+    if (!figures) figures = region_figures(store_, now, options_.stale_days, options_.quiet_days);
+    std::string data = "{\"user\":" + user_json(u, zone, options_.default_locale);
+    field(data, "date", day.date);
+    data += ",\"stale_days\":" + std::to_string(options_.stale_days);
+    data += ",\"quiet_days\":" + std::to_string(options_.quiet_days);
+    raw(data, "outcomes", figures->outcomes);
+    raw(data, "stale_by_startup", figures->stale_by_startup);
+    raw(data, "quiet_startups", figures->quiet_startups);
+    const events::EventDraft ev{"region_digest.due", "users", u.id, u.org_id, 0, data + "}", {}};
+    store_.write_sync([&](storage::WriteTxn& tx) {
+      if (!tx.record_digest(u.id, key)) return;
+      events::publish(tx, ev);
+      ++written;
+    });
   }
   return written;
 }

@@ -1,7 +1,8 @@
 // FollowupScheduler: turns time into events (DESIGN.md "How data flows", 3). On an Asio
 // timer it looks for follow-ups whose due instant has come and writes one followup.due
 // event each through the outbox, and, once a user's local clock passes 08:30, their daily
-// digest as a digest.due event. A notice recorded in the same transaction as the event
+// digest as a digest.due event; region staff, once a week, the region's digest as a
+// region_digest.due event. A notice recorded in the same transaction as the event
 // makes each happen exactly once: after downtime the first tick catches up on what was
 // missed, once; a snooze moves the due instant and arms the follow-up again.
 //
@@ -29,6 +30,11 @@ struct SchedulerOptions {
   std::chrono::milliseconds tick{1000};  // how often due follow-ups are looked for
   int digest_minutes = 8 * 60 + 30;      // local time of the daily digest: 08:30 (-1: none)
   int stale_days = 14;                   // a lead without activity this long is stale
+  // Staff's weekly region digest (region_digest.hpp): on this local weekday (0 Sunday to 6)
+  // once their clock passes this time of day (-1: none).
+  int region_digest_weekday = 1;
+  int region_digest_minutes = 8 * 60;
+  int quiet_days = 7;                    // a start-up without activity this long is quiet
   std::size_t batch = 500;               // events written per transaction
   std::string default_time_zone = "Europe/Paris";  // users who set none
   std::string default_locale = "fr";               // users from before every user had a language
@@ -49,6 +55,7 @@ class FollowupScheduler {
  private:
   std::size_t due_followups(domain::Clock::time_point now);
   std::size_t digests(domain::Clock::time_point now);
+  std::size_t region_digests(domain::Clock::time_point now);
 
   storage::Store& store_;
   const ActionLinks& links_;

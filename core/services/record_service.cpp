@@ -251,7 +251,9 @@ void RecordService::remove(const auth::Principal& p, DeleteRecord request, Outco
         Row row = owned_row(tx, e, p, request.id, visible, request.expected_version);
         // Nothing is lost silently: a record others point to stays until they are moved.
         for (const storage::Reference& ref : storage::references_to(e))
-          if (tx.referenced(*ref.by, ref.field->name, request.id))
+          // The region's requests to share a lead go with it (ON DELETE CASCADE): asking
+          // must not keep a start-up from deleting its lead.
+          if (ref.by != &ent::share_requests && tx.referenced(*ref.by, ref.field->name, request.id))
             throw Problem::conflict("this " + std::string(e.singular) + " is referenced by " +
                                     std::string(ref.by->name) + " (" + std::string(ref.field->name) +
                                     "); delete or re-assign them first");

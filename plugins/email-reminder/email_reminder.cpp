@@ -2,6 +2,7 @@
 //
 //   followup.due  one email to the follow-up's assignee, with the follow-up as an .ics
 //   digest.due    the user's daily digest; nothing when it would be empty
+//   region_digest.due  a region staff member's weekly digest; nothing when it would be empty
 //   anything else RELANCE_UNSUPPORTED
 //
 // relance.self-test/1 (SDK 1.2): {"to": EMAIL} sends one short message with the instance's
@@ -43,7 +44,7 @@ class EmailReminder : public relance::Instance, public relance::EventSink, publi
 
   relance_status deliver(const relance::Event& event) override {
     const std::string_view type = event.type();
-    if (type != "followup.due" && type != "digest.due") return RELANCE_UNSUPPORTED;
+    if (type != "followup.due" && type != "digest.due" && type != "region_digest.due") return RELANCE_UNSUPPORTED;
 
     boost::json::value doc;
     try {
@@ -57,7 +58,8 @@ class EmailReminder : public relance::Instance, public relance::EventSink, publi
     const Context context{mime::Mailbox{settings_.from_name, settings_.from_address}, settings_.message_id_domain,
                           now_ms()};
     const auto mail = type == "followup.due" ? followup_due(doc.get_object(), event.id(), context)
-                                             : digest_due(doc.get_object(), event.id(), context);
+                      : type == "digest.due" ? digest_due(doc.get_object(), event.id(), context)
+                                             : region_digest_due(doc.get_object(), event.id(), context);
     if (!mail) return RELANCE_OK;  // an empty digest: nothing to say
     smtp_.send(settings_.from_address, mail->recipient, mail->data);
     return RELANCE_OK;

@@ -136,6 +136,66 @@ std::string zone_text(const std::string& zone, Instant when) {
                                                                            : zone;
 }
 
+// The weekly region digest's own words, beside the Words of the same language.
+struct RegionWords {
+  const char* subject;  // followed by the day
+  const char* outcomes;
+  const char* stale;
+  const char* stale_leads;   // "3 leads with no activity for 14 days or more"
+  const char* or_more;
+  const char* oldest;        // "the oldest for 40 days"
+  const char* quiet;
+  const char* never;         // a start-up that never logged an activity
+  const char* last_activity;
+  const char* jobs;
+  const char* kinds[7][2];   // outcome kind -> its name
+};
+
+constexpr RegionWords english_region{
+    "Region digest, week to ",
+    "New outcomes this week",
+    "Leads gone stale, by start-up",
+    "leads with no activity for ",
+    " or more",
+    "the oldest for ",
+    "Start-ups with no activity",
+    "no activity ever recorded",
+    "last activity ",
+    "jobs",
+    {{"investment", "Investment"}, {"partnership", "Partnership"}, {"customer-contract", "Customer contract"},
+     {"pilot", "Pilot"}, {"hire", "Hire"}, {"us-subsidiary", "US subsidiary"}, {"other", "Other"}},
+};
+
+constexpr RegionWords french_region{
+    "Synthèse régionale, semaine au ",
+    "Nouveaux résultats de la semaine",
+    "Leads sans nouvelles, par start-up",
+    "leads sans activité depuis ",
+    " ou plus",
+    "le plus ancien depuis ",
+    "Start-ups sans activité",
+    "aucune activité jamais enregistrée",
+    "dernière activité il y a ",
+    "emplois",
+    {{"investment", "Investissement"}, {"partnership", "Partenariat"}, {"customer-contract", "Contrat client"},
+     {"pilot", "Pilote"}, {"hire", "Recrutement"}, {"us-subsidiary", "Filiale aux États-Unis"}, {"other", "Autre"}},
+};
+
+// An amount as people write it: "250000", "1250.50". The daemon writes money as a decimal
+// string ("250000.00", docs/api.md); a number is taken too.
+std::string amount_text(const json::value& v) {
+  std::string out;
+  if (v.is_string()) {
+    out = std::string(v.get_string());
+  } else if (v.is_number()) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.2f", v.to_number<double>());
+    out = text;
+  }
+  if (out.size() > 3 && out.compare(out.size() - 3, 3, ".00") == 0) out.resize(out.size() - 3);
+  return out;
+}
+
 // ---- The document.
 
 const json::object* object_at(const json::object& o, std::string_view key) {
@@ -445,6 +505,71 @@ std::optional<Outgoing> digest_due(const json::object& doc, int64_t event_id, co
     }
     out.html += "</ul>\n";
   }
+
+  return assemble(context, to, subject, w, event_id,
+                  mime::multipart("alternative", boundary(event_id, "alt"),
+                                  {mime::text("plain", out.finish_text()), mime::text("html", out.finish_html(subject))}));
+}
+
+std::optional<Outgoing> region_digest_due(const json::object& doc, int64_t event_id, const Context& context) {
+  const json::object* data = object_at(doc, "data");
+  if (!data) throw relance::Error(RELANCE_INVALID, "region_digest.due without data");
+  static const json::array none;
+  const json::array* outcomes = array_at(*data, "outcomes");
+  const json::array* stale = array_at(*data, "stale_by_startup");
+  const json::array* quiet = array_at(*data, "quiet_startups");
+  if (!outcomes) outcomes = &none;
+  if (!stale) stale = &none;
+  if (!quiet) quiet = &none;
+  if (outcomes->empty() && stale->empty() && quiet->empty()) return std::nullopt;  // nothing to say
+
+  const json::object* user = object_at(*data, "user");
+  const mime::Mailbox to = recipient_of(user, "user");
+  const Words& w = words_for(text_at(user, "locale"));
+  const RegionWords& r = &w == &french ? french_region : english_region;
+  const std::string date = text_at(data, "date");
+  const auto day = parse_local(date);
+  if (!day) throw relance::Error(RELANCE_INVALID, "region_digest.due: no valid date: \"" + date + "\"");
+  const std::string subject = r.subject + day_text(w, *day, true);
+  auto days_text = [&](int64_t n) { return std::to_string(n) + " " + (n == 1 ? w.day : w.days); };
+  Writer out{w, {}, {}};
+  out.heading(subject);
+  auto section = [&](const char* title, const json::array& items, auto&& line_of) {
+    if (items.empty()) return;
+    out.section(title, items.size());
+    out.html += "<ul style=\"padding-left:20px;margin:0\">\n";
+    for (const json::value& v : items) {
+      const std::string line = line_of(v.if_object());
+      out.text += "- " + line + "\n";
+      out.html += "<li style=\"margin:0 0 6px\">" + html_escape(line) + "</li>\n";
+    }
+    out.html += "</ul>\n";
+    out.blank();
+  };
+  // "Alpha Robotics — Investment: 250000 EUR, 3 jobs (2026-06-12)".
+  section(r.outcomes, *outcomes, [&](const json::object* o) {
+    const std::string kind = text_at(o, "kind");
+    std::string line = text_at(o, "org_name") + " — ";
+    std::string kind_name = kind;
+    for (const auto& k : r.kinds)
+      if (kind == k[0]) kind_name = k[1];
+    line += kind_name;
+    const json::value* amount = o ? o->if_contains("amount") : nullptr;
+    if (const std::string a = amount ? amount_text(*amount) : std::string(); !a.empty())
+      line += w.colon + std::string(" ") + a + " " + text_at(o, "currency");
+    if (const auto jobs = integer_at(o, "jobs"); jobs && *jobs > 0) line += ", " + std::to_string(*jobs) + " " + r.jobs;
+    if (const std::string on = text_at(o, "occurred_on"); !on.empty()) line += " (" + on + ")";
+    return line;
+  });
+  const int64_t stale_days = integer_at(data, "stale_days").value_or(14);
+  section(r.stale, *stale, [&](const json::object* s) {
+    return text_at(s, "org_name") + w.colon + " " + std::to_string(integer_at(s, "leads").value_or(0)) + " " +
+           r.stale_leads + days_text(stale_days) + r.or_more + ", " + r.oldest + days_text(integer_at(s, "oldest_days").value_or(0));
+  });
+  section(r.quiet, *quiet, [&](const json::object* q) {
+    const auto days = integer_at(q, "days");
+    return text_at(q, "org_name") + w.colon + " " + (days ? r.last_activity + days_text(*days) : std::string(r.never));
+  });
 
   return assemble(context, to, subject, w, event_id,
                   mime::multipart("alternative", boundary(event_id, "alt"),

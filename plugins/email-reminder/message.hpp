@@ -6,6 +6,9 @@
 //                 all in multipart/mixed
 //   digest.due    to the user: today's follow-ups, the overdue ones, the stale leads, text
 //                 and HTML; nothing at all when the three lists are empty
+//   region_digest.due  to a region staff member, weekly: the start-ups' new outcomes, their
+//                 stale leads (counts) and the start-ups without activity; nothing when the
+//                 three lists are empty
 //
 // In the recipient's locale: French for "fr" and "fr-*", English otherwise. The Message-ID is
 // <relance.event.<event id>@<domain>>, the same on every delivery of the event, so that a
@@ -37,6 +40,7 @@ struct Outgoing {
 // recipient with a valid address, a missing follow-up); nullopt: nothing to send.
 std::optional<Outgoing> followup_due(const boost::json::object& document, int64_t event_id, const Context& context);
 std::optional<Outgoing> digest_due(const boost::json::object& document, int64_t event_id, const Context& context);
+std::optional<Outgoing> region_digest_due(const boost::json::object& document, int64_t event_id, const Context& context);
 // A short message, in English and French, that proves the settings work (an administrator's
 // test, relance.self-test/1), to `to`.
 Outgoing test_message(const mime::Mailbox& to, const Context& context);

@@ -48,6 +48,7 @@ constexpr std::array<std::string_view, 5> event_kinds{"trade-mission", "fair", "
                                                       "meetup", "other"};
 constexpr std::array<std::string_view, 3> cadence_kinds{"stale-stage", "after-meeting",
                                                         "mission-deadline"};
+constexpr std::array<std::string_view, 3> share_request_states{"pending", "accepted", "declined"};
 
 constexpr std::array organisation_fields{
     Field{"name", K::text, R | NN | U, {}, {}, 200, "Display name of the start-up or the region"},
@@ -206,6 +207,20 @@ constexpr std::array exchange_rate_fields{
     Field{"source", K::text, none, {}, {}, 300, "Where the rate comes from: ECB reference rate..."},
 };
 
+// Region staff asking a start-up to share a lead (core/services/share_requests.cpp). The row
+// is the start-up's (org_id is the lead's organisation): its members list and answer it;
+// staff, who asked, read it across organisations. Nothing in it is personal data: staff
+// write the message, and name the lead by the id they already see on its redacted row.
+constexpr std::array share_request_fields{
+    Field{"lead_id", K::reference, R | W1, "leads", {}, 0, "Lead the region asks to see shared"},
+    Field{"message", K::text, none, {}, {}, 2000, "Why the region asks"},
+    Field{"state", K::choice, RO | NN, {}, share_request_states, 0, "pending, accepted or declined"},
+    Field{"requested_by", K::reference, RO, "users", {}, 0, "Staff member who asked"},
+    Field{"answered_by", K::reference, RO, "users", {}, 0, "Who accepted or declined"},
+    Field{"answered_at", K::timestamp, RO, {}, {}, 0, "When it was accepted or declined"},
+    Field{"reason", K::text, RO, {}, {}, 2000, "Why it was declined (or accepted), when the start-up says"},
+};
+
 }  // namespace
 
 namespace entities {
@@ -221,14 +236,16 @@ const Entity outcomes{"outcomes", "outcome", outcome_fields, Sharing::always};
 const Entity events{"events", "event", event_fields, Sharing::region_wide};
 const Entity cadence_rules{"cadence_rules", "cadence_rule", cadence_rule_fields};
 const Entity exchange_rates{"exchange_rates", "exchange_rate", exchange_rate_fields, Sharing::region_wide};
+const Entity share_requests{"share_requests", "share_request", share_request_fields, Sharing::always};
 }  // namespace entities
 
 std::span<const Entity* const> all_entities() {
-  static const std::array<const Entity*, 12> all{
+  static const std::array<const Entity*, 13> all{
       &entities::organisations, &entities::users,      &entities::api_tokens,
       &entities::events,        &entities::companies,  &entities::contacts,
       &entities::leads,         &entities::activities, &entities::followups,
-      &entities::outcomes,      &entities::cadence_rules, &entities::exchange_rates};
+      &entities::outcomes,      &entities::cadence_rules, &entities::exchange_rates,
+      &entities::share_requests};
   return all;
 }
 

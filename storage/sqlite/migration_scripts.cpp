@@ -491,6 +491,27 @@ CREATE INDEX exchange_rates_org ON exchange_rates(org_id, id);
 CREATE INDEX exchange_rates_currency ON exchange_rates(currency, valid_from, id);
 )sql";
 
+// Share requests (schema.cpp): region staff asking a start-up to share a lead; at most one
+// pending per lead. They go with their lead: staff asking must not keep a start-up from
+// deleting it. A lead's sharing history is read from the audit log by row, which had
+// an index by organisation only.
+std::string v10() {
+  return std::string("CREATE TABLE share_requests (") + RELANCE_ROW_HEADER R"sql(
+  lead_id INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+  message TEXT,
+  state TEXT NOT NULL DEFAULT 'pending',
+  requested_by INTEGER REFERENCES users(id),
+  answered_by INTEGER REFERENCES users(id),
+  answered_at TEXT,
+  reason TEXT
+);
+CREATE INDEX share_requests_org ON share_requests(org_id, id);
+CREATE INDEX share_requests_org_updated ON share_requests(org_id, updated_at, id);
+CREATE INDEX share_requests_lead ON share_requests(lead_id, state);
+CREATE INDEX audit_log_row ON audit_log(entity, entity_id, id);
+)sql";
+}
+
 #undef RELANCE_ROW_HEADER
 
 }  // namespace
@@ -506,6 +527,7 @@ std::span<const Migration> migrations() {
       {7, "full-text entries written once per transaction", v7()},
       {8, "outcomes' mission event", v8_outcome_event},
       {9, "outcomes' partner and amount in euros; exchange rates", v9_region_data},
+      {10, "share requests and the audit log by row", v10()},
   };
   return all;
 }

@@ -40,6 +40,28 @@ void Store::write_sync(Job job) {
 namespace sqlite {
 namespace {
 
+// The audit entries a statement selects (id, at, org_id, user_id, action, entity, entity_id,
+// changes); the statement is reset afterwards.
+std::vector<AuditRecord> audit_records(SQLite::Statement& st) {
+  try {
+    std::vector<AuditRecord> out;
+    while (st.executeStep()) {
+      AuditRecord r;
+      r.id = st.getColumn(0).getInt64();
+      r.at = st.getColumn(1).getString();
+      r.entry = AuditEntry{st.getColumn(2).getInt64(), st.getColumn(3).getInt64(),
+                           st.getColumn(4).getString(), st.getColumn(5).getString(),
+                           st.getColumn(6).getInt64(), st.getColumn(7).getString()};
+      out.push_back(std::move(r));
+    }
+    st.reset();
+    return out;
+  } catch (const SQLite::Exception& ex) {
+    st.reset();
+    rethrow_as_storage_error(ex);
+  }
+}
+
 class OpenStore final : public SqliteStore {
  public:
   explicit OpenStore(const SqliteOptions& o) : options_(o) {
@@ -117,29 +139,26 @@ class OpenStore final : public SqliteStore {
 
   std::vector<AuditRecord> audit_log(std::int64_t org_id, std::int64_t before_id,
                                      std::size_t limit) override {
-    return read([&](Connection& c) -> std::vector<AuditRecord> {
-      try {
-        auto& st = c.statement(
-            "SELECT id, at, org_id, user_id, action, entity, entity_id, changes FROM audit_log "
-            "WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
-        st.bind(1, org_id);
-        st.bind(2, before_id > 0 ? before_id : std::numeric_limits<std::int64_t>::max());
-        st.bind(3, static_cast<std::int64_t>(limit));
-        std::vector<AuditRecord> out;
-        while (st.executeStep()) {
-          AuditRecord r;
-          r.id = st.getColumn(0).getInt64();
-          r.at = st.getColumn(1).getString();
-          r.entry = AuditEntry{st.getColumn(2).getInt64(), st.getColumn(3).getInt64(),
-                               st.getColumn(4).getString(), st.getColumn(5).getString(),
-                               st.getColumn(6).getInt64(), st.getColumn(7).getString()};
-          out.push_back(std::move(r));
-        }
-        st.reset();
-        return out;
-      } catch (const SQLite::Exception& ex) {
-        rethrow_as_storage_error(ex);
-      }
+    return read([&](Connection& c) {
+      auto& st = c.statement(
+          "SELECT id, at, org_id, user_id, action, entity, entity_id, changes FROM audit_log "
+          "WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
+      st.bind(1, org_id);
+      st.bind(2, before_id > 0 ? before_id : std::numeric_limits<std::int64_t>::max());
+      st.bind(3, static_cast<std::int64_t>(limit));
+      return audit_records(st);
+    });
+  }
+  std::vector<AuditRecord> audit_of_row(std::string_view entity, std::int64_t entity_id,
+                                        std::size_t limit) override {
+    return read([&](Connection& c) {
+      auto& st = c.statement(
+          "SELECT id, at, org_id, user_id, action, entity, entity_id, changes FROM audit_log "
+          "WHERE entity = ? AND entity_id = ? ORDER BY id LIMIT ?");
+      st.bind(1, std::string(entity));
+      st.bind(2, entity_id);
+      st.bind(3, static_cast<std::int64_t>(limit));
+      return audit_records(st);
     });
   }
 

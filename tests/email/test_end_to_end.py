@@ -41,6 +41,7 @@ FAST = {
     "RELANCE_PLUGINS_RETRY_INITIAL_MS": "100",
     "RELANCE_PLUGINS_RETRY_MAX_MS": "500",
     "RELANCE_FOLLOWUPS_DIGEST_TIME": "off",  # no digest unless a case asks for one
+    "RELANCE_FOLLOWUPS_REGION_DIGEST": "off",
 }
 SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
 
@@ -639,6 +640,76 @@ def case_digest_fr():
             check("Pilote chez Acmé 🚀 (Rendez-vous)" in body and "(meeting)" not in body,
                   f"the digest's stale lead is not in French: {body}")
         check(not org.dead_letters(), f"dead letters: {org.dead_letters()}")
+
+
+def region_digest(locale, zone):
+    """The weekly region digest to a staff member whose digest time just passed this weekday
+    in her zone: Alpha's new outcome, its stale lead (a count) and its silence, Beta (active)
+    nowhere, and not one word of Alpha's unshared contact, lead notes or outcome notes."""
+    start = now().astimezone(zoneinfo.ZoneInfo(zone))
+    minutes = max(0, start.hour * 60 + start.minute - 1)
+    weekday = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"][start.weekday()]
+    env = {"RELANCE_FOLLOWUPS_REGION_DIGEST": f"{weekday} {minutes // 60:02d}:{minutes % 60:02d}"}
+    with smtp_server() as server, daemon_running(env, allow=[server]) as daemon:
+        root = login(daemon, ADMIN_EMAIL, ADMIN_PASSWORD)
+        region = root.get("/api/v1/me").json()["org_id"]
+        root.create("plugin-instances", {"plugin": PLUGIN, "name": "Region digests", "org_id": region,
+                                         "settings": {"smtp_url": server.url, "from": "Relance <relance@region.test>",
+                                                      "timeout_ms": 5000},
+                                         "events": ["region_digest.due"]})
+        alpha = Org(daemon, "Alpha Robotics", "alpha.test")
+        lea = alpha.user("lea")
+        contact = lea.create("contacts", {"first_name": "Quetzalcoatl", "last_name": "Zyxwvutsky",
+                                          "emails": ["quetzal@secret.example"], "notes": "personne privée\r\nne pas diffuser"})
+        lead = lea.create("leads", {"title": "Série A", "contact_id": contact["id"], "notes": "budget-secret-word"})
+        lea.create("outcomes", {"kind": "investment", "amount": 250000, "currency": "EUR", "jobs": 3,
+                                "lead_id": lead["id"], "occurred_on": f"{now():%Y-%m-%d}",
+                                "notes": "outcome-secret-note 🤫"})
+        month_ago = instant(now() - datetime.timedelta(days=30))
+        with sqlite3.connect(os.path.join(daemon.dir, "relance.db"), timeout=10) as db:
+            db.execute("UPDATE leads SET created_at = ? WHERE id = ?", (month_ago, lead["id"]))
+        beta = Org(daemon, "Beta Foods", "beta.test")
+        beta.user("noe").create("activities", {"kind": "note", "subject": "Appel fournisseur"})
+        # The staff member last: the scheduler may find her due at once, and everything above is there.
+        root.create("users", {"org_id": region, "email": "camille@region.test", "role": "staff",
+                              "password": "password-of-camille", "display_name": "Camille Durand",
+                              "locale": locale, "time_zone": zone})
+
+        daemon.restart()  # digests are looked for at start
+        wait_for(lambda: mails(server), 10, "no region digest")
+        ticks(5)
+        got = mails(server)
+        check([m.rcpt for m in got] == [["camille@region.test"]], f"digests to {[m.rcpt for m in got]}")
+        text, page, _ = bodies(got[0].msg)
+        for secret in ("Quetzalcoatl", "Zyxwvutsky", "quetzal@secret.example", "budget-secret-word",
+                       "outcome-secret-note", "personne privée", "Beta Foods"):
+            check(secret not in text and secret not in html.unescape(page), f"the digest shows {secret!r}: {text}")
+        daemon.restart()
+        ticks(10)
+        check(len(mails(server)) == 1, f"{len(mails(server))} region digests after a second restart")
+        return got[0].msg, text, html.unescape(page)
+
+
+def case_region_digest():
+    msg, text, page = region_digest("en", "America/New_York")
+    check(msg["Subject"].startswith("Region digest, week to "), f"subject {msg['Subject']!r}")
+    for body in (text, page):
+        for item in ("New outcomes this week (1)", "Alpha Robotics — Investment: 250000 EUR, 3 jobs",
+                     "Leads gone stale, by start-up (1)",
+                     "Alpha Robotics: 1 leads with no activity for 14 days or more, the oldest for 30 days",
+                     "Start-ups with no activity (1)", "Alpha Robotics: no activity ever recorded"):
+            check(item in body, f"the English region digest lacks {item!r}: {body}")
+
+
+def case_region_digest_fr():
+    msg, text, page = region_digest("fr", "Europe/Paris")
+    check(msg["Subject"].startswith("Synthèse régionale, semaine au "), f"subject {msg['Subject']!r}")
+    for body in (text, page):
+        for item in ("Nouveaux résultats de la semaine (1)", "Alpha Robotics — Investissement\u00a0: 250000 EUR, 3 emplois",
+                     "Leads sans nouvelles, par start-up (1)",
+                     "Alpha Robotics\u00a0: 1 leads sans activité depuis 14 jours ou plus, le plus ancien depuis 30 jours",
+                     "Start-ups sans activité (1)", "Alpha Robotics\u00a0: aucune activité jamais enregistrée"):
+            check(item in body, f"the French region digest lacks {item!r}: {body}")
 
 
 def case_down():

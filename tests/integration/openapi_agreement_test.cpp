@@ -90,6 +90,9 @@ TEST_CASE("every entity's create takes what the OpenAPI document lists and refus
     const auto& body_ref = post->at("requestBody").at("content").at("application/json").at("schema").as_object();
     const auto* ref = body_ref.if_contains("$ref");
     if (!ref) continue;  // a body of its own (a merge), not an entity's
+    // Only region staff ask, and for another organisation's lead: share_requests_test.cpp
+    // checks that create's fields the same way.
+    if (std::string_view(path) == "/api/v1/share-requests") continue;
     ++creates;
     const std::string route(path);
     const json::object& create = schema_at(doc, ref->as_string());

@@ -145,6 +145,13 @@ const std::vector<Row> table = {
   {"GET",    "/api/v1/contact-merges",       ok,                 ok,                 ok,                   ok,                 auth},
   {"GET",    "/api/v1/contact-merges/{id}",  {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,nf,na,nf},        {ok,nf,na,nf},      anon},
   {"POST",   "/api/v1/contact-merges/{id}/undo", {ok,nf,na,nf},  {ok,nf,na,nf},      {ok,nf,na,nf},        {ok,nf,na,nf},      anon},
+  // Share requests: staff ask to share another organisation's lead; the request is the
+  // start-up's, which its org-admin or the lead's owner answers; staff read every one. The
+  // region's "own" request is one staff made of Beta's lead (no request is the region's).
+  {"POST",   "/api/v1/share-requests",       deny,               deny,               made,                 deny,               auth},
+  {"GET",    "/api/v1/share-requests",       ok,                 ok,                 ok,                   ok,                 auth},
+  {"GET",    "/api/v1/share-requests/{id}",  {ok,nf,na,nf},      {ok,nf,na,nf},      {ok,ok,na,nf},        {nf,nf,na,nf},      anon},
+  {"POST",   "/api/v1/share-requests/{id}/answer", {ok,nf,na,nf}, {ok,nf,na,nf},    {deny,deny,na,nf},    {nf,nf,na,nf},      anon},
   // Companies: staff read every organisation's, without personal fields.
   {"GET",    "/api/v1/companies",            ok,                 ok,                 ok,                   ok,                 auth},
   {"POST",   "/api/v1/companies",            made,               made,               made,                 made,               auth},
@@ -157,6 +164,8 @@ const std::vector<Row> table = {
   {"GET",    "/api/v1/leads/{id}",           {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,red,ok,nf},       {ok,nf,nf,nf},      anon_shared},
   {"PATCH",  "/api/v1/leads/{id}",           {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,deny,deny,nf},    {ok,nf,nf,nf},      anon_shared},
   {"DELETE", "/api/v1/leads/{id}",           {gone,nf,nf,nf},    {gone,nf,nf,nf},    {gone,deny,deny,nf},  {gone,nf,nf,nf},    anon_shared},
+  // A lead's sharing history: whoever reads the lead.
+  {"GET",    "/api/v1/leads/{id}/sharing",   {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,ok,ok,nf},        {ok,nf,nf,nf},      anon_shared},
   // Activities: staff see another organisation's only when their lead is shared.
   {"GET",    "/api/v1/activities",           ok,                 ok,                 ok,                   ok,                 auth},
   {"POST",   "/api/v1/activities",           made,               made,               made,                 made,               auth},
@@ -546,11 +555,19 @@ struct Tenancy {
       }
       o->plain["contact-merges"] = o->new_merge();
     }
+    for (Org* o : {&alpha, &beta}) o->plain["share-requests"] = new_share_request(*o);
+    region.plain["share-requests"] = new_share_request(beta);
     // Enabled after the objects above, so that delivery starts after them.
     for (Org* o : {&region, &alpha, &beta}) {
       instance_of[o->id] = new_instance(*o, "Journal of " + o->name);
       dead_letter_of[o->id] = new_dead_letter(*o);
     }
+  }
+
+  // A request of staff to share a new lead of `of` (a start-up), pending.
+  std::int64_t new_share_request(Org& of) {
+    const std::int64_t lead = of.make("leads", Link::unshared_lead);
+    return id_of(World::create(w.staff, "share-requests", {{"lead_id", lead}, {"message", "Fixture request"}}));
   }
 
   // A journal instance of `org`, enabled by the admin, that answers INVALID to every
@@ -639,6 +656,9 @@ struct Tenancy {
     }
     if (coll == "contact-merges") return row.path.ends_with("/undo") ? org.new_merge() : org.plain.at(coll);
     if (coll == "exchange-rates") return id_of(World::create(w.staff, coll, new_rate()));
+    // An answer is given once: each call answers a new request.
+    if (coll == "share-requests" && row.path.ends_with("/answer"))
+      return new_share_request(&org == &region ? beta : org);
     if (coll == "plugin-instances") {
       if (row.method == "DELETE" && row.path == "/api/v1/plugin-instances/{id}")
         return new_instance(org, "To remove " + std::to_string(++counter));
@@ -702,6 +722,9 @@ struct Tenancy {
       if (coll == "plugin-instances" && row.path.ends_with("/test")) return json::object{{"to", "lea@alpha.test"}};
       if (coll == "plugin-instances") return std::nullopt;  // resume, replays
       if (coll == "contact-merges") return std::nullopt;    // undo
+      if (row.path == "/api/v1/share-requests")
+        return json::object{{"lead_id", alpha.make("leads", Link::unshared_lead)}, {"message", "New request " + n}};
+      if (coll == "share-requests") return json::object{{"accept", false}, {"reason", "Not now " + n}};
     } else if (row.method == "PATCH") {
       if (coll == "users") return json::object{{"display_name", "Renamed " + n}};
       if (coll == "organisations") return json::object{{"default_region", "FR"}};

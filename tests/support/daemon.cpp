@@ -71,6 +71,7 @@ Daemon::Daemon(std::map<std::string, std::string> env) : env_(std::move(env)) {
   // Daily digests go out when a user's local clock passes 08:30, whenever a test happens to
   // run: a test that wants them sets the time itself; the others get none.
   env_.emplace("RELANCE_FOLLOWUPS_DIGEST_TIME", "off");
+  env_.emplace("RELANCE_FOLLOWUPS_REGION_DIGEST", "off");
   // Users get the daemon's default language, French unless configured; the tests read
   // English unless they choose French (user_times_test checks the default itself).
   env_.emplace("RELANCE_ACCOUNTS_DEFAULT_LOCALE", "en");

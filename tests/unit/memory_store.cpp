@@ -307,6 +307,14 @@ std::vector<storage::AuditRecord> MemoryStore::audit_log(std::int64_t org_id, st
   return out;
 }
 
+std::vector<storage::AuditRecord> MemoryStore::audit_of_row(std::string_view entity, std::int64_t entity_id,
+                                                            std::size_t limit) {
+  std::vector<storage::AuditRecord> out;
+  for (const auto& r : state_.audit)
+    if (out.size() < limit && r.entry.entity == entity && r.entry.entity_id == entity_id) out.push_back(r);
+  return out;
+}
+
 std::int64_t MemoryStore::count(const Entity& e, const Scope& scope) {
   std::int64_t n = 0;
   for (const auto& [_, r] : state_.rows[std::string(e.name)]) n += in_scope(state_, e, scope, r) ? 1 : 0;

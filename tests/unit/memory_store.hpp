@@ -49,6 +49,8 @@ class MemoryStore : public storage::Store {
   std::optional<storage::Row> find_unique(const storage::Entity& e, std::string_view field,
                                           const storage::Value& v) override;
   std::vector<storage::AuditRecord> audit_log(std::int64_t org_id, std::int64_t before_id, std::size_t limit) override;
+  std::vector<storage::AuditRecord> audit_of_row(std::string_view entity, std::int64_t entity_id,
+                                                 std::size_t limit) override;
   std::int64_t count(const storage::Entity& e, const storage::Scope& scope) override;
   std::optional<storage::ContactMergeRecord> contact_merge(std::int64_t org_id, std::int64_t id) override;
   std::vector<storage::ContactMergeRecord> contact_merges(const storage::ContactMergeQuery& q) override;

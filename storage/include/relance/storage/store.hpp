@@ -213,6 +213,10 @@ class Store {
                                          const Value& v) = 0;
   virtual std::vector<AuditRecord> audit_log(std::int64_t org_id, std::int64_t before_id,
                                              std::size_t limit) = 0;
+  // The audit entries of one row (`entity` "leads", its id), oldest first, at most `limit`:
+  // a lead's sharing history, which both its organisation and region staff read.
+  virtual std::vector<AuditRecord> audit_of_row(std::string_view entity, std::int64_t entity_id,
+                                                std::size_t limit) = 0;
   virtual std::int64_t count(const Entity& e, const Scope& scope) = 0;
   virtual std::optional<ContactMergeRecord> contact_merge(std::int64_t org_id, std::int64_t id) = 0;
   virtual std::vector<ContactMergeRecord> contact_merges(const ContactMergeQuery& q) = 0;

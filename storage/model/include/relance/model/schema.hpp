@@ -106,6 +106,7 @@ extern const Entity outcomes;
 extern const Entity events;
 extern const Entity cadence_rules;
 extern const Entity exchange_rates;
+extern const Entity share_requests;
 }  // namespace entities
 
 // Every entity, in dependency order (an entity comes after the ones it references).
