@@ -257,6 +257,11 @@ std::shared_ptr<ExportService::Plan> ExportService::plan(const auth::Principal& 
   plan->format = &format(r.format);
   plan->datasets = checked_datasets(r, *plan->format);
   for (const storage::Entity* e : plan->datasets) {
+    if (e->sharing == storage::Sharing::always && (p.is_staff() || p.is_admin())) {
+      std::vector<std::string_view> filtered;
+      for (const auto& f : r.rows.filters) filtered.push_back(f.field);
+      services::refuse_personal_conditions(*e, filtered);
+    }
     storage::ListQuery q = r.rows;
     q.scope = records_.read_scope(p, *e);
     q.sort = "id";

@@ -122,13 +122,26 @@ ImportStart ImportService::start(const ImportRequest& request) {
       return ImportStart{R::none, seen->second.job_id, {}, {}};
     }
   }
-  auto job = new_job(request);
-  ImportStart stored = store_upload(*job, request);
-  std::lock_guard lock(mu_);
+  // Nothing started, whether refused or failed: the key is free again for a retry.
+  auto release_key = [&] {
+    if (key.second.empty()) return;
+    std::lock_guard lock(mu_);
+    keyed_jobs_.erase(key);
+  };
+  std::shared_ptr<ImportJob> job;
+  ImportStart stored;
+  try {
+    job = new_job(request);
+    stored = store_upload(*job, request);
+  } catch (...) {
+    release_key();
+    throw;
+  }
   if (!stored.accepted()) {
-    if (!key.second.empty()) keyed_jobs_.erase(key);  // nothing started: a retry may try again
+    release_key();
     return stored;
   }
+  std::lock_guard lock(mu_);
   job->queued_at = domain::now_instant();
   jobs_[job->id] = job;
   queue_.push_back(job);

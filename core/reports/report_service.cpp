@@ -9,6 +9,8 @@
 #include "domain/currency.hpp"
 #include "domain/problem.hpp"
 #include "domain/time.hpp"
+#include "relance/model/schema.hpp"
+#include "relance/storage/store.hpp"
 #include "reports/report_tables.hpp"
 #include "services/account_service.hpp"
 
@@ -24,7 +26,13 @@ constexpr std::array<std::string_view, 5> names{"funnel", "outcomes", "followup-
 struct Viewer {
   bool everyone = false;
   std::int64_t own_org = 0;
+  std::set<std::string> stages;  // for a member: the stage names every start-up shares, and their own
   bool sees(std::int64_t org_id) const { return everyone || org_id == own_org; }
+  // A stage as the mission's totals name it: another start-up's own stage names are its
+  // own business, counted as "other" for a member.
+  std::string stage_in_totals(const std::string& stage) const {
+    return everyone || stages.contains(stage) ? stage : std::string("other");
+  }
 };
 
 json::value number_or_null(std::optional<double> v) { return v ? json::value(*v) : json::value(nullptr); }
@@ -193,10 +201,24 @@ std::optional<Report> parse_report(std::string_view name) {
 
 namespace {
 
+// Whether a member's filter would single out start-ups in the mission's totals: a period and
+// the region's events are every start-up's, but an event of one start-up, a company (each
+// is one start-up's) or a sector (a company's own word) select that start-up's figures. The
+// totals are then the member's own. An event the member may not read is missing to them.
+bool narrows_to_one_startup(storage::Store& store, const auth::Principal& p, const storage::ReportFilter& f) {
+  if (f.event_id) {
+    const auto event = store.get(storage::entities::events, storage::Scope::org_and_region(p.org_id), *f.event_id);
+    if (!event) throw Problem(Problem::Kind::not_found, "Not found", "no event " + std::to_string(*f.event_id), "event_id");
+    if (event->org_id == p.org_id) return true;
+  }
+  return f.partner_company_id || f.sector;
+}
+
 // The bodies of the reports, for one caller and one filter.
 class Builder {
  public:
-  Builder(storage::ReportReads& reads, services::OrgDirectory& orgs, const auth::Principal& p, ReportQuery& q)
+  Builder(storage::ReportReads& reads, storage::Store& store, services::OrgDirectory& orgs, const auth::Principal& p,
+          ReportQuery& q)
       : reads_(reads), orgs_(orgs), q_(q) {
     viewer_.everyone = p.is_staff() || p.is_admin();
     viewer_.own_org = p.org_id;
@@ -205,6 +227,9 @@ class Builder {
         throw Problem::forbidden("a start-up's members see their own organisation's figures only");
       // The mission's totals cover every start-up; the rows by name, the caller's own.
       q.filter.org_id.reset();
+      if (narrows_to_one_startup(store, p, q.filter)) q.filter.org_id = p.org_id;
+      for (std::string_view s : services::default_pipeline_stages()) viewer_.stages.emplace(s);
+      for (const std::string& s : orgs.get(p.org_id)->stages) viewer_.stages.insert(s);
     }
     if (q.days && (*q.days < 1 || *q.days > 3650)) throw Problem::invalid("days", "days must be from 1 to 3650");
     q.filter.now = domain::now_instant();
@@ -215,15 +240,15 @@ class Builder {
     Stages overall;
     for (const auto& s : reads_.leads_by_stage(q_.filter)) {
       by_org[s.org_id][s.stage].leads += s.leads;
-      overall[s.stage].leads += s.leads;
+      overall[viewer_.stage_in_totals(s.stage)].leads += s.leads;
     }
     for (const auto& s : reads_.leads_reaching_stage(q_.filter)) {
       by_org[s.org_id][s.stage].reached += s.leads;
-      overall[s.stage].reached += s.leads;
+      overall[viewer_.stage_in_totals(s.stage)].reached += s.leads;
     }
     for (const auto& s : reads_.stage_stays(q_.filter)) {
       by_org[s.org_id][s.stage].stays.push_back(s.seconds);
-      overall[s.stage].stays.push_back(s.seconds);
+      overall[viewer_.stage_in_totals(s.stage)].stays.push_back(s.seconds);
     }
     std::vector<std::string> defaults;
     for (std::string_view s : services::default_pipeline_stages()) defaults.emplace_back(s);
@@ -301,7 +326,7 @@ class Builder {
     std::map<std::string, std::int64_t> overall;
     for (const auto& s : reads_.stale_counts(q_.filter, q_.days, default_stale_days)) {
       by_org[s.org_id][s.stage] += s.leads;
-      overall[s.stage] += s.leads;
+      overall[viewer_.stage_in_totals(s.stage)] += s.leads;
     }
     auto counts = [](const std::map<std::string, std::int64_t>& stages) {
       json::array a;
@@ -388,7 +413,7 @@ class Builder {
 }  // namespace
 
 json::object ReportService::report(const auth::Principal& p, Report r, ReportQuery q) const {
-  Builder b(reads_, orgs_, p, q);
+  Builder b(reads_, env_.store, orgs_, p, q);
   json::object out = b.header(r);
   for (auto& kv : b.body(r)) out[kv.key()] = kv.value();
   return out;

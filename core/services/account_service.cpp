@@ -497,6 +497,7 @@ void AccountService::revoke_token(const Principal& p, std::int64_t id, OutcomeCa
 }
 
 Page AccountService::list_users(const Principal& p, const ListRequest& q) {
+  if (p.is_staff()) refuse_personal_conditions(ent::users, q);  // start-up users' emails are hidden from staff
   return list_page(store_, ent::users, users_visible(p), q, [&](const Row& r) { return hides_email(p, r); });
 }
 

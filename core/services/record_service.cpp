@@ -102,7 +102,24 @@ std::string RecordService::org_name(const auth::Principal& p, const Entity& e, c
   return orgs_.get(row.org_id)->name;
 }
 
+void refuse_personal_conditions(const Entity& e, const std::vector<std::string_view>& fields) {
+  for (std::string_view name : fields) {
+    const storage::Field* f = e.field(name);
+    if (f && f->has(storage::personal))
+      throw Problem::bad_request(std::string(name) + " is personal data, hidden from you on other organisations' " +
+                                     std::string(e.name) + ": nothing is filtered or sorted by it for you",
+                                 std::string(name));
+  }
+}
+
+void refuse_personal_conditions(const Entity& e, const ListRequest& request) {
+  std::vector<std::string_view> fields{request.sort};
+  for (const auto& c : request.conditions) fields.push_back(c.field);
+  refuse_personal_conditions(e, fields);
+}
+
 Page RecordService::list(const auth::Principal& p, const Entity& e, const ListRequest& request) {
+  if (e.sharing == storage::Sharing::always && (p.is_staff() || p.is_admin())) refuse_personal_conditions(e, request);
   return list_page(
       store_, e, read_scope(p, e), request, [&](const Row& r) { return redacts(p, e, r); },
       [&](const Row& r) { return org_name(p, e, r); });

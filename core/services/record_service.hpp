@@ -81,6 +81,14 @@ struct RecordRead {
   std::int64_t version = 0;
 };
 
+// For a caller who may get rows of `e` with their personal fields hidden (region staff, the
+// admin): Problem 400 when `request` filters or sorts by a personal field, since which rows
+// come, in which order, and the next page's cursor (it holds the last row's sort value)
+// would tell what is hidden.
+void refuse_personal_conditions(const storage::Entity& e, const ListRequest& request);
+// The same, of the fields a read filters or sorts by (an export's filters).
+void refuse_personal_conditions(const storage::Entity& e, const std::vector<std::string_view>& fields);
+
 // One page of a list of `e` as `request` asks, rows limited to `scope`, personal fields
 // hidden where `redact` says so, each row with its organisation's name where `org_name`
 // gives one. Every list of records goes through here.

@@ -248,6 +248,14 @@ TEST_CASE("region staff list every start-up's users by name and role, never a st
   CHECK(saw_colleague);
   CHECK(page.as_object().at("items").as_array().size() >= 5);
   CHECK(w.staff.get("/api/v1/users?limit=200").body.find("secret-address") == std::string::npos);
+  // Nor through the list's order, its cursor or a guess: staff may not filter or sort by it.
+  for (const std::string query : {"sort=email&limit=1", "sort=-email", "email=zoe.secret-address@alpha.test"}) {
+    const auto refused = w.staff.get("/api/v1/users?" + query);
+    INFO(query << " -> " << refused.body);
+    CHECK(refused.status == 400);
+    CHECK(text(refused.json().at("field")) == "email");
+  }
+  CHECK(w.admin.get("/api/v1/users?email=zoe.secret-address@alpha.test").json().at("items").as_array().size() == 1);
   // A start-up's member still sees only their colleagues, emails included.
   const json::value own = w.alpha_member.get("/api/v1/users?limit=200").json();
   for (const auto& item : own.at("items").as_array()) {

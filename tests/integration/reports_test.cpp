@@ -444,3 +444,36 @@ TEST_CASE("bad report parameters get a clear 400 naming the parameter") {
   CHECK(m.w.staff.get("/api/v1/reports/stale?days=5000").status == 422);
   CHECK(m.w.staff.get("/api/v1/reports/funnel?format=pdf").status == 404);
 }
+
+TEST_CASE("a member cannot single out another start-up in the mission's totals by its event, company, sector or stage names") {
+  Mission m;
+  const std::string beta_event = std::to_string(
+      World::create(m.w.beta_member, "events", {{"name", "Dîner privé Beta"}, {"kind", "other"}}).at("id").as_int64());
+  // Another start-up's own event is missing to Alpha, here as everywhere.
+  CHECK(m.w.alpha_member.get("/api/v1/events/" + beta_event).status == 404);
+  const auto hidden = m.w.alpha_member.get("/api/v1/reports/outcomes?event_id=" + beta_event);
+  CHECK(hidden.status == 404);
+  CHECK(hidden.json().at("field").as_string() == "event_id");
+  // A company or a sector is one start-up's: with either, the totals are the member's own.
+  auto totals = [&](const std::string& query) {
+    const auto r = m.w.alpha_member.get("/api/v1/reports/outcomes?" + query);
+    INFO(query << " -> " << r.body);
+    REQUIRE(r.status == 200);
+    return r.json().at("totals").at("count").as_int64();
+  };
+  CHECK(totals("partner_company_id=" + std::to_string(m.beta_partner)) == 0);
+  CHECK(totals("sector=fintech") == 1);  // Alpha's fund alone, not Beta's partner of the same sector
+  CHECK(totals("event_id=" + std::to_string(m.event)) == 3);  // the region's mission: every start-up's
+  // Another start-up's own stage names stay its own: "other" in the totals.
+  REQUIRE(m.w.beta_admin.patch("/api/v1/organisations/" + std::to_string(m.w.beta_id),
+                               json::object{{"pipeline_stages", json::array{"new", "due-diligence-zorglub", "won", "lost"}}})
+              .status == 200);
+  REQUIRE(m.w.beta_member.patch("/api/v1/leads/" + std::to_string(m.b2), json::object{{"stage", "due-diligence-zorglub"}})
+              .status == 200);
+  for (const char* name : {"funnel", "stale"}) {
+    const std::string member = json::serialize(m.report(m.w.alpha_member, name));
+    INFO(member);
+    CHECK(member.find("zorglub") == std::string::npos);
+  }
+  CHECK(json::serialize(m.report(m.w.staff, "funnel")).find("due-diligence-zorglub") != std::string::npos);
+}
