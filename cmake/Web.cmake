@@ -22,12 +22,18 @@ if(NOT RELANCE_NODE OR NOT RELANCE_NPM)
   return()
 endif()
 
+# npm trusts the system's certificate store, as apt and curl do (Debian's, with the local
+# authorities an administrator added), not only the list node was built with.
+set(npm_tls)
+if(EXISTS /etc/ssl/certs/ca-certificates.crt)
+  set(npm_tls --cafile=/etc/ssl/certs/ca-certificates.crt)
+endif()
 file(MAKE_DIRECTORY ${RELANCE_WEB_DIR})
 set(web_manifests ${PROJECT_SOURCE_DIR}/web/package.json ${PROJECT_SOURCE_DIR}/web/package-lock.json)
 add_custom_command(
   OUTPUT ${RELANCE_WEB_DIR}/npm-ci.stamp
   COMMAND ${CMAKE_COMMAND} -E copy ${web_manifests} ${RELANCE_WEB_DIR}
-  COMMAND ${RELANCE_NPM} ci --no-audit --no-fund
+  COMMAND ${RELANCE_NPM} ci --no-audit --no-fund ${npm_tls}
   COMMAND ${CMAKE_COMMAND} -E touch ${RELANCE_WEB_DIR}/npm-ci.stamp
   DEPENDS ${web_manifests}
   WORKING_DIRECTORY ${RELANCE_WEB_DIR}
