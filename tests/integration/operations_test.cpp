@@ -59,14 +59,7 @@ std::string lower(std::string s) {
 }
 
 // The current UTC time to the second, as "YYYY-MM-DDTHH:MM:SS".
-std::string utc_now_seconds() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return buf;
-}
+std::string utc_now_seconds() { return utc_instant(std::chrono::system_clock::now()).substr(0, 19); }
 
 HttpClient client_with(std::uint16_t port, const std::string& token) {
   HttpClient c(port);

@@ -28,14 +28,7 @@ using std::chrono::system_clock;
 
 namespace {
 
-std::string instant(system_clock::time_point tp) {
-  const std::time_t t = system_clock::to_time_t(tp);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return out;
-}
+std::string instant(system_clock::time_point tp) { return utc_instant(tp); }
 std::string date_of(system_clock::time_point tp) { return instant(tp).substr(0, 10); }
 // Seconds since the epoch of an instant as the API writes it ("YYYY-MM-DDTHH:MM:SS.mmmZ").
 double seconds_of(const std::string& t) {

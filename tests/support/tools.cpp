@@ -4,10 +4,20 @@
 
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <ctime>
 
 #include "domain/text.hpp"
 
 namespace relance::test {
+
+std::string utc_instant(std::chrono::system_clock::time_point at) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(at);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
+}
 
 std::pair<int, std::string> shell(const std::string& cmd) {
   std::string out;

@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <utility>
@@ -12,6 +13,9 @@
 #include "http_client.hpp"
 
 namespace relance::test {
+
+// A UTC instant to the second as RFC 3339 ("2026-06-15T09:00:00Z"), for dates relative to now.
+std::string utc_instant(std::chrono::system_clock::time_point at);
 
 // `sh -c CMD` with stderr folded into stdout: {exit code, output}.
 std::pair<int, std::string> shell(const std::string& cmd);
