@@ -93,7 +93,7 @@ json::object entity_schema(const storage::Entity& e) {
     props["org_name"] = json::object{
         {"type", "string"},
         {"readOnly", true},
-        {"description", "For region staff, on reads and lists: the name of the organisation (the start-up)"}};
+        {"description", "For region staff (reads, lists, follow-up views and the answers of their writes): the name of the organisation (the start-up)"}};
   for (const auto& f : e.fields)
     if (f.kind != FieldKind::secret) props[f.name] = field_schema(f, false);
   for (const char* t : {"created_at", "updated_at"})

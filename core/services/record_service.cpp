@@ -98,8 +98,12 @@ RecordRead RecordService::get(const auth::Principal& p, const Entity& e, std::in
 }
 
 std::string RecordService::org_name(const auth::Principal& p, const Entity& e, const Row& row) const {
+  return org_name_of(p, e, row.org_id);
+}
+
+std::string RecordService::org_name_of(const auth::Principal& p, const Entity& e, std::int64_t org_id) const {
   if (!p.is_staff() || !e.org_owned) return {};
-  return orgs_.get(row.org_id)->name;
+  return orgs_.get(org_id)->name;
 }
 
 void refuse_personal_conditions(const Entity& e, const std::vector<std::string_view>& fields) {
@@ -180,14 +184,19 @@ void RecordService::create(const auth::Principal& p, CreateRecord request, Outco
     return;
   fill_defaults(e, *row, p, *org);
   auto changed = set_fields(e, *row);
+  // Staff read their writes' answers as they read the row afterwards: with org_name.
+  std::string name = org_name(p, e, *row);
   submit_outcome(
       store_,
-      [&e, p, row, changed, idempotency = std::move(request.idempotency)](storage::WriteTxn& tx) mutable {
+      [&e, p, row, changed, name = std::move(name),
+       idempotency = std::move(request.idempotency)](storage::WriteTxn& tx) mutable {
         if (auto first = replayed(tx, p, idempotency)) return *first;
         check_references(tx, e, *row, changed, p.org_id);
         settle_money(tx, e, *row, changed);
         std::string json = write_record(tx, p, e, WriteKind::create, *row, nullptr, changed,
                                         event_type(e, WriteKind::create));
+        // The event's data is the row alone; the answer adds the name (written once more).
+        if (!name.empty()) json = domain::row_json(e, *row, false, name);
         WriteOutcome created{WriteOutcome::Kind::created, row->id, row->version, std::move(json), {}, {}};
         remember(tx, p, idempotency, created);
         return created;
@@ -229,14 +238,17 @@ void RecordService::update(const auth::Principal& p, UpdateRecord request, Outco
   require_rate_keeper(p, e);
   auto org = orgs_.get(p.org_id);
   const Scope visible = read_scope(p, e);
+  // A caller changes their own organisation's rows only (owned_row): its name for staff.
+  std::string name = org_name_of(p, e, p.org_id);
   submit_outcome(
       store_,
-      [&e, p, request = std::move(request), org, visible](storage::WriteTxn& tx) {
+      [&e, p, request = std::move(request), org, visible, name = std::move(name)](storage::WriteTxn& tx) {
         Row row = owned_row(tx, e, p, request.id, visible, request.expected_version);
         const Row before = row;
         auto changed = domain::apply_body(e, request.fields, row, false, context_of(*org));
         if (changed.empty())
-          return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, domain::row_json(e, row, false), {}, {}};
+          return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, domain::row_json(e, row, false, name),
+                              {}, {}};
         if (request.fields.contains("kind")) refuse_server_kinds(e, row);
         if (request.fields.contains("days")) refuse_out_of_bounds(e, row);
         const bool done_now = becomes_done(e, row, before);
@@ -251,6 +263,7 @@ void RecordService::update(const auth::Principal& p, UpdateRecord request, Outco
         if (stage_moved) type = "lead.stage_changed";
         if (done_now) type = "followup.done";
         std::string json = write_record(tx, p, e, WriteKind::update, row, &before, changed, type);
+        if (!name.empty()) json = domain::row_json(e, row, false, name);
         if (stage_moved) log_stage_change(tx, p, row, before);
         return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, std::move(json), {}, {}};
       },

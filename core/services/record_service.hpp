@@ -142,6 +142,8 @@ class RecordService {
   std::string org_name(const auth::Principal& p, const storage::Entity& e, const storage::Row& row) const;
 
  private:
+  std::string org_name_of(const auth::Principal& p, const storage::Entity& e, std::int64_t org_id) const;
+
   storage::Store& store_;
   OrgDirectory& orgs_;
 };

