@@ -8,6 +8,7 @@
 
 #include "domain/currency.hpp"
 #include "domain/problem.hpp"
+#include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "relance/model/schema.hpp"
 #include "relance/storage/store.hpp"
@@ -120,6 +121,35 @@ struct OutcomeFigures {
                         {"amounts", std::move(amounts)},
                         {"jobs", jobs}};
   }
+};
+
+// The outcomes by sector. A sector is a company's own word, and the `sector` filter compares
+// it without case (ASCII, as SQLite's NOCASE): "Health" and "health" are one group here too,
+// named as most of its outcomes spell it (a tie: the first spelling in byte order, capitals
+// first), so that a group and the filter that selects it agree.
+class Sectors {
+ public:
+  void add(const storage::OutcomeGroup& g) {
+    Group& group = groups_[domain::fold_ascii_case(g.sector)];
+    group.figures.add(g);
+    group.spellings[g.sector] += g.count;
+  }
+  std::map<std::string, OutcomeFigures> by_name() const {
+    std::map<std::string, OutcomeFigures> out;
+    for (const auto& [_, group] : groups_) {
+      const auto most = std::max_element(group.spellings.begin(), group.spellings.end(),
+                                         [](const auto& a, const auto& b) { return a.second < b.second; });
+      out[most->first] = group.figures;
+    }
+    return out;
+  }
+
+ private:
+  struct Group {
+    OutcomeFigures figures;
+    std::map<std::string, std::int64_t> spellings;  // spelling -> outcomes
+  };
+  std::map<std::string, Group> groups_;  // by the folded sector
 };
 
 // Each group's figures beside its key: `key(object)` writes the group's own members.
@@ -266,7 +296,8 @@ class Builder {
   json::object outcomes() {
     OutcomeFigures totals;
     std::map<std::int64_t, OutcomeFigures> by_org;
-    std::map<std::string, OutcomeFigures> by_kind, by_sector, by_month;
+    std::map<std::string, OutcomeFigures> by_kind, by_month;
+    Sectors by_sector;
     std::map<std::pair<std::int64_t, std::string>, OutcomeFigures> by_partner;
     for (const auto& g : reads_.outcome_groups(q_.filter)) {
       totals.add(g);
@@ -274,7 +305,7 @@ class Builder {
       by_org[g.org_id].add(g);
       by_kind[g.kind].add(g);
       by_partner[{g.partner_id, g.partner_name}].add(g);
-      by_sector[g.sector].add(g);
+      by_sector.add(g);
       by_month[g.month].add(g);
     }
     return json::object{
@@ -288,7 +319,7 @@ class Builder {
                                    o["company_id"] = k.first ? json::value(k.first) : json::value(nullptr);
                                    o["company_name"] = k.first ? json::value(k.second) : json::value(nullptr);
                                  })},
-        {"by_sector", breakdown(by_sector,
+        {"by_sector", breakdown(by_sector.by_name(),
                                 [](const std::string& k, json::object& o) {
                                   o["sector"] = k.empty() ? json::value(nullptr) : json::value(k);
                                 })},

@@ -214,3 +214,56 @@ TEST_CASE("the answers of region staff's creates and changes carry org_name as t
   REQUIRE(changed.status == 200);
   CHECK_FALSE(changed.json().as_object().contains("org_name"));
 }
+
+namespace {
+
+// The date `days` from today (negative: ago), UTC, as "YYYY-MM-DD".
+std::string day(int days) {
+  return utc_instant(std::chrono::system_clock::now() + std::chrono::hours(24 * days)).substr(0, 10);
+}
+
+json::object report(HttpClient& as, const std::string& name, const std::string& query = "") {
+  auto r = as.get("/api/v1/reports/" + name + query);
+  INFO(name << query << " -> " << r.status << " " << r.body.substr(0, 2000));
+  REQUIRE(r.status == 200);
+  return r.json().as_object();
+}
+
+}  // namespace
+
+TEST_CASE("outcomes by sector group the spellings the sector filter matches under the spelling most of them use") {
+  World w;
+  const auto lead = id_of(World::create(w.alpha_member, "leads", {{"title", "Clinique du Léman"}}));
+  auto outcome = [&](const std::string& sector, const std::string& company) {
+    const auto partner = id_of(World::create(w.alpha_member, "companies", {{"name", company}, {"sector", sector}}));
+    World::create(w.alpha_member, "outcomes", {{"lead_id", lead}, {"kind", "pilot"}, {"partner_company_id", partner},
+                                               {"amount", "1000"}, {"currency", "EUR"}, {"jobs", 1}});
+  };
+  outcome("Health", "Hôpital Nord");
+  outcome("Health", "Clinique Sud");
+  outcome("health", "Pharmacie 💊");
+  outcome("HEALTH", "Labo Ouest");
+  outcome("Fintech", "Banque Est");
+
+  for (HttpClient* as : {&w.staff, &w.alpha_member}) {
+    const json::object r = report(*as, "outcomes");
+    const json::array& sectors = r.at("by_sector").as_array();
+    INFO(json::serialize(sectors));
+    REQUIRE(sectors.size() == 2);
+    for (const auto& s : sectors) {
+      const std::string name = text(s.at("sector"));
+      // One group per sector whatever its case, and it holds what the filter selects.
+      const json::object filtered = report(*as, "outcomes", "?sector=" + name);
+      CHECK(s.at("count") == filtered.at("totals").at("count"));
+      CHECK(s.at("amount_eur") == filtered.at("totals").at("amount_eur"));
+      if (name == "Health") {
+        CHECK(s.at("count") == 4);
+        CHECK(s.at("jobs") == 4);
+      } else {
+        CHECK(name == "Fintech");
+        CHECK(s.at("count") == 1);
+      }
+    }
+    CHECK(report(*as, "outcomes", "?sector=hEaLtH").at("totals").at("count") == 4);
+  }
+}
