@@ -195,6 +195,7 @@ void RecordService::create(const auth::Principal& p, CreateRecord request, Outco
         settle_money(tx, e, *row, changed);
         std::string json = write_record(tx, p, e, WriteKind::create, *row, nullptr, changed,
                                         event_type(e, WriteKind::create));
+        convert_waiting_outcomes(tx, p, e, *row);
         // The event's data is the row alone; the answer adds the name (written once more).
         if (!name.empty()) json = domain::row_json(e, *row, false, name);
         WriteOutcome created{WriteOutcome::Kind::created, row->id, row->version, std::move(json), {}, {}};
@@ -263,6 +264,7 @@ void RecordService::update(const auth::Principal& p, UpdateRecord request, Outco
         if (stage_moved) type = "lead.stage_changed";
         if (done_now) type = "followup.done";
         std::string json = write_record(tx, p, e, WriteKind::update, row, &before, changed, type);
+        convert_waiting_outcomes(tx, p, e, row);
         if (!name.empty()) json = domain::row_json(e, row, false, name);
         if (stage_moved) log_stage_change(tx, p, row, before);
         return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, std::move(json), {}, {}};

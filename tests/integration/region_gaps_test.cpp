@@ -267,3 +267,64 @@ TEST_CASE("outcomes by sector group the spellings the sector filter matches unde
     CHECK(report(*as, "outcomes", "?sector=hEaLtH").at("totals").at("count") == 4);
   }
 }
+
+TEST_CASE("a rate added for a currency converts the outcomes that had no rate in that transaction and moves no other") {
+  World w;
+  const auto lead = id_of(World::create(w.alpha_member, "leads", {{"title", "Distributeur à Tokyo 🗾"}}));
+  const auto beta_lead = id_of(World::create(w.beta_member, "leads", {{"title", "Usine à Osaka"}}));
+  World::create(w.staff, "exchange-rates", {{"currency", "USD"}, {"rate", "0.9"}, {"valid_from", day(-400)}});
+  auto record = [&](HttpClient& as, std::int64_t lead_id, json::object body) {
+    body["lead_id"] = lead_id;
+    body["kind"] = "customer-contract";
+    return World::create(as, "outcomes", body);
+  };
+  const json::object yen = record(w.alpha_member, lead, {{"amount", "1000000"}, {"currency", "JPY"},
+                                                        {"occurred_on", day(-10)}});
+  const json::object beta_yen = record(w.beta_member, beta_lead, {{"amount", "2500"}, {"currency", "JPY"}});
+  const json::object dollars = record(w.alpha_member, lead, {{"amount", "1000"}, {"currency", "USD"}});
+  const json::object francs = record(w.alpha_member, lead, {{"amount", "300.50"}, {"currency", "CHF"}});
+  CHECK(yen.at("amount_eur").is_null());
+  CHECK(yen.at("eur_rate").is_null());
+  CHECK(text(dollars.at("amount_eur")) == "900.00");
+  CHECK(report(w.staff, "outcomes").at("totals").at("amount_eur").as_double() == Approx(900.0));
+
+  // The yen's first rates: the one in force on the outcome's date converts it; every
+  // start-up's outcome in yen gets its rate, the others stay as they were.
+  World::create(w.staff, "exchange-rates", {{"currency", "JPY"}, {"rate", "0.0062"}, {"valid_from", day(-30)}});
+  const json::object converted = read(w.alpha_member, "outcomes", id_of(yen));
+  CHECK(text(converted.at("amount_eur")) == "6200.00");
+  CHECK(text(converted.at("eur_rate")) == "0.0062");
+  CHECK(converted.at("version").as_int64() == yen.at("version").as_int64() + 1);
+  const json::value staff_id = w.staff.get("/api/v1/me").json().at("id");
+  CHECK(converted.at("updated_by") == staff_id);  // who added the rate
+  CHECK(text(read(w.beta_member, "outcomes", id_of(beta_yen)).at("amount_eur")) == "15.50");
+  CHECK(read(w.alpha_member, "outcomes", id_of(dollars)) == dollars);
+  CHECK(read(w.alpha_member, "outcomes", id_of(francs)) == francs);
+  CHECK(report(w.staff, "outcomes").at("totals").at("amount_eur").as_double() == Approx(900.0 + 6200.0 + 15.5));
+
+  // The start-up's audit log says who converted it and what changed.
+  bool audited = false;
+  for (const auto& entry : items(w.alpha_admin, "/api/v1/audit?limit=200")) {
+    if (entry.at("entity") != "outcomes" || entry.at("entity_id") != yen.at("id") || entry.at("action") != "update")
+      continue;
+    audited = true;
+    CHECK(entry.at("user_id") == staff_id);
+    CHECK(entry.at("changes").as_object().contains("amount_eur"));
+    CHECK(entry.at("changes").as_object().contains("eur_rate"));
+  }
+  CHECK(audited);
+
+  // A later rate, or a change of a rate, moves no outcome that has one.
+  World::create(w.staff, "exchange-rates", {{"currency", "JPY"}, {"rate", "0.0070"}, {"valid_from", day(-20)}});
+  World::create(w.staff, "exchange-rates", {{"currency", "USD"}, {"rate", "0.95"}, {"valid_from", day(-1)}});
+  CHECK(read(w.alpha_member, "outcomes", id_of(yen)) == converted);
+  CHECK(read(w.alpha_member, "outcomes", id_of(dollars)) == dollars);
+
+  // A rate corrected into the francs' currency converts them, as a new one would.
+  const json::object pounds =
+      World::create(w.staff, "exchange-rates", {{"currency", "GBP"}, {"rate", "1.15"}, {"valid_from", day(-5)}});
+  CHECK(read(w.alpha_member, "outcomes", id_of(francs)) == francs);
+  auto corrected = w.staff.patch(path_of("exchange-rates", id_of(pounds)), json::object{{"currency", "CHF"}});
+  REQUIRE(corrected.status == 200);
+  CHECK(text(read(w.alpha_member, "outcomes", id_of(francs)).at("amount_eur")) == "345.58");  // 345.575 rounds up
+}
