@@ -197,20 +197,29 @@ json::object definitions() {
                   "of their stage changes."},
       {"conversion_to_next", "Leads that reached the next stage of the pipeline divided by those that reached "
                              "this one (lost is an exit, not a step)."},
+      {"stays", "Times a lead left the stage by a stage change: the stays the durations are taken over."},
       {"median_seconds", "Median time a lead stayed in the stage, from entering it (its creation or the stage "
                          "change into it) to the stage change out of it; p90_seconds: nine stays in ten were "
                          "shorter or equal (nearest rank)."},
+      {"p90_seconds", "The stay nine stays in ten were shorter than or equal to: the value at rank ⌈0.9 n⌉ of "
+                      "the stays in order."},
       {"outcomes", "Outcomes dated in the period (their date, else the day they were recorded), of the mission "
                    "(their event, else their lead's)."},
+      {"count", "Number of those outcomes."},
+      {"amounts", "Sums of the outcomes' amounts in each currency they were written in, euros included."},
       {"amount_eur", "Sum of the outcomes' amounts in euros, each converted when it was written at the rate of "
                      "the region's exchange-rate table that applied to its date (an outcome in a currency "
                      "without a rate counts in amounts only)."},
       {"jobs", "Jobs created, as recorded on the outcomes."},
       {"mission_leads", "Leads that came from a mission or fair (the chosen one when given)."},
       {"with_reference", "Mission leads whose follow-up clock has started: their first meeting, else the end of "
-                         "their mission (the day after its last day, 00:00 UTC)."},
+                         "their mission (the day after its last day, 00:00 UTC), once that time has passed."},
+      {"followed_up", "Mission leads with a call, email or meeting logged after that start."},
       {"within_72h", "Mission leads with a call, email or meeting logged within 72 hours after that start; "
                      "within_7d: within 7 days; the shares divide by with_reference."},
+      {"within_7d", "Mission leads with a call, email or meeting logged within 7 days after that start."},
+      {"share_within_72h", "within_72h divided by with_reference (none when no clock has started)."},
+      {"share_within_7d", "within_7d divided by with_reference (none when no clock has started)."},
       {"median_hours_to_first_followup", "Median hours from that start to the first call, email or meeting "
                                          "after it, over the leads followed up."},
       {"overdue_followups", "Open or snoozed follow-ups of mission leads whose due time has passed."},

@@ -134,10 +134,13 @@ std::vector<FirstFollowup> first_followups(Connection& c, const ReportFilter& f)
   static const std::string sql =
       "WITH fl AS (SELECT l.id, l.org_id, l.source_event_id" + leads_covered +
       " AND l.source_event_id IS NOT NULL),"
-      " ref AS (SELECT fl.id, fl.org_id, coalesce("
+      " start AS (SELECT fl.id, fl.org_id, coalesce("
       " (SELECT min(a.occurred_at) FROM activities a WHERE a.org_id = fl.org_id AND a.lead_id = fl.id AND a.kind = 'meeting'),"
       " (SELECT date(e.ends_on, '+1 day') || 'T00:00:00.000Z' FROM events e WHERE e.id = fl.source_event_id))"
-      " AS ref_at FROM fl)"
+      " AS at FROM fl),"
+      // A clock starts when its meeting took place or its mission ended: not before (a
+      // meeting logged ahead, a mission still going on).
+      " ref AS (SELECT id, org_id, CASE WHEN at <= :now THEN at END AS ref_at FROM start)"
       " SELECT org_id, ref_at IS NOT NULL, (julianday((SELECT min(a.occurred_at) FROM activities a"
       " WHERE a.org_id = ref.org_id AND a.lead_id = ref.id AND a.kind IN ('call', 'email', 'meeting')"
       " AND a.occurred_at > ref.ref_at))"

@@ -328,3 +328,58 @@ TEST_CASE("a rate added for a currency converts the outcomes that had no rate in
   REQUIRE(corrected.status == 200);
   CHECK(text(read(w.alpha_member, "outcomes", id_of(francs)).at("amount_eur")) == "345.58");  // 345.575 rounds up
 }
+
+TEST_CASE("follow-up discipline starts no clock before the mission has ended or the meeting has taken place") {
+  World w;
+  const auto now = std::chrono::system_clock::now();
+  const auto ended = id_of(World::create(w.staff, "events", {{"name", "Mission Québec"}, {"starts_on", day(-12)},
+                                                             {"ends_on", day(-10)}}));
+  const auto going_on = id_of(World::create(w.staff, "events", {{"name", "Salon de Séoul"}, {"starts_on", day(-1)},
+                                                                {"ends_on", day(5)}}));
+  auto lead = [&](std::int64_t event, const std::string& title) {
+    return id_of(World::create(w.alpha_member, "leads", {{"title", title}, {"source_event_id", event}}));
+  };
+  const auto followed = lead(ended, "Suivi à temps");
+  lead(ended, "Jamais relancé");
+  lead(going_on, "Rencontré au salon");  // its clock starts when the fair ends
+  const auto planned = lead(going_on, "Rendez-vous prévu");
+  World::create(w.alpha_member, "activities", {{"lead_id", followed}, {"kind", "email"},
+                                               {"occurred_at", day(-9) + "T12:00:00Z"}});
+  World::create(w.alpha_member, "activities", {{"lead_id", planned}, {"kind", "meeting"},
+                                               {"occurred_at", utc_instant(now + std::chrono::hours(48))}});
+
+  const json::object overall = report(w.staff, "followup-discipline").at("overall").as_object();
+  INFO(json::serialize(overall));
+  CHECK(overall.at("mission_leads") == 4);
+  CHECK(overall.at("with_reference") == 2);  // the ended mission's two leads
+  CHECK(overall.at("followed_up") == 1);
+  CHECK(overall.at("share_within_72h").as_double() == Approx(0.5));
+  CHECK(overall.at("median_hours_to_first_followup").as_double() == Approx(12.0));
+  const json::object fair = report(w.staff, "followup-discipline", "?event_id=" + std::to_string(going_on));
+  CHECK(fair.at("overall").at("with_reference") == 0);
+  CHECK(fair.at("overall").at("share_within_7d").is_null());
+}
+
+TEST_CASE("the mission summary defines every figure its reports give") {
+  World w;
+  const auto mission = id_of(World::create(w.staff, "events", {{"name", "Mission Lisbonne"}, {"starts_on", day(-9)},
+                                                               {"ends_on", day(-8)}}));
+  const auto lead = id_of(World::create(w.alpha_member, "leads", {{"title", "Pilote à Porto"},
+                                                                  {"source_event_id", mission}}));
+  World::create(w.alpha_member, "outcomes", {{"lead_id", lead}, {"kind", "pilot"}, {"amount", "10"},
+                                             {"currency", "EUR"}});
+  const json::object r = report(w.staff, "mission-summary");
+  const json::object& d = r.at("definitions").as_object();
+  auto defined = [&](const json::object& figures) {
+    for (const auto& kv : figures) {
+      if (!kv.value().is_number() && !kv.value().is_null() && !kv.value().is_array()) continue;
+      if (kv.key() == "stages" || kv.key() == "org_id") continue;  // the rows, not a figure
+      INFO(std::string(kv.key()));
+      CHECK(d.contains(kv.key()));
+    }
+  };
+  defined(r.at("funnel").at("overall").at("stages").as_array().front().as_object());
+  defined(r.at("outcomes").at("totals").as_object());
+  defined(r.at("followup_discipline").at("overall").as_object());
+  CHECK(d.contains("stale"));
+}
