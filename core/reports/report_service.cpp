@@ -209,7 +209,7 @@ json::object definitions() {
       {"amounts", "Sums of the outcomes' amounts in each currency they were written in, euros included."},
       {"amount_eur", "Sum of the outcomes' amounts in euros, each converted when it was written at the rate of "
                      "the region's exchange-rate table that applied to its date (an outcome in a currency "
-                     "without a rate counts in amounts only)."},
+                     "without a rate counts in amounts only, until the first rate of its currency converts it)."},
       {"jobs", "Jobs created, as recorded on the outcomes."},
       {"mission_leads", "Leads that came from a mission or fair (the chosen one when given)."},
       {"with_reference", "Mission leads whose follow-up clock has started: their first meeting, else the end of "
