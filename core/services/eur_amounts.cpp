@@ -137,8 +137,12 @@ void convert_waiting_outcomes(storage::WriteTxn& tx, const auth::Principal& p, c
     for (Row& row : page) {
       const Row before = row;
       std::vector<std::size_t> changed;
-      // Undated: the day it was recorded, the day its figures belong to.
-      convert(tx, row, row.created_at.substr(0, 10), changed);
+      try {
+        // Undated: the day it was recorded, the day its figures belong to.
+        convert(tx, row, row.created_at.substr(0, 10), changed);
+      } catch (const Problem&) {
+        continue;  // euros beyond what an amount holds: this one stays without, the rate is written
+      }
       if (changed.empty()) continue;  // no amount: nothing to convert
       write_record(tx, p, o, WriteKind::update, row, &before, changed, event_type(o, WriteKind::update));
     }
