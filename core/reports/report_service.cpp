@@ -64,6 +64,20 @@ struct StageFigures {
 };
 using Stages = std::map<std::string, StageFigures>;
 
+// The stages a lead reached: those it has been in, and every step of the pipeline up to the
+// furthest of them (a lead moved from new to won went past contacted, meeting and proposal),
+// so that no stage counts fewer leads than the one after it and a conversion never exceeds
+// 1. "lost" is an exit, not a step: it tells nothing of how far a lead went.
+std::set<std::string> reached_stages(const std::vector<std::string>& been, const std::vector<std::string>& pipeline) {
+  std::set<std::string> out(been.begin(), been.end());
+  std::size_t steps = 0;  // the steps up to the furthest reached
+  for (std::size_t i = 0; i < pipeline.size(); ++i)
+    if (pipeline[i] != "lost" && out.contains(pipeline[i])) steps = i + 1;
+  for (std::size_t i = 0; i < steps; ++i)
+    if (pipeline[i] != "lost") out.insert(pipeline[i]);
+  return out;
+}
+
 // The stages of `pipeline` in its order, then any other stage seen, by name. Conversion runs
 // from each stage to the next one of the pipeline; "lost" is an exit, not a step.
 json::object funnel_of(const Stages& seen, const std::vector<std::string>& pipeline) {
@@ -193,8 +207,9 @@ struct Discipline {
 json::object definitions() {
   return json::object{
       {"leads", "Leads created in the period, from the mission when one is chosen, by their current stage."},
-      {"reached", "Leads that have been in the stage at some time: their current stage, and both stages of each "
-                  "of their stage changes."},
+      {"reached", "Leads that have been in the stage or gone past it: their current stage, both stages of each "
+                  "of their stage changes, and every stage of the pipeline before the furthest of those (lost is "
+                  "an exit, not a step)."},
       {"conversion_to_next", "Leads that reached the next stage of the pipeline divided by those that reached "
                              "this one (lost is an exit, not a step)."},
       {"stays", "Times a lead left the stage by a stage change: the stays the durations are taken over."},
@@ -281,9 +296,11 @@ class Builder {
       by_org[s.org_id][s.stage].leads += s.leads;
       overall[viewer_.stage_in_totals(s.stage)].leads += s.leads;
     }
-    for (const auto& s : reads_.leads_reaching_stage(q_.filter)) {
-      by_org[s.org_id][s.stage].reached += s.leads;
-      overall[viewer_.stage_in_totals(s.stage)].reached += s.leads;
+    for (const auto& path : reads_.stage_paths(q_.filter)) {
+      for (const std::string& s : reached_stages(path.stages, orgs_.get(path.org_id)->stages)) {
+        by_org[path.org_id][s].reached += path.leads;
+        overall[viewer_.stage_in_totals(s)].reached += path.leads;
+      }
     }
     for (const auto& s : reads_.stage_stays(q_.filter)) {
       by_org[s.org_id][s.stage].stays.push_back(s.seconds);

@@ -383,3 +383,37 @@ TEST_CASE("the mission summary defines every figure its reports give") {
   defined(r.at("followup_discipline").at("overall").as_object());
   CHECK(d.contains("stale"));
 }
+
+TEST_CASE("the funnel counts a lead that skipped stages as having reached them so that no conversion exceeds 1") {
+  World w;
+  auto lead = [&](const std::vector<std::string>& moves) {
+    const auto id = id_of(World::create(w.alpha_member, "leads", {{"title", "Piste à Montréal ⚜"}}));
+    for (const std::string& stage : moves)
+      REQUIRE(w.alpha_member.patch(path_of("leads", id), json::object{{"stage", stage}}).status == 200);
+    return id;
+  };
+  lead({"contacted", "meeting"});  // step by step
+  lead({"meeting"});               // straight to a meeting
+  lead({"meeting", "proposal", "lost"});
+  lead({"contacted", "lost"});
+  lead({});
+
+  for (HttpClient* as : {&w.staff, &w.alpha_member}) {
+    const json::object r = report(*as, "funnel");
+    const json::array& stages = r.at("startups").at(0).at("stages").as_array();
+    INFO(json::serialize(stages));
+    std::map<std::string, json::object> by_name;
+    for (const auto& s : stages) by_name[text(s.at("stage"))] = s.as_object();
+    CHECK(by_name["new"].at("reached") == 5);
+    CHECK(by_name["contacted"].at("reached") == 4);
+    CHECK(by_name["meeting"].at("reached") == 3);
+    CHECK(by_name["proposal"].at("reached") == 1);
+    CHECK(by_name["lost"].at("reached") == 2);
+    CHECK(by_name["contacted"].at("conversion_to_next").as_double() == Approx(0.75));
+    for (const auto& s : stages) {
+      const json::value& c = s.at("conversion_to_next");
+      if (!c.is_null()) CHECK(c.as_double() <= 1.0);
+    }
+    CHECK(r.at("overall").at("stages") == r.at("startups").at(0).at("stages"));
+  }
+}
