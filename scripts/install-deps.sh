@@ -21,7 +21,8 @@ build_pkgs=(
 # python3-aiosmtpd is the SMTP server the email-reminder tests send to (tests/email).
 # python3-jsonschema (JSON Schema 2020-12) checks every response of the integration tests
 # against the OpenAPI document (tests/support/contract_checker.py).
-test_pkgs=( python3 sqlite3 curl procps abigail-tools python3-openpyxl python3-vobject python3-icalendar python3-aiosmtpd python3-jsonschema )
+# chromium is the headless browser web_browser_test drives (playwright-core, from npm).
+test_pkgs=( python3 sqlite3 curl procps abigail-tools python3-openpyxl python3-vobject python3-icalendar python3-aiosmtpd python3-jsonschema chromium )
 # Benchmarks only (bench/): the load generator and the nginx ceiling. Not installed for the
 # tests, so that no web server package is put on a machine that only runs them.
 bench_pkgs=( wrk nginx-light )
