@@ -23,7 +23,9 @@ if(NOT RELANCE_NODE OR NOT RELANCE_NPM)
     COMMAND ${CMAKE_COMMAND} -E echo "node and npm are needed for the web tools of web/package-lock.json: run scripts/install-deps.sh"
     COMMAND ${CMAKE_COMMAND} -E false
     VERBATIM)
-  add_custom_target(relance_web_app DEPENDS relance_web_tools)
+  add_custom_target(relance_web_app
+    COMMAND ${CMAKE_COMMAND} -E echo "node and npm not found: the web app is not built (the daemon's / says so)"
+    VERBATIM)
   set(RELANCE_NODE node)
   return()
 endif()
