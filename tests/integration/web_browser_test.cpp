@@ -1,7 +1,8 @@
 // The web app in a real browser (issue 16): web/tests/browser/app_test.mjs drives Debian's
 // headless Chromium (scripts/install-deps.sh installs it) with playwright-core against this
 // daemon, seeded here through the API: a start-up, its founder, a company, a contact with an
-// accented name and its lead worth 1 234,56 €, and a contact that does not match. The
+// accented name and its lead worth 1 234,56 €, a contact that does not match, and a member
+// of the region's staff (the lead is not shared with the region). The
 // script's checks (login, search as you type, the contact page in French and English,
 // cookie flags, headers, axe-core, logout) are listed in its header; its screenshots land in
 // the build tree (tests/artifacts/web/). Also: the app type-checks against the daemon's
@@ -37,7 +38,7 @@ std::int64_t created(HttpClient& as, const std::string& collection, const json::
 
 }  // namespace
 
-TEST_CASE("A founder logs in, finds a contact by typing its accented name and reads it in French and English in headless Chromium") {
+TEST_CASE("A founder logs in, finds a contact by typing its accented name and reads it in French and English, and region staff do not find it, in headless Chromium") {
   INFO("the browser tests need Debian's chromium at " << chromium << ": run scripts/install-deps.sh");
   REQUIRE(fs::exists(chromium));
   Daemon d(std::map<std::string, std::string>{{"RELANCE_WEB_ROOT", RELANCE_WEB_APP_DIR}});
@@ -61,11 +62,18 @@ TEST_CASE("A founder logs in, finds a contact by typing its accented name and re
   created(founder, "leads",
           json::object{{"title", "Pilote de tri robotisé"}, {"contact_id", contact}, {"company_id", company},
                        {"value", "1234.56"}, {"currency", "EUR"}});
+  // Region staff, in the instance admin's organisation (the region's): the lead is not shared.
+  const std::string staff_email = "paul@region.test";
+  const std::string staff_password = "mot-de-passe-de-la-region";
+  created(admin, "users",
+          json::object{{"org_id", admin.get("/api/v1/me").json().at("org_id")}, {"email", staff_email},
+                       {"role", "staff"}, {"password", staff_password}, {"display_name", "Paul Région"}});
 
   const std::string artifacts = RELANCE_WEB_ARTIFACTS;
   const std::string cmd =
       "RELANCE_URL=" + quoted("http://127.0.0.1:" + std::to_string(d.port())) +
       " RELANCE_FOUNDER_EMAIL=" + quoted(email) + " RELANCE_FOUNDER_PASSWORD=" + quoted(password) +
+      " RELANCE_STAFF_EMAIL=" + quoted(staff_email) + " RELANCE_STAFF_PASSWORD=" + quoted(staff_password) +
       " RELANCE_CONTACT_ID=" + std::to_string(contact) + " RELANCE_ARTIFACTS=" + quoted(artifacts) +
       " RELANCE_CHROMIUM=" + quoted(chromium) + " RELANCE_WEB_NODE_MODULES=" + quoted(RELANCE_WEB_NODE_MODULES) +
       " timeout 150 " + quoted(RELANCE_NODE) + " " + quoted((web_sources / "tests" / "browser" / "app_test.mjs").string());

@@ -6,7 +6,8 @@
 // scripts); the page's Content-Security-Policy and headers hold and nothing violates them;
 // typing an accented name searches at every keystroke and drops a late stale answer; the
 // contact opens at an address holding only its id, with French labels and "1 234,56 €";
-// English reads "€1,234.56"; logout clears the cookie. axe-core finds no serious or critical
+// English reads "€1,234.56"; logout clears the cookie. Region staff log in to a shell that
+// names their role and does not find the start-up's contact (its lead is not shared). axe-core finds no serious or critical
 // violation on the login, contacts and contact screens. Screenshots go to ARTIFACTS.
 // Prints "browser test passed" last; any failed check exits 1 with what differed.
 import { createRequire } from "node:module";
@@ -22,6 +23,8 @@ const env = (name) => {
 const base = env("RELANCE_URL");                    // http://127.0.0.1:PORT
 const email = env("RELANCE_FOUNDER_EMAIL");
 const password = env("RELANCE_FOUNDER_PASSWORD");
+const staffEmail = env("RELANCE_STAFF_EMAIL");
+const staffPassword = env("RELANCE_STAFF_PASSWORD");
 const contactId = env("RELANCE_CONTACT_ID");       // Zoé Lefèvre-Château's
 const artifacts = env("RELANCE_ARTIFACTS");         // screenshots
 const chromiumPath = env("RELANCE_CHROMIUM");       // /usr/bin/chromium
@@ -187,6 +190,19 @@ try {
   await page.getByRole("heading", { name: "Log in" }).waitFor();
   const after = (await context.cookies(base)).find((c) => c.name === "relance_session");
   check(after === undefined, "logging out cleared the cookie");
+
+  // Region staff: their role in the shell, and no contact of a lead not shared with the region.
+  await page.getByLabel("Email").fill(staffEmail);
+  await page.getByLabel("Password").fill(staffPassword);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByText("Region staff").waitFor();
+  check(await page.getByText("Organisation admin").count() === 0, "the shell names the staff member's role, not the founder's");
+  await page.getByLabel("Search contacts").fill("Lefèvre");
+  await page.getByText("No contact matches.").waitFor();
+  check(await page.getByText("Zoé").count() === 0, "region staff do not find the contact of a lead not shared with them");
+  await shot(page, "contacts-staff");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("heading", { name: "Log in" }).waitFor();
 
   check(problems.length === 0, `no script error and no Content-Security-Policy violation: ${JSON.stringify(problems)}`);
 } finally {
