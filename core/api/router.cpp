@@ -139,7 +139,7 @@ void Router::dispatch(const Request& request, Reply reply) const {
   static const std::string unmatched = "unmatched";
   static const std::string web_app = "GET (web app)";
   const bool to_app = !found && allowed.empty() && fallback_ && request.method == "GET" &&
-                      !request.path.starts_with("/api/");
+                      !request.path.starts_with("/api/") && request.path != "/api";
   const std::string* label = found ? &found->label : to_app ? &web_app : &unmatched;
   Reply observed = [this, reply = std::move(reply), start, label](Response resp) {
     observe_(*label, resp.status,
