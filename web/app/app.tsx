@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { Redirect, Route, Router, Switch } from "wouter-preact";
 
-import type { Me } from "./api/client";
+import { sessionEnded, type Me } from "./api/client";
 import { currentUser, logOut, SessionContext, type Session } from "./api/session";
 import { Message } from "./components/Message";
 import { Shell } from "./components/Shell";
@@ -32,6 +32,12 @@ export function App() {
     document.documentElement.lang = language;
     document.title = i18n.t("app.name");
   }, [language]);
+
+  useEffect(() => {
+    const ended = () => setStart({ kind: "signed-out" });
+    sessionEnded.addEventListener("ended", ended);
+    return () => sessionEnded.removeEventListener("ended", ended);
+  }, []);
 
   useEffect(() => {
     currentUser()

@@ -9,6 +9,17 @@ import type { components, paths } from "../../src/api/schema";
 
 export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
 
+// A 401 on any call but the login means the session ended (expired, revoked by a password
+// change, logged out in another tab): the app listens and goes back to its login screen.
+export const sessionEnded = new EventTarget();
+api.use({
+  onResponse({ request, response }) {
+    if (response.status === 401 && !new URL(request.url).pathname.endsWith("/auth/login"))
+      sessionEnded.dispatchEvent(new Event("ended"));
+    return undefined;
+  },
+});
+
 export type Me = paths["/api/v1/me"]["get"]["responses"][200]["content"]["application/json"];
 export type Role = NonNullable<Me["role"]>;
 export type Contact = components["schemas"]["Contact"];

@@ -12,8 +12,18 @@ export const languages: readonly Language[] = ["fr", "en"];
 const catalogues: Record<Language, Record<MessageKey, string>> = { fr, en };
 const storageKey = "relance.language";
 
+// localStorage may refuse (a private window's quota, storage disabled): the browser's
+// language then, and a switch that lasts the page's life.
+function stored(): string | null {
+  try {
+    return localStorage.getItem(storageKey);
+  } catch {
+    return null;
+  }
+}
+
 export function initialLanguage(): Language {
-  const chosen = localStorage.getItem(storageKey);
+  const chosen = stored();
   if (chosen === "fr" || chosen === "en") return chosen;
   for (const tag of navigator.languages ?? [navigator.language]) {
     const primary = tag.toLowerCase().split("-")[0];
@@ -23,7 +33,11 @@ export function initialLanguage(): Language {
 }
 
 export function rememberLanguage(language: Language): void {
-  localStorage.setItem(storageKey, language);
+  try {
+    localStorage.setItem(storageKey, language);
+  } catch {
+    // not kept: see stored()
+  }
   document.documentElement.lang = language;
 }
 

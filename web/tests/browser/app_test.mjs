@@ -7,7 +7,8 @@
 // typing an accented name searches at every keystroke and drops a late stale answer; the
 // contact opens at an address holding only its id, with French labels and "1 234,56 €";
 // English reads "€1,234.56"; logout clears the cookie. Region staff log in to a shell that
-// names their role and does not find the start-up's contact (its lead is not shared). axe-core finds no serious or critical
+// names their role and does not find the start-up's contact (its lead is not shared); when
+// their session ends elsewhere, the next call brings the login screen back. axe-core finds no serious or critical
 // violation on the login, contacts and contact screens. Screenshots go to ARTIFACTS.
 // Prints "browser test passed" last; any failed check exits 1 with what differed.
 import { createRequire } from "node:module";
@@ -201,8 +202,14 @@ try {
   await page.getByText("No contact matches.").waitFor();
   check(await page.getByText("Zoé").count() === 0, "region staff do not find the contact of a lead not shared with them");
   await shot(page, "contacts-staff");
-  await page.getByRole("button", { name: "Log out" }).click();
+
+  // A session ended elsewhere (another tab logs out: the context shares the cookie) brings the
+  // login screen back at the next call.
+  const elsewhere = await context.request.post(base + "/api/v1/auth/logout", { headers: { Origin: base } });
+  check(elsewhere.status() === 204, `another tab logged out: ${elsewhere.status()}`);
+  await page.getByLabel("Search contacts").fill("Dupont");
   await page.getByRole("heading", { name: "Log in" }).waitFor();
+  check(true, "a session ended elsewhere brings the login screen back");
 
   check(problems.length === 0, `no script error and no Content-Security-Policy violation: ${JSON.stringify(problems)}`);
 } finally {
