@@ -5,6 +5,7 @@
 // every link of a message to check it thus change nothing.
 #include "api/followup_routes.hpp"
 
+#include "api/browser_origin.hpp"
 #include "api/html_page.hpp"
 #include "api/openapi.hpp"
 #include "api/problem_response.hpp"
@@ -83,14 +84,7 @@ Response confirmation(const Request& request, const followups::FollowupService::
 // able to make a visitor's browser use a link it saw. Browsers send Sec-Fetch-Site, and
 // Origin with a POST; programs (curl, the tests) send neither and hold the link themselves.
 void refuse_other_sites(const Request& request, const std::string& link_origin, domain::Locale locale) {
-  const std::string site = domain::fold_ascii_case(request.fetch_site);
-  const std::string origin = domain::fold_ascii_case(request.origin);
-  const std::string host = domain::fold_ascii_case(request.host);
-  const bool other_site = site == "cross-site" || site == "same-site";
-  const bool other_origin = !origin.empty() && origin != domain::fold_ascii_case(link_origin) &&
-                            origin != "http://" + host && origin != "https://" + host;
-  if (other_site || other_origin)
-    throw Problem::forbidden(domain::message(locale, "link.other_site"));
+  if (from_another_origin(request, link_origin)) throw Problem::forbidden(domain::message(locale, "link.other_site"));
 }
 
 // The first value of `key` in the query, or `fallback`.

@@ -204,7 +204,7 @@ TEST_CASE(
   const std::int64_t id = create_id(admin, "contacts", {{"first_name", "Metric"}, {"last_name", "Counted"}});
   CHECK(admin.get("/api/v1/contacts/" + std::to_string(id)).status == 200);
   CHECK(admin.get("/api/v1/contacts/" + std::to_string(id + 1000)).status == 404);
-  CHECK(anon.get("/no/such/path/42").status == 404);
+  CHECK(anon.get("/api/v1/no/such/path/42").status == 404);  // outside /api/ is the web app's
 
   auto m = anon.get("/metrics");
   REQUIRE(m.status == 200);
