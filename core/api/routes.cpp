@@ -8,6 +8,7 @@
 
 #include "api/openapi.hpp"
 #include "api/account_routes.hpp"
+#include "api/attachment_routes.hpp"
 #include "api/export_routes.hpp"
 #include "api/followup_routes.hpp"
 #include "api/import_routes.hpp"
@@ -192,6 +193,7 @@ void add_routes(Router& router, const ApiServices& s) {
   add_record_routes(router, s, ent::exchange_rates, "exchange-rates");
   add_merge_routes(router, s.merges, s.limits);
   add_share_request_routes(router, s.share_requests, s.limits);
+  if (s.attachments) add_attachment_routes(router, *s.attachments);
   add_plugin_routes(router, s.plugins, s.slow_work, s.limits);
   add_export_routes(router, s.exports);
   if (s.imports) add_import_routes(router, *s.imports, s.slow_work);

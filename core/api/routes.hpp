@@ -15,6 +15,7 @@
 #include "exports/export_service.hpp"
 #include "services/plugin_service.hpp"
 #include "services/account_service.hpp"
+#include "services/attachments.hpp"
 #include "services/contact_merges.hpp"
 #include "services/record_service.hpp"
 #include "services/share_requests.hpp"
@@ -24,6 +25,8 @@ namespace relance::api {
 
 struct ApiLimits {
   std::size_t max_json_depth = 32;
+  // A contact's file (the photo of a business card); the route's body limit too.
+  std::size_t max_attachment_bytes = services::default_attachment_max_bytes;
 };
 
 struct ApiServices {
@@ -42,6 +45,7 @@ struct ApiServices {
   imports::ImportService* imports = nullptr;  // contact imports (none: no import routes)
   reports::ReportService* reports = nullptr;  // the mission's reports (none: no report routes)
   std::shared_ptr<const WebApp> web;  // the web app at / (none: no page routes)
+  services::AttachmentService* attachments = nullptr;  // contacts' files (none: no routes)
 };
 
 // Every route: health and metrics, the OpenAPI document, auth, accounts, and CRUD of each

@@ -72,6 +72,23 @@ namespace {
 
 class Session;
 
+// Whether `target` starts with `prefix`, where each "{id}" of `prefix` matches one segment
+// of digits ("/api/v1/contacts/{id}/attachments" matches "/api/v1/contacts/12/attachments").
+bool starts_with_route(std::string_view target, std::string_view prefix) {
+  constexpr std::string_view id = "{id}";
+  for (;;) {
+    const auto at = prefix.find(id);
+    if (!target.starts_with(prefix.substr(0, at))) return false;
+    if (at == std::string_view::npos) return true;
+    target.remove_prefix(at);
+    prefix.remove_prefix(at + id.size());
+    std::size_t digits = 0;
+    while (digits < target.size() && target[digits] >= '0' && target[digits] <= '9') ++digits;
+    if (digits == 0) return false;
+    target.remove_prefix(digits);
+  }
+}
+
 // The metrics series of requests answered by the server itself (Metrics::observe).
 const std::string malformed_label = "malformed";  // could not be read, or not taken
 const std::string refused_label = "refused";      // its connection was over a limit
@@ -182,7 +199,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // A route that takes files has its own limit, known once the target is.
     body_limit_ = shared_.options.max_body_bytes;
     for (const auto& [prefix, limit] : shared_.options.large_bodies)
-      if (req.target().starts_with(prefix)) body_limit_ = limit;
+      if (starts_with_route(req.target(), prefix)) body_limit_ = limit;
     parser_->body_limit(body_limit_);
     if (const auto length = parser_->content_length(); length && *length > body_limit_)
       return on_read_error(http::error::body_limit);

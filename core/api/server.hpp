@@ -28,7 +28,8 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0: any free port (see HttpServer::port())
   std::size_t threads = 2;
   std::size_t max_body_bytes = 1 << 20;
-  // Routes that take files (imports): a path prefix and its own body limit.
+  // Routes that take files (imports, a contact's files): a path prefix and its own body
+  // limit; "{id}" in a prefix stands for one segment of digits.
   std::vector<std::pair<std::string, std::size_t>> large_bodies;
   std::size_t max_header_bytes = 16 << 10;
   std::chrono::seconds idle_timeout{60};     // keep-alive connection with no request

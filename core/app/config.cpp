@@ -54,6 +54,7 @@ const std::vector<Setting>& settings() {
       {"server", "request_timeout_seconds", [](Config& c, const std::string& v) { c.server.request_timeout = std::chrono::seconds(to_int(v, "request_timeout_seconds")); }},
       {"server", "drain_timeout_seconds", [](Config& c, const std::string& v) { c.server.drain_timeout = std::chrono::seconds(to_int(v, "drain_timeout_seconds")); }},
       {"api", "max_json_depth", [](Config& c, const std::string& v) { c.api.max_json_depth = static_cast<std::size_t>(to_int(v, "max_json_depth")); }},
+      {"api", "max_attachment_bytes", [](Config& c, const std::string& v) { c.api.max_attachment_bytes = static_cast<std::size_t>(to_int(v, "max_attachment_bytes")); }},
       {"storage", "synchronous", [](Config& c, const std::string& v) {
          if (v != "FULL" && v != "NORMAL") throw std::runtime_error("setting synchronous: FULL or NORMAL, not " + v);
          c.storage.synchronous = v; }},

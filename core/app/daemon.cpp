@@ -171,6 +171,7 @@ int serve(Config c) {
   services::RecordService records(*store, orgs);
   services::ContactMergeService merges(*store, orgs, records);
   services::ShareRequestService share_requests(*store, orgs, records);
+  services::AttachmentService attachments(*store, records, c.api.max_attachment_bytes);
   services::AccountService accounts(*store, orgs, c.followups.scheduler.default_time_zone, c.accounts.default_locale);
 
   // First run: an instance admin, with a password from the environment or a new one.
@@ -234,8 +235,9 @@ int serve(Config c) {
   reports::ReportService report_service(*store, orgs, exports, plugin_env);
   api::add_routes(router, api::ApiServices{*store, records, merges, share_requests, accounts, plugin_service, exports, followup_service, metrics, slow_work, c.api,
                                            [&] { return server && server->draining(); }, &import_service,
-                                           &report_service, web_app});
+                                           &report_service, web_app, &attachments});
   c.server.large_bodies.emplace_back("/api/v1/imports", static_cast<std::size_t>(c.imports.max_bytes));
+  c.server.large_bodies.emplace_back("/api/v1/contacts/{id}/attachments", c.api.max_attachment_bytes);
   server = std::make_unique<api::HttpServer>(c.server, router, metrics);
   if (c.followups.public_url.empty()) links.set_base_url(url_of(c, server->port()));
   accounts.set_password_links(password_links(c, url_of(c, server->port())));

@@ -284,8 +284,10 @@ void RecordService::remove(const auth::Principal& p, DeleteRecord request, Outco
         // Nothing is lost silently: a record others point to stays until they are moved.
         for (const storage::Reference& ref : storage::references_to(e))
           // The region's requests to share a lead go with it (ON DELETE CASCADE): asking
-          // must not keep a start-up from deleting its lead.
-          if (ref.by != &ent::share_requests && tx.referenced(*ref.by, ref.field->name, request.id))
+          // must not keep a start-up from deleting its lead. A contact's files are its own
+          // data and go with it the same way.
+          if (ref.by != &ent::share_requests && ref.by != &ent::attachments &&
+              tx.referenced(*ref.by, ref.field->name, request.id))
             throw Problem::conflict("this " + std::string(e.singular) + " is referenced by " +
                                     std::string(ref.by->name) + " (" + std::string(ref.field->name) +
                                     "); delete or re-assign them first");

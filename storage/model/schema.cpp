@@ -221,6 +221,19 @@ constexpr std::array share_request_fields{
     Field{"reason", K::text, RO, {}, {}, 2000, "Why it was declined (or accepted), when the start-up says"},
 };
 
+// A file kept with a contact: the photo of a business card taken at a stand
+// (core/services/attachments.cpp). Its bytes are the secret field `content` (base64url):
+// they never appear in the record's JSON, its audit entry or its event, only at
+// GET /api/v1/attachments/{id}. Never shared with the region: a card photo is personal data.
+constexpr std::string_view attachment_types[] = {"image/jpeg", "image/png", "image/webp"};
+constexpr std::array attachment_fields{
+    Field{"contact_id", K::reference, R | W1, "contacts", {}, 0, "Contact the file belongs to"},
+    Field{"filename", K::text, RO | NN | P, {}, {}, 255, "The file's name as it was sent"},
+    Field{"content_type", K::choice, RO | NN, {}, attachment_types, 0, "image/jpeg, image/png or image/webp"},
+    Field{"size_bytes", K::integer, RO | NN, {}, {}, 0, "The file's size in bytes"},
+    Field{"content", K::secret, P, {}, {}, 0, {}},
+};
+
 }  // namespace
 
 namespace entities {
@@ -237,15 +250,16 @@ const Entity events{"events", "event", event_fields, Sharing::region_wide};
 const Entity cadence_rules{"cadence_rules", "cadence_rule", cadence_rule_fields};
 const Entity exchange_rates{"exchange_rates", "exchange_rate", exchange_rate_fields, Sharing::region_wide};
 const Entity share_requests{"share_requests", "share_request", share_request_fields, Sharing::always};
+const Entity attachments{"attachments", "attachment", attachment_fields};
 }  // namespace entities
 
 std::span<const Entity* const> all_entities() {
-  static const std::array<const Entity*, 13> all{
+  static const std::array<const Entity*, 14> all{
       &entities::organisations, &entities::users,      &entities::api_tokens,
       &entities::events,        &entities::companies,  &entities::contacts,
       &entities::leads,         &entities::activities, &entities::followups,
       &entities::outcomes,      &entities::cadence_rules, &entities::exchange_rates,
-      &entities::share_requests};
+      &entities::share_requests, &entities::attachments};
   return all;
 }
 

@@ -512,6 +512,23 @@ CREATE INDEX audit_log_row ON audit_log(entity, entity_id, id);
 )sql";
 }
 
+// Attachments (schema.cpp): files kept with a contact, the photo of a business card. The
+// bytes are base64url text in `content`; the lists of a contact's files read the index by
+// contact. They go with their contact (ON DELETE CASCADE), as they are the contact's data.
+std::string v13() {
+  return std::string("CREATE TABLE attachments (") + RELANCE_ROW_HEADER R"sql(
+  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  filename TEXT NOT NULL DEFAULT '',
+  content_type TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  content TEXT
+);
+CREATE INDEX attachments_org ON attachments(org_id, id);
+CREATE INDEX attachments_org_contact ON attachments(org_id, contact_id, id);
+CREATE INDEX attachments_org_updated ON attachments(org_id, updated_at, id);
+)sql";
+}
+
 #undef RELANCE_ROW_HEADER
 
 }  // namespace
@@ -528,6 +545,7 @@ std::span<const Migration> migrations() {
       {8, "outcomes' mission event", v8_outcome_event},
       {9, "outcomes' partner and amount in euros; exchange rates", v9_region_data},
       {10, "share requests and the audit log by row", v10()},
+      {13, "attachments of contacts", v13()},
   };
   return all;
 }

@@ -143,6 +143,12 @@ const std::vector<Row> table = {
   // Merges: the contact in the path takes in a new contact of the caller's own organisation
   // (the body's duplicate_id); a contact staff only read is not theirs to merge into.
   {"POST",   "/api/v1/contacts/{id}/merge",  {made,nf,nf,nf},    {made,nf,nf,nf},    {made,nf,deny,nf},    {made,nf,nf,nf},    anon_shared},
+  // A contact's files: its organisation's only, never shared (staff reading a shared
+  // contact list none of its files and add none).
+  {"POST",   "/api/v1/contacts/{id}/attachments", {made,nf,nf,nf}, {made,nf,nf,nf},   {made,nf,deny,nf},    {made,nf,nf,nf},    anon_shared},
+  {"GET",    "/api/v1/contacts/{id}/attachments", {ok,nf,nf,nf},   {ok,nf,nf,nf},     {ok,nf,ok,nf},        {ok,nf,nf,nf},      anon_shared},
+  {"GET",    "/api/v1/attachments/{id}",     {ok,nf,nf,nf},      {ok,nf,nf,nf},      {ok,nf,nf,nf},        {ok,nf,nf,nf},      anon_shared},
+  {"DELETE", "/api/v1/attachments/{id}",     {gone,nf,nf,nf},    {gone,nf,nf,nf},    {gone,nf,nf,nf},      {gone,nf,nf,nf},    anon_shared},
   // A merge is its organisation's only, never shared, not even with the admin; each undo
   // gets a merge of its own.
   {"GET",    "/api/v1/contact-merges",       ok,                 ok,                 ok,                   ok,                 auth},
@@ -268,7 +274,7 @@ const std::vector<Row> table = {
 // clang-format on
 
 // Collections whose objects the table also tries linked to a lead shared with the region.
-const std::set<std::string> shareable = {"contacts", "leads", "activities", "followups", "outcomes"};
+const std::set<std::string> shareable = {"contacts", "leads", "activities", "followups", "outcomes", "attachments"};
 const std::vector<std::string> record_collections = {"contacts",  "companies", "leads",  "activities",
                                                      "followups", "outcomes",  "events", "cadence_rules"};
 
@@ -421,6 +427,9 @@ std::vector<json::object> list_all(HttpClient& as, const std::string& path);
 
 enum class Link { none, unshared_lead, shared_lead };
 
+// The bytes of a contact's file: a PNG's signature is all the server checks.
+std::string card_png() { return std::string("\x89PNG\r\n\x1A\n", 8) + "card"; }
+
 // One organisation and the objects it owns.
 struct Org {
   std::string name;  // "alpha"
@@ -456,6 +465,12 @@ struct Org {
       return contact;
     }
     if (collection == "leads") return new_lead({});
+    if (collection == "attachments") {  // the card's photo of a contact (linked as `link` says)
+      const auto r = as.request("POST", "/api/v1/contacts/" + std::to_string(make("contacts", link)) + "/attachments",
+                                card_png(), {{"Content-Type", "image/png"}});
+      REQUIRE(r.status == 201);
+      return id_of(r.json().as_object());
+    }
     if (collection == "companies")
       return id_of(World::create(as, "companies",
                                  {{"name", "Company of " + name}, {"notes", "company notes " + secret()}}));
@@ -558,6 +573,8 @@ struct Tenancy {
         if (shareable.contains(c)) o->shared[c] = o->make(c, Link::shared_lead);
       }
       o->plain["contact-merges"] = o->new_merge();
+      o->plain["attachments"] = o->make("attachments", Link::unshared_lead);
+      o->shared["attachments"] = o->make("attachments", Link::shared_lead);
     }
     for (Org* o : {&alpha, &beta}) o->plain["share-requests"] = new_share_request(*o);
     region.plain["share-requests"] = new_share_request(beta);
@@ -767,6 +784,8 @@ struct Tenancy {
       const json::object body{{"duplicate_id", c.own->make("contacts", Link::none)}};
       return c.http->request("POST", target_path, json::serialize(body));
     }
+    if (row.method == "POST" && row.path == "/api/v1/contacts/{id}/attachments")
+      return c.http->request("POST", target_path, card_png(), {{"Content-Type", "image/png"}});
     if (row.method == "POST" && row.path == "/api/v1/imports")
       return c.http->request("POST", target_path, import_csv(), {{"Content-Type", "text/csv"}});
     const auto body = body_for(row);
@@ -842,7 +861,9 @@ void run_row(Tenancy& t, const Row& row, Caller& c, Cells expect) {
     INFO(c.name << " -> " << row.method << " " << path << " (" << row.path
                 << ") on " << column_name(col) << ": expected " << describe(cell) << ", got "
                 << r.status << " " << clip(r.body));
-    const bool status_ok = check_answer(r, cell, row.method == "GET" && !row.path.ends_with("/report"), personal);
+    // An import's report and a contact's file are not JSON objects.
+    const bool object = row.method == "GET" && !row.path.ends_with("/report") && row.path != "/api/v1/attachments/{id}";
+    const bool status_ok = check_answer(r, cell, object, personal);
     if (status_ok && cell == nf && col != Column::own) {
       INFO("another organisation's object must answer exactly like a missing one: "
            << clip(missing.body));

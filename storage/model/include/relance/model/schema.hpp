@@ -107,6 +107,7 @@ extern const Entity events;
 extern const Entity cadence_rules;
 extern const Entity exchange_rates;
 extern const Entity share_requests;
+extern const Entity attachments;
 }  // namespace entities
 
 // Every entity, in dependency order (an entity comes after the ones it references).
