@@ -68,7 +68,9 @@ export function App() {
     content = <LoginScreen onSignedIn={(me) => setStart({ kind: "signed-in", me })} />;
   else {
     const allowed = screensFor(start.me.role);
-    const home = allowed.find((s) => s.nav)?.path ?? "/contacts";
+    // On a phone, the screen made for it (quick add at a stand); elsewhere the first link.
+    const phone = window.matchMedia("(max-width: 40rem)").matches;
+    const home = (phone ? allowed.find((s) => s.phoneHome) : undefined)?.path ?? allowed.find((s) => s.nav)?.path ?? "/contacts";
     content = (
       <SessionContext.Provider value={session}>
         <Router>

@@ -31,7 +31,15 @@ export async function logIn(email: string, password: string): Promise<LoginResul
   }
 }
 
+// What the app keeps of the user in the browser (the quick adds waiting to be sent) is
+// forgotten at logout, reached or not.
+const signOutHooks: Array<() => void> = [];
+export function onSignOut(forget: () => void): void {
+  signOutHooks.push(forget);
+}
+
 export async function logOut(): Promise<void> {
+  for (const forget of signOutHooks) forget();
   try {
     await api.POST("/api/v1/auth/logout");
   } catch {

@@ -6,17 +6,24 @@ import type { ComponentType } from "preact";
 import type { Role } from "../api/client";
 import type { MessageKey } from "../i18n/en";
 import { contactScreens } from "./contacts";
+import { quickAddScreens } from "./quick-add";
+import { transferScreens } from "./transfers";
 
 export interface ScreenEntry {
   path: string;  // a wouter pattern: "/contacts/:id"
   component: ComponentType<{ params: Record<string, string | undefined> }>;
   roles: readonly Role[];  // who may open it (and see its link)
   nav?: MessageKey;        // the label of its navigation link, if it has one
+  phoneHome?: boolean;     // the first screen on a phone-sized viewport (quick add)
 }
 
 export const everyone: readonly Role[] = ["member", "org-admin", "staff", "admin"];
 
-export const screens: readonly ScreenEntry[] = [...contactScreens];
+export const screens: readonly ScreenEntry[] = [
+  ...contactScreens,
+  ...quickAddScreens,
+  ...transferScreens,
+];
 
 export function screensFor(role: Role | null | undefined): ScreenEntry[] {
   return role ? screens.filter((s) => s.roles.includes(role)) : [];
