@@ -211,9 +211,11 @@ int run_demo(Config c, demo::Options options) {
                                                       : std::string("random, made for this run"))
             << "):\n";
   for (const demo::Login& l : m.logins) {
-    std::string who = l.who;
-    who.resize(std::max<std::size_t>(who.size() + 1, 26), ' ');
-    std::cout << "  " << who << l.email << "  password: " << l.password << "\n";
+    // Aligned on characters, not bytes ("Photonéa").
+    std::size_t width = 0;
+    for (char ch : l.who) width += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+    std::cout << "  " << l.who << std::string(width < 26 ? 26 - width : 1, ' ') << l.email
+              << "  password: " << l.password << "\n";
   }
   std::cout << "\nServe it:  relance serve --data-dir " << c.data_dir << "\n"
             << "Then open: " << url << "/  (API: " << url << "/api/v1/openapi.json)\n"

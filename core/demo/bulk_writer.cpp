@@ -11,8 +11,10 @@ constexpr std::size_t max_in_flight = 3;
 
 }  // namespace
 
-BulkWriter::BulkWriter(storage::Store& store, events::FixedClock& clock, std::size_t batch_size)
-    : store_(store), batch_size_(batch_size), clock_(clock) {
+BulkWriter::BulkWriter(storage::Store& store, events::FixedClock& clock, std::size_t batch_size,
+                       std::function<void(const std::string&)> progress, std::string what, std::size_t expected)
+    : store_(store), batch_size_(batch_size), progress_(std::move(progress)), what_(std::move(what)),
+      expected_(expected), clock_(clock) {
   batch_.reserve(batch_size_);
 }
 
@@ -39,6 +41,12 @@ void BulkWriter::submit() {
   batch_ = {};
   batch_.reserve(batch_size_);
   const std::size_t count = items->size();
+  queued_ += count;
+  if (progress_ && expected_ > 0 && queued_ * 10 / expected_ > reported_tenths_ && queued_ < expected_) {
+    reported_tenths_ = queued_ * 10 / expected_;
+    progress_(what_ + ": " + std::to_string(queued_ * 100 / expected_) + "% (" + std::to_string(queued_) + " of " +
+              std::to_string(expected_) + ")");
+  }
   store_.write_alone(
       [this, items](storage::WriteTxn& tx) {
         const At at = [this](Instant t) { clock_.set(t); };

@@ -15,6 +15,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "events/clock.hpp"
@@ -32,7 +33,11 @@ class BulkWriter {
   using Step = std::function<void(storage::WriteTxn&, const At& at)>;
 
   // `clock` is the events' clock in use (the caller's ClockOverride) while steps run.
-  BulkWriter(storage::Store& store, events::FixedClock& clock, std::size_t batch_size);
+  // `progress`, when set, hears "contacts: 30% (300000 of 1000000)" every tenth of
+  // `expected` steps queued.
+  BulkWriter(storage::Store& store, events::FixedClock& clock, std::size_t batch_size,
+             std::function<void(const std::string&)> progress = {}, std::string what = {},
+             std::size_t expected = 0);
   ~BulkWriter();
   BulkWriter(const BulkWriter&) = delete;
   BulkWriter& operator=(const BulkWriter&) = delete;
@@ -52,6 +57,11 @@ class BulkWriter {
 
   storage::Store& store_;
   std::size_t batch_size_;
+  std::function<void(const std::string&)> progress_;
+  std::string what_;
+  std::size_t expected_;
+  std::size_t queued_ = 0;
+  std::size_t reported_tenths_ = 0;
   events::FixedClock& clock_;
   std::vector<Item> batch_;
   mutable std::mutex mu_;

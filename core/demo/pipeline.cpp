@@ -92,28 +92,28 @@ class Writer {
         progress_(progress), records_(startups.size()) {}
 
   Counts run() {
-    phase("companies", [&](std::size_t i, BulkWriter& w) { companies(i, w); }, contacts_per_batch);
-    phase("contacts", [&](std::size_t i, BulkWriter& w) { contacts(i, w); }, contacts_per_batch);
-    phase("leads", [&](std::size_t i, BulkWriter& w) { leads(i, w); }, contacts_per_batch);
-    phase("histories", [&](std::size_t i, BulkWriter& w) { histories(i, w); }, leads_per_batch);
+    std::size_t contacts = 0, leads = 0;
+    for (const Startup& s : startups_) {
+      contacts += static_cast<std::size_t>(s.contacts);
+      leads += static_cast<std::size_t>(s.leads);
+    }
+    phase("companies", 0, [&](std::size_t i, BulkWriter& w) { companies(i, w); }, contacts_per_batch);
+    phase("contacts", contacts, [&](std::size_t i, BulkWriter& w) { contacts_of(i, w); }, contacts_per_batch);
+    phase("leads", leads, [&](std::size_t i, BulkWriter& w) { leads_of(i, w); }, contacts_per_batch);
+    phase("lead histories", leads, [&](std::size_t i, BulkWriter& w) { histories(i, w); }, leads_per_batch);
     return counts_;
   }
 
  private:
   template <class Fill>
-  void phase(const char* name, Fill fill, std::size_t batch) {
+  void phase(const char* name, std::size_t expected, Fill fill, std::size_t batch) {
     const auto started = chr::steady_clock::now();
-    BulkWriter w(store_, clock_, batch);
-    for (std::size_t i = 0; i < startups_.size(); ++i) {
-      fill(i, w);
-      if (progress_ && (i + 1) % 10 == 0)
-        progress_(std::string(name) + ": " + std::to_string(i + 1) + " of " + std::to_string(startups_.size()) +
-                  " start-ups queued");
-    }
+    BulkWriter w(store_, clock_, batch, progress_, name, expected);
+    for (std::size_t i = 0; i < startups_.size(); ++i) fill(i, w);
     w.finish();
     char took[32];
     std::snprintf(took, sizeof took, "%.1f", chr::duration<double>(chr::steady_clock::now() - started).count());
-    if (progress_) progress_(std::string(name) + " written (" + std::to_string(w.written()) + " steps, " + took + " s)");
+    if (progress_) progress_(std::string(name) + ": " + std::to_string(w.written()) + " written in " + took + " s");
   }
 
   Random rng(std::size_t startup, std::uint64_t part) const { return random_.fork(startup * 16 + part); }
@@ -178,7 +178,7 @@ class Writer {
     f["met_at"] = instant_text(met_at);
   }
 
-  void contacts(std::size_t i, BulkWriter& w) {
+  void contacts_of(std::size_t i, BulkWriter& w) {
     Startup& s = startups_[i];
     StartupRecords& rec = records_[i];
     Random r = rng(i, 2);
@@ -242,7 +242,7 @@ class Writer {
     return roll < 22 ? 0 : roll < 44 ? 1 : roll < 63 ? 2 : roll < 78 ? 3 : lost;
   }
 
-  void leads(std::size_t i, BulkWriter& w) {
+  void leads_of(std::size_t i, BulkWriter& w) {
     Startup& s = startups_[i];
     StartupRecords& rec = records_[i];
     Random r = rng(i, 3);
