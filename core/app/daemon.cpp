@@ -71,6 +71,12 @@ auth::SecretBox open_secret_box(const Config& c, storage::EventLog& events) {
   return auth::SecretBox::load_or_create(path);
 }
 
+// The key and settings of the signed links of reminders (the key is made on first use).
+followups::ActionLinks action_links(const Config& c) {
+  return followups::ActionLinks((std::filesystem::path(c.data_dir) / "link-signing.key").string(),
+                                c.followups.public_url, std::chrono::hours(c.followups.link_hours));
+}
+
 std::string env_or(const char* name, std::string fallback) {
   const char* v = std::getenv(name);
   return v && *v ? std::string(v) : fallback;
@@ -194,11 +200,20 @@ int run_demo(Config c, demo::Options options) {
   options.progress = [&](const std::string& line) { std::cerr << "[" << elapsed() << "] " << line << std::endl; };
   const demo::Login admin = demo::admin_login(options);
   demo::Summary m;
-  const int code = create_instance(c, "relance demo", admin.email, [&] { return admin.password; },
-                                   [&](storage::Store& store, services::OrgDirectory& orgs,
-                                       services::AccountService& accounts) {
-                                     m = demo::fill(store, orgs, accounts, admin, options);
-                                   });
+  const int code = create_instance(
+      c, "relance demo", admin.email, [&] { return admin.password; },
+      [&](storage::Store& store, services::OrgDirectory& orgs, services::AccountService& accounts) {
+        // The scheduler serve runs, without digests (they go to people: a demo sends none).
+        followups::ActionLinks links = action_links(c);
+        links.set_base_url(c.followups.public_url.empty() ? url_of(c, c.server.port) : c.followups.public_url);
+        followups::SchedulerOptions quiet = c.followups.scheduler;
+        quiet.default_locale = c.accounts.default_locale;
+        quiet.digest_minutes = -1;
+        quiet.region_digest_minutes = -1;
+        followups::FollowupScheduler scheduler(store, links, quiet);
+        options.scheduler_tick = [&](std::chrono::system_clock::time_point at) { scheduler.tick(at); };
+        m = demo::fill(store, orgs, accounts, admin, options);
+      });
   if (code != 0) return code;
   const std::string url = url_of(c, c.server.port);
   std::cout << "Demo mission written to " << c.data_dir << " in " << elapsed() << " (schema version "
@@ -272,8 +287,7 @@ int serve(Config c) {
 
   // Follow-ups: signed email links (their base URL is known once the server listens), the
   // views, and the scheduler that turns due instants into events.
-  followups::ActionLinks links((std::filesystem::path(c.data_dir) / "link-signing.key").string(),
-                               c.followups.public_url, std::chrono::hours(c.followups.link_hours));
+  followups::ActionLinks links = action_links(c);
   followups::FollowupService followup_service(*store, records, links, c.followups.scheduler.default_time_zone);
   followups::SchedulerOptions scheduler_options = c.followups.scheduler;
   scheduler_options.default_locale = c.accounts.default_locale;

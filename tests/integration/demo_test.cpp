@@ -154,6 +154,12 @@ TEST_CASE("relance demo --scale 3000 writes exactly 3000 contacts, 600 leads and
   // ...at the instant it happened: the mission is in the past, the stage changes spread over days.
   CHECK(count(first.path(), "SELECT count(*) FROM leads WHERE created_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')") == "0");
   CHECK(count(first.path(), "SELECT count(DISTINCT substr(occurred_at, 1, 10)) > 30 FROM activities WHERE kind = 'stage-change'") == "1");
+  // The follow-ups overdue now were announced the day they fell due, as a running daemon would.
+  const std::string overdue = count(
+      first.path(), "SELECT count(*) FROM followups WHERE status IN ('open', 'snoozed') AND due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+  CHECK(overdue != "0");
+  CHECK(count(first.path(), "SELECT count(*) FROM outbox WHERE type = 'followup.due'") == overdue);
+  CHECK(count(first.path(), "SELECT count(*) FROM outbox WHERE type = 'followup.due' AND substr(at, 1, 10) = date('now')") != overdue);
 
   const auto [again, same] = demo(second.path(), {"--scale", "3000", "--seed", "11"});
   REQUIRE(again == 0);
