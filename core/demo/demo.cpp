@@ -116,7 +116,12 @@ class Demo {
   void run_scheduler() {
     if (!options_.scheduler_tick) return;
     const auto started = chr::steady_clock::now();
-    for (Instant day = Instant(calendar_.mission_first) + chr::hours(7); day < calendar_.now; day += chr::days{1}) {
+    // A pass reads every follow-up already due (done ones too): some thirty passes, a day
+    // apart or more, keep it to seconds at any scale; each announces what fell due since the
+    // one before, stamped the day of the pass.
+    const Instant first = Instant(calendar_.mission_first) + chr::hours(7);
+    const auto step = std::max<Instant::duration>(chr::days{1}, (calendar_.now - first) / 30);
+    for (Instant day = first; day < calendar_.now; day += step) {
       clock_.set(day);
       options_.scheduler_tick(day);
     }
@@ -124,7 +129,7 @@ class Demo {
     options_.scheduler_tick(calendar_.now);
     char took[32];
     std::snprintf(took, sizeof took, "%.1f", chr::duration<double>(chr::steady_clock::now() - started).count());
-    say(std::string("follow-ups that fell due announced, day by day since the mission, in ") + took + " s");
+    say(std::string("follow-ups that fell due announced as the scheduler would have, in ") + took + " s");
   }
 
   std::string unique_email(const std::string& local, std::string_view domain) {

@@ -27,9 +27,10 @@ struct Options {
   bool seeded = false;  // the passwords come from the seed
   std::function<void(const std::string& line)> progress;
   // The daemon's follow-up scheduler's pass at an instant (FollowupScheduler::tick): run
-  // once a day from the mission to now, with the clock at that day, so that the follow-ups
-  // that fell due meanwhile are announced (followup.due) as on an instance that ran through
-  // them, and the first `relance serve` has nothing to catch up on. None: not run.
+  // some thirty times from the mission to now (a day apart at least), the clock at each,
+  // so that the follow-ups that fell due meanwhile are announced (followup.due) much as on
+  // an instance that ran through them, and the first `relance serve` has nothing to catch
+  // up on. None: not run.
   std::function<void(std::chrono::system_clock::time_point)> scheduler_tick;
 };
 

@@ -122,9 +122,14 @@ TEST_CASE("relance demo fills a fresh data directory that serves the mission to 
     for (const auto& l : leads) CHECK(l.as_object().at("org_id").as_int64() == org);
     for (const auto& c : items(founder, "/api/v1/contacts?limit=200")) CHECK(c.as_object().at("org_id").as_int64() == org);
     bool mission = false;
-    for (const auto& e : items(founder, "/api/v1/events"))
+    const std::int64_t region = staff.get("/api/v1/me").json().at("org_id").as_int64();
+    for (const auto& e : items(founder, "/api/v1/events")) {
       mission = mission || std::string(e.as_object().at("name").as_string()).rfind("Mission Silicon Valley", 0) == 0;
+      const std::int64_t owner = e.as_object().at("org_id").as_int64();
+      CHECK((owner == org || owner == region));  // no other start-up's private event
+    }
     CHECK(mission);
+    CHECK(items(staff, "/api/v1/events").size() > items(founder, "/api/v1/events").size());
     // ...and staff see every start-up's leads, by name.
     std::set<std::int64_t> orgs;
     for (const auto& l : list_all(staff, "leads")) orgs.insert(l.at("org_id").as_int64());
