@@ -210,6 +210,7 @@ int run_demo(Config c, demo::Options options) {
         quiet.default_locale = c.accounts.default_locale;
         quiet.digest_minutes = -1;
         quiet.region_digest_minutes = -1;
+        quiet.batch = 5000;  // fewer passes over the follow-ups already due
         followups::FollowupScheduler scheduler(store, links, quiet);
         options.scheduler_tick = [&](std::chrono::system_clock::time_point at) { scheduler.tick(at); };
         m = demo::fill(store, orgs, accounts, admin, options);

@@ -22,8 +22,8 @@ namespace {
 
 // Records per transaction: large enough that a commit's fsync costs little per record,
 // small enough that a batch is checked while the one before is written.
-constexpr std::size_t contacts_per_batch = 2000;
-constexpr std::size_t leads_per_batch = 500;  // a lead's step writes its whole history
+constexpr std::size_t contacts_per_batch = 10000;
+constexpr std::size_t leads_per_batch = 2500;  // a lead's step writes its whole history
 
 constexpr std::array<sv, 6> stages{"new", "contacted", "meeting", "proposal", "won", "lost"};
 constexpr int won = 4, lost = 5;
