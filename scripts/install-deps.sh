@@ -21,7 +21,8 @@ build_pkgs=(
 # python3-aiosmtpd is the SMTP server the email-reminder tests send to (tests/email).
 # python3-jsonschema (JSON Schema 2020-12) checks every response of the integration tests
 # against the OpenAPI document (tests/support/contract_checker.py).
-test_pkgs=( python3 sqlite3 curl procps abigail-tools python3-openpyxl python3-vobject python3-icalendar python3-aiosmtpd python3-jsonschema )
+# chromium is the headless browser web_browser_test drives (playwright-core, from npm).
+test_pkgs=( python3 sqlite3 curl procps abigail-tools python3-openpyxl python3-vobject python3-icalendar python3-aiosmtpd python3-jsonschema chromium )
 # Benchmarks only (bench/): the load generator and the nginx ceiling. Not installed for the
 # tests, so that no web server package is put on a machine that only runs them.
 bench_pkgs=( wrk nginx-light )
@@ -51,14 +52,13 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# Tests: Node.js and npm install and run the web tools of web/package-lock.json (the
-# generated API client's tests, cmake/Web.cmake). Debian's nodejs (18) and npm, unless the
-# commands are already there: a nodejs from elsewhere (NodeSource) bundles its own npm and
-# conflicts with Debian's npm package, so the commands are checked, not the packages.
-if [ "${1:-}" != --build-only ]; then
-  command -v node >/dev/null || missing+=(nodejs)
-  command -v npm >/dev/null || missing+=(npm)
-fi
+# Node.js and npm install the web tools of web/package-lock.json and bundle the web app
+# (cmake/Web.cmake; the daemon builds without them, and / then says the app was not built),
+# and run the generated API client's and the browser's tests. Debian's nodejs (18) and npm,
+# unless the commands are already there: a nodejs from elsewhere (NodeSource) bundles its
+# own npm and conflicts with Debian's npm package, so the commands are checked, not the packages.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

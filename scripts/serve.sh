@@ -10,7 +10,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 scripts/install-deps.sh --build-only
 cmake --preset release >/dev/null
-cmake --build build/release --target relance relance_plugins
+cmake --build build/release --target relance relance_plugins relance_web_app
 # The relance command line is the same binary: say where it is, and put it on PATH when
 # running as root (a link, so that each rebuild is the command the next login uses).
 binary="$here/build/release/core/relance"

@@ -5,11 +5,13 @@
 
 #include <boost/url/parse_query.hpp>
 
+#include "api/browser_origin.hpp"
 #include "api/html_page.hpp"
 #include "api/list_query.hpp"
 #include "api/openapi.hpp"
 #include "api/outcome_response.hpp"
 #include "api/problem_response.hpp"
+#include "api/web_session.hpp"
 #include "domain/messages.hpp"
 #include "domain/list_vocabulary.hpp"
 
@@ -23,13 +25,19 @@ namespace {
 struct Credentials {
   std::string email;
   std::string password;
+  bool cookie = false;  // the web app's session: a cookie instead of a token in the body
 };
 
-// The login body holds exactly an email and a password, both strings.
+// The login body holds an email and a password, both strings, and may ask for a cookie.
 Credentials login_credentials(const json::object& body) {
   for (const auto& kv : body)
-    if (kv.key() != "email" && kv.key() != "password")
+    if (kv.key() != "email" && kv.key() != "password" && kv.key() != "cookie")
       throw Problem::bad_request("unknown field " + std::string(kv.key()), std::string(kv.key()));
+  bool cookie = false;
+  if (auto it = body.find("cookie"); it != body.end()) {
+    if (!it->value().is_bool()) throw Problem::invalid("cookie", "cookie is true or false");
+    cookie = it->value().get_bool();
+  }
   auto field = [&](const char* name) {
     auto it = body.find(name);
     if (it == body.end() || !it->value().is_string())
@@ -38,23 +46,40 @@ Credentials login_credentials(const json::object& body) {
   };
   // email first: a body missing both names email in its problem.
   std::string email = field("email");
-  return {std::move(email), field("password")};
+  std::string password = field("password");
+  return {std::move(email), std::move(password), cookie};
 }
 
 void add_session_routes(Router& router, services::AccountService& acc, services::WorkPool& pool,
                         const ApiLimits& limits) {
   const json::object text{{"type", "string"}};
-  RouteDoc login{"Log in with email and password; returns a session token", "auth", Shape::object, nullptr, true};
-  login.body_schema = json::object{{"type", "object"},
-                                   {"required", json::array{"email", "password"}},
-                                   {"properties", {{"email", text}, {"password", text}}}};
+  RouteDoc login{"Log in with email and password; returns a session token, or sets the web app's session cookie",
+                 "auth", Shape::object, nullptr, true};
+  login.body_schema = json::object{
+      {"type", "object"},
+      {"required", json::array{"email", "password"}},
+      {"properties",
+       {{"email", text},
+        {"password", text},
+        {"cookie", {{"type", "boolean"},
+                    {"description", "true: the session is an HttpOnly cookie (Set-Cookie: relance_session), "
+                                    "for the web app, and the answer holds no token"}}}}}};
   login.result_schema = json::object{
       {"type", "object"},
-      {"required", json::array{"token", "expires_at", "user"}},
-      {"properties", {{"token", {{"type", "string"}, {"description", "For Authorization: Bearer"}}},
+      {"required", json::array{"expires_at", "user"}},
+      {"properties", {{"token", {{"type", "string"}, {"description", "For Authorization: Bearer (absent with cookie: true)"}}},
                       {"expires_at", {{"type", "string"}, {"format", "date-time"}}},
                       {"user", {{"$ref", "#/components/schemas/User"}}}}}};
+  login.responses["200"] = doc_response(
+      "Logged in", doc_content({"application/json"}, login.result_schema),
+      json::object{{"Set-Cookie", doc_header("With cookie: true, the session cookie (HttpOnly; SameSite=Lax; Path=/; "
+                                             "Secure over TLS)")}});
+  login.responses["403"] = doc_problem("A cookie login another site's page made the browser send");
   login.responses["429"] = doc_problem("Too many failed attempts: wait Retry-After seconds");
+  RouteDoc logout{"Revoke the token of this request (and clear the web app's session cookie)", "auth",
+                  Shape::no_content};
+  logout.responses["204"] = doc_response(
+      "Done (committed)", {}, json::object{{"Set-Cookie", doc_header("The session cookie, cleared")}});
   RouteDoc me{"Who am I: the caller's user and organisation", "auth", Shape::object};
   json::object me_extra{{"type", "object"}, {"required", json::array{"token_scope"}}};
   me_extra["properties"] = json::object{
@@ -63,19 +88,30 @@ void add_session_routes(Router& router, services::AccountService& acc, services:
   me.result_schema = json::object{
       {"allOf", json::array{json::object{{"$ref", "#/components/schemas/User"}}, std::move(me_extra)}}};
   router.add("POST", "/api/v1/auth/login", false, std::move(login),
-             [&acc, &pool, limits](Call& c, Reply reply) {
+             [&acc, &pool, &router, limits](Call& c, Reply reply) {
                Credentials in = login_credentials(parse_json_object(c.request, limits));
+               // Another site's page must not log the browser in to an account of its choosing.
+               if (in.cookie && from_another_origin(c.request, router.public_url()))
+                 throw Problem::forbidden("a cookie login must come from the web app's own page");
+               const bool secure = reached_over_tls(c.request, router.public_url());
                offload(pool, std::move(reply),
-                       [&acc, in = std::move(in), address = c.request.remote_address](Reply& r) {
+                       [&acc, in = std::move(in), address = c.request.remote_address, secure](Reply& r) {
                          auto session = acc.login(in.email, in.password, address);
-                         r(json_response(200, json::object{{"token", session.token},
-                                                           {"expires_at", session.expires_at},
-                                                           {"user", session.user}}));
+                         json::object body{{"expires_at", session.expires_at}, {"user", session.user}};
+                         if (!in.cookie) body["token"] = session.token;
+                         Response answer = json_response(200, body);
+                         if (in.cookie) answer.headers.emplace_back("Set-Cookie", session_cookie(session.token, secure));
+                         r(std::move(answer));
                        });
              });
-  router.add("POST", "/api/v1/auth/logout", true,
-             {"Revoke the token of this request", "auth", Shape::no_content},
-             [&acc](Call& c, Reply reply) { acc.logout(c.principal, answering(std::move(reply))); });
+  router.add("POST", "/api/v1/auth/logout", true, std::move(logout), [&acc, &router](Call& c, Reply reply) {
+    // The browser forgets the cookie as the server forgets its token.
+    const bool secure = reached_over_tls(c.request, router.public_url());
+    acc.logout(c.principal, answering([reply = std::move(reply), secure](Response r) {
+                 if (r.status < 300) r.headers.emplace_back("Set-Cookie", cleared_session_cookie(secure));
+                 reply(std::move(r));
+               }));
+  });
   router.add("GET", "/api/v1/me", true, std::move(me),
              [&acc](Call& c, Reply reply) { reply(json_response(200, acc.me(c.principal))); });
 }

@@ -5,6 +5,7 @@
 // every link of a message to check it thus change nothing.
 #include "api/followup_routes.hpp"
 
+#include "api/browser_origin.hpp"
 #include "api/html_page.hpp"
 #include "api/openapi.hpp"
 #include "api/problem_response.hpp"
@@ -83,14 +84,7 @@ Response confirmation(const Request& request, const followups::FollowupService::
 // able to make a visitor's browser use a link it saw. Browsers send Sec-Fetch-Site, and
 // Origin with a POST; programs (curl, the tests) send neither and hold the link themselves.
 void refuse_other_sites(const Request& request, const std::string& link_origin, domain::Locale locale) {
-  const std::string site = domain::fold_ascii_case(request.fetch_site);
-  const std::string origin = domain::fold_ascii_case(request.origin);
-  const std::string host = domain::fold_ascii_case(request.host);
-  const bool other_site = site == "cross-site" || site == "same-site";
-  const bool other_origin = !origin.empty() && origin != domain::fold_ascii_case(link_origin) &&
-                            origin != "http://" + host && origin != "https://" + host;
-  if (other_site || other_origin)
-    throw Problem::forbidden(domain::message(locale, "link.other_site"));
+  if (from_another_origin(request, link_origin)) throw Problem::forbidden(domain::message(locale, "link.other_site"));
 }
 
 // The first value of `key` in the query, or `fallback`.
@@ -100,10 +94,11 @@ std::string first_of(const QueryParams& query, const std::string& key, std::stri
   return fallback;
 }
 
-// ?assignee=me|all|<user id> (default me), ?days=N for upcoming (default 7, at most 90).
+// ?assignee=me|all|<user id> (default me), ?days=N for upcoming (default 7, at most 90),
+// ?org_id=N (one organisation's: for region staff, one start-up's).
 followups::FollowupView view_of(const std::string& which, const QueryParams& query) {
   for (const auto& [k, v] : query)
-    if (k != "assignee" && k != "days") throw Problem::bad_request("unknown query parameter " + k, k);
+    if (k != "assignee" && k != "days" && k != "org_id") throw Problem::bad_request("unknown query parameter " + k, k);
   followups::FollowupView view{which};
   const std::string assignee = first_of(query, "assignee", "me");
   if (assignee == "all") {
@@ -112,6 +107,11 @@ followups::FollowupView view_of(const std::string& which, const QueryParams& que
     const auto id = domain::parse_int64(assignee);
     if (!id || *id <= 0) throw Problem::bad_request("assignee must be me, all or a user id", "assignee");
     view.assignee_id = *id;
+  }
+  if (const std::string org = first_of(query, "org_id", ""); !org.empty()) {
+    const auto id = domain::parse_int64(org);
+    if (!id || *id <= 0) throw Problem::bad_request("org_id must be an organisation's id", "org_id");
+    view.org_id = *id;
   }
   if (which == "upcoming") {  // the other views have no days: the value is not read
     const auto days = domain::parse_int64(first_of(query, "days", "7"));
@@ -156,9 +156,11 @@ void add_followup_routes(Router& router, followups::FollowupService& followups) 
                      (w == "today" ? std::string("due today (the caller's local day)")
                                    : w == "overdue" ? std::string("past their due instant")
                                                     : std::string("due in the next days")) +
-                     ", with local times; assignee=me|all|<id>" + (w == "upcoming" ? ", days=N" : ""),
+                     ", with local times; assignee=me|all|<id>" + (w == "upcoming" ? ", days=N" : "") +
+                     ", org_id=<id> (for region staff: one start-up's)",
                  "followups", Shape::page, &storage::entities::followups, false,
-                 w == "upcoming" ? std::vector<std::string>{"assignee", "days"} : std::vector<std::string>{"assignee"}};
+                 w == "upcoming" ? std::vector<std::string>{"assignee", "days", "org_id"}
+                                 : std::vector<std::string>{"assignee", "org_id"}};
     doc.query_schemas["assignee"] = json::object{
         {"type", "string"}, {"pattern", "^(me|all|[1-9][0-9]*)$"}, {"default", "me"},
         {"description", "me, all (the organisation's), or a user's id"}};

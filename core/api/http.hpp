@@ -34,6 +34,12 @@ struct Request {
   std::string origin;
   std::string host;
   std::string fetch_site;
+  // The web app's session (api/web_session.hpp) and how its assets may be sent.
+  std::string cookie;
+  std::string accept_encoding;
+  // "https" when a TLS-terminating proxy says the browser reached it over TLS: the session
+  // cookie is then marked Secure.
+  std::string forwarded_proto;
   std::string remote_address;
 };
 

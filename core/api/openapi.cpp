@@ -93,7 +93,7 @@ json::object entity_schema(const storage::Entity& e) {
     props["org_name"] = json::object{
         {"type", "string"},
         {"readOnly", true},
-        {"description", "For region staff, on reads and lists: the name of the organisation (the start-up)"}};
+        {"description", "For region staff (reads, lists, follow-up views and the answers of their writes): the name of the organisation (the start-up)"}};
   for (const auto& f : e.fields)
     if (f.kind != FieldKind::secret) props[f.name] = field_schema(f, false);
   for (const char* t : {"created_at", "updated_at"})
@@ -351,7 +351,9 @@ json::object openapi_document(const Router& router) {
       else responses[kv.key()] = kv.value();
     }
     op["responses"] = std::move(responses);
-    if (r.signed_in) op["security"] = json::array{json::object{{"bearer", json::array{}}}};
+    // A bearer token, or the web app's session cookie (whose writes must come from its own pages).
+    if (r.signed_in)
+      op["security"] = json::array{json::object{{"bearer", json::array{}}}, json::object{{"session", json::array{}}}};
     std::string method = r.method;
     for (char& c : method) c = static_cast<char>(std::tolower(c));
     auto& path = paths[r.pattern];
@@ -364,7 +366,11 @@ json::object openapi_document(const Router& router) {
                 {"description", "Follow-up pipeline for the contacts and leads of a trade mission"}}},
       {"paths", std::move(paths)},
       {"components", {{"schemas", std::move(schemas)},
-                      {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}}};
+                      {"securitySchemes",
+                       {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+                        {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "relance_session"},
+                                     {"description", "The web app's session (POST /api/v1/auth/login with cookie: "
+                                                     "true); a write must come from the app's own origin"}}}}}}}};
 }
 
 }  // namespace relance::api

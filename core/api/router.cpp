@@ -4,7 +4,9 @@
 #include <charconv>
 #include <chrono>
 
+#include "api/browser_origin.hpp"
 #include "api/problem_response.hpp"
+#include "api/web_session.hpp"
 
 namespace relance::api {
 namespace {
@@ -99,6 +101,17 @@ void refuse_unhonoured_headers(const Route& r, const Request& request) {
     throw Problem::bad_request("If-Match is not honoured by " + r.label, "If-Match");
 }
 
+// A write authenticated by the web app's session cookie must come from the app's own pages:
+// a browser sends the cookie with a form another site posts (SameSite=Lax stops it for a
+// POST from another site, not from a sibling subdomain, and not in every browser), so the
+// request must prove its origin. A bearer token is never sent by a browser on its own.
+void refuse_writes_from_elsewhere(const Request& request, const std::string& public_url) {
+  if (request.method == "GET" || from_own_origin(request, public_url)) return;
+  throw Problem::forbidden(
+      "a change made with the web app's session cookie must come from the app's own pages (the browser's "
+      "Origin or Sec-Fetch-Site names this daemon); programs send Authorization: Bearer <token> instead");
+}
+
 }  // namespace
 
 void Router::add(std::string method, std::string pattern, bool signed_in, RouteDoc doc, Handler h) {
@@ -124,12 +137,23 @@ void Router::dispatch(const Request& request, Reply reply) const {
     allowed += (allowed.empty() ? "" : ", ") + r.method;
   }
   static const std::string unmatched = "unmatched";
-  const std::string* label = found ? &found->label : &unmatched;
+  static const std::string web_app = "GET (web app)";
+  const bool to_app = !found && allowed.empty() && fallback_ && request.method == "GET" &&
+                      !request.path.starts_with("/api/") && request.path != "/api";
+  const std::string* label = found ? &found->label : to_app ? &web_app : &unmatched;
   Reply observed = [this, reply = std::move(reply), start, label](Response resp) {
     observe_(*label, resp.status,
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     reply(std::move(resp));
   };
+  if (to_app) {
+    Call call{request, {}, {}, {}};
+    try {
+      return fallback_(call, observed);
+    } catch (...) {
+      return observed(error_response(std::current_exception()));
+    }
+  }
   if (!found) {
     if (!allowed.empty()) {
       Response r = problem_response(Problem(Problem::Kind::method_not_allowed, "Method not allowed",
@@ -142,9 +166,13 @@ void Router::dispatch(const Request& request, Reply reply) const {
   Call call{request, {}, std::move(ids), std::move(names)};
   try {
     if (found->signed_in) {
-      const std::string_view token = bearer_of(request.authorization);
-      if (token.empty())
-        throw Problem::unauthorized("send Authorization: Bearer <token> (POST /api/v1/auth/login)");
+      std::string_view token = bearer_of(request.authorization);
+      if (token.empty()) {
+        token = session_token_of(request);
+        if (token.empty())
+          throw Problem::unauthorized("send Authorization: Bearer <token> (POST /api/v1/auth/login)");
+        refuse_writes_from_elsewhere(request, public_url_);  // before the token is even looked up
+      }
       call.principal = authenticate_(token);
     }
     refuse_nul_bytes(request.query);

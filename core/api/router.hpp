@@ -94,10 +94,20 @@ class Router {
   void dispatch(const Request& request, Reply reply) const;
   const std::vector<Route>& routes() const { return routes_; }
 
+  // How users reach the daemon (server.public_url; "" when not configured): the origin the
+  // web app's cookie-authenticated writes must come from, and whether its cookie is Secure.
+  void set_public_url(std::string url) { public_url_ = std::move(url); }
+  const std::string& public_url() const { return public_url_; }
+  // What answers a GET of a path outside /api/ that no route matches: the web app's own
+  // paths (/contacts/12), which its page routes in the browser.
+  void set_fallback(Handler h) { fallback_ = std::move(h); }
+
  private:
   Authenticate authenticate_;
   Observe observe_;
   std::vector<Route> routes_;
+  std::string public_url_;
+  Handler fallback_;
 };
 
 }  // namespace relance::api

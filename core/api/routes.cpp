@@ -197,6 +197,7 @@ void add_routes(Router& router, const ApiServices& s) {
   if (s.imports) add_import_routes(router, *s.imports, s.slow_work);
   add_followup_routes(router, s.followups);
   if (s.reports) add_report_routes(router, *s.reports, s.exports);
+  if (s.web) add_web_app_routes(router, s.web);
   // Last, so that the document covers every route above.
   auto doc = std::make_shared<std::string>();
   router.add("GET", "/api/v1/openapi.json", false,

@@ -8,6 +8,7 @@
 #include "api/metrics.hpp"
 #include "api/outcome_response.hpp"
 #include "api/router.hpp"
+#include "api/web_app.hpp"
 #include "followups/followup_service.hpp"
 #include "imports/import_service.hpp"
 #include "reports/report_service.hpp"
@@ -40,6 +41,7 @@ struct ApiServices {
   std::function<bool()> draining;  // true once shutdown has begun (readyz answers 503)
   imports::ImportService* imports = nullptr;  // contact imports (none: no import routes)
   reports::ReportService* reports = nullptr;  // the mission's reports (none: no report routes)
+  std::shared_ptr<const WebApp> web;  // the web app at / (none: no page routes)
 };
 
 // Every route: health and metrics, the OpenAPI document, auth, accounts, and CRUD of each

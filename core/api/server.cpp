@@ -56,6 +56,9 @@ bool read_request(http::request<http::string_body>& msg, Request& into) {
   header(http::field::host, into.host);
   header("Idempotency-Key", into.idempotency_key);
   header("Sec-Fetch-Site", into.fetch_site);
+  header(http::field::cookie, into.cookie);
+  header(http::field::accept_encoding, into.accept_encoding);
+  header("X-Forwarded-Proto", into.forwarded_proto);
   into.body = std::move(msg.body());
   return true;
 }

@@ -74,6 +74,7 @@ const std::vector<Setting>& settings() {
       {"plugins", "retry_max_ms", [](Config& c, const std::string& v) { c.plugins.delivery.retry_max = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "retry_max_ms"))); }},
       {"plugins", "export_threads", [](Config& c, const std::string& v) { c.plugins.export_threads = static_cast<std::size_t>(std::clamp<std::int64_t>(to_int(v, "export_threads"), 1, 64)); }},
       {"plugins", "batch", [](Config& c, const std::string& v) { c.plugins.delivery.batch = static_cast<std::size_t>(std::clamp<std::int64_t>(to_int(v, "batch"), 1, 100000)); }},
+      {"web", "root", [](Config& c, const std::string& v) { c.web.root = v; }},
       {"server", "public_url", [](Config& c, const std::string& v) {
          if (!v.starts_with("http://") && !v.starts_with("https://")) throw std::runtime_error("setting public_url: an http(s) URL, not " + v);
          c.followups.public_url = v;
@@ -190,6 +191,15 @@ std::string env_name(const Setting& s) {
 }
 
 }  // namespace
+
+std::string Config::web_root() const {
+  if (!web.root.empty()) return web.root;
+  // The installed app, or the build tree's when the daemon runs from there (as the bundled
+  // plugins); the installed one when neither was built, for the page that says so.
+  for (const char* built : {RELANCE_INSTALLED_WEB_APP, RELANCE_BUILT_WEB_APP})
+    if (std::filesystem::is_regular_file(std::filesystem::path(built) / "index.html")) return built;
+  return RELANCE_INSTALLED_WEB_APP;
+}
 
 std::vector<std::string> Config::plugin_directories() const {
   if (!plugins.directories.empty()) return plugins.directories;

@@ -53,6 +53,12 @@ struct AccountsConfig {
   std::string default_locale = "fr";             // the language of a user created without one
 };
 
+struct WebConfig {
+  // The web app's files (index.html, assets/). Default: the installed app, or the build
+  // tree's when the daemon runs from there (Config::web_root).
+  std::string root;
+};
+
 struct Config {
   std::string data_dir = "relance-data";
   api::ServerOptions server;
@@ -65,9 +71,11 @@ struct Config {
   AccountsConfig accounts;
   mail::SmtpSettings mail;  // [mail]: the instance's own outbound mail; none when smtp_url is empty
   auth::OutboundPolicy outbound;  // [outbound] allow: what plugins may connect to beyond public addresses
+  WebConfig web;                  // [web] root
 
   std::string database_path() const;
   std::vector<std::string> plugin_directories() const;
+  std::string web_root() const;
 };
 
 // Reads `file` when it exists ("" for data_dir/relance.toml), then the environment.

@@ -127,6 +127,7 @@ services::PasswordLinkOptions password_links(const Config& c, const std::string&
 void print_login(const Config& c, std::uint16_t port, const std::string& email, const std::string& password) {
   const std::string url = url_of(c, port);
   std::cout << "\nRelance is ready: " << url << "\n"
+            << "Open it in a browser for the web app, and log in as the instance admin:\n"
             << "Instance admin: " << email << "\n";
   if (!password.empty())
     std::cout << "Password (shown once; change it with relance password change once logged in): " << password << "\n";
@@ -300,6 +301,13 @@ int serve(Config c) {
                      [&](const std::string& label, int status, double s) {
                        metrics.observe(label, status, s);
                      });
+  router.set_public_url(c.followups.public_url);
+  const auto web_app = api::WebApp::load(c.web_root());
+  if (web_app->built())
+    spdlog::info("web app: {} files from {}", web_app->file_count(), web_app->root().string());
+  else
+    spdlog::warn("no web app in {} (built without Node.js, or web.root is wrong): / answers a page that says so",
+                 web_app->root().string());
   std::unique_ptr<api::HttpServer> server;
   imports::ImportService import_service(
       *store, orgs, imports::ImportServiceOptions{(std::filesystem::path(c.data_dir) / "imports").string(),
@@ -308,7 +316,7 @@ int serve(Config c) {
   reports::ReportService report_service(*store, orgs, exports, plugin_env);
   api::add_routes(router, api::ApiServices{*store, records, merges, share_requests, accounts, plugin_service, exports, followup_service, metrics, slow_work, c.api,
                                            [&] { return server && server->draining(); }, &import_service,
-                                           &report_service});
+                                           &report_service, web_app});
   c.server.large_bodies.emplace_back("/api/v1/imports", static_cast<std::size_t>(c.imports.max_bytes));
   server = std::make_unique<api::HttpServer>(c.server, router, metrics);
   if (c.followups.public_url.empty()) links.set_base_url(url_of(c, server->port()));

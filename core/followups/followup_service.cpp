@@ -60,6 +60,7 @@ services::Page FollowupService::view(const auth::Principal& p, const FollowupVie
   q.limit = domain::max_page_size;
   if (!view.everyone)
     q.filters.push_back({"assignee_id", storage::Filter::Op::eq, view.assignee_id ? view.assignee_id : p.user_id});
+  if (view.org_id) q.filters.push_back({"org_id", storage::Filter::Op::eq, view.org_id});
   auto range = [&](domain::Clock::time_point from, domain::Clock::time_point to) {
     q.filters.push_back({"due_at", storage::Filter::Op::ge, domain::format_instant(from)});
     q.filters.push_back({"due_at", storage::Filter::Op::lt, domain::format_instant(to)});
@@ -79,7 +80,8 @@ services::Page FollowupService::view(const auth::Principal& p, const FollowupVie
     const std::string* status = f.text(ent::followups, "status");
     if (status && *status != "open" && *status != "snoozed") continue;
     std::string& out = page.add();
-    domain::append_row_json(out, ent::followups, f, records_.redacts(p, ent::followups, f));
+    domain::append_row_json(out, ent::followups, f, records_.redacts(p, ent::followups, f),
+                            records_.org_name(p, ent::followups, f));
     out.pop_back();  // the closing brace: the local times follow
     const std::string* due = f.text(ent::followups, "due_at");
     const auto at = due ? domain::parse_instant(*due) : std::nullopt;

@@ -23,6 +23,7 @@ struct FollowupView {
   std::string which;               // "today", "overdue" or "upcoming" (else Problem 404)
   bool everyone = false;           // every assignee's
   std::int64_t assignee_id = 0;    // else this one's; 0: the caller's
+  std::int64_t org_id = 0;         // only this organisation's (staff: one start-up's); 0: any
   int days = 7;                    // upcoming: how many days ahead, today included
 };
 

@@ -77,7 +77,7 @@ RegionFigures region_figures(storage::Store& store, domain::Clock::time_point no
   for (const Row& r : store.list(ent::outcomes, q)) {
     const json::object row = domain::encode_row(ent::outcomes, r, true);  // never the notes
     json::object item{{"id", r.id}, {"org_id", r.org_id}, {"org_name", name_of(r.org_id)}};
-    for (const char* f : {"kind", "amount", "currency", "jobs", "occurred_on", "lead_id"})
+    for (const char* f : {"kind", "amount", "currency", "amount_eur", "jobs", "occurred_on", "lead_id"})
       item[f] = row.contains(f) ? row.at(f) : json::value(nullptr);
     outcomes.push_back(std::move(item));
   }

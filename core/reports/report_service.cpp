@@ -8,6 +8,7 @@
 
 #include "domain/currency.hpp"
 #include "domain/problem.hpp"
+#include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "relance/model/schema.hpp"
 #include "relance/storage/store.hpp"
@@ -62,6 +63,20 @@ struct StageFigures {
   std::vector<double> stays;
 };
 using Stages = std::map<std::string, StageFigures>;
+
+// The stages a lead reached: those it has been in, and every step of the pipeline up to the
+// furthest of them (a lead moved from new to won went past contacted, meeting and proposal),
+// so that no stage counts fewer leads than the one after it and a conversion never exceeds
+// 1. "lost" is an exit, not a step: it tells nothing of how far a lead went.
+std::set<std::string> reached_stages(const std::vector<std::string>& been, const std::vector<std::string>& pipeline) {
+  std::set<std::string> out(been.begin(), been.end());
+  std::size_t steps = 0;  // the steps up to the furthest reached
+  for (std::size_t i = 0; i < pipeline.size(); ++i)
+    if (pipeline[i] != "lost" && out.contains(pipeline[i])) steps = i + 1;
+  for (std::size_t i = 0; i < steps; ++i)
+    if (pipeline[i] != "lost") out.insert(pipeline[i]);
+  return out;
+}
 
 // The stages of `pipeline` in its order, then any other stage seen, by name. Conversion runs
 // from each stage to the next one of the pipeline; "lost" is an exit, not a step.
@@ -122,6 +137,35 @@ struct OutcomeFigures {
   }
 };
 
+// The outcomes by sector. A sector is a company's own word, and the `sector` filter compares
+// it without case (ASCII, as SQLite's NOCASE): "Health" and "health" are one group here too,
+// named as most of its outcomes spell it (a tie: the first spelling in byte order, capitals
+// first), so that a group and the filter that selects it agree.
+class Sectors {
+ public:
+  void add(const storage::OutcomeGroup& g) {
+    Group& group = groups_[domain::fold_ascii_case(g.sector)];
+    group.figures.add(g);
+    group.spellings[g.sector] += g.count;
+  }
+  std::map<std::string, OutcomeFigures> by_name() const {
+    std::map<std::string, OutcomeFigures> out;
+    for (const auto& [_, group] : groups_) {
+      const auto most = std::max_element(group.spellings.begin(), group.spellings.end(),
+                                         [](const auto& a, const auto& b) { return a.second < b.second; });
+      out[most->first] = group.figures;
+    }
+    return out;
+  }
+
+ private:
+  struct Group {
+    OutcomeFigures figures;
+    std::map<std::string, std::int64_t> spellings;  // spelling -> outcomes
+  };
+  std::map<std::string, Group> groups_;  // by the folded sector
+};
+
 // Each group's figures beside its key: `key(object)` writes the group's own members.
 template <class Key, class Named>
 json::array breakdown(const std::map<Key, OutcomeFigures>& groups, Named named) {
@@ -163,24 +207,34 @@ struct Discipline {
 json::object definitions() {
   return json::object{
       {"leads", "Leads created in the period, from the mission when one is chosen, by their current stage."},
-      {"reached", "Leads that have been in the stage at some time: their current stage, and both stages of each "
-                  "of their stage changes."},
+      {"reached", "Leads that have been in the stage or gone past it: their current stage, both stages of each "
+                  "of their stage changes, and every stage of the pipeline before the furthest of those (lost is "
+                  "an exit, not a step)."},
       {"conversion_to_next", "Leads that reached the next stage of the pipeline divided by those that reached "
                              "this one (lost is an exit, not a step)."},
+      {"stays", "Times a lead left the stage by a stage change: the stays the durations are taken over."},
       {"median_seconds", "Median time a lead stayed in the stage, from entering it (its creation or the stage "
                          "change into it) to the stage change out of it; p90_seconds: nine stays in ten were "
                          "shorter or equal (nearest rank)."},
+      {"p90_seconds", "The stay nine stays in ten were shorter than or equal to: the value at rank ⌈0.9 n⌉ of "
+                      "the stays in order."},
       {"outcomes", "Outcomes dated in the period (their date, else the day they were recorded), of the mission "
                    "(their event, else their lead's)."},
+      {"count", "Number of those outcomes."},
+      {"amounts", "Sums of the outcomes' amounts in each currency they were written in, euros included."},
       {"amount_eur", "Sum of the outcomes' amounts in euros, each converted when it was written at the rate of "
                      "the region's exchange-rate table that applied to its date (an outcome in a currency "
-                     "without a rate counts in amounts only)."},
+                     "without a rate counts in amounts only, until the first rate of its currency converts it)."},
       {"jobs", "Jobs created, as recorded on the outcomes."},
       {"mission_leads", "Leads that came from a mission or fair (the chosen one when given)."},
       {"with_reference", "Mission leads whose follow-up clock has started: their first meeting, else the end of "
-                         "their mission (the day after its last day, 00:00 UTC)."},
+                         "their mission (the day after its last day, 00:00 UTC), once that time has passed."},
+      {"followed_up", "Mission leads with a call, email or meeting logged after that start."},
       {"within_72h", "Mission leads with a call, email or meeting logged within 72 hours after that start; "
                      "within_7d: within 7 days; the shares divide by with_reference."},
+      {"within_7d", "Mission leads with a call, email or meeting logged within 7 days after that start."},
+      {"share_within_72h", "within_72h divided by with_reference (none when no clock has started)."},
+      {"share_within_7d", "within_7d divided by with_reference (none when no clock has started)."},
       {"median_hours_to_first_followup", "Median hours from that start to the first call, email or meeting "
                                          "after it, over the leads followed up."},
       {"overdue_followups", "Open or snoozed follow-ups of mission leads whose due time has passed."},
@@ -242,9 +296,11 @@ class Builder {
       by_org[s.org_id][s.stage].leads += s.leads;
       overall[viewer_.stage_in_totals(s.stage)].leads += s.leads;
     }
-    for (const auto& s : reads_.leads_reaching_stage(q_.filter)) {
-      by_org[s.org_id][s.stage].reached += s.leads;
-      overall[viewer_.stage_in_totals(s.stage)].reached += s.leads;
+    for (const auto& path : reads_.stage_paths(q_.filter)) {
+      for (const std::string& s : reached_stages(path.stages, orgs_.get(path.org_id)->stages)) {
+        by_org[path.org_id][s].reached += path.leads;
+        overall[viewer_.stage_in_totals(s)].reached += path.leads;
+      }
     }
     for (const auto& s : reads_.stage_stays(q_.filter)) {
       by_org[s.org_id][s.stage].stays.push_back(s.seconds);
@@ -266,7 +322,8 @@ class Builder {
   json::object outcomes() {
     OutcomeFigures totals;
     std::map<std::int64_t, OutcomeFigures> by_org;
-    std::map<std::string, OutcomeFigures> by_kind, by_sector, by_month;
+    std::map<std::string, OutcomeFigures> by_kind, by_month;
+    Sectors by_sector;
     std::map<std::pair<std::int64_t, std::string>, OutcomeFigures> by_partner;
     for (const auto& g : reads_.outcome_groups(q_.filter)) {
       totals.add(g);
@@ -274,7 +331,7 @@ class Builder {
       by_org[g.org_id].add(g);
       by_kind[g.kind].add(g);
       by_partner[{g.partner_id, g.partner_name}].add(g);
-      by_sector[g.sector].add(g);
+      by_sector.add(g);
       by_month[g.month].add(g);
     }
     return json::object{
@@ -288,7 +345,7 @@ class Builder {
                                    o["company_id"] = k.first ? json::value(k.first) : json::value(nullptr);
                                    o["company_name"] = k.first ? json::value(k.second) : json::value(nullptr);
                                  })},
-        {"by_sector", breakdown(by_sector,
+        {"by_sector", breakdown(by_sector.by_name(),
                                 [](const std::string& k, json::object& o) {
                                   o["sector"] = k.empty() ? json::value(nullptr) : json::value(k);
                                 })},

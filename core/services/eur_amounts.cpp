@@ -8,6 +8,7 @@
 #include "domain/eur_amount.hpp"
 #include "domain/problem.hpp"
 #include "domain/time.hpp"
+#include "services/record_writes.hpp"
 
 namespace relance::services {
 using storage::Entity;
@@ -66,9 +67,10 @@ bool touches(const Entity& e, const std::vector<std::size_t>& changed, std::init
   return false;
 }
 
-void settle_outcome(storage::WriteTxn& tx, Row& row, std::vector<std::size_t>& changed) {
+// Sets the outcome's amount_eur and eur_rate at the rate of its currency on its date (its
+// occurred_on, else `undated`): both null when no rate applies.
+void convert(storage::WriteTxn& tx, Row& row, const std::string& undated, std::vector<std::size_t>& changed) {
   const Entity& e = ent::outcomes;
-  if (!touches(e, changed, {"amount", "currency", "occurred_on"})) return;
   const auto amount = row.integer(e, "amount");
   const std::string* currency = row.text(e, "currency");
   std::optional<domain::EurRate> rate;
@@ -77,7 +79,7 @@ void settle_outcome(storage::WriteTxn& tx, Row& row, std::vector<std::size_t>& c
       rate = domain::EurRate{1, 0};
     } else {
       const std::string* on = row.text(e, "occurred_on");
-      rate = rate_on(tx, row.org_id, *currency, on ? *on : domain::now_instant().substr(0, 10));
+      rate = rate_on(tx, row.org_id, *currency, on ? *on : undated);
     }
   }
   if (!rate) {
@@ -89,6 +91,11 @@ void settle_outcome(storage::WriteTxn& tx, Row& row, std::vector<std::size_t>& c
   if (!cents) throw Problem::invalid("amount", "amount is too large to be converted to euros");
   set(e, row, "amount_eur", *cents, changed);
   set(e, row, "eur_rate", domain::eur_rate_text(*rate), changed);
+}
+
+void settle_outcome(storage::WriteTxn& tx, Row& row, std::vector<std::size_t>& changed) {
+  if (!touches(ent::outcomes, changed, {"amount", "currency", "occurred_on"})) return;
+  convert(tx, row, domain::now_instant().substr(0, 10), changed);
 }
 
 void check_rate(storage::WriteTxn& tx, const Row& row) {
@@ -114,6 +121,33 @@ void check_rate(storage::WriteTxn& tx, const Row& row) {
 void require_rate_keeper(const auth::Principal& p, const Entity& e) {
   if (&e == &ent::exchange_rates && !p.is_staff() && !p.is_admin())
     throw Problem::forbidden("only region staff and the instance admin keep the exchange rates");
+}
+
+void convert_waiting_outcomes(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e, const Row& rate) {
+  if (&e != &ent::exchange_rates) return;
+  const std::string* currency = rate.text(e, "currency");
+  if (!currency) return;
+  const Entity& o = ent::outcomes;
+  storage::ListQuery q;
+  q.scope = storage::Scope::everything();  // every start-up's: the table is the region's
+  q.filters.push_back({"currency", storage::Filter::Op::eq, *currency});
+  q.filters.push_back({"eur_rate", storage::Filter::Op::is_null, {}});
+  q.limit = 500;
+  for (std::vector<Row> page = tx.list(o, q); !page.empty(); page = tx.list(o, q)) {
+    for (Row& row : page) {
+      const Row before = row;
+      std::vector<std::size_t> changed;
+      try {
+        // Undated: the day it was recorded, the day its figures belong to.
+        convert(tx, row, row.created_at.substr(0, 10), changed);
+      } catch (const Problem&) {
+        continue;  // euros beyond what an amount holds: this one stays without, the rate is written
+      }
+      if (changed.empty()) continue;  // no amount: nothing to convert
+      write_record(tx, p, o, WriteKind::update, row, &before, changed, event_type(o, WriteKind::update));
+    }
+    q.after_id = page.back().id;
+  }
 }
 
 void settle_money(storage::WriteTxn& tx, const Entity& e, Row& row, std::vector<std::size_t>& changed) {

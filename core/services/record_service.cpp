@@ -98,8 +98,12 @@ RecordRead RecordService::get(const auth::Principal& p, const Entity& e, std::in
 }
 
 std::string RecordService::org_name(const auth::Principal& p, const Entity& e, const Row& row) const {
+  return org_name_of(p, e, row.org_id);
+}
+
+std::string RecordService::org_name_of(const auth::Principal& p, const Entity& e, std::int64_t org_id) const {
   if (!p.is_staff() || !e.org_owned) return {};
-  return orgs_.get(row.org_id)->name;
+  return orgs_.get(org_id)->name;
 }
 
 void refuse_personal_conditions(const Entity& e, const std::vector<std::string_view>& fields) {
@@ -180,7 +184,9 @@ std::string insert_record(storage::WriteTxn& tx, const auth::Principal& p, const
   auto changed = set_fields(e, row);
   check_references(tx, e, row, changed, p.org_id);
   settle_money(tx, e, row, changed);
-  return write_record(tx, p, e, WriteKind::create, row, nullptr, changed, event_type(e, WriteKind::create));
+  std::string json = write_record(tx, p, e, WriteKind::create, row, nullptr, changed, event_type(e, WriteKind::create));
+  convert_waiting_outcomes(tx, p, e, row);
+  return json;
 }
 
 void RecordService::create(const auth::Principal& p, CreateRecord request, OutcomeCallback done) {
@@ -190,11 +196,15 @@ void RecordService::create(const auth::Principal& p, CreateRecord request, Outco
   auto org = orgs_.get(p.org_id);
   auto row = std::make_shared<Row>();
   if (!checked(done, [&] { *row = new_record(p, *org, e, request.fields); })) return;
+  // Staff read their writes' answers as they read the row afterwards: with org_name.
+  std::string name = org_name(p, e, *row);
   submit_outcome(
       store_,
-      [&e, p, row, idempotency = std::move(request.idempotency)](storage::WriteTxn& tx) mutable {
+      [&e, p, row, name = std::move(name), idempotency = std::move(request.idempotency)](storage::WriteTxn& tx) mutable {
         if (auto first = replayed(tx, p, idempotency)) return *first;
         std::string json = insert_record(tx, p, e, *row);
+        // The event's data is the row alone; the answer adds the name (written once more).
+        if (!name.empty()) json = domain::row_json(e, *row, false, name);
         WriteOutcome created{WriteOutcome::Kind::created, row->id, row->version, std::move(json), {}, {}};
         remember(tx, p, idempotency, created);
         return created;
@@ -231,13 +241,14 @@ bool becomes_done(const Entity& e, const Row& row, const Row& before) {
 }  // namespace
 
 WriteOutcome update_record(storage::WriteTxn& tx, const auth::Principal& p, const OrgSettings& org,
-                           const UpdateRecord& request, const Scope& visible) {
+                           const UpdateRecord& request, const Scope& visible, const std::string& org_name) {
   const Entity& e = request.entity;
   Row row = owned_row(tx, e, p, request.id, visible, request.expected_version);
   const Row before = row;
   auto changed = domain::apply_body(e, request.fields, row, false, context_of(org));
   if (changed.empty())
-    return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, domain::row_json(e, row, false), {}, {}};
+    return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, domain::row_json(e, row, false, org_name),
+                        {}, {}};
   if (request.fields.contains("kind")) refuse_server_kinds(e, row);
   if (request.fields.contains("days")) refuse_out_of_bounds(e, row);
   const bool done_now = becomes_done(e, row, before);
@@ -252,6 +263,8 @@ WriteOutcome update_record(storage::WriteTxn& tx, const auth::Principal& p, cons
   if (stage_moved) type = "lead.stage_changed";
   if (done_now) type = "followup.done";
   std::string json = write_record(tx, p, e, WriteKind::update, row, &before, changed, type);
+  convert_waiting_outcomes(tx, p, e, row);
+  if (!org_name.empty()) json = domain::row_json(e, row, false, org_name);
   if (stage_moved) log_stage_change(tx, p, row, before);
   return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, std::move(json), {}, {}};
 }
@@ -261,10 +274,12 @@ void RecordService::update(const auth::Principal& p, UpdateRecord request, Outco
   require_rate_keeper(p, request.entity);
   auto org = orgs_.get(p.org_id);
   const Scope visible = read_scope(p, request.entity);
+  // A caller changes their own organisation's rows only (owned_row): its name for staff.
+  std::string name = org_name_of(p, request.entity, p.org_id);
   submit_outcome(
       store_,
-      [p, request = std::move(request), org, visible](storage::WriteTxn& tx) {
-        return update_record(tx, p, *org, request, visible);
+      [p, request = std::move(request), org, visible, name = std::move(name)](storage::WriteTxn& tx) {
+        return update_record(tx, p, *org, request, visible, name);
       },
       std::move(done));
 }

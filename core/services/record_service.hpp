@@ -124,14 +124,17 @@ struct DeleteRecord {
 storage::Row new_record(const auth::Principal& p, const OrgSettings& org, const storage::Entity& e,
                         const boost::json::object& fields);
 // Inside a write job: writes `row` (from new_record) with its references checked, its money
-// settled, its audit entry and its event; returns its JSON text. Throws Problem invalid for
+// settled, its audit entry and its event (and, for a currency's first exchange rate, the
+// outcomes that waited for it converted); returns its JSON text. Throws Problem invalid for
 // a reference to no row of the organisation.
 std::string insert_record(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
                           storage::Row& row);
 // Inside a write job: the update RecordService::update runs (a lead's stage change logged as
-// its activity, a follow-up's done_at), over the rows `visible` shows the caller.
+// its activity, a follow-up's done_at), over the rows `visible` shows the caller; the
+// answer's row carries `org_name` when one is given (staff's).
 WriteOutcome update_record(storage::WriteTxn& tx, const auth::Principal& p, const OrgSettings& org,
-                           const UpdateRecord& request, const storage::Scope& visible);
+                           const UpdateRecord& request, const storage::Scope& visible,
+                           const std::string& org_name = {});
 
 class RecordService {
  public:
@@ -160,6 +163,8 @@ class RecordService {
   std::string org_name(const auth::Principal& p, const storage::Entity& e, const storage::Row& row) const;
 
  private:
+  std::string org_name_of(const auth::Principal& p, const storage::Entity& e, std::int64_t org_id) const;
+
   storage::Store& store_;
   OrgDirectory& orgs_;
 };

@@ -136,32 +136,33 @@ std::string zone_text(const std::string& zone, Instant when) {
                                                                            : zone;
 }
 
-// The weekly region digest's own words, beside the Words of the same language.
+// The weekly region digest's own words, beside the Words of the same language. A count
+// takes the singular for 1 ("1 lead", "1 piste") and the plural otherwise.
 struct RegionWords {
   const char* subject;  // followed by the day
   const char* outcomes;
   const char* stale;
-  const char* stale_leads;   // "3 leads with no activity for 14 days or more"
-  const char* or_more;
-  const char* oldest;        // "the oldest for 40 days"
+  const char* stale_lead[2];  // "1 lead with no activity for 30 days", "3 leads with no activity for "
+  const char* or_more;        // "... 14 days or more"
+  const char* oldest;         // ", the oldest for 40 days"
   const char* quiet;
-  const char* never;         // a start-up that never logged an activity
+  const char* never;          // a start-up that never logged an activity
   const char* last_activity;
-  const char* jobs;
-  const char* kinds[7][2];   // outcome kind -> its name
+  const char* jobs[2];
+  const char* kinds[7][2];    // outcome kind -> its name
 };
 
 constexpr RegionWords english_region{
     "Region digest, week to ",
     "New outcomes this week",
     "Leads gone stale, by start-up",
-    "leads with no activity for ",
+    {"lead with no activity for ", "leads with no activity for "},
     " or more",
-    "the oldest for ",
+    ", the oldest for ",
     "Start-ups with no activity",
     "no activity ever recorded",
     "last activity ",
-    "jobs",
+    {"job", "jobs"},
     {{"investment", "Investment"}, {"partnership", "Partnership"}, {"customer-contract", "Customer contract"},
      {"pilot", "Pilot"}, {"hire", "Hire"}, {"us-subsidiary", "US subsidiary"}, {"other", "Other"}},
 };
@@ -169,17 +170,22 @@ constexpr RegionWords english_region{
 constexpr RegionWords french_region{
     "Synthèse régionale, semaine au ",
     "Nouveaux résultats de la semaine",
-    "Leads sans nouvelles, par start-up",
-    "leads sans activité depuis ",
+    "Pistes sans nouvelles, par start-up",
+    {"piste sans activité depuis ", "pistes sans activité depuis "},
     " ou plus",
-    "le plus ancien depuis ",
+    ", la plus ancienne depuis ",
     "Start-ups sans activité",
     "aucune activité jamais enregistrée",
     "dernière activité il y a ",
-    "emplois",
+    {"emploi", "emplois"},
     {{"investment", "Investissement"}, {"partnership", "Partenariat"}, {"customer-contract", "Contrat client"},
      {"pilot", "Pilote"}, {"hire", "Recrutement"}, {"us-subsidiary", "Filiale aux États-Unis"}, {"other", "Autre"}},
 };
+
+// "1 job", "3 jobs": the count and its word in the number it takes.
+std::string counted(int64_t n, const char* const (&word)[2]) {
+  return std::to_string(n) + " " + word[n == 1 ? 0 : 1];
+}
 
 // An amount as people write it: "250000", "1250.50". The daemon writes money as a decimal
 // string ("250000.00", docs/api.md); a number is taken too.
@@ -531,7 +537,8 @@ std::optional<Outgoing> region_digest_due(const json::object& doc, int64_t event
   const auto day = parse_local(date);
   if (!day) throw relance::Error(RELANCE_INVALID, "region_digest.due: no valid date: \"" + date + "\"");
   const std::string subject = r.subject + day_text(w, *day, true);
-  auto days_text = [&](int64_t n) { return std::to_string(n) + " " + (n == 1 ? w.day : w.days); };
+  const char* const day_words[2] = {w.day, w.days};
+  auto days_text = [&](int64_t n) { return counted(n, day_words); };
   Writer out{w, {}, {}};
   out.heading(subject);
   auto section = [&](const char* title, const json::array& items, auto&& line_of) {
@@ -546,7 +553,8 @@ std::optional<Outgoing> region_digest_due(const json::object& doc, int64_t event
     out.html += "</ul>\n";
     out.blank();
   };
-  // "Alpha Robotics — Investment: 250000 EUR, 3 jobs (2026-06-12)".
+  // "Alpha Robotics — Investment: 250000 USD (225000 EUR), 3 jobs (2026-06-12)": the amount
+  // as the start-up wrote it, and its euros when the region has a rate for its currency.
   section(r.outcomes, *outcomes, [&](const json::object* o) {
     const std::string kind = text_at(o, "kind");
     std::string line = text_at(o, "org_name") + " — ";
@@ -555,16 +563,25 @@ std::optional<Outgoing> region_digest_due(const json::object& doc, int64_t event
       if (kind == k[0]) kind_name = k[1];
     line += kind_name;
     const json::value* amount = o ? o->if_contains("amount") : nullptr;
-    if (const std::string a = amount ? amount_text(*amount) : std::string(); !a.empty())
-      line += w.colon + std::string(" ") + a + " " + text_at(o, "currency");
-    if (const auto jobs = integer_at(o, "jobs"); jobs && *jobs > 0) line += ", " + std::to_string(*jobs) + " " + r.jobs;
+    if (const std::string a = amount ? amount_text(*amount) : std::string(); !a.empty()) {
+      const std::string currency = text_at(o, "currency");
+      line += w.colon + std::string(" ") + a + " " + currency;
+      const json::value* eur = o ? o->if_contains("amount_eur") : nullptr;
+      if (const std::string e = eur ? amount_text(*eur) : std::string(); !e.empty() && currency != "EUR")
+        line += " (" + e + " EUR)";
+    }
+    if (const auto jobs = integer_at(o, "jobs"); jobs && *jobs > 0) line += ", " + counted(*jobs, r.jobs);
     if (const std::string on = text_at(o, "occurred_on"); !on.empty()) line += " (" + on + ")";
     return line;
   });
   const int64_t stale_days = integer_at(data, "stale_days").value_or(14);
+  // "Alpha Robotics: 1 lead with no activity for 30 days", "Beta Foods: 2 leads with no
+  // activity for 14 days or more, the oldest for 40 days".
   section(r.stale, *stale, [&](const json::object* s) {
-    return text_at(s, "org_name") + w.colon + " " + std::to_string(integer_at(s, "leads").value_or(0)) + " " +
-           r.stale_leads + days_text(stale_days) + r.or_more + ", " + r.oldest + days_text(integer_at(s, "oldest_days").value_or(0));
+    const int64_t leads = integer_at(s, "leads").value_or(0);
+    const std::string oldest = days_text(integer_at(s, "oldest_days").value_or(0));
+    std::string line = text_at(s, "org_name") + w.colon + " " + counted(leads, r.stale_lead);
+    return leads == 1 ? line + oldest : line + days_text(stale_days) + r.or_more + r.oldest + oldest;
   });
   section(r.quiet, *quiet, [&](const json::object* q) {
     const auto days = integer_at(q, "days");

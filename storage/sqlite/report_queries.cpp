@@ -1,5 +1,6 @@
 #include "sqlite/report_queries.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace relance::storage::sqlite {
@@ -86,18 +87,30 @@ std::vector<StageLeads> leads_by_stage(Connection& c, const ReportFilter& f) {
   return rows_of<StageLeads>(c, sql, f, stage_leads);
 }
 
-std::vector<StageLeads> leads_reaching_stage(Connection& c, const ReportFilter& f) {
+std::vector<StagePath> stage_paths(Connection& c, const ReportFilter& f) {
   // A lead has been in its current stage and in both stages of each of its stage changes.
+  // Its stages are joined by the unit separator (no stage name holds a control character)
+  // and the leads counted by organisation and set of stages: few sets, whatever the leads.
   static const std::string sql =
-      "WITH fl AS (SELECT l.id, l.org_id, l.stage" + leads_covered + ")"
-      " SELECT org_id, stage, count(DISTINCT id) FROM ("
-      " SELECT id, org_id, stage FROM fl"
-      " UNION ALL SELECT fl.id, fl.org_id, a.from_stage FROM fl JOIN activities a"
+      "WITH fl AS (SELECT l.id, l.org_id, l.stage" + leads_covered + "),"
+      " seen AS (SELECT id, org_id, stage FROM fl"
+      " UNION SELECT fl.id, fl.org_id, a.from_stage FROM fl JOIN activities a"
       " ON a.org_id = fl.org_id AND a.lead_id = fl.id AND a.kind = 'stage-change'"
-      " UNION ALL SELECT fl.id, fl.org_id, a.to_stage FROM fl JOIN activities a"
-      " ON a.org_id = fl.org_id AND a.lead_id = fl.id AND a.kind = 'stage-change')"
-      " WHERE stage IS NOT NULL GROUP BY org_id, stage";
-  return rows_of<StageLeads>(c, sql, f, stage_leads);
+      " UNION SELECT fl.id, fl.org_id, a.to_stage FROM fl JOIN activities a"
+      " ON a.org_id = fl.org_id AND a.lead_id = fl.id AND a.kind = 'stage-change'),"
+      " paths AS (SELECT org_id, group_concat(stage, char(31)) AS stages"
+      " FROM (SELECT * FROM seen WHERE stage IS NOT NULL ORDER BY id, stage) GROUP BY id, org_id)"
+      " SELECT org_id, stages, count(*) FROM paths GROUP BY org_id, stages";
+  return rows_of<StagePath>(c, sql, f, [](SQLite::Statement& st) {
+    StagePath p{st.getColumn(0).getInt64(), {}, st.getColumn(2).getInt64()};
+    const std::string joined = st.getColumn(1).getString();
+    for (std::size_t at = 0; at <= joined.size();) {
+      const std::size_t end = std::min(joined.find('\x1f', at), joined.size());
+      p.stages.push_back(joined.substr(at, end - at));
+      at = end + 1;
+    }
+    return p;
+  });
 }
 
 std::vector<StageStay> stage_stays(Connection& c, const ReportFilter& f) {
@@ -134,10 +147,13 @@ std::vector<FirstFollowup> first_followups(Connection& c, const ReportFilter& f)
   static const std::string sql =
       "WITH fl AS (SELECT l.id, l.org_id, l.source_event_id" + leads_covered +
       " AND l.source_event_id IS NOT NULL),"
-      " ref AS (SELECT fl.id, fl.org_id, coalesce("
+      " start AS (SELECT fl.id, fl.org_id, coalesce("
       " (SELECT min(a.occurred_at) FROM activities a WHERE a.org_id = fl.org_id AND a.lead_id = fl.id AND a.kind = 'meeting'),"
       " (SELECT date(e.ends_on, '+1 day') || 'T00:00:00.000Z' FROM events e WHERE e.id = fl.source_event_id))"
-      " AS ref_at FROM fl)"
+      " AS at FROM fl),"
+      // A clock starts when its meeting took place or its mission ended: not before (a
+      // meeting logged ahead, a mission still going on).
+      " ref AS (SELECT id, org_id, CASE WHEN at <= :now THEN at END AS ref_at FROM start)"
       " SELECT org_id, ref_at IS NOT NULL, (julianday((SELECT min(a.occurred_at) FROM activities a"
       " WHERE a.org_id = ref.org_id AND a.lead_id = ref.id AND a.kind IN ('call', 'email', 'meeting')"
       " AND a.occurred_at > ref.ref_at))"

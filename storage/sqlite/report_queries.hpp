@@ -10,7 +10,7 @@
 namespace relance::storage::sqlite {
 
 std::vector<StageLeads> leads_by_stage(Connection& c, const ReportFilter& f);
-std::vector<StageLeads> leads_reaching_stage(Connection& c, const ReportFilter& f);
+std::vector<StagePath> stage_paths(Connection& c, const ReportFilter& f);
 std::vector<StageStay> stage_stays(Connection& c, const ReportFilter& f);
 std::vector<OutcomeGroup> outcome_groups(Connection& c, const ReportFilter& f);
 std::vector<FirstFollowup> first_followups(Connection& c, const ReportFilter& f);

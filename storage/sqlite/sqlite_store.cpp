@@ -178,8 +178,8 @@ class OpenStore final : public SqliteStore {
   std::vector<StageLeads> leads_by_stage(const ReportFilter& f) override {
     return read([&](Connection& c) { return sqlite::leads_by_stage(c, f); });
   }
-  std::vector<StageLeads> leads_reaching_stage(const ReportFilter& f) override {
-    return read([&](Connection& c) { return sqlite::leads_reaching_stage(c, f); });
+  std::vector<StagePath> stage_paths(const ReportFilter& f) override {
+    return read([&](Connection& c) { return sqlite::stage_paths(c, f); });
   }
   std::vector<StageStay> stage_stays(const ReportFilter& f) override {
     return read([&](Connection& c) { return sqlite::stage_stays(c, f); });

@@ -644,8 +644,10 @@ def case_digest_fr():
 
 def region_digest(locale, zone):
     """The weekly region digest to a staff member whose digest time just passed this weekday
-    in her zone: Alpha's new outcome, its stale lead (a count) and its silence, Beta (active)
-    nowhere, and not one word of Alpha's unshared contact, lead notes or outcome notes."""
+    in her zone: Alpha's new outcomes (in euros, in dollars at the region's rate, in francs
+    that have no rate yet), its stale lead (a count) and its silence, Gamma's two stale leads,
+    Beta (active) nowhere, and not one word of Alpha's unshared contact, lead notes or
+    outcome notes."""
     start = now().astimezone(zoneinfo.ZoneInfo(zone))
     minutes = max(0, start.hour * 60 + start.minute - 1)
     weekday = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"][start.weekday()]
@@ -665,9 +667,20 @@ def region_digest(locale, zone):
         lea.create("outcomes", {"kind": "investment", "amount": 250000, "currency": "EUR", "jobs": 3,
                                 "lead_id": lead["id"], "occurred_on": f"{now():%Y-%m-%d}",
                                 "notes": "outcome-secret-note 🤫"})
+        root.create("exchange-rates", {"currency": "USD", "rate": "0.9",
+                                       "valid_from": f"{now() - datetime.timedelta(days=400):%Y-%m-%d}"})
+        lea.create("outcomes", {"kind": "partnership", "amount": "120000", "currency": "USD", "jobs": 1,
+                                "lead_id": lead["id"], "occurred_on": f"{now():%Y-%m-%d}"})
+        lea.create("outcomes", {"kind": "pilot", "amount": "5000.50", "currency": "CHF",
+                                "lead_id": lead["id"], "occurred_on": f"{now():%Y-%m-%d}"})
+        gamma = Org(daemon, "Gamma Santé", "gamma.test")
+        ines = gamma.user("ines")
+        gamma_leads = [ines.create("leads", {"title": f"Hôpital {n}"})["id"] for n in (1, 2)]
         month_ago = instant(now() - datetime.timedelta(days=30))
+        weeks_ago = instant(now() - datetime.timedelta(days=20))
         with sqlite3.connect(os.path.join(daemon.dir, "relance.db"), timeout=10) as db:
-            db.execute("UPDATE leads SET created_at = ? WHERE id = ?", (month_ago, lead["id"]))
+            db.execute("UPDATE leads SET created_at = ? WHERE id IN (?, ?)", (month_ago, lead["id"], gamma_leads[0]))
+            db.execute("UPDATE leads SET created_at = ? WHERE id = ?", (weeks_ago, gamma_leads[1]))
         beta = Org(daemon, "Beta Foods", "beta.test")
         beta.user("noe").create("activities", {"kind": "note", "subject": "Appel fournisseur"})
         # The staff member last: the scheduler may find her due at once, and everything above is there.
@@ -694,22 +707,32 @@ def case_region_digest():
     msg, text, page = region_digest("en", "America/New_York")
     check(msg["Subject"].startswith("Region digest, week to "), f"subject {msg['Subject']!r}")
     for body in (text, page):
-        for item in ("New outcomes this week (1)", "Alpha Robotics — Investment: 250000 EUR, 3 jobs",
-                     "Leads gone stale, by start-up (1)",
-                     "Alpha Robotics: 1 leads with no activity for 14 days or more, the oldest for 30 days",
-                     "Start-ups with no activity (1)", "Alpha Robotics: no activity ever recorded"):
+        for item in ("New outcomes this week (3)", "Alpha Robotics — Investment: 250000 EUR, 3 jobs (",
+                     "Alpha Robotics — Partnership: 120000 USD (108000 EUR), 1 job (",
+                     f"Alpha Robotics — Pilot: 5000.50 CHF ({now():%Y-%m-%d})",
+                     "Leads gone stale, by start-up (2)",
+                     "Alpha Robotics: 1 lead with no activity for 30 days",
+                     "Gamma Santé: 2 leads with no activity for 14 days or more, the oldest for 30 days",
+                     "Start-ups with no activity (2)", "Alpha Robotics: no activity ever recorded"):
             check(item in body, f"the English region digest lacks {item!r}: {body}")
+        check("EUR (" not in body and "1 jobs" not in body and "1 leads" not in body
+              and "1 lead with no activity for 14" not in body,
+              f"the English region digest: {body}")
 
 
 def case_region_digest_fr():
     msg, text, page = region_digest("fr", "Europe/Paris")
     check(msg["Subject"].startswith("Synthèse régionale, semaine au "), f"subject {msg['Subject']!r}")
     for body in (text, page):
-        for item in ("Nouveaux résultats de la semaine (1)", "Alpha Robotics — Investissement\u00a0: 250000 EUR, 3 emplois",
-                     "Leads sans nouvelles, par start-up (1)",
-                     "Alpha Robotics\u00a0: 1 leads sans activité depuis 14 jours ou plus, le plus ancien depuis 30 jours",
-                     "Start-ups sans activité (1)", "Alpha Robotics\u00a0: aucune activité jamais enregistrée"):
+        for item in ("Nouveaux résultats de la semaine (3)", "Alpha Robotics — Investissement\u00a0: 250000 EUR, 3 emplois (",
+                     "Alpha Robotics — Partenariat\u00a0: 120000 USD (108000 EUR), 1 emploi (",
+                     f"Alpha Robotics — Pilote\u00a0: 5000.50 CHF ({now():%Y-%m-%d})",
+                     "Pistes sans nouvelles, par start-up (2)",
+                     "Alpha Robotics\u00a0: 1 piste sans activité depuis 30 jours",
+                     "Gamma Santé\u00a0: 2 pistes sans activité depuis 14 jours ou plus, la plus ancienne depuis 30 jours",
+                     "Start-ups sans activité (2)", "Alpha Robotics\u00a0: aucune activité jamais enregistrée"):
             check(item in body, f"the French region digest lacks {item!r}: {body}")
+        check("1 emplois" not in body and "1 pistes" not in body, f"the French region digest: {body}")
 
 
 def case_down():

@@ -178,11 +178,14 @@ TEST_CASE("the funnel counts leads per stage, the stages they reached, conversio
   CHECK(stage(overall, "meeting").at("leads") == 1);
   CHECK(stage(overall, "won").at("leads") == 1);
   CHECK(stage(overall, "new").at("reached") == 4);
-  CHECK(stage(overall, "contacted").at("reached") == 1);
-  CHECK(stage(overall, "new").at("conversion_to_next").as_double() == Approx(0.25));
+  // B1 went from new straight to won: past contacted, meeting and proposal.
+  CHECK(stage(overall, "contacted").at("reached") == 2);
+  CHECK(stage(overall, "proposal").at("reached") == 1);
+  CHECK(stage(overall, "new").at("conversion_to_next").as_double() == Approx(0.5));
   CHECK(stage(overall, "contacted").at("conversion_to_next").as_double() == Approx(1.0));
-  CHECK(stage(overall, "meeting").at("conversion_to_next").as_double() == Approx(0.0));
-  CHECK(stage(overall, "proposal").at("conversion_to_next").is_null());  // nobody reached it
+  CHECK(stage(overall, "meeting").at("conversion_to_next").as_double() == Approx(0.5));
+  CHECK(stage(overall, "proposal").at("conversion_to_next").as_double() == Approx(1.0));
+  CHECK(stage(overall, "won").at("conversion_to_next").is_null());  // the last step
   CHECK(stage(overall, "lost").at("conversion_to_next").is_null());
 
   // Time per stage, from the leads' creation and the stage changes read back through the API.

@@ -101,6 +101,9 @@ const std::vector<Row> table = {
   {"GET",    "/readyz",                      ok,                 ok,                 ok,                   ok,                 ok},
   {"GET",    "/metrics",                     ok,                 ok,                 ok,                   ok,                 ok},
   {"GET",    "/api/v1/openapi.json",         ok,                 ok,                 ok,                   ok,                 ok},
+  // The web app: public files ({name} is a file it does not have).
+  {"GET",    "/",                            ok,                 ok,                 ok,                   ok,                 ok},
+  {"GET",    "/assets/{name}",               nf,                 nf,                 nf,                   nf,                 nf},
   // Sessions. Logging out revokes the caller's own (throw-away) token.
   {"POST",   "/api/v1/auth/login",           ok,                 ok,                 ok,                   ok,                 ok},
   {"POST",   "/api/v1/auth/logout",          gone,               gone,               gone,                 gone,               auth},
@@ -316,6 +319,7 @@ std::string with_id(std::string_view pattern, std::int64_t id) {
   if (const auto at = p.find("{format}"); at != std::string::npos) p.replace(at, 8, "pdf");
   if (p.starts_with("/api/v1/exports/")) p += "?dataset=contacts";
   if (const auto at = p.find("{plugin}"); at != std::string::npos) p.replace(at, 8, journal_plugin);
+  if (const auto at = p.find("{name}"); at != std::string::npos) p.replace(at, 6, "app-NOSUCHFILE.js");
   return p;
 }
 

@@ -37,6 +37,8 @@ function step(text: string): void {
 async function login(baseUrl: string, email: string, password: string): Promise<RelanceClient> {
   const session = expectStatus(`log in as ${email}`, 200,
     await relanceClient(baseUrl).POST("/api/v1/auth/login", { body: { email, password } }));
+  // Without "cookie": true the session is a token in the answer (the web app's is a cookie).
+  check(session.token !== undefined, "the login without cookie answered no token");
   return relanceClient(baseUrl, session.token);
 }
 

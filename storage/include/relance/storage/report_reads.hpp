@@ -33,6 +33,14 @@ struct StageLeads {
   std::int64_t leads = 0;
 };
 
+// Leads that have been in the same stages (their current one and both stages of each of
+// their stage changes), in no particular order: how many, of which organisation.
+struct StagePath {
+  std::int64_t org_id = 0;
+  std::vector<std::string> stages;
+  std::int64_t leads = 0;
+};
+
 // How long one lead stayed in one stage: from entering it (its creation or the stage
 // change into it) to the stage change out of it.
 struct StageStay {
@@ -86,8 +94,9 @@ class ReportReads {
 
   // Leads by organisation and current stage.
   virtual std::vector<StageLeads> leads_by_stage(const ReportFilter& f) = 0;
-  // Leads by organisation and every stage they have been in (current or left).
-  virtual std::vector<StageLeads> leads_reaching_stage(const ReportFilter& f) = 0;
+  // Leads by organisation and the stages they have been in (current or left): how far each
+  // went is read against its organisation's pipeline by the caller.
+  virtual std::vector<StagePath> stage_paths(const ReportFilter& f) = 0;
   // Every completed stay of the filter's leads in a stage.
   virtual std::vector<StageStay> stage_stays(const ReportFilter& f) = 0;
   virtual std::vector<OutcomeGroup> outcome_groups(const ReportFilter& f) = 0;

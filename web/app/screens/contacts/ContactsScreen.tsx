@@ -1,0 +1,111 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { Link } from "wouter-preact";
+
+import { aborted, api, problemDetail, type Contact } from "../../api/client";
+import { useSession } from "../../api/session";
+import { Message } from "../../components/Message";
+import { formats } from "../../format/format";
+import { useI18n } from "../../i18n/i18n";
+import { fullName } from "./names";
+
+const pageSize = 50;
+
+interface Results {
+  query: string;
+  items: Contact[];
+  next: string | null;
+}
+
+// Instant search: every keystroke asks GET /api/v1/contacts?q= (the full-text search); the
+// request a newer keystroke replaced is aborted, and an answer that still arrives late is
+// dropped (only the latest query's answer is shown). The search text stays out of the
+// page's address: it is personal data (a name).
+export function ContactsScreen() {
+  const { t, language } = useI18n();
+  const { me } = useSession();
+  const f = formats(language, me.time_zone);
+  const [query, setQuery] = useState("");
+  const [results, setResults] = useState<Results | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const latest = useRef(0);
+
+  const load = async (q: string, cursor: string | null, signal?: AbortSignal) => {
+    const ticket = ++latest.current;
+    const trimmed = q.trim();
+    try {
+      const { data, error: problem, response } = await api.GET("/api/v1/contacts", {
+        params: {
+          query: { limit: pageSize, ...(trimmed ? { q: trimmed } : {}), ...(cursor ? { cursor } : {}) },
+        },
+        ...(signal ? { signal } : {}),
+      });
+      if (ticket !== latest.current) return;  // a newer keystroke's answer is the one to show
+      if (!data) {
+        setError(t("app.error", { detail: problemDetail(problem, response) }));
+        return;
+      }
+      setError(null);
+      setResults((before) => ({
+        query: q,
+        items: cursor && before ? [...before.items, ...data.items] : data.items,
+        next: data.next_cursor ?? null,
+      }));
+    } catch (e) {
+      if (!aborted(e) && ticket === latest.current) setError(t("app.offline"));
+    }
+  };
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void load(query, null, controller.signal);
+    return () => controller.abort();
+  }, [query]);
+
+  const items = results?.items ?? [];
+  return (
+    <section aria-labelledby="contacts-title">
+      <h1 id="contacts-title">{t("contacts.title")}</h1>
+      <div class="search">
+        <label for="contacts-search">{t("contacts.search")}</label>
+        <input
+          id="contacts-search"
+          type="search"
+          autoComplete="off"
+          spellcheck={false}
+          aria-describedby="contacts-search-hint"
+          aria-controls="contacts-results"
+          value={query}
+          onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)}
+        />
+        <p id="contacts-search-hint" class="hint">
+          {t("contacts.search_hint")}
+        </p>
+      </div>
+      {error ? <Message kind="error">{error}</Message> : null}
+      <p class="count" role="status" aria-live="polite">
+        {results === null
+          ? t("app.loading")
+          : items.length === 0
+            ? t(results.query.trim() ? "contacts.none" : "contacts.empty")
+            : t("contacts.count", { count: f.number(items.length) })}
+      </p>
+      <ul id="contacts-results" class="results">
+        {items.map((c) => (
+          <li key={c.id}>
+            <Link href={`/contacts/${c.id}`} class="result">
+              <span class="name">{fullName(c) || t("contacts.unnamed")}</span>
+              <span class="meta">
+                {[c.title, c.city, c.met_at ? f.date(c.met_at) : ""].filter(Boolean).join(" · ")}
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+      {results?.next ? (
+        <button type="button" class="secondary" onClick={() => void load(query, results.next)}>
+          {t("contacts.more")}
+        </button>
+      ) : null}
+    </section>
+  );
+}
