@@ -16,6 +16,7 @@
 #include <map>
 #include <string>
 
+#include "browser_script.hpp"
 #include "daemon.hpp"
 #include "temp_dir.hpp"
 #include "tools.hpp"
@@ -27,7 +28,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path web_sources = fs::path(RELANCE_SOURCE_DIR) / "web";
-const std::string chromium = "/usr/bin/chromium";
 
 std::int64_t created(HttpClient& as, const std::string& collection, const json::object& body) {
   const auto r = as.post("/api/v1/" + collection, body);
@@ -39,8 +39,6 @@ std::int64_t created(HttpClient& as, const std::string& collection, const json::
 }  // namespace
 
 TEST_CASE("A founder logs in, finds a contact by typing its accented name and reads it in French and English, and region staff do not find it, in headless Chromium") {
-  INFO("the browser tests need Debian's chromium at " << chromium << ": run scripts/install-deps.sh");
-  REQUIRE(fs::exists(chromium));
   Daemon d(std::map<std::string, std::string>{{"RELANCE_WEB_ROOT", RELANCE_WEB_APP_DIR}});
   d.start();
   auto admin = d.admin();
@@ -69,19 +67,12 @@ TEST_CASE("A founder logs in, finds a contact by typing its accented name and re
           json::object{{"org_id", admin.get("/api/v1/me").json().at("org_id")}, {"email", staff_email},
                        {"role", "staff"}, {"password", staff_password}, {"display_name", "Paul Région"}});
 
-  const std::string artifacts = RELANCE_WEB_ARTIFACTS;
-  const std::string cmd =
-      "RELANCE_URL=" + quoted("http://127.0.0.1:" + std::to_string(d.port())) +
-      " RELANCE_FOUNDER_EMAIL=" + quoted(email) + " RELANCE_FOUNDER_PASSWORD=" + quoted(password) +
-      " RELANCE_STAFF_EMAIL=" + quoted(staff_email) + " RELANCE_STAFF_PASSWORD=" + quoted(staff_password) +
-      " RELANCE_CONTACT_ID=" + std::to_string(contact) + " RELANCE_ARTIFACTS=" + quoted(artifacts) +
-      " RELANCE_CHROMIUM=" + quoted(chromium) + " RELANCE_WEB_NODE_MODULES=" + quoted(RELANCE_WEB_NODE_MODULES) +
-      " timeout 150 " + quoted(RELANCE_NODE) + " " + quoted((web_sources / "tests" / "browser" / "app_test.mjs").string());
-  auto [code, out] = shell(cmd);
-  INFO(cmd << "\nexit " << code << ":\n" << out);
-  std::cout << out << "screenshots: " << artifacts << "\n";
-  CHECK(code == 0);
-  CHECK_THAT(out, Catch::EndsWith("browser test passed\n"));
+  run_browser_script("app_test.mjs", d.port(),
+                     {{"RELANCE_FOUNDER_EMAIL", email},
+                      {"RELANCE_FOUNDER_PASSWORD", password},
+                      {"RELANCE_STAFF_EMAIL", staff_email},
+                      {"RELANCE_STAFF_PASSWORD", staff_password},
+                      {"RELANCE_CONTACT_ID", std::to_string(contact)}});
 }
 
 TEST_CASE("The web app type-checks against the daemon's OpenAPI document") {

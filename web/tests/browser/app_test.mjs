@@ -11,80 +11,15 @@
 // their session ends elsewhere, the next call brings the login screen back. axe-core finds no serious or critical
 // violation on the login, contacts and contact screens. Screenshots go to ARTIFACTS.
 // Prints "browser test passed" last; any failed check exits 1 with what differed.
-import { createRequire } from "node:module";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { accessible, base, check, env, inChromium, shot, spaces } from "./support.mjs";
 
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set`);
-  return v;
-};
-const base = env("RELANCE_URL");                    // http://127.0.0.1:PORT
 const email = env("RELANCE_FOUNDER_EMAIL");
 const password = env("RELANCE_FOUNDER_PASSWORD");
 const staffEmail = env("RELANCE_STAFF_EMAIL");
 const staffPassword = env("RELANCE_STAFF_PASSWORD");
 const contactId = env("RELANCE_CONTACT_ID");       // Zoé Lefèvre-Château's
-const artifacts = env("RELANCE_ARTIFACTS");         // screenshots
-const chromiumPath = env("RELANCE_CHROMIUM");       // /usr/bin/chromium
-const nodeModules = env("RELANCE_WEB_NODE_MODULES");
 
-const require = createRequire(join(nodeModules, "noop.js"));
-const { chromium } = require("playwright-core");
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-
-let failures = 0;
-function check(condition, what) {
-  if (condition) {
-    console.log(`ok - ${what}`);
-  } else {
-    failures += 1;
-    console.log(`FAILED - ${what}`);
-  }
-}
-// French number formatting puts narrow and ordinary no-break spaces where a reader sees spaces.
-const spaces = (s) => s.replace(/[\u00a0\u202f]/g, " ");
-
-async function accessible(page, screen) {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
-  });
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  for (const v of violations) console.log(`  axe ${screen}: ${v.impact} ${v.id} (${v.nodes}): ${v.help}`);
-  check(serious.length === 0, `axe-core: no serious or critical violation on the ${screen} screen`);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-}
-
-mkdirSync(artifacts, { recursive: true });
-const profile = mkdtempSync(join(tmpdir(), "relance-chromium-"));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: chromiumPath,
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"],
-  locale: "fr-FR",
-  timezoneId: "Europe/Paris",
-  viewport: { width: 1280, height: 800 },
-});
-try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  // What the Content-Security-Policy refused, and scripts' errors (a 401 the app expects,
-  // such as /api/v1/me before logging in, is no problem).
-  const problems = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
-  page.on("pageerror", (e) => problems.push(String(e)));
-  page.setDefaultTimeout(10000);
-
+await inChromium(async (context, page, problems) => {
   // The page and its headers.
   const first = await page.goto(base + "/");
   const headers = first.headers();
@@ -212,12 +147,4 @@ try {
   check(true, "a session ended elsewhere brings the login screen back");
 
   check(problems.length === 0, `no script error and no Content-Security-Policy violation: ${JSON.stringify(problems)}`);
-} finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
-}
-if (failures > 0) {
-  console.log(`${failures} check(s) failed`);
-  process.exit(1);
-}
-console.log("browser test passed");
+});
