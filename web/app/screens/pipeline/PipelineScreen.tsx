@@ -188,7 +188,8 @@ export function PipelineScreen() {
       {!board ? (
         <p role="status">{t("app.loading")}</p>
       ) : (
-        <div class="board" role="group" aria-labelledby="pipeline-title">
+        // Focusable: a keyboard scrolls it sideways even when no card is there to focus.
+        <div class="board" role="group" aria-labelledby="pipeline-title" tabIndex={0}>
           {board.stages.map((stage) => {
             const cards = board.leads.filter((l) => l.stage === stage);
             const headingId = `stage-${stage}`;
@@ -261,7 +262,8 @@ export function PipelineScreen() {
                           href={`/leads/${lead.id}`}
                           aria-describedby="board-help"
                           onKeyDown={(e: KeyboardEvent) => {
-                            if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+                            // Plain arrows only: Alt+← is the browser's "back".
+                            if ((e.key === "ArrowRight" || e.key === "ArrowLeft") && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
                               e.preventDefault();
                               step(lead, e.key === "ArrowRight" ? 1 : -1);
                             }
