@@ -155,10 +155,24 @@ await inChromium(async (context, page, problems) => {
   check(await page.getByRole("heading", { level: 3, name: "Relancer après le rendez-vous" }).count() === 0, "done, it leaves the list");
   await shot(page, "followups-after");
 
+  // A finger drags a card by its handle (touch pointers get no HTML5 drag events).
+  await page.getByRole("navigation").getByRole("link", { name: "Pipeline" }).click();
+  const touched = column("meeting").locator("li", { has: page.getByRole("link", { name: newTitle }) });
+  await touched.waitFor();
+  const from = await touched.locator(".handle").boundingBox();
+  const to = await column("proposal").boundingBox();
+  const at = (x, y) => ({ pointerType: "touch", pointerId: 7, isPrimary: true, bubbles: true, clientX: x, clientY: y });
+  const touchMove = page.waitForResponse((r) => r.url().endsWith(`/api/v1/leads/${leadId}`) && r.request().method() === "PATCH");
+  await touched.locator(".handle").dispatchEvent("pointerdown", at(from.x + 5, from.y + 5));
+  await touched.dispatchEvent("pointermove", at(to.x + 40, to.y + 60));
+  await touched.dispatchEvent("pointerup", at(to.x + 40, to.y + 60));
+  check((await touchMove).status() === 200, "a finger's drag to another column is the API's stage change");
+  await column("proposal").getByRole("link", { name: newTitle }).waitFor();
+
   // A phone: the board scrolls sideways, a column at a time.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole("navigation").getByRole("link", { name: "Pipeline" }).click();
-  await column("meeting").getByRole("link", { name: newTitle }).waitFor();
+  await column("proposal").getByRole("link", { name: newTitle }).waitFor();
   const scrolls = await page.locator(".board").evaluate((b) => b.scrollWidth > b.clientWidth + 100);
   check(scrolls, "on a phone the board scrolls horizontally");
   const pageScrolls = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);

@@ -50,11 +50,19 @@ export function PipelineScreen() {
   const [dropTarget, setDropTarget] = useState<string | null>(null);
   const focusAfterMove = useRef<number | null>(null);
   const loads = useRef(0);
+  const names = useRef<Names>({ contacts: new Map(), companies: new Map() });
 
   const load = async () => {
     const ticket = ++loads.current;
     try {
-      const stages = await pipelineStages(me.org_id ?? me.organisation?.id ?? 0);
+      // When each lead entered its stage: its latest stage change among the latest 200 (a lead
+      // without one there is counted from its creation).
+      const [stages, changes] = await Promise.all([
+        pipelineStages(me.org_id ?? me.organisation?.id ?? 0),
+        listActivities({ kind: "stage-change", sort: "-occurred_at", limit: 200 }).then((c) => c ?? []),
+      ]);
+      const since = new Map<number, string>();
+      for (const c of changes) if (c.lead_id && c.occurred_at && !since.has(c.lead_id)) since.set(c.lead_id, c.occurred_at);
       const leads: Lead[] = [];
       let cursor: string | null = null;
       do {
@@ -71,15 +79,12 @@ export function PipelineScreen() {
         leads.push(...data.items);
         cursor = data.next_cursor ?? null;
       } while (cursor && leads.length < maxLeads);
-      // When each lead entered its stage: its latest stage change among the latest 200 (a lead
-      // without one there is counted from its creation).
-      const changes = (await listActivities({ kind: "stage-change", sort: "-occurred_at", limit: 200 })) ?? [];
-      const since = new Map<number, string>();
-      for (const c of changes) if (c.lead_id && c.occurred_at && !since.has(c.lead_id)) since.set(c.lead_id, c.occurred_at);
-      const names = await readNames(leads, board?.names);
       if (ticket !== loads.current) return;
-      setBoard({ stages, leads, names, since });
+      // The cards first, with the names already known; the others once read.
+      setBoard({ stages, leads, names: names.current, since });
       setError(null);
+      names.current = await readNames(leads, names.current);
+      if (ticket === loads.current) setBoard((b) => (b ? { ...b, names: names.current } : b));
     } catch (e) {
       if (ticket === loads.current) setError(t("app.error", { detail: e instanceof Error ? e.message : String(e) }));
     }
