@@ -1,14 +1,15 @@
 // A founder's pipeline in a real browser (issue 16): web/tests/browser/board_test.mjs drives
 // headless Chromium against this daemon, seeded here through the API: a start-up whose
-// founder works in French on Paris time, a contact with an accented name at a company, a
-// second lead already at "contacted" worth 1 234,56 €, a follow-up two days late, and the
-// cadence rule that schedules a follow-up a day after each meeting (the daemon's follow-up
-// ticks are fast, so the engine acts within seconds). The script's checks (a new lead from
-// the board, drag and drop by mouse and by finger, the keyboard, a conflict, a refused move,
-// the lead's timeline, logging a meeting, My follow-ups with a snooze and a done, axe-core,
-// a phone) are listed in its header. Afterwards this side checks, through the API, what the
-// clicks left: every stage change logged as the stage change it is (and none for the refused
-// and conflicting moves), the meeting, the follow-up done and the late one snoozed.
+// founder works in French on San José's clock (the browser is on Paris time), a contact with
+// an accented name at a company, a second lead already at "contacted" worth 1 234,56 €, a
+// follow-up two days late, and the cadence rule that schedules a follow-up a day after each
+// meeting (the daemon's follow-up ticks are fast, so the engine acts within seconds). The
+// script's checks (a new lead from the board, drag and drop by mouse and by finger, the
+// keyboard, a conflict, a refused move, the lead's timeline, logging a meeting, My follow-ups
+// with snoozes and a done, axe-core, a phone) are listed in its header. Afterwards this side
+// checks, through the API, what the clicks left: every stage change logged as the stage
+// change it is (and none for the refused and conflicting moves), the meeting, the follow-up
+// done and the late one snoozed.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
@@ -53,7 +54,7 @@ TEST_CASE("A founder turns a contact into a lead, drags it to meeting, moves ano
   const std::string password = "mot-de-passe-de-la-fondatrice";
   created(admin, "users",
           json::object{{"org_id", org}, {"email", email}, {"role", "org-admin"}, {"password", password},
-                       {"display_name", "Inès Martin"}, {"time_zone", "Europe/Paris"}, {"locale", "fr"}});
+                       {"display_name", "Inès Martin"}, {"time_zone", "America/Los_Angeles"}, {"locale", "fr"}});
   auto founder = login(d.port(), email, password);
   const std::int64_t company = created(founder, "companies", json::object{{"name", "Fonds Horizon Pacifique 🌊"}});
   const std::int64_t contact = created(

@@ -2,18 +2,20 @@
 // playwright-core, against a daemon that tests/integration/web_board_browser_test.cpp
 // started and seeded through the API.
 //   node board_test.mjs   (settings in the environment, see below)
-// A French browser: the founder logs in and opens the pipeline (French stage names); turns
-// a contact into a lead with the board's "Nouvelle piste" (the card shows the contact, the
-// company, 250 000,00 € and its days in the stage); drags it to "Rendez-vous"; moves the
-// other lead with the keyboard (→ on its focused card): a move the API refuses puts the card
-// back and says so, a move of a lead changed elsewhere meanwhile (412) says so and refreshes
-// the board keeping the other change, the next move lands and is announced in the live
-// region with the focus kept on the card; the API lists both stage changes. The lead's page
-// shows its timeline; logging a meeting there makes the follow-up the cadence engine
-// schedules appear; My follow-ups shows it among the upcoming ones on Paris time, snoozes a
-// late one by a day and marks the new one done, each in one click. axe-core finds no serious
-// or critical violation on the board, the lead page and My follow-ups; on a phone the board
-// scrolls sideways. Screenshots go to ARTIFACTS. Prints "browser test passed" last.
+// A French browser on Paris time; the founder's profile is on San José's clock. She logs in
+// and opens the pipeline (French stage names); turns a contact into a lead with the board's
+// "Nouvelle piste" (the card shows the contact, the company, 250 000,00 € and its days in
+// the stage); drags it to "Rendez-vous"; moves the other lead with the keyboard (→ on its
+// focused card): a move the API refuses puts the card back and says so, a move of a lead
+// changed elsewhere meanwhile (412) says so and refreshes the board keeping the other
+// change, the next move lands and is announced in the live region with the focus kept on
+// the card; the API lists both stage changes. The lead's page shows its timeline; logging a
+// meeting there makes the follow-up the cadence engine schedules appear. My follow-ups
+// shows it among the upcoming ones on her clock (not the browser's), snoozes a late one by a
+// day and then to a date picked (09:00 on her clock), and marks the new one done, each in
+// one click. A finger drags the new lead by its handle to "Proposition". axe-core finds no
+// serious or critical violation on the board, the lead page and My follow-ups; on a phone
+// the board scrolls sideways. Screenshots go to ARTIFACTS. Prints "browser test passed" last.
 import { accessible, base, check, env, inChromium, shot, spaces } from "./support.mjs";
 
 const email = env("RELANCE_FOUNDER_EMAIL");
@@ -21,6 +23,7 @@ const password = env("RELANCE_FOUNDER_PASSWORD");
 const contactId = Number(env("RELANCE_CONTACT_ID"));        // Amélie Nguyễn-Laforêt
 const otherLeadId = Number(env("RELANCE_OTHER_LEAD_ID"));   // "Pilote d'entrepôt à Fremont", at contacted
 
+const zone = "America/Los_Angeles";   // the founder's profile; the browser is on Paris time
 const newTitle = "Série A avec Horizon";
 const otherTitle = "Pilote d'entrepôt à Fremont";
 
@@ -137,8 +140,8 @@ await inChromium(async (context, page, problems) => {
   check(true, "the new follow-up is among the upcoming ones");
   const followups = await apiGet(`/api/v1/followups?lead_id=${leadId}`);
   const due = new Date(followups.items[0].due_at);
-  const paris = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Paris" }).format(due);
-  check(spaces(await upcoming.innerText()).includes(spaces(paris)), `its due time on Paris's clock: ${paris}`);
+  const local = new Intl.DateTimeFormat("fr-FR", { dateStyle: "medium", timeStyle: "short", timeZone: zone }).format(due);
+  check(spaces(await upcoming.innerText()).includes(spaces(local)), `its due time on the founder's clock, not the browser's: ${local}`);
   await overdue.getByRole("heading", { level: 3, name: "Envoyer le dossier à Théo" }).waitFor();
   await accessible(page, "follow-ups");
   await shot(page, "followups");
@@ -148,6 +151,18 @@ await inChromium(async (context, page, problems) => {
   await page.getByText(/« Envoyer le dossier à Théo » reportée au/).waitFor();
   await upcoming.getByRole("heading", { level: 3, name: "Envoyer le dossier à Théo" }).waitFor();
   check(await overdue.getByText("Envoyer le dossier à Théo").count() === 0, "snoozed a day, the late follow-up is no longer late");
+
+  // Then to a date picked: 09:00 on the founder's clock, three days from today there.
+  const localDay = (ms) => new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date(ms));
+  const picked = localDay(Date.now() + 3 * 86_400_000);
+  const snoozedItem = upcoming.locator("li", { has: page.getByRole("heading", { name: "Envoyer le dossier à Théo" }) });
+  await snoozedItem.getByLabel("Reporter au").fill(picked);
+  const picking = page.waitForResponse((r) => /\/api\/v1\/followups\/\d+$/.test(r.url()) && r.request().method() === "PATCH");
+  await snoozedItem.getByRole("button", { name: "Reporter à cette date" }).click();
+  const pickedDue = new Date((await (await picking).json()).due_at);
+  const clock = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" }).format(pickedDue);
+  check(localDay(pickedDue.getTime()) === picked && clock === "09:00",
+        `snoozed to the day picked, 09:00 on the founder's clock: ${pickedDue.toISOString()}`);
 
   const fresh = upcoming.locator("li", { has: page.getByRole("heading", { name: "Relancer après le rendez-vous" }) });
   await fresh.getByRole("button", { name: "Fait" }).click();
