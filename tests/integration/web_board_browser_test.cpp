@@ -1,11 +1,12 @@
 // A founder's pipeline in a real browser (issue 16): web/tests/browser/board_test.mjs drives
 // headless Chromium against this daemon, seeded here through the API: a start-up whose
 // founder works in French on San José's clock (the browser is on Paris time), a contact with
-// an accented name at a company, a second lead already at "contacted" worth 1 234,56 €, a
+// an accented name at a company, a colleague's lead from a mission already at "contacted"
+// worth 1 234,56 €, a
 // follow-up two days late, and the cadence rule that schedules a follow-up a day after each
 // meeting (the daemon's follow-up ticks are fast, so the engine acts within seconds). The
 // script's checks (a new lead from the board, drag and drop by mouse and by finger, the
-// keyboard, a conflict, a refused move, the lead's timeline, logging a meeting, My follow-ups
+// filters, the keyboard, a conflict, a refused move, the lead's timeline, logging a meeting, My follow-ups
 // with snoozes and a done, axe-core, a phone) are listed in its header. Afterwards this side
 // checks, through the API, what the clicks left: every stage change logged as the stage
 // change it is (and none for the refused and conflicting moves), the meeting, the follow-up
@@ -64,10 +65,17 @@ TEST_CASE("A founder turns a contact into a lead, drags it to meeting, moves ano
                    {"notes", "Vue au salon 🚀\r\nIntéressée par la série A."}});
   const std::int64_t other_contact =
       created(founder, "contacts", json::object{{"first_name", "Théo"}, {"last_name", "Brûlé"}, {"company_id", company}});
+  // The other lead is a colleague's, from the mission: what the board's filters pick.
+  const std::int64_t colleague =
+      created(admin, "users",
+              json::object{{"org_id", org}, {"email", "lucas@etoile-robotique.test"}, {"role", "member"},
+                           {"password", "mot-de-passe-du-collegue"}, {"display_name", "Lucas Ferré"}});
+  const std::int64_t mission = created(founder, "events", json::object{{"name", "Mission Silicon Valley — juin"}, {"kind", "trade-mission"}});
   const std::int64_t other_lead =
       created(founder, "leads",
               json::object{{"title", "Pilote d'entrepôt à Fremont"}, {"contact_id", other_contact}, {"company_id", company},
-                           {"stage", "contacted"}, {"value", "1234.56"}, {"currency", "EUR"}});
+                           {"stage", "contacted"}, {"value", "1234.56"}, {"currency", "EUR"}, {"owner_id", colleague},
+                           {"source_event_id", mission}});
   // A follow-up two days late, which the founder snoozes a day from now.
   const std::int64_t late = created(
       founder, "followups",

@@ -5,17 +5,18 @@
 // A French browser on Paris time; the founder's profile is on San José's clock. She logs in
 // and opens the pipeline (French stage names); turns a contact into a lead with the board's
 // "Nouvelle piste" (the card shows the contact, the company, 250 000,00 € and its days in
-// the stage); drags it to "Rendez-vous"; moves the other lead with the keyboard (→ on its
-// focused card): a move the API refuses puts the card back and says so, a move of a lead
-// changed elsewhere meanwhile (412) says so and refreshes the board keeping the other
-// change, the next move lands and is announced in the live region with the focus kept on
-// the card; the API lists both stage changes. The lead's page shows its timeline; logging a
-// meeting there makes the follow-up the cadence engine schedules appear. My follow-ups
-// shows it among the upcoming ones on her clock (not the browser's), snoozes a late one by a
-// day and then to a date picked (09:00 on her clock), and marks the new one done, each in
-// one click. A finger drags the new lead by its handle to "Proposition". axe-core finds no
-// serious or critical violation on the board, the lead page and My follow-ups; on a phone
-// the board scrolls sideways. Screenshots go to ARTIFACTS. Prints "browser test passed" last.
+// the stage); drags it to "Rendez-vous"; filters the board by mission and by owner; moves
+// the other lead with the keyboard (→ on its focused card): a move the API refuses puts the
+// card back and says so, a move of a lead changed elsewhere meanwhile (412) says so and
+// refreshes the board keeping the other change, the next move lands and is announced in the
+// live region with the focus kept on the card; the API lists both stage changes. The lead's
+// page shows its timeline; logging a meeting there makes the follow-up the cadence engine
+// schedules appear. My follow-ups shows it among the upcoming ones on her clock (not the
+// browser's), snoozes a late one by a day and then to a date picked (09:00 on her clock),
+// and marks the new one done, each in one click. A finger drags the new lead by its handle
+// to "Proposition". axe-core finds no serious or critical violation on the board, the lead
+// page and My follow-ups; on a phone the board scrolls sideways. Screenshots go to
+// ARTIFACTS. Prints "browser test passed" last.
 import { accessible, base, check, env, inChromium, shot, spaces } from "./support.mjs";
 
 const email = env("RELANCE_FOUNDER_EMAIL");
@@ -72,6 +73,18 @@ await inChromium(async (context, page, problems) => {
   check((await live.textContent()).includes(`« ${newTitle} » passée à l'étape Rendez-vous`), "the drop is announced");
   await accessible(page, "pipeline board");
   await shot(page, "board");
+
+  // The filters: the mission's leads, an owner's leads.
+  const shown = async () => (await page.locator(".lead-card a").allTextContents()).sort();
+  await page.getByLabel("Mission ou salon").selectOption({ label: "Mission Silicon Valley — juin" });
+  await page.waitForFunction(() => document.querySelectorAll(".lead-card").length === 1);
+  check(JSON.stringify(await shown()) === JSON.stringify([otherTitle]), `the mission's filter shows its lead only: ${await shown()}`);
+  await page.getByLabel("Mission ou salon").selectOption({ label: "Toutes les missions et tous les salons" });
+  await page.getByLabel("Responsable").selectOption({ label: "Inès Martin" });
+  await page.waitForFunction(() => document.querySelectorAll(".lead-card").length === 1);
+  check(JSON.stringify(await shown()) === JSON.stringify([newTitle]), `the owner's filter shows her lead only: ${await shown()}`);
+  await page.getByLabel("Responsable").selectOption({ label: "Tout le monde" });
+  await page.waitForFunction(() => document.querySelectorAll(".lead-card").length === 2);
 
   // The keyboard: a move the API refuses puts the card back.
   const otherLink = () => page.getByRole("link", { name: otherTitle });
