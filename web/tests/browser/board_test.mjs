@@ -181,6 +181,8 @@ await inChromium(async (context, page, problems) => {
   await fresh.getByRole("button", { name: "Fait" }).click();
   await page.getByText("« Relancer après le rendez-vous » marquée comme faite.").waitFor();
   check(await page.getByRole("heading", { level: 3, name: "Relancer après le rendez-vous" }).count() === 0, "done, it leaves the list");
+  await page.waitForFunction(() => document.activeElement?.id === "followups-title");
+  check(true, "the focus goes to the screen's title, not to the top of the page");
   await shot(page, "followups-after");
 
   // A finger drags a card by its handle (touch pointers get no HTML5 drag events).

@@ -32,6 +32,16 @@ export function FollowupsScreen() {
   const [busy, setBusy] = useState<number | null>(null);
   const [dates, setDates] = useState<Record<number, string>>({});
   const loads = useRef(0);
+  const refocus = useRef(false);
+
+  // A follow-up done or snoozed leaves its list, and its buttons with it: the keyboard's
+  // focus goes to the screen's title rather than back to the top of the page.
+  useEffect(() => {
+    if (!refocus.current) return;
+    refocus.current = false;
+    if (!document.activeElement || document.activeElement === document.body)
+      document.getElementById("followups-title")?.focus();
+  });
 
   const load = async () => {
     const ticket = ++loads.current;
@@ -92,6 +102,7 @@ export function FollowupsScreen() {
     } finally {
       setBusy(null);
       await load();
+      refocus.current = true;
     }
   };
 
@@ -108,7 +119,7 @@ export function FollowupsScreen() {
   const today = localToday(me.time_zone);
   return (
     <section aria-labelledby="followups-title">
-      <h1 id="followups-title">{t("followups.title")}</h1>
+      <h1 id="followups-title" tabIndex={-1}>{t("followups.title")}</h1>
       <p role="status" aria-live="polite" class="count">{notice}</p>
       {error ? <Message kind="error">{error}</Message> : null}
       {!lists ? (
