@@ -191,7 +191,7 @@ export function LeadPage({ params }: { params: Record<string, string | undefined
           {error ? <Message kind="error">{error}</Message> : null}
           <button type="submit" disabled={busy}>{t("lead.meeting_save")}</button>
         </form>
-        <p role="status" aria-live="polite" class="notice">{notice}</p>
+        <p role="status" aria-live="polite" class="lead-notice">{notice}</p>
       </section>
 
       <section aria-labelledby="lead-timeline">
