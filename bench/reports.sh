@@ -9,7 +9,8 @@
 #   N_CONTACTS=50000 DURATION=5 bench/reports.sh        # quick
 #
 # Settings (environment):
-#   N_CONTACTS=1000000 (leads N/5 and outcomes N/50 unless N_LEADS, N_OUTCOMES)  STARTUPS=30
+#   N_CONTACTS=1000000 (leads N/5, outcomes N/50)
+#   LOAD=demo (relance demo --scale N_CONTACTS) | gen (bench/reports_gen.py; N_LEADS, N_OUTCOMES, STARTUPS=30)
 #   DURATION=15 (s per wrk run)  CONNECTIONS=16  THREADS=2  WARMUP=2 (s, unrecorded)
 #   REPORTS="funnel outcomes followup-discipline stale mission-summary"  ROLES="staff member"
 #   CEIL_QUERIES=40 (filter sets timed by sqlite3 per report)  TARGET_P95_MS=100
@@ -25,6 +26,7 @@ N_CONTACTS=${N_CONTACTS:-1000000}
 N_LEADS=${N_LEADS:-$((N_CONTACTS / 5))}
 N_OUTCOMES=${N_OUTCOMES:-$((N_CONTACTS / 50))}
 STARTUPS=${STARTUPS:-30}
+LOAD=${LOAD:-demo}
 DURATION=${DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
@@ -100,6 +102,22 @@ load_data() {
   log "loaded: $(tail -1 "$WORK/load.log")"
 }
 helper_gen() { python3 "$BENCH/reports_gen.py" "$@"; }
+
+# The mission as `relance demo --scale N` writes it (30 start-ups, N contacts, N/5 leads,
+# N/50 outcomes, through the services' own write steps), seeded so that a run can be
+# repeated. Sets the logins: the region staff member and a founder it prints.
+load_demo() {
+  local t0
+  t0=$(now_ns)
+  "$RELANCE" demo --data-dir "$DATA" --scale "$N_CONTACTS" --seed 2026 >"$WORK/demo.txt" 2>"$WORK/load.log" ||
+    { tail -20 "$WORK/load.log" >&2; die "relance demo failed"; }
+  record load_seconds --value "$((($(now_ns) - t0) / 1000000000))"
+  read -r STAFF_EMAIL STAFF_PASSWORD < <(awk '/region staff/ { for (i = 1; i < NF; i++) if ($i == "password:") print $(i - 1), $(i + 1) }' "$WORK/demo.txt")
+  read -r MEMBER_EMAIL MEMBER_PASSWORD < <(awk '/founder of/ { for (i = 1; i < NF; i++) if ($i == "password:") { print $(i - 1), $(i + 1); exit } }' "$WORK/demo.txt")
+  [[ -n ${STAFF_PASSWORD:-} && -n ${MEMBER_PASSWORD:-} ]] || { cat "$WORK/demo.txt" >&2; die "no logins in relance demo's output"; }
+  LOAD_HOW="relance demo --scale $N_CONTACTS --seed 2026 ($(grep -m1 contacts "$WORK/demo.txt" | sed 's/^ *//'))"
+  log "loaded: $LOAD_HOW"
+}
 
 describe_data() {
   sqlite3 -separator ' ' "$DB" "
@@ -192,19 +210,27 @@ ceiling_sqlite() {
 
 main() {
   check_tools
-  log "work directory: $WORK; $N_CONTACTS contacts, $N_LEADS leads, $N_OUTCOMES outcomes, $STARTUPS start-ups; wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s"
+  log "work directory: $WORK; $N_CONTACTS contacts (LOAD=$LOAD); wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s"
   build_release relance
   echo '{}' >"$RESULTS_JSON"
 
-  start_daemon
-  setup_mission
-  load_data
+  if [[ $LOAD == demo ]]; then
+    load_demo
+  else
+    start_daemon
+    setup_mission
+    load_data
+    STAFF_EMAIL=staff@region.bench.local STAFF_PASSWORD=$USER_PASSWORD
+    MEMBER_EMAIL=member@s1.bench.local MEMBER_PASSWORD=$USER_PASSWORD
+  fi
   describe_data
 
   start_daemon
   record startup_ms --value "$STARTUP_MS"
-  TOKEN_STAFF=$(login staff@region.bench.local "$USER_PASSWORD")
-  TOKEN_MEMBER=$(login member@s1.bench.local "$USER_PASSWORD")
+  TOKEN_STAFF=$(login "$STAFF_EMAIL" "$STAFF_PASSWORD")
+  TOKEN_MEMBER=$(login "$MEMBER_EMAIL" "$MEMBER_PASSWORD")
+  REGION_ID=$(TOKEN=$TOKEN_STAFF api GET /api/v1/me | helper json-get org_id)
+  MEMBER_ORG=$(TOKEN=$TOKEN_MEMBER api GET /api/v1/me | helper json-get org_id)
   measure_reports
   stop_daemon
 
@@ -215,7 +241,7 @@ main() {
 
 Relance region reports benchmark — $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)
 Tree: $(source_version)
-Data: $N_CONTACTS contacts, $N_LEADS leads, $N_OUTCOMES outcomes, $STARTUPS start-ups; loaded by $LOAD_HOW
+Data: $N_CONTACTS contacts; loaded by $LOAD_HOW
 wrk: $THREADS threads, $CONNECTIONS connections, ${DURATION} s per report and role, filters varied per request
 
 EOF
