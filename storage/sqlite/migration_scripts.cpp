@@ -512,6 +512,28 @@ CREATE INDEX audit_log_row ON audit_log(entity, entity_id, id);
 )sql";
 }
 
+// The scheduler asks every second for the follow-ups due and not yet announced. Its pending
+// ones are open or snoozed; the index of migration 1 held open ones only, so the planner
+// could not use it and read every follow-up ever due, done ones included (a served instance
+// of 200,000 leads spent its CPU there).
+const char* const v11_pending_followups = R"sql(
+DROP INDEX followups_open_due;
+CREATE INDEX followups_pending_due ON followups(due_at, id) WHERE status IN ('open', 'snoozed');
+)sql";
+
+// The reports' reads (report_queries.cpp) find the leads of a mission, a partner company, a
+// sector or a period by index instead of scanning every lead; each lead's activities of one
+// kind (its first meeting, its first call after it, its last activity) in one seek, and its
+// stage changes with the stages and times a funnel reads, without reading the rows.
+constexpr const char* v12_report_indexes = R"sql(
+CREATE INDEX leads_event ON leads(source_event_id, created_at);
+CREATE INDEX leads_company ON leads(company_id);
+CREATE INDEX leads_created ON leads(created_at);
+CREATE INDEX companies_sector ON companies(sector COLLATE NOCASE);
+CREATE INDEX activities_lead_kind ON activities(lead_id, kind, occurred_at, org_id, from_stage, to_stage);
+CREATE INDEX followups_lead_status ON followups(lead_id, status, due_at);
+)sql";
+
 // Attachments (schema.cpp): files kept with a contact, the photo of a business card. The
 // bytes are base64url text in `content`; the lists of a contact's files read the index by
 // contact. They go with their contact (ON DELETE CASCADE), as they are the contact's data.
@@ -545,6 +567,8 @@ std::span<const Migration> migrations() {
       {8, "outcomes' mission event", v8_outcome_event},
       {9, "outcomes' partner and amount in euros; exchange rates", v9_region_data},
       {10, "share requests and the audit log by row", v10()},
+      {11, "pending follow-ups by due time", v11_pending_followups},
+      {12, "indexes of the reports", v12_report_indexes},
       {13, "attachments of contacts", v13()},
   };
   return all;

@@ -6,6 +6,8 @@ import type { ComponentType } from "preact";
 import type { Role } from "../api/client";
 import type { MessageKey } from "../i18n/en";
 import { contactScreens } from "./contacts";
+import { followupScreens } from "./followups";
+import { pipelineScreens } from "./pipeline";
 import { quickAddScreens } from "./quick-add";
 import { transferScreens } from "./transfers";
 
@@ -22,6 +24,8 @@ export const everyone: readonly Role[] = ["member", "org-admin", "staff", "admin
 export const screens: readonly ScreenEntry[] = [
   ...contactScreens,
   ...quickAddScreens,
+  ...pipelineScreens,
+  ...followupScreens,
   ...transferScreens,
 ];
 
