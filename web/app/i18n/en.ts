@@ -161,6 +161,8 @@ export const en = {
   "quick.need_name": "Enter a first or a last name.",
   "quick.photo_unreadable": "This photo cannot be read: take it again.",
   "quick.storage_full": "This device cannot keep the contact (storage full): free some space.",
+  "quick.refused_label": "Refused by the server: to correct",
+  "quick.correct": "Correct",
   "nav.imports": "Imports",
   "nav.exports": "Exports",
   "imports.title": "Import contacts",

@@ -163,6 +163,8 @@ export const fr: Record<MessageKey, string> = {
   "quick.need_name": "Saisissez un prénom ou un nom.",
   "quick.photo_unreadable": "Cette photo est illisible : reprenez-la.",
   "quick.storage_full": "Cet appareil ne peut pas garder le contact (stockage plein) : libérez de la place.",
+  "quick.refused_label": "Refusés par le serveur : à corriger",
+  "quick.correct": "Corriger",
   "nav.imports": "Imports",
   "nav.exports": "Exports",
   "imports.title": "Importer des contacts",

@@ -130,7 +130,16 @@ export function QuickAddScreen() {
     setBusy(false);
   };
 
+  // One the server refused while it was sent in the background: back into the form, to correct.
+  const correct = (item: QueuedAdd) => {
+    forget(item.key);
+    setForm(item.contact);
+    setOutcome({ kind: "error", detail: item.refused ?? "" });
+    first.current?.focus();
+  };
+
   const pending = waiting.filter((i) => !i.refused);
+  const refused = waiting.filter((i) => i.refused);
   return (
     <section aria-labelledby="quick-title" class="quick-add">
       <h1 id="quick-title">{t("quick.title")}</h1>
@@ -141,6 +150,16 @@ export function QuickAddScreen() {
         <ul class="pending" aria-label={t("quick.pending_label")}>
           {pending.map((i) => (
             <li key={i.key}>{`${i.contact.first_name} ${i.contact.last_name}`.trim()}</li>
+          ))}
+        </ul>
+      ) : null}
+      {refused.length > 0 ? (
+        <ul class="pending" aria-label={t("quick.refused_label")}>
+          {refused.map((i) => (
+            <li key={i.key}>
+              {`${i.contact.first_name} ${i.contact.last_name}`.trim()} · {i.refused}{" "}
+              <button type="button" class="secondary" onClick={() => correct(i)}>{t("quick.correct")}</button>
+            </li>
           ))}
         </ul>
       ) : null}
