@@ -195,6 +195,7 @@ constexpr CatalogueEntry entries[] = {
     {"cli.rows.activities", "activities", "activités"},
     {"cli.rows.followups", "followups", "relances"},
     {"cli.rows.outcomes", "outcomes", "résultats"},
+    {"cli.rows.attachments", "files", "fichiers"},
     {"cli.duplicates.group", "group {0}: {1}", "groupe {0}\u00a0: {1}"},
     {"cli.duplicates.merge_hint", "merge with: relance contact merge {0} {1}",
      "pour fusionner\u00a0: relance contact merge {0} {1}"},

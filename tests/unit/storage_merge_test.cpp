@@ -48,7 +48,8 @@ TEST_CASE("the rows referencing a contact are those of its organisation, in id o
   const auto refs = st::references_to(ent::contacts);
   std::vector<std::string> names;
   for (const auto& ref : refs) names.push_back(std::string(ref.by->name) + "." + std::string(ref.field->name));
-  CHECK(names == std::vector<std::string>{"leads.contact_id", "activities.contact_id", "followups.contact_id"});
+  CHECK(names == std::vector<std::string>{"leads.contact_id", "activities.contact_id", "followups.contact_id",
+                                          "attachments.contact_id"});
   store->close();
 }
 
