@@ -6,6 +6,7 @@ import type { ComponentType } from "preact";
 import type { Role } from "../api/client";
 import type { MessageKey } from "../i18n/en";
 import { contactScreens } from "./contacts";
+import { dashboardScreens } from "./dashboard";
 
 export interface ScreenEntry {
   path: string;  // a wouter pattern: "/contacts/:id"
@@ -16,7 +17,10 @@ export interface ScreenEntry {
 
 export const everyone: readonly Role[] = ["member", "org-admin", "staff", "admin"];
 
-export const screens: readonly ScreenEntry[] = [...contactScreens];
+export const screens: readonly ScreenEntry[] = [
+  ...contactScreens,
+  ...dashboardScreens,
+];
 
 export function screensFor(role: Role | null | undefined): ScreenEntry[] {
   return role ? screens.filter((s) => s.roles.includes(role)) : [];
