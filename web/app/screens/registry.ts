@@ -5,6 +5,7 @@ import type { ComponentType } from "preact";
 
 import type { Role } from "../api/client";
 import type { MessageKey } from "../i18n/en";
+import { adminScreens } from "./admin";
 import { contactScreens } from "./contacts";
 import { dashboardScreens } from "./dashboard";
 
@@ -20,6 +21,7 @@ export const everyone: readonly Role[] = ["member", "org-admin", "staff", "admin
 export const screens: readonly ScreenEntry[] = [
   ...contactScreens,
   ...dashboardScreens,
+  ...adminScreens,
 ];
 
 export function screensFor(role: Role | null | undefined): ScreenEntry[] {

@@ -9,7 +9,13 @@
 // by the mission asks the reports with its id and keeps the page's address free of it; the
 // CSV export downloads and parses with the same stages; no word of the unshared contact's
 // name, email, phone or notes appears in the page's text nor in any answer it received.
-// axe-core finds no serious violation. Screenshots go to ARTIFACTS.
+// An org-admin adds an instance of the bundled email reminder through the settings form
+// generated from the plugin's documented settings (required fields, a password field for the
+// secret, a list for choices, a number), sees its delivery state as the API gives it, and
+// changes it without the stored secret ever coming back to the page. The instance admin
+// creates an organisation, a user in it with an invitation link, and disables the user.
+// axe-core finds no serious violation on the dashboard and the admin screens. Screenshots
+// go to ARTIFACTS.
 // Prints "browser test passed" last; any failed check exits 1 with what differed.
 import { accessible, base, check, env, inChromium, shot, spaces } from "./support.mjs";
 
@@ -17,6 +23,11 @@ const staffEmail = env("RELANCE_STAFF_EMAIL");
 const staffPassword = env("RELANCE_STAFF_PASSWORD");
 const missionId = env("RELANCE_MISSION_ID");
 const secrets = env("RELANCE_SECRET_WORDS").split(",");
+const orgAdminEmail = env("RELANCE_ORG_ADMIN_EMAIL");
+const orgAdminPassword = env("RELANCE_ORG_ADMIN_PASSWORD");
+const adminEmail = env("RELANCE_ADMIN_EMAIL");
+const adminPassword = env("RELANCE_ADMIN_PASSWORD");
+const smtpPassword = "mot-de-passe-smtp-9f3k";
 
 const fr = (options) => new Intl.NumberFormat("fr-FR", options);
 const frNumber = (n) => spaces(fr().format(n));
@@ -160,6 +171,91 @@ await inChromium(async (context, page, problems) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await shot(page, "dashboard-phone");
   await page.setViewportSize({ width: 1280, height: 800 });
+
+  // An org-admin adds an instance of the bundled email reminder through the form generated
+  // from the plugin's documented settings, and sees its delivery state.
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.getByLabel("Adresse e-mail").fill(orgAdminEmail);
+  await page.getByLabel("Mot de passe").fill(orgAdminPassword);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "Administration" }).click();
+  await page.getByRole("heading", { level: 1, name: "Administration" }).waitFor();
+  check(await page.getByRole("heading", { name: "Organisations" }).count() === 0, "an org-admin does not manage organisations");
+  await page.getByRole("button", { name: "Ajouter une instance de Email reminders" }).click();
+  await page.getByRole("group", { name: "Réglages" }).waitFor();
+  const smtp = page.getByLabel(/^smtp_url/);
+  check(await smtp.getAttribute("required") !== null && await page.getByLabel(/^from/).getAttribute("required") !== null,
+        "the settings the plugin says are required are required fields");
+  check(await page.getByLabel(/^password/).getAttribute("type") === "password", "a secret setting is a password field");
+  check(await page.getByLabel(/^starttls/).locator("option").count() === 4, "a setting with choices is a list of them (and its default)");
+  check(await page.getByLabel(/^connect_timeout_ms/).getAttribute("type") === "number", "a setting with a number as default is a number");
+  await page.getByLabel("Nom de l'instance").fill("Rappels Alpha");
+  await smtp.fill("smtp://127.0.0.1:2525");
+  await page.getByLabel(/^from/).fill("Alpha Robotics <relance@alpha.example>");
+  await page.getByLabel(/^username/).fill("relance@alpha.example");
+  await page.getByLabel(/^password/).fill(smtpPassword);
+  await page.getByLabel(/^starttls/).selectOption("no");
+  await page.getByLabel(/^connect_timeout_ms/).fill("3000");
+  await accessible(page, "admin-instance-form");
+  await shot(page, "admin-instance-form");
+  await page.getByRole("button", { name: "Créer", exact: true }).click();
+  const instanceBox = page.getByRole("article", { name: "Instance Rappels Alpha" });
+  await instanceBox.waitFor();
+  const instances = await (await page.request.get(`${base}/api/v1/plugin-instances`)).json();
+  const made = instances.items.find((i) => i.name === "Rappels Alpha");
+  check(made?.plugin === "org.relance.email-reminder" && made?.settings.smtp_url === "smtp://127.0.0.1:2525" &&
+        made?.settings.starttls === "no" && made?.settings.connect_timeout_ms === 3000 && made?.settings.password === "(set)",
+        `the instance holds the settings typed, in their types, the secret sealed: ${JSON.stringify(made?.settings)}`);
+  const state = (await instanceBox.locator(".delivery-state").textContent()).trim();
+  check(state === made?.delivery.state, `the instance's delivery state is shown: ${state} (the API: ${made?.delivery.state})`);
+  await page.getByRole("button", { name: "Modifier Rappels Alpha" }).click();
+  await page.getByRole("group", { name: "Réglages" }).waitFor();
+  check(await page.getByLabel(/^password/).inputValue() === "" &&
+        (await page.getByLabel(/^password/).getAttribute("placeholder")).includes("laisser vide"),
+        "the stored secret is never shown back: an empty field that keeps it");
+  check(await page.getByLabel(/^smtp_url/).inputValue() === "smtp://127.0.0.1:2525", "the other settings are shown back");
+  await page.getByLabel(/^timeout_ms/).fill("7000");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.getByRole("group", { name: "Réglages" }).waitFor({ state: "detached" });
+  const changed = (await (await page.request.get(`${base}/api/v1/plugin-instances/${made.id}`)).json()).settings;
+  check(changed.timeout_ms === 7000 && changed.password === "(set)", `a change keeps the stored secret: ${JSON.stringify(changed)}`);
+  const adminHtml = await page.content();
+  check(!adminHtml.includes(smtpPassword), "the secret is nowhere in the page");
+  await accessible(page, "admin (org-admin)");
+  await shot(page, "admin-org-admin");
+
+  // The instance admin's first-run setup: an organisation, then a user invited into it.
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.getByLabel("Adresse e-mail").fill(adminEmail);
+  await page.getByLabel("Mot de passe").fill(adminPassword);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("navigation").getByRole("link", { name: "Administration" }).click();
+  await page.getByRole("heading", { name: "Organisations" }).waitFor();
+  const orgName = "Gamma Énergie 🌱";
+  await page.getByLabel("Nom de la nouvelle start-up").fill(orgName);
+  await page.getByRole("region", { name: "Organisations" }).getByRole("button", { name: "Créer" }).click();
+  await page.locator("#organisations-table").getByText(orgName).waitFor();
+  const orgs = await (await page.request.get(`${base}/api/v1/organisations?limit=200`)).json();
+  const gamma = orgs.items.find((o) => o.name === orgName);
+  check(gamma?.kind === "startup", `the organisation exists as a start-up: ${JSON.stringify(gamma)}`);
+  await page.getByLabel("Organisation", { exact: true }).selectOption(String(gamma?.id));
+  await page.getByLabel("Adresse e-mail", { exact: true }).fill("lea@gamma.example");
+  await page.getByLabel("Nom", { exact: true }).last().fill("Léa Gamma");
+  await page.getByLabel("Rôle").selectOption("org-admin");
+  await page.getByRole("button", { name: "Créer et inviter" }).click();
+  const link = await page.getByLabel("Lien pour choisir le mot de passe").inputValue();
+  check(link.includes("/api/v1/auth/password?token=rl_"), `the new user's invitation link is shown: ${link.slice(0, 60)}...`);
+  await page.locator("#users-table").getByRole("cell", { name: "lea@gamma.example", exact: true }).waitFor();
+  const users = await (await page.request.get(`${base}/api/v1/users?email=lea@gamma.example`)).json();
+  check(users.items[0]?.org_id === gamma?.id && users.items[0]?.role === "org-admin" && users.items[0]?.display_name === "Léa Gamma",
+        `the user belongs to the new organisation with the role chosen: ${JSON.stringify(users.items[0])}`);
+  page.once("dialog", (d) => void d.accept());
+  await page.getByRole("button", { name: "Désactiver lea@gamma.example" }).click();
+  await page.getByText("lea@gamma.example est désactivé.").waitFor();
+  const disabled = await (await page.request.get(`${base}/api/v1/users?email=lea@gamma.example`)).json();
+  check(disabled.items[0]?.disabled === true, "disabling the user is done through the API");
+  await accessible(page, "admin");
+  await shot(page, "admin");
 
   check(problems.length === 0, `no script error and no Content-Security-Policy violation: ${JSON.stringify(problems)}`);
 });
