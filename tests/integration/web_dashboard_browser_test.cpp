@@ -79,6 +79,15 @@ TEST_CASE("Region staff read the mission's funnel and outcomes on the dashboard 
        {"amount", "20000"}, {"currency", "USD"}, {"occurred_on", day_of(now - days(2))}});
   REQUIRE(contract.at("amount_eur") == "18000.00");  // the region's rate, 0.9
 
+  // The settings form is generated from this list: the daemon says which settings it seals.
+  const auto settings = w.alpha_admin.get("/api/v1/plugins/org.relance.email-reminder/settings").json();
+  std::map<std::string, bool> secret;
+  for (const auto& s : settings.at("settings").as_array())
+    secret[json::value_to<std::string>(s.at("name"))] = s.at("secret").as_bool();
+  CHECK(secret.at("password"));
+  CHECK_FALSE(secret.at("smtp_url"));
+  CHECK_FALSE(secret.at("username"));
+
   run_browser_script("dashboard_test.mjs", w.daemon.port(),
                      {{"RELANCE_STAFF_EMAIL", "staff@region.test"},
                       {"RELANCE_STAFF_PASSWORD", "password-of-staff@region.test"},

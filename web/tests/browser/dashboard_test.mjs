@@ -12,7 +12,8 @@
 // An org-admin adds an instance of the bundled email reminder through the settings form
 // generated from the plugin's documented settings (required fields, a password field for the
 // secret, a list for choices, a number), sees its delivery state as the API gives it, and
-// changes it without the stored secret ever coming back to the page. The instance admin
+// changes it without the stored secret ever coming back to the page; on the dashboard it
+// sees the mission's totals and its own start-up's row only. The instance admin
 // creates an organisation, a user in it with an invitation link, and disables the user.
 // axe-core finds no serious violation on the dashboard and the admin screens. Screenshots
 // go to ARTIFACTS.
@@ -178,6 +179,18 @@ await inChromium(async (context, page, problems) => {
   await page.getByLabel("Adresse e-mail").fill(orgAdminEmail);
   await page.getByLabel("Mot de passe").fill(orgAdminPassword);
   await page.getByRole("button", { name: "Se connecter" }).click();
+  // A start-up's own view of the dashboard: its figures beside the mission's totals.
+  await page.getByRole("navigation").getByRole("link", { name: "Tableau de bord" }).click();
+  await page.getByText("Les chiffres de votre start-up à côté des totaux de la mission.").waitFor();
+  const ownOutcomes = await report("outcomes");
+  check(ownOutcomes.scope === "own-startup", `a start-up's admin gets the start-up's scope: ${ownOutcomes.scope}`);
+  const ownRows = await rows(page, "#outcomes-startups-table");
+  check(ownRows.length === 2 && ownRows[0][0] === "Total" && ownRows[0][2] === frMoney(ownOutcomes.totals.amount_eur, "EUR") &&
+        ownRows[1][0] === "Alpha Robotics",
+        `the start-up sees the mission's total and its own row only: ${JSON.stringify(ownRows)}`);
+  check(await page.getByLabel("Start-up", { exact: true }).count() === 0, "a start-up's user has no start-up filter");
+  await shot(page, "dashboard-startup");
+
   await page.getByRole("navigation").getByRole("link", { name: "Administration" }).click();
   await page.getByRole("heading", { level: 1, name: "Administration" }).waitFor();
   check(await page.getByRole("heading", { name: "Organisations" }).count() === 0, "an org-admin does not manage organisations");

@@ -1,10 +1,10 @@
 // A plugin's settings form, generated from the settings it documents
-// (GET /api/v1/plugins/{plugin}/settings: name, description, default, choices). The SDK's
-// documentation has no types, so the form reads them as the API's rules and the plugins'
-// descriptions say: a setting whose name holds password, passwd, secret, token or key is
-// secret (the daemon stores it sealed and answers "(set)": never shown back, left as it is
-// when the field stays empty); "true|false" choices are a yes/no; a number as the default
-// means a number; a description starting "Required." a required field.
+// (GET /api/v1/plugins/{plugin}/settings: name, description, default, choices, secret).
+// `secret` is the daemon's: it stores the setting sealed and answers "(set)", so the form
+// never shows it back and leaves it as it is when the field stays empty. The SDK's
+// documentation has no types, so the form reads the rest as the plugins' descriptions say:
+// "true|false" choices are a yes/no; a number as the default means a number; a description
+// starting "Required." a required field.
 import type { paths } from "../../../src/api/schema";
 
 export type SettingDoc =
@@ -21,12 +21,11 @@ export interface Field {
   choices: string[];
 }
 
-const secretName = /password|passwd|secret|token|key/i;
 export const storedSecret = "(set)";
 
 export function fieldOf(doc: SettingDoc): Field {
   const choices = doc.choices ?? [];
-  const kind: Kind = secretName.test(doc.name)
+  const kind: Kind = doc.secret
     ? "secret"
     : choices.length === 2 && choices.includes("true") && choices.includes("false")
       ? "boolean"
