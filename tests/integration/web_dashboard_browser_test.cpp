@@ -5,16 +5,20 @@
 // name and email hold words found nowhere else), outcomes in EUR and in USD with the
 // region's rate. The script's checks (the dashboard's tables against the API's JSON, no
 // personal data in the page or its network answers, the CSV export, French figures, the
-// generated plugin settings form, creating an organisation and a user, axe-core) are
+// generated plugin settings form, a dead letter replayed, creating an organisation and a
+// user, axe-core) are
 // listed in its header; screenshots land in tests/artifacts/web/.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "browser_script.hpp"
+#include "temp_dir.hpp"
 #include "tools.hpp"
 #include "world.hpp"
 
@@ -27,10 +31,20 @@ std::string day_of(std::chrono::system_clock::time_point at) { return utc_instan
 
 std::int64_t id_of(const json::object& o) { return o.at("id").as_int64(); }
 
+// The daemon's plugins: the bundled ones, and the journal fixture (tests/plugins/journal.cpp),
+// whose instances refuse the events their settings name: dead letters on demand.
+std::map<std::string, std::string> daemon_env(const TempDir& plugins) {
+  std::filesystem::copy_file(std::filesystem::path(RELANCE_FIXTURE_PLUGINS) / "fixture_journal.so",
+                             plugins.path() / "fixture_journal.so");
+  return {{"RELANCE_WEB_ROOT", RELANCE_WEB_APP_DIR},
+          {"RELANCE_PLUGINS_DIRECTORIES", std::string(RELANCE_BUNDLED_PLUGINS) + ":" + plugins.path().string()}};
+}
+
 }  // namespace
 
 TEST_CASE("Region staff read the mission's funnel and outcomes on the dashboard without an unshared contact's personal data, export them, and administrators configure a plugin and add an organisation and a user, in headless Chromium") {
-  World w(std::map<std::string, std::string>{{"RELANCE_WEB_ROOT", RELANCE_WEB_APP_DIR}});
+  TempDir plugins;
+  World w(daemon_env(plugins));
   const auto now = std::chrono::system_clock::now();
   const auto days = [](int n) { return std::chrono::hours(24 * n); };
 
@@ -87,6 +101,17 @@ TEST_CASE("Region staff read the mission's funnel and outcomes on the dashboard 
   CHECK(secret.at("password"));
   CHECK_FALSE(secret.at("smtp_url"));
   CHECK_FALSE(secret.at("username"));
+
+  // A plugin instance of Beta with a dead letter: the company it refused.
+  const std::int64_t journal = id_of(World::create(
+      w.admin, "plugin-instances",
+      {{"plugin", "org.relance.fixture.journal"}, {"name", "Journal Beta"}, {"org_id", w.beta_id},
+       {"events", json::array{"company.created"}}, {"settings", {{"reject", "company.created"}}}}));
+  World::create(w.beta_member, "companies", {{"name", "Refusée par le journal"}});
+  const std::string letters = "/api/v1/plugin-instances/" + std::to_string(journal) + "/dead-letters";
+  for (int i = 0; i < 100 && w.admin.get(letters).json().at("items").as_array().empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  REQUIRE(w.admin.get(letters).json().at("items").as_array().size() == 1);
 
   run_browser_script("dashboard_test.mjs", w.daemon.port(),
                      {{"RELANCE_STAFF_EMAIL", "staff@region.test"},

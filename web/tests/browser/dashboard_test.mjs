@@ -14,7 +14,8 @@
 // secret, a list for choices, a number), sees its delivery state as the API gives it, and
 // changes it without the stored secret ever coming back to the page; on the dashboard it
 // sees the mission's totals and its own start-up's row only. The instance admin
-// creates an organisation, a user in it with an invitation link, and disables the user.
+// creates an organisation, a user in it with an invitation link, and disables the user;
+// sees another organisation's instance with its dead letter and replays it.
 // axe-core finds no serious violation on the dashboard and the admin screens. Screenshots
 // go to ARTIFACTS.
 // Prints "browser test passed" last; any failed check exits 1 with what differed.
@@ -176,6 +177,7 @@ await inChromium(async (context, page, problems) => {
   // An org-admin adds an instance of the bundled email reminder through the form generated
   // from the plugin's documented settings, and sees its delivery state.
   await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.getByRole("heading", { name: "Connexion" }).waitFor();  // the admin screen has an email field too
   await page.getByLabel("Adresse e-mail").fill(orgAdminEmail);
   await page.getByLabel("Mot de passe").fill(orgAdminPassword);
   await page.getByRole("button", { name: "Se connecter" }).click();
@@ -239,6 +241,7 @@ await inChromium(async (context, page, problems) => {
 
   // The instance admin's first-run setup: an organisation, then a user invited into it.
   await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.getByRole("heading", { name: "Connexion" }).waitFor();  // the admin screen has an email field too
   await page.getByLabel("Adresse e-mail").fill(adminEmail);
   await page.getByLabel("Mot de passe").fill(adminPassword);
   await page.getByRole("button", { name: "Se connecter" }).click();
@@ -267,8 +270,19 @@ await inChromium(async (context, page, problems) => {
   await page.getByText("lea@gamma.example est désactivé.").waitFor();
   const disabled = await (await page.request.get(`${base}/api/v1/users?email=lea@gamma.example`)).json();
   check(disabled.items[0]?.disabled === true, "disabling the user is done through the API");
+  // The instance admin sees every organisation's instances: Beta's journal has a dead letter.
+  const journal = page.getByRole("article", { name: "Instance Journal Beta" });
+  const letter = journal.getByRole("table", { name: "Lettres mortes" });
+  await letter.waitFor();
+  check(await letter.locator("tbody tr").count() === 1 && (await letter.innerText()).includes("company.created"),
+        "the instance's dead letter is listed with its event");
   await accessible(page, "admin");
   await shot(page, "admin");
+  const replayed = page.waitForResponse((r) => r.url().endsWith("/dead-letters/replay") && r.request().method() === "POST");
+  await journal.getByRole("button", { name: "Rejouer toutes les lettres mortes" }).click();
+  check((await replayed).status() === 202, "replaying the dead letters is asked of the API");
+  await journal.getByText("1 événement(s) remis en distribution.").waitFor();
+  check(true, "the replay says how many events went back to delivery");
 
   check(problems.length === 0, `no script error and no Content-Security-Policy violation: ${JSON.stringify(problems)}`);
 });
