@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <functional>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -67,6 +69,12 @@ auth::SecretBox open_secret_box(const Config& c, storage::EventLog& events) {
   }
   spdlog::info("created {}: the key of the plugins' secret settings; back it up with the database", path);
   return auth::SecretBox::load_or_create(path);
+}
+
+// The key and settings of the signed links of reminders (the key is made on first use).
+followups::ActionLinks action_links(const Config& c) {
+  return followups::ActionLinks((std::filesystem::path(c.data_dir) / "link-signing.key").string(),
+                                c.followups.public_url, std::chrono::hours(c.followups.link_hours));
 }
 
 std::string env_or(const char* name, std::string fallback) {
@@ -133,29 +141,104 @@ void print_login(const Config& c, std::uint16_t port, const std::string& email, 
 
 }  // namespace
 
-int init(Config c, const std::string& admin_email, std::string password) {
+namespace {
+
+using FillInstance = std::function<void(storage::Store&, services::OrgDirectory&, services::AccountService&)>;
+
+// A new instance in the data directory: the database, the region and the instance admin
+// (`relance init`), then `fill` (`relance demo`) before the database is closed.
+int create_instance(Config& c, const std::string& command, const std::string& admin_email,
+                    const std::function<std::string()>& password, const FillInstance& fill) {
   keep_files_private();
   std::filesystem::create_directories(c.data_dir);
   setup_logging(c);
   auth::init_crypto();
   auto store = open_store(c);
-  if (password.empty()) password = env_or("RELANCE_ADMIN_PASSWORD", "");
-  if (password.empty()) password = ask_password();
   services::OrgDirectory orgs(*store);
   services::AccountService accounts(*store, orgs, c.followups.scheduler.default_time_zone, c.accounts.default_locale);
   try {
-    if (!accounts.bootstrap(admin_email, password)) {
-      std::cerr << "relance init: " << c.data_dir << " already has users; nothing changed\n";
+    if (!accounts.bootstrap(admin_email, password())) {
+      std::cerr << command << ": " << c.data_dir << " already has users; nothing changed\n";
       return 1;
     }
   } catch (const Problem& p) {
-    std::cerr << "relance init: " << p.detail() << "\n";
+    std::cerr << command << ": " << p.detail() << "\n";
     return 2;
   }
   open_secret_box(c, *store);
+  if (fill) fill(*store, orgs, accounts);
   store->close();
-  std::cout << "Initialised " << c.data_dir << " (schema version " << storage::latest_schema_version()
-            << "); instance admin " << admin_email << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int init(Config c, const std::string& admin_email, std::string password) {
+  const int code = create_instance(c, "relance init", admin_email, [&] {
+    if (password.empty()) password = env_or("RELANCE_ADMIN_PASSWORD", "");
+    if (password.empty()) password = ask_password();
+    return password;
+  }, {});
+  if (code == 0)
+    std::cout << "Initialised " << c.data_dir << " (schema version " << storage::latest_schema_version()
+              << "); instance admin " << admin_email << "\n";
+  return code;
+}
+
+int run_demo(Config c, demo::Options options) {
+  if (std::filesystem::exists(c.database_path())) {
+    std::cerr << "relance demo: " << c.data_dir << " already holds a database (" << c.database_path()
+              << "); the demo fills a fresh data directory only: give another --data-dir\n";
+    return 2;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [started] {
+    char s[32];
+    std::snprintf(s, sizeof s, "%.1f s",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return std::string(s);
+  };
+  options.progress = [&](const std::string& line) { std::cerr << "[" << elapsed() << "] " << line << std::endl; };
+  const demo::Login admin = demo::admin_login(options);
+  demo::Summary m;
+  const int code = create_instance(
+      c, "relance demo", admin.email, [&] { return admin.password; },
+      [&](storage::Store& store, services::OrgDirectory& orgs, services::AccountService& accounts) {
+        // The scheduler serve runs, without digests (they go to people: a demo sends none).
+        followups::ActionLinks links = action_links(c);
+        links.set_base_url(c.followups.public_url.empty() ? url_of(c, c.server.port) : c.followups.public_url);
+        followups::SchedulerOptions quiet = c.followups.scheduler;
+        quiet.default_locale = c.accounts.default_locale;
+        quiet.digest_minutes = -1;
+        quiet.region_digest_minutes = -1;
+        quiet.batch = 5000;  // fewer passes over the follow-ups already due
+        followups::FollowupScheduler scheduler(store, links, quiet);
+        options.scheduler_tick = [&](std::chrono::system_clock::time_point at) { scheduler.tick(at); };
+        m = demo::fill(store, orgs, accounts, admin, options);
+      });
+  if (code != 0) return code;
+  const std::string url = url_of(c, c.server.port);
+  std::cout << "Demo mission written to " << c.data_dir << " in " << elapsed() << " (schema version "
+            << storage::latest_schema_version() << "):\n"
+            << "  " << m.startups << " start-ups, " << m.users << " users, " << m.events << " events, "
+            << m.exchange_rates << " exchange rates, " << m.companies << " companies\n"
+            << "  " << m.contacts << " contacts, " << m.leads << " leads (" << m.stage_changes << " stage changes), "
+            << m.activities << " activities, " << m.followups << " follow-ups, " << m.outcomes << " outcomes\n\n"
+            << "Logins (passwords " << (options.seeded ? "derived from --seed " + std::to_string(options.seed)
+                                                      : std::string("random, made for this run"))
+            << "):\n";
+  for (const demo::Login& l : m.logins) {
+    // Aligned on characters, not bytes ("Photonéa").
+    std::size_t width = 0;
+    for (char ch : l.who) width += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+    std::cout << "  " << l.who << std::string(width < 26 ? 26 - width : 1, ' ') << l.email
+              << "  password: " << l.password << "\n";
+  }
+  std::cout << "\nServe it:  relance serve --data-dir " << c.data_dir << "\n"
+            << "Then open: " << url << "/  (API: " << url << "/api/v1/openapi.json)\n"
+            << "Or log in from the command line: relance login --url " << url << " --email "
+            << m.logins.front().email << "\n"
+            << std::flush;
   return 0;
 }
 
@@ -206,8 +289,7 @@ int serve(Config c) {
 
   // Follow-ups: signed email links (their base URL is known once the server listens), the
   // views, and the scheduler that turns due instants into events.
-  followups::ActionLinks links((std::filesystem::path(c.data_dir) / "link-signing.key").string(),
-                               c.followups.public_url, std::chrono::hours(c.followups.link_hours));
+  followups::ActionLinks links = action_links(c);
   followups::FollowupService followup_service(*store, records, links, c.followups.scheduler.default_time_zone);
   followups::SchedulerOptions scheduler_options = c.followups.scheduler;
   scheduler_options.default_locale = c.accounts.default_locale;

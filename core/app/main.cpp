@@ -47,6 +47,21 @@ int main(int argc, char** argv) {
   auto* init = app.add_subcommand("init", "Create the data directory, the database and the instance admin");
   add_common(init);
   init->add_option("--admin-email", admin_email, "Email of the instance admin")->required();
+  relance::demo::Options demo_options;
+  auto* demo = app.add_subcommand(
+      "demo", "Fill a FRESH data directory with a fictional June mission of the region in Silicon Valley "
+              "(30 start-ups, their users, leads in every stage, follow-ups, outcomes) and print the logins");
+  add_common(demo);
+  demo->add_option("--scale", demo_options.contacts,
+                   "Contacts, spread over the 30 start-ups (a few big ones); leads are a fifth, outcomes a "
+                   "fiftieth, activities and follow-ups in proportion")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
+  auto* demo_seed = demo->add_option(
+      "--seed", demo_options.seed,
+      "The same seed writes the same data (names, counts, stages). Passwords are random on every run, unless "
+      "--seed is given: then they are derived from it, for benchmarks and tests (never for an instance others reach)");
+  demo_seed->capture_default_str();
   auto* migrate = app.add_subcommand("migrate", "Apply pending schema migrations");
   add_common(migrate);
   auto* backup = app.add_subcommand("backup", "Copy the database with SQLite's online backup, verified");
@@ -83,6 +98,10 @@ int main(int argc, char** argv) {
     if (!listen.empty()) relance::app::set_listen(config, listen);
     if (serve->parsed()) return relance::app::serve(config);
     if (init->parsed()) return relance::app::init(config, admin_email, "");
+    if (demo->parsed()) {
+      demo_options.seeded = demo_seed->count() > 0;
+      return relance::app::run_demo(config, demo_options);
+    }
     if (migrate->parsed()) return relance::app::migrate(config);
     if (backup->parsed()) return relance::app::backup(config, output);
   } catch (const relance::cli::CliError& e) {

@@ -2,6 +2,8 @@
 
 #include <atomic>
 
+#include "relance/model/instant.hpp"
+
 namespace relance::events {
 namespace {
 
@@ -18,7 +20,11 @@ std::atomic<const Clock*> current{&system_clock};
 const Clock& clock() { return *current.load(std::memory_order_acquire); }
 
 ClockOverride::ClockOverride(const Clock& clock)
-    : previous_(current.exchange(&clock, std::memory_order_acq_rel)) {}
+    : previous_(current.exchange(&clock, std::memory_order_acq_rel)) {
+  // Storage's stamps (created_at, the audit's and the outbox's instants) follow this clock
+  // from now on; it is the system's again once every override is gone.
+  storage::set_now_function([] { return events::clock().now(); });
+}
 
 ClockOverride::~ClockOverride() { current.store(previous_, std::memory_order_release); }
 

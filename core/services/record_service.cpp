@@ -169,33 +169,40 @@ Page list_page(storage::Store& store, const Entity& e, const Scope& scope, const
   return page;
 }
 
+storage::Row new_record(const auth::Principal& p, const OrgSettings& org, const Entity& e,
+                        const boost::json::object& fields) {
+  Row row;
+  row.org_id = p.org_id;
+  domain::apply_body(e, fields, row, true, context_of(org));
+  refuse_server_kinds(e, row);
+  refuse_out_of_bounds(e, row);
+  fill_defaults(e, row, p, org);
+  return row;
+}
+
+std::string insert_record(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e, Row& row) {
+  auto changed = set_fields(e, row);
+  check_references(tx, e, row, changed, p.org_id);
+  settle_money(tx, e, row, changed);
+  std::string json = write_record(tx, p, e, WriteKind::create, row, nullptr, changed, event_type(e, WriteKind::create));
+  convert_waiting_outcomes(tx, p, e, row);
+  return json;
+}
+
 void RecordService::create(const auth::Principal& p, CreateRecord request, OutcomeCallback done) {
   require_write(p);
   const Entity& e = request.entity;
   require_rate_keeper(p, e);
   auto org = orgs_.get(p.org_id);
   auto row = std::make_shared<Row>();
-  row->org_id = p.org_id;
-  if (!checked(done, [&] {
-        domain::apply_body(e, request.fields, *row, true, context_of(*org));
-        refuse_server_kinds(e, *row);
-        refuse_out_of_bounds(e, *row);
-      }))
-    return;
-  fill_defaults(e, *row, p, *org);
-  auto changed = set_fields(e, *row);
+  if (!checked(done, [&] { *row = new_record(p, *org, e, request.fields); })) return;
   // Staff read their writes' answers as they read the row afterwards: with org_name.
   std::string name = org_name(p, e, *row);
   submit_outcome(
       store_,
-      [&e, p, row, changed, name = std::move(name),
-       idempotency = std::move(request.idempotency)](storage::WriteTxn& tx) mutable {
+      [&e, p, row, name = std::move(name), idempotency = std::move(request.idempotency)](storage::WriteTxn& tx) mutable {
         if (auto first = replayed(tx, p, idempotency)) return *first;
-        check_references(tx, e, *row, changed, p.org_id);
-        settle_money(tx, e, *row, changed);
-        std::string json = write_record(tx, p, e, WriteKind::create, *row, nullptr, changed,
-                                        event_type(e, WriteKind::create));
-        convert_waiting_outcomes(tx, p, e, *row);
+        std::string json = insert_record(tx, p, e, *row);
         // The event's data is the row alone; the answer adds the name (written once more).
         if (!name.empty()) json = domain::row_json(e, *row, false, name);
         WriteOutcome created{WriteOutcome::Kind::created, row->id, row->version, std::move(json), {}, {}};
@@ -233,41 +240,46 @@ bool becomes_done(const Entity& e, const Row& row, const Row& before) {
 
 }  // namespace
 
+WriteOutcome update_record(storage::WriteTxn& tx, const auth::Principal& p, const OrgSettings& org,
+                           const UpdateRecord& request, const Scope& visible, const std::string& org_name) {
+  const Entity& e = request.entity;
+  Row row = owned_row(tx, e, p, request.id, visible, request.expected_version);
+  const Row before = row;
+  auto changed = domain::apply_body(e, request.fields, row, false, context_of(org));
+  if (changed.empty())
+    return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, domain::row_json(e, row, false, org_name),
+                        {}, {}};
+  if (request.fields.contains("kind")) refuse_server_kinds(e, row);
+  if (request.fields.contains("days")) refuse_out_of_bounds(e, row);
+  const bool done_now = becomes_done(e, row, before);
+  if (done_now) {
+    row.set(e, "done_at", domain::now_instant());
+    changed.push_back(*e.index_of("done_at"));
+  }
+  check_references(tx, e, row, changed, p.org_id);
+  settle_money(tx, e, row, changed);
+  std::string type = event_type(e, WriteKind::update);
+  const bool stage_moved = &e == &ent::leads && row.get(e, "stage") != before.get(e, "stage");
+  if (stage_moved) type = "lead.stage_changed";
+  if (done_now) type = "followup.done";
+  std::string json = write_record(tx, p, e, WriteKind::update, row, &before, changed, type);
+  convert_waiting_outcomes(tx, p, e, row);
+  if (!org_name.empty()) json = domain::row_json(e, row, false, org_name);
+  if (stage_moved) log_stage_change(tx, p, row, before);
+  return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, std::move(json), {}, {}};
+}
+
 void RecordService::update(const auth::Principal& p, UpdateRecord request, OutcomeCallback done) {
   require_write(p);
-  const Entity& e = request.entity;
-  require_rate_keeper(p, e);
+  require_rate_keeper(p, request.entity);
   auto org = orgs_.get(p.org_id);
-  const Scope visible = read_scope(p, e);
+  const Scope visible = read_scope(p, request.entity);
   // A caller changes their own organisation's rows only (owned_row): its name for staff.
-  std::string name = org_name_of(p, e, p.org_id);
+  std::string name = org_name_of(p, request.entity, p.org_id);
   submit_outcome(
       store_,
-      [&e, p, request = std::move(request), org, visible, name = std::move(name)](storage::WriteTxn& tx) {
-        Row row = owned_row(tx, e, p, request.id, visible, request.expected_version);
-        const Row before = row;
-        auto changed = domain::apply_body(e, request.fields, row, false, context_of(*org));
-        if (changed.empty())
-          return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, domain::row_json(e, row, false, name),
-                              {}, {}};
-        if (request.fields.contains("kind")) refuse_server_kinds(e, row);
-        if (request.fields.contains("days")) refuse_out_of_bounds(e, row);
-        const bool done_now = becomes_done(e, row, before);
-        if (done_now) {
-          row.set(e, "done_at", domain::now_instant());
-          changed.push_back(*e.index_of("done_at"));
-        }
-        check_references(tx, e, row, changed, p.org_id);
-        settle_money(tx, e, row, changed);
-        std::string type = event_type(e, WriteKind::update);
-        const bool stage_moved = &e == &ent::leads && row.get(e, "stage") != before.get(e, "stage");
-        if (stage_moved) type = "lead.stage_changed";
-        if (done_now) type = "followup.done";
-        std::string json = write_record(tx, p, e, WriteKind::update, row, &before, changed, type);
-        convert_waiting_outcomes(tx, p, e, row);
-        if (!name.empty()) json = domain::row_json(e, row, false, name);
-        if (stage_moved) log_stage_change(tx, p, row, before);
-        return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, std::move(json), {}, {}};
+      [p, request = std::move(request), org, visible, name = std::move(name)](storage::WriteTxn& tx) {
+        return update_record(tx, p, *org, request, visible, name);
       },
       std::move(done));
 }

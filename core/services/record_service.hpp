@@ -115,6 +115,27 @@ struct DeleteRecord {
   std::optional<std::int64_t> expected_version;
 };
 
+// The steps of RecordService::create and update, for a front that writes many records in
+// write jobs of its own (`relance demo`): the same field rules, defaults, reference checks,
+// audit entries and events as the API's writes.
+//
+// A new row of `e` for `p` from `fields`, checked by the field rules, with the defaults a
+// create gives it. Throws Problem invalid (or 400 for an unknown or read-only field).
+storage::Row new_record(const auth::Principal& p, const OrgSettings& org, const storage::Entity& e,
+                        const boost::json::object& fields);
+// Inside a write job: writes `row` (from new_record) with its references checked, its money
+// settled, its audit entry and its event (and, for a currency's first exchange rate, the
+// outcomes that waited for it converted); returns its JSON text. Throws Problem invalid for
+// a reference to no row of the organisation.
+std::string insert_record(storage::WriteTxn& tx, const auth::Principal& p, const storage::Entity& e,
+                          storage::Row& row);
+// Inside a write job: the update RecordService::update runs (a lead's stage change logged as
+// its activity, a follow-up's done_at), over the rows `visible` shows the caller; the
+// answer's row carries `org_name` when one is given (staff's).
+WriteOutcome update_record(storage::WriteTxn& tx, const auth::Principal& p, const OrgSettings& org,
+                           const UpdateRecord& request, const storage::Scope& visible,
+                           const std::string& org_name = {});
+
 class RecordService {
  public:
   RecordService(storage::Store& store, OrgDirectory& orgs) : store_(store), orgs_(orgs) {}

@@ -1,9 +1,22 @@
 #include "relance/model/instant.hpp"
 
+#include <atomic>
 #include <cstdio>
 #include <ctime>
 
 namespace relance::storage {
+namespace {
+
+std::atomic<NowFunction> now_function{nullptr};
+
+}  // namespace
+
+void set_now_function(NowFunction now) { now_function.store(now, std::memory_order_release); }
+
+std::chrono::system_clock::time_point now() {
+  const NowFunction f = now_function.load(std::memory_order_acquire);
+  return f ? f() : std::chrono::system_clock::now();
+}
 
 std::string format_instant(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;

@@ -512,6 +512,15 @@ CREATE INDEX audit_log_row ON audit_log(entity, entity_id, id);
 )sql";
 }
 
+// The scheduler asks every second for the follow-ups due and not yet announced. Its pending
+// ones are open or snoozed; the index of migration 1 held open ones only, so the planner
+// could not use it and read every follow-up ever due, done ones included (a served instance
+// of 200,000 leads spent its CPU there).
+const char* const v11_pending_followups = R"sql(
+DROP INDEX followups_open_due;
+CREATE INDEX followups_pending_due ON followups(due_at, id) WHERE status IN ('open', 'snoozed');
+)sql";
+
 #undef RELANCE_ROW_HEADER
 
 }  // namespace
@@ -528,6 +537,7 @@ std::span<const Migration> migrations() {
       {8, "outcomes' mission event", v8_outcome_event},
       {9, "outcomes' partner and amount in euros; exchange rates", v9_region_data},
       {10, "share requests and the audit log by row", v10()},
+      {11, "pending follow-ups by due time", v11_pending_followups},
   };
   return all;
 }

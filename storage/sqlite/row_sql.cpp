@@ -531,7 +531,7 @@ std::vector<Row> due_followup_rows(Connection& c, const std::string& now, std::s
   return guarded([&] {
     const Entity& e = entities::followups;
     auto& st = c.statement(sql_of(e).select +
-                           " WHERE t.due_at <= ? AND coalesce(t.status, 'open') IN ('open', 'snoozed')"
+                           " WHERE t.due_at <= ? AND t.status IN ('open', 'snoozed')"
                            " AND NOT EXISTS (SELECT 1 FROM followup_notices n"
                            " WHERE n.followup_id = t.id AND n.due_at = t.due_at)"
                            " ORDER BY t.due_at, t.id LIMIT ?");

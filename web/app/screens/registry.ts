@@ -8,6 +8,8 @@ import type { MessageKey } from "../i18n/en";
 import { adminScreens } from "./admin";
 import { contactScreens } from "./contacts";
 import { dashboardScreens } from "./dashboard";
+import { followupScreens } from "./followups";
+import { pipelineScreens } from "./pipeline";
 
 export interface ScreenEntry {
   path: string;  // a wouter pattern: "/contacts/:id"
@@ -20,6 +22,8 @@ export const everyone: readonly Role[] = ["member", "org-admin", "staff", "admin
 
 export const screens: readonly ScreenEntry[] = [
   ...contactScreens,
+  ...pipelineScreens,
+  ...followupScreens,
   ...dashboardScreens,
   ...adminScreens,
 ];
