@@ -94,8 +94,13 @@ export function UsersPanel({ organisations }: { organisations: readonly Organisa
                 <td class="actions">
                   {u.id !== me.id && !u.disabled ? (
                     <>
-                      <button type="button" class="secondary" onClick={() => void invite(u)}>{t("admin.invite_named", { email: u.email ?? "" })}</button>
-                      <button type="button" class="secondary danger" onClick={() => void disable(u)}>{t("admin.disable_named", { email: u.email ?? "" })}</button>
+                      {/* Short labels in sight, each named after its user for screen readers. */}
+                      <button type="button" class="secondary" onClick={() => void invite(u)}>
+                        {t("admin.invite")}<span class="visually-hidden"> {u.email}</span>
+                      </button>
+                      <button type="button" class="secondary danger" onClick={() => void disable(u)}>
+                        {t("admin.disable")}<span class="visually-hidden"> {u.email}</span>
+                      </button>
                     </>
                   ) : null}
                 </td>
