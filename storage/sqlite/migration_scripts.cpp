@@ -521,6 +521,19 @@ DROP INDEX followups_open_due;
 CREATE INDEX followups_pending_due ON followups(due_at, id) WHERE status IN ('open', 'snoozed');
 )sql";
 
+// The reports' reads (report_queries.cpp) find the leads of a mission, a partner company, a
+// sector or a period by index instead of scanning every lead; each lead's activities of one
+// kind (its first meeting, its first call after it, its last activity) in one seek, and its
+// stage changes with the stages and times a funnel reads, without reading the rows.
+constexpr const char* v12_report_indexes = R"sql(
+CREATE INDEX leads_event ON leads(source_event_id, created_at);
+CREATE INDEX leads_company ON leads(company_id);
+CREATE INDEX leads_created ON leads(created_at);
+CREATE INDEX companies_sector ON companies(sector COLLATE NOCASE);
+CREATE INDEX activities_lead_kind ON activities(lead_id, kind, occurred_at, org_id, from_stage, to_stage);
+CREATE INDEX followups_lead_status ON followups(lead_id, status, due_at);
+)sql";
+
 #undef RELANCE_ROW_HEADER
 
 }  // namespace
@@ -538,6 +551,7 @@ std::span<const Migration> migrations() {
       {9, "outcomes' partner and amount in euros; exchange rates", v9_region_data},
       {10, "share requests and the audit log by row", v10()},
       {11, "pending follow-ups by due time", v11_pending_followups},
+      {12, "indexes of the reports", v12_report_indexes},
   };
   return all;
 }

@@ -6,31 +6,53 @@
 namespace relance::storage::sqlite {
 namespace {
 
-// The leads a report covers, with their company (`c`) for the sector. The created_at of a
-// row is an instant "YYYY-MM-DDT...Z", compared as text with the period's dates.
-const std::string lead_company = " LEFT JOIN companies c ON c.id = l.company_id";
-const std::string lead_conditions =
-    " WHERE (:org IS NULL OR l.org_id = :org) AND (:event IS NULL OR l.source_event_id = :event)"
-    " AND (:sector IS NULL OR c.sector = :sector COLLATE NOCASE)"
-    " AND (:partner IS NULL OR l.company_id = :partner)"
-    " AND (:from IS NULL OR l.created_at >= :from) AND (:to IS NULL OR l.created_at < date(:to, '+1 day'))";
-const std::string leads_covered = " FROM leads l" + lead_company + lead_conditions;
+// The WHERE clauses name only the filters that are set. A condition such as `(:org IS NULL
+// OR l.org_id = :org)` keeps one statement for every combination, but SQLite plans a
+// statement before its values are bound, so such a condition can use no index: every report
+// scanned every lead and outcome of the instance, whichever mission, start-up or partner it
+// asked about. A statement per combination of filters (64 at most, each prepared once per
+// reader connection) lets a mission, a start-up, a partner, a sector or a period find their
+// rows by index (migration 12).
 
-// The partner company of an outcome, and its amount in euro cents, as computed when it was
-// written at the rate of the region's table (none when no rate covered its currency).
-const std::string outcome_partner = "o.partner_company_id";
-const std::string outcome_eur = "o.amount_eur";
+// The leads a report covers: ` WHERE ...` on leads `l`. The created_at of a row is an
+// instant "YYYY-MM-DDT...Z", compared as text with the period's dates.
+std::string lead_conditions(const ReportFilter& f) {
+  std::string w = " WHERE 1";
+  if (f.org_id) w += " AND l.org_id = :org";
+  if (f.event_id) w += " AND l.source_event_id = :event";
+  if (f.partner_company_id) w += " AND l.company_id = :partner";
+  if (f.sector) w += " AND l.company_id IN (SELECT id FROM companies WHERE sector = :sector COLLATE NOCASE)";
+  if (f.from) w += " AND l.created_at >= :from";
+  if (f.to) w += " AND l.created_at < date(:to, '+1 day')";
+  return w;
+}
+std::string leads_covered(const ReportFilter& f) { return " FROM leads l" + lead_conditions(f); }
+
+// The stage changes of those leads (`a`), which the server logs as activities.
+const std::string stage_changes =
+    " FROM leads l JOIN activities a ON a.lead_id = l.id AND a.kind = 'stage-change' AND +a.org_id = l.org_id";
+
 // The date an outcome counts on: its own, else the day it was recorded.
 const std::string outcome_day = "coalesce(o.occurred_on, substr(o.created_at, 1, 10))";
 
-const std::string outcomes_covered =
-    " FROM outcomes o LEFT JOIN companies pc ON pc.id = " + outcome_partner +
-    " LEFT JOIN leads l ON l.id = o.lead_id"
-    " WHERE (:org IS NULL OR o.org_id = :org)"
-    " AND (:event IS NULL OR coalesce(o.event_id, l.source_event_id) = :event)"
-    " AND (:sector IS NULL OR pc.sector = :sector COLLATE NOCASE)"
-    " AND (:partner IS NULL OR " + outcome_partner + " = :partner)"
-    " AND (:from IS NULL OR " + outcome_day + " >= :from) AND (:to IS NULL OR " + outcome_day + " <= :to)";
+// The outcomes a report covers, with their partner company (`pc`). The amount in euro cents
+// (amount_eur) was computed when the outcome was written, at the rate of the region's table
+// (none when no rate covered its currency). An outcome's mission is its own event, else its
+// lead's.
+std::string outcomes_covered(const ReportFilter& f) {
+  std::string from = " FROM outcomes o LEFT JOIN companies pc ON pc.id = o.partner_company_id";
+  std::string w = " WHERE 1";
+  if (f.org_id) w += " AND o.org_id = :org";
+  if (f.event_id) {
+    from += " LEFT JOIN leads l ON l.id = o.lead_id";
+    w += " AND coalesce(o.event_id, l.source_event_id) = :event";
+  }
+  if (f.sector) w += " AND pc.sector = :sector COLLATE NOCASE";
+  if (f.partner_company_id) w += " AND o.partner_company_id = :partner";
+  if (f.from) w += " AND " + outcome_day + " >= :from";
+  if (f.to) w += " AND " + outcome_day + " <= :to";
+  return from + w;
+}
 
 // Binds the filter's values to the named parameters the statement has.
 void bind_filter(SQLite::Statement& st, const ReportFilter& f) {
@@ -65,15 +87,16 @@ StageLeads stage_leads(SQLite::Statement& st) {
 }
 
 // The open leads with their last activity and the idle days that make them stale.
-const std::string stale_leads_sql =
-    "WITH fl AS (SELECT l.id, l.org_id, l.title, l.stage,"
-    " coalesce((SELECT max(a.occurred_at) FROM activities a WHERE a.org_id = l.org_id AND a.lead_id = l.id),"
-    " l.created_at) AS last_at,"
-    " coalesce(:days, (SELECT min(r.days) FROM cadence_rules r WHERE r.org_id = l.org_id AND r.kind = 'stale-stage'"
-    " AND r.stage = l.stage AND coalesce(r.enabled, 1) != 0), :default_days) AS days" +
-    leads_covered +
-    " AND l.stage NOT IN ('won', 'lost')),"
-    " st AS (SELECT *, julianday(:now) - julianday(last_at) AS idle FROM fl)";
+std::string stale_leads_sql(const ReportFilter& f) {
+  return "WITH fl AS (SELECT l.id, l.org_id, l.title, l.stage,"
+         " coalesce((SELECT max(a.occurred_at) FROM activities a WHERE a.lead_id = l.id AND +a.org_id = l.org_id),"
+         " l.created_at) AS last_at,"
+         " coalesce(:days, (SELECT min(r.days) FROM cadence_rules r WHERE r.org_id = l.org_id AND r.kind = 'stale-stage'"
+         " AND r.stage = l.stage AND coalesce(r.enabled, 1) != 0), :default_days) AS days" +
+         leads_covered(f) +
+         " AND l.stage NOT IN ('won', 'lost')),"
+         " st AS (SELECT *, julianday(:now) - julianday(last_at) AS idle FROM fl)";
+}
 
 void bind_days(SQLite::Statement& st, std::optional<int> days, int default_days) {
   if (days) st.bind(":days", *days);
@@ -83,7 +106,7 @@ void bind_days(SQLite::Statement& st, std::optional<int> days, int default_days)
 }  // namespace
 
 std::vector<StageLeads> leads_by_stage(Connection& c, const ReportFilter& f) {
-  static const std::string sql = "SELECT l.org_id, l.stage, count(*)" + leads_covered + " GROUP BY l.org_id, l.stage";
+  const std::string sql = "SELECT l.org_id, l.stage, count(*)" + leads_covered(f) + " GROUP BY l.org_id, l.stage";
   return rows_of<StageLeads>(c, sql, f, stage_leads);
 }
 
@@ -91,13 +114,11 @@ std::vector<StagePath> stage_paths(Connection& c, const ReportFilter& f) {
   // A lead has been in its current stage and in both stages of each of its stage changes.
   // Its stages are joined by the unit separator (no stage name holds a control character)
   // and the leads counted by organisation and set of stages: few sets, whatever the leads.
-  static const std::string sql =
-      "WITH fl AS (SELECT l.id, l.org_id, l.stage" + leads_covered + "),"
-      " seen AS (SELECT id, org_id, stage FROM fl"
-      " UNION SELECT fl.id, fl.org_id, a.from_stage FROM fl JOIN activities a"
-      " ON a.org_id = fl.org_id AND a.lead_id = fl.id AND a.kind = 'stage-change'"
-      " UNION SELECT fl.id, fl.org_id, a.to_stage FROM fl JOIN activities a"
-      " ON a.org_id = fl.org_id AND a.lead_id = fl.id AND a.kind = 'stage-change'),"
+  const std::string changes = stage_changes + lead_conditions(f);
+  const std::string sql =
+      "WITH seen AS (SELECT l.id, l.org_id, l.stage" + leads_covered(f) +
+      " UNION SELECT l.id, l.org_id, a.from_stage" + changes +
+      " UNION SELECT l.id, l.org_id, a.to_stage" + changes + "),"
       " paths AS (SELECT org_id, group_concat(stage, char(31)) AS stages"
       " FROM (SELECT * FROM seen WHERE stage IS NOT NULL ORDER BY id, stage) GROUP BY id, org_id)"
       " SELECT org_id, stages, count(*) FROM paths GROUP BY org_id, stages";
@@ -116,23 +137,22 @@ std::vector<StagePath> stage_paths(Connection& c, const ReportFilter& f) {
 std::vector<StageStay> stage_stays(Connection& c, const ReportFilter& f) {
   // A stay ends at a stage change out of the stage, and began at the change before it on
   // the same lead, or at the lead's creation for its first stage.
-  static const std::string sql =
-      "WITH fl AS (SELECT l.id, l.org_id, l.created_at" + leads_covered + "),"
-      " ch AS (SELECT fl.org_id, a.from_stage AS stage, a.occurred_at AS left_at,"
-      " coalesce(lag(a.occurred_at) OVER (PARTITION BY a.lead_id ORDER BY a.occurred_at, a.id), fl.created_at)"
-      " AS entered_at FROM fl JOIN activities a ON a.org_id = fl.org_id AND a.lead_id = fl.id AND a.kind = 'stage-change')"
-      " SELECT org_id, stage, (julianday(left_at) - julianday(entered_at)) * 86400.0 FROM ch WHERE stage IS NOT NULL";
+  const std::string sql =
+      "SELECT org_id, stage, seconds FROM (SELECT l.org_id, a.from_stage AS stage, (julianday(a.occurred_at) -"
+      " julianday(coalesce(lag(a.occurred_at) OVER (PARTITION BY a.lead_id ORDER BY a.occurred_at, a.id),"
+      " l.created_at))) * 86400.0 AS seconds" +
+      stage_changes + lead_conditions(f) + ") WHERE stage IS NOT NULL";
   return rows_of<StageStay>(c, sql, f, [](SQLite::Statement& st) {
     return StageStay{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getDouble()};
   });
 }
 
 std::vector<OutcomeGroup> outcome_groups(Connection& c, const ReportFilter& f) {
-  static const std::string sql =
-      "SELECT o.org_id, o.kind, coalesce(" + outcome_partner + ", 0), coalesce(pc.name, ''), coalesce(pc.sector, ''),"
+  const std::string sql =
+      "SELECT o.org_id, o.kind, coalesce(o.partner_company_id, 0), coalesce(pc.name, ''), coalesce(pc.sector, ''),"
       " substr(" + outcome_day + ", 1, 7), coalesce(o.currency, ''), count(*), coalesce(sum(o.amount), 0),"
-      " coalesce(sum(" + outcome_eur + "), 0), coalesce(sum(o.jobs), 0)" +
-      outcomes_covered + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
+      " coalesce(sum(o.amount_eur), 0), coalesce(sum(o.jobs), 0)" +
+      outcomes_covered(f) + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
   return rows_of<OutcomeGroup>(c, sql, f, [](SQLite::Statement& st) {
     int at = 0;
     auto integer = [&] { return st.getColumn(at++).getInt64(); };
@@ -144,18 +164,18 @@ std::vector<OutcomeGroup> outcome_groups(Connection& c, const ReportFilter& f) {
 }
 
 std::vector<FirstFollowup> first_followups(Connection& c, const ReportFilter& f) {
-  static const std::string sql =
-      "WITH fl AS (SELECT l.id, l.org_id, l.source_event_id" + leads_covered +
+  const std::string sql =
+      "WITH fl AS (SELECT l.id, l.org_id, l.source_event_id" + leads_covered(f) +
       " AND l.source_event_id IS NOT NULL),"
-      " start AS (SELECT fl.id, fl.org_id, coalesce("
-      " (SELECT min(a.occurred_at) FROM activities a WHERE a.org_id = fl.org_id AND a.lead_id = fl.id AND a.kind = 'meeting'),"
+      " start AS MATERIALIZED (SELECT fl.id, fl.org_id, coalesce("
+      " (SELECT min(a.occurred_at) FROM activities a WHERE a.lead_id = fl.id AND a.kind = 'meeting' AND +a.org_id = fl.org_id),"
       " (SELECT date(e.ends_on, '+1 day') || 'T00:00:00.000Z' FROM events e WHERE e.id = fl.source_event_id))"
       " AS at FROM fl),"
       // A clock starts when its meeting took place or its mission ended: not before (a
       // meeting logged ahead, a mission still going on).
       " ref AS (SELECT id, org_id, CASE WHEN at <= :now THEN at END AS ref_at FROM start)"
       " SELECT org_id, ref_at IS NOT NULL, (julianday((SELECT min(a.occurred_at) FROM activities a"
-      " WHERE a.org_id = ref.org_id AND a.lead_id = ref.id AND a.kind IN ('call', 'email', 'meeting')"
+      " WHERE a.lead_id = ref.id AND +a.org_id = ref.org_id AND a.kind IN ('call', 'email', 'meeting')"
       " AND a.occurred_at > ref.ref_at))"
       " - julianday(ref_at)) * 86400.0 FROM ref";
   return rows_of<FirstFollowup>(c, sql, f, [](SQLite::Statement& st) {
@@ -166,9 +186,8 @@ std::vector<FirstFollowup> first_followups(Connection& c, const ReportFilter& f)
 }
 
 std::vector<OrgCount> overdue_followups(Connection& c, const ReportFilter& f) {
-  static const std::string sql =
-      "SELECT l.org_id, count(*) FROM followups fu JOIN leads l ON l.id = fu.lead_id" + lead_company +
-      lead_conditions +
+  const std::string sql =
+      "SELECT l.org_id, count(*) FROM followups fu JOIN leads l ON l.id = fu.lead_id" + lead_conditions(f) +
       " AND l.source_event_id IS NOT NULL AND fu.status IN ('open', 'snoozed') AND fu.due_at < :now"
       " GROUP BY l.org_id";
   return rows_of<OrgCount>(c, sql, f, [](SQLite::Statement& st) {
@@ -177,14 +196,14 @@ std::vector<OrgCount> overdue_followups(Connection& c, const ReportFilter& f) {
 }
 
 std::vector<StageLeads> stale_counts(Connection& c, const ReportFilter& f, std::optional<int> days, int default_days) {
-  static const std::string sql =
-      stale_leads_sql + " SELECT org_id, stage, count(*) FROM st WHERE idle >= days GROUP BY org_id, stage";
+  const std::string sql =
+      stale_leads_sql(f) + " SELECT org_id, stage, count(*) FROM st WHERE idle >= days GROUP BY org_id, stage";
   return rows_of<StageLeads>(c, sql, f, stage_leads, bind_days, days, default_days);
 }
 
 std::vector<StaleLeadEntry> stale_leads_of(Connection& c, const ReportFilter& f, std::optional<int> days,
                                            int default_days) {
-  static const std::string sql = stale_leads_sql +
+  const std::string sql = stale_leads_sql(f) +
                                  " SELECT org_id, id, title, stage, last_at, idle FROM st WHERE idle >= days"
                                  " ORDER BY idle DESC, id";
   return rows_of<StaleLeadEntry>(c, sql, f, [](SQLite::Statement& st) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "../../storage/sqlite/migration_scripts.hpp"  // the list itself: its numbers may have gaps
 #include "storage_test_support.hpp"
 
 using namespace relance::storage_test;
@@ -12,6 +13,10 @@ using relance::storage::StorageError;
 using relance::test::TempDir;
 
 namespace {
+
+// Migrations are numbered but need not be contiguous (a number can be kept for a branch
+// merged later): every one of them is recorded once.
+int migration_count() { return static_cast<int>(relance::storage::sqlite::migrations().size()); }
 
 std::string applied_at_of_latest(const std::string& path) {
   SQLite::Database db(path, SQLite::OPEN_READONLY);
@@ -40,7 +45,7 @@ TEST_CASE("migrate_sqlite brings an empty file to the latest version, and a seco
   CHECK(first.from_version == 0);
   CHECK(first.to_version == latest);
   CHECK(user_version(path) == latest);
-  CHECK(sql_count(path, "SELECT count(*) FROM schema_migrations") == latest);
+  CHECK(sql_count(path, "SELECT count(*) FROM schema_migrations") == migration_count());
   CHECK(sql_count(path, "SELECT max(version) FROM schema_migrations") == latest);
   for (const st::Entity* e : st::all_entities()) {
     INFO("table " << e->name);
@@ -51,7 +56,7 @@ TEST_CASE("migrate_sqlite brings an empty file to the latest version, and a seco
   const st::MigrationReport second = st::migrate_sqlite(path);
   CHECK(second.from_version == latest);
   CHECK(second.to_version == latest);
-  CHECK(sql_count(path, "SELECT count(*) FROM schema_migrations") == latest);
+  CHECK(sql_count(path, "SELECT count(*) FROM schema_migrations") == migration_count());
   CHECK(applied_at_of_latest(path) == applied);
 }
 
@@ -68,7 +73,7 @@ TEST_CASE("open_sqlite_store migrates an empty database, and reopening it applie
     store->close();
   }
   CHECK(user_version(path) == latest);
-  CHECK(sql_count(path, "SELECT count(*) FROM schema_migrations") == latest);
+  CHECK(sql_count(path, "SELECT count(*) FROM schema_migrations") == migration_count());
   const std::string applied = applied_at_of_latest(path);
   {
     auto store = open_store(path);
@@ -76,7 +81,7 @@ TEST_CASE("open_sqlite_store migrates an empty database, and reopening it applie
     store->close();
   }
   CHECK(user_version(path) == latest);
-  CHECK(sql_count(path, "SELECT count(*) FROM schema_migrations") == latest);
+  CHECK(sql_count(path, "SELECT count(*) FROM schema_migrations") == migration_count());
   CHECK(applied_at_of_latest(path) == applied);
   // Already at the latest version: migrate_sqlite reports no change either.
   const st::MigrationReport again = st::migrate_sqlite(path);
@@ -108,7 +113,7 @@ TEST_CASE("a database whose schema is newer than this build is refused, naming b
     CHECK_THAT(err->message, Catch::Contains("(" + std::to_string(latest) + ")"));
   }
   CHECK(user_version(path) == newer);
-  CHECK(sql_count(path, "SELECT count(*) FROM schema_migrations") == latest);
+  CHECK(sql_count(path, "SELECT count(*) FROM schema_migrations") == migration_count());
 }
 
 TEST_CASE("a database with a schema version but no migration record is refused as "
