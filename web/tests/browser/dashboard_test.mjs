@@ -221,8 +221,15 @@ await inChromium(async (context, page, problems) => {
   check(made?.plugin === "org.relance.email-reminder" && made?.settings.smtp_url === "smtp://127.0.0.1:2525" &&
         made?.settings.starttls === "no" && made?.settings.connect_timeout_ms === 3000 && made?.settings.password === "(set)",
         `the instance holds the settings typed, in their types, the secret sealed: ${JSON.stringify(made?.settings)}`);
-  const state = (await instanceBox.locator(".delivery-state").textContent()).trim();
-  check(state === made?.delivery.state, `the instance's delivery state is shown: ${state} (the API: ${made?.delivery.state})`);
+  // The state moves on (starting, then idle): the screen reads it again every few seconds.
+  let state = "", apiState = "";
+  for (let tries = 0; tries < 20; tries++) {
+    apiState = (await (await page.request.get(`${base}/api/v1/plugin-instances/${made.id}`)).json()).delivery.state;
+    state = (await instanceBox.locator(".delivery-state").textContent()).trim();
+    if (state === apiState) break;
+    await page.waitForTimeout(500);
+  }
+  check(state === apiState, `the instance's delivery state is shown as the API gives it: ${state} (the API: ${apiState})`);
   await page.getByRole("button", { name: "Modifier Rappels Alpha" }).click();
   await page.getByRole("group", { name: "Réglages" }).waitFor();
   check(await page.getByLabel(/^password/).inputValue() === "" &&

@@ -7,6 +7,8 @@ import { InstanceDetails } from "./InstanceDetails";
 import { InstanceForm } from "./InstanceForm";
 import type { Instance, PluginFile } from "./types";
 
+const refreshMs = 3000;
+
 type Editing = { plugin: PluginFile; instance: Instance | null } | null;
 
 // The plugins the daemon found and the caller's instances of each: add, change, remove an
@@ -22,7 +24,13 @@ export function PluginsPanel() {
     if (!data) return setError(t("app.error", { detail: problemDetail(e, response) }));
     setPlugins(data.items);
   };
-  useEffect(() => void load(), []);
+  // The delivery states move on their own (starting, idle, retrying...): read again every
+  // few seconds while the screen is open.
+  useEffect(() => {
+    void load();
+    const timer = window.setInterval(() => void load(), refreshMs);
+    return () => window.clearInterval(timer);
+  }, []);
 
   const remove = async (instance: Instance) => {
     if (!window.confirm(t("admin.remove_confirm", { name: instance.name }))) return;
