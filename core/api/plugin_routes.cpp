@@ -154,13 +154,17 @@ RouteDoc settings_doc(const std::string& tag) {
   using boost::json::array;
   using boost::json::object;
   const object text{{"type", "string"}};
+  object setting = doc_plugin_option();
+  setting["required"].as_array().emplace_back("secret");
+  setting["properties"].as_object()["secret"] = object{
+      {"type", "boolean"}, {"description", "Stored sealed and shown as \"(set)\": a form never shows it back"}};
   RouteDoc d{"The settings a plugin documents (SDK 1.2, relance.settings-doc/1), for a settings form; an empty "
              "list for a plugin built before; 404 for one not loaded",
              tag, RouteDoc::Shape::object};
   d.result_schema = object{{"type", "object"},
                            {"required", array{"plugin", "name", "settings"}},
                            {"properties", {{"plugin", text}, {"name", text},
-                                           {"settings", {{"type", "array"}, {"items", doc_plugin_option()}}}}}};
+                                           {"settings", {{"type", "array"}, {"items", std::move(setting)}}}}}};
   return d;
 }
 

@@ -184,7 +184,10 @@ json::object PluginService::plugin_settings(const auth::Principal& p, const std:
     settings.push_back(json::object{{"name", s.name},
                                     {"description", s.description},
                                     {"default", s.default_value.empty() ? json::value(nullptr) : json::value(s.default_value)},
-                                    {"choices", std::move(choices)}});
+                                    {"choices", std::move(choices)},
+                                    // The daemon's own rule for what it seals, so that a form
+                                    // never shows the value back (secret_settings.hpp).
+                                    {"secret", plugin_host::secret_key(s.name)}});
   }
   return json::object{{"plugin", f->id}, {"name", f->name}, {"settings", std::move(settings)}};
 }

@@ -5,7 +5,9 @@ import type { ComponentType } from "preact";
 
 import type { Role } from "../api/client";
 import type { MessageKey } from "../i18n/en";
+import { adminScreens } from "./admin";
 import { contactScreens } from "./contacts";
+import { dashboardScreens } from "./dashboard";
 import { followupScreens } from "./followups";
 import { pipelineScreens } from "./pipeline";
 import { quickAddScreens } from "./quick-add";
@@ -27,6 +29,8 @@ export const screens: readonly ScreenEntry[] = [
   ...pipelineScreens,
   ...followupScreens,
   ...transferScreens,
+  ...dashboardScreens,
+  ...adminScreens,
 ];
 
 export function screensFor(role: Role | null | undefined): ScreenEntry[] {

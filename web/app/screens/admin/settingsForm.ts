@@ -1,0 +1,70 @@
+// A plugin's settings form, generated from the settings it documents
+// (GET /api/v1/plugins/{plugin}/settings: name, description, default, choices, secret).
+// `secret` is the daemon's: it stores the setting sealed and answers "(set)", so the form
+// never shows it back and leaves it as it is when the field stays empty. The SDK's
+// documentation has no types, so the form reads the rest as the plugins' descriptions say:
+// "true|false" choices are a yes/no; a number as the default means a number; a description
+// starting "Required." a required field.
+import type { paths } from "../../../src/api/schema";
+
+export type SettingDoc =
+  paths["/api/v1/plugins/{plugin}/settings"]["get"]["responses"][200]["content"]["application/json"]["settings"][number];
+
+export type Kind = "secret" | "boolean" | "number" | "choice" | "text";
+
+export interface Field {
+  name: string;
+  description: string;
+  kind: Kind;
+  required: boolean;
+  defaultValue: string | null;
+  choices: string[];
+}
+
+export const storedSecret = "(set)";
+
+export function fieldOf(doc: SettingDoc): Field {
+  const choices = doc.choices ?? [];
+  const kind: Kind = doc.secret
+    ? "secret"
+    : choices.length === 2 && choices.includes("true") && choices.includes("false")
+      ? "boolean"
+      : choices.length > 0
+        ? "choice"
+        : doc.default != null && /^-?\d+(\.\d+)?$/.test(doc.default)
+          ? "number"
+          : "text";
+  return {
+    name: doc.name,
+    description: doc.description,
+    kind,
+    required: /^required\b/i.test(doc.description),
+    defaultValue: doc.default ?? null,
+    choices,
+  };
+}
+
+// What a field's input shows for the instance's stored value: secrets never ("" with a
+// note that one is set), others as text.
+export function shown(field: Field, stored: unknown): string {
+  if (stored === undefined || stored === null) return "";
+  if (field.kind === "secret") return "";
+  return String(stored);
+}
+
+// The settings object to send: each field the user filled, in its type; a secret left
+// empty keeps the stored one ("(set)" sent back, as the API allows) or is left out.
+export function settingsToSend(fields: readonly Field[], values: Record<string, string>, stored: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const v = (values[f.name] ?? "").trim();
+    if (v === "") {
+      if (f.kind === "secret" && stored[f.name] === storedSecret) out[f.name] = storedSecret;
+      continue;
+    }
+    if (f.kind === "boolean") out[f.name] = v === "true";
+    else if (f.kind === "number") out[f.name] = Number(v);
+    else out[f.name] = v;
+  }
+  return out;
+}
