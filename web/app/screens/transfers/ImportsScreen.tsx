@@ -143,7 +143,7 @@ export function ImportsScreen() {
       {report.length > 0 ? (
         <>
           <h2>{t("imports.report")}</h2>
-          <ul class="results report">
+          <ul class="results import-report">
             {report.slice(0, 200).map((l, i) => (
               <li key={i}>{[l.line !== undefined ? t("imports.row", { row: String(l.line) }) : "", l.outcome ?? "", l.detail ?? "", ...(l.warnings ?? [])].filter(Boolean).join(" · ")}</li>
             ))}
