@@ -76,12 +76,18 @@ await inChromium(async (context, page, problems) => {
 
   // The filters: the mission's leads, an owner's leads.
   const shown = async () => (await page.locator(".lead-card a").allTextContents()).sort();
+  // Each wait names the card expected: one card on the board may still be the previous
+  // filter's answer, which a count alone would take for the new one.
+  const onlyCard = (title) => page.waitForFunction((t) => {
+    const cards = document.querySelectorAll(".lead-card a");
+    return cards.length === 1 && cards[0].textContent.includes(t);
+  }, title).catch(() => undefined);  // the check below says what the board showed
   await page.getByLabel("Mission ou salon").selectOption({ label: "Mission Silicon Valley — juin" });
-  await page.waitForFunction(() => document.querySelectorAll(".lead-card").length === 1);
+  await onlyCard(otherTitle);
   check(JSON.stringify(await shown()) === JSON.stringify([otherTitle]), `the mission's filter shows its lead only: ${await shown()}`);
   await page.getByLabel("Mission ou salon").selectOption({ label: "Toutes les missions et tous les salons" });
   await page.getByLabel("Responsable").selectOption({ label: "Inès Martin" });
-  await page.waitForFunction(() => document.querySelectorAll(".lead-card").length === 1);
+  await onlyCard(newTitle);
   check(JSON.stringify(await shown()) === JSON.stringify([newTitle]), `the owner's filter shows her lead only: ${await shown()}`);
   await page.getByLabel("Responsable").selectOption({ label: "Tout le monde" });
   await page.waitForFunction(() => document.querySelectorAll(".lead-card").length === 2);
