@@ -4,6 +4,7 @@
 // them the node, the npm tree, the bundled app and the artifacts folder.
 #pragma once
 
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -11,9 +12,18 @@
 #include <map>
 #include <string>
 
+#include "daemon.hpp"
 #include "tools.hpp"
 
 namespace relance::test {
+
+// Creates a record through the API as `as` and answers its id; a refusal fails the test.
+inline std::int64_t created(HttpClient& as, const std::string& collection, const boost::json::object& body) {
+  const auto r = as.post("/api/v1/" + collection, body);
+  INFO(collection << ": " << r.status << " " << r.body);
+  REQUIRE(r.status == 201);
+  return r.json().at("id").as_int64();
+}
 
 inline const std::string browser_chromium = "/usr/bin/chromium";
 

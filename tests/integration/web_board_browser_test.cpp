@@ -28,13 +28,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::int64_t created(HttpClient& as, const std::string& collection, const json::object& body) {
-  const auto r = as.post("/api/v1/" + collection, body);
-  INFO(collection << ": " << r.status << " " << r.body);
-  REQUIRE(r.status == 201);
-  return r.json().at("id").as_int64();
-}
-
 json::array items(HttpClient& as, const std::string& target) {
   const auto r = as.get(target);
   INFO(target << ": " << r.status << " " << r.body);

@@ -29,12 +29,6 @@ namespace {
 
 const fs::path web_sources = fs::path(RELANCE_SOURCE_DIR) / "web";
 
-std::int64_t created(HttpClient& as, const std::string& collection, const json::object& body) {
-  const auto r = as.post("/api/v1/" + collection, body);
-  INFO(collection << ": " << r.status << " " << r.body);
-  REQUIRE(r.status == 201);
-  return r.json().at("id").as_int64();
-}
 
 }  // namespace
 

@@ -20,17 +20,6 @@
 using namespace relance::test;
 namespace json = boost::json;
 
-namespace {
-
-std::int64_t created(HttpClient& as, const std::string& collection, const json::object& body) {
-  const auto r = as.post("/api/v1/" + collection, body);
-  INFO(collection << ": " << r.status << " " << r.body);
-  REQUIRE(r.status == 201);
-  return r.json().at("id").as_int64();
-}
-
-}  // namespace
-
 TEST_CASE("A founder quick-adds contacts on a phone with a card photo and through a dropped connection without a duplicate, imports a CSV and exports one, in headless Chromium") {
   Daemon d(std::map<std::string, std::string>{{"RELANCE_WEB_ROOT", RELANCE_WEB_APP_DIR}});
   d.start();
