@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
@@ -27,8 +28,11 @@ TEST_CASE("A founder quick-adds contacts on a phone with a card photo and throug
   // The region's missions (the admin's organisation is the region's): the latest by date
   // is the current one, whatever order they were entered in.
   const std::string mission = "Mission Silicon Valley — juin";
-  const std::int64_t current = created(admin, "events", json::object{{"name", mission}, {"starts_on", "2031-06-08"}});
-  created(admin, "events", json::object{{"name", "Salon de Lyon"}, {"starts_on", "2031-03-02"}});
+  const auto day = [](int days_from_now) {
+    return utc_instant(std::chrono::system_clock::now() + std::chrono::hours(24 * days_from_now)).substr(0, 10);
+  };
+  const std::int64_t current = created(admin, "events", json::object{{"name", mission}, {"starts_on", day(-10)}});
+  created(admin, "events", json::object{{"name", "Salon de Lyon"}, {"starts_on", day(-90)}});
   const std::int64_t org = created(admin, "organisations", json::object{{"name", "Étoile Robotique"}});
   const std::string email = "ines@etoile-robotique.test";
   const std::string password = "mot-de-passe-de-la-fondatrice";
