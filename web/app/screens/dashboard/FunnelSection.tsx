@@ -4,6 +4,7 @@ import { useI18n } from "../../i18n/i18n";
 import { figures } from "./figures";
 import { ChartAndTable, ReportSection } from "./ReportSection";
 import type { Filters, Funnel } from "./reports";
+import { StartupStageTable } from "./StartupStageTable";
 
 // Leads per stage, how many reached each stage and went on to the next, and how long they
 // stayed; then each start-up's leads per stage.
@@ -45,33 +46,7 @@ export function FunnelSection({ report, filters }: { report: Funnel; filters: Fi
         </table>
       </ChartAndTable>
       {report.startups.length > 0 ? (
-        <ChartAndTable
-          caption={t("dashboard.funnel_by_startup")}
-          bars={report.startups.map((s) => ({ label: s.org_name, value: s.leads, text: f.number(s.leads) }))}
-        >
-          <table id="funnel-startups-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("dashboard.startup")}</th>
-                <th scope="col" class="number">{t("dashboard.leads")}</th>
-                {stages.map((s) => (
-                  <th key={s.stage} scope="col" class="number">{s.stage}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {report.startups.map((o) => (
-                <tr key={o.org_id}>
-                  <th scope="row">{o.org_name}</th>
-                  <td class="number">{f.number(o.leads)}</td>
-                  {stages.map((s) => (
-                    <td key={s.stage} class="number">{f.number(o.stages.find((x) => x.stage === s.stage)?.leads ?? 0)}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ChartAndTable>
+        <StartupStageTable id="funnel-startups-table" caption={t("dashboard.funnel_by_startup")} stages={stages} startups={report.startups} />
       ) : null}
     </ReportSection>
   );
