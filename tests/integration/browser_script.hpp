@@ -25,6 +25,22 @@ inline std::int64_t created(HttpClient& as, const std::string& collection, const
   return r.json().at("id").as_int64();
 }
 
+// The browser tests' founder: Inès Martin, org-admin of a new start-up, Étoile Robotique;
+// `profile` adds to her user (time_zone, locale...).
+struct Founder {
+  std::int64_t org_id;
+  std::string email = "ines@etoile-robotique.test";
+  std::string password = "mot-de-passe-de-la-fondatrice";
+};
+inline Founder new_founder(HttpClient& admin, const boost::json::object& profile) {
+  Founder f{created(admin, "organisations", boost::json::object{{"name", "Étoile Robotique"}})};
+  boost::json::object user{{"org_id", f.org_id}, {"email", f.email}, {"role", "org-admin"},
+                           {"password", f.password}, {"display_name", "Inès Martin"}};
+  for (const auto& field : profile) user[field.key()] = field.value();
+  created(admin, "users", user);
+  return f;
+}
+
 inline const std::string browser_chromium = "/usr/bin/chromium";
 
 // The script's checks print as they run; screenshots land in the build tree

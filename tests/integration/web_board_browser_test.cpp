@@ -43,12 +43,10 @@ TEST_CASE("A founder turns a contact into a lead, drags it to meeting, moves ano
                                               {"RELANCE_FOLLOWUPS_TICK_MS", "50"}});
   d.start();
   auto admin = d.admin();
-  const std::int64_t org = created(admin, "organisations", json::object{{"name", "Étoile Robotique"}});
-  const std::string email = "ines@etoile-robotique.test";
-  const std::string password = "mot-de-passe-de-la-fondatrice";
-  created(admin, "users",
-          json::object{{"org_id", org}, {"email", email}, {"role", "org-admin"}, {"password", password},
-                       {"display_name", "Inès Martin"}, {"time_zone", "America/Los_Angeles"}, {"locale", "fr"}});
+  const Founder ines = new_founder(admin, json::object{{"time_zone", "America/Los_Angeles"}, {"locale", "fr"}});
+  const std::int64_t org = ines.org_id;  // her start-up, where a member joins her below
+  const std::string& email = ines.email;
+  const std::string& password = ines.password;
   auto founder = login(d.port(), email, password);
   const std::int64_t company = created(founder, "companies", json::object{{"name", "Fonds Horizon Pacifique 🌊"}});
   const std::int64_t contact = created(

@@ -36,12 +36,9 @@ TEST_CASE("A founder logs in, finds a contact by typing its accented name and re
   Daemon d(std::map<std::string, std::string>{{"RELANCE_WEB_ROOT", RELANCE_WEB_APP_DIR}});
   d.start();
   auto admin = d.admin();
-  const std::int64_t org = created(admin, "organisations", json::object{{"name", "Étoile Robotique"}});
-  const std::string email = "ines@etoile-robotique.test";
-  const std::string password = "mot-de-passe-de-la-fondatrice";
-  created(admin, "users",
-          json::object{{"org_id", org}, {"email", email}, {"role", "org-admin"}, {"password", password},
-                       {"display_name", "Inès Martin"}, {"time_zone", "Europe/Paris"}});
+  const Founder ines = new_founder(admin, json::object{{"time_zone", "Europe/Paris"}});
+  const std::string& email = ines.email;
+  const std::string& password = ines.password;
   auto founder = login(d.port(), email, password);
   const std::int64_t company = created(founder, "companies", json::object{{"name", "Société Générale d'Électronique"}});
   const std::int64_t contact = created(

@@ -33,12 +33,9 @@ TEST_CASE("A founder quick-adds contacts on a phone with a card photo and throug
   };
   const std::int64_t current = created(admin, "events", json::object{{"name", mission}, {"starts_on", day(-10)}});
   created(admin, "events", json::object{{"name", "Salon de Lyon"}, {"starts_on", day(-90)}});
-  const std::int64_t org = created(admin, "organisations", json::object{{"name", "Étoile Robotique"}});
-  const std::string email = "ines@etoile-robotique.test";
-  const std::string password = "mot-de-passe-de-la-fondatrice";
-  created(admin, "users",
-          json::object{{"org_id", org}, {"email", email}, {"role", "org-admin"}, {"password", password},
-                       {"display_name", "Inès Martin"}, {"time_zone", "America/Los_Angeles"}});
+  const Founder ines = new_founder(admin, json::object{{"time_zone", "America/Los_Angeles"}});
+  const std::string& email = ines.email;
+  const std::string& password = ines.password;
   auto founder = login(d.port(), email, password);
   const std::string company_name = "Société Générale d'Électronique";
   const std::int64_t company = created(founder, "companies", json::object{{"name", company_name}});
