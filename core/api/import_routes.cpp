@@ -141,8 +141,8 @@ RouteDoc duplicates_doc() {
   RouteDoc d{"Deduplication on demand: the organisation's contacts that are one person by the "
              "import's rules (same email, same phone, or same name at the same company), in "
              "groups with the reasons and the contacts; merge them with "
-             "POST /api/v1/contacts/{id}/merge",
-             "imports", Shape::object, nullptr, false, {"limit"}};
+             "POST /api/v1/contacts/{id}/merge; with contact_id, only the group holding that contact",
+             "imports", Shape::object, nullptr, false, {"limit", "contact_id"}};
   const json::object count{{"type", "integer"}, {"minimum", 0}};
   const json::object group{
       {"type", "object"},
@@ -224,12 +224,19 @@ void add_import_routes(Router& router, imports::ImportService& imports, services
   router.add("GET", "/api/v1/contact-duplicates", true, duplicates_doc(),
              [&imports, &slow_work](Call& c, Reply reply) {
                std::size_t limit = 100;
+               std::optional<std::int64_t> holding;
                for (const auto& [k, v] : c.request.query) {
-                 if (k != "limit") throw Problem::bad_request("unknown parameter " + k + " (limit)", k);
-                 limit = domain::parse_limit(k, v, 1000);
+                 if (k == "limit") {
+                   limit = domain::parse_limit(k, v, 1000);
+                 } else if (k == "contact_id") {
+                   holding = domain::parse_int64(v);
+                   if (!holding || *holding < 1) throw Problem::bad_request("contact_id must be a positive integer", k);
+                 } else {
+                   throw Problem::bad_request("unknown parameter " + k + " (limit, contact_id)", k);
+                 }
                }
-               offload(slow_work, std::move(reply), [&imports, p = c.principal, limit](Reply& r) {
-                 r(json_response(200, imports.duplicates(p, limit)));
+               offload(slow_work, std::move(reply), [&imports, p = c.principal, limit, holding](Reply& r) {
+                 r(json_response(200, imports.duplicates(p, limit, holding)));
                });
              });
 }

@@ -291,8 +291,9 @@ std::string ImportService::report(const auth::Principal& p, std::int64_t id, boo
   return out;
 }
 
-json::object ImportService::duplicates(const auth::Principal& p, std::size_t limit) {
-  const DuplicateReport found = find_duplicates(store_, p.org_id, limit);
+json::object ImportService::duplicates(const auth::Principal& p, std::size_t limit,
+                                       std::optional<std::int64_t> holding) {
+  const DuplicateReport found = find_duplicates(store_, p.org_id, limit, holding);
   json::array groups;
   for (const DuplicateGroup& g : found.groups) {
     json::array ids, reasons, contacts;

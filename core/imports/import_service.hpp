@@ -122,8 +122,9 @@ class ImportService {
   // GET /api/v1/contact-duplicates: the caller's organisation's groups of duplicate
   // contacts (imports/duplicates.hpp), the first `limit`, each with its contacts as the API
   // shows them: {"groups": [{"contact_ids", "reasons", "contacts"}], "groups_total",
-  // "contacts_scanned"}.
-  boost::json::object duplicates(const auth::Principal& p, std::size_t limit);
+  // "contacts_scanned"}. `holding`: only the group holding that contact.
+  boost::json::object duplicates(const auth::Principal& p, std::size_t limit,
+                                 std::optional<std::int64_t> holding = std::nullopt);
 
   // Ends the running job (it fails: "the daemon stopped") and the worker. Idempotent.
   void stop();
