@@ -408,6 +408,9 @@ export const en = {
   "merge.undo_kept": "Kept as changed since the merge: {fields}.",
   "merge.undo_moved_back": "Back with {name}: {rows}.",
   "merge.undo_left": "Left where they are (changed since the merge): {rows}.",
+  "merge.reason_email": "the same email, {value}",
+  "merge.reason_phone": "the same phone, {value}",
+  "merge.reason_name": "the same name at {value}",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -410,4 +410,7 @@ export const fr: Record<MessageKey, string> = {
   "merge.undo_kept": "Gardés tels que modifiés depuis la fusion : {fields}.",
   "merge.undo_moved_back": "De retour chez {name} : {rows}.",
   "merge.undo_left": "Laissés où ils sont (modifiés depuis la fusion) : {rows}.",
+  "merge.reason_email": "le même e-mail, {value}",
+  "merge.reason_phone": "le même téléphone, {value}",
+  "merge.reason_name": "le même nom chez {value}",
 };

@@ -159,7 +159,7 @@ await inChromium(async (context, page, problems) => {
   // The duplicate: compared side by side, then merged.
   const duplicates = page.getByRole("region", { name: "Doublons possibles" });
   await duplicates.getByText("Zoe Lefevre").waitFor();
-  check((await duplicates.textContent()).includes("same email zoe@sge.example"), "the reason is given");
+  check((await duplicates.textContent()).includes("Pourquoi : le même e-mail, zoe@sge.example"), "the reason is given, in French");
   await page.getByRole("button", { name: "Comparer avec Zoe Lefevre" }).click();
   const compare = page.getByRole("table", { name: /Les deux contacts côte à côte/ });
   await compare.waitFor();

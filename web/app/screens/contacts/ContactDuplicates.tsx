@@ -6,7 +6,7 @@ import { useSession } from "../../api/session";
 import { Message } from "../../components/Message";
 import { formats } from "../../format/format";
 import { useI18n } from "../../i18n/i18n";
-import { duplicatesOf, merge, type DuplicateGroup, type Merge } from "./merges";
+import { duplicatesOf, merge, reasonText, type DuplicateGroup, type Merge } from "./merges";
 import { fullName } from "./names";
 
 interface Comparing {
@@ -65,7 +65,8 @@ export function ContactDuplicates(props: {
     }
   };
 
-  const others = group && group !== "loading" ? group.contacts.filter((o) => o.id !== c.id) : [];
+  const found = group && group !== "loading" ? group : null;
+  const others = found ? found.contacts.filter((o) => o.id !== c.id) : [];
   const list = (v: readonly string[] | null | undefined) => (v ?? []).join(", ");
   const rows: [string, (x: Contact, company: string) => ComponentChildren][] = [
     [t("contact.first_name"), (x) => x.first_name],
@@ -91,7 +92,7 @@ export function ContactDuplicates(props: {
         <p>{t("merge.no_duplicates")}</p>
       ) : (
         <>
-          <p>{t("merge.reasons", { reasons: group!.reasons.join(" · ") })}</p>
+          <p>{t("merge.reasons", { reasons: (found?.reasons ?? []).map((r) => reasonText(t, r)).join(" · ") })}</p>
           <ul class="duplicates">
             {others.map((o) => (
               <li key={o.id}>

@@ -91,6 +91,15 @@ export function rowCounts(t: Translate, moved: readonly Moved[]): string {
     .join(", ");
 }
 
+// A duplicate's reason in the user's language: the API's are English ("same email x@y",
+// "same phone +33...", "same name at Acme"); one it may add later shows as it comes.
+export function reasonText(t: Translate, reason: string): string {
+  const m = /^same (email|phone|name at) (.*)$/.exec(reason);
+  if (!m) return reason;
+  const kind = m[1] === "email" ? "merge.reason_email" : m[1] === "phone" ? "merge.reason_phone" : "merge.reason_name";
+  return t(kind, { value: m[2] ?? "" });
+}
+
 // What an undo did, in plain words, sentence by sentence.
 export function undoSentences(t: Translate, m: Merge): string[] {
   const r = m.undo_result;
