@@ -78,6 +78,7 @@ TEST_CASE("A founder searches and filters her contacts, edits one and sees a con
   CHECK(z.at("city") == "Dijon");  // the concurrent change, kept
   CHECK(z.at("title").is_null());  // the change refused with 412 never landed
   CHECK(z.at("phones").as_array() == json::array{"+16505550199"});
+  CHECK(z.at("notes") == "Vue au stand 🚀\r\nRappeler après la mission.");  // saves of other fields left it as typed
   const auto back = founder.get("/api/v1/contacts/" + std::to_string(twin));
   REQUIRE(back.status == 200);
   CHECK(back.json().at("first_name") == "Zoe");

@@ -16,7 +16,8 @@
 //   the search finds both contacts again;
 // - a contact deleted after its confirmation is gone;
 // - axe-core finds no serious violation on the list with its filters, the contact page, the
-//   edit form and the merge view; screenshots; the contact page fits a phone's width.
+//   edit form and the merge view; screenshots; the contact page fits a phone's width; the
+//   same page in English after the language switch.
 // Prints "browser test passed" last; any failed check exits 1.
 import { accessible, base, check, env, inChromium, shot } from "./support.mjs";
 
@@ -230,6 +231,16 @@ await inChromium(async (context, page, problems) => {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   check(width <= 390, `nothing wider than the phone (${width} px)`);
   await shot(page, "contact-merge-phone");
+
+  // In English, the same page speaks English.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByLabel("Langue").selectOption("en");
+  await page.getByRole("heading", { name: "Possible duplicates" }).waitFor();
+  check(await page.getByRole("button", { name: "Edit", exact: true }).isVisible() &&
+        await page.getByRole("button", { name: "Merge Zoe Lefevre into this contact" }).isVisible() &&
+        (await page.getByRole("region", { name: "Possible duplicates" }).textContent()).includes("Why: the same email, zoe@sge.example"),
+        "English labels after the switch");
+  await shot(page, "contact-merge-en");
 
   check(problems.length === 0, `no script error and no Content-Security-Policy violation: ${JSON.stringify(problems)}`);
 });

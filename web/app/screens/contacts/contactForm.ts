@@ -54,7 +54,10 @@ const orNull = (text: string) => (text.trim() ? text.trim() : null);
 // (lists as []). A company typed but not picked is not sent: the form says so first.
 export function changes(before: Contact, form: ContactForm): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  // A textarea gives its text with LF line ends: notes stored with CRLF are not a change,
+  // and are not rewritten by a save of another field.
+  const plain = (v: unknown) => (typeof v === "string" ? v.replace(/\r\n/g, "\n") : v);
+  const same = (a: unknown, b: unknown) => JSON.stringify(plain(a) ?? null) === JSON.stringify(plain(b) ?? null);
   const put = (key: keyof Contact, value: unknown) => {
     if (!same(before[key], value)) body[key] = value;
   };
