@@ -411,6 +411,7 @@ export const en = {
   "merge.reason_email": "the same email, {value}",
   "merge.reason_phone": "the same phone, {value}",
   "merge.reason_name": "the same name at {value}",
+  "contact.delete_refused": "This contact still has leads, activities or follow-ups: nothing was deleted. Move them to another contact (a merge does) or delete them first.",
 } as const;
 
 export type MessageKey = keyof typeof en;

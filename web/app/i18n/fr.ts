@@ -413,4 +413,5 @@ export const fr: Record<MessageKey, string> = {
   "merge.reason_email": "le même e-mail, {value}",
   "merge.reason_phone": "le même téléphone, {value}",
   "merge.reason_name": "le même nom chez {value}",
+  "contact.delete_refused": "Ce contact a encore des pistes, activités ou relances : rien n'a été supprimé. Rattachez-les à un autre contact (une fusion le fait) ou supprimez-les d'abord.",
 };

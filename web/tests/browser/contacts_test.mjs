@@ -14,7 +14,8 @@
 //   (the title and the phone filled in, its activity moved here), then "undo" gives both
 //   back and says so in words; merged again and undone from the list of past merges;
 //   the search finds both contacts again;
-// - a contact deleted after its confirmation is gone;
+// - a contact deleted after its confirmation is gone; one its lead names is kept, and the
+//   page says why;
 // - axe-core finds no serious violation on the list with its filters, the contact page, the
 //   edit form and the merge view; screenshots; the contact page fits a phone's width; the
 //   same page in English after the language switch.
@@ -212,6 +213,15 @@ await inChromium(async (context, page, problems) => {
   await page.getByRole("link", { name: "Retour aux contacts" }).click();
   await page.getByLabel("Rechercher un contact").fill("lefev");
   await listShows(page, ["Zoe Lefevre", "Zoé Lefèvre-Château"], "the search finds both contacts again");
+
+  // A contact its lead still names is not deleted, and the page says why.
+  await page.goto(`${base}/contacts/${zoeId}`);
+  await page.getByRole("heading", { level: 1, name: "Zoé Lefèvre-Château" }).waitFor();
+  await page.getByRole("button", { name: "Supprimer", exact: true }).click();
+  await page.getByRole("button", { name: "Oui, supprimer" }).click();
+  await page.getByText("Ce contact a encore des pistes, activités ou relances : rien n'a été supprimé.", { exact: false }).waitFor();
+  check((await apiCall(page, "GET", `/api/v1/contacts/${zoeId}`)).status === 200, "the contact with a lead is still there");
+  await page.getByRole("button", { name: "Annuler", exact: true }).click();
 
   // A delete, confirmed.
   await page.goto(`${base}/contacts/${jeanId}`);

@@ -123,7 +123,10 @@ export function ContactPage({ params }: { params: Record<string, string | undefi
         params: { path: { id: c.id }, header: etag ? { "If-Match": etag } : {} },
       });
       if (response.ok) return navigate("/contacts");
-      setDeleteFailure(response.status === 412 ? t("contact.edit_conflict") : t("app.error", { detail: problemDetail(error, response) }));
+      setDeleteFailure(
+        response.status === 412 ? t("contact.edit_conflict")
+          : response.status === 409 ? t("contact.delete_refused")  // leads, activities or follow-ups still name it
+          : t("app.error", { detail: problemDetail(error, response) }));
     } catch {
       setDeleteFailure(t("app.offline"));
     }
