@@ -4,7 +4,8 @@
 // follow-up, her duplicate "Zoe Lefevre" with an activity of its own, Hélène and Jean):
 // - search as you type finds both Zoés; the filters (tag, company by type-ahead, mission,
 //   country) narrow the list, combine with the search and with each other, stay when the
-//   founder opens a contact and comes back, and never reach the page's address;
+//   founder opens a contact and comes back, never reach the page's address, and are
+//   forgotten at logout;
 // - the contact page lists its lead (a link to the lead's page), its activity and its
 //   follow-up, with French labels;
 // - editing: a phone added and saved; a phone the API refuses is shown beside its field;
@@ -213,6 +214,18 @@ await inChromium(async (context, page, problems) => {
   await page.getByRole("link", { name: "Retour aux contacts" }).click();
   await page.getByLabel("Rechercher un contact").fill("lefev");
   await listShows(page, ["Zoe Lefevre", "Zoé Lefèvre-Château"], "the search finds both contacts again");
+
+  // Logging out forgets the search and the filters.
+  await page.getByRole("button", { name: "Filtres", exact: true }).click();
+  await page.getByLabel("Pays", { exact: true }).fill("FR");
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.getByLabel("Adresse e-mail").fill(email);
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByLabel("Rechercher un contact").waitFor();
+  check((await page.getByLabel("Rechercher un contact").inputValue()) === "" &&
+        await page.getByRole("button", { name: "Filtres", exact: true }).isVisible(),
+        "after logging out and in again, no search and no filter are left");
 
   // A contact its lead still names is not deleted, and the page says why.
   await page.goto(`${base}/contacts/${zoeId}`);

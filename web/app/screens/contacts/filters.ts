@@ -2,8 +2,9 @@
 // a company, the mission or fair met at, a country, when met and when entered. They live
 // in the app's memory (this module), not in the page's address nor the browser's storage:
 // a company's or a tag's name can tell who someone met. They survive going to a contact's
-// page and back, and are forgotten at logout.
+// page and back, and are forgotten when the session ends.
 import type { paths } from "../../../src/api/schema";
+import { sessionEnded } from "../../api/client";
 import { onSignOut } from "../../api/session";
 
 type ContactQuery = NonNullable<paths["/api/v1/contacts"]["get"]["parameters"]["query"]>;
@@ -30,10 +31,14 @@ export const noFilters: ContactFilters = {
 
 // What the screen showed last: its search and filters.
 export const remembered = { query: "", filters: noFilters };
-onSignOut(() => {
+// Forgotten at logout, and when the session ends elsewhere (the next user of this tab must
+// not find them).
+const forget = () => {
   remembered.query = "";
   remembered.filters = noFilters;
-});
+};
+onSignOut(forget);
+sessionEnded.addEventListener("ended", forget);
 
 export function activeCount(f: ContactFilters): number {
   return [f.tag.trim(), f.company, f.eventId, f.country.trim(), f.metFrom, f.metUntil, f.createdFrom, f.createdUntil]
