@@ -169,6 +169,16 @@ await inChromium(async (context, page, problems) => {
   const titleRow = compare.getByRole("row", { name: /Fonction/ });
   check((await titleRow.textContent()).includes("Directrice des achats"), "the duplicate's title is side by side with this one's");
   check((await titleRow.getAttribute("class")) === "differs", "the row that differs is marked");
+  const onTitle = await page.waitForFunction(() => document.activeElement?.id === "merge-compare-title", null, { timeout: 3000 })
+    .then(() => true, () => false);
+  check(onTitle, "the comparison takes the focus");
+  await page.keyboard.press("Escape");
+  await compare.waitFor({ state: "detached" });
+  const back = await page.waitForFunction(() => document.activeElement?.textContent === "Comparer", null, { timeout: 3000 })
+    .then(() => true, () => false);
+  check(back, "Escape closes it and gives the focus back to its button");
+  await page.getByRole("button", { name: "Comparer avec Zoe Lefevre" }).press("Enter");
+  await compare.waitFor();
   await accessible(page, "merge view");
   await shot(page, "contact-merge");
   let mergeKey = null;

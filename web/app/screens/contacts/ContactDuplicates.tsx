@@ -50,6 +50,13 @@ export function ContactDuplicates(props: {
     window.setTimeout(() => document.getElementById("merge-compare-title")?.focus(), 0);
   };
 
+  // Closing (its button or Escape) takes the focus back to the "compare" it came from.
+  const close = () => {
+    const from = comparing?.other.id;
+    setComparing(null);
+    window.setTimeout(() => document.getElementById(`compare-${from}`)?.focus(), 0);
+  };
+
   const doMerge = async () => {
     if (!comparing) return;
     setBusy(true);
@@ -98,7 +105,7 @@ export function ContactDuplicates(props: {
               <li key={o.id}>
                 <span class="name">{fullName(o) || t("contacts.unnamed")}</span>
                 <span class="meta">{[list(o.emails), list(o.phones)].filter(Boolean).join(" · ")}</span>
-                <button type="button" class="secondary" onClick={() => void compare(o)}
+                <button type="button" class="secondary" id={`compare-${o.id}`} onClick={() => void compare(o)}
                         aria-label={t("merge.compare_with", { name: fullName(o) || t("contacts.unnamed") })}>
                   {t("merge.compare")}
                 </button>
@@ -108,7 +115,7 @@ export function ContactDuplicates(props: {
         </>
       )}
       {comparing ? (
-        <div class="merge-compare">
+        <div class="merge-compare" onKeyDown={(e) => e.key === "Escape" && close()}>
           <h3 id="merge-compare-title" tabIndex={-1}>
             {t("merge.compare_title", { name: fullName(comparing.other) || t("contacts.unnamed") })}
           </h3>
@@ -154,7 +161,7 @@ export function ContactDuplicates(props: {
                 {t("merge.merge", { name: fullName(comparing.other) || t("contacts.unnamed") })}
               </button>
             ) : null}
-            <button type="button" class="secondary" onClick={() => setComparing(null)}>{t("merge.close")}</button>
+            <button type="button" class="secondary" onClick={close}>{t("merge.close")}</button>
           </div>
         </div>
       ) : null}
