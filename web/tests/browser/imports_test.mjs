@@ -12,6 +12,7 @@
 // - the import with the same mapping, followed to its result: 3 created, the row not
 //   imported with its line and reason, the CSV report to download;
 // - a file with unbalanced quotes: the API's error, the chosen mapping kept;
+// - the screen in English;
 // - axe-core on the mapping and on the result; screenshots of both.
 // The C++ side then checks the contacts through the API (met_where, tag, mission).
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -117,6 +118,14 @@ await inChromium(async (context, page, problems) => {
   check(/quote/i.test(await alert.innerText()), `the refusal says why: ${await alert.innerText()}`);
   check((await field("Salon").inputValue()) === "met_where", "the mapping is kept after the refusal");
   await shot(page, "imports-refused");
+
+  // The same screen in English.
+  await page.getByLabel("Langue").selectOption("en");
+  await page.getByLabel("Field for the column Salon", { exact: true }).waitFor();
+  check((await page.getByLabel("Field for the column Salon", { exact: true }).locator("option:checked").textContent()) === "Met where",
+        "the fields are named in English too");
+  check(await page.getByRole("button", { name: "Dry run" }).isVisible() &&
+        await page.getByLabel("Leave out invalid rows and import the others").isVisible(), "the options are labelled in English");
 
   check(problems.length === 0, `no script error or CSP refusal: ${problems.join(" | ")}`);
 });
