@@ -242,7 +242,9 @@ json::object ImportService::columns(std::string_view head) {
   ImportOptions options;
   options.format = "csv";
   options.presets_dir = options_.presets_dir;
-  options.max_bytes = options_.max_bytes;
+  // The beginning of a file too large to import is still read: the import's 413 comes
+  // when the file is sent, with the mapping chosen and kept.
+  options.max_bytes = checked_at_start;
   const ColumnGuess guess = guess_columns(file.string(), options, checked_at_start);
   json::array columns;
   for (std::size_t i = 0; i < guess.columns.size(); ++i)

@@ -109,6 +109,15 @@ TEST_CASE("A mapping changed from LinkedIn's reading imports its file after the 
   CHECK(job.at("created").to_number<int>() == 1);
 }
 
+TEST_CASE("The columns of a file too large to import are still read, the import refusing it when it is sent") {
+  World w(std::map<std::string, std::string>{{"RELANCE_IMPORTS_MAX_BYTES", "4000"}});
+  std::string file = "Pr\xC3\xA9nom;Nom;Salon\r\n";
+  for (int i = 0; file.size() < 6000; ++i) file += "Ana\xC3\xAFs;Roux-" + std::to_string(i) + ";VivaTech\r\n";
+  const auto o = guess(w.alpha_member, file);
+  CHECK(fields_of(o) == std::map<std::string, std::string>{{"Prénom", "first_name"}, {"Nom", "last_name"}, {"Salon", "ignore"}});
+  CHECK(w.alpha_member.request("POST", "/api/v1/imports", file, {{"Content-Type", "text/csv"}}).status == 413);
+}
+
 TEST_CASE("A header no preset knows is answered with every column to map, and a file that is not text is refused") {
   World w;
   const auto o = guess(w.alpha_admin, "Kunde,Stadt\nJana,Köln\n");

@@ -3,9 +3,10 @@
 // start-up, its founder, the region's mission). The script's checks (the columns read from
 // a `;` CSV with a BOM and accents, each preset as the server reads it, two columns on one
 // field flagged, an unknown column mapped by keyboard, the dry run's report, the import
-// followed to its result, a broken file's error with the mapping kept, axe-core) are listed
-// in its header. Afterwards, through the API: the imported contacts, each once, with the
-// mapped column in met_where, the tag and the mission.
+// followed to its result, a broken file's and a too large file's error with the mapping
+// kept, the screen in English, axe-core) are listed in its header. Afterwards, through the
+// API: the imported contacts, each once, with the mapped column in met_where, the tag and
+// the mission.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
@@ -22,7 +23,9 @@ using namespace relance::test;
 namespace json = boost::json;
 
 TEST_CASE("A founder maps an unknown column of a CSV, reads the dry run's report, imports it and follows it to its result, in headless Chromium") {
-  Daemon d(std::map<std::string, std::string>{{"RELANCE_WEB_ROOT", RELANCE_WEB_APP_DIR}});
+  // Files over 4000 bytes are refused: the script sends one.
+  Daemon d(std::map<std::string, std::string>{{"RELANCE_WEB_ROOT", RELANCE_WEB_APP_DIR},
+                                              {"RELANCE_IMPORTS_MAX_BYTES", "4000"}});
   d.start();
   auto admin = d.admin();
   const std::string mission = "Mission VivaTech — printemps";

@@ -11,7 +11,7 @@
 //   its reason, nothing written;
 // - the import with the same mapping, followed to its result: 3 created, the row not
 //   imported with its line and reason, the CSV report to download;
-// - a file with unbalanced quotes: the API's error, the chosen mapping kept;
+// - a file with unbalanced quotes, and one too large: the API's error, the chosen mapping kept;
 // - the screen in English;
 // - axe-core on the mapping and on the result; screenshots of both.
 // The C++ side then checks the contacts through the API (met_where, tag, mission).
@@ -118,6 +118,21 @@ await inChromium(async (context, page, problems) => {
   check(/quote/i.test(await alert.innerText()), `the refusal says why: ${await alert.innerText()}`);
   check((await field("Salon").inputValue()) === "met_where", "the mapping is kept after the refusal");
   await shot(page, "imports-refused");
+
+  // A file larger than the daemon takes (imports.max_bytes: 4000 here): its columns are
+  // still shown and mapped, the import refused with the API's reason, the mapping kept.
+  let big = "Prénom;Nom;Salon\r\n";
+  for (let i = 0; big.length < 6000; i += 1) big += `Anaïs;Roux-${i};VivaTech — stand ${i}\r\n`;
+  const bigPath = join(work, "trop-grand.csv");
+  writeFileSync(bigPath, big);
+  await page.getByLabel("Fichier CSV ou vCard").setInputFiles(bigPath);
+  await page.getByRole("cell", { name: "Roux-0" }).waitFor();
+  await field("Salon").selectOption({ label: "Lieu de rencontre" });
+  await page.getByRole("button", { name: "Importer", exact: true }).click();
+  const tooBig = page.getByRole("alert").filter({ hasText: "Le fichier a été refusé" });
+  await tooBig.waitFor();
+  check(/larger than 4000 bytes|at most 4000 bytes/.test(await tooBig.innerText()), `a file too large says so: ${await tooBig.innerText()}`);
+  check((await field("Salon").inputValue()) === "met_where", "the mapping is kept after the file was found too large");
 
   // The same screen in English.
   await page.getByLabel("Langue").selectOption("en");
