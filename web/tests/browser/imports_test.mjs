@@ -13,6 +13,7 @@
 //   imported with its line and reason, the CSV report to download;
 // - a file with unbalanced quotes, and one too large: the API's error, the chosen mapping kept;
 // - the screen in English;
+// - a vCard file: its names, no mapping, its dry run;
 // - axe-core on the mapping and on the result; screenshots of both.
 // The C++ side then checks the contacts through the API (met_where, tag, mission).
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -141,6 +142,17 @@ await inChromium(async (context, page, problems) => {
         "the fields are named in English too");
   check(await page.getByRole("button", { name: "Dry run" }).isVisible() &&
         await page.getByLabel("Leave out invalid rows and import the others").isVisible(), "the options are labelled in English");
+
+  // A vCard file (in English now) has no columns to map: its cards' names, and the dry run as for a CSV.
+  const vcfPath = join(work, "cartes.vcf");
+  writeFileSync(vcfPath, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Maëlle Quéré\r\nN:Quéré;Maëlle;;;\r\n" +
+                         "EMAIL:maelle@quere.example\r\nEND:VCARD\r\n");
+  await page.getByLabel("CSV or vCard file").setInputFiles(vcfPath);
+  await page.getByText("Maëlle Quéré").waitFor();
+  check(!(await page.getByRole("region", { name: "Columns and fields" }).isVisible()), "a vCard file shows no column mapping");
+  await page.getByRole("button", { name: "Dry run" }).click();
+  await page.getByText("Dry run: done").waitFor();
+  check((await dd("Would be created")) === "1", "the vCard's dry run would create its contact");
 
   check(problems.length === 0, `no script error or CSP refusal: ${problems.join(" | ")}`);
 });
