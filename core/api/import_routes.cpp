@@ -159,6 +159,30 @@ RouteDoc duplicates_doc() {
   return d;
 }
 
+// POST /api/v1/import-columns (ImportService::columns).
+RouteDoc columns_doc() {
+  RouteDoc d{"How an import would map the columns of a CSV file whose first lines are the body (text/csv): "
+             "the preset that recognises its header (null: none does) and each column's field, with the "
+             "fields a mapping may name; nothing is stored",
+             "imports", Shape::object, nullptr, true};
+  d.request_content = doc_content({"text/csv", "application/octet-stream"}, doc_binary());
+  const json::object text{{"type", "string"}};
+  const json::object column{{"type", "object"},
+                            {"required", json::array{"name", "field"}},
+                            {"properties", {{"name", text}, {"field", text}}}};
+  d.result_schema = json::object{
+      {"type", "object"},
+      {"required", json::array{"preset", "preset_label", "encoding", "delimiter", "header_line", "columns", "fields"}},
+      {"properties", {{"preset", {{"type", json::array{"string", "null"}}}},
+                      {"preset_label", text},
+                      {"encoding", text},
+                      {"delimiter", text},
+                      {"header_line", {{"type", "integer"}, {"minimum", 1}}},
+                      {"columns", {{"type", "array"}, {"items", column}}},
+                      {"fields", {{"type", "array"}, {"items", text}}}}}};
+  return d;
+}
+
 }  // namespace
 
 void add_import_routes(Router& router, imports::ImportService& imports, services::WorkPool& slow_work) {
@@ -220,6 +244,13 @@ void add_import_routes(Router& router, imports::ImportService& imports, services
                r.body = imports.report(c.principal, c.ids[0], csv);
                r.headers.emplace_back("Cache-Control", "no-store");
                reply(std::move(r));
+             });
+  router.add("POST", "/api/v1/import-columns", true, columns_doc(),
+             [&imports](Call& c, Reply reply) {
+               for (const auto& kv : c.request.query)
+                 throw Problem::bad_request("unknown parameter " + kv.first + " (none is taken)", kv.first);
+               format_of(c.request.content_type);  // refuses a body that is not a file's text
+               reply(json_response(200, imports.columns(c.request.body)));
              });
   router.add("GET", "/api/v1/contact-duplicates", true, duplicates_doc(),
              [&imports, &slow_work](Call& c, Reply reply) {
