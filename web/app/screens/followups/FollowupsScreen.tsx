@@ -89,6 +89,9 @@ export function FollowupsScreen() {
         body,
       });
       if (data) {
+        // Done, it leaves the lists as the notice says so, not when the reload lands.
+        if (body.status === "done")
+          setLists((l) => l && (Object.fromEntries(views.map((v) => [v, l[v].filter((x) => x.id !== item.id)])) as Lists));
         setNotice(body.status === "done" ? t("followups.marked_done", { title })
           : t("followups.snoozed", { title, due: f.dateTime(body.due_at) }));
         setError(null);
