@@ -89,7 +89,8 @@ export function ContactsScreen() {
             ? t(results.query.trim() ? "contacts.none" : "contacts.empty")
             : t("contacts.count", { count: f.number(items.length) })}
       </p>
-      <ul id="contacts-results" class="results">
+      {/* data-query: the query these results answer (the benchmark and the tests read it). */}
+      <ul id="contacts-results" class="results" data-query={results?.query}>
         {items.map((c) => (
           <li key={c.id}>
             <Link href={`/contacts/${c.id}`} class="result">
