@@ -13,7 +13,7 @@
 #     DEMO_ROOT/relance-web-demo-N-SEED and reused by the next run of the same N and SEED)
 #   RUNS=7 (first renders per screen)  KEYSTROKES=300  KEY_DELAY_MS=120  CEILING_ROUNDS=3
 #   TARGET_RENDER_MS=1000  TARGET_KEY_P95_MS=100  TARGET_JS_KB=150
-#   CHROMIUM=/usr/bin/chromium  BUILD=1 (0: use the existing build/release)
+#   CHROMIUM=/usr/bin/chromium  BUILD=1 (0: use the existing build/release, or BUILD_DIR)
 #   KEEP=0 (1: keep the work directory)  WORK=<dir>  RESULTS=<file> (copy of the figures, JSON)
 # The daemon it starts listens on 127.0.0.1 and is stopped on exit; every wait is bounded.
 set -euo pipefail
@@ -37,9 +37,12 @@ KEEP=${KEEP:-0}
 WORK=${WORK:-$(mktemp -d /tmp/relance-bench-web.XXXXXX)}
 mkdir -p "$WORK"
 
-RELANCE="$ROOT/build/release/core/relance"
-WEB_APP="$ROOT/build/release/web/app"
-NODE_MODULES="$ROOT/build/release/web/node_modules"
+# BUILD_DIR: another build tree's daemon and app (BUILD=0 BUILD_DIR=build/dev: a debug
+# daemon, slower; the report names it).
+BUILD_DIR=${BUILD_DIR:-$ROOT/build/release}
+RELANCE="$BUILD_DIR/core/relance"
+WEB_APP="$BUILD_DIR/web/app"
+NODE_MODULES="$BUILD_DIR/web/node_modules"
 DEMO="$DEMO_ROOT/relance-web-demo-$N_CONTACTS-$SEED"
 DATA="$DEMO/data"
 RESULTS_JSON="$WORK/results.json"
@@ -117,7 +120,7 @@ main() {
   cat <<EOF
 
 Relance web app benchmark — $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)
-Tree: $(source_version)
+Tree: $(source_version); daemon $RELANCE
 Data: relance demo --scale $N_CONTACTS --seed $SEED ($DEMO_SUMMARY), in $DEMO
 Browser: $("$CHROMIUM" --version 2>/dev/null | head -1), headless, playwright-core; en-US, 1280x800, a fresh context per first render
 
