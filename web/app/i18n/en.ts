@@ -323,6 +323,9 @@ export const en = {
   "exports.format": "Format",
   "exports.download": "Download",
   "exports.pick": "Pick at least one kind of data.",
+  // The dashboard's partners, largest first (a mission meets thousands).
+  "dashboard.partners_top": "The chart shows the {shown} largest of {count} partners in euros; the export lists them all.",
+  "dashboard.partners_all": "Show all {count} partners",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -325,4 +325,7 @@ export const fr: Record<MessageKey, string> = {
   "exports.format": "Format",
   "exports.download": "Télécharger",
   "exports.pick": "Choisissez au moins un type de données.",
+  // The dashboard's partners, largest first (a mission meets thousands).
+  "dashboard.partners_top": "Le graphique montre les {shown} plus gros des {count} partenaires en euros ; l'export les liste tous.",
+  "dashboard.partners_all": "Afficher les {count} partenaires",
 };
