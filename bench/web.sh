@@ -97,7 +97,7 @@ demo_logins() {
 main() {
   check_tools
   log "work directory: $WORK; demo of $N_CONTACTS contacts (seed $SEED); $RUNS first renders per screen"
-  build_release relance
+  build_release relance relance_web_app  # the app is not a dependency of the daemon
   [[ -f $WEB_APP/index.html && -d $NODE_MODULES/playwright-core ]] ||
     die "no web app in $WEB_APP or no playwright-core in $NODE_MODULES (node and npm: scripts/install-deps.sh)"
   demo_data
