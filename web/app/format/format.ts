@@ -22,13 +22,38 @@ export function localeTag(language: Language): string {
   return language === "fr" ? "fr-FR" : "en-GB";
 }
 
+// One set of formatters per locale and zone, each made once: a screen asks for them at every
+// render, and building an Intl formatter costs far more than formatting (a board of 1,000
+// cards formats 1,000 amounts per render).
+const made = new Map<string, Formats>();
+
 export function formats(language: Language, timeZone: string | null | undefined): Formats {
   const locale = localeTag(language);
-  const zone = timeZone || undefined;
+  const key = `${locale} ${timeZone ?? ""}`;
+  let f = made.get(key);
+  if (!f) {
+    f = makeFormats(locale, timeZone || undefined);
+    made.set(key, f);
+  }
+  return f;
+}
+
+function makeFormats(locale: string, zone: string | undefined): Formats {
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: zone });
   const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: zone });
   const dayFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
   const numberFormat = new Intl.NumberFormat(locale);
+  const currencyFormats = new Map<string, Intl.NumberFormat | null>();  // null: a code Intl does not know
+  const currencyFormat = (currency: string): Intl.NumberFormat | null => {
+    if (!currencyFormats.has(currency)) {
+      try {
+        currencyFormats.set(currency, new Intl.NumberFormat(locale, { style: "currency", currency }));
+      } catch {
+        currencyFormats.set(currency, null);
+      }
+    }
+    return currencyFormats.get(currency) ?? null;
+  };
   const parse = (instant: string | null | undefined): Date | null => {
     if (!instant) return null;
     const d = new Date(instant);
@@ -50,11 +75,8 @@ export function formats(language: Language, timeZone: string | null | undefined)
     number: (value) => numberFormat.format(value),
     money: (amount, currency) => {
       const value = Number(amount);
-      try {
-        return new Intl.NumberFormat(locale, { style: "currency", currency }).format(value);
-      } catch {
-        return `${numberFormat.format(value)} ${currency}`;  // a code Intl does not know
-      }
+      const format = currencyFormat(currency);
+      return format ? format.format(value) : `${numberFormat.format(value)} ${currency}`;
     },
   };
 }

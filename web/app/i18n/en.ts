@@ -457,6 +457,9 @@ export const en = {
   "imports.outcome_updated": "Merged into a contact",
   "imports.outcome_skipped": "Skipped",
   "imports.outcome_invalid": "Invalid",
+  // The dashboard's partners, largest first (a mission meets thousands).
+  "dashboard.partners_top": "The chart shows the {shown} largest of {count} partners in euros; the export lists them all.",
+  "dashboard.partners_all": "Show all {count} partners",
 } as const;
 
 export type MessageKey = keyof typeof en;

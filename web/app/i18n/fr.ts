@@ -459,4 +459,7 @@ export const fr: Record<MessageKey, string> = {
   "imports.outcome_updated": "Fusionné avec un contact",
   "imports.outcome_skipped": "Ignorée",
   "imports.outcome_invalid": "Invalide",
+  // The dashboard's partners, largest first (a mission meets thousands).
+  "dashboard.partners_top": "Le graphique montre les {shown} plus gros des {count} partenaires en euros ; l'export les liste tous.",
+  "dashboard.partners_all": "Afficher les {count} partenaires",
 };

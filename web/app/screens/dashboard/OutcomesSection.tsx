@@ -1,3 +1,5 @@
+import { useState } from "preact/hooks";
+
 import { useSession } from "../../api/session";
 import { formats, type Formats } from "../../format/format";
 import { useI18n } from "../../i18n/i18n";
@@ -5,6 +7,10 @@ import { ChartAndTable, ReportSection } from "./ReportSection";
 import type { Filters, Outcomes } from "./reports";
 
 type Figures = Outcomes["totals"];
+
+// A mission's partners run to thousands at a region's scale: the chart and the table show
+// the largest (in euros), the table all of them when asked (the report's file has them all).
+const shownPartners = 30;
 
 // The sums in their original currencies: "150 000,00 $US · 20 000,00 €".
 function originals(f: Formats, amounts: Figures["amounts"]): string {
@@ -44,6 +50,9 @@ export function OutcomesSection({ report, filters }: { report: Outcomes; filters
   const { me } = useSession();
   const f = formats(language, me.time_zone);
   const eur = (row: Figures) => ({ value: row.amount_eur, text: f.money(row.amount_eur, "EUR") });
+  const [allPartners, setAllPartners] = useState(false);
+  const partners = [...report.by_partner].sort((a, b) => b.amount_eur - a.amount_eur);
+  const listed = allPartners ? partners : partners.slice(0, shownPartners);
   return (
     <ReportSection id="outcomes-title" title={t("dashboard.outcomes")} report="outcomes" filters={filters}>
       <ChartAndTable
@@ -68,12 +77,17 @@ export function OutcomesSection({ report, filters }: { report: Outcomes; filters
       </ChartAndTable>
       <ChartAndTable
         caption={t("dashboard.outcomes_by_partner")}
-        bars={report.by_partner.map((p) => ({ label: p.company_name ?? t("dashboard.no_partner"), ...eur(p) }))}
+        bars={partners.slice(0, shownPartners).map((p) => ({ label: p.company_name ?? t("dashboard.no_partner"), ...eur(p) }))}
       >
+        {partners.length > shownPartners ? (
+          <p class="hint">
+            {t("dashboard.partners_top", { shown: f.number(shownPartners), count: f.number(partners.length) })}
+          </p>
+        ) : null}
         <table id="outcomes-partners-table">
           <OutcomeHead first={t("dashboard.partner")} />
           <tbody>
-            {report.by_partner.map((p) => (
+            {listed.map((p) => (
               <tr key={p.company_id ?? "none"}>
                 <th scope="row">{p.company_name ?? t("dashboard.no_partner")}</th>
                 <OutcomeCells row={p} f={f} />
@@ -81,6 +95,11 @@ export function OutcomesSection({ report, filters }: { report: Outcomes; filters
             ))}
           </tbody>
         </table>
+        {listed.length < partners.length ? (
+          <button type="button" class="secondary" onClick={() => setAllPartners(true)}>
+            {t("dashboard.partners_all", { count: f.number(partners.length) })}
+          </button>
+        ) : null}
       </ChartAndTable>
     </ReportSection>
   );

@@ -54,39 +54,51 @@ export function PipelineScreen() {
 
   const load = async () => {
     const ticket = ++loads.current;
+    const current = () => ticket === loads.current;
+    const leadPage = async (cursor: string | null): Promise<LeadList> => {
+      const query: LeadQuery = {
+        limit: 200,
+        sort: "-updated_at",
+        ...(eventId ? { source_event_id: Number(eventId) } : {}),
+        ...(ownerId ? { owner_id: Number(ownerId) } : {}),
+        ...(cursor ? { cursor } : {}),
+      };
+      const answer = await api.GET("/api/v1/leads", { params: { query } });
+      if (!answer.data) throw new Error(problemDetail(answer.error, answer.response));
+      return answer.data;
+    };
     try {
-      // When each lead entered its stage: its latest stage change among the latest 200 (a lead
-      // without one there is counted from its creation).
-      const [stages, changes] = await Promise.all([
+      // The stages, when each lead entered its stage (its latest stage change among the
+      // latest 200; a lead without one there is counted from its creation) and the first
+      // page of leads, asked together.
+      const [stages, changes, first] = await Promise.all([
         pipelineStages(me.org_id ?? me.organisation?.id ?? 0),
         listActivities({ kind: "stage-change", sort: "-occurred_at", limit: 200 }).then((c) => c ?? []),
+        leadPage(null),
       ]);
+      if (!current()) return;
       const since = new Map<number, string>();
       for (const c of changes) if (c.lead_id && c.occurred_at && !since.has(c.lead_id)) since.set(c.lead_id, c.occurred_at);
-      const leads: Lead[] = [];
-      let cursor: string | null = null;
-      do {
-        const query: LeadQuery = {
-          limit: 200,
-          sort: "-updated_at",
-          ...(eventId ? { source_event_id: Number(eventId) } : {}),
-          ...(ownerId ? { owner_id: Number(ownerId) } : {}),
-          ...(cursor ? { cursor } : {}),
-        };
-        const answer = await api.GET("/api/v1/leads", { params: { query } });
-        const data: LeadList | undefined = answer.data;
-        if (!data) throw new Error(problemDetail(answer.error, answer.response));
-        leads.push(...data.items);
-        cursor = data.next_cursor ?? null;
-      } while (cursor && leads.length < maxLeads);
-      if (ticket !== loads.current) return;
-      // The cards first, with the names already known; the others once read.
-      setBoard({ stages, leads, names: names.current, since });
+      // The cards of each page as it arrives, the most recently updated first: the board is
+      // there while the rest of it is read. The names already known show at once, the
+      // others once read.
+      const leads = [...first.items];
+      setBoard({ stages, leads: [...leads], names: names.current, since });
       setError(null);
+      for (let cursor = first.next_cursor ?? null; cursor && leads.length < maxLeads;) {
+        const page = await leadPage(cursor);
+        if (!current()) return;
+        const seen = new Set(leads.map((l) => l.id));
+        const added = page.items.filter((l) => !seen.has(l.id));
+        leads.push(...added);
+        cursor = page.next_cursor ?? null;
+        // Appended to what the board shows: a card moved meanwhile keeps its move.
+        setBoard((b) => (b ? { ...b, leads: [...b.leads, ...added] } : b));
+      }
       names.current = await readNames(leads, names.current);
-      if (ticket === loads.current) setBoard((b) => (b ? { ...b, names: names.current } : b));
+      if (current()) setBoard((b) => (b ? { ...b, names: names.current } : b));
     } catch (e) {
-      if (ticket === loads.current) setError(t("app.error", { detail: e instanceof Error ? e.message : String(e) }));
+      if (current()) setError(t("app.error", { detail: e instanceof Error ? e.message : String(e) }));
     }
   };
 
@@ -94,12 +106,16 @@ export function PipelineScreen() {
     void load();
   }, [eventId, ownerId]);
 
+  // The filters' choices once the board's first cards are there: asked together with them,
+  // they only slowed the cards down.
+  const shown = board !== null;
   useEffect(() => {
+    if (!shown) return;
     void api.GET("/api/v1/events", { params: { query: { limit: 200, sort: "name" } } }).then(({ data }) =>
       setEvents((data?.items ?? []).map((e) => ({ id: e.id, label: e.name ?? String(e.id) }))));
     void api.GET("/api/v1/users", { params: { query: { limit: 200, sort: "display_name" } } }).then(({ data }) =>
       setOwners((data?.items ?? []).map((u) => ({ id: u.id, label: u.display_name || u.email || String(u.id) }))));
-  }, []);
+  }, [shown]);
 
   // The moved card keeps the keyboard's focus in its new column.
   useEffect(() => {
