@@ -1,5 +1,6 @@
 #include "api/attachment_routes.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "api/list_query.hpp"
@@ -15,6 +16,18 @@ using Shape = RouteDoc::Shape;
 namespace {
 
 const storage::Entity& files = storage::entities::attachments;
+
+// What a browser is told of a file it is sent: no script, no plugin, no request of its own,
+// a unique origin (sandbox), whatever the bytes hold; an HTML or SVG file that slipped
+// through as an image would not run as a page of the app's origin.
+constexpr const char* file_policy = "default-src 'none'; sandbox";
+
+// Only the images the upload accepts (schema.cpp's attachment_types) are shown in the
+// browser; any other stored type is handed over as a download, never rendered.
+bool shown_inline(const std::string& content_type) {
+  const auto* kept = files.field("content_type");
+  return std::find(kept->choices.begin(), kept->choices.end(), content_type) != kept->choices.end();
+}
 
 // The file's name for Content-Disposition: an ASCII fallback in `filename` (what is not
 // printable ASCII, quotes and backslashes become "_") and the name itself, percent-encoded
@@ -34,7 +47,8 @@ std::string content_disposition(const services::AttachmentContent& file) {
       encoded += hex[c & 15];
     }
   }
-  return "inline; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+  return std::string(shown_inline(file.content_type) ? "inline" : "attachment") + "; filename=\"" + ascii +
+         "\"; filename*=UTF-8''" + encoded;
 }
 
 RouteDoc upload_doc(std::size_t max_bytes) {
@@ -51,15 +65,16 @@ RouteDoc upload_doc(std::size_t max_bytes) {
 }
 
 RouteDoc content_doc() {
-  RouteDoc d{"A contact's file as it was kept, with its type, Content-Disposition (its name), "
-             "X-Content-Type-Options: nosniff and Content-Security-Policy: sandbox",
+  RouteDoc d{"A contact's file as it was kept, byte for byte, with its type, Content-Disposition (its name; "
+             "inline for the images kept, attachment for any other type), X-Content-Type-Options: nosniff and "
+             "Content-Security-Policy: " + std::string(file_policy),
              "attachments", Shape::text};
   d.versioned = true;
   d.responses["200"] = doc_response(
       "The file", doc_content({"image/jpeg", "image/png", "image/webp"}, doc_binary()),
       {{"Content-Disposition", doc_header("inline; filename=\"<name>\"; filename*=UTF-8''<name>")},
        {"X-Content-Type-Options", doc_header("nosniff")},
-       {"Content-Security-Policy", doc_header("sandbox")},
+       {"Content-Security-Policy", doc_header(file_policy)},
        {"ETag", doc_header("The file's version, for the If-Match of its DELETE")}});
   return d;
 }
@@ -91,10 +106,10 @@ void add_attachment_routes(Router& router, services::AttachmentService& attachme
     services::AttachmentContent file = attachments.content(c.principal, c.ids[0]);
     Response r;
     r.status = 200;
-    r.content_type = file.content_type;
+    r.content_type = shown_inline(file.content_type) ? file.content_type : "application/octet-stream";
     r.headers.emplace_back("Content-Disposition", content_disposition(file));
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-    r.headers.emplace_back("Content-Security-Policy", "sandbox");
+    r.headers.emplace_back("Content-Security-Policy", file_policy);
     r.headers.emplace_back("Cache-Control", "private, no-store");
     r.headers.emplace_back("ETag", etag_of(file.id, file.version));
     r.body = std::move(file.bytes);

@@ -141,8 +141,8 @@ RouteDoc duplicates_doc() {
   RouteDoc d{"Deduplication on demand: the organisation's contacts that are one person by the "
              "import's rules (same email, same phone, or same name at the same company), in "
              "groups with the reasons and the contacts; merge them with "
-             "POST /api/v1/contacts/{id}/merge",
-             "imports", Shape::object, nullptr, false, {"limit"}};
+             "POST /api/v1/contacts/{id}/merge; with contact_id, only the group holding that contact",
+             "imports", Shape::object, nullptr, false, {"limit", "contact_id"}};
   const json::object count{{"type", "integer"}, {"minimum", 0}};
   const json::object group{
       {"type", "object"},
@@ -156,6 +156,30 @@ RouteDoc duplicates_doc() {
                                  {"required", json::array{"groups", "groups_total", "contacts_scanned"}},
                                  {"properties", {{"groups", {{"type", "array"}, {"items", group}}},
                                                  {"groups_total", count}, {"contacts_scanned", count}}}};
+  return d;
+}
+
+// POST /api/v1/import-columns (ImportService::columns).
+RouteDoc columns_doc() {
+  RouteDoc d{"How an import would map the columns of a CSV file whose first lines are the body (text/csv): "
+             "the preset that recognises its header (null: none does) and each column's field, with the "
+             "fields a mapping may name; nothing is stored",
+             "imports", Shape::object, nullptr, true};
+  d.request_content = doc_content({"text/csv", "application/octet-stream"}, doc_binary());
+  const json::object text{{"type", "string"}};
+  const json::object column{{"type", "object"},
+                            {"required", json::array{"name", "field"}},
+                            {"properties", {{"name", text}, {"field", text}}}};
+  d.result_schema = json::object{
+      {"type", "object"},
+      {"required", json::array{"preset", "preset_label", "encoding", "delimiter", "header_line", "columns", "fields"}},
+      {"properties", {{"preset", {{"type", json::array{"string", "null"}}}},
+                      {"preset_label", text},
+                      {"encoding", text},
+                      {"delimiter", text},
+                      {"header_line", {{"type", "integer"}, {"minimum", 1}}},
+                      {"columns", {{"type", "array"}, {"items", column}}},
+                      {"fields", {{"type", "array"}, {"items", text}}}}}};
   return d;
 }
 
@@ -221,15 +245,29 @@ void add_import_routes(Router& router, imports::ImportService& imports, services
                r.headers.emplace_back("Cache-Control", "no-store");
                reply(std::move(r));
              });
+  router.add("POST", "/api/v1/import-columns", true, columns_doc(),
+             [&imports](Call& c, Reply reply) {
+               for (const auto& kv : c.request.query)
+                 throw Problem::bad_request("unknown parameter " + kv.first + " (none is taken)", kv.first);
+               format_of(c.request.content_type);  // refuses a body that is not a file's text
+               reply(json_response(200, imports.columns(c.request.body)));
+             });
   router.add("GET", "/api/v1/contact-duplicates", true, duplicates_doc(),
              [&imports, &slow_work](Call& c, Reply reply) {
                std::size_t limit = 100;
+               std::optional<std::int64_t> holding;
                for (const auto& [k, v] : c.request.query) {
-                 if (k != "limit") throw Problem::bad_request("unknown parameter " + k + " (limit)", k);
-                 limit = domain::parse_limit(k, v, 1000);
+                 if (k == "limit") {
+                   limit = domain::parse_limit(k, v, 1000);
+                 } else if (k == "contact_id") {
+                   holding = domain::parse_int64(v);
+                   if (!holding || *holding < 1) throw Problem::bad_request("contact_id must be a positive integer", k);
+                 } else {
+                   throw Problem::bad_request("unknown parameter " + k + " (limit, contact_id)", k);
+                 }
                }
-               offload(slow_work, std::move(reply), [&imports, p = c.principal, limit](Reply& r) {
-                 r(json_response(200, imports.duplicates(p, limit)));
+               offload(slow_work, std::move(reply), [&imports, p = c.principal, limit, holding](Reply& r) {
+                 r(json_response(200, imports.duplicates(p, limit, holding)));
                });
              });
 }

@@ -155,11 +155,22 @@ RouteDoc settings_doc(const std::string& tag) {
   using boost::json::object;
   const object text{{"type", "string"}};
   object setting = doc_plugin_option();
-  setting["required"].as_array().emplace_back("secret");
-  setting["properties"].as_object()["secret"] = object{
-      {"type", "boolean"}, {"description", "Stored sealed and shown as \"(set)\": a form never shows it back"}};
-  RouteDoc d{"The settings a plugin documents (SDK 1.2, relance.settings-doc/1), for a settings form; an empty "
-             "list for a plugin built before; 404 for one not loaded",
+  for (const char* key : {"secret", "type", "required", "declared"}) setting["required"].as_array().emplace_back(key);
+  auto& properties = setting["properties"].as_object();
+  properties["secret"] = object{{"type", "boolean"},
+                                {"description", "Stored sealed and shown as \"(set)\": a form never shows it back"}};
+  properties["type"] = object{{"type", "string"},
+                              {"enum", array{"text", "integer", "number", "boolean", "email", "url"}},
+                              {"description", "The JSON value it takes (text: a string, one of choices when given)"}};
+  properties["required"] =
+      object{{"type", "boolean"}, {"description", "An instance cannot be created or changed without it"}};
+  properties["declared"] = object{
+      {"type", "boolean"},
+      {"description", "True when the plugin declares type and required (SDK 1.3, relance.settings-doc/2) and the "
+                      "daemon checks them (422 naming settings/<name>); false when they are read from an SDK 1.2 "
+                      "plugin's words and the plugin alone checks them"}};
+  RouteDoc d{"The settings a plugin documents (relance.settings-doc/2, or /1 for an SDK 1.2 plugin), for a "
+             "settings form; an empty list for a plugin built before; 404 for one not loaded",
              tag, RouteDoc::Shape::object};
   d.result_schema = object{{"type", "object"},
                            {"required", array{"plugin", "name", "settings"}},

@@ -247,9 +247,13 @@ void add_settings_command(CLI::App& plugin, std::function<int()>& run) {
       std::string what = text(o.if_contains("description"));
       if (const std::string choices = text(o.if_contains("choices")); !choices.empty())
         what = say("cli.plugin.one_of", {what, choices});
-      rows.push_back({text(o.if_contains("name")), text(o.if_contains("default")), what});
+      std::string type = text(o.if_contains("type"));
+      if (const auto* r = o.if_contains("required"); r && r->is_bool() && r->get_bool())
+        type = say("cli.plugin.required_type", {type});
+      rows.push_back({text(o.if_contains("name")), type, text(o.if_contains("default")), what});
     }
-    std::cout << render_table({say("cli.column.setting"), say("cli.column.default"), say("cli.column.what_it_does")},
+    std::cout << render_table({say("cli.column.setting"), say("cli.column.type"), say("cli.column.default"),
+                               say("cli.column.what_it_does")},
                               rows, 200)
               << "\n" << say("cli.plugin.settings_hint") << "\n";
     return int(ok);

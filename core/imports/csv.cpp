@@ -219,59 +219,100 @@ char detect_delimiter(const std::string& line) {
   return ',';
 }
 
-std::unique_ptr<RowSource> open_csv(const std::string& path, const Scan& scan,
-                                    const ImportOptions& options) {
-  std::vector<Preset> presets;
-  if (options.preset == "custom") {
-    presets.push_back(custom_preset(options.mapping));
-  } else {
-    const std::string dir = options.presets_dir.empty() ? default_presets_dir() : options.presets_dir;
-    presets = load_presets(dir);
-    if (options.preset != "auto") {
-      std::erase_if(presets, [&](const Preset& p) { return p.name != options.preset; });
-      if (presets.empty())
-        throw Problem::bad_request("there is no import preset named \"" + options.preset +
-                                       "\"; there are: " + list(preset_names(dir)) + ", custom",
-                                   "preset");
-    }
-  }
-  std::size_t preamble = 0;
-  for (const Preset& p : presets) preamble = std::max(preamble, p.max_preamble_lines);
+namespace {
 
-  // The first lines, as candidate headers.
-  std::vector<std::string> first;
-  {
-    LineReader lines(path, scan.encoding, scan.limit);
-    std::string line;
-    while (first.size() <= preamble && lines.next(line)) first.push_back(line);
+// The presets a request may use: its custom mapping, the one it names, or all (auto).
+std::vector<Preset> presets_for(const ImportOptions& options) {
+  if (options.preset == "custom") return {custom_preset(options.mapping)};
+  const std::string dir = options.presets_dir.empty() ? default_presets_dir() : options.presets_dir;
+  std::vector<Preset> presets = load_presets(dir);
+  if (options.preset != "auto") {
+    std::erase_if(presets, [&](const Preset& p) { return p.name != options.preset; });
+    if (presets.empty())
+      throw Problem::bad_request("there is no import preset named \"" + options.preset +
+                                     "\"; there are: " + list(preset_names(dir)) + ", custom",
+                                 "preset");
   }
+  return presets;
+}
+
+// The file's first lines as candidate headers, each split with its own delimiter.
+struct FirstLines {
   std::vector<std::vector<std::string>> cells, folded;
   std::vector<char> delimiters;
-  for (const std::string& line : first) {
-    delimiters.push_back(detect_delimiter(line));
-    cells.push_back(split_line(line, delimiters.back()));
+};
+
+FirstLines first_lines(const std::string& path, const Scan& scan, const std::vector<Preset>& presets) {
+  std::size_t preamble = 0;
+  for (const Preset& p : presets) preamble = std::max(preamble, p.max_preamble_lines);
+  FirstLines first;
+  LineReader lines(path, scan.encoding, scan.limit);
+  std::string line;
+  while (first.cells.size() <= preamble && lines.next(line)) {
+    first.delimiters.push_back(detect_delimiter(line));
+    first.cells.push_back(split_line(line, first.delimiters.back()));
     std::vector<std::string> f;
-    for (const std::string& c : cells.back()) f.push_back(fold_header(c));
-    folded.push_back(std::move(f));
+    for (const std::string& c : first.cells.back()) f.push_back(fold_header(c));
+    first.folded.push_back(std::move(f));
   }
+  return first;
+}
+
+// The header the first preset recognising one of the first lines finds (highest priority
+// first); its preset is nullptr when none does.
+Header find_header(const FirstLines& first, const std::vector<Preset>& presets) {
   Header header;
   for (const Preset& p : presets) {
-    for (std::size_t i = 0; i < first.size() && i <= p.max_preamble_lines && !header.preset; ++i)
-      if (p.recognises(folded[i])) header = Header{i, delimiters[i], cells[i], &p};
+    for (std::size_t i = 0; i < first.cells.size() && i <= p.max_preamble_lines && !header.preset; ++i)
+      if (p.recognises(first.folded[i])) header = Header{i, first.delimiters[i], first.cells[i], &p};
     if (header.preset) break;
   }
+  return header;
+}
+
+}  // namespace
+
+std::unique_ptr<RowSource> open_csv(const std::string& path, const Scan& scan,
+                                    const ImportOptions& options) {
+  const std::vector<Preset> presets = presets_for(options);
+  const FirstLines first = first_lines(path, scan, presets);
+  Header header = find_header(first, presets);
   if (!header.preset) {
-    const std::string columns = first.empty() ? "" : list(cells[0]);
+    const std::string columns = first.cells.empty() ? "" : list(first.cells[0]);
     if (options.preset == "auto")
       throw unreadable("no column of the header (line 1: " + columns +
                        ") is one the import knows; choose a preset or map the columns");
     const Preset& p = presets.front();
     throw unreadable("the file does not look like " + p.label + ": the header (line 1: " +
-                     columns + ") lacks " + list(p.missing(folded.empty() ? std::vector<std::string>{} : folded[0])));
+                     columns + ") lacks " +
+                     list(p.missing(first.folded.empty() ? std::vector<std::string>{} : first.folded[0])));
   }
   Preset chosen = *header.preset;
 
   return std::make_unique<CsvSource>(path, scan, options, std::move(chosen), std::move(header));
+}
+
+ColumnGuess guess_csv(const std::string& path, const Scan& scan, const ImportOptions& options) {
+  const std::vector<Preset> presets = presets_for(options);
+  const FirstLines first = first_lines(path, scan, presets);
+  if (first.cells.empty()) throw unreadable(file_name(path) + " has no header line");
+  Header header = find_header(first, presets);
+  ColumnGuess guess;
+  guess.encoding = encoding_name(scan.encoding);
+  if (header.preset) {
+    guess.preset = header.preset->name;
+    guess.label = header.preset->label;
+  } else {
+    header = Header{0, first.delimiters[0], first.cells[0], nullptr};
+  }
+  guess.delimiter = header.delimiter;
+  guess.header_line = header.index + 1;
+  guess.columns = header.columns;
+  for (const std::string& c : header.columns) {
+    const ColumnRule* r = header.preset ? header.preset->rule_for(fold_header(c)) : nullptr;
+    guess.fields.push_back(r ? r->field : "ignore");
+  }
+  return guess;
 }
 
 }  // namespace relance::imports::detail

@@ -37,7 +37,8 @@ class Groups {
 
 }  // namespace
 
-DuplicateReport find_duplicates(storage::Store& store, std::int64_t org_id, std::size_t limit) {
+DuplicateReport find_duplicates(storage::Store& store, std::int64_t org_id, std::size_t limit,
+                                std::optional<std::int64_t> holding) {
   storage::ListQuery q;
   q.scope = storage::Scope::org(org_id);
   q.limit = 0;
@@ -73,14 +74,15 @@ DuplicateReport find_duplicates(storage::Store& store, std::int64_t org_id, std:
     DuplicateGroup& g = by_root[groups.root(member)];
     if (std::find(g.reasons.begin(), g.reasons.end(), why) == g.reasons.end()) g.reasons.push_back(why);
   }
-  report.groups_total = by_root.size();
   for (std::uint32_t i = 0; i < groups.size(); ++i) {
     auto it = by_root.find(groups.root(i));
     if (it != by_root.end()) it->second.contact_ids.push_back(ids[i]);
   }
   for (auto& [root, group] : by_root) {
-    if (report.groups.size() >= limit) break;
-    report.groups.push_back(std::move(group));
+    if (holding && std::find(group.contact_ids.begin(), group.contact_ids.end(), *holding) == group.contact_ids.end())
+      continue;
+    ++report.groups_total;
+    if (report.groups.size() < limit) report.groups.push_back(std::move(group));
   }
   return report;
 }

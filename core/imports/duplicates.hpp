@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,13 @@ struct DuplicateGroup {
 
 struct DuplicateReport {
   std::vector<DuplicateGroup> groups;  // the first `limit`, by their first contact's id
-  std::size_t groups_total = 0;
+  std::size_t groups_total = 0;        // of the groups asked for (all, or the one holding)
   std::size_t contacts_scanned = 0;
 };
 
-DuplicateReport find_duplicates(storage::Store& store, std::int64_t org_id, std::size_t limit);
+// `holding`: only the group that holds this contact (none when it has no duplicate), for a
+// contact's own page; the scan is the same, since a group can join through any contact.
+DuplicateReport find_duplicates(storage::Store& store, std::int64_t org_id, std::size_t limit,
+                                std::optional<std::int64_t> holding = std::nullopt);
 
 }  // namespace relance::imports

@@ -6,6 +6,7 @@
 #include "domain/problem.hpp"
 #include "imports/presets.hpp"
 #include "imports/sources.hpp"
+#include "relance/model/schema.hpp"
 
 namespace relance::imports {
 
@@ -35,6 +36,22 @@ FirstLook check_beginning(const std::string& path, const ImportOptions& options,
   FirstLook look{source->info(), source->description()};
   source->skim();
   return look;
+}
+
+ColumnGuess guess_columns(const std::string& path, const ImportOptions& options, std::uint64_t limit) {
+  const detail::Scan scan = detail::scan_file(path, options.max_bytes, limit);
+  if (scan.vcard)
+    throw Problem(Problem::Kind::invalid, "Unreadable file",
+                  "a vCard file has no columns to map: its fields are read as they are named");
+  return detail::guess_csv(path, scan, options);
+}
+
+std::vector<std::string> mapping_fields() {
+  std::vector<std::string> out;
+  for (const storage::Field& f : storage::entities::contacts.fields)
+    if (detail::known_target(std::string(f.name))) out.emplace_back(f.name);
+  for (const char* extra : {"company", "full_name", "ignore"}) out.emplace_back(extra);
+  return out;
 }
 
 std::string default_presets_dir() {

@@ -102,6 +102,26 @@ struct FirstLook {
 // fault in those bytes; faults further in are found by the import's reading.
 FirstLook check_beginning(const std::string& path, const ImportOptions& options, std::uint64_t limit);
 
+// How the import would read a CSV file's columns, for a client that lets its user check and
+// change the mapping before sending the file (POST /api/v1/import-columns): the preset that
+// recognises the header, or none, and the field each column goes to.
+struct ColumnGuess {
+  std::string preset;  // the preset's name; "" when none recognises the header
+  std::string label;   // the preset's label ("LinkedIn Connections"); "" with no preset
+  std::string encoding;
+  char delimiter = ',';
+  std::size_t header_line = 1;       // after any preamble the preset skips
+  std::vector<std::string> columns;  // the header, as in the file
+  std::vector<std::string> fields;   // for each column: its field, "ignore" when none takes it
+};
+// Reads the header of a CSV file's first `limit` bytes. Throws the Problem open_file would
+// for a file it cannot read at all (empty, not text, a vCard file: nothing to map), but not
+// for a header no preset knows: that is what the mapping is for.
+ColumnGuess guess_columns(const std::string& path, const ImportOptions& options, std::uint64_t limit);
+// The fields a mapping may name (ImportOptions::mapping): the contact fields an import
+// writes, then "company", "full_name" and "ignore".
+std::vector<std::string> mapping_fields();
+
 // The presets found in options.presets_dir (or the default folder), by name.
 std::vector<std::string> preset_names(const std::string& presets_dir = {});
 // The folder presets are read from when ImportOptions::presets_dir is empty.

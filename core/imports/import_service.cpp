@@ -222,6 +222,44 @@ ImportStart ImportService::store_upload(ImportJob& job, const ImportRequest& req
   return ImportStart{ImportStart::Refusal::none, job.id, {}, {}};
 }
 
+json::object ImportService::columns(std::string_view head) {
+  if (head.empty()) throw Problem::bad_request("send the file's first lines as the body", "body");
+  // The readers take a path: the beginning goes to a file of its own, removed once read.
+  const fs::path file = fs::path(options_.work_dir) / ("columns-" + std::to_string(next_look_++) + ".csv");
+  struct Removed {
+    const fs::path& path;
+    ~Removed() {
+      std::error_code ec;
+      fs::remove(path, ec);
+    }
+  } removed{file};
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out.write(head.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(head.size(), checked_at_start)));
+    out.close();
+    if (!out) throw Problem(Problem::Kind::storage_full, "Insufficient storage", "the file's beginning could not be stored");
+  }
+  ImportOptions options;
+  options.format = "csv";
+  options.presets_dir = options_.presets_dir;
+  // The beginning of a file too large to import is still read: the import's 413 comes
+  // when the file is sent, with the mapping chosen and kept.
+  options.max_bytes = checked_at_start;
+  const ColumnGuess guess = guess_columns(file.string(), options, checked_at_start);
+  json::array columns;
+  for (std::size_t i = 0; i < guess.columns.size(); ++i)
+    columns.push_back(json::object{{"name", guess.columns[i]}, {"field", guess.fields[i]}});
+  json::array fields;
+  for (const std::string& f : mapping_fields()) fields.emplace_back(f);
+  return json::object{{"preset", guess.preset.empty() ? json::value(nullptr) : json::value(guess.preset)},
+                      {"preset_label", guess.label},
+                      {"encoding", guess.encoding},
+                      {"delimiter", std::string(1, guess.delimiter)},
+                      {"header_line", guess.header_line},
+                      {"columns", std::move(columns)},
+                      {"fields", std::move(fields)}};
+}
+
 std::shared_ptr<ImportJob> ImportService::find(const auth::Principal& p, std::int64_t id) {
   std::lock_guard lock(mu_);
   auto it = jobs_.find(id);
@@ -291,8 +329,9 @@ std::string ImportService::report(const auth::Principal& p, std::int64_t id, boo
   return out;
 }
 
-json::object ImportService::duplicates(const auth::Principal& p, std::size_t limit) {
-  const DuplicateReport found = find_duplicates(store_, p.org_id, limit);
+json::object ImportService::duplicates(const auth::Principal& p, std::size_t limit,
+                                       std::optional<std::int64_t> holding) {
+  const DuplicateReport found = find_duplicates(store_, p.org_id, limit, holding);
   json::array groups;
   for (const DuplicateGroup& g : found.groups) {
     json::array ids, reasons, contacts;

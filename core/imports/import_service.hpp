@@ -119,11 +119,19 @@ class ImportService {
   // (line,outcome,contact_id,detail). Complete once the job is done or failed.
   std::string report(const auth::Principal& p, std::int64_t id, bool csv);
 
+  // POST /api/v1/import-columns (nothing of an organisation is read): how an import would map the columns of a CSV file whose
+  // beginning (its first MiB at most is read) is `head`: {"preset" (null when none
+  // recognises the header), "preset_label", "encoding", "delimiter", "header_line",
+  // "columns": [{"name", "field"}], "fields": the fields a mapping may name}. Throws the
+  // Problem an import would for a file it cannot read at all.
+  boost::json::object columns(std::string_view head);
+
   // GET /api/v1/contact-duplicates: the caller's organisation's groups of duplicate
   // contacts (imports/duplicates.hpp), the first `limit`, each with its contacts as the API
   // shows them: {"groups": [{"contact_ids", "reasons", "contacts"}], "groups_total",
-  // "contacts_scanned"}.
-  boost::json::object duplicates(const auth::Principal& p, std::size_t limit);
+  // "contacts_scanned"}. `holding`: only the group holding that contact.
+  boost::json::object duplicates(const auth::Principal& p, std::size_t limit,
+                                 std::optional<std::int64_t> holding = std::nullopt);
 
   // Ends the running job (it fails: "the daemon stopped") and the worker. Idempotent.
   void stop();
@@ -157,6 +165,7 @@ class ImportService {
   std::map<std::pair<std::int64_t, std::string>, KeyedJob> keyed_jobs_;
   std::deque<std::shared_ptr<ImportJob>> queue_;
   std::int64_t next_id_ = 1;
+  std::atomic<std::uint64_t> next_look_{1};  // names the files columns() reads
   std::atomic<bool> stopping_{false};
   std::thread worker_;
 };

@@ -204,6 +204,10 @@ Preset custom_preset(const std::map<std::string, std::string>& mapping) {
   Preset p;
   p.name = "custom";
   p.label = "custom mapping";
+  // A mapping changed from a preset's reading names the same header, which may come after
+  // a preamble (LinkedIn's notes: its preset reads past 5 lines); every column the mapping
+  // names must be in it, which no line of such a preamble holds.
+  p.max_preamble_lines = 5;
   for (const auto& [column, field] : mapping) {
     if (!known_target(field))
       throw Problem::bad_request("mapping: column \"" + column + "\" names an unknown field \"" +

@@ -35,6 +35,8 @@ char detect_delimiter(const std::string& line);
 // Both read the file's lines up to scan.limit.
 std::unique_ptr<RowSource> open_csv(const std::string& path, const Scan& scan,
                                     const ImportOptions& options);
+// How open_csv would map the header's columns; a header no preset recognises is no error here.
+ColumnGuess guess_csv(const std::string& path, const Scan& scan, const ImportOptions& options);
 std::unique_ptr<RowSource> open_vcard(const std::string& path, const Scan& scan,
                                       const ImportOptions& options);
 

@@ -16,7 +16,6 @@
 namespace relance::plugin_host {
 namespace {
 
-std::string c_text(const char* s) { return s ? std::string(s) : std::string(); }
 
 const char* status_name(relance_status s) {
   switch (s) {
@@ -69,21 +68,6 @@ struct TestInstance {
 };
 
 }  // namespace
-
-std::vector<DocumentedSetting> documented_settings(const PluginFile& plugin) {
-  std::vector<DocumentedSetting> out;
-  if (!plugin.loaded || !plugin.entry.get_extension) return out;
-  const auto* doc = static_cast<const relance_settings_doc_v1*>(plugin.entry.get_extension(RELANCE_SETTINGS_DOC_V1));
-  if (!doc || doc->struct_size < sizeof(relance_settings_doc_v1) || !doc->settings) return out;
-  for (std::size_t i = 0; i < doc->setting_count; ++i) {
-    const auto* o = reinterpret_cast<const relance_option*>(reinterpret_cast<const char*>(doc->settings) +
-                                                            i * doc->setting_size);
-    DocumentedSetting s{c_text(o->name), c_text(o->description), c_text(o->default_value), {}};
-    if (o->choices) s.choices = domain::split(o->choices, '|');
-    if (!s.name.empty()) out.push_back(std::move(s));
-  }
-  return out;
-}
 
 SelfTestResult run_self_test(HostEnv& env, const PluginFile& plugin, const storage::PluginInstanceRecord& instance,
                              const std::string& request) {

@@ -1,10 +1,10 @@
-// What a plugin says about its settings and how an administrator tests them (SDK 1.2,
-// sdk/include/relance/settings.h): the settings a plugin documents (relance.settings-doc/1)
-// and one run of its test (relance.self-test/1) on an instance made for the test, with the
-// settings of a configured instance, destroyed afterwards. Plugins built before SDK 1.2
-// document nothing and offer no test; they load and work as before.
+// How an administrator tests a plugin instance's settings (SDK 1.2,
+// sdk/include/relance/settings.h): one run of the plugin's test (relance.self-test/1) on an
+// instance made for the test, with the settings of a configured instance, destroyed
+// afterwards. Plugins built before SDK 1.2 offer no test; they load and work as before. What a
+// plugin documents of its settings: plugin_host/settings_doc.hpp.
 //
-// Thread safety: documented_settings from any thread. run_self_test on any thread: it makes
+// Thread safety: run_self_test on any thread: it makes
 // its own instance, so it never shares one with the instance's delivery thread.
 #pragma once
 
@@ -19,13 +19,6 @@ namespace relance::plugin_host {
 
 struct PluginFile;
 
-struct DocumentedSetting {
-  std::string name, description, default_value;
-  std::vector<std::string> choices;  // empty: free values
-};
-
-// The settings `plugin` documents, in its order; empty when it documents none.
-std::vector<DocumentedSetting> documented_settings(const PluginFile& plugin);
 
 // The plugin offers no test, or could not start an instance with those settings.
 class SelfTestUnavailable : public std::runtime_error {

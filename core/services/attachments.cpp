@@ -65,14 +65,15 @@ void AttachmentService::upload(const auth::Principal& p, UploadAttachment reques
     row->set(files, "filename", plain_filename(request.filename));
     row->set(files, "content_type", type);
     row->set(files, "size_bytes", static_cast<std::int64_t>(request.bytes.size()));
-    row->set(files, "content", domain::base64url_encode(request.bytes));
   });
   if (!ok) return;
   row->org_id = p.org_id;
   const Scope visible = records_.read_scope(p, ent::contacts);
+  auto bytes = std::make_shared<const std::string>(std::move(request.bytes));
   submit_outcome(
       store_,
-      [p, row, visible, contact_id = request.contact_id, idempotency = std::move(request.idempotency)](storage::WriteTxn& tx) {
+      [p, row, bytes, visible, contact_id = request.contact_id,
+       idempotency = std::move(request.idempotency)](storage::WriteTxn& tx) {
         if (auto first = replayed(tx, p, idempotency)) return *first;
         // A contact the caller only reads (staff, through a shared lead) is theirs to read, not
         // to add to (403, as a change of it); one they do not read is missing (404, its id
@@ -85,6 +86,7 @@ void AttachmentService::upload(const auth::Principal& p, UploadAttachment reques
         }
         std::string json = write_record(tx, p, files, WriteKind::create, *row, nullptr, set_fields(files, *row),
                                         event_type(files, WriteKind::create));
+        tx.set_attachment_content(row->org_id, row->id, *bytes);  // beside the row, never in it
         WriteOutcome created{WriteOutcome::Kind::created, row->id, row->version, std::move(json), {}, {}};
         remember(tx, p, idempotency, created);
         return created;
@@ -102,9 +104,8 @@ Page AttachmentService::list(const auth::Principal& p, std::int64_t contact_id, 
 AttachmentContent AttachmentService::content(const auth::Principal& p, std::int64_t id) {
   auto row = store_.get(files, records_.read_scope(p, files), id);
   if (!row) throw Problem::not_found();
-  const std::string* encoded = row->text(files, "content");
-  auto bytes = encoded ? domain::base64url_decode(*encoded) : std::nullopt;
-  if (!bytes) throw Problem(Problem::Kind::internal, "Internal error", "the stored file cannot be read");
+  auto bytes = store_.attachment_content(row->org_id, row->id);
+  if (!bytes) throw Problem::not_found();  // deleted between the two reads
   const std::string* type = row->text(files, "content_type");
   const std::string* name = row->text(files, "filename");
   return AttachmentContent{std::move(*bytes), type ? *type : std::string(), name ? *name : std::string(), row->id,

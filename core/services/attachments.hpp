@@ -6,8 +6,9 @@
 //
 // What is kept is checked: the declared type is one of image/jpeg, image/png, image/webp
 // (another is Problem unsupported_type), the first bytes are those of that type (invalid
-// otherwise), the size is within the configured cap (too_large). The bytes never travel in
-// the record's JSON, its audit entry or its event (a secret field); content() reads them.
+// otherwise), the size is within the configured cap (too_large). The bytes are kept beside
+// the row (WriteTxn::set_attachment_content), never in it: they never travel in the
+// record's JSON, its audit entry, its event or a list of files; only content() reads them.
 //
 // Events: attachment.created, attachment.deleted (record_writes.hpp), with the audit entry.
 //

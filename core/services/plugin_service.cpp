@@ -13,6 +13,7 @@
 #include "domain/text.hpp"
 #include "plugin_host/datasets.hpp"
 #include "plugin_host/secret_settings.hpp"
+#include "plugin_host/settings_doc.hpp"
 #include "services/record_service.hpp"
 #include "services/record_writes.hpp"
 
@@ -185,6 +186,9 @@ json::object PluginService::plugin_settings(const auth::Principal& p, const std:
                                     {"description", s.description},
                                     {"default", s.default_value.empty() ? json::value(nullptr) : json::value(s.default_value)},
                                     {"choices", std::move(choices)},
+                                    {"type", s.type},
+                                    {"required", s.required},
+                                    {"declared", s.declared},
                                     // The daemon's own rule for what it seals, so that a form
                                     // never shows the value back (secret_settings.hpp).
                                     {"secret", plugin_host::secret_key(s.name)}});
@@ -284,6 +288,14 @@ void PluginService::apply_body(storage::PluginInstanceRecord& r, const json::obj
                                            (loaded.empty() ? "none" : loaded) + ")");
     }
   }
+  // The settings against the types the plugin declares (SDK 1.3), before anything is
+  // stored: on create, whether given or not (a required setting missing), and whenever new
+  // settings are given.
+  const json::value* given = body.if_contains("settings");
+  if (create || given)
+    if (const PluginFile* f = registry_.find(r.plugin))
+      plugin_host::check_settings(plugin_host::documented_settings(*f),
+                                  given && given->is_object() ? given->get_object() : json::object());
 }
 
 namespace {

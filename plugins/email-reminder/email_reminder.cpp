@@ -7,7 +7,7 @@
 //
 // relance.self-test/1 (SDK 1.2): {"to": EMAIL} sends one short message with the instance's
 // settings and reports the server's answer. Settings (documented to administrators through
-// relance.settings-doc/1): settings.hpp. Messages: message.hpp. Sending and its statuses: smtp.hpp. A
+// relance.settings-doc/2): settings.hpp. Messages: message.hpp. Sending and its statuses: smtp.hpp. A
 // document that is not JSON, or from which no email can be made, is RELANCE_INVALID.
 #include <relance/plugin.hpp>
 

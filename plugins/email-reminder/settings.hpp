@@ -13,8 +13,8 @@
 //   message_id_domain   right-hand side of Message-IDs, default the from address's domain
 //
 // Anything else, or a value of the wrong type, refuses the instance (INVALID) with a reason
-// naming the setting. `setting_docs` says the same to administrators (SDK 1.2,
-// relance.settings-doc/1: `relance plugin settings org.relance.email-reminder`).
+// naming the setting. `setting_docs` says the same to administrators (SDK 1.3,
+// relance.settings-doc/2 with their types: `relance plugin settings org.relance.email-reminder`).
 #pragma once
 
 #include <relance/plugin.hpp>
@@ -24,20 +24,27 @@
 
 namespace email_reminder {
 
-inline constexpr relance_option setting_docs[] = {
-    {"smtp_url", "Required. The server: smtp://host:port (STARTTLS as `starttls` says) or smtps://host:465 (TLS from "
-                 "the first byte), e.g. smtp://smtp.example.org:587",
-     nullptr, nullptr},
-    {"starttls", "smtp:// only: required, try (TLS when the server offers it) or no", "try", "required|try|no"},
-    {"username", "Authenticate (AUTH) as this user, e.g. relance@example.org; no AUTH without it", nullptr, nullptr},
-    {"password", "The password of `username` (stored sealed, shown as \"(set)\")", nullptr, nullptr},
-    {"from", "Required. The sender, e.g. \"Relance <relance@example.org>\" or relance@example.org", nullptr, nullptr},
-    {"connect_timeout_ms", "Connection timeout (TCP and TLS handshake), in milliseconds, e.g. 3000", "5000", nullptr},
+inline constexpr relance_setting setting_docs[] = {
+    {"smtp_url", "The server: smtp://host:port (STARTTLS as `starttls` says) or smtps://host:465 (TLS from the first "
+                 "byte), e.g. smtp://smtp.example.org:587",
+     nullptr, nullptr, RELANCE_SETTING_URL, RELANCE_SETTING_REQUIRED},
+    {"starttls", "smtp:// only: required, try (TLS when the server offers it) or no", "try", "required|try|no",
+     RELANCE_SETTING_TEXT, 0},
+    {"username", "Authenticate (AUTH) as this user, e.g. relance@example.org; no AUTH without it", nullptr, nullptr,
+     RELANCE_SETTING_TEXT, 0},
+    {"password", "The password of `username` (stored sealed, shown as \"(set)\")", nullptr, nullptr,
+     RELANCE_SETTING_TEXT, 0},
+    {"from", "The sender, e.g. \"Relance <relance@example.org>\" or relance@example.org", nullptr, nullptr,
+     RELANCE_SETTING_EMAIL, RELANCE_SETTING_REQUIRED},
+    {"connect_timeout_ms", "Connection timeout (TCP and TLS handshake), in milliseconds, e.g. 3000", "5000", nullptr,
+     RELANCE_SETTING_INTEGER, 0},
     {"timeout_ms", "The whole transfer, connection included, in milliseconds; keep it below the daemon's call budget "
                    "(plugins.call_budget_ms, 10000 by default)",
-     "8000", nullptr},
-    {"insecure_tls", "Do not verify the server's certificate (tests only)", "false", "true|false"},
-    {"message_id_domain", "Right-hand side of the Message-IDs, e.g. example.org", "the domain of `from`", nullptr},
+     "8000", nullptr, RELANCE_SETTING_INTEGER, 0},
+    {"insecure_tls", "Do not verify the server's certificate (tests only)", "false", nullptr, RELANCE_SETTING_BOOLEAN,
+     0},
+    {"message_id_domain", "Right-hand side of the Message-IDs, e.g. example.org", "the domain of `from`", nullptr,
+     RELANCE_SETTING_TEXT, 0},
 };
 
 enum class StartTls { required, attempt, no };

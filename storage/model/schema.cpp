@@ -222,16 +222,17 @@ constexpr std::array share_request_fields{
 };
 
 // A file kept with a contact: the photo of a business card taken at a stand
-// (core/services/attachments.cpp). Its bytes are the secret field `content` (base64url):
-// they never appear in the record's JSON, its audit entry or its event, only at
-// GET /api/v1/attachments/{id}. Never shared with the region: a card photo is personal data.
+// (core/services/attachments.cpp). These fields are its metadata; its bytes are a BLOB
+// column beside them that no field names, written and read only by
+// WriteTxn::set_attachment_content and Store::attachment_content: a list of a contact's
+// files, its audit entry and its event never read them, only GET /api/v1/attachments/{id}.
+// Never shared with the region: a card photo is personal data.
 constexpr std::string_view attachment_types[] = {"image/jpeg", "image/png", "image/webp"};
 constexpr std::array attachment_fields{
     Field{"contact_id", K::reference, R | W1, "contacts", {}, 0, "Contact the file belongs to"},
     Field{"filename", K::text, RO | NN | P, {}, {}, 255, "The file's name as it was sent"},
     Field{"content_type", K::choice, RO | NN, {}, attachment_types, 0, "image/jpeg, image/png or image/webp"},
     Field{"size_bytes", K::integer, RO | NN, {}, {}, 0, "The file's size in bytes"},
-    Field{"content", K::secret, P, {}, {}, 0, {}},
 };
 
 }  // namespace

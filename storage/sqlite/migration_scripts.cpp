@@ -793,6 +793,37 @@ INSERT INTO report_lead_refresh SELECT id FROM leads;
 INSERT INTO report_outcome_refresh SELECT id FROM outcomes;
 )sql";
 
+// Attachments' bytes as a BLOB (schema.cpp): migration 13 kept them as base64url text, a
+// third larger, decoded on every read, and read with every row of a contact's list. The
+// table is rebuilt with `content BLOB` (SQLite cannot change a column's type), each row's
+// text decoded by relance_base64url_decode (schema_upgrade.cpp registers it; a text that is
+// not base64url is kept as its own bytes rather than lost). The AUTOINCREMENT sequence is
+// carried over, so that an id once given, also of a file deleted since, is never given again.
+std::string v15() {
+  return std::string("CREATE TABLE attachments_v15 (") + RELANCE_ROW_HEADER R"sql(
+  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  filename TEXT NOT NULL DEFAULT '',
+  content_type TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  content BLOB NOT NULL DEFAULT x''
+);
+INSERT INTO attachments_v15 (id, org_id, version, created_at, updated_at, created_by, updated_by,
+                             contact_id, filename, content_type, size_bytes, content)
+  SELECT id, org_id, version, created_at, updated_at, created_by, updated_by,
+         contact_id, filename, content_type, size_bytes,
+         coalesce(relance_base64url_decode(content), CAST(coalesce(content, '') AS BLOB))
+  FROM attachments;
+DELETE FROM sqlite_sequence WHERE name = 'attachments_v15';
+INSERT INTO sqlite_sequence (name, seq)
+  SELECT 'attachments_v15', seq FROM sqlite_sequence WHERE name = 'attachments';
+DROP TABLE attachments;
+ALTER TABLE attachments_v15 RENAME TO attachments;
+CREATE INDEX attachments_org ON attachments(org_id, id);
+CREATE INDEX attachments_org_contact ON attachments(org_id, contact_id, id);
+CREATE INDEX attachments_org_updated ON attachments(org_id, updated_at, id);
+)sql";
+}
+
 #undef RELANCE_ROW_HEADER
 
 }  // namespace
@@ -813,6 +844,7 @@ std::span<const Migration> migrations() {
       {12, "indexes of the reports", v12_report_indexes},
       {13, "attachments of contacts", v13()},
       {14, "aggregates of the reports, kept by triggers", v14_report_aggregates},
+      {15, "attachments' bytes as a BLOB", v15()},
   };
   return all;
 }

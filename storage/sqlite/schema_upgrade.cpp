@@ -1,9 +1,13 @@
 #include "sqlite/schema_upgrade.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "sqlite/migration_scripts.hpp"
 #include "sqlite/row_sql.hpp"
@@ -21,6 +25,49 @@ bool has_table(Connection& c, const char* name) {
 
 [[noreturn]] void schema_error(const std::string& msg) {
   throw StorageError(StorageError::Kind::schema, msg);
+}
+
+// Base64 text as migration 13 wrote a file's bytes (unpadded base64url); the standard
+// alphabet and padding are read too. Nothing when a character is neither.
+std::optional<std::string> base64_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t bits = 0;
+  int count = 0;
+  for (const char ch : text) {
+    int v;
+    if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
+    else if (ch >= 'a' && ch <= 'z') v = ch - 'a' + 26;
+    else if (ch >= '0' && ch <= '9') v = ch - '0' + 52;
+    else if (ch == '-' || ch == '+') v = 62;
+    else if (ch == '_' || ch == '/') v = 63;
+    else if (ch == '=') continue;
+    else return std::nullopt;
+    bits = (bits << 6) | static_cast<std::uint32_t>(v);
+    if (++count == 4) {
+      out += static_cast<char>((bits >> 16) & 0xFF);
+      out += static_cast<char>((bits >> 8) & 0xFF);
+      out += static_cast<char>(bits & 0xFF);
+      bits = 0;
+      count = 0;
+    }
+  }
+  if (count == 1) return std::nullopt;
+  if (count == 2) out += static_cast<char>((bits >> 4) & 0xFF);
+  if (count == 3) {
+    out += static_cast<char>((bits >> 10) & 0xFF);
+    out += static_cast<char>((bits >> 2) & 0xFF);
+  }
+  return out;
+}
+
+// relance_base64url_decode(text): its bytes as a BLOB, or NULL (migration 15).
+void sql_base64url_decode(sqlite3_context* context, int, sqlite3_value** args) {
+  if (sqlite3_value_type(args[0]) != SQLITE_TEXT) return sqlite3_result_null(context);
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+  const auto decoded = base64_decode(std::string_view(text, static_cast<std::size_t>(sqlite3_value_bytes(args[0]))));
+  if (!decoded) return sqlite3_result_null(context);
+  sqlite3_result_blob64(context, decoded->data(), decoded->size(), SQLITE_TRANSIENT);
 }
 
 }  // namespace
@@ -75,6 +122,8 @@ MigrationReport apply_migrations(Connection& c, int target_version) {
                      std::to_string(report.from_version) + " but migrations recorded up to " +
                      std::to_string(recorded) + "; restore a backup");
     }
+    // What the migrations' SQL calls beside SQLite's own functions.
+    c.db().createFunction("relance_base64url_decode", 1, true, nullptr, &sql_base64url_decode);
     for (const Migration& m : migrations()) {
       if (m.version <= report.from_version) continue;
       if (target_version > 0 && m.version > target_version) break;

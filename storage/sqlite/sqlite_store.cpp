@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "sqlite/attachment_content.hpp"
 #include "sqlite/checkpointer.hpp"
 #include "sqlite/connection.hpp"
 #include "sqlite/contact_merge_ops.hpp"
@@ -131,6 +132,9 @@ class OpenStore final : public SqliteStore {
     return read([&](Connection& c) { return count_rows(c, e, s); });
   }
 
+  std::optional<std::string> attachment_content(std::int64_t org_id, std::int64_t id) override {
+    return read([&](Connection& c) { return read_attachment_content(c, org_id, id); });
+  }
   std::optional<ContactMergeRecord> contact_merge(std::int64_t org_id, std::int64_t id) override {
     return read([&](Connection& c) { return sqlite::contact_merge(c, org_id, id); });
   }

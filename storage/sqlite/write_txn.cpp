@@ -1,5 +1,6 @@
 #include "sqlite/write_txn.hpp"
 
+#include "sqlite/attachment_content.hpp"
 #include "sqlite/contact_merge_ops.hpp"
 #include "sqlite/delivery_ops.hpp"
 #include "sqlite/row_sql.hpp"
@@ -35,6 +36,10 @@ void SqliteWriteTxn::restore(const Entity& e, const Row& row) { restore_row(c_, 
 std::optional<Row> SqliteWriteTxn::find_unique(const Entity& e, std::string_view field,
                                                const Value& v) {
   return find_unique_row(c_, e, field, v);
+}
+
+void SqliteWriteTxn::set_attachment_content(std::int64_t org_id, std::int64_t id, std::string_view bytes) {
+  write_attachment_content(c_, org_id, id, bytes);
 }
 
 namespace {

@@ -25,6 +25,7 @@ class SqliteWriteTxn final : public WriteTxn, public EventLogWrites {
   void restore(const Entity& e, const Row& row) override;
   std::optional<Row> find_unique(const Entity& e, std::string_view field,
                                  const Value& v) override;
+  void set_attachment_content(std::int64_t org_id, std::int64_t id, std::string_view bytes) override;
   void audit(const AuditEntry& entry) override;
   EventLogWrites& events() override { return *this; }
   std::optional<IdempotentResponse> idempotent(std::int64_t user_id,

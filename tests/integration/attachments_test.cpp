@@ -81,7 +81,7 @@ TEST_CASE("A founder keeps the photo of a business card with a contact and reads
   CHECK(read.body == bytes);
   CHECK(read.header("content-type") == "image/png");
   CHECK(read.header("x-content-type-options") == "nosniff");
-  CHECK(read.header("content-security-policy") == "sandbox");
+  CHECK(read.header("content-security-policy") == "default-src 'none'; sandbox");
   CHECK(read.header("content-disposition") == "inline; filename=\"carte Zo__.png\"; filename*=UTF-8''carte%20Zo%C3%AB.png");
   // A colleague of the same start-up reads it too.
   CHECK(w.alpha_admin.get("/api/v1/attachments/" + str(id)).body == bytes);
@@ -163,4 +163,67 @@ TEST_CASE("A contact's files go with it when it is deleted") {
   const auto id = id_of(upload(w.alpha_member, contact, png_bytes()).json().as_object());
   CHECK(w.alpha_member.del("/api/v1/contacts/" + str(contact)).status == 204);
   CHECK(w.alpha_member.get("/api/v1/attachments/" + str(id)).status == 404);
+}
+
+TEST_CASE("A camera's JPEG with NUL bytes comes back identical and lists of files carry no bytes") {
+  World w;
+  const auto contact = contact_of(w.alpha_member, "Nguyễn");
+  // A JPEG as a phone writes it: its markers, NULs in its header, then every byte value.
+  std::string jpeg("\xFF\xD8\xFF\xE1\0\x18" "Exif\0\0MM\0*\0\0\0\x08\0\0", 20);
+  for (std::size_t i = 0; jpeg.size() < 300000; ++i) jpeg += static_cast<char>((i * 7) % 256);
+  jpeg += std::string("\xFF\xD9", 2);
+  auto made = upload(w.alpha_member, contact, jpeg, "image/jpeg", "?filename=IMG_0042%20%22stand%22.jpg");
+  INFO(made.body);
+  REQUIRE(made.status == 201);
+  const auto id = id_of(made.json().as_object());
+  upload(w.alpha_member, contact, png_bytes());
+
+  auto read = w.alpha_member.get("/api/v1/attachments/" + str(id));
+  REQUIRE(read.status == 200);
+  CHECK(read.body.size() == jpeg.size());
+  CHECK(read.body == jpeg);
+  CHECK(read.header("content-type") == "image/jpeg");
+  CHECK(read.header("content-length") == std::to_string(jpeg.size()));
+  // The quotes of the name cannot end the header's parameter.
+  CHECK(read.header("content-disposition") ==
+        "inline; filename=\"IMG_0042 _stand_.jpg\"; filename*=UTF-8''IMG_0042%20%22stand%22.jpg");
+  CHECK(read.header("x-content-type-options") == "nosniff");
+
+  // The list answers the files' metadata, never their bytes.
+  auto list = w.alpha_member.get("/api/v1/contacts/" + str(contact) + "/attachments");
+  REQUIRE(list.status == 200);
+  CHECK(list.body.size() < 2000);
+  const auto items = list.json().at("items").as_array();
+  REQUIRE(items.size() == 2);
+  for (const auto& item : items) {
+    const auto& file = item.as_object();
+    CHECK_FALSE(file.contains("content"));
+    CHECK(file.contains("filename"));
+    CHECK(file.contains("content_type"));
+    CHECK(file.contains("size_bytes"));
+    CHECK(file.contains("created_at"));
+    CHECK(file.at("contact_id").as_int64() == contact);
+  }
+  CHECK(items[0].at("size_bytes").as_int64() == static_cast<std::int64_t>(jpeg.size()));
+  CHECK(w.alpha_member.get("/api/v1/attachments/" + str(id)).body == jpeg);  // read again, the same
+}
+
+TEST_CASE("A page or a script sent as a file is refused with a problem answer and nothing is kept") {
+  World w(std::map<std::string, std::string>{{"RELANCE_API_MAX_ATTACHMENT_BYTES", "2000"}});
+  const auto contact = contact_of(w.alpha_member);
+  const std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(document.cookie)</script></svg>";
+  for (const auto& [type, body] : std::map<std::string, std::string>{
+           {"image/svg+xml", svg}, {"text/html; charset=utf-8", "<!doctype html><script>fetch('/api/v1/me')</script>"},
+           {"application/pdf", "%PDF-1.7\n"}, {"image/gif", "GIF89a"}}) {
+    auto refused = upload(w.alpha_member, contact, body, type);
+    INFO(type << ": " << refused.body);
+    CHECK(refused.status == 415);
+    CHECK(refused.header("content-type") == "application/problem+json");
+    CHECK(refused.json().at("detail").as_string().find("image/jpeg, image/png or image/webp") != std::string::npos);
+  }
+  auto big = upload(w.alpha_member, contact, png_bytes(2001));
+  CHECK(big.status == 413);
+  CHECK(big.header("content-type") == "application/problem+json");
+  CHECK(big.json().at("detail").as_string().find("2000 bytes") != std::string::npos);
+  CHECK(files_of(w.alpha_member, contact).empty());
 }

@@ -1,6 +1,7 @@
 /* The boilerplate of the C fixture plugins: an instance that holds its host handle, an
  * event sink around the fixture's `fixture_deliver`, and the entry. A fixture defines
- * fixture_deliver (and FIXTURE_INIT to give an init) then writes
+ * fixture_deliver (and FIXTURE_INIT to give an init, FIXTURE_EXTENSION a function answering
+ * get_extension) then writes
  * FIXTURE_PLUGIN("org.relance.fixture.x", "Name"). */
 #ifndef RELANCE_C_FIXTURE_H
 #define RELANCE_C_FIXTURE_H
@@ -30,10 +31,14 @@ static const void* fixture_get_interface(relance_instance* i, const char* id) {
   (void)i;
   return strcmp(id, RELANCE_EVENT_SINK_V1) == 0 ? (const void*)&fixture_sink : NULL;
 }
+#ifdef FIXTURE_EXTENSION
+static const void* fixture_get_extension(const char* id) { return FIXTURE_EXTENSION(id); }
+#else
 static const void* fixture_get_extension(const char* id) {
   (void)id;
   return NULL;
 }
+#endif
 static relance_str fixture_last_error(relance_instance* i) {
   relance_str s;
   (void)i;

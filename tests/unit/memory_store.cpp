@@ -189,6 +189,7 @@ class MemoryTxn : public storage::WriteTxn {
     s_.idempotency[{user_id, key}] = response;
   }
 
+  void set_attachment_content(std::int64_t, std::int64_t, std::string_view) override { unsupported("files' bytes"); }
   bool record_followup_notice(std::int64_t, const std::string&) override { unsupported("follow-up notices"); }
   bool record_digest(std::int64_t, const std::string&) override { unsupported("digests"); }
   bool record_cadence_mark(std::int64_t, std::int64_t, const std::string&) override { unsupported("cadence marks"); }
@@ -336,6 +337,7 @@ std::vector<storage::ContactMergeRecord> MemoryStore::contact_merges(const stora
 
 std::vector<Row> MemoryStore::due_followups(const std::string&, std::size_t) { unsupported("due follow-ups"); }
 bool MemoryStore::digest_recorded(std::int64_t, const std::string&) { unsupported("digests"); }
+std::optional<std::string> MemoryStore::attachment_content(std::int64_t, std::int64_t) { unsupported("files' bytes"); }
 std::vector<storage::Store::StaleLead> MemoryStore::stale_leads(std::int64_t, std::optional<std::int64_t>,
                                                                 const std::optional<std::string>&,
                                                                 const std::string&, std::size_t) {

@@ -52,6 +52,7 @@ class MemoryStore : public storage::Store {
   std::vector<storage::AuditRecord> audit_of_row(std::string_view entity, std::int64_t entity_id,
                                                  std::size_t limit) override;
   std::int64_t count(const storage::Entity& e, const storage::Scope& scope) override;
+  std::optional<std::string> attachment_content(std::int64_t org_id, std::int64_t id) override;
   std::optional<storage::ContactMergeRecord> contact_merge(std::int64_t org_id, std::int64_t id) override;
   std::vector<storage::ContactMergeRecord> contact_merges(const storage::ContactMergeQuery& q) override;
 

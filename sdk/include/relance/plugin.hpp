@@ -10,10 +10,14 @@
 //   };
 //   RELANCE_PLUGIN(Echo, "org.example.echo", "Echo", "Example SAS", "1.0.0")
 //
-// Optional (SDK 1.2): a class that declares
-//   static constexpr relance_option documented_settings[] = {{"smtp_url", "required: ...", nullptr, nullptr}, ...};
-// documents its instances' settings (relance.settings-doc/1), and one that derives from
-// relance::SelfTest answers an administrator's test of its settings (relance.self-test/1).
+// Optional (SDK 1.3): a class that declares
+//   static constexpr relance_setting documented_settings[] = {
+//       {"smtp_url", "The server, e.g. smtp://smtp.example.org:587", nullptr, nullptr, RELANCE_SETTING_URL,
+//        RELANCE_SETTING_REQUIRED}, ...};
+// documents its instances' settings with their types (relance.settings-doc/2, and /1 for a
+// 1.2 daemon); an array of relance_option (SDK 1.2) documents them without types (/1 only).
+// A class that derives from relance::SelfTest answers an administrator's test of its
+// settings (relance.self-test/1).
 //
 // A plugin that must check something once when it loads (a licence, a library version)
 // declares `static relance_status on_load(const relance::Host& host)`; anything but
@@ -29,6 +33,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -269,14 +274,23 @@ struct options_of<T, std::void_t<decltype(T::options)>> {
   static constexpr size_t size = sizeof(T::options) / sizeof(T::options[0]);
 };
 
+static_assert(offsetof(relance_setting, choices) == offsetof(relance_option, choices) &&
+                  sizeof(relance_setting) > sizeof(relance_option),
+              "a relance_setting begins as a relance_option");
+
+// The documented settings: relance_setting (typed, SDK 1.3) or relance_option (SDK 1.2).
 template <class T, class = void>
 struct settings_of {
-  static constexpr const relance_option* data = nullptr;
+  using element = relance_option;
+  static constexpr const element* data = nullptr;
   static constexpr size_t size = 0;
 };
 template <class T>
 struct settings_of<T, std::void_t<decltype(T::documented_settings)>> {
-  static constexpr const relance_option* data = T::documented_settings;
+  using element = std::remove_cv_t<std::remove_extent_t<std::remove_reference_t<decltype(T::documented_settings)>>>;
+  static_assert(std::is_same_v<element, relance_setting> || std::is_same_v<element, relance_option>,
+                "documented_settings is an array of relance_setting (or of relance_option, untyped)");
+  static constexpr const element* data = T::documented_settings;
   static constexpr size_t size = sizeof(T::documented_settings) / sizeof(T::documented_settings[0]);
 };
 
@@ -375,10 +389,19 @@ struct Glue {
     }
     return nullptr;
   }
-  static constexpr relance_settings_doc_v1 settings_doc{sizeof(relance_settings_doc_v1), settings_of<T>::size,
-                                                        sizeof(relance_option), settings_of<T>::data};
+  using Setting = typename settings_of<T>::element;
+  static constexpr bool typed_settings = std::is_same_v<Setting, relance_setting>;
   static const void* get_extension(const char* id) noexcept {
-    if (settings_of<T>::size && std::strcmp(id, RELANCE_SETTINGS_DOC_V1) == 0) return &settings_doc;
+    if (!settings_of<T>::size) return nullptr;
+    // /1 reads the same table with its own stride: a relance_setting begins as a relance_option.
+    static const relance_settings_doc_v1 v1{sizeof(relance_settings_doc_v1), settings_of<T>::size, sizeof(Setting),
+                                            reinterpret_cast<const relance_option*>(settings_of<T>::data)};
+    if (std::strcmp(id, RELANCE_SETTINGS_DOC_V1) == 0) return &v1;
+    if constexpr (typed_settings) {
+      static const relance_settings_doc_v2 v2{sizeof(relance_settings_doc_v2), settings_of<T>::size,
+                                              sizeof(relance_setting), settings_of<T>::data};
+      if (std::strcmp(id, RELANCE_SETTINGS_DOC_V2) == 0) return &v2;
+    }
     return nullptr;
   }
 

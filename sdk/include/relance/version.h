@@ -7,7 +7,7 @@
 #define RELANCE_VERSION_H
 
 #define RELANCE_SDK_EPOCH 1
-#define RELANCE_SDK_MINOR 2
+#define RELANCE_SDK_MINOR 3
 #define RELANCE_SDK_PATCH 0
 
 #endif

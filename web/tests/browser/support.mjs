@@ -51,12 +51,10 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
 
-// Runs `scenario(context, page, problems)` in a fresh headless Chromium profile (French,
-// Paris time and a desktop viewport unless `options` say otherwise), then prints the verdict
-// and exits 1 on any failed check. `problems` collects what the Content-Security-Policy
-// refused and scripts' errors (a 401 the app expects, such as /api/v1/me before logging in,
-// is no problem); a scenario checks it is empty where it wants.
-export async function inChromium(scenario, options = {}) {
+// A fresh headless Chromium profile (French, Paris time and a desktop viewport unless
+// `options` say otherwise): its context, and close(), which ends it and removes the profile.
+// inChromium opens the first; a scenario with two people at two browsers opens the other.
+export async function openContext(options = {}) {
   mkdirSync(artifacts, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), "relance-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -69,18 +67,37 @@ export async function inChromium(scenario, options = {}) {
     viewport: { width: 1280, height: 800 },
     ...options,
   });
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    const problems = [];
-    page.on("console", (m) => {
-      if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-    });
-    page.on("pageerror", (e) => problems.push(String(e)));
-    page.setDefaultTimeout(10000);
-    await scenario(context, page, problems);
-  } finally {
+  const close = async () => {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
+// The context's first page, with what the Content-Security-Policy refused and scripts'
+// errors collected into `problems` (a 401 the app expects, such as /api/v1/me before logging
+// in, is no problem).
+export async function watchedPage(context, problems) {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+  });
+  page.on("pageerror", (e) => problems.push(String(e)));
+  page.setDefaultTimeout(10000);
+  return page;
+}
+
+// Runs `scenario(context, page, problems)` in a fresh profile (openContext), then prints the
+// verdict and exits 1 on any failed check. A scenario checks `problems` (watchedPage) is
+// empty where it wants.
+export async function inChromium(scenario, options = {}) {
+  const { context, close } = await openContext(options);
+  try {
+    const problems = [];
+    const page = await watchedPage(context, problems);
+    await scenario(context, page, problems);
+  } finally {
+    await close();
   }
   if (failures > 0) {
     console.log(`${failures} check(s) failed`);

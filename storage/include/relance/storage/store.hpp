@@ -23,6 +23,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "relance/storage/contact_merge.hpp"
@@ -126,6 +127,10 @@ class WriteTxn {
   virtual void restore(const Entity& e, const Row& row) = 0;
   virtual std::optional<Row> find_unique(const Entity& e, std::string_view field,
                                          const Value& v) = 0;
+  // The bytes of file `id` of organisation `org_id` (entities::attachments), inserted
+  // first: the entity's fields hold its metadata only. Throws StorageError when there is
+  // no such file.
+  virtual void set_attachment_content(std::int64_t org_id, std::int64_t id, std::string_view bytes) = 0;
   virtual void audit(const AuditEntry& entry) = 0;
   // The event log's writes (event_log.hpp) in this same transaction: the outbox event of a
   // change commits or rolls back with it.
@@ -218,6 +223,9 @@ class Store {
   virtual std::vector<AuditRecord> audit_of_row(std::string_view entity, std::int64_t entity_id,
                                                 std::size_t limit) = 0;
   virtual std::int64_t count(const Entity& e, const Scope& scope) = 0;
+  // The bytes of file `id` of organisation `org_id` (set_attachment_content); nothing when
+  // it has no such file. Lists of files never read them.
+  virtual std::optional<std::string> attachment_content(std::int64_t org_id, std::int64_t id) = 0;
   virtual std::optional<ContactMergeRecord> contact_merge(std::int64_t org_id, std::int64_t id) = 0;
   virtual std::vector<ContactMergeRecord> contact_merges(const ContactMergeQuery& q) = 0;
 

@@ -3,8 +3,14 @@ import { useEffect, useState } from "preact/hooks";
 import { api, problemDetail } from "../../api/client";
 import { Message } from "../../components/Message";
 import { useI18n } from "../../i18n/i18n";
-import { type Field, fieldOf, settingsToSend, shown, storedSecret } from "./settingsForm";
+import { type Field, type Kind, fieldOf, settingsToSend, shown, storedSecret } from "./settingsForm";
 import type { Instance } from "./types";
+
+// The input for each kind of setting that is typed in (booleans and choices are selects).
+const inputType: Record<Kind, string> = {
+  // An email setting may be "Name <address>", which type="email" refuses: text, with an email keyboard.
+  secret: "password", number: "number", email: "text", url: "url", text: "text", boolean: "text", choice: "text",
+};
 
 // Creating or changing an instance of a plugin: its name, whether it runs, the events it
 // receives, and its settings as the plugin documents them.
@@ -94,8 +100,10 @@ export function InstanceForm({ plugin, instance, onDone }: {
                 ) : (
                   <input
                     {...common}
-                    type={f.kind === "secret" ? "password" : f.kind === "number" ? "number" : "text"}
+                    type={inputType[f.kind]}
+                    step={f.kind === "number" ? (f.integer ? 1 : "any") : undefined}
                     autoComplete={f.kind === "secret" ? "new-password" : "off"}
+                    inputMode={f.kind === "email" ? "email" : undefined}
                     placeholder={f.kind === "secret" && stored[f.name] === storedSecret ? t("admin.secret_set") : f.defaultValue ?? ""}
                     value={value}
                     onInput={(e) => set((e.currentTarget as HTMLInputElement).value)}

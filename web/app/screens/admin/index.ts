@@ -1,3 +1,5 @@
+import "./admin.css";
+
 import type { ScreenEntry } from "../registry";
 import { AdminScreen } from "./AdminScreen";
 

@@ -1,21 +1,21 @@
 // A plugin's settings form, generated from the settings it documents
-// (GET /api/v1/plugins/{plugin}/settings: name, description, default, choices, secret).
-// `secret` is the daemon's: it stores the setting sealed and answers "(set)", so the form
-// never shows it back and leaves it as it is when the field stays empty. The SDK's
-// documentation has no types, so the form reads the rest as the plugins' descriptions say:
-// "true|false" choices are a yes/no; a number as the default means a number; a description
-// starting "Required." a required field.
+// (GET /api/v1/plugins/{plugin}/settings: name, description, default, choices, secret, type,
+// required). `secret` is the daemon's: it stores the setting sealed and answers "(set)", so
+// the form never shows it back and leaves it as it is when the field stays empty. `type` and
+// `required` are the plugin's declaration (SDK 1.3), or the daemon's reading of an older
+// plugin's words: the form follows them either way.
 import type { paths } from "../../../src/api/schema";
 
 export type SettingDoc =
   paths["/api/v1/plugins/{plugin}/settings"]["get"]["responses"][200]["content"]["application/json"]["settings"][number];
 
-export type Kind = "secret" | "boolean" | "number" | "choice" | "text";
+export type Kind = "secret" | "boolean" | "number" | "choice" | "text" | "email" | "url";
 
 export interface Field {
   name: string;
   description: string;
   kind: Kind;
+  integer: boolean;
   required: boolean;
   defaultValue: string | null;
   choices: string[];
@@ -27,20 +27,23 @@ export function fieldOf(doc: SettingDoc): Field {
   const choices = doc.choices ?? [];
   const kind: Kind = doc.secret
     ? "secret"
-    : choices.length === 2 && choices.includes("true") && choices.includes("false")
+    : doc.type === "boolean"
       ? "boolean"
-      : choices.length > 0
-        ? "choice"
-        : doc.default != null && /^-?\d+(\.\d+)?$/.test(doc.default)
-          ? "number"
-          : "text";
+      : doc.type === "integer" || doc.type === "number"
+        ? "number"
+        : choices.length > 0
+          ? "choice"
+          : doc.type === "email" || doc.type === "url"
+            ? doc.type
+            : "text";
   return {
     name: doc.name,
     description: doc.description,
     kind,
-    required: /^required\b/i.test(doc.description),
+    integer: doc.type === "integer",
+    required: doc.required,
     defaultValue: doc.default ?? null,
-    choices,
+    choices: kind === "boolean" && choices.length === 0 ? ["true", "false"] : choices,
   };
 }
 

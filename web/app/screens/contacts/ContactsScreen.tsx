@@ -6,6 +6,8 @@ import { useSession } from "../../api/session";
 import { Message } from "../../components/Message";
 import { formats } from "../../format/format";
 import { useI18n } from "../../i18n/i18n";
+import { ContactFiltersPanel } from "./ContactFilters";
+import { activeCount, filterQuery, remembered, type ContactFilters } from "./filters";
 import { fullName } from "./names";
 
 const pageSize = 50;
@@ -19,12 +21,16 @@ interface Results {
 // Instant search: every keystroke asks GET /api/v1/contacts?q= (the full-text search); the
 // request a newer keystroke replaced is aborted, and an answer that still arrives late is
 // dropped (only the latest query's answer is shown). The search text stays out of the
-// page's address: it is personal data (a name).
+// page's address: it is personal data (a name). The filters (filters.ts) narrow the same
+// request: search and filters combine.
 export function ContactsScreen() {
   const { t, language } = useI18n();
   const { me } = useSession();
   const f = formats(language, me.time_zone);
-  const [query, setQuery] = useState("");
+  const [query, setQueryState] = useState(remembered.query);
+  const [filters, setFiltersState] = useState<ContactFilters>(remembered.filters);
+  const setQuery = (q: string) => setQueryState((remembered.query = q));
+  const setFilters = (f: ContactFilters) => setFiltersState((remembered.filters = f));
   const [results, setResults] = useState<Results | null>(null);
   const [error, setError] = useState<string | null>(null);
   const latest = useRef(0);
@@ -35,7 +41,12 @@ export function ContactsScreen() {
     try {
       const { data, error: problem, response } = await api.GET("/api/v1/contacts", {
         params: {
-          query: { limit: pageSize, ...(trimmed ? { q: trimmed } : {}), ...(cursor ? { cursor } : {}) },
+          query: {
+            limit: pageSize,
+            ...filterQuery(filters, me.time_zone),
+            ...(trimmed ? { q: trimmed } : {}),
+            ...(cursor ? { cursor } : {}),
+          },
         },
         ...(signal ? { signal } : {}),
       });
@@ -59,7 +70,7 @@ export function ContactsScreen() {
     const controller = new AbortController();
     void load(query, null, controller.signal);
     return () => controller.abort();
-  }, [query]);
+  }, [query, filters]);
 
   const items = results?.items ?? [];
   return (
@@ -81,12 +92,13 @@ export function ContactsScreen() {
           {t("contacts.search_hint")}
         </p>
       </div>
+      <ContactFiltersPanel value={filters} onChange={setFilters} />
       {error ? <Message kind="error">{error}</Message> : null}
       <p class="count" role="status" aria-live="polite">
         {results === null
           ? t("app.loading")
           : items.length === 0
-            ? t(results.query.trim() ? "contacts.none" : "contacts.empty")
+            ? t(results.query.trim() || activeCount(filters) ? "contacts.none" : "contacts.empty")
             : t("contacts.count", { count: f.number(items.length) })}
       </p>
       <ul id="contacts-results" class="results">

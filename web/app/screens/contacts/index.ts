@@ -1,3 +1,5 @@
+import "./contacts.css";
+
 import type { ScreenEntry } from "../registry";
 import { ContactPage } from "./ContactPage";
 import { ContactsScreen } from "./ContactsScreen";

@@ -1,3 +1,5 @@
+import "./dashboard.css";
+
 import type { ScreenEntry } from "../registry";
 import { DashboardScreen } from "./DashboardScreen";
 

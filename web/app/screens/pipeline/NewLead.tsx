@@ -8,7 +8,8 @@ import { fullName } from "../contacts/names";
 
 // "New lead": a contact found as you type (the API's search), a title (the contact's name
 // by default), an expected value in euros; the lead starts in the first stage, owned by the
-// user, with the contact's company.
+// user, with the contact's company and the mission the contact was met at (quick add's), so
+// that it counts in that mission's reports.
 export function NewLead({ stages, onCreated }: { stages: readonly string[]; onCreated: () => void }) {
   const { t } = useI18n();
   const { me } = useSession();
@@ -57,6 +58,7 @@ export function NewLead({ stages, onCreated }: { stages: readonly string[]; onCr
         title: title.trim() || fullName(contact) || t("pipeline.untitled"),
         contact_id: contact.id,
         ...(contact.company_id ? { company_id: contact.company_id } : {}),
+        ...(contact.source_event_id ? { source_event_id: contact.source_event_id } : {}),
         ...(me.id ? { owner_id: me.id } : {}),
         ...(stages[0] ? { stage: stages[0] } : {}),
         ...(value.trim() ? { value: value.trim().replace(",", "."), currency: "EUR" } : {}),

@@ -1,3 +1,4 @@
+import "./imports.css";
 import type { ScreenEntry } from "../registry";
 import { ExportsScreen } from "./ExportsScreen";
 import { ImportsScreen } from "./ImportsScreen";
