@@ -551,6 +551,248 @@ CREATE INDEX attachments_org_updated ON attachments(org_id, updated_at, id);
 )sql";
 }
 
+// The reports' aggregates (docs/performance.md, "Region reports"): a report of 200,000 leads
+// read every lead, activity and outcome it covered, seconds of CPU; it now reads sums kept
+// by triggers in the write transaction, so every write path (the API, imports, merges and
+// their undo, the demo loader, deletes) keeps them right without knowing of them.
+//
+// - report_leads: one row per lead with what the reports filter and count it by: its
+//   start-up, mission (0: none), company and the company's sector folded as NOCASE folds it
+//   (char(1): none), creation, current stage, the stages it has been in (`path`: sorted,
+//   joined by the unit separator) and its last activity (else its creation). Indexed by
+//   creation (a period's partial months), company (a partner) and last activity (stale).
+//   A mission lead also keeps the start of its follow-up clock (`ref_at`: its first meeting,
+//   else the day after its mission) and the seconds to its first call, email or meeting
+//   after it (`delay`).
+// - report_stays: each completed stay of a lead in a stage (the seconds from entering it to
+//   the stage change out of it), with its lead's keys: read without a window over the
+//   activities.
+// - report_lead_counts: those leads counted by (start-up, mission, sector, month of creation,
+//   stage, path): a funnel's leads by stage and by stages reached, and the open leads a stale
+//   count starts from.
+// - report_outcomes / report_outcome_sums: each outcome with its mission (its own, else its
+//   lead's) and day, and their sums by (start-up, mission, partner, month, kind, currency);
+//   the partner's name and sector are read from companies when reporting.
+//
+// A lead's row is recomputed whole by `INSERT INTO report_lead_refresh` (a view whose
+// INSTEAD OF trigger is the one place the row is computed), and the sums follow its row by
+// the triggers on report_leads; the same for outcomes.
+constexpr const char* v14_report_aggregates = R"sql(
+CREATE TABLE report_leads (
+  lead_id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL,
+  event_id INTEGER NOT NULL,
+  sector_key TEXT NOT NULL,
+  company_id INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  path TEXT NOT NULL,
+  last_at TEXT NOT NULL,
+  ref_at TEXT,
+  delay REAL
+);
+CREATE INDEX report_leads_created ON report_leads(created_at);
+CREATE INDEX report_leads_company ON report_leads(company_id);
+CREATE INDEX report_leads_last ON report_leads(last_at);
+
+CREATE TABLE report_stays (
+  lead_id INTEGER NOT NULL,
+  org_id INTEGER NOT NULL,
+  event_id INTEGER NOT NULL,
+  sector_key TEXT NOT NULL,
+  company_id INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  seconds REAL
+);
+CREATE INDEX report_stays_lead ON report_stays(lead_id);
+CREATE INDEX report_stays_created ON report_stays(created_at);
+
+CREATE TABLE report_lead_counts (
+  org_id INTEGER NOT NULL,
+  event_id INTEGER NOT NULL,
+  sector_key TEXT NOT NULL,
+  month TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  path TEXT NOT NULL,
+  leads INTEGER NOT NULL,
+  PRIMARY KEY (org_id, event_id, sector_key, month, stage, path)
+) WITHOUT ROWID;
+
+CREATE TRIGGER report_leads_counted AFTER INSERT ON report_leads BEGIN
+  INSERT INTO report_lead_counts VALUES (NEW.org_id, NEW.event_id, NEW.sector_key, substr(NEW.created_at, 1, 7),
+                                         NEW.stage, NEW.path, 1)
+    ON CONFLICT DO UPDATE SET leads = leads + 1;
+END;
+CREATE TRIGGER report_leads_uncounted AFTER DELETE ON report_leads BEGIN
+  UPDATE report_lead_counts SET leads = leads - 1
+    WHERE org_id = OLD.org_id AND event_id = OLD.event_id AND sector_key = OLD.sector_key
+      AND month = substr(OLD.created_at, 1, 7) AND stage = OLD.stage AND path = OLD.path;
+  DELETE FROM report_lead_counts
+    WHERE org_id = OLD.org_id AND event_id = OLD.event_id AND sector_key = OLD.sector_key
+      AND month = substr(OLD.created_at, 1, 7) AND stage = OLD.stage AND path = OLD.path AND leads <= 0;
+END;
+
+CREATE VIEW report_lead_refresh AS SELECT 0 AS lead_id;
+CREATE TRIGGER report_lead_refreshed INSTEAD OF INSERT ON report_lead_refresh BEGIN
+  DELETE FROM report_leads WHERE lead_id = NEW.lead_id;
+  INSERT INTO report_leads
+    SELECT l.id, l.org_id, coalesce(l.source_event_id, 0),
+           coalesce((SELECT lower(c.sector) FROM companies c WHERE c.id = l.company_id), char(1)),
+           coalesce(l.company_id, 0), l.created_at, l.stage,
+           (SELECT group_concat(s, char(31)) FROM (SELECT s FROM (
+              SELECT l.stage AS s
+              UNION SELECT a.from_stage FROM activities a
+                WHERE a.lead_id = l.id AND a.kind = 'stage-change' AND +a.org_id = l.org_id
+              UNION SELECT a.to_stage FROM activities a
+                WHERE a.lead_id = l.id AND a.kind = 'stage-change' AND +a.org_id = l.org_id)
+            WHERE s IS NOT NULL ORDER BY s)),
+           coalesce((SELECT max(a.occurred_at) FROM activities a WHERE a.lead_id = l.id AND +a.org_id = l.org_id),
+                    l.created_at),
+           NULL, NULL
+    FROM leads l WHERE l.id = NEW.lead_id;
+  UPDATE report_leads SET ref_at = (SELECT coalesce(
+      (SELECT min(a.occurred_at) FROM activities a
+        WHERE a.lead_id = l.id AND a.kind = 'meeting' AND +a.org_id = l.org_id),
+      (SELECT date(e.ends_on, '+1 day') || 'T00:00:00.000Z' FROM events e WHERE e.id = l.source_event_id))
+    FROM leads l WHERE l.id = NEW.lead_id AND l.source_event_id IS NOT NULL)
+    WHERE lead_id = NEW.lead_id;
+  UPDATE report_leads SET delay = (julianday((SELECT min(a.occurred_at) FROM activities a
+      WHERE a.lead_id = report_leads.lead_id AND +a.org_id = report_leads.org_id
+        AND a.kind IN ('call', 'email', 'meeting') AND a.occurred_at > report_leads.ref_at))
+      - julianday(ref_at)) * 86400.0
+    WHERE lead_id = NEW.lead_id AND ref_at IS NOT NULL;
+  DELETE FROM report_stays WHERE lead_id = NEW.lead_id;
+  INSERT INTO report_stays
+    SELECT r.lead_id, r.org_id, r.event_id, r.sector_key, r.company_id, r.created_at, s.stage, s.seconds
+    FROM report_leads r,
+         (SELECT a.from_stage AS stage, (julianday(a.occurred_at) - julianday(coalesce(
+                   lag(a.occurred_at) OVER (ORDER BY a.occurred_at, a.id), l.created_at))) * 86400.0 AS seconds
+          FROM leads l JOIN activities a ON a.lead_id = l.id AND a.kind = 'stage-change' AND +a.org_id = l.org_id
+          WHERE l.id = NEW.lead_id) s
+    WHERE r.lead_id = NEW.lead_id AND s.stage IS NOT NULL;
+END;
+
+CREATE TRIGGER report_lead_inserted AFTER INSERT ON leads BEGIN
+  INSERT INTO report_lead_refresh VALUES (NEW.id);
+END;
+CREATE TRIGGER report_lead_updated AFTER UPDATE OF org_id, source_event_id, company_id, created_at, stage ON leads
+  WHEN OLD.org_id IS NOT NEW.org_id OR OLD.source_event_id IS NOT NEW.source_event_id
+    OR OLD.company_id IS NOT NEW.company_id OR OLD.created_at IS NOT NEW.created_at OR OLD.stage IS NOT NEW.stage
+BEGIN
+  INSERT INTO report_lead_refresh VALUES (NEW.id);
+END;
+CREATE TRIGGER report_lead_deleted AFTER DELETE ON leads BEGIN
+  INSERT INTO report_lead_refresh VALUES (OLD.id);
+END;
+
+CREATE TRIGGER report_activity_inserted AFTER INSERT ON activities WHEN NEW.lead_id IS NOT NULL BEGIN
+  INSERT INTO report_lead_refresh VALUES (NEW.lead_id);
+END;
+CREATE TRIGGER report_activity_updated AFTER UPDATE OF org_id, lead_id, kind, occurred_at, from_stage, to_stage
+  ON activities
+BEGIN
+  INSERT INTO report_lead_refresh SELECT OLD.lead_id WHERE OLD.lead_id IS NOT NULL;
+  INSERT INTO report_lead_refresh SELECT NEW.lead_id WHERE NEW.lead_id IS NOT NULL AND NEW.lead_id IS NOT OLD.lead_id;
+END;
+CREATE TRIGGER report_activity_deleted AFTER DELETE ON activities WHEN OLD.lead_id IS NOT NULL BEGIN
+  INSERT INTO report_lead_refresh VALUES (OLD.lead_id);
+END;
+
+CREATE TRIGGER report_company_sector AFTER UPDATE OF sector ON companies
+  WHEN OLD.sector IS NOT NEW.sector
+BEGIN
+  INSERT INTO report_lead_refresh SELECT id FROM leads WHERE company_id = NEW.id;
+END;
+CREATE TRIGGER report_company_deleted AFTER DELETE ON companies BEGIN
+  INSERT INTO report_lead_refresh SELECT id FROM leads WHERE company_id = OLD.id;
+END;
+-- A mission lead's follow-up clock starts at the end of its mission when no meeting is logged.
+CREATE TRIGGER report_event_end AFTER UPDATE OF ends_on ON events WHEN OLD.ends_on IS NOT NEW.ends_on BEGIN
+  INSERT INTO report_lead_refresh SELECT id FROM leads WHERE source_event_id = NEW.id;
+END;
+CREATE TRIGGER report_event_deleted AFTER DELETE ON events BEGIN
+  INSERT INTO report_lead_refresh SELECT id FROM leads WHERE source_event_id = OLD.id;
+END;
+
+CREATE TABLE report_outcomes (
+  outcome_id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL,
+  event_id INTEGER NOT NULL,
+  partner_id INTEGER NOT NULL,
+  day TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  amount INTEGER NOT NULL,
+  amount_eur INTEGER NOT NULL,
+  jobs INTEGER NOT NULL
+);
+CREATE INDEX report_outcomes_day ON report_outcomes(day);
+CREATE INDEX report_outcomes_partner ON report_outcomes(partner_id);
+
+CREATE TABLE report_outcome_sums (
+  org_id INTEGER NOT NULL,
+  event_id INTEGER NOT NULL,
+  partner_id INTEGER NOT NULL,
+  month TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  outcomes INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  amount_eur INTEGER NOT NULL,
+  jobs INTEGER NOT NULL,
+  PRIMARY KEY (org_id, event_id, partner_id, month, kind, currency)
+) WITHOUT ROWID;
+
+CREATE TRIGGER report_outcomes_counted AFTER INSERT ON report_outcomes BEGIN
+  INSERT INTO report_outcome_sums VALUES (NEW.org_id, NEW.event_id, NEW.partner_id, substr(NEW.day, 1, 7), NEW.kind,
+                                          NEW.currency, 1, NEW.amount, NEW.amount_eur, NEW.jobs)
+    ON CONFLICT DO UPDATE SET outcomes = outcomes + 1, amount = amount + excluded.amount,
+                              amount_eur = amount_eur + excluded.amount_eur, jobs = jobs + excluded.jobs;
+END;
+CREATE TRIGGER report_outcomes_uncounted AFTER DELETE ON report_outcomes BEGIN
+  UPDATE report_outcome_sums SET outcomes = outcomes - 1, amount = amount - OLD.amount,
+                                 amount_eur = amount_eur - OLD.amount_eur, jobs = jobs - OLD.jobs
+    WHERE org_id = OLD.org_id AND event_id = OLD.event_id AND partner_id = OLD.partner_id
+      AND month = substr(OLD.day, 1, 7) AND kind = OLD.kind AND currency = OLD.currency;
+  DELETE FROM report_outcome_sums
+    WHERE org_id = OLD.org_id AND event_id = OLD.event_id AND partner_id = OLD.partner_id
+      AND month = substr(OLD.day, 1, 7) AND kind = OLD.kind AND currency = OLD.currency AND outcomes <= 0;
+END;
+
+CREATE VIEW report_outcome_refresh AS SELECT 0 AS outcome_id;
+CREATE TRIGGER report_outcome_refreshed INSTEAD OF INSERT ON report_outcome_refresh BEGIN
+  DELETE FROM report_outcomes WHERE outcome_id = NEW.outcome_id;
+  INSERT INTO report_outcomes
+    SELECT o.id, o.org_id, coalesce(o.event_id, (SELECT l.source_event_id FROM leads l WHERE l.id = o.lead_id), 0),
+           coalesce(o.partner_company_id, 0), coalesce(o.occurred_on, substr(o.created_at, 1, 10)), o.kind,
+           coalesce(o.currency, ''), coalesce(o.amount, 0), coalesce(o.amount_eur, 0), coalesce(o.jobs, 0)
+    FROM outcomes o WHERE o.id = NEW.outcome_id;
+END;
+
+CREATE TRIGGER report_outcome_inserted AFTER INSERT ON outcomes BEGIN
+  INSERT INTO report_outcome_refresh VALUES (NEW.id);
+END;
+CREATE TRIGGER report_outcome_updated AFTER UPDATE ON outcomes BEGIN
+  INSERT INTO report_outcome_refresh VALUES (NEW.id);
+END;
+CREATE TRIGGER report_outcome_deleted AFTER DELETE ON outcomes BEGIN
+  INSERT INTO report_outcome_refresh VALUES (OLD.id);
+END;
+-- An outcome without its own event counts on its lead's mission.
+CREATE TRIGGER report_lead_outcomes_event AFTER UPDATE OF source_event_id ON leads
+  WHEN OLD.source_event_id IS NOT NEW.source_event_id
+BEGIN
+  INSERT INTO report_outcome_refresh SELECT id FROM outcomes WHERE org_id = NEW.org_id AND lead_id = NEW.id;
+END;
+CREATE TRIGGER report_lead_outcomes_deleted AFTER DELETE ON leads BEGIN
+  INSERT INTO report_outcome_refresh SELECT id FROM outcomes WHERE org_id = OLD.org_id AND lead_id = OLD.id;
+END;
+
+INSERT INTO report_lead_refresh SELECT id FROM leads;
+INSERT INTO report_outcome_refresh SELECT id FROM outcomes;
+)sql";
+
 // Attachments' bytes as a BLOB (schema.cpp): migration 13 kept them as base64url text, a
 // third larger, decoded on every read, and read with every row of a contact's list. The
 // table is rebuilt with `content BLOB` (SQLite cannot change a column's type), each row's
@@ -601,6 +843,7 @@ std::span<const Migration> migrations() {
       {11, "pending follow-ups by due time", v11_pending_followups},
       {12, "indexes of the reports", v12_report_indexes},
       {13, "attachments of contacts", v13()},
+      {14, "aggregates of the reports, kept by triggers", v14_report_aggregates},
       {15, "attachments' bytes as a BLOB", v15()},
   };
   return all;

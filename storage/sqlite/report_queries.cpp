@@ -1,5 +1,7 @@
 #include "sqlite/report_queries.hpp"
 
+#include "sqlite/report_rows.hpp"
+
 #include <algorithm>
 #include <string>
 
@@ -54,53 +56,20 @@ std::string outcomes_covered(const ReportFilter& f) {
   return from + w;
 }
 
-// Binds the filter's values to the named parameters the statement has.
-void bind_filter(SQLite::Statement& st, const ReportFilter& f) {
-  auto has = [&](const char* name) { return st.getIndex(name) > 0; };
-  if (f.org_id && has(":org")) st.bind(":org", *f.org_id);
-  if (f.event_id && has(":event")) st.bind(":event", *f.event_id);
-  if (f.sector && has(":sector")) st.bind(":sector", *f.sector);
-  if (f.partner_company_id && has(":partner")) st.bind(":partner", *f.partner_company_id);
-  if (f.from && has(":from")) st.bind(":from", *f.from);
-  if (f.to && has(":to")) st.bind(":to", *f.to);
-  if (has(":now")) st.bind(":now", f.now);
-}
-
-// Runs `sql` with the filter bound and `read` called on each row.
-template <class T, class Read>
-std::vector<T> rows_of(Connection& c, const std::string& sql, const ReportFilter& f, Read read,
-                       void (*bind_more)(SQLite::Statement&, std::optional<int>, int) = nullptr,
-                       std::optional<int> days = {}, int default_days = 0) {
-  return guarded([&] {
-    auto& st = c.statement(sql);
-    bind_filter(st, f);
-    if (bind_more) bind_more(st, days, default_days);
-    std::vector<T> out;
-    while (st.executeStep()) out.push_back(read(st));
-    st.reset();
-    return out;
-  });
-}
-
-StageLeads stage_leads(SQLite::Statement& st) {
-  return StageLeads{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getInt64()};
-}
-
 // The open leads with their last activity and the idle days that make them stale.
-std::string stale_leads_sql(const ReportFilter& f) {
-  return "WITH fl AS (SELECT l.id, l.org_id, l.title, l.stage,"
-         " coalesce((SELECT max(a.occurred_at) FROM activities a WHERE a.lead_id = l.id AND +a.org_id = l.org_id),"
-         " l.created_at) AS last_at,"
+// `kept`: the last activity as report_leads keeps it (migration 14), else read from the
+// lead's activities.
+std::string stale_leads_sql(const ReportFilter& f, bool kept) {
+  const std::string last_at =
+      kept ? "(SELECT r.last_at FROM report_leads r WHERE r.lead_id = l.id)"
+           : "coalesce((SELECT max(a.occurred_at) FROM activities a WHERE a.lead_id = l.id AND +a.org_id = l.org_id),"
+             " l.created_at)";
+  return "WITH fl AS (SELECT l.id, l.org_id, l.title, l.stage, " + last_at + " AS last_at,"
          " coalesce(:days, (SELECT min(r.days) FROM cadence_rules r WHERE r.org_id = l.org_id AND r.kind = 'stale-stage'"
          " AND r.stage = l.stage AND coalesce(r.enabled, 1) != 0), :default_days) AS days" +
          leads_covered(f) +
          " AND l.stage NOT IN ('won', 'lost')),"
          " st AS (SELECT *, julianday(:now) - julianday(last_at) AS idle FROM fl)";
-}
-
-void bind_days(SQLite::Statement& st, std::optional<int> days, int default_days) {
-  if (days) st.bind(":days", *days);
-  st.bind(":default_days", default_days);
 }
 
 }  // namespace
@@ -123,14 +92,7 @@ std::vector<StagePath> stage_paths(Connection& c, const ReportFilter& f) {
       " FROM (SELECT * FROM seen WHERE stage IS NOT NULL ORDER BY id, stage) GROUP BY id, org_id)"
       " SELECT org_id, stages, count(*) FROM paths GROUP BY org_id, stages";
   return rows_of<StagePath>(c, sql, f, [](SQLite::Statement& st) {
-    StagePath p{st.getColumn(0).getInt64(), {}, st.getColumn(2).getInt64()};
-    const std::string joined = st.getColumn(1).getString();
-    for (std::size_t at = 0; at <= joined.size();) {
-      const std::size_t end = std::min(joined.find('\x1f', at), joined.size());
-      p.stages.push_back(joined.substr(at, end - at));
-      at = end + 1;
-    }
-    return p;
+    return StagePath{st.getColumn(0).getInt64(), split_stages(st.getColumn(1).getString()), st.getColumn(2).getInt64()};
   });
 }
 
@@ -197,19 +159,21 @@ std::vector<OrgCount> overdue_followups(Connection& c, const ReportFilter& f) {
 
 std::vector<StageLeads> stale_counts(Connection& c, const ReportFilter& f, std::optional<int> days, int default_days) {
   const std::string sql =
-      stale_leads_sql(f) + " SELECT org_id, stage, count(*) FROM st WHERE idle >= days GROUP BY org_id, stage";
-  return rows_of<StageLeads>(c, sql, f, stage_leads, bind_days, days, default_days);
+      stale_leads_sql(f, false) + " SELECT org_id, stage, count(*) FROM st WHERE idle >= days GROUP BY org_id, stage";
+  const StaleDays d{days, default_days};
+  return rows_of<StageLeads>(c, sql, f, stage_leads, bind_days, &d);
 }
 
 std::vector<StaleLeadEntry> stale_leads_of(Connection& c, const ReportFilter& f, std::optional<int> days,
-                                           int default_days) {
-  const std::string sql = stale_leads_sql(f) +
+                                           int default_days, bool kept_last_activity) {
+  const StaleDays d{days, default_days};
+  const std::string sql = stale_leads_sql(f, kept_last_activity) +
                                  " SELECT org_id, id, title, stage, last_at, idle FROM st WHERE idle >= days"
                                  " ORDER BY idle DESC, id";
   return rows_of<StaleLeadEntry>(c, sql, f, [](SQLite::Statement& st) {
     return StaleLeadEntry{st.getColumn(0).getInt64(), st.getColumn(1).getInt64(), st.getColumn(2).getString(),
                           st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getDouble()};
-  }, bind_days, days, default_days);
+  }, bind_days, &d);
 }
 
 }  // namespace relance::storage::sqlite

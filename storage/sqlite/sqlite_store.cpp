@@ -21,6 +21,7 @@
 #include "sqlite/schema_upgrade.hpp"
 #include "sqlite/row_sql.hpp"
 #include "sqlite/reader_pool.hpp"
+#include "sqlite/report_aggregates.hpp"
 #include "sqlite/report_queries.hpp"
 #include "sqlite/text_index.hpp"
 #include "sqlite/writer.hpp"
@@ -178,31 +179,35 @@ class OpenStore final : public SqliteStore {
     return read([&](Connection& c) { return stale_lead_rows(c, org_id, owner_id, stage, before, limit); });
   }
 
-  // ReportReads.
+  // ReportReads: from the aggregates of migration 14 (report_aggregates.hpp), or by scanning
+  // when the filter asks (report_queries.hpp).
   std::vector<StageLeads> leads_by_stage(const ReportFilter& f) override {
-    return read([&](Connection& c) { return sqlite::leads_by_stage(c, f); });
+    return read([&](Connection& c) { return f.by_scan ? sqlite::leads_by_stage(c, f) : sqlite::aggregates::leads_by_stage(c, f); });
   }
   std::vector<StagePath> stage_paths(const ReportFilter& f) override {
-    return read([&](Connection& c) { return sqlite::stage_paths(c, f); });
+    return read([&](Connection& c) { return f.by_scan ? sqlite::stage_paths(c, f) : sqlite::aggregates::stage_paths(c, f); });
   }
   std::vector<StageStay> stage_stays(const ReportFilter& f) override {
-    return read([&](Connection& c) { return sqlite::stage_stays(c, f); });
+    return read([&](Connection& c) { return f.by_scan ? sqlite::stage_stays(c, f) : sqlite::aggregates::stage_stays(c, f); });
   }
   std::vector<OutcomeGroup> outcome_groups(const ReportFilter& f) override {
-    return read([&](Connection& c) { return sqlite::outcome_groups(c, f); });
+    return read([&](Connection& c) { return f.by_scan ? sqlite::outcome_groups(c, f) : sqlite::aggregates::outcome_groups(c, f); });
   }
   std::vector<FirstFollowup> first_followups(const ReportFilter& f) override {
-    return read([&](Connection& c) { return sqlite::first_followups(c, f); });
+    return read([&](Connection& c) { return f.by_scan ? sqlite::first_followups(c, f) : sqlite::aggregates::first_followups(c, f); });
   }
   std::vector<OrgCount> overdue_followups(const ReportFilter& f) override {
     return read([&](Connection& c) { return sqlite::overdue_followups(c, f); });
   }
   std::vector<StageLeads> stale_counts(const ReportFilter& f, std::optional<int> days, int default_days) override {
-    return read([&](Connection& c) { return sqlite::stale_counts(c, f, days, default_days); });
+    return read([&](Connection& c) {
+      return f.by_scan ? sqlite::stale_counts(c, f, days, default_days)
+                       : sqlite::aggregates::stale_counts(c, f, days, default_days);
+    });
   }
   std::vector<StaleLeadEntry> stale_leads_of(const ReportFilter& f, std::optional<int> days,
                                              int default_days) override {
-    return read([&](Connection& c) { return sqlite::stale_leads_of(c, f, days, default_days); });
+    return read([&](Connection& c) { return sqlite::stale_leads_of(c, f, days, default_days, !f.by_scan); });
   }
 
   // EventLog.

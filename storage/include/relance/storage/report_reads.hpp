@@ -25,6 +25,9 @@ struct ReportFilter {
   std::optional<std::int64_t> partner_company_id;  // leads: company_id; outcomes: the partner company
   std::optional<std::string> from, to;             // "YYYY-MM-DD", inclusive: leads created, outcomes dated
   std::string now;                                 // instant the report is made at ("...Z")
+  // Read by scanning every row covered instead of the aggregates kept by the writes: what
+  // the aggregates are checked against (tests) and the benchmark's ceiling.
+  bool by_scan = false;
 };
 
 struct StageLeads {
