@@ -204,13 +204,7 @@ std::vector<OutcomeGroup> outcome_groups(Connection& c, const ReportFilter& f) {
       " sum(s.n), sum(s.amount), sum(s.amount_eur), sum(s.jobs) FROM (" + rows +
       ") s LEFT JOIN companies pc ON pc.id = s.partner_id" +
       (f.sector ? " WHERE pc.sector = :sector COLLATE NOCASE" : "") + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
-  return rows_of<OutcomeGroup>(c, sql, f, [](SQLite::Statement& st) {
-    int at = 0;
-    auto integer = [&] { return st.getColumn(at++).getInt64(); };
-    auto text = [&] { return st.getColumn(at++).getString(); };
-    return OutcomeGroup{integer(), text(), integer(), text(), text(), text(),
-                        text(),    integer(), integer(), integer(), integer()};
-  }, bind_period, &p);
+  return rows_of<OutcomeGroup>(c, sql, f, outcome_group, bind_period, &p);
 }
 
 std::vector<StageLeads> stale_counts(Connection& c, const ReportFilter& f, std::optional<int> days, int default_days) {

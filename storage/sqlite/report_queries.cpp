@@ -115,14 +115,7 @@ std::vector<OutcomeGroup> outcome_groups(Connection& c, const ReportFilter& f) {
       " substr(" + outcome_day + ", 1, 7), coalesce(o.currency, ''), count(*), coalesce(sum(o.amount), 0),"
       " coalesce(sum(o.amount_eur), 0), coalesce(sum(o.jobs), 0)" +
       outcomes_covered(f) + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
-  return rows_of<OutcomeGroup>(c, sql, f, [](SQLite::Statement& st) {
-    int at = 0;
-    auto integer = [&] { return st.getColumn(at++).getInt64(); };
-    auto text = [&] { return st.getColumn(at++).getString(); };
-    // A braced list is evaluated left to right: the columns are read in order.
-    return OutcomeGroup{integer(), text(), integer(), text(), text(), text(),
-                        text(),    integer(), integer(), integer(), integer()};
-  });
+  return rows_of<OutcomeGroup>(c, sql, f, outcome_group);
 }
 
 std::vector<FirstFollowup> first_followups(Connection& c, const ReportFilter& f) {

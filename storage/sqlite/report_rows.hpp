@@ -46,6 +46,17 @@ inline StageLeads stage_leads(SQLite::Statement& st) {
   return StageLeads{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getInt64()};
 }
 
+// A row of outcome sums: organisation, kind, partner id, name and sector, month, currency,
+// then count, amount, amount in euro cents and jobs.
+inline OutcomeGroup outcome_group(SQLite::Statement& st) {
+  int at = 0;
+  auto integer = [&] { return st.getColumn(at++).getInt64(); };
+  auto text = [&] { return st.getColumn(at++).getString(); };
+  // A braced list is evaluated left to right: the columns are read in order.
+  return OutcomeGroup{integer(), text(), integer(), text(), text(), text(),
+                      text(),    integer(), integer(), integer(), integer()};
+}
+
 // The stages of a lead's path, joined by the unit separator (no stage name holds a control
 // character).
 inline std::vector<std::string> split_stages(const std::string& joined) {
