@@ -261,6 +261,9 @@ const std::vector<Row> table = {
   {"POST",   "/api/v1/imports",                                         queued,      queued,            queued,      queued,                auth},
   {"GET",    "/api/v1/imports/{id}",                                    {ok,nf,na,nf}, {ok,nf,na,nf},   {ok,nf,na,nf}, {ok,nf,na,nf},       anon},
   {"GET",    "/api/v1/imports/{id}/report",                             {ok,nf,na,nf}, {ok,nf,na,nf},   {ok,nf,na,nf}, {ok,nf,na,nf},       anon},
+  // A file's columns as an import would read them: the file's first lines only, no row of
+  // anyone's; every role signed in, a read-only token too (it writes nothing).
+  {"POST",   "/api/v1/import-columns",                                  ok,          ok,                ok,          ok,                    auth},
   // Duplicates on demand: every role reads its own organisation's (a read-only token too).
   {"GET",    "/api/v1/contact-duplicates",                              ok,          ok,                ok,          ok,                    auth},
   // Reports: everyone signed in reads them; a start-up's members see their own start-up by
@@ -338,9 +341,11 @@ std::string describe(int cell) {
 // A read-only token: the answer of its role on reads, 403 on every write. Logging in needs
 // no token, and logging out only revokes the token it is sent with, which a read-only
 // token may do to itself. A reminder's link needs no token either (its signature is the
-// authority): a token sent with it changes nothing.
+// authority): a token sent with it changes nothing. Reading a file's columns
+// (import-columns) is a POST that writes nothing: a read-only token may.
 Cells read_only(const Row& row, Cells normal) {
   if (row.method == "GET" || row.path == "/api/v1/auth/login" || row.path == "/api/v1/auth/logout" ||
+      row.path == "/api/v1/import-columns" ||
       row.path == "/api/v1/followups/{id}/action" || row.path == "/api/v1/auth/password-reset" ||
       row.path == "/api/v1/auth/password")
     return normal;
@@ -786,7 +791,7 @@ struct Tenancy {
     }
     if (row.method == "POST" && row.path == "/api/v1/contacts/{id}/attachments")
       return c.http->request("POST", target_path, card_png(), {{"Content-Type", "image/png"}});
-    if (row.method == "POST" && row.path == "/api/v1/imports")
+    if (row.method == "POST" && (row.path == "/api/v1/imports" || row.path == "/api/v1/import-columns"))
       return c.http->request("POST", target_path, import_csv(), {{"Content-Type", "text/csv"}});
     const auto body = body_for(row);
     const std::string text = body ? json::serialize(*body) : std::string();

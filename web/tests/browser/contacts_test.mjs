@@ -188,7 +188,7 @@ await inChromium(async (context, page, problems) => {
   await page.getByRole("button", { name: "Fusionner Zoe Lefevre dans ce contact" }).click();
   await page.getByText("Zoe Lefevre a été fusionné dans ce contact.").waitFor();
   check(typeof mergeKey === "string" && mergeKey.length > 0, `the merge was sent with an Idempotency-Key: ${mergeKey}`);
-  check(await page.getByText("Directrice des achats").isVisible() && await page.getByText("+33472000009").isVisible(),
+  check(await page.getByText("Directrice des achats").isVisible() && await page.getByText("+33472000009", { exact: true }).first().isVisible(),
         "the merged contact took the duplicate's title and phone");
   check(await page.getByText("Carte de visite scannée").isVisible(), "the duplicate's activity moved here");
   check((await apiCall(page, "GET", `/api/v1/contacts/${twinId}`)).status === 404, "the duplicate is gone");
