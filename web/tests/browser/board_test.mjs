@@ -172,7 +172,13 @@ await inChromium(async (context, page, problems) => {
   check(await overdue.getByText("Envoyer le dossier à Théo").count() === 0, "snoozed a day, the late follow-up is no longer late");
 
   // Then to a date picked: 09:00 on the founder's clock, three days from today there.
-  const localDay = (ms) => new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date(ms));
+  // "YYYY-MM-DD" on the founder's clock, from its parts (a locale's short date varies with ICU).
+  const localDay = (ms) => {
+    const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
+      .formatToParts(new Date(ms));
+    const part = (type) => parts.find((p) => p.type === type)?.value;
+    return `${part("year")}-${part("month")}-${part("day")}`;
+  };
   const picked = localDay(Date.now() + 3 * 86_400_000);
   const snoozedItem = upcoming.locator("li", { has: page.getByRole("heading", { name: "Envoyer le dossier à Théo" }) });
   await snoozedItem.getByLabel("Reporter au").fill(picked);

@@ -22,8 +22,12 @@ export function localInstant(isoDate: string, hour: number, timeZone: string | n
   return new Date(instant);
 }
 
-// Today's date on the user's clock, as "YYYY-MM-DD" (the date input's minimum).
+// Today's date on the user's clock, as "YYYY-MM-DD" (the date input's minimum). Assembled
+// from its parts: a locale's own short date is no fixed format ("en-CA" gives "12/5/2026"
+// with the ICU of Debian 12, where newer ones give "2026-12-05").
 export function localToday(timeZone: string | null | undefined): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: timeZone || undefined, year: "numeric", month: "2-digit", day: "2-digit" })
-    .format(new Date());
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone: timeZone || undefined, year: "numeric", month: "2-digit", day: "2-digit" })
+    .formatToParts(new Date());
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
 }
