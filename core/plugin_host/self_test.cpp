@@ -7,7 +7,6 @@
 #include <memory>
 
 #include "domain/json_text.hpp"
-#include "domain/text.hpp"
 #include "plugin_host/host_services.hpp"
 #include "plugin_host/loader.hpp"
 #include "plugin_host/secret_settings.hpp"

@@ -1,13 +1,20 @@
 // Instants for a day on the user's clock (their profile's time zone, not the browser's):
 // "snooze until 14 July" means 09:00 on 14 July where the user lives.
 
-// The zone's offset from UTC at that instant, in milliseconds (Intl knows the zone's rules).
-function offsetAt(instant: number, timeZone: string): number {
+// The date and time on the zone's clock at that instant, as numbers (the browser's zone
+// without one). From its parts: a locale's own short date is no fixed format ("en-CA" gives
+// "12/5/2026" with the ICU of Debian 12, where newer ones give "2026-12-05").
+function wallClock(instant: number, timeZone: string | undefined): (type: Intl.DateTimeFormatPartTypes) => number {
   const parts = new Intl.DateTimeFormat("en-US", {
     timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
     hour: "2-digit", minute: "2-digit", second: "2-digit",
   }).formatToParts(new Date(instant));
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return (type) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+}
+
+// The zone's offset from UTC at that instant, in milliseconds (Intl knows the zone's rules).
+function offsetAt(instant: number, timeZone: string): number {
+  const n = wallClock(instant, timeZone);
   return Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second")) - Math.floor(instant / 1000) * 1000;
 }
 
@@ -22,12 +29,9 @@ export function localInstant(isoDate: string, hour: number, timeZone: string | n
   return new Date(instant);
 }
 
-// Today's date on the user's clock, as "YYYY-MM-DD" (the date input's minimum). Assembled
-// from its parts: a locale's own short date is no fixed format ("en-CA" gives "12/5/2026"
-// with the ICU of Debian 12, where newer ones give "2026-12-05").
+// Today's date on the user's clock, as "YYYY-MM-DD" (the date input's minimum).
 export function localToday(timeZone: string | null | undefined): string {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone: timeZone || undefined, year: "numeric", month: "2-digit", day: "2-digit" })
-    .formatToParts(new Date());
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${part("year")}-${part("month")}-${part("day")}`;
+  const n = wallClock(Date.now(), timeZone || undefined);
+  const two = (v: number) => String(v).padStart(2, "0");
+  return `${n("year")}-${two(n("month"))}-${two(n("day"))}`;
 }
