@@ -825,20 +825,36 @@ CREATE INDEX attachments_org_updated ON attachments(org_id, updated_at, id);
 }
 
 // The reports read their leads from memory (report_index/report_index.hpp), which must learn
-// of every lead a write recomputes, in this process or another: report_changes names each
+// of every lead a write changes, in this process or another: report_changes names each
 // such lead once, with the sequence number of its last change (AUTOINCREMENT: a number is
-// never given twice, so that a reader that has seen up to N misses nothing after N). A
-// second trigger on the view that recomputes a lead's row writes it, in the same write
-// transaction. The counts by month of migration 14 are no longer read: their table and its
-// two triggers, which every write of a lead paid for, are dropped.
+// never given twice, so that a reader that has seen up to N misses nothing after N).
+// `INSERT INTO report_change` (a view whose INSTEAD OF trigger is the one place a change is
+// written) is called, in the same write transaction, when a lead's row of report_leads is
+// recomputed and when one of its follow-ups is written (the index counts the overdue ones).
+// The counts by month of migration 14 are no longer read: their table and its two
+// triggers, which every write of a lead paid for, are dropped.
 constexpr const char* v16_report_changes = R"sql(
 CREATE TABLE report_changes (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   lead_id INTEGER NOT NULL UNIQUE
 );
-CREATE TRIGGER report_lead_changed INSTEAD OF INSERT ON report_lead_refresh BEGIN
+CREATE VIEW report_change AS SELECT 0 AS lead_id;
+CREATE TRIGGER report_change_noted INSTEAD OF INSERT ON report_change BEGIN
   DELETE FROM report_changes WHERE lead_id = NEW.lead_id;
   INSERT INTO report_changes (lead_id) VALUES (NEW.lead_id);
+END;
+CREATE TRIGGER report_lead_changed INSTEAD OF INSERT ON report_lead_refresh BEGIN
+  INSERT INTO report_change VALUES (NEW.lead_id);
+END;
+CREATE TRIGGER report_followup_inserted AFTER INSERT ON followups WHEN NEW.lead_id IS NOT NULL BEGIN
+  INSERT INTO report_change VALUES (NEW.lead_id);
+END;
+CREATE TRIGGER report_followup_updated AFTER UPDATE OF lead_id, status, due_at ON followups BEGIN
+  INSERT INTO report_change SELECT OLD.lead_id WHERE OLD.lead_id IS NOT NULL;
+  INSERT INTO report_change SELECT NEW.lead_id WHERE NEW.lead_id IS NOT NULL AND NEW.lead_id IS NOT OLD.lead_id;
+END;
+CREATE TRIGGER report_followup_deleted AFTER DELETE ON followups WHEN OLD.lead_id IS NOT NULL BEGIN
+  INSERT INTO report_change VALUES (OLD.lead_id);
 END;
 DROP TRIGGER report_leads_counted;
 DROP TRIGGER report_leads_uncounted;
