@@ -3,7 +3,7 @@
 // its own reason, never a neighbour's. A plugin of SDK 1.4 gives the reason back per call;
 // one of 1.3 keeps one plugin-wide reason, read with last_error(NULL), and still works
 // because the daemon creates its instances one at a time. Both are fixtures
-// (tests/plugins/refuses.cpp).
+// (tests/plugins/refuses.cpp, refuses_slowly.c).
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
@@ -28,7 +28,7 @@ struct RefusingWorld {
   World w;
   RefusingWorld() : w(env(plugins)) {}
   static std::map<std::string, std::string> env(const TempDir& dir) {
-    for (const char* name : {"refuses_14", "refuses_13"})
+    for (const char* name : {"refuses_14", "refuses_13", "refuses_slowly"})
       fs::copy_file(fs::path(RELANCE_FIXTURE_PLUGINS) / (std::string("fixture_") + name + ".so"),
                     dir.path() / (std::string(name) + ".so"));
     // Failed creations are retried every 4 x 5 ms: many calls at once, again and again.
@@ -72,4 +72,10 @@ TEST_CASE("instances of an SDK 1.4 plugin created at once are each refused with 
 
 TEST_CASE("instances of an SDK 1.3 plugin created at once are each refused with their own reason") {
   each_instance_shows_its_own_reason("org.relance.fixture.refuses-13");
+}
+
+// refuses_slowly.c waits between its failure and handing over its reason: without the
+// daemon running its create_instance calls one at a time, neighbours' reasons would mix.
+TEST_CASE("instances of an SDK 1.3 plugin slow to give its reason are each refused with their own reason") {
+  each_instance_shows_its_own_reason("org.relance.fixture.refuses-slowly");
 }
