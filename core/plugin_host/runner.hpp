@@ -95,6 +95,8 @@ class InstanceRunner {
   void set_state(const char* state);
   void set_error(const std::string& error);
   std::string plugin_error(relance_instance* instance) const;
+  // A plugin's reason without the settings' secrets, cut to 2000 bytes.
+  std::string redacted_error(std::string_view error) const;
   // The stored settings with their secrets opened; their clear values go to context_.secrets.
   std::string open_settings(const std::string& stored);
   void suspend(const std::string& why);
