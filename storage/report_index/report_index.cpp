@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "relance/model/instant.hpp"
+#include "report_index/stage_path.hpp"
 
 namespace relance::storage {
 namespace {
@@ -50,16 +51,6 @@ std::string sqlite_lower(std::string s) {
   for (char& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return s;
-}
-
-std::vector<std::string> split_stages(const std::string& joined) {
-  std::vector<std::string> out;
-  for (std::size_t at = 0; at <= joined.size();) {
-    const std::size_t end = std::min(joined.find('\x1f', at), joined.size());
-    out.push_back(joined.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
 }
 
 // Counts by (organisation, name), dense: a vector per organisation seen.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "relance/storage/report_reads.hpp"
+#include "report_index/stage_path.hpp"
 #include "sqlite/connection.hpp"
 
 namespace relance::storage::sqlite {
@@ -55,18 +56,6 @@ inline OutcomeGroup outcome_group(SQLite::Statement& st) {
   // A braced list is evaluated left to right: the columns are read in order.
   return OutcomeGroup{integer(), text(), integer(), text(), text(), text(),
                       text(),    integer(), integer(), integer(), integer()};
-}
-
-// The stages of a lead's path, joined by the unit separator (no stage name holds a control
-// character).
-inline std::vector<std::string> split_stages(const std::string& joined) {
-  std::vector<std::string> out;
-  for (std::size_t at = 0; at <= joined.size();) {
-    const std::size_t end = std::min(joined.find('\x1f', at), joined.size());
-    out.push_back(joined.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
 }
 
 // The days of stale: those asked, else none (each organisation's rule, else the default).
