@@ -284,7 +284,7 @@ int serve(Config c) {
   }, c.outbound, &secrets, [](const storage::Entity& e, std::int64_t org_id, const plugin_host::QueryFilters& filters) {
     // A plugin's query reads its organisation's rows with the filters of the lists.
     return services::storage_query(api::parse_list_request(e, filters), storage::Scope::org(org_id));
-  }};
+  }, (std::filesystem::path(c.data_dir) / "plugin-markers").string()};
   plugin_host::PluginRegistry registry(plugin_env);
   registry.load(c.plugin_directories());
   plugin_host::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);

@@ -4,20 +4,45 @@
 
 #include <algorithm>
 
+#include "relance/model/instant.hpp"
+
 namespace relance::plugin_host {
 
 Dispatcher::Dispatcher(HostEnv& env, const PluginRegistry& registry, DeliveryOptions options)
-    : env_(env), registry_(registry), options_(options) {}
+    : env_(env), registry_(registry), options_(options), markers_(env.marker_dir) {}
 
 Dispatcher::~Dispatcher() { stop(); }
 
 void Dispatcher::start() {
+  quarantine_crashed();
   // Listening before the runners start: each reads the outbox once it runs, so an event is
   // either in that first read or signalled after it.
   listener_ = env_.events.add_commit_listener([this](std::span<const std::int64_t> orgs) { committed(orgs); });
   for (const auto& r : env_.events.plugin_instances()) start_runner(r);
   watcher_ = std::thread([this] { watch(); });
   control_ = std::thread([this] { control(); });
+}
+
+void Dispatcher::quarantine_crashed() {
+  for (const CrashNote& crash : markers_.left_behind()) {
+    const auto r = env_.events.plugin_instance(crash.instance_id);
+    if (!r) {  // removed since
+      markers_.clear(crash.instance_id);
+      continue;
+    }
+    const std::string why = crash_reason(crash);
+    // Recorded before the marker goes: a crash in between quarantines it again, the same way.
+    env_.store.write_sync([&](storage::WriteTxn& tx) {
+      tx.events().set_plugin_suspended(r->id, why);
+      if (crash.event_id)
+        tx.events().put_dead_letter(storage::DeadLetter{
+            r->id, crash.event_id, storage::now_instant(), 1, "crash",
+            std::string("the plugin crashed the daemon (") + signal_name(crash.signal) + ") in " +
+                call_name(crash.call) + " of this event"});
+    });
+    markers_.clear(crash.instance_id);
+    spdlog::error("plugin {} [{}#{}] {}", r->plugin, r->name, r->id, why);
+  }
 }
 
 void Dispatcher::start_runner(const storage::PluginInstanceRecord& r) {
@@ -31,7 +56,7 @@ void Dispatcher::start_runner(const storage::PluginInstanceRecord& r) {
   std::lock_guard lock(mu_);
   if (stopping_) return;
   auto& runner = runners_[r.id];
-  runner = std::make_unique<InstanceRunner>(env_, options_, *plugin, r);
+  runner = std::make_unique<InstanceRunner>(env_, options_, *plugin, r, markers_.open(r.id));
   hand_over_replays(r.id, *runner);
   runner->start();
 }

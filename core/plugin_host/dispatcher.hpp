@@ -26,6 +26,8 @@ class Dispatcher {
   Dispatcher(HostEnv& env, const PluginRegistry& registry, DeliveryOptions options);
   ~Dispatcher();
 
+  // Quarantines the instances whose crash marker says they took the daemon down
+  // (quarantine_crashed), then starts delivering.
   void start();
   // Stops every runner (each finishes the call it is in and records its progress).
   void stop();
@@ -48,6 +50,9 @@ class Dispatcher {
   SelfTestResult self_test(const storage::PluginInstanceRecord& r, const std::string& request) const;
 
  private:
+  // Each instance a crash marker names: suspended as crashed, the event it was handling
+  // dead-lettered with status "crash", the marker cleared, the crash logged with the way out.
+  void quarantine_crashed();
   void start_runner(const storage::PluginInstanceRecord& r);
   void stop_runner(std::unique_ptr<InstanceRunner> runner);
   // The event log's commit listener: wakes the runners of those organisations.
@@ -63,6 +68,7 @@ class Dispatcher {
   HostEnv& env_;
   const PluginRegistry& registry_;
   const DeliveryOptions options_;
+  const CrashMarkers markers_;
   mutable std::mutex mu_;
   std::map<std::int64_t, std::unique_ptr<InstanceRunner>> runners_;
   // Replays asked for while an instance's runner was (re)starting: handed to the next one.

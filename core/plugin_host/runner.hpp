@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "plugin_host/crash_marker.hpp"
 #include "plugin_host/host_services.hpp"
 #include "plugin_host/loader.hpp"
 #include "relance/event_sink.h"
@@ -51,8 +52,9 @@ struct RunnerStatus {
 
 class InstanceRunner {
  public:
+  // `marker` records each plugin call (crash_marker.hpp).
   InstanceRunner(HostEnv& env, const DeliveryOptions& options, const PluginFile& plugin,
-                 const storage::PluginInstanceRecord& record);
+                 const storage::PluginInstanceRecord& record, std::unique_ptr<CrashMarker> marker);
   ~InstanceRunner();
 
   void start();
@@ -90,6 +92,10 @@ class InstanceRunner {
   bool finish_commit();
   void process_replays();
   bool subscribed(std::string_view type) const;
+  // Whether `event_id` is a dead letter of a crash, which delivery passes over (a replay
+  // asked for by an admin delivers it).
+  bool crashed_on(std::int64_t event_id);
+  void load_crashed_events();
   // Sleeps up to `d`; false when asked to stop meanwhile.
   bool pause(std::chrono::milliseconds d);
   void set_state(const char* state);
@@ -105,6 +111,8 @@ class InstanceRunner {
   InstanceContext context_;
   std::unique_ptr<HostContext> host_;
   std::vector<std::string> patterns_;
+  std::unique_ptr<CrashMarker> marker_;
+  std::vector<std::int64_t> crashed_events_;  // after the cursor, in order (crashed_on)
 
   relance_instance* instance_ = nullptr;
   const relance_event_sink_v1* sink_ = nullptr;
