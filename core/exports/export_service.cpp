@@ -58,7 +58,8 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
       session_->finish();
       body_->finish();
     } catch (const ExporterRefused& e) {
-      fail(std::string(announced_ ? " export failed (" : " export refused (") + e.step() + "): " + e.what());
+      fail(std::string(announced_ ? " export failed (" : " export refused (") + e.step() + "): " + e.what(),
+           e.kind(), named_option(e.what()));
     } catch (...) {
       fail({});
     }
@@ -67,10 +68,13 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
  private:
   // Before the first byte the caller hears why (a refusal by the plugin, or the error in
   // flight); after it, the stream is cut and the reason logged.
-  void fail(const std::string& refusal) {
+  void fail(const std::string& refusal, ExportRefused::Kind kind = ExportRefused::Kind::fatal,
+            std::string option = {}) {
     const std::string format = plan_->format->id;
     if (!announced_) {
-      if (!refusal.empty()) return started_(std::make_exception_ptr(ExportRefused(format + refusal)), ExportStarted{});
+      if (!refusal.empty())
+        return started_(std::make_exception_ptr(ExportRefused(format + refusal, kind, std::move(option))),
+                        ExportStarted{});
       return started_(std::current_exception(), ExportStarted{});
     }
     std::string why = format + refusal;
@@ -175,6 +179,15 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
     references_.reset();
     after_id_.reset();
     ++dataset_;
+  }
+
+  // The format's option a refusal names (the plugin's reason is free text): the longest
+  // name found in it, "" when none is.
+  std::string named_option(std::string_view reason) const {
+    std::string found;
+    for (const auto& o : plan_->format->options)
+      if (o.name.size() > found.size() && reason.find(o.name) != std::string_view::npos) found = o.name;
+    return found;
   }
 
   bool is_followups(std::size_t d) const { return plan_->datasets[d] == &storage::entities::followups; }

@@ -41,9 +41,19 @@ struct ExportStarted {
 
 // The exporter refused the export before its first byte (its open or begin_dataset said
 // no): what() says which format, which step and the plugin's reason.
+// kind(): what the plugin's status asks of the caller; option(): the format's option the
+// reason names, "" when it names none.
 class ExportRefused : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  using Kind = plugin_host::ExporterRefused::Kind;
+  ExportRefused(const std::string& what, Kind kind = Kind::invalid, std::string option = {})
+      : std::runtime_error(what), kind_(kind), option_(std::move(option)) {}
+  Kind kind() const { return kind_; }
+  const std::string& option() const { return option_; }
+
+ private:
+  Kind kind_;
+  std::string option_;
 };
 
 class ExportService {

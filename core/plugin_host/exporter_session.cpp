@@ -23,6 +23,20 @@ std::string plugin_error(const PluginFile& p, relance_instance* i) {
 
 relance_str str_of(const std::string& s) { return relance_str{s.data(), s.size()}; }
 
+// What a refusal's status asks of the caller. A status the host does not know (a newer
+// SDK's, or garbage) is FATAL, and logged: the plugin's author has something to fix.
+ExporterRefused::Kind refusal_kind(const PluginFile& p, const char* step, relance_status s) {
+  switch (s) {
+    case RELANCE_RETRY: return ExporterRefused::Kind::retry;
+    case RELANCE_INVALID: return ExporterRefused::Kind::invalid;
+    case RELANCE_FATAL: return ExporterRefused::Kind::fatal;
+    default:
+      spdlog::error("plugin {}: {} returned status {}, which this host does not know; treated as FATAL", p.id, step,
+                    static_cast<int>(s));
+      return ExporterRefused::Kind::fatal;
+  }
+}
+
 relance_status write_to_sink(void* context, const void* data, size_t size) {
   const auto& sink = *static_cast<const ByteSink*>(context);
   return sink(std::string_view(static_cast<const char*>(data), size)) ? RELANCE_OK : RELANCE_FATAL;
@@ -68,11 +82,12 @@ struct Instance {
     if (!exporter) throw ExporterUnavailable("the " + plugin.id + " plugin offers no exporter");
     return *exporter;
   }
-  // Throws the plugin's refusal of `step`, once the export is abandoned.
-  [[noreturn]] void refuse(const char* step) const {
+  // Throws the plugin's refusal of `step` (its status `s`), once the export is abandoned.
+  [[noreturn]] void refuse(const char* step, relance_status s) const {
     const std::string why = plugin_error(plugin, instance);
+    const ExporterRefused::Kind kind = refusal_kind(plugin, step, s);
     exporter->finish(instance, 0);
-    throw ExporterRefused(step, why);
+    throw ExporterRefused(step, why, kind);
   }
 
   const PluginFile& plugin;
@@ -112,30 +127,34 @@ void ExporterSession::open(const ExportSettings& settings, ByteSink sink) {
   const relance_export_request req{sizeof(relance_export_request), str_of(s.settings.options),
                                    str_of(s.settings.locale), str_of(s.settings.time_zone), &s.raw_sink,
                                    s.settings.datasets};
-  if (s.i.x().open(s.i.instance, &req) != RELANCE_OK) s.i.refuse("open");
+  if (const relance_status st = s.i.x().open(s.i.instance, &req); st != RELANCE_OK) s.i.refuse("open", st);
 }
 
 void ExporterSession::begin_dataset(const storage::Entity& entity, std::vector<ExtraColumn> extra) {
   Impl& s = *impl_;
   s.view.emplace(entity, std::move(extra));
-  if (s.i.x().begin_dataset(s.i.instance, &s.view->dataset()) != RELANCE_OK) s.i.refuse("begin_dataset");
+  if (const relance_status st = s.i.x().begin_dataset(s.i.instance, &s.view->dataset()); st != RELANCE_OK)
+    s.i.refuse("begin_dataset", st);
 }
 
 void ExporterSession::begin_table(const storage::Entity& table) {
   Impl& s = *impl_;
   s.view.emplace(table, std::vector<ExtraColumn>{}, false);
-  if (s.i.x().begin_dataset(s.i.instance, &s.view->dataset()) != RELANCE_OK) s.i.refuse("begin_dataset");
+  if (const relance_status st = s.i.x().begin_dataset(s.i.instance, &s.view->dataset()); st != RELANCE_OK)
+    s.i.refuse("begin_dataset", st);
 }
 
 void ExporterSession::write_row(const storage::Row& row, bool redact, const std::vector<const std::string*>& extra_values) {
   Impl& s = *impl_;
-  if (s.i.x().write_row(s.i.instance, &s.view->convert(row, redact, extra_values)) != RELANCE_OK)
-    s.i.refuse("write_row");
+  if (const relance_status st = s.i.x().write_row(s.i.instance, &s.view->convert(row, redact, extra_values));
+      st != RELANCE_OK)
+    s.i.refuse("write_row", st);
 }
 
 void ExporterSession::finish() {
   const Instance& i = impl_->i;
-  if (i.x().finish(i.instance, 1) != RELANCE_OK) throw ExporterRefused("finish", plugin_error(i.plugin, i.instance));
+  if (const relance_status st = i.x().finish(i.instance, 1); st != RELANCE_OK)
+    throw ExporterRefused("finish", plugin_error(i.plugin, i.instance), refusal_kind(i.plugin, "finish", st));
 }
 
 void ExporterSession::abandon() { impl_->i.x().finish(impl_->i.instance, 0); }

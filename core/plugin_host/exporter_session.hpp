@@ -49,14 +49,20 @@ class ExporterUnavailable : public std::runtime_error {
 };
 
 // A step of the export returned an error: what() is the plugin's reason, step() the call
-// ("open", "begin_dataset", "write_row", "finish").
+// ("open", "begin_dataset", "write_row", "finish"), kind() what its status asks of the
+// caller (docs/sdk.md, "Statuses"): try again later (RETRY), change the request (INVALID),
+// or nothing the caller can do (FATAL, and any status the host does not know).
 class ExporterRefused : public std::runtime_error {
  public:
-  ExporterRefused(std::string step, const std::string& reason) : std::runtime_error(reason), step_(std::move(step)) {}
+  enum class Kind { retry, invalid, fatal };
+  ExporterRefused(std::string step, const std::string& reason, Kind kind = Kind::fatal)
+      : std::runtime_error(reason), step_(std::move(step)), kind_(kind) {}
   const std::string& step() const { return step_; }
+  Kind kind() const { return kind_; }
 
  private:
   std::string step_;
+  Kind kind_;
 };
 
 // What the exporter is asked for (relance_export_request).
