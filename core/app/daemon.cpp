@@ -289,7 +289,8 @@ int serve(Config c) {
   registry.load(c.plugin_directories());
   plugin_host::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);
   services::PluginService plugin_service(*store, event_log, registry, dispatcher, secrets);
-  exports::ExportService exports(plugin_env, records, registry, c.plugins.export_threads);
+  exports::ExportService exports(plugin_env, records, registry, c.plugins.export_threads,
+                                 c.plugins.delivery.call_budget);
   plugin_service.seal_clear_settings();
   plugin_service.apply_configured(c.plugins.instances);
   dispatcher.start();

@@ -22,9 +22,10 @@ struct MarkerSlot {
   std::uint32_t magic;
   std::int32_t call;
   std::int32_t signal;
-  std::int32_t reserved;
+  std::int32_t suspect_call;  // the call in flight at an earlier death without a signal
   std::int64_t instance_id;
   std::int64_t event_id;
+  std::int64_t suspect_event;
 };
 
 namespace {
@@ -120,7 +121,9 @@ std::optional<CrashNote> crash_of(const std::string& reason) {
 }
 
 CrashMarker::~CrashMarker() {
-  if (slot_) munmap(slot_, marker_size);
+  if (!slot_) return;
+  if (current_slot == slot_) current_slot = nullptr;
+  munmap(slot_, marker_size);
 }
 
 void CrashMarker::enter(PluginCallKind call, std::int64_t event_id) {
@@ -155,7 +158,8 @@ std::vector<CrashNote> CrashMarkers::left_behind() const {
     std::ifstream in(f.path(), std::ios::binary);
     if (!in.read(reinterpret_cast<char*>(&s), sizeof s) || s.magic != marker_magic) continue;
     if (s.call == static_cast<std::int32_t>(PluginCallKind::none)) continue;
-    out.push_back(CrashNote{s.instance_id, s.event_id, static_cast<PluginCallKind>(s.call), s.signal});
+    out.push_back(CrashNote{s.instance_id, s.event_id, static_cast<PluginCallKind>(s.call), s.signal,
+                            s.suspect_call == s.call && s.suspect_event == s.event_id});
   }
   std::sort(out.begin(), out.end(), [](const CrashNote& a, const CrashNote& b) { return a.instance_id < b.instance_id; });
   return out;
@@ -165,6 +169,22 @@ void CrashMarkers::clear(std::int64_t instance_id) const {
   if (dir_.empty()) return;
   std::error_code ec;
   fs::remove(file_of(instance_id), ec);
+}
+
+void CrashMarkers::suspect(const CrashNote& note) const {
+  if (dir_.empty()) return;
+  const std::string path = file_of(note.instance_id);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return;
+  Slot s{};
+  if (::pread(fd, &s, sizeof s, 0) == static_cast<ssize_t>(sizeof s)) {
+    s.suspect_call = static_cast<std::int32_t>(note.call);
+    s.suspect_event = note.event_id;
+    s.call = static_cast<std::int32_t>(PluginCallKind::none);
+    if (::pwrite(fd, &s, sizeof s, 0) != static_cast<ssize_t>(sizeof s))
+      spdlog::warn("plugin instance #{}: cannot write {}: {}", note.instance_id, path, std::strerror(errno));
+  }
+  ::close(fd);
 }
 
 std::unique_ptr<CrashMarker> CrashMarkers::open(std::int64_t instance_id) const {
@@ -186,6 +206,7 @@ std::unique_ptr<CrashMarker> CrashMarkers::open(std::int64_t instance_id) const 
   }
   std::call_once(handler_installed, install_handler);
   auto* slot = static_cast<Slot*>(map);
+  // The suspicion (suspect_*) is kept: it is about the next death.
   put(slot->call, static_cast<std::int32_t>(PluginCallKind::none));
   put(slot->event_id, std::int64_t{0});
   put(slot->signal, std::int32_t{0});

@@ -13,6 +13,12 @@
 // of the calling thread, if it is inside a plugin call: it only stores an integer to mapped
 // memory (async-signal-safe), puts the previous handler back and raises the signal again.
 //
+// A marker without a signal is not proof: the daemon may have been killed from outside
+// (kill -9, the OOM killer) in the middle of a call, and the plugin is not to blame. Such a
+// marker is kept as a suspicion (CrashMarkers::suspect): the call is made again, and only
+// if the daemon dies again in the same call of the same event is the instance quarantined.
+// A crash the handler could not record (a stack overflow) thus costs two starts, not a loop.
+//
 // Nothing here assumes the plugin runs in this process: a host in a child process marks its
 // calls the same way, and the daemon reads what the marker says after the child died.
 //
@@ -39,6 +45,7 @@ struct CrashNote {
   std::int64_t event_id = 0;  // 0: the call was not about an event (create_instance...)
   PluginCallKind call = PluginCallKind::none;
   int signal = 0;             // 0: unknown (killed outright, or no handler ran)
+  bool again = false;         // the same call of the same event was in flight at the last death too
 };
 
 // "SIGSEGV", "SIGABRT"...; "an unknown signal" for 0.
@@ -78,6 +85,9 @@ class CrashMarkers {
   std::vector<CrashNote> left_behind() const;
   // Forgets the marker of an instance (once the crash is recorded, or the instance is gone).
   void clear(std::int64_t instance_id) const;
+  // Keeps the call `note` names as a suspicion and clears the marker: if it is in flight at
+  // the next death too, left_behind() says `again`.
+  void suspect(const CrashNote& note) const;
   // The marker of an instance, its file created when missing. Installs the signal handler
   // on first use. A marker that cannot be mapped is logged and records nothing.
   std::unique_ptr<CrashMarker> open(std::int64_t instance_id) const;

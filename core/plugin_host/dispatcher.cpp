@@ -30,6 +30,15 @@ void Dispatcher::quarantine_crashed() {
       markers_.clear(crash.instance_id);
       continue;
     }
+    if (!crash.signal && !crash.again) {
+      // Perhaps killed from outside mid-call: the call is made again, watched.
+      spdlog::warn("plugin {} [{}#{}]: the daemon stopped during {}{} without a signal from the plugin (killed?); "
+                   "delivery goes on, and the instance is quarantined if it happens again there",
+                   r->plugin, r->name, r->id, call_name(crash.call),
+                   crash.event_id ? " of event " + std::to_string(crash.event_id) : std::string());
+      markers_.suspect(crash);
+      continue;
+    }
     const std::string why = crash_reason(crash);
     // Recorded before the marker goes: a crash in between quarantines it again, the same way.
     env_.store.write_sync([&](storage::WriteTxn& tx) {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 
 #include "plugin_host/host_services.hpp"
@@ -60,6 +61,25 @@ ExporterFormat format_of(const PluginFile& f, const relance_exporter_v1& t) {
   return fmt;
 }
 
+// Shows a plugin call on a CallWatch while it runs.
+class Watched {
+ public:
+  Watched(CallWatch* w, const char* step) : w_(w) {
+    if (!w_) return;
+    w_->step.store(step);
+    w_->started.store(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+  }
+  ~Watched() {
+    if (w_) w_->started.store(0);
+  }
+  Watched(const Watched&) = delete;
+  Watched& operator=(const Watched&) = delete;
+
+ private:
+  CallWatch* w_;
+};
+
 // An instance of an exporter plugin, destroyed with it.
 struct Instance {
   Instance(HostEnv& env, const PluginFile& p, std::int64_t org_id, std::vector<std::string> datasets) : plugin(p) {
@@ -100,10 +120,11 @@ struct Instance {
 }  // namespace
 
 struct ExporterSession::Impl {
-  Impl(HostEnv& env, const PluginFile& p, std::int64_t org_id, std::vector<std::string> datasets)
-      : i(env, p, org_id, std::move(datasets)) {}
+  Impl(HostEnv& env, const PluginFile& p, std::int64_t org_id, std::vector<std::string> datasets, CallWatch* w)
+      : i(env, p, org_id, std::move(datasets)), watch(w) {}
 
   Instance i;
+  CallWatch* watch;
   // What open() gave the plugin, kept for the export's life: the plugin may hold the sink.
   ExportSettings settings;
   ByteSink sink;
@@ -112,8 +133,8 @@ struct ExporterSession::Impl {
 };
 
 ExporterSession::ExporterSession(HostEnv& env, const ExporterFormat& format, std::int64_t org_id,
-                                 std::vector<std::string> datasets)
-    : impl_(std::make_unique<Impl>(env, *format.plugin, org_id, std::move(datasets))) {
+                                 std::vector<std::string> datasets, CallWatch* watch)
+    : impl_(std::make_unique<Impl>(env, *format.plugin, org_id, std::move(datasets), watch)) {
   impl_->i.x();
 }
 
@@ -127,7 +148,12 @@ void ExporterSession::open(const ExportSettings& settings, ByteSink sink) {
   const relance_export_request req{sizeof(relance_export_request), str_of(s.settings.options),
                                    str_of(s.settings.locale), str_of(s.settings.time_zone), &s.raw_sink,
                                    s.settings.datasets};
-  if (const relance_status st = s.i.x().open(s.i.instance, &req); st != RELANCE_OK) s.i.refuse("open", st);
+  relance_status st;
+  {
+    Watched w(s.watch, "open");
+    st = s.i.x().open(s.i.instance, &req);
+  }
+  if (st != RELANCE_OK) s.i.refuse("open", st);
 }
 
 void ExporterSession::begin_dataset(const storage::Entity& entity, std::vector<ExtraColumn> extra) {
@@ -146,14 +172,23 @@ void ExporterSession::begin_table(const storage::Entity& table) {
 
 void ExporterSession::write_row(const storage::Row& row, bool redact, const std::vector<const std::string*>& extra_values) {
   Impl& s = *impl_;
-  if (const relance_status st = s.i.x().write_row(s.i.instance, &s.view->convert(row, redact, extra_values));
-      st != RELANCE_OK)
-    s.i.refuse("write_row", st);
+  relance_status st;
+  {
+    const relance_row& converted = s.view->convert(row, redact, extra_values);
+    Watched w(s.watch, "write_row");
+    st = s.i.x().write_row(s.i.instance, &converted);
+  }
+  if (st != RELANCE_OK) s.i.refuse("write_row", st);
 }
 
 void ExporterSession::finish() {
   const Instance& i = impl_->i;
-  if (const relance_status st = i.x().finish(i.instance, 1); st != RELANCE_OK)
+  relance_status st;
+  {
+    Watched w(impl_->watch, "finish");
+    st = i.x().finish(i.instance, 1);
+  }
+  if (st != RELANCE_OK)
     throw ExporterRefused("finish", plugin_error(i.plugin, i.instance), refusal_kind(i.plugin, "finish", st));
 }
 

@@ -9,6 +9,7 @@
 // at a time (the SDK's contract for an instance), not necessarily the same one.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -76,11 +77,20 @@ struct ExportSettings {
 // Where the exporter's bytes go: false stops the export (the plugin sees RELANCE_FATAL).
 using ByteSink = std::function<bool(std::string_view bytes)>;
 
+// The plugin call a session is in, for a watchdog on another thread: when it began
+// (steady-clock nanoseconds, 0 when none) and which step it is.
+struct CallWatch {
+  std::atomic<std::int64_t> started{0};
+  std::atomic<const char*> step{""};
+};
+
 class ExporterSession {
  public:
   // An instance of `format`'s plugin for organisation `org_id`, granted `datasets` (names)
-  // for relance.host.query/1. Throws ExporterUnavailable.
-  ExporterSession(HostEnv& env, const ExporterFormat& format, std::int64_t org_id, std::vector<std::string> datasets);
+  // for relance.host.query/1. Throws ExporterUnavailable. `watch`, when given, shows each
+  // call of the export steps below while it runs.
+  ExporterSession(HostEnv& env, const ExporterFormat& format, std::int64_t org_id, std::vector<std::string> datasets,
+                  CallWatch* watch = nullptr);
   ~ExporterSession();
   ExporterSession(const ExporterSession&) = delete;
   ExporterSession& operator=(const ExporterSession&) = delete;
