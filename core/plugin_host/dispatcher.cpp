@@ -66,6 +66,10 @@ void Dispatcher::start_runner(const storage::PluginInstanceRecord& r) {
   if (stopping_) return;
   auto& runner = runners_[r.id];
   runner = std::make_unique<InstanceRunner>(env_, options_, *plugin, r, markers_.open(r.id));
+  if (auto stuck = stuck_.find(r.id); stuck != stuck_.end()) {
+    if (stuck->second->finished()) stuck_.erase(stuck);
+    else runner->wait_for(stuck->second);
+  }
   hand_over_replays(r.id, *runner);
   runner->start();
 }
@@ -89,7 +93,9 @@ void Dispatcher::stop_runner(std::unique_ptr<InstanceRunner> runner) {
     // Still inside a plugin call: its thread may touch the runner when the call returns,
     // so the runner is left alive (and the plugin loaded) rather than freed under it.
     spdlog::error("plugin instance #{} is still inside a plugin call; leaving it behind", runner->id());
-    (void)runner.release();
+    const std::int64_t id = runner->id();
+    std::lock_guard lock(mu_);
+    stuck_[id] = runner.release();
   }
 }
 

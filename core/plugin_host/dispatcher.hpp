@@ -54,6 +54,8 @@ class Dispatcher {
   // dead-lettered with status "crash", the marker cleared, the crash logged with the way out.
   void quarantine_crashed();
   void start_runner(const storage::PluginInstanceRecord& r);
+  // Stops `runner`; one still inside a plugin call after a grace period is left behind
+  // (leaked: its thread may touch it when the call returns) and kept in stuck_.
   void stop_runner(std::unique_ptr<InstanceRunner> runner);
   // The event log's commit listener: wakes the runners of those organisations.
   void committed(std::span<const std::int64_t> org_ids);
@@ -71,6 +73,9 @@ class Dispatcher {
   const CrashMarkers markers_;
   mutable std::mutex mu_;
   std::map<std::int64_t, std::unique_ptr<InstanceRunner>> runners_;
+  // The last runner of an instance left behind inside a plugin call: the next runner of the
+  // instance waits for it (InstanceRunner::wait_for).
+  std::map<std::int64_t, const InstanceRunner*> stuck_;
   // Replays asked for while an instance's runner was (re)starting: handed to the next one.
   std::map<std::int64_t, std::vector<std::optional<std::int64_t>>> pending_replays_;
   std::condition_variable stop_cv_;

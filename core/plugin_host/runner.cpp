@@ -164,6 +164,11 @@ void InstanceRunner::suspend(const std::string& why) {
                    [](std::exception_ptr) {});
 }
 
+bool InstanceRunner::finished() const {
+  std::lock_guard lock(mu_);
+  return finished_;
+}
+
 RunnerStatus InstanceRunner::status() const {
   std::lock_guard lock(mu_);
   return status_;
@@ -467,6 +472,16 @@ void InstanceRunner::run() {
         cv_.wait(lock, [&] { return stop_ || !suspended_; });
         continue;
       }
+    }
+    if (predecessor_) {
+      if (!predecessor_->finished()) {
+        set_error("a call of this instance's previous run has not returned (past its budget); delivery starts when "
+                  "it does");
+        set_state("waiting");
+        if (!pause(options_.watchdog * 2)) break;
+        continue;
+      }
+      predecessor_ = nullptr;
     }
     try {
       if (!positioned) {

@@ -75,6 +75,14 @@ class InstanceRunner {
   // Called by the watchdog: suspends the instance if a call has overrun its budget.
   void check_budget(std::chrono::steady_clock::time_point now);
 
+  // The runner before this one of the same instance, left behind inside a plugin call that
+  // has not returned (Dispatcher::stop_runner): this one calls the plugin only once that
+  // call has returned, so that a restart or a resume never adds a second thread stuck in,
+  // or spinning in, the same plugin. Before start().
+  void wait_for(const InstanceRunner* predecessor) { predecessor_ = predecessor; }
+  // Whether the thread is past its last plugin call.
+  bool finished() const;
+
   RunnerStatus status() const;
   std::int64_t id() const { return context_.id; }
   std::int64_t org_id() const { return context_.org_id; }
@@ -112,6 +120,7 @@ class InstanceRunner {
   std::unique_ptr<HostContext> host_;
   std::vector<std::string> patterns_;
   std::unique_ptr<CrashMarker> marker_;
+  const InstanceRunner* predecessor_ = nullptr;
   std::vector<std::int64_t> crashed_events_;  // after the cursor, in order (crashed_on)
 
   relance_instance* instance_ = nullptr;

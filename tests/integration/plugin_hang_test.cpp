@@ -97,7 +97,7 @@ TEST_CASE(
   auto r = w.alpha_admin.post("/api/v1/plugin-instances",
                               json::object{{"plugin", "org.relance.fixture.slow"},
                                            {"name", "Spinner"},
-                                           {"settings", {{"sleep_ms", 12000}, {"spin", 1}}}});
+                                           {"settings", {{"sleep_ms", 16000}, {"spin", 1}}}});
   REQUIRE(r.status == 201);
   const std::string path = "/api/v1/plugin-instances/" + std::to_string(r.json().at("id").as_int64());
   auto state = [&] { return text_of(w.alpha_admin.get(path).json().at("delivery").at("state")); };
@@ -117,10 +117,24 @@ TEST_CASE(
   CHECK(spinning(pid) == 1);
   CHECK(thread_count(pid) == threads);
 
-  // A change of settings restarts the instance: not while its call runs.
-  auto quiet = w.alpha_admin.patch(path, json::object{{"settings", {{"sleep_ms", 12000}, {"spin", 1}, {"note", "é"}}}});
+  // A change of settings restarts the instance, leaving the old call behind; resuming the
+  // new run does not call the plugin while that call runs.
+  auto quiet = w.alpha_admin.patch(path, json::object{{"settings", {{"sleep_ms", 0}, {"note", "é"}}}});
   REQUIRE(quiet.status == 200);
-  std::this_thread::sleep_for(6s);  // past the 5 s a restart waits for the old call
+  std::this_thread::sleep_for(5500ms);  // past the 5 s a restart waits for the old call
+  for (int i = 0; i < 2; ++i) {
+    auto resumed = w.alpha_admin.post(path + "/resume", json::object{});
+    INFO(resumed.body);
+    CHECK(resumed.status == 200);
+    std::this_thread::sleep_for(200ms);
+  }
+  CHECK(state() == "waiting");
   CHECK(spinning(pid) == 1);
   CHECK(thread_count(pid) <= threads + 1);  // the new runner's thread, waiting
+  // Once the old call returns, the new run delivers (its settings: no sleep).
+  CHECK(eventually([&] {
+    const auto d = w.alpha_admin.get(path).json().at("delivery");
+    return text_of(d.at("state")) == "idle" && d.at("pending").as_int64() == 0;
+  }, 25s));
+  CHECK(spinning(pid) == 0);
 }
