@@ -39,17 +39,22 @@ struct Viewer {
 json::value number_or_null(std::optional<double> v) { return v ? json::value(*v) : json::value(nullptr); }
 
 // Median: the middle value, or the mean of the two middle ones. p90: the nearest rank.
-std::optional<double> median(std::vector<double> v) {
+// Selected in place (nth_element: linear, where a sort of a few hundred thousand stays
+// would be most of a report's time); the order of `v` is lost.
+std::optional<double> median(std::vector<double>& v) {
   if (v.empty()) return std::nullopt;
-  std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(n / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  if (n % 2) return *mid;
+  return (*std::max_element(v.begin(), mid) + *mid) / 2;  // the largest of the lower half
 }
-std::optional<double> p90(std::vector<double> v) {
+std::optional<double> p90(std::vector<double>& v) {
   if (v.empty()) return std::nullopt;
-  std::sort(v.begin(), v.end());
   const auto rank = static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(v.size())));
-  return v[std::max<std::size_t>(rank, 1) - 1];
+  const auto at = v.begin() + static_cast<std::ptrdiff_t>(std::max<std::size_t>(rank, 1) - 1);
+  std::nth_element(v.begin(), at, v.end());
+  return *at;
 }
 std::optional<double> ratio(std::int64_t part, std::int64_t whole) {
   if (whole == 0) return std::nullopt;
@@ -80,22 +85,22 @@ std::set<std::string> reached_stages(const std::vector<std::string>& been, const
 
 // The stages of `pipeline` in its order, then any other stage seen, by name. Conversion runs
 // from each stage to the next one of the pipeline; "lost" is an exit, not a step.
-json::object funnel_of(const Stages& seen, const std::vector<std::string>& pipeline) {
+json::object funnel_of(Stages& seen, const std::vector<std::string>& pipeline) {
   std::vector<std::string> order = pipeline;
   for (const auto& [stage, _] : seen)
     if (std::find(order.begin(), order.end(), stage) == order.end()) order.push_back(stage);
   std::vector<std::string> steps;
   for (const auto& s : order)
     if (s != "lost") steps.push_back(s);
-  static const StageFigures none;
-  auto at = [&](const std::string& s) -> const StageFigures& {
+  StageFigures none;
+  auto at = [&](const std::string& s) -> StageFigures& {
     const auto it = seen.find(s);
     return it == seen.end() ? none : it->second;
   };
   json::array stages;
   std::int64_t total = 0;
   for (const auto& s : order) {
-    const StageFigures& f = at(s);
+    StageFigures& f = at(s);
     total += f.leads;
     std::optional<double> conversion;
     const auto step = std::find(steps.begin(), steps.end(), s);
@@ -184,7 +189,7 @@ struct Discipline {
   std::int64_t mission_leads = 0, with_reference = 0, overdue = 0;
   std::vector<double> delays;  // seconds, of the leads followed up
 
-  json::object to_json() const {
+  json::object to_json() {
     auto within = [&](double hours) {
       return static_cast<std::int64_t>(
           std::count_if(delays.begin(), delays.end(), [&](double s) { return s <= hours * 3600; }));
@@ -303,13 +308,15 @@ class Builder {
       }
     }
     for (const auto& s : reads_.stage_stays(q_.filter)) {
-      by_org[s.org_id][s.stage].stays.push_back(s.seconds);
-      overall[viewer_.stage_in_totals(s.stage)].stays.push_back(s.seconds);
+      auto& own = by_org[s.org_id][s.stage].stays;
+      own.insert(own.end(), s.seconds.begin(), s.seconds.end());
+      auto& all = overall[viewer_.stage_in_totals(s.stage)].stays;
+      all.insert(all.end(), s.seconds.begin(), s.seconds.end());
     }
     std::vector<std::string> defaults;
     for (std::string_view s : services::default_pipeline_stages()) defaults.emplace_back(s);
     json::array startups;
-    for (const auto& [org_id, stages] : by_org) {
+    for (auto& [org_id, stages] : by_org) {
       if (!viewer_.sees(org_id)) continue;
       json::object o = named(org_id);
       const auto org = orgs_.get(org_id);
@@ -360,16 +367,16 @@ class Builder {
       f(overall);
       f(by_org[org_id]);
     };
-    for (const auto& l : reads_.first_followups(q_.filter))
-      add(l.org_id, [&](Discipline& d) {
-        ++d.mission_leads;
-        if (l.has_reference) ++d.with_reference;
-        if (l.delay_seconds) d.delays.push_back(*l.delay_seconds);
+    for (const auto& m : reads_.first_followups(q_.filter))
+      add(m.org_id, [&](Discipline& d) {
+        d.mission_leads += m.leads;
+        d.with_reference += m.started;
+        d.delays.insert(d.delays.end(), m.delays.begin(), m.delays.end());
       });
     for (const auto& c : reads_.overdue_followups(q_.filter))
       add(c.org_id, [&](Discipline& d) { d.overdue += c.count; });
     json::array startups;
-    for (const auto& [org_id, d] : by_org) {
+    for (auto& [org_id, d] : by_org) {
       if (!viewer_.sees(org_id)) continue;
       json::object o = named(org_id);
       for (auto& kv : d.to_json()) o[kv.key()] = kv.value();

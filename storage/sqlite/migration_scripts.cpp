@@ -824,6 +824,27 @@ CREATE INDEX attachments_org_updated ON attachments(org_id, updated_at, id);
 )sql";
 }
 
+// The reports read their leads from memory (report_index/report_index.hpp), which must learn
+// of every lead a write recomputes, in this process or another: report_changes names each
+// such lead once, with the sequence number of its last change (AUTOINCREMENT: a number is
+// never given twice, so that a reader that has seen up to N misses nothing after N). A
+// second trigger on the view that recomputes a lead's row writes it, in the same write
+// transaction. The counts by month of migration 14 are no longer read: their table and its
+// two triggers, which every write of a lead paid for, are dropped.
+constexpr const char* v16_report_changes = R"sql(
+CREATE TABLE report_changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  lead_id INTEGER NOT NULL UNIQUE
+);
+CREATE TRIGGER report_lead_changed INSTEAD OF INSERT ON report_lead_refresh BEGIN
+  DELETE FROM report_changes WHERE lead_id = NEW.lead_id;
+  INSERT INTO report_changes (lead_id) VALUES (NEW.lead_id);
+END;
+DROP TRIGGER report_leads_counted;
+DROP TRIGGER report_leads_uncounted;
+DROP TABLE report_lead_counts;
+)sql";
+
 #undef RELANCE_ROW_HEADER
 
 }  // namespace
@@ -845,6 +866,7 @@ std::span<const Migration> migrations() {
       {13, "attachments of contacts", v13()},
       {14, "aggregates of the reports, kept by triggers", v14_report_aggregates},
       {15, "attachments' bytes as a BLOB", v15()},
+      {16, "the leads each write changed, for the reports' index", v16_report_changes},
   };
   return all;
 }

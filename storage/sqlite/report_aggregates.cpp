@@ -90,19 +90,13 @@ void bind_period(SQLite::Statement& st, const void* more) {
   }
 }
 
-// The tables a report reads, each with the filter's conditions it can take.
-enum class Rows { leads, lead_counts, outcomes };
-
-// The conditions of the filter's start-up, mission, sector and partner on a row of `rows`.
-// A lead's `sector_key` is its company's sector folded as NOCASE folds it; an outcome's
+// The conditions of the filter's start-up, mission and partner on an outcome's row; its
 // sector is its partner's, joined when reporting.
-std::string key_conditions(const ReportFilter& f, Rows rows) {
+std::string key_conditions(const ReportFilter& f) {
   std::string w;
   if (f.org_id) w += " AND org_id = :org";
   if (f.event_id) w += " AND event_id = :event";
-  if (rows != Rows::outcomes && f.sector) w += " AND sector_key = lower(:sector)";
-  if (rows == Rows::leads && f.partner_company_id) w += " AND company_id = :partner";
-  if (rows == Rows::outcomes && f.partner_company_id) w += " AND partner_id = :partner";
+  if (f.partner_company_id) w += " AND partner_id = :partner";
   return w;
 }
 
@@ -115,12 +109,6 @@ std::string in_edges(const Period& p, const std::string& column) {
   }
   return " AND (" + (w.empty() ? "0" : w) + ")";
 }
-std::string in_period(const Period& p, const std::string& column) {
-  std::string w;
-  if (p.lo) w += " AND " + column + " >= :lo";
-  if (p.hi) w += " AND " + column + " < :hi";
-  return w;
-}
 std::string in_months(const Period& p) {
   std::string w;
   if (p.m1) w += " AND month >= :m1";
@@ -128,68 +116,12 @@ std::string in_months(const Period& p) {
   return w;
 }
 
-// The filter's leads as rows (org_id, stage, path, n): n leads of each. A partner's leads are
-// few: they are read one by one through the index by company; otherwise the counts of the
-// period's whole months and the leads of its partial ones.
-std::string lead_rows(const ReportFilter& f, const Period& p) {
-  const std::string each = "SELECT org_id, stage, path, 1 AS n FROM report_leads WHERE 1" + key_conditions(f, Rows::leads);
-  if (f.partner_company_id) return each + in_period(p, "created_at");
-  std::string sql;
-  if (!p.empty)
-    sql = "SELECT org_id, stage, path, leads AS n FROM report_lead_counts WHERE 1" + key_conditions(f, Rows::lead_counts) +
-          in_months(p);
-  if (!p.edges.empty()) sql += (sql.empty() ? "" : " UNION ALL ") + each + in_edges(p, "created_at");
-  return sql;
-}
-
 }  // namespace
-
-std::vector<StageLeads> leads_by_stage(Connection& c, const ReportFilter& f) {
-  const Period p = period_of(f);
-  if (!p.split) return sqlite::leads_by_stage(c, f);
-  const std::string sql = "SELECT org_id, stage, sum(n) FROM (" + lead_rows(f, p) + ") GROUP BY org_id, stage";
-  return rows_of<StageLeads>(c, sql, f, stage_leads, bind_period, &p);
-}
-
-std::vector<StagePath> stage_paths(Connection& c, const ReportFilter& f) {
-  const Period p = period_of(f);
-  if (!p.split) return sqlite::stage_paths(c, f);
-  const std::string sql = "SELECT org_id, path, sum(n) FROM (" + lead_rows(f, p) + ") GROUP BY org_id, path";
-  return rows_of<StagePath>(c, sql, f, [](SQLite::Statement& st) {
-    return StagePath{st.getColumn(0).getInt64(), split_stages(st.getColumn(1).getString()), st.getColumn(2).getInt64()};
-  }, bind_period, &p);
-}
-
-// The medians need every value: each stay is one row of report_stays, read with its lead's
-// keys (no window over the activities).
-std::vector<StageStay> stage_stays(Connection& c, const ReportFilter& f) {
-  const Period p = period_of(f);
-  if (!p.split) return sqlite::stage_stays(c, f);
-  const std::string sql = "SELECT org_id, stage, seconds FROM report_stays WHERE 1" + key_conditions(f, Rows::leads) +
-                          in_period(p, "created_at");
-  return rows_of<StageStay>(c, sql, f, [](SQLite::Statement& st) {
-    return StageStay{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getDouble()};
-  }, bind_period, &p);
-}
-
-// A clock starts once its instant has passed (a meeting logged ahead, a mission going on).
-std::vector<FirstFollowup> first_followups(Connection& c, const ReportFilter& f) {
-  const Period p = period_of(f);
-  if (!p.split) return sqlite::first_followups(c, f);
-  const std::string sql =
-      "SELECT org_id, coalesce(ref_at <= :now, 0), CASE WHEN ref_at <= :now THEN delay END FROM report_leads"
-      " WHERE event_id != 0" + key_conditions(f, Rows::leads) + in_period(p, "created_at");
-  return rows_of<FirstFollowup>(c, sql, f, [](SQLite::Statement& st) {
-    FirstFollowup r{st.getColumn(0).getInt64(), st.getColumn(1).getInt() != 0, std::nullopt};
-    if (!st.getColumn(2).isNull()) r.delay_seconds = st.getColumn(2).getDouble();
-    return r;
-  }, bind_period, &p);
-}
 
 std::vector<OutcomeGroup> outcome_groups(Connection& c, const ReportFilter& f) {
   const Period p = period_of(f);
   if (!p.split) return sqlite::outcome_groups(c, f);
-  const std::string keys = key_conditions(f, Rows::outcomes);
+  const std::string keys = key_conditions(f);
   std::string rows;
   if (!p.empty)
     rows = "SELECT org_id, kind, partner_id, month, currency, outcomes AS n, amount, amount_eur, jobs"
@@ -205,33 +137,6 @@ std::vector<OutcomeGroup> outcome_groups(Connection& c, const ReportFilter& f) {
       ") s LEFT JOIN companies pc ON pc.id = s.partner_id" +
       (f.sector ? " WHERE pc.sector = :sector COLLATE NOCASE" : "") + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
   return rows_of<OutcomeGroup>(c, sql, f, outcome_group, bind_period, &p);
-}
-
-std::vector<StageLeads> stale_counts(Connection& c, const ReportFilter& f, std::optional<int> days, int default_days) {
-  const Period p = period_of(f);
-  if (!p.split) return sqlite::stale_counts(c, f, days, default_days);
-  // The open leads, less those active within their stage's days: these are found through
-  // the index on the last activity, back from now by the most days any stage may have.
-  const std::string sql =
-      "WITH lim AS (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', :now, '-' || (coalesce(:days, max(:default_days,"
-      " coalesce((SELECT max(days) FROM cadence_rules WHERE kind = 'stale-stage'), 0))) + 1) || ' days') AS since)"
-      " SELECT org_id, stage, sum(n) FROM ("
-      "SELECT org_id, stage, n FROM (" + lead_rows(f, p) + ") WHERE stage NOT IN ('won', 'lost')"
-      " UNION ALL SELECT r.org_id, r.stage, -1 FROM report_leads r WHERE r.last_at > (SELECT since FROM lim)" +
-      key_conditions(f, Rows::leads) + in_period(p, "created_at") +
-      " AND r.stage NOT IN ('won', 'lost') AND julianday(:now) - julianday(r.last_at) < coalesce(:days,"
-      " (SELECT min(c.days) FROM cadence_rules c WHERE c.org_id = r.org_id AND c.kind = 'stale-stage'"
-      " AND c.stage = r.stage AND coalesce(c.enabled, 1) != 0), :default_days)"
-      ") GROUP BY org_id, stage HAVING sum(n) > 0";
-  struct Both {
-    StaleDays days;
-    const Period* period;
-  } both{{days, default_days}, &p};
-  return rows_of<StageLeads>(c, sql, f, stage_leads, [](SQLite::Statement& st, const void* more) {
-    const auto& b = *static_cast<const Both*>(more);
-    bind_days(st, &b.days);
-    bind_period(st, b.period);
-  }, &both);
 }
 
 }  // namespace relance::storage::sqlite::aggregates

@@ -96,16 +96,27 @@ std::vector<StagePath> stage_paths(Connection& c, const ReportFilter& f) {
   });
 }
 
-std::vector<StageStay> stage_stays(Connection& c, const ReportFilter& f) {
+std::vector<StageStays> stage_stays(Connection& c, const ReportFilter& f) {
   // A stay ends at a stage change out of the stage, and began at the change before it on
   // the same lead, or at the lead's creation for its first stage.
   const std::string sql =
       "SELECT org_id, stage, seconds FROM (SELECT l.org_id, a.from_stage AS stage, (julianday(a.occurred_at) -"
       " julianday(coalesce(lag(a.occurred_at) OVER (PARTITION BY a.lead_id ORDER BY a.occurred_at, a.id),"
       " l.created_at))) * 86400.0 AS seconds" +
-      stage_changes + lead_conditions(f) + ") WHERE stage IS NOT NULL";
-  return rows_of<StageStay>(c, sql, f, [](SQLite::Statement& st) {
-    return StageStay{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getDouble()};
+      stage_changes + lead_conditions(f) + ") WHERE stage IS NOT NULL ORDER BY org_id, stage";
+  return guarded([&] {
+    auto& st = c.statement(sql);
+    bind_filter(st, f);
+    std::vector<StageStays> out;
+    while (st.executeStep()) {
+      const std::int64_t org_id = st.getColumn(0).getInt64();
+      const std::string stage = st.getColumn(1).getString();
+      if (out.empty() || out.back().org_id != org_id || out.back().stage != stage)
+        out.push_back(StageStays{org_id, stage, {}});
+      out.back().seconds.push_back(st.getColumn(2).getDouble());
+    }
+    st.reset();
+    return out;
   });
 }
 
@@ -118,7 +129,7 @@ std::vector<OutcomeGroup> outcome_groups(Connection& c, const ReportFilter& f) {
   return rows_of<OutcomeGroup>(c, sql, f, outcome_group);
 }
 
-std::vector<FirstFollowup> first_followups(Connection& c, const ReportFilter& f) {
+std::vector<MissionFollowups> first_followups(Connection& c, const ReportFilter& f) {
   const std::string sql =
       "WITH fl AS (SELECT l.id, l.org_id, l.source_event_id" + leads_covered(f) +
       " AND l.source_event_id IS NOT NULL),"
@@ -132,11 +143,21 @@ std::vector<FirstFollowup> first_followups(Connection& c, const ReportFilter& f)
       " SELECT org_id, ref_at IS NOT NULL, (julianday((SELECT min(a.occurred_at) FROM activities a"
       " WHERE a.lead_id = ref.id AND +a.org_id = ref.org_id AND a.kind IN ('call', 'email', 'meeting')"
       " AND a.occurred_at > ref.ref_at))"
-      " - julianday(ref_at)) * 86400.0 FROM ref";
-  return rows_of<FirstFollowup>(c, sql, f, [](SQLite::Statement& st) {
-    FirstFollowup r{st.getColumn(0).getInt64(), st.getColumn(1).getInt() != 0, std::nullopt};
-    if (!st.getColumn(2).isNull()) r.delay_seconds = st.getColumn(2).getDouble();
-    return r;
+      " - julianday(ref_at)) * 86400.0 FROM ref ORDER BY org_id";
+  return guarded([&] {
+    auto& st = c.statement(sql);
+    bind_filter(st, f);
+    std::vector<MissionFollowups> out;
+    while (st.executeStep()) {
+      const std::int64_t org_id = st.getColumn(0).getInt64();
+      if (out.empty() || out.back().org_id != org_id) out.push_back(MissionFollowups{org_id, 0, 0, {}});
+      MissionFollowups& m = out.back();
+      ++m.leads;
+      if (st.getColumn(1).getInt() != 0) ++m.started;
+      if (!st.getColumn(2).isNull()) m.delays.push_back(st.getColumn(2).getDouble());
+    }
+    st.reset();
+    return out;
   });
 }
 

@@ -22,6 +22,7 @@
 #include "sqlite/row_sql.hpp"
 #include "sqlite/reader_pool.hpp"
 #include "sqlite/report_aggregates.hpp"
+#include "sqlite/report_index_feed.hpp"
 #include "sqlite/report_queries.hpp"
 #include "sqlite/text_index.hpp"
 #include "sqlite/writer.hpp"
@@ -179,31 +180,49 @@ class OpenStore final : public SqliteStore {
     return read([&](Connection& c) { return stale_lead_rows(c, org_id, owner_id, stage, before, limit); });
   }
 
-  // ReportReads: from the aggregates of migration 14 (report_aggregates.hpp), or by scanning
-  // when the filter asks (report_queries.hpp).
+  // ReportReads: the leads' figures from the reports' index in memory, brought up to date
+  // first (report_index_feed.hpp); the outcomes' from the aggregates of migration 14
+  // (report_aggregates.hpp); by scanning (report_queries.hpp) when the filter asks or the
+  // index cannot answer it.
+  template <class Indexed, class Scan>
+  auto from_index(const ReportFilter& f, Indexed indexed, Scan scan) {
+    return read([&](Connection& c) {
+      if (!f.by_scan) {
+        {
+          std::lock_guard lock(report_feed_);
+          feed_report_index(c, report_index_);
+        }
+        if (auto answer = indexed(c)) return std::move(*answer);
+      }
+      return scan(c);
+    });
+  }
   std::vector<StageLeads> leads_by_stage(const ReportFilter& f) override {
-    return read([&](Connection& c) { return f.by_scan ? sqlite::leads_by_stage(c, f) : sqlite::aggregates::leads_by_stage(c, f); });
+    return from_index(f, [&](Connection&) { return report_index_.leads_by_stage(f); },
+                      [&](Connection& c) { return sqlite::leads_by_stage(c, f); });
   }
   std::vector<StagePath> stage_paths(const ReportFilter& f) override {
-    return read([&](Connection& c) { return f.by_scan ? sqlite::stage_paths(c, f) : sqlite::aggregates::stage_paths(c, f); });
+    return from_index(f, [&](Connection&) { return report_index_.stage_paths(f); },
+                      [&](Connection& c) { return sqlite::stage_paths(c, f); });
   }
-  std::vector<StageStay> stage_stays(const ReportFilter& f) override {
-    return read([&](Connection& c) { return f.by_scan ? sqlite::stage_stays(c, f) : sqlite::aggregates::stage_stays(c, f); });
+  std::vector<StageStays> stage_stays(const ReportFilter& f) override {
+    return from_index(f, [&](Connection&) { return report_index_.stage_stays(f); },
+                      [&](Connection& c) { return sqlite::stage_stays(c, f); });
+  }
+  std::vector<MissionFollowups> first_followups(const ReportFilter& f) override {
+    return from_index(f, [&](Connection&) { return report_index_.first_followups(f); },
+                      [&](Connection& c) { return sqlite::first_followups(c, f); });
+  }
+  std::vector<StageLeads> stale_counts(const ReportFilter& f, std::optional<int> days, int default_days) override {
+    return from_index(
+        f, [&](Connection& c) { return report_index_.stale_counts(f, days, default_days, stale_rules(c)); },
+        [&](Connection& c) { return sqlite::stale_counts(c, f, days, default_days); });
   }
   std::vector<OutcomeGroup> outcome_groups(const ReportFilter& f) override {
     return read([&](Connection& c) { return f.by_scan ? sqlite::outcome_groups(c, f) : sqlite::aggregates::outcome_groups(c, f); });
   }
-  std::vector<FirstFollowup> first_followups(const ReportFilter& f) override {
-    return read([&](Connection& c) { return f.by_scan ? sqlite::first_followups(c, f) : sqlite::aggregates::first_followups(c, f); });
-  }
   std::vector<OrgCount> overdue_followups(const ReportFilter& f) override {
     return read([&](Connection& c) { return sqlite::overdue_followups(c, f); });
-  }
-  std::vector<StageLeads> stale_counts(const ReportFilter& f, std::optional<int> days, int default_days) override {
-    return read([&](Connection& c) {
-      return f.by_scan ? sqlite::stale_counts(c, f, days, default_days)
-                       : sqlite::aggregates::stale_counts(c, f, days, default_days);
-    });
   }
   std::vector<StaleLeadEntry> stale_leads_of(const ReportFilter& f, std::optional<int> days,
                                              int default_days) override {
@@ -331,6 +350,8 @@ class OpenStore final : public SqliteStore {
   std::atomic<std::uint64_t> commits_{0};  // counted by the writer before it acknowledges
   CommitListeners listeners_;              // told by the writer, so made before it
   std::unique_ptr<ReaderPool> readers_;
+  ReportIndex report_index_;
+  std::mutex report_feed_;  // one feed of the index at a time
   std::unique_ptr<GroupCommitWriter> writer_;
   std::atomic<std::uint64_t> reads_{0};
   std::unique_ptr<Checkpointer> checkpointer_;

@@ -52,14 +52,19 @@ std::string answers(st::ReportReads& reads, st::ReportFilter f) {
   }
   flush("stage_paths");
   char seconds[48];
-  for (const auto& s : reads.stage_stays(f)) {
-    std::snprintf(seconds, sizeof seconds, "%.6f", s.seconds);
-    lines.push_back(std::to_string(s.org_id) + " " + s.stage + " " + seconds);
-  }
+  for (const auto& s : reads.stage_stays(f))
+    for (double v : s.seconds) {
+      std::snprintf(seconds, sizeof seconds, "%.6f", v);
+      lines.push_back(std::to_string(s.org_id) + " " + s.stage + " " + seconds);
+    }
   flush("stage_stays");
-  for (const auto& l : reads.first_followups(f)) {
-    std::snprintf(seconds, sizeof seconds, "%.6f", l.delay_seconds.value_or(-1));
-    lines.push_back(std::to_string(l.org_id) + " " + (l.has_reference ? "started " : "not started ") + seconds);
+  for (const auto& m : reads.first_followups(f)) {
+    lines.push_back(std::to_string(m.org_id) + " leads " + std::to_string(m.leads) + " started " +
+                    std::to_string(m.started));
+    for (double v : m.delays) {
+      std::snprintf(seconds, sizeof seconds, "%.6f", v);
+      lines.push_back(std::to_string(m.org_id) + " followed up after " + seconds);
+    }
   }
   flush("first_followups");
   for (const auto& g : reads.outcome_groups(f))
@@ -212,14 +217,18 @@ class Scenario {
 struct Difference {
   std::string where, aggregates, scan;
 };
-std::optional<Difference> first_difference(const std::string& path, const std::string& step) {
-  auto store = st::open_sqlite_store(options_for(path));
+// `store` stays open across the steps of a scenario, written beside it by another
+// connection: its index of the reports learns of each step's changes as a daemon's does.
+// An empty write of its own lets its readers see the other connection's commits (they take
+// a new snapshot after a commit of the store's writer).
+std::optional<Difference> first_difference(st::SqliteStore& store, const std::string& step) {
+  store.write_sync([](st::WriteTxn&) {});
   std::size_t n = 0;
   for (st::ReportFilter f : filters(2, 1, 3)) {
     ++n;
-    const std::string aggregated = answers(*store, f);
+    const std::string aggregated = answers(store, f);
     f.by_scan = true;
-    const std::string scanned = answers(*store, f);
+    const std::string scanned = answers(store, f);
     if (aggregated != scanned) return Difference{step + ", filter " + std::to_string(n), aggregated, scanned};
   }
   return std::nullopt;
@@ -232,13 +241,14 @@ TEST_CASE("every report read from the aggregates equals a fresh scan after creat
   TempDir dir;
   const std::string path = dir.file("relance.db");
   REQUIRE(st::migrate_sqlite(path).to_version == st::latest_schema_version());
+  auto store = st::open_sqlite_store(options_for(path));
   Scenario(path).run([&](const std::string& step) {
-    const auto d = first_difference(path, step);
+    const auto d = first_difference(*store, step);
     INFO((d ? d->where : step));
     CHECK((d ? d->aggregates : "") == (d ? d->scan : ""));
   });
   // The scenario's figures are not empty: the comparison compares something.
-  CHECK(sql_count(path, "SELECT count(*) FROM report_lead_counts") > 10);
+  CHECK(sql_count(path, "SELECT count(*) FROM report_changes") > 10);
   CHECK(sql_count(path, "SELECT count(*) FROM report_outcome_sums") >= 3);
 }
 
@@ -258,9 +268,10 @@ TEST_CASE("each trigger of the reports' aggregates is needed: without any one of
     const std::string path = dir.file("without-" + trigger + ".db");
     REQUIRE(st::migrate_sqlite(path).to_version == st::latest_schema_version());
     sql_exec(path, "DROP TRIGGER " + trigger);
+    auto store = st::open_sqlite_store(options_for(path));
     bool wrong = false;
     try {
-      Scenario(path).run([&](const std::string& step) { wrong = wrong || first_difference(path, step).has_value(); });
+      Scenario(path).run([&](const std::string& step) { wrong = wrong || first_difference(*store, step).has_value(); });
     } catch (const std::exception&) {
       wrong = true;  // the view that recomputes a row, without its trigger, refuses the writes
     }
@@ -278,7 +289,8 @@ TEST_CASE("migration 14 fills the reports' aggregates of an existing database", 
   REQUIRE(st::migrate_sqlite(path).to_version == st::latest_schema_version());
   CHECK(sql_count(path, "SELECT count(*) FROM report_leads") == sql_count(path, "SELECT count(*) FROM leads"));
   CHECK(sql_count(path, "SELECT count(*) FROM report_outcomes") == sql_count(path, "SELECT count(*) FROM outcomes"));
-  const auto d = first_difference(path, "after the migration");
+  auto store = st::open_sqlite_store(options_for(path));
+  const auto d = first_difference(*store, "after the migration");
   INFO((d ? d->where : ""));
   CHECK((d ? d->aggregates : "") == (d ? d->scan : ""));
 }

@@ -1,8 +1,8 @@
-// ReportReads: the aggregate reads behind the region's reports (core/reports/). Each is
-// one SQL statement that groups what it can (GROUP BY), so that a report never loads the
-// rows it counts; what SQL cannot finish (medians and percentiles) comes back as the one
-// number per row it needs. No personal field is ever selected: a report cannot leak what
-// it never reads.
+// ReportReads: the aggregate reads behind the region's reports (core/reports/). Each
+// answers counts grouped as the report needs them, so that a report never loads the rows
+// it counts; what cannot be summed (medians and percentiles) comes back as the one number
+// per lead or stay it needs, grouped by organisation. No personal field is ever read: a
+// report cannot leak what it never reads.
 //
 // Every read covers every organisation matching the filter; who may see which of them by
 // name is core's rule, not storage's.
@@ -44,12 +44,13 @@ struct StagePath {
   std::int64_t leads = 0;
 };
 
-// How long one lead stayed in one stage: from entering it (its creation or the stage
-// change into it) to the stage change out of it.
-struct StageStay {
+// How long the leads of one organisation stayed in one stage, each stay from entering it
+// (the lead's creation or the stage change into it) to the stage change out of it: every
+// completed stay's seconds, in no particular order.
+struct StageStays {
   std::int64_t org_id = 0;
   std::string stage;
-  double seconds = 0;
+  std::vector<double> seconds;
 };
 
 // Outcomes grouped by organisation, kind, partner, sector, month and currency.
@@ -67,13 +68,16 @@ struct OutcomeGroup {
   std::int64_t jobs = 0;
 };
 
-// A mission lead (one with a source event) and its first follow-up: `reference_at` is its
-// first meeting, else the day after its event ended ("" when neither is known);
-// `delay_seconds` runs from there to the first call, email or meeting after it.
-struct FirstFollowup {
+// The mission leads (those with a source event) of one organisation and their first
+// follow-ups. A lead's follow-up clock starts at its first meeting, else the day after its
+// event ended, once that instant has passed (`started` counts those leads); `delays` holds,
+// for each started lead followed up, the seconds from there to its first call, email or
+// meeting after it.
+struct MissionFollowups {
   std::int64_t org_id = 0;
-  bool has_reference = false;
-  std::optional<double> delay_seconds;
+  std::int64_t leads = 0;
+  std::int64_t started = 0;
+  std::vector<double> delays;
 };
 
 struct OrgCount {
@@ -100,11 +104,11 @@ class ReportReads {
   // Leads by organisation and the stages they have been in (current or left): how far each
   // went is read against its organisation's pipeline by the caller.
   virtual std::vector<StagePath> stage_paths(const ReportFilter& f) = 0;
-  // Every completed stay of the filter's leads in a stage.
-  virtual std::vector<StageStay> stage_stays(const ReportFilter& f) = 0;
+  // Every completed stay of the filter's leads, by organisation and stage.
+  virtual std::vector<StageStays> stage_stays(const ReportFilter& f) = 0;
   virtual std::vector<OutcomeGroup> outcome_groups(const ReportFilter& f) = 0;
-  // One entry per mission lead of the filter.
-  virtual std::vector<FirstFollowup> first_followups(const ReportFilter& f) = 0;
+  // The filter's mission leads, by organisation.
+  virtual std::vector<MissionFollowups> first_followups(const ReportFilter& f) = 0;
   // Open or snoozed follow-ups of the filter's mission leads due before f.now, by organisation.
   virtual std::vector<OrgCount> overdue_followups(const ReportFilter& f) = 0;
   // Open leads idle for `days` days when given, else for their organisation's stale-stage

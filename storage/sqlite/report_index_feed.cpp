@@ -1,0 +1,117 @@
+#include "sqlite/report_index_feed.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace relance::storage::sqlite {
+namespace {
+
+// Beyond this many changed leads, reading every lead again costs less than reading each.
+constexpr std::size_t reload_after_changes = 20000;
+
+const std::string lead_columns =
+    "SELECT lead_id, org_id, event_id, company_id, sector_key, created_at, stage, path, last_at, ref_at, delay"
+    " FROM report_leads";
+
+ReportLeadRow lead_row(SQLite::Statement& st) {
+  ReportLeadRow r;
+  r.lead_id = st.getColumn(0).getInt64();
+  r.org_id = st.getColumn(1).getInt64();
+  r.event_id = st.getColumn(2).getInt64();
+  r.company_id = st.getColumn(3).getInt64();
+  r.sector_key = st.getColumn(4).getString();
+  r.created_at = st.getColumn(5).getString();
+  r.stage = st.getColumn(6).getString();
+  r.path = st.getColumn(7).getString();
+  r.last_at = st.getColumn(8).getString();
+  if (!st.getColumn(9).isNull()) r.ref_at = st.getColumn(9).getString();
+  if (!st.getColumn(10).isNull()) r.delay = st.getColumn(10).getDouble();
+  return r;
+}
+
+// A row of report_stays (lead_id, stage, seconds) added to its lead's stays.
+void add_stay(SQLite::Statement& st, ReportLeadRow& lead) {
+  if (!st.getColumn(2).isNull()) lead.stays.emplace_back(st.getColumn(1).getString(), st.getColumn(2).getDouble());
+}
+
+// The stays of `rows` (sorted by lead id), read in lead order from `st`: lead_id, stage, seconds.
+void attach_stays(SQLite::Statement& st, std::vector<ReportLeadRow>& rows) {
+  auto row = rows.begin();
+  while (st.executeStep()) {
+    const std::int64_t lead_id = st.getColumn(0).getInt64();
+    while (row != rows.end() && row->lead_id < lead_id) ++row;
+    if (row == rows.end()) break;
+    if (row->lead_id == lead_id) add_stay(st, *row);
+  }
+  st.reset();
+}
+
+void load_all(Connection& c, ReportIndex& index, std::int64_t last) {
+  std::vector<ReportLeadRow> rows;
+  auto& leads = c.statement(lead_columns + " ORDER BY lead_id");
+  while (leads.executeStep()) rows.push_back(lead_row(leads));
+  leads.reset();
+  attach_stays(c.statement("SELECT lead_id, stage, seconds FROM report_stays ORDER BY lead_id"), rows);
+  index.load(std::move(rows), last);
+}
+
+void load_changes(Connection& c, ReportIndex& index, std::vector<std::int64_t> changed, std::int64_t last) {
+  std::sort(changed.begin(), changed.end());
+  std::vector<ReportLeadRow> rows;
+  auto& lead = c.statement(lead_columns + " WHERE lead_id = ?");
+  auto& stays = c.statement("SELECT lead_id, stage, seconds FROM report_stays WHERE lead_id = ?");
+  for (std::int64_t id : changed) {
+    lead.bind(1, id);
+    if (lead.executeStep()) {
+      rows.push_back(lead_row(lead));
+      stays.bind(1, id);
+      while (stays.executeStep()) add_stay(stays, rows.back());
+      stays.reset();
+    }
+    lead.reset();
+  }
+  index.apply(changed, std::move(rows), last);
+}
+
+}  // namespace
+
+void feed_report_index(Connection& c, ReportIndex& index) {
+  guarded([&] {
+    // The connection lent by the reader pool holds one snapshot: the changes and the rows
+    // they name are of the same one. A snapshot older than the index's leaves it as it is.
+    auto& top = c.statement("SELECT coalesce(max(seq), 0) FROM report_changes");
+    top.executeStep();
+    const std::int64_t last = top.getColumn(0).getInt64();
+    top.reset();
+    const std::int64_t known = index.seq();
+    if (known < 0) {
+      load_all(c, index, last);
+    } else if (last > known) {
+      std::vector<std::int64_t> changed;
+      auto& st = c.statement("SELECT lead_id FROM report_changes WHERE seq > ? AND seq <= ?");
+      st.bind(1, known);
+      st.bind(2, last);
+      while (st.executeStep() && changed.size() <= reload_after_changes) changed.push_back(st.getColumn(0).getInt64());
+      st.reset();
+      if (changed.size() > reload_after_changes)
+        load_all(c, index, last);
+      else
+        load_changes(c, index, std::move(changed), last);
+    }
+  });
+}
+
+StaleRules stale_rules(Connection& c) {
+  return guarded([&] {
+    StaleRules out;
+    auto& st = c.statement(
+        "SELECT org_id, stage, min(days) FROM cadence_rules WHERE kind = 'stale-stage' AND coalesce(enabled, 1) != 0"
+        " AND stage IS NOT NULL AND days IS NOT NULL GROUP BY org_id, stage");
+    while (st.executeStep())
+      out[st.getColumn(0).getInt64()][st.getColumn(1).getString()] = st.getColumn(2).getInt();
+    st.reset();
+    return out;
+  });
+}
+
+}  // namespace relance::storage::sqlite
