@@ -14,6 +14,8 @@
 #   DURATION=15 (s per wrk run)  CONNECTIONS=16  THREADS=2  WARMUP=2 (s, unrecorded)
 #   REPORTS="funnel outcomes followup-discipline stale mission-summary"  ROLES="staff member"
 #   CEIL_QUERIES=40 (filter sets timed by sqlite3 per report)  TARGET_P95_MS=100
+#   DEMO_DIR=<dir> (a demo made before, e.g. by bench/web.sh: DIR/data and DIR/demo.txt, used
+#     in place; its database is opened by the daemon, which only adds sessions to it)
 #   BUILD=1 (0: use the existing build/release/core/relance)
 #   KEEP=0 (1: keep the work directory)  WORK=<dir>  RESULTS=<file> (copy of the figures, JSON)
 # Every server it starts listens on 127.0.0.1 and is stopped on exit; every loop is bounded.
@@ -41,7 +43,8 @@ WORK=${WORK:-$(mktemp -d /tmp/relance-bench-reports.XXXXXX)}
 mkdir -p "$WORK"
 
 RELANCE="$ROOT/build/release/core/relance"
-DATA="$WORK/data"
+DEMO_DIR=${DEMO_DIR:-}
+DATA="${DEMO_DIR:-$WORK}/data"
 DB="$DATA/relance.db"
 RESULTS_JSON="$WORK/results.json"
 DAEMON_PID="" WRK_PID=""
@@ -109,8 +112,12 @@ helper_gen() { python3 "$BENCH/reports_gen.py" "$@"; }
 load_demo() {
   local t0
   t0=$(now_ns)
-  "$RELANCE" demo --data-dir "$DATA" --scale "$N_CONTACTS" --seed 2026 >"$WORK/demo.txt" 2>"$WORK/load.log" ||
-    { tail -20 "$WORK/load.log" >&2; die "relance demo failed"; }
+  if [[ -n $DEMO_DIR ]]; then
+    cp "$DEMO_DIR/demo.txt" "$WORK/demo.txt"
+  else
+    "$RELANCE" demo --data-dir "$DATA" --scale "$N_CONTACTS" --seed 2026 >"$WORK/demo.txt" 2>"$WORK/load.log" ||
+      { tail -20 "$WORK/load.log" >&2; die "relance demo failed"; }
+  fi
   record load_seconds --value "$((($(now_ns) - t0) / 1000000000))"
   read -r STAFF_EMAIL STAFF_PASSWORD < <(awk '/region staff/ { for (i = 1; i < NF; i++) if ($i == "password:") print $(i - 1), $(i + 1) }' "$WORK/demo.txt")
   read -r MEMBER_EMAIL MEMBER_PASSWORD < <(awk '/founder of/ { for (i = 1; i < NF; i++) if ($i == "password:") { print $(i - 1), $(i + 1); exit } }' "$WORK/demo.txt")

@@ -52,6 +52,11 @@ ReportAsked read_report_query(const QueryParams& params) {
       (key == "from" ? f.from : f.to) = value;
     } else if (key == "days") {
       a.query.days = static_cast<int>(std::clamp<std::int64_t>(positive(key, value), 1, 100000));
+    } else if (key == "limit") {
+      const std::int64_t n = positive(key, value);
+      if (n > static_cast<std::int64_t>(reports::max_list_limit))
+        throw Problem::bad_request("limit must be from 1 to " + std::to_string(reports::max_list_limit), key);
+      a.query.limit = static_cast<std::size_t>(n);
     } else if (key == "format") a.format = value;
     else if (key == "lang" || key == "locale") {
       if (value != "fr" && value != "en") throw Problem::bad_request(key + " must be fr or en", key);
@@ -111,6 +116,8 @@ json::object outcomes_body() {
       {"by_kind", array_of(outcome_group({{"kind", text()}}))},
       {"by_partner", array_of(outcome_group({{"company_id", {{"type", json::array{"integer", "null"}}}},
                                              {"company_name", text_or_null()}}))},
+      {"partners_total", integer()},
+      {"other_partners", all_of(outcome_figures())},
       {"by_sector", array_of(outcome_group({{"sector", text_or_null()}}))},
       {"by_month", array_of(outcome_group({{"month", text()}}))}};
 }
@@ -137,7 +144,8 @@ json::object stale_body() {
       {"totals", all_of(stale_counts())},
       {"startups", array_of(startup(stale_counts()))},
       {"leads", array_of(all_of({{"id", integer()}, {"title", text()}, {"stage", text()},
-                                 {"last_activity_at", text()}, {"idle_days", {{"type", "number"}}}}))}};
+                                 {"last_activity_at", text()}, {"idle_days", {{"type", "number"}}}}))},
+      {"leads_total", integer()}};
 }
 
 json::object body_schema(reports::Report r) {
@@ -170,7 +178,8 @@ RouteDoc report_doc(reports::Report r, const exports::ExportService& exports) {
   RouteDoc d{"The " + std::string(reports::report_name(r)) +
                  " report of the mission (docs/api.md, \"Reports\"): JSON, or a file with format",
              "reports", Shape::object};
-  d.query = {"event_id", "org_id", "sector", "partner_company_id", "from", "to", "days", "format", "lang", "locale"};
+  d.query = {"event_id", "org_id", "sector", "partner_company_id", "from", "to", "days", "limit", "format", "lang",
+             "locale"};
   const json::object id{{"type", "integer"}, {"minimum", 1}};
   const json::object date{{"type", "string"}, {"format", "date"}};
   d.query_schemas["event_id"] = id;
@@ -178,6 +187,9 @@ RouteDoc report_doc(reports::Report r, const exports::ExportService& exports) {
   d.query_schemas["partner_company_id"] = id;
   d.query_schemas["days"] = json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 3650},
                                          {"description", "stale: idle days for every stage"}};
+  d.query_schemas["limit"] = json::object{
+      {"type", "integer"}, {"minimum", 1}, {"maximum", static_cast<std::int64_t>(reports::max_list_limit)},
+      {"description", "the longest list: a start-up's stale leads, the outcomes' partners (100 unless asked)"}};
   d.query_schemas["sector"] = json::object{{"type", "string"}, {"minLength", 1},
                                            {"description", "The sector of the lead's company (outcomes: the partner's)"}};
   d.query_schemas["from"] = date;

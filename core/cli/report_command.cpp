@@ -26,7 +26,7 @@ namespace {
 
 struct ReportArgs {
   std::string report;  // funnel, outcomes, discipline, stale, summary
-  std::string event, org, sector, partner, from, to, days, lang;
+  std::string event, org, sector, partner, from, to, days, limit, lang;
   std::string format = "table";
   std::string output;  // "" or "-": standard output
 };
@@ -44,7 +44,8 @@ std::string path_of(const ReportArgs& a, const std::string& format) {
   std::string q;
   const std::pair<const char*, const std::string*> params[] = {
       {"event_id", &a.event}, {"org_id", &a.org}, {"sector", &a.sector}, {"partner_company_id", &a.partner},
-      {"from", &a.from},      {"to", &a.to},      {"days", &a.days},     {"lang", &a.lang}};
+      {"from", &a.from},      {"to", &a.to},      {"days", &a.days},     {"limit", &a.limit},
+      {"lang", &a.lang}};
   for (const auto& [name, value] : params)
     if (!value->empty()) q += std::string(q.empty() ? "?" : "&") + name + "=" + encoded(*value);
   if (format != "json") q += std::string(q.empty() ? "?" : "&") + "format=" + encoded(format);
@@ -117,9 +118,13 @@ std::string outcomes_table(const json::object& doc) {
   const std::pair<const char*, const char*> groups[] = {
       {"startups", "org_name"}, {"by_kind", "kind"}, {"by_partner", "company_name"},
       {"by_sector", "sector"},  {"by_month", "month"}};
-  for (const auto& [member, key] : groups)
+  for (const auto& [member, key] : groups) {
     for (const auto& g : doc.at(member).as_array())
       add(say_word("cli.report.breakdown.", member), cell_text(g.as_object().if_contains(key)), g.as_object());
+    const json::object& others = doc.at("other_partners").as_object();
+    if (std::string_view(member) == "by_partner" && others.at("count").as_int64() > 0)
+      add(say_word("cli.report.breakdown.", "other_partners"), "", others);
+  }
   return say("cli.report.title.outcomes") + "\n" +
          render_table({col("breakdown"), col("key"), col("count"), col("amount_eur"), col("amounts"), col("jobs")},
                       rows);
@@ -224,6 +229,7 @@ void add_report_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("--from", a->from, "First day of the period, YYYY-MM-DD");
   cmd->add_option("--to", a->to, "Last day of the period, YYYY-MM-DD");
   cmd->add_option("--days", a->days, "stale: idle days for every stage (default: the stage's rule, else 14)");
+  cmd->add_option("--limit", a->limit, "the longest list: stale leads, partners (default 100, at most 10000)");
   cmd->add_option("--format,-f", a->format, "table (default), json, csv or xlsx")
       ->check(CLI::IsMember({"table", "json", "csv", "xlsx"}));
   cmd->add_option("--output,-o", a->output, "File to write (default: standard output)");

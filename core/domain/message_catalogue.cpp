@@ -310,6 +310,7 @@ constexpr CatalogueEntry entries[] = {
     {"cli.report.breakdown.startups", "start-up", "start-up"},
     {"cli.report.breakdown.by_kind", "kind", "type"},
     {"cli.report.breakdown.by_partner", "partner", "partenaire"},
+    {"cli.report.breakdown.other_partners", "other partners", "autres partenaires"},
     {"cli.report.breakdown.by_sector", "sector", "secteur"},
     {"cli.report.breakdown.by_month", "month", "mois"},
     {"cli.report.unit.seconds", "{0} s", "{0}\u00a0s"},

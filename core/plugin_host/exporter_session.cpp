@@ -7,9 +7,11 @@
 #include <optional>
 
 #include "plugin_host/host_services.hpp"
+#include "plugin_host/instance_factory.hpp"
 #include "domain/text.hpp"
 #include "plugin_host/registry.hpp"
 #include "plugin_host/rows.hpp"
+#include "plugin_host/settings_doc.hpp"
 #include "relance/exporter.h"
 
 namespace relance::plugin_host {
@@ -86,9 +88,13 @@ struct Instance {
     context.org_id = org_id;
     context.name = "export";
     context.datasets = std::move(datasets);
+    // Nobody configures an exporter's instance: it gets the defaults it documents.
+    context.settings = default_settings(documented_settings(plugin));
     host = make_host(env, plugin.id, &context);
-    if (plugin.entry.create_instance(&host->raw, &instance) != RELANCE_OK || !instance)
-      throw ExporterUnavailable("the " + plugin.id + " plugin could not start: " + plugin_error(plugin, nullptr));
+    CreatedInstance made = create_instance(plugin, &host->raw);
+    instance = made.instance;
+    if (made.status != RELANCE_OK)
+      throw ExporterUnavailable("the " + plugin.id + " plugin could not start: " + made.error);
     auto* t = static_cast<const relance_exporter_v1*>(plugin.entry.get_interface(instance, RELANCE_EXPORTER_V1));
     if (t && t->struct_size >= sizeof(relance_exporter_v1)) exporter = t;
   }
@@ -199,6 +205,18 @@ std::vector<ExporterFormat> exporter_formats(HostEnv& env, const PluginRegistry&
   for (const PluginFile& f : registry.files()) {
     if (!f.loaded) continue;
     if (std::find(f.interfaces.begin(), f.interfaces.end(), RELANCE_EXPORTER_V1) == f.interfaces.end()) continue;
+    // An export carries options, never settings: a setting it cannot do without would fail
+    // every export, so the format is not offered (sdk/include/relance/exporter.h).
+    const auto documented = documented_settings(f);
+    const auto required = std::find_if(documented.begin(), documented.end(), [](const DocumentedSetting& s) {
+      return s.required && s.default_value.empty();
+    });
+    if (required != documented.end()) {
+      spdlog::warn("plugin {}: its exporter is not offered: it requires setting {}, which no export can give "
+                   "(give it a default, or make it an export option)",
+                   f.id, required->name);
+      continue;
+    }
     try {
       Instance probe(env, f, 0, {});
       const relance_exporter_v1* t = probe.exporter;

@@ -7,6 +7,8 @@
 // Loaded libraries are never unloaded (DESIGN.md, "The SDK contract").
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,9 @@ struct PluginFile {
   std::string sdk_version;  // "1.0.0": the SDK the plugin was built with
   std::vector<std::string> interfaces;
   relance_plugin_entry entry{};  // the daemon's view of the entry, valid when loaded
+  // Held around create_instance and last_error(NULL) for a plugin older than SDK 1.4
+  // (plugin_host/instance_factory.hpp).
+  std::shared_ptr<std::mutex> create_lock = std::make_shared<std::mutex>();
 };
 
 // Never throws: a failure is a PluginFile with loaded == false.

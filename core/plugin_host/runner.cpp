@@ -8,6 +8,7 @@
 #include <random>
 
 #include "domain/json_text.hpp"
+#include "plugin_host/instance_factory.hpp"
 #include "plugin_host/secret_settings.hpp"
 #include "relance/model/instant.hpp"
 
@@ -94,6 +95,7 @@ void InstanceRunner::start() { thread_ = std::thread([this] { run(); }); }
 void InstanceRunner::request_stop() {
   std::lock_guard lock(mu_);
   stop_ = true;
+  stopping_.store(true);
   cv_.notify_all();
 }
 
@@ -197,8 +199,12 @@ std::string InstanceRunner::open_settings(const std::string& stored) {
 std::string InstanceRunner::plugin_error(relance_instance* instance) const {
   const relance_str e = plugin_.entry.last_error(instance);
   if (!e.data || e.size == 0) return "no reason given";
+  return redacted_error(std::string_view(e.data, e.size));
+}
+
+std::string InstanceRunner::redacted_error(std::string_view error) const {
   // Redacted before it is cut short: a secret cut in two would escape.
-  std::string why = redact(std::string_view(e.data, e.size), context_.secrets);
+  std::string why = redact(error, context_.secrets);
   if (why.size() > 2000) why.resize(2000);
   return why;
 }
@@ -238,17 +244,17 @@ bool InstanceRunner::crashed_on(std::int64_t event_id) {
 }
 
 bool InstanceRunner::create_instance() {
-  relance_instance* created = nullptr;
-  relance_status s;
+  CreatedInstance created;
   {
     CallTimer timer(call_started_, *marker_, PluginCallKind::create_instance);
-    s = plugin_.entry.create_instance(&host_->raw, &created);
+    created = plugin_host::create_instance(plugin_, &host_->raw);
   }
-  if (s != RELANCE_OK || !created) {
-    set_error("create_instance failed (status " + std::to_string(s) + "): " + plugin_error(nullptr));
+  if (created.status != RELANCE_OK) {
+    set_error("create_instance failed (status " + std::to_string(created.status) +
+              "): " + redacted_error(created.error));
     return false;
   }
-  instance_ = created;
+  instance_ = created.instance;
   const void* sink = nullptr;
   {
     CallTimer timer(call_started_, *marker_, PluginCallKind::get_interface);
@@ -482,6 +488,7 @@ void InstanceRunner::run() {
         continue;
       }
       predecessor_ = nullptr;
+      set_state("starting");
     }
     try {
       if (!positioned) {
@@ -513,6 +520,8 @@ void InstanceRunner::run() {
       }
       set_state("delivering");
       for (const storage::OutboxRecord& e : batch) {
+        // Asked to stop (a restart): the rest of the batch is the next runner's.
+        if (stopping_.load(std::memory_order_relaxed)) break;
         if (subscribed(e.type) && !crashed_on(e.id) && deliver(e) == Settled::interrupted) break;
         position_ = e.id;
         if (overran_.load()) break;  // suspended: record what was delivered, then wait

@@ -109,6 +109,8 @@ class InstanceRunner {
   void set_state(const char* state);
   void set_error(const std::string& error);
   std::string plugin_error(relance_instance* instance) const;
+  // A plugin's reason without the settings' secrets, cut to 2000 bytes.
+  std::string redacted_error(std::string_view error) const;
   // The stored settings with their secrets opened; their clear values go to context_.secrets.
   std::string open_settings(const std::string& stored);
   void suspend(const std::string& why);
@@ -142,6 +144,7 @@ class InstanceRunner {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  std::atomic<bool> stopping_{false};  // stop_, read without mu_ between two events
   bool woken_ = false;
   bool suspended_ = false;
   bool finished_ = false;  // the thread is past its last plugin call

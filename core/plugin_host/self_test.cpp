@@ -8,6 +8,7 @@
 
 #include "domain/json_text.hpp"
 #include "plugin_host/host_services.hpp"
+#include "plugin_host/instance_factory.hpp"
 #include "plugin_host/loader.hpp"
 #include "plugin_host/secret_settings.hpp"
 #include "relance/settings.h"
@@ -41,8 +42,11 @@ struct TestInstance {
                            ? boost::json::serialize(opened_settings(stored.get_object(), *env.secrets, context.secrets))
                            : r.settings;
     host = make_host(env, plugin.id, &context);
-    if (plugin.entry.create_instance(&host->raw, &instance) != RELANCE_OK || !instance)
-      throw SelfTestUnavailable("the " + plugin.id + " plugin refused the instance's settings: " + error(nullptr));
+    CreatedInstance made = create_instance(plugin, &host->raw);
+    instance = made.instance;
+    if (made.status != RELANCE_OK)
+      throw SelfTestUnavailable("the " + plugin.id + " plugin refused the instance's settings: " +
+                                redacted(relance_str{made.error.data(), made.error.size()}));
   }
   ~TestInstance() {
     if (instance) plugin.entry.destroy_instance(instance);

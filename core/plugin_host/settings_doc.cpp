@@ -1,5 +1,8 @@
 #include "plugin_host/settings_doc.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -145,6 +148,19 @@ void check_settings(const std::vector<DocumentedSetting>& documented, const boos
     }
     if (const std::string why = wrong(s, *v); !why.empty()) throw Problem::invalid(where, where + " " + why);
   }
+}
+
+std::string default_settings(const std::vector<DocumentedSetting>& documented) {
+  boost::json::object out;
+  for (const DocumentedSetting& s : documented) {
+    if (s.default_value.empty()) continue;
+    const bool json_typed = s.type == "integer" || s.type == "number" || s.type == "boolean";
+    boost::system::error_code ec;
+    boost::json::value v = json_typed ? boost::json::parse(s.default_value, ec) : boost::json::value();
+    // A default in words ("the sender's domain") stays text: the plugin reads its own words.
+    out[s.name] = json_typed && !ec && wrong(s, v).empty() ? v : boost::json::value(s.default_value);
+  }
+  return boost::json::serialize(out);
 }
 
 }  // namespace relance::plugin_host

@@ -37,4 +37,9 @@ std::vector<DocumentedSetting> documented_settings(const PluginFile& plugin);
 // documents only in words (SDK 1.2) and keys it does not document are left to the plugin.
 void check_settings(const std::vector<DocumentedSetting>& documented, const boost::json::object& settings);
 
+// The settings object of an instance nobody configured (an exporter's, sdk/include/relance/
+// exporter.h): each documented setting that has a default, as its type reads it ("5000" a
+// number for an integer, "true" a boolean), the others absent. "{}" when none.
+std::string default_settings(const std::vector<DocumentedSetting>& documented);
+
 }  // namespace relance::plugin_host

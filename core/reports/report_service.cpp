@@ -128,6 +128,12 @@ struct OutcomeFigures {
     jobs += g.jobs;
     if (!g.currency.empty()) minor_by_currency[g.currency] += g.amount;
   }
+  void merge(const OutcomeFigures& o) {
+    count += o.count;
+    eur_cents += o.eur_cents;
+    jobs += o.jobs;
+    for (const auto& [currency, minor] : o.minor_by_currency) minor_by_currency[currency] += minor;
+  }
   json::object to_json() const {
     json::array amounts;
     for (const auto& [currency, minor] : minor_by_currency) {
@@ -245,6 +251,10 @@ json::object definitions() {
       {"overdue_followups", "Open or snoozed follow-ups of mission leads whose due time has passed."},
       {"stale", "Open leads (not won or lost) with no activity of any kind for the stage's days: the days "
                 "asked, else the start-up's stale-stage cadence rule for the stage, else 14."},
+      {"leads_total", "A start-up's own stale leads; the list shows the most idle first, as many as the limit "
+                      "asked (100 unless asked)."},
+      {"partners_total", "Partner companies of the outcomes; by_partner lists those with the most in euros first, "
+                         "as many as the limit asked (100 unless asked), other_partners sums the rest."},
   };
 }
 
@@ -326,8 +336,37 @@ class Builder {
     return json::object{{"overall", funnel_of(overall, defaults)}, {"startups", std::move(startups)}};
   }
 
+  // The partners with the most in euros (then the most outcomes, then by name and id),
+  // at most the query's limit; the others summed into `others`.
+  json::array partners(const std::map<std::pair<std::int64_t, std::string>, OutcomeFigures>& by_partner,
+                       OutcomeFigures& others) const {
+    using Entry = std::map<std::pair<std::int64_t, std::string>, OutcomeFigures>::const_iterator;
+    std::vector<Entry> order;
+    for (auto it = by_partner.begin(); it != by_partner.end(); ++it) order.push_back(it);
+    const std::size_t n = std::min(q_.limit, order.size());
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), order.end(),
+                      [](Entry a, Entry b) {
+                        if (a->second.eur_cents != b->second.eur_cents) return a->second.eur_cents > b->second.eur_cents;
+                        if (a->second.count != b->second.count) return a->second.count > b->second.count;
+                        return a->first < b->first;
+                      });
+    json::array out;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const auto& [key, figures] = *order[i];
+      if (i >= n) {
+        others.merge(figures);
+        continue;
+      }
+      json::object o = figures.to_json();
+      o["company_id"] = key.first ? json::value(key.first) : json::value(nullptr);
+      o["company_name"] = key.first ? json::value(key.second) : json::value(nullptr);
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
   json::object outcomes() {
-    OutcomeFigures totals;
+    OutcomeFigures totals, other_partners;
     std::map<std::int64_t, OutcomeFigures> by_org;
     std::map<std::string, OutcomeFigures> by_kind, by_month;
     Sectors by_sector;
@@ -347,11 +386,9 @@ class Builder {
            for (auto& kv : named(id)) o[kv.key()] = kv.value();
          })},
         {"by_kind", breakdown(by_kind, [](const std::string& k, json::object& o) { o["kind"] = k; })},
-        {"by_partner", breakdown(by_partner,
-                                 [](const std::pair<std::int64_t, std::string>& k, json::object& o) {
-                                   o["company_id"] = k.first ? json::value(k.first) : json::value(nullptr);
-                                   o["company_name"] = k.first ? json::value(k.second) : json::value(nullptr);
-                                 })},
+        {"by_partner", partners(by_partner, other_partners)},
+        {"partners_total", static_cast<std::int64_t>(by_partner.size())},
+        {"other_partners", other_partners.to_json()},
         {"by_sector", breakdown(by_sector.by_name(),
                                 [](const std::string& k, json::object& o) {
                                   o["sector"] = k.empty() ? json::value(nullptr) : json::value(k);
@@ -410,10 +447,13 @@ class Builder {
     }
     // Staff get counts; a start-up's members the leads themselves, their own.
     json::array leads;
+    std::int64_t leads_total = 0;
     if (!viewer_.everyone) {
       storage::ReportFilter own = q_.filter;
       own.org_id = viewer_.own_org;
-      for (const auto& l : reads_.stale_leads_of(own, q_.days, default_stale_days))
+      const storage::StaleLeads stale = reads_.stale_leads_of(own, q_.days, default_stale_days, q_.limit);
+      leads_total = stale.total;
+      for (const auto& l : stale.leads)
         leads.push_back(json::object{{"id", l.lead_id},
                                      {"title", l.title},
                                      {"stage", l.stage},
@@ -424,7 +464,8 @@ class Builder {
                         {"default_days", default_stale_days},
                         {"totals", counts(overall)},
                         {"startups", std::move(startups)},
-                        {"leads", std::move(leads)}};
+                        {"leads", std::move(leads)},
+                        {"leads_total", leads_total}};
   }
 
   json::object body(Report r) {

@@ -31,9 +31,16 @@ enum class Report { funnel, outcomes, followup_discipline, stale, mission_summar
 std::string_view report_name(Report r);
 std::optional<Report> parse_report(std::string_view name);
 
+// The longest of a report's lists (a start-up's stale leads, the partners of the
+// outcomes) unless `limit` asks for more, and the most it may ask: a list is the most
+// idle leads, or the partners with the most in euros, first; its total is given beside it.
+inline constexpr std::size_t default_list_limit = 100;
+inline constexpr std::size_t max_list_limit = 10000;
+
 struct ReportQuery {
   storage::ReportFilter filter;  // `now` is the service's to set
   std::optional<int> days;       // stale: the idle days of every stage (1 to 3650)
+  std::size_t limit = default_list_limit;  // 1 to max_list_limit
 };
 
 // The idle days after which an open lead is stale when neither `days` nor a stale-stage

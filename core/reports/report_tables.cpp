@@ -75,8 +75,12 @@ exports::Table outcomes_table(const json::object& doc) {
   const std::pair<std::string_view, std::string_view> groups[] = {
       {"startups", "org_name"}, {"by_kind", "kind"}, {"by_partner", "company_name"},
       {"by_sector", "sector"},  {"by_month", "month"}};
-  for (const auto& [member, key] : groups)
+  for (const auto& [member, key] : groups) {
     for (const auto& g : doc.at(member).as_array()) add(member, g.at(key), g.as_object());
+    // The partners beyond the list's limit, summed.
+    if (member == "by_partner" && doc.at("other_partners").at("count").as_int64() > 0)
+      add("other_partners", nullptr, doc.at("other_partners").as_object());
+  }
   return t;
 }
 

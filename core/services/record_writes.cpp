@@ -154,6 +154,30 @@ void check_unique(storage::WriteTxn& tx, const Entity& e, const Row& row,
   }
 }
 
+}  // namespace
+
+std::string changed_json(const Entity& e, const std::vector<std::size_t>& changed) {
+  std::string changes = "{";
+  for (std::size_t n = 0; n < changed.size(); ++n) {
+    if (n) changes += ',';
+    domain::append_json_string(changes, e.fields[changed[n]].name);
+    changes += ":true";
+  }
+  changes += '}';
+  return changes;
+}
+
+namespace {
+
+// A lead's stage as JSON text ("meeting"), or null.
+std::string stage_json(const Entity& e, const Row& lead) {
+  const auto* stage = std::get_if<std::string>(&lead.get(e, "stage"));
+  if (!stage) return "null";
+  std::string out;
+  domain::append_json_string(out, *stage);
+  return out;
+}
+
 // The audit entry and the outbox event of a write of `row` that is done; returns the row's
 // JSON text, the event's data.
 std::string log_write(storage::WriteTxn& tx, const auth::Principal& p, const Entity& e, WriteKind kind,
@@ -165,15 +189,12 @@ std::string log_write(storage::WriteTxn& tx, const auth::Principal& p, const Ent
 
   events::EventDraft event{type, std::string(e.name), row.id, row.org_id, p.user_id, {}, {}};
   domain::append_row_json(event.data, e, gone && before ? *before : row, false);
-  if (kind == WriteKind::update) {
-    std::string changes = "{";
-    for (std::size_t n = 0; n < changed.size(); ++n) {
-      if (n) changes += ',';
-      domain::append_json_string(changes, e.fields[changed[n]].name);
-      changes += ":true";
-    }
-    changes += '}';
-    event.more.emplace_back("changed", std::move(changes));
+  if (kind == WriteKind::update) event.more.emplace_back("changed", changed_json(e, changed));
+  // A move says where from: `data` is the lead after it, and a plugin has nowhere else to
+  // read the stage it left (docs/events.md).
+  if (type == "lead.stage_changed" && before) {
+    event.more.emplace_back("from_stage", stage_json(e, *before));
+    event.more.emplace_back("to_stage", stage_json(e, row));
   }
   events::publish(tx, event);
   return std::move(event.data);

@@ -64,6 +64,9 @@ domain::FieldContext context_of(const OrgSettings& org);
 void check_references(storage::WriteTxn& tx, const storage::Entity& e, const storage::Row& row,
                       const std::vector<std::size_t>& changed, std::int64_t org_id);
 
+// The `changed` member of an update's event: {"stage":true,...}, the fields `changed` names.
+std::string changed_json(const storage::Entity& e, const std::vector<std::size_t>& changed);
+
 // Writes `row` (insert, update, delete or restore), its audit entry and its outbox event of
 // type `event_type` ("contact.created"...). `before` is the row before an update or delete.
 // A restored row keeps its id, version, timestamps and authors. Returns the row's JSON text

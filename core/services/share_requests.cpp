@@ -119,7 +119,8 @@ void ShareRequestService::answer(const auth::Principal& p, AnswerShareRequest re
         if (auto asker = tx.get(ent::users, Scope::everything(), row.integer(requests, "requested_by").value_or(0));
             asker && asker->org_id != row.org_id)
           events::publish(tx, events::EventDraft{"share_request.answered", std::string(requests.name), row.id,
-                                                 asker->org_id, p.user_id, json, {}});
+                                                 asker->org_id, p.user_id, json,
+                                                 {{"changed", changed_json(requests, changed)}}});
         return WriteOutcome{WriteOutcome::Kind::updated, row.id, row.version, std::move(json), {}, {}};
       },
       std::move(done));

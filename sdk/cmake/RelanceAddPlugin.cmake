@@ -1,4 +1,7 @@
-# relance_add_plugin(<name> SOURCES <file>...)
+# relance_add_plugin(<name> [JSON_READER] SOURCES <file>...)
+#
+# JSON_READER compiles the SDK's JSON reader (relance/json_reader.h) into the plugin: as C,
+# or as C++ in a project that does not enable C.
 #
 # Builds a Relance plugin: a shared library the daemon dlopen()s, named <name>.so (no "lib"
 # prefix), that exports exactly one symbol, relance_plugin_entry_v1, and depends on nothing of
@@ -9,15 +12,32 @@ include_guard(GLOBAL)
 # The version script sits beside this file, in the source tree and once installed alike.
 # A global property, since the function runs in its callers' scopes, not in this file's.
 set_property(GLOBAL PROPERTY RELANCE_PLUGIN_VERSION_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/relance-plugin.map")
+# The JSON reader's source: sdk/src/ in the source tree, share/relance-sdk/src/ once installed.
+foreach(candidate "${CMAKE_CURRENT_LIST_DIR}/../src/json_reader.c"
+                  "${CMAKE_CURRENT_LIST_DIR}/../../../share/relance-sdk/src/json_reader.c")
+  get_filename_component(candidate "${candidate}" ABSOLUTE)
+  if(EXISTS "${candidate}")
+    set_property(GLOBAL PROPERTY RELANCE_JSON_READER_SOURCE "${candidate}")
+    break()
+  endif()
+endforeach()
 
 function(relance_add_plugin name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "JSON_READER" "" "SOURCES")
   if(NOT arg_SOURCES OR arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "relance_add_plugin(${name} SOURCES <file>...): sources missing or unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
   get_property(script GLOBAL PROPERTY RELANCE_PLUGIN_VERSION_SCRIPT)
   # MODULE: loaded with dlopen, never linked against; the daemon looks for <name>.so.
   add_library(${name} MODULE ${arg_SOURCES})
+  if(arg_JSON_READER)
+    get_property(reader GLOBAL PROPERTY RELANCE_JSON_READER_SOURCE)
+    target_sources(${name} PRIVATE "${reader}")
+    get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+    if(NOT "C" IN_LIST languages)
+      set_source_files_properties("${reader}" TARGET_DIRECTORY ${name} PROPERTIES LANGUAGE CXX)
+    endif()
+  endif()
   # The SDK is header-only: linking it only adds include paths. RelanceSDK::sdk is the
   # imported target once installed, and an alias of relance_sdk in the source tree.
   target_link_libraries(${name} PRIVATE RelanceSDK::sdk)

@@ -8,7 +8,7 @@
 
 /* The entry itself: its type is the root of what the daemon reads. */
 RELANCE_PLUGIN_ENTRY = {sizeof(relance_plugin_entry), RELANCE_SDK_EPOCH, RELANCE_SDK_MINOR,
-                        RELANCE_SDK_PATCH, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+                        RELANCE_SDK_PATCH, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
 #define PROBE(type) \
   RELANCE_EXPORT void relance_abi_probe_##type(type* p); \
@@ -38,5 +38,6 @@ PROBE(relance_host_clock_v1)
 PROBE(relance_host_outbound_v1)
 PROBE(relance_settings_doc_v1)
 PROBE(relance_self_test_v1)
+PROBE(relance_reason)
 PROBE(relance_setting)
 PROBE(relance_settings_doc_v2)

@@ -1,9 +1,12 @@
 #include "report_index/report_index.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <mutex>
+
+#include "relance/model/instant.hpp"
 
 namespace relance::storage {
 namespace {
@@ -164,6 +167,7 @@ ReportIndex::Lead ReportIndex::lead_of(const ReportLeadRow& row) {
     l.has_delay = true;
   }
   for (const auto& [stage, seconds] : row.stays) l.stays.emplace_back(name(stage), seconds);
+  for (const auto& due : row.pending_due) l.pending_due_ms.push_back(instant_ms(due));
   return l;
 }
 
@@ -277,11 +281,24 @@ std::optional<std::vector<MissionFollowups>> ReportIndex::first_followups(const 
   return out;
 }
 
-std::optional<std::vector<StageLeads>> ReportIndex::stale_counts(const ReportFilter& f, std::optional<int> days,
-                                                                 int default_days, const StaleRules& rules) const {
+std::optional<std::vector<OrgCount>> ReportIndex::overdue_followups(const ReportFilter& f) const {
   std::shared_lock lock(mutex_);
   const auto s = select(f);
   if (!s) return std::nullopt;
+  std::map<std::int64_t, std::int64_t> by_org;
+  each(*s, [&](const Lead& l) {
+    if (l.event_id == 0) return;
+    for (std::int64_t due : l.pending_due_ms)
+      if (due < s->now_ms) ++by_org[l.org_id];
+  });
+  std::vector<OrgCount> out;
+  for (const auto& [org_id, n] : by_org) out.push_back(OrgCount{org_id, n});
+  return out;
+}
+
+template <class Visit>
+void ReportIndex::each_stale(const Selection& s, std::optional<int> days, int default_days, const StaleRules& rules,
+                             Visit visit) const {
   // The days of each (organisation, stage) that has a rule, by their numbers.
   std::map<std::pair<std::int32_t, std::int32_t>, int> rule_days;
   if (!days)
@@ -295,19 +312,52 @@ std::optional<std::vector<StageLeads>> ReportIndex::stale_counts(const ReportFil
   auto closed = [&](std::int32_t stage) {
     return (won != name_ids_.end() && stage == won->second) || (lost != name_ids_.end() && stage == lost->second);
   };
-  const double now = julian_day(s->now_ms);
-  Counts counts;
-  each(*s, [&](const Lead& l) {
+  const double now = julian_day(s.now_ms);
+  each(s, [&](const Lead& l) {
     if (closed(l.stage)) return;
     int limit = days.value_or(default_days);
     if (!days)
       if (const auto r = rule_days.find({l.org, l.stage}); r != rule_days.end()) limit = r->second;
-    if (now - julian_day(l.last_ms) >= limit) counts.add(l.org, l.stage, 1);
+    const double idle = now - julian_day(l.last_ms);
+    if (idle >= limit) visit(l, idle);
   });
+}
+
+std::optional<std::vector<StageLeads>> ReportIndex::stale_counts(const ReportFilter& f, std::optional<int> days,
+                                                                 int default_days, const StaleRules& rules) const {
+  std::shared_lock lock(mutex_);
+  const auto s = select(f);
+  if (!s) return std::nullopt;
+  Counts counts;
+  each_stale(*s, days, default_days, rules, [&](const Lead& l, double) { counts.add(l.org, l.stage, 1); });
   std::vector<StageLeads> out;
   counts.each([&](std::int32_t o, std::int32_t stage, std::int64_t n) {
     out.push_back(StageLeads{orgs_[static_cast<std::size_t>(o)], names_[static_cast<std::size_t>(stage)], n});
   });
+  return out;
+}
+
+std::optional<StaleLeads> ReportIndex::stale_leads(const ReportFilter& f, std::optional<int> days, int default_days,
+                                                   const StaleRules& rules, std::size_t limit) const {
+  std::shared_lock lock(mutex_);
+  const auto s = select(f);
+  if (!s) return std::nullopt;
+  std::vector<std::pair<double, const Lead*>> stale;
+  each_stale(*s, days, default_days, rules, [&](const Lead& l, double idle) { stale.emplace_back(idle, &l); });
+  // The most idle first, then by id, as the scan orders them.
+  auto before = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second->id < b.second->id;
+  };
+  const std::size_t n = std::min(limit, stale.size());
+  std::partial_sort(stale.begin(), stale.begin() + static_cast<std::ptrdiff_t>(n), stale.end(), before);
+  StaleLeads out;
+  out.total = static_cast<std::int64_t>(stale.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const Lead& l = *stale[i].second;
+    out.leads.push_back(StaleLeadEntry{l.org_id, l.id, "", names_[static_cast<std::size_t>(l.stage)],
+                                       format_instant(chr::system_clock::time_point(chr::milliseconds(l.last_ms))),
+                                       stale[i].first});
+  }
   return out;
 }
 

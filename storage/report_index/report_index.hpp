@@ -43,6 +43,7 @@ struct ReportLeadRow {
   std::optional<std::string> ref_at;  // a mission lead's follow-up clock start
   std::optional<double> delay;        // seconds from ref_at to its first follow-up
   std::vector<std::pair<std::string, double>> stays;  // stage, seconds
+  std::vector<std::string> pending_due;  // due instants of its open or snoozed follow-ups
 };
 
 // The days after which an open lead is stale, by organisation and stage: each start-up's
@@ -65,8 +66,12 @@ class ReportIndex {
   std::optional<std::vector<StagePath>> stage_paths(const ReportFilter& f) const;
   std::optional<std::vector<StageStays>> stage_stays(const ReportFilter& f) const;
   std::optional<std::vector<MissionFollowups>> first_followups(const ReportFilter& f) const;
+  std::optional<std::vector<OrgCount>> overdue_followups(const ReportFilter& f) const;
   std::optional<std::vector<StageLeads>> stale_counts(const ReportFilter& f, std::optional<int> days,
                                                       int default_days, const StaleRules& rules) const;
+  // stale_leads_of without the leads' titles, which the index does not hold.
+  std::optional<StaleLeads> stale_leads(const ReportFilter& f, std::optional<int> days, int default_days,
+                                        const StaleRules& rules, std::size_t limit) const;
 
  private:
   // A lead, its texts replaced by numbers: an index into names_ (stages, paths, sectors),
@@ -81,6 +86,7 @@ class ReportIndex {
     double delay = 0;
     bool has_delay = false;
     std::vector<std::pair<std::int32_t, double>> stays;  // stage, seconds
+    std::vector<std::int64_t> pending_due_ms;
   };
   static constexpr std::int64_t no_instant = std::numeric_limits<std::int64_t>::min();
 
@@ -88,6 +94,10 @@ class ReportIndex {
   std::optional<Selection> select(const ReportFilter& f) const;
   template <class Visit>
   void each(const Selection& s, Visit visit) const;
+  // Calls visit(lead, idle days) for each stale lead of the selection.
+  template <class Visit>
+  void each_stale(const Selection& s, std::optional<int> days, int default_days, const StaleRules& rules,
+                  Visit visit) const;
 
   std::int32_t name(const std::string& text);
   std::int32_t org(std::int64_t org_id);

@@ -34,24 +34,32 @@ void add_stay(SQLite::Statement& st, ReportLeadRow& lead) {
   if (!st.getColumn(2).isNull()) lead.stays.emplace_back(st.getColumn(1).getString(), st.getColumn(2).getDouble());
 }
 
-// The stays of `rows` (sorted by lead id), read in lead order from `st`: lead_id, stage, seconds.
-void attach_stays(SQLite::Statement& st, std::vector<ReportLeadRow>& rows) {
+// The rows of `st` (lead_id first, in lead order) given to their leads in `rows` (sorted by
+// lead id) by `add(st, lead)`.
+void attach(SQLite::Statement& st, std::vector<ReportLeadRow>& rows, void (*add)(SQLite::Statement&, ReportLeadRow&)) {
   auto row = rows.begin();
   while (st.executeStep()) {
     const std::int64_t lead_id = st.getColumn(0).getInt64();
     while (row != rows.end() && row->lead_id < lead_id) ++row;
     if (row == rows.end()) break;
-    if (row->lead_id == lead_id) add_stay(st, *row);
+    if (row->lead_id == lead_id) add(st, *row);
   }
   st.reset();
 }
+
+// A row (lead_id, due_at) of a pending follow-up added to its lead's.
+void add_pending(SQLite::Statement& st, ReportLeadRow& lead) { lead.pending_due.push_back(st.getColumn(1).getString()); }
+
+const std::string pending_followups =
+    "SELECT lead_id, due_at FROM followups WHERE status IN ('open', 'snoozed') AND lead_id";
 
 void load_all(Connection& c, ReportIndex& index, std::int64_t last) {
   std::vector<ReportLeadRow> rows;
   auto& leads = c.statement(lead_columns + " ORDER BY lead_id");
   while (leads.executeStep()) rows.push_back(lead_row(leads));
   leads.reset();
-  attach_stays(c.statement("SELECT lead_id, stage, seconds FROM report_stays ORDER BY lead_id"), rows);
+  attach(c.statement("SELECT lead_id, stage, seconds FROM report_stays ORDER BY lead_id"), rows, add_stay);
+  attach(c.statement(pending_followups + " IS NOT NULL ORDER BY lead_id"), rows, add_pending);
   index.load(std::move(rows), last);
 }
 
@@ -60,13 +68,19 @@ void load_changes(Connection& c, ReportIndex& index, std::vector<std::int64_t> c
   std::vector<ReportLeadRow> rows;
   auto& lead = c.statement(lead_columns + " WHERE lead_id = ?");
   auto& stays = c.statement("SELECT lead_id, stage, seconds FROM report_stays WHERE lead_id = ?");
+  auto& pending = c.statement(pending_followups + " = ?");
+  auto read_into = [](SQLite::Statement& st, std::int64_t id, ReportLeadRow& row,
+                      void (*add)(SQLite::Statement&, ReportLeadRow&)) {
+    st.bind(1, id);
+    while (st.executeStep()) add(st, row);
+    st.reset();
+  };
   for (std::int64_t id : changed) {
     lead.bind(1, id);
     if (lead.executeStep()) {
       rows.push_back(lead_row(lead));
-      stays.bind(1, id);
-      while (stays.executeStep()) add_stay(stays, rows.back());
-      stays.reset();
+      read_into(stays, id, rows.back(), add_stay);
+      read_into(pending, id, rows.back(), add_pending);
     }
     lead.reset();
   }

@@ -57,13 +57,10 @@ std::string outcomes_covered(const ReportFilter& f) {
 }
 
 // The open leads with their last activity and the idle days that make them stale.
-// `kept`: the last activity as report_leads keeps it (migration 14), else read from the
-// lead's activities.
-std::string stale_leads_sql(const ReportFilter& f, bool kept) {
+std::string stale_leads_sql(const ReportFilter& f) {
   const std::string last_at =
-      kept ? "(SELECT r.last_at FROM report_leads r WHERE r.lead_id = l.id)"
-           : "coalesce((SELECT max(a.occurred_at) FROM activities a WHERE a.lead_id = l.id AND +a.org_id = l.org_id),"
-             " l.created_at)";
+      "coalesce((SELECT max(a.occurred_at) FROM activities a WHERE a.lead_id = l.id AND +a.org_id = l.org_id),"
+      " l.created_at)";
   return "WITH fl AS (SELECT l.id, l.org_id, l.title, l.stage, " + last_at + " AS last_at,"
          " coalesce(:days, (SELECT min(r.days) FROM cadence_rules r WHERE r.org_id = l.org_id AND r.kind = 'stale-stage'"
          " AND r.stage = l.stage AND coalesce(r.enabled, 1) != 0), :default_days) AS days" +
@@ -173,21 +170,36 @@ std::vector<OrgCount> overdue_followups(Connection& c, const ReportFilter& f) {
 
 std::vector<StageLeads> stale_counts(Connection& c, const ReportFilter& f, std::optional<int> days, int default_days) {
   const std::string sql =
-      stale_leads_sql(f, false) + " SELECT org_id, stage, count(*) FROM st WHERE idle >= days GROUP BY org_id, stage";
+      stale_leads_sql(f) + " SELECT org_id, stage, count(*) FROM st WHERE idle >= days GROUP BY org_id, stage";
   const StaleDays d{days, default_days};
   return rows_of<StageLeads>(c, sql, f, stage_leads, bind_days, &d);
 }
 
-std::vector<StaleLeadEntry> stale_leads_of(Connection& c, const ReportFilter& f, std::optional<int> days,
-                                           int default_days, bool kept_last_activity) {
+StaleLeads stale_leads_of(Connection& c, const ReportFilter& f, std::optional<int> days, int default_days,
+                          std::size_t limit) {
   const StaleDays d{days, default_days};
-  const std::string sql = stale_leads_sql(f, kept_last_activity) +
+  const std::string sql = stale_leads_sql(f) +
                                  " SELECT org_id, id, title, stage, last_at, idle FROM st WHERE idle >= days"
                                  " ORDER BY idle DESC, id";
-  return rows_of<StaleLeadEntry>(c, sql, f, [](SQLite::Statement& st) {
+  StaleLeads out;
+  out.leads = rows_of<StaleLeadEntry>(c, sql, f, [](SQLite::Statement& st) {
     return StaleLeadEntry{st.getColumn(0).getInt64(), st.getColumn(1).getInt64(), st.getColumn(2).getString(),
                           st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getDouble()};
   }, bind_days, &d);
+  out.total = static_cast<std::int64_t>(out.leads.size());
+  if (out.leads.size() > limit) out.leads.resize(limit);
+  return out;
+}
+
+void add_titles(Connection& c, std::vector<StaleLeadEntry>& leads) {
+  guarded([&] {
+    auto& st = c.statement("SELECT title FROM leads WHERE id = ?");
+    for (auto& l : leads) {
+      st.bind(1, l.lead_id);
+      if (st.executeStep()) l.title = st.getColumn(0).getString();
+      st.reset();
+    }
+  });
 }
 
 }  // namespace relance::storage::sqlite

@@ -19,9 +19,9 @@ std::vector<OutcomeGroup> outcome_groups(Connection& c, const ReportFilter& f);
 std::vector<MissionFollowups> first_followups(Connection& c, const ReportFilter& f);
 std::vector<OrgCount> overdue_followups(Connection& c, const ReportFilter& f);
 std::vector<StageLeads> stale_counts(Connection& c, const ReportFilter& f, std::optional<int> days, int default_days);
-// `kept_last_activity`: each lead's last activity read from report_leads (migration 14)
-// rather than from its activities.
-std::vector<StaleLeadEntry> stale_leads_of(Connection& c, const ReportFilter& f, std::optional<int> days,
-                                           int default_days, bool kept_last_activity);
+StaleLeads stale_leads_of(Connection& c, const ReportFilter& f, std::optional<int> days, int default_days,
+                          std::size_t limit);
+// Each lead's title, read by its id (the reports' index holds none).
+void add_titles(Connection& c, std::vector<StaleLeadEntry>& leads);
 
 }  // namespace relance::storage::sqlite

@@ -222,11 +222,19 @@ class OpenStore final : public SqliteStore {
     return read([&](Connection& c) { return f.by_scan ? sqlite::outcome_groups(c, f) : sqlite::aggregates::outcome_groups(c, f); });
   }
   std::vector<OrgCount> overdue_followups(const ReportFilter& f) override {
-    return read([&](Connection& c) { return sqlite::overdue_followups(c, f); });
+    return from_index(f, [&](Connection&) { return report_index_.overdue_followups(f); },
+                      [&](Connection& c) { return sqlite::overdue_followups(c, f); });
   }
-  std::vector<StaleLeadEntry> stale_leads_of(const ReportFilter& f, std::optional<int> days,
-                                             int default_days) override {
-    return read([&](Connection& c) { return sqlite::stale_leads_of(c, f, days, default_days, !f.by_scan); });
+  StaleLeads stale_leads_of(const ReportFilter& f, std::optional<int> days, int default_days,
+                            std::size_t limit) override {
+    return from_index(
+        f,
+        [&](Connection& c) {
+          auto out = report_index_.stale_leads(f, days, default_days, stale_rules(c), limit);
+          if (out) add_titles(c, out->leads);
+          return out;
+        },
+        [&](Connection& c) { return sqlite::stale_leads_of(c, f, days, default_days, limit); });
   }
 
   // EventLog.

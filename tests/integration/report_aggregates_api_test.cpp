@@ -61,6 +61,8 @@ std::string answers(st::ReportReads& reads, const st::ReportFilter& f) {
     lines.push_back("T " + std::to_string(s.org_id) + s.stage + std::to_string(s.leads));
   for (const auto& s : reads.stale_counts(f, 2, 14))
     lines.push_back("T2 " + std::to_string(s.org_id) + s.stage + std::to_string(s.leads));
+  for (const auto& c : reads.overdue_followups(f))
+    lines.push_back("U " + std::to_string(c.org_id) + " " + std::to_string(c.count));
   std::sort(lines.begin(), lines.end());
   std::ostringstream out;
   for (const auto& l : lines) out << l << "\n";
@@ -130,6 +132,15 @@ TEST_CASE("the daemon's writes keep the reports' aggregates equal to a fresh sca
   const auto call = activity(w.alpha_member, a2, "call", now - days(30));
   activity(w.beta_member, b1, "meeting", now - days(9));
   activity(w.alpha_member, a3, "note", now - days(1));
+  auto followup = [&](HttpClient& as, std::int64_t lead_id, system_clock::time_point due) {
+    return id_of(World::create(as, "followups", {{"lead_id", lead_id}, {"title", "Relancer ☎"}, {"due_at", instant(due)}}));
+  };
+  followup(w.alpha_member, a1, now - days(2));
+  const auto done = followup(w.alpha_member, a2, now - days(5));
+  followup(w.beta_member, b1, now - days(1));
+  followup(w.beta_member, b1, now + days(3));
+  REQUIRE(w.alpha_member.patch("/api/v1/followups/" + std::to_string(done), json::object{{"status", "done"}}).status ==
+          200);
   const auto o1 = id_of(World::create(w.alpha_member, "outcomes", {{"lead_id", a2}, {"kind", "pilot"},
                                                                    {"partner_company_id", health}, {"amount", "12000.50"},
                                                                    {"currency", "EUR"}, {"jobs", 2}}));

@@ -265,6 +265,28 @@ TEST_CASE("outcomes add up by kind, start-up, partner, sector and month, in euro
   CHECK(m.w.staff.get("/api/v1/reports/outcomes").json().at("totals").at("count") == 4);
 }
 
+TEST_CASE("the outcomes' partners are listed most euros first up to the limit asked and the others summed") {
+  Mission m;
+  const json::object all = m.report(m.w.staff, "outcomes");
+  CHECK(all.at("partners_total") == 3);
+  CHECK(all.at("by_partner").as_array().size() == 3);
+  CHECK(all.at("other_partners").at("count") == 0);
+  const json::object top = m.report(m.w.staff, "outcomes", "&limit=1");
+  REQUIRE(top.at("by_partner").as_array().size() == 1);
+  CHECK(top.at("by_partner").as_array()[0].at("company_id") == m.fund);  // 150,000 EUR, before 18,000 and 5,000
+  CHECK(top.at("partners_total") == 3);
+  const json::object& others = top.at("other_partners").as_object();
+  CHECK(others.at("count") == 2);
+  CHECK(others.at("amount_eur").as_double() == Approx(m.o2_eur + m.o3_eur));
+  CHECK(others.at("jobs") == 1);
+  CHECK(top.at("totals") == all.at("totals"));  // the totals do not depend on the list
+  // A start-up's stale leads: the list and how many there are.
+  const json::object mine = m.report(m.w.alpha_member, "stale", "&limit=1");
+  CHECK(mine.at("leads_total") == 1);
+  CHECK(mine.at("leads").as_array().size() == 1);
+  CHECK(m.report(m.w.staff, "stale").at("leads_total") == 0);  // staff get counts, no list
+}
+
 TEST_CASE("follow-up discipline measures the first follow-up after the meeting or the mission's end") {
   Mission m;
   const json::object r = m.report(m.w.staff, "followup-discipline");
@@ -432,7 +454,8 @@ TEST_CASE("no report in json csv or xlsx carries a word of the contacts' persona
 
 TEST_CASE("bad report parameters get a clear 400 naming the parameter") {
   Mission m;
-  for (const char* q : {"from=2026-02-30", "event_id=abc", "org_id=0", "color=blue", "lang=de", "days=x"}) {
+  for (const char* q : {"from=2026-02-30", "event_id=abc", "org_id=0", "color=blue", "lang=de", "days=x", "limit=0",
+                        "limit=10001", "limit=-3"}) {
     auto r = m.w.staff.get(std::string("/api/v1/reports/funnel?") + q);
     INFO(q << " -> " << r.body);
     CHECK(r.status == 400);

@@ -43,14 +43,17 @@ static relance_status fixture_deliver(relance_instance* i, const relance_event* 
   return RELANCE_OK;
 }
 
-/* The entry as SDK 1.9 declares it: 1.0's fields, then the new one. */
+/* The entry as SDK 1.9 declares it: 1.0's fields, 1.4's create_instance_reporting (left
+ * NULL: the daemon then calls create_instance), then the new one. */
 typedef struct entry_1_9 {
   relance_plugin_entry v1_0;
-  const char* homepage; /* new in 1.9 */
+  void (*create_instance_reporting)(void); /* since 1.4; its real type is in 1.4's entry.h */
+  const char* homepage;                    /* new in 1.9 */
 } entry_1_9;
 
 RELANCE_EXPORT const entry_1_9 future_entry __asm__("relance_plugin_entry_v1") = {
     {sizeof(entry_1_9), 1, 9, 0, "org.relance.fixture.future", "Future (fixture)", "Relance tests",
      "2.0.0", fixture_interfaces, NULL, NULL, fixture_create, fixture_destroy, fixture_get_interface,
      fixture_get_extension, fixture_last_error},
+    NULL,
     "https://example.org/future"};

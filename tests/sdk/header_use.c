@@ -25,4 +25,4 @@ static const char* const use_interfaces[] = {RELANCE_EVENT_SINK_V1, RELANCE_EXPO
 
 RELANCE_PLUGIN_ENTRY = {sizeof(relance_plugin_entry), RELANCE_SDK_EPOCH, RELANCE_SDK_MINOR,
                         RELANCE_SDK_PATCH, "org.relance.test.headers", "Headers", "Relance",
-                        "1.0.0", use_interfaces, use_init, NULL, NULL, NULL, NULL, NULL, NULL};
+                        "1.0.0", use_interfaces, use_init, NULL, NULL, NULL, NULL, NULL, NULL, NULL};

@@ -56,6 +56,8 @@ read -ra cflags <<<"$(pkg-config --cflags relance-sdk)"
 script=$(pkg-config --variable=version_script relance-sdk)
 "$cc" -std=c99 -Wall -Wextra -Wpedantic -Werror -fPIC -fvisibility=hidden "${cflags[@]}" \
   -c "$work/examples/example_c/counter.c" -o "$work/counter.o"
+"$cc" -std=c99 -Wall -Wextra -Wpedantic -Werror -fPIC -fvisibility=hidden "${cflags[@]}" \
+  -c "$(pkg-config --variable=json_reader relance-sdk)" -o "$work/json_reader.o"
 "$cc" -shared -Wl,--version-script,"$script" -Wl,--no-undefined \
-  -o "$out/example_c_pkgconfig.so" "$work/counter.o"
+  -o "$out/example_c_pkgconfig.so" "$work/counter.o" "$work/json_reader.o"
 ls "$out"/*.so

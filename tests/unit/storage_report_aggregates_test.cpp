@@ -77,11 +77,17 @@ std::string answers(st::ReportReads& reads, st::ReportFilter f) {
       lines.push_back(std::to_string(s.org_id) + " " + s.stage + " " + std::to_string(s.leads));
     flush(days ? ("stale_counts " + std::to_string(*days)).c_str() : "stale_counts");
   }
-  if (f.org_id) {
-    for (const auto& l : reads.stale_leads_of(f, std::nullopt, 14))
-      lines.push_back(std::to_string(l.lead_id) + " " + l.stage + " " + l.last_activity_at);
-    flush("stale_leads_of");
-  }
+  for (const auto& c : reads.overdue_followups(f))
+    lines.push_back(std::to_string(c.org_id) + " " + std::to_string(c.count));
+  flush("overdue_followups");
+  if (f.org_id)
+    for (std::size_t limit : {std::size_t(1000), std::size_t(2)}) {
+      const auto stale = reads.stale_leads_of(f, std::nullopt, 14, limit);
+      for (const auto& l : stale.leads)
+        lines.push_back(std::to_string(l.lead_id) + " " + l.title + " " + l.stage + " " + l.last_activity_at);
+      lines.push_back("of " + std::to_string(stale.total));
+      flush(("stale_leads_of, at most " + std::to_string(limit)).c_str());
+    }
   return out.str();
 }
 
@@ -156,6 +162,18 @@ class Scenario {
     }
     move(4, 2, "new", "lost", ago(2));
     check("stage changes");
+    exec("INSERT INTO followups (org_id, created_at, updated_at, lead_id, title, due_at, status) VALUES"
+         " (2, " + stamp + ", 1, 'Relancer ☎', " + sql_text(ago(3)) + ", 'open'),"
+         " (2, " + stamp + ", 5, 'Envoyer la plaquette', " + sql_text(ago(-2)) + ", 'open'),"
+         " (2, " + stamp + ", 7, 'Rappel', " + sql_text(ago(10)) + ", 'snoozed'),"
+         " (3, " + stamp + ", 3, 'Fait', " + sql_text(ago(8)) + ", 'done'),"
+         " (3, " + stamp + ", 6, 'Démo', " + sql_text(ago(1)) + ", 'open')");
+    check("follow-ups");
+    exec("UPDATE followups SET status = 'done' WHERE lead_id = 1;"
+         "UPDATE followups SET due_at = " + sql_text(ago(4)) + " WHERE lead_id = 5;"
+         "UPDATE followups SET lead_id = 11 WHERE lead_id = 6;"
+         "DELETE FROM followups WHERE lead_id = 7;");
+    check("follow-ups done, moved, deleted");
     exec("INSERT INTO outcomes (org_id, created_at, updated_at, lead_id, partner_company_id, kind, amount, currency,"
          " amount_eur, jobs, occurred_on, event_id) VALUES"
          " (2, " + sql_text(ago(40)) + ", " + sql_text(ago(40)) + ", 1, 2, 'investment', 50000000, 'EUR', 50000000, 3, " +

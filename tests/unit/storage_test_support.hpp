@@ -182,8 +182,10 @@ inline std::int64_t sql_count(const std::string& path, const std::string& sql) {
   return q.getColumn(0).getInt64();
 }
 
+// Runs `sql` on its own connection; it waits for a store open on the same file (its
+// checkpoints lock the file for a moment) as any other program would.
 inline void sql_exec(const std::string& path, const std::string& sql) {
-  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 30000);
   db.exec(sql);
 }
 

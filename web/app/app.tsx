@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useState } from "preact/hooks";
 import { Redirect, Route, Router, Switch } from "wouter-preact";
 
 import { sessionEnded, type Me } from "./api/client";
@@ -39,7 +39,8 @@ export function App() {
     return () => sessionEnded.removeEventListener("ended", ended);
   }, []);
 
-  useEffect(() => {
+  // Asked before the first paint (index.html preloads the answer).
+  useLayoutEffect(() => {
     currentUser()
       .then((me) => setStart(me ? { kind: "signed-in", me } : { kind: "signed-out" }))
       .catch(() => setStart({ kind: "offline" }));

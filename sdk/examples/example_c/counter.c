@@ -13,6 +13,7 @@
  * Build it with relance_add_plugin(example_c SOURCES counter.c) from the SDK's CMake package,
  * or by hand with the flags relance-sdk.pc documents. Only relance_plugin_entry_v1 is
  * exported; everything below is static. */
+#include <relance/json_reader.h>
 #include <relance/relance.h>
 
 #include <stdio.h>
@@ -28,8 +29,9 @@ struct relance_instance {
   char error[160];                    /* what last_error() returns for this instance */
 };
 
-/* Why init or create_instance failed, for last_error(NULL). Written on the main thread
- * (init) or by create_instance; read right after by the same caller. */
+/* Why init failed, for last_error(NULL); and why create_instance failed, for a daemon older
+ * than SDK 1.4 (which reads it right after the call, and creates one instance of a plugin
+ * at a time). A 1.4 daemon gets create_instance's reason with the call instead. */
 static char plugin_error[160];
 
 /* Keys are "count/" followed by the event type; the state service takes 1 to 256 bytes. */
@@ -70,22 +72,41 @@ static relance_status counter_init(const relance_host* host) {
 
 static void counter_deinit(void) {}
 
-static relance_status counter_create(const relance_host* host, relance_instance** out) {
+/* Makes an instance with its host handle, or says why not in *why. */
+static relance_status make_instance(const relance_host* host, relance_instance** out, const char** why) {
   struct relance_instance* self = calloc(1, sizeof *self);
   if (self == NULL) {
-    snprintf(plugin_error, sizeof plugin_error, "out of memory");
+    *why = "out of memory";
     return RELANCE_RETRY; /* transient: the daemon tries again later */
   }
   self->host = host;
   self->log = service(host, RELANCE_HOST_LOG_V1, sizeof(relance_host_log_v1));
   self->state = service(host, RELANCE_HOST_STATE_V1, sizeof(relance_host_state_v1));
   if (self->state == NULL) {
-    snprintf(plugin_error, sizeof plugin_error, "the daemon offers no %s", RELANCE_HOST_STATE_V1);
+    *why = "the daemon offers no " RELANCE_HOST_STATE_V1;
     free(self);
     return RELANCE_UNSUPPORTED;
   }
   *out = self;
   return RELANCE_OK;
+}
+
+/* SDK 1.4: the reason of a failure goes back with the call, into the daemon's buffer, so
+ * that instances created at the same time on several threads never mix their reasons. */
+static relance_status counter_create_reporting(const relance_host* host, relance_instance** out,
+                                               relance_reason* reason) {
+  const char* why = "";
+  const relance_status status = make_instance(host, out, &why);
+  if (status != RELANCE_OK) relance_reason_put(reason, why, strlen(why));
+  return status;
+}
+
+/* The same for a daemon older than 1.4, which reads the reason with last_error(NULL). */
+static relance_status counter_create(const relance_host* host, relance_instance** out) {
+  const char* why = "";
+  const relance_status status = make_instance(host, out, &why);
+  if (status != RELANCE_OK) snprintf(plugin_error, sizeof plugin_error, "%s", why);
+  return status;
 }
 
 static void counter_destroy(relance_instance* self) { free(self); }
@@ -135,6 +156,19 @@ static relance_status counter_deliver(relance_instance* self, const relance_even
   snprintf(line, sizeof line, "event %lld: %.*s seen %lld time(s)", (long long)event->id,
            (int)event->type.size, event->type.data, count);
   say(self, RELANCE_LOG_INFO, line);
+
+  /* The document says more than the type: a stage change names both stages. The reader
+   * works in place (relance/json_reader.h); a string is unescaped into our buffer. */
+  {
+    const relance_json doc = relance_json_parse(event->document);
+    char from[64], to[64];
+    if (relance_json_equals(relance_json_get(doc, "type"), "lead.stage_changed") &&
+        relance_json_string(relance_json_get(doc, "from_stage"), from, sizeof from, NULL) &&
+        relance_json_string(relance_json_get(doc, "to_stage"), to, sizeof to, NULL)) {
+      snprintf(line, sizeof line, "lead %lld moved from %s to %s", (long long)event->entity_id, from, to);
+      say(self, RELANCE_LOG_INFO, line);
+    }
+  }
   return RELANCE_OK;
 }
 
@@ -165,17 +199,21 @@ static const char* const counter_interfaces[] = {RELANCE_EVENT_SINK_V1, NULL};
 /* The one exported symbol. struct_size and the SDK version let the daemon know which
  * fields this plugin filled in, whatever minor version of the SDK it was built with. */
 RELANCE_PLUGIN_ENTRY = {
-    sizeof(relance_plugin_entry), RELANCE_SDK_EPOCH, RELANCE_SDK_MINOR, RELANCE_SDK_PATCH,
-    "org.relance.example.c-counter", /* id: reverse-DNS, never changes */
-    "Event counter (C example)",     /* name */
-    "Relance",                       /* vendor */
-    "1.0.0",                         /* the plugin's own version */
-    counter_interfaces,
-    counter_init,
-    counter_deinit,
-    counter_create,
-    counter_destroy,
-    counter_get_interface,
-    counter_get_extension,
-    counter_last_error,
+    .struct_size = sizeof(relance_plugin_entry),
+    .sdk_epoch = RELANCE_SDK_EPOCH,
+    .sdk_minor = RELANCE_SDK_MINOR,
+    .sdk_patch = RELANCE_SDK_PATCH,
+    .id = "org.relance.example.c-counter", /* reverse-DNS, never changes */
+    .name = "Event counter (C example)",
+    .vendor = "Relance",
+    .version = "1.0.0", /* the plugin's own version */
+    .interfaces = counter_interfaces,
+    .init = counter_init,
+    .deinit = counter_deinit,
+    .create_instance = counter_create,
+    .destroy_instance = counter_destroy,
+    .get_interface = counter_get_interface,
+    .get_extension = counter_get_extension,
+    .last_error = counter_last_error,
+    .create_instance_reporting = counter_create_reporting, /* SDK 1.4 */
 };

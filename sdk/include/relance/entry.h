@@ -68,9 +68,22 @@ typedef struct relance_plugin_entry {
   const void* (*get_interface)(relance_instance* instance, const char* id);
   /* A plugin-wide extension by id (drafts, vendor extensions), or NULL. Thread: any. */
   const void* (*get_extension)(const char* id);
-  /* Why the last call on `instance` (NULL: init or create_instance) did not return OK, as
-   * UTF-8; borrowed until the next call on that instance. Thread: the instance's. */
+  /* Why the last call on `instance` did not return OK, as UTF-8; borrowed until the next
+   * call on that instance. Thread: the instance's. With NULL: why init failed (the daemon
+   * never asks for it from two threads), or why create_instance failed when the plugin has
+   * no create_instance_reporting (a 1.0-1.3 plugin; the daemon then never runs two of its
+   * create_instance calls at once, so that each failure is read before the next call). */
   relance_str (*last_error)(relance_instance* instance);
+
+  /* Since SDK 1.4. create_instance with the reason of a failure given back per call, not
+   * through last_error(NULL), which one plugin-wide text cannot keep apart when instances
+   * are created concurrently. When it does not return RELANCE_OK it writes why into
+   * `reason`, a buffer of the daemon's valid for this call only (relance_reason_put copies
+   * a text into it, cut to its capacity). The daemon calls it instead of create_instance
+   * when it is not NULL (read it only when RELANCE_HAS_FIELD says the entry has it); keep
+   * create_instance filled in too, for 1.0-1.3 daemons. Thread: the instance's. */
+  relance_status (*create_instance_reporting)(const relance_host* host, relance_instance** out,
+                                              relance_reason* reason);
 } relance_plugin_entry;
 
 #if defined(__GNUC__) || defined(__clang__)

@@ -32,10 +32,12 @@ typedef struct relance_event {
   int64_t id;               /* stable event id (the outbox position) */
   int64_t org_id;           /* organisation whose data changed */
   int64_t entity_id;        /* id of the changed record */
-  relance_str type;         /* "contact.created", "lead.stage_changed"... (docs/events.md) */
+  relance_str type;         /* "contact.created", "lead.stage_changed"... (events.md,
+                               in <prefix>/share/doc/relance-sdk/) */
   relance_str entity;       /* "contacts", "leads"... */
   relance_str occurred_at;  /* RFC 3339 UTC */
-  relance_str document;     /* the whole event as JSON, schema "relance.event/1" */
+  relance_str document;     /* the whole event as JSON, schema "relance.event/1"
+                               (relance/json_reader.h reads it) */
 } relance_event;
 
 typedef struct relance_event_sink_v1 {

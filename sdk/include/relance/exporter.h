@@ -6,7 +6,15 @@
  * the row count; the daemon streams them to the client. When any call does not return
  * RELANCE_OK, or the sink's write fails, the daemon calls finish with complete = 0 and
  * reports the export as failed (it never passes a truncated file off as complete).
- * One export runs at a time on an instance. Thread: the exporting thread, for every call. */
+ * One export runs at a time on an instance. Thread: the exporting thread, for every call.
+ *
+ * Instances: the daemon creates an exporter's instance for each export request (and one
+ * more, never written to the client, to ask a multi-dataset export's datasets in advance),
+ * with the host handle of the caller's organisation (config's org_id; 0 for the instance it
+ * creates once at start to read this table), instance_name "export", and as settings the
+ * defaults of the settings the plugin documents (relance/settings.h; `{}` when it documents
+ * none): an export request carries options, never settings. A plugin that declares a
+ * required setting without a default offers no format. Destroyed after finish. */
 #ifndef RELANCE_EXPORTER_H
 #define RELANCE_EXPORTER_H
 
@@ -19,7 +27,8 @@ extern "C" {
 #define RELANCE_EXPORTER_V1 "relance.exporter/1"
 
 /* An option the exporter accepts (in the export request's options). An element of an
- * array: a reader steps by relance_exporter_v1.option_size (see relance_column). */
+ * array: it never grows; a reader steps by relance_exporter_v1.option_size all the same
+ * (see relance_column). */
 typedef struct relance_option {
   const char* name;          /* "delimiter" */
   const char* description;   /* one line, English */
@@ -35,13 +44,18 @@ typedef struct relance_byte_sink {
   relance_status (*write)(void* context, const void* data, size_t size);
 } relance_byte_sink;
 
+/* Given to open: the struct is borrowed for that call; the strings it points to and `out`
+ * stay valid until finish returns. */
 typedef struct relance_export_request {
   uint32_t struct_size;
-  relance_str options;   /* JSON object of option name to string value, validated by the
-                            daemon against the declared options */
+  relance_str options;   /* JSON object of option name to string value: only the options
+                            the request names, each checked by the daemon against the
+                            declared options (name, choices). Defaults are NOT filled in:
+                            an absent option means the plugin's own default */
   relance_str locale;    /* the user's locale: "fr", "en" */
   relance_str time_zone; /* the user's IANA time zone: "Europe/Paris" */
-  const relance_byte_sink* out;
+  const relance_byte_sink* out; /* valid, like `out->context`, until finish returns: the
+                                   plugin may keep it from open to finish */
   size_t dataset_count;  /* how many datasets the export holds (begin_dataset calls to come) */
 } relance_export_request;
 

@@ -315,12 +315,25 @@ struct Glue {
   }
   static void deinit() noexcept {}
 
-  static relance_status create(const relance_host* host, relance_instance** out) noexcept {
-    return guarded(plugin_error(), RELANCE_FATAL, [&] {
+  static relance_status make(const relance_host* host, relance_instance** out, std::string& error) noexcept {
+    return guarded(error, RELANCE_FATAL, [&] {
       Instance* self = new T(host);
       *out = reinterpret_cast<relance_instance*>(self);
       return RELANCE_OK;
     });
+  }
+  // For 1.0-1.3 daemons, which read the reason with last_error(NULL) and create one
+  // instance of a plugin at a time.
+  static relance_status create(const relance_host* host, relance_instance** out) noexcept {
+    return make(host, out, plugin_error());
+  }
+  // SDK 1.4: the reason is this call's own, so instances created at once never mix theirs.
+  static relance_status create_reporting(const relance_host* host, relance_instance** out,
+                                         relance_reason* reason) noexcept {
+    std::string why;
+    const relance_status s = make(host, out, why);
+    if (s != RELANCE_OK) relance_reason_put(reason, why.data(), why.size());
+    return s;
   }
   static void destroy(relance_instance* i) noexcept { delete self_of(i); }
 
@@ -423,7 +436,8 @@ constexpr relance_plugin_entry entry_of(const char* id, const char* name, const 
   return relance_plugin_entry{sizeof(relance_plugin_entry), RELANCE_SDK_EPOCH, RELANCE_SDK_MINOR, RELANCE_SDK_PATCH,
                               id, name, vendor, version, Glue<T>::interface_list,
                               &Glue<T>::init, &Glue<T>::deinit, &Glue<T>::create, &Glue<T>::destroy,
-                              &Glue<T>::get_interface, &Glue<T>::get_extension, &Glue<T>::last_error};
+                              &Glue<T>::get_interface, &Glue<T>::get_extension, &Glue<T>::last_error,
+                              &Glue<T>::create_reporting};
 }
 
 }  // namespace detail

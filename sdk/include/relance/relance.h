@@ -14,5 +14,6 @@
 #include "relance/host/query.h"
 #include "relance/host/clock.h"
 #include "relance/host/outbound.h"
+#include "relance/json_reader.h" /* since 1.4: a reader compiled into the plugin, no ABI */
 
 #endif

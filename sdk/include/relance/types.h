@@ -60,9 +60,10 @@ typedef struct relance_value {
 /* Column flags. */
 #define RELANCE_COLUMN_PERSONAL 1u /* personal data (GDPR): handle with care */
 
-/* One column of a dataset. An element of an array: a minor version may add fields at its
- * end, so a reader steps through the array by relance_dataset.column_size, never by its
- * own sizeof, and reads a newer field only when column_size covers it. */
+/* One column of a dataset. An element of an array: it never grows (a larger column would
+ * come with a new dataset struct), so that a plugin that indexed `columns[i]` keeps working.
+ * Step by relance_dataset.column_size all the same (relance_column_at does): it is the
+ * writer's sizeof, and costs nothing. */
 typedef struct relance_column {
   int32_t kind;     /* RELANCE_VALUE_* of the column's non-null values */
   uint32_t flags;   /* RELANCE_COLUMN_* */
@@ -95,6 +96,30 @@ typedef struct relance_row {
   size_t count;
   const relance_value* values;
 } relance_row;
+
+/* A buffer the caller owns, for the reason of a failure (since SDK 1.4): the callee writes
+ * at most `capacity` bytes of UTF-8 at `data` and sets `size` to the bytes written; the
+ * caller sets `size` to 0 before the call. A plain view: it never grows. */
+typedef struct relance_reason {
+  char* data;
+  size_t capacity;
+  size_t size;
+} relance_reason;
+
+/* Copies `size` bytes of `text` into `reason`, cut at its capacity without splitting a UTF-8
+ * sequence. A NULL `reason` is ignored. */
+static inline void relance_reason_put(relance_reason* reason, const char* text, size_t size) {
+  size_t n = size;
+  size_t i;
+  if (!reason || !reason->data || !text) return;
+  if (n > reason->capacity) {
+    n = reason->capacity;
+    /* Back to the start of the sequence that does not fit: continuation bytes are 10xxxxxx. */
+    while (n > 0 && ((unsigned char)text[n] & 0xC0u) == 0x80u) --n;
+  }
+  for (i = 0; i < n; ++i) reason->data[i] = text[i];
+  reason->size = n;
+}
 
 /* True when the struct at `ptr` (whose first member is struct_size) contains `field`. */
 #ifdef __cplusplus

@@ -38,11 +38,19 @@ export function formats(language: Language, timeZone: string | null | undefined)
   return f;
 }
 
+// A value made at its first use: the first formatter of a kind costs tens of ms (the
+// locale's and the zone's data loaded; 150-200 ms on a busy machine for the four below),
+// and a screen uses only some of them (the board no dates).
+export function lazy<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => (made ??= { value: make() }).value;
+}
+
 function makeFormats(locale: string, zone: string | undefined): Formats {
-  const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: zone });
-  const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: zone });
-  const dayFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
-  const numberFormat = new Intl.NumberFormat(locale);
+  const dateFormat = lazy(() => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: zone }));
+  const dateTimeFormat = lazy(() => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: zone }));
+  const dayFormat = lazy(() => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }));
+  const numberFormat = lazy(() => new Intl.NumberFormat(locale));
   const currencyFormats = new Map<string, Intl.NumberFormat | null>();  // null: a code Intl does not know
   const currencyFormat = (currency: string): Intl.NumberFormat | null => {
     if (!currencyFormats.has(currency)) {
@@ -62,21 +70,21 @@ function makeFormats(locale: string, zone: string | undefined): Formats {
   return {
     date: (instant) => {
       const d = parse(instant);
-      return d ? dateFormat.format(d) : "";
+      return d ? dateFormat().format(d) : "";
     },
     dateTime: (instant) => {
       const d = parse(instant);
-      return d ? dateTimeFormat.format(d) : "";
+      return d ? dateTimeFormat().format(d) : "";
     },
     day: (isoDate) => {
       const d = parse(isoDate ? `${isoDate.slice(0, 10)}T00:00:00Z` : null);
-      return d ? dayFormat.format(d) : "";
+      return d ? dayFormat().format(d) : "";
     },
-    number: (value) => numberFormat.format(value),
+    number: (value) => numberFormat().format(value),
     money: (amount, currency) => {
       const value = Number(amount);
       const format = currencyFormat(currency);
-      return format ? format.format(value) : `${numberFormat.format(value)} ${currency}`;
+      return format ? format.format(value) : `${numberFormat().format(value)} ${currency}`;
     },
   };
 }

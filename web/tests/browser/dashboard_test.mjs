@@ -77,7 +77,9 @@ await inChromium(async (context, page, problems) => {
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.getByRole("navigation").getByRole("link", { name: "Tableau de bord" }).click();
   await page.getByRole("heading", { level: 1, name: "Tableau de bord de la région" }).waitFor();
-  await page.locator("#funnel-table").waitFor();
+  // Each report is painted as it arrives: every one of them, before reading their figures.
+  for (const table of ["#funnel-table", "#outcomes-startups-table", "#discipline-table", "#stale-table"])
+    await page.locator(table).waitFor();
   check(new URL(page.url()).pathname === "/dashboard", `the dashboard's address: ${page.url()}`);
 
   // The API's own figures, asked with the same session.
@@ -184,6 +186,7 @@ await inChromium(async (context, page, problems) => {
   // A start-up's own view of the dashboard: its figures beside the mission's totals.
   await page.getByRole("navigation").getByRole("link", { name: "Tableau de bord" }).click();
   await page.getByText("Les chiffres de votre start-up à côté des totaux de la mission.").waitFor();
+  await page.locator("#outcomes-startups-table").waitFor();
   const ownOutcomes = await report("outcomes");
   check(ownOutcomes.scope === "own-startup", `a start-up's admin gets the start-up's scope: ${ownOutcomes.scope}`);
   const ownRows = await rows(page, "#outcomes-startups-table");

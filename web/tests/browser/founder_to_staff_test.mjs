@@ -175,6 +175,8 @@ await inChromium(async (staffContext, staff, problems) => {
   const apiAfter = meetingsOf(await funnelOfMission());
   check(after === expected && apiAfter === apiBefore + 1,
         `after: ${startup}'s "meeting" went from ${before} to ${after} (the API: ${apiAfter})`);
+  // Each report is painted as it arrives: all four before the checks of the whole page.
+  for (const table of ["#outcomes-startups-table", "#discipline-table", "#stale-table"]) await staff.locator(table).waitFor();
   await accessible(staff, "dashboard (mission)");
   await shot(staff, "founder-staff-dashboard-after");
   await noSecretsOnPage("the mission's dashboard");

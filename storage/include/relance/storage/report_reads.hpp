@@ -95,6 +95,13 @@ struct StaleLeadEntry {
   double idle_days = 0;
 };
 
+// The stale leads of one organisation: the most idle first (then by id), at most the
+// number asked, and how many there are in all.
+struct StaleLeads {
+  std::vector<StaleLeadEntry> leads;
+  std::int64_t total = 0;
+};
+
 class ReportReads {
  public:
   virtual ~ReportReads() = default;
@@ -115,8 +122,8 @@ class ReportReads {
   // cadence rule's days for their stage, else `default_days`. Counted by organisation and
   // stage (`leads` set to the count), or listed (stale_leads_of) for one organisation.
   virtual std::vector<StageLeads> stale_counts(const ReportFilter& f, std::optional<int> days, int default_days) = 0;
-  virtual std::vector<StaleLeadEntry> stale_leads_of(const ReportFilter& f, std::optional<int> days,
-                                                     int default_days) = 0;
+  virtual StaleLeads stale_leads_of(const ReportFilter& f, std::optional<int> days, int default_days,
+                                    std::size_t limit) = 0;
 };
 
 }  // namespace relance::storage

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { Link } from "wouter-preact";
 
 import { aborted, api, problemDetail, type Contact } from "../../api/client";
@@ -18,9 +18,10 @@ interface Results {
   next: string | null;
 }
 
-// Instant search: every keystroke asks GET /api/v1/contacts?q= (the full-text search); the
-// request a newer keystroke replaced is aborted, and an answer that still arrives late is
-// dropped (only the latest query's answer is shown). The search text stays out of the
+// Instant search: every keystroke asks GET /api/v1/contacts?q= (the full-text search) from
+// its input event, not from an effect after the next paint (a frame later, tens of ms on a
+// busy phone); the request a newer keystroke replaced is aborted, and an answer that still
+// arrives late is dropped (only the latest query's answer is shown). The search text stays out of the
 // page's address: it is personal data (a name). The filters (filters.ts) narrow the same
 // request: search and filters combine.
 export function ContactsScreen() {
@@ -34,12 +35,12 @@ export function ContactsScreen() {
   const [results, setResults] = useState<Results | null>(null);
   const [error, setError] = useState<string | null>(null);
   const latest = useRef(0);
-  // The box's value as of the last keystroke, set in the event itself: the effect that
-  // asks for it runs only after the next paint, and an older keystroke's answer arriving
-  // in between must not be shown.
+  // The box's value as of the last keystroke, set in the event itself: an older
+  // keystroke's answer arriving after it must not be shown, even before the next render.
   const typed = useRef(query);
+  const asking = useRef<AbortController | null>(null);
 
-  const load = async (q: string, cursor: string | null, signal?: AbortSignal) => {
+  const load = async (q: string, by: ContactFilters, cursor: string | null, signal?: AbortSignal) => {
     const ticket = ++latest.current;
     const trimmed = q.trim();
     try {
@@ -47,7 +48,7 @@ export function ContactsScreen() {
         params: {
           query: {
             limit: pageSize,
-            ...filterQuery(filters, me.time_zone),
+            ...filterQuery(by, me.time_zone),
             ...(trimmed ? { q: trimmed } : {}),
             ...(cursor ? { cursor } : {}),
           },
@@ -70,11 +71,17 @@ export function ContactsScreen() {
     }
   };
 
-  useEffect(() => {
+  // The first page of `q` narrowed by the filters `by`, instead of the one asked before.
+  const ask = (q: string, by: ContactFilters) => {
+    asking.current?.abort();
     const controller = new AbortController();
-    void load(query, null, controller.signal);
-    return () => controller.abort();
-  }, [query, filters]);
+    asking.current = controller;
+    void load(q, by, null, controller.signal);
+  };
+
+  // Asked before the browser paints the screen without its list (see PipelineScreen).
+  useLayoutEffect(() => ask(query, filters), [filters]);
+  useEffect(() => () => asking.current?.abort(), []);
 
   const items = results?.items ?? [];
   return (
@@ -93,6 +100,7 @@ export function ContactsScreen() {
           onInput={(e) => {
             typed.current = (e.currentTarget as HTMLInputElement).value;
             setQuery(typed.current);
+            ask(typed.current, filters);
           }}
         />
         <p id="contacts-search-hint" class="hint">
@@ -122,7 +130,7 @@ export function ContactsScreen() {
         ))}
       </ul>
       {results?.next ? (
-        <button type="button" class="secondary" onClick={() => void load(query, results.next)}>
+        <button type="button" class="secondary" onClick={() => void load(query, filters, results.next)}>
           {t("contacts.more")}
         </button>
       ) : null}

@@ -27,19 +27,27 @@ export function FilterBar({ role, events, startups, partners, onApply }: {
   };
   const text = (e: Event) => (e.currentTarget as HTMLInputElement).value || undefined;
   const regionWide = role === "staff" || role === "admin";
-  const select = (name: string, label: string, value: number | undefined, choices: readonly Choice[], onPick: (v?: number) => void) => (
-    <div class="filter">
-      <label for={`filter-${name}`}>{label}</label>
-      <select id={`filter-${name}`} value={value ?? ""} onChange={(e) => onPick(id(e))}>
-        <option value="">{t("dashboard.all")}</option>
-        {choices.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+  // A region's outcomes name thousands of partners: their options are made when the list is
+  // about to open (focus, a pointer on it), not with the reports (thousands of elements
+  // made and laid out before the figures showed). Until then it holds the choice made.
+  const [opened, setOpened] = useState(false);
+  const select = (name: string, label: string, value: number | undefined, choices: readonly Choice[], onPick: (v?: number) => void) => {
+    const listed = opened || choices.length <= 200 ? choices : choices.filter((c) => c.id === value);
+    return (
+      <div class="filter">
+        <label for={`filter-${name}`}>{label}</label>
+        <select id={`filter-${name}`} value={value ?? ""} onChange={(e) => onPick(id(e))}
+                onFocus={() => setOpened(true)} onPointerDown={() => setOpened(true)}>
+          <option value="">{t("dashboard.all")}</option>
+          {listed.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </div>
+    );
+  };
   return (
     <form
       class="filters"

@@ -1,5 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
-import { Link } from "wouter-preact";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 
 import type { paths } from "../../../src/api/schema";
 import { api, problemDetail, type Lead } from "../../api/client";
@@ -7,7 +6,7 @@ import { useSession } from "../../api/session";
 import { Message } from "../../components/Message";
 import { formats } from "../../format/format";
 import { useI18n } from "../../i18n/i18n";
-import { fullName } from "../contacts/names";
+import { type CardActions, LeadCard } from "./LeadCard";
 import { daysSince, listActivities, moveLead, pipelineStages } from "./leads";
 import { stageLabel } from "./names";
 import { NewLead } from "./NewLead";
@@ -17,12 +16,17 @@ type LeadQuery = NonNullable<paths["/api/v1/leads"]["get"]["parameters"]["query"
 type LeadList = paths["/api/v1/leads"]["get"]["responses"][200]["content"]["application/json"];
 
 const maxLeads = 1000;  // five pages of the API's largest: a founder's pipeline, not a region's
+// The first page is small: the cards a screen shows at first, drawn while the others are
+// read (200 cards took a few hundred ms to draw on a busy machine before any showed).
+const firstPage = 40;
 
 interface Board {
   stages: string[];
   leads: Lead[];
   names: Names;
-  since: Map<number, string>;  // lead id → when it entered its stage (its last stage change)
+  // Lead id → when it entered its stage (its last stage change); null until the stage
+  // changes are read.
+  since: Map<number, string> | null;
 }
 
 interface Choice {
@@ -55,9 +59,9 @@ export function PipelineScreen() {
   const load = async () => {
     const ticket = ++loads.current;
     const current = () => ticket === loads.current;
-    const leadPage = async (cursor: string | null): Promise<LeadList> => {
+    const leadPage = async (cursor: string | null, limit: number): Promise<LeadList> => {
       const query: LeadQuery = {
-        limit: 200,
+        limit,
         sort: "-updated_at",
         ...(eventId ? { source_event_id: Number(eventId) } : {}),
         ...(ownerId ? { owner_id: Number(ownerId) } : {}),
@@ -68,25 +72,28 @@ export function PipelineScreen() {
       return answer.data;
     };
     try {
-      // The stages, when each lead entered its stage (its latest stage change among the
-      // latest 200; a lead without one there is counted from its creation) and the first
-      // page of leads, asked together.
-      const [stages, changes, first] = await Promise.all([
-        pipelineStages(me.org_id ?? me.organisation?.id ?? 0),
-        listActivities({ kind: "stage-change", sort: "-occurred_at", limit: 200 }).then((c) => c ?? []),
-        leadPage(null),
-      ]);
+      // The stages and the first page of leads, asked together with when each lead entered
+      // its stage (its latest stage change among the latest 200; a lead without one there
+      // is counted from its creation). The cards do not wait for the latter (tens of KB,
+      // the slowest of the three): their days in stage show when it arrives.
+      // Unread (offline), every lead is counted from its creation.
+      const changes = listActivities({ kind: "stage-change", sort: "-occurred_at", limit: 200 }).then((c) => c ?? [], () => []);
+      const [stages, first] = await Promise.all([pipelineStages(me.org_id ?? me.organisation?.id ?? 0), leadPage(null, firstPage)]);
       if (!current()) return;
-      const since = new Map<number, string>();
-      for (const c of changes) if (c.lead_id && c.occurred_at && !since.has(c.lead_id)) since.set(c.lead_id, c.occurred_at);
       // The cards of each page as it arrives, the most recently updated first: the board is
       // there while the rest of it is read. The names already known show at once, the
       // others once read.
       const leads = [...first.items];
-      setBoard({ stages, leads: [...leads], names: names.current, since });
+      // A board read again keeps its days in stage until the new ones arrive.
+      setBoard((b) => ({ stages, leads: [...leads], names: names.current, since: b?.since ?? null }));
       setError(null);
+      void changes.then((list) => {
+        const since = new Map<number, string>();
+        for (const c of list) if (c.lead_id && c.occurred_at && !since.has(c.lead_id)) since.set(c.lead_id, c.occurred_at);
+        if (current()) setBoard((b) => (b ? { ...b, since } : b));
+      });
       for (let cursor = first.next_cursor ?? null; cursor && leads.length < maxLeads;) {
-        const page = await leadPage(cursor);
+        const page = await leadPage(cursor, Math.min(200, maxLeads - leads.length));
         if (!current()) return;
         const seen = new Set(leads.map((l) => l.id));
         const added = page.items.filter((l) => !seen.has(l.id));
@@ -102,7 +109,9 @@ export function PipelineScreen() {
     }
   };
 
-  useEffect(() => {
+  // Asked before the browser paints the screen without its board (an effect would ask
+  // after that paint: a frame later, more on a busy machine).
+  useLayoutEffect(() => {
     void load();
   }, [eventId, ownerId]);
 
@@ -134,7 +143,7 @@ export function PipelineScreen() {
     const result = await moveLead(lead, stage);
     if (result.kind === "moved") {
       put(result.lead);
-      setBoard((b) => (b ? { ...b, since: new Map(b.since).set(lead.id, new Date().toISOString()) } : b));
+      setBoard((b) => (b ? { ...b, since: new Map(b.since ?? []).set(lead.id, new Date().toISOString()) } : b));
       setAnnouncement(t("pipeline.moved", { title: lead.title ?? "", stage: label }));
       setError(null);
       return;
@@ -165,10 +174,10 @@ export function PipelineScreen() {
 
   const leadById = (id: number) => board?.leads.find((l) => l.id === id);
 
-  // Touch and pen: no HTML5 drag events there, so a card follows the pointer's release.
-  const pointerDrag = useRef<{ id: number; x: number; y: number; moved: boolean } | null>(null);
-  const columnAt = (x: number, y: number) =>
-    document.elementFromPoint(x, y)?.closest<HTMLElement>("[data-stage]")?.dataset.stage ?? null;
+  // The cards' one object of actions, refreshed at every render (see LeadCard).
+  const cardActions: CardActions = { step, drop: (lead, stage) => void move(lead, stage, false), target: setDropTarget };
+  const actions = useRef(cardActions);
+  actions.current = cardActions;
 
   const title = (
     <div class="board-head">
@@ -237,72 +246,17 @@ export function PipelineScreen() {
                   {stageLabel(t, stage)} <span class="count">({f.number(cards.length)})</span>
                 </h2>
                 <ul aria-labelledby={headingId}>
-                  {cards.map((lead) => {
-                    const contact = lead.contact_id ? board.names.contacts.get(lead.contact_id) : undefined;
-                    const company = lead.company_id ? board.names.companies.get(lead.company_id) : undefined;
-                    const days = daysSince(board.since.get(lead.id) ?? lead.created_at);
-                    return (
-                      <li
-                        key={lead.id}
-                        class="lead-card"
-                        data-lead={lead.id}
-                        draggable
-                        onDragStart={(e) => {
-                          e.dataTransfer?.setData("text/plain", String(lead.id));
-                          if (e.dataTransfer) e.dataTransfer.effectAllowed = "move";
-                        }}
-                        onDragEnd={() => setDropTarget(null)}
-                        onPointerDown={(e) => {
-                          // The mouse drags natively; a finger drags by the handle (elsewhere it scrolls).
-                          if (e.pointerType === "mouse" || !(e.target as Element).closest(".handle")) return;
-                          pointerDrag.current = { id: lead.id, x: e.clientX, y: e.clientY, moved: false };
-                        }}
-                        onPointerMove={(e) => {
-                          const d = pointerDrag.current;
-                          if (!d || Math.hypot(e.clientX - d.x, e.clientY - d.y) < 24) return;
-                          d.moved = true;
-                          setDropTarget(columnAt(e.clientX, e.clientY));
-                        }}
-                        onPointerUp={(e) => {
-                          const d = pointerDrag.current;
-                          pointerDrag.current = null;
-                          setDropTarget(null);
-                          const to = d?.moved ? columnAt(e.clientX, e.clientY) : null;
-                          if (d && to) {
-                            e.preventDefault();
-                            void move(lead, to, false);
-                          }
-                        }}
-                        onPointerCancel={() => {
-                          pointerDrag.current = null;
-                          setDropTarget(null);
-                        }}
-                      >
-                        <span class="handle" aria-hidden="true">⠿</span>
-                        <Link
-                          href={`/leads/${lead.id}`}
-                          aria-describedby="board-help"
-                          onKeyDown={(e: KeyboardEvent) => {
-                            // Plain arrows only: Alt+← is the browser's "back".
-                            if ((e.key === "ArrowRight" || e.key === "ArrowLeft") && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
-                              e.preventDefault();
-                              step(lead, e.key === "ArrowRight" ? 1 : -1);
-                            }
-                          }}
-                        >
-                          {lead.title || t("pipeline.untitled")}
-                        </Link>
-                        <span class="meta">{company?.name ?? ""}</span>
-                        <span class="meta">{contact ? fullName(contact) : ""}</span>
-                        <span class="card-foot">
-                          <span class="value">
-                            {lead.value != null && lead.currency ? f.money(lead.value, lead.currency) : ""}
-                          </span>
-                          <span class="days">{t("pipeline.days_in_stage", { days: f.number(days) })}</span>
-                        </span>
-                      </li>
-                    );
-                  })}
+                  {cards.map((lead) => (
+                    <LeadCard
+                      key={lead.id}
+                      lead={lead}
+                      company={lead.company_id ? board.names.companies.get(lead.company_id) : undefined}
+                      contact={lead.contact_id ? board.names.contacts.get(lead.contact_id) : undefined}
+                      days={board.since ? daysSince(board.since.get(lead.id) ?? lead.created_at) : null}
+                      timeZone={me.time_zone}
+                      actions={actions}
+                    />
+                  ))}
                 </ul>
               </section>
             );
