@@ -8,6 +8,7 @@
 #
 # Settings (environment):
 #   N_EVENTS=1000000  RUNS=3 (delivery runs)
+#   MARKERS=1 (0: crash markers off, for a before/after: a file where their folder would be)
 #   END_POLL=db|api (how the end is seen, see POLLER)  POLL_MS=5 (its period)
 #   CEIL_RUNS=3 (sqlite3 read ceiling runs)  RUN_TIMEOUT=300 (s, per delivery run)
 #   ABI_CALLS=100000000  ABI_ROUNDS=5
@@ -241,6 +242,8 @@ delivery_run() {
   rm -rf "$dir"
   cp -a "$TEMPLATE" "$dir"
   rm -f "$dir/relance.db.clean-stop"
+  # The daemon cannot make its crash markers' folder where a file is: markers off.
+  if [[ ${MARKERS:-1} == 0 ]]; then rm -rf "$dir/plugin-markers"; : >"$dir/plugin-markers"; fi
   sync
   PORT=$(helper free-port)
   if [[ $END_POLL == api ]]; then

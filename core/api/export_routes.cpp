@@ -78,13 +78,13 @@ Response started_response(exports::ExportStarted s) {
   return r;
 }
 
-// An export that could not begin: the plugin's refusal is the client's to fix (400), a
-// plugin that cannot run is the operator's (503).
+// An export that could not begin: the plugin's refusal (exporter_refusal), or a plugin
+// that cannot run, the operator's (503).
 Response export_error_response(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const exports::ExportRefused& e) {
-    return problem_response(Problem::bad_request(e.what()));
+    return problem_response(exporter_refusal(e.kind(), e.what(), e.option()));
   } catch (const plugin_host::ExporterUnavailable& e) {
     return problem_response(Problem(Problem::Kind::unavailable, "Service unavailable", e.what()));
   } catch (...) {
@@ -168,6 +168,19 @@ RouteDoc formats_doc() {
 }
 
 }  // namespace
+
+Problem exporter_refusal(exports::ExportRefused::Kind kind, const std::string& detail, const std::string& option) {
+  using Kind = exports::ExportRefused::Kind;
+  // The plugin says "later" without saying when: a short wait, which a client may repeat.
+  constexpr int retry_after_seconds = 10;
+  switch (kind) {
+    case Kind::retry:
+      return Problem(Problem::Kind::unavailable, "Exporter unavailable", detail).with_retry_after(retry_after_seconds);
+    case Kind::invalid: return Problem::bad_request(detail, option);
+    case Kind::fatal: break;
+  }
+  return Problem(Problem::Kind::internal, "Exporter failed", detail);
+}
 
 void add_export_routes(Router& router, exports::ExportService& exports) {
   router.add("GET", "/api/v1/exports", true, formats_doc(),

@@ -68,8 +68,11 @@ boost::json::object instance_schema() {
       {"type", "object"},
       {"required", array{"state", "last_error", "last_error_at", "cursor", "pending", "oldest_pending_at",
                          "dead_letters", "delivered_since_start"}},
-      {"properties", {{"state", {{"type", "string"}, {"description", "disabled, plugin-missing, suspended, stopped, "
-                                                                     "or the runner's state (running, ...)"}}},
+      {"properties", {{"state", {{"type", "string"}, {"description", "disabled, plugin-missing, crashed, suspended, "
+                                                                     "stopped, or the runner's state (running, ...)"}}},
+                      {"crash", {{"type", array{"object", "null"}},
+                                 {"description", "When the instance crashed the daemon: event_id (null when the call "
+                                                 "was about no event), call, signal (null when unknown)"}}},
                       {"last_error", optional_text}, {"last_error_at", optional_text}, {"cursor", id},
                       {"pending", count}, {"oldest_pending_at", optional_text}, {"dead_letters", count},
                       {"delivered_since_start", count}}}};
@@ -247,10 +250,23 @@ void add_plugin_routes(Router& router, services::PluginService& plugins, service
                reply(json_response(200, plugins.plugin_settings(c.principal, c.names.at(0))));
              });
   router.add("POST", one + "/resume", true,
-             instance_doc("Resume an instance the daemon suspended (a call overran its time budget)", tag,
+             instance_doc("Resume an instance the daemon suspended (a call overran its time budget) or quarantined "
+                          "after a crash (it goes on after the event that crashed it)", tag,
                           Shape::object),
              [&plugins](Call& c, Reply reply) {
                plugins.resume(c.principal, c.ids[0], changed(std::move(reply)));
+             });
+  RouteDoc skip_doc = instance_doc("Move an instance past an event: that event and those before it count as "
+                                   "handled; the way past an event that crashes or hangs the plugin",
+                                   tag, Shape::object);
+  skip_doc.has_body = true;
+  skip_doc.body_schema = boost::json::object{
+      {"type", "object"},
+      {"required", boost::json::array{"to"}},
+      {"properties", {{"to", {{"type", "integer"}, {"minimum", 1}, {"description", "The event id to move past"}}}}}};
+  router.add("POST", one + "/skip", true, std::move(skip_doc),
+             [&plugins, limits](Call& c, Reply reply) {
+               plugins.skip(c.principal, c.ids[0], parse_json_object(c.request, limits), changed(std::move(reply)));
              });
   router.add("GET", one + "/dead-letters", true,
              {"The events the instance could not handle, oldest first", tag, Shape::page, nullptr, false,

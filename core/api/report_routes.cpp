@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "api/export_routes.hpp"
 #include "api/openapi.hpp"
 #include "api/problem_response.hpp"
 #include "api/routes.hpp"
@@ -233,7 +234,9 @@ void add_report_routes(Router& router, reports::ReportService& reports, const ex
                  try {
                    reply(file_response(reports.file(c.principal, r, a.query, a.format, a.locale)));
                  } catch (const plugin_host::ExporterRefused& e) {
-                   throw Problem::bad_request(a.format + " refused the report: " + e.what(), "format");
+                   const bool invalid = e.kind() == plugin_host::ExporterRefused::Kind::invalid;
+                   throw exporter_refusal(e.kind(), a.format + " refused the report: " + e.what(),
+                                          invalid ? "format" : "");
                  } catch (const plugin_host::ExporterUnavailable& e) {
                    throw Problem(Problem::Kind::unavailable, "Service unavailable", e.what());
                  }

@@ -284,12 +284,13 @@ int serve(Config c) {
   }, c.outbound, &secrets, [](const storage::Entity& e, std::int64_t org_id, const plugin_host::QueryFilters& filters) {
     // A plugin's query reads its organisation's rows with the filters of the lists.
     return services::storage_query(api::parse_list_request(e, filters), storage::Scope::org(org_id));
-  }};
+  }, (std::filesystem::path(c.data_dir) / "plugin-markers").string()};
   plugin_host::PluginRegistry registry(plugin_env);
   registry.load(c.plugin_directories());
   plugin_host::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);
   services::PluginService plugin_service(*store, event_log, registry, dispatcher, secrets);
-  exports::ExportService exports(plugin_env, records, registry, c.plugins.export_threads);
+  exports::ExportService exports(plugin_env, records, registry, c.plugins.export_threads,
+                                 c.plugins.delivery.call_budget);
   plugin_service.seal_clear_settings();
   plugin_service.apply_configured(c.plugins.instances);
   dispatcher.start();

@@ -39,6 +39,7 @@ int plugin_list(bool as_json) {
     return ok;
   }
   std::vector<TableRow> files, instances;
+  std::vector<std::string> crashes;  // a line each, under the tables: the way out
   for (const auto& p : doc.at("items").as_array()) {
     const auto& o = p.as_object();
     const std::string interfaces = text(&o.at("interfaces"));  // joined by ", "
@@ -53,6 +54,14 @@ int plugin_list(bool as_json) {
                            text(o.if_contains("id")), text(d.if_contains("state")), text(d.if_contains("pending")),
                            age(d.if_contains("oldest_pending_at")), text(d.if_contains("dead_letters")),
                            text(d.if_contains("last_error"))});
+      if (const auto* c = d.if_contains("crash"); c && c->is_object()) {
+        const std::string id = text(in.if_contains("id"));
+        const std::string event = text(c->as_object().if_contains("event_id"));
+        std::string signal = text(c->as_object().if_contains("signal"));
+        if (signal.empty()) signal = say("cli.plugin.unknown_signal");
+        crashes.push_back(event.empty() ? say("cli.plugin.crashed_call", {text(in.if_contains("name")), id, signal})
+                                        : say("cli.plugin.crashed", {text(in.if_contains("name")), id, event, signal}));
+      }
     }
   }
   auto headers = [](std::initializer_list<std::string_view> keys) {
@@ -69,6 +78,7 @@ int plugin_list(bool as_json) {
                                        "cli.column.state", "cli.column.pending", "cli.column.lag",
                                        "cli.column.dead_letters", "cli.column.last_error"}),
                               instances);
+  for (const std::string& line : crashes) std::cout << "\n" << line << "\n";
   return ok;
 }
 

@@ -215,6 +215,57 @@ void add_instance_show_and_rm(CLI::App& group, std::function<int()>& run) {
   });
 }
 
+// The delivery field `key` of an instance as the API answers it.
+std::string delivery_text(const json::value& instance, const char* key) {
+  const auto* d = instance.as_object().if_contains("delivery");
+  return d && d->is_object() ? text(d->as_object().if_contains(key)) : std::string();
+}
+
+// `resume ID` and `skip ID --to EVENT_ID`: the ways out of a suspension or a crash.
+void add_instance_resume_and_skip(CLI::App& group, std::function<int()>& run) {
+  CLI::App* resume = group.add_subcommand(
+      "resume", "Deliver again to an instance the daemon suspended (a call overran its budget) or quarantined "
+                "after a crash (it goes on after the event that crashed it)");
+  struct Resume {
+    std::int64_t id = 0;
+    bool as_json = false;
+  };
+  auto r = std::make_shared<Resume>();
+  resume->add_option("id", r->id, "The instance's id (relance plugin list)")->required();
+  add_json_flag(resume, r->as_json);
+  runs(resume, run, [r] {
+    ApiClient api(resolve_endpoint());
+    const json::value instance = api.call("POST", instance_path(r->id) + "/resume").json();
+    if (r->as_json) print_json(instance);
+    else std::cout << say("cli.plugin_instance.resumed", {std::to_string(r->id), delivery_text(instance, "state")}) << "\n";
+    return int(ok);
+  });
+
+  CLI::App* skip = group.add_subcommand(
+      "skip", "Move an instance past an event (it and those before it count as handled), e.g. past the event "
+              "that crashed it: relance plugin instance skip 7 --to 1234");
+  struct Skip {
+    std::int64_t id = 0, to = 0;
+    bool as_json = false;
+  };
+  auto k = std::make_shared<Skip>();
+  skip->add_option("id", k->id, "The instance's id (relance plugin list)")->required();
+  skip->add_option("--to", k->to, "The event id to move past (relance plugin list shows a crash's event)")->required();
+  add_json_flag(skip, k->as_json);
+  runs(skip, run, [k] {
+    ApiClient api(resolve_endpoint());
+    const json::value instance =
+        api.call("POST", instance_path(k->id) + "/skip", json::serialize(json::object{{"to", k->to}})).json();
+    if (k->as_json) print_json(instance);
+    else
+      std::cout << say("cli.plugin_instance.skipped", {std::to_string(k->id), std::to_string(k->to),
+                                                        delivery_text(instance, "cursor"),
+                                                        delivery_text(instance, "state")})
+                << "\n";
+    return int(ok);
+  });
+}
+
 // `plugin settings PLUGIN`: the settings the plugin documents, a table (or --json).
 void add_settings_command(CLI::App& plugin, std::function<int()>& run) {
   CLI::App* cmd = plugin.add_subcommand("settings", "The settings a plugin's instances take, as the plugin documents them");
@@ -296,11 +347,13 @@ void add_test_email_command(CLI::App& plugin, std::function<int()>& run) {
 void add_plugin_instance_commands(CLI::App& plugin, std::function<int()>& run) {
   add_settings_command(plugin, run);
   add_test_email_command(plugin, run);
-  CLI::App* group = plugin.add_subcommand("instance", "An organisation's instances of a plugin: add, edit, rm, show");
+  CLI::App* group =
+      plugin.add_subcommand("instance", "An organisation's instances of a plugin: add, edit, rm, show, resume, skip");
   group->require_subcommand(1);
   add_instance_add(*group, run);
   add_instance_edit(*group, run);
   add_instance_show_and_rm(*group, run);
+  add_instance_resume_and_skip(*group, run);
 }
 
 }  // namespace relance::cli

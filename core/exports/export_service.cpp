@@ -4,8 +4,12 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <deque>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <utility>
 
@@ -34,6 +38,17 @@ namespace {
 // (reference_names.hpp).
 constexpr std::size_t batch_size = 256;
 
+// Thrown on the export's thread when a plugin call came back after the watchdog ended the
+// export: nothing more is written or said.
+struct Overran {};
+
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 // One export, run on the service's threads a step at a time: it writes rows until the
 // body's window is full, then parks (BodyStream::pause) and gives its thread back until
 // the client has read them. Each step writes what is left of the last batch read, then
@@ -56,21 +71,50 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
         if (!send_rows()) return;  // parked until the client reads
       }
       session_->finish();
-      body_->finish();
+      std::lock_guard lock(mu_);
+      if (!overran_) body_->finish();
+    } catch (const Overran&) {
+      // Ended by the watchdog, which told the client.
     } catch (const ExporterRefused& e) {
-      fail(std::string(announced_ ? " export failed (" : " export refused (") + e.step() + "): " + e.what());
+      fail(std::string(announced_ ? " export failed (" : " export refused (") + e.step() + "): " + e.what(),
+           e.kind(), named_option(e.what()));
     } catch (...) {
       fail({});
     }
   }
 
- private:
   // Before the first byte the caller hears why (a refusal by the plugin, or the error in
   // flight); after it, the stream is cut and the reason logged.
-  void fail(const std::string& refusal) {
+  // The watchdog: ends the export when a plugin call has run past `budget_ns`. Returns
+  // whether a call of it is still running past its budget (the format stays suspended).
+  bool check_budget(std::int64_t now_ns, std::int64_t budget_ns) {
+    const std::int64_t started = watch_.started.load();
+    if (overran_) return started != 0;
+    if (started == 0 || now_ns - started <= budget_ns) return false;
+    const std::string why = plan_->format->id + " export failed: its " + watch_.step.load() +
+                            " call ran longer than its budget of " + std::to_string(budget_ns / 1000000) +
+                            " ms; the format is suspended until that call returns";
+    spdlog::error("export {} for user {}: {}", plan_->format->id, p_.user_id, why);
+    std::lock_guard lock(mu_);
+    overran_ = true;
+    if (!announced_)
+      started_(std::make_exception_ptr(ExportRefused(why, ExportRefused::Kind::retry)), ExportStarted{});
+    else
+      body_->fail(why);
+    return true;
+  }
+  const std::string& format_id() const { return plan_->format->id; }
+
+ private:
+  void fail(const std::string& refusal, ExportRefused::Kind kind = ExportRefused::Kind::fatal,
+            std::string option = {}) {
+    std::lock_guard lock(mu_);
+    if (overran_) return;  // the watchdog told the client
     const std::string format = plan_->format->id;
     if (!announced_) {
-      if (!refusal.empty()) return started_(std::make_exception_ptr(ExportRefused(format + refusal)), ExportStarted{});
+      if (!refusal.empty())
+        return started_(std::make_exception_ptr(ExportRefused(format + refusal, kind, std::move(option))),
+                        ExportStarted{});
       return started_(std::current_exception(), ExportStarted{});
     }
     std::string why = format + refusal;
@@ -104,8 +148,8 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
 
   void open() {
     if (plan_->datasets.size() > 1) check_datasets();
-    session_.emplace(env_, *plan_->format, p_.org_id, names_);
-    session_->open(plan_->settings, [body = body_.get()](std::string_view bytes) { return body->write(bytes); });
+    session_.emplace(env_, *plan_->format, p_.org_id, names_, &watch_);
+    session_->open(plan_->settings, [this](std::string_view bytes) { return !overran_ && body_->write(bytes); });
   }
 
   void begin_dataset() {
@@ -116,6 +160,8 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
   }
 
   void announce() {
+    std::lock_guard lock(mu_);
+    if (overran_) throw Overran{};
     announced_ = true;
     std::string filename;
     for (const auto& n : names_) filename += (filename.empty() ? "" : "-") + n;
@@ -160,6 +206,7 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
     if (written_ == 0) references_->look_up(std::span<const storage::Row>(batch_.data(), batched_));
     const bool followups = is_followups(dataset_);
     while (written_ < batched_) {
+      if (overran_) throw Overran{};
       const storage::Row& row = batch_[written_++];
       references_->names_of(row, extra_);
       if (followups) extra_.push_back(zones_->of(row));
@@ -175,6 +222,15 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
     references_.reset();
     after_id_.reset();
     ++dataset_;
+  }
+
+  // The format's option a refusal names (the plugin's reason is free text): the longest
+  // name found in it, "" when none is.
+  std::string named_option(std::string_view reason) const {
+    std::string found;
+    for (const auto& o : plan_->format->options)
+      if (o.name.size() > found.size() && reason.find(o.name) != std::string_view::npos) found = o.name;
+    return found;
   }
 
   bool is_followups(std::size_t d) const { return plan_->datasets[d] == &storage::entities::followups; }
@@ -193,8 +249,13 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
   const ExportService::Started started_;
   const std::shared_ptr<services::BodyStream> body_;
   std::vector<std::string> names_;
+  plugin_host::CallWatch watch_;  // the session's plugin call in progress
   std::optional<ExporterSession> session_;
+  // announced_ and overran_ decide who speaks to the client, under mu_: the export's thread,
+  // or the watchdog when a call overruns (then the export's thread says nothing more).
+  std::mutex mu_;
   bool announced_ = false;
+  std::atomic<bool> overran_{false};
   // Where the export is: the dataset being written (begun once its zones are set) and the
   // last row read.
   std::size_t dataset_ = 0;
@@ -209,14 +270,39 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
   std::vector<const std::string*> extra_;
 };
 
-}  // namespace
-
 ExportService::ExportService(plugin_host::HostEnv& env, services::RecordService& records,
-                             const plugin_host::PluginRegistry& registry, std::size_t threads)
+                             const plugin_host::PluginRegistry& registry, std::size_t threads,
+                             std::chrono::milliseconds call_budget)
     : env_(env), records_(records), formats_(plugin_host::exporter_formats(env, registry)),
-      pool_(std::max<std::size_t>(1, threads)) {}
+      pool_(std::max<std::size_t>(1, threads)), call_budget_(call_budget), watchdog_([this] { watch(); }) {}
 
-ExportService::~ExportService() = default;
+ExportService::~ExportService() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  watchdog_.join();
+}
+
+// One thread for all exports: ends an export whose plugin call overruns the budget, and
+// keeps its format suspended while that call runs (a new export would only add a thread
+// stuck in the same plugin).
+void ExportService::watch() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    const std::int64_t now = steady_ns();
+    std::set<std::string> stuck;
+    std::erase_if(jobs_, [](const std::weak_ptr<ExportJob>& j) { return j.expired(); });
+    for (const auto& weak : jobs_)
+      if (auto job = weak.lock(); job && job->check_budget(now, std::chrono::nanoseconds(call_budget_).count()))
+        stuck.insert(job->format_id());
+    for (const auto& f : suspended_)
+      if (!stuck.count(f)) spdlog::info("export format {}: the overrunning call returned; exports resume", f);
+    suspended_ = std::move(stuck);
+    stop_cv_.wait_for(lock, std::chrono::milliseconds(50), [&] { return stopping_; });
+  }
+}
 
 const ExporterFormat& ExportService::format(const std::string& id) const {
   std::string known;
@@ -287,6 +373,15 @@ std::shared_ptr<ExportService::Plan> ExportService::plan(const auth::Principal& 
 
 void ExportService::start(const auth::Principal& p, const ExportRequest& request, Started started) {
   auto job = std::make_shared<ExportJob>(env_, records_, pool_, p, plan(p, request), std::move(started));
+  {
+    std::lock_guard lock(mu_);
+    if (suspended_.count(request.format))
+      throw Problem(Problem::Kind::unavailable, "Exporter suspended",
+                    request.format + " is suspended: a call of its plugin ran longer than its budget of " +
+                        std::to_string(call_budget_.count()) + " ms and has not returned; try again later")
+          .with_retry_after(10);
+    jobs_.push_back(job);
+  }
   pool_.post([job] { job->step(); });
 }
 

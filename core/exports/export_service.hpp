@@ -17,10 +17,15 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "auth/principal.hpp"
@@ -41,15 +46,31 @@ struct ExportStarted {
 
 // The exporter refused the export before its first byte (its open or begin_dataset said
 // no): what() says which format, which step and the plugin's reason.
+// kind(): what the plugin's status asks of the caller; option(): the format's option the
+// reason names, "" when it names none.
 class ExportRefused : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  using Kind = plugin_host::ExporterRefused::Kind;
+  ExportRefused(const std::string& what, Kind kind = Kind::invalid, std::string option = {})
+      : std::runtime_error(what), kind_(kind), option_(std::move(option)) {}
+  Kind kind() const { return kind_; }
+  const std::string& option() const { return option_; }
+
+ private:
+  Kind kind_;
+  std::string option_;
 };
+
+class ExportJob;  // one export under way (export_service.cpp)
 
 class ExportService {
  public:
+  // `call_budget`: a plugin call longer than this ends its export (a 503 before the first
+  // byte, a cut stream after it), and the format refuses new exports (503) until the call
+  // returns.
   ExportService(plugin_host::HostEnv& env, services::RecordService& records,
-                const plugin_host::PluginRegistry& registry, std::size_t threads);
+                const plugin_host::PluginRegistry& registry, std::size_t threads,
+                std::chrono::milliseconds call_budget = std::chrono::milliseconds(10000));
   ~ExportService();
 
   // The formats of the loaded exporter plugins, their options, and the datasets.
@@ -68,10 +89,19 @@ class ExportService {
  private:
   std::shared_ptr<Plan> plan(const auth::Principal& p, const ExportRequest& request) const;
 
+  void watch();
+
   plugin_host::HostEnv& env_;
   services::RecordService& records_;
   std::vector<plugin_host::ExporterFormat> formats_;
   services::WorkPool pool_;
+  const std::chrono::milliseconds call_budget_;
+  std::mutex mu_;
+  std::vector<std::weak_ptr<ExportJob>> jobs_;
+  std::set<std::string> suspended_;  // formats with a call past its budget
+  bool stopping_ = false;
+  std::condition_variable stop_cv_;
+  std::thread watchdog_;  // last: started once the rest is ready
 };
 
 }  // namespace relance::exports

@@ -4,20 +4,54 @@
 
 #include <algorithm>
 
+#include "relance/model/instant.hpp"
+
 namespace relance::plugin_host {
 
 Dispatcher::Dispatcher(HostEnv& env, const PluginRegistry& registry, DeliveryOptions options)
-    : env_(env), registry_(registry), options_(options) {}
+    : env_(env), registry_(registry), options_(options), markers_(env.marker_dir) {}
 
 Dispatcher::~Dispatcher() { stop(); }
 
 void Dispatcher::start() {
+  quarantine_crashed();
   // Listening before the runners start: each reads the outbox once it runs, so an event is
   // either in that first read or signalled after it.
   listener_ = env_.events.add_commit_listener([this](std::span<const std::int64_t> orgs) { committed(orgs); });
   for (const auto& r : env_.events.plugin_instances()) start_runner(r);
   watcher_ = std::thread([this] { watch(); });
   control_ = std::thread([this] { control(); });
+}
+
+void Dispatcher::quarantine_crashed() {
+  for (const CrashNote& crash : markers_.left_behind()) {
+    const auto r = env_.events.plugin_instance(crash.instance_id);
+    if (!r) {  // removed since
+      markers_.clear(crash.instance_id);
+      continue;
+    }
+    if (!crash.signal && !crash.again) {
+      // Perhaps killed from outside mid-call: the call is made again, watched.
+      spdlog::warn("plugin {} [{}#{}]: the daemon stopped during {}{} without a signal from the plugin (killed?); "
+                   "delivery goes on, and the instance is quarantined if it happens again there",
+                   r->plugin, r->name, r->id, call_name(crash.call),
+                   crash.event_id ? " of event " + std::to_string(crash.event_id) : std::string());
+      markers_.suspect(crash);
+      continue;
+    }
+    const std::string why = crash_reason(crash);
+    // Recorded before the marker goes: a crash in between quarantines it again, the same way.
+    env_.store.write_sync([&](storage::WriteTxn& tx) {
+      tx.events().set_plugin_suspended(r->id, why);
+      if (crash.event_id)
+        tx.events().put_dead_letter(storage::DeadLetter{
+            r->id, crash.event_id, storage::now_instant(), 1, "crash",
+            std::string("the plugin crashed the daemon (") + signal_name(crash.signal) + ") in " +
+                call_name(crash.call) + " of this event"});
+    });
+    markers_.clear(crash.instance_id);
+    spdlog::error("plugin {} [{}#{}] {}", r->plugin, r->name, r->id, why);
+  }
 }
 
 void Dispatcher::start_runner(const storage::PluginInstanceRecord& r) {
@@ -31,7 +65,11 @@ void Dispatcher::start_runner(const storage::PluginInstanceRecord& r) {
   std::lock_guard lock(mu_);
   if (stopping_) return;
   auto& runner = runners_[r.id];
-  runner = std::make_unique<InstanceRunner>(env_, options_, *plugin, r);
+  runner = std::make_unique<InstanceRunner>(env_, options_, *plugin, r, markers_.open(r.id));
+  if (auto stuck = stuck_.find(r.id); stuck != stuck_.end()) {
+    if (stuck->second->finished()) stuck_.erase(stuck);
+    else runner->wait_for(stuck->second);
+  }
   hand_over_replays(r.id, *runner);
   runner->start();
 }
@@ -55,7 +93,9 @@ void Dispatcher::stop_runner(std::unique_ptr<InstanceRunner> runner) {
     // Still inside a plugin call: its thread may touch the runner when the call returns,
     // so the runner is left alive (and the plugin loaded) rather than freed under it.
     spdlog::error("plugin instance #{} is still inside a plugin call; leaving it behind", runner->id());
-    (void)runner.release();
+    const std::int64_t id = runner->id();
+    std::lock_guard lock(mu_);
+    stuck_[id] = runner.release();
   }
 }
 

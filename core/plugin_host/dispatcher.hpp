@@ -26,6 +26,8 @@ class Dispatcher {
   Dispatcher(HostEnv& env, const PluginRegistry& registry, DeliveryOptions options);
   ~Dispatcher();
 
+  // Quarantines the instances whose crash marker says they took the daemon down
+  // (quarantine_crashed), then starts delivering.
   void start();
   // Stops every runner (each finishes the call it is in and records its progress).
   void stop();
@@ -48,7 +50,12 @@ class Dispatcher {
   SelfTestResult self_test(const storage::PluginInstanceRecord& r, const std::string& request) const;
 
  private:
+  // Each instance a crash marker names: suspended as crashed, the event it was handling
+  // dead-lettered with status "crash", the marker cleared, the crash logged with the way out.
+  void quarantine_crashed();
   void start_runner(const storage::PluginInstanceRecord& r);
+  // Stops `runner`; one still inside a plugin call after a grace period is left behind
+  // (leaked: its thread may touch it when the call returns) and kept in stuck_.
   void stop_runner(std::unique_ptr<InstanceRunner> runner);
   // The event log's commit listener: wakes the runners of those organisations.
   void committed(std::span<const std::int64_t> org_ids);
@@ -63,8 +70,12 @@ class Dispatcher {
   HostEnv& env_;
   const PluginRegistry& registry_;
   const DeliveryOptions options_;
+  const CrashMarkers markers_;
   mutable std::mutex mu_;
   std::map<std::int64_t, std::unique_ptr<InstanceRunner>> runners_;
+  // The last runner of an instance left behind inside a plugin call: the next runner of the
+  // instance waits for it (InstanceRunner::wait_for).
+  std::map<std::int64_t, const InstanceRunner*> stuck_;
   // Replays asked for while an instance's runner was (re)starting: handed to the next one.
   std::map<std::int64_t, std::vector<std::optional<std::int64_t>>> pending_replays_;
   std::condition_variable stop_cv_;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 
 #include "plugin_host/host_services.hpp"
@@ -24,6 +25,20 @@ std::string plugin_error(const PluginFile& p, relance_instance* i) {
 }
 
 relance_str str_of(const std::string& s) { return relance_str{s.data(), s.size()}; }
+
+// What a refusal's status asks of the caller. A status the host does not know (a newer
+// SDK's, or garbage) is FATAL, and logged: the plugin's author has something to fix.
+ExporterRefused::Kind refusal_kind(const PluginFile& p, const char* step, relance_status s) {
+  switch (s) {
+    case RELANCE_RETRY: return ExporterRefused::Kind::retry;
+    case RELANCE_INVALID: return ExporterRefused::Kind::invalid;
+    case RELANCE_FATAL: return ExporterRefused::Kind::fatal;
+    default:
+      spdlog::error("plugin {}: {} returned status {}, which this host does not know; treated as FATAL", p.id, step,
+                    static_cast<int>(s));
+      return ExporterRefused::Kind::fatal;
+  }
+}
 
 relance_status write_to_sink(void* context, const void* data, size_t size) {
   const auto& sink = *static_cast<const ByteSink*>(context);
@@ -47,6 +62,25 @@ ExporterFormat format_of(const PluginFile& f, const relance_exporter_v1& t) {
   }
   return fmt;
 }
+
+// Shows a plugin call on a CallWatch while it runs.
+class Watched {
+ public:
+  Watched(CallWatch* w, const char* step) : w_(w) {
+    if (!w_) return;
+    w_->step.store(step);
+    w_->started.store(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+  }
+  ~Watched() {
+    if (w_) w_->started.store(0);
+  }
+  Watched(const Watched&) = delete;
+  Watched& operator=(const Watched&) = delete;
+
+ private:
+  CallWatch* w_;
+};
 
 // An instance of an exporter plugin, destroyed with it.
 struct Instance {
@@ -74,11 +108,12 @@ struct Instance {
     if (!exporter) throw ExporterUnavailable("the " + plugin.id + " plugin offers no exporter");
     return *exporter;
   }
-  // Throws the plugin's refusal of `step`, once the export is abandoned.
-  [[noreturn]] void refuse(const char* step) const {
+  // Throws the plugin's refusal of `step` (its status `s`), once the export is abandoned.
+  [[noreturn]] void refuse(const char* step, relance_status s) const {
     const std::string why = plugin_error(plugin, instance);
+    const ExporterRefused::Kind kind = refusal_kind(plugin, step, s);
     exporter->finish(instance, 0);
-    throw ExporterRefused(step, why);
+    throw ExporterRefused(step, why, kind);
   }
 
   const PluginFile& plugin;
@@ -91,10 +126,11 @@ struct Instance {
 }  // namespace
 
 struct ExporterSession::Impl {
-  Impl(HostEnv& env, const PluginFile& p, std::int64_t org_id, std::vector<std::string> datasets)
-      : i(env, p, org_id, std::move(datasets)) {}
+  Impl(HostEnv& env, const PluginFile& p, std::int64_t org_id, std::vector<std::string> datasets, CallWatch* w)
+      : i(env, p, org_id, std::move(datasets)), watch(w) {}
 
   Instance i;
+  CallWatch* watch;
   // What open() gave the plugin, kept for the export's life: the plugin may hold the sink.
   ExportSettings settings;
   ByteSink sink;
@@ -103,8 +139,8 @@ struct ExporterSession::Impl {
 };
 
 ExporterSession::ExporterSession(HostEnv& env, const ExporterFormat& format, std::int64_t org_id,
-                                 std::vector<std::string> datasets)
-    : impl_(std::make_unique<Impl>(env, *format.plugin, org_id, std::move(datasets))) {
+                                 std::vector<std::string> datasets, CallWatch* watch)
+    : impl_(std::make_unique<Impl>(env, *format.plugin, org_id, std::move(datasets), watch)) {
   impl_->i.x();
 }
 
@@ -118,30 +154,48 @@ void ExporterSession::open(const ExportSettings& settings, ByteSink sink) {
   const relance_export_request req{sizeof(relance_export_request), str_of(s.settings.options),
                                    str_of(s.settings.locale), str_of(s.settings.time_zone), &s.raw_sink,
                                    s.settings.datasets};
-  if (s.i.x().open(s.i.instance, &req) != RELANCE_OK) s.i.refuse("open");
+  relance_status st;
+  {
+    Watched w(s.watch, "open");
+    st = s.i.x().open(s.i.instance, &req);
+  }
+  if (st != RELANCE_OK) s.i.refuse("open", st);
 }
 
 void ExporterSession::begin_dataset(const storage::Entity& entity, std::vector<ExtraColumn> extra) {
   Impl& s = *impl_;
   s.view.emplace(entity, std::move(extra));
-  if (s.i.x().begin_dataset(s.i.instance, &s.view->dataset()) != RELANCE_OK) s.i.refuse("begin_dataset");
+  if (const relance_status st = s.i.x().begin_dataset(s.i.instance, &s.view->dataset()); st != RELANCE_OK)
+    s.i.refuse("begin_dataset", st);
 }
 
 void ExporterSession::begin_table(const storage::Entity& table) {
   Impl& s = *impl_;
   s.view.emplace(table, std::vector<ExtraColumn>{}, false);
-  if (s.i.x().begin_dataset(s.i.instance, &s.view->dataset()) != RELANCE_OK) s.i.refuse("begin_dataset");
+  if (const relance_status st = s.i.x().begin_dataset(s.i.instance, &s.view->dataset()); st != RELANCE_OK)
+    s.i.refuse("begin_dataset", st);
 }
 
 void ExporterSession::write_row(const storage::Row& row, bool redact, const std::vector<const std::string*>& extra_values) {
   Impl& s = *impl_;
-  if (s.i.x().write_row(s.i.instance, &s.view->convert(row, redact, extra_values)) != RELANCE_OK)
-    s.i.refuse("write_row");
+  relance_status st;
+  {
+    const relance_row& converted = s.view->convert(row, redact, extra_values);
+    Watched w(s.watch, "write_row");
+    st = s.i.x().write_row(s.i.instance, &converted);
+  }
+  if (st != RELANCE_OK) s.i.refuse("write_row", st);
 }
 
 void ExporterSession::finish() {
   const Instance& i = impl_->i;
-  if (i.x().finish(i.instance, 1) != RELANCE_OK) throw ExporterRefused("finish", plugin_error(i.plugin, i.instance));
+  relance_status st;
+  {
+    Watched w(impl_->watch, "finish");
+    st = i.x().finish(i.instance, 1);
+  }
+  if (st != RELANCE_OK)
+    throw ExporterRefused("finish", plugin_error(i.plugin, i.instance), refusal_kind(i.plugin, "finish", st));
 }
 
 void ExporterSession::abandon() { impl_->i.x().finish(impl_->i.instance, 0); }

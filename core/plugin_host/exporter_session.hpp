@@ -9,6 +9,7 @@
 // at a time (the SDK's contract for an instance), not necessarily the same one.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,14 +50,20 @@ class ExporterUnavailable : public std::runtime_error {
 };
 
 // A step of the export returned an error: what() is the plugin's reason, step() the call
-// ("open", "begin_dataset", "write_row", "finish").
+// ("open", "begin_dataset", "write_row", "finish"), kind() what its status asks of the
+// caller (docs/sdk.md, "Statuses"): try again later (RETRY), change the request (INVALID),
+// or nothing the caller can do (FATAL, and any status the host does not know).
 class ExporterRefused : public std::runtime_error {
  public:
-  ExporterRefused(std::string step, const std::string& reason) : std::runtime_error(reason), step_(std::move(step)) {}
+  enum class Kind { retry, invalid, fatal };
+  ExporterRefused(std::string step, const std::string& reason, Kind kind = Kind::fatal)
+      : std::runtime_error(reason), step_(std::move(step)), kind_(kind) {}
   const std::string& step() const { return step_; }
+  Kind kind() const { return kind_; }
 
  private:
   std::string step_;
+  Kind kind_;
 };
 
 // What the exporter is asked for (relance_export_request).
@@ -70,11 +77,20 @@ struct ExportSettings {
 // Where the exporter's bytes go: false stops the export (the plugin sees RELANCE_FATAL).
 using ByteSink = std::function<bool(std::string_view bytes)>;
 
+// The plugin call a session is in, for a watchdog on another thread: when it began
+// (steady-clock nanoseconds, 0 when none) and which step it is.
+struct CallWatch {
+  std::atomic<std::int64_t> started{0};
+  std::atomic<const char*> step{""};
+};
+
 class ExporterSession {
  public:
   // An instance of `format`'s plugin for organisation `org_id`, granted `datasets` (names)
-  // for relance.host.query/1. Throws ExporterUnavailable.
-  ExporterSession(HostEnv& env, const ExporterFormat& format, std::int64_t org_id, std::vector<std::string> datasets);
+  // for relance.host.query/1. Throws ExporterUnavailable. `watch`, when given, shows each
+  // call of the export steps below while it runs.
+  ExporterSession(HostEnv& env, const ExporterFormat& format, std::int64_t org_id, std::vector<std::string> datasets,
+                  CallWatch* watch = nullptr);
   ~ExporterSession();
   ExporterSession(const ExporterSession&) = delete;
   ExporterSession& operator=(const ExporterSession&) = delete;

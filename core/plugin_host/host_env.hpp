@@ -30,6 +30,7 @@ struct HostEnv {
   auth::OutboundPolicy outbound;             // what relance.host.outbound/1 allows
   const auth::SecretBox* secrets = nullptr;  // opens the secret settings (plugin_host/secret_settings.hpp)
   ListQueryRule list_query;                  // the filters of relance.host.query/1
+  std::string marker_dir;                    // crash markers (crash_marker.hpp); "" turns them off
 };
 
 }  // namespace relance::plugin_host

@@ -28,23 +28,39 @@ bool deliverable(std::string_view type) {
 
 relance_str str_of(const std::string& s) { return relance_str{s.data(), s.size()}; }
 
-// Marks a plugin call for the watchdog while it runs.
+// Marks a plugin call while it runs: for the watchdog (its start), and in the crash marker
+// (which call, which event), so that a crash inside it is pinned on this instance.
 class CallTimer {
  public:
-  explicit CallTimer(std::atomic<std::int64_t>& started) : started_(started) { started_.store(steady_ns()); }
-  ~CallTimer() { started_.store(0); }
+  CallTimer(std::atomic<std::int64_t>& started, CrashMarker& marker, PluginCallKind call, std::int64_t event_id = 0)
+      : started_(started), marker_(marker) {
+    marker_.enter(call, event_id);
+    started_.store(steady_ns());
+  }
+  ~CallTimer() {
+    started_.store(0);
+    marker_.leave();
+  }
   CallTimer(const CallTimer&) = delete;
   CallTimer& operator=(const CallTimer&) = delete;
 
  private:
   std::atomic<std::int64_t>& started_;
+  CrashMarker& marker_;
 };
+
+// A status this host does not know (a newer SDK's, or garbage) is FATAL (docs/sdk.md,
+// "Statuses the host does not know").
+bool known_status(relance_status s) {
+  return s == RELANCE_OK || s == RELANCE_RETRY || s == RELANCE_INVALID || s == RELANCE_FATAL ||
+         s == RELANCE_UNSUPPORTED;
+}
 
 }  // namespace
 
 InstanceRunner::InstanceRunner(HostEnv& env, const DeliveryOptions& options, const PluginFile& plugin,
-                               const storage::PluginInstanceRecord& record)
-    : env_(env), options_(options), plugin_(plugin) {
+                               const storage::PluginInstanceRecord& record, std::unique_ptr<CrashMarker> marker)
+    : env_(env), options_(options), plugin_(plugin), marker_(std::move(marker)) {
   context_.id = record.id;
   context_.org_id = record.org_id;
   context_.name = record.name;
@@ -79,6 +95,7 @@ void InstanceRunner::start() { thread_ = std::thread([this] { run(); }); }
 void InstanceRunner::request_stop() {
   std::lock_guard lock(mu_);
   stop_ = true;
+  stopping_.store(true);
   cv_.notify_all();
 }
 
@@ -149,6 +166,11 @@ void InstanceRunner::suspend(const std::string& why) {
                    [](std::exception_ptr) {});
 }
 
+bool InstanceRunner::finished() const {
+  std::lock_guard lock(mu_);
+  return finished_;
+}
+
 RunnerStatus InstanceRunner::status() const {
   std::lock_guard lock(mu_);
   return status_;
@@ -204,10 +226,27 @@ bool InstanceRunner::subscribed(std::string_view type) const {
   return false;
 }
 
+void InstanceRunner::load_crashed_events() {
+  crashed_events_.clear();
+  for (std::int64_t after = position_;;) {
+    auto page = env_.events.dead_letters(context_.id, after, 500);
+    for (const auto& d : page)
+      if (d.status == "crash") crashed_events_.push_back(d.event_id);
+    if (page.size() < 500) break;
+    after = page.back().event_id;
+  }
+}
+
+bool InstanceRunner::crashed_on(std::int64_t event_id) {
+  // Events come in order: the ones behind are done with.
+  while (!crashed_events_.empty() && crashed_events_.front() < event_id) crashed_events_.erase(crashed_events_.begin());
+  return !crashed_events_.empty() && crashed_events_.front() == event_id;
+}
+
 bool InstanceRunner::create_instance() {
   CreatedInstance created;
   {
-    CallTimer timer(call_started_);
+    CallTimer timer(call_started_, *marker_, PluginCallKind::create_instance);
     created = plugin_host::create_instance(plugin_, &host_->raw);
   }
   if (created.status != RELANCE_OK) {
@@ -218,7 +257,7 @@ bool InstanceRunner::create_instance() {
   instance_ = created.instance;
   const void* sink = nullptr;
   {
-    CallTimer timer(call_started_);
+    CallTimer timer(call_started_, *marker_, PluginCallKind::get_interface);
     sink = plugin_.entry.get_interface(instance_, RELANCE_EVENT_SINK_V1);
   }
   sink_ = static_cast<const relance_event_sink_v1*>(sink);
@@ -228,7 +267,7 @@ bool InstanceRunner::create_instance() {
 
 void InstanceRunner::destroy_instance() {
   if (!instance_) return;
-  CallTimer timer(call_started_);
+  CallTimer timer(call_started_, *marker_, PluginCallKind::destroy_instance);
   plugin_.entry.destroy_instance(instance_);
   instance_ = nullptr;
   sink_ = nullptr;
@@ -249,10 +288,17 @@ relance_status InstanceRunner::call_deliver(const storage::OutboxRecord& e, std:
   context_.in_delivery = true;
   relance_status s;
   {
-    CallTimer timer(call_started_);
+    CallTimer timer(call_started_, *marker_, PluginCallKind::deliver, e.id);
     s = sink_->deliver(instance_, &ev);
   }
   context_.in_delivery = false;
+  if (!known_status(s)) {
+    spdlog::error("plugin {} [{}#{}]: deliver of event {} returned status {}, which this host does not know; "
+                  "treated as FATAL", plugin_.id, context_.name, context_.id, e.id, static_cast<int>(s));
+    set_error("event " + std::to_string(e.id) + ": unknown status " + std::to_string(static_cast<int>(s)) +
+              ", treated as FATAL");
+    return RELANCE_FATAL;
+  }
   return s;
 }
 
@@ -433,9 +479,21 @@ void InstanceRunner::run() {
         continue;
       }
     }
+    if (predecessor_) {
+      if (!predecessor_->finished()) {
+        set_error("a call of this instance's previous run has not returned (past its budget); delivery starts when "
+                  "it does");
+        set_state("waiting");
+        if (!pause(options_.watchdog * 2)) break;
+        continue;
+      }
+      predecessor_ = nullptr;
+      set_state("starting");
+    }
     try {
       if (!positioned) {
         position_ = committed_ = env_.events.delivery_position(context_.id, context_.org_id, 1).cursor;
+        load_crashed_events();
         positioned = true;
       }
       if (!instance_ && !create_instance()) {
@@ -462,7 +520,9 @@ void InstanceRunner::run() {
       }
       set_state("delivering");
       for (const storage::OutboxRecord& e : batch) {
-        if (subscribed(e.type) && deliver(e) == Settled::interrupted) break;
+        // Asked to stop (a restart): the rest of the batch is the next runner's.
+        if (stopping_.load(std::memory_order_relaxed)) break;
+        if (subscribed(e.type) && !crashed_on(e.id) && deliver(e) == Settled::interrupted) break;
         position_ = e.id;
         if (overran_.load()) break;  // suspended: record what was delivered, then wait
         // A slow sink (an email a call) records its progress as it goes, not per batch of

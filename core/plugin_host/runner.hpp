@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "plugin_host/crash_marker.hpp"
 #include "plugin_host/host_services.hpp"
 #include "plugin_host/loader.hpp"
 #include "relance/event_sink.h"
@@ -51,8 +52,9 @@ struct RunnerStatus {
 
 class InstanceRunner {
  public:
+  // `marker` records each plugin call (crash_marker.hpp).
   InstanceRunner(HostEnv& env, const DeliveryOptions& options, const PluginFile& plugin,
-                 const storage::PluginInstanceRecord& record);
+                 const storage::PluginInstanceRecord& record, std::unique_ptr<CrashMarker> marker);
   ~InstanceRunner();
 
   void start();
@@ -73,6 +75,14 @@ class InstanceRunner {
   // Called by the watchdog: suspends the instance if a call has overrun its budget.
   void check_budget(std::chrono::steady_clock::time_point now);
 
+  // The runner before this one of the same instance, left behind inside a plugin call that
+  // has not returned (Dispatcher::stop_runner): this one calls the plugin only once that
+  // call has returned, so that a restart or a resume never adds a second thread stuck in,
+  // or spinning in, the same plugin. Before start().
+  void wait_for(const InstanceRunner* predecessor) { predecessor_ = predecessor; }
+  // Whether the thread is past its last plugin call.
+  bool finished() const;
+
   RunnerStatus status() const;
   std::int64_t id() const { return context_.id; }
   std::int64_t org_id() const { return context_.org_id; }
@@ -90,6 +100,10 @@ class InstanceRunner {
   bool finish_commit();
   void process_replays();
   bool subscribed(std::string_view type) const;
+  // Whether `event_id` is a dead letter of a crash, which delivery passes over (a replay
+  // asked for by an admin delivers it).
+  bool crashed_on(std::int64_t event_id);
+  void load_crashed_events();
   // Sleeps up to `d`; false when asked to stop meanwhile.
   bool pause(std::chrono::milliseconds d);
   void set_state(const char* state);
@@ -107,6 +121,9 @@ class InstanceRunner {
   InstanceContext context_;
   std::unique_ptr<HostContext> host_;
   std::vector<std::string> patterns_;
+  std::unique_ptr<CrashMarker> marker_;
+  const InstanceRunner* predecessor_ = nullptr;
+  std::vector<std::int64_t> crashed_events_;  // after the cursor, in order (crashed_on)
 
   relance_instance* instance_ = nullptr;
   const relance_event_sink_v1* sink_ = nullptr;
@@ -127,6 +144,7 @@ class InstanceRunner {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  std::atomic<bool> stopping_{false};  // stop_, read without mu_ between two events
   bool woken_ = false;
   bool suspended_ = false;
   bool finished_ = false;  // the thread is past its last plugin call

@@ -11,6 +11,7 @@
 #include "domain/json_text.hpp"
 #include "domain/problem.hpp"
 #include "domain/text.hpp"
+#include "plugin_host/crash_marker.hpp"
 #include "plugin_host/datasets.hpp"
 #include "plugin_host/secret_settings.hpp"
 #include "plugin_host/settings_doc.hpp"
@@ -123,12 +124,21 @@ json::object PluginService::instance_object(const storage::PluginInstanceRecord&
   json::object delivery;
   const auto pos = events_.delivery_position(r.id, r.org_id, pending_cap);
   const auto running = dispatcher_.status(r.id);
+  const auto crash = plugin_host::crash_of(r.suspended);
   std::string state = !r.enabled                      ? "disabled"
                       : !registry_.find(r.plugin)     ? "plugin-missing"
+                      : crash                         ? "crashed"
                       : !r.suspended.empty()          ? "suspended"
                       : running                       ? running->state
                                                       : "stopped";
   delivery["state"] = state;
+  // What took the daemon down: the event it was handling (null when none) and the signal.
+  delivery["crash"] = crash ? json::value(json::object{
+                                  {"event_id", crash->event_id ? json::value(crash->event_id) : json::value(nullptr)},
+                                  {"call", plugin_host::call_name(crash->call)},
+                                  {"signal", crash->signal ? json::value(plugin_host::signal_name(crash->signal))
+                                                           : json::value(nullptr)}})
+                            : json::value(nullptr);
   std::string last_error = running ? running->last_error : std::string();
   if (!r.suspended.empty()) last_error = r.suspended;
   if (state == "plugin-missing") last_error = "plugin " + r.plugin + " is not loaded";
@@ -433,6 +443,29 @@ void PluginService::resume(const auth::Principal& p, std::int64_t id, InstanceCa
       dispatcher_.resume(id);
       if (auto now = events_.plugin_instance(id)) c.instance = view_of(*now);
     }
+    done(err, std::move(c));
+  });
+}
+
+void PluginService::skip(const auth::Principal& p, std::int64_t id, const json::object& body, InstanceCallback done) {
+  require_write(p);
+  const auto r = owned(p, id);
+  const json::value* to = body.if_contains("to");
+  if (!to || !to->is_int64() || to->get_int64() < 1)
+    throw Problem::invalid("to", "the event id to move past: a positive integer (an event of the outbox)");
+  const std::int64_t event_id = to->get_int64();
+  if (event_id > events_.last_outbox_id())
+    throw Problem::invalid("to", "no event " + std::to_string(event_id) + " yet: the last one is " +
+                                     std::to_string(events_.last_outbox_id()));
+  write_and_reload(id, [p, r, event_id](storage::WriteTxn& tx) {
+    // The cursor never goes back (storage): skipping to an event behind it changes nothing.
+    tx.events().set_plugin_cursor(r.id, event_id);
+    tx.audit(storage::AuditEntry{r.org_id, p.user_id, "skip", "plugin_instances", r.id,
+                                 json::serialize(json::object{{"to", event_id}})});
+    return InstanceChange{InstanceChange::Kind::updated, InstanceView{{}, r.id, 0}, 0};
+  }, [this, done = std::move(done)](std::exception_ptr err, InstanceChange c) {
+    if (!err)
+      if (auto now = events_.plugin_instance(c.instance.id)) c.instance = view_of(*now);
     done(err, std::move(c));
   });
 }

@@ -92,6 +92,10 @@ class PluginService {
   void remove_instance(const auth::Principal& p, std::int64_t id, std::optional<std::int64_t> expected_version,
                        InstanceCallback done);
   void resume(const auth::Principal& p, std::int64_t id, InstanceCallback done);
+  // Moves the instance's delivery position to event body["to"] (that event and those before
+  // it count as handled; a position already past it stays). The way past an event that
+  // crashes or hangs the plugin. Problem invalid for a missing, bad or future event id.
+  void skip(const auth::Principal& p, std::int64_t id, const boost::json::object& body, InstanceCallback done);
 
   // The settings the plugin documents (SDK 1.2, relance.settings-doc/1):
   // {"plugin", "name", "settings": [{"name", "description", "default", "choices"}]}, the

@@ -242,6 +242,7 @@ const std::vector<Row> table = {
   {"PATCH",  "/api/v1/plugin-instances/{id}",                           not_manager, {ok,nf,na,nf},     not_manager, {ok,ok,na,nf},         anon},
   {"DELETE", "/api/v1/plugin-instances/{id}",                           not_manager, {gone,nf,na,nf},   not_manager, {gone,gone,na,nf},     anon},
   {"POST",   "/api/v1/plugin-instances/{id}/resume",                    not_manager, {ok,nf,na,nf},     not_manager, {ok,ok,na,nf},         anon},
+  {"POST",   "/api/v1/plugin-instances/{id}/skip",                      not_manager, {ok,nf,na,nf},     not_manager, {ok,ok,na,nf},         anon},
   {"GET",    "/api/v1/plugin-instances/{id}/dead-letters",              not_manager, {ok,nf,na,nf},     not_manager, {ok,ok,na,nf},         anon},
   {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/replay",       not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
   {"POST",   "/api/v1/plugin-instances/{id}/dead-letters/{event_id}/replay", not_manager, {queued,nf,na,nf}, not_manager, {queued,queued,na,nf}, anon},
@@ -746,6 +747,7 @@ struct Tenancy {
       if (row.path == "/api/v1/plugin-instances")
         return json::object{{"plugin", journal_plugin}, {"name", "New instance " + n}};
       if (coll == "plugin-instances" && row.path.ends_with("/test")) return json::object{{"to", "lea@alpha.test"}};
+      if (coll == "plugin-instances" && row.path.ends_with("/skip")) return json::object{{"to", 1}};
       if (coll == "plugin-instances") return std::nullopt;  // resume, replays
       if (coll == "contact-merges") return std::nullopt;    // undo
       if (row.path == "/api/v1/share-requests")

@@ -1,0 +1,40 @@
+/* Fixture: an event sink that takes the daemon down on a chosen event, as a plugin with a
+ * NULL dereference or a failed assertion does. Settings: {"when": "TEXT", "how": "segv" or
+ * "abort", "delay_ms": N}: an event whose document contains TEXT ends the process, N ms
+ * later (so that the API call that made the event has its answer), with SIGSEGV (a write
+ * through a null pointer) or abort(); every other event is delivered. */
+#define _POSIX_C_SOURCE 200809L
+#include <time.h>
+
+#include "c_fixture.h"
+#include "fixture_settings.h"
+
+static relance_status fixture_deliver(relance_instance* i, const relance_event* e) {
+  char when[200], how[16];
+  fixture_setting(i->host, "when", when, sizeof when);
+  fixture_setting(i->host, "how", how, sizeof how);
+  if (when[0] && e->document.size >= strlen(when)) {
+    size_t at, k = strlen(when);
+    for (at = 0; at + k <= e->document.size; ++at) {
+      if (memcmp(e->document.data + at, when, k) != 0) continue;
+      {
+        char delay[16];
+        long ms;
+        struct timespec t;
+        fixture_setting(i->host, "delay_ms", delay, sizeof delay);
+        ms = strtol(delay, NULL, 10);
+        t.tv_sec = ms / 1000;
+        t.tv_nsec = (ms % 1000) * 1000000L;
+        nanosleep(&t, NULL);
+      }
+      if (strcmp(how, "abort") == 0) abort();
+      {
+        int* volatile nowhere = NULL;
+        *nowhere = 42;
+      }
+    }
+  }
+  return RELANCE_OK;
+}
+
+FIXTURE_PLUGIN("org.relance.fixture.crasher", "Crasher (fixture)");
