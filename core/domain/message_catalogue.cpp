@@ -254,16 +254,16 @@ constexpr CatalogueEntry entries[] = {
     {"cli.plugin.crashed",
      "{0} (instance {1}) crashed on event {2} ({3}) and is quarantined; that event is a dead letter. Resume it with "
      "`relance plugin instance resume {1}`, or move it further first with `relance plugin instance skip {1} --to EVENT_ID`",
-     "{0} (instance {1}) a planté sur l'événement {2} ({3}) et est en quarantaine ; cet événement est une lettre morte. "
+     "{0} (instance {1}) a planté sur l'événement {2} ({3}) et est en quarantaine ; cet événement est une lettre morte. "
      "Reprenez-la avec `relance plugin instance resume {1}`, ou avancez-la d'abord avec "
      "`relance plugin instance skip {1} --to EVENT_ID`"},
     {"cli.plugin.crashed_call",
      "{0} (instance {1}) crashed ({2}) and is quarantined. Resume it with `relance plugin instance resume {1}`",
      "{0} (instance {1}) a planté ({2}) et est en quarantaine. Reprenez-la avec `relance plugin instance resume {1}`"},
     {"cli.plugin.unknown_signal", "signal unknown", "signal inconnu"},
-    {"cli.plugin_instance.resumed", "plugin instance {0} resumed: {1}", "instance de plugin {0} reprise : {1}"},
+    {"cli.plugin_instance.resumed", "plugin instance {0} resumed: {1}", "instance de plugin {0} reprise\u00a0: {1}"},
     {"cli.plugin_instance.skipped", "plugin instance {0} moved past event {1} (delivery position: event {2}, state {3})",
-     "instance de plugin {0} placée après l'événement {1} (position de livraison : événement {2}, état {3})"},
+     "instance de plugin {0} placée après l'événement {1} (position de livraison\u00a0: événement {2}, état {3})"},
     {"cli.plugin.nothing_to_change", "nothing to change: give the options to change (--help lists them)",
      "rien à modifier\u00a0: donnez les options à changer (--help les liste)"},
     {"cli.plugin.no_settings", "{0} documents no settings (a plugin built before SDK 1.2): see its own documentation",
