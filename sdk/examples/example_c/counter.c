@@ -10,8 +10,9 @@
  * does not return RELANCE_OK. A redelivered event therefore finds the counter as it was
  * before the failed attempt, and no event is counted twice.
  *
- * Build it with relance_add_plugin(example_c SOURCES counter.c) from the SDK's CMake package,
- * or by hand with the flags relance-sdk.pc documents. Only relance_plugin_entry_v1 is
+ * Build it with relance_add_plugin(example_c JSON_READER SOURCES counter.c) from the SDK's
+ * CMake package (JSON_READER compiles the SDK's JSON reader into the plugin), or by hand with
+ * the flags and the json_reader source relance-sdk.pc documents. Only relance_plugin_entry_v1 is
  * exported; everything below is static. */
 #include <relance/json_reader.h>
 #include <relance/relance.h>
