@@ -69,8 +69,11 @@ await inChromium(async (context, page, problems) => {
   await logIn(page);
   check(new URL(page.url()).pathname === "/quick-add", `on a phone the founder lands on quick add: ${page.url()}`);
   check(await page.evaluate(() => document.activeElement?.id === "quick-first"), "the first field has the focus");
-  check((await page.getByLabel("Mission (étiquette)").inputValue()) === String(missionId),
-        "the mission is preset to the region's latest");
+  // The missions arrive after the screen is shown (its requests leave before the first paint):
+  // the choice is preset once they are there.
+  const mission = page.getByLabel("Mission (étiquette)");
+  await mission.locator(`option[value="${missionId}"]`).waitFor({ state: "attached" });
+  check((await mission.inputValue()) === String(missionId), "the mission is preset to the region's latest");
   await accessible(page, "quick add");
   await shot(page, "quick-add");
 
