@@ -3,10 +3,25 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "relance/model/instant.hpp"
 
 namespace relance::plugin_host {
+namespace {
+
+// Runners left inside a plugin call live as long as the process: their threads may touch
+// them when the call returns, after their dispatcher is gone (a daemon stopping). They are
+// kept here, so that they stay reachable to the end rather than lost (LeakSanitizer tells
+// the two apart).
+void keep_for_the_process(const InstanceRunner* runner) {
+  static std::mutex mu;
+  static auto* kept = new std::vector<const InstanceRunner*>;
+  std::lock_guard lock(mu);
+  kept->push_back(runner);
+}
+
+}  // namespace
 
 Dispatcher::Dispatcher(HostEnv& env, const PluginRegistry& registry, DeliveryOptions options)
     : env_(env), registry_(registry), options_(options), markers_(env.marker_dir) {}
@@ -95,7 +110,8 @@ void Dispatcher::stop_runner(std::unique_ptr<InstanceRunner> runner) {
     spdlog::error("plugin instance #{} is still inside a plugin call; leaving it behind", runner->id());
     const std::int64_t id = runner->id();
     std::lock_guard lock(mu_);
-    stuck_[id] = runner.release();
+    stuck_[id] = runner.get();
+    keep_for_the_process(runner.release());
   }
 }
 

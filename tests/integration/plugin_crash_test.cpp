@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include <csignal>
 #include <chrono>
 #include <filesystem>
@@ -39,8 +41,18 @@ struct PluginDir {
   std::string path() const { return dir.path().string(); }
 };
 
+// A sanitized daemon (the asan preset) lets a plugin's SIGSEGV reach the daemon's own
+// handler and end the process by the signal, as an unsanitized one does: AddressSanitizer
+// would report it itself and exit with 1.
+std::string asan_options() {
+  const char* given = std::getenv("ASAN_OPTIONS");
+  const std::string before = given ? given : "";
+  return before + (before.empty() ? "" : ":") + "handle_segv=0";
+}
+
 std::map<std::string, std::string> delivery_env(const PluginDir& plugins) {
-  return {{"RELANCE_PLUGINS_DIRECTORIES", plugins.path()},
+  return {{"ASAN_OPTIONS", asan_options()},
+          {"RELANCE_PLUGINS_DIRECTORIES", plugins.path()},
           {"RELANCE_PLUGINS_RETRY_INITIAL_MS", "20"},
           {"RELANCE_PLUGINS_RETRY_MAX_MS", "100"},
           {"RELANCE_PLUGINS_MAX_ATTEMPTS", "3"},

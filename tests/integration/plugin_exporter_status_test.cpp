@@ -38,7 +38,8 @@ struct StubbornWorld {
 };
 
 std::string field_of(const HttpResponse& r) {
-  const auto* f = r.json().as_object().if_contains("field");
+  const boost::json::value body = r.json();  // kept: `f` points into it
+  const auto* f = body.as_object().if_contains("field");
   return f && f->is_string() ? std::string(f->as_string()) : std::string();
 }
 
