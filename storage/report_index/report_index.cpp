@@ -73,6 +73,16 @@ class Counts {
   std::vector<std::vector<std::int64_t>> by_org_;
 };
 
+// Counts by (organisation, stage) as the reads answer them, the numbers named again.
+std::vector<StageLeads> stage_leads(const Counts& counts, const std::vector<std::int64_t>& orgs,
+                                    const std::vector<std::string>& names) {
+  std::vector<StageLeads> out;
+  counts.each([&](std::int32_t o, std::int32_t stage, std::int64_t n) {
+    out.push_back(StageLeads{orgs[static_cast<std::size_t>(o)], names[static_cast<std::size_t>(stage)], n});
+  });
+  return out;
+}
+
 }  // namespace
 
 struct ReportIndex::Selection {
@@ -206,11 +216,7 @@ std::optional<std::vector<StageLeads>> ReportIndex::leads_by_stage(const ReportF
   if (!s) return std::nullopt;
   Counts counts;
   each(*s, [&](const Lead& l) { counts.add(l.org, l.stage, 1); });
-  std::vector<StageLeads> out;
-  counts.each([&](std::int32_t o, std::int32_t stage, std::int64_t n) {
-    out.push_back(StageLeads{orgs_[static_cast<std::size_t>(o)], names_[static_cast<std::size_t>(stage)], n});
-  });
-  return out;
+  return stage_leads(counts, orgs_, names_);
 }
 
 std::optional<std::vector<StagePath>> ReportIndex::stage_paths(const ReportFilter& f) const {
@@ -321,11 +327,7 @@ std::optional<std::vector<StageLeads>> ReportIndex::stale_counts(const ReportFil
   if (!s) return std::nullopt;
   Counts counts;
   each_stale(*s, days, default_days, rules, [&](const Lead& l, double) { counts.add(l.org, l.stage, 1); });
-  std::vector<StageLeads> out;
-  counts.each([&](std::int32_t o, std::int32_t stage, std::int64_t n) {
-    out.push_back(StageLeads{orgs_[static_cast<std::size_t>(o)], names_[static_cast<std::size_t>(stage)], n});
-  });
-  return out;
+  return stage_leads(counts, orgs_, names_);
 }
 
 std::optional<StaleLeads> ReportIndex::stale_leads(const ReportFilter& f, std::optional<int> days, int default_days,

@@ -197,6 +197,8 @@ class OpenStore final : public SqliteStore {
       return scan(c);
     });
   }
+  // The stale-stage rules, read only when no days are asked (they would not be used).
+  static StaleRules rules_unless(std::optional<int> days, Connection& c) { return days ? StaleRules{} : stale_rules(c); }
   std::vector<StageLeads> leads_by_stage(const ReportFilter& f) override {
     return from_index(f, [&](Connection&) { return report_index_.leads_by_stage(f); },
                       [&](Connection& c) { return sqlite::leads_by_stage(c, f); });
@@ -215,7 +217,7 @@ class OpenStore final : public SqliteStore {
   }
   std::vector<StageLeads> stale_counts(const ReportFilter& f, std::optional<int> days, int default_days) override {
     return from_index(
-        f, [&](Connection& c) { return report_index_.stale_counts(f, days, default_days, stale_rules(c)); },
+        f, [&](Connection& c) { return report_index_.stale_counts(f, days, default_days, rules_unless(days, c)); },
         [&](Connection& c) { return sqlite::stale_counts(c, f, days, default_days); });
   }
   std::vector<OutcomeGroup> outcome_groups(const ReportFilter& f) override {
@@ -230,7 +232,7 @@ class OpenStore final : public SqliteStore {
     return from_index(
         f,
         [&](Connection& c) {
-          auto out = report_index_.stale_leads(f, days, default_days, stale_rules(c), limit);
+          auto out = report_index_.stale_leads(f, days, default_days, rules_unless(days, c), limit);
           if (out) add_titles(c, out->leads);
           return out;
         },
