@@ -46,16 +46,6 @@ json::value due_event(const Daemon& d, std::int64_t followup) {
                                               std::to_string(followup) + " ORDER BY id DESC LIMIT 1"));
 }
 
-template <class F>
-bool eventually(F&& done, std::chrono::milliseconds timeout = 10s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(25ms);
-  }
-  return true;
-}
-
 std::string path_of(const std::string& url) { return url.substr(url.find("/api/v1/")); }
 
 }  // namespace
@@ -71,7 +61,7 @@ TEST_CASE(
                                 {"time_zone", "Europe/Paris"}, {"contact_id", contact.at("id")},
                                 {"assignee_id", my_id(w.alpha_member)}});
   const std::int64_t id = f.at("id").as_int64();
-  REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }));
+  REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }, 10s));
   const json::value e = due_event(w.daemon, id);
   CHECK(e.at("due").at("local") == "2026-03-29T09:00:00");  // the day the clocks change in Paris
   CHECK(e.at("due").at("contact_local") == "2026-03-29T00:00:00");
@@ -95,7 +85,7 @@ TEST_CASE("follow-ups that fell due while the daemon was down are announced at s
   std::this_thread::sleep_for(3500ms);
   CHECK(due_events(w.daemon, id) == 0);
   w.daemon.start();
-  REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }));
+  REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }, 10s));
   std::this_thread::sleep_for(400ms);
   CHECK(due_events(w.daemon, id) == 1);
 }
@@ -112,7 +102,7 @@ TEST_CASE(
   const auto b = World::create(w.alpha_admin, "followups",
                                {{"title", "Ask for an intro"}, {"due_at", in(-60s)}, {"assignee_id", member}});
   const std::int64_t ida = a.at("id").as_int64(), idb = b.at("id").as_int64();
-  REQUIRE(eventually([&] { return due_events(w.daemon, ida) == 1 && due_events(w.daemon, idb) == 1; }));
+  REQUIRE(eventually([&] { return due_events(w.daemon, ida) == 1 && due_events(w.daemon, idb) == 1; }, 10s));
   HttpClient anyone = w.daemon.client();  // a link needs no token
   const json::value ea = due_event(w.daemon, ida), eb = due_event(w.daemon, idb);
   const std::string done = path_of(std::string(ea.at("links").at("done").as_string()));
@@ -207,7 +197,7 @@ TEST_CASE(
     const std::int64_t id = World::create(w.alpha_member, "followups", {{"title", title}, {"due_at", in(-60s)}})
                                 .at("id")
                                 .as_int64();
-    REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }));
+    REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }, 10s));
     return id;
   };
   const std::int64_t rescheduled = make("Rescheduled"), edited = make("Edited"), reopened = make("Reopened");
@@ -241,7 +231,7 @@ TEST_CASE("a link's button refuses a POST another site made a browser send, and 
   World w(quick());
   const std::int64_t id =
       World::create(w.alpha_member, "followups", {{"title", "Cross-site"}, {"due_at", in(-60s)}}).at("id").as_int64();
-  REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }));
+  REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }, 10s));
   const std::string done = path_of(std::string(due_event(w.daemon, id).at("links").at("done").as_string()));
   HttpClient anyone = w.daemon.client();
   const std::string self = "http://127.0.0.1:" + std::to_string(w.daemon.port());
@@ -267,7 +257,7 @@ TEST_CASE("an expired link changes nothing and says when it expired") {
   World w(env);
   const auto f = World::create(w.alpha_member, "followups", {{"title", "Too late"}, {"due_at", in(-60s)}});
   const std::int64_t id = f.at("id").as_int64();
-  REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }));
+  REQUIRE(eventually([&] { return due_events(w.daemon, id) == 1; }, 10s));
   std::this_thread::sleep_for(1100ms);
   auto r = w.daemon.client().get(path_of(std::string(due_event(w.daemon, id).at("links").at("done").as_string())));
   INFO(r.body);
@@ -375,11 +365,11 @@ TEST_CASE(
   w.daemon.start();
   HttpClient member = login(w.daemon.port(), "member@alpha.test", "password-of-member@alpha.test");
   INFO(w.daemon.log().substr(w.daemon.log().size() > 3000 ? w.daemon.log().size() - 3000 : 0));
-  REQUIRE(eventually([&] { return followups_of(member, quiet).size() == 1; }));
+  REQUIRE(eventually([&] { return followups_of(member, quiet).size() == 1; }, 10s));
   REQUIRE(eventually([&] {
     return followups_of(member, fresh).size() == 1 && followups_of(member, from_mission).size() == 1 &&
            followups_of(member, from_past).size() == 1;
-  }));
+  }, 10s));
   const auto stale = followups_of(member, quiet)[0];
   CHECK(stale.at("title") == "No news for 14 days: Quiet fund");
   CHECK(stale.at("assignee_id") == me);  // the lead's owner

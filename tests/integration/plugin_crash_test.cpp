@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "daemon.hpp"
+#include "plugin_dir.hpp"
 #include "tools.hpp"
 #include "world.hpp"
 
@@ -32,15 +33,6 @@ namespace {
 
 const fs::path fixtures = RELANCE_FIXTURE_PLUGINS;
 
-struct PluginDir {
-  TempDir dir;
-  explicit PluginDir(std::initializer_list<std::string> names) {
-    for (const auto& n : names)
-      fs::copy_file(fixtures / ("fixture_" + n + ".so"), dir.path() / (n + ".so"), fs::copy_options::overwrite_existing);
-  }
-  std::string path() const { return dir.path().string(); }
-};
-
 // A sanitized daemon (the asan preset) lets a plugin's SIGSEGV reach the daemon's own
 // handler and end the process by the signal, as an unsanitized one does: AddressSanitizer
 // would report it itself and exit with 1.
@@ -50,23 +42,11 @@ std::string asan_options() {
   return before + (before.empty() ? "" : ":") + "handle_segv=0";
 }
 
-std::map<std::string, std::string> delivery_env(const PluginDir& plugins) {
-  return {{"ASAN_OPTIONS", asan_options()},
-          {"RELANCE_PLUGINS_DIRECTORIES", plugins.path()},
-          {"RELANCE_PLUGINS_RETRY_INITIAL_MS", "20"},
-          {"RELANCE_PLUGINS_RETRY_MAX_MS", "100"},
-          {"RELANCE_PLUGINS_MAX_ATTEMPTS", "3"},
-          {"RELANCE_PLUGINS_CALL_BUDGET_MS", "2000"}};
-}
-
-template <class F>
-bool eventually(F&& done, std::chrono::milliseconds timeout = 20s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (done()) return true;
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(25ms);
-  }
+// The plugin tests' settings, with a budget of 2 s and the sanitizers' SIGSEGV handling off.
+std::map<std::string, std::string> crash_env(const PluginDir& plugins) {
+  auto env = delivery_env(plugins, 2000);
+  env["ASAN_OPTIONS"] = asan_options();
+  return env;
 }
 
 std::string path_of(std::int64_t id) { return "/api/v1/plugin-instances/" + std::to_string(id); }
@@ -138,7 +118,7 @@ TEST_CASE(
   PluginDir plugins{"crasher", "journal"};
   TempDir out;
   const std::string journal = out.file("journal.log");
-  World w(delivery_env(plugins));
+  World w(crash_env(plugins));
   const std::int64_t crasher = enable(w.alpha_admin, {{"plugin", "org.relance.fixture.crasher"},
                                                       {"name", "Partner sync ✨"},
                                                       {"events", {"contact.*"}},
@@ -215,7 +195,7 @@ TEST_CASE(
     "a plugin that aborts is quarantined with SIGABRT, and skip moves it past events an admin "
     "chooses, refusing an event id that is not one") {
   PluginDir plugins{"crasher"};
-  World w(delivery_env(plugins));
+  World w(crash_env(plugins));
   const std::int64_t crasher = enable(w.alpha_admin, {{"plugin", "org.relance.fixture.crasher"},
                                                       {"name", "Asserting"},
                                                       {"settings", {{"when", "Abort-me"}, {"how", "abort"}, {"delay_ms", 300}}}});
@@ -266,7 +246,7 @@ TEST_CASE(
 
 TEST_CASE("a status the host does not know is treated as FATAL and logged") {
   PluginDir plugins{"odd_status"};
-  World w(delivery_env(plugins));
+  World w(crash_env(plugins));
   const std::int64_t odd = enable(w.alpha_admin, {{"plugin", "org.relance.fixture.odd-status"},
                                                   {"name", "Odd"},
                                                   {"settings", {{"status", 42}}}});

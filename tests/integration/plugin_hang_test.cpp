@@ -74,16 +74,6 @@ int thread_count(pid_t pid) {
   return n;
 }
 
-template <class F>
-bool eventually(F&& done, std::chrono::milliseconds timeout = 20s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (done()) return true;
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(25ms);
-  }
-}
-
 }  // namespace
 
 TEST_CASE(

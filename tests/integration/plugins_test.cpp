@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "daemon.hpp"
+#include "plugin_dir.hpp"
 #include "tools.hpp"
 #include "world.hpp"
 
@@ -31,41 +32,6 @@ namespace {
 
 const fs::path fixtures = RELANCE_FIXTURE_PLUGINS;
 const fs::path examples = RELANCE_SDK_EXAMPLES;
-
-// A plugin folder holding copies of the named fixtures ("journal" -> fixture_journal.so).
-struct PluginDir {
-  TempDir dir;
-  explicit PluginDir(std::initializer_list<std::string> names) {
-    for (const auto& n : names) add(fixtures / ("fixture_" + n + ".so"), n + ".so");
-  }
-  void add(const fs::path& from, const std::string& as) const {
-    fs::copy_file(from, dir.path() / as, fs::copy_options::overwrite_existing);
-  }
-  void write(const std::string& as, const std::string& bytes) const {
-    std::ofstream(dir.path() / as, std::ios::binary) << bytes;
-  }
-  std::string path() const { return dir.path().string(); }
-};
-
-// Daemon settings that make retries quick enough for a test.
-std::map<std::string, std::string> delivery_env(const PluginDir& plugins) {
-  return {{"RELANCE_PLUGINS_DIRECTORIES", plugins.path()},
-          {"RELANCE_PLUGINS_RETRY_INITIAL_MS", "20"},
-          {"RELANCE_PLUGINS_RETRY_MAX_MS", "100"},
-          {"RELANCE_PLUGINS_MAX_ATTEMPTS", "3"},
-          {"RELANCE_PLUGINS_CALL_BUDGET_MS", "1000"}};
-}
-
-// Polls `done` until it holds or `timeout` passes; returns its last answer.
-template <class F>
-bool eventually(F&& done, std::chrono::milliseconds timeout = 20s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (done()) return true;
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(25ms);
-  }
-}
 
 json::object instance(HttpClient& as, std::int64_t id) {
   auto r = as.get("/api/v1/plugin-instances/" + std::to_string(id));

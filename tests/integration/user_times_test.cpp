@@ -85,16 +85,6 @@ std::string text_at(const json::value& v, const char* key) {
   return x.is_string() ? std::string(x.as_string()) : json::serialize(x);
 }
 
-template <class F>
-bool eventually(F&& done, std::chrono::milliseconds timeout = 10s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(25ms);
-  }
-  return true;
-}
-
 }  // namespace
 
 TEST_CASE("a Los Angeles user's follow-up due tomorrow 09:00 is 09:00 in Los Angeles whatever TZ the CLI runs under") {
@@ -295,7 +285,7 @@ TEST_CASE("a French user's reminder link shows a French page with the local time
                                 {"lead_id", lead.at("id")}});
   const std::string id = id_of(f);
   const std::string query = "SELECT payload FROM outbox WHERE type = 'followup.due' AND entity_id = " + id;
-  REQUIRE(eventually([&] { return !sqlite(w.daemon.database(), query).empty(); }));
+  REQUIRE(eventually([&] { return !sqlite(w.daemon.database(), query).empty(); }, 10s));
   const json::value event = json::parse(sqlite(w.daemon.database(), query));
   // The event tells the plugins the stage's name in the recipient's language.
   CHECK(text_at(event.at("lead"), "stage") == "meeting");
@@ -339,7 +329,7 @@ TEST_CASE("a reminder link's page speaks its recipient's language, else the brow
     const std::int64_t me = as.get("/api/v1/me").json().at("id").as_int64();
     const std::string id = id_of(World::create(as, "followups", {{"title", title}, {"due_at", utc_in(-2s)}, {"assignee_id", me}}));
     const std::string query = "SELECT payload FROM outbox WHERE type = 'followup.due' AND entity_id = " + id;
-    REQUIRE(eventually([&] { return !sqlite(w.daemon.database(), query).empty(); }));
+    REQUIRE(eventually([&] { return !sqlite(w.daemon.database(), query).empty(); }, 10s));
     const std::string url(json::parse(sqlite(w.daemon.database(), query)).at("links").at("done").as_string());
     return url.substr(url.find("/api/v1/"));
   };

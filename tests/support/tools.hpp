@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -32,5 +33,17 @@ std::string sqlite(const std::string& db, const std::string& sql);
 std::vector<boost::json::object> list_all(HttpClient& c, const std::string& collection);
 // Unpadded base64url, for forging cursors.
 std::string base64url(const std::string& bytes);
+
+// Polls `done` every 25 ms until it holds (true) or `timeout` passes (false): for what the
+// daemon does in the background (a delivery, a restart, a state change).
+template <class F>
+bool eventually(F&& done, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+}
 
 }  // namespace relance::test
