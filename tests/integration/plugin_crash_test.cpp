@@ -31,8 +31,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const fs::path fixtures = RELANCE_FIXTURE_PLUGINS;
-
 // A sanitized daemon (the asan preset) lets a plugin's SIGSEGV reach the daemon's own
 // handler and end the process by the signal, as an unsanitized one does: AddressSanitizer
 // would report it itself and exit with 1.
