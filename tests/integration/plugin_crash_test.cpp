@@ -26,7 +26,6 @@
 
 using namespace relance::test;
 namespace json = boost::json;
-namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
