@@ -38,24 +38,6 @@ struct Viewer {
 
 json::value number_or_null(std::optional<double> v) { return v ? json::value(*v) : json::value(nullptr); }
 
-// Median: the middle value, or the mean of the two middle ones. p90: the nearest rank.
-// Selected in place (nth_element: linear, where a sort of a few hundred thousand stays
-// would be most of a report's time); the order of `v` is lost.
-std::optional<double> median(std::vector<double>& v) {
-  if (v.empty()) return std::nullopt;
-  const std::size_t n = v.size();
-  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(n / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  if (n % 2) return *mid;
-  return (*std::max_element(v.begin(), mid) + *mid) / 2;  // the largest of the lower half
-}
-std::optional<double> p90(std::vector<double>& v) {
-  if (v.empty()) return std::nullopt;
-  const auto rank = static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(v.size())));
-  const auto at = v.begin() + static_cast<std::ptrdiff_t>(std::max<std::size_t>(rank, 1) - 1);
-  std::nth_element(v.begin(), at, v.end());
-  return *at;
-}
 std::optional<double> ratio(std::int64_t part, std::int64_t whole) {
   if (whole == 0) return std::nullopt;
   return static_cast<double>(part) / static_cast<double>(whole);
@@ -65,7 +47,7 @@ std::optional<double> ratio(std::int64_t part, std::int64_t whole) {
 
 struct StageFigures {
   std::int64_t leads = 0, reached = 0;
-  std::vector<double> stays;
+  storage::Spread stays;
 };
 using Stages = std::map<std::string, StageFigures>;
 
@@ -109,80 +91,33 @@ json::object funnel_of(Stages& seen, const std::vector<std::string>& pipeline) {
                                   {"leads", f.leads},
                                   {"reached", f.reached},
                                   {"conversion_to_next", number_or_null(conversion)},
-                                  {"stays", static_cast<std::int64_t>(f.stays.size())},
-                                  {"median_seconds", number_or_null(median(f.stays))},
-                                  {"p90_seconds", number_or_null(p90(f.stays))}});
+                                  {"stays", f.stays.n},
+                                  {"median_seconds", number_or_null(f.stays.median)},
+                                  {"p90_seconds", number_or_null(f.stays.p90)}});
   }
   return json::object{{"leads", total}, {"stages", std::move(stages)}};
 }
 
 // ---- outcomes
 
-struct OutcomeFigures {
-  std::int64_t count = 0, eur_cents = 0, jobs = 0;
-  std::map<std::string, std::int64_t> minor_by_currency;
+json::object sums_json(const storage::OutcomeSums& s) {
+  json::array amounts;
+  for (const auto& [currency, minor] : s.amounts) {
+    const int digits = domain::currency_minor_units(currency).value_or(2);
+    amounts.push_back(json::object{{"currency", currency}, {"amount", static_cast<double>(minor) / std::pow(10.0, digits)}});
+  }
+  return json::object{{"count", s.count},
+                      {"amount_eur", static_cast<double>(s.amount_eur) / 100.0},
+                      {"amounts", std::move(amounts)},
+                      {"jobs", s.jobs}};
+}
 
-  void add(const storage::OutcomeGroup& g) {
-    count += g.count;
-    eur_cents += g.amount_eur;
-    jobs += g.jobs;
-    if (!g.currency.empty()) minor_by_currency[g.currency] += g.amount;
-  }
-  void merge(const OutcomeFigures& o) {
-    count += o.count;
-    eur_cents += o.eur_cents;
-    jobs += o.jobs;
-    for (const auto& [currency, minor] : o.minor_by_currency) minor_by_currency[currency] += minor;
-  }
-  json::object to_json() const {
-    json::array amounts;
-    for (const auto& [currency, minor] : minor_by_currency) {
-      const int digits = domain::currency_minor_units(currency).value_or(2);
-      amounts.push_back(json::object{
-          {"currency", currency}, {"amount", static_cast<double>(minor) / std::pow(10.0, digits)}});
-    }
-    return json::object{{"count", count},
-                        {"amount_eur", static_cast<double>(eur_cents) / 100.0},
-                        {"amounts", std::move(amounts)},
-                        {"jobs", jobs}};
-  }
-};
-
-// The outcomes by sector. A sector is a company's own word, and the `sector` filter compares
-// it without case (ASCII, as SQLite's NOCASE): "Health" and "health" are one group here too,
-// named as most of its outcomes spell it (a tie: the first spelling in byte order, capitals
-// first), so that a group and the filter that selects it agree.
-class Sectors {
- public:
-  void add(const storage::OutcomeGroup& g) {
-    Group& group = groups_[domain::fold_ascii_case(g.sector)];
-    group.figures.add(g);
-    group.spellings[g.sector] += g.count;
-  }
-  std::map<std::string, OutcomeFigures> by_name() const {
-    std::map<std::string, OutcomeFigures> out;
-    for (const auto& [_, group] : groups_) {
-      const auto most = std::max_element(group.spellings.begin(), group.spellings.end(),
-                                         [](const auto& a, const auto& b) { return a.second < b.second; });
-      out[most->first] = group.figures;
-    }
-    return out;
-  }
-
- private:
-  struct Group {
-    OutcomeFigures figures;
-    std::map<std::string, std::int64_t> spellings;  // spelling -> outcomes
-  };
-  std::map<std::string, Group> groups_;  // by the folded sector
-};
-
-// Each group's figures beside its key: `key(object)` writes the group's own members.
+// Each group's figures beside its key: `named(key, object)` writes the group's own members.
 template <class Key, class Named>
-json::array breakdown(const std::map<Key, OutcomeFigures>& groups, Named named) {
+json::array breakdown(const std::vector<std::pair<Key, storage::OutcomeSums>>& groups, Named named) {
   json::array out;
-  for (const auto& [key, figures] : groups) {
-    json::object o = figures.to_json();
+  for (const auto& [key, sums] : groups) {
+    json::object o = sums_json(sums);
     named(key, o);
     out.push_back(std::move(o));
   }
@@ -191,29 +126,22 @@ json::array breakdown(const std::map<Key, OutcomeFigures>& groups, Named named) 
 
 // ---- follow-up discipline
 
-struct Discipline {
-  std::int64_t mission_leads = 0, with_reference = 0, overdue = 0;
-  std::vector<double> delays;  // seconds, of the leads followed up
+// The bounds of the discipline's shares, in seconds: 72 hours and 7 days.
+const std::vector<double> followup_bounds{72 * 3600.0, 7 * 24 * 3600.0};
 
-  json::object to_json() {
-    auto within = [&](double hours) {
-      return static_cast<std::int64_t>(
-          std::count_if(delays.begin(), delays.end(), [&](double s) { return s <= hours * 3600; }));
-    };
-    const std::int64_t in_72h = within(72), in_7d = within(7 * 24);
-    const auto hours = median(delays);
-    return json::object{{"mission_leads", mission_leads},
-                        {"with_reference", with_reference},
-                        {"followed_up", static_cast<std::int64_t>(delays.size())},
-                        {"within_72h", in_72h},
-                        {"within_7d", in_7d},
-                        {"share_within_72h", number_or_null(ratio(in_72h, with_reference))},
-                        {"share_within_7d", number_or_null(ratio(in_7d, with_reference))},
-                        {"median_hours_to_first_followup",
-                         number_or_null(hours ? std::optional<double>(*hours / 3600) : std::nullopt)},
-                        {"overdue_followups", overdue}};
-  }
-};
+json::object discipline_of(const storage::MissionFollowups& m, std::int64_t overdue) {
+  const std::int64_t in_72h = m.within.at(0), in_7d = m.within.at(1);
+  const auto hours = m.delays.median ? std::optional<double>(*m.delays.median / 3600) : std::nullopt;
+  return json::object{{"mission_leads", m.leads},
+                      {"with_reference", m.started},
+                      {"followed_up", m.delays.n},
+                      {"within_72h", in_72h},
+                      {"within_7d", in_7d},
+                      {"share_within_72h", number_or_null(ratio(in_72h, m.started))},
+                      {"share_within_7d", number_or_null(ratio(in_7d, m.started))},
+                      {"median_hours_to_first_followup", number_or_null(hours)},
+                      {"overdue_followups", overdue}};
+}
 
 json::object definitions() {
   return json::object{
@@ -317,12 +245,9 @@ class Builder {
         overall[viewer_.stage_in_totals(s)].reached += path.leads;
       }
     }
-    for (const auto& s : reads_.stage_stays(q_.filter)) {
-      auto& own = by_org[s.org_id][s.stage].stays;
-      own.insert(own.end(), s.seconds.begin(), s.seconds.end());
-      auto& all = overall[viewer_.stage_in_totals(s.stage)].stays;
-      all.insert(all.end(), s.seconds.begin(), s.seconds.end());
-    }
+    const auto stays = reads_.stage_stays(q_.filter, [&](const std::string& s) { return viewer_.stage_in_totals(s); });
+    for (const auto& s : stays.by_org) by_org[s.org_id][s.stage].stays = s.seconds;
+    for (const auto& s : stays.totals) overall[s.stage].stays = s.seconds;
     std::vector<std::string> defaults;
     for (std::string_view s : services::default_pipeline_stages()) defaults.emplace_back(s);
     json::array startups;
@@ -336,90 +261,53 @@ class Builder {
     return json::object{{"overall", funnel_of(overall, defaults)}, {"startups", std::move(startups)}};
   }
 
-  // The partners with the most in euros (then the most outcomes, then by name and id),
-  // at most the query's limit; the others summed into `others`.
-  json::array partners(const std::map<std::pair<std::int64_t, std::string>, OutcomeFigures>& by_partner,
-                       OutcomeFigures& others) const {
-    using Entry = std::map<std::pair<std::int64_t, std::string>, OutcomeFigures>::const_iterator;
-    std::vector<Entry> order;
-    for (auto it = by_partner.begin(); it != by_partner.end(); ++it) order.push_back(it);
-    const std::size_t n = std::min(q_.limit, order.size());
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), order.end(),
-                      [](Entry a, Entry b) {
-                        if (a->second.eur_cents != b->second.eur_cents) return a->second.eur_cents > b->second.eur_cents;
-                        if (a->second.count != b->second.count) return a->second.count > b->second.count;
-                        return a->first < b->first;
-                      });
-    json::array out;
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      const auto& [key, figures] = *order[i];
-      if (i >= n) {
-        others.merge(figures);
-        continue;
-      }
-      json::object o = figures.to_json();
-      o["company_id"] = key.first ? json::value(key.first) : json::value(nullptr);
-      o["company_name"] = key.first ? json::value(key.second) : json::value(nullptr);
-      out.push_back(std::move(o));
-    }
-    return out;
-  }
-
   json::object outcomes() {
-    OutcomeFigures totals, other_partners;
-    std::map<std::int64_t, OutcomeFigures> by_org;
-    std::map<std::string, OutcomeFigures> by_kind, by_month;
-    Sectors by_sector;
-    std::map<std::pair<std::int64_t, std::string>, OutcomeFigures> by_partner;
-    for (const auto& g : reads_.outcome_groups(q_.filter)) {
-      totals.add(g);
-      if (!viewer_.sees(g.org_id)) continue;
-      by_org[g.org_id].add(g);
-      by_kind[g.kind].add(g);
-      by_partner[{g.partner_id, g.partner_name}].add(g);
-      by_sector.add(g);
-      by_month[g.month].add(g);
+    const std::optional<std::int64_t> only_org =
+        viewer_.everyone ? std::nullopt : std::optional<std::int64_t>(viewer_.own_org);
+    const storage::OutcomeReport r = reads_.outcomes(q_.filter, only_org, q_.limit);
+    json::array by_partner;
+    for (const auto& p : r.by_partner) {
+      json::object o = sums_json(p.sums);
+      o["company_id"] = p.company_id ? json::value(p.company_id) : json::value(nullptr);
+      o["company_name"] = p.company_id ? json::value(p.name) : json::value(nullptr);
+      by_partner.push_back(std::move(o));
     }
     return json::object{
-        {"totals", totals.to_json()},
-        {"startups", breakdown(by_org, [&](std::int64_t id, json::object& o) {
+        {"totals", sums_json(r.totals)},
+        {"startups", breakdown(r.by_org, [&](std::int64_t id, json::object& o) {
            for (auto& kv : named(id)) o[kv.key()] = kv.value();
          })},
-        {"by_kind", breakdown(by_kind, [](const std::string& k, json::object& o) { o["kind"] = k; })},
-        {"by_partner", partners(by_partner, other_partners)},
-        {"partners_total", static_cast<std::int64_t>(by_partner.size())},
-        {"other_partners", other_partners.to_json()},
-        {"by_sector", breakdown(by_sector.by_name(),
+        {"by_kind", breakdown(r.by_kind, [](const std::string& k, json::object& o) { o["kind"] = k; })},
+        {"by_partner", std::move(by_partner)},
+        {"partners_total", r.partners_total},
+        {"other_partners", sums_json(r.other_partners)},
+        {"by_sector", breakdown(r.by_sector,
                                 [](const std::string& k, json::object& o) {
                                   o["sector"] = k.empty() ? json::value(nullptr) : json::value(k);
                                 })},
-        {"by_month", breakdown(by_month, [](const std::string& k, json::object& o) { o["month"] = k; })},
+        {"by_month", breakdown(r.by_month, [](const std::string& k, json::object& o) { o["month"] = k; })},
     };
   }
 
   json::object discipline() {
-    Discipline overall;
-    std::map<std::int64_t, Discipline> by_org;
-    auto add = [&](std::int64_t org_id, auto&& f) {
-      f(overall);
-      f(by_org[org_id]);
-    };
-    for (const auto& m : reads_.first_followups(q_.filter))
-      add(m.org_id, [&](Discipline& d) {
-        d.mission_leads += m.leads;
-        d.with_reference += m.started;
-        d.delays.insert(d.delays.end(), m.delays.begin(), m.delays.end());
-      });
-    for (const auto& c : reads_.overdue_followups(q_.filter))
-      add(c.org_id, [&](Discipline& d) { d.overdue += c.count; });
+    const storage::FollowupsReport followups = reads_.first_followups(q_.filter, followup_bounds);
+    std::map<std::int64_t, std::int64_t> overdue;
+    std::int64_t overdue_total = 0;
+    for (const auto& c : reads_.overdue_followups(q_.filter)) {
+      overdue[c.org_id] += c.count;
+      overdue_total += c.count;
+    }
+    std::map<std::int64_t, storage::MissionFollowups> by_org;
+    for (const auto& m : followups.by_org) by_org[m.org_id] = m;
+    for (const auto& [org_id, _] : overdue) by_org.try_emplace(org_id).first->second.within.resize(followup_bounds.size());
     json::array startups;
-    for (auto& [org_id, d] : by_org) {
+    for (const auto& [org_id, m] : by_org) {
       if (!viewer_.sees(org_id)) continue;
       json::object o = named(org_id);
-      for (auto& kv : d.to_json()) o[kv.key()] = kv.value();
+      for (auto& kv : discipline_of(m, overdue[org_id])) o[kv.key()] = kv.value();
       startups.push_back(std::move(o));
     }
-    return json::object{{"overall", overall.to_json()}, {"startups", std::move(startups)}};
+    return json::object{{"overall", discipline_of(followups.totals, overdue_total)}, {"startups", std::move(startups)}};
   }
 
   json::object stale() {

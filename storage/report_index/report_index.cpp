@@ -7,22 +7,12 @@
 #include <mutex>
 
 #include "relance/model/instant.hpp"
+#include "report_index/spread_groups.hpp"
 #include "report_index/stage_path.hpp"
 
 namespace relance::storage {
 namespace {
 namespace chr = std::chrono;
-
-// "YYYY-MM-DD" (the first ten characters of an instant too) as days since 1970.
-std::optional<std::int32_t> day_number(const std::string& text) {
-  unsigned y = 0, m = 0, d = 0;
-  if (text.size() < 10 || std::sscanf(text.c_str(), "%4u-%2u-%2u", &y, &m, &d) != 3 || text[4] != '-' ||
-      text[7] != '-')
-    return std::nullopt;
-  const chr::year_month_day ymd{chr::year(static_cast<int>(y)), chr::month(m), chr::day(d)};
-  if (!ymd.ok() || (text.size() > 10 && text[10] != 'T')) return std::nullopt;
-  return static_cast<std::int32_t>(chr::sys_days(ymd).time_since_epoch().count());
-}
 
 // An instant as milliseconds since 1970: "YYYY-MM-DDTHH:MM:SS.mmmZ", the form storage
 // writes (relance/model/instant.hpp), compared as text by SQL and as numbers here; the
@@ -44,13 +34,6 @@ std::int64_t instant_ms(const std::string& text) {
 double julian_day(std::int64_t unix_ms) {
   constexpr std::int64_t unix_epoch_jd_ms = 210866760000000;
   return static_cast<double>(unix_ms + unix_epoch_jd_ms) / 86400000.0;
-}
-
-// SQLite's lower() without ICU: ASCII letters only, as the sector keys were folded.
-std::string sqlite_lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
 }
 
 // Counts by (organisation, name), dense: a vector per organisation seen.
@@ -86,25 +69,43 @@ std::vector<StageLeads> stage_leads(const Counts& counts, const std::vector<std:
 }  // namespace
 
 struct ReportIndex::Selection {
-  std::optional<std::int64_t> org_id, event_id, company_id;
-  std::optional<std::int32_t> sector;  // none known: `no_match`
-  bool no_match = false;
+  std::optional<std::int32_t> org, event, company, sector;  // numbers into the dictionaries
+  bool no_match = false;  // a value the index has never seen: no lead
   std::int32_t first_day = std::numeric_limits<std::int32_t>::min();  // created day within [first, last]
   std::int32_t last_day = std::numeric_limits<std::int32_t>::max();
   std::int64_t now_ms = 0;
-
-  bool covers(const Lead& l) const {
-    return (!org_id || l.org_id == *org_id) && (!event_id || l.event_id == *event_id) &&
-           (!company_id || l.company_id == *company_id) && (!sector || l.sector == *sector) &&
-           l.created_day >= first_day && l.created_day <= last_day;
-  }
 };
+
+ReportIndex::ReportIndex() {
+  events_.id(0);
+  companies_.id(0);
+}
+
+void ReportIndex::Columns::resize(std::size_t n) {
+  id.resize(n);
+  live.resize(n / 64 + 1);
+  for (auto* c : {&org, &event, &company, &sector, &stage, &path, &created_day}) c->resize(n);
+  last_ms.resize(n);
+  ref_ms.resize(n, no_instant);
+}
+
+void ReportIndex::Columns::set_live(std::uint32_t slot, bool is_live) {
+  const std::uint64_t bit = std::uint64_t{1} << (slot % 64);
+  if (is_live) live[slot / 64] |= bit;
+  else live[slot / 64] &= ~bit;
+}
 
 std::optional<ReportIndex::Selection> ReportIndex::select(const ReportFilter& f) const {
   Selection s;
-  s.org_id = f.org_id;
-  s.event_id = f.event_id;
-  s.company_id = f.partner_company_id;
+  auto number = [&](const auto& dictionary, const auto& value, std::optional<std::int32_t>& into) {
+    const auto n = dictionary.find(value);
+    if (!n) s.no_match = true;
+    else into = static_cast<std::int32_t>(*n);
+  };
+  if (f.org_id) number(orgs_, *f.org_id, s.org);
+  if (f.event_id) number(events_, *f.event_id, s.event);
+  if (f.partner_company_id) number(companies_, *f.partner_company_id, s.company);
+  if (f.sector) number(sectors_, fold_ascii(*f.sector), s.sector);
   if (f.from) {
     const auto d = day_number(*f.from);
     if (!d || f.from->size() != 10) return std::nullopt;
@@ -115,20 +116,37 @@ std::optional<ReportIndex::Selection> ReportIndex::select(const ReportFilter& f)
     if (!d || f.to->size() != 10) return std::nullopt;
     s.last_day = *d;
   }
-  if (f.sector) {
-    const auto it = name_ids_.find(sqlite_lower(*f.sector));
-    if (it == name_ids_.end()) s.no_match = true;
-    else s.sector = it->second;
-  }
   s.now_ms = instant_ms(f.now);
   return s;
 }
 
-template <class Visit>
-void ReportIndex::each(const Selection& s, Visit visit) const {
-  if (s.no_match) return;
-  for (const Lead& l : leads_)
-    if (s.covers(l)) visit(l);
+ReportIndex::Covered ReportIndex::covered(const Selection& s) const {
+  Covered out;
+  if (s.no_match) {
+    out.bits.assign(leads_.live.size(), 0);
+    return out;
+  }
+  out.bits = leads_.live;
+  // Each filter clears the bits of the leads it leaves out, reading its column only.
+  auto keep_where = [&](auto keeps) {
+    for (std::size_t w = 0; w < out.bits.size(); ++w)
+      for (std::uint64_t word = out.bits[w]; word != 0; word &= word - 1) {
+        const auto bit = static_cast<std::size_t>(__builtin_ctzll(word));
+        if (!keeps(w * 64 + bit)) out.bits[w] &= ~(std::uint64_t{1} << bit);
+      }
+  };
+  auto equal = [&](const std::vector<std::int32_t>& column, std::optional<std::int32_t> value) {
+    if (value) keep_where([&](std::size_t slot) { return column[slot] == *value; });
+  };
+  equal(leads_.org, s.org);
+  equal(leads_.event, s.event);
+  equal(leads_.company, s.company);
+  equal(leads_.sector, s.sector);
+  if (s.first_day != std::numeric_limits<std::int32_t>::min() || s.last_day != std::numeric_limits<std::int32_t>::max())
+    keep_where([&](std::size_t slot) {
+      return leads_.created_day[slot] >= s.first_day && leads_.created_day[slot] <= s.last_day;
+    });
+  return out;
 }
 
 std::int64_t ReportIndex::seq() const {
@@ -136,77 +154,63 @@ std::int64_t ReportIndex::seq() const {
   return seq_;
 }
 
-std::int32_t ReportIndex::name(const std::string& text) {
-  const auto [it, added] = name_ids_.try_emplace(text, static_cast<std::int32_t>(names_.size()));
-  if (added) names_.push_back(text);
-  return it->second;
-}
-
-std::int32_t ReportIndex::org(std::int64_t org_id) {
-  const auto [it, added] = org_ids_.try_emplace(org_id, static_cast<std::int32_t>(orgs_.size()));
-  if (added) orgs_.push_back(org_id);
-  return it->second;
-}
-
-ReportIndex::Lead ReportIndex::lead_of(const ReportLeadRow& row) {
-  Lead l;
-  l.id = row.lead_id;
-  l.org_id = row.org_id;
-  l.event_id = row.event_id;
-  l.company_id = row.company_id;
-  l.org = org(row.org_id);
-  l.sector = name(row.sector_key);
-  l.stage = name(row.stage);
-  l.path = name(row.path);
+void ReportIndex::put(const ReportLeadRow& row, Added& added) {
+  const std::uint32_t slot = slots_.put(row.lead_id);
+  if (slot >= leads_.id.size()) leads_.resize(slot + 1);
+  Columns& c = leads_;
+  c.id[slot] = row.lead_id;
+  c.set_live(slot, true);
+  c.org[slot] = static_cast<std::int32_t>(orgs_.id(row.org_id));
+  c.event[slot] = static_cast<std::int32_t>(events_.id(row.event_id));
+  c.company[slot] = static_cast<std::int32_t>(companies_.id(row.company_id));
+  c.sector[slot] = static_cast<std::int32_t>(sectors_.id(row.sector_key));
+  c.stage[slot] = static_cast<std::int32_t>(stages_.id(row.stage));
+  c.path[slot] = static_cast<std::int32_t>(paths_.id(row.path));
   // A creation that is not an instant falls in no bounded period, as no such text sorts
   // between two dates.
-  l.created_day = day_number(row.created_at).value_or(std::numeric_limits<std::int32_t>::min());
-  l.last_ms = instant_ms(row.last_at);
-  if (row.ref_at) l.ref_ms = instant_ms(*row.ref_at);
-  if (row.delay) {
-    l.delay = *row.delay;
-    l.has_delay = true;
-  }
-  for (const auto& [stage, seconds] : row.stays) l.stays.emplace_back(name(stage), seconds);
-  for (const auto& due : row.pending_due) l.pending_due_ms.push_back(instant_ms(due));
-  return l;
+  c.created_day[slot] = day_number(row.created_at).value_or(std::numeric_limits<std::int32_t>::min());
+  c.last_ms[slot] = instant_ms(row.last_at);
+  c.ref_ms[slot] = row.ref_at ? instant_ms(*row.ref_at) : no_instant;
+  const auto org = static_cast<std::uint32_t>(c.org[slot]);
+  for (const auto& [stage, seconds] : row.stays)
+    added.stays.push_back(
+        RankedValues::Entry{seconds, slot, stay_key(c.org[slot], static_cast<std::int32_t>(stages_.id(stage)))});
+  if (row.delay) added.delays.push_back(RankedValues::Entry{*row.delay, slot, org});
+  for (const auto& due : row.pending_due)
+    added.pending.push_back(RankedValues::Entry{static_cast<double>(instant_ms(due)), slot, org});
 }
 
-void ReportIndex::put(const ReportLeadRow& row) {
-  const auto it = at_.find(row.lead_id);
-  if (it != at_.end()) {
-    leads_[it->second] = lead_of(row);
-    return;
+void ReportIndex::erase(std::int64_t lead_id, std::vector<bool>& changed) {
+  if (const auto slot = slots_.erase(lead_id)) {
+    leads_.id[*slot] = 0;
+    leads_.set_live(*slot, false);
+    changed[*slot] = true;
   }
-  at_.emplace(row.lead_id, leads_.size());
-  leads_.push_back(lead_of(row));
-}
-
-void ReportIndex::erase(std::int64_t lead_id) {
-  const auto it = at_.find(lead_id);
-  if (it == at_.end()) return;
-  const std::size_t at = it->second;
-  at_.erase(it);
-  if (at + 1 != leads_.size()) {
-    leads_[at] = std::move(leads_.back());
-    at_[leads_[at].id] = at;
-  }
-  leads_.pop_back();
 }
 
 void ReportIndex::load(std::vector<ReportLeadRow> rows, std::int64_t seq) {
   std::unique_lock lock(mutex_);
-  leads_.clear();
-  at_.clear();
-  leads_.reserve(rows.size());
-  for (const auto& row : rows) put(row);
+  leads_ = Columns{};
+  slots_.clear();
+  leads_.resize(rows.size());
+  Added added;
+  for (const auto& row : rows) put(row, added);
+  stays_.assign(std::move(added.stays));
+  delays_.assign(std::move(added.delays));
+  pending_.assign(std::move(added.pending));
   seq_ = seq;
 }
 
 void ReportIndex::apply(const std::vector<std::int64_t>& changed, std::vector<ReportLeadRow> rows, std::int64_t seq) {
   std::unique_lock lock(mutex_);
-  for (std::int64_t id : changed) erase(id);
-  for (const auto& row : rows) put(row);
+  // Every changed lead leaves its slot (its values with it) and the rows come back in.
+  std::vector<bool> slots(leads_.id.size(), false);
+  for (std::int64_t id : changed) erase(id, slots);
+  Added added;
+  for (const auto& row : rows) put(row, added);
+  stays_.replace(slots, std::move(added.stays));
+  delays_.replace(slots, std::move(added.delays));
+  pending_.replace(slots, std::move(added.pending));
   seq_ = std::max(seq_, seq);
 }
 
@@ -215,8 +219,8 @@ std::optional<std::vector<StageLeads>> ReportIndex::leads_by_stage(const ReportF
   const auto s = select(f);
   if (!s) return std::nullopt;
   Counts counts;
-  each(*s, [&](const Lead& l) { counts.add(l.org, l.stage, 1); });
-  return stage_leads(counts, orgs_, names_);
+  covered(*s).each([&](std::uint32_t slot) { counts.add(leads_.org[slot], leads_.stage[slot], 1); });
+  return stage_leads(counts, orgs_.values(), stages_.values());
 }
 
 std::optional<std::vector<StagePath>> ReportIndex::stage_paths(const ReportFilter& f) const {
@@ -224,99 +228,132 @@ std::optional<std::vector<StagePath>> ReportIndex::stage_paths(const ReportFilte
   const auto s = select(f);
   if (!s) return std::nullopt;
   Counts counts;
-  each(*s, [&](const Lead& l) { counts.add(l.org, l.path, 1); });
+  covered(*s).each([&](std::uint32_t slot) { counts.add(leads_.org[slot], leads_.path[slot], 1); });
   std::vector<StagePath> out;
   counts.each([&](std::int32_t o, std::int32_t path, std::int64_t n) {
-    out.push_back(StagePath{orgs_[static_cast<std::size_t>(o)], split_stages(names_[static_cast<std::size_t>(path)]), n});
+    out.push_back(StagePath{orgs_[static_cast<std::size_t>(o)], split_stages(paths_[static_cast<std::size_t>(path)]), n});
   });
   return out;
 }
 
-std::optional<std::vector<StageStays>> ReportIndex::stage_stays(const ReportFilter& f) const {
+std::optional<StaysReport> ReportIndex::stage_stays(const ReportFilter& f, const TotalsStageName& totals_name) const {
   std::shared_lock lock(mutex_);
   const auto s = select(f);
   if (!s) return std::nullopt;
-  std::map<std::pair<std::int32_t, std::int32_t>, std::vector<double>> groups;  // (org, stage)
-  std::pair<std::int32_t, std::int32_t> last_key{-1, -1};
-  std::vector<double>* last = nullptr;
-  each(*s, [&](const Lead& l) {
-    for (const auto& [stage, seconds] : l.stays) {
-      const std::pair<std::int32_t, std::int32_t> key{l.org, stage};
-      if (key != last_key) {
-        last = &groups[key];
-        last_key = key;
-      }
-      last->push_back(seconds);
-    }
-  });
-  std::vector<StageStays> out;
-  for (auto& [key, seconds] : groups)
-    out.push_back(StageStays{orgs_[static_cast<std::size_t>(key.first)], names_[static_cast<std::size_t>(key.second)],
-                             std::move(seconds)});
-  return out;
-}
-
-std::optional<std::vector<MissionFollowups>> ReportIndex::first_followups(const ReportFilter& f) const {
-  std::shared_lock lock(mutex_);
-  const auto s = select(f);
-  if (!s) return std::nullopt;
-  std::map<std::int32_t, MissionFollowups> by_org;
-  each(*s, [&](const Lead& l) {
-    if (l.event_id == 0) return;
-    MissionFollowups& m = by_org[l.org];
-    ++m.leads;
-    // A clock starts once its instant has passed (a meeting logged ahead, a mission going on).
-    if (l.ref_ms == no_instant || l.ref_ms > s->now_ms) return;
-    ++m.started;
-    if (l.has_delay) m.delays.push_back(l.delay);
-  });
-  std::vector<MissionFollowups> out;
-  for (auto& [o, m] : by_org) {
-    m.org_id = orgs_[static_cast<std::size_t>(o)];
-    out.push_back(std::move(m));
+  const Covered covered = this->covered(*s);
+  // Groups: (organisation, stage) first, then the totals' names, numbered apart.
+  const std::size_t stages = stages_.size(), own = orgs_.size() * stages;
+  std::vector<std::string> total_names;
+  std::map<std::string, std::uint32_t> total_ids;
+  std::vector<std::uint32_t> total_of(stages);
+  for (std::size_t n = 0; n < stages; ++n) {
+    const auto [it, added] =
+        total_ids.try_emplace(totals_name(stages_[n]), static_cast<std::uint32_t>(own + total_names.size()));
+    if (added) total_names.push_back(it->first);
+    total_of[n] = it->second;
   }
+  const auto spread = spreads(stays_.entries(), own + total_names.size(),
+                              [&](const RankedValues::Entry& e, std::uint32_t* g) {
+                                if (!covered.has(e.slot)) return 0;
+                                const std::uint32_t stage = e.key & 0xffff;
+                                g[0] = static_cast<std::uint32_t>((e.key >> 16) * stages + stage);
+                                g[1] = total_of[stage];
+                                return 2;
+                              });
+  StaysReport out;
+  for (std::size_t g = 0; g < own; ++g)
+    if (spread[g].n > 0)
+      out.by_org.push_back(StageStays{orgs_[g / stages], stages_[g % stages], spread_of(spread[g])});
+  for (std::size_t t = 0; t < total_names.size(); ++t)
+    if (spread[own + t].n > 0) out.totals.push_back(StageStays{0, total_names[t], spread_of(spread[own + t])});
+  return out;
+}
+
+std::optional<FollowupsReport> ReportIndex::first_followups(const ReportFilter& f,
+                                                            const std::vector<double>& within) const {
+  std::shared_lock lock(mutex_);
+  const auto s = select(f);
+  if (!s) return std::nullopt;
+  // Mission leads counted by organisation; the delays of those whose clock has started (once
+  // its instant has passed: a meeting logged ahead, a mission going on) spread.
+  std::vector<MissionFollowups> by_org(orgs_.size());
+  FollowupsReport out;
+  Covered started{std::vector<std::uint64_t>(leads_.live.size(), 0)};
+  covered(*s).each([&](std::uint32_t slot) {
+    if (leads_.event[slot] == 0) return;
+    MissionFollowups& m = by_org[static_cast<std::size_t>(leads_.org[slot])];
+    ++m.leads;
+    ++out.totals.leads;
+    const std::int64_t ref = leads_.ref_ms[slot];
+    if (ref == no_instant || ref > s->now_ms) return;
+    ++m.started;
+    ++out.totals.started;
+    started.bits[slot / 64] |= std::uint64_t{1} << (slot % 64);
+  });
+  const std::size_t total = orgs_.size();
+  const auto spread = spreads(
+      delays_.entries(), total + 1,
+      [&](const RankedValues::Entry& e, std::uint32_t* g) {
+        if (!started.has(e.slot)) return 0;
+        g[0] = e.key;
+        g[1] = static_cast<std::uint32_t>(total);
+        return 2;
+      },
+      within);
+  for (std::size_t o = 0; o < total; ++o) {
+    if (by_org[o].leads == 0) continue;
+    by_org[o].org_id = orgs_[o];
+    by_org[o].delays = spread_of(spread[o]);
+    by_org[o].within = spread[o].at_most;
+    out.by_org.push_back(std::move(by_org[o]));
+  }
+  out.totals.delays = spread_of(spread[total]);
+  out.totals.within = spread[total].at_most;
   return out;
 }
 
 std::optional<std::vector<OrgCount>> ReportIndex::overdue_followups(const ReportFilter& f) const {
   std::shared_lock lock(mutex_);
-  const auto s = select(f);
+  auto s = select(f);
   if (!s) return std::nullopt;
-  std::map<std::int64_t, std::int64_t> by_org;
-  each(*s, [&](const Lead& l) {
-    if (l.event_id == 0) return;
-    for (std::int64_t due : l.pending_due_ms)
-      if (due < s->now_ms) ++by_org[l.org_id];
-  });
+  const Covered covered = this->covered(*s);
+  std::vector<std::int64_t> by_org(orgs_.size(), 0);
+  // The due times in order: the overdue ones are those before now, of mission leads.
+  const double now = static_cast<double>(s->now_ms);
+  for (const auto& e : pending_.entries()) {
+    if (e.value >= now) break;
+    if (covered.has(e.slot) && leads_.event[e.slot] != 0) ++by_org[e.key];
+  }
   std::vector<OrgCount> out;
-  for (const auto& [org_id, n] : by_org) out.push_back(OrgCount{org_id, n});
+  for (std::size_t o = 0; o < by_org.size(); ++o)
+    if (by_org[o] != 0) out.push_back(OrgCount{orgs_[o], by_org[o]});
   return out;
 }
 
 template <class Visit>
-void ReportIndex::each_stale(const Selection& s, std::optional<int> days, int default_days, const StaleRules& rules,
-                             Visit visit) const {
-  // The days of each (organisation, stage) that has a rule, by their numbers.
-  std::map<std::pair<std::int32_t, std::int32_t>, int> rule_days;
+void ReportIndex::each_stale(const Selection& s, const Covered& covered, std::optional<int> days, int default_days,
+                             const StaleRules& rules, Visit visit) const {
+  // The days of each (organisation, stage), by their numbers: those asked, else the rule's,
+  // else the default; none for the closed stages.
+  constexpr int closed = -1;
+  const std::size_t stages = stages_.size();
+  std::vector<int> limit(orgs_.size() * stages, days.value_or(default_days));
   if (!days)
-    for (const auto& [org_id, stages] : rules) {
-      const auto o = org_ids_.find(org_id);
-      if (o == org_ids_.end()) continue;
-      for (const auto& [stage, n] : stages)
-        if (const auto st = name_ids_.find(stage); st != name_ids_.end()) rule_days[{o->second, st->second}] = n;
+    for (const auto& [org_id, by_stage] : rules) {
+      const auto o = orgs_.find(org_id);
+      if (!o) continue;
+      for (const auto& [stage, n] : by_stage)
+        if (const auto st = stages_.find(stage)) limit[*o * stages + *st] = n;
     }
-  const auto won = name_ids_.find("won"), lost = name_ids_.find("lost");
-  auto closed = [&](std::int32_t stage) {
-    return (won != name_ids_.end() && stage == won->second) || (lost != name_ids_.end() && stage == lost->second);
-  };
+  for (const char* name : {"won", "lost"})
+    if (const auto st = stages_.find(name))
+      for (std::size_t o = 0; o < orgs_.size(); ++o) limit[o * stages + *st] = closed;
   const double now = julian_day(s.now_ms);
-  each(s, [&](const Lead& l) {
-    if (closed(l.stage)) return;
-    int limit = days.value_or(default_days);
-    if (!days)
-      if (const auto r = rule_days.find({l.org, l.stage}); r != rule_days.end()) limit = r->second;
-    const double idle = now - julian_day(l.last_ms);
-    if (idle >= limit) visit(l, idle);
+  covered.each([&](std::uint32_t slot) {
+    const int days_of = limit[static_cast<std::size_t>(leads_.org[slot]) * stages + static_cast<std::size_t>(leads_.stage[slot])];
+    if (days_of == closed) return;
+    const double idle = now - julian_day(leads_.last_ms[slot]);
+    if (idle >= days_of) visit(slot, idle);
   });
 }
 
@@ -326,8 +363,9 @@ std::optional<std::vector<StageLeads>> ReportIndex::stale_counts(const ReportFil
   const auto s = select(f);
   if (!s) return std::nullopt;
   Counts counts;
-  each_stale(*s, days, default_days, rules, [&](const Lead& l, double) { counts.add(l.org, l.stage, 1); });
-  return stage_leads(counts, orgs_, names_);
+  each_stale(*s, covered(*s), days, default_days, rules,
+             [&](std::uint32_t slot, double) { counts.add(leads_.org[slot], leads_.stage[slot], 1); });
+  return stage_leads(counts, orgs_.values(), stages_.values());
 }
 
 std::optional<StaleLeads> ReportIndex::stale_leads(const ReportFilter& f, std::optional<int> days, int default_days,
@@ -335,20 +373,22 @@ std::optional<StaleLeads> ReportIndex::stale_leads(const ReportFilter& f, std::o
   std::shared_lock lock(mutex_);
   const auto s = select(f);
   if (!s) return std::nullopt;
-  std::vector<std::pair<double, const Lead*>> stale;
-  each_stale(*s, days, default_days, rules, [&](const Lead& l, double idle) { stale.emplace_back(idle, &l); });
+  std::vector<std::pair<double, std::uint32_t>> stale;  // idle days, slot
+  each_stale(*s, covered(*s), days, default_days, rules,
+             [&](std::uint32_t slot, double idle) { stale.emplace_back(idle, slot); });
   // The most idle first, then by id, as the scan orders them.
-  auto before = [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second->id < b.second->id;
+  auto before = [&](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : leads_.id[a.second] < leads_.id[b.second];
   };
   const std::size_t n = std::min(limit, stale.size());
   std::partial_sort(stale.begin(), stale.begin() + static_cast<std::ptrdiff_t>(n), stale.end(), before);
   StaleLeads out;
   out.total = static_cast<std::int64_t>(stale.size());
   for (std::size_t i = 0; i < n; ++i) {
-    const Lead& l = *stale[i].second;
-    out.leads.push_back(StaleLeadEntry{l.org_id, l.id, "", names_[static_cast<std::size_t>(l.stage)],
-                                       format_instant(chr::system_clock::time_point(chr::milliseconds(l.last_ms))),
+    const std::uint32_t slot = stale[i].second;
+    out.leads.push_back(StaleLeadEntry{orgs_[static_cast<std::size_t>(leads_.org[slot])], leads_.id[slot], "",
+                                       stages_[static_cast<std::size_t>(leads_.stage[slot])],
+                                       format_instant(chr::system_clock::time_point(chr::milliseconds(leads_.last_ms[slot]))),
                                        stale[i].first});
   }
   return out;

@@ -6,9 +6,13 @@
 // mission, start-up, sector, partner and period, with exact medians. Sums kept by SQL
 // triggers answered an unfiltered report from a few hundred rows but a period cut inside
 // months, or a median (every value read and sorted), from tens of thousands of rows through
-// SQLite's VM: 0.1 to 1.7 s at 40,000 leads. Here a lead is a 64-byte record and its
-// stays a few pairs: 200,000 leads are about 25 MB and one pass over them about a
-// millisecond.
+// SQLite's VM: 0.1 to 1.7 s at 40,000 leads. Here the leads are held as columns of numbers
+// (a column per field, by slot): a filter reads only the columns it compares and leaves a
+// bit per lead (25 KB for 200,000), and a report reads only the columns it counts, 4 or 8
+// bytes a lead (a mission summary made seven passes over 64-byte records, 90 MB of memory
+// read, most of its time). The values medians are taken of (stays, delays) and the due
+// times of pending follow-ups are kept sorted apart (ranked_values.hpp): a quantile is read
+// in one pass in value order.
 //
 // The database stays the source of truth: the rows come from report_leads and report_stays
 // (kept by the triggers of migration 14, in every write path), and each lead a write
@@ -29,6 +33,8 @@
 #include <vector>
 
 #include "relance/storage/report_reads.hpp"
+#include "report_index/dictionary.hpp"
+#include "report_index/ranked_values.hpp"
 
 namespace relance::storage {
 
@@ -52,6 +58,7 @@ using StaleRules = std::unordered_map<std::int64_t, std::unordered_map<std::stri
 
 class ReportIndex {
  public:
+  ReportIndex();
   // The sequence number of the last change the index holds (-1: nothing loaded yet).
   std::int64_t seq() const;
   // Replaces every lead.
@@ -64,8 +71,8 @@ class ReportIndex {
   // is not made of dates, which only a scan compares as the text it is.
   std::optional<std::vector<StageLeads>> leads_by_stage(const ReportFilter& f) const;
   std::optional<std::vector<StagePath>> stage_paths(const ReportFilter& f) const;
-  std::optional<std::vector<StageStays>> stage_stays(const ReportFilter& f) const;
-  std::optional<std::vector<MissionFollowups>> first_followups(const ReportFilter& f) const;
+  std::optional<StaysReport> stage_stays(const ReportFilter& f, const TotalsStageName& totals_name) const;
+  std::optional<FollowupsReport> first_followups(const ReportFilter& f, const std::vector<double>& within) const;
   std::optional<std::vector<OrgCount>> overdue_followups(const ReportFilter& f) const;
   std::optional<std::vector<StageLeads>> stale_counts(const ReportFilter& f, std::optional<int> days,
                                                       int default_days, const StaleRules& rules) const;
@@ -74,45 +81,64 @@ class ReportIndex {
                                         const StaleRules& rules, std::size_t limit) const;
 
  private:
-  // A lead, its texts replaced by numbers: an index into names_ (stages, paths, sectors),
-  // its instants in milliseconds since 1970.
-  struct Lead {
-    std::int64_t id = 0, org_id = 0, event_id = 0, company_id = 0;
-    std::int32_t org = 0;  // into orgs_
-    std::int32_t sector = 0, stage = 0, path = 0;
-    std::int32_t created_day = 0;  // days since 1970 of its creation's date
-    std::int64_t last_ms = 0;
-    std::int64_t ref_ms = no_instant;
-    double delay = 0;
-    bool has_delay = false;
-    std::vector<std::pair<std::int32_t, double>> stays;  // stage, seconds
-    std::vector<std::int64_t> pending_due_ms;
-  };
   static constexpr std::int64_t no_instant = std::numeric_limits<std::int64_t>::min();
+  // The slots (leads) a filter covers, a bit each.
+  struct Covered {
+    std::vector<std::uint64_t> bits;
+    bool has(std::uint32_t slot) const { return (bits[slot / 64] >> (slot % 64)) & 1; }
+    template <class Visit>
+    void each(Visit visit) const {
+      for (std::size_t w = 0; w < bits.size(); ++w)
+        for (std::uint64_t word = bits[w]; word != 0; word &= word - 1)
+          visit(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))));
+    }
+  };
+  // A stay's key in stays_: its lead's organisation and its stage, so that a pass finds its
+  // group without looking the lead up. (Fewer than 65,536 organisations and stage names.)
+  static std::uint32_t stay_key(std::int32_t org, std::int32_t stage) {
+    return (static_cast<std::uint32_t>(org) << 16) | (static_cast<std::uint32_t>(stage) & 0xffff);
+  }
+  // The ranked values of the leads put by a load or a change.
+  struct Added {
+    std::vector<RankedValues::Entry> stays, delays, pending;
+  };
 
   struct Selection;  // a filter made of numbers (report_index.cpp)
   std::optional<Selection> select(const ReportFilter& f) const;
+  // The slots the selection covers.
+  Covered covered(const Selection& s) const;
+  // Calls visit(slot, idle days) for each stale lead of `covered`.
   template <class Visit>
-  void each(const Selection& s, Visit visit) const;
-  // Calls visit(lead, idle days) for each stale lead of the selection.
-  template <class Visit>
-  void each_stale(const Selection& s, std::optional<int> days, int default_days, const StaleRules& rules,
-                  Visit visit) const;
+  void each_stale(const Selection& s, const Covered& covered, std::optional<int> days, int default_days,
+                  const StaleRules& rules, Visit visit) const;
 
-  std::int32_t name(const std::string& text);
-  std::int32_t org(std::int64_t org_id);
-  Lead lead_of(const ReportLeadRow& row);
-  void put(const ReportLeadRow& row);
-  void erase(std::int64_t lead_id);
+  // Puts the row in its lead's slot (a new one for a new lead) and its values in `added`.
+  void put(const ReportLeadRow& row, Added& added);
+  // Frees the slot of a lead, marking it in `changed`.
+  void erase(std::int64_t lead_id, std::vector<bool>& changed);
 
   mutable std::shared_mutex mutex_;
   std::int64_t seq_ = -1;
-  std::vector<Lead> leads_;
-  std::unordered_map<std::int64_t, std::size_t> at_;  // lead id -> leads_
-  std::vector<std::string> names_;
-  std::unordered_map<std::string, std::int32_t> name_ids_;
-  std::vector<std::int64_t> orgs_;  // dense number -> organisation id
-  std::unordered_map<std::int64_t, std::int32_t> org_ids_;
+  // The leads, a column per field, by slot. Texts and ids are numbers into the dictionaries
+  // below (event and company: 0 for none); instants are milliseconds since 1970.
+  struct Columns {
+    std::vector<std::int64_t> id;     // 0: a free slot
+    std::vector<std::uint64_t> live;  // a bit per slot
+    std::vector<std::int32_t> org, event, company, sector, stage, path;
+    std::vector<std::int32_t> created_day;  // days since 1970 of its creation's date
+    std::vector<std::int64_t> last_ms, ref_ms;
+    void resize(std::size_t n);
+    void set_live(std::uint32_t slot, bool live);
+  };
+  Columns leads_;
+  Slots slots_;
+  RankedValues stays_;    // seconds; key: stay_key()
+  RankedValues delays_;   // seconds to the first follow-up; key: the organisation
+  RankedValues pending_;  // due instants (ms) of open or snoozed follow-ups; key: the organisation
+  // Numbered apart, so that the groups of a report (an organisation and a stage) are few.
+  Dictionary<std::string> stages_, paths_, sectors_;
+  Dictionary<std::int64_t> events_, companies_;  // id 0 (none) is number 0
+  Dictionary<std::int64_t> orgs_;   // organisation ids
 };
 
 }  // namespace relance::storage

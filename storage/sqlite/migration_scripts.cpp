@@ -884,6 +884,40 @@ std::string v17() {
          "DELETE FROM fts_pending WHERE entity = 'contacts';\n";
 }
 
+// The outcomes report reads its outcomes from memory too (report_index/outcome_index.hpp):
+// report_outcome_changes names each outcome whose row of report_outcomes a write replaced,
+// or whose partner's sector (read with it) changed, as report_changes names leads
+// (migration 16). The sums by month of migration 14 are no longer read: their table and its
+// two triggers, which every write of an outcome paid for, are dropped.
+constexpr const char* v18_report_outcome_changes = R"sql(
+CREATE TABLE report_outcome_changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  outcome_id INTEGER NOT NULL UNIQUE
+);
+CREATE VIEW report_outcome_change AS SELECT 0 AS outcome_id;
+CREATE TRIGGER report_outcome_change_noted INSTEAD OF INSERT ON report_outcome_change BEGIN
+  DELETE FROM report_outcome_changes WHERE outcome_id = NEW.outcome_id;
+  INSERT INTO report_outcome_changes (outcome_id) VALUES (NEW.outcome_id);
+END;
+CREATE TRIGGER report_outcome_row_added AFTER INSERT ON report_outcomes BEGIN
+  INSERT INTO report_outcome_change VALUES (NEW.outcome_id);
+END;
+CREATE TRIGGER report_outcome_row_removed AFTER DELETE ON report_outcomes BEGIN
+  INSERT INTO report_outcome_change VALUES (OLD.outcome_id);
+END;
+CREATE TRIGGER report_partner_sector_changed AFTER UPDATE OF sector ON companies
+  WHEN OLD.sector IS NOT NEW.sector
+BEGIN
+  INSERT INTO report_outcome_change SELECT outcome_id FROM report_outcomes WHERE partner_id = NEW.id;
+END;
+CREATE TRIGGER report_partner_deleted AFTER DELETE ON companies BEGIN
+  INSERT INTO report_outcome_change SELECT outcome_id FROM report_outcomes WHERE partner_id = OLD.id;
+END;
+DROP TRIGGER report_outcomes_counted;
+DROP TRIGGER report_outcomes_uncounted;
+DROP TABLE report_outcome_sums;
+)sql";
+
 #undef RELANCE_ROW_HEADER
 
 }  // namespace
@@ -907,6 +941,7 @@ std::span<const Migration> migrations() {
       {15, "attachments' bytes as a BLOB", v15()},
       {16, "the leads each write changed, for the reports' index", v16_report_changes},
       {17, "contacts' full-text index with one-letter prefixes", v17()},
+      {18, "the outcomes each write changed, for the reports' index", v18_report_outcome_changes},
   };
   return all;
 }

@@ -87,30 +87,94 @@ void load_changes(Connection& c, ReportIndex& index, std::vector<std::int64_t> c
   index.apply(changed, std::move(rows), last);
 }
 
-}  // namespace
-
-void feed_report_index(Connection& c, ReportIndex& index) {
+// The changes after `known` up to the last one of `changes` (the snapshot's): `load_all(last)`
+// on the first feed or after more than reload_after_changes of them, else
+// `load_changes(ids, last)`.
+template <class LoadAll, class LoadChanges>
+void feed(Connection& c, const std::string& changes, const std::string& id_column, std::int64_t known,
+          LoadAll load_all, LoadChanges load_changes) {
   guarded([&] {
     // The connection lent by the reader pool holds one snapshot: the changes and the rows
     // they name are of the same one. A snapshot older than the index's leaves it as it is.
-    auto& top = c.statement("SELECT coalesce(max(seq), 0) FROM report_changes");
+    auto& top = c.statement("SELECT coalesce(max(seq), 0) FROM " + changes);
     top.executeStep();
     const std::int64_t last = top.getColumn(0).getInt64();
     top.reset();
-    const std::int64_t known = index.seq();
     if (known < 0) {
-      load_all(c, index, last);
+      load_all(last);
     } else if (last > known) {
       std::vector<std::int64_t> changed;
-      auto& st = c.statement("SELECT lead_id FROM report_changes WHERE seq > ? AND seq <= ?");
+      auto& st = c.statement("SELECT " + id_column + " FROM " + changes + " WHERE seq > ? AND seq <= ?");
       st.bind(1, known);
       st.bind(2, last);
       while (st.executeStep() && changed.size() <= reload_after_changes) changed.push_back(st.getColumn(0).getInt64());
       st.reset();
       if (changed.size() > reload_after_changes)
-        load_all(c, index, last);
+        load_all(last);
       else
-        load_changes(c, index, std::move(changed), last);
+        load_changes(std::move(changed), last);
+    }
+  });
+}
+
+const std::string outcome_columns =
+    "SELECT r.outcome_id, r.org_id, r.event_id, r.partner_id, r.day, r.kind, r.currency, pc.sector, r.amount,"
+    " r.amount_eur, r.jobs FROM report_outcomes r LEFT JOIN companies pc ON pc.id = r.partner_id";
+
+ReportOutcomeRow outcome_row(SQLite::Statement& st) {
+  ReportOutcomeRow r;
+  r.outcome_id = st.getColumn(0).getInt64();
+  r.org_id = st.getColumn(1).getInt64();
+  r.event_id = st.getColumn(2).getInt64();
+  r.partner_id = st.getColumn(3).getInt64();
+  r.day = st.getColumn(4).getString();
+  r.kind = st.getColumn(5).getString();
+  r.currency = st.getColumn(6).getString();
+  if (!st.getColumn(7).isNull()) r.sector = st.getColumn(7).getString();
+  r.amount = st.getColumn(8).getInt64();
+  r.amount_eur = st.getColumn(9).getInt64();
+  r.jobs = st.getColumn(10).getInt64();
+  return r;
+}
+
+}  // namespace
+
+void feed_index(Connection& c, ReportIndex& index) {
+  feed(
+      c, "report_changes", "lead_id", index.seq(), [&](std::int64_t last) { load_all(c, index, last); },
+      [&](std::vector<std::int64_t> changed, std::int64_t last) { load_changes(c, index, std::move(changed), last); });
+}
+
+void feed_index(Connection& c, OutcomeIndex& index) {
+  feed(
+      c, "report_outcome_changes", "outcome_id", index.seq(),
+      [&](std::int64_t last) {
+        std::vector<ReportOutcomeRow> rows;
+        auto& st = c.statement(outcome_columns);
+        while (st.executeStep()) rows.push_back(outcome_row(st));
+        st.reset();
+        index.load(rows, last);
+      },
+      [&](std::vector<std::int64_t> changed, std::int64_t last) {
+        std::vector<ReportOutcomeRow> rows;
+        auto& st = c.statement(outcome_columns + " WHERE r.outcome_id = ?");
+        for (std::int64_t id : changed) {
+          st.bind(1, id);
+          if (st.executeStep()) rows.push_back(outcome_row(st));
+          st.reset();
+        }
+        index.apply(changed, rows, last);
+      });
+}
+
+void add_partner_names(Connection& c, OutcomeReport& report) {
+  guarded([&] {
+    auto& st = c.statement("SELECT name FROM companies WHERE id = ?");
+    for (auto& p : report.by_partner) {
+      if (p.company_id == 0) continue;
+      st.bind(1, p.company_id);
+      if (st.executeStep()) p.name = st.getColumn(0).getString();
+      st.reset();
     }
   });
 }

@@ -1,9 +1,13 @@
 #include "sqlite/report_queries.hpp"
 
-#include "sqlite/report_rows.hpp"
-
 #include <algorithm>
+#include <map>
 #include <string>
+
+#include "report_index/dictionary.hpp"
+#include "report_index/outcome_tally.hpp"
+#include "report_index/spread_groups.hpp"
+#include "sqlite/report_rows.hpp"
 
 namespace relance::storage::sqlite {
 namespace {
@@ -93,40 +97,75 @@ std::vector<StagePath> stage_paths(Connection& c, const ReportFilter& f) {
   });
 }
 
-std::vector<StageStays> stage_stays(Connection& c, const ReportFilter& f) {
+StaysReport stage_stays(Connection& c, const ReportFilter& f, const TotalsStageName& totals_name) {
   // A stay ends at a stage change out of the stage, and began at the change before it on
   // the same lead, or at the lead's creation for its first stage.
   const std::string sql =
       "SELECT org_id, stage, seconds FROM (SELECT l.org_id, a.from_stage AS stage, (julianday(a.occurred_at) -"
       " julianday(coalesce(lag(a.occurred_at) OVER (PARTITION BY a.lead_id ORDER BY a.occurred_at, a.id),"
       " l.created_at))) * 86400.0 AS seconds" +
-      stage_changes + lead_conditions(f) + ") WHERE stage IS NOT NULL ORDER BY org_id, stage";
+      stage_changes + lead_conditions(f) + ") WHERE stage IS NOT NULL";
   return guarded([&] {
     auto& st = c.statement(sql);
     bind_filter(st, f);
-    std::vector<StageStays> out;
+    GroupedValues stays;
+    std::map<std::string, std::string> total_names;
     while (st.executeStep()) {
-      const std::int64_t org_id = st.getColumn(0).getInt64();
       const std::string stage = st.getColumn(1).getString();
-      if (out.empty() || out.back().org_id != org_id || out.back().stage != stage)
-        out.push_back(StageStays{org_id, stage, {}});
-      out.back().seconds.push_back(st.getColumn(2).getDouble());
+      auto total = total_names.find(stage);
+      if (total == total_names.end()) total = total_names.emplace(stage, totals_name(stage)).first;
+      stays.add(stays.group(st.getColumn(0).getInt64(), stage, total->second), st.getColumn(2).getDouble());
     }
     st.reset();
+    StaysReport out;
+    stays.spreads(
+        {}, [&](std::int64_t org_id, const std::string& stage, const GroupSpread& g) {
+          out.by_org.push_back(StageStays{org_id, stage, spread_of(g)});
+        },
+        [&](const std::string& stage, const GroupSpread& g) { out.totals.push_back(StageStays{0, stage, spread_of(g)}); });
     return out;
   });
 }
 
-std::vector<OutcomeGroup> outcome_groups(Connection& c, const ReportFilter& f) {
+OutcomeReport outcomes(Connection& c, const ReportFilter& f, std::optional<std::int64_t> only_org,
+                       std::size_t partner_limit) {
+  // The outcomes grouped by every key of the report, summed by OutcomeTally as the index's are.
   const std::string sql =
-      "SELECT o.org_id, o.kind, coalesce(o.partner_company_id, 0), coalesce(pc.name, ''), coalesce(pc.sector, ''),"
-      " substr(" + outcome_day + ", 1, 7), coalesce(o.currency, ''), count(*), coalesce(sum(o.amount), 0),"
+      "SELECT o.org_id, coalesce(o.partner_company_id, 0), o.kind, substr(" + outcome_day + ", 1, 7),"
+      " coalesce(pc.sector, ''), coalesce(o.currency, ''), count(*), coalesce(sum(o.amount), 0),"
       " coalesce(sum(o.amount_eur), 0), coalesce(sum(o.jobs), 0)" +
-      outcomes_covered(f) + " GROUP BY 1, 2, 3, 4, 5, 6, 7";
-  return rows_of<OutcomeGroup>(c, sql, f, outcome_group);
+      outcomes_covered(f) + " GROUP BY 1, 2, 3, 4, 5, 6";
+  return guarded([&] {
+    auto& st = c.statement(sql);
+    bind_filter(st, f);
+    Dictionary<std::int64_t> orgs, partners;
+    Dictionary<std::string> names, currencies;
+    std::vector<OutcomeItem> items;
+    while (st.executeStep()) {
+      OutcomeItem o;
+      const std::int64_t org_id = st.getColumn(0).getInt64();
+      o.org = orgs.id(org_id);
+      o.broken_down = !only_org || org_id == *only_org;
+      o.partner = partners.id(st.getColumn(1).getInt64());
+      o.kind = names.id(st.getColumn(2).getString());
+      o.month = names.id(st.getColumn(3).getString());
+      o.sector = names.id(st.getColumn(4).getString());
+      o.currency = currencies.id(st.getColumn(5).getString());
+      o.count = st.getColumn(6).getInt64();
+      o.amount = st.getColumn(7).getInt64();
+      o.amount_eur = st.getColumn(8).getInt64();
+      o.jobs = st.getColumn(9).getInt64();
+      items.push_back(o);
+    }
+    st.reset();
+    OutcomeTally tally(orgs.size(), partners.size(), names.size(), currencies.size());
+    for (const auto& o : items) tally.add(o);
+    return tally.report(OutcomeNames{orgs.values(), partners.values(), names.values(), currencies.values()},
+                        partner_limit);
+  });
 }
 
-std::vector<MissionFollowups> first_followups(Connection& c, const ReportFilter& f) {
+FollowupsReport first_followups(Connection& c, const ReportFilter& f, const std::vector<double>& within) {
   const std::string sql =
       "WITH fl AS (SELECT l.id, l.org_id, l.source_event_id" + leads_covered(f) +
       " AND l.source_event_id IS NOT NULL),"
@@ -140,20 +179,38 @@ std::vector<MissionFollowups> first_followups(Connection& c, const ReportFilter&
       " SELECT org_id, ref_at IS NOT NULL, (julianday((SELECT min(a.occurred_at) FROM activities a"
       " WHERE a.lead_id = ref.id AND +a.org_id = ref.org_id AND a.kind IN ('call', 'email', 'meeting')"
       " AND a.occurred_at > ref.ref_at))"
-      " - julianday(ref_at)) * 86400.0 FROM ref ORDER BY org_id";
+      " - julianday(ref_at)) * 86400.0 FROM ref";
   return guarded([&] {
     auto& st = c.statement(sql);
     bind_filter(st, f);
-    std::vector<MissionFollowups> out;
+    FollowupsReport out;
+    out.totals.within.assign(within.size(), 0);
+    std::map<std::int64_t, MissionFollowups> by_org;
+    GroupedValues delays;
     while (st.executeStep()) {
       const std::int64_t org_id = st.getColumn(0).getInt64();
-      if (out.empty() || out.back().org_id != org_id) out.push_back(MissionFollowups{org_id, 0, 0, {}});
-      MissionFollowups& m = out.back();
+      MissionFollowups& m = by_org.try_emplace(org_id, MissionFollowups{org_id, 0, 0, {}, {}}).first->second;
       ++m.leads;
-      if (st.getColumn(1).getInt() != 0) ++m.started;
-      if (!st.getColumn(2).isNull()) m.delays.push_back(st.getColumn(2).getDouble());
+      ++out.totals.leads;
+      if (st.getColumn(1).getInt() != 0) {
+        ++m.started;
+        ++out.totals.started;
+      }
+      if (!st.getColumn(2).isNull()) delays.add(delays.group(org_id, "", ""), st.getColumn(2).getDouble());
     }
     st.reset();
+    for (auto& [_, m] : by_org) m.within.assign(within.size(), 0);
+    delays.spreads(
+        within,
+        [&](std::int64_t org_id, const std::string&, const GroupSpread& g) {
+          by_org[org_id].delays = spread_of(g);
+          by_org[org_id].within = g.at_most;
+        },
+        [&](const std::string&, const GroupSpread& g) {
+          out.totals.delays = spread_of(g);
+          out.totals.within = g.at_most;
+        });
+    for (auto& [_, m] : by_org) out.by_org.push_back(std::move(m));
     return out;
   });
 }

@@ -1,6 +1,5 @@
 // Running a report's statement: the filter's values bound to the parameters it names, each
-// row read into a value. Shared by the scans (report_queries.cpp) and the reads of the
-// aggregates (report_aggregates.cpp).
+// row read into a value.
 #pragma once
 
 #include <optional>
@@ -45,17 +44,6 @@ std::vector<T> rows_of(Connection& c, const std::string& sql, const ReportFilter
 
 inline StageLeads stage_leads(SQLite::Statement& st) {
   return StageLeads{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getInt64()};
-}
-
-// A row of outcome sums: organisation, kind, partner id, name and sector, month, currency,
-// then count, amount, amount in euro cents and jobs.
-inline OutcomeGroup outcome_group(SQLite::Statement& st) {
-  int at = 0;
-  auto integer = [&] { return st.getColumn(at++).getInt64(); };
-  auto text = [&] { return st.getColumn(at++).getString(); };
-  // A braced list is evaluated left to right: the columns are read in order.
-  return OutcomeGroup{integer(), text(), integer(), text(), text(), text(),
-                      text(),    integer(), integer(), integer(), integer()};
 }
 
 // The days of stale: those asked, else none (each organisation's rule, else the default).

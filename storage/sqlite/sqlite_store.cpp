@@ -21,7 +21,6 @@
 #include "sqlite/schema_upgrade.hpp"
 #include "sqlite/row_sql.hpp"
 #include "sqlite/reader_pool.hpp"
-#include "sqlite/report_aggregates.hpp"
 #include "sqlite/report_index_feed.hpp"
 #include "sqlite/report_queries.hpp"
 #include "sqlite/text_index.hpp"
@@ -180,17 +179,16 @@ class OpenStore final : public SqliteStore {
     return read([&](Connection& c) { return stale_lead_rows(c, org_id, owner_id, stage, before, limit); });
   }
 
-  // ReportReads: the leads' figures from the reports' index in memory, brought up to date
-  // first (report_index_feed.hpp); the outcomes' from the aggregates of migration 14
-  // (report_aggregates.hpp); by scanning (report_queries.hpp) when the filter asks or the
-  // index cannot answer it.
-  template <class Indexed, class Scan>
-  auto from_index(const ReportFilter& f, Indexed indexed, Scan scan) {
+  // ReportReads: the figures from the reports' indexes in memory (the leads', the outcomes'),
+  // brought up to date first (report_index_feed.hpp); by scanning (report_queries.hpp) when
+  // the filter asks or the index cannot answer it.
+  template <class Index, class Indexed, class Scan>
+  auto from_index(Index& index, const ReportFilter& f, Indexed indexed, Scan scan) {
     return read([&](Connection& c) {
       if (!f.by_scan) {
         {
           std::lock_guard lock(report_feed_);
-          feed_report_index(c, report_index_);
+          feed_index(c, index);
         }
         if (auto answer = indexed(c)) return std::move(*answer);
       }
@@ -200,37 +198,48 @@ class OpenStore final : public SqliteStore {
   // The stale-stage rules, read only when no days are asked (they would not be used).
   static StaleRules rules_unless(std::optional<int> days, Connection& c) { return days ? StaleRules{} : stale_rules(c); }
   std::vector<StageLeads> leads_by_stage(const ReportFilter& f) override {
-    return from_index(f, [&](Connection&) { return report_index_.leads_by_stage(f); },
+    return from_index(report_index_, f, [&](Connection&) { return report_index_.leads_by_stage(f); },
                       [&](Connection& c) { return sqlite::leads_by_stage(c, f); });
   }
   std::vector<StagePath> stage_paths(const ReportFilter& f) override {
-    return from_index(f, [&](Connection&) { return report_index_.stage_paths(f); },
+    return from_index(report_index_, f, [&](Connection&) { return report_index_.stage_paths(f); },
                       [&](Connection& c) { return sqlite::stage_paths(c, f); });
   }
-  std::vector<StageStays> stage_stays(const ReportFilter& f) override {
-    return from_index(f, [&](Connection&) { return report_index_.stage_stays(f); },
-                      [&](Connection& c) { return sqlite::stage_stays(c, f); });
+  StaysReport stage_stays(const ReportFilter& f, const TotalsStageName& totals_name) override {
+    return from_index(report_index_, f, [&](Connection&) { return report_index_.stage_stays(f, totals_name); },
+                      [&](Connection& c) { return sqlite::stage_stays(c, f, totals_name); });
   }
-  std::vector<MissionFollowups> first_followups(const ReportFilter& f) override {
-    return from_index(f, [&](Connection&) { return report_index_.first_followups(f); },
-                      [&](Connection& c) { return sqlite::first_followups(c, f); });
+  FollowupsReport first_followups(const ReportFilter& f, const std::vector<double>& within) override {
+    return from_index(report_index_, f, [&](Connection&) { return report_index_.first_followups(f, within); },
+                      [&](Connection& c) { return sqlite::first_followups(c, f, within); });
   }
   std::vector<StageLeads> stale_counts(const ReportFilter& f, std::optional<int> days, int default_days) override {
     return from_index(
-        f, [&](Connection& c) { return report_index_.stale_counts(f, days, default_days, rules_unless(days, c)); },
+        report_index_, f, [&](Connection& c) { return report_index_.stale_counts(f, days, default_days, rules_unless(days, c)); },
         [&](Connection& c) { return sqlite::stale_counts(c, f, days, default_days); });
   }
-  std::vector<OutcomeGroup> outcome_groups(const ReportFilter& f) override {
-    return read([&](Connection& c) { return f.by_scan ? sqlite::outcome_groups(c, f) : sqlite::aggregates::outcome_groups(c, f); });
+  OutcomeReport outcomes(const ReportFilter& f, std::optional<std::int64_t> only_org,
+                         std::size_t partner_limit) override {
+    auto named = [&](Connection& c, OutcomeReport out) {
+      add_partner_names(c, out);
+      return out;
+    };
+    return from_index(
+        outcome_index_, f,
+        [&](Connection& c) -> std::optional<OutcomeReport> {
+          if (auto out = outcome_index_.outcomes(f, only_org, partner_limit)) return named(c, std::move(*out));
+          return std::nullopt;
+        },
+        [&](Connection& c) { return named(c, sqlite::outcomes(c, f, only_org, partner_limit)); });
   }
   std::vector<OrgCount> overdue_followups(const ReportFilter& f) override {
-    return from_index(f, [&](Connection&) { return report_index_.overdue_followups(f); },
+    return from_index(report_index_, f, [&](Connection&) { return report_index_.overdue_followups(f); },
                       [&](Connection& c) { return sqlite::overdue_followups(c, f); });
   }
   StaleLeads stale_leads_of(const ReportFilter& f, std::optional<int> days, int default_days,
                             std::size_t limit) override {
     return from_index(
-        f,
+        report_index_, f,
         [&](Connection& c) {
           auto out = report_index_.stale_leads(f, days, default_days, rules_unless(days, c), limit);
           if (out) add_titles(c, out->leads);
@@ -361,6 +370,7 @@ class OpenStore final : public SqliteStore {
   CommitListeners listeners_;              // told by the writer, so made before it
   std::unique_ptr<ReaderPool> readers_;
   ReportIndex report_index_;
+  OutcomeIndex outcome_index_;
   std::mutex report_feed_;  // one feed of the index at a time
   std::unique_ptr<GroupCommitWriter> writer_;
   std::atomic<std::uint64_t> reads_{0};

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "relance/storage/sqlite_store.hpp"
+#include "report_reads_text.hpp"
 #include "tools.hpp"
 #include "world.hpp"
 
@@ -29,45 +30,6 @@ namespace {
 
 std::string instant(system_clock::time_point t) { return utc_instant(t); }
 std::string day_of(system_clock::time_point t) { return utc_instant(t).substr(0, 10); }
-
-// Every read of the reports, as sorted text lines.
-std::string answers(st::ReportReads& reads, const st::ReportFilter& f) {
-  std::vector<std::string> lines;
-  char n[48];
-  for (const auto& s : reads.leads_by_stage(f)) lines.push_back("L " + std::to_string(s.org_id) + s.stage + std::to_string(s.leads));
-  for (auto p : reads.stage_paths(f)) {
-    std::sort(p.stages.begin(), p.stages.end());
-    std::string line = "P " + std::to_string(p.org_id);
-    for (const auto& s : p.stages) line += " " + s;
-    lines.push_back(line + " " + std::to_string(p.leads));
-  }
-  for (const auto& s : reads.stage_stays(f))
-    for (double v : s.seconds) {
-      std::snprintf(n, sizeof n, "%.6f", v);
-      lines.push_back("S " + std::to_string(s.org_id) + s.stage + n);
-    }
-  for (const auto& m : reads.first_followups(f)) {
-    lines.push_back("F " + std::to_string(m.org_id) + " " + std::to_string(m.leads) + " " + std::to_string(m.started));
-    for (double v : m.delays) {
-      std::snprintf(n, sizeof n, "%.6f", v);
-      lines.push_back("D " + std::to_string(m.org_id) + n);
-    }
-  }
-  for (const auto& g : reads.outcome_groups(f))
-    lines.push_back("O " + std::to_string(g.org_id) + g.kind + std::to_string(g.partner_id) + g.partner_name + g.sector +
-                    g.month + g.currency + " " + std::to_string(g.count) + " " + std::to_string(g.amount) + " " +
-                    std::to_string(g.amount_eur) + " " + std::to_string(g.jobs));
-  for (const auto& s : reads.stale_counts(f, std::nullopt, 14))
-    lines.push_back("T " + std::to_string(s.org_id) + s.stage + std::to_string(s.leads));
-  for (const auto& s : reads.stale_counts(f, 2, 14))
-    lines.push_back("T2 " + std::to_string(s.org_id) + s.stage + std::to_string(s.leads));
-  for (const auto& c : reads.overdue_followups(f))
-    lines.push_back("U " + std::to_string(c.org_id) + " " + std::to_string(c.count));
-  std::sort(lines.begin(), lines.end());
-  std::ostringstream out;
-  for (const auto& l : lines) out << l << "\n";
-  return out.str();
-}
 
 // The reports as `as` reads them through the API, for a few filters, without the instant
 // they were made at.
@@ -188,10 +150,10 @@ TEST_CASE("the daemon's writes keep the reports' aggregates equal to a fresh sca
   filters[6].to = day_of(now);
   for (st::ReportFilter f : filters) {
     f.now = instant(now);
-    const std::string aggregated = answers(*store, f);
+    const std::string aggregated = report_reads_text(*store, f);
     f.by_scan = true;
-    const std::string scanned = answers(*store, f);
+    const std::string scanned = report_reads_text(*store, f);
     CHECK(aggregated == scanned);
-    CHECK_FALSE(scanned.empty());
+    CHECK(scanned.find("\n  ") != std::string::npos);  // some figure, not only headings
   }
 }

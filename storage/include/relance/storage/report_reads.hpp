@@ -11,8 +11,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace relance::storage {
@@ -44,40 +46,77 @@ struct StagePath {
   std::int64_t leads = 0;
 };
 
-// How long the leads of one organisation stayed in one stage, each stay from entering it
-// (the lead's creation or the stage change into it) to the stage change out of it: every
-// completed stay's seconds, in no particular order.
-struct StageStays {
-  std::int64_t org_id = 0;
-  std::string stage;
-  std::vector<double> seconds;
+// The spread of some durations: how many, their median (the middle value, or the mean of
+// the two middle ones) and p90 (nearest rank: the value at rank ceil(0.9 n) in order).
+struct Spread {
+  std::int64_t n = 0;
+  std::optional<double> median, p90;  // seconds; none when n is 0
 };
 
-// Outcomes grouped by organisation, kind, partner, sector, month and currency.
-struct OutcomeGroup {
-  std::int64_t org_id = 0;
-  std::string kind;
-  std::int64_t partner_id = 0;  // 0: none
-  std::string partner_name;
-  std::string sector;           // "": none
-  std::string month;            // "YYYY-MM"
-  std::string currency;         // "": no amount
+// How long the leads of one organisation (or of all, in the totals) stayed in one stage, each
+// stay from entering it (the lead's creation or the stage change into it) to the stage change
+// out of it.
+struct StageStays {
+  std::int64_t org_id = 0;  // 0 in the totals
+  std::string stage;
+  Spread seconds;
+};
+struct StaysReport {
+  std::vector<StageStays> by_org;
+  std::vector<StageStays> totals;  // by the stage's name in the totals
+};
+// The name a stage counts under in the totals of several organisations (a member sees other
+// start-ups' own stages as "other"): called once per stage name, not per stay.
+using TotalsStageName = std::function<std::string(const std::string& stage)>;
+
+// What some outcomes add up to: how many, their amounts in euro cents (each converted when
+// written), in each currency they were written in (minor units, by currency code) and jobs.
+struct OutcomeSums {
   std::int64_t count = 0;
-  std::int64_t amount = 0;      // minor units of `currency`
-  std::int64_t amount_eur = 0;  // euro cents: the sum of the outcomes' amount_eur
+  std::int64_t amount_eur = 0;
+  std::vector<std::pair<std::string, std::int64_t>> amounts;  // currency -> minor units, by currency
   std::int64_t jobs = 0;
 };
 
-// The mission leads (those with a source event) of one organisation and their first
-// follow-ups. A lead's follow-up clock starts at its first meeting, else the day after its
-// event ended, once that instant has passed (`started` counts those leads); `delays` holds,
-// for each started lead followed up, the seconds from there to its first call, email or
-// meeting after it.
+// The outcomes a filter covers: their totals over every organisation, and broken down over
+// the organisations asked (all, or one: a start-up's member sees the mission's totals and
+// their own breakdown).
+struct OutcomeReport {
+  OutcomeSums totals;
+  std::vector<std::pair<std::int64_t, OutcomeSums>> by_org;     // by organisation id
+  std::vector<std::pair<std::string, OutcomeSums>> by_kind;     // by kind
+  std::vector<std::pair<std::string, OutcomeSums>> by_month;    // "YYYY-MM", in order
+  // By the partner's sector without case (ASCII, as the sector filter compares it), named as
+  // most of its outcomes spell it (a tie: the first spelling in byte order); "": none.
+  std::vector<std::pair<std::string, OutcomeSums>> by_sector;
+  struct Partner {
+    std::int64_t company_id = 0;  // 0: none
+    std::string name;
+    OutcomeSums sums;
+  };
+  // The partners with the most in euros, then the most outcomes, then by id; at most the
+  // limit asked, the others summed in other_partners.
+  std::vector<Partner> by_partner;
+  std::int64_t partners_total = 0;
+  OutcomeSums other_partners;
+};
+
+// The mission leads (those with a source event) of one organisation (or of all, in the
+// totals) and their first follow-ups. A lead's follow-up clock starts at its first meeting,
+// else the day after its event ended, once that instant has passed (`started` counts those
+// leads); `delays` spreads, over the started leads followed up, the seconds from there to
+// their first call, email or meeting after it; `within[i]` counts those of at most the i-th
+// bound asked, in seconds.
 struct MissionFollowups {
-  std::int64_t org_id = 0;
+  std::int64_t org_id = 0;  // 0 in the totals
   std::int64_t leads = 0;
   std::int64_t started = 0;
-  std::vector<double> delays;
+  Spread delays;
+  std::vector<std::int64_t> within;
+};
+struct FollowupsReport {
+  std::vector<MissionFollowups> by_org;
+  MissionFollowups totals;
 };
 
 struct OrgCount {
@@ -111,11 +150,15 @@ class ReportReads {
   // Leads by organisation and the stages they have been in (current or left): how far each
   // went is read against its organisation's pipeline by the caller.
   virtual std::vector<StagePath> stage_paths(const ReportFilter& f) = 0;
-  // Every completed stay of the filter's leads, by organisation and stage.
-  virtual std::vector<StageStays> stage_stays(const ReportFilter& f) = 0;
-  virtual std::vector<OutcomeGroup> outcome_groups(const ReportFilter& f) = 0;
-  // The filter's mission leads, by organisation.
-  virtual std::vector<MissionFollowups> first_followups(const ReportFilter& f) = 0;
+  // The completed stays of the filter's leads, by organisation and stage, and by stage
+  // across organisations, each stage under its name in the totals.
+  virtual StaysReport stage_stays(const ReportFilter& f, const TotalsStageName& totals_name) = 0;
+  // The filter's outcomes; broken down over `only_org` when given, else every organisation.
+  virtual OutcomeReport outcomes(const ReportFilter& f, std::optional<std::int64_t> only_org,
+                                 std::size_t partner_limit) = 0;
+  // The filter's mission leads, by organisation and in all; `within`: the bounds (seconds)
+  // delays are counted up to.
+  virtual FollowupsReport first_followups(const ReportFilter& f, const std::vector<double>& within) = 0;
   // Open or snoozed follow-ups of the filter's mission leads due before f.now, by organisation.
   virtual std::vector<OrgCount> overdue_followups(const ReportFilter& f) = 0;
   // Open leads idle for `days` days when given, else for their organisation's stale-stage
