@@ -200,6 +200,17 @@ TEST_CASE("every subscribed event reaches the partner once, signed so that stand
   for (const auto& i : ids_of(got)) ids += (ids.empty() ? "" : ",") + i;
   CHECK(ids == expected);
   CHECK(delivery(w.alpha_admin, id).at("dead_letters").as_int64() == 0);
+
+  // The administrator's test sends one signed message, which verifies too.
+  auto test = w.alpha_admin.post("/api/v1/plugin-instances/" + std::to_string(id) + "/test", json::object{});
+  INFO(test.body);
+  REQUIRE(test.status == 200);
+  CHECK(test.json().at("passed").as_bool());
+  CHECK(test.body.find("HTTP 204") != std::string::npos);
+  const auto after = partner.requests("/ok");
+  REQUIRE(after.size() == 6);
+  CHECK(std::string(after.back().at("id").as_string()).starts_with("test_"));
+  CHECK(after.back().at("verified").as_bool());
   secret_kept(w, id);
 }
 
