@@ -265,19 +265,21 @@ bool outbound_allowed(const HostContext& c, std::string_view address, std::uint1
   std::string_view a = address;
   if (a.size() > 64) a = a.substr(0, 64);  // no numeric address is longer
   const auto verdict = c.env->outbound.check(a, port);
-  const std::string target = a.find(':') == std::string_view::npos ? fmt::format("{}:{}", a, port)
-                                                                    : fmt::format("[{}]:{}", a, port);
+  auto target = [&] {
+    return a.find(':') == std::string_view::npos ? fmt::format("{}:{}", a, port) : fmt::format("[{}]:{}", a, port);
+  };
   if (verdict.allowed) {
-    spdlog::debug("{}: connection to {} allowed: {}", who(c), target, verdict.reason);
+    if (spdlog::should_log(spdlog::level::debug))
+      spdlog::debug("{}: connection to {} allowed: {}", who(c), target(), verdict.reason);
     return true;
   }
   if (!auth::parse_ip(a)) {  // a plugin's mistake: it must resolve the name and ask for each address
-    spdlog::warn("{}: connection to {} refused: {}", who(c), target, verdict.reason);
+    spdlog::warn("{}: connection to {} refused: {}", who(c), target(), verdict.reason);
     return false;
   }
   spdlog::warn("{}: connection to {} refused by the outbound policy: {} (to allow it: [outbound] allow = [\"{}\"] "
                "in relance.toml)",
-               who(c), target, verdict.reason, target);
+               who(c), target(), verdict.reason, target());
   return false;
 }
 

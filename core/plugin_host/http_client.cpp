@@ -115,7 +115,11 @@ struct HttpClient::Impl {
   CURL* curl = nullptr;
   // This hop's allowed addresses: the only ones a socket may be opened to.
   std::vector<std::string> pinned;
+  std::string pinned_host;
   std::uint16_t pinned_port = 0;
+  // The last URL and what it names: a connector sends to the same one again and again.
+  std::string last_url;
+  std::optional<Target> last_target;
   // The answer being received.
   HttpResponse* out = nullptr;
   std::size_t max_body = 0;
@@ -168,7 +172,11 @@ struct HttpClient::Impl {
   // Resolves `t.host` and keeps the addresses the policy allows; "" when some are, else why not.
   std::string pin(const Target& t, bool& refused) {
     refused = false;
+    // A numeric address allowed before is allowed still (the policy does not change while
+    // the daemon runs) and resolves to nothing else: no need to ask again for each request.
+    if (!pinned.empty() && t.host == pinned_host && t.port == pinned_port && numeric_host(t.host)) return "";
     pinned.clear();
+    pinned_host = t.host;
     pinned_port = t.port;
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -289,7 +297,12 @@ HttpResponse HttpClient::send(const HttpRequest& r) {
   std::string first_host;
   for (unsigned hop = 0;; ++hop) {
     std::string why;
-    const auto target = parse_target(url, why);
+    if (url != impl_->last_url || !impl_->last_target) {
+      impl_->last_target = parse_target(url, why);
+      impl_->last_url = url;
+      if (!impl_->last_target) impl_->last_url.clear();
+    }
+    const std::optional<Target> target = impl_->last_target;
     if (!target) return refusal(hop ? "a redirect: " + why : why);
     if (hop == 0) first_host = target->host;
     bool refused = false;

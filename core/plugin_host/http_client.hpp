@@ -6,7 +6,9 @@
 // Refused addresses are never reached: the client resolves the host itself, asks `allowed`
 // about every address, and pins libcurl to the allowed ones (CURLOPT_RESOLVE), so libcurl
 // cannot resolve the name again to something else; each socket libcurl opens is checked
-// once more. Redirects are followed only when asked, each hop resolved and checked the same
+// once more. A host name is resolved and judged again at every request; a numeric host
+// allowed once is not asked about again (`allowed` must not change its mind: the outbound
+// policy is fixed while the daemon runs). Redirects are followed only when asked, each hop resolved and checked the same
 // way. No proxy from the environment, only http and https, TLS peers and names verified.
 //
 // Thread safety: one client per instance, used by one thread at a time. The connection to a
