@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "domain/problem.hpp"
+#include "plugin_host/host_http.hpp"
 #include "plugin_host/rows.hpp"
 #include "plugin_host/secret_settings.hpp"
 #include "relance/host/clock.h"
@@ -16,6 +17,7 @@
 #include "relance/host/outbound.h"
 #include "relance/host/query.h"
 #include "relance/host/state.h"
+#include "relance/host/suspend.h"
 
 namespace relance::plugin_host {
 namespace {
@@ -58,28 +60,23 @@ const relance_host_clock_v1 clock_v1{sizeof(relance_host_clock_v1), &now_ms, &mo
 
 // --- relance.host.outbound/1 ----------------------------------------------------------
 
-// The operator reads here which address was refused and why, and the entry that would
-// allow it; the plugin (and whoever reads its errors) learns only that it was refused.
 relance_status outbound_check(const relance_host* h, relance_str address, uint16_t port) {
-  std::string_view a = view(address);
-  if (a.size() > 64) a = a.substr(0, 64);  // no numeric address is longer
-  const auto verdict = ctx(h).env->outbound.check(a, port);
-  const std::string target = a.find(':') == std::string_view::npos ? fmt::format("{}:{}", a, port)
-                                                                    : fmt::format("[{}]:{}", a, port);
-  if (verdict.allowed) {
-    spdlog::debug("{}: connection to {} allowed: {}", who(ctx(h)), target, verdict.reason);
-    return RELANCE_OK;
-  }
-  if (!auth::parse_ip(a)) {  // a plugin's mistake: it must resolve the name and ask for each address
-    spdlog::warn("{}: connection to {} refused: {}", who(ctx(h)), target, verdict.reason);
-    return RELANCE_INVALID;
-  }
-  spdlog::warn("{}: connection to {} refused by the outbound policy: {} (to allow it: [outbound] allow = [\"{}\"] "
-               "in relance.toml)",
-               who(ctx(h)), target, verdict.reason, target);
-  return RELANCE_INVALID;
+  return outbound_allowed(ctx(h), view(address), port) ? RELANCE_OK : RELANCE_INVALID;
 }
 const relance_host_outbound_v1 outbound_v1{sizeof(relance_host_outbound_v1), &outbound_check};
+
+// --- relance.host.suspend/1 -----------------------------------------------------------
+
+// Recorded only: the runner suspends the instance when deliver returns (runner.cpp).
+relance_status suspend(const relance_host* h, relance_str reason) {
+  InstanceContext& i = *ctx(h).instance;
+  if (!i.in_delivery) return RELANCE_INVALID;
+  std::string why(view(reason));
+  if (why.size() > 2000) why.resize(2000);
+  i.suspension = why.empty() ? "the plugin asked to be suspended" : std::move(why);
+  return RELANCE_OK;
+}
+const relance_host_suspend_v1 suspend_v1{sizeof(relance_host_suspend_v1), &suspend};
 
 // --- relance.host.config/1 ------------------------------------------------------------
 
@@ -255,10 +252,36 @@ const void* get_service(const relance_host* h, const char* id) {
   if (std::strcmp(id, RELANCE_HOST_CONFIG_V1) == 0) return &config_v1;
   if (std::strcmp(id, RELANCE_HOST_STATE_V1) == 0) return &state_v1;
   if (std::strcmp(id, RELANCE_HOST_QUERY_V1) == 0) return &query_v1;
+  if (std::strcmp(id, RELANCE_HOST_SUSPEND_V1) == 0) return &suspend_v1;
+  if (std::strcmp(id, RELANCE_HOST_HTTP_V1) == 0) return &http_v1();
   return nullptr;
 }
 
 }  // namespace
+
+// The operator reads here which address was refused and why, and the entry that would
+// allow it; the plugin (and whoever reads its errors) learns only that it was refused.
+bool outbound_allowed(const HostContext& c, std::string_view address, std::uint16_t port) {
+  std::string_view a = address;
+  if (a.size() > 64) a = a.substr(0, 64);  // no numeric address is longer
+  const auto verdict = c.env->outbound.check(a, port);
+  auto target = [&] {
+    return a.find(':') == std::string_view::npos ? fmt::format("{}:{}", a, port) : fmt::format("[{}]:{}", a, port);
+  };
+  if (verdict.allowed) {
+    if (spdlog::should_log(spdlog::level::debug))
+      spdlog::debug("{}: connection to {} allowed: {}", who(c), target(), verdict.reason);
+    return true;
+  }
+  if (!auth::parse_ip(a)) {  // a plugin's mistake: it must resolve the name and ask for each address
+    spdlog::warn("{}: connection to {} refused: {}", who(c), target(), verdict.reason);
+    return false;
+  }
+  spdlog::warn("{}: connection to {} refused by the outbound policy: {} (to allow it: [outbound] allow = [\"{}\"] "
+               "in relance.toml)",
+               who(c), target(), verdict.reason, target());
+  return false;
+}
 
 std::unique_ptr<HostContext> make_host(HostEnv& env, std::string plugin_id, InstanceContext* instance) {
   auto c = std::make_unique<HostContext>();

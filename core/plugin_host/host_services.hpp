@@ -1,5 +1,6 @@
 // The host services a plugin reaches through relance_host::get_service: log, config,
-// state, query, clock and outbound (sdk/include/relance/host/*.h). Each relance_host handle the
+// state, query, clock, outbound, suspend and http (sdk/include/relance/host/*.h; http's table
+// is host_http.cpp). Each relance_host handle the
 // daemon hands out is the first member of a HostContext, which says whose handle it is.
 //
 // Thread safety: the plugin-wide handle's services (log, clock, outbound) may be called from any
@@ -12,12 +13,15 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "plugin_host/host_env.hpp"
 #include "relance/entry.h"
 
 namespace relance::plugin_host {
+
+struct HttpSession;  // relance.host.http/1's client and last answer (host_http.cpp)
 
 // State writes not yet in the database: key -> value, or nullopt for an erase.
 using StateWrites = std::map<std::string, std::optional<std::string>>;
@@ -39,6 +43,11 @@ struct InstanceContext {
   StateWrites batch_writes;
   StateWrites committing_writes;
   std::string last_value;  // what the last get returned points here
+
+  // relance.host.suspend/1: why the instance asked, inside the delivery in progress, to be
+  // suspended when it returns; "" when it did not.
+  std::string suspension;
+  std::shared_ptr<HttpSession> http;  // made at the first request
 };
 
 struct HostContext {
@@ -50,6 +59,10 @@ struct HostContext {
 
 // A handle for `plugin_id`, for one instance or (instance == nullptr) the plugin as a whole.
 std::unique_ptr<HostContext> make_host(HostEnv& env, std::string plugin_id, InstanceContext* instance);
+
+// relance.host.outbound/1's judgement of `address` (numeric) and `port` for `c`, logged for
+// the operator when refused (with the entry that would allow it).
+bool outbound_allowed(const HostContext& c, std::string_view address, std::uint16_t port);
 
 // Applies `from` over `into` (later writes win).
 void merge_writes(StateWrites& into, StateWrites& from);

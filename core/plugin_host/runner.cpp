@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <random>
+#include <utility>
 
 #include "domain/json_text.hpp"
 #include "plugin_host/instance_factory.hpp"
@@ -285,6 +286,7 @@ relance_status InstanceRunner::call_deliver(const storage::OutboxRecord& e, std:
   ev.occurred_at = str_of(e.at);
   ev.document = str_of(e.payload);
   context_.call_writes.clear();
+  context_.suspension.clear();
   context_.in_delivery = true;
   relance_status s;
   {
@@ -328,6 +330,12 @@ InstanceRunner::Settled InstanceRunner::deliver(const storage::OutboxRecord& e) 
       return Settled::delivered;  // an instance without an event sink ignores events
     } else {
       const relance_status s = call_deliver(e, attempt);
+      if (!context_.suspension.empty()) {
+        // relance.host.suspend/1: the event waits, not delivered, for an admin's resume.
+        context_.call_writes.clear();
+        suspend(redacted_error(std::exchange(context_.suspension, std::string())));
+        return Settled::interrupted;
+      }
       if (overran_.load()) {
         // The call came back after the watchdog suspended the instance. Keep a success,
         // so that it is not delivered twice; anything else is delivered after resume.

@@ -1,4 +1,4 @@
-/* Relance plugin SDK 1.2: every header of the C contract. */
+/* Relance plugin SDK: every header of the C contract. */
 #ifndef RELANCE_RELANCE_H
 #define RELANCE_RELANCE_H
 
@@ -14,6 +14,8 @@
 #include "relance/host/query.h"
 #include "relance/host/clock.h"
 #include "relance/host/outbound.h"
+#include "relance/host/http.h"    /* since 1.5 */
+#include "relance/host/suspend.h" /* since 1.5 */
 #include "relance/json_reader.h" /* since 1.4: a reader compiled into the plugin, no ABI */
 
 #endif
