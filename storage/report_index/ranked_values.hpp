@@ -11,10 +11,15 @@
 //
 // Keeping the order costs a merge per batch of changed leads (replace()), linear in the
 // values, once per report that follows writes, not per write.
+//
+// A report that covers few leads (a start-up, a partner, a week) would still walk every
+// value: gather() reads instead the values of the leads it covers, kept also by slot, and
+// sorts those alone.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace relance::storage {
@@ -35,8 +40,24 @@ class RankedValues {
 
   const std::vector<Entry>& entries() const { return entries_; }
 
+  // The values of the slots whose bit is set in `slots`, in value order, unless there are
+  // more than `at_most` of them (none: walk entries() instead).
+  std::optional<std::vector<Entry>> gather(const std::vector<std::uint64_t>& slots, std::size_t at_most) const;
+
+  // The values of the slots whose bit is set, in value order: gathered when they are few (an
+  // eighth of all at most), else all of them, the caller's test of each slot leaving the rest.
+  template <class Use>
+  void in_order(const std::vector<std::uint64_t>& slots, Use use) const {
+    if (const auto few = gather(slots, entries_.size() / 8)) use(*few);
+    else use(entries_);
+  }
+
  private:
+  void index_slots();
+
   std::vector<Entry> entries_;  // by value
+  std::vector<Entry> by_slot_;  // the same, by slot
+  std::vector<std::uint32_t> first_of_slot_;  // slot -> its first in by_slot_; one more at the end
 };
 
 // The spread of a group's values: how many, their median (the middle one, or the mean of the

@@ -252,14 +252,16 @@ std::optional<StaysReport> ReportIndex::stage_stays(const ReportFilter& f, const
     if (added) total_names.push_back(it->first);
     total_of[n] = it->second;
   }
-  const auto spread = spreads(stays_.entries(), own + total_names.size(),
-                              [&](const RankedValues::Entry& e, std::uint32_t* g) {
-                                if (!covered.has(e.slot)) return 0;
-                                const std::uint32_t stage = e.key & 0xffff;
-                                g[0] = static_cast<std::uint32_t>((e.key >> 16) * stages + stage);
-                                g[1] = total_of[stage];
-                                return 2;
-                              });
+  std::vector<GroupSpread> spread;
+  stays_.in_order(covered.bits, [&](const std::vector<RankedValues::Entry>& stays) {
+    spread = spreads(stays, own + total_names.size(), [&](const RankedValues::Entry& e, std::uint32_t* g) {
+      if (!covered.has(e.slot)) return 0;
+      const std::uint32_t stage = e.key & 0xffff;
+      g[0] = static_cast<std::uint32_t>((e.key >> 16) * stages + stage);
+      g[1] = total_of[stage];
+      return 2;
+    });
+  });
   StaysReport out;
   for (std::size_t g = 0; g < own; ++g)
     if (spread[g].n > 0)
@@ -291,15 +293,18 @@ std::optional<FollowupsReport> ReportIndex::first_followups(const ReportFilter& 
     started.bits[slot / 64] |= std::uint64_t{1} << (slot % 64);
   });
   const std::size_t total = orgs_.size();
-  const auto spread = spreads(
-      delays_.entries(), total + 1,
-      [&](const RankedValues::Entry& e, std::uint32_t* g) {
-        if (!started.has(e.slot)) return 0;
-        g[0] = e.key;
-        g[1] = static_cast<std::uint32_t>(total);
-        return 2;
-      },
-      within);
+  std::vector<GroupSpread> spread;
+  delays_.in_order(started.bits, [&](const std::vector<RankedValues::Entry>& delays) {
+    spread = spreads(
+        delays, total + 1,
+        [&](const RankedValues::Entry& e, std::uint32_t* g) {
+          if (!started.has(e.slot)) return 0;
+          g[0] = e.key;
+          g[1] = static_cast<std::uint32_t>(total);
+          return 2;
+        },
+        within);
+  });
   for (std::size_t o = 0; o < total; ++o) {
     if (by_org[o].leads == 0) continue;
     by_org[o].org_id = orgs_[o];
@@ -320,10 +325,12 @@ std::optional<std::vector<OrgCount>> ReportIndex::overdue_followups(const Report
   std::vector<std::int64_t> by_org(orgs_.size(), 0);
   // The due times in order: the overdue ones are those before now, of mission leads.
   const double now = static_cast<double>(s->now_ms);
-  for (const auto& e : pending_.entries()) {
-    if (e.value >= now) break;
-    if (covered.has(e.slot) && leads_.event[e.slot] != 0) ++by_org[e.key];
-  }
+  pending_.in_order(covered.bits, [&](const std::vector<RankedValues::Entry>& pending) {
+    for (const auto& e : pending) {
+      if (e.value >= now) break;
+      if (covered.has(e.slot) && leads_.event[e.slot] != 0) ++by_org[e.key];
+    }
+  });
   std::vector<OrgCount> out;
   for (std::size_t o = 0; o < by_org.size(); ++o)
     if (by_org[o] != 0) out.push_back(OrgCount{orgs_[o], by_org[o]});
