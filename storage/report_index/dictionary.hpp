@@ -72,6 +72,7 @@ class Slots {
     size_ = 0;
   }
   std::uint32_t size() const { return size_; }
+  std::size_t count() const { return at_.size(); }  // slots taken
 
  private:
   std::unordered_map<std::int64_t, std::uint32_t> at_;

@@ -44,12 +44,14 @@ class RankedValues {
   // more than `at_most` of them (none: walk entries() instead).
   std::optional<std::vector<Entry>> gather(const std::vector<std::uint64_t>& slots, std::size_t at_most) const;
 
-  // The values of the slots whose bit is set, in value order: gathered when they are few (an
-  // eighth of all at most), else all of them, the caller's test of each slot leaving the rest.
+  // The values of the slots whose bit is set, in value order: gathered when the slots are
+  // `few` (and their values not over a quarter of all), else all of them, the caller's test
+  // of each slot leaving the rest.
   template <class Use>
-  void in_order(const std::vector<std::uint64_t>& slots, Use use) const {
-    if (const auto few = gather(slots, entries_.size() / 8)) use(*few);
-    else use(entries_);
+  void in_order(const std::vector<std::uint64_t>& slots, bool few, Use use) const {
+    if (few)
+      if (const auto gathered = gather(slots, entries_.size() / 4)) return use(*gathered);
+    use(entries_);
   }
 
  private:

@@ -1,6 +1,7 @@
 #include "report_index/report_index.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -13,6 +14,10 @@
 namespace relance::storage {
 namespace {
 namespace chr = std::chrono;
+
+// Numbers of the indexes' states, never given twice (in any index of the process): the key of
+// a thread's last selection.
+std::atomic<std::uint64_t> next_generation{1};
 
 // An instant as milliseconds since 1970: "YYYY-MM-DDTHH:MM:SS.mmmZ", the form storage
 // writes (relance/model/instant.hpp), compared as text by SQL and as numbers here; the
@@ -74,6 +79,11 @@ struct ReportIndex::Selection {
   std::int32_t first_day = std::numeric_limits<std::int32_t>::min();  // created day within [first, last]
   std::int32_t last_day = std::numeric_limits<std::int32_t>::max();
   std::int64_t now_ms = 0;
+
+  bool same_leads(const Selection& o) const {
+    return org == o.org && event == o.event && company == o.company && sector == o.sector && no_match == o.no_match &&
+           first_day == o.first_day && last_day == o.last_day;
+  }
 };
 
 ReportIndex::ReportIndex() {
@@ -121,9 +131,19 @@ std::optional<ReportIndex::Selection> ReportIndex::select(const ReportFilter& f)
 }
 
 ReportIndex::Covered ReportIndex::covered(const Selection& s) const {
+  // A report makes several reads with the same filter on the same thread (a mission summary,
+  // seven): the last selection of the thread is kept while the index is unchanged.
+  struct Last {
+    std::uint64_t generation = 0;
+    Selection selection;
+    Covered covered;
+  };
+  thread_local Last last;
+  if (last.generation == generation_ && last.selection.same_leads(s)) return last.covered;
   Covered out;
   if (s.no_match) {
     out.bits.assign(leads_.live.size(), 0);
+    last = Last{generation_, s, out};
     return out;
   }
   out.bits = leads_.live;
@@ -146,6 +166,8 @@ ReportIndex::Covered ReportIndex::covered(const Selection& s) const {
     keep_where([&](std::size_t slot) {
       return leads_.created_day[slot] >= s.first_day && leads_.created_day[slot] <= s.last_day;
     });
+  for (std::uint64_t word : out.bits) out.count += static_cast<std::size_t>(__builtin_popcountll(word));
+  last = Last{generation_, s, out};
   return out;
 }
 
@@ -199,6 +221,7 @@ void ReportIndex::load(std::vector<ReportLeadRow> rows, std::int64_t seq) {
   delays_.assign(std::move(added.delays));
   pending_.assign(std::move(added.pending));
   seq_ = seq;
+  generation_ = next_generation++;
 }
 
 void ReportIndex::apply(const std::vector<std::int64_t>& changed, std::vector<ReportLeadRow> rows, std::int64_t seq) {
@@ -212,6 +235,7 @@ void ReportIndex::apply(const std::vector<std::int64_t>& changed, std::vector<Re
   delays_.replace(slots, std::move(added.delays));
   pending_.replace(slots, std::move(added.pending));
   seq_ = std::max(seq_, seq);
+  generation_ = next_generation++;
 }
 
 std::optional<std::vector<StageLeads>> ReportIndex::leads_by_stage(const ReportFilter& f) const {
@@ -253,7 +277,7 @@ std::optional<StaysReport> ReportIndex::stage_stays(const ReportFilter& f, const
     total_of[n] = it->second;
   }
   std::vector<GroupSpread> spread;
-  stays_.in_order(covered.bits, [&](const std::vector<RankedValues::Entry>& stays) {
+  stays_.in_order(covered.bits, few(covered), [&](const std::vector<RankedValues::Entry>& stays) {
     spread = spreads(stays, own + total_names.size(), [&](const RankedValues::Entry& e, std::uint32_t* g) {
       if (!covered.has(e.slot)) return 0;
       const std::uint32_t stage = e.key & 0xffff;
@@ -291,10 +315,11 @@ std::optional<FollowupsReport> ReportIndex::first_followups(const ReportFilter& 
     ++m.started;
     ++out.totals.started;
     started.bits[slot / 64] |= std::uint64_t{1} << (slot % 64);
+    ++started.count;
   });
   const std::size_t total = orgs_.size();
   std::vector<GroupSpread> spread;
-  delays_.in_order(started.bits, [&](const std::vector<RankedValues::Entry>& delays) {
+  delays_.in_order(started.bits, few(started), [&](const std::vector<RankedValues::Entry>& delays) {
     spread = spreads(
         delays, total + 1,
         [&](const RankedValues::Entry& e, std::uint32_t* g) {
@@ -325,7 +350,7 @@ std::optional<std::vector<OrgCount>> ReportIndex::overdue_followups(const Report
   std::vector<std::int64_t> by_org(orgs_.size(), 0);
   // The due times in order: the overdue ones are those before now, of mission leads.
   const double now = static_cast<double>(s->now_ms);
-  pending_.in_order(covered.bits, [&](const std::vector<RankedValues::Entry>& pending) {
+  pending_.in_order(covered.bits, few(covered), [&](const std::vector<RankedValues::Entry>& pending) {
     for (const auto& e : pending) {
       if (e.value >= now) break;
       if (covered.has(e.slot) && leads_.event[e.slot] != 0) ++by_org[e.key];

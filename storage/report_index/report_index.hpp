@@ -85,6 +85,7 @@ class ReportIndex {
   // The slots (leads) a filter covers, a bit each.
   struct Covered {
     std::vector<std::uint64_t> bits;
+    std::size_t count = 0;  // bits set
     bool has(std::uint32_t slot) const { return (bits[slot / 64] >> (slot % 64)) & 1; }
     template <class Visit>
     void each(Visit visit) const {
@@ -107,6 +108,8 @@ class ReportIndex {
   std::optional<Selection> select(const ReportFilter& f) const;
   // The slots the selection covers.
   Covered covered(const Selection& s) const;
+  // Whether `c` covers few enough leads that their values are best gathered by slot.
+  bool few(const Covered& c) const { return c.count * 8 <= slots_.count(); }
   // Calls visit(slot, idle days) for each stale lead of `covered`.
   template <class Visit>
   void each_stale(const Selection& s, const Covered& covered, std::optional<int> days, int default_days,
@@ -119,6 +122,7 @@ class ReportIndex {
 
   mutable std::shared_mutex mutex_;
   std::int64_t seq_ = -1;
+  std::uint64_t generation_ = 0;  // changes with every load() and apply()
   // The leads, a column per field, by slot. Texts and ids are numbers into the dictionaries
   // below (event and company: 0 for none); instants are milliseconds since 1970.
   struct Columns {
