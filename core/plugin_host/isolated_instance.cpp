@@ -14,6 +14,11 @@ namespace {
 
 // Rows go to the child in frames of about this size.
 constexpr std::size_t rows_frame_bytes = 256 * 1024;
+// An exporter's bytes of one request are handed to the sink in one piece up to this size: an
+// export's body takes a piece without waiting while its window is not full, and the export
+// stops between two rows once it is (core/services/body_stream.hpp), so a batch of rows
+// never holds the export's thread on a client that does not read.
+constexpr std::size_t max_held_output = 4 << 20;
 
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -56,9 +61,8 @@ void IsolatedInstance::lost(const std::string& what) {
   else death_ = "its process ended (" + how + ")";
   if (!what.empty()) death_ += "; " + what;
   dying_.clear();
-  spdlog::error("plugin {} [{}#{}]: {}; it is started again for the next call", plugin_.id,
-                host_.instance ? host_.instance->name : std::string("export"), host_.instance ? host_.instance->id : 0,
-                death_);
+  const std::string who = host_.instance ? fmt::format(" [{}#{}]", host_.instance->name, host_.instance->id) : "";
+  spdlog::error("plugin {}{}: {}; it is started again for the next call", plugin_.id, who, death_);
 }
 
 std::optional<FrameReader> IsolatedInstance::exchange(const char* step, const NextEvent* next) {
@@ -74,7 +78,9 @@ std::optional<FrameReader> IsolatedInstance::exchange(const char* step, const Ne
       const FrameKind kind = ch.receive(in_);
       FrameReader r = Channel::reader(in_);
       switch (kind) {
-        case FrameKind::reply: return r;
+        case FrameKind::reply:
+          pass_output();
+          return r;
         case FrameKind::service:
         case FrameKind::notice: {
           std::int32_t index = 0;
@@ -84,11 +90,10 @@ std::optional<FrameReader> IsolatedInstance::exchange(const char* step, const Ne
           if (answer) ch.send(answer_.finish());
           break;
         }
-        case FrameKind::output: {
-          const std::string_view bytes = r.str();
-          if (!sink_failed_ && !(sink_ && sink_(bytes))) sink_failed_ = true;
+        case FrameKind::output:
+          output_.append(r.str());
+          if (output_.size() >= max_held_output) pass_output();
           break;
-        }
         case FrameKind::dying: {
           const std::int32_t sig = r.i32();
           const bool memory = r.u8() != 0;
@@ -102,39 +107,44 @@ std::optional<FrameReader> IsolatedInstance::exchange(const char* step, const Ne
       }
     }
   } catch (const ChannelClosed&) {
+    output_.clear();
     lost("");
   } catch (const ProtocolError& e) {
+    output_.clear();
     lost(std::string("it broke the protocol: ") + e.what());
   }
   return std::nullopt;
 }
 
+std::string IsolatedInstance::start() {
+  try {
+    const std::string& root = host_.env->isolation.work_dir;
+    const std::string dir =
+        ((root.empty() ? std::filesystem::temp_directory_path() / "relance-plugin-work" : std::filesystem::path(root)) /
+         plugin_.id)
+            .string();
+    child_ = std::make_unique<ChildProcess>(host_.env->isolation, dir, watch_.shared_fd());
+    watch_.set_child(child_->pid());
+  } catch (const std::exception& e) {
+    return std::string("its process could not be started: ") + e.what();
+  }
+  request(FrameKind::setup).str(plugin_.file).str(plugin_.id);
+  auto r = exchange("init");
+  if (!r) return death_;
+  if (r->u8() == 0) {
+    std::string why(r->str());
+    child_.reset();
+    return why;
+  }
+  return {};
+}
+
 CreatedInstance IsolatedInstance::create() {
   CreatedInstance made;
   if (!child_) {
-    try {
-      const std::string& root = host_.env->isolation.work_dir;
-      const std::string dir =
-          ((root.empty() ? std::filesystem::temp_directory_path() / "relance-plugin-work" : std::filesystem::path(root)) /
-           plugin_.id)
-              .string();
-      child_ = std::make_unique<ChildProcess>(host_.env->isolation, dir, watch_.shared_fd());
-      watch_.set_child(child_->pid());
-    } catch (const std::exception& e) {
+    if (std::string why = start(); !why.empty()) {
       made.status = RELANCE_FATAL;
-      made.error = std::string("its process could not be started: ") + e.what();
-      return made;
-    }
-    request(FrameKind::setup).str(plugin_.file).str(plugin_.id);
-    auto r = exchange("init");
-    if (!r) {
-      made.status = RELANCE_FATAL;
-      made.error = death_;
-      return made;
-    }
-    if (r->u8() == 0) {
-      made.status = RELANCE_FATAL;
-      made.error = std::string(r->str());
+      made.error = std::move(why);
       return made;
     }
   }
@@ -216,6 +226,12 @@ relance_status IsolatedInstance::export_open(const ExportSettings& s, ByteSink s
   return st == RELANCE_OK && sink_failed_ ? RELANCE_FATAL : st;
 }
 
+void IsolatedInstance::pass_output() {
+  if (output_.empty()) return;
+  if (!sink_failed_ && !(sink_ && sink_(output_))) sink_failed_ = true;
+  output_.clear();
+}
+
 relance_status IsolatedInstance::flush_rows() {
   if (row_count_ == 0) return RELANCE_OK;
   row_count_ = 0;
@@ -265,6 +281,13 @@ std::optional<relance_status> IsolatedInstance::self_test(std::string_view text,
   report = r->str();
   if (!offered) return std::nullopt;
   return s;
+}
+
+std::string init_in_child(HostEnv& env, const PluginFile& plugin) {
+  const auto host = make_host(env, plugin.id, nullptr);
+  CallWatch watch;
+  IsolatedInstance probe(plugin, *host, watch);
+  return probe.start();
 }
 
 }  // namespace relance::plugin_host

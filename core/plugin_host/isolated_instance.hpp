@@ -26,6 +26,8 @@ class IsolatedInstance final : public PluginInstance {
   IsolatedInstance(const PluginFile& plugin, HostContext& host, CallWatch& watch);
   ~IsolatedInstance() override;
 
+  // Starts the child and calls the plugin's init in it: "" when done, else why not.
+  std::string start();
   CreatedInstance create() override;
   bool created() const override { return created_; }
   bool has_event_sink() const override { return has_sink_; }
@@ -48,6 +50,8 @@ class IsolatedInstance final : public PluginInstance {
   // reader; nullopt when the child died meanwhile (death_ says why, the child is gone).
   std::optional<FrameReader> exchange(const char* step, const NextEvent* next = nullptr);
   void lost(const std::string& what);
+  // Hands the exporter's bytes held to the sink.
+  void pass_output();
   // Sends the rows waiting; their first refusal, or OK.
   relance_status flush_rows();
 
@@ -68,8 +72,13 @@ class IsolatedInstance final : public PluginInstance {
   std::int32_t event_at_ = 0;
   ByteSink sink_;
   bool sink_failed_ = false;
+  std::string output_;  // the exporter's bytes of the request in progress
   FrameWriter rows_;
   std::uint32_t row_count_ = 0;
 };
+
+// Whether `plugin` starts in a child process: its init called there, as the registry calls
+// it in the daemon for a plugin that runs in it. "" when it does, else why not.
+std::string init_in_child(HostEnv& env, const PluginFile& plugin);
 
 }  // namespace relance::plugin_host

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "plugin_host/isolated_instance.hpp"
+
 namespace relance::plugin_host {
 
 PluginRegistry::~PluginRegistry() { shutdown(); }
@@ -40,10 +42,17 @@ void PluginRegistry::load_file(const std::string& path, const IsolationPolicy& p
   if (f.loaded) f.isolation = policy.of(f.id, f.file);
   if (f.loaded) {
     host = make_host(env_, f.id, nullptr);
-    // An isolated plugin's init runs in each of its child processes.
+    // An isolated plugin's init runs in each of its child processes: tried in one now, so
+    // that a plugin that cannot start is refused at load, as in the daemon.
     const bool here = f.isolation == Isolation::in_process;
+    if (!here) {
+      if (std::string why = init_in_child(env_, f); !why.empty()) {
+        f.loaded = false;
+        f.error = why;
+      }
+    }
     const relance_status s = here && f.entry.init ? f.entry.init(&host->raw) : RELANCE_OK;
-    if (s != RELANCE_OK) {
+    if (f.loaded && s != RELANCE_OK) {
       const relance_str why = f.entry.last_error(nullptr);
       f.loaded = false;
       f.error = "init failed (status " + std::to_string(s) + ")" +

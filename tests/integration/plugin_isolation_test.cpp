@@ -168,7 +168,7 @@ TEST_CASE(
   CHECK(delivery(w.alpha_admin, segv).at("dead_letters").as_int64() == 1);
 }
 
-TEST_CASE("an isolated plugin that hangs past its budget is killed and restarted; the event is a dead letter") {
+TEST_CASE("an isolated plugin that hangs past its budget is killed and restarted, and the event becomes a dead letter") {
   PluginDir plugins{"crasher"};
   World w(isolated_env(plugins, 600));
   const std::int64_t hangs = enable(w.alpha_admin, {{"plugin", "org.relance.fixture.crasher"},
