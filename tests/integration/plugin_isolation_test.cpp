@@ -188,7 +188,7 @@ TEST_CASE("an isolated plugin that hangs past its budget is killed and restarted
 
 TEST_CASE("an isolated plugin that leaks memory past its limit is a dead letter saying it ran out of memory") {
   PluginDir plugins{"crasher"};
-  auto env = isolated_env(plugins);
+  auto env = isolated_env(plugins, 10000);  // a loaded machine is slow to use 256 MiB up
   env["RELANCE_PLUGINS_MEMORY_LIMIT_MB"] = "256";
   World w(env);
   const std::int64_t leaks = enable(w.alpha_admin, {{"plugin", "org.relance.fixture.crasher"},
