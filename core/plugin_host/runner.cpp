@@ -266,7 +266,7 @@ relance_event event_of(const storage::OutboxRecord& e, std::uint32_t attempt) {
 
 relance_status InstanceRunner::call_deliver(const storage::OutboxRecord& e, std::uint32_t attempt) {
   const relance_event ev = event_of(e, attempt);
-  std::vector<relance_status> statuses;
+  std::vector<relance_status> statuses;  // not run_statuses_: a retry inside deliver_run's loop
   context_.call_writes.clear();
   context_.in_delivery = true;
   instance_->deliver(std::span(&ev, 1), statuses, [] {});
@@ -282,15 +282,19 @@ std::optional<std::size_t> InstanceRunner::deliver_run(const Batch& batch, std::
   }
   // In process, one event a call: nothing to save, and a suspension stops at once.
   const std::size_t most = plugin_.isolation == Isolation::process ? frame_events : 1;
-  std::vector<std::size_t> due;
-  std::vector<relance_event> events;
+  // Members reused from run to run: in process, a run is one event.
+  std::vector<std::size_t>& due = run_due_;
+  std::vector<relance_event>& events = run_events_;
+  std::vector<relance_status>& statuses = run_statuses_;
+  due.clear();
+  events.clear();
+  statuses.clear();
   std::size_t to = from;
   for (; to < batch.size() && due.size() < most; ++to) {
     if (!subscribed(batch[to].type) || crashed_on(batch[to].id)) continue;
     due.push_back(to);
     events.push_back(event_of(batch[to], 1));
   }
-  std::vector<relance_status> statuses;
   if (!events.empty()) {
     context_.call_writes.clear();
     context_.in_delivery = true;

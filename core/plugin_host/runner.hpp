@@ -135,6 +135,10 @@ class InstanceRunner {
   std::unique_ptr<CrashMarker> marker_;
   const InstanceRunner* predecessor_ = nullptr;
   std::vector<std::int64_t> crashed_events_;  // after the cursor, in order (crashed_on)
+  // deliver_run's, reused: the events of a run and their statuses.
+  std::vector<std::size_t> run_due_;
+  std::vector<relance_event> run_events_;
+  std::vector<relance_status> run_statuses_;
 
   CallWatch watch_;  // the call in progress, for the watchdog
   std::unique_ptr<PluginInstance> instance_;
