@@ -6,9 +6,16 @@
 #   bench/plugins.sh                       # full: 1,000,000 events, 3 runs; 100,000,000 ABI calls
 #   N_EVENTS=100000 ABI_CALLS=10000000 bench/plugins.sh      # quick
 #
+# Delivery is measured with the sink in the daemon (isolation in-process) and in a child
+# process of its own (isolation process: frames over a socketpair), the same events, one
+# series after the other; beside them, the raw socketpair round trip between two processes.
+#
 # Settings (environment):
 #   N_EVENTS=1000000  RUNS=3 (delivery runs)
 #   MARKERS=1 (0: crash markers off, for a before/after: a file where their folder would be)
+#   MODES="in-process process" (where the sink runs: plugins.isolation of each series of runs)
+#   RT_TRIPS=200000 RT_BATCHES=2000 RT_EVENTS=512 (the socketpair round trips: small frames,
+#   and frames of RT_EVENTS events of the outbox's average payload)
 #   END_POLL=db|api (how the end is seen, see POLLER)  POLL_MS=5 (its period)
 #   CEIL_RUNS=3 (sqlite3 read ceiling runs)  RUN_TIMEOUT=300 (s, per delivery run)
 #   ABI_CALLS=100000000  ABI_ROUNDS=5
@@ -36,7 +43,12 @@ mkdir -p "$WORK"
 
 # Targets (the issue): events/s end to end, ns per no-op call through the ABI.
 TARGET_RATE=200000
+TARGET_ISOLATED_RATE=100000
 TARGET_ABI_NS=20
+MODES=${MODES:-in-process process}
+RT_TRIPS=${RT_TRIPS:-200000}
+RT_BATCHES=${RT_BATCHES:-2000}
+RT_EVENTS=${RT_EVENTS:-512}
 
 RELANCE="$ROOT/build/release/core/relance"
 PLUGIN="$ROOT/build/release/fixture-plugins/fixture_noop.so"
@@ -72,6 +84,20 @@ build() {
   "${CXX:-g++}" -std=c++20 -O2 -Wall -Wextra -Werror -I"$ROOT/sdk/include" \
     "$BENCH/abi_call.cpp" -o "$WORK/abi_call" -ldl ||
     die "could not compile bench/abi_call.cpp"
+  "${CXX:-g++}" -std=c++20 -O2 -Wall -Wextra -Werror "$BENCH/socketpair.cpp" -o "$WORK/socketpair" ||
+    die "could not compile bench/socketpair.cpp"
+}
+
+# The raw socketpair between two processes: round trips of a small frame, and of a frame of
+# RT_EVENTS events of the outbox's average payload (the ceiling of isolated delivery).
+measure_socketpair() {
+  log "socketpair: $RT_TRIPS round trips of 16 bytes, $RT_BATCHES of $RT_EVENTS events of $AVG_PAYLOAD bytes"
+  "$WORK/socketpair" "$RT_TRIPS" "$RT_BATCHES" "$RT_EVENTS" "$AVG_PAYLOAD" >"$WORK/socketpair.txt" ||
+    die "socketpair failed"
+  RT_NS=$(awk '$1 == "round_trip_ns" { print $2 }' "$WORK/socketpair.txt")
+  RT_SMALL_RATE=$(awk '$1 == "one_event_per_frame_per_s" { print $2 }' "$WORK/socketpair.txt")
+  RT_BATCH_US=$(awk '$1 == "batch_round_trip_us" { print $2 }' "$WORK/socketpair.txt")
+  RT_BATCH_RATE=$(awk '$1 == "batched_events_per_s" { print $2 }' "$WORK/socketpair.txt")
 }
 
 # ---------------------------------------------------------------------------------------
@@ -238,7 +264,7 @@ sys.exit("no delivery start in the log")
 # PRAGMA quick_check before it serves (as after a crash) rather than beside serving, where
 # it would compete with the delivery for the 2 cores: the measured run is delivery alone.
 delivery_run() {
-  local n=$1 dir="$WORK/run$1" out="$WORK/poll$1.txt" logf="$WORK/daemon$1.log"
+  local n=$1 mode=$2 dir="$WORK/run$1" out="$WORK/poll$1.txt" logf="$WORK/daemon$1.log"
   rm -rf "$dir"
   cp -a "$TEMPLATE" "$dir"
   rm -f "$dir/relance.db.clean-stop"
@@ -254,7 +280,8 @@ delivery_run() {
   POLLER_PID=$!
   sleep 0.3  # the poller's interpreter is up before the daemon starts
   BASE_URL="http://127.0.0.1:$PORT"
-  "$RELANCE" serve --data-dir "$dir" --listen "127.0.0.1:$PORT" </dev/null >"$logf" 2>&1 &
+  RELANCE_PLUGINS_ISOLATION=$mode "$RELANCE" serve --data-dir "$dir" --listen "127.0.0.1:$PORT" \
+    </dev/null >"$logf" 2>&1 &
   DAEMON_PID=$!
   local rc=0
   wait "$POLLER_PID" || rc=$?
@@ -262,10 +289,14 @@ delivery_run() {
   ((rc == 0)) || { tail -20 "$logf" >&2; die "run $n: delivery did not finish"; }
   # CPU time of the daemon's threads but the main one (which opened and checked the
   # database before serving): the delivery thread, the writer that commits its cursor, the
-  # checkpointer. Not stretched by other processes on the same cores, unlike the wall time.
-  local ticks
+  # checkpointer; and of its plugin-host children (isolated: the sink's process). Not
+  # stretched by other processes on the same cores, unlike the wall time.
+  local ticks c
   ticks=$(cat /proc/"$DAEMON_PID"/task/*/stat 2>/dev/null |
     awk -v main="$DAEMON_PID" '$1 != main { t += $14 + $15 } END { print t + 0 }')
+  for c in $(pgrep -P "$DAEMON_PID" 2>/dev/null || true); do
+    ticks=$((ticks + $(awk '{ print $14 + $15 }' /proc/"$c"/stat 2>/dev/null || echo 0)))
+  done
   RUN_CPU_S[n]=$(calc "$ticks / $(getconf CLK_TCK)")
   # The delivery thread (the busiest but main) from its schedstat: ns on a core, ns runnable
   # but waiting for one. The rest of its wall time it was blocked: on the commit of the
@@ -299,7 +330,7 @@ delivery_run() {
   RUN_RATE[n]=$(calc "round($DELIVERED / ${RUN_S[n]})")
   RUN_CPU_RATE[n]=$(calc "round($DELIVERED / max(${RUN_CPU_S[n]}, 0.01))")
   RUN_THREAD[n]=$(calc "'on a core %.2f s, waiting for one %.2f s, blocked %.2f s' % ($DTHREAD_CPU_NS / 1e9, $DTHREAD_WAIT_NS / 1e9, max(${RUN_S[n]} - ($DTHREAD_CPU_NS + $DTHREAD_WAIT_NS) / 1e9, 0))")
-  log "run $n: $DELIVERED events in $(calc "'%.3f' % ${RUN_S[n]}") s (end after $(calc "'%.3f' % ${RUN_LOW_S[n]}") s at the earliest; $polls polls): ${RUN_RATE[n]} events/s; daemon CPU ${RUN_CPU_S[n]} s; load average $(cut -d' ' -f1 /proc/loadavg); delivery thread ${RUN_THREAD[n]}"
+  log "run $n ($mode): $DELIVERED events in $(calc "'%.3f' % ${RUN_S[n]}") s (end after $(calc "'%.3f' % ${RUN_LOW_S[n]}") s at the earliest; $polls polls): ${RUN_RATE[n]} events/s; daemon CPU ${RUN_CPU_S[n]} s; load average $(cut -d' ' -f1 /proc/loadavg); delivery thread ${RUN_THREAD[n]}"
 }
 
 # The ceiling: the sqlite3 shell reading the same rows in order with the daemon's query
@@ -334,47 +365,61 @@ main() {
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   measure_abi
   prepare_template
-  declare -ga RUN_S=() RUN_LOW_S=() RUN_RATE=() RUN_CPU_S=() RUN_CPU_RATE=() RUN_THREAD=() \
-    CEIL_RATE=() CEIL_CPU_RATE=()
-  local i
-  for ((i = 1; i <= RUNS; i++)); do delivery_run "$i"; done
+  declare -ga RUN_S=() RUN_LOW_S=() RUN_RATE=() RUN_CPU_S=() RUN_CPU_RATE=() RUN_THREAD=()
+  measure_socketpair
+  local mode i n=0 series=""
+  for mode in $MODES; do
+    for ((i = 1; i <= RUNS; i++)); do
+      n=$((n + 1))
+      delivery_run "$n" "$mode"
+    done
+    series+=$(report_mode "$mode" $((n - RUNS + 1)) "$n")$'\n'
+  done
+  declare -ga CEIL_RATE=() CEIL_CPU_RATE=()
   ceiling_read
 
-  local rates ceils med_rate med_ceil med_s per_event_ns med_cpu_rate med_ceil_cpu
-  rates=$(IFS=,; echo "${RUN_RATE[*]}")
+  local ceils med_ceil med_ceil_cpu
   ceils=$(IFS=,; echo "${CEIL_RATE[*]}")
-  med_rate=$(calc "round(st.median([$rates]))")
   med_ceil=$(calc "round(st.median([$ceils]))")
-  med_s=$(calc "'%.3f' % st.median([$(IFS=,; echo "${RUN_S[*]}")])")
-  per_event_ns=$(calc "round(1e9 / $med_rate)")
-  med_cpu_rate=$(calc "round(st.median([$(IFS=,; echo "${RUN_CPU_RATE[*]}")]))")
   med_ceil_cpu=$(calc "round(st.median([$(IFS=,; echo "${CEIL_CPU_RATE[*]}")]))")
 
-  cat <<EOF
+  cat <<SUMMARY
 
-Relance plugin delivery benchmark — $(date -u +%FT%TZ), $(nproc) cores, load average $load (at the start)
+Relance plugin delivery benchmark — $(date -u +%FT%TZ), $(nproc) cores, load average $load (at the start), $(cut -d' ' -f1-3 /proc/loadavg) (at the end)
 Tree: $(source_version)
 Sink: $PLUGIN_ID (fixture_noop.so, release preset); $DELIVERED events delivered per run ($ORG_ROWS outbox rows of organisation 1, the account events not delivered), payload $AVG_PAYLOAD bytes on average
 
-Delivery, end to end from the outbox (log line "delivering the events" to the committed cursor at the last id, polled every $POLL_MS ms, END_POLL=$END_POLL)
-EOF
-  for ((i = 1; i <= RUNS; i++)); do
-    printf '  run %d: %.3f s (end in [%.3f, %.3f] s)  %d events/s;  daemon CPU %.2f s: %d events per CPU-second\n' \
-      "$i" "${RUN_S[i]}" "${RUN_LOW_S[i]}" "${RUN_S[i]}" "${RUN_RATE[i]}" "${RUN_CPU_S[i]}" "${RUN_CPU_RATE[i]}"
-    printf '         delivery thread: %s\n' "${RUN_THREAD[i]}"
-  done
-  cat <<EOF
-  median: $med_s s, $med_rate events/s ($per_event_ns ns per event); $med_cpu_rate events per CPU-second
-  target >= $TARGET_RATE events/s: ratio $(calc "'%.2f' % ($med_rate / $TARGET_RATE)")  $(verdict "$med_rate >= $TARGET_RATE")
+$series
   read ceiling (sqlite3 shell, the daemon's query, rows to /dev/null): ${ceils//,/, } rows/s; median $med_ceil ($med_ceil_cpu rows per CPU-second)
-  delivery / read ceiling: $(calc "'%.2f' % ($med_rate / $med_ceil)") (wall); $(calc "'%.2f' % ($med_cpu_rate / $med_ceil_cpu)") (per CPU-second)
+
+Raw socketpair between two processes (bench/socketpair.cpp), same run
+  round trip of a 16-byte frame: $RT_NS ns ($RT_SMALL_RATE round trips/s: one event a frame could go no faster)
+  round trip of a frame of $RT_EVENTS events ($(calc "$RT_EVENTS * $AVG_PAYLOAD") bytes): $RT_BATCH_US us, $RT_BATCH_RATE events/s
 
 One no-op call through the ABI ($ABI_CALLS calls per round, $ABI_ROUNDS rounds, median round)
   through the plugin's table (dlopen'd fixture_noop.so): $ABI_NS ns   (rounds: $ABI_ROUNDS_ABI)
   ceiling, an in-binary no-op through a table:           $ABI_CEIL_NS ns   (rounds: $ABI_ROUNDS_CEIL)
   difference: $ABI_DIFF_NS ns
   target < $TARGET_ABI_NS ns: ratio $(calc "'%.2f' % ($ABI_NS / $TARGET_ABI_NS)")  $(verdict "$ABI_NS < $TARGET_ABI_NS")
-EOF
+SUMMARY
+}
+
+# The figures of the runs FIRST..LAST (one isolation MODE), for the summary.
+report_mode() {
+  local mode=$1 first=$2 last=$3 target=$TARGET_RATE rates="" secs="" cpus="" i med_rate
+  [[ $mode == process ]] && target=$TARGET_ISOLATED_RATE
+  for ((i = first; i <= last; i++)); do
+    rates+="${rates:+,}${RUN_RATE[i]}" secs+="${secs:+,}${RUN_S[i]}" cpus+="${cpus:+,}${RUN_CPU_RATE[i]}"
+  done
+  med_rate=$(calc "round(st.median([$rates]))")
+  echo "Delivery, isolation $mode, end to end from the outbox (log line \"delivering the events\" to the committed cursor at the last id, polled every $POLL_MS ms, END_POLL=$END_POLL)"
+  for ((i = first; i <= last; i++)); do
+    printf '  run %d: %.3f s (end in [%.3f, %.3f] s)  %d events/s;  CPU %.2f s (daemon and plugin host): %d events per CPU-second\n' \
+      "$i" "${RUN_S[i]}" "${RUN_LOW_S[i]}" "${RUN_S[i]}" "${RUN_RATE[i]}" "${RUN_CPU_S[i]}" "${RUN_CPU_RATE[i]}"
+    printf '         delivery thread: %s\n' "${RUN_THREAD[i]}"
+  done
+  echo "  median: $(calc "'%.3f' % st.median([$secs])") s, $med_rate events/s ($(calc "round(1e9 / $med_rate)") ns per event); $(calc "round(st.median([$cpus]))") events per CPU-second"
+  echo "  target >= $target events/s: ratio $(calc "'%.2f' % ($med_rate / $target)")  $(verdict "$med_rate >= $target")"
 }
 
 main "$@"

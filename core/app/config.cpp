@@ -74,6 +74,15 @@ const std::vector<Setting>& settings() {
       {"plugins", "retry_initial_ms", [](Config& c, const std::string& v) { c.plugins.delivery.retry_initial = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "retry_initial_ms"))); }},
       {"plugins", "retry_max_ms", [](Config& c, const std::string& v) { c.plugins.delivery.retry_max = std::chrono::milliseconds(std::max<std::int64_t>(1, to_int(v, "retry_max_ms"))); }},
       {"plugins", "export_threads", [](Config& c, const std::string& v) { c.plugins.export_threads = static_cast<std::size_t>(std::clamp<std::int64_t>(to_int(v, "export_threads"), 1, 64)); }},
+      {"plugins", "isolation", [](Config& c, const std::string& v) {
+         if (v != "auto" && v != "process" && v != "in-process")
+           throw std::runtime_error("setting plugins.isolation: auto, process or in-process, not " + v);
+         c.plugins.isolation = v; }},
+      {"plugins", "isolated", [](Config& c, const std::string& v) { c.plugins.isolated = domain::split(v, ':', true); }},
+      {"plugins", "in_process", [](Config& c, const std::string& v) { c.plugins.in_process = domain::split(v, ':', true); }},
+      {"plugins", "memory_limit_mb", [](Config& c, const std::string& v) { c.plugins.limits.memory_mb = static_cast<std::uint64_t>(to_int(v, "memory_limit_mb")); }},
+      {"plugins", "cpu_limit_seconds", [](Config& c, const std::string& v) { c.plugins.limits.cpu_seconds = static_cast<std::uint64_t>(to_int(v, "cpu_limit_seconds")); }},
+      {"plugins", "open_files_limit", [](Config& c, const std::string& v) { c.plugins.limits.open_files = static_cast<std::uint64_t>(std::clamp<std::int64_t>(to_int(v, "open_files_limit"), 16, 65536)); }},
       {"plugins", "batch", [](Config& c, const std::string& v) { c.plugins.delivery.batch = static_cast<std::size_t>(std::clamp<std::int64_t>(to_int(v, "batch"), 1, 100000)); }},
       {"web", "root", [](Config& c, const std::string& v) { c.web.root = v; }},
       {"server", "public_url", [](Config& c, const std::string& v) {
@@ -214,6 +223,15 @@ std::vector<std::string> Config::plugin_directories() const {
     }
   dirs.push_back((std::filesystem::path(data_dir) / "plugins").string());
   return dirs;
+}
+
+plugin_host::IsolationPolicy Config::isolation_policy() const {
+  plugin_host::IsolationPolicy p;
+  p.isolation = plugins.isolation;
+  p.isolated = plugins.isolated;
+  p.in_process = plugins.in_process;
+  p.bundled_dirs = {RELANCE_INSTALLED_PLUGINS, RELANCE_BUNDLED_PLUGINS};
+  return p;
 }
 
 std::string Config::database_path() const {

@@ -12,6 +12,7 @@
 #include "followups/scheduler.hpp"
 #include "mail/smtp.hpp"
 #include "services/plugin_service.hpp"
+#include "plugin_host/isolation.hpp"
 #include "plugin_host/runner.hpp"
 #include "relance/storage/sqlite_store.hpp"
 
@@ -32,6 +33,11 @@ struct PluginsConfig {
   plugin_host::DeliveryOptions delivery;
   std::size_t export_threads = 4;  // exports running at once; more wait their turn
   std::vector<services::ConfiguredInstance> instances;  // [[plugins.instance]]
+  // Which plugins run in a child process (plugin_host/isolation.hpp): "auto" isolates
+  // every plugin outside the bundled folder; `isolated` and `in_process` name plugin ids.
+  std::string isolation = "auto";
+  std::vector<std::string> isolated, in_process;
+  plugin_host::IsolationLimits limits;  // of each child process
 };
 
 struct FollowupsConfig {
@@ -75,6 +81,7 @@ struct Config {
 
   std::string database_path() const;
   std::vector<std::string> plugin_directories() const;
+  plugin_host::IsolationPolicy isolation_policy() const;
   std::string web_root() const;
 };
 

@@ -284,9 +284,10 @@ int serve(Config c) {
   }, c.outbound, &secrets, [](const storage::Entity& e, std::int64_t org_id, const plugin_host::QueryFilters& filters) {
     // A plugin's query reads its organisation's rows with the filters of the lists.
     return services::storage_query(api::parse_list_request(e, filters), storage::Scope::org(org_id));
-  }, (std::filesystem::path(c.data_dir) / "plugin-markers").string()};
+  }, (std::filesystem::path(c.data_dir) / "plugin-markers").string(), c.plugins.limits};
+  plugin_env.isolation.work_dir = (std::filesystem::path(c.data_dir) / "plugin-work").string();
   plugin_host::PluginRegistry registry(plugin_env);
-  registry.load(c.plugin_directories());
+  registry.load(c.plugin_directories(), c.isolation_policy());
   plugin_host::Dispatcher dispatcher(plugin_env, registry, c.plugins.delivery);
   services::PluginService plugin_service(*store, event_log, registry, dispatcher, secrets);
   exports::ExportService exports(plugin_env, records, registry, c.plugins.export_threads,

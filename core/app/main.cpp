@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <string_view>
 
 #include "app/config.hpp"
 #include "app/daemon.hpp"
@@ -19,6 +20,7 @@
 #include "cli/report_command.hpp"
 #include "cli/usage_errors.hpp"
 #include "domain/problem.hpp"
+#include "plugin_host/plugin_host_child.hpp"
 #include "relance/storage/sqlite_store.hpp"
 #include "relance/version.h"
 
@@ -29,6 +31,9 @@ constexpr const char* version_text = "0.1.0";
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The child process of an isolated plugin (plugin_host/child_process.hpp): started by the
+  // daemon only, so not among the commands people are shown.
+  if (argc == 2 && std::string_view(argv[1]) == "plugin-host") return relance::plugin_host::run_plugin_host_child();
   using relance::app::Config;
   CLI::App app{"Relance: follow-up pipeline for the contacts and leads of a trade mission"};
   app.require_subcommand(1);

@@ -91,9 +91,12 @@ class ExportJob : public std::enable_shared_from_this<ExportJob> {
     const std::int64_t started = watch_.started.load();
     if (overran_) return started != 0;
     if (started == 0 || now_ns - started <= budget_ns) return false;
+    // An isolated exporter's call is ended with its process; one in the daemon runs on.
+    const bool ended = watch_.interrupt();
     const std::string why = plan_->format->id + " export failed: its " + watch_.step.load() +
                             " call ran longer than its budget of " + std::to_string(budget_ns / 1000000) +
-                            " ms; the format is suspended until that call returns";
+                            (ended ? " ms; its process was stopped"
+                                   : " ms; the format is suspended until that call returns");
     spdlog::error("export {} for user {}: {}", plan_->format->id, p_.user_id, why);
     std::lock_guard lock(mu_);
     overran_ = true;

@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "plugin_host/datasets.hpp"
+#include "plugin_host/call_watch.hpp"
+#include "plugin_host/export_settings.hpp"
 #include "plugin_host/host_env.hpp"
 
 namespace relance::plugin_host {
@@ -29,10 +31,7 @@ struct PluginFile;
 
 // One export format, as its plugin declares it.
 struct ExporterFormat {
-  struct Option {
-    std::string name, description, default_value;
-    std::vector<std::string> choices;  // empty: free text
-  };
+  using Option = ExportOption;
   const PluginFile* plugin = nullptr;
   std::string plugin_id;
   std::string id, extension, mime_type;
@@ -64,24 +63,6 @@ class ExporterRefused : public std::runtime_error {
  private:
   std::string step_;
   Kind kind_;
-};
-
-// What the exporter is asked for (relance_export_request).
-struct ExportSettings {
-  std::string options = "{}";  // JSON object of the format's options
-  std::string locale = "en";
-  std::string time_zone = "UTC";
-  std::size_t datasets = 1;  // how many begin_dataset calls will come
-};
-
-// Where the exporter's bytes go: false stops the export (the plugin sees RELANCE_FATAL).
-using ByteSink = std::function<bool(std::string_view bytes)>;
-
-// The plugin call a session is in, for a watchdog on another thread: when it began
-// (steady-clock nanoseconds, 0 when none) and which step it is.
-struct CallWatch {
-  std::atomic<std::int64_t> started{0};
-  std::atomic<const char*> step{""};
 };
 
 class ExporterSession {

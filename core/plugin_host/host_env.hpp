@@ -10,6 +10,7 @@
 
 #include "auth/outbound_policy.hpp"
 #include "auth/secret_box.hpp"
+#include "plugin_host/isolation.hpp"
 #include "relance/storage/store.hpp"
 
 namespace relance::plugin_host {
@@ -31,6 +32,7 @@ struct HostEnv {
   const auth::SecretBox* secrets = nullptr;  // opens the secret settings (plugin_host/secret_settings.hpp)
   ListQueryRule list_query;                  // the filters of relance.host.query/1
   std::string marker_dir;                    // crash markers (crash_marker.hpp); "" turns them off
+  IsolationLimits isolation = {};            // the child processes of isolated plugins
 };
 
 }  // namespace relance::plugin_host

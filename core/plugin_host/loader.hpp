@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "plugin_host/isolation.hpp"
 #include "relance/entry.h"
 
 namespace relance::plugin_host {
@@ -28,6 +29,8 @@ struct PluginFile {
   // Held around create_instance and last_error(NULL) for a plugin older than SDK 1.4
   // (plugin_host/instance_factory.hpp).
   std::shared_ptr<std::mutex> create_lock = std::make_shared<std::mutex>();
+  // Where its instances run (plugin_instance.hpp); chosen by the registry.
+  Isolation isolation = Isolation::in_process;
 };
 
 // Never throws: a failure is a PluginFile with loaded == false.

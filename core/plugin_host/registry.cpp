@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "plugin_host/isolated_instance.hpp"
+
 namespace relance::plugin_host {
 
 PluginRegistry::~PluginRegistry() { shutdown(); }
 
-void PluginRegistry::load(const std::vector<std::string>& directories) {
+void PluginRegistry::load(const std::vector<std::string>& directories, const IsolationPolicy& policy) {
   for (const std::string& dir : directories) {
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) {
@@ -21,14 +23,14 @@ void PluginRegistry::load(const std::vector<std::string>& directories) {
       if (f.path().extension() == ".so" && !f.is_directory())
         found.push_back(std::filesystem::absolute(f.path()).lexically_normal().string());
     std::sort(found.begin(), found.end());
-    for (const std::string& path : found) load_file(path);
+    for (const std::string& path : found) load_file(path, policy);
   }
   std::size_t loaded = 0;
   for (const PluginFile& f : files_) loaded += f.loaded ? 1 : 0;
   spdlog::info("plugins: {} loaded, {} refused", loaded, files_.size() - loaded);
 }
 
-void PluginRegistry::load_file(const std::string& path) {
+void PluginRegistry::load_file(const std::string& path, const IsolationPolicy& policy) {
   PluginFile f = load_plugin_file(path);
   std::unique_ptr<HostContext> host;
   if (f.loaded) {
@@ -37,10 +39,20 @@ void PluginRegistry::load_file(const std::string& path) {
       f.error = "duplicate id " + f.id + ": already loaded from " + other->file;
     }
   }
+  if (f.loaded) f.isolation = policy.of(f.id, f.file);
   if (f.loaded) {
     host = make_host(env_, f.id, nullptr);
-    const relance_status s = f.entry.init ? f.entry.init(&host->raw) : RELANCE_OK;
-    if (s != RELANCE_OK) {
+    // An isolated plugin's init runs in each of its child processes: tried in one now, so
+    // that a plugin that cannot start is refused at load, as in the daemon.
+    const bool here = f.isolation == Isolation::in_process;
+    if (!here) {
+      if (std::string why = init_in_child(env_, f); !why.empty()) {
+        f.loaded = false;
+        f.error = why;
+      }
+    }
+    const relance_status s = here && f.entry.init ? f.entry.init(&host->raw) : RELANCE_OK;
+    if (f.loaded && s != RELANCE_OK) {
       const relance_str why = f.entry.last_error(nullptr);
       f.loaded = false;
       f.error = "init failed (status " + std::to_string(s) + ")" +
@@ -49,7 +61,8 @@ void PluginRegistry::load_file(const std::string& path) {
     }
   }
   if (f.loaded)
-    spdlog::info("plugin {} {} ({}, SDK {}) loaded from {}", f.id, f.version, f.vendor, f.sdk_version, f.file);
+    spdlog::info("plugin {} {} ({}, SDK {}) loaded from {}{}", f.id, f.version, f.vendor, f.sdk_version, f.file,
+                 f.isolation == Isolation::process ? ", isolated in a process of its own" : "");
   else
     spdlog::error("plugin file {} refused: {}", f.file, f.error);
   files_.push_back(std::move(f));
@@ -60,7 +73,7 @@ void PluginRegistry::shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   for (const PluginFile& f : files_)
-    if (f.loaded && f.entry.deinit) f.entry.deinit();
+    if (f.loaded && f.isolation == Isolation::in_process && f.entry.deinit) f.entry.deinit();
 }
 
 const PluginFile* PluginRegistry::find(std::string_view id) const {

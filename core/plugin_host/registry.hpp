@@ -23,7 +23,9 @@ class PluginRegistry {
 
   // Loads the plugins of `directories` (files ending in .so). A directory that does not
   // exist is logged and skipped.
-  void load(const std::vector<std::string>& directories);
+  // `policy` says which plugins run in a child process (isolation.hpp); their init runs
+  // there, not here.
+  void load(const std::vector<std::string>& directories, const IsolationPolicy& policy = {});
   // Calls every loaded plugin's deinit. The libraries stay mapped.
   void shutdown();
 
@@ -34,7 +36,7 @@ class PluginRegistry {
   const relance_host* plugin_host(std::string_view id) const;
 
  private:
-  void load_file(const std::string& path);
+  void load_file(const std::string& path, const IsolationPolicy& policy);
 
   HostEnv& env_;
   std::vector<PluginFile> files_;

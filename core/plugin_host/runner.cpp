@@ -9,7 +9,6 @@
 #include <utility>
 
 #include "domain/json_text.hpp"
-#include "plugin_host/instance_factory.hpp"
 #include "plugin_host/secret_settings.hpp"
 #include "relance/model/instant.hpp"
 
@@ -18,10 +17,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
-
 // Account events never reach plugins (docs/events.md).
 bool deliverable(std::string_view type) {
   return !(type.starts_with("organisation.") || type.starts_with("user.") || type.starts_with("token."));
@@ -29,33 +24,8 @@ bool deliverable(std::string_view type) {
 
 relance_str str_of(const std::string& s) { return relance_str{s.data(), s.size()}; }
 
-// Marks a plugin call while it runs: for the watchdog (its start), and in the crash marker
-// (which call, which event), so that a crash inside it is pinned on this instance.
-class CallTimer {
- public:
-  CallTimer(std::atomic<std::int64_t>& started, CrashMarker& marker, PluginCallKind call, std::int64_t event_id = 0)
-      : started_(started), marker_(marker) {
-    marker_.enter(call, event_id);
-    started_.store(steady_ns());
-  }
-  ~CallTimer() {
-    started_.store(0);
-    marker_.leave();
-  }
-  CallTimer(const CallTimer&) = delete;
-  CallTimer& operator=(const CallTimer&) = delete;
-
- private:
-  std::atomic<std::int64_t>& started_;
-  CrashMarker& marker_;
-};
-
-// A status this host does not know (a newer SDK's, or garbage) is FATAL (docs/sdk.md,
-// "Statuses the host does not know").
-bool known_status(relance_status s) {
-  return s == RELANCE_OK || s == RELANCE_RETRY || s == RELANCE_INVALID || s == RELANCE_FATAL ||
-         s == RELANCE_UNSUPPORTED;
-}
+// Events delivered to a child process in one frame, at most.
+constexpr std::size_t frame_events = 512;
 
 }  // namespace
 
@@ -143,10 +113,19 @@ std::deque<std::optional<std::int64_t>> InstanceRunner::take_replays() {
 }
 
 void InstanceRunner::check_budget(Clock::time_point now) {
-  const std::int64_t started = call_started_.load();
+  const std::int64_t started = watch_.started.load();
   if (started == 0 || overran_.load()) return;
   const auto elapsed = std::chrono::nanoseconds(now.time_since_epoch().count() - started);
   if (elapsed <= options_.call_budget) return;
+  if (plugin_.isolation == Isolation::process) {
+    // A child's call can be ended: the child is killed, the call counts as a failed attempt
+    // (isolated_instance.hpp) and the next one starts a new child.
+    if (!watch_.interrupted())
+      spdlog::error("plugin {} [{}#{}]: a {} call ran longer than its budget of {} ms; its process is killed",
+                    plugin_.id, context_.name, context_.id, watch_.step.load(), options_.call_budget.count());
+    watch_.interrupt();
+    return;
+  }
   overran_.store(true);
   suspend("a call ran longer than its budget of " + std::to_string(options_.call_budget.count()) +
           " ms; the instance is suspended until an admin resumes it");
@@ -197,10 +176,10 @@ std::string InstanceRunner::open_settings(const std::string& stored) {
 
 // Whatever a plugin says goes to last_error, dead letters and the log: without the secrets
 // of its settings (an SMTP error quoting smtp://user:password@host).
-std::string InstanceRunner::plugin_error(relance_instance* instance) const {
-  const relance_str e = plugin_.entry.last_error(instance);
-  if (!e.data || e.size == 0) return "no reason given";
-  return redacted_error(std::string_view(e.data, e.size));
+std::string InstanceRunner::plugin_error() {
+  const std::string e = instance_->last_error();
+  if (e.empty()) return "no reason given";
+  return redacted_error(e);
 }
 
 std::string InstanceRunner::redacted_error(std::string_view error) const {
@@ -245,36 +224,32 @@ bool InstanceRunner::crashed_on(std::int64_t event_id) {
 }
 
 bool InstanceRunner::create_instance() {
-  CreatedInstance created;
-  {
-    CallTimer timer(call_started_, *marker_, PluginCallKind::create_instance);
-    created = plugin_host::create_instance(plugin_, &host_->raw);
-  }
+  if (!instance_) instance_ = make_instance(plugin_, *host_, watch_, marker_.get());
+  const CreatedInstance created = instance_->create();
   if (created.status != RELANCE_OK) {
     set_error("create_instance failed (status " + std::to_string(created.status) +
               "): " + redacted_error(created.error));
     return false;
   }
-  instance_ = created.instance;
-  const void* sink = nullptr;
-  {
-    CallTimer timer(call_started_, *marker_, PluginCallKind::get_interface);
-    sink = plugin_.entry.get_interface(instance_, RELANCE_EVENT_SINK_V1);
-  }
-  sink_ = static_cast<const relance_event_sink_v1*>(sink);
-  if (sink_ && (sink_->struct_size < sizeof(relance_event_sink_v1) || !sink_->deliver)) sink_ = nullptr;
   return true;
 }
 
 void InstanceRunner::destroy_instance() {
-  if (!instance_) return;
-  CallTimer timer(call_started_, *marker_, PluginCallKind::destroy_instance);
-  plugin_.entry.destroy_instance(instance_);
-  instance_ = nullptr;
-  sink_ = nullptr;
+  if (instance_) instance_->destroy();
 }
 
-relance_status InstanceRunner::call_deliver(const storage::OutboxRecord& e, std::uint32_t attempt) {
+relance_status InstanceRunner::checked(const storage::OutboxRecord& e, relance_status s) {
+  if (known_status(s) || s == died_in_call) return s;
+  spdlog::error("plugin {} [{}#{}]: deliver of event {} returned status {}, which this host does not know; "
+                "treated as FATAL", plugin_.id, context_.name, context_.id, e.id, static_cast<int>(s));
+  set_error("event " + std::to_string(e.id) + ": unknown status " + std::to_string(static_cast<int>(s)) +
+            ", treated as FATAL");
+  return RELANCE_FATAL;
+}
+
+namespace {
+
+relance_event event_of(const storage::OutboxRecord& e, std::uint32_t attempt) {
   relance_event ev{};
   ev.struct_size = sizeof(relance_event);
   ev.attempt = attempt;
@@ -285,29 +260,79 @@ relance_status InstanceRunner::call_deliver(const storage::OutboxRecord& e, std:
   ev.entity = str_of(e.entity);
   ev.occurred_at = str_of(e.at);
   ev.document = str_of(e.payload);
+  return ev;
+}
+
+}  // namespace
+
+relance_status InstanceRunner::call_deliver(const storage::OutboxRecord& e, std::uint32_t attempt) {
+  const relance_event ev = event_of(e, attempt);
+  std::vector<relance_status> statuses;  // not run_statuses_: a retry inside deliver_run's loop
   context_.call_writes.clear();
   context_.suspension.clear();
   context_.in_delivery = true;
-  relance_status s;
-  {
-    CallTimer timer(call_started_, *marker_, PluginCallKind::deliver, e.id);
-    s = sink_->deliver(instance_, &ev);
-  }
+  instance_->deliver(std::span(&ev, 1), statuses, [] {});
   context_.in_delivery = false;
-  if (!known_status(s)) {
-    spdlog::error("plugin {} [{}#{}]: deliver of event {} returned status {}, which this host does not know; "
-                  "treated as FATAL", plugin_.id, context_.name, context_.id, e.id, static_cast<int>(s));
-    set_error("event " + std::to_string(e.id) + ": unknown status " + std::to_string(static_cast<int>(s)) +
-              ", treated as FATAL");
-    return RELANCE_FATAL;
-  }
-  return s;
+  return checked(e, statuses.empty() ? RELANCE_FATAL : statuses.back());
 }
 
-void InstanceRunner::dead_letter(const storage::OutboxRecord& e, std::int64_t attempts, const char* status) {
+std::optional<std::size_t> InstanceRunner::deliver_run(const Batch& batch, std::size_t from) {
+  // The events to deliver from `from` on, up to a frame's worth; the others are passed over.
+  if (!instance_->has_event_sink()) {  // an instance without an event sink ignores events
+    position_ = batch.back().id;
+    return batch.size();
+  }
+  // In process, one event a call: nothing to save, and a suspension stops at once.
+  const std::size_t most = plugin_.isolation == Isolation::process ? frame_events : 1;
+  // Members reused from run to run: in process, a run is one event.
+  std::vector<std::size_t>& due = run_due_;
+  std::vector<relance_event>& events = run_events_;
+  std::vector<relance_status>& statuses = run_statuses_;
+  due.clear();
+  events.clear();
+  statuses.clear();
+  std::size_t to = from;
+  for (; to < batch.size() && due.size() < most; ++to) {
+    if (!subscribed(batch[to].type) || crashed_on(batch[to].id)) continue;
+    due.push_back(to);
+    events.push_back(event_of(batch[to], 1));
+  }
+  if (!events.empty()) {
+    context_.call_writes.clear();
+    context_.suspension.clear();
+    context_.in_delivery = true;
+    // Between two events of the batch, the one before was delivered: its writes are kept.
+    instance_->deliver(events, statuses, [this] { merge_writes(context_.batch_writes, context_.call_writes); });
+    context_.in_delivery = false;
+  }
+  std::size_t d = 0;
+  for (std::size_t i = from; i < to; ++i) {
+    const storage::OutboxRecord& e = batch[i];
+    if (d < due.size() && due[d] == i) {
+      if (d >= statuses.size()) return i;  // not reached: delivered from here in the next run
+      const relance_status s = checked(e, statuses[d]);
+      ++d;
+      if (s == RELANCE_OK || s == RELANCE_UNSUPPORTED) {
+        if (d == statuses.size()) merge_writes(context_.batch_writes, context_.call_writes);
+        std::lock_guard lock(mu_);
+        ++status_.delivered;
+      } else if (deliver(e, s) == Settled::interrupted) {
+        return std::nullopt;
+      }
+    }
+    position_ = e.id;
+    if (overran_.load()) return i + 1;
+  }
+  return to;
+}
+
+void InstanceRunner::dead_letter(const storage::OutboxRecord& e, std::int64_t attempts, const char* status,
+                                 std::optional<std::string> given) {
   std::string why;
-  if (instance_) {
-    why = plugin_error(instance_);
+  if (given) {
+    why = std::move(*given);
+  } else if (created()) {
+    why = plugin_error();
   } else {
     std::lock_guard lock(mu_);
     why = status_.last_error;  // why the instance could not be created
@@ -319,17 +344,17 @@ void InstanceRunner::dead_letter(const storage::OutboxRecord& e, std::int64_t at
   ++status_.dead_lettered;
 }
 
-InstanceRunner::Settled InstanceRunner::deliver(const storage::OutboxRecord& e) {
+InstanceRunner::Settled InstanceRunner::deliver(const storage::OutboxRecord& e, std::optional<relance_status> first) {
   for (std::uint32_t attempt = 1;; ++attempt) {
-    if (!instance_ && !create_instance()) {
+    if (!created() && !create_instance()) {
       if (static_cast<int>(attempt) >= options_.max_attempts) {
         dead_letter(e, attempt, "fatal");
         return Settled::dead;
       }
-    } else if (!sink_) {
+    } else if (!instance_->has_event_sink()) {
       return Settled::delivered;  // an instance without an event sink ignores events
     } else {
-      const relance_status s = call_deliver(e, attempt);
+      const relance_status s = attempt == 1 && first ? *first : call_deliver(e, attempt);
       if (!context_.suspension.empty()) {
         // relance.host.suspend/1: the event waits, not delivered, for an admin's resume.
         context_.call_writes.clear();
@@ -353,18 +378,30 @@ InstanceRunner::Settled InstanceRunner::deliver(const storage::OutboxRecord& e) 
         return Settled::delivered;
       }
       context_.call_writes.clear();
-      const std::string why = plugin_error(instance_);
-      set_error("event " + std::to_string(e.id) + ": " +
-                (s == RELANCE_INVALID ? "INVALID" : s == RELANCE_FATAL ? "FATAL" : "RETRY") + ": " + why);
-      if (s == RELANCE_INVALID) {
-        dead_letter(e, attempt, "invalid");
-        return Settled::dead;
+      if (s == died_in_call) {
+        // The plugin's process died in this event (a crash, memory, its budget): a new one
+        // is started for the next attempt; "crash" is the dead letter's reason, as for a
+        // plugin that took the daemon down.
+        const std::string why = redacted_error(instance_->death());
+        set_error("event " + std::to_string(e.id) + ": " + why);
+        if (static_cast<int>(attempt) >= options_.max_attempts) {
+          dead_letter(e, attempt, "crash", why);
+          return Settled::dead;
+        }
+      } else {
+        const std::string why = plugin_error();
+        set_error("event " + std::to_string(e.id) + ": " +
+                  (s == RELANCE_INVALID ? "INVALID" : s == RELANCE_FATAL ? "FATAL" : "RETRY") + ": " + why);
+        if (s == RELANCE_INVALID) {
+          dead_letter(e, attempt, "invalid");
+          return Settled::dead;
+        }
+        if (static_cast<int>(attempt) >= options_.max_attempts) {
+          dead_letter(e, attempt, s == RELANCE_FATAL ? "fatal" : "retry");
+          return Settled::dead;
+        }
+        if (s == RELANCE_FATAL) destroy_instance();  // recreated on the next attempt
       }
-      if (static_cast<int>(attempt) >= options_.max_attempts) {
-        dead_letter(e, attempt, s == RELANCE_FATAL ? "fatal" : "retry");
-        return Settled::dead;
-      }
-      if (s == RELANCE_FATAL) destroy_instance();  // recreated on the next attempt
     }
     // Before waiting, make the progress so far durable: a long backoff must not hold it.
     if (!commit(position_) || !finish_commit()) return Settled::interrupted;
@@ -504,7 +541,7 @@ void InstanceRunner::run() {
         load_crashed_events();
         positioned = true;
       }
-      if (!instance_ && !create_instance()) {
+      if (!created() && !create_instance()) {
         set_state("failed");
         if (!pause(options_.retry_initial * 4)) break;
         continue;
@@ -527,11 +564,21 @@ void InstanceRunner::run() {
         continue;
       }
       set_state("delivering");
-      for (const storage::OutboxRecord& e : batch) {
+      for (std::size_t i = 0; i < batch.size();) {
         // Asked to stop (a restart): the rest of the batch is the next runner's.
         if (stopping_.load(std::memory_order_relaxed)) break;
-        if (subscribed(e.type) && !crashed_on(e.id) && deliver(e) == Settled::interrupted) break;
-        position_ = e.id;
+        // The instance failed to be made again after a FATAL: one event at a time, each
+        // counting its attempts to make it.
+        if (!created()) {
+          const storage::OutboxRecord& e = batch[i];
+          if (subscribed(e.type) && !crashed_on(e.id) && deliver(e) == Settled::interrupted) break;
+          position_ = e.id;
+          ++i;
+        } else if (const auto next = deliver_run(batch, i)) {
+          i = *next;
+        } else {
+          break;
+        }
         if (overran_.load()) break;  // suspended: record what was delivered, then wait
         // A slow sink (an email a call) records its progress as it goes, not per batch of
         // a thousand: after a crash, only the last moments are delivered again.
@@ -551,6 +598,9 @@ void InstanceRunner::run() {
     spdlog::error("plugin {} [{}#{}]: last commit failed: {}", plugin_.id, context_.name, context_.id, e.what());
   }
   destroy_instance();
+  // An isolated instance's process is stopped from this thread: it is bound to the thread
+  // that started it (child_process.hpp), which ends now.
+  instance_.reset();
   std::lock_guard lock(mu_);
   status_.state = "stopped";
   finished_ = true;

@@ -27,6 +27,7 @@
 #include "plugin_host/crash_marker.hpp"
 #include "plugin_host/host_services.hpp"
 #include "plugin_host/loader.hpp"
+#include "plugin_host/plugin_instance.hpp"
 #include "relance/event_sink.h"
 
 namespace relance::plugin_host {
@@ -89,13 +90,23 @@ class InstanceRunner {
 
  private:
   enum class Settled { delivered, dead, interrupted };
+  using Batch = std::vector<storage::OutboxRecord>;
 
   void run();
   bool create_instance();
   void destroy_instance();
-  Settled deliver(const storage::OutboxRecord& event);
+  // Delivers `event` until it is delivered or dead, the first attempt's status given when
+  // it was made already (in a batch).
+  Settled deliver(const storage::OutboxRecord& event, std::optional<relance_status> first = std::nullopt);
   relance_status call_deliver(const storage::OutboxRecord& event, std::uint32_t attempt);
-  void dead_letter(const storage::OutboxRecord& event, std::int64_t attempts, const char* status);
+  // Delivers batch[from, to) (the events to deliver: `due`), several at a time; the index
+  // after the last one handled, or nullopt when delivery was interrupted.
+  std::optional<std::size_t> deliver_run(const Batch& batch, std::size_t from);
+  // A status this host does not know is FATAL, and logged.
+  relance_status checked(const storage::OutboxRecord& event, relance_status s);
+  bool created() const { return instance_ && instance_->created(); }
+  void dead_letter(const storage::OutboxRecord& event, std::int64_t attempts, const char* status,
+                   std::optional<std::string> why = std::nullopt);
   bool commit(std::int64_t position);
   bool finish_commit();
   void process_replays();
@@ -108,7 +119,7 @@ class InstanceRunner {
   bool pause(std::chrono::milliseconds d);
   void set_state(const char* state);
   void set_error(const std::string& error);
-  std::string plugin_error(relance_instance* instance) const;
+  std::string plugin_error();
   // A plugin's reason without the settings' secrets, cut to 2000 bytes.
   std::string redacted_error(std::string_view error) const;
   // The stored settings with their secrets opened; their clear values go to context_.secrets.
@@ -124,9 +135,13 @@ class InstanceRunner {
   std::unique_ptr<CrashMarker> marker_;
   const InstanceRunner* predecessor_ = nullptr;
   std::vector<std::int64_t> crashed_events_;  // after the cursor, in order (crashed_on)
+  // deliver_run's, reused: the events of a run and their statuses.
+  std::vector<std::size_t> run_due_;
+  std::vector<relance_event> run_events_;
+  std::vector<relance_status> run_statuses_;
 
-  relance_instance* instance_ = nullptr;
-  const relance_event_sink_v1* sink_ = nullptr;
+  CallWatch watch_;  // the call in progress, for the watchdog
+  std::unique_ptr<PluginInstance> instance_;
 
   // Delivery position: events up to `position_` are handled in memory; up to
   // `committed_` in the database.
@@ -151,8 +166,6 @@ class InstanceRunner {
   std::deque<std::optional<std::int64_t>> replays_;
   RunnerStatus status_;
 
-  // The watchdog's view of the call in progress (steady-clock nanoseconds; 0 = none).
-  std::atomic<std::int64_t> call_started_{0};
   std::atomic<bool> overran_{false};
 };
 

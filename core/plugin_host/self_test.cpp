@@ -8,7 +8,7 @@
 
 #include "domain/json_text.hpp"
 #include "plugin_host/host_services.hpp"
-#include "plugin_host/instance_factory.hpp"
+#include "plugin_host/plugin_instance.hpp"
 #include "plugin_host/loader.hpp"
 #include "plugin_host/secret_settings.hpp"
 #include "relance/settings.h"
@@ -29,7 +29,8 @@ const char* status_name(relance_status s) {
 }
 
 // The instance of the test: the configured instance's settings (secrets opened) and
-// datasets, destroyed with this object.
+// datasets, in this process or a child as the plugin's isolation says, destroyed with this
+// object.
 struct TestInstance {
   TestInstance(HostEnv& env, const PluginFile& p, const storage::PluginInstanceRecord& r) : plugin(p) {
     context.id = r.id;
@@ -42,32 +43,28 @@ struct TestInstance {
                            ? boost::json::serialize(opened_settings(stored.get_object(), *env.secrets, context.secrets))
                            : r.settings;
     host = make_host(env, plugin.id, &context);
-    CreatedInstance made = create_instance(plugin, &host->raw);
-    instance = made.instance;
+    instance = make_instance(plugin, *host, watch);
+    CreatedInstance made = instance->create();
     if (made.status != RELANCE_OK)
-      throw SelfTestUnavailable("the " + plugin.id + " plugin refused the instance's settings: " +
-                                redacted(relance_str{made.error.data(), made.error.size()}));
-  }
-  ~TestInstance() {
-    if (instance) plugin.entry.destroy_instance(instance);
+      throw SelfTestUnavailable("the " + plugin.id + " plugin refused the instance's settings: " + redacted(made.error));
   }
   TestInstance(const TestInstance&) = delete;
   TestInstance& operator=(const TestInstance&) = delete;
 
   // What the plugin says, without the settings' secrets.
-  std::string redacted(relance_str s) const {
-    return s.data && s.size ? redact(std::string_view(s.data, std::min<std::size_t>(s.size, 4000)), context.secrets)
-                            : std::string();
+  std::string redacted(std::string_view s) const {
+    return redact(s.substr(0, std::min<std::size_t>(s.size(), 4000)), context.secrets);
   }
-  std::string error(relance_instance* i) const {
-    const std::string why = plugin.entry.last_error ? redacted(plugin.entry.last_error(i)) : std::string();
+  std::string error() const {
+    const std::string why = redacted(instance->last_error());
     return why.empty() ? "no reason given" : why;
   }
 
   const PluginFile& plugin;
   InstanceContext context;
   std::unique_ptr<HostContext> host;
-  relance_instance* instance = nullptr;
+  CallWatch watch;
+  std::unique_ptr<PluginInstance> instance;
 };
 
 }  // namespace
@@ -76,17 +73,15 @@ SelfTestResult run_self_test(HostEnv& env, const PluginFile& plugin, const stora
                              const std::string& request) {
   const bool offered = std::find(plugin.interfaces.begin(), plugin.interfaces.end(), RELANCE_SELF_TEST_V1) !=
                        plugin.interfaces.end();
-  if (!plugin.loaded || !offered)
-    throw SelfTestUnavailable("the " + plugin.id + " plugin offers no test (" + RELANCE_SELF_TEST_V1 + ", SDK 1.2)");
+  const std::string none = "the " + plugin.id + " plugin offers no test (" + RELANCE_SELF_TEST_V1 + ", SDK 1.2)";
+  if (!plugin.loaded || !offered) throw SelfTestUnavailable(none);
   TestInstance test(env, plugin, instance);
-  const auto* table =
-      static_cast<const relance_self_test_v1*>(plugin.entry.get_interface(test.instance, RELANCE_SELF_TEST_V1));
-  if (!table || table->struct_size < sizeof(relance_self_test_v1) || !table->run)
-    throw SelfTestUnavailable("the " + plugin.id + " plugin offers no test (" + RELANCE_SELF_TEST_V1 + ", SDK 1.2)");
-  relance_str report{nullptr, 0};
-  const relance_status s = table->run(test.instance, relance_str{request.data(), request.size()}, &report);
-  SelfTestResult result{s == RELANCE_OK, status_name(s), test.redacted(report)};
-  if (result.report.empty()) result.report = s == RELANCE_OK ? "passed" : test.error(test.instance);
+  std::string report;
+  const auto s = test.instance->self_test(request, report);
+  if (!s) throw SelfTestUnavailable(none);
+  const relance_status status = *s == died_in_call ? RELANCE_FATAL : *s;
+  SelfTestResult result{status == RELANCE_OK, status_name(status), test.redacted(report)};
+  if (result.report.empty()) result.report = status == RELANCE_OK ? "passed" : test.error();
   return result;
 }
 

@@ -5,13 +5,17 @@
 // answers INVALID for the event types listed in the setting "reject". With the setting
 // "query" (a dataset), each delivery also reads that dataset through relance.host.query/1
 // and records in its state how many rows it saw ("rows") and their last names ("names").
+// With the setting "sleep_ms", each delivery first waits that long (a slow connector).
 // With the setting "echo" (a file), it writes the settings it was given to that file when
 // created, logs them, and quotes them in the error of each event it rejects, as a careless
 // plugin would.
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <thread>
 #include <string>
 
 #include "relance/plugin.hpp"
@@ -39,7 +43,8 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
       : Instance(h),
         path_(setting(host().settings(), "journal")),
         reject_(setting(host().settings(), "reject")),
-        query_(setting(host().settings(), "query")) {
+        query_(setting(host().settings(), "query")),
+        sleep_ms_(std::atol(setting(host().settings(), "sleep_ms").c_str())) {
     host().info("journal instance created for " + std::string(host().instance_name()));
     const std::string echo = setting(host().settings(), "echo");
     careless_ = !echo.empty();
@@ -56,6 +61,7 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
   }
 
   relance_status deliver(const relance::Event& e) override {
+    if (sleep_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms_));
     if (!reject_.empty() && reject_.find(std::string(e.type())) != std::string::npos)
       throw relance::Error(RELANCE_INVALID, "rejected by setting: " + std::string(e.type()) +
                                                 (careless_ ? " (settings: " + std::string(host().settings()) + ")" : ""));
@@ -125,6 +131,7 @@ class Journal : public relance::Instance, public relance::EventSink, public rela
   std::string path_;
   std::string reject_;
   std::string query_;
+  long sleep_ms_ = 0;
   bool careless_ = false;
 };
 

@@ -77,6 +77,10 @@ Daemon::Daemon(std::map<std::string, std::string> env) : env_(std::move(env)) {
   env_.emplace("RELANCE_ACCOUNTS_DEFAULT_LOCALE", "en");
   env_.emplace("RELANCE_ADMIN_EMAIL", admin_email);
   env_.emplace("RELANCE_ADMIN_PASSWORD", admin_password);
+  // Plugins run in the daemon unless a test chooses otherwise: the plugin tests say what
+  // happens in process; those of isolated plugins (plugin_isolation_test) set "process", or
+  // "auto" to check the default.
+  env_.emplace("RELANCE_PLUGINS_ISOLATION", "in-process");
 }
 
 Daemon::~Daemon() {

@@ -35,6 +35,10 @@ class Daemon {
   // SIGKILL: a crash.
   void kill9();
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+  // Changes an environment variable for the next start() (a setting an operator edits
+  // between two runs).
+  void set_env(const std::string& name, const std::string& value) { env_[name] = value; }
 
   std::uint16_t port() const { return port_; }
   const std::filesystem::path& data_dir() const { return dir_.path(); }

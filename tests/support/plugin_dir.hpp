@@ -29,9 +29,11 @@ struct PluginDir {
 };
 
 // Daemon settings that make retries quick enough for a test; each plugin call may take
-// `call_budget_ms`.
-inline std::map<std::string, std::string> delivery_env(const PluginDir& plugins, int call_budget_ms = 1000) {
+// `call_budget_ms`; the plugins run where `isolation` says ("in-process", "process").
+inline std::map<std::string, std::string> delivery_env(const PluginDir& plugins, int call_budget_ms = 1000,
+                                                       const std::string& isolation = "in-process") {
   return {{"RELANCE_PLUGINS_DIRECTORIES", plugins.path()},
+          {"RELANCE_PLUGINS_ISOLATION", isolation},
           {"RELANCE_PLUGINS_RETRY_INITIAL_MS", "20"},
           {"RELANCE_PLUGINS_RETRY_MAX_MS", "100"},
           {"RELANCE_PLUGINS_MAX_ATTEMPTS", "3"},
