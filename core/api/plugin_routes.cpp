@@ -158,10 +158,16 @@ RouteDoc settings_doc(const std::string& tag) {
   using boost::json::object;
   const object text{{"type", "string"}};
   object setting = doc_plugin_option();
-  for (const char* key : {"secret", "type", "required", "declared"}) setting["required"].as_array().emplace_back(key);
+  for (const char* key : {"description_fr", "secret", "type", "required", "declared"})
+    setting["required"].as_array().emplace_back(key);
   auto& properties = setting["properties"].as_object();
+  properties["description_fr"] =
+      object{{"type", "string"},
+             {"description", "The description in French (SDK 1.6, relance.settings-doc/3), or the English one when "
+                             "the plugin gives none"}};
   properties["secret"] = object{{"type", "boolean"},
-                                {"description", "Stored sealed and shown as \"(set)\": a form never shows it back"}};
+                                {"description", "Stored sealed and shown as \"(set)\": a form never shows it back "
+                                                "(flagged RELANCE_SETTING_SECRET, SDK 1.6, or named as a secret)"}};
   properties["type"] = object{{"type", "string"},
                               {"enum", array{"text", "integer", "number", "boolean", "email", "url"}},
                               {"description", "The JSON value it takes (text: a string, one of choices when given)"}};

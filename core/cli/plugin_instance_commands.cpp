@@ -292,10 +292,13 @@ void add_settings_command(CLI::App& plugin, std::function<int()>& run) {
       std::cout << say("cli.plugin.no_settings", {a->plugin}) << "\n";
       return int(ok);
     }
+    // A daemon before SDK 1.6 sends no description_fr: the English one then.
+    const bool french = user_locale() == domain::Locale::fr;
     std::vector<TableRow> rows;
     for (const auto& v : settings) {
       const auto& o = v.as_object();
-      std::string what = text(o.if_contains("description"));
+      const auto* fr = french ? o.if_contains("description_fr") : nullptr;
+      std::string what = text(fr ? fr : o.if_contains("description"));
       if (const std::string choices = text(o.if_contains("choices")); !choices.empty())
         what = say("cli.plugin.one_of", {what, choices});
       std::string type = text(o.if_contains("type"));

@@ -49,31 +49,36 @@ std::string with_url_passwords(std::string_view s, const std::vector<Span>& span
   return out;
 }
 
-// Visits every string of `v` (in place), saying whether its name makes it secret, where it
-// is ("/smtp/password"), and what `other` holds in the same place (or null).
+// Visits every string of `v` (in place), saying whether it is secret (its name, a top-level
+// name in `declared`, or a sealed value: what was sealed once stays secret), where it is
+// ("/smtp/password"), and what `other` holds in the same place (or null).
 using Leaf = std::function<void(json::string& s, bool secret, const json::value* other, const std::string& path)>;
 
-void walk(json::value& v, const json::value* other, bool secret, const std::string& path, const Leaf& leaf) {
+void walk(json::value& v, const json::value* other, bool secret, const std::string& path,
+          const std::vector<std::string>& declared, const Leaf& leaf) {
   if (v.is_string()) {
-    leaf(v.get_string(), secret, other, path);
+    leaf(v.get_string(), secret || auth::SecretBox::is_sealed(v.get_string()), other, path);
   } else if (v.is_object()) {
     for (auto& kv : v.get_object()) {
       const json::value* o = other && other->is_object() ? other->get_object().if_contains(kv.key()) : nullptr;
-      walk(kv.value(), o, secret || secret_key(kv.key()), path + "/" + std::string(kv.key()), leaf);
+      const bool named = secret_key(kv.key()) ||
+                         (path.empty() && std::find(declared.begin(), declared.end(), kv.key()) != declared.end());
+      walk(kv.value(), o, secret || named, path + "/" + std::string(kv.key()), declared, leaf);
     }
   } else if (v.is_array()) {
     auto& a = v.get_array();
     for (std::size_t i = 0; i < a.size(); ++i) {
       const json::value* o = other && other->is_array() && i < other->get_array().size() ? &other->get_array()[i] : nullptr;
-      walk(a[i], o, secret, path + "/" + std::to_string(i), leaf);
+      walk(a[i], o, secret, path + "/" + std::to_string(i), declared, leaf);
     }
   }
 }
 
-json::object walked(const json::object& settings, const json::object* other, const Leaf& leaf) {
+json::object walked(const json::object& settings, const json::object* other, const Leaf& leaf,
+                    const std::vector<std::string>& declared = {}) {
   json::value v = settings;
   const json::value o = other ? json::value(*other) : json::value();
-  walk(v, other ? &o : nullptr, false, "", leaf);
+  walk(v, other ? &o : nullptr, false, "", declared, leaf);
   return std::move(v.get_object());
 }
 
@@ -138,7 +143,8 @@ bool secret_key(std::string_view key) {
   return false;
 }
 
-json::object seal_settings(const json::object& given, const json::object& stored, const auth::SecretBox& box) {
+json::object seal_settings(const json::object& given, const json::object& stored, const auth::SecretBox& box,
+                           const std::vector<std::string>& declared) {
   return walked(given, &stored, [&](json::string& s, bool secret, const json::value* other, const std::string& path) {
     auto refuse = [&] {
       return Problem::invalid("settings" + path, "settings" + path + " is \"(set)\" but no secret is stored there: "
@@ -162,10 +168,10 @@ json::object seal_settings(const json::object& given, const json::object& stored
       if (i >= old_spans.size()) throw refuse();
       return sealed(old.substr(old_spans[i].begin, old_spans[i].end - old_spans[i].begin), box);
     });
-  });
+  }, declared);
 }
 
-bool seal_clear_secrets(json::object& stored, const auth::SecretBox& box) {
+bool seal_clear_secrets(json::object& stored, const auth::SecretBox& box, const std::vector<std::string>& declared) {
   bool changed = false;
   stored = walked(stored, nullptr, [&](json::string& s, bool secret, const json::value*, const std::string&) {
     if (secret) {
@@ -179,7 +185,7 @@ bool seal_clear_secrets(json::object& stored, const auth::SecretBox& box) {
       changed = changed || !auth::SecretBox::is_sealed(password);
       return sealed(password, box);
     });
-  });
+  }, declared);
   return changed;
 }
 

@@ -7,7 +7,11 @@
 //     or "key" (any case: smtp_password, api_key, clientSecret), and every string below
 //     such a key;
 //   - the password of a URL's user-info in any string ("smtp://user:pass@host": "pass").
-// The SDK 1.0 has no way for a plugin to declare a setting secret: names are the rule.
+//   - (SDK 1.6) a top-level setting the plugin flags RELANCE_SETTING_SECRET, whatever its
+//     name (`declared`, from settings_doc.hpp's secret_names());
+//   - a sealed value, wherever it lies: once sealed, a value stays secret, so the code that
+//     opens or shows stored settings needs no schema.
+// Plugins of SDK 1.0 to 1.5 cannot flag a setting: for them names are the rule.
 //
 // The API shows a secret as "(set)" (a URL keeps its user and host:
 // "smtp://user:(set)@host"). A client that sends "(set)" back in the same place keeps the
@@ -33,10 +37,11 @@ bool secret_key(std::string_view key);
 // "(set)" replaced by the secret `stored` holds in the same place. Throws Problem 422
 // (settings/<path>) for a "(set)" where nothing is stored.
 boost::json::object seal_settings(const boost::json::object& given, const boost::json::object& stored,
-                                  const auth::SecretBox& box);
+                                  const auth::SecretBox& box, const std::vector<std::string>& declared = {});
 // The stored settings with the secrets still in clear sealed (a database written before
 // secrets were sealed); false when there were none.
-bool seal_clear_secrets(boost::json::object& stored, const auth::SecretBox& box);
+bool seal_clear_secrets(boost::json::object& stored, const auth::SecretBox& box,
+                        const std::vector<std::string>& declared = {});
 // True when the stored settings hold a sealed secret.
 bool holds_sealed_secrets(const boost::json::object& stored);
 

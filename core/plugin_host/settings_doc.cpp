@@ -61,8 +61,12 @@ void read_table(const void* table, std::size_t count, std::size_t stride, Read r
 }
 
 DocumentedSetting setting_of(const relance_option& o) {
-  DocumentedSetting s{c_text(o.name), c_text(o.description), c_text(o.default_value), {}};
+  DocumentedSetting s;
+  s.name = c_text(o.name);
+  s.description = c_text(o.description);
+  s.default_value = c_text(o.default_value);
   if (o.choices) s.choices = domain::split(o.choices, '|');
+  s.secret = secret_key(s.name);
   return s;
 }
 
@@ -93,7 +97,7 @@ std::string wrong(const DocumentedSetting& s, const boost::json::value& v) {
   if (s.type == "boolean") return v.is_bool() ? "" : "must be true or false";
   if (!v.is_string()) return "must be a string";
   const std::string_view text = v.get_string();
-  if (text == secret_shown && secret_key(s.name)) return "";  // the stored secret, kept
+  if (text == secret_shown && s.secret) return "";  // the stored secret, kept
   if (!s.choices.empty() && std::find(s.choices.begin(), s.choices.end(), text) == s.choices.end())
   {
     std::string listed;
@@ -113,13 +117,27 @@ std::vector<DocumentedSetting> documented_settings(const PluginFile& plugin) {
   auto keep = [&](DocumentedSetting s) {
     if (!s.name.empty()) out.push_back(std::move(s));
   };
+  // /3 and /2 are the same table (a relance_setting_v3 begins as a relance_setting): the
+  // newest one offered gives the stride, and description_fr when the stride holds it.
+  const auto* bilingual = static_cast<const relance_settings_doc_v3*>(plugin.entry.get_extension(RELANCE_SETTINGS_DOC_V3));
   const auto* typed = static_cast<const relance_settings_doc_v2*>(plugin.entry.get_extension(RELANCE_SETTINGS_DOC_V2));
-  if (typed && typed->struct_size >= sizeof(relance_settings_doc_v2) && typed->settings &&
-      typed->setting_size >= sizeof(relance_setting)) {
-    read_table<relance_setting>(typed->settings, typed->setting_count, typed->setting_size, [&](const relance_setting& r) {
+  const void* table = nullptr;
+  std::size_t count = 0, stride = 0;
+  if (bilingual && bilingual->struct_size >= sizeof(relance_settings_doc_v3) && bilingual->settings &&
+      bilingual->setting_size >= sizeof(relance_setting_v3)) {
+    table = bilingual->settings, count = bilingual->setting_count, stride = bilingual->setting_size;
+  } else if (typed && typed->struct_size >= sizeof(relance_settings_doc_v2) && typed->settings &&
+             typed->setting_size >= sizeof(relance_setting)) {
+    table = typed->settings, count = typed->setting_count, stride = typed->setting_size;
+  }
+  if (table) {
+    const bool french = stride >= sizeof(relance_setting_v3);
+    read_table<relance_setting>(table, count, stride, [&](const relance_setting& r) {
       DocumentedSetting s = setting_of(reinterpret_cast<const relance_option&>(r));
       s.type = type_name(r.type);
       s.required = (r.flags & RELANCE_SETTING_REQUIRED) != 0;
+      s.secret = s.secret || (r.flags & RELANCE_SETTING_SECRET) != 0;
+      if (french) s.description_fr = c_text(reinterpret_cast<const relance_setting_v3&>(r).description_fr);
       s.declared = true;
       keep(std::move(s));
     });
@@ -134,6 +152,13 @@ std::vector<DocumentedSetting> documented_settings(const PluginFile& plugin) {
     infer_type(s);
     keep(std::move(s));
   });
+  return out;
+}
+
+std::vector<std::string> secret_names(const std::vector<DocumentedSetting>& documented) {
+  std::vector<std::string> out;
+  for (const DocumentedSetting& s : documented)
+    if (s.secret) out.push_back(s.name);
   return out;
 }
 

@@ -194,14 +194,16 @@ json::object PluginService::plugin_settings(const auth::Principal& p, const std:
     for (const auto& c : s.choices) choices.emplace_back(c);
     settings.push_back(json::object{{"name", s.name},
                                     {"description", s.description},
+                                    // French when the plugin gives it (SDK 1.6), else English.
+                                    {"description_fr", s.description_fr.empty() ? s.description : s.description_fr},
                                     {"default", s.default_value.empty() ? json::value(nullptr) : json::value(s.default_value)},
                                     {"choices", std::move(choices)},
                                     {"type", s.type},
                                     {"required", s.required},
                                     {"declared", s.declared},
-                                    // The daemon's own rule for what it seals, so that a form
-                                    // never shows the value back (secret_settings.hpp).
-                                    {"secret", plugin_host::secret_key(s.name)}});
+                                    // What the daemon seals (the flag, or the name rule), so
+                                    // that a form never shows the value back.
+                                    {"secret", s.secret}});
   }
   return json::object{{"plugin", f->id}, {"name", f->name}, {"settings", std::move(settings)}};
 }
@@ -270,8 +272,12 @@ void PluginService::apply_body(storage::PluginInstanceRecord& r, const json::obj
       if (!v.is_object()) throw Problem::invalid(key, "settings must be a JSON object");
       if (json::serialize(v).size() > max_settings_bytes) throw Problem::invalid(key, "settings are larger than 64 KiB");
       const json::value stored = parse_or(r.settings, json::object());
+      // The plugin may follow the settings in a create's body.
+      const json::value* named = create ? body.if_contains("plugin") : nullptr;
+      const PluginFile* f = registry_.find(named && named->is_string() ? std::string(named->get_string()) : r.plugin);
       r.settings = json::serialize(seal_settings(v.get_object(), stored.is_object() ? stored.get_object() : json::object(),
-                                                 secrets_));
+                                                 secrets_, f ? plugin_host::secret_names(plugin_host::documented_settings(*f))
+                                                             : std::vector<std::string>{}));
     } else if (key == "events") {
       r.events = json::serialize(to_array(string_list(v, "events", valid_pattern,
                                                       "an event type or pattern (\"contact.created\", \"lead.*\", \"*\")")));
@@ -529,7 +535,9 @@ int PluginService::seal_clear_settings() {
   int changed = 0;
   for (auto r : events_.plugin_instances()) {
     json::value settings = parse_or(r.settings, json::object());
-    if (!settings.is_object() || !seal_clear_secrets(settings.get_object(), secrets_)) continue;
+    const PluginFile* f = registry_.find(r.plugin);
+    const auto declared = f ? plugin_host::secret_names(plugin_host::documented_settings(*f)) : std::vector<std::string>{};
+    if (!settings.is_object() || !seal_clear_secrets(settings.get_object(), secrets_, declared)) continue;
     r.settings = json::serialize(settings);
     store_.write_sync([&](storage::WriteTxn& tx) { tx.events().put_plugin_instance(r, 0); });
     ++changed;

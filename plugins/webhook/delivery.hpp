@@ -9,15 +9,12 @@
 #include <string>
 #include <string_view>
 
+#include "json_post.hpp"
 #include "settings.hpp"
 
 namespace webhook {
 
-struct Answer {
-  relance_status status;  // RELANCE_OK: the partner answered (see http_status); else no answer
-  int http_status = 0;
-  std::string why;  // when not a 2xx: for last_error and the dead letters, never the secret
-};
+using Answer = plugins_shared::PostAnswer;
 
 class Sender {
  public:
@@ -30,7 +27,7 @@ class Sender {
  private:
   const relance::Host& host_;
   const Settings& settings_;
-  const relance_host_http_v1* http_;
+  const relance_host_http_v1& http_;
 };
 
 }  // namespace webhook

@@ -44,10 +44,7 @@ class Webhook : public relance::Instance, public relance::EventSink, public rela
     if (a.http_status == 410) {
       const std::string why = "the partner answered 410 Gone: it wants no more events; resume the instance once "
                               "its URL is right again";
-      auto* suspend = host().service<relance_host_suspend_v1>(RELANCE_HOST_SUSPEND_V1);
-      if (suspend && suspend->suspend(host().raw(), relance::str(why)) == RELANCE_OK)
-        throw relance::Error(RELANCE_RETRY, why);
-      throw relance::Error(RELANCE_FATAL, why);  // a daemon without the service: recreated, retried, dead-lettered
+      plugins_shared::suspend_instance(host(), why);
     }
     throw relance::Error(RELANCE_RETRY, a.why);
   }

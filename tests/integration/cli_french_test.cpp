@@ -235,6 +235,10 @@ TEST_CASE("a French org-admin invites a user and sets up then removes a plugin i
   CHECK(holds(documented, "RÉGLAGE"));
   CHECK(holds(documented, "(au choix\u00a0: required, try, no)"));
   CHECK(holds(documented, "Réglez-les avec `relance plugin instance add|edit ... -s CLÉ=VALEUR`.\n"));
+  // A plugin that describes its settings in French (SDK 1.6) is read in French.
+  const std::string chat = l.ok({"plugin", "settings", "org.relance.chat"});
+  CHECK(holds(chat, "La langue des messages par défaut"));
+  CHECK_FALSE(holds(chat, "The language of the default messages"));
 
   const std::string created = l.ok({"plugin", "instance", "add", plugin, "Rappels de l'équipe ✉", "-s",
                                     "smtp_url=smtp://smtp.alpha.test:587", "-s", "from=Relance <relance@alpha.test>"});

@@ -104,6 +104,26 @@ TEST_CASE("a database's settings in clear are sealed once, and stay what the plu
   CHECK(plugin_host::opened_settings(stored, box, secrets).at("url") == "smtp://a:clear-url@h");
 }
 
+TEST_CASE("a setting the plugin flags secret is sealed whatever its name, shown as (set), kept on (set), and "
+          "handed to the plugin in clear") {
+  relance::test::TempDir dir;
+  const auto box = test_box(dir);
+  const std::vector<std::string> declared{"webhook_url"};
+  const auto given = json::parse(R"({"webhook_url":"https://chat.example/hooks/T0KEN","language":"fr"})").as_object();
+  const auto stored = plugin_host::seal_settings(given, {}, box, declared);
+  CHECK(json::serialize(stored).find("T0KEN") == std::string::npos);
+  CHECK(stored.at("language") == "fr");
+  auto shown = plugin_host::shown_settings(stored);  // no schema needed: a sealed value stays secret
+  CHECK(shown.at("webhook_url") == "(set)");
+  CHECK(shown.at("language") == "fr");
+  std::vector<std::string> secrets;
+  const auto kept = plugin_host::seal_settings(shown, stored, box, declared);
+  CHECK(plugin_host::opened_settings(kept, box, secrets).at("webhook_url") == "https://chat.example/hooks/T0KEN");
+  CHECK(plugin_host::redact("posting to https://chat.example/hooks/T0KEN failed", secrets) == "posting to (secret) failed");
+  // Without the flag, the name alone would not make it secret.
+  CHECK(plugin_host::seal_settings(given, {}, box).at("webhook_url") == "https://chat.example/hooks/T0KEN");
+}
+
 TEST_CASE("redaction removes a secret as given, percent-encoded or decoded, JSON-escaped, and any URL password") {
   const std::vector<std::string> secrets{"p@ss\"word", "tok%2Fen"};
   CHECK(plugin_host::redact("login p@ss\"word refused", secrets) == "login (secret) refused");

@@ -15,7 +15,9 @@
 //       {"smtp_url", "The server, e.g. smtp://smtp.example.org:587", nullptr, nullptr, RELANCE_SETTING_URL,
 //        RELANCE_SETTING_REQUIRED}, ...};
 // documents its instances' settings with their types (relance.settings-doc/2, and /1 for a
-// 1.2 daemon); an array of relance_option (SDK 1.2) documents them without types (/1 only).
+// 1.2 daemon); an array of relance_option (SDK 1.2) documents them without types (/1 only);
+// an array of relance_setting_v3 (SDK 1.6) adds a French description and may flag a setting
+// RELANCE_SETTING_SECRET (relance.settings-doc/3, and /2 and /1 for older daemons).
 // A class that derives from relance::SelfTest answers an administrator's test of its
 // settings (relance.self-test/1).
 //
@@ -288,8 +290,10 @@ struct settings_of {
 template <class T>
 struct settings_of<T, std::void_t<decltype(T::documented_settings)>> {
   using element = std::remove_cv_t<std::remove_extent_t<std::remove_reference_t<decltype(T::documented_settings)>>>;
-  static_assert(std::is_same_v<element, relance_setting> || std::is_same_v<element, relance_option>,
-                "documented_settings is an array of relance_setting (or of relance_option, untyped)");
+  static_assert(std::is_same_v<element, relance_setting_v3> || std::is_same_v<element, relance_setting> ||
+                    std::is_same_v<element, relance_option>,
+                "documented_settings is an array of relance_setting_v3 (bilingual), relance_setting (typed) or "
+                "relance_option (untyped)");
   static constexpr const element* data = T::documented_settings;
   static constexpr size_t size = sizeof(T::documented_settings) / sizeof(T::documented_settings[0]);
 };
@@ -403,7 +407,8 @@ struct Glue {
     return nullptr;
   }
   using Setting = typename settings_of<T>::element;
-  static constexpr bool typed_settings = std::is_same_v<Setting, relance_setting>;
+  static constexpr bool bilingual_settings = std::is_same_v<Setting, relance_setting_v3>;
+  static constexpr bool typed_settings = bilingual_settings || std::is_same_v<Setting, relance_setting>;
   static const void* get_extension(const char* id) noexcept {
     if (!settings_of<T>::size) return nullptr;
     // /1 reads the same table with its own stride: a relance_setting begins as a relance_option.
@@ -411,9 +416,15 @@ struct Glue {
                                             reinterpret_cast<const relance_option*>(settings_of<T>::data)};
     if (std::strcmp(id, RELANCE_SETTINGS_DOC_V1) == 0) return &v1;
     if constexpr (typed_settings) {
-      static const relance_settings_doc_v2 v2{sizeof(relance_settings_doc_v2), settings_of<T>::size,
-                                              sizeof(relance_setting), settings_of<T>::data};
+      // /2 too: a relance_setting_v3 begins as a relance_setting.
+      static const relance_settings_doc_v2 v2{sizeof(relance_settings_doc_v2), settings_of<T>::size, sizeof(Setting),
+                                              reinterpret_cast<const relance_setting*>(settings_of<T>::data)};
       if (std::strcmp(id, RELANCE_SETTINGS_DOC_V2) == 0) return &v2;
+    }
+    if constexpr (bilingual_settings) {
+      static const relance_settings_doc_v3 v3{sizeof(relance_settings_doc_v3), settings_of<T>::size,
+                                              sizeof(relance_setting_v3), settings_of<T>::data};
+      if (std::strcmp(id, RELANCE_SETTINGS_DOC_V3) == 0) return &v3;
     }
     return nullptr;
   }

@@ -55,6 +55,12 @@ typedef struct relance_settings_doc_v1 {
 
 /* relance_setting.flags; the daemon ignores bits it does not know. */
 #define RELANCE_SETTING_REQUIRED 1u   /* an instance cannot be created without it */
+/* (since SDK 1.6) The setting is secret whatever its name: the daemon stores it sealed, the
+ * API shows it as "(set)" and never returns it, logs and errors show "(secret)"; the plugin
+ * gets it in clear through relance.host.config/1. A daemon before 1.6 ignores the bit and
+ * goes by the name alone (see above), so a plugin that must also run on an older daemon
+ * keeps a secret's name telling ("api_token", "webhook_secret") as well. */
+#define RELANCE_SETTING_SECRET 2u
 
 /* One documented setting. Its first four members are a relance_option's, in the same order,
  * so that one table read with `setting_size` as its stride also serves relance.settings-doc/1.
@@ -76,6 +82,32 @@ typedef struct relance_settings_doc_v2 {
   size_t setting_size; /* bytes from one setting to the next (sizeof(relance_setting)) */
   const relance_setting* settings;
 } relance_settings_doc_v2;
+
+/* "relance.settings-doc/3" (since SDK 1.6): the same table again, each setting described in
+ * French as well (the mission's administrators read French first). Its record begins as a
+ * relance_setting, in the same order, so one table read with `setting_size` as its stride
+ * serves /1, /2 and /3: a plugin offering /3 offers /2 and /1 too (the C++ layer does), and
+ * a daemon before 1.6 reads /2. The daemon asks for /3 first. */
+#define RELANCE_SETTINGS_DOC_V3 "relance.settings-doc/3"
+
+/* One documented setting with its French description (UTF-8; NULL when there is none: the
+ * English one is shown). An array element: it never grows. */
+typedef struct relance_setting_v3 {
+  const char* name;
+  const char* description; /* English */
+  const char* default_value;
+  const char* choices;
+  uint32_t type;  /* RELANCE_SETTING_TEXT ... */
+  uint32_t flags; /* RELANCE_SETTING_REQUIRED | RELANCE_SETTING_SECRET */
+  const char* description_fr;
+} relance_setting_v3;
+
+typedef struct relance_settings_doc_v3 {
+  uint32_t struct_size;
+  size_t setting_count;
+  size_t setting_size; /* bytes from one setting to the next (sizeof(relance_setting_v3)) */
+  const relance_setting_v3* settings;
+} relance_settings_doc_v3;
 
 #define RELANCE_SELF_TEST_V1 "relance.self-test/1"
 

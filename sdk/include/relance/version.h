@@ -8,7 +8,7 @@
 #define RELANCE_VERSION_H
 
 #define RELANCE_SDK_EPOCH 1
-#define RELANCE_SDK_MINOR 5
+#define RELANCE_SDK_MINOR 6
 #define RELANCE_SDK_PATCH 0
 
 #endif

@@ -32,7 +32,7 @@ export function InstanceForm({ plugin, instance, onDone }: {
   useEffect(() => {
     void api.GET("/api/v1/plugins/{plugin}/settings", { params: { path: { plugin: plugin.id } } }).then(({ data, error: e, response }) => {
       if (!data) return setError(t("app.error", { detail: problemDetail(e, response) }));
-      const fs = data.settings.map(fieldOf);
+      const fs = data.settings.map((doc) => fieldOf(doc, language));
       setFields(fs);
       setValues(Object.fromEntries(fs.map((f) => [f.name, shown(f, stored[f.name])])));
     });
@@ -110,8 +110,8 @@ export function InstanceForm({ plugin, instance, onDone }: {
                   />
                 )}
                 <p id={hintId} class="hint">
-                  {/* The plugin documents its settings in English. */}
-                  <span lang={language === "en" ? undefined : "en"}>{f.description}</span>
+                  {/* In English unless the plugin gives French (SDK 1.6). */}
+                  <span lang={language === f.descriptionLanguage ? undefined : f.descriptionLanguage}>{f.description}</span>
                   {f.kind === "secret" ? ` ${t("admin.secret_hint")}` : ""}
                 </p>
               </div>

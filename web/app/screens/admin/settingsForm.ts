@@ -1,6 +1,7 @@
 // A plugin's settings form, generated from the settings it documents
-// (GET /api/v1/plugins/{plugin}/settings: name, description, default, choices, secret, type,
-// required). `secret` is the daemon's: it stores the setting sealed and answers "(set)", so
+// (GET /api/v1/plugins/{plugin}/settings: name, description, description_fr, default,
+// choices, secret, type, required). The description is the French one for a French user
+// when the plugin gives it (SDK 1.6), else the English one. `secret` is the daemon's: it stores the setting sealed and answers "(set)", so
 // the form never shows it back and leaves it as it is when the field stays empty. `type` and
 // `required` are the plugin's declaration (SDK 1.3), or the daemon's reading of an older
 // plugin's words: the form follows them either way.
@@ -14,6 +15,7 @@ export type Kind = "secret" | "boolean" | "number" | "choice" | "text" | "email"
 export interface Field {
   name: string;
   description: string;
+  descriptionLanguage: "en" | "fr";
   kind: Kind;
   integer: boolean;
   required: boolean;
@@ -23,7 +25,7 @@ export interface Field {
 
 export const storedSecret = "(set)";
 
-export function fieldOf(doc: SettingDoc): Field {
+export function fieldOf(doc: SettingDoc, language: string): Field {
   const choices = doc.choices ?? [];
   const kind: Kind = doc.secret
     ? "secret"
@@ -38,7 +40,10 @@ export function fieldOf(doc: SettingDoc): Field {
             : "text";
   return {
     name: doc.name,
-    description: doc.description,
+    // A daemon before 1.6 sends no description_fr; a plugin without French, the English again.
+    ...(language === "fr" && doc.description_fr && doc.description_fr !== doc.description
+      ? { description: doc.description_fr, descriptionLanguage: "fr" as const }
+      : { description: doc.description, descriptionLanguage: "en" as const }),
     kind,
     integer: doc.type === "integer",
     required: doc.required,
