@@ -40,17 +40,15 @@ relance_status request(const relance_host* h, const relance_http_request* req, r
   HttpSession& s = *i.http;
 
   HttpRequest r;
-  if (!req || !RELANCE_HAS_FIELD(req, relance_http_request, max_response_bytes) ||
-      (req->header_count && (!req->headers || req->header_size < sizeof(relance_http_header)))) {
+  if (!readable_http_request(req)) {
     s.last = HttpResponse{HttpResponse::Outcome::refused, 0, 0, false, {}, {}, "the request is not a relance_http_request"};
   } else {
     r.method = text(req->method);
     r.url = text(req->url);
     r.body = text(req->body);
     for (std::size_t k = 0; k < req->header_count; ++k) {
-      const auto* hd = reinterpret_cast<const relance_http_header*>(reinterpret_cast<const char*>(req->headers) +
-                                                                      k * req->header_size);
-      r.headers.push_back(HttpHeader{text(hd->name), text(hd->value)});
+      const relance_http_header& hd = http_header(*req, k);
+      r.headers.push_back(HttpHeader{text(hd.name), text(hd.value)});
     }
     r.timeout = std::chrono::milliseconds(
         req->timeout_ms == 0 ? default_timeout_ms : std::min(req->timeout_ms, max_timeout_ms));
@@ -68,7 +66,7 @@ relance_status request(const relance_host* h, const relance_http_request* req, r
   for (const HttpHeader& hd : a.headers) s.headers.push_back(relance_http_header{view(hd.name), view(hd.value)});
 
   relance_http_response out{};
-  out.struct_size = static_cast<std::uint32_t>(std::min<std::size_t>(res->struct_size, sizeof(relance_http_response)));
+  out.struct_size = sizeof(relance_http_response);
   out.flags = a.truncated ? RELANCE_HTTP_TRUNCATED : 0u;
   out.status = a.status;
   out.redirects = a.redirects;
@@ -78,7 +76,7 @@ relance_status request(const relance_host* h, const relance_http_request* req, r
   out.body = view(a.body);
   if (!a.body.data()) out.body.data = "";
   out.error = a.error.empty() ? relance_str{nullptr, 0} : view(a.error);
-  std::memcpy(res, &out, out.struct_size);  // the fields the plugin's record has room for
+  give_http_response(out, *res);
 
   switch (a.outcome) {
     case HttpResponse::Outcome::answered:
@@ -96,6 +94,21 @@ relance_status request(const relance_host* h, const relance_http_request* req, r
 const relance_host_http_v1 table{sizeof(relance_host_http_v1), &request};
 
 }  // namespace
+
+bool readable_http_request(const relance_http_request* req) {
+  return req && RELANCE_HAS_FIELD(req, relance_http_request, max_response_bytes) &&
+         !(req->header_count && (!req->headers || req->header_size < sizeof(relance_http_header)));
+}
+
+const relance_http_header& http_header(const relance_http_request& req, std::size_t k) {
+  return *reinterpret_cast<const relance_http_header*>(reinterpret_cast<const char*>(req.headers) + k * req.header_size);
+}
+
+void give_http_response(const relance_http_response& full, relance_http_response& res) {
+  relance_http_response out = full;
+  out.struct_size = static_cast<std::uint32_t>(std::min<std::size_t>(res.struct_size, sizeof(relance_http_response)));
+  std::memcpy(&res, &out, out.struct_size);  // the fields the plugin's record has room for
+}
 
 const relance_host_http_v1& http_v1() { return table; }
 

@@ -229,9 +229,11 @@ void Child::deliver(FrameReader& r, FrameWriter& w) {
   statuses.reserve(n);
   for (std::uint32_t k = 0; k < n && sink_; ++k) {
     event_index_ = static_cast<std::int32_t>(k);
+    host_->suspending = false;
     const relance_status s = plugin_call([&] { return sink_->deliver(instance_, &events_[k]); }, events_[k].id);
     statuses.push_back(s);
-    if (s != RELANCE_OK && s != RELANCE_UNSUPPORTED) break;
+    // A suspension (relance.host.suspend/1) stops the batch whatever the event's status.
+    if ((s != RELANCE_OK && s != RELANCE_UNSUPPORTED) || host_->suspending) break;
   }
   event_index_ = -1;
   page_.event->store(0);

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
+#include <vector>
 
+#include "plugin_host/host_http.hpp"
 #include "plugin_host/host_services.hpp"
 #include "plugin_host/wire_types.hpp"
 #include "relance/host/clock.h"
@@ -12,6 +15,7 @@
 #include "relance/host/outbound.h"
 #include "relance/host/query.h"
 #include "relance/host/state.h"
+#include "relance/host/suspend.h"
 
 namespace relance::plugin_host {
 namespace {
@@ -148,6 +152,87 @@ void query_close_stub(relance_query* query) {
 const relance_host_query_v1 query_v1{sizeof(relance_host_query_v1), &query_open_stub, &query_next_stub,
                                      &query_close_stub};
 
+// --- relance.host.http/1 --------------------------------------------------------------
+// Whether a request (with its frame's fields) fits in one frame.
+bool fits_in_frame(const relance_http_request& req) {
+  std::size_t bytes = 64 + req.method.size + req.url.size + req.body.size;
+  for (std::size_t k = 0; k < req.header_count && bytes <= max_frame_bytes; ++k) {
+    const relance_http_header& hd = http_header(req, k);
+    bytes += 8 + hd.name.size + hd.value.size;
+  }
+  return bytes <= max_frame_bytes;
+}
+
+relance_status http_stub(const relance_host* h, const relance_http_request* req, relance_http_response* res) {
+  if (!res || res->struct_size < sizeof(std::uint32_t)) return RELANCE_INVALID;
+  ChildHost& c = child(h);
+  if (!callable(c)) return RELANCE_INVALID;
+  c.http_texts.clear();
+  c.http_headers.clear();
+  c.http_body.clear();
+  c.http_error.clear();
+  relance_http_response full{};
+  full.struct_size = sizeof full;
+  full.header_size = sizeof(relance_http_header);
+  full.body = relance_str{"", 0};
+  const bool readable = readable_http_request(req);
+  if (readable && !fits_in_frame(*req)) {
+    c.http_error = "the request is larger than the " + std::to_string(max_frame_bytes >> 20) +
+                   " MiB a plugin run in a process of its own may send";
+    const std::string line = "HTTP request refused: " + c.http_error;
+    log_stub(h, RELANCE_LOG_WARN, relance_str{line.data(), line.size()});
+    full.error = str_view(c.http_error);
+    give_http_response(full, *res);
+    return RELANCE_INVALID;
+  }
+  // An unreadable request goes as such: the daemon answers it as it does in process.
+  FrameWriter w;
+  begin(w, FrameKind::service, c, ServiceOp::http_request).u8(readable ? 1 : 0);
+  if (readable) {
+    w.u32(req->flags).str(req->method.data, req->method.size).str(req->url.data, req->url.size);
+    w.u32(static_cast<std::uint32_t>(req->header_count));
+    for (std::size_t k = 0; k < req->header_count; ++k) {
+      const relance_http_header& hd = http_header(*req, k);
+      w.str(hd.name.data, hd.name.size).str(hd.value.data, hd.value.size);
+    }
+    w.str(req->body.data, req->body.size).u32(req->timeout_ms).u32(req->max_redirects);
+    w.i64(static_cast<std::int64_t>(std::min<std::size_t>(req->max_response_bytes, INT64_MAX)));
+  }
+  FrameReader r = c.link->call(w.finish());
+  const relance_status s = r.i32();
+  full.flags = r.u32();
+  full.status = r.i32();
+  full.redirects = r.u32();
+  for (std::uint32_t n = r.u32(); n > 0; --n) {
+    c.http_texts.emplace_back(r.str());
+    c.http_texts.emplace_back(r.str());
+  }
+  for (std::size_t k = 0; k + 1 < c.http_texts.size(); k += 2)
+    c.http_headers.push_back(relance_http_header{str_view(c.http_texts[k]), str_view(c.http_texts[k + 1])});
+  c.http_body = r.str();
+  const bool error = r.u8() != 0;
+  c.http_error = r.str();
+  full.header_count = c.http_headers.size();
+  full.headers = c.http_headers.data();
+  full.body = relance_str{c.http_body.c_str(), c.http_body.size()};
+  full.error = error ? relance_str{c.http_error.c_str(), c.http_error.size()} : relance_str{nullptr, 0};
+  give_http_response(full, *res);
+  return s;
+}
+const relance_host_http_v1 http_v1{sizeof(relance_host_http_v1), &http_stub};
+
+// --- relance.host.suspend/1 -----------------------------------------------------------
+relance_status suspend_stub(const relance_host* h, relance_str reason) {
+  ChildHost& c = child(h);
+  if (!callable(c)) return RELANCE_INVALID;
+  FrameWriter w;
+  begin(w, FrameKind::service, c, ServiceOp::suspend).str(reason.data, std::min<std::size_t>(reason.size, 2000));
+  const relance_status s = c.link->call(w.finish()).i32();
+  if (s == RELANCE_OK) c.suspending = true;
+  return s;
+}
+const relance_host_suspend_v1 suspend_v1{sizeof(relance_host_suspend_v1), &suspend_stub};
+
 const void* child_service(const relance_host* h, const char* id) {
   if (!h || !id) return nullptr;
   if (std::strcmp(id, RELANCE_HOST_LOG_V1) == 0) return &log_v1;
@@ -157,6 +242,8 @@ const void* child_service(const relance_host* h, const char* id) {
   if (std::strcmp(id, RELANCE_HOST_CONFIG_V1) == 0) return &config_v1;
   if (std::strcmp(id, RELANCE_HOST_STATE_V1) == 0) return &state_v1;
   if (std::strcmp(id, RELANCE_HOST_QUERY_V1) == 0) return &query_v1;
+  if (std::strcmp(id, RELANCE_HOST_HTTP_V1) == 0) return &http_v1;
+  if (std::strcmp(id, RELANCE_HOST_SUSPEND_V1) == 0) return &suspend_v1;
   return nullptr;
 }
 
@@ -254,6 +341,39 @@ bool ServiceServer::serve(FrameReader in, FrameWriter& out, std::int32_t& event_
       if (s == RELANCE_OK && row) write_row(out, *row);
       return true;
     }
+    case ServiceOp::http_request: {
+      relance_http_request req{};
+      std::vector<relance_http_header> headers;
+      const bool readable = in.u8() != 0;
+      if (readable) {
+        req.struct_size = sizeof req;
+        req.flags = in.u32();
+        req.method = str_view(in.str());
+        req.url = str_view(in.str());
+        for (std::uint32_t n = in.u32(); n > 0; --n) {
+          const std::string_view name = in.str();
+          headers.push_back(relance_http_header{str_view(name), str_view(in.str())});
+        }
+        req.header_count = headers.size();
+        req.header_size = sizeof(relance_http_header);
+        req.headers = headers.data();
+        req.body = str_view(in.str());
+        req.timeout_ms = in.u32();
+        req.max_redirects = in.u32();
+        req.max_response_bytes = static_cast<std::size_t>(in.i64());  // cut by the service
+      }
+      relance_http_response res{};
+      res.struct_size = sizeof res;
+      const auto s = real<relance_host_http_v1>(h, RELANCE_HOST_HTTP_V1).request(&h.raw, readable ? &req : nullptr, &res);
+      out.i32(s).u32(res.flags).i32(res.status).u32(res.redirects).u32(static_cast<std::uint32_t>(res.header_count));
+      for (std::size_t k = 0; k < res.header_count; ++k)
+        out.str(res.headers[k].name.data, res.headers[k].name.size).str(res.headers[k].value.data, res.headers[k].value.size);
+      out.str(res.body.data, res.body.size).u8(res.error.data ? 1 : 0).str(res.error.data, res.error.size);
+      return true;
+    }
+    case ServiceOp::suspend:
+      out.i32(real<relance_host_suspend_v1>(h, RELANCE_HOST_SUSPEND_V1).suspend(&h.raw, str_view(in.str())));
+      return true;
     case ServiceOp::query_close: {
       if (auto it = queries_.find(in.u32()); it != queries_.end()) {
         real<relance_host_query_v1>(h, RELANCE_HOST_QUERY_V1).close(it->second);

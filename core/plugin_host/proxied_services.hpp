@@ -6,6 +6,10 @@
 //
 // relance.host.config/1 and the monotonic clock are answered in the child (the settings
 // travel with create); log is sent without waiting for an answer; the rest waits for one.
+// An http request and its answer travel whole in one frame each: the answer's body is cut
+// by the daemon (host_http.cpp) well below the frame's cap, and a request too large for a
+// frame is refused in the child. A suspension is recorded by the daemon's own service, and
+// the child delivers no further event of the batch once its service said yes.
 //
 // Adding a service (say "relance.host.http/1"): give it ServiceOp numbers, a table of
 // stubs in the child (child_service) that write its arguments and read its answer, and a
@@ -21,9 +25,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "plugin_host/frames.hpp"
 #include "relance/entry.h"
+#include "relance/host/http.h"
 
 struct relance_query;
 
@@ -41,6 +47,8 @@ enum class ServiceOp : std::uint16_t {
   query_open = 7,
   query_next = 8,
   query_close = 9,
+  http_request = 10,
+  suspend = 11,
 };
 
 // The child's end of the channel, as the stubs use it.
@@ -71,6 +79,12 @@ struct ChildHost {
   std::string settings = "{}", name;  // relance.host.config/1
   std::int64_t org_id = 0;
   std::string last_value;             // what the last state get returned points here
+  // relance.host.suspend/1 said yes in the event in delivery: the batch stops after it.
+  bool suspending = false;
+  // The last answer of relance.host.http/1, which the plugin borrows.
+  std::vector<std::string> http_texts;  // header names and values, in turn
+  std::vector<relance_http_header> http_headers;
+  std::string http_body, http_error;
 };
 std::unique_ptr<ChildHost> make_child_host(ChildLink& link, bool instance);
 

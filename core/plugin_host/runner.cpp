@@ -312,7 +312,10 @@ std::optional<std::size_t> InstanceRunner::deliver_run(const Batch& batch, std::
       if (d >= statuses.size()) return i;  // not reached: delivered from here in the next run
       const relance_status s = checked(e, statuses[d]);
       ++d;
-      if (s == RELANCE_OK || s == RELANCE_UNSUPPORTED) {
+      // relance.host.suspend/1 in the run's last call (an isolated batch stops there): the
+      // event is not delivered, whatever it returned; deliver() suspends the instance.
+      const bool suspending = d == statuses.size() && !context_.suspension.empty();
+      if ((s == RELANCE_OK || s == RELANCE_UNSUPPORTED) && !suspending) {
         if (d == statuses.size()) merge_writes(context_.batch_writes, context_.call_writes);
         std::lock_guard lock(mu_);
         ++status_.delivered;

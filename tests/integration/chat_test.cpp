@@ -1,7 +1,8 @@
 // The bundled chat connector (plugins/chat) against a chat's incoming webhook played by
 // tests/chat/receiver.py: the JSON it receives for each alerted kind, in French and English,
 // from the defaults or an administrator's template; a chat answering 500 gets the alert
-// again; one answering 410 suspends the instance; and the webhook URL, a secret by the
+// again; one answering 410 suspends the instance (both in the daemon and isolated in a
+// process of its own); and the webhook URL, a secret by the
 // plugin's declaration (its name does not say so), appears in no API answer or log line.
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -81,8 +82,11 @@ class Chat {
   int port_ = 0;
 };
 
-std::map<std::string, std::string> env(const Chat& c) {
-  return {{"RELANCE_PLUGINS_DIRECTORIES", RELANCE_BUNDLED_PLUGINS},
+// The plugins run where `isolation` says: "in-process", or "process" as a third party's
+// connector does by default.
+std::map<std::string, std::string> env(const Chat& c, const std::string& isolation = "in-process") {
+  return {{"RELANCE_PLUGINS_ISOLATION", isolation},
+          {"RELANCE_PLUGINS_DIRECTORIES", RELANCE_BUNDLED_PLUGINS},
           {"RELANCE_PLUGINS_RETRY_INITIAL_MS", "20"},
           {"RELANCE_PLUGINS_RETRY_MAX_MS", "100"},
           {"RELANCE_PLUGINS_MAX_ATTEMPTS", "5"},
@@ -139,6 +143,11 @@ bool has(const std::vector<std::string>& texts, const std::string& part) {
   for (const auto& t : texts)
     if (t.find(part) != std::string::npos) return true;
   return false;
+}
+
+// The plugins ran where the test asked (the registry says so in the log when isolated).
+void ran_as(World& w, const std::string& isolation) {
+  CHECK((w.daemon.log().find("isolated in a process of its own") != std::string::npos) == (isolation == "process"));
 }
 
 void url_kept(World& w, std::int64_t id) {
@@ -225,9 +234,11 @@ TEST_CASE("an administrator's template fills its placeholders, sets the sender's
   CHECK(got[0].at("username") == "Relance");
 }
 
-TEST_CASE("a chat answering 500 gets the same alert again until it takes it") {
+TEST_CASE("a chat answering 500 gets the same alert again until it takes it, in process or isolated") {
+  const std::string isolation = GENERATE("in-process", "process");
+  INFO("isolation: " << isolation);
   Chat c;
-  World w(env(c));
+  World w(env(c, isolation));
   const std::string url = c.url("flaky", "retry");
   const std::int64_t id = chat(w.alpha_admin, "retry", {{"webhook_url", url}, {"kinds", "outcome.recorded"}});
   World::create(w.alpha_member, "outcomes", {{"kind", "hire"}});
@@ -238,12 +249,15 @@ TEST_CASE("a chat answering 500 gets the same alert again until it takes it") {
   CHECK(got[1] == got[2]);
   CHECK(delivery(w.alpha_admin, id).at("dead_letters").as_int64() == 0);
   url_kept(w, id);
+  ran_as(w, isolation);
 }
 
 TEST_CASE("a chat answering 410 (the webhook was deleted) suspends the instance, the alert kept, the URL in no "
-          "error") {
+          "error, in process or isolated") {
+  const std::string isolation = GENERATE("in-process", "process");
+  INFO("isolation: " << isolation);
   Chat c;
-  World w(env(c));
+  World w(env(c, isolation));
   const std::string url = c.url("gone", "deleted");
   const std::int64_t id = chat(w.alpha_admin, "deleted", {{"webhook_url", url}, {"kinds", "outcome.recorded"}});
   World::create(w.alpha_member, "outcomes", {{"kind", "hire"}});
@@ -254,6 +268,7 @@ TEST_CASE("a chat answering 410 (the webhook was deleted) suspends the instance,
   CHECK(d.at("dead_letters").as_int64() == 0);
   CHECK(c.posted(url).size() == 1);
   url_kept(w, id);
+  ran_as(w, isolation);
 }
 
 TEST_CASE("settings a chat instance cannot work with are refused, naming the setting: by the API where the "
