@@ -263,7 +263,9 @@ std::optional<std::vector<StagePath>> ReportIndex::stage_paths(const ReportFilte
 std::optional<StaysReport> ReportIndex::stage_stays(const ReportFilter& f, const TotalsStageName& totals_name) const {
   std::shared_lock lock(mutex_);
   const auto s = select(f);
-  if (!s) return std::nullopt;
+  // A stay's key holds 16 bits of each: past 65,536 organisations or stage names seen, the
+  // scan answers.
+  if (!s || orgs_.size() > 0x10000 || stages_.size() > 0x10000) return std::nullopt;
   const Covered covered = this->covered(*s);
   // Groups: (organisation, stage) first, then the totals' names, numbered apart.
   const std::size_t stages = stages_.size(), own = orgs_.size() * stages;

@@ -95,7 +95,8 @@ class ReportIndex {
     }
   };
   // A stay's key in stays_: its lead's organisation and its stage, so that a pass finds its
-  // group without looking the lead up. (Fewer than 65,536 organisations and stage names.)
+  // group without looking the lead up. Past 65,536 organisations or stage names, stage_stays()
+  // leaves the stays to the scan.
   static std::uint32_t stay_key(std::int32_t org, std::int32_t stage) {
     return (static_cast<std::uint32_t>(org) << 16) | (static_cast<std::uint32_t>(stage) & 0xffff);
   }

@@ -21,6 +21,7 @@
 
 #include "daemon.hpp"
 #include "plugin_dir.hpp"
+#include "plugin_instances.hpp"
 #include "tools.hpp"
 #include "world.hpp"
 
@@ -46,29 +47,6 @@ std::map<std::string, std::string> crash_env(const PluginDir& plugins) {
   return env;
 }
 
-std::string path_of(std::int64_t id) { return "/api/v1/plugin-instances/" + std::to_string(id); }
-
-json::object delivery(HttpClient& as, std::int64_t id) {
-  auto r = as.get(path_of(id));
-  INFO(r.body);
-  REQUIRE(r.status == 200);
-  return r.json().at("delivery").as_object();
-}
-
-std::string text_of(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : std::string(); }
-
-std::int64_t enable(HttpClient& as, json::object body) {
-  auto r = as.post("/api/v1/plugin-instances", body);
-  INFO(r.body);
-  REQUIRE(r.status == 201);
-  return r.json().at("id").as_int64();
-}
-
-void caught_up(HttpClient& as, std::int64_t id) {
-  const bool done = eventually([&] { return delivery(as, id).at("pending").as_int64() == 0; });
-  INFO(json::serialize(delivery(as, id)));
-  REQUIRE(done);
-}
 
 std::int64_t contact(HttpClient& as, const std::string& first, const std::string& last) {
   return World::create(as, "contacts", {{"first_name", first}, {"last_name", last}}).at("id").as_int64();
@@ -141,7 +119,7 @@ TEST_CASE(
   CHECK(why.find("relance plugin instance resume " + std::to_string(crasher)) != std::string::npos);
 
   // The dead letter is the event that crashed it: the new contact's creation.
-  auto letters = admin.get(path_of(crasher) + "/dead-letters").json().at("items").as_array();
+  auto letters = admin.get(instance_path(crasher) + "/dead-letters").json().at("items").as_array();
   REQUIRE(letters.size() == 1);
   CHECK(letters[0].at("event_id").as_int64() == event_id);
   CHECK(text_of(letters[0].at("status")) == "crash");
@@ -215,7 +193,7 @@ TEST_CASE(
   INFO(bad_out);
   CHECK(bad_code != 0);
   CHECK(bad_out.find("no event " + std::to_string(to)) != std::string::npos);
-  auto zero = admin.post(path_of(crasher) + "/skip", json::object{{"to", 0}});
+  auto zero = admin.post(instance_path(crasher) + "/skip", json::object{{"to", 0}});
   CHECK(zero.status == 422);
   CHECK(zero.body.find("\"to\"") != std::string::npos);
 
@@ -249,7 +227,7 @@ TEST_CASE("a status the host does not know is treated as FATAL and logged") {
                                                   {"settings", {{"status", 42}}}});
   contact(w.alpha_member, "Inès", "Statut");
   REQUIRE(eventually([&] { return delivery(w.alpha_admin, odd).at("dead_letters").as_int64() == 1; }));
-  auto letters = w.alpha_admin.get(path_of(odd) + "/dead-letters").json().at("items").as_array();
+  auto letters = w.alpha_admin.get(instance_path(odd) + "/dead-letters").json().at("items").as_array();
   REQUIRE(letters.size() == 1);
   CHECK(text_of(letters[0].at("status")) == "fatal");
   CHECK(letters[0].at("attempts").as_int64() == 3);

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "daemon.hpp"
+#include "plugin_instances.hpp"
 #include "tools.hpp"
 #include "world.hpp"
 
@@ -26,7 +27,6 @@ namespace {
 
 const fs::path fixtures = RELANCE_FIXTURE_PLUGINS;
 
-std::string text_of(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : std::string(); }
 
 std::string read_all(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -21,6 +21,7 @@
 
 #include "daemon.hpp"
 #include "plugin_dir.hpp"
+#include "plugin_instances.hpp"
 #include "tools.hpp"
 #include "world.hpp"
 
@@ -31,36 +32,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string path_of(std::int64_t id) { return "/api/v1/plugin-instances/" + std::to_string(id); }
-
-json::object delivery(HttpClient& as, std::int64_t id) {
-  auto r = as.get(path_of(id));
-  INFO(r.body);
-  REQUIRE(r.status == 200);
-  return r.json().at("delivery").as_object();
-}
-
-std::string text_of(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : std::string(); }
-
-std::int64_t enable(HttpClient& as, json::object body) {
-  auto r = as.post("/api/v1/plugin-instances", body);
-  INFO(r.body);
-  REQUIRE(r.status == 201);
-  return r.json().at("id").as_int64();
-}
-
-void caught_up(HttpClient& as, std::int64_t id) {
-  const bool done = eventually([&] { return delivery(as, id).at("pending").as_int64() == 0; }, 30s);
-  INFO(json::serialize(delivery(as, id)));
-  REQUIRE(done);
-}
 
 std::int64_t contact(HttpClient& as, const std::string& first, const std::string& last) {
   return World::create(as, "contacts", {{"first_name", first}, {"last_name", last}}).at("id").as_int64();
 }
 
 json::array dead_letters(HttpClient& as, std::int64_t id) {
-  return as.get(path_of(id) + "/dead-letters").json().at("items").as_array();
+  return as.get(instance_path(id) + "/dead-letters").json().at("items").as_array();
 }
 
 // Event id -> attempts, of the journal fixture's file.

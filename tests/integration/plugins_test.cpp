@@ -20,6 +20,7 @@
 
 #include "daemon.hpp"
 #include "plugin_dir.hpp"
+#include "plugin_instances.hpp"
 #include "tools.hpp"
 #include "world.hpp"
 
@@ -33,28 +34,6 @@ namespace {
 const fs::path fixtures = RELANCE_FIXTURE_PLUGINS;
 const fs::path examples = RELANCE_SDK_EXAMPLES;
 
-json::object instance(HttpClient& as, std::int64_t id) {
-  auto r = as.get("/api/v1/plugin-instances/" + std::to_string(id));
-  INFO(r.body);
-  REQUIRE(r.status == 200);
-  return r.json().as_object();
-}
-
-json::object delivery(HttpClient& as, std::int64_t id) { return instance(as, id).at("delivery").as_object(); }
-
-std::int64_t enable(HttpClient& as, json::object body) {
-  auto r = as.post("/api/v1/plugin-instances", body);
-  INFO(r.body);
-  REQUIRE(r.status == 201);
-  return r.json().at("id").as_int64();
-}
-
-// Waits until the instance has handled every event of its organisation.
-void caught_up(HttpClient& as, std::int64_t id) {
-  const bool done = eventually([&] { return delivery(as, id).at("pending").as_int64() == 0; });
-  INFO(json::serialize(instance(as, id)));
-  REQUIRE(done);
-}
 
 struct JournalLine {
   std::int64_t event_id;
@@ -90,7 +69,6 @@ std::map<std::string, json::object> plugins_by_file(HttpClient& as) {
   return out;
 }
 
-std::string text_of(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : std::string(); }
 
 }  // namespace
 
