@@ -77,3 +77,12 @@ if [ ! -f "$deps/usr/include/phonenumbers/phonenumberutil.h" ]; then
        { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq && apt-get download libphonenumber-dev >/dev/null; }; })
   dpkg-deb -x "$deps"/download/libphonenumber-dev_*.deb "$deps"
 fi
+
+# The tests' servers listen on 127.0.0.1, and some name it "localhost" (the plugins' HTTP
+# client resolves host names itself). Every Debian install maps it in /etc/hosts; a bare root
+# (debootstrap --variant=minbase, some containers) has no /etc/hosts, so the name resolves
+# to nothing there.
+if ! getent hosts localhost >/dev/null 2>&1; then
+  missing=("an /etc/hosts line for localhost")
+  printf '127.0.0.1\tlocalhost\n' | as_root tee -a /etc/hosts >/dev/null
+fi
