@@ -37,13 +37,14 @@ std::optional<std::vector<RankedValues::Entry>> RankedValues::gather(const std::
                                                                       std::size_t at_most) const {
   std::vector<Entry> out;
   const std::size_t known = first_of_slot_.empty() ? 0 : first_of_slot_.size() - 1;
-  for (std::size_t w = 0; w < slots.size() && w * 64 < known; ++w)
-    for (std::uint64_t word = slots[w]; word != 0; word &= word - 1) {
-      const std::size_t slot = w * 64 + static_cast<std::size_t>(__builtin_ctzll(word));
-      if (slot >= known) break;
-      out.insert(out.end(), by_slot_.begin() + first_of_slot_[slot], by_slot_.begin() + first_of_slot_[slot + 1]);
-      if (out.size() > at_most) return std::nullopt;
-    }
+  bool too_many = false;
+  each_set_bit(slots, [&](std::size_t slot) {
+    if (slot >= known) return false;  // no value beyond
+    out.insert(out.end(), by_slot_.begin() + first_of_slot_[slot], by_slot_.begin() + first_of_slot_[slot + 1]);
+    too_many = out.size() > at_most;
+    return !too_many;
+  });
+  if (too_many) return std::nullopt;
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -24,6 +24,15 @@
 
 namespace relance::storage {
 
+// Calls visit(i) for each bit i set in `bits`, in order, while it returns true. The word in
+// hand is read before its bits are visited: a visit may clear bits of `bits`.
+template <class Visit>
+void each_set_bit(const std::vector<std::uint64_t>& bits, Visit visit) {
+  for (std::size_t w = 0; w < bits.size(); ++w)
+    for (std::uint64_t word = bits[w]; word != 0; word &= word - 1)
+      if (!visit(w * 64 + static_cast<std::size_t>(__builtin_ctzll(word)))) return;
+}
+
 class RankedValues {
  public:
   struct Entry {

@@ -149,11 +149,10 @@ ReportIndex::Covered ReportIndex::covered(const Selection& s) const {
   out.bits = leads_.live;
   // Each filter clears the bits of the leads it leaves out, reading its column only.
   auto keep_where = [&](auto keeps) {
-    for (std::size_t w = 0; w < out.bits.size(); ++w)
-      for (std::uint64_t word = out.bits[w]; word != 0; word &= word - 1) {
-        const auto bit = static_cast<std::size_t>(__builtin_ctzll(word));
-        if (!keeps(w * 64 + bit)) out.bits[w] &= ~(std::uint64_t{1} << bit);
-      }
+    each_set_bit(out.bits, [&](std::size_t slot) {
+      if (!keeps(slot)) out.bits[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));
+      return true;
+    });
   };
   auto equal = [&](const std::vector<std::int32_t>& column, std::optional<std::int32_t> value) {
     if (value) keep_where([&](std::size_t slot) { return column[slot] == *value; });

@@ -89,9 +89,10 @@ class ReportIndex {
     bool has(std::uint32_t slot) const { return (bits[slot / 64] >> (slot % 64)) & 1; }
     template <class Visit>
     void each(Visit visit) const {
-      for (std::size_t w = 0; w < bits.size(); ++w)
-        for (std::uint64_t word = bits[w]; word != 0; word &= word - 1)
-          visit(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(word))));
+      each_set_bit(bits, [&](std::size_t slot) {
+        visit(static_cast<std::uint32_t>(slot));
+        return true;
+      });
     }
   };
   // A stay's key in stays_: its lead's organisation and its stage, so that a pass finds its
